@@ -1,0 +1,5 @@
+"""The skseq estimators."""
+
+from ._rnn import RNNClassifier, RNNRegressor
+
+__all__ = ["RNNClassifier", "RNNRegressor"]

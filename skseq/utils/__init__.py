@@ -1,0 +1,19 @@
+"""Input validation and conversion helpers."""
+
+from .validation import (
+    MASK_VALUE,
+    InputSpec,
+    Sequences,
+    check_sequences,
+    from_long_format,
+    pad_ragged,
+)
+
+__all__ = [
+    "MASK_VALUE",
+    "InputSpec",
+    "Sequences",
+    "check_sequences",
+    "from_long_format",
+    "pad_ragged",
+]

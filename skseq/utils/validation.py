@@ -1,0 +1,521 @@
+"""One conversion of sequence input, with one set of error messages.
+
+Every estimator and transformer of skseq reads its ``X`` through
+:func:`check_sequences`. It accepts
+
+- a 3-D array ``(n_samples, n_timesteps, n_features)``: ``n_features_in_`` is
+  ``n_features`` and a fitted model may be given another number of steps;
+- a 2-D array ``(n_samples, n_timesteps)``: fixed-length univariate sequences.
+  scikit-learn reads its columns as features, so ``n_features_in_`` is
+  ``n_timesteps`` and predict needs the same length;
+- a list of arrays of different lengths, each ``(n_steps,)`` or
+  ``(n_steps, n_features)``: variable lengths live here;
+- a pandas DataFrame in long format, indexed by a ``(sequence id, time)``
+  MultiIndex: one sequence per id, in sorted id order, its columns the
+  features;
+
+and returns them post-padded in one float32 array with their lengths.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ._sklearn_compat import _check_feature_names, _get_feature_names
+
+__all__ = [
+    "MASK_VALUE",
+    "InputSpec",
+    "Sequences",
+    "check_sequences",
+    "from_long_format",
+    "pad_ragged",
+]
+
+MASK_VALUE = -1e9
+"""The padding value skseq's padders write and its estimators mask by default.
+
+A time step whose features all equal ``MASK_VALUE`` is padding. It is a value
+real data does not hold (unlike 0.0) and, unlike NaN, it is not an input error.
+"""
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """What a fitted estimator remembers of its training input.
+
+    Attributes
+    ----------
+    layout : {"tabular", "dense", "ragged"}
+        Form of ``X`` at fit: a 2-D array, a 3-D array, or sequences of
+        different lengths.
+    n_channels : int
+        Features per time step (1 for a 2-D ``X`` and for token ids).
+    n_features_in : int
+        scikit-learn's ``n_features_in_``: ``n_timesteps`` for a 2-D ``X``,
+        features per step otherwise.
+    """
+
+    layout: str
+    n_channels: int
+    n_features_in: int
+
+
+@dataclass(frozen=True, eq=False)
+class Sequences:
+    """Validated sequences, post-padded.
+
+    Attributes
+    ----------
+    values : ndarray
+        ``(n_samples, max_length, n_features)`` float32, or
+        ``(n_samples, max_length)`` int64 token ids. Steps at and after each
+        sequence's length are padding (zeros).
+    lengths : ndarray of shape (n_samples,)
+        Number of valid steps per sequence (int64, each at least 1).
+    layout : {"tabular", "dense", "ragged"}
+        The input form: a 2-D array, a 3-D array, or a list / long DataFrame.
+    n_features_in : int
+        What scikit-learn calls the number of features: the number of steps
+        for a 2-D array, the number of features per step otherwise.
+    feature_names : ndarray of str or None
+        Column names of a DataFrame input.
+    index : pandas.Index or None
+        The sequence ids of a long DataFrame input, in output order.
+    """
+
+    values: np.ndarray
+    lengths: np.ndarray
+    layout: str
+    n_features_in: int
+    feature_names: np.ndarray | None = None
+    index: pd.Index | None = None
+
+    @property
+    def n_samples(self):
+        """Number of sequences."""
+        return self.values.shape[0]
+
+    @property
+    def max_length(self):
+        """Length of the longest sequence (the padded length)."""
+        return self.values.shape[1]
+
+    @property
+    def n_channels(self):
+        """Features per time step seen by the network (1 for token ids)."""
+        return self.values.shape[2] if self.values.ndim == 3 else 1
+
+    @property
+    def is_tokens(self):
+        """Whether the values are integer token ids."""
+        return self.values.ndim == 2
+
+    @property
+    def spec(self):
+        """The :class:`InputSpec` a fitted estimator keeps."""
+        return InputSpec(self.layout, self.n_channels, self.n_features_in)
+
+    @property
+    def fixed_length(self):
+        """Whether every sequence has ``max_length`` valid steps."""
+        return bool(np.all(self.lengths == self.max_length))
+
+
+def _name(estimator):
+    return "" if estimator is None else type(estimator).__name__
+
+
+def _by(estimator):
+    return "" if estimator is None else f" by {_name(estimator)}"
+
+
+def from_long_format(frame):
+    """Split a long DataFrame into one array per sequence id.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Indexed by a MultiIndex whose first level is the sequence id and whose
+        last level is the time; one row per (id, time), columns are features.
+
+    Returns
+    -------
+    sequences : list of ndarray
+        One ``(n_steps, n_features)`` array per id, rows in time order.
+    ids : pandas.Index
+        The ids, sorted, in the order of ``sequences``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skseq.utils import from_long_format
+    >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 1), ("a", 0)])
+    >>> frame = pd.DataFrame({"x": [5.0, 2.0, 1.0]}, index=index)
+    >>> sequences, ids = from_long_format(frame)
+    >>> list(ids), [s.ravel().tolist() for s in sequences]
+    (['a', 'b'], [[1.0, 2.0], [5.0]])
+    """
+    values, lengths, ids = _split_long_frame(frame, estimator=None, input_name="X")
+    ends = np.cumsum(lengths)[:-1]
+    return np.split(values, ends), ids
+
+
+def _split_long_frame(frame, estimator, input_name):
+    index = frame.index
+    if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
+        raise ValueError(
+            f"{input_name} must be indexed by a (sequence id, time) MultiIndex, "
+            f"got a {type(index).__name__}."
+        )
+    if index.has_duplicates:
+        duplicated = index[index.duplicated()].unique()
+        raise ValueError(
+            f"{input_name} has {len(duplicated)} duplicated (id, time) index "
+            f"entries, the first is {duplicated[0]!r}; each sequence needs one row "
+            "per time step."
+        )
+    frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
+    values = check_array(
+        frame, dtype=np.float32, estimator=estimator, input_name=input_name
+    )
+    ids, lengths = np.unique(
+        frame.index.get_level_values(0).to_numpy(), return_counts=True
+    )
+    return values, lengths.astype(np.int64), pd.Index(ids, name=index.names[0])
+
+
+def pad_ragged(sequences, dtype=np.float32):
+    """Post-pad 2-D arrays of different lengths into one 3-D array.
+
+    Parameters
+    ----------
+    sequences : list of ndarray
+        Arrays of shape ``(n_steps_i, n_features)``.
+    dtype : dtype, default=np.float32
+        Output dtype.
+
+    Returns
+    -------
+    values : ndarray of shape (n_sequences, max_steps, n_features)
+        Zero-padded after each sequence.
+    lengths : ndarray of shape (n_sequences,)
+        The ``n_steps_i``.
+    """
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate(sequences).astype(dtype, copy=False)
+    return _pad_flat(flat, lengths), lengths
+
+
+def _pad_flat(flat, lengths):
+    """Scatter concatenated steps ``(total, ...)`` into a post-padded array."""
+    n, max_length = len(lengths), int(lengths.max())
+    values = np.zeros((n, max_length) + flat.shape[1:], dtype=flat.dtype)
+    rows = np.repeat(np.arange(n), lengths)
+    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    values[rows, np.arange(len(flat)) - starts] = flat
+    return values
+
+
+def _looks_ragged(X):
+    """Whether ``X`` is a collection of separate sequences rather than an array."""
+    if isinstance(X, np.ndarray):
+        return (
+            X.dtype == object
+            and X.ndim == 1
+            and len(X) > 0
+            and all(
+                isinstance(x, (list, tuple, np.ndarray, pd.Series, pd.DataFrame))
+                for x in X
+            )
+        )
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    if any(isinstance(x, (np.ndarray, pd.Series, pd.DataFrame)) for x in X):
+        return True
+    try:
+        np.asarray(X)
+    except ValueError as exc:
+        return "inhomogeneous" in str(exc)
+    return False
+
+
+def _ragged_to_flat(X, estimator, input_name):
+    sequences, widths = [], set()
+    for position, sequence in enumerate(X):
+        sequence = np.asarray(sequence)
+        if sequence.ndim == 1:
+            sequence = sequence.reshape(-1, 1)
+        elif sequence.ndim != 2:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has {sequence.ndim} dimensions; "
+                "each sequence must be 1-D (n_steps,) or 2-D (n_steps, n_features)."
+            )
+        if len(sequence) == 0:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has length 0; every sequence "
+                "needs at least 1 time step."
+            )
+        widths.add(sequence.shape[1])
+        if len(widths) > 1:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has {sequence.shape[1]} "
+                f"features per step but sequence 0 has {sequences[0].shape[1]}; all "
+                "sequences need the same number of features."
+            )
+        sequences.append(sequence)
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate(sequences)
+    return flat, lengths
+
+
+def _check_values(values, *, tokens, estimator, input_name, allow_nd):
+    """check_array with skseq's dtype rule: float32 values, or int64 token ids."""
+    if not tokens:
+        return check_array(
+            values,
+            dtype=np.float32,
+            allow_nd=allow_nd,
+            estimator=estimator,
+            input_name=input_name,
+        )
+    values = check_array(
+        values,
+        dtype=None,
+        allow_nd=allow_nd,
+        estimator=estimator,
+        input_name=input_name,
+    )
+    if values.dtype.kind in "OUSV":
+        raise TypeError(
+            f"{input_name} holds {values.dtype} values; with embedding_dim set, "
+            f"{_name(estimator) or 'the estimator'} expects integer token ids. Map "
+            "tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
+        )
+    if values.dtype.kind not in "iub":
+        if not np.array_equal(values, np.round(values)):
+            raise ValueError(
+                f"{input_name} holds non-integer values; with embedding_dim set, "
+                f"{_name(estimator) or 'the estimator'} expects integer token ids."
+            )
+    values = values.astype(np.int64, copy=False)
+    if values.size and values.min() < 0:
+        raise ValueError(
+            f"{input_name} holds negative token ids (minimum {values.min()}); token "
+            "ids are integers >= 0, with 0 meaning padding."
+        )
+    return values
+
+
+def _drop_masked_steps(values, lengths, valid, input_name, reason):
+    """Keep the valid steps of each row, in order, moved to the front."""
+    new_lengths = valid.sum(axis=1).astype(np.int64)
+    empty = np.flatnonzero(new_lengths == 0)
+    if len(empty):
+        raise ValueError(
+            f"Sequence {empty[0]} of {input_name} has no valid time step: {reason}. "
+            "Every sequence needs at least 1 time step."
+        )
+    if np.array_equal(new_lengths, lengths):
+        return values, lengths
+    order = np.argsort(~valid, axis=1, kind="stable")
+    if values.ndim == 3:
+        order = order[:, :, None]
+    values = np.take_along_axis(values, order, axis=1)[:, : new_lengths.max()]
+    # clear what is now padding so it never carries stale values
+    values[~valid_steps(new_lengths, values.shape[1])] = 0
+    return values, new_lengths
+
+
+def valid_steps(lengths, max_length):
+    """Boolean ``(n_samples, max_length)`` mask of the steps before each length."""
+    return np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]
+
+
+def _check_against_fit(estimator, spec, layout, raw_width, n_channels, tokens):
+    """At predict time: the input must fit what the estimator was fitted on."""
+    name = _name(estimator)
+    expected = spec.n_features_in
+    if layout == "tabular" and spec.layout == "tabular":
+        if raw_width != expected:
+            raise ValueError(
+                f"X has {raw_width} features, but {name} is expecting {expected} "
+                "features as input. (A 2-D X holds univariate sequences of "
+                f"{expected} steps; pass a list of arrays for other lengths.)"
+            )
+        return
+    if tokens:
+        return
+    if layout == "tabular":
+        if spec.n_channels != 1:
+            raise ValueError(
+                f"X is 2-D, which skseq reads as univariate sequences (n_samples, "
+                f"n_timesteps), but {name} was fitted on sequences with "
+                f"{spec.n_channels} features per time step; pass a 3-D array "
+                f"(n_samples, n_timesteps, {spec.n_channels}) or a list of "
+                f"(n_steps, {spec.n_channels}) arrays."
+            )
+        return
+    if spec.layout == "tabular":
+        if n_channels != 1:
+            raise ValueError(
+                f"X has {n_channels} features per time step, but {name} was fitted "
+                "on univariate sequences (a 2-D X) and is expecting 1."
+            )
+        return
+    if n_channels != expected:
+        raise ValueError(
+            f"X has {n_channels} features, but {name} is expecting {expected} "
+            "features as input."
+        )
+
+
+def check_sequences(
+    X,
+    *,
+    estimator=None,
+    reset=True,
+    spec=None,
+    tokens=False,
+    mask_value=None,
+    input_name="X",
+):
+    """Validate sequence input and return it post-padded with its lengths.
+
+    Parameters
+    ----------
+    X : array-like, list of array-like or pandas.DataFrame
+        A 2-D array ``(n_samples, n_timesteps)``, a 3-D array ``(n_samples,
+        n_timesteps, n_features)``, a list of ``(n_steps,)`` or ``(n_steps,
+        n_features)`` arrays, or a long DataFrame indexed by ``(id, time)``.
+    estimator : estimator instance, default=None
+        Named in error messages. With ``reset=False`` the input is checked
+        against its fitted ``n_features_in_`` and ``feature_names_in_``.
+    reset : bool, default=True
+        True in ``fit``: nothing is checked against a previous fit.
+    spec : InputSpec, default=None
+        With ``reset=False``, what the input is checked against; by default
+        ``estimator._input_spec``.
+    tokens : bool, default=False
+        Expect integer token ids (``(n_samples, n_timesteps)`` or a list of
+        1-D arrays), with id 0 as padding.
+    mask_value : float, default=None
+        Steps whose features all equal ``mask_value`` are padding, wherever
+        they are (as Keras' ``Masking``): they are removed. Token id 0 is
+        always padding.
+    input_name : str, default="X"
+        Name of the argument in error messages.
+
+    Returns
+    -------
+    Sequences
+        Post-padded values, lengths and what scikit-learn needs to know.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import check_sequences
+    >>> seqs = check_sequences([np.array([1.0, 2.0, 3.0]), np.array([4.0])])
+    >>> seqs.values.shape, seqs.lengths.tolist(), seqs.layout
+    ((2, 3, 1), [3, 1], 'ragged')
+    """
+    if not reset and estimator is not None:
+        check_is_fitted(estimator)
+    feature_names = None
+    index = None
+    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+        if tokens:
+            raise TypeError(
+                f"{input_name} is a long DataFrame; token ids come as a 2-D array or "
+                "a list of 1-D arrays."
+            )
+        layout = "ragged"
+        feature_names = _get_feature_names(X)
+        flat, lengths, index = _split_long_frame(X, estimator, input_name)
+        values = _pad_flat(flat, lengths)
+    elif _looks_ragged(X):
+        layout = "ragged"
+        flat, lengths = _ragged_to_flat(X, estimator, input_name)
+        if tokens and flat.shape[1] != 1:
+            raise ValueError(
+                f"{input_name} holds sequences of {flat.shape[1]} features per "
+                "step; token ids come as 1-D sequences."
+            )
+        flat = _check_values(
+            flat,
+            tokens=tokens,
+            estimator=estimator,
+            input_name=input_name,
+            allow_nd=False,
+        )
+        if tokens:
+            flat = flat[:, 0]
+        values = _pad_flat(flat, lengths)
+    else:
+        if isinstance(X, (list, tuple)) and len(X) == 0:
+            raise ValueError(
+                f"Found 0 sequences in {input_name} while a minimum of 1 is "
+                f"required{_by(estimator)}."
+            )
+        feature_names = _get_feature_names(X)
+        values = _check_values(
+            X,
+            tokens=tokens,
+            estimator=estimator,
+            input_name=input_name,
+            allow_nd=True,
+        )
+        if values.ndim > 3 or (tokens and values.ndim == 3):
+            expected = 2 if tokens else 3
+            raise ValueError(
+                f"Found array with dim {values.ndim}. {_name(estimator) or 'skseq'} "
+                f"expected <= {expected}."
+            )
+        if values.ndim == 3:
+            layout = "dense"
+            for axis, what in ((1, "timestep"), (2, "feature")):
+                if values.shape[axis] < 1:
+                    raise ValueError(
+                        f"Found array with 0 {what}(s) (shape={values.shape}) while "
+                        f"a minimum of 1 is required{_by(estimator)}."
+                    )
+        else:
+            layout = "tabular"
+            if not tokens:
+                values = values[:, :, None]
+        lengths = np.full(values.shape[0], values.shape[1], dtype=np.int64)
+
+    raw_width = (
+        values.shape[1] if layout == "tabular" else (1 if tokens else values.shape[2])
+    )
+    n_channels = 1 if tokens else values.shape[2]
+    if not reset:
+        spec = estimator._input_spec if spec is None else spec
+        _check_against_fit(estimator, spec, layout, raw_width, n_channels, tokens)
+        _check_feature_names(estimator, X, reset=False)
+
+    if tokens:
+        valid = (values != 0) & valid_steps(lengths, values.shape[1])
+        values, lengths = _drop_masked_steps(
+            values, lengths, valid, input_name, "every id is 0 (padding)"
+        )
+    elif mask_value is not None:
+        valid = ~np.all(values == np.float32(mask_value), axis=2)
+        valid &= valid_steps(lengths, values.shape[1])
+        values, lengths = _drop_masked_steps(
+            values,
+            lengths,
+            valid,
+            input_name,
+            f"every step equals mask_value={mask_value!r}",
+        )
+    return Sequences(
+        values=values,
+        lengths=lengths,
+        layout=layout,
+        n_features_in=raw_width,
+        feature_names=feature_names,
+        index=index,
+    )

@@ -1,0 +1,111 @@
+"""The torch network on its own, without the estimators."""
+
+import numpy as np
+import pytest
+import torch
+from torch.nn.utils.rnn import pad_sequence
+
+from skseq.modules import RNNModule, WeightedLoss, reverse_padded
+
+CELLS = ["rnn", "gru", "lstm"]
+POOLINGS = ["last", "mean", "max"]
+
+
+def test_rnn_cell_reproduces_the_hand_computed_example():
+    # DESIGN.md use case 7: h_t = tanh(h_{t-1} W + x_t u + b), o_t = h_t v + c
+    W = torch.tensor([[0.1, 0.2], [0.3, 0.4]])
+    u = torch.tensor([0.5, 0.6])
+    b = torch.tensor([0.1, -0.1])
+    v = torch.tensor([1.0, 2.0])
+    c = 0.1
+    module = RNNModule(1, 1, cell="rnn", hidden_size=2, pooling="last")
+    with torch.no_grad():
+        module.rnn.weight_ih_l0.copy_(u.reshape(2, 1))
+        module.rnn.weight_hh_l0.copy_(W.T)  # torch computes h @ weight_hh.T
+        module.rnn.bias_ih_l0.copy_(b)
+        module.rnn.bias_hh_l0.zero_()
+        module.head.weight.copy_(v.reshape(1, 2))
+        module.head.bias.fill_(c)
+    X = torch.tensor([[[1.0], [2.0]]])
+    lengths = torch.tensor([2])
+    with torch.no_grad():
+        states = module.encode(X, lengths)[0].double().numpy()
+        outputs = module.head(module.encode(X, lengths))[0, :, 0].double().numpy()
+        last = module(X, lengths)[0, 0].item()
+    np.testing.assert_allclose(states[0], np.tanh([0.6, 0.5]), atol=1e-6)
+    np.testing.assert_allclose(states[1], np.tanh([1.2923401, 1.39225678]), atol=1e-6)
+    np.testing.assert_allclose(outputs, [1.56128388, 2.72707101], atol=1e-6)
+    assert last == pytest.approx(2.72707101, abs=1e-6)
+
+
+def test_reverse_padded_reverses_within_each_length():
+    x = torch.tensor([[1, 2, 3, 0], [4, 5, 0, 0]]).unsqueeze(-1)
+    lengths = torch.tensor([3, 2])
+    reversed_x = reverse_padded(x, lengths)
+    assert reversed_x[..., 0].tolist() == [[3, 2, 1, 0], [5, 4, 0, 0]]
+    assert torch.equal(reverse_padded(reversed_x, lengths), x)
+
+
+def _ragged_batch(n_features=3, lengths=(7, 2, 5, 1, 9), seed=0):
+    generator = torch.Generator().manual_seed(seed)
+    sequences = [torch.randn(n, n_features, generator=generator) for n in lengths]
+    return sequences, pad_sequence(sequences, batch_first=True), torch.tensor(lengths)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize("pooling", POOLINGS)
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_output_does_not_depend_on_padding(cell, pooling, num_layers):
+    torch.manual_seed(0)
+    module = RNNModule(
+        3, 2, cell=cell, hidden_size=8, num_layers=num_layers, pooling=pooling
+    )
+    module.eval()
+    sequences, padded, lengths = _ragged_batch()
+    with torch.no_grad():
+        batched = module(padded, lengths)
+        alone = torch.cat([module(s[None], torch.tensor([len(s)])) for s in sequences])
+        # more padding than any sequence needs changes nothing either
+        extra = torch.cat([padded, torch.full((len(lengths), 4, 3), 99.0)], dim=1)
+        over_padded = module(extra, lengths)
+    torch.testing.assert_close(batched, alone, atol=1e-5, rtol=0)
+    torch.testing.assert_close(over_padded, alone, atol=1e-5, rtol=0)
+
+
+def test_dropout_sits_between_stacked_layers_only():
+    module = RNNModule(2, 1, num_layers=2, dropout=0.5)
+    assert module.rnn.dropout == 0.5
+    single = RNNModule(2, 1, num_layers=1, dropout=0.5)
+    assert single.rnn.dropout == 0.0
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"cell": "transformer"}, "cell must be one of"),
+        ({"pooling": "median"}, "pooling must be one of"),
+    ],
+)
+def test_module_rejects_unknown_options(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        RNNModule(1, 1, **kwargs)
+
+
+def test_weighted_loss_with_unit_weights_equals_plain_mean():
+    loss = WeightedLoss("cross_entropy")
+    logits = torch.randn(6, 3)
+    target = torch.tensor([0, 1, 2, 0, 1, 2])
+    plain = loss(logits, target)
+    weighted = loss(logits, (target, torch.ones(6)))
+    assert torch.equal(plain, weighted)
+    expected = torch.nn.functional.cross_entropy(logits, target)
+    torch.testing.assert_close(plain, expected)
+
+
+def test_weighted_loss_weights_each_sample():
+    loss = WeightedLoss("squared_error")
+    y_pred = torch.tensor([[1.0], [3.0]])
+    y_true = torch.tensor([[0.0], [0.0]])
+    weights = torch.tensor([2.0, 0.0])
+    # (2 * 1 + 0 * 9) / 2 samples
+    assert loss(y_pred, (y_true, weights)).item() == pytest.approx(1.0)
