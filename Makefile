@@ -15,8 +15,8 @@ demo: $(STAMP)
 	$(PYTHON) examples/demo.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check skseq tests examples benchmarks
-	$(VENV)/bin/ruff format --check skseq tests examples benchmarks
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: $(STAMP) lint
 	bash scripts/test.sh
