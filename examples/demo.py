@@ -18,7 +18,8 @@ from skseq.datasets import load_gunpoint
 
 X_train, y_train = load_gunpoint(split="train")
 X_test, y_test = load_gunpoint(split="test")
-print(f"train {X_train.shape}, test {X_test.shape}, classes {sorted(set(y_train.tolist()))}")
+classes = sorted(set(y_train.tolist()))
+print(f"train {X_train.shape}, test {X_test.shape}, classes {classes}")
 
 # %%
 # Fit with the defaults; ``random_state`` makes the run repeatable.

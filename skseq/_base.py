@@ -1,23 +1,37 @@
 """Shared machinery of the skseq estimators: parameters, input, training.
 
 :class:`_BaseSequenceNet` holds what RNNClassifier, RNNRegressor and
-SequenceForecaster have in common: the constructor parameters of the network
+SequenceForecaster have in common: the parameter constraints of the network
 and of training, the conversion of ``X`` into tensors, and a skorch
 ``NeuralNet`` that does the training. skorch is wrapped, not subclassed: the
 estimator builds a fresh net in every ``fit`` and keeps it as ``net_``.
+
+``fit`` computes everything in locals (:meth:`_fit_network` returns a dict)
+and assigns it in one step at the end (:meth:`_set_fitted`), so a model being
+refit keeps answering ``predict`` from its previous fit until then.
 """
 
+import copy
+import inspect
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import GradientNormClipping
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    GradientNormClipping,
+    LRScheduler,
+    ProgressBar,
+)
 
-from ._data import BatchIterator, SequenceDataset, sort_by_length
+from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
 from ._runtime import resolve_device, seeded, torch_threads
 from .modules import RNNModule, WeightedLoss
 from .utils._sklearn_compat import Interval, StrOptions
@@ -35,6 +49,32 @@ OPTIMIZERS = {
 _MIN_PREDICT_BATCH = 256
 
 
+class _DivergenceGuard(Callback):
+    """Stop training with a clear error once the epoch loss is not finite."""
+
+    def __init__(self, estimator_name, lr):
+        self.estimator_name = estimator_name
+        self.lr = lr
+
+    def on_epoch_end(self, net, **kwargs):
+        """Raise when the mean training loss of the epoch is nan or inf."""
+        loss = net.history[-1, "train_loss"]
+        if not np.isfinite(loss):
+            raise ValueError(
+                f"Training of {self.estimator_name} diverged: the training loss is "
+                f"{loss} at epoch {len(net.history)}. Lower lr (now {self.lr}), keep "
+                "clip_grad_norm set, and scale the inputs (standardize=True)."
+            )
+
+
+def _stopped_early(net):
+    """Whether an EarlyStopping callback ended the training of ``net``."""
+    return any(
+        isinstance(callback, EarlyStopping) and callback.misses_ >= callback.patience
+        for _, callback in net.callbacks_
+    )
+
+
 class _BaseSequenceNet(BaseEstimator):
     """Base class of the recurrent estimators (not for direct use)."""
 
@@ -42,15 +82,28 @@ class _BaseSequenceNet(BaseEstimator):
         "cell": [StrOptions({"rnn", "gru", "lstm"})],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "pooling": [StrOptions({"last", "mean", "max"})],
+        "pooling": [StrOptions({"last", "mean", "max", "attention", "flatten"})],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
         "standardize": ["boolean"],
         "mask_value": [Real, None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+        "optimizer_kwargs": [dict, None],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "lr_schedule": [StrOptions({"step", "cosine", "plateau"}), None],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "module": [callable, None],
+        "callbacks": [list, None],
+        "device": [str, torch.device],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -58,13 +111,17 @@ class _BaseSequenceNet(BaseEstimator):
 
     # ------------------------------------------------------------------ input
 
+    @property
+    def _uses_tokens(self):
+        return self.embedding_dim is not None
+
     def _check_X(self, X, *, reset, spec=None):
         return check_sequences(
             X,
             estimator=self,
             reset=reset,
             spec=spec,
-            tokens=False,
+            tokens=self._uses_tokens,
             mask_value=self.mask_value,
         )
 
@@ -75,16 +132,42 @@ class _BaseSequenceNet(BaseEstimator):
                 "is None."
             )
 
+    def _check_fit_input(self, sequences):
+        """Check what ``X`` must satisfy for the chosen network options."""
+        if self.pooling == "flatten" and not sequences.fixed_length:
+            raise ValueError(
+                "pooling='flatten' needs sequences of one length, but X has lengths "
+                f"{sequences.lengths.min()} to {sequences.lengths.max()}. Pad them "
+                "to one length (skseq.preprocessing.SequencePadder with "
+                "mask_value=None on the estimator) or choose pooling='max'."
+            )
+        if sequences.is_tokens and self.vocab_size is not None:
+            self._check_token_ids(sequences, self.vocab_size, "vocab_size")
+
+    def _check_token_ids(self, sequences, vocab_size, name):
+        too_big = np.unique(sequences.values[sequences.values >= vocab_size])
+        if len(too_big):
+            shown = ", ".join(str(i) for i in too_big[:5])
+            more = f" and {len(too_big) - 5} more" if len(too_big) > 5 else ""
+            raise ValueError(
+                f"X holds token ids {shown}{more} that are not below "
+                f"{name}={vocab_size}. Token ids must lie in [0, {vocab_size - 1}]; "
+                "map unseen tokens to the unknown id (1) with "
+                "skseq.preprocessing.SequenceOrdinalEncoder, or set a larger "
+                "vocab_size."
+            )
+
     def _input_scaling(self, sequences):
         """Per-feature mean and scale over all valid steps (float64)."""
         n_features = sequences.n_channels
-        if not self.standardize:
+        if not self.standardize or sequences.is_tokens:
             return np.zeros(n_features), np.ones(n_features)
         if sequences.fixed_length:
             steps = sequences.values.reshape(-1, n_features)
         else:
-            mask = valid_steps(sequences.lengths, sequences.max_length)
-            steps = sequences.values[mask]
+            steps = sequences.values[
+                valid_steps(sequences.lengths, sequences.max_length)
+            ]
         mean = steps.mean(axis=0, dtype=np.float64)
         scale = steps.std(axis=0, dtype=np.float64)
         scale[scale < 10 * np.finfo(np.float32).eps] = 1.0
@@ -92,6 +175,10 @@ class _BaseSequenceNet(BaseEstimator):
 
     @staticmethod
     def _scaled_values(sequences, mean, scale):
+        if sequences.is_tokens:
+            return sequences.values
+        if not mean.any() and np.all(scale == 1.0):
+            return sequences.values
         values = (sequences.values - mean.astype(np.float32)) / scale.astype(np.float32)
         if not sequences.fixed_length:
             # keep padding at zero, whatever the shift
@@ -100,35 +187,91 @@ class _BaseSequenceNet(BaseEstimator):
 
     # --------------------------------------------------------------- training
 
-    def _module_params(self, sequences, output_size):
-        return {
+    def _module_params(self, sequences, output_size, vocab_size):
+        """Everything the network may need; a user's module gets what it takes."""
+        params = {
             "input_size": sequences.n_channels,
             "output_size": output_size,
             "cell": self.cell,
             "hidden_size": self.hidden_size,
             "num_layers": self.num_layers,
             "dropout": self.dropout,
+            "bidirectional": self.bidirectional,
             "pooling": self.pooling,
+            "num_embeddings": vocab_size,
+            "embedding_dim": self.embedding_dim,
+            "max_length": sequences.max_length if self.pooling == "flatten" else None,
         }
+        if self.module is None:
+            return RNNModule, params
+        signature = inspect.signature(self.module)
+        takes_any = any(
+            p.kind is inspect.Parameter.VAR_KEYWORD
+            for p in signature.parameters.values()
+        )
+        if not takes_any:
+            params = {k: v for k, v in params.items() if k in signature.parameters}
+        return self.module, params
 
-    def _callbacks(self):
-        callbacks = []
+    def _callbacks(self, monitor):
+        callbacks = [
+            ("divergence_guard", _DivergenceGuard(type(self).__name__, self.lr))
+        ]
         if self.clip_grad_norm is not None:
             callbacks.append(
                 ("clip_grad_norm", GradientNormClipping(self.clip_grad_norm))
             )
+        if self.lr_schedule == "step":
+            step_size = max(1, self.max_epochs // 3)
+            scheduler = LRScheduler("StepLR", step_size=step_size, gamma=0.1)
+        elif self.lr_schedule == "cosine":
+            scheduler = LRScheduler("CosineAnnealingLR", T_max=self.max_epochs)
+        elif self.lr_schedule == "plateau":
+            scheduler = LRScheduler(
+                "ReduceLROnPlateau",
+                monitor=monitor,
+                factor=0.5,
+                patience=max(1, self.n_iter_no_change // 2),
+            )
+        else:
+            scheduler = None
+        if scheduler is not None:
+            callbacks.append(("lr_schedule", scheduler))
+        if self.early_stopping:
+            callbacks.append(
+                (
+                    "early_stopping",
+                    EarlyStopping(
+                        monitor="valid_loss",
+                        patience=self.n_iter_no_change,
+                        threshold=self.tol,
+                        threshold_mode="abs",
+                        load_best=True,
+                    ),
+                )
+            )
+        if self.verbose >= 2:
+            callbacks.append(("progress_bar", ProgressBar()))
+        for position, callback in enumerate(copy.deepcopy(self.callbacks or [])):
+            if not isinstance(callback, tuple):
+                callback = (f"user_callback_{position}", callback)
+            callbacks.append(callback)
         return callbacks
 
-    def _build_net(self, module_params, loss):
+    def _build_net(self, module, module_params, loss, device, train_split):
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = OPTIMIZERS[optimizer]
+        optimizer_params = {"weight_decay": self.weight_decay}
+        optimizer_params.update(self.optimizer_kwargs or {})
+        monitor = "valid_loss" if train_split is not None else "train_loss"
         return NeuralNet(
-            module=RNNModule,
+            module=module,
             **{f"module__{key}": value for key, value in module_params.items()},
             criterion=WeightedLoss,
             criterion__loss=loss,
             optimizer=optimizer,
+            **{f"optimizer__{key}": value for key, value in optimizer_params.items()},
             lr=self.lr,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
@@ -136,20 +279,52 @@ class _BaseSequenceNet(BaseEstimator):
             iterator_train__shuffle=True,
             iterator_valid=BatchIterator,
             iterator_valid__batch_size=max(self.batch_size, _MIN_PREDICT_BATCH),
-            train_split=None,
-            callbacks=self._callbacks(),
-            device=resolve_device("cpu"),
+            train_split=train_split,
+            callbacks=self._callbacks(monitor),
+            device=device,
             verbose=self.verbose,
         )
 
-    def _fit_network(self, sequences, target, sample_weight, output_size, loss):
+    def _validation_split(self, n_samples, seed, stratify):
+        """Return the indices held out for early stopping (None without it)."""
+        if not self.early_stopping:
+            return None
+        n_valid = int(np.ceil(self.validation_fraction * n_samples))
+        if n_valid < 1 or n_samples - n_valid < 1:
+            raise ValueError(
+                f"early_stopping needs a validation set, but validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples leaves none for "
+                "validation or training. Use more samples or turn early_stopping off."
+            )
+        if stratify is not None:
+            counts = np.bincount(stratify)
+            if counts.min() < 2 or n_valid < len(counts):
+                stratify = None  # too few members to stratify; split at random
+        _, valid = train_test_split(
+            np.arange(n_samples),
+            test_size=n_valid,
+            random_state=seed,
+            stratify=stratify,
+        )
+        return np.sort(valid)
+
+    def _fit_network(
+        self, sequences, target, sample_weight, output_size, loss, stratify=None
+    ):
         """Train a new net on validated input; return the fitted state.
 
-        Nothing is assigned to ``self`` here: the caller assigns the returned
-        state at the end of ``fit``, so a model being refit keeps answering
-        ``predict`` from its previous fit until then.
+        Nothing is assigned to ``self`` here (see :meth:`_set_fitted`).
+        Returns the state dict and the KeyboardInterrupt that stopped the
+        training, if one did.
         """
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        self._check_fit_input(sequences)
+        random_state = check_random_state(self.random_state)
+        seed = random_state.randint(np.iinfo(np.int32).max)
+        device = resolve_device(self.device)
+        vocab_size = None
+        if sequences.is_tokens:
+            vocab_size = self.vocab_size or int(sequences.values.max()) + 1
+            vocab_size = max(vocab_size, 2)
         mean, scale = self._input_scaling(sequences)
         dataset = SequenceDataset(
             self._scaled_values(sequences, mean, scale),
@@ -157,10 +332,22 @@ class _BaseSequenceNet(BaseEstimator):
             target,
             sample_weight,
         )
-        net = self._build_net(self._module_params(sequences, output_size), loss)
-        with torch_threads(self.n_threads), seeded(seed, net.device):
-            net.fit(dataset, None)
-        return {
+        valid_index = self._validation_split(len(dataset), seed, stratify)
+        train_split = None if valid_index is None else FixedSplit(valid_index)
+        module, module_params = self._module_params(sequences, output_size, vocab_size)
+        net = self._build_net(module, module_params, loss, device, train_split)
+        interrupt = None
+        with torch_threads(self.n_threads), seeded(seed, device):
+            net.initialize()
+            net.notify("on_train_begin", X=dataset, y=None)
+            try:
+                net.fit_loop(dataset)
+            except KeyboardInterrupt as exc:
+                # skorch's EarlyStopping stops training with KeyboardInterrupt
+                if not _stopped_early(net):
+                    interrupt = exc
+            net.notify("on_train_end", X=dataset, y=None)
+        state = {
             "net_": net,
             "history_": net.history,
             "n_iter_": len(net.history),
@@ -168,15 +355,34 @@ class _BaseSequenceNet(BaseEstimator):
             "_input_spec": sequences.spec,
             "_x_mean": mean,
             "_x_scale": scale,
+            "_max_length": module_params.get("max_length"),
         }
+        if vocab_size is not None:
+            state["vocab_size_"] = vocab_size
+        return state, interrupt
 
-    def _set_fitted(self, state, feature_names):
-        """Assign the fitted state in one step, at the end of ``fit``."""
+    def _set_fitted(self, state, feature_names, interrupt=None):
+        """Assign the fitted state in one step, at the end of ``fit``.
+
+        After an interrupted training (Ctrl-C), the model trained so far is
+        kept and usable, a warning says so, and the interrupt is raised again
+        so that a search or script stops instead of using a truncated fit.
+        """
         if feature_names is None:
             self.__dict__.pop("feature_names_in_", None)
         else:
             state["feature_names_in_"] = feature_names
+        state["interrupted_"] = interrupt is not None
         self.__dict__.update(state)
+        if interrupt is not None:
+            warnings.warn(
+                f"Training of {type(self).__name__} was interrupted after "
+                f"{self.n_iter_} of {self.max_epochs} epochs; the model trained so "
+                "far is kept.",
+                UserWarning,
+                stacklevel=3,
+            )
+            raise interrupt
 
     # ------------------------------------------------------------- prediction
 
@@ -191,6 +397,17 @@ class _BaseSequenceNet(BaseEstimator):
         # one read of the fitted state, so a concurrent refit cannot mix models
         state = dict(self.__dict__)
         sequences = self._check_X(X, reset=False, spec=state["_input_spec"])
+        if sequences.is_tokens:
+            self._check_token_ids(sequences, state["vocab_size_"], "vocab_size_")
+        max_length = state["_max_length"]
+        if max_length is not None and not (
+            sequences.fixed_length and sequences.max_length == max_length
+        ):
+            raise ValueError(
+                f"pooling='flatten' needs sequences of exactly {max_length} steps, "
+                f"as at fit; X has lengths {sequences.lengths.min()} to "
+                f"{sequences.lengths.max()}."
+            )
         values = self._scaled_values(sequences, state["_x_mean"], state["_x_scale"])
         if sequences.fixed_length:
             dataset, inverse = SequenceDataset(values, sequences.lengths), None

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-__all__ = ["BatchIterator", "SequenceDataset"]
+__all__ = ["BatchIterator", "FixedSplit", "SequenceDataset", "sort_by_length"]
 
 # batches per chunk that is sorted by length: big enough that batches hold
 # similar lengths, small enough that batch contents still vary between epochs
@@ -127,6 +127,31 @@ class BatchIterator:
     def __iter__(self):
         for index in self._batches():
             yield self.dataset.batch(index)
+
+
+class FixedSplit:
+    """skorch ``train_split`` that holds out fixed sample indices.
+
+    The estimator draws the indices (stratified for a classifier) with its own
+    seed; the validation part is sorted by length so that its batches waste
+    no work on padding.
+
+    Parameters
+    ----------
+    valid_index : array-like of int
+        Indices of the validation samples.
+    """
+
+    def __init__(self, valid_index):
+        self.valid_index = np.asarray(valid_index, dtype=np.int64)
+
+    def __call__(self, dataset, y=None, **fit_params):
+        """Return the training and validation datasets."""
+        is_valid = np.zeros(len(dataset), dtype=bool)
+        is_valid[self.valid_index] = True
+        lengths = dataset.lengths.numpy()
+        valid = self.valid_index[np.argsort(lengths[self.valid_index], kind="stable")]
+        return dataset.subset(np.flatnonzero(~is_valid)), dataset.subset(valid)
 
 
 def sort_by_length(lengths):

@@ -62,7 +62,17 @@ def seeded(seed, device="cpu"):
 
 
 def resolve_device(device):
-    """Map ``"auto"`` to ``"cuda"`` when a GPU is present, else ``"cpu"``."""
+    """Map ``"auto"`` to ``"cuda"`` when a GPU is present, else ``"cpu"``.
+
+    Raises a ValueError for a CUDA device on a machine without one, instead
+    of torch's error from deep inside the first forward pass.
+    """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
+    if str(device).startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={str(device)!r} was asked for, but torch finds no CUDA GPU "
+            "(torch.cuda.is_available() is False). Use device='cpu', or 'auto' to "
+            "take a GPU only when there is one."
+        )
     return device

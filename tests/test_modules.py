@@ -8,7 +8,7 @@ from torch.nn.utils.rnn import pad_sequence
 from skseq.modules import RNNModule, WeightedLoss, reverse_padded
 
 CELLS = ["rnn", "gru", "lstm"]
-POOLINGS = ["last", "mean", "max"]
+POOLINGS = ["last", "mean", "max", "attention"]
 
 
 def test_rnn_cell_reproduces_the_hand_computed_example():
@@ -55,10 +55,17 @@ def _ragged_batch(n_features=3, lengths=(7, 2, 5, 1, 9), seed=0):
 @pytest.mark.parametrize("cell", CELLS)
 @pytest.mark.parametrize("pooling", POOLINGS)
 @pytest.mark.parametrize("num_layers", [1, 2])
-def test_output_does_not_depend_on_padding(cell, pooling, num_layers):
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_output_does_not_depend_on_padding(cell, pooling, num_layers, bidirectional):
     torch.manual_seed(0)
     module = RNNModule(
-        3, 2, cell=cell, hidden_size=8, num_layers=num_layers, pooling=pooling
+        3,
+        2,
+        cell=cell,
+        hidden_size=8,
+        num_layers=num_layers,
+        pooling=pooling,
+        bidirectional=bidirectional,
     )
     module.eval()
     sequences, padded, lengths = _ragged_batch()
@@ -70,6 +77,43 @@ def test_output_does_not_depend_on_padding(cell, pooling, num_layers):
         over_padded = module(extra, lengths)
     torch.testing.assert_close(batched, alone, atol=1e-5, rtol=0)
     torch.testing.assert_close(over_padded, alone, atol=1e-5, rtol=0)
+
+
+def test_bidirectional_doubles_the_state_and_reads_backwards_within_length():
+    torch.manual_seed(0)
+    module = RNNModule(3, 1, cell="gru", hidden_size=8, bidirectional=True)
+    sequences, padded, lengths = _ragged_batch()
+    with torch.no_grad():
+        states = module.encode(padded, lengths)
+        assert states.shape == (5, 9, 16)
+        assert module.head.in_features == 16
+        # the backward half at step 0 has read the whole sequence, in reverse,
+        # so it equals the backward GRU run on the reversed sequence alone
+        for sequence, state in zip(sequences, states, strict=True):
+            alone = module.backward_layers[0](sequence.flip(0)[None])[0][0]
+            torch.testing.assert_close(state[0, 8:], alone[-1], atol=1e-6, rtol=0)
+
+
+def test_flatten_pooling_uses_every_state():
+    torch.manual_seed(0)
+    module = RNNModule(2, 3, hidden_size=4, pooling="flatten", max_length=6)
+    assert module.head.in_features == 24
+    assert module(torch.randn(5, 6, 2), torch.full((5,), 6)).shape == (5, 3)
+    with pytest.raises(ValueError, match="exactly 6 steps"):
+        module(torch.randn(5, 7, 2), torch.full((5,), 7))
+
+
+def test_embedding_reads_token_ids_with_zero_as_padding():
+    torch.manual_seed(0)
+    module = RNNModule(1, 2, num_embeddings=10, embedding_dim=4, pooling="mean")
+    module.eval()
+    ids = torch.tensor([[3, 4, 5, 0, 0], [6, 7, 0, 0, 0]])
+    lengths = torch.tensor([3, 2])
+    with torch.no_grad():
+        batched = module(ids, lengths)
+        alone = module(ids[:1, :3], lengths[:1])
+    torch.testing.assert_close(batched[:1], alone, atol=1e-6, rtol=0)
+    assert module.embedding.padding_idx == 0
 
 
 def test_dropout_sits_between_stacked_layers_only():
@@ -84,6 +128,7 @@ def test_dropout_sits_between_stacked_layers_only():
     [
         ({"cell": "transformer"}, "cell must be one of"),
         ({"pooling": "median"}, "pooling must be one of"),
+        ({"pooling": "flatten"}, "needs max_length"),
     ],
 )
 def test_module_rejects_unknown_options(kwargs, match):

@@ -1,0 +1,345 @@
+"""Network and training options: each one changes what it should."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+from skorch.callbacks import Callback
+
+from skseq import RNNClassifier, RNNRegressor
+from skseq.utils import from_long_format
+
+from .test_rnn import QUICK, make_ragged_classification
+
+
+class RecordWeights(Callback):
+    """Keep a copy of the module's weights and the lr after every epoch."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.weights, self.lrs = [], []
+
+    def on_epoch_end(self, net, **kwargs):
+        vector = torch.nn.utils.parameters_to_vector(net.module_.parameters())
+        self.weights.append(vector.detach().clone())
+        self.lrs.append(net.optimizer_.param_groups[0]["lr"])
+
+
+class InterruptAt(Callback):
+    """Raise KeyboardInterrupt (as Ctrl-C does) at the end of an epoch."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+# ------------------------------------------------------------------ network
+
+
+@pytest.mark.parametrize("pooling", ["last", "mean", "max", "attention"])
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_bidirectional_stays_padding_invariant(pooling, cell):
+    X, y = make_ragged_classification(n=40, min_length=2, max_length=30)
+    clf = RNNClassifier(cell=cell, pooling=pooling, bidirectional=True, **QUICK)
+    clf.fit(X, y)
+    assert clf.net_.module_.head.in_features == 2 * QUICK["hidden_size"] or (
+        pooling == "attention"
+    )
+    short = [x for x in X if len(x) < 8][:3]
+    long = [x for x in X if len(x) > 20][:5]
+    alone = np.vstack([clf.predict_proba([s]) for s in short])
+    together = clf.predict_proba(long + short)[len(long) :]
+    np.testing.assert_allclose(together, alone, atol=1e-5, rtol=0)
+
+
+def test_attention_pooling_learns_a_ragged_task():
+    X, y = make_ragged_classification(n=80)
+    X_test, y_test = make_ragged_classification(n=80, seed=1)
+    clf = RNNClassifier(pooling="attention", hidden_size=8, max_epochs=10)
+    assert clf.set_params(random_state=0).fit(X, y).score(X_test, y_test) > 0.9
+
+
+def test_flatten_pooling_needs_one_length():
+    X = np.random.default_rng(0).normal(size=(30, 6, 2))
+    y = np.arange(30) % 2
+    clf = RNNClassifier(pooling="flatten", **QUICK).fit(X, y)
+    assert clf.net_.module_.head.in_features == 6 * QUICK["hidden_size"]
+    assert clf.predict(X).shape == (30,)
+    with pytest.raises(ValueError, match="exactly 6 steps"):
+        clf.predict(np.zeros((2, 7, 2)))
+    ragged, labels = make_ragged_classification(n=20)
+    with pytest.raises(ValueError, match="pooling='flatten' needs sequences of one"):
+        RNNClassifier(pooling="flatten", **QUICK).fit(ragged, labels)
+
+
+def make_token_task(n=120, seed=0, vocab=12):
+    """Label 1 when token 3 occurs in the sequence."""
+    rng = np.random.default_rng(seed)
+    X = [rng.integers(4, vocab, size=rng.integers(3, 12)) for _ in range(n)]
+    y = rng.integers(0, 2, size=n)
+    for x, label in zip(X, y, strict=True):
+        if label:
+            x[rng.integers(len(x))] = 3
+    return X, y
+
+
+def test_token_ids_feed_an_embedding():
+    X, y = make_token_task()
+    X_test, y_test = make_token_task(seed=1)
+    clf = RNNClassifier(embedding_dim=8, hidden_size=16, max_epochs=15, random_state=0)
+    clf.fit(X, y)
+    assert clf.vocab_size_ == 12
+    assert clf.net_.module_.embedding.num_embeddings == 12
+    assert clf.score(X_test, y_test) > 0.9
+    with pytest.raises(ValueError, match="token ids 12, 40 that are not below"):
+        clf.predict([np.array([5, 12, 40])])
+
+
+def test_token_padding_id_zero_is_masked():
+    X, y = make_token_task(n=40)
+    clf = RNNClassifier(embedding_dim=4, **QUICK).fit(X, y)
+    padded = np.zeros((len(X), 20), dtype=int)
+    for row, x in zip(padded, X, strict=True):
+        row[-len(x) :] = x  # pre-padded with id 0
+    np.testing.assert_allclose(
+        clf.predict_proba(padded), clf.predict_proba(X), atol=1e-6
+    )
+
+
+def test_given_vocab_size_is_checked_at_fit():
+    X, y = make_token_task(n=20)
+    clf = RNNClassifier(embedding_dim=4, vocab_size=50, **QUICK).fit(X, y)
+    assert clf.vocab_size_ == 50
+    with pytest.raises(ValueError, match="not below vocab_size=5"):
+        RNNClassifier(embedding_dim=4, vocab_size=5, **QUICK).fit(X, y)
+
+
+def test_custom_module_gets_the_parameters_it_takes():
+    class MeanThenLinear(torch.nn.Module):
+        def __init__(self, input_size, output_size, hidden_size):
+            super().__init__()
+            self.hidden = torch.nn.Linear(input_size, hidden_size)
+            self.out = torch.nn.Linear(hidden_size, output_size)
+
+        def forward(self, X, lengths):
+            mask = (torch.arange(X.shape[1])[None] < lengths[:, None]).unsqueeze(-1)
+            mean = (X * mask).sum(1) / lengths[:, None]
+            return self.out(torch.relu(self.hidden(mean)))
+
+    X, y = make_ragged_classification(n=60)
+    grid = GridSearchCV(
+        RNNClassifier(
+            module=MeanThenLinear, max_epochs=10, batch_size=8, random_state=0
+        ),
+        {"hidden_size": [2, 6]},
+        cv=2,
+    ).fit(X, y)
+    assert grid.best_estimator_.net_.module_.hidden.out_features in (2, 6)
+    assert isinstance(grid.best_estimator_.net_.module_, MeanThenLinear)
+    assert grid.best_score_ > 0.9
+
+
+# ----------------------------------------------------------------- training
+
+
+def test_absolute_error_fits_the_median_squared_error_the_mean():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 4, 1))  # uninformative inputs
+    y = np.where(np.arange(200) % 10 == 0, 100.0, 0.0)  # mean 10, median 0
+    params = dict(hidden_size=4, max_epochs=30, lr=0.01, random_state=0)
+    squared = RNNRegressor(loss="squared_error", **params).fit(X, y).predict(X)
+    absolute = RNNRegressor(loss="absolute_error", **params).fit(X, y).predict(X)
+    huber = RNNRegressor(loss="huber", **params).fit(X, y).predict(X)
+    assert abs(np.median(squared) - 10) < 4
+    assert abs(np.median(absolute)) < 2
+    assert np.median(absolute) < np.median(huber) < np.median(squared)
+
+
+def test_weight_decay_shrinks_the_weights():
+    X, y = make_ragged_classification(n=40)
+    norms = []
+    for decay in (0.0, 5.0):
+        clf = RNNClassifier(weight_decay=decay, optimizer="adamw", **QUICK)
+        params = clf.fit(X, y).net_.module_.parameters()
+        norms.append(torch.nn.utils.parameters_to_vector(params).norm().item())
+    assert norms[1] < 0.7 * norms[0]
+
+
+def test_optimizer_kwargs_reach_the_optimizer():
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(optimizer="sgd", optimizer_kwargs={"momentum": 0.9}, **QUICK)
+    assert clf.fit(X, y).net_.optimizer_.param_groups[0]["momentum"] == 0.9
+
+
+@pytest.mark.parametrize(
+    "schedule, check",
+    [
+        ("cosine", lambda lrs: lrs[-1] < 0.01 * lrs[0]),
+        ("step", lambda lrs: np.isclose(lrs[-1], lrs[0] * 0.001)),
+        ("plateau", lambda lrs: lrs[-1] < lrs[0]),
+    ],
+)
+def test_lr_schedules(schedule, check):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(32, 4, 1)), np.arange(32) % 2
+    recorder = RecordWeights()
+    clf = RNNClassifier(
+        lr=1e-5,  # the loss stays flat: a plateau from the first epoch
+        lr_schedule=schedule,
+        n_iter_no_change=2,
+        max_epochs=9,
+        hidden_size=4,
+        random_state=0,
+        callbacks=[("record", recorder)],
+    )
+    clf.fit(X, y)
+    lrs = dict(clf.net_.callbacks_)["record"].lrs
+    assert len(lrs) == 9
+    assert check(lrs), lrs
+
+
+def test_early_stopping_stops_on_a_plateau_and_restores_the_best_weights():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(100, 5, 1)), rng.integers(0, 2, size=100)  # noise
+    clf = RNNClassifier(
+        early_stopping=True,
+        n_iter_no_change=3,
+        max_epochs=100,
+        hidden_size=16,
+        lr=0.05,
+        random_state=0,
+        callbacks=[("record", RecordWeights())],
+    ).fit(X, y)
+    assert clf.n_iter_ < 100
+    valid_loss = clf.history_[:, "valid_loss"]
+    best = int(np.argmin(valid_loss))
+    assert clf.n_iter_ == best + 1 + 3
+    recorded = dict(clf.net_.callbacks_)["record"].weights
+    final = torch.nn.utils.parameters_to_vector(clf.net_.module_.parameters())
+    assert torch.equal(final, recorded[best])
+    assert not torch.equal(final, recorded[-1])
+
+
+def test_early_stopping_validation_split_is_stratified():
+    X, y = make_ragged_classification(n=50)
+    y = np.where(np.arange(50) < 10, 1, 0)  # 10 / 40
+    clf = RNNClassifier(early_stopping=True, validation_fraction=0.2, **QUICK)
+    clf.fit(X, y)
+    valid_index = clf.net_.train_split.valid_index
+    assert len(valid_index) == 10
+    assert y[valid_index].sum() == 2  # 20 % of each class
+
+
+def test_class_weight_shifts_predictions_toward_the_weighted_class():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(80, 5, 1))
+    y = np.arange(80) % 2  # labels unrelated to X
+    params = dict(hidden_size=8, max_epochs=15, random_state=0)
+    for favoured in (0, 1):
+        weights = {favoured: 10.0, 1 - favoured: 1.0}
+        predictions = RNNClassifier(class_weight=weights, **params).fit(X, y).predict(X)
+        assert np.mean(predictions == favoured) > 0.85
+    imbalanced = np.where(np.arange(80) < 70, 0, 1)
+    plain = RNNClassifier(**params).fit(X, imbalanced).predict(X).mean()
+    balanced = RNNClassifier(class_weight="balanced", **params)
+    assert balanced.fit(X, imbalanced).predict(X).mean() > plain + 0.2
+
+
+def test_user_callbacks_run_and_history_holds_every_epoch():
+    X, y = make_ragged_classification(n=20)
+    recorder = RecordWeights()
+    clf = RNNClassifier(callbacks=[recorder], **QUICK).fit(X, y)
+    assert len(dict(clf.net_.callbacks_)["user_callback_0"].weights) == 3
+    assert recorder not in [cb for _, cb in clf.net_.callbacks_]  # a copy is used
+    assert len(clf.history_) == clf.n_iter_ == 3
+    assert all(np.isfinite(clf.history_[:, "train_loss"]))
+
+
+def test_verbose_prints_an_epoch_table_and_a_progress_bar(capsys):
+    X, y = make_ragged_classification(n=20)
+    RNNClassifier(verbose=1, **QUICK).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "dur" in out
+    assert len([line for line in out.splitlines() if line.strip()[:1].isdigit()]) == 3
+    RNNClassifier(verbose=2, **QUICK).fit(X, y)
+    captured = capsys.readouterr()
+    assert "it/s" in captured.err or "it/s" in captured.out
+    RNNClassifier(verbose=0, **QUICK).fit(X, y)
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("device", ["cpu", "auto"])
+def test_device(device):
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(device=device, **QUICK).fit(X, y)
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert clf.net_.device == expected
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine with no GPU")
+def test_cuda_without_a_gpu_is_a_clear_error():
+    X, y = make_ragged_classification(n=20)
+    with pytest.raises(ValueError, match="torch finds no CUDA GPU"):
+        RNNClassifier(device="cuda", **QUICK).fit(X, y)
+
+
+# -------------------------------------------------------------- long format
+
+
+def _long_frame(X):
+    frames = [
+        pd.DataFrame(x, columns=["a", "b"]).assign(id=f"s{i:03d}", t=np.arange(len(x)))
+        for i, x in enumerate(X)
+    ]
+    return pd.concat(frames).set_index(["id", "t"])
+
+
+def test_long_dataframe_fit_and_predict():
+    X, y = make_ragged_classification(n=30)
+    frame = _long_frame(X)
+    target = pd.Series(y, index=[f"s{i:03d}" for i in range(30)])
+    shuffled = target.sample(frac=1, random_state=0)  # aligned by id, not position
+    clf = RNNClassifier(**QUICK).fit(frame, shuffled)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b"])
+    from_list = RNNClassifier(**QUICK).fit(X, y)
+    np.testing.assert_allclose(
+        clf.predict_proba(frame), from_list.predict_proba(X), atol=1e-6
+    )
+    sequences, ids = from_long_format(frame)
+    assert list(ids) == list(target.index)
+    with pytest.warns(UserWarning, match="fitted with feature names"):
+        assert clf.predict(sequences).shape == (30,)
+
+
+# ------------------------------------------------------------------- faults
+
+
+def test_ctrl_c_keeps_the_partial_model_and_raises_again():
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(callbacks=[InterruptAt(2)], **{**QUICK, "max_epochs": 10})
+    with pytest.warns(UserWarning, match="interrupted after 2 of 10 epochs"):
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+    assert clf.interrupted_
+    assert clf.n_iter_ == 2
+    assert clf.predict(X).shape == (20,)
+
+
+def test_diverging_training_stops_with_a_clear_error():
+    X, y = make_ragged_classification(n=20)
+    clf = RNNRegressor(
+        optimizer="sgd",
+        lr=1e12,
+        clip_grad_norm=None,
+        **QUICK,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match="diverged: the training loss is"):
+            clf.fit(X, y * 1e3)
+    assert not hasattr(clf, "net_")
