@@ -3,6 +3,13 @@
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skseq import RNNClassifier, RNNRegressor
+from skseq.preprocessing import (
+    SequenceOneHotEncoder,
+    SequenceOrdinalEncoder,
+    SequencePadder,
+    SequenceScaler,
+    SequenceWindower,
+)
 
 # Small and quick, yet enough training for the checks that test learning
 # (check_classifiers_train asks for training accuracy above 0.83).
@@ -14,9 +21,32 @@ _SAMPLE_WEIGHT_EQUIVALENCE = (
     "batches, and the shuffled batches differ. Weights are honoured in "
     "expectation (see test_rnn.py::test_sample_weight_shifts_predictions)."
 )
+_ROWS_ARE_TIME_STEPS = (
+    "SequenceWindower's rows are the time steps of one series: row t holds the "
+    "window ending at t, made of rows t-w+1..t, so a row's output depends on "
+    "the rows before it and cannot be invariant to their order or subset."
+)
+_LIST_IS_SEQUENCES = (
+    "The encoders read a list as a list of token sequences (of any lengths) and "
+    "return a list of arrays, one per sequence; the check expects a list of "
+    "lists to behave as a 2-D array and the output to have a .shape. 2-D arrays "
+    "and _NotAnArray input do give array output and pass the same check."
+)
 EXPECTED_FAILED_CHECKS = {
-    name: {"check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_EQUIVALENCE}
-    for name in ("RNNClassifier", "RNNRegressor")
+    **{
+        name: {
+            "check_sample_weight_equivalence_on_dense_data": _SAMPLE_WEIGHT_EQUIVALENCE
+        }
+        for name in ("RNNClassifier", "RNNRegressor")
+    },
+    **{
+        name: {"check_transformer_data_not_an_array": _LIST_IS_SEQUENCES}
+        for name in ("SequenceOneHotEncoder", "SequenceOrdinalEncoder")
+    },
+    "SequenceWindower": {
+        "check_methods_sample_order_invariance": _ROWS_ARE_TIME_STEPS,
+        "check_methods_subset_invariance": _ROWS_ARE_TIME_STEPS,
+    },
 }
 
 
@@ -25,7 +55,15 @@ def _expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [RNNClassifier(**FAST), RNNRegressor(**FAST)],
+    [
+        RNNClassifier(**FAST),
+        RNNRegressor(**FAST),
+        SequencePadder(),
+        SequenceScaler(),
+        SequenceWindower(window_length=3),
+        SequenceOneHotEncoder(handle_unknown="ignore"),
+        SequenceOrdinalEncoder(),
+    ],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):

@@ -7,6 +7,8 @@ from .validation import (
     check_sequences,
     from_long_format,
     pad_ragged,
+    unpad,
+    valid_steps,
 )
 
 __all__ = [
@@ -16,4 +18,6 @@ __all__ = [
     "check_sequences",
     "from_long_format",
     "pad_ragged",
+    "unpad",
+    "valid_steps",
 ]

@@ -32,6 +32,8 @@ __all__ = [
     "check_sequences",
     "from_long_format",
     "pad_ragged",
+    "unpad",
+    "valid_steps",
 ]
 
 MASK_VALUE = -1e9
@@ -84,6 +86,9 @@ class Sequences:
         Column names of a DataFrame input.
     index : pandas.Index or None
         The sequence ids of a long DataFrame input, in output order.
+    item_ndim : {1, 2}
+        Dimensions of one input sequence: 1 for a row of a 2-D array or a
+        list of 1-D arrays, 2 otherwise. Transformers return this form.
     """
 
     values: np.ndarray
@@ -92,6 +97,7 @@ class Sequences:
     n_features_in: int
     feature_names: np.ndarray | None = None
     index: pd.Index | None = None
+    item_ndim: int = 2
 
     @property
     def n_samples(self):
@@ -243,9 +249,10 @@ def _looks_ragged(X):
 
 
 def _ragged_to_flat(X, estimator, input_name):
-    sequences, widths = [], set()
+    sequences, widths, item_ndim = [], set(), 1
     for position, sequence in enumerate(X):
         sequence = np.asarray(sequence)
+        item_ndim = max(item_ndim, sequence.ndim)
         if sequence.ndim == 1:
             sequence = sequence.reshape(-1, 1)
         elif sequence.ndim != 2:
@@ -268,7 +275,7 @@ def _ragged_to_flat(X, estimator, input_name):
         sequences.append(sequence)
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate(sequences)
-    return flat, lengths
+    return flat, lengths, item_ndim
 
 
 def _check_values(values, *, tokens, estimator, input_name, allow_nd):
@@ -327,6 +334,28 @@ def _drop_masked_steps(values, lengths, valid, input_name, reason):
     # clear what is now padding so it never carries stale values
     values[~valid_steps(new_lengths, values.shape[1])] = 0
     return values, new_lengths
+
+
+def unpad(values, lengths, item_ndim=2):
+    """Split a post-padded array into a list of sequences of their lengths.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, max_length, ...)
+        Post-padded sequences.
+    lengths : array-like of shape (n_samples,)
+        Valid steps of each sequence.
+    item_ndim : {1, 2}, default=2
+        1 returns 1-D sequences (the last axis, of size 1, is dropped).
+
+    Returns
+    -------
+    list of ndarray
+        ``values[i, :lengths[i]]`` for each ``i`` (views, not copies).
+    """
+    if item_ndim == 1 and values.ndim == 3:
+        values = values[:, :, 0]
+    return [row[:length] for row, length in zip(values, lengths, strict=True)]
 
 
 def valid_steps(lengths, max_length):
@@ -425,6 +454,7 @@ def check_sequences(
         check_is_fitted(estimator)
     feature_names = None
     index = None
+    item_ndim = 2
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
         if tokens:
             raise TypeError(
@@ -437,7 +467,7 @@ def check_sequences(
         values = _pad_flat(flat, lengths)
     elif _looks_ragged(X):
         layout = "ragged"
-        flat, lengths = _ragged_to_flat(X, estimator, input_name)
+        flat, lengths, item_ndim = _ragged_to_flat(X, estimator, input_name)
         if tokens and flat.shape[1] != 1:
             raise ValueError(
                 f"{input_name} holds sequences of {flat.shape[1]} features per "
@@ -483,6 +513,7 @@ def check_sequences(
                     )
         else:
             layout = "tabular"
+            item_ndim = 1
             if not tokens:
                 values = values[:, :, None]
         lengths = np.full(values.shape[0], values.shape[1], dtype=np.int64)
@@ -518,4 +549,5 @@ def check_sequences(
         n_features_in=raw_width,
         feature_names=feature_names,
         index=index,
+        item_ndim=1 if tokens else item_ndim,
     )

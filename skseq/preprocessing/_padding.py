@@ -1,0 +1,222 @@
+"""SequencePadder: sequences of different lengths to one fixed length."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils.validation import MASK_VALUE, check_sequences
+
+__all__ = ["SequencePadder"]
+
+
+def padding_value(value, dtype):
+    """Return the padding value: ``value``, or skseq's convention if None.
+
+    By convention float sequences are padded with :data:`skseq.MASK_VALUE`
+    and integer token ids with 0, which skseq's estimators mask.
+    """
+    if value is not None:
+        return value
+    return 0 if np.issubdtype(np.dtype(dtype), np.integer) else MASK_VALUE
+
+
+class SequencePadder(TransformerMixin, BaseEstimator):
+    """Pad or truncate sequences to one length.
+
+    The ``pad_sequences`` of skseq. The estimators take sequences of different
+    lengths directly; the padder is for fixed-size output: a model that needs
+    it, or a cap on the length. Its default padding value is the one skseq's
+    estimators mask (:data:`skseq.MASK_VALUE` for floats, 0 for integer token
+    ids), so padded output fed to them is masked, never learned.
+
+    Parameters
+    ----------
+    maxlen : int or None, default=None
+        Output length. None uses the longest training sequence.
+    padding : {"pre", "post"}, default="pre"
+        Pad before or after each sequence.
+    truncating : {"pre", "post"}, default="pre"
+        Drop the steps of a longer sequence at its start or its end.
+    value : float or None, default=None
+        Padding value. None follows skseq's masking convention (above); any
+        other value must be given to the estimators as ``mask_value``.
+    dtype : str or numpy dtype, default="float32"
+        Output dtype. An integer dtype reads the input as token ids, of which
+        0 is padding.
+
+    Attributes
+    ----------
+    max_length_ : int
+        Output length.
+    n_features_in_ : int
+        Features seen during fit (the number of columns of a 2-D ``X``, as
+        scikit-learn counts them, else the features per time step).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` was a DataFrame.
+
+    See Also
+    --------
+    skseq.preprocessing.SequenceScaler : Scale sequences, keeping padding.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.preprocessing import SequencePadder
+    >>> X = [np.array([1.0]), np.array([2.0, 3.0]), np.array([4.0, 5.0, 6.0])]
+    >>> SequencePadder(value=0.0).fit_transform(X)
+    array([[0., 0., 1.],
+           [0., 2., 3.],
+           [4., 5., 6.]], dtype=float32)
+    >>> SequencePadder(maxlen=2, padding="post", value=0.0).fit_transform(X)
+    array([[1., 0.],
+           [2., 3.],
+           [5., 6.]], dtype=float32)
+    """
+
+    _parameter_constraints: dict = {
+        "maxlen": [Interval(Integral, 1, None, closed="left"), None],
+        "padding": [StrOptions({"pre", "post"})],
+        "truncating": [StrOptions({"pre", "post"})],
+        "value": [Real, None],
+        "dtype": "no_validation",
+    }
+
+    def __init__(
+        self,
+        maxlen=None,
+        *,
+        padding="pre",
+        truncating="pre",
+        value=None,
+        dtype="float32",
+    ):
+        self.maxlen = maxlen
+        self.padding = padding
+        self.truncating = truncating
+        self.value = value
+        self.dtype = dtype
+
+    def _check(self, X, reset):
+        dtype = np.dtype(self.dtype)
+        tokens = np.issubdtype(dtype, np.integer)
+        if not tokens and not np.issubdtype(dtype, np.floating):
+            raise ValueError(
+                f"dtype must be a float or integer dtype, got {self.dtype!r}."
+            )
+        return check_sequences(
+            X,
+            estimator=self,
+            reset=reset,
+            tokens=tokens,
+            mask_value=None if tokens else padding_value(self.value, dtype),
+        )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn the output length (the longest sequence unless ``maxlen``).
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences, in any form the skseq estimators accept.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequencePadder
+            The fitted padder.
+        """
+        sequences = self._check(X, reset=True)
+        self.max_length_ = int(self.maxlen or sequences.lengths.max())
+        self.n_features_in_ = sequences.n_features_in
+        self._input_spec = sequences.spec
+        if sequences.feature_names is not None:
+            self.feature_names_in_ = sequences.feature_names
+        return self
+
+    def transform(self, X):
+        """Pad or truncate each sequence to ``max_length_`` steps.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences.
+
+        Returns
+        -------
+        ndarray
+            ``(n_samples, max_length_)`` for univariate sequences (1-D
+            sequences, rows of a 2-D array, token ids), else
+            ``(n_samples, max_length_, n_features)``.
+        """
+        check_is_fitted(self)
+        sequences = self._check(X, reset=False)
+        dtype = np.dtype(self.dtype)
+        values, lengths, size = sequences.values, sequences.lengths, self.max_length_
+        out = np.full(
+            (len(lengths), size) + values.shape[2:],
+            padding_value(self.value, dtype),
+            dtype=dtype,
+        )
+        kept = np.minimum(lengths, size)
+        zeros = np.zeros_like(lengths)
+        source_start = lengths - kept if self.truncating == "pre" else zeros
+        target_start = size - kept if self.padding == "pre" else zeros
+        rows = np.repeat(np.arange(len(lengths)), kept)
+        offset = np.arange(kept.sum()) - np.repeat(np.cumsum(kept) - kept, kept)
+        out[rows, np.repeat(target_start, kept) + offset] = values[
+            rows, np.repeat(source_start, kept) + offset
+        ]
+        if out.ndim == 3 and sequences.item_ndim == 1:
+            out = out[:, :, 0]
+        return out
+
+    def inverse_transform(self, X):
+        """Remove the padding: back to a list of sequences.
+
+        Parameters
+        ----------
+        X : ndarray
+            Padded sequences, as :meth:`transform` returns them.
+
+        Returns
+        -------
+        list of ndarray
+            The sequences without their padding steps (truncated steps are
+            not restored).
+        """
+        check_is_fitted(self)
+        X = np.asarray(X)
+        dtype = np.dtype(self.dtype)
+        value = padding_value(self.value, dtype)
+        steps = X if X.ndim == 3 else X[:, :, None]
+        valid = ~np.all(steps == np.asarray(value, dtype=X.dtype), axis=2)
+        return [
+            row[keep].astype(dtype, copy=False)
+            for row, keep in zip(X, valid, strict=True)
+        ]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns of univariate sequences: one per step.
+
+        Parameters
+        ----------
+        input_features : None
+            Ignored.
+
+        Returns
+        -------
+        ndarray of str
+            ``["step0", "step1", ...]``, ``max_length_`` names.
+        """
+        check_is_fitted(self)
+        return np.array([f"step{i}" for i in range(self.max_length_)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        return tags

@@ -1,0 +1,162 @@
+"""SequenceScaler: per-feature scaling over the valid steps of all sequences."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils.validation import MASK_VALUE, check_sequences, unpad, valid_steps
+
+__all__ = ["SequenceScaler"]
+
+
+class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Scale each feature of sequences, fitted on all valid time steps.
+
+    Unlike scikit-learn's scalers, which scale each column of a table, the
+    statistics are those of a feature over every valid step of every
+    sequence: all steps of a univariate sequence share one mean and scale.
+    Padding steps (all features equal to ``mask_value``) are ignored at fit
+    and kept as they are, so the output can still be masked.
+
+    Parameters
+    ----------
+    method : {"standard", "minmax"}, default="standard"
+        Zero mean and unit variance, or a linear map onto ``feature_range``.
+    feature_range : tuple (min, max), default=(0, 1)
+        Range of the "minmax" method.
+    mask_value : float or None, default=MASK_VALUE
+        Steps whose features all equal it are padding. None: no padding.
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_channels,)
+        Per-feature mean ("standard").
+    scale_ : ndarray of shape (n_channels,)
+        Per-feature scaling factor: the output is ``(x - mean_) / scale_``
+        for "standard" and ``x * scale_ + min_`` for "minmax".
+    min_ : ndarray of shape (n_channels,)
+        Per-feature shift ("minmax").
+    n_features_in_ : int
+        Features seen during fit (the columns of a 2-D ``X``, as scikit-learn
+        counts them, else the features per time step).
+
+    See Also
+    --------
+    sklearn.preprocessing.StandardScaler : Scaling of the columns of a table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.preprocessing import SequenceScaler
+    >>> X = [np.array([1.0, 2.0, 3.0]), np.array([5.0])]
+    >>> scaler = SequenceScaler().fit(X)
+    >>> float(scaler.mean_[0])
+    2.75
+    >>> [np.round(x.astype(float), 2).tolist() for x in scaler.transform(X)]
+    [[-1.18, -0.51, 0.17], [1.52]]
+    """
+
+    _parameter_constraints: dict = {
+        "method": [StrOptions({"standard", "minmax"})],
+        "feature_range": [tuple],
+        "mask_value": [Real, None],
+    }
+
+    def __init__(
+        self, method="standard", *, feature_range=(0, 1), mask_value=MASK_VALUE
+    ):
+        self.method = method
+        self.feature_range = feature_range
+        self.mask_value = mask_value
+
+    def _valid(self, sequences):
+        """Boolean ``(n_samples, max_length)`` of the steps that are not padding."""
+        valid = valid_steps(sequences.lengths, sequences.max_length)
+        if self.mask_value is not None:
+            is_padding = np.all(sequences.values == np.float32(self.mask_value), axis=2)
+            valid &= ~is_padding
+        return valid
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn each feature's statistics over all valid steps.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences, in any form the skseq estimators accept.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceScaler
+            The fitted scaler.
+        """
+        sequences = check_sequences(X, estimator=self, reset=True)
+        steps = sequences.values[self._valid(sequences)].astype(np.float64)
+        if len(steps) == 0:
+            raise ValueError("X holds no valid time step: every step is padding.")
+        if self.method == "standard":
+            scaler = StandardScaler().fit(steps)
+            self.mean_, self.scale_ = scaler.mean_, scaler.scale_
+            self.min_ = None
+        else:
+            scaler = MinMaxScaler(feature_range=self.feature_range).fit(steps)
+            self.mean_, self.scale_, self.min_ = None, scaler.scale_, scaler.min_
+        self._scaler = scaler
+        self.n_features_in_ = sequences.n_features_in
+        self._input_spec = sequences.spec
+        if sequences.feature_names is not None:
+            self.feature_names_in_ = sequences.feature_names
+        return self
+
+    def _apply(self, X, function):
+        check_is_fitted(self)
+        sequences = check_sequences(X, estimator=self, reset=False)
+        valid = self._valid(sequences)
+        out = sequences.values.copy()
+        out[valid] = function(out[valid].astype(np.float64)).astype(np.float32)
+        if sequences.layout == "ragged":
+            return unpad(out, sequences.lengths, sequences.item_ndim)
+        return out[:, :, 0] if sequences.item_ndim == 1 else out
+
+    def transform(self, X):
+        """Scale the valid steps; padding steps are kept.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+            Scaled float32 sequences in the form of ``X`` (a list for a list
+            or a long DataFrame).
+        """
+        return self._apply(X, self._scaler.transform)
+
+    def inverse_transform(self, X):
+        """Undo the scaling of the valid steps.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Scaled sequences.
+
+        Returns
+        -------
+        ndarray or list of ndarray
+            Sequences on the original scale, in the form of ``X``.
+        """
+        return self._apply(X, self._scaler.inverse_transform)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = []
+        return tags

@@ -1,0 +1,249 @@
+"""Sliding windows over a time series, as strided views (no copies).
+
+:func:`make_windows` turns one series into ``(X, y)`` training pairs: many
+rows from one series, so it is a function, not a transformer.
+:class:`SequenceWindower` keeps one row per time step (the window that ends
+there), so it can sit in a Pipeline with ``y`` untouched.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ..utils._sklearn_compat import Interval, _fit_context, validate_params
+from ..utils.validation import MASK_VALUE
+
+__all__ = ["SequenceWindower", "make_windows"]
+
+
+def _window_view(values, length):
+    """Strided view ``(n - length + 1, length, ...)`` of ``values`` (n, ...)."""
+    view = np.lib.stride_tricks.sliding_window_view(values, length, axis=0)
+    return np.moveaxis(view, -1, 1)  # windows on axis 1, features last
+
+
+@validate_params(
+    {
+        "series": ["array-like"],
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "horizon": [Interval(Integral, 1, None, closed="left")],
+        "step": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_windows(series, window_length, horizon=1, step=1):
+    """Cut a series into ``(window, following values)`` training pairs.
+
+    Window ``i`` holds ``series[i * step : i * step + window_length]`` and its
+    target the next ``horizon`` values. ``X`` is a read-only strided view of
+    the series: a long series costs no memory per window.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
+        The series: array, pandas Series or DataFrame (rows are time steps).
+    window_length : int
+        Steps per input window.
+    horizon : int, default=1
+        Steps to predict after each window.
+    step : int, default=1
+        Steps between the starts of successive windows.
+
+    Returns
+    -------
+    X : ndarray
+        ``(n_windows, window_length)`` for a 1-D series, else
+        ``(n_windows, window_length, n_features)``; a view of ``series``.
+    y : ndarray, pandas Series or DataFrame
+        The values after each window: ``(n_windows,)`` for a 1-D series and
+        ``horizon=1``, ``(n_windows, horizon)`` for a 1-D series, and
+        ``(n_windows, [horizon,] n_features)`` for a 2-D one. A pandas input
+        gives pandas output indexed by the time of the first target step
+        (several horizons or features in columns).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.preprocessing import make_windows
+    >>> X, y = make_windows(np.arange(6.0), window_length=3)
+    >>> X
+    array([[0., 1., 2.],
+           [1., 2., 3.],
+           [2., 3., 4.]])
+    >>> y
+    array([3., 4., 5.])
+    """
+    values = check_array(
+        series, ensure_2d=False, dtype="numeric", input_name="series", copy=False
+    )
+    if values.ndim > 2:
+        raise ValueError(
+            f"series must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_features), "
+            f"got an array of shape {values.shape}."
+        )
+    needed = window_length + horizon
+    if len(values) < needed:
+        raise ValueError(
+            f"series has {len(values)} observations; window_length={window_length} "
+            f"and horizon={horizon} need at least {needed}."
+        )
+    windows = _window_view(values, needed)[::step]
+    X, y = windows[:, :window_length], windows[:, window_length:]
+    if horizon == 1:
+        y = y[:, 0]
+    if not isinstance(series, (pd.Series, pd.DataFrame)):
+        return X, y
+    index = series.index[window_length::step][: len(y)]
+    if isinstance(series, pd.Series):
+        if horizon == 1:
+            return X, pd.Series(y, index=index, name=series.name)
+        columns = pd.RangeIndex(1, horizon + 1, name="horizon")
+        return X, pd.DataFrame(y, index=index, columns=columns)
+    if horizon == 1:
+        return X, pd.DataFrame(y, index=index, columns=series.columns)
+    columns = pd.MultiIndex.from_product(
+        [range(1, horizon + 1), series.columns], names=["horizon", None]
+    )
+    return X, pd.DataFrame(y.reshape(len(y), -1), index=index, columns=columns)
+
+
+class SequenceWindower(TransformerMixin, BaseEstimator):
+    """Replace each time step by the window of values that ends there.
+
+    Row ``t`` of the output holds steps ``t - window_length + 1`` to ``t`` of
+    ``X``. Rows keep their order and number, so the windower sits in a
+    Pipeline in front of RNNRegressor/RNNClassifier with ``y`` untouched. The
+    series is padded at the front once with the padding value the estimators
+    mask, so the first ``window_length - 1`` rows are shorter sequences; the
+    output is a read-only strided view of that padded copy (memory of one
+    series, not of ``window_length`` series).
+
+    Parameters
+    ----------
+    window_length : int, default=10
+        Steps per window.
+    value : float or None, default=None
+        Padding value of the first rows; None is :data:`skseq.MASK_VALUE`,
+        which the estimators mask by default.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns of ``X``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame.
+
+    See Also
+    --------
+    make_windows : Windows with their targets, for training on one series.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.preprocessing import SequenceWindower
+    >>> X = np.arange(4.0).reshape(-1, 1)  # 4 time steps, 1 feature
+    >>> SequenceWindower(window_length=2, value=0.0).fit_transform(X)
+    array([[0., 0.],
+           [0., 1.],
+           [1., 2.],
+           [2., 3.]])
+    """
+
+    _parameter_constraints: dict = {
+        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "value": [Real, None],
+    }
+
+    def __init__(self, window_length=10, *, value=None):
+        self.window_length = window_length
+        self.value = value
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check ``X`` and remember its number of features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            The series, one row per time step.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceWindower
+            The fitted transformer.
+        """
+        validate_data(self, X, dtype="numeric")
+        return self
+
+    def transform(self, X):
+        """Return the window ending at each row of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features)
+            The series, one row per time step.
+
+        Returns
+        -------
+        ndarray
+            ``(n_timesteps, window_length)`` for one feature, else
+            ``(n_timesteps, window_length, n_features)``; a read-only view.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype="numeric", reset=False)
+        value = MASK_VALUE if self.value is None else self.value
+        dtype = np.result_type(X.dtype, np.float32)
+        padded = np.empty((len(X) + self.window_length - 1, X.shape[1]), dtype=dtype)
+        padded[: self.window_length - 1] = value
+        padded[self.window_length - 1 :] = X
+        windows = _window_view(padded, self.window_length)
+        return windows[:, :, 0] if X.shape[1] == 1 else windows
+
+    def inverse_transform(self, X):
+        """Return the series: the last step of each window.
+
+        Parameters
+        ----------
+        X : ndarray
+            Windows, as :meth:`transform` returns them.
+
+        Returns
+        -------
+        ndarray of shape (n_timesteps, n_features)
+            The series.
+        """
+        check_is_fitted(self)
+        X = np.asarray(X)
+        last = X[:, -1]
+        return last.reshape(len(X), -1)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns for a single input feature.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Name of the input feature; by default ``feature_names_in_`` or
+            ``"x0"``.
+
+        Returns
+        -------
+        ndarray of str
+            ``["<name>_lag<k>", ...]`` from the oldest step to lag 0.
+        """
+        check_is_fitted(self)
+        if self.n_features_in_ != 1:
+            raise ValueError(
+                "Feature names are defined for one input feature, whose windows "
+                f"form a 2-D output; this windower has {self.n_features_in_}."
+            )
+        if input_features is None:
+            input_features = getattr(self, "feature_names_in_", ["x0"])
+        name = input_features[0]
+        lags = range(self.window_length - 1, -1, -1)
+        return np.array([f"{name}_lag{lag}" for lag in lags], dtype=object)
