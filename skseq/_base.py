@@ -187,10 +187,10 @@ class _BaseSequenceNet(BaseEstimator):
 
     # --------------------------------------------------------------- training
 
-    def _module_params(self, sequences, output_size, vocab_size):
+    def _module_params(self, input_size, output_size, max_length, vocab_size=None):
         """Everything the network may need; a user's module gets what it takes."""
         params = {
-            "input_size": sequences.n_channels,
+            "input_size": input_size,
             "output_size": output_size,
             "cell": self.cell,
             "hidden_size": self.hidden_size,
@@ -199,9 +199,13 @@ class _BaseSequenceNet(BaseEstimator):
             "bidirectional": self.bidirectional,
             "pooling": self.pooling,
             "num_embeddings": vocab_size,
-            "embedding_dim": self.embedding_dim,
-            "max_length": sequences.max_length if self.pooling == "flatten" else None,
+            "embedding_dim": getattr(self, "embedding_dim", None),
+            "max_length": max_length if self.pooling == "flatten" else None,
         }
+        return params
+
+    def _resolve_module(self, params):
+        """Return the module class and the parameters of ``params`` it takes."""
         if self.module is None:
             return RNNModule, params
         signature = inspect.signature(self.module)
@@ -308,33 +312,15 @@ class _BaseSequenceNet(BaseEstimator):
         )
         return np.sort(valid)
 
-    def _fit_network(
-        self, sequences, target, sample_weight, output_size, loss, stratify=None
-    ):
-        """Train a new net on validated input; return the fitted state.
+    def _train(self, dataset, module_params, loss, valid_index=None, seed=None):
+        """Build a skorch net and train it on ``dataset``.
 
-        Nothing is assigned to ``self`` here (see :meth:`_set_fitted`).
-        Returns the state dict and the KeyboardInterrupt that stopped the
-        training, if one did.
+        Returns the net and the KeyboardInterrupt that stopped the training,
+        if one did (the caller keeps the partial model, then raises it).
         """
-        self._check_fit_input(sequences)
-        random_state = check_random_state(self.random_state)
-        seed = random_state.randint(np.iinfo(np.int32).max)
+        module, module_params = self._resolve_module(module_params)
         device = resolve_device(self.device)
-        vocab_size = None
-        if sequences.is_tokens:
-            vocab_size = self.vocab_size or int(sequences.values.max()) + 1
-            vocab_size = max(vocab_size, 2)
-        mean, scale = self._input_scaling(sequences)
-        dataset = SequenceDataset(
-            self._scaled_values(sequences, mean, scale),
-            sequences.lengths,
-            target,
-            sample_weight,
-        )
-        valid_index = self._validation_split(len(dataset), seed, stratify)
         train_split = None if valid_index is None else FixedSplit(valid_index)
-        module, module_params = self._module_params(sequences, output_size, vocab_size)
         net = self._build_net(module, module_params, loss, device, train_split)
         interrupt = None
         with torch_threads(self.n_threads), seeded(seed, device):
@@ -347,6 +333,39 @@ class _BaseSequenceNet(BaseEstimator):
                 if not _stopped_early(net):
                     interrupt = exc
             net.notify("on_train_end", X=dataset, y=None)
+        return net, interrupt
+
+    def _seed(self):
+        """One int seed per fit, drawn from ``random_state``."""
+        return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+
+    def _fit_network(
+        self, sequences, target, sample_weight, output_size, loss, stratify=None
+    ):
+        """Train a new net on validated sequences; return the fitted state.
+
+        Nothing is assigned to ``self`` here (see :meth:`_set_fitted`).
+        Returns the state dict and the KeyboardInterrupt that stopped the
+        training, if one did.
+        """
+        self._check_fit_input(sequences)
+        seed = self._seed()
+        vocab_size = None
+        if sequences.is_tokens:
+            vocab_size = self.vocab_size or int(sequences.values.max()) + 1
+            vocab_size = max(vocab_size, 2)
+        mean, scale = self._input_scaling(sequences)
+        dataset = SequenceDataset(
+            self._scaled_values(sequences, mean, scale),
+            sequences.lengths,
+            target,
+            sample_weight,
+        )
+        valid_index = self._validation_split(len(dataset), seed, stratify)
+        module_params = self._module_params(
+            sequences.n_channels, output_size, sequences.max_length, vocab_size
+        )
+        net, interrupt = self._train(dataset, module_params, loss, valid_index, seed)
         state = {
             "net_": net,
             "history_": net.history,

@@ -1,0 +1,35 @@
+"""Helpers shared by the benchmark scripts: machine description, tables."""
+
+import os
+import platform
+import sys
+
+import numpy as np
+
+
+def machine():
+    """One line on the machine and the versions that the figures depend on."""
+    import sklearn
+    import skorch
+    import torch
+
+    import skseq
+
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{sys.version.split()[0]}, numpy {np.__version__}, torch {torch.__version__}"
+        f" ({torch.get_num_threads()} threads), skorch {skorch.__version__}, "
+        f"scikit-learn {sklearn.__version__}, skseq {skseq.__version__}"
+    )
+
+
+def print_table(rows, columns):
+    """Print ``rows`` (a list of dicts) as a Markdown table."""
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "|".join("---" for _ in columns) + "|")
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = row.get(column, "")
+            cells.append(f"{value:.3g}" if isinstance(value, float) else str(value))
+        print("| " + " | ".join(cells) + " |")
