@@ -4,9 +4,15 @@ RNN, GRU and LSTM networks (PyTorch, trained through skorch) behind the
 scikit-learn estimator API, with transformers for sequences.
 """
 
-from .estimators import RNNClassifier, RNNRegressor
+from .estimators import RNNClassifier, RNNRegressor, SequenceForecaster
 from .utils import MASK_VALUE
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["MASK_VALUE", "RNNClassifier", "RNNRegressor", "__version__"]
+__all__ = [
+    "MASK_VALUE",
+    "RNNClassifier",
+    "RNNRegressor",
+    "SequenceForecaster",
+    "__version__",
+]

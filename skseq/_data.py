@@ -17,7 +17,13 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-__all__ = ["BatchIterator", "FixedSplit", "SequenceDataset", "sort_by_length"]
+__all__ = [
+    "BatchIterator",
+    "FixedSplit",
+    "SequenceDataset",
+    "WindowDataset",
+    "sort_by_length",
+]
 
 # batches per chunk that is sorted by length: big enough that batches hold
 # similar lengths, small enough that batch contents still vary between epochs
@@ -80,6 +86,119 @@ class SequenceDataset(Dataset):
             None if self.y is None else self.y[index],
             None if self.sample_weight is None else self.sample_weight[index],
         )
+
+
+class WindowDataset(Dataset):
+    """Forecasting windows cut on the fly from series held in one tensor.
+
+    Rows ``start .. start + window_length - 1`` of ``series`` are a window;
+    the ``horizon`` rows after it hold its targets. No window is stored: a
+    batch gathers its rows by index, so a long series costs the memory of
+    one copy, however many windows it holds.
+
+    The target columns (the first ``n_targets``) of each window are made
+    relative to a reference (its last value, its mean, or ``target_mean``)
+    and divided by ``input_scale``; targets are made relative to the same
+    reference and divided by ``target_scale``. Other columns are covariates,
+    already standardised in ``series``. With ``n_future`` known-future
+    covariates (the last columns), the input runs ``horizon`` steps past the
+    window: those steps carry the future covariates, zeros for the targets
+    and the past covariates, and a flag column set to 1.
+
+    Parameters
+    ----------
+    series : torch.Tensor of shape (n_rows, n_columns)
+        One or several series, stacked (float32).
+    starts : torch.Tensor of shape (n_windows,)
+        Row of ``series`` where each window starts.
+    window_length, horizon, n_targets, n_future : int
+        Window geometry and column roles.
+    normalize : {"last", "mean", None}
+        Reference of each window's target columns.
+    target_mean : torch.Tensor of shape (n_targets,)
+        Reference when ``normalize`` is None.
+    input_scale : torch.Tensor of shape (n_targets,)
+        Scale of the relative target columns of the input.
+    target_scale : torch.Tensor of shape (horizon, n_targets)
+        Scale of the relative targets.
+    with_targets : bool, default=True
+        Whether the rows after each window hold targets to return.
+    """
+
+    def __init__(
+        self,
+        series,
+        starts,
+        *,
+        window_length,
+        horizon,
+        n_targets,
+        n_future,
+        normalize,
+        target_mean,
+        input_scale,
+        target_scale,
+        with_targets=True,
+    ):
+        self.series = series
+        self.starts = torch.as_tensor(starts, dtype=torch.int64)
+        self.window_length = window_length
+        self.horizon = horizon
+        self.n_targets = n_targets
+        self.n_future = n_future
+        self.normalize = normalize
+        self.target_mean = target_mean
+        self.input_scale = input_scale
+        self.target_scale = target_scale
+        self.with_targets = with_targets
+        self.input_length = window_length + (horizon if n_future else 0)
+        self.lengths = torch.full((len(self.starts),), self.input_length)
+        self.fixed_length = True
+
+    def __len__(self):
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        return self.batch(torch.as_tensor([index]))
+
+    def reference(self, target_window):
+        """Return the reference of each window's targets, ``(batch, n_targets)``."""
+        if self.normalize == "last":
+            return target_window[:, -1]
+        if self.normalize == "mean":
+            return target_window.mean(dim=1)
+        return self.target_mean.expand(len(target_window), -1)
+
+    def batch(self, index):
+        """Return ``({"X": ..., "lengths": ...}, y)`` for the windows at ``index``."""
+        w, k = self.window_length, self.n_targets
+        span = self.input_length + (
+            self.horizon if self.with_targets and not self.n_future else 0
+        )
+        rows = self.starts[index].unsqueeze(1) + torch.arange(span)
+        block = self.series[rows]
+        reference = self.reference(block[:, :w, :k]).unsqueeze(1)
+        X = block[:, : self.input_length].clone()
+        X[:, :w, :k] = (block[:, :w, :k] - reference) / self.input_scale
+        if self.n_future:
+            X[:, w:, : X.shape[2] - self.n_future] = 0.0
+            flag = torch.zeros(X.shape[0], X.shape[1], 1)
+            flag[:, w:] = 1.0
+            X = torch.cat([X, flag], dim=2)
+        lengths = self.lengths[: len(X)]
+        if not self.with_targets:
+            return {"X": X, "lengths": lengths}, None
+        future = block[:, w : w + self.horizon, :k]
+        y = ((future - reference) / self.target_scale).reshape(len(X), -1)
+        return {"X": X, "lengths": lengths}, y
+
+    def subset(self, index):
+        """Return a dataset of the windows at ``index``."""
+        copy = object.__new__(WindowDataset)
+        copy.__dict__.update(self.__dict__)
+        copy.starts = self.starts[torch.as_tensor(index, dtype=torch.int64)]
+        copy.lengths = torch.full((len(copy.starts),), self.input_length)
+        return copy
 
 
 class BatchIterator:

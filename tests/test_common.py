@@ -1,8 +1,18 @@
 """scikit-learn's own estimator checks on every skseq estimator."""
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+import pytest
+from sklearn.utils.estimator_checks import (
+    check_do_not_raise_errors_in_init_or_set_params,
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+    parametrize_with_checks,
+)
 
-from skseq import RNNClassifier, RNNRegressor
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
 from skseq.preprocessing import (
     SequenceOneHotEncoder,
     SequenceOrdinalEncoder,
@@ -68,3 +78,24 @@ def _expected_failed_checks(estimator):
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+# SequenceForecaster learns a series' own future: fit(y) takes the series and
+# score(y) forecasts through a test fold, so the data checks of
+# parametrize_with_checks, which fit (X, y) pairs of a supervised task, do not
+# apply. Its API checks do, and run here; its data behaviour is tested in
+# test_forecaster.py (index, covariates, GridSearchCV with TimeSeriesSplit).
+FORECASTER_API_CHECKS = [
+    check_estimator_cloneable,
+    check_estimator_repr,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_get_params_invariance,
+    check_set_params,
+    check_do_not_raise_errors_in_init_or_set_params,
+]
+
+
+@pytest.mark.parametrize("check", FORECASTER_API_CHECKS, ids=lambda c: c.__name__)
+def test_forecaster_api_checks(check):
+    check("SequenceForecaster", SequenceForecaster())

@@ -1,0 +1,98 @@
+"""Rolling-origin evaluation of a forecaster."""
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import TimeSeriesSplit
+
+__all__ = ["backtest"]
+
+
+def _rows(y, index):
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        return y.iloc[index]
+    return np.asarray(y)[index]
+
+
+def _seasonal_naive_mae(y, sp):
+    """Mean absolute error of the seasonal naive forecast in-sample, per column."""
+    values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
+    if len(values) <= sp:
+        raise ValueError(
+            f"MASE needs more than sp={sp} training observations, got {len(values)}."
+        )
+    return np.abs(values[sp:] - values[:-sp]).mean(axis=0)
+
+
+def backtest(forecaster, y, *, cv=None, sp=1):
+    """Rolling-origin errors of a forecaster, per horizon step.
+
+    For each split of ``cv`` the forecaster is cloned and fitted on the
+    training part; it then forecasts from every step of the test part (the
+    first forecast starts at the end of the training part), as in
+    :meth:`SequenceForecaster.score`. The errors of all those forecasts are
+    gathered per horizon step.
+
+    Parameters
+    ----------
+    forecaster : SequenceForecaster
+        The (unfitted) forecaster to evaluate.
+    y : pandas.Series, pandas.DataFrame or array-like
+        One series (covariates as columns, as for ``fit``).
+    cv : int or cross-validation splitter, default=None
+        Splits of ``y`` in time order; an int ``n`` is
+        ``TimeSeriesSplit(n_splits=n)``; None is ``TimeSeriesSplit(3)``.
+    sp : int, default=1
+        Seasonal period of the naive forecast that scales MASE (1: the
+        previous value; 12 for monthly data with a yearly season).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per horizon step (``1 .. horizon``) with columns ``MAE``,
+        ``RMSE``, ``sMAPE`` (in %, 0 to 200), ``MASE`` and ``n_forecasts``,
+        averaged over the target columns.
+
+    Examples
+    --------
+    >>> from skseq import SequenceForecaster
+    >>> from skseq.datasets import load_airline
+    >>> from skseq.model_selection import backtest
+    >>> model = SequenceForecaster(window_length=12, horizon=2, transform="log",
+    ...                            max_epochs=3, random_state=0)
+    >>> errors = backtest(model, load_airline(), cv=2, sp=12)
+    >>> errors.columns.tolist()
+    ['MAE', 'RMSE', 'sMAPE', 'MASE', 'n_forecasts']
+    >>> errors.index.tolist()
+    [1, 2]
+    """
+    if cv is None:
+        cv = 3
+    if isinstance(cv, int):
+        cv = TimeSeriesSplit(n_splits=cv)
+    errors, scaled, relative = [], [], []
+    for train_index, test_index in cv.split(np.arange(len(y))):
+        train, test = _rows(y, train_index), _rows(y, test_index)
+        model = clone(forecaster).fit(train)
+        actual, forecast, _ = model._rolling(test)
+        targets = model._state["order"][: model._state["n_targets"]]
+        scale = _seasonal_naive_mae(
+            np.asarray(train).reshape(len(train), -1)[:, targets], sp
+        )
+        error = actual - forecast
+        errors.append(error)
+        scaled.append(np.abs(error) / scale)
+        relative.append(200 * np.abs(error) / (np.abs(actual) + np.abs(forecast)))
+    error = np.concatenate(errors)
+    count = (~np.isnan(error[..., 0])).sum(axis=0)
+    table = pd.DataFrame(
+        {
+            "MAE": np.nanmean(np.abs(error), axis=(0, 2)),
+            "RMSE": np.sqrt(np.nanmean(error**2, axis=(0, 2))),
+            "sMAPE": np.nanmean(np.concatenate(relative), axis=(0, 2)),
+            "MASE": np.nanmean(np.concatenate(scaled), axis=(0, 2)),
+            "n_forecasts": count,
+        },
+        index=pd.RangeIndex(1, error.shape[1] + 1, name="horizon"),
+    )
+    return table

@@ -1,0 +1,284 @@
+"""Validation of time series for the forecaster: values, index, frequency.
+
+A series is given as a pandas Series or DataFrame indexed by time
+(DatetimeIndex, PeriodIndex, RangeIndex or evenly spaced integers), or as a
+1-D/2-D array (steps 0, 1, 2, ...). Many series come as a dict of those or as
+a long DataFrame indexed by ``(series id, time)``.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array
+
+__all__ = ["TimeSeries", "check_panel", "check_series", "infer_frequency"]
+
+
+@dataclass(frozen=True, eq=False)
+class TimeSeries:
+    """One validated series.
+
+    Attributes
+    ----------
+    values : ndarray of shape (n_timesteps, n_columns)
+        float64 values, one row per time step.
+    index : pandas.Index
+        Time of each row (a RangeIndex for arrays).
+    freq : pandas offset or int
+        Step between rows (an int for integer indexes).
+    columns : list
+        Column names (``[name]`` for a Series, ``[0, 1, ...]`` for arrays).
+    kind : {"series", "frame", "array"}
+        The input form, which the forecasts take again.
+    name : hashable
+        Name of a pandas Series.
+    """
+
+    values: np.ndarray
+    index: pd.Index
+    freq: object
+    columns: list
+    kind: str
+    name: object = None
+
+    def future_index(self, steps, start=1):
+        """Index of the ``steps`` rows after the last one (``start`` = 1)."""
+        return shifted_index(
+            self.index[-1],
+            self.freq,
+            range(start, start + steps),
+            name=self.index.name,
+            like=self.index,
+        )
+
+
+def shifted_index(last, freq, offsets, name=None, like=None):
+    """Return the times ``last + k * freq`` for ``k`` in ``offsets`` as an Index."""
+    times = [last + k * freq for k in offsets]
+    if isinstance(like, pd.PeriodIndex):
+        return pd.PeriodIndex(times, freq=like.freq, name=name)
+    if isinstance(like, pd.DatetimeIndex):
+        return pd.DatetimeIndex(times, name=name)
+    if len(times) > 1:
+        return pd.RangeIndex(times[0], times[-1] + freq, freq, name=name)
+    return pd.Index(times, name=name)
+
+
+def infer_frequency(index):
+    """Return the step of a regular time index, or None.
+
+    Uses ``index.freq`` when set, else ``pandas.infer_freq`` (asking pandas
+    for its future offset return type, so pandas 3.1's Pandas4Warning about
+    strings is neither raised nor relied on).
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return index.freq
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is not None:
+            return index.freq
+        if len(index) < 3:
+            return None
+        try:
+            with pd.option_context("future.infer_freq_returns_offset", True):
+                freq = pd.infer_freq(index)
+        except (pd.errors.OptionError, KeyError):  # pandas without the option
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                freq = pd.infer_freq(index)
+        return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+    if isinstance(index, pd.RangeIndex):
+        return index.step
+    if pd.api.types.is_integer_dtype(index):
+        steps = np.unique(np.diff(index.to_numpy()))
+        return int(steps[0]) if len(steps) == 1 else None
+    return None
+
+
+def _describe_gaps(index, freq):
+    expected = pd.date_range(index[0], index[-1], freq=freq)
+    missing = expected.difference(index)
+    return len(missing), (missing[0] if len(missing) else None)
+
+
+def _check_index(index, name, freq):
+    """Check that a time index is sorted, unique and regular; return its freq."""
+    if index.has_duplicates:
+        duplicated = index[index.duplicated()].unique()
+        raise ValueError(
+            f"{name}.index has {len(duplicated)} duplicated time stamps, the first "
+            f"is {duplicated[0]}; aggregate them first, e.g. with "
+            f"{name}.groupby(level=0).mean()."
+        )
+    if not index.is_monotonic_increasing:
+        values = index.to_numpy()
+        first_bad = int(np.flatnonzero(values[1:] <= values[:-1])[0]) + 1
+        raise ValueError(
+            f"{name}.index is not sorted in increasing order (first violation: "
+            f"{index[first_bad - 1]} then {index[first_bad]}); sort it with "
+            f"{name}.sort_index()."
+        )
+    if freq is not None:
+        if isinstance(index, pd.DatetimeIndex):
+            freq = pd.tseries.frequencies.to_offset(freq)
+            expected = pd.date_range(index[0], periods=len(index), freq=freq)
+            if not expected.equals(index):
+                count, first = _describe_gaps(index, freq)
+                raise ValueError(
+                    f"{name}.index does not follow freq={freq.freqstr!r}: "
+                    f"{count} time stamps are missing, the first {first}. Reindex "
+                    f"with {name}.asfreq({freq.freqstr!r}) and fill the gaps."
+                )
+        return freq
+    inferred = infer_frequency(index)
+    if inferred is None:
+        if isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
+            step = pd.Series(index).diff().min()
+            hint = ""
+            try:
+                guess = pd.tseries.frequencies.to_offset(step)
+                count, first = _describe_gaps(index, guess)
+                hint = (
+                    f" With the smallest step ({guess.freqstr}) {count} time "
+                    f"stamps are missing, the first {first}."
+                )
+            except (ValueError, TypeError):
+                pass
+            raise ValueError(
+                f"Cannot infer a regular frequency from {name}.index.{hint} Pass "
+                f"freq=... (e.g. freq='D'), or reindex with {name}.asfreq(freq) and "
+                "fill the gaps."
+            )
+        raise ValueError(
+            f"{name}.index is not regularly spaced; pass a series with a "
+            "DatetimeIndex, PeriodIndex or evenly spaced integer index, or give "
+            "freq=..."
+        )
+    return inferred
+
+
+def check_series(y, *, freq=None, name="y", min_length=1):
+    """Validate one time series.
+
+    Parameters
+    ----------
+    y : pandas.Series, pandas.DataFrame or array-like
+        The series; rows are time steps.
+    freq : str, pandas offset or None, default=None
+        Frequency of a DatetimeIndex when it cannot be inferred.
+    name : str, default="y"
+        Name of the argument in error messages.
+    min_length : int, default=1
+        Fewest time steps accepted.
+
+    Returns
+    -------
+    TimeSeries
+    """
+    if isinstance(y, pd.Series):
+        kind, columns, series_name = "series", [y.name], y.name
+        frame = y.to_frame()
+    elif isinstance(y, pd.DataFrame):
+        kind, columns, series_name = "frame", list(y.columns), None
+        frame = y
+    else:
+        kind, series_name = "array", None
+        frame = None
+    if frame is not None:
+        if isinstance(frame.index, pd.MultiIndex):
+            raise ValueError(
+                f"{name} has a MultiIndex; many series go as a dict of series or a "
+                "long DataFrame indexed by (series id, time) to a global model."
+            )
+        non_numeric = [
+            c
+            for c in frame.columns
+            if not pd.api.types.is_numeric_dtype(frame[c])
+            or pd.api.types.is_bool_dtype(frame[c])
+        ]
+        if non_numeric:
+            raise TypeError(
+                f"{name} has non-numeric columns {non_numeric}; forecast numbers, "
+                "and encode categories as numeric covariate columns first."
+            )
+        index = frame.index
+        values = frame.to_numpy(dtype=np.float64)
+    else:
+        values = np.asarray(y)
+        if values.dtype.kind in "OUSV":
+            raise TypeError(f"{name} holds non-numeric values ({values.dtype}).")
+        if values.ndim not in (1, 2):
+            raise ValueError(
+                f"{name} must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_columns), "
+                f"got an array of shape {values.shape}."
+            )
+        values = values.astype(np.float64).reshape(len(values), -1)
+        columns = list(range(values.shape[1]))
+        index = pd.RangeIndex(len(values))
+    if len(values) == 0:
+        raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        what = "NaN" if np.isnan(values[bad]).any() else "infinite values"
+        raise ValueError(
+            f"{name} contains {what}: {int(bad.sum())} values, the first at "
+            f"{index[row]}. Fill them first (e.g. {name}.interpolate())."
+        )
+    values = check_array(values, dtype=np.float64, input_name=name)
+    if len(values) < min_length:
+        raise ValueError(
+            f"{name} has {len(values)} observations; at least {min_length} are needed."
+        )
+    step = (
+        _check_index(index, name, freq)
+        if len(index) > 1
+        else (
+            pd.tseries.frequencies.to_offset(freq)
+            if freq is not None
+            else infer_frequency(index) or 1
+        )
+    )
+    return TimeSeries(values, index, step, columns, kind, series_name)
+
+
+def check_panel(y, *, freq=None, name="y", min_length=1):
+    """Validate one series or many (a dict, or a long DataFrame by (id, time)).
+
+    Returns
+    -------
+    series : list of TimeSeries
+    keys : list or None
+        The series ids, None for a single series.
+    form : {"single", "dict", "long"}
+        The input form, which the forecasts take again.
+    """
+    if isinstance(y, dict):
+        if not y:
+            raise ValueError(f"{name} is an empty dict; give at least one series.")
+        keys = list(y)
+        series = [
+            check_series(
+                y[key], freq=freq, name=f"{name}[{key!r}]", min_length=min_length
+            )
+            for key in keys
+        ]
+        return series, keys, "dict"
+    if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
+        keys = list(pd.unique(y.index.get_level_values(0)))
+        series = [
+            check_series(
+                y.xs(key, level=0),
+                freq=freq,
+                name=f"{name}[{key!r}]",
+                min_length=min_length,
+            )
+            for key in keys
+        ]
+        return series, keys, "long"
+    return (
+        [check_series(y, freq=freq, name=name, min_length=min_length)],
+        None,
+        "single",
+    )

@@ -1,0 +1,392 @@
+"""SequenceForecaster: forecasting pandas time series."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skseq import SequenceForecaster
+from skseq.datasets import load_airline
+from skseq.model_selection import backtest
+
+FAST = dict(max_epochs=5, hidden_size=8, random_state=0)
+
+
+def daily(values, start="2024-01-01", **columns):
+    index = pd.date_range(start, periods=len(values), freq="D")
+    if columns:
+        return pd.DataFrame({"y": values, **columns}, index=index)
+    return pd.Series(values, index=index, name="y")
+
+
+def seasonal(n, seed=0, period=7, level=10.0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return level + np.sin(2 * np.pi * t / period) + 0.1 * rng.normal(size=n)
+
+
+# ----------------------------------------------------------- the two checks
+
+
+def test_airline_beats_seasonal_naive_and_ridge():
+    y = load_airline()
+    train, test = y[:-12], y[-12:]
+    model = SequenceForecaster(
+        window_length=12, horizon=12, transform="log", random_state=0
+    ).fit(train)
+    forecast = model.predict()
+    assert forecast.index.equals(test.index)
+    mae = np.abs(forecast - test).mean()
+    # seasonal naive: 47.8; Ridge on the same windows: 16.8; measured: 12.9
+    assert mae < 0.6 * 47.8
+
+
+def test_sine_window_of_5_predicts_the_6th_within_001():
+    train = pd.Series(np.sin(np.linspace(0, 100, 10000)))
+    test = pd.Series(np.sin(np.linspace(100, 200, 1000)))  # its own index 0..999
+    model = SequenceForecaster(
+        window_length=5,
+        normalize=None,
+        loss="absolute_error",
+        lr=1e-2,
+        lr_schedule="cosine",
+        max_epochs=30,
+        batch_size=64,
+        validation_fraction=0,
+        random_state=0,
+    ).fit(train)
+    rolling = model.predict_rolling(test)  # test does not continue the train index
+    assert len(rolling) == 995
+    mae = np.abs(rolling[1].to_numpy() - test.loc[rolling.index].to_numpy()).mean()
+    assert mae <= 0.01  # measured 0.0085
+
+
+# ---------------------------------------------------------------- the index
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.date_range("2024-01-01", periods=60, freq="D"),
+        pd.date_range("2024-01-01", periods=60, freq="h", tz="Europe/Paris"),
+        pd.period_range("2000-01", periods=60, freq="M"),
+        pd.RangeIndex(100, 160),
+        pd.DatetimeIndex(list(pd.date_range("2024-01-01", periods=60, freq="W-MON"))),
+    ],
+    ids=["daily", "hourly-tz", "monthly-period", "range", "weekly-no-freq"],
+)
+def test_forecast_index_continues_the_training_index(index):
+    y = pd.Series(seasonal(60), index=index, name="load")
+    model = SequenceForecaster(window_length=7, horizon=3, **FAST).fit(y)
+    forecast = model.predict()
+    assert isinstance(forecast, pd.Series) and forecast.name == "load"
+    assert len(forecast) == 3
+    assert forecast.dtype == np.float64
+    expected = pd.Series(0, index=index.append(forecast.index))
+    assert expected.index[-4] == index[-1]
+    if isinstance(index, pd.DatetimeIndex):
+        step = index[1] - index[0]
+        assert forecast.index[0] - index[-1] == step
+        assert forecast.index.tz == index.tz
+    elif isinstance(index, pd.PeriodIndex):
+        assert forecast.index[0] == index[-1] + 1
+    else:
+        assert list(forecast.index) == [160, 161, 162]
+
+
+def test_freq_parameter_for_an_index_pandas_cannot_infer():
+    index = pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]).append(
+        pd.date_range("2024-01-04", periods=37, freq="D")
+    )
+    y = pd.Series(seasonal(40), index=index[:40])
+    forecast = SequenceForecaster(window_length=5, freq="D", **FAST).fit(y).predict()
+    assert forecast.index[0] == pd.Timestamp("2024-02-10")
+
+
+def test_predict_from_newer_history_without_refit():
+    y = daily(seasonal(120))
+    model = SequenceForecaster(window_length=7, horizon=2, **FAST).fit(y[:80])
+    newer = model.predict(y=y[:100])
+    assert newer.index[0] == y.index[100]
+    assert not newer.equals(model.predict())
+    with pytest.raises(ValueError, match="at least 7 are needed"):
+        model.predict(y=y[:5])
+
+
+def test_array_input_gives_array_forecasts():
+    model = SequenceForecaster(window_length=5, horizon=4, **FAST)
+    assert model.fit(seasonal(50)).predict().shape == (4,)
+    two = np.column_stack([seasonal(50), seasonal(50, seed=1)])
+    assert model.fit(two).predict().shape == (4, 2)
+
+
+# --------------------------------------------------------------- strategies
+
+
+@pytest.mark.parametrize("strategy", ["direct", "recursive"])
+def test_both_strategies_learn_a_seasonal_series(strategy):
+    y = daily(seasonal(400))
+    model = SequenceForecaster(
+        window_length=14,
+        horizon=7,
+        strategy=strategy,
+        max_epochs=30,
+        hidden_size=16,
+        random_state=0,
+    ).fit(y[:-7])
+    mae = np.abs(model.predict() - y[-7:]).mean()
+    naive = np.abs(y.iloc[-8] - y[-7:]).mean()  # last value carried forward
+    assert mae < 0.5 * naive
+    assert model.net_.module_.head.out_features == (7 if strategy == "direct" else 1)
+
+
+# --------------------------------------------------------------- covariates
+
+
+def test_past_covariates_help_and_future_covariates_are_needed_at_predict():
+    rng = np.random.default_rng(0)
+    n = 500
+    promo = (rng.random(n) < 0.3).astype(float)
+    sales = 10 + 5 * promo + 0.1 * rng.normal(size=n)  # driven by a known-ahead promo
+    y = daily(sales, promo=promo)
+    future_index = pd.date_range(y.index[-1] + pd.Timedelta(days=1), periods=3)
+    future = pd.DataFrame({"promo": [1.0, 0.0, 1.0]}, index=future_index)
+    with_future = SequenceForecaster(
+        window_length=7,
+        horizon=3,
+        target="y",
+        future_covariates=["promo"],
+        max_epochs=30,
+        hidden_size=16,
+        random_state=0,
+    ).fit(y)
+    forecast = with_future.predict(future=future)
+    assert list(forecast.columns) == ["y"]  # a DataFrame in, a DataFrame out
+    np.testing.assert_allclose(forecast["y"], [15, 10, 15], atol=1.0)
+
+    with pytest.raises(ValueError, match=r"future covariates \['promo'\] are needed"):
+        with_future.predict()
+    with pytest.raises(ValueError, match="future has 2 rows"):
+        with_future.predict(future=future[:2])
+    with pytest.raises(ValueError, match="must be indexed by the 3 time stamps"):
+        with_future.predict(future=future.shift(1, freq="D"))
+    with pytest.raises(ValueError, match=r"future lacks the future covariates"):
+        with_future.predict(future=future.rename(columns={"promo": "price"}))
+
+    # as a past covariate the promo says nothing of the future promos
+    past_only = SequenceForecaster(
+        window_length=7,
+        horizon=3,
+        target="y",
+        max_epochs=30,
+        hidden_size=16,
+        random_state=0,
+    ).fit(y)
+    assert past_only.targets_ == ["y"]
+    blind = past_only.predict()["y"].to_numpy()
+    assert np.abs(blind - [15, 10, 15]).max() > 2.0
+
+
+def test_column_role_errors():
+    y = daily(seasonal(60), temp=seasonal(60, seed=2))
+    with pytest.raises(ValueError, match=r"target \['x'\] is not a column"):
+        SequenceForecaster(target="x", **FAST).fit(y)
+    with pytest.raises(ValueError, match="past covariates .* cannot be forecast"):
+        SequenceForecaster(
+            window_length=5, target="y", strategy="recursive", **FAST
+        ).fit(y)
+    with pytest.raises(ValueError, match=r"future_covariates \['z'\] are not"):
+        SequenceForecaster(future_covariates=["z"], **FAST).fit(y)
+
+
+def test_multivariate_targets_give_a_dataframe():
+    y = daily(seasonal(80), other=seasonal(80, seed=3, level=50))
+    forecast = SequenceForecaster(window_length=7, horizon=2, **FAST).fit(y).predict()
+    assert list(forecast.columns) == ["y", "other"]
+    assert forecast["other"].mean() > forecast["y"].mean() + 20  # levels kept
+
+
+# ------------------------------------------------------------ many series
+
+
+def test_global_model_on_a_dict_and_a_long_dataframe():
+    series = {
+        name: daily(seasonal(200, seed=i, level=level))
+        for i, (name, level) in enumerate([("a", 10.0), ("b", 100.0), ("c", 1000.0)])
+    }
+    model = SequenceForecaster(
+        window_length=14, horizon=7, max_epochs=20, hidden_size=16, random_state=0
+    ).fit({k: v[:-7] for k, v in series.items()})
+    forecasts = model.predict()
+    assert set(forecasts) == {"a", "b", "c"}
+    for name, y in series.items():
+        assert forecasts[name].index.equals(y.index[-7:])
+        # normalised windows let one model serve series of any level
+        assert np.abs(forecasts[name] - y[-7:]).mean() < 1.0
+
+    long = pd.concat({k: v[:-7] for k, v in series.items()}, names=["id", "date"])
+    long_forecast = clone(model).fit(long).predict()
+    assert isinstance(long_forecast.index, pd.MultiIndex)
+    assert list(long_forecast.index.get_level_values(0).unique()) == ["a", "b", "c"]
+    assert len(long_forecast) == 21
+
+
+# ---------------------------------------------------------------- intervals
+
+
+def test_interval_coverage_on_noise_is_close_to_nominal():
+    rng = np.random.default_rng(0)
+    y = daily(rng.normal(size=3000))
+    model = SequenceForecaster(
+        window_length=10,
+        horizon=5,
+        normalize=None,
+        validation_fraction=0.3,
+        max_epochs=5,
+        hidden_size=8,
+        random_state=0,
+    ).fit(y)
+    test = daily(rng.normal(size=2000), start="2040-01-01")
+    inside, total = 0, 0
+    for origin in range(10, 2000 - 5, 8):  # 249 forecasts x 5 steps
+        interval = model.predict_interval(y=test[:origin], coverage=0.9)
+        actual = test[origin : origin + 5].to_numpy()
+        inside += np.sum(
+            (interval["lower"].to_numpy() <= actual)
+            & (actual <= interval["upper"].to_numpy())
+        )
+        total += 5
+    assert total >= 1000
+    assert abs(inside / total - 0.9) <= 0.03
+
+
+def test_interval_shape_and_errors():
+    y = load_airline()
+    model = SequenceForecaster(
+        window_length=12, horizon=6, transform="log", validation_fraction=0.2, **FAST
+    ).fit(y)
+    interval = model.predict_interval(coverage=0.8)
+    forecast = model.predict()
+    assert list(interval.columns) == ["lower", "upper"]
+    assert interval.index.equals(forecast.index)
+    assert np.all(interval["lower"] < forecast) and np.all(forecast < interval["upper"])
+    wider = model.predict_interval(coverage=0.95)
+    assert np.all(
+        wider["upper"] - wider["lower"] >= interval["upper"] - interval["lower"]
+    )
+    with pytest.raises(ValueError, match="coverage must lie in"):
+        model.predict_interval(coverage=1.5)
+    no_holdout = SequenceForecaster(window_length=12, validation_fraction=0, **FAST)
+    with pytest.raises(ValueError, match="No held-out windows"):
+        no_holdout.fit(y).predict_interval()
+
+
+# ---------------------------------------------------------- model selection
+
+
+def test_grid_search_with_time_series_split_runs_as_is():
+    y = load_airline()
+    grid = GridSearchCV(
+        SequenceForecaster(horizon=3, transform="log", max_epochs=3, random_state=0),
+        {"window_length": [12, 24], "hidden_size": [16, 32]},
+        cv=TimeSeriesSplit(3),
+    ).fit(y)
+    assert len(grid.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
+    assert grid.best_estimator_.predict().index[0] == pd.Period("1961-01", "M")
+
+
+def test_score_continues_from_the_training_series():
+    y = daily(seasonal(300))
+    model = SequenceForecaster(
+        window_length=14, horizon=3, max_epochs=20, hidden_size=16, random_state=0
+    ).fit(y[:250])
+    # a 5-step fold right after the training data needs no context of its own
+    assert model.score(y[250:255]) > 0.5
+    rolling = model.predict_rolling(y[250:255])
+    assert rolling.index[0] == y.index[250]  # first forecast from the train end
+    # a fold elsewhere needs more than window_length steps
+    with pytest.raises(ValueError, match="does not continue the training series"):
+        model.score(y[270:280])
+    assert model.score(y[260:300]) > 0.5
+
+
+def test_backtest_errors_per_horizon_step():
+    y = load_airline()
+    model = SequenceForecaster(
+        window_length=12, horizon=3, transform="log", max_epochs=20, random_state=0
+    )
+    table = backtest(model, y, cv=TimeSeriesSplit(2, test_size=24), sp=12)
+    assert list(table.index) == [1, 2, 3]
+    assert list(table.columns) == ["MAE", "RMSE", "sMAPE", "MASE", "n_forecasts"]
+    assert np.all(table["RMSE"] >= table["MAE"])
+    assert table["n_forecasts"].tolist() == [48, 46, 44]
+    assert table["MASE"].iloc[0] < 1.5
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "y, match",
+    [
+        (daily(seasonal(20)), "has 20 observations; window_length=24 and horizon=1"),
+        (daily(np.r_[seasonal(40), np.nan]), "contains NaN"),
+        (daily(np.r_[seasonal(40), np.inf]), "contains infinite values"),
+        (
+            pd.Series(
+                seasonal(40),
+                index=pd.date_range("2024", periods=40)
+                .repeat(1)
+                .insert(5, pd.Timestamp("2024-01-03"))[:40],
+            ),
+            "duplicated time stamps",
+        ),
+        (
+            pd.Series(seasonal(40), index=pd.date_range("2024", periods=40)[::-1]),
+            "not sorted in increasing order",
+        ),
+        (
+            pd.Series(seasonal(40), index=pd.date_range("2024", periods=41).delete(7)),
+            r"Cannot infer a regular frequency .* y.asfreq",
+        ),
+        (pd.Series(["a"] * 40), "non-numeric"),
+        (pd.Series([], dtype=float), "is empty"),
+    ],
+)
+def test_bad_series_errors(y, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        SequenceForecaster(**FAST).fit(y)
+
+
+def test_log_transform_needs_positive_values():
+    with pytest.raises(ValueError, match="transform='log' needs positive targets"):
+        SequenceForecaster(window_length=5, transform="log", **FAST).fit(
+            daily(seasonal(40) - 10)
+        )
+
+
+def test_pickle_round_trip_in_a_fresh_process(tmp_path):
+    model = SequenceForecaster(window_length=12, horizon=4, **FAST).fit(load_airline())
+    path = tmp_path / "model.pkl"
+    path.write_bytes(pickle.dumps(model))
+    out = tmp_path / "forecast.pkl"
+    script = (
+        "import pickle, pathlib\n"
+        f"model = pickle.loads(pathlib.Path({str(path)!r}).read_bytes())\n"
+        f"pathlib.Path({str(out)!r}).write_bytes(pickle.dumps(model.predict()))\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    pd.testing.assert_series_equal(pickle.loads(out.read_bytes()), model.predict())
+
+
+def test_same_random_state_same_forecast():
+    y = load_airline()
+    first = SequenceForecaster(window_length=12, **FAST).fit(y).predict()
+    second = SequenceForecaster(window_length=12, **FAST).fit(y).predict()
+    pd.testing.assert_series_equal(first, second)
