@@ -174,16 +174,23 @@ class _BaseSequenceNet(BaseEstimator):
         return mean, scale
 
     @staticmethod
-    def _scaled_values(sequences, mean, scale):
-        if sequences.is_tokens:
-            return sequences.values
-        if not mean.any() and np.all(scale == 1.0):
-            return sequences.values
-        values = (sequences.values - mean.astype(np.float32)) / scale.astype(np.float32)
+    def _scaled_values(sequences, mean, scale, order=None):
+        """Standardised values (rows in ``order``), with at most one copy."""
+        values, lengths = sequences.values, sequences.lengths
+        if order is not None:
+            values, lengths = values[order], lengths[order]
+        if sequences.is_tokens or (not mean.any() and np.all(scale == 1.0)):
+            return values
+        if order is None:
+            values = values - mean.astype(np.float32)
+        else:
+            values -= mean.astype(np.float32)  # a copy already
+        values /= scale.astype(np.float32)
         if not sequences.fixed_length:
             # keep padding at zero, whatever the shift
-            values[~valid_steps(sequences.lengths, sequences.max_length)] = 0.0
-        return values.astype(np.float32, copy=False)
+            padding = ~valid_steps(lengths, sequences.max_length)[..., None]
+            np.copyto(values, 0.0, where=padding)  # no index arrays, unlike masking
+        return values
 
     # --------------------------------------------------------------- training
 
@@ -427,13 +434,15 @@ class _BaseSequenceNet(BaseEstimator):
                 f"as at fit; X has lengths {sequences.lengths.min()} to "
                 f"{sequences.lengths.max()}."
             )
-        values = self._scaled_values(sequences, state["_x_mean"], state["_x_scale"])
+        mean, scale = state["_x_mean"], state["_x_scale"]
         if sequences.fixed_length:
+            values = self._scaled_values(sequences, mean, scale)
             dataset, inverse = SequenceDataset(values, sequences.lengths), None
         else:
             # batches of similar lengths waste no work on padding
             order, inverse = sort_by_length(sequences.lengths)
-            dataset = SequenceDataset(values[order], sequences.lengths[order])
+            values = self._scaled_values(sequences, mean, scale, order)
+            dataset = SequenceDataset(values, sequences.lengths[order])
         with torch_threads(self.n_threads), torch.inference_mode():
             outputs = state["net_"].forward(dataset, training=False).numpy()
         return (outputs if inverse is None else outputs[inverse]), state

@@ -27,7 +27,7 @@ __all__ = [
 
 # batches per chunk that is sorted by length: big enough that batches hold
 # similar lengths, small enough that batch contents still vary between epochs
-_BUCKET_BATCHES = 50
+_BUCKET_BATCHES = 100
 
 
 class SequenceDataset(Dataset):
@@ -97,13 +97,15 @@ class WindowDataset(Dataset):
     one copy, however many windows it holds.
 
     The target columns (the first ``n_targets``) of each window are made
-    relative to a reference (its last value, its mean, or ``target_mean``)
-    and divided by ``input_scale``; targets are made relative to the same
-    reference and divided by ``target_scale``. Other columns are covariates,
-    already standardised in ``series``. With ``n_future`` known-future
-    covariates (the last columns), the input runs ``horizon`` steps past the
-    window: those steps carry the future covariates, zeros for the targets
-    and the past covariates, and a flag column set to 1.
+    relative to a reference (its last value, its mean, or ``target_mean``),
+    divided by the window's own standard deviation with ``normalize=
+    "standard"``, and by ``input_scale``; targets are made relative to the
+    same reference and divided by the same window scale and ``target_scale``.
+    Other columns are covariates, already standardised in ``series``. With
+    ``n_future`` known-future covariates (the last columns), the input runs
+    ``horizon`` steps past the window: those steps carry the future
+    covariates, zeros for the targets and the past covariates, and a flag
+    column set to 1.
 
     Parameters
     ----------
@@ -113,8 +115,9 @@ class WindowDataset(Dataset):
         Row of ``series`` where each window starts.
     window_length, horizon, n_targets, n_future : int
         Window geometry and column roles.
-    normalize : {"last", "mean", None}
-        Reference of each window's target columns.
+    normalize : {"last", "mean", "standard", None}
+        Reference of each window's target columns ("standard": the mean, and
+        the window's standard deviation as its scale).
     target_mean : torch.Tensor of shape (n_targets,)
         Reference when ``normalize`` is None.
     input_scale : torch.Tensor of shape (n_targets,)
@@ -165,9 +168,18 @@ class WindowDataset(Dataset):
         """Return the reference of each window's targets, ``(batch, n_targets)``."""
         if self.normalize == "last":
             return target_window[:, -1]
-        if self.normalize == "mean":
+        if self.normalize in ("mean", "standard"):
             return target_window.mean(dim=1)
         return self.target_mean.expand(len(target_window), -1)
+
+    def window_scale(self, target_window):
+        """Return each window's own scale, ``(batch, n_targets)``.
+
+        It is 1 except with ``normalize="standard"``.
+        """
+        if self.normalize != "standard":
+            return torch.ones(len(target_window), target_window.shape[2])
+        return target_window.std(dim=1).clamp_min(1e-6)
 
     def batch(self, index):
         """Return ``({"X": ..., "lengths": ...}, y)`` for the windows at ``index``."""
@@ -178,8 +190,9 @@ class WindowDataset(Dataset):
         rows = self.starts[index].unsqueeze(1) + torch.arange(span)
         block = self.series[rows]
         reference = self.reference(block[:, :w, :k]).unsqueeze(1)
+        scale = self.window_scale(block[:, :w, :k]).unsqueeze(1)
         X = block[:, : self.input_length].clone()
-        X[:, :w, :k] = (block[:, :w, :k] - reference) / self.input_scale
+        X[:, :w, :k] = (block[:, :w, :k] - reference) / (scale * self.input_scale)
         if self.n_future:
             X[:, w:, : X.shape[2] - self.n_future] = 0.0
             flag = torch.zeros(X.shape[0], X.shape[1], 1)
@@ -189,7 +202,8 @@ class WindowDataset(Dataset):
         if not self.with_targets:
             return {"X": X, "lengths": lengths}, None
         future = block[:, w : w + self.horizon, :k]
-        y = ((future - reference) / self.target_scale).reshape(len(X), -1)
+        y = (future - reference) / (scale * self.target_scale)
+        y = y.reshape(len(X), -1)
         return {"X": X, "lengths": lengths}, y
 
     def subset(self, index):

@@ -42,20 +42,18 @@ def test_airline_beats_seasonal_naive_and_ridge():
     forecast = model.predict()
     assert forecast.index.equals(test.index)
     mae = np.abs(forecast - test).mean()
-    # seasonal naive: 47.8; Ridge on the same windows: 16.8; measured: 12.9
+    # seasonal naive: 47.8; Ridge on the same windows: 16.8; measured: 13.0
     assert mae < 0.6 * 47.8
 
 
 def test_sine_window_of_5_predicts_the_6th_within_001():
     train = pd.Series(np.sin(np.linspace(0, 100, 10000)))
     test = pd.Series(np.sin(np.linspace(100, 200, 1000)))  # its own index 0..999
+    # each window scaled by its own deviation: the faster test sine looks the same
     model = SequenceForecaster(
         window_length=5,
-        normalize=None,
-        loss="absolute_error",
-        lr=1e-2,
-        lr_schedule="cosine",
-        max_epochs=30,
+        normalize="standard",
+        max_epochs=10,
         batch_size=64,
         validation_fraction=0,
         random_state=0,
@@ -63,7 +61,7 @@ def test_sine_window_of_5_predicts_the_6th_within_001():
     rolling = model.predict_rolling(test)  # test does not continue the train index
     assert len(rolling) == 995
     mae = np.abs(rolling[1].to_numpy() - test.loc[rolling.index].to_numpy()).mean()
-    assert mae <= 0.01  # measured 0.0085
+    assert mae <= 0.01  # measured 0.0008
 
 
 # ---------------------------------------------------------------- the index
@@ -161,6 +159,7 @@ def test_past_covariates_help_and_future_covariates_are_needed_at_predict():
         horizon=3,
         target="y",
         future_covariates=["promo"],
+        normalize=None,  # a level set by the covariate, not by recent values
         max_epochs=30,
         hidden_size=16,
         random_state=0,
@@ -183,6 +182,7 @@ def test_past_covariates_help_and_future_covariates_are_needed_at_predict():
         window_length=7,
         horizon=3,
         target="y",
+        normalize=None,
         max_epochs=30,
         hidden_size=16,
         random_state=0,

@@ -69,11 +69,16 @@ class SequenceForecaster(_BaseSequenceNet):
         Columns known in advance (calendar, promotions, ...). The network reads
         their values over the forecast horizon too; ``predict`` needs them as
         ``future``.
-    normalize : {{"last", "mean"}} or None, default="last"
-        Make each window's target values relative to its last value or its
-        mean (and predict relative to it), so that the level of a series does
-        not matter: the network learns shapes, and trending series forecast
-        well. None standardises with the global mean and scale instead.
+    normalize : {{"standard", "last", "mean"}} or None, default="standard"
+        Make each window's target values relative to its mean ("standard",
+        which also divides them by the window's own standard deviation), its
+        last value, or its mean, and forecast relative to the same: the level
+        (and with "standard" the scale) of a series does not matter, the
+        network learns shapes, and trending series forecast well. None
+        standardises with the global mean and scale instead. On airline
+        passengers (last 12 months, random states 0-4, median MAE):
+        "standard" 13.7, "last" 22.8, None 64 (13.2, 13.8 and 64 with
+        ``transform="log"``).
     transform : {{"log"}} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).
@@ -140,7 +145,7 @@ class SequenceForecaster(_BaseSequenceNet):
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",
         "future_covariates": [list, None],
-        "normalize": [StrOptions({"last", "mean"}), None],
+        "normalize": [StrOptions({"last", "mean", "standard"}), None],
         "transform": [StrOptions({"log"}), None],
         "freq": "no_validation",
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
@@ -155,7 +160,7 @@ class SequenceForecaster(_BaseSequenceNet):
         strategy="direct",
         target=None,
         future_covariates=None,
-        normalize="last",
+        normalize="standard",
         transform=None,
         freq=None,
         validation_fraction=0.1,
@@ -430,25 +435,28 @@ class SequenceForecaster(_BaseSequenceNet):
         w, h, k = self.window_length, self.horizon, state["n_targets"]
         rows = starts[:, None] + np.arange(w + h)
         blocks = stacked_raw[rows]
-        predicted = self._forecast(blocks[:, :w], blocks[:, w:], state)
+        predicted, unit = self._forecast(blocks[:, :w], blocks[:, w:], state)
         actual = self._encode(blocks[:, w:], state)[..., :k]
-        return ((actual - predicted) / state["target_scale"]).astype(np.float32)
+        return ((actual - predicted) / unit).astype(np.float32)
 
     # --------------------------------------------------------------- forecast
 
     def _forecast(self, histories, futures, state):
-        """Forecasts in the transformed space, ``(n, horizon, k)``.
+        """Forecasts in the transformed space, ``(n, horizon, k)``, and their unit.
 
         ``histories`` holds the last ``window_length`` raw rows before each
         forecast (role order), ``futures`` the raw rows of the horizon (only
-        their future-covariate columns are read).
+        their future-covariate columns are read). The unit, of the same
+        shape, is what one normalised step of the network's output is worth
+        in the transformed space: errors divided by it are comparable between
+        windows (for conformal intervals).
         """
         w, h, k = self.window_length, self.horizon, state["n_targets"]
         n, n_columns = len(histories), histories.shape[2]
         net = state["net"]
         steps = h if self.strategy == "direct" else 1
         buffer = np.asarray(histories, dtype=np.float64)
-        forecasts = []
+        forecasts, unit = [], None
         for step in range(0, h, steps):
             block = buffer[:, -w:]
             if state["n_future"]:
@@ -466,11 +474,15 @@ class SequenceForecaster(_BaseSequenceNet):
                 steps,
                 with_targets=False,
             )
-            reference = dataset.reference(torch.as_tensor(encoded[:, :w, :k])).numpy()
+            window = torch.as_tensor(encoded[:, :w, :k])
+            reference = dataset.reference(window).numpy()[:, None]
+            scale = dataset.window_scale(window).numpy()[:, None].astype(np.float64)
+            if unit is None:  # the scale at the forecast origin, for every step
+                unit = scale * state["target_scale"]
             with torch_threads(self.n_threads), torch.inference_mode():
                 out = net.forward(dataset, training=False).numpy()
             out = out.reshape(n, steps, k).astype(np.float64)
-            transformed = out * state["target_scale"][:steps] + reference[:, None]
+            transformed = out * scale * state["target_scale"][:steps] + reference
             forecasts.append(transformed)
             if self.strategy == "recursive" and step + 1 < h:
                 new_rows = np.zeros((n, 1, n_columns))
@@ -478,7 +490,7 @@ class SequenceForecaster(_BaseSequenceNet):
                 if state["n_future"]:
                     new_rows[:, 0, k:] = futures[:, step, k:]
                 buffer = np.concatenate([buffer, new_rows], axis=1)
-        return np.concatenate(forecasts, axis=1)
+        return np.concatenate(forecasts, axis=1), unit
 
     def _histories(self, y, state):
         """Return the last window of each series to forecast from, and its series."""
@@ -599,7 +611,7 @@ class SequenceForecaster(_BaseSequenceNet):
         histories = self._histories(y, state)
         windows = np.stack([values for values, _ in histories])
         futures = self._futures(future, histories, state)
-        transformed = self._forecast(windows, futures, state)
+        transformed, _ = self._forecast(windows, futures, state)
         return self._format(self._decode(transformed), histories, state)
 
     def predict_interval(self, y=None, future=None, coverage=0.9):
@@ -644,12 +656,12 @@ class SequenceForecaster(_BaseSequenceNet):
                 f" held-out windows, but there are {n}; raise validation_fraction "
                 "or lower coverage."
             )
-        half = np.quantile(np.abs(residuals), level, axis=0, method="higher")
-        half = half * state["target_scale"]
+        quantile = np.quantile(np.abs(residuals), level, axis=0, method="higher")
         histories = self._histories(y, state)
         windows = np.stack([values for values, _ in histories])
         futures = self._futures(future, histories, state)
-        transformed = self._forecast(windows, futures, state)
+        transformed, unit = self._forecast(windows, futures, state)
+        half = quantile * unit
         lower, upper = (
             self._decode(transformed - half),
             self._decode(transformed + half),
@@ -706,7 +718,7 @@ class SequenceForecaster(_BaseSequenceNet):
             padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
             histories = padded[origins[:, None] - w + np.arange(w)]
             horizon_rows = padded[origins[:, None] + np.arange(h)]
-            transformed = self._forecast(histories, horizon_rows, state)
+            transformed, _ = self._forecast(histories, horizon_rows, state)
             actual_all.append(horizon_rows[:, :, :k])
             forecast_all.append(self._decode(transformed))
             in_y = origins - (len(combined) - len(values))

@@ -215,13 +215,19 @@ def pad_ragged(sequences, dtype=np.float32):
     return _pad_flat(flat, lengths), lengths
 
 
-def _pad_flat(flat, lengths):
+def _pad_flat(flat, lengths, chunk=8192):
     """Scatter concatenated steps ``(total, ...)`` into a post-padded array."""
-    n, max_length = len(lengths), int(lengths.max())
-    values = np.zeros((n, max_length) + flat.shape[1:], dtype=flat.dtype)
-    rows = np.repeat(np.arange(n), lengths)
-    starts = np.repeat(np.cumsum(lengths) - lengths, lengths)
-    values[rows, np.arange(len(flat)) - starts] = flat
+    values = np.zeros((len(lengths), int(lengths.max())) + flat.shape[1:], flat.dtype)
+    ends = np.cumsum(lengths)
+    # A boolean mask fills in row-major order: sequence by sequence, in step
+    # order. Chunks of rows bound the index arrays numpy builds for it.
+    for start in range(0, len(lengths), chunk):
+        stop = min(start + chunk, len(lengths))
+        first = ends[start - 1] if start else 0
+        rows = values[start:stop]
+        rows[valid_steps(lengths[start:stop], values.shape[1])] = flat[
+            first : ends[stop - 1]
+        ]
     return values
 
 
@@ -332,7 +338,8 @@ def _drop_masked_steps(values, lengths, valid, input_name, reason):
         order = order[:, :, None]
     values = np.take_along_axis(values, order, axis=1)[:, : new_lengths.max()]
     # clear what is now padding so it never carries stale values
-    values[~valid_steps(new_lengths, values.shape[1])] = 0
+    padding = ~valid_steps(new_lengths, values.shape[1])
+    np.copyto(values, 0, where=padding if values.ndim == 2 else padding[..., None])
     return values, new_lengths
 
 
