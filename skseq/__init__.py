@@ -4,6 +4,7 @@ RNN, GRU and LSTM networks (PyTorch, trained through skorch) behind the
 scikit-learn estimator API, with transformers for sequences.
 """
 
+from ._persistence import VersionMismatchWarning, load, save
 from .estimators import RNNClassifier, RNNRegressor, SequenceForecaster
 from .utils import MASK_VALUE
 
@@ -14,5 +15,8 @@ __all__ = [
     "RNNClassifier",
     "RNNRegressor",
     "SequenceForecaster",
+    "VersionMismatchWarning",
     "__version__",
+    "load",
+    "save",
 ]

@@ -32,6 +32,7 @@ from skorch.callbacks import (
 )
 
 from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
+from ._persistence import VersionMismatchWarning, _versions
 from ._runtime import resolve_device, seeded, torch_threads
 from .modules import RNNModule, WeightedLoss
 from .utils._sklearn_compat import Interval, StrOptions
@@ -108,6 +109,33 @@ class _BaseSequenceNet(BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+
+    # ------------------------------------------------------------ pickling
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        if any(key.endswith("_") for key in state if not key.startswith("__")):
+            state["_skseq_versions"] = _versions()
+        return state
+
+    def __setstate__(self, state):
+        written = state.pop("_skseq_versions", None)
+        if written is not None:
+            current = _versions()
+            differ = [
+                f"{name} {written.get(name)} (now {current[name]})"
+                for name in ("skseq", "torch", "scikit-learn")
+                if written.get(name) != current[name]
+            ]
+            if differ:
+                warnings.warn(
+                    f"This {type(self).__name__} was pickled with "
+                    f"{', '.join(differ)}; predictions may differ. Refit it with "
+                    "the current versions to be sure.",
+                    VersionMismatchWarning,
+                    stacklevel=2,
+                )
+        super().__setstate__(state)
 
     # ------------------------------------------------------------------ input
 

@@ -461,6 +461,9 @@ class SequenceForecaster(_BaseSequenceNet):
             block = buffer[:, -w:]
             if state["n_future"]:
                 extra = np.zeros((n, steps, n_columns))
+                # targets there are unknown (the network sees zeros); the last
+                # known ones stand in so that transforms stay finite
+                extra[:, :, :k] = block[:, -1:, :k]
                 extra[:, :, n_columns - state["n_future"] :] = futures[
                     :, step : step + steps, n_columns - state["n_future"] :
                 ]

@@ -1,0 +1,245 @@
+"""skseq.save / skseq.load: a file format that holds no code; pickling."""
+
+import hashlib
+import io
+import json
+import pickle
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from skorch.callbacks import Callback, EarlyStopping
+
+import skseq
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq.datasets import load_airline
+
+from .test_rnn import QUICK, make_ragged_classification, make_ragged_regression
+
+
+def rewrite(path, change):
+    """Rewrite the members of a saved file through ``change(name, data)``."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, change(name, data))
+
+
+@pytest.fixture
+def classifier():
+    X, y = make_ragged_classification(n=30)
+    labels = np.array(["cat", "dog"], dtype=object)[y]
+    return RNNClassifier(**QUICK).fit(X, labels), X
+
+
+def test_classifier_round_trip(tmp_path, classifier):
+    clf, X = classifier
+    path = tmp_path / "clf.skseq"
+    skseq.save(clf, path)
+    loaded = skseq.load(path)
+    assert type(loaded) is RNNClassifier
+    assert loaded.get_params() == clf.get_params()
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    assert loaded.classes_.dtype == object
+    assert loaded.n_iter_ == clf.n_iter_
+    assert loaded.history_[:, "train_loss"] == clf.history_[:, "train_loss"]
+
+
+def test_regressor_with_options_round_trip(tmp_path):
+    X, y = make_ragged_regression(n=60)
+    reg = RNNRegressor(
+        bidirectional=True,
+        pooling="attention",
+        early_stopping=True,
+        optimizer=torch.optim.RMSprop,
+        callbacks=[("stop", EarlyStopping(patience=3, monitor="train_loss"))],
+        **QUICK,
+    ).fit(X, y)
+    path = tmp_path / "reg.skseq"
+    skseq.save(reg, path)
+    loaded = skseq.load(path)
+    assert loaded.optimizer is torch.optim.RMSprop
+    assert isinstance(loaded.callbacks[0][1], EarlyStopping)
+    np.testing.assert_array_equal(loaded.predict(X), reg.predict(X))
+    assert "valid_loss" in loaded.history_[-1]
+
+
+def test_token_model_round_trip(tmp_path):
+    rng = np.random.default_rng(0)
+    X = [rng.integers(1, 9, size=rng.integers(2, 8)) for _ in range(30)]
+    y = np.arange(30) % 2
+    clf = RNNClassifier(embedding_dim=4, **QUICK).fit(X, y)
+    skseq.save(clf, tmp_path / "tokens.skseq")
+    loaded = skseq.load(tmp_path / "tokens.skseq")
+    assert loaded.vocab_size_ == clf.vocab_size_
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_forecaster_round_trip_in_a_fresh_process(tmp_path):
+    y = load_airline()
+    frame = pd.DataFrame({"passengers": y, "month": y.index.month.astype(float)})
+    model = SequenceForecaster(
+        window_length=12,
+        horizon=3,
+        target="passengers",
+        future_covariates=["month"],
+        transform="log",
+        validation_fraction=0.2,
+        max_epochs=3,
+        random_state=0,
+    ).fit(frame)
+    path = tmp_path / "forecaster.skseq"
+    skseq.save(model, path)
+    future = pd.DataFrame(
+        {"month": [1.0, 2.0, 3.0]},
+        index=pd.period_range("1961-01", periods=3, freq="M"),
+    )
+    expected = model.predict_interval(future=future)
+    out = tmp_path / "interval.npy"
+    script = (
+        "import skseq, numpy as np, pandas as pd\n"
+        f"model = skseq.load({str(path)!r})\n"
+        "future = pd.DataFrame({'month': [1.0, 2.0, 3.0]},\n"
+        "    index=pd.period_range('1961-01', periods=3, freq='M'))\n"
+        "interval = model.predict_interval(future=future)\n"
+        f"np.save({str(out)!r}, interval.to_numpy())\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    np.testing.assert_array_equal(np.load(out), expected.to_numpy())
+
+
+def test_loading_never_unpickles(tmp_path, classifier, monkeypatch):
+    clf, X = classifier
+    path = tmp_path / "clf.skseq"
+    skseq.save(clf, path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("load must not unpickle anything")
+
+    for name in ("load", "loads", "Unpickler"):
+        monkeypatch.setattr(pickle, name, refuse)
+    loaded = skseq.load(path)
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+
+
+def test_a_pickle_payload_in_the_arrays_is_refused(tmp_path, classifier):
+    clf, _ = classifier
+    path = tmp_path / "clf.skseq"
+    skseq.save(clf, path)
+
+    def inject(name, data):
+        if name != "arrays.npz":
+            return data
+        buffer = io.BytesIO()
+        np.savez(buffer, a0=np.array([object()], dtype=object))
+        return buffer.getvalue()
+
+    rewrite(path, inject)
+    # the checksum catches the change first; a forged manifest would not help:
+    with pytest.raises(ValueError, match="checksum of arrays.npz does not match"):
+        skseq.load(path)
+    with zipfile.ZipFile(path) as archive:
+        arrays = archive.read("arrays.npz")
+
+    def forge(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["sha256"]["arrays.npz"] = hashlib.sha256(arrays).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, forge)
+    with pytest.raises(ValueError, match="allow_pickle=False"):
+        skseq.load(path)
+
+
+def test_corrupted_file_is_refused(tmp_path, classifier):
+    clf, _ = classifier
+    path = tmp_path / "clf.skseq"
+    skseq.save(clf, path)
+
+    def flip(name, data):
+        if name != "weights.safetensors":
+            return data
+        data = bytearray(data)
+        data[-1] ^= 0xFF
+        return bytes(data)
+
+    rewrite(path, flip)
+    with pytest.raises(ValueError, match="corrupted: the checksum of weights"):
+        skseq.load(path)
+    (tmp_path / "junk.skseq").write_bytes(b"not a zip file")
+    with pytest.raises(ValueError, match="not a readable skseq file"):
+        skseq.load(tmp_path / "junk.skseq")
+
+
+def test_version_mismatch_warns(tmp_path, classifier):
+    clf, X = classifier
+    path = tmp_path / "clf.skseq"
+    skseq.save(clf, path)
+
+    def older(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["versions"]["torch"] = "1.13.0"
+        return json.dumps(manifest)
+
+    rewrite(path, older)
+    with pytest.warns(skseq.VersionMismatchWarning, match="torch 1.13.0"):
+        loaded = skseq.load(path)
+    assert loaded.predict(X).shape == (len(X),)
+
+
+def test_pickle_records_versions_and_warns_on_mismatch(classifier):
+    clf, X = classifier
+    state = clf.__getstate__()
+    assert state["_skseq_versions"]["torch"] == torch.__version__
+    state["_skseq_versions"]["scikit-learn"] = "0.24"
+    restored = RNNClassifier.__new__(RNNClassifier)
+    with pytest.warns(skseq.VersionMismatchWarning, match="scikit-learn 0.24"):
+        restored.__setstate__(state)
+    np.testing.assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+class MeanModule(torch.nn.Module):
+    def __init__(self, input_size, output_size):
+        super().__init__()
+        self.out = torch.nn.Linear(input_size, output_size)
+
+    def forward(self, X, lengths):
+        mask = (torch.arange(X.shape[1])[None] < lengths[:, None]).unsqueeze(-1)
+        return self.out((X * mask).sum(1) / lengths[:, None])
+
+
+class Noop(Callback):
+    pass
+
+
+def test_user_classes_come_from_the_caller(tmp_path):
+    X, y = make_ragged_classification(n=30)
+    clf = RNNClassifier(module=MeanModule, callbacks=[Noop()], **QUICK).fit(X, y)
+    path = tmp_path / "custom.skseq"
+    skseq.save(clf, path)
+    with pytest.raises(ValueError, match=r"own .*module 'MeanModule'.*module=\.\.\."):
+        skseq.load(path)
+    with pytest.raises(ValueError, match=r"own callbacks 'Noop'"):
+        skseq.load(path, module=MeanModule)
+    loaded = skseq.load(path, module=MeanModule, callbacks=[Noop()])
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_save_needs_a_fitted_skseq_estimator(tmp_path):
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LinearRegression
+
+    with pytest.raises(NotFittedError):
+        skseq.save(RNNClassifier(), tmp_path / "x.skseq")
+    with pytest.raises(TypeError, match="takes skseq estimators"):
+        skseq.save(LinearRegression(), tmp_path / "x.skseq")
