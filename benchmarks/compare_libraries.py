@@ -62,7 +62,6 @@ def skseq_sine(epochs):
     def fit(n):
         return SequenceForecaster(
             window_length=5,
-            normalize=None,
             loss="absolute_error",
             lr=1e-3,
             batch_size=64,
