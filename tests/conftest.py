@@ -1,6 +1,14 @@
+import os
+
 import numpy as np
 import pytest
 import torch
+from hypothesis import settings
+
+# In CI every run tries the same examples, so that a failure reproduces; on a
+# developer's machine hypothesis explores new ones each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(autouse=True)

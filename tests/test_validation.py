@@ -126,7 +126,7 @@ def test_pad_ragged():
         (np.ones((2, 2, 2, 2)), ValueError, "Found array with dim 4"),
         ([np.ones((2, 1)), np.ones((2, 2))], ValueError, "same number of features"),
         ([np.ones((2, 2, 2))], ValueError, "Sequence 0 of X has 3 dimensions"),
-        (np.array([["a", "b"]]), ValueError, "could not convert string to float"),
+        (np.array([["a", "b"]]), ValueError, "holds strings .*SequenceOrdinalEncoder"),
         (np.array([[1 + 1j, 2]]), ValueError, "Complex data not supported"),
         (sp.csr_matrix(np.ones((2, 2))), TypeError, "Sparse data was passed"),
     ],

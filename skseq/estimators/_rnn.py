@@ -7,7 +7,7 @@ from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils import column_or_1d
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_array, check_consistent_length
+from sklearn.utils.validation import check_array
 
 from .._base import _BaseSequenceNet
 from ..utils._sklearn_compat import StrOptions, _check_sample_weight, _fit_context
@@ -167,6 +167,15 @@ def _normalised(weights):
     return (weights / weights.mean()).astype(np.float32)
 
 
+def _check_same_length(sequences, y):
+    if len(y) != sequences.n_samples:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: X has "
+            f"{sequences.n_samples} sequences but y has {len(y)} targets; give one "
+            "target per sequence."
+        )
+
+
 def _align_to_ids(y, sequences):
     """Order a ``y`` Series indexed by sequence ids like the sequences."""
     if (
@@ -308,12 +317,14 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceNet):
         )
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
-        check_consistent_length(sequences.lengths, y)
+        _check_same_length(sequences, y)
         classes, y_index = np.unique(y, return_inverse=True)
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the "
-                f"data, but the data contains only one class: {classes[0]!r}."
+                f"data, but the data contains only one class: {classes.tolist()[0]!r}. "
+                "Check "
+                "how y was built or split (a stratified split keeps every class)."
             )
         weights = _sample_weights(sample_weight, len(y))
         if self.class_weight is not None:
@@ -518,7 +529,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceNet):
                 f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs), got "
                 f"shape {y.shape}."
             )
-        check_consistent_length(sequences.lengths, y)
+        _check_same_length(sequences, y)
         target = y.reshape(len(y), -1)
         y_mean = target.mean(axis=0)
         y_scale = target.std(axis=0)

@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, _fit_context, validate_params
-from ..utils.validation import MASK_VALUE
+from ..utils.validation import MASK_VALUE, _looks_ragged
 
 __all__ = ["SequenceWindower", "make_windows"]
 
@@ -110,6 +110,17 @@ def make_windows(series, window_length, horizon=1, step=1):
     return X, pd.DataFrame(y.reshape(len(y), -1), index=index, columns=columns)
 
 
+def _one_series(X):
+    """Refuse a list of separate sequences: the windower takes one series."""
+    if _looks_ragged(X):
+        raise ValueError(
+            "SequenceWindower takes one series, a 2-D X of shape (n_timesteps, "
+            "n_features), but X is a list of sequences of different lengths. "
+            "Window each series separately, or use make_windows."
+        )
+    return X
+
+
 class SequenceWindower(TransformerMixin, BaseEstimator):
     """Replace each time step by the window of values that ends there.
 
@@ -177,7 +188,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         self : SequenceWindower
             The fitted transformer.
         """
-        validate_data(self, X, dtype="numeric")
+        validate_data(self, _one_series(X), dtype="numeric")
         return self
 
     def transform(self, X):
@@ -195,7 +206,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
             ``(n_timesteps, window_length, n_features)``; a read-only view.
         """
         check_is_fitted(self)
-        X = validate_data(self, X, dtype="numeric", reset=False)
+        X = validate_data(self, _one_series(X), dtype="numeric", reset=False)
         value = MASK_VALUE if self.value is None else self.value
         dtype = np.result_type(X.dtype, np.float32)
         padded = np.empty((len(X) + self.window_length - 1, X.shape[1]), dtype=dtype)

@@ -284,16 +284,48 @@ def _ragged_to_flat(X, estimator, input_name):
     return flat, lengths, item_ndim
 
 
+def _first_string(values):
+    """Return a string held by an array-like of numbers, or None."""
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    if kind in ("U", "S"):
+        values = np.asarray(values)
+        return values.flat[0] if values.size else None
+    if kind == "O" or kind is None and isinstance(values, (list, tuple)):
+        try:
+            flat = np.asarray(values, dtype=object).ravel()
+        except ValueError:
+            return None
+        for value in flat:
+            if isinstance(value, (str, bytes)):
+                return value
+    return None
+
+
+def _refuse_strings(values, estimator, input_name):
+    string = _first_string(values)
+    if string is not None:
+        raise ValueError(
+            f"{input_name} holds strings (e.g. {str(string)!r}), but "
+            f"{_name(estimator) or 'skseq'} needs numbers. Map tokens to integer ids "
+            "with skseq.preprocessing.SequenceOrdinalEncoder (and set "
+            "embedding_dim), or one-hot encode them with SequenceOneHotEncoder."
+        )
+
+
 def _check_values(values, *, tokens, estimator, input_name, allow_nd):
     """check_array with skseq's dtype rule: float32 values, or int64 token ids."""
     if not tokens:
-        return check_array(
-            values,
-            dtype=np.float32,
-            allow_nd=allow_nd,
-            estimator=estimator,
-            input_name=input_name,
-        )
+        _refuse_strings(values, estimator, input_name)
+        # values beyond float32 become inf, which check_array then reports (its
+        # fast finiteness test may overflow on the sum of huge finite values)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return check_array(
+                values,
+                dtype=np.float32,
+                allow_nd=allow_nd,
+                estimator=estimator,
+                input_name=input_name,
+            )
     values = check_array(
         values,
         dtype=None,
@@ -312,6 +344,12 @@ def _check_values(values, *, tokens, estimator, input_name, allow_nd):
             raise ValueError(
                 f"{input_name} holds non-integer values; with embedding_dim set, "
                 f"{_name(estimator) or 'the estimator'} expects integer token ids."
+            )
+        if values.size and np.abs(values).max() >= 2**31:
+            raise ValueError(
+                f"{input_name} holds token ids up to {np.abs(values).max():.3g}; ids "
+                "must be below 2**31 (number the tokens from 2 with "
+                "SequenceOrdinalEncoder)."
             )
     values = values.astype(np.int64, copy=False)
     if values.size and values.min() < 0:

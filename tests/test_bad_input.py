@@ -1,0 +1,260 @@
+"""The bad-input catalogue (shared/RELIABILITY.md) over every public estimator
+and transformer: each case raises a ValueError or TypeError whose message names
+the argument and the way out; the conversion of input is fuzzed with
+hypothesis; faults (Ctrl-C in a search, refits) do not corrupt results.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from sklearn.model_selection import GridSearchCV
+
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq.preprocessing import (
+    SequenceOneHotEncoder,
+    SequenceOrdinalEncoder,
+    SequencePadder,
+    SequenceScaler,
+    SequenceWindower,
+)
+from skseq.utils import check_sequences
+
+from .test_options import InterruptAt
+from .test_rnn import QUICK, make_ragged_classification
+
+GOOD_X = [np.ones((3, 2)), np.zeros((5, 2)), np.ones((4, 2))]
+GOOD_Y = np.array([0, 1, 0])
+
+# estimators and transformers that take numeric sequences (check_sequences)
+SEQUENCE_ESTIMATORS = {
+    "RNNClassifier": lambda: RNNClassifier(**QUICK),
+    "RNNRegressor": lambda: RNNRegressor(**QUICK),
+    "SequencePadder": SequencePadder,
+    "SequenceScaler": SequenceScaler,
+}
+
+
+def fit(estimator, X, y=GOOD_Y):
+    if isinstance(estimator, (RNNClassifier, RNNRegressor)):
+        return estimator.fit(X, y)
+    return estimator.fit(X)
+
+
+NUMERIC_CASES = {
+    "nan": ([np.array([[1.0, np.nan]])] + GOOD_X[1:], "Input X contains NaN"),
+    "inf": ([np.array([[np.inf, 1.0]])] + GOOD_X[1:], "Input X contains infinity"),
+    "empty": (np.empty((0, 4)), r"Found array with 0 sample\(s\)"),
+    "empty list": ([], r"Found 0 sequences in X"),
+    "zero-length sequence": (
+        [GOOD_X[0], np.empty((0, 2)), GOOD_X[2]],
+        "Sequence 1 of X has length 0; every sequence needs at least 1",
+    ),
+    "strings": (
+        [np.array([["a", "b"]])] + GOOD_X[1:],
+        "X holds strings .*SequenceOrdinalEncoder",
+    ),
+    "object array": (
+        np.array([[{"a": 1}, 2.0]] * 3, dtype=object),
+        "must be a string or a (real )?number",
+    ),
+    "complex": (np.array([[1 + 2j, 0]] * 3), "Complex data not supported"),
+    "sparse": (sp.csr_matrix(np.ones((3, 4))), "Sparse data was passed .*toarray"),
+    "1-D": (np.ones(3), r"(?s)Expected 2D array, got 1D array.*reshape\(-1, 1\)"),
+    "4-D": (np.ones((3, 2, 2, 2)), "Found array with dim 4"),
+    "mixed widths": (
+        [np.ones((3, 2)), np.ones((3, 1)), np.ones((3, 2))],
+        "Sequence 1 of X has 1 features per step but sequence 0 has 2",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NUMERIC_CASES)
+@pytest.mark.parametrize("name", SEQUENCE_ESTIMATORS)
+def test_numeric_bad_input(name, case):
+    X, match = NUMERIC_CASES[case]
+    with pytest.raises((ValueError, TypeError), match=match):
+        fit(SEQUENCE_ESTIMATORS[name](), X)
+
+
+@pytest.mark.parametrize("name", SEQUENCE_ESTIMATORS)
+def test_wrong_feature_count_at_predict(name):
+    estimator = fit(SEQUENCE_ESTIMATORS[name](), GOOD_X)
+    method = getattr(estimator, "predict", None) or estimator.transform
+    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 2"):
+        method([np.ones((4, 3))])
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_x_and_y_lengths_must_match(Estimator):
+    with pytest.raises(ValueError, match="X has 3 sequences but y has 2 targets"):
+        Estimator(**QUICK).fit(GOOD_X, GOOD_Y[:2])
+
+
+def test_single_class():
+    with pytest.raises(ValueError, match="only one class: 0.*stratified split"):
+        RNNClassifier(**QUICK).fit(GOOD_X, [0, 0, 0])
+
+
+def test_ragged_input_where_it_is_not_allowed():
+    with pytest.raises(ValueError, match="pooling='flatten' needs sequences of one"):
+        RNNClassifier(pooling="flatten", **QUICK).fit(GOOD_X, GOOD_Y)
+    with pytest.raises(ValueError, match="SequenceWindower takes one series"):
+        SequenceWindower().fit(GOOD_X)
+
+
+@pytest.mark.parametrize("Encoder", [SequenceOneHotEncoder, SequenceOrdinalEncoder])
+def test_encoders_bad_input(Encoder):
+    strict = {"handle_unknown": "error"}
+    encoder = Encoder(**strict).fit(["abc", "cab"])
+    with pytest.raises(ValueError, match=r"unknown tokens \['z'\].*handle_unknown="):
+        encoder.transform(["az"])
+    with pytest.raises(ValueError, match="Found 0 sequences in X"):
+        Encoder().fit([])
+    with pytest.raises(ValueError, match="Sequence 1 of X has length 0"):
+        Encoder().fit(["ab", ""])
+    with pytest.raises(ValueError, match="X is a single string; pass a list"):
+        Encoder().fit("abc")
+    with pytest.raises(ValueError, match="Sequence 0 of X is not a 1-D sequence"):
+        Encoder().fit([[["a"], ["b"]]])
+
+
+# -------------------------------------------------------------- time series
+
+
+def daily(values, index=None):
+    index = pd.date_range("2024-01-01", periods=len(values)) if index is None else index
+    return pd.Series(values, index=index)
+
+
+SERIES_CASES = {
+    "too short": (
+        daily(np.ones(8)),
+        "has 8 observations; window_length=5 and horizon=4 need at least 9",
+    ),
+    "nan": (daily(np.r_[np.ones(20), np.nan]), "contains NaN.*interpolate"),
+    "unsorted": (
+        daily(np.ones(20), pd.date_range("2024-01-01", periods=20)[::-1]),
+        r"not sorted in increasing order .*sort_index\(\)",
+    ),
+    "duplicated": (
+        daily(
+            np.ones(20),
+            pd.DatetimeIndex(["2024-01-01"] * 2).append(
+                pd.date_range("2024-01-02", periods=18)
+            ),
+        ),
+        r"1 duplicated time stamps.*groupby\(level=0\)",
+    ),
+    "irregular": (
+        daily(np.ones(20), pd.date_range("2024-01-01", periods=21).delete(4)),
+        r"Cannot infer a regular frequency.*freq=.*asfreq",
+    ),
+    "strings": (pd.Series(["a"] * 20), "non-numeric columns"),
+    "3-D array": (np.ones((20, 2, 2)), "must be 1-D .* or 2-D"),
+}
+
+
+@pytest.mark.parametrize("case", SERIES_CASES)
+def test_forecaster_bad_series(case):
+    y, match = SERIES_CASES[case]
+    with pytest.raises((ValueError, TypeError), match=match):
+        SequenceForecaster(window_length=5, horizon=4, **QUICK).fit(y)
+
+
+def test_forecaster_wrong_columns_at_predict():
+    y = pd.DataFrame(
+        {"a": np.arange(30.0), "b": np.arange(30.0)},
+        index=pd.date_range("2024", periods=30),
+    )
+    model = SequenceForecaster(window_length=5, **QUICK).fit(y)
+    with pytest.raises(ValueError, match=r"y has columns \['a'\], but .* \['a', 'b'\]"):
+        model.predict(y=y[["a"]])
+
+
+# ---------------------------------------------------------------- fuzzing
+
+dtypes = st.sampled_from(
+    [np.float64, np.float32, np.int64, np.int8, np.bool_, np.complex64, np.str_]
+)
+
+
+def arrays(min_dims=0, max_dims=4):
+    return dtypes.flatmap(
+        lambda dtype: hnp.arrays(
+            dtype,
+            hnp.array_shapes(
+                min_dims=min_dims, max_dims=max_dims, min_side=0, max_side=4
+            ),
+        )
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(arrays(), st.lists(arrays(0, 3), max_size=4)))
+def test_conversion_either_converts_or_raises_a_clear_error(X):
+    try:
+        seqs = check_sequences(X)
+    except (ValueError, TypeError):
+        return
+    assert seqs.values.dtype == np.float32
+    assert seqs.values.ndim == 3
+    assert len(seqs.lengths) == seqs.values.shape[0] >= 1
+    assert np.all(seqs.lengths >= 1)
+    assert np.all(seqs.lengths <= seqs.values.shape[1])
+    assert np.all(np.isfinite(seqs.values))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(arrays(), st.lists(arrays(0, 2), max_size=4)))
+def test_token_conversion_either_converts_or_raises(X):
+    try:
+        seqs = check_sequences(X, tokens=True)
+    except (ValueError, TypeError):
+        return
+    assert seqs.values.dtype == np.int64
+    assert np.all(seqs.values >= 0)
+    assert np.all(seqs.lengths >= 1)
+
+
+# ------------------------------------------------------------------ faults
+
+
+def test_ctrl_c_stops_a_grid_search_instead_of_scoring_a_truncated_fit():
+    X, y = make_ragged_classification(n=30)
+    grid = GridSearchCV(
+        RNNClassifier(callbacks=[InterruptAt(1)], **{**QUICK, "max_epochs": 5}),
+        {"hidden_size": [4, 8]},
+        cv=2,
+        n_jobs=1,
+    )
+    with pytest.warns(UserWarning, match="interrupted after 1 of 5 epochs"):
+        with pytest.raises(KeyboardInterrupt):
+            grid.fit(X, y)
+    assert not hasattr(grid, "cv_results_")
+
+
+def test_same_random_state_gives_bit_identical_predictions_across_processes(tmp_path):
+    X, y = make_ragged_classification(n=30)
+    expected = RNNClassifier(**QUICK).fit(X, y).predict_proba(X)
+    np.save(tmp_path / "expected.npy", expected)
+    script = (
+        "import numpy as np, sys\n"
+        f"sys.path.insert(0, {str(tmp_path.parent.parent)!r})\n"
+        "from skseq import RNNClassifier\n"
+        "from tests.test_rnn import QUICK, make_ragged_classification\n"
+        "X, y = make_ragged_classification(n=30)\n"
+        "proba = RNNClassifier(**QUICK).fit(X, y).predict_proba(X)\n"
+        f"np.save({str(tmp_path / 'other.npy')!r}, proba)\n"
+    )
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=root)
+    np.testing.assert_array_equal(np.load(tmp_path / "other.npy"), expected)
