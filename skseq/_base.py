@@ -68,6 +68,17 @@ class _DivergenceGuard(Callback):
             )
 
 
+def _check_warm_input(warm, sequences):
+    """With warm_start, new sequences must fit the network being continued."""
+    spec = warm["_input_spec"]
+    if sequences.n_channels != spec.n_channels:
+        raise ValueError(
+            f"warm_start=True continues a network fitted on {spec.n_channels} "
+            f"features per step, but X has {sequences.n_channels}; set "
+            "warm_start=False to start over."
+        )
+
+
 def _stopped_early(net):
     """Whether an EarlyStopping callback ended the training of ``net``."""
     return any(
@@ -105,6 +116,8 @@ class _BaseSequenceNet(BaseEstimator):
         "module": [callable, None],
         "callbacks": [list, None],
         "device": [str, torch.device],
+        "warm_start": ["boolean"],
+        "mixed_precision": ["boolean"],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -236,6 +249,7 @@ class _BaseSequenceNet(BaseEstimator):
             "num_embeddings": vocab_size,
             "embedding_dim": getattr(self, "embedding_dim", None),
             "max_length": max_length if self.pooling == "flatten" else None,
+            "autocast": "bfloat16" if getattr(self, "mixed_precision", False) else None,
         }
         return params
 
@@ -347,19 +361,29 @@ class _BaseSequenceNet(BaseEstimator):
         )
         return np.sort(valid)
 
-    def _train(self, dataset, module_params, loss, valid_index=None, seed=None):
-        """Build a skorch net and train it on ``dataset``.
+    def _train(
+        self, dataset, module_params, loss, valid_index=None, seed=None, warm=None
+    ):
+        """Train a new skorch net on ``dataset``, or continue training ``warm``.
 
-        Returns the net and the KeyboardInterrupt that stopped the training,
-        if one did (the caller keeps the partial model, then raises it).
+        A net to continue is copied first, so that the fitted model keeps
+        serving ``predict`` until the new one replaces it. Returns the net
+        and the KeyboardInterrupt that stopped the training, if one did (the
+        caller keeps the partial model, then raises it).
         """
-        module, module_params = self._resolve_module(module_params)
-        device = resolve_device(self.device)
         train_split = None if valid_index is None else FixedSplit(valid_index)
-        net = self._build_net(module, module_params, loss, device, train_split)
+        if warm is None:
+            module, module_params = self._resolve_module(module_params)
+            device = resolve_device(self.device)
+            net = self._build_net(module, module_params, loss, device, train_split)
+        else:
+            net = copy.deepcopy(warm)
+            net.set_params(train_split=train_split, max_epochs=self.max_epochs)
+            device = net.device
         interrupt = None
         with torch_threads(self.n_threads), seeded(seed, device):
-            net.initialize()
+            if warm is None:
+                net.initialize()
             net.notify("on_train_begin", X=dataset, y=None)
             try:
                 net.fit_loop(dataset)
@@ -374,22 +398,38 @@ class _BaseSequenceNet(BaseEstimator):
         """One int seed per fit, drawn from ``random_state``."""
         return check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
 
+    def _warm_state(self):
+        """Return the fitted state to continue from with ``warm_start``, or None."""
+        if getattr(self, "warm_start", False) and hasattr(self, "net_"):
+            return dict(self.__dict__)
+        return None
+
     def _fit_network(
         self, sequences, target, sample_weight, output_size, loss, stratify=None
     ):
         """Train a new net on validated sequences; return the fitted state.
 
-        Nothing is assigned to ``self`` here (see :meth:`_set_fitted`).
-        Returns the state dict and the KeyboardInterrupt that stopped the
-        training, if one did.
+        With ``warm_start`` and a previous fit, training continues from it
+        (its input scaling and vocabulary kept). Nothing is assigned to
+        ``self`` here (see :meth:`_set_fitted`). Returns the state dict and
+        the KeyboardInterrupt that stopped the training, if one did.
         """
         self._check_fit_input(sequences)
         seed = self._seed()
+        warm = self._warm_state()
+        if warm is not None:
+            _check_warm_input(warm, sequences)
         vocab_size = None
         if sequences.is_tokens:
             vocab_size = self.vocab_size or int(sequences.values.max()) + 1
             vocab_size = max(vocab_size, 2)
-        mean, scale = self._input_scaling(sequences)
+            if warm is not None:
+                vocab_size = warm["vocab_size_"]
+                self._check_token_ids(sequences, vocab_size, "vocab_size_")
+        if warm is None:
+            mean, scale = self._input_scaling(sequences)
+        else:
+            mean, scale = warm["_x_mean"], warm["_x_scale"]
         dataset = SequenceDataset(
             self._scaled_values(sequences, mean, scale),
             sequences.lengths,
@@ -400,7 +440,14 @@ class _BaseSequenceNet(BaseEstimator):
         module_params = self._module_params(
             sequences.n_channels, output_size, sequences.max_length, vocab_size
         )
-        net, interrupt = self._train(dataset, module_params, loss, valid_index, seed)
+        net, interrupt = self._train(
+            dataset,
+            module_params,
+            loss,
+            valid_index,
+            seed,
+            warm=None if warm is None else warm["net_"],
+        )
         state = {
             "net_": net,
             "history_": net.history,

@@ -92,6 +92,9 @@ class RNNModule(nn.Module):
         Size of the embedding vectors (with ``num_embeddings``).
     max_length : int, default=None
         Sequence length, needed by ``pooling="flatten"`` only.
+    autocast : {"bfloat16", "float16"} or None, default=None
+        Run the forward pass under ``torch.autocast`` in this dtype (mixed
+        precision, for GPUs); the output is float32.
     """
 
     def __init__(
@@ -107,6 +110,7 @@ class RNNModule(nn.Module):
         num_embeddings=None,
         embedding_dim=None,
         max_length=None,
+        autocast=None,
     ):
         super().__init__()
         if cell not in _CELLS:
@@ -119,6 +123,7 @@ class RNNModule(nn.Module):
         self.pooling = pooling
         self.bidirectional = bidirectional
         self.max_length = max_length
+        self.autocast = autocast
 
         self.embedding = None
         if num_embeddings is not None:
@@ -215,7 +220,12 @@ class RNNModule(nn.Module):
         lengths : torch.Tensor of shape (batch,)
             Number of valid steps of each sequence, each at least 1.
         """
-        return self.head(self.pool(self.encode(X, lengths), lengths))
+        if self.autocast is None:
+            return self.head(self.pool(self.encode(X, lengths), lengths))
+        dtype = getattr(torch, self.autocast)
+        with torch.autocast(device_type=X.device.type, dtype=dtype):
+            out = self.head(self.pool(self.encode(X, lengths), lengths))
+        return out.float()
 
 
 class WeightedLoss(nn.Module):

@@ -185,6 +185,7 @@ class SequenceForecaster(_BaseSequenceNet):
         module=None,
         callbacks=None,
         device="cpu",
+        mixed_precision=False,
         n_threads=1,
         random_state=None,
         verbose=0,
@@ -219,6 +220,7 @@ class SequenceForecaster(_BaseSequenceNet):
         self.module = module
         self.callbacks = callbacks
         self.device = device
+        self.mixed_precision = mixed_precision
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose

@@ -82,6 +82,12 @@ _TRAINING_PARAMETERS = """
         Epochs without improvement before early stopping.
     tol : float, default=1e-4
         Smallest decrease of the validation loss that counts as improvement.
+    warm_start : bool, default=False
+        When fitted already, ``fit`` continues training the network for
+        ``max_epochs`` more epochs (keeping its input and target scaling and
+        classes) instead of starting over; ``history_`` holds all epochs.
+        With ``max_epochs`` as the resource of HalvingGridSearchCV there is no
+        need for it: each round refits from scratch.
 """
 
 _CLASSIFIER_TRAINING = _TRAINING_PARAMETERS.replace("<STRATIFIED>", ", stratified")
@@ -101,6 +107,10 @@ _RUNTIME_PARAMETERS = """
         e.g. ``skorch.callbacks.EpochScoring`` or ``Checkpoint``.
     device : str or torch.device, default="cpu"
         "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.
+    mixed_precision : bool, default=False
+        Run skseq's network under ``torch.autocast`` in bfloat16 (faster on
+        recent GPUs; bfloat16 needs no loss scaling). Not applied to your own
+        ``module``, which can use ``torch.autocast`` itself.
     n_threads : int or None, default=1
         torch intra-op threads used inside ``fit`` and ``predict``, restored
         afterwards. One thread is fastest for small recurrent networks on a
@@ -254,10 +264,12 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceNet):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        warm_start=False,
         class_weight=None,
         module=None,
         callbacks=None,
         device="cpu",
+        mixed_precision=False,
         n_threads=1,
         random_state=None,
         verbose=0,
@@ -284,10 +296,12 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceNet):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.warm_start = warm_start
         self.class_weight = class_weight
         self.module = module
         self.callbacks = callbacks
         self.device = device
+        self.mixed_precision = mixed_precision
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
@@ -318,13 +332,24 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceNet):
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         _check_same_length(sequences, y)
-        classes, y_index = np.unique(y, return_inverse=True)
+        warm = self._warm_state()
+        if warm is None:
+            classes, y_index = np.unique(y, return_inverse=True)
+        else:  # continue with the classes of the network being trained on
+            classes = warm["classes_"]
+            unseen = np.setdiff1d(y, classes)
+            if len(unseen):
+                raise ValueError(
+                    f"warm_start=True continues a network trained on the classes "
+                    f"{classes.tolist()}, but y holds {unseen.tolist()}; set "
+                    "warm_start=False to start over."
+                )
+            y_index = np.searchsorted(classes, y)
         if len(classes) < 2:
             raise ValueError(
                 f"{type(self).__name__} needs samples of at least 2 classes in the "
                 f"data, but the data contains only one class: {classes.tolist()[0]!r}. "
-                "Check "
-                "how y was built or split (a stratified split keeps every class)."
+                "Check how y was built or split (a stratified split keeps every class)."
             )
         weights = _sample_weights(sample_weight, len(y))
         if self.class_weight is not None:
@@ -454,10 +479,12 @@ class RNNRegressor(RegressorMixin, _BaseSequenceNet):
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
+        warm_start=False,
         loss="squared_error",
         module=None,
         callbacks=None,
         device="cpu",
+        mixed_precision=False,
         n_threads=1,
         random_state=None,
         verbose=0,
@@ -484,10 +511,12 @@ class RNNRegressor(RegressorMixin, _BaseSequenceNet):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
+        self.warm_start = warm_start
         self.loss = loss
         self.module = module
         self.callbacks = callbacks
         self.device = device
+        self.mixed_precision = mixed_precision
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
@@ -531,9 +560,19 @@ class RNNRegressor(RegressorMixin, _BaseSequenceNet):
             )
         _check_same_length(sequences, y)
         target = y.reshape(len(y), -1)
-        y_mean = target.mean(axis=0)
-        y_scale = target.std(axis=0)
-        y_scale[y_scale < 10 * np.finfo(np.float32).eps] = 1.0
+        warm = self._warm_state()
+        if warm is None:
+            y_mean = target.mean(axis=0)
+            y_scale = target.std(axis=0)
+            y_scale[y_scale < 10 * np.finfo(np.float32).eps] = 1.0
+        elif target.shape[1] != warm["n_outputs_"]:
+            raise ValueError(
+                f"warm_start=True continues a network with {warm['n_outputs_']} "
+                f"outputs, but y has {target.shape[1]}; set warm_start=False to "
+                "start over."
+            )
+        else:  # keep the target scaling the network learned with
+            y_mean, y_scale = warm["_y_mean"], warm["_y_scale"]
         state, interrupt = self._fit_network(
             sequences,
             ((target - y_mean) / y_scale).astype(np.float32),
