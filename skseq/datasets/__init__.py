@@ -1,5 +1,19 @@
 """Bundled data sets and synthetic data generators."""
 
-from ._loaders import load_airline, load_gunpoint
+from ._generators import (
+    make_alphabet_sequences,
+    make_sentences,
+    make_sequence_classification,
+    make_sine,
+)
+from ._loaders import load_airline, load_gunpoint, load_text
 
-__all__ = ["load_airline", "load_gunpoint"]
+__all__ = [
+    "load_airline",
+    "load_gunpoint",
+    "load_text",
+    "make_alphabet_sequences",
+    "make_sentences",
+    "make_sequence_classification",
+    "make_sine",
+]

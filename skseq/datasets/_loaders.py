@@ -5,7 +5,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_gunpoint"]
+__all__ = ["load_airline", "load_gunpoint", "load_text"]
 
 
 def _data_file(name):
@@ -111,3 +111,38 @@ def load_airline():
     return pd.Series(
         frame["Passengers"].to_numpy(dtype=np.float64), index=index, name="Passengers"
     )
+
+
+_TEXTS = {
+    "gettysburg": ("gettysburg.txt", "Abraham Lincoln, the Gettysburg Address (1863)"),
+    "declaration": (
+        "declaration.txt",
+        "The Declaration of Independence (1776), its first two paragraphs",
+    ),
+}
+
+
+def load_text(name="gettysburg"):
+    """Load a short public-domain English text, for character-level models.
+
+    Parameters
+    ----------
+    name : {"gettysburg", "declaration"}, default="gettysburg"
+        Abraham Lincoln's Gettysburg Address (1,475 characters), or the first
+        two paragraphs of the Declaration of Independence (1,634 characters).
+
+    Returns
+    -------
+    text : str
+        The text, paragraphs separated by blank lines.
+
+    Examples
+    --------
+    >>> from skseq.datasets import load_text
+    >>> load_text()[:33]
+    'Four score and seven years ago ou'
+    """
+    if name not in _TEXTS:
+        raise ValueError(f"name must be one of {sorted(_TEXTS)}, got {name!r}.")
+    with _data_file(_TEXTS[name][0]).open(encoding="utf-8") as handle:
+        return handle.read().strip()
