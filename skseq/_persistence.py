@@ -47,7 +47,18 @@ _MEMBERS = ("config.json", "arrays.npz", "weights.safetensors")
 
 
 class VersionMismatchWarning(UserWarning):
-    """A file was written by other versions of skseq, torch or scikit-learn."""
+    """Warn that a model was saved by other versions of skseq, torch or sklearn.
+
+    Raised by :func:`skseq.load` and by unpickling a fitted estimator.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import skseq
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("error", skseq.VersionMismatchWarning)
+    ...     # skseq.load(path) would now raise instead of warning
+    """
 
 
 def _versions():
@@ -460,6 +471,18 @@ def load(path, *, module=None, optimizer=None, callbacks=None):
     ValueError
         If the file is not a skseq file, is corrupted (a checksum does not
         match), or needs a class you did not pass.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import skseq
+    >>> from skseq.datasets import load_airline
+    >>> model = skseq.SequenceForecaster(window_length=12, max_epochs=2,
+    ...                                  random_state=0).fit(load_airline())
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "forecaster.skseq"
+    >>> skseq.save(model, path)
+    >>> skseq.load(path).predict().equals(model.predict())
+    True
     """
     members = _read(path)
     config = json.loads(members["config.json"])

@@ -28,7 +28,27 @@ POOLINGS = ("last", "mean", "max", "attention", "flatten")
 
 
 def valid_mask(lengths, max_length):
-    """Return a boolean ``(batch, max_length)`` mask of the valid steps."""
+    """Return a boolean ``(batch, max_length)`` mask of the valid steps.
+
+    Parameters
+    ----------
+    lengths : torch.Tensor of shape (batch,)
+        Number of valid steps of each sequence.
+    max_length : int
+        Padded length.
+
+    Returns
+    -------
+    torch.Tensor
+        ``mask[b, t]`` is True for ``t < lengths[b]``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import valid_mask
+    >>> valid_mask(torch.tensor([2, 1]), 3).int().tolist()
+    [[1, 1, 0], [1, 0, 0]]
+    """
     steps = torch.arange(max_length, device=lengths.device)
     return steps.unsqueeze(0) < lengths.unsqueeze(1)
 
@@ -50,6 +70,14 @@ def reverse_padded(x, lengths):
     -------
     torch.Tensor
         Tensor of the same shape as ``x``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import reverse_padded
+    >>> x = torch.tensor([[1, 2, 3, 0], [4, 5, 0, 0]]).unsqueeze(-1)
+    >>> reverse_padded(x, torch.tensor([3, 2]))[..., 0].tolist()
+    [[3, 2, 1, 0], [5, 4, 0, 0]]
     """
     steps = torch.arange(x.shape[1], device=x.device).unsqueeze(0)
     last = lengths.unsqueeze(1) - 1
@@ -95,6 +123,16 @@ class RNNModule(nn.Module):
     autocast : {"bfloat16", "float16"} or None, default=None
         Run the forward pass under ``torch.autocast`` in this dtype (mixed
         precision, for GPUs); the output is float32.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import RNNModule
+    >>> module = RNNModule(input_size=3, output_size=2, hidden_size=8)
+    >>> X = torch.randn(4, 10, 3)  # 4 sequences, padded to 10 steps
+    >>> lengths = torch.tensor([10, 7, 3, 1])
+    >>> module(X, lengths).shape
+    torch.Size([4, 2])
     """
 
     def __init__(
@@ -245,6 +283,17 @@ class WeightedLoss(nn.Module):
     ``mean(weight * loss)``. With weights normalised to mean 1 over the data
     set, their scale does not change the learning rate, and weights of ones
     give exactly the unweighted loss.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import WeightedLoss
+    >>> loss = WeightedLoss("squared_error")
+    >>> y_pred, y_true = torch.tensor([[1.0], [3.0]]), torch.zeros(2, 1)
+    >>> loss(y_pred, y_true).item()
+    5.0
+    >>> loss(y_pred, (y_true, torch.tensor([2.0, 0.0]))).item()
+    1.0
     """
 
     def __init__(self, loss="cross_entropy", **loss_params):

@@ -140,7 +140,7 @@ _COMMON_ATTRIBUTES = """
         Number of features seen during fit: the number of time steps for a
         2-D ``X`` (as scikit-learn reads its columns), else the number of
         features per time step.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when ``X`` was a DataFrame.
 """
 

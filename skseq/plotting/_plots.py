@@ -47,6 +47,17 @@ def plot_forecast(y, forecast, interval=None, *, y_test=None, ax=None, title=Non
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> from skseq import SequenceForecaster
+    >>> from skseq.datasets import load_airline
+    >>> from skseq.plotting import plot_forecast
+    >>> y = load_airline()
+    >>> model = SequenceForecaster(window_length=12, horizon=6, max_epochs=2,
+    ...                            random_state=0).fit(y)
+    >>> ax = plot_forecast(y, model.predict(), model.predict_interval())
     """
     ax = _axes(ax)
     history = y.iloc[:, 0] if isinstance(y, pd.DataFrame) else y
@@ -91,6 +102,17 @@ def plot_history(estimator, *, ax=None, log=False):
     Returns
     -------
     ax : matplotlib Axes
+        The axes drawn on.
+
+    Examples
+    --------
+    >>> from skseq import RNNClassifier
+    >>> from skseq.datasets import load_gunpoint
+    >>> from skseq.plotting import plot_history
+    >>> X, y = load_gunpoint()
+    >>> ax = plot_history(RNNClassifier(max_epochs=3, random_state=0).fit(X, y))
+    >>> ax.get_xlabel()
+    'epoch'
     """
     ax = _axes(ax)
     history = estimator.history_

@@ -167,7 +167,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
 
     Parameters
     ----------{_TOKEN_PARAMETERS}
-    handle_unknown : {{"error", "ignore", "infrequent_if_exist", "warn"}}, \\
+    handle_unknown : {{"error", "ignore", "infrequent_if_exist", "warn"}}, \
             default="error"
         A token not seen at fit raises a ValueError ("error"), becomes a
         vector of zeros ("ignore"), or is encoded as the infrequent category

@@ -54,7 +54,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Features seen during fit (the number of columns of a 2-D ``X``, as
         scikit-learn counts them, else the features per time step).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` was a DataFrame.
 
     See Also

@@ -58,6 +58,13 @@ class InputSpec:
     n_features_in : int
         scikit-learn's ``n_features_in_``: ``n_timesteps`` for a 2-D ``X``,
         features per step otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import check_sequences
+    >>> check_sequences(np.zeros((5, 7))).spec
+    InputSpec(layout='tabular', n_channels=1, n_features_in=7)
     """
 
     layout: str
@@ -89,6 +96,14 @@ class Sequences:
     item_ndim : {1, 2}
         Dimensions of one input sequence: 1 for a row of a 2-D array or a
         list of 1-D arrays, 2 otherwise. Transformers return this form.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import check_sequences
+    >>> seqs = check_sequences([np.ones((2, 3)), np.ones((4, 3))])
+    >>> seqs.n_samples, seqs.max_length, seqs.n_channels, seqs.fixed_length
+    (2, 4, 3, False)
     """
 
     values: np.ndarray
@@ -209,6 +224,14 @@ def pad_ragged(sequences, dtype=np.float32):
         Zero-padded after each sequence.
     lengths : ndarray of shape (n_sequences,)
         The ``n_steps_i``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import pad_ragged
+    >>> values, lengths = pad_ragged([np.ones((1, 2)), np.ones((3, 2))])
+    >>> values.shape, lengths.tolist()
+    ((2, 3, 2), [1, 3])
     """
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate(sequences).astype(dtype, copy=False)
@@ -397,6 +420,14 @@ def unpad(values, lengths, item_ndim=2):
     -------
     list of ndarray
         ``values[i, :lengths[i]]`` for each ``i`` (views, not copies).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import unpad
+    >>> values = np.array([[[1.0], [2.0]], [[3.0], [0.0]]])
+    >>> [s.tolist() for s in unpad(values, [2, 1], item_ndim=1)]
+    [[1.0, 2.0], [3.0]]
     """
     if item_ndim == 1 and values.ndim == 3:
         values = values[:, :, 0]
@@ -404,7 +435,26 @@ def unpad(values, lengths, item_ndim=2):
 
 
 def valid_steps(lengths, max_length):
-    """Boolean ``(n_samples, max_length)`` mask of the steps before each length."""
+    """Return a boolean ``(n_samples, max_length)`` mask of the valid steps.
+
+    Parameters
+    ----------
+    lengths : array-like of shape (n_samples,)
+        Number of valid steps of each sequence.
+    max_length : int
+        Padded length.
+
+    Returns
+    -------
+    ndarray of bool
+        ``mask[i, t]`` is True for ``t < lengths[i]``.
+
+    Examples
+    --------
+    >>> from skseq.utils import valid_steps
+    >>> valid_steps([2, 1], 3).astype(int).tolist()
+    [[1, 1, 0], [1, 0, 0]]
+    """
     return np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]
 
 
