@@ -32,7 +32,7 @@ from skorch.callbacks import (
 )
 
 from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
-from ._persistence import VersionMismatchWarning, _versions
+from ._persistence import _versions, warn_on_version_mismatch
 from ._runtime import resolve_device, seeded, torch_threads
 from .modules import RNNModule, WeightedLoss
 from .utils._sklearn_compat import Interval, StrOptions
@@ -134,20 +134,7 @@ class _BaseSequenceNet(BaseEstimator):
     def __setstate__(self, state):
         written = state.pop("_skseq_versions", None)
         if written is not None:
-            current = _versions()
-            differ = [
-                f"{name} {written.get(name)} (now {current[name]})"
-                for name in ("skseq", "torch", "scikit-learn")
-                if written.get(name) != current[name]
-            ]
-            if differ:
-                warnings.warn(
-                    f"This {type(self).__name__} was pickled with "
-                    f"{', '.join(differ)}; predictions may differ. Refit it with "
-                    "the current versions to be sure.",
-                    VersionMismatchWarning,
-                    stacklevel=2,
-                )
+            warn_on_version_mismatch(written, f"This {type(self).__name__} was pickled")
         super().__setstate__(state)
 
     # ------------------------------------------------------------------ input

@@ -73,6 +73,23 @@ def _versions():
     }
 
 
+def warn_on_version_mismatch(written, what):
+    """Warn when ``written`` versions of skseq, torch or sklearn differ from ours."""
+    current = _versions()
+    differ = [
+        f"{name} {written.get(name)} (now {current[name]})"
+        for name in ("skseq", "torch", "scikit-learn")
+        if written.get(name) != current[name]
+    ]
+    if differ:
+        warnings.warn(
+            f"{what} with {', '.join(differ)}; predictions may differ. Refit the "
+            "model with the current versions to be sure.",
+            VersionMismatchWarning,
+            stacklevel=4,
+        )
+
+
 def _estimator_classes():
     from .estimators import RNNClassifier, RNNRegressor, SequenceForecaster
 
@@ -429,20 +446,7 @@ def _read(path):
                 f"{path} is corrupted: the checksum of {name} does not match; "
                 "the file was damaged or altered after it was saved."
             )
-    written = manifest.get("versions", {})
-    current = _versions()
-    differ = [
-        f"{name} {written.get(name)} (now {current[name]})"
-        for name in ("skseq", "torch", "scikit-learn")
-        if written.get(name) != current[name]
-    ]
-    if differ:
-        warnings.warn(
-            f"{path} was saved with {', '.join(differ)}; predictions may differ. "
-            "Refit the model with the current versions to be sure.",
-            VersionMismatchWarning,
-            stacklevel=3,
-        )
+    warn_on_version_mismatch(manifest.get("versions", {}), f"{path} was saved")
     return members
 
 

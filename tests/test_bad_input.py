@@ -258,3 +258,16 @@ def test_same_random_state_gives_bit_identical_predictions_across_processes(tmp_
     root = pathlib.Path(__file__).resolve().parent.parent
     subprocess.run([sys.executable, "-c", script], check=True, cwd=root)
     np.testing.assert_array_equal(np.load(tmp_path / "other.npy"), expected)
+
+
+def test_concurrent_predictions_equal_serial_ones():
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = make_ragged_classification(n=60)
+    clf = RNNClassifier(**QUICK).fit(X, y)
+    batches = [X[i : i + 7] for i in range(0, 60, 7)] * 8
+    serial = [clf.predict_proba(batch) for batch in batches]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(clf.predict_proba, batches))
+    for expected, got in zip(serial, parallel, strict=True):
+        np.testing.assert_array_equal(got, expected)

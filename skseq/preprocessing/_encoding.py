@@ -144,9 +144,19 @@ class _BaseSequenceEncoder(TransformerMixin, BaseEstimator):
         encoder.fit(flat.reshape(-1, 1))
         return encoder
 
-    def _unknown_tokens(self, flat):
-        known = self._encoder.categories_[0]
-        return pd.unique(flat[~pd.Series(flat).isin(known).to_numpy()])
+    def _tokens_to_transform(self, X):
+        """Flatten ``X``; with handle_unknown="error", refuse unseen tokens."""
+        check_is_fitted(self)
+        flat, lengths, fixed = self._tokens(X, reset=False)
+        if self.handle_unknown == "error":
+            known = self._encoder.categories_[0]
+            unknown = pd.unique(flat[~pd.Series(flat).isin(known).to_numpy()])
+            if len(unknown):
+                raise ValueError(
+                    f"Found unknown tokens {list(unknown[:10])} during transform. "
+                    f"{self._unknown_hint}"
+                )
+        return flat, lengths, fixed
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -212,6 +222,10 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
     }
     # NaN is a category of its own, as in scikit-learn's OneHotEncoder
     _allow_nan = True
+    _unknown_hint = (
+        "Use handle_unknown='ignore' to encode them as zeros, or "
+        "'infrequent_if_exist' with min_frequency or max_categories."
+    )
 
     def __init__(
         self,
@@ -268,16 +282,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
             One ``(n_steps, n_categories)`` float32 array per sequence, or a
             3-D array for a 2-D ``X``.
         """
-        check_is_fitted(self)
-        flat, lengths, fixed = self._tokens(X, reset=False)
-        if self.handle_unknown == "error":
-            unknown = self._unknown_tokens(flat)
-            if len(unknown):
-                raise ValueError(
-                    f"Found unknown tokens {list(unknown[:10])} during transform. "
-                    "Use handle_unknown='ignore' to encode them as zeros, or "
-                    "'infrequent_if_exist' with min_frequency or max_categories."
-                )
+        flat, lengths, fixed = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
         return _split_flat(encoded, lengths, fixed)
 
@@ -366,6 +371,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         "handle_unknown": [StrOptions({"use_unknown", "error"})],
     }
     _allow_nan = False
+    _unknown_hint = (
+        f"Use handle_unknown='use_unknown' to give them the unknown id {UNKNOWN_ID}."
+    )
 
     def __init__(
         self,
@@ -428,16 +436,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
             One int64 array of ids per sequence, or a 2-D array for a 2-D
             ``X``.
         """
-        check_is_fitted(self)
-        flat, lengths, fixed = self._tokens(X, reset=False)
-        if self.handle_unknown == "error":
-            unknown = self._unknown_tokens(flat)
-            if len(unknown):
-                raise ValueError(
-                    f"Found unknown tokens {list(unknown[:10])} during transform. "
-                    "Use handle_unknown='use_unknown' to give them the unknown id "
-                    f"{UNKNOWN_ID}."
-                )
+        flat, lengths, fixed = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
         return _split_flat(ids, lengths, fixed)

@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
-from ..utils.validation import MASK_VALUE, check_sequences
+from ..utils.validation import MASK_VALUE, check_sequences, remember_input
 
 __all__ = ["SequencePadder"]
 
@@ -132,10 +132,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         """
         sequences = self._check(X, reset=True)
         self.max_length_ = int(self.maxlen or sequences.lengths.max())
-        self.n_features_in_ = sequences.n_features_in
-        self._input_spec = sequences.spec
-        if sequences.feature_names is not None:
-            self.feature_names_in_ = sequences.feature_names
+        remember_input(self, sequences)
         return self
 
     def transform(self, X):

@@ -8,7 +8,13 @@ from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn_compat import StrOptions, _fit_context
-from ..utils.validation import MASK_VALUE, check_sequences, unpad, valid_steps
+from ..utils.validation import (
+    MASK_VALUE,
+    check_sequences,
+    remember_input,
+    unpad,
+    valid_steps,
+)
 
 __all__ = ["SequenceScaler"]
 
@@ -109,10 +115,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             scaler = MinMaxScaler(feature_range=self.feature_range).fit(steps)
             self.mean_, self.scale_, self.min_ = None, scaler.scale_, scaler.min_
         self._scaler = scaler
-        self.n_features_in_ = sequences.n_features_in
-        self._input_spec = sequences.spec
-        if sequences.feature_names is not None:
-            self.feature_names_in_ = sequences.feature_names
+        remember_input(self, sequences)
         return self
 
     def _apply(self, X, function):

@@ -404,6 +404,19 @@ def _drop_masked_steps(values, lengths, valid, input_name, reason):
     return values, new_lengths
 
 
+def remember_input(estimator, sequences):
+    """Set ``n_features_in_``, ``feature_names_in_`` and the input spec in fit.
+
+    For transformers, whose fitted state is only this and what they learn.
+    """
+    estimator.n_features_in_ = sequences.n_features_in
+    estimator._input_spec = sequences.spec
+    if sequences.feature_names is None:
+        estimator.__dict__.pop("feature_names_in_", None)
+    else:
+        estimator.feature_names_in_ = sequences.feature_names
+
+
 def unpad(values, lengths, item_ndim=2):
     """Split a post-padded array into a list of sequences of their lengths.
 
