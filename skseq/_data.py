@@ -69,9 +69,10 @@ class SequenceDataset(Dataset):
         is the target, ``(target, weight)`` when there are weights, or None.
         """
         lengths = self.lengths[index]
-        X = self.X[index]
-        if not self.fixed_length:
-            X = X[:, : int(lengths.max())]
+        if self.fixed_length:
+            X = self.X[index]
+        else:  # copy only the steps up to the batch's longest sequence
+            X = self.X[index, : int(lengths.max())]
         y = None if self.y is None else self.y[index]
         if self.sample_weight is not None:
             y = (y, self.sample_weight[index])

@@ -168,6 +168,16 @@ def test_forecaster_bad_series(case):
         SequenceForecaster(window_length=5, horizon=4, **QUICK).fit(y)
 
 
+def test_forecaster_refuses_mixed_time_zones():
+    index = pd.date_range("2024-01-01", periods=40, freq="h", tz="Europe/Paris")
+    y = pd.Series(np.sin(np.arange(40.0)), index=index)
+    model = SequenceForecaster(window_length=5, **QUICK).fit(y)
+    naive = y.tz_localize(None)
+    with pytest.raises(ValueError, match="tz-naive, but .* Europe/Paris"):
+        model.predict(y=naive)
+    assert model.predict(y=y.tz_convert("UTC")).index.tz is not None
+
+
 def test_forecaster_wrong_columns_at_predict():
     y = pd.DataFrame(
         {"a": np.arange(30.0), "b": np.arange(30.0)},

@@ -523,6 +523,15 @@ class SequenceForecaster(_BaseSequenceNet):
                 f"y is a {form} input, but the forecaster was fitted on a "
                 f"{state['form']} input."
             )
+        fitted_tz = getattr(state["tails"][0][1].index, "tz", None)
+        tz = getattr(panel[0].index, "tz", None)
+        if (fitted_tz is None) != (tz is None):
+            raise ValueError(
+                f"y's time stamps are {'tz-naive' if tz is None else f'in {tz}'}, but "
+                "the forecaster was fitted on "
+                f"{'tz-naive' if fitted_tz is None else f'{fitted_tz}'} time "
+                "stamps; convert them first (y.tz_localize / y.tz_convert)."
+            )
 
     def _futures(self, future, histories, state):
         """Raw horizon rows (role order) holding the future covariates."""
