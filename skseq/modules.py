@@ -308,8 +308,8 @@ class WeightedLoss(nn.Module):
         if isinstance(y_true, (list, tuple)):
             y_true, weight = y_true
         losses = self.loss(y_pred, y_true)
-        if losses.ndim > 1:
-            losses = losses.mean(dim=tuple(range(1, losses.ndim)))
         if weight is None:
             return losses.mean()
+        if losses.ndim > 1:  # a sample's loss: the mean over its outputs
+            losses = losses.mean(dim=tuple(range(1, losses.ndim)))
         return (losses * weight).mean()
