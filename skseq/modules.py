@@ -15,7 +15,7 @@ starts at the last valid step, never in the padding.
 import torch
 from torch import nn
 
-__all__ = ["POOLINGS", "RNNModule", "WeightedLoss", "reverse_padded", "valid_mask"]
+__all__ = ["RNNModule", "WeightedLoss", "reverse_padded", "valid_mask"]
 
 _CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 _LOSSES = {
