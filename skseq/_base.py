@@ -68,6 +68,38 @@ class _DivergenceGuard(Callback):
             )
 
 
+def safe_scale(std, mean=0.0):
+    """Return ``std`` with the scales of constant values set to 1.
+
+    A value is constant when its spread is zero up to float64 rounding of its
+    mean; tiny but real spreads (1e-7) are kept and scaled.
+    """
+    std = np.asarray(std, dtype=np.float64)
+    bound = 10 * np.finfo(np.float64).eps * np.abs(np.asarray(mean, dtype=np.float64))
+    return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
+
+
+# fitted state the estimators keep in private attributes
+_PRIVATE_FITTED = {
+    "_input_spec",
+    "_x_mean",
+    "_x_scale",
+    "_max_length",
+    "_y_mean",
+    "_y_scale",
+    "_y_ndim",
+    "_state",
+}
+
+
+def _is_fitted_key(key):
+    """Whether an attribute name holds fitted state (``name_`` or a private one).
+
+    Other private attributes (scikit-learn's metadata requests) are kept.
+    """
+    return (key.endswith("_") and not key.startswith("_")) or key in _PRIVATE_FITTED
+
+
 def _check_warm_input(warm, sequences):
     """With warm_start, new sequences must fit the network being continued."""
     spec = warm["_input_spec"]
@@ -197,9 +229,7 @@ class _BaseSequenceNet(BaseEstimator):
                 valid_steps(sequences.lengths, sequences.max_length)
             ]
         mean = steps.mean(axis=0, dtype=np.float64)
-        scale = steps.std(axis=0, dtype=np.float64)
-        scale[scale < 10 * np.finfo(np.float32).eps] = 1.0
-        return mean, scale
+        return mean, safe_scale(steps.std(axis=0, dtype=np.float64), mean)
 
     @staticmethod
     def _scaled_values(sequences, mean, scale, order=None):
@@ -338,7 +368,7 @@ class _BaseSequenceNet(BaseEstimator):
             )
         if stratify is not None:
             counts = np.bincount(stratify)
-            if counts.min() < 2 or n_valid < len(counts):
+            if counts.min() < 2 or min(n_valid, n_samples - n_valid) < len(counts):
                 stratify = None  # too few members to stratify; split at random
         _, valid = train_test_split(
             np.arange(n_samples),
@@ -456,12 +486,13 @@ class _BaseSequenceNet(BaseEstimator):
         kept and usable, a warning says so, and the interrupt is raised again
         so that a search or script stops instead of using a truncated fit.
         """
-        if feature_names is None:
-            self.__dict__.pop("feature_names_in_", None)
-        else:
+        if feature_names is not None:
             state["feature_names_in_"] = feature_names
         state["interrupted_"] = interrupt is not None
-        self.__dict__.update(state)
+        # one new __dict__, assigned at once: no attribute of an earlier fit
+        # survives, and a concurrent predict sees the old state or the new
+        params = {k: v for k, v in self.__dict__.items() if not _is_fitted_key(k)}
+        self.__dict__ = {**params, **state}
         if interrupt is not None:
             warnings.warn(
                 f"Training of {type(self).__name__} was interrupted after "

@@ -1,9 +1,9 @@
-"""Process-wide torch settings, changed only for the duration of a call.
+"""torch settings changed only for the duration of a call.
 
-torch's random generator and its intra-op thread count belong to the whole
-process. An estimator changes them only inside ``fit``/``predict`` and puts
-them back afterwards, so a user's own torch code and other estimators see no
-difference.
+torch's random generator belongs to the whole process, and its intra-op thread
+count to the calling thread (OpenMP keeps one per thread). An estimator
+changes them only inside ``fit``/``predict`` and puts them back afterwards, so
+a user's own torch code and other estimators see no difference.
 """
 
 import threading
@@ -13,37 +13,27 @@ import torch
 
 __all__ = ["resolve_device", "seeded", "torch_threads"]
 
-_thread_lock = threading.Lock()
-_thread_users = 0
-_saved_threads = None
+# fits seed and draw from torch's one global generator: one at a time
+_rng_lock = threading.RLock()
 
 
 @contextmanager
 def torch_threads(n_threads):
     """Run the block with ``torch.set_num_threads(n_threads)``, then restore.
 
-    Safe when several Python threads use it at once (concurrent ``predict``
-    calls): the first one in sets the count, the last one out restores it,
-    and the ones in between run with the count already set. ``None`` leaves
-    torch's setting alone.
+    The count belongs to the calling thread, so concurrent calls from other
+    threads (``predict`` served by a thread pool) neither see nor undo it.
+    ``None`` leaves torch's setting alone.
     """
-    global _thread_users, _saved_threads
-    if n_threads is None:
+    saved = torch.get_num_threads()
+    if n_threads is None or n_threads == saved:
         yield
         return
-    with _thread_lock:
-        if _thread_users == 0:
-            _saved_threads = torch.get_num_threads()
-            if _saved_threads != n_threads:
-                torch.set_num_threads(n_threads)
-        _thread_users += 1
+    torch.set_num_threads(n_threads)
     try:
         yield
     finally:
-        with _thread_lock:
-            _thread_users -= 1
-            if _thread_users == 0 and torch.get_num_threads() != _saved_threads:
-                torch.set_num_threads(_saved_threads)
+        torch.set_num_threads(saved)
 
 
 @contextmanager
@@ -51,12 +41,14 @@ def seeded(seed, device="cpu"):
     """Run the block with torch's generators seeded, then restore their state.
 
     The caller's global torch random state is the same after the block as
-    before it, whatever the block drew.
+    before it, whatever the block drew. Blocks run one at a time in a process
+    (fits in parallel threads would otherwise interleave their draws); fits in
+    separate processes, as joblib's default backend runs them, are unaffected.
     """
     devices = []
     if str(device).startswith("cuda") and torch.cuda.is_available():
         devices = [torch.device(device).index or 0]
-    with torch.random.fork_rng(devices=devices):
+    with _rng_lock, torch.random.fork_rng(devices=devices):
         torch.manual_seed(seed)
         yield
 

@@ -15,7 +15,7 @@ import torch
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import _BaseSequenceNet
+from .._base import _BaseSequenceNet, safe_scale
 from .._data import WindowDataset
 from .._runtime import torch_threads
 from ..utils._series import check_panel, check_series
@@ -348,9 +348,7 @@ class SequenceForecaster(_BaseSequenceNet):
             "n_targets": k,
             "n_future": n_future,
             "cov_mean": stacked[:, k:].mean(axis=0),
-            "cov_scale": np.where(
-                stacked[:, k:].std(axis=0) > 0, stacked[:, k:].std(axis=0), 1.0
-            ),
+            "cov_scale": safe_scale(stacked[:, k:].std(axis=0), stacked[:, k:].mean(0)),
             "target_mean": np.zeros(k),
             "input_scale": np.ones(k),
             "target_scale": np.ones((h, k)),
@@ -427,8 +425,8 @@ class SequenceForecaster(_BaseSequenceNet):
         k = state["n_targets"]
         inputs = X["X"][:, : self.window_length, :k].reshape(-1, k).double()
         targets = y.reshape(len(starts), self.horizon, k).double()
-        state["input_scale"] = _nonzero(inputs.std(dim=0).numpy())
-        state["target_scale"] = _nonzero(targets.std(dim=0).numpy())
+        state["input_scale"] = safe_scale(inputs.std(dim=0).numpy())
+        state["target_scale"] = safe_scale(targets.std(dim=0).numpy())
 
     def _calibration_residuals(self, series_tensor, starts, stacked_raw, state):
         """Normalised errors on held-out windows, ``(n_windows, horizon, k)``."""
@@ -808,12 +806,6 @@ class SequenceForecaster(_BaseSequenceNet):
         tags.requires_fit = True
         tags.target_tags.required = False
         return tags
-
-
-def _nonzero(scale):
-    """Scales with zeros (constant values) replaced by 1."""
-    scale = np.asarray(scale, dtype=np.float64)
-    return np.where(scale > 10 * np.finfo(np.float32).eps, scale, 1.0)
 
 
 def _match(keys, fitted_keys, position):

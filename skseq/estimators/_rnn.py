@@ -9,7 +9,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
-from .._base import _BaseSequenceNet
+from .._base import _BaseSequenceNet, safe_scale
 from ..utils._sklearn_compat import StrOptions, _check_sample_weight, _fit_context
 from ..utils.validation import MASK_VALUE
 
@@ -563,8 +563,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceNet):
         warm = self._warm_state()
         if warm is None:
             y_mean = target.mean(axis=0)
-            y_scale = target.std(axis=0)
-            y_scale[y_scale < 10 * np.finfo(np.float32).eps] = 1.0
+            y_scale = safe_scale(target.std(axis=0), y_mean)
         elif target.shape[1] != warm["n_outputs_"]:
             raise ValueError(
                 f"warm_start=True continues a network with {warm['n_outputs_']} "

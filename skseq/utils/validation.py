@@ -202,10 +202,11 @@ def _split_long_frame(frame, estimator, input_name):
     values = check_array(
         frame, dtype=np.float32, estimator=estimator, input_name=input_name
     )
-    ids, lengths = np.unique(
-        frame.index.get_level_values(0).to_numpy(), return_counts=True
-    )
-    return values, lengths.astype(np.int64), pd.Index(ids, name=index.names[0])
+    # ids in the order the sorted frame holds them (categorical ids sort by
+    # their categories, not by value)
+    codes, ids = pd.factorize(frame.index.get_level_values(0))
+    lengths = np.bincount(codes).astype(np.int64)
+    return values, lengths, pd.Index(ids, name=index.names[0])
 
 
 def pad_ragged(sequences, dtype=np.float32):
@@ -256,6 +257,8 @@ def _pad_flat(flat, lengths, chunk=8192):
 
 def _looks_ragged(X):
     """Whether ``X`` is a collection of separate sequences rather than an array."""
+    if isinstance(X, pd.Series) and X.dtype == object:
+        return _looks_ragged(X.to_numpy())
     if isinstance(X, np.ndarray):
         return (
             X.dtype == object
