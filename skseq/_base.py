@@ -103,12 +103,41 @@ def _is_fitted_key(key):
 def _check_warm_input(warm, sequences):
     """With warm_start, new sequences must fit the network being continued."""
     spec = warm["_input_spec"]
+    if sequences.is_tokens != ("vocab_size_" in warm):
+        kind = "token ids" if sequences.is_tokens else "numbers"
+        raise ValueError(
+            f"warm_start=True continues a network fitted on "
+            f"{'numbers' if sequences.is_tokens else 'token ids'}, but X holds "
+            f"{kind}; set warm_start=False to start over."
+        )
     if sequences.n_channels != spec.n_channels:
         raise ValueError(
             f"warm_start=True continues a network fitted on {spec.n_channels} "
             f"features per step, but X has {sequences.n_channels}; set "
             "warm_start=False to start over."
         )
+
+
+def _continue_from(net, warm):
+    """Give a freshly initialised ``net`` the weights and history of ``warm``."""
+    changed = {
+        name: (value, net.get_params_for("module").get(name))
+        for name, value in warm.get_params_for("module").items()
+        if net.get_params_for("module").get(name) != value
+    }
+    if changed or type(net.module_) is not type(warm.module_):
+        details = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in changed.items())
+        raise ValueError(
+            "warm_start=True continues the fitted network, but its structure "
+            f"changed ({details or 'module class'}); set warm_start=False to start "
+            "over."
+        )
+    net.module_.load_state_dict(warm.module_.state_dict())
+    if type(net.optimizer_) is type(warm.optimizer_):
+        state = copy.deepcopy(warm.optimizer_.state_dict())
+        state["param_groups"] = net.optimizer_.state_dict()["param_groups"]
+        net.optimizer_.load_state_dict(state)  # moments kept, new lr kept
+    net.history = copy.deepcopy(warm.history)
 
 
 def _stopped_early(net):
@@ -183,6 +212,9 @@ class _BaseSequenceNet(BaseEstimator):
             spec=spec,
             tokens=self._uses_tokens,
             mask_value=self.mask_value,
+            # flatten reads every position: padding stays (token id 0 becomes
+            # the embedding's zero vector, as with Keras' Embedding + Flatten)
+            drop_padding=self.pooling != "flatten",
         )
 
     def _check_y_given(self, y):
@@ -195,11 +227,26 @@ class _BaseSequenceNet(BaseEstimator):
     def _check_fit_input(self, sequences):
         """Check what ``X`` must satisfy for the chosen network options."""
         if self.pooling == "flatten" and not sequences.fixed_length:
+            pad = (
+                "SequencePadder(dtype='int64'), which pads with id 0"
+                if sequences.is_tokens
+                else "SequencePadder(value=0.0)"
+            )
             raise ValueError(
                 "pooling='flatten' needs sequences of one length, but X has lengths "
                 f"{sequences.lengths.min()} to {sequences.lengths.max()}. Pad them "
-                "to one length (skseq.preprocessing.SequencePadder with "
-                "mask_value=None on the estimator) or choose pooling='max'."
+                f"to one length ({pad}) or choose pooling='max'."
+            )
+        if (
+            self.pooling == "flatten"
+            and not sequences.is_tokens
+            and self.mask_value is not None
+            and np.any(np.all(sequences.values == np.float32(self.mask_value), axis=2))
+        ):
+            raise ValueError(
+                f"pooling='flatten' reads every step, padding included, but X has "
+                f"steps padded with mask_value={self.mask_value}. Pad with a neutral "
+                "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
             )
         if sequences.is_tokens and self.vocab_size is not None:
             self._check_token_ids(sequences, self.vocab_size, "vocab_size")
@@ -381,26 +428,25 @@ class _BaseSequenceNet(BaseEstimator):
     def _train(
         self, dataset, module_params, loss, valid_index=None, seed=None, warm=None
     ):
-        """Train a new skorch net on ``dataset``, or continue training ``warm``.
+        """Train a new skorch net on ``dataset``, or continue the ``warm`` one.
 
-        A net to continue is copied first, so that the fitted model keeps
-        serving ``predict`` until the new one replaces it. Returns the net
-        and the KeyboardInterrupt that stopped the training, if one did (the
-        caller keeps the partial model, then raises it).
+        The net is always built from the current parameters (learning rate,
+        batch size, callbacks, ...); to continue, it takes the weights,
+        optimizer state and history of ``warm``, which stays untouched, so
+        the fitted model keeps serving ``predict`` until the new one replaces
+        it. Returns the net and the KeyboardInterrupt that stopped the
+        training, if one did (the caller keeps the partial model, then
+        raises it).
         """
         train_split = None if valid_index is None else FixedSplit(valid_index)
-        if warm is None:
-            module, module_params = self._resolve_module(module_params)
-            device = resolve_device(self.device)
-            net = self._build_net(module, module_params, loss, device, train_split)
-        else:
-            net = copy.deepcopy(warm)
-            net.set_params(train_split=train_split, max_epochs=self.max_epochs)
-            device = net.device
+        module, module_params = self._resolve_module(module_params)
+        device = resolve_device(self.device)
+        net = self._build_net(module, module_params, loss, device, train_split)
         interrupt = None
         with torch_threads(self.n_threads), seeded(seed, device):
-            if warm is None:
-                net.initialize()
+            net.initialize()
+            if warm is not None:
+                _continue_from(net, warm)
             net.notify("on_train_begin", X=dataset, y=None)
             try:
                 net.fit_loop(dataset)

@@ -77,6 +77,24 @@ def test_flatten_pooling_needs_one_length():
         RNNClassifier(pooling="flatten", **QUICK).fit(ragged, labels)
 
 
+def test_flatten_reads_padded_token_ids_as_zero_vectors():
+    rng = np.random.default_rng(0)
+    X = rng.integers(1, 9, size=(30, 6))
+    X[::3, 4:] = 0  # post-padded with id 0
+    y = np.arange(30) % 2
+    clf = RNNClassifier(embedding_dim=3, pooling="flatten", **QUICK).fit(X, y)
+    assert clf.net_.module_.head.in_features == 6 * QUICK["hidden_size"]
+    assert clf.predict(X).shape == (30,)
+    with pytest.raises(ValueError, match=r"SequencePadder\(dtype='int64'\)"):
+        RNNClassifier(embedding_dim=3, pooling="flatten", **QUICK).fit(
+            [np.array([1, 2]), np.array([3])], [0, 1]
+        )
+    padded = np.zeros((4, 5, 1))
+    padded[:, :2] = -1e9
+    with pytest.raises(ValueError, match=r"padded with mask_value=.*value=0\.0"):
+        RNNClassifier(pooling="flatten", **QUICK).fit(padded, [0, 1, 0, 1])
+
+
 def make_token_task(n=120, seed=0, vocab=12):
     """Label 1 when token 3 occurs in the sequence."""
     rng = np.random.default_rng(seed)

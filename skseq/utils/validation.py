@@ -520,6 +520,7 @@ def check_sequences(
     spec=None,
     tokens=False,
     mask_value=None,
+    drop_padding=True,
     input_name="X",
 ):
     """Validate sequence input and return it post-padded with its lengths.
@@ -544,7 +545,10 @@ def check_sequences(
     mask_value : float, default=None
         Steps whose features all equal ``mask_value`` are padding, wherever
         they are (as Keras' ``Masking``): they are removed. Token id 0 is
-        always padding.
+        padding too.
+    drop_padding : bool, default=True
+        False keeps every step, padding included (for networks that read
+        each position, such as ``pooling="flatten"``).
     input_name : str, default="X"
         Name of the argument in error messages.
 
@@ -638,12 +642,12 @@ def check_sequences(
         _check_against_fit(estimator, spec, layout, raw_width, n_channels, tokens)
         _check_feature_names(estimator, X, reset=False)
 
-    if tokens:
+    if drop_padding and tokens:
         valid = (values != 0) & valid_steps(lengths, values.shape[1])
         values, lengths = _drop_masked_steps(
             values, lengths, valid, input_name, "every id is 0 (padding)"
         )
-    elif mask_value is not None:
+    elif drop_padding and mask_value is not None:
         valid = ~np.all(values == np.float32(mask_value), axis=2)
         valid &= valid_steps(lengths, values.shape[1])
         values, lengths = _drop_masked_steps(
