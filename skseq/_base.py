@@ -64,7 +64,7 @@ class _DivergenceGuard(Callback):
             raise ValueError(
                 f"Training of {self.estimator_name} diverged: the training loss is "
                 f"{loss} at epoch {len(net.history)}. Lower lr (now {self.lr}), keep "
-                "clip_grad_norm set, and scale the inputs (standardize=True)."
+                "clip_grad_norm set, and check that the inputs are scaled."
             )
 
 

@@ -125,6 +125,9 @@ class WindowDataset(Dataset):
         Scale of the relative target columns of the input.
     target_scale : torch.Tensor of shape (horizon, n_targets)
         Scale of the relative targets.
+    scale_floor : torch.Tensor of shape (n_targets,), default=None
+        Smallest window scale with ``normalize="standard"``, so that flat
+        windows are not blown up (by default 1e-6).
     with_targets : bool, default=True
         Whether the rows after each window hold targets to return.
     """
@@ -142,9 +145,13 @@ class WindowDataset(Dataset):
         target_mean,
         input_scale,
         target_scale,
+        scale_floor=None,
         with_targets=True,
     ):
         self.series = series
+        self.scale_floor = (
+            torch.full((n_targets,), 1e-6) if scale_floor is None else (scale_floor)
+        )
         self.starts = torch.as_tensor(starts, dtype=torch.int64)
         self.window_length = window_length
         self.horizon = horizon
@@ -180,7 +187,7 @@ class WindowDataset(Dataset):
         """
         if self.normalize != "standard":
             return torch.ones(len(target_window), target_window.shape[2])
-        return target_window.std(dim=1).clamp_min(1e-6)
+        return torch.maximum(target_window.std(dim=1), self.scale_floor)
 
     def batch(self, index):
         """Return ``({"X": ..., "lengths": ...}, y)`` for the windows at ``index``."""

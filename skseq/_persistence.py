@@ -42,6 +42,21 @@ from .utils.validation import InputSpec
 __all__ = ["VersionMismatchWarning", "load", "save"]
 
 FORMAT = "skseq"
+# skorch callbacks a file may name: they compute and print, and touch no files,
+# network or other objects (Checkpoint, loggers and the like must be passed
+# to load by the user)
+_SAFE_CALLBACKS = {
+    "BatchScoring",
+    "EarlyStopping",
+    "EpochScoring",
+    "EpochTimer",
+    "GradientNormClipping",
+    "LRScheduler",
+    "PassthroughScoring",
+    "PrintLog",
+    "ProgressBar",
+    "WarmRestartLR",
+}
 FORMAT_VERSION = 1
 _MEMBERS = ("config.json", "arrays.npz", "weights.safetensors")
 
@@ -158,6 +173,12 @@ class _Encoder:
         if isinstance(value, pd.Index):
             return self.index(value)
         if isinstance(value, pd.offsets.BaseOffset):
+            if pd.tseries.frequencies.to_offset(value.freqstr) != value:
+                raise TypeError(
+                    f"The frequency {value!r} cannot be written as a string (it "
+                    "holds more, e.g. holidays); skseq.save cannot keep it. Use "
+                    "pickle (trusted files only)."
+                )
             return {"__offset__": value.freqstr}
         if isinstance(value, (pd.Timestamp, pd.Period)):
             return {
@@ -191,11 +212,13 @@ class _Encoder:
                 type="period", freq=index.freqstr, values=[str(p) for p in index]
             )
         elif isinstance(index, pd.DatetimeIndex):
+            # as UTC: offsets that change with daylight saving read back as one
+            utc = index if index.tz is None else index.tz_convert("UTC")
             out.update(
                 type="datetime",
                 tz=None if index.tz is None else str(index.tz),
-                freq=None if index.freq is None else index.freqstr,
-                values=[t.isoformat() for t in index],
+                freq=None if index.freq is None else self(index.freq)["__offset__"],
+                values=[t.isoformat() for t in utc],
             )
         elif isinstance(index, pd.RangeIndex):
             out.update(
@@ -221,7 +244,9 @@ class _Encoder:
                 or (k in defaults and _same(defaults[k], v))
             )
         }
-        if cls.__module__.startswith("skorch.callbacks"):
+        if cls.__name__ in _SAFE_CALLBACKS and cls.__module__.startswith(
+            "skorch.callbacks"
+        ):
             try:
                 json.dumps(params)
                 return {"__skorch_callback__": cls.__name__, "params": params}
@@ -279,6 +304,12 @@ class _Decoder:
                 )
             return optimizer
         if "__skorch_callback__" in value:
+            if value["__skorch_callback__"] not in _SAFE_CALLBACKS:
+                raise ValueError(
+                    f"The callback {value['__skorch_callback__']!r} is not rebuilt "
+                    "from files: it may write files or reach other systems. Pass "
+                    "it: skseq.load(path, callbacks=...)."
+                )
             cls = getattr(skorch.callbacks, value["__skorch_callback__"], None)
             if not (
                 isinstance(cls, type) and issubclass(cls, skorch.callbacks.Callback)
@@ -327,9 +358,12 @@ def _index(spec, decode):
     if kind == "period":
         return pd.PeriodIndex(spec["values"], freq=spec["freq"], name=name)
     if kind == "datetime":
-        index = pd.DatetimeIndex(spec["values"], name=name)
-        if spec["tz"] is not None:
-            index = index.tz_convert(spec["tz"])
+        if spec["tz"] is None:
+            index = pd.DatetimeIndex(spec["values"], name=name)
+        else:  # written in UTC
+            index = pd.DatetimeIndex(
+                pd.to_datetime(spec["values"], utc=True), name=name
+            ).tz_convert(spec["tz"])
         if spec["freq"] is not None and len(index) > 2:
             index = pd.DatetimeIndex(index, freq=spec["freq"])
         return index

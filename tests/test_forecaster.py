@@ -390,3 +390,70 @@ def test_same_random_state_same_forecast():
     first = SequenceForecaster(window_length=12, **FAST).fit(y).predict()
     second = SequenceForecaster(window_length=12, **FAST).fit(y).predict()
     pd.testing.assert_series_equal(first, second)
+
+
+# ------------------------------------------------------- review regressions
+
+
+def test_global_predict_follows_the_ids_of_the_given_series():
+    series = {"a": daily(seasonal(80, level=10.0)), "b": daily(seasonal(80, level=500))}
+    model = SequenceForecaster(window_length=7, horizon=2, **FAST).fit(series)
+    swapped = model.predict(y={"b": series["b"], "a": series["a"]})
+    assert swapped["b"].mean() > 100 > swapped["a"].mean()
+    only_b = model.predict(y={"b": series["b"]})
+    assert list(only_b) == ["b"] and only_b["b"].mean() > 100
+
+
+def test_held_out_windows_share_no_target_with_training_windows():
+    y = daily(seasonal(100))
+    model = SequenceForecaster(
+        window_length=5, horizon=6, validation_fraction=0.2, **FAST
+    ).fit(y)
+    # 90 windows, 18 held out; the 5 training windows before them are dropped
+    assert model._state["residuals"].shape[0] == 18
+    assert model.history_  # trained on the rest
+
+
+def test_future_covariates_with_a_two_step_horizon_and_short_history():
+    y = daily(seasonal(60), promo=np.tile([0.0, 1.0], 30))
+    model = SequenceForecaster(
+        window_length=2, horizon=2, target="y", future_covariates=["promo"], **FAST
+    ).fit(y)
+    future = pd.DataFrame(
+        {"promo": [1.0, 0.0]}, index=pd.DatetimeIndex(["2024-03-01", "2024-03-02"])
+    )
+    assert model.predict(future=future).shape == (2, 1)
+    recent = y.iloc[-2:]
+    recent.index = pd.DatetimeIndex(list(recent.index))  # no freq attribute
+    assert model.predict(y=recent, future=future).index[0] == future.index[0]
+
+
+def test_freq_parameter_is_harmless_for_period_and_range_indexes():
+    y = pd.Series(seasonal(40), index=pd.period_range("2000-01", periods=40, freq="M"))
+    forecast = SequenceForecaster(window_length=5, freq="M", **FAST).fit(y).predict()
+    assert forecast.index[0] == pd.Period("2003-05", "M")
+
+
+def test_period_index_with_gaps_is_refused():
+    index = pd.period_range("2000-01", periods=44, freq="M").delete([5, 6, 7, 8])
+    with pytest.raises(ValueError, match="4 missing periods, the first 2000-06"):
+        SequenceForecaster(window_length=5, **FAST).fit(
+            pd.Series(seasonal(40), index=index)
+        )
+
+
+def test_standard_normalisation_needs_two_steps():
+    with pytest.raises(ValueError, match="needs window_length >= 2"):
+        SequenceForecaster(window_length=1, **FAST).fit(daily(seasonal(30)))
+    last = SequenceForecaster(window_length=1, normalize="last", **FAST)
+    assert last.fit(daily(seasonal(30))).predict().shape == (1,)
+
+
+def test_backtest_on_an_array_respects_gaps_between_folds():
+    y = seasonal(300)
+    model = SequenceForecaster(window_length=10, horizon=2, **FAST)
+    cv = TimeSeriesSplit(2, gap=10, test_size=40)
+    as_array = backtest(model, y, cv=cv)
+    as_series = backtest(model, pd.Series(y), cv=cv)
+    pd.testing.assert_frame_equal(as_array, as_series)
+    assert as_array["n_forecasts"].iloc[0] == 2 * (40 - 10)

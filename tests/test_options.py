@@ -361,3 +361,19 @@ def test_diverging_training_stops_with_a_clear_error():
         with pytest.raises(ValueError, match="diverged: the training loss is"):
             clf.fit(X, y * 1e3)
     assert not hasattr(clf, "net_")
+
+
+def test_warm_start_uses_the_new_training_parameters():
+    X, y = make_ragged_classification(n=30)
+    clf = RNNClassifier(**{**QUICK, "max_epochs": 1}).fit(X, y)
+    clf.set_params(warm_start=True, lr=1e-5, early_stopping=True).fit(X, y)
+    assert clf.net_.lr == 1e-5
+    assert clf.n_iter_ >= 2 and "valid_loss" in clf.history_[-1]
+    with pytest.raises(ValueError, match="structure changed .*hidden_size: 8 -> 4"):
+        clf.set_params(hidden_size=4).fit(X, y)
+
+
+def test_stratified_split_falls_back_when_a_class_would_be_missing():
+    X, y = make_ragged_classification(n=10)
+    clf = RNNClassifier(early_stopping=True, validation_fraction=0.9, **QUICK)
+    assert clf.fit(X, np.arange(10) % 2).n_iter_ >= 1

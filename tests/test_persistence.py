@@ -243,3 +243,41 @@ def test_save_needs_a_fitted_skseq_estimator(tmp_path):
         skseq.save(RNNClassifier(), tmp_path / "x.skseq")
     with pytest.raises(TypeError, match="takes skseq estimators"):
         skseq.save(LinearRegression(), tmp_path / "x.skseq")
+
+
+def test_forecaster_over_a_daylight_saving_change_round_trips(tmp_path):
+    index = pd.date_range("2024-03-30", periods=60, freq="h", tz="Europe/Paris")
+    y = pd.Series(np.sin(np.arange(60) * 0.3) + 3, index=index)
+    model = SequenceForecaster(
+        window_length=12, horizon=3, max_epochs=2, random_state=0
+    ).fit(y)
+    skseq.save(model, tmp_path / "dst.skseq")
+    loaded = skseq.load(tmp_path / "dst.skseq")
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+
+
+def test_a_frequency_that_strings_cannot_hold_is_refused_at_save(tmp_path):
+    bday = pd.offsets.CustomBusinessDay(holidays=["2024-01-03"])
+    y = pd.Series(
+        np.arange(40.0), index=pd.date_range("2024-01-01", periods=40, freq=bday)
+    )
+    model = SequenceForecaster(window_length=5, max_epochs=1, random_state=0).fit(y)
+    with pytest.raises(TypeError, match="cannot be written as a string"):
+        skseq.save(model, tmp_path / "x.skseq")
+
+
+def test_callbacks_with_side_effects_are_not_rebuilt_from_a_file(tmp_path):
+    from skorch.callbacks import Checkpoint
+
+    X, y = make_ragged_classification(n=20)
+    target = tmp_path / "should-not-exist"
+    clf = RNNClassifier(
+        callbacks=[Checkpoint(dirname=str(target), monitor=None)], **QUICK
+    ).fit(X, y)
+    import shutil
+
+    shutil.rmtree(target, ignore_errors=True)
+    skseq.save(clf, tmp_path / "c.skseq")
+    with pytest.raises(ValueError, match="own callbacks 'Checkpoint'"):
+        skseq.load(tmp_path / "c.skseq")
+    assert not target.exists()

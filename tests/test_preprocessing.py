@@ -60,6 +60,21 @@ def test_padder_default_value_is_the_estimators_mask():
     assert np.all(multi[0, :2] == np.float32(MASK_VALUE))
 
 
+def test_padder_with_a_value_of_your_own_keeps_real_values_equal_to_it():
+    X = [np.array([1.0, 0.0, 2.0]), np.array([3.0, 4.0])]
+    padder = SequencePadder(value=0.0, padding="post").fit(X)
+    assert padder.max_length_ == 3
+    padded = padder.transform(X)
+    np.testing.assert_array_equal(padded, [[1, 0, 2], [3, 4, 0]])
+    back = padder.inverse_transform(padded)
+    assert [b.tolist() for b in back] == [[1.0, 0.0, 2.0], [3.0, 4.0]]
+    pre = SequencePadder(value=0.0).fit(X)
+    assert [b.tolist() for b in pre.inverse_transform(pre.transform(X))] == [
+        [1.0, 0.0, 2.0],
+        [3.0, 4.0],
+    ]
+
+
 def test_padder_for_token_ids_pads_with_zero():
     padded = SequencePadder(dtype="int64").fit_transform([[5, 6], [7]])
     np.testing.assert_array_equal(padded, [[5, 6], [0, 7]])

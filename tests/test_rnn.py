@@ -349,3 +349,62 @@ def test_sample_weight_shifts_predictions():
     weighted = RNNClassifier(**params).fit(X, y, sample_weight=weights).predict(X)
     assert weighted.mean() > 0.9
     assert weighted.mean() > plain + 0.2
+
+
+# ------------------------------------------------------- review regressions
+
+
+def test_torch_threads_belong_to_the_calling_thread():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from skseq._runtime import torch_threads
+
+    before = torch.get_num_threads()
+
+    def other_thread():
+        with torch_threads(3):
+            inside = torch.get_num_threads()
+        return inside
+
+    with torch_threads(1):
+        with ThreadPoolExecutor(1) as pool:
+            assert pool.submit(other_thread).result() == 3
+        assert torch.get_num_threads() == 1  # the other thread changed only its own
+    assert torch.get_num_threads() == before
+
+
+def test_fits_in_parallel_threads_are_repeatable():
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = make_ragged_classification(n=30)
+
+    def fit(_):
+        return RNNClassifier(**QUICK).fit(X, y).predict_proba(X[:5])
+
+    expected = fit(0)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(fit, range(4)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+
+
+def test_tiny_but_real_spreads_are_scaled():
+    X, y = make_ragged_regression(n=60)
+    small = RNNRegressor(**QUICK).fit([x * 1e-7 for x in X], y[:, 0] * 1e-7)
+    plain = RNNRegressor(**QUICK).fit(X, y[:, 0])
+    np.testing.assert_allclose(
+        small.predict([x * 1e-7 for x in X]) * 1e7,
+        plain.predict(X),
+        rtol=1e-3,
+        atol=1e-3,
+    )
+
+
+def test_a_refit_keeps_no_attribute_of_the_earlier_fit():
+    rng = np.random.default_rng(0)
+    tokens = [rng.integers(1, 9, size=5) for _ in range(20)]
+    y = np.arange(20) % 2
+    clf = RNNClassifier(embedding_dim=3, **QUICK).fit(tokens, y)
+    assert hasattr(clf, "vocab_size_")
+    clf.set_params(embedding_dim=None).fit([t.astype(float) for t in tokens], y)
+    assert not hasattr(clf, "vocab_size_")

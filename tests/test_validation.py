@@ -154,3 +154,18 @@ def test_all_masked_sequence_is_an_error():
 def test_bad_token_input(X, error, match):
     with pytest.raises(error, match=match):
         check_sequences(X, tokens=True)
+
+
+def test_long_dataframe_with_categorical_ids_keeps_rows_with_their_id():
+    index = pd.MultiIndex.from_arrays(
+        [pd.Categorical(list("bbba"), categories=["b", "a"]), [0, 1, 2, 0]]
+    )
+    seqs = check_sequences(pd.DataFrame({"x": [1.0, 2.0, 3.0, 10.0]}, index=index))
+    assert list(seqs.index) == ["b", "a"]
+    assert seqs.values[0, :3, 0].tolist() == [1.0, 2.0, 3.0]
+    assert seqs.values[1, :1, 0].tolist() == [10.0]
+
+
+def test_pandas_series_of_arrays_is_ragged_input():
+    seqs = check_sequences(pd.Series([np.ones(3), np.ones(2)]))
+    assert seqs.lengths.tolist() == [3, 2]

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 import torch
 from sklearn.metrics import r2_score
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._base import _BaseSequenceNet, safe_scale
 from .._data import WindowDataset
 from .._runtime import torch_threads
-from ..utils._series import check_panel, check_series
+from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ._rnn import _NETWORK_PARAMETERS, _REGRESSOR_TRAINING, _RUNTIME_PARAMETERS
 
@@ -296,6 +296,7 @@ class SequenceForecaster(_BaseSequenceNet):
             target_scale=torch.as_tensor(
                 state["target_scale"][:horizon], dtype=torch.float32
             ),
+            scale_floor=torch.as_tensor(state["scale_floor"], dtype=torch.float32),
             with_targets=with_targets,
         )
 
@@ -320,6 +321,12 @@ class SequenceForecaster(_BaseSequenceNet):
             The fitted forecaster.
         """
         w, h = self.window_length, self.horizon
+        if self.normalize == "standard" and w < 2:
+            raise ValueError(
+                "normalize='standard' scales each window by its own deviation, "
+                "which needs window_length >= 2; use normalize='last' or a longer "
+                "window."
+            )
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
         columns = panel[0].columns
         for series in panel[1:]:
@@ -352,9 +359,14 @@ class SequenceForecaster(_BaseSequenceNet):
             "target_mean": np.zeros(k),
             "input_scale": np.ones(k),
             "target_scale": np.ones((h, k)),
+            "scale_floor": np.ones(k),
         }
         encoded = [self._encode(values, state) for values in raw]
-        state["target_mean"] = np.concatenate(encoded)[:, :k].mean(axis=0)
+        targets = np.concatenate(encoded)[:, :k]
+        state["target_mean"] = targets.mean(axis=0)
+        # windows flatter than a thousandth of the series' spread are not
+        # scaled up further (normalize="standard")
+        state["scale_floor"] = 1e-3 * safe_scale(targets.std(axis=0), 0.0)
 
         # windows of every series; the latest of each are held out
         offsets = np.cumsum([0] + [len(v) for v in encoded])
@@ -362,7 +374,10 @@ class SequenceForecaster(_BaseSequenceNet):
         for offset, values in zip(offsets, encoded, strict=False):
             starts = offset + np.arange(len(values) - span + 1)
             n_held = int(math.floor(self.validation_fraction * len(starts)))
-            train_starts.append(starts[: len(starts) - n_held])
+            # the last training windows must not have targets inside the
+            # held-out targets: a gap of train_horizon - 1 starts
+            gap = train_horizon - 1 if n_held else 0
+            train_starts.append(starts[: max(len(starts) - n_held - gap, 0)])
             held_out_starts.append(starts[len(starts) - n_held :])
         train_starts = np.concatenate(train_starts)
         held_out_starts = np.concatenate(held_out_starts)
@@ -496,11 +511,18 @@ class SequenceForecaster(_BaseSequenceNet):
         return np.concatenate(forecasts, axis=1), unit
 
     def _histories(self, y, state):
-        """Return the last window of each series to forecast from, and its series."""
+        """Return the last window and the series of each series, and their ids.
+
+        The series are those of ``y`` when given, else the training series.
+        """
         if y is None:
-            return list(state["tails"])
+            return list(state["tails"]), state["keys"]
         panel, keys, form = check_panel(
-            y, freq=self.freq, name="y", min_length=self.window_length
+            y,
+            freq=self.freq,
+            name="y",
+            min_length=self.window_length,
+            default_freq=self.freq_,
         )
         self._check_like_fit(panel, keys, form, state)
         out = []
@@ -508,7 +530,7 @@ class SequenceForecaster(_BaseSequenceNet):
             values = series.values[:, state["order"]]
             self._check_log(values, state["n_targets"], "y")
             out.append((values[-self.window_length :], series))
-        return out
+        return out, keys
 
     def _check_like_fit(self, panel, keys, form, state):
         if panel[0].columns != state["columns"]:
@@ -531,7 +553,7 @@ class SequenceForecaster(_BaseSequenceNet):
                 "stamps; convert them first (y.tz_localize / y.tz_convert)."
             )
 
-    def _futures(self, future, histories, state):
+    def _futures(self, future, histories, keys, state):
         """Raw horizon rows (role order) holding the future covariates."""
         h, n_columns = self.horizon, len(state["order"])
         rows = np.zeros((len(histories), h, n_columns))
@@ -551,9 +573,9 @@ class SequenceForecaster(_BaseSequenceNet):
         ):
             future = [future]
         elif isinstance(future, dict):
-            future = [future[key] for key in state["keys"]]
+            future = [future[key] for key in keys]
         elif isinstance(future, pd.DataFrame):
-            future = [future.xs(key, level=0) for key in state["keys"]]
+            future = [future.xs(key, level=0) for key in keys]
         for i, (frame, (_, series)) in enumerate(zip(future, histories, strict=True)):
             missing = [c for c in names if c not in getattr(frame, "columns", [])]
             if missing:
@@ -570,11 +592,13 @@ class SequenceForecaster(_BaseSequenceNet):
                         f"series, {expected[0]} to {expected[-1]}; it starts at "
                         f"{frame.index[0]}."
                     )
-            values = check_series(frame[names].iloc[:h], name="future").values
+            values = check_array(
+                frame[names].iloc[:h], dtype=np.float64, input_name="future"
+            )
             rows[i, :, n_columns - state["n_future"] :] = values
         return rows
 
-    def _format(self, forecasts, histories, state, columns=None):
+    def _format(self, forecasts, histories, keys, state, columns=None):
         """Forecast arrays ``(n_series, h, k)`` -> the form of the input."""
         h = forecasts.shape[1]
         outputs = []
@@ -592,7 +616,7 @@ class SequenceForecaster(_BaseSequenceNet):
                     if values.shape[1] == 1 and len(series.columns) == 1
                     else values
                 )
-        form, keys = state["form"], state["keys"]
+        form = state["form"]
         if form == "single":
             return outputs[0]
         if form == "dict":
@@ -620,11 +644,11 @@ class SequenceForecaster(_BaseSequenceNet):
         """
         check_is_fitted(self)
         state = self._state
-        histories = self._histories(y, state)
+        histories, keys = self._histories(y, state)
         windows = np.stack([values for values, _ in histories])
-        futures = self._futures(future, histories, state)
+        futures = self._futures(future, histories, keys, state)
         transformed, _ = self._forecast(windows, futures, state)
-        return self._format(self._decode(transformed), histories, state)
+        return self._format(self._decode(transformed), histories, keys, state)
 
     def predict_interval(self, y=None, future=None, coverage=0.9):
         """Prediction intervals over the forecast horizon (split conformal).
@@ -669,9 +693,9 @@ class SequenceForecaster(_BaseSequenceNet):
                 "or lower coverage."
             )
         quantile = np.quantile(np.abs(residuals), level, axis=0, method="higher")
-        histories = self._histories(y, state)
+        histories, keys = self._histories(y, state)
         windows = np.stack([values for values, _ in histories])
-        futures = self._futures(future, histories, state)
+        futures = self._futures(future, histories, keys, state)
         transformed, unit = self._forecast(windows, futures, state)
         half = quantile * unit
         lower, upper = (
@@ -684,7 +708,7 @@ class SequenceForecaster(_BaseSequenceNet):
             columns = pd.Index(["lower", "upper"])
         else:
             columns = pd.MultiIndex.from_product([self.targets_, ["lower", "upper"]])
-        return self._format(bounds, histories, state, columns=columns)
+        return self._format(bounds, histories, keys, state, columns=columns)
 
     # ---------------------------------------------------------------- scoring
 

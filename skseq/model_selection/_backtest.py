@@ -9,9 +9,15 @@ __all__ = ["backtest"]
 
 
 def _rows(y, index):
+    """Return rows of ``y``, arrays as pandas with positional time stamps.
+
+    Then a test fold after a gap is not taken to continue its training fold.
+    """
     if isinstance(y, (pd.Series, pd.DataFrame)):
         return y.iloc[index]
-    return np.asarray(y)[index]
+    values = np.asarray(y)
+    frame = pd.Series(values) if values.ndim == 1 else pd.DataFrame(values)
+    return frame.iloc[index]
 
 
 def _seasonal_naive_mae(y, sp):

@@ -106,12 +106,12 @@ class SequencePadder(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"dtype must be a float or integer dtype, got {self.dtype!r}."
             )
+        # Input already padded by skseq's convention (MASK_VALUE, or id 0 for
+        # tokens) is unpadded first, so padding twice changes nothing. A value
+        # of your own may also be real data (0.0): it is left as it is.
+        convention = None if tokens or self.value is not None else MASK_VALUE
         return check_sequences(
-            X,
-            estimator=self,
-            reset=reset,
-            tokens=tokens,
-            mask_value=None if tokens else padding_value(self.value, dtype),
+            X, estimator=self, reset=reset, tokens=tokens, mask_value=convention
         )
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -191,10 +191,20 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         dtype = np.dtype(self.dtype)
         value = padding_value(self.value, dtype)
         steps = X if X.ndim == 3 else X[:, :, None]
-        valid = ~np.all(steps == np.asarray(value, dtype=X.dtype), axis=2)
+        is_value = np.all(steps == np.asarray(value, dtype=X.dtype), axis=2)
+        # only the run of padding on the padded side: values equal to the
+        # padding value inside a sequence stay
+        if self.padding == "pre":
+            start = np.argmin(is_value, axis=1)
+            start[is_value.all(axis=1)] = X.shape[1]
+            bounds = zip(start, np.full(len(X), X.shape[1]), strict=True)
+        else:
+            stop = X.shape[1] - np.argmin(is_value[:, ::-1], axis=1)
+            stop[is_value.all(axis=1)] = 0
+            bounds = zip(np.zeros(len(X), dtype=int), stop, strict=True)
         return [
-            row[keep].astype(dtype, copy=False)
-            for row, keep in zip(X, valid, strict=True)
+            row[a:b].astype(dtype, copy=False)
+            for row, (a, b) in zip(X, bounds, strict=True)
         ]
 
     def get_feature_names_out(self, input_features=None):

@@ -102,8 +102,12 @@ def _describe_gaps(index, freq):
     return len(missing), (missing[0] if len(missing) else None)
 
 
-def _check_index(index, name, freq):
-    """Check that a time index is sorted, unique and regular; return its freq."""
+def _check_index(index, name, freq, default_freq=None):
+    """Check that a time index is sorted, unique and regular; return its step.
+
+    ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
+    training series' step) is used when an index is too short to infer one.
+    """
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()
         raise ValueError(
@@ -119,46 +123,62 @@ def _check_index(index, name, freq):
             f"{index[first_bad - 1]} then {index[first_bad]}); sort it with "
             f"{name}.sort_index()."
         )
-    if freq is not None:
-        if isinstance(index, pd.DatetimeIndex):
-            freq = pd.tseries.frequencies.to_offset(freq)
-            expected = pd.date_range(index[0], periods=len(index), freq=freq)
+    if isinstance(index, pd.DatetimeIndex):
+        step = freq if freq is not None else infer_frequency(index)
+        if step is None and default_freq is not None and len(index) < 3:
+            step = default_freq
+        if step is not None:
+            step = pd.tseries.frequencies.to_offset(step)
+            expected = pd.date_range(index[0], periods=len(index), freq=step)
             if not expected.equals(index):
-                count, first = _describe_gaps(index, freq)
+                count, first = _describe_gaps(index, step)
                 raise ValueError(
-                    f"{name}.index does not follow freq={freq.freqstr!r}: "
+                    f"{name}.index does not follow freq={step.freqstr!r}: "
                     f"{count} time stamps are missing, the first {first}. Reindex "
-                    f"with {name}.asfreq({freq.freqstr!r}) and fill the gaps."
+                    f"with {name}.asfreq({step.freqstr!r}) and fill the gaps."
                 )
-        return freq
-    inferred = infer_frequency(index)
-    if inferred is None:
-        if isinstance(index, pd.DatetimeIndex) and len(index) >= 3:
-            step = pd.Series(index).diff().min()
-            hint = ""
-            try:
-                guess = pd.tseries.frequencies.to_offset(step)
-                count, first = _describe_gaps(index, guess)
-                hint = (
-                    f" With the smallest step ({guess.freqstr}) {count} time "
-                    f"stamps are missing, the first {first}."
-                )
-            except (ValueError, TypeError):
-                pass
+            return step
+        _raise_irregular(index, name)
+    if isinstance(index, pd.PeriodIndex):
+        expected = pd.period_range(index[0], periods=len(index), freq=index.freq)
+        if not expected.equals(index):
+            missing = pd.period_range(index[0], index[-1], freq=index.freq).difference(
+                index
+            )
             raise ValueError(
-                f"Cannot infer a regular frequency from {name}.index.{hint} Pass "
-                f"freq=... (e.g. freq='D'), or reindex with {name}.asfreq(freq) and "
+                f"{name}.index has {len(missing)} missing periods, the first "
+                f"{missing[0]}. Reindex with {name}.reindex(pd.period_range(...)) and "
                 "fill the gaps."
             )
+        return index.freq
+    step = infer_frequency(index)
+    if step is None:
         raise ValueError(
             f"{name}.index is not regularly spaced; pass a series with a "
-            "DatetimeIndex, PeriodIndex or evenly spaced integer index, or give "
-            "freq=..."
+            "DatetimeIndex, PeriodIndex or evenly spaced integer index."
         )
-    return inferred
+    return step
 
 
-def check_series(y, *, freq=None, name="y", min_length=1):
+def _raise_irregular(index, name):
+    hint = ""
+    if len(index) >= 3:
+        try:
+            guess = pd.tseries.frequencies.to_offset(pd.Series(index).diff().min())
+            count, first = _describe_gaps(index, guess)
+            hint = (
+                f" With the smallest step ({guess.freqstr}) {count} time stamps "
+                f"are missing, the first {first}."
+            )
+        except (ValueError, TypeError):
+            pass
+    raise ValueError(
+        f"Cannot infer a regular frequency from {name}.index.{hint} Pass freq=... "
+        f"(e.g. freq='D'), or reindex with {name}.asfreq(freq) and fill the gaps."
+    )
+
+
+def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
     """Validate one time series.
 
     Parameters
@@ -171,6 +191,9 @@ def check_series(y, *, freq=None, name="y", min_length=1):
         Name of the argument in error messages.
     min_length : int, default=1
         Fewest time steps accepted.
+    default_freq : pandas offset, int or None, default=None
+        The step to assume when the index is too short to infer one (the
+        training series' step, for recent history given to ``predict``).
 
     Returns
     -------
@@ -231,19 +254,21 @@ def check_series(y, *, freq=None, name="y", min_length=1):
         raise ValueError(
             f"{name} has {len(values)} observations; at least {min_length} are needed."
         )
-    step = (
-        _check_index(index, name, freq)
-        if len(index) > 1
-        else (
-            pd.tseries.frequencies.to_offset(freq)
-            if freq is not None
-            else infer_frequency(index) or 1
-        )
-    )
+    if len(index) > 1:
+        step = _check_index(index, name, freq, default_freq)
+    elif isinstance(index, pd.PeriodIndex):
+        step = index.freq
+    elif isinstance(index, pd.DatetimeIndex):
+        step = freq if freq is not None else (index.freq or default_freq)
+        if step is None:
+            _raise_irregular(index, name)
+        step = pd.tseries.frequencies.to_offset(step)
+    else:
+        step = default_freq if default_freq is not None else 1
     return TimeSeries(values, index, step, columns, kind, series_name)
 
 
-def check_panel(y, *, freq=None, name="y", min_length=1):
+def check_panel(y, *, freq=None, name="y", min_length=1, default_freq=None):
     """Validate one series or many (a dict, or a long DataFrame by (id, time)).
 
     Returns
@@ -254,31 +279,18 @@ def check_panel(y, *, freq=None, name="y", min_length=1):
     form : {"single", "dict", "long"}
         The input form, which the forecasts take again.
     """
+    options = {"freq": freq, "min_length": min_length, "default_freq": default_freq}
     if isinstance(y, dict):
         if not y:
             raise ValueError(f"{name} is an empty dict; give at least one series.")
         keys = list(y)
-        series = [
-            check_series(
-                y[key], freq=freq, name=f"{name}[{key!r}]", min_length=min_length
-            )
-            for key in keys
-        ]
+        series = [check_series(y[k], name=f"{name}[{k!r}]", **options) for k in keys]
         return series, keys, "dict"
     if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
         keys = list(pd.unique(y.index.get_level_values(0)))
         series = [
-            check_series(
-                y.xs(key, level=0),
-                freq=freq,
-                name=f"{name}[{key!r}]",
-                min_length=min_length,
-            )
-            for key in keys
+            check_series(y.xs(k, level=0), name=f"{name}[{k!r}]", **options)
+            for k in keys
         ]
         return series, keys, "long"
-    return (
-        [check_series(y, freq=freq, name=name, min_length=min_length)],
-        None,
-        "single",
-    )
+    return [check_series(y, name=name, **options)], None, "single"
