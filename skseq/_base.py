@@ -330,7 +330,7 @@ class _BaseSequenceNet(BaseEstimator):
             params = {k: v for k, v in params.items() if k in signature.parameters}
         return self.module, params
 
-    def _callbacks(self, monitor):
+    def _callbacks(self, monitor, early_stopping=None):
         callbacks = [
             ("divergence_guard", _DivergenceGuard(type(self).__name__, self.lr))
         ]
@@ -354,7 +354,7 @@ class _BaseSequenceNet(BaseEstimator):
             scheduler = None
         if scheduler is not None:
             callbacks.append(("lr_schedule", scheduler))
-        if self.early_stopping:
+        if self.early_stopping if early_stopping is None else early_stopping:
             callbacks.append(
                 (
                     "early_stopping",
@@ -375,7 +375,17 @@ class _BaseSequenceNet(BaseEstimator):
             callbacks.append(callback)
         return callbacks
 
-    def _build_net(self, module, module_params, loss, device, train_split):
+    def _build_net(
+        self,
+        module,
+        module_params,
+        loss,
+        device,
+        train_split,
+        max_epochs=None,
+        early_stopping=None,
+    ):
+        """Build the skorch net; ``max_epochs``/``early_stopping`` override."""
         optimizer = self.optimizer
         if isinstance(optimizer, str):
             optimizer = OPTIMIZERS[optimizer]
@@ -390,14 +400,14 @@ class _BaseSequenceNet(BaseEstimator):
             optimizer=optimizer,
             **{f"optimizer__{key}": value for key, value in optimizer_params.items()},
             lr=self.lr,
-            max_epochs=self.max_epochs,
+            max_epochs=self.max_epochs if max_epochs is None else max_epochs,
             batch_size=self.batch_size,
             iterator_train=BatchIterator,
             iterator_train__shuffle=True,
             iterator_valid=BatchIterator,
             iterator_valid__batch_size=max(self.batch_size, _MIN_PREDICT_BATCH),
             train_split=train_split,
-            callbacks=self._callbacks(monitor),
+            callbacks=self._callbacks(monitor, early_stopping),
             device=device,
             verbose=self.verbose,
         )
@@ -426,7 +436,15 @@ class _BaseSequenceNet(BaseEstimator):
         return np.sort(valid)
 
     def _train(
-        self, dataset, module_params, loss, valid_index=None, seed=None, warm=None
+        self,
+        dataset,
+        module_params,
+        loss,
+        valid_index=None,
+        seed=None,
+        warm=None,
+        max_epochs=None,
+        early_stopping=None,
     ):
         """Train a new skorch net on ``dataset``, or continue the ``warm`` one.
 
@@ -441,7 +459,15 @@ class _BaseSequenceNet(BaseEstimator):
         train_split = None if valid_index is None else FixedSplit(valid_index)
         module, module_params = self._resolve_module(module_params)
         device = resolve_device(self.device)
-        net = self._build_net(module, module_params, loss, device, train_split)
+        net = self._build_net(
+            module,
+            module_params,
+            loss,
+            device,
+            train_split,
+            max_epochs,
+            early_stopping,
+        )
         interrupt = None
         with torch_threads(self.n_threads), seeded(seed, device):
             net.initialize()

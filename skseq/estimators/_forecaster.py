@@ -84,11 +84,19 @@ class SequenceForecaster(_BaseSequenceNet):
         multiplicative season or trend, e.g. airline passengers).
     freq : str, pandas offset or None, default=None
         Frequency of a DatetimeIndex that pandas cannot infer.
-    validation_fraction : float, default=0.1
-        Share of the windows, the latest of each series, held out of training.
-        Their errors calibrate :meth:`predict_interval` (split conformal), and
-        they are the validation set of early stopping. 0 trains on every
-        window (then there are no intervals).
+    validation_fraction : float, default=0.0
+        Share of the windows, the latest of each series, held out of a first
+        training (with the ``horizon - 1`` windows before them, whose targets
+        overlap theirs). Their errors calibrate :meth:`predict_interval`
+        (split conformal), and they are the validation set of early stopping.
+        0 trains once, on every window, and gives no intervals.
+    refit : bool, default=True
+        With ``validation_fraction > 0``, train again on every window once
+        the held-out ones have calibrated the intervals (and chosen the number
+        of epochs with early stopping): the forecasts then learn from the
+        latest data too, for twice the training time. The intervals come from
+        the first model, which saw less data, so they tend to be slightly
+        wide. False keeps the first model.
 {_network_parameters()}{_training_parameters()}
     loss : {{"squared_error", "absolute_error", "huber"}}, default="squared_error"
         Loss on the normalised targets.{_RUNTIME_PARAMETERS}
@@ -149,6 +157,7 @@ class SequenceForecaster(_BaseSequenceNet):
         "transform": [StrOptions({"log"}), None],
         "freq": "no_validation",
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "refit": ["boolean"],
         "loss": [StrOptions({"squared_error", "absolute_error", "huber"})],
     }
 
@@ -163,7 +172,8 @@ class SequenceForecaster(_BaseSequenceNet):
         normalize="standard",
         transform=None,
         freq=None,
-        validation_fraction=0.1,
+        validation_fraction=0.0,
+        refit=True,
         cell="gru",
         hidden_size=64,
         num_layers=1,
@@ -199,6 +209,7 @@ class SequenceForecaster(_BaseSequenceNet):
         self.transform = transform
         self.freq = freq
         self.validation_fraction = validation_fraction
+        self.refit = refit
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -370,9 +381,10 @@ class SequenceForecaster(_BaseSequenceNet):
 
         # windows of every series; the latest of each are held out
         offsets = np.cumsum([0] + [len(v) for v in encoded])
-        train_starts, held_out_starts = [], []
+        train_starts, held_out_starts, every_start = [], [], []
         for offset, values in zip(offsets, encoded, strict=False):
             starts = offset + np.arange(len(values) - span + 1)
+            every_start.append(starts)
             n_held = int(math.floor(self.validation_fraction * len(starts)))
             # the last training windows must not have targets inside the
             # held-out targets: a gap of train_horizon - 1 starts
@@ -406,13 +418,31 @@ class SequenceForecaster(_BaseSequenceNet):
         module_params = self._module_params(
             input_size, train_horizon * k, dataset.input_length
         )
+        seed = self._seed()
         net, interrupt = self._train(
-            dataset, module_params, self.loss, valid_index, self._seed()
+            dataset, module_params, self.loss, valid_index, seed
         )
         state["net"] = net
         state["residuals"] = self._calibration_residuals(
             series_tensor, held_out_starts, np.concatenate(raw), state
         )
+        if self.refit and len(held_out_starts) and interrupt is None:
+            # the held-out windows have calibrated the intervals (and chosen the
+            # number of epochs): now learn from every window, the latest ones too
+            epochs = self.max_epochs
+            if self.early_stopping:
+                epochs = int(np.argmin(net.history[:, "valid_loss"])) + 1
+            net, interrupt = self._train(
+                self._dataset(
+                    series_tensor, np.concatenate(every_start), state, train_horizon
+                ),
+                module_params,
+                self.loss,
+                seed=seed,
+                max_epochs=epochs,
+                early_stopping=False,
+            )
+            state["net"] = net
         state["tails"] = [
             (values[-w:], series) for values, series in zip(raw, panel, strict=True)
         ]

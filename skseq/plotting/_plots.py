@@ -56,7 +56,7 @@ def plot_forecast(y, forecast, interval=None, *, y_test=None, ax=None, title=Non
     >>> from skseq.plotting import plot_forecast
     >>> y = load_airline()
     >>> model = SequenceForecaster(window_length=12, horizon=6, max_epochs=2,
-    ...                            random_state=0).fit(y)
+    ...                            validation_fraction=0.2, random_state=0).fit(y)
     >>> ax = plot_forecast(y, model.predict(), model.predict_interval())
     """
     ax = _axes(ax)
