@@ -375,9 +375,9 @@ class SequenceForecaster(_BaseSequenceNet):
         encoded = [self._encode(values, state) for values in raw]
         targets = np.concatenate(encoded)[:, :k]
         state["target_mean"] = targets.mean(axis=0)
-        # windows flatter than a thousandth of the series' spread are not
+        # windows flatter than a ten-thousandth of the series' spread are not
         # scaled up further (normalize="standard")
-        state["scale_floor"] = 1e-3 * safe_scale(targets.std(axis=0), 0.0)
+        state["scale_floor"] = 1e-4 * safe_scale(targets.std(axis=0), 0.0)
 
         # windows of every series; the latest of each are held out
         offsets = np.cumsum([0] + [len(v) for v in encoded])
