@@ -196,53 +196,25 @@ def run_raw(task, epochs, pack=False):
     return durations, evaluate(task, predict)
 
 
-class _DictInput(nn.Module):
-    """RNNModule behind skorch's dict input: forward(X=..., lengths=...)."""
-
-    def __init__(self, **params):
-        super().__init__()
-        self.inner = RNNModule(**params)
-
-    def forward(self, X, lengths):
-        return self.inner(X, lengths)
-
-
 def run_skorch(task, epochs):
     torch.manual_seed(0)
-    params = {
-        f"module__{k}": v
-        for k, v in dict(
-            input_size=1, output_size=output_size(task), **task["module"]
-        ).items()
-    }
-    if task["kind"] == "regression":
-        net = NeuralNetRegressor(
-            _DictInput,
-            criterion=nn.L1Loss,
-            **params,
-            optimizer=torch.optim.Adam,
-            lr=task["lr"],
-            max_epochs=epochs,
-            batch_size=task["batch_size"],
-            train_split=None,
-            iterator_train__shuffle=True,
-            verbose=0,
-        )
-        y = task["y"].reshape(-1, 1)
-    else:
-        net = NeuralNetClassifier(
-            _DictInput,
-            criterion=nn.CrossEntropyLoss,
-            **params,
-            optimizer=torch.optim.Adam,
-            lr=task["lr"],
-            max_epochs=epochs,
-            batch_size=task["batch_size"],
-            train_split=None,
-            iterator_train__shuffle=True,
-            verbose=0,
-        )
-        y = task["y"]
+    module = dict(input_size=1, output_size=output_size(task), **task["module"])
+    regression = task["kind"] == "regression"
+    Net = NeuralNetRegressor if regression else NeuralNetClassifier
+    # skorch passes the dict input to RNNModule.forward(X=..., lengths=...)
+    net = Net(
+        RNNModule,
+        criterion=nn.L1Loss if regression else nn.CrossEntropyLoss,
+        **{f"module__{k}": v for k, v in module.items()},
+        optimizer=torch.optim.Adam,
+        lr=task["lr"],
+        max_epochs=epochs,
+        batch_size=task["batch_size"],
+        train_split=None,
+        iterator_train__shuffle=True,
+        verbose=0,
+    )
+    y = task["y"].reshape(-1, 1) if regression else task["y"]
     X, lengths = padded(task["X"])
     net.fit({"X": X.numpy(), "lengths": lengths.numpy()}, y)
 

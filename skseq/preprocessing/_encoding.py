@@ -58,12 +58,9 @@ def _check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X"
             dtype=None,
             ensure_all_finite="allow-nan" if allow_nan else True,
         )
-        if reset:
-            estimator._layout = "tabular"
         lengths = np.full(len(values), values.shape[1], dtype=np.int64)
         return values.astype(object).ravel(), lengths, True
-    if reset:
-        estimator._layout = "ragged"
+    if reset:  # a list of sequences has no fixed number of columns
         estimator.__dict__.pop("n_features_in_", None)
     sequences = []
     for position, row in enumerate(X):

@@ -6,30 +6,22 @@ here keeps a version fix to one file (as imbalanced-learn does).
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import (
-    HasMethods,
-    Hidden,
     Interval,
     StrOptions,
     validate_params,
 )
 from sklearn.utils.validation import (
     _check_feature_names,
-    _check_n_features,
     _check_sample_weight,
     _get_feature_names,
-    _num_samples,
 )
 
 __all__ = [
-    "HasMethods",
-    "Hidden",
     "Interval",
     "StrOptions",
     "_check_feature_names",
-    "_check_n_features",
     "_check_sample_weight",
     "_fit_context",
     "_get_feature_names",
-    "_num_samples",
     "validate_params",
 ]
