@@ -32,6 +32,7 @@ from skorch.callbacks import (
 )
 
 from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
+from ._engine import predict_outputs
 from ._persistence import _versions, warn_on_version_mismatch
 from ._runtime import resolve_device, seeded, torch_threads
 from .modules import RNNModule, WeightedLoss
@@ -609,5 +610,7 @@ class _BaseSequenceNet(BaseEstimator):
             values = self._scaled_values(sequences, mean, scale, order)
             dataset = SequenceDataset(values, sequences.lengths[order])
         with torch_threads(self.n_threads), torch.inference_mode():
-            outputs = state["net_"].forward(dataset, training=False).numpy()
+            outputs = predict_outputs(
+                state["net_"], dataset, max(self.batch_size, _MIN_PREDICT_BATCH)
+            ).numpy()
         return (outputs if inverse is None else outputs[inverse]), state

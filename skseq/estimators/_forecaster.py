@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._base import _BaseSequenceNet, safe_scale
 from .._data import WindowDataset
+from .._engine import predict_outputs
 from .._runtime import torch_threads
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
@@ -26,6 +27,8 @@ __all__ = ["SequenceForecaster"]
 
 # windows used to measure the scale of the relative inputs and targets
 _SCALE_SAMPLE = 20_000
+# windows per forward pass of prediction
+_PREDICT_BATCH = 256
 
 
 def _network_parameters():
@@ -528,7 +531,7 @@ class SequenceForecaster(_BaseSequenceNet):
             if unit is None:  # the scale at the forecast origin, for every step
                 unit = scale * state["target_scale"]
             with torch_threads(self.n_threads), torch.inference_mode():
-                out = net.forward(dataset, training=False).numpy()
+                out = predict_outputs(net, dataset, _PREDICT_BATCH).numpy()
             out = out.reshape(n, steps, k).astype(np.float64)
             transformed = out * scale * state["target_scale"][:steps] + reference
             forecasts.append(transformed)

@@ -1,0 +1,65 @@
+"""The training engine's inference: network outputs that do not depend on the batch.
+
+A float32 matrix product can round a row differently depending on how many
+rows share the call: BLAS libraries switch to other kernels for a handful of
+rows (a matrix-vector kernel for one row, small-matrix kernels for a few),
+and those sum in another order. A prediction would then depend on which other
+sequences were in the same ``predict`` call (``predict(X)[i] !=
+predict(X[i:i + 1])``). Every forward pass here runs on at least
+``MIN_ROWS`` rows, padding a short batch with rows that are dropped
+afterwards, so every product runs on the blocked kernel, where each row's sums
+are done in the same order whatever the other rows are.
+"""
+
+import torch
+
+__all__ = ["MIN_ROWS", "predict_outputs"]
+
+# rows of every forward pass at prediction time: well above the sizes for
+# which BLAS libraries use special small-matrix kernels (3 rows on the AMD
+# EPYC CI machine)
+MIN_ROWS = 64
+
+
+def _pad_rows(inputs, n_rows):
+    """Append zero rows (of full length) to a batch so that it has ``n_rows``."""
+    missing = n_rows - len(inputs["lengths"])
+    if missing <= 0:
+        return inputs
+    X = inputs["X"]
+    padded = {
+        "X": torch.cat([X, X.new_zeros((missing,) + X.shape[1:])]),
+        "lengths": torch.cat(
+            [inputs["lengths"], inputs["lengths"].new_full((missing,), X.shape[1])]
+        ),
+    }
+    return {**inputs, **padded}
+
+
+def predict_outputs(net, dataset, batch_size):
+    """Return the network's outputs for every sample of ``dataset``, on the CPU.
+
+    Parameters
+    ----------
+    net : skorch.NeuralNet
+        An initialised net; its module runs in evaluation mode.
+    dataset : SequenceDataset or WindowDataset
+        Anything with ``len()`` and ``batch(index) -> (inputs, target)``.
+    batch_size : int
+        Samples per forward pass (at least :data:`MIN_ROWS` rows are run).
+
+    Returns
+    -------
+    torch.Tensor of shape (n_samples, output_size)
+        float32. A sample's row does not depend on the other samples.
+    """
+    module = net.module_
+    module.train(False)
+    outputs = []
+    with torch.inference_mode():
+        for index in torch.split(torch.arange(len(dataset)), batch_size):
+            inputs, _ = dataset.batch(index)
+            inputs = _pad_rows(inputs, MIN_ROWS)
+            inputs = {key: value.to(net.device) for key, value in inputs.items()}
+            outputs.append(module(**inputs)[: len(index)].float().cpu())
+    return torch.cat(outputs)
