@@ -3,9 +3,11 @@
 import hashlib
 import io
 import json
+import pathlib
 import pickle
 import subprocess
 import sys
+import warnings
 import zipfile
 
 import numpy as np
@@ -281,3 +283,46 @@ def test_callbacks_with_side_effects_are_not_rebuilt_from_a_file(tmp_path):
     with pytest.raises(ValueError, match="own callbacks 'Checkpoint'"):
         skseq.load(tmp_path / "c.skseq")
     assert not target.exists()
+
+
+# ------------------------------------------------------ files of earlier versions
+
+SAVED = pathlib.Path(__file__).parent / "data" / "saved_format1"
+
+
+def _split(values, lengths):
+    return np.split(values, np.cumsum(lengths)[:-1])
+
+
+def test_files_saved_by_earlier_versions_load_and_predict_the_same():
+    expected = np.load(SAVED / "expected.npz")
+    close = dict(rtol=1e-5, atol=1e-6)  # other CPUs round float32 otherwise
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", skseq.VersionMismatchWarning)
+        clf = skseq.load(SAVED / "classifier.skseq")
+        tokens = skseq.load(SAVED / "token_classifier.skseq")
+        reg = skseq.load(SAVED / "regressor.skseq")
+        forecaster = skseq.load(SAVED / "forecaster.skseq")
+    X = _split(expected["X"], expected["X_lengths"])
+    np.testing.assert_allclose(
+        clf.predict_proba(X), expected["classifier_proba"], **close
+    )
+    assert set(clf.classes_) == {"low", "mid", "high"}
+    ids = _split(expected["tokens"], expected["token_lengths"])
+    np.testing.assert_allclose(
+        tokens.predict_proba(ids), expected["token_proba"], **close
+    )
+    Xr = _split(expected["Xr"], expected["Xr_lengths"])
+    np.testing.assert_allclose(reg.predict(Xr), expected["regressor_pred"], **close)
+    future = pd.DataFrame(
+        {"promo": expected["future_promo"]},
+        index=pd.period_range("2008-04", periods=3, freq="M"),
+    )
+    np.testing.assert_allclose(
+        forecaster.predict(future=future).to_numpy(), expected["forecast"], **close
+    )
+    np.testing.assert_allclose(
+        forecaster.predict_interval(future=future, coverage=0.8).to_numpy(),
+        expected["interval"],
+        **close,
+    )
