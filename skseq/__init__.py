@@ -4,17 +4,18 @@ RNN, GRU and LSTM networks (PyTorch, trained through skorch) behind the
 scikit-learn estimator API, with transformers for sequences.
 """
 
-from ._persistence import VersionMismatchWarning, load, save
+from ._persistence import load, save
+from ._versions import VersionMismatchWarning, __version__
 from .estimators import RNNClassifier, RNNRegressor, SequenceForecaster
+from .exceptions import TrainingInterrupted
 from .utils import MASK_VALUE
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "MASK_VALUE",
     "RNNClassifier",
     "RNNRegressor",
     "SequenceForecaster",
+    "TrainingInterrupted",
     "VersionMismatchWarning",
     "__version__",
     "load",

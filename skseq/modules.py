@@ -15,16 +15,29 @@ starts at the last valid step, never in the padding.
 import torch
 from torch import nn
 
-__all__ = ["RNNModule", "WeightedLoss", "reverse_padded", "valid_mask"]
+__all__ = [
+    "CELLS",
+    "LOSSES",
+    "POOLINGS",
+    "REGRESSION_LOSSES",
+    "RNNModule",
+    "WeightedLoss",
+    "reverse_padded",
+    "valid_mask",
+]
 
-_CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
-_LOSSES = {
-    "cross_entropy": nn.CrossEntropyLoss,
+CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+"""The recurrent cells, by name."""
+REGRESSION_LOSSES = {
     "squared_error": nn.MSELoss,
     "absolute_error": nn.L1Loss,
     "huber": nn.HuberLoss,
 }
+"""The losses of regression targets, by name."""
+LOSSES = {"cross_entropy": nn.CrossEntropyLoss, **REGRESSION_LOSSES}
+"""Every loss :class:`WeightedLoss` computes, by name."""
 POOLINGS = ("last", "mean", "max", "attention", "flatten")
+"""The ways :class:`RNNModule` summarises the states of a sequence."""
 
 
 def valid_mask(lengths, max_length):
@@ -151,8 +164,8 @@ class RNNModule(nn.Module):
         autocast=None,
     ):
         super().__init__()
-        if cell not in _CELLS:
-            raise ValueError(f"cell must be one of {sorted(_CELLS)}, got {cell!r}.")
+        if cell not in CELLS:
+            raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
         if pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
         if pooling == "flatten" and not max_length:
@@ -168,7 +181,7 @@ class RNNModule(nn.Module):
             self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=0)
             input_size = embedding_dim
 
-        rnn_class = _CELLS[cell]
+        rnn_class = CELLS[cell]
         if bidirectional:
             # One single-layer RNN per direction and layer: the backward one
             # must read each sequence reversed within its own length, which
@@ -198,6 +211,18 @@ class RNNModule(nn.Module):
         pooled_size = state_size * (max_length if pooling == "flatten" else 1)
         self.head = nn.Linear(pooled_size, output_size)
 
+    def _recur(self, rnn, X):
+        """Run one recurrent layer; the states at every step."""
+        if (
+            self.autocast is not None
+            and X.device.type == "cpu"
+            and isinstance(rnn, nn.LSTM)
+        ):
+            # oneDNN, torch's CPU LSTM kernel, has no bfloat16 LSTM on most CPUs
+            with torch.autocast(device_type="cpu", enabled=False):
+                return rnn(X.float())[0]
+        return rnn(X)[0]
+
     def encode(self, X, lengths):
         """Return the states at every step, shape ``(batch, max_length, state)``.
 
@@ -206,15 +231,15 @@ class RNNModule(nn.Module):
         if self.embedding is not None:
             X = self.embedding(X)
         if not self.bidirectional:
-            return self.rnn(X)[0]
+            return self._recur(self.rnn, X)
         for index, (fwd, bwd) in enumerate(
             zip(self.forward_layers, self.backward_layers, strict=True)
         ):
             if index > 0:
                 X = self.inter_layer_dropout(X)
-            forward_states = fwd(X)[0]
+            forward_states = self._recur(fwd, X)
             backward_states = reverse_padded(
-                bwd(reverse_padded(X, lengths))[0], lengths
+                self._recur(bwd, reverse_padded(X, lengths)), lengths
             )
             X = torch.cat([forward_states, backward_states], dim=-1)
         return X
@@ -298,9 +323,9 @@ class WeightedLoss(nn.Module):
 
     def __init__(self, loss="cross_entropy", **loss_params):
         super().__init__()
-        if loss not in _LOSSES:
-            raise ValueError(f"loss must be one of {sorted(_LOSSES)}, got {loss!r}.")
-        self.loss = _LOSSES[loss](reduction="none", **loss_params)
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}.")
+        self.loss = LOSSES[loss](reduction="none", **loss_params)
 
     def forward(self, y_pred, y_true):
         """Return the (weighted) mean loss of the batch."""

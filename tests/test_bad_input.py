@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.model_selection import GridSearchCV
 
-from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster, TrainingInterrupted
 from skseq.preprocessing import (
     SequenceOneHotEncoder,
     SequenceOrdinalEncoder,
@@ -26,8 +26,7 @@ from skseq.preprocessing import (
 )
 from skseq.utils import check_sequences
 
-from .test_options import InterruptAt
-from .test_rnn import QUICK, make_ragged_classification
+from ._helpers import QUICK, CtrlCAt, make_ragged_classification
 
 GOOD_X = [np.ones((3, 2)), np.zeros((5, 2)), np.ones((4, 2))]
 GOOD_Y = np.array([0, 1, 0])
@@ -239,14 +238,13 @@ def test_token_conversion_either_converts_or_raises(X):
 def test_ctrl_c_stops_a_grid_search_instead_of_scoring_a_truncated_fit():
     X, y = make_ragged_classification(n=30)
     grid = GridSearchCV(
-        RNNClassifier(callbacks=[InterruptAt(1)], **{**QUICK, "max_epochs": 5}),
+        RNNClassifier(callbacks=[CtrlCAt(1)], **{**QUICK, "max_epochs": 5}),
         {"hidden_size": [4, 8]},
         cv=2,
         n_jobs=1,
     )
-    with pytest.warns(UserWarning, match="interrupted after 1 of 5 epochs"):
-        with pytest.raises(KeyboardInterrupt):
-            grid.fit(X, y)
+    with pytest.raises(TrainingInterrupted, match="interrupted \\(Ctrl-C\\) after 1"):
+        grid.fit(X, y)
     assert not hasattr(grid, "cv_results_")
 
 
@@ -258,7 +256,7 @@ def test_same_random_state_gives_bit_identical_predictions_across_processes(tmp_
         "import numpy as np, sys\n"
         f"sys.path.insert(0, {str(tmp_path.parent.parent)!r})\n"
         "from skseq import RNNClassifier\n"
-        "from tests.test_rnn import QUICK, make_ragged_classification\n"
+        "from tests._helpers import QUICK, make_ragged_classification\n"
         "X, y = make_ragged_classification(n=30)\n"
         "proba = RNNClassifier(**QUICK).fit(X, y).predict_proba(X)\n"
         f"np.save({str(tmp_path / 'other.npy')!r}, proba)\n"

@@ -6,7 +6,7 @@ import pytest
 
 from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
 
-from .test_rnn import make_ragged_classification, make_ragged_regression
+from ._helpers import make_ragged_classification, make_ragged_regression
 
 QUICK = dict(hidden_size=8, max_epochs=2, batch_size=8, random_state=0)
 

@@ -29,7 +29,8 @@ _SAMPLE_WEIGHT_EQUIVALENCE = (
     "Minibatch training is not equivalent under repetition: a sample of weight "
     "2 contributes to one batch with twice the loss, a repeated sample to two "
     "batches, and the shuffled batches differ. Weights are honoured in "
-    "expectation (see test_rnn.py::test_sample_weight_shifts_predictions)."
+    "expectation (see test_sample_weight_shifts_predictions in "
+    "tests/estimators/test_sequence_estimators.py)."
 )
 _ROWS_ARE_TIME_STEPS = (
     "SequenceWindower's rows are the time steps of one series: row t holds the "

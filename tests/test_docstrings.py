@@ -8,6 +8,8 @@ import pytest
 PUBLIC_MODULES = [
     "skseq",
     "skseq.datasets",
+    "skseq.exceptions",
+    "skseq.forecasting",
     "skseq.model_selection",
     "skseq.modules",
     "skseq.plotting",

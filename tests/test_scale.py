@@ -17,7 +17,7 @@ from skorch.exceptions import DeviceWarning
 
 from skseq import RNNClassifier, RNNRegressor
 
-from .test_rnn import QUICK, make_ragged_classification, make_ragged_regression
+from ._helpers import QUICK, make_ragged_classification, make_ragged_regression
 
 # ------------------------------------------------------------- warm starts
 
@@ -42,9 +42,9 @@ def test_warm_start_keeps_classes_scaling_and_checks_new_data():
     X, y = make_ragged_classification(n=40)
     labels = np.array(["no", "yes"])[y]
     clf = RNNClassifier(warm_start=True, **QUICK).fit(X, labels)
-    scale = clf._x_scale.copy()
+    scale = clf._input.scale.copy()
     clf.fit([x * 100 for x in X[:10]], labels[:10])  # a subset, other scale
-    np.testing.assert_array_equal(clf._x_scale, scale)
+    np.testing.assert_array_equal(clf._input.scale, scale)
     assert clf.classes_.tolist() == ["no", "yes"]
     with pytest.raises(ValueError, match=r"holds \['maybe'\]"):
         clf.fit(X[:2], np.array(["maybe", "no"]))

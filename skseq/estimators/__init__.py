@@ -1,6 +1,7 @@
 """The skseq estimators."""
 
-from ._forecaster import SequenceForecaster
-from ._rnn import RNNClassifier, RNNRegressor
+from ..forecasting import SequenceForecaster
+from ._classifier import RNNClassifier
+from ._regressor import RNNRegressor
 
 __all__ = ["RNNClassifier", "RNNRegressor", "SequenceForecaster"]

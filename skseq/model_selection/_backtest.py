@@ -81,7 +81,8 @@ def backtest(forecaster, y, *, cv=None, sp=1):
         train, test = _rows(y, train_index), _rows(y, test_index)
         model = clone(forecaster).fit(train)
         actual, forecast, _ = model._rolling(test)
-        targets = model._state["order"][: model._state["n_targets"]]
+        roles = model._fitted.roles
+        targets = roles.order[: roles.n_targets]
         scale = _seasonal_naive_mae(
             np.asarray(train).reshape(len(train), -1)[:, targets], sp
         )

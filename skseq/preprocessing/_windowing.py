@@ -13,16 +13,12 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ..utils._ragged import _looks_ragged
 from ..utils._sklearn_compat import Interval, _fit_context, validate_params
-from ..utils.validation import MASK_VALUE, _looks_ragged
+from ..utils._windows import cut_windows
+from ..utils.validation import MASK_VALUE
 
 __all__ = ["SequenceWindower", "make_windows"]
-
-
-def _window_view(values, length):
-    """Strided view ``(n - length + 1, length, ...)`` of ``values`` (n, ...)."""
-    view = np.lib.stride_tricks.sliding_window_view(values, length, axis=0)
-    return np.moveaxis(view, -1, 1)  # windows on axis 1, features last
 
 
 @validate_params(
@@ -90,7 +86,7 @@ def make_windows(series, window_length, horizon=1, step=1):
             f"series has {len(values)} observations; window_length={window_length} "
             f"and horizon={horizon} need at least {needed}."
         )
-    windows = _window_view(values, needed)[::step]
+    windows = cut_windows(values, needed)[::step]
     X, y = windows[:, :window_length], windows[:, window_length:]
     if horizon == 1:
         y = y[:, 0]
@@ -212,7 +208,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         padded = np.empty((len(X) + self.window_length - 1, X.shape[1]), dtype=dtype)
         padded[: self.window_length - 1] = value
         padded[self.window_length - 1 :] = X
-        windows = _window_view(padded, self.window_length)
+        windows = cut_windows(padded, self.window_length)
         return windows[:, :, 0] if X.shape[1] == 1 else windows
 
     def inverse_transform(self, X):

@@ -43,6 +43,17 @@ class TimeSeries:
     kind: str
     name: object = None
 
+    def tail(self, length):
+        """Return the series of the last ``length`` rows."""
+        return TimeSeries(
+            self.values[-length:],
+            self.index[-length:],
+            self.freq,
+            self.columns,
+            self.kind,
+            self.name,
+        )
+
     def future_index(self, steps, start=1):
         """Index of the ``steps`` rows after the last one (``start`` = 1)."""
         return shifted_index(

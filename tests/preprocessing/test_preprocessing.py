@@ -19,7 +19,7 @@ from skseq.preprocessing import (
     make_windows,
 )
 
-from .test_rnn import QUICK, make_ragged_classification
+from .._helpers import QUICK, make_ragged_classification
 
 # float32-exact values well away from the padding value
 finite = st.floats(-1e3, 1e3, allow_nan=False, width=32)

@@ -1,4 +1,4 @@
-"""The training engine's inference: network outputs that do not depend on the batch.
+"""Network outputs at prediction time, which do not depend on the batch.
 
 A float32 matrix product can round a row differently depending on how many
 rows share the call: BLAS libraries switch to other kernels for a handful of
@@ -12,6 +12,8 @@ are done in the same order whatever the other rows are.
 """
 
 import torch
+
+from .._runtime import torch_threads
 
 __all__ = ["MIN_ROWS", "predict_outputs"]
 
@@ -36,7 +38,7 @@ def _pad_rows(inputs, n_rows):
     return {**inputs, **padded}
 
 
-def predict_outputs(net, dataset, batch_size):
+def predict_outputs(net, dataset, *, batch_size=256, n_threads=None):
     """Return the network's outputs for every sample of ``dataset``, on the CPU.
 
     Parameters
@@ -45,8 +47,10 @@ def predict_outputs(net, dataset, batch_size):
         An initialised net; its module runs in evaluation mode.
     dataset : SequenceDataset or WindowDataset
         Anything with ``len()`` and ``batch(index) -> (inputs, target)``.
-    batch_size : int
+    batch_size : int, default=256
         Samples per forward pass (at least :data:`MIN_ROWS` rows are run).
+    n_threads : int or None, default=None
+        torch threads for the call (None: torch's setting).
 
     Returns
     -------
@@ -56,7 +60,7 @@ def predict_outputs(net, dataset, batch_size):
     module = net.module_
     module.train(False)
     outputs = []
-    with torch.inference_mode():
+    with torch_threads(n_threads), torch.inference_mode():
         for index in torch.split(torch.arange(len(dataset)), batch_size):
             inputs, _ = dataset.batch(index)
             inputs = _pad_rows(inputs, MIN_ROWS)

@@ -279,7 +279,7 @@ def test_interval_shape_and_errors():
     assert np.all(
         wider["upper"] - wider["lower"] >= interval["upper"] - interval["lower"]
     )
-    with pytest.raises(ValueError, match="coverage must lie in"):
+    with pytest.raises(ValueError, match="coverage must be a float in"):
         model.predict_interval(coverage=1.5)
     no_holdout = SequenceForecaster(window_length=12, validation_fraction=0, **FAST)
     with pytest.raises(ValueError, match="No held-out windows"):
@@ -410,7 +410,7 @@ def test_held_out_windows_share_no_target_with_training_windows():
         window_length=5, horizon=6, validation_fraction=0.2, **FAST
     ).fit(y)
     # 90 windows, 18 held out; the 5 training windows before them are dropped
-    assert model._state["residuals"].shape[0] == 18
+    assert model._fitted.calibration.residuals.shape[0] == 18
     assert model.history_  # trained on the rest
 
 
@@ -466,7 +466,9 @@ def test_refit_after_calibration_learns_from_every_window():
     first_only = SequenceForecaster(refit=False, **params).fit(y)
     assert refit.history_[-1]["train_batch_count"] == 15  # all 150 windows
     assert first_only.history_[-1]["train_batch_count"] == 12  # 150 - 30 held out
-    assert refit._state["residuals"].shape[0] == 30  # calibrated by the first fit
+    assert (
+        refit._fitted.calibration.residuals.shape[0] == 30
+    )  # calibrated by the first fit
     interval = refit.predict_interval()
     forecast = refit.predict()
     assert np.all(interval["lower"] < forecast) and np.all(forecast < interval["upper"])

@@ -20,7 +20,7 @@ import skseq
 from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
 from skseq.datasets import load_airline
 
-from .test_rnn import QUICK, make_ragged_classification, make_ragged_regression
+from .._helpers import QUICK, make_ragged_classification, make_ragged_regression
 
 
 def rewrite(path, change):

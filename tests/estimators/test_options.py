@@ -9,10 +9,15 @@ import torch
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback
 
-from skseq import RNNClassifier, RNNRegressor
+from skseq import RNNClassifier, RNNRegressor, TrainingInterrupted
 from skseq.utils import from_long_format
 
-from .test_rnn import QUICK, make_ragged_classification
+from .._helpers import (
+    QUICK,
+    CtrlCAt,
+    RaiseKeyboardInterruptAt,
+    make_ragged_classification,
+)
 
 
 class RecordWeights(Callback):
@@ -25,17 +30,6 @@ class RecordWeights(Callback):
         vector = torch.nn.utils.parameters_to_vector(net.module_.parameters())
         self.weights.append(vector.detach().clone())
         self.lrs.append(net.optimizer_.param_groups[0]["lr"])
-
-
-class InterruptAt(Callback):
-    """Raise KeyboardInterrupt (as Ctrl-C does) at the end of an epoch."""
-
-    def __init__(self, epoch):
-        self.epoch = epoch
-
-    def on_epoch_end(self, net, **kwargs):
-        if len(net.history) == self.epoch:
-            raise KeyboardInterrupt
 
 
 # ------------------------------------------------------------------ network
@@ -337,15 +331,41 @@ def test_long_dataframe_fit_and_predict():
 # ------------------------------------------------------------------- faults
 
 
-def test_ctrl_c_keeps_the_partial_model_and_raises_again():
+def test_ctrl_c_on_a_first_fit_keeps_the_partial_model_and_raises():
     X, y = make_ragged_classification(n=20)
-    clf = RNNClassifier(callbacks=[InterruptAt(2)], **{**QUICK, "max_epochs": 10})
-    with pytest.warns(UserWarning, match="interrupted after 2 of 10 epochs"):
-        with pytest.raises(KeyboardInterrupt):
-            clf.fit(X, y)
+    clf = RNNClassifier(callbacks=[CtrlCAt(2)], **{**QUICK, "max_epochs": 10})
+    with pytest.raises(TrainingInterrupted, match="after 2 epochs") as caught:
+        clf.fit(X, y)
+    assert isinstance(caught.value, KeyboardInterrupt)  # scripts and searches stop
+    assert caught.value.estimator is clf
     assert clf.interrupted_
     assert clf.n_iter_ == 2
     assert clf.predict(X).shape == (20,)
+
+
+def test_ctrl_c_during_a_refit_keeps_the_earlier_model():
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(**{**QUICK, "max_epochs": 4}).fit(X, y)
+    before = clf.predict_proba(X)
+    net = clf.net_
+    clf.set_params(max_epochs=10, callbacks=[CtrlCAt(2)])
+    with pytest.raises(TrainingInterrupted, match="keeps its earlier model") as caught:
+        clf.fit(X, y)
+    assert clf.net_ is net and not clf.interrupted_ and clf.n_iter_ == 4
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    partial = caught.value.estimator
+    assert partial is not clf and partial.interrupted_ and partial.n_iter_ == 2
+    assert partial.predict_proba(X).shape == (20, 2)
+
+
+def test_a_callback_raising_keyboard_interrupt_ends_training_normally():
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(
+        callbacks=[RaiseKeyboardInterruptAt(3)], **{**QUICK, "max_epochs": 10}
+    ).fit(X, y)
+    assert clf.n_iter_ == 3 and not clf.interrupted_
+    grid = GridSearchCV(clf, {"hidden_size": [4, 8]}, cv=2).fit(X, y)
+    assert len(grid.cv_results_["mean_test_score"]) == 2
 
 
 def test_diverging_training_stops_with_a_clear_error():

@@ -1,0 +1,205 @@
+"""Docstring fragments shared by the estimators, and the one way to insert them.
+
+A class docstring names a fragment as ``%(name)s``, indented like the
+parameters around it, and the class is decorated
+with :func:`fill_doc` (the ``Substitution`` of imbalanced-learn and pandas);
+a literal percent sign is written ``%%``. Each parameter is described here
+once, in the words every estimator that takes it shows.
+"""
+
+__all__ = ["FRAGMENTS", "fill_doc"]
+
+_NETWORK = """\
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+        Recurrent cell: gated recurrent unit, long short-term memory, or the
+        Elman RNN ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``.
+    hidden_size : int, default=64
+        Size of the hidden state (of each direction).
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    bidirectional : bool, default=False
+        Also read each sequence backwards, within its own length; the state
+        size doubles.
+    dropout : float, default=0.0
+        Dropout between stacked layers (not on the recurrent connection)."""
+
+_POOLING = """\
+    pooling : {"max", "mean", "last", "attention", "flatten"}, default="%s"
+        How the states are summarised for the output head: their maximum or
+        mean over the valid steps, the state after the last valid step, an
+        attention-weighted sum over the valid steps, or all states flattened
+        (sequences of one fixed length only, the Keras
+        ``return_sequences=True`` + ``Flatten`` pattern)."""
+
+_TOKENS_AND_SCALING = """\
+    embedding_dim : int or None, default=None
+        Read ``X`` as integer token ids (id 0 is padding) and feed them to an
+        embedding of this size instead of using them as numbers.
+    vocab_size : int or None, default=None
+        Number of token ids (ids lie in ``[0, vocab_size)``) with
+        ``embedding_dim``; learned at fit as the largest id + 1 when None.
+    standardize : bool, default=True
+        Standardise each input feature with the mean and standard deviation of
+        all valid training steps (learned in ``fit``, in float64; not for
+        token ids).
+    mask_value : float or None, default=MASK_VALUE
+        Steps whose features all equal ``mask_value`` are padding and are
+        skipped, wherever they are, as with Keras' ``Masking``. The default,
+        ``skseq.MASK_VALUE``, is the value skseq's padders write. None masks
+        nothing."""
+
+_TRAINING = """\
+    max_epochs : int, default=100
+        Number of passes over the training data (fewer with early stopping).
+    batch_size : int, default=32
+        Sequences per training step.
+    lr : float, default=0.01
+        Learning rate.
+    optimizer : {"adam", "adamw", "rmsprop", "adagrad", "sgd"} or class, \
+default="adam"
+        Optimizer, by name or as a ``torch.optim.Optimizer`` subclass.
+    optimizer_kwargs : dict or None, default=None
+        Further options of the optimizer, e.g. ``{"momentum": 0.9}`` for SGD.
+    weight_decay : float, default=0.0
+        L2 penalty (the optimizer's ``weight_decay``).
+    clip_grad_norm : float or None, default=1.0
+        Clip the gradient norm to this value at each step; None turns it off.
+    lr_schedule : {"step", "cosine", "plateau"} or None, default=None
+        Learning-rate schedule: divide by 10 every third of ``max_epochs``,
+        cosine annealing to 0 over ``max_epochs``, or halve it when the
+        monitored loss (validation loss with early stopping, else training
+        loss) has not improved for ``n_iter_no_change // 2`` epochs. For other
+        schedules pass a ``skorch.callbacks.LRScheduler`` in ``callbacks``."""
+
+_EARLY_STOPPING = """\
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data%s, stop
+        when its loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs, and restore the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``."""
+
+_STOPPING_RULE = """\
+    n_iter_no_change : int, default=10
+        Epochs without improvement before early stopping.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss that counts as improvement."""
+
+_WARM_START = """\
+    warm_start : bool, default=False
+        When fitted already, ``fit`` continues training the network for
+        ``max_epochs`` more epochs (keeping its input and target scaling and
+        classes) instead of starting over; ``history_`` holds all epochs.
+        With ``max_epochs`` as the resource of HalvingGridSearchCV there is no
+        need for it: each round refits from scratch."""
+
+_REGRESSION_LOSS = """\
+    loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
+        Loss on the scaled targets; "huber" is quadratic within one unit of
+        the scaled target and linear beyond."""
+
+_RUNTIME = """\
+    module : class or callable or None, default=None
+        Your own ``torch.nn.Module`` class instead of skseq's network. Its
+        ``forward(X, lengths)`` takes a post-padded batch ``(batch,
+        max_length, n_features)`` (or token ids ``(batch, max_length)``) and
+        the number of valid steps of each row, and returns ``(batch,
+        output_size)``. It is built with those of ``input_size, output_size,
+        cell, hidden_size, num_layers, dropout, bidirectional, pooling,
+        num_embeddings, embedding_dim, max_length`` that its signature takes.
+    callbacks : list or None, default=None
+        skorch callbacks (or ``(name, callback)`` pairs) added to training,
+        e.g. ``skorch.callbacks.EpochScoring`` or ``Checkpoint``. A callback
+        that raises KeyboardInterrupt ends training normally, as in skorch.
+    device : str or torch.device, default="cpu"
+        "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.
+    mixed_precision : bool, default=False
+        Run skseq's network under ``torch.autocast`` in bfloat16 (faster on
+        recent GPUs; bfloat16 needs no loss scaling). On a CPU the recurrent
+        layers of an LSTM stay in float32 (oneDNN has no bfloat16 LSTM on
+        most CPUs). Not applied to your own ``module``, which can use
+        ``torch.autocast`` itself.
+    n_threads : int or None, default=1
+        torch intra-op threads used inside ``fit`` and ``predict``, restored
+        afterwards. One thread is fastest for small recurrent networks on a
+        CPU; None keeps torch's process-wide setting.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, the validation split, shuffling and
+        dropout. An int gives bit-identical models on the same machine and
+        versions; the global torch random state is left untouched.
+    verbose : int, default=0
+        1 prints a table of the losses of each epoch, 2 adds a progress bar."""
+
+_FITTED_NETWORK = """\
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch module.
+    history_ : skorch.History
+        Per-epoch records: ``history_[:, "train_loss"]``, and
+        ``"valid_loss"`` with early stopping.
+    n_iter_ : int
+        Number of epochs run.
+    interrupted_ : bool
+        Whether training was stopped by Ctrl-C. See Notes of
+        :class:`skseq.TrainingInterrupted` for which model is kept."""
+
+_FITTED_INPUT = """\
+    vocab_size_ : int
+        Number of token ids the embedding holds (with ``embedding_dim``).
+    n_features_in_ : int
+        Number of features seen during fit: the number of time steps for a
+        2-D ``X`` (as scikit-learn reads its columns), else the number of
+        features per time step.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of the features seen during fit, when ``X`` was a DataFrame."""
+
+_INPUT_NOTES = """\
+    ``X`` is one of: a 3-D array ``(n_samples, n_timesteps, n_features)``; a
+    2-D array ``(n_samples, n_timesteps)`` of univariate sequences, whose
+    length must be the same at predict time since scikit-learn reads its
+    columns as features; a list of ``(n_steps,)`` or ``(n_steps, n_features)``
+    arrays of different lengths. Sequences of different lengths give the same
+    output as each one run alone: padding is never seen by the network, and a
+    sequence's prediction does not depend on the other sequences of the call.
+    Values are computed in float32, after centring and scaling in float64. A
+    long DataFrame indexed by ``(sequence id, time)`` gives one sample per id,
+    in sorted id order; a ``y`` Series indexed by the ids is aligned to them.
+    Cross-validation splitters need the list form: see
+    :func:`skseq.utils.from_long_format`."""
+
+_FRAGMENTS = {
+    "network": _NETWORK,
+    "pooling_max": _POOLING % "max",
+    "pooling_last": _POOLING % "last",
+    "tokens_and_scaling": _TOKENS_AND_SCALING,
+    "training": _TRAINING,
+    "early_stopping_stratified": _EARLY_STOPPING % ", stratified",
+    "early_stopping": _EARLY_STOPPING % "",
+    "stopping_rule": _STOPPING_RULE,
+    "warm_start": _WARM_START,
+    "regression_loss": _REGRESSION_LOSS,
+    "runtime": _RUNTIME,
+    "fitted_network": _FITTED_NETWORK,
+    "fitted_input": _FITTED_INPUT,
+    "input_notes": _INPUT_NOTES,
+}
+# a placeholder stands indented in the docstring: the first line brings its own
+FRAGMENTS = {name: text.removeprefix("    ") for name, text in _FRAGMENTS.items()}
+
+
+def fill_doc(obj):
+    """Insert the shared fragments into ``obj.__doc__`` (a class or function).
+
+    Examples
+    --------
+    >>> from skseq._docstrings import fill_doc
+    >>> @fill_doc
+    ... class Example:
+    ...     '''Parameters
+    ...     ----------
+    ...     %(warm_start)s
+    ...     '''
+    >>> Example.__doc__.splitlines()[2]
+    '    warm_start : bool, default=False'
+    """
+    obj.__doc__ = obj.__doc__ % FRAGMENTS
+    return obj

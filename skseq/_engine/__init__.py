@@ -1,0 +1,36 @@
+"""The training engine that every skseq estimator uses by composition.
+
+An estimator validates its input, makes a dataset of tensors and hands it to
+:func:`train` with its :class:`TrainingOptions`; at prediction time it gets
+the network's outputs from :func:`predict_outputs`. skorch is the engine
+underneath (:mod:`._net`).
+"""
+
+from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
+from ._options import (
+    LR_SCHEDULES,
+    NETWORK_CONSTRAINTS,
+    OPTIMIZERS,
+    TRAINING_CONSTRAINTS,
+    TrainingOptions,
+)
+from ._predict import MIN_ROWS, predict_outputs
+from ._train import Trained, continue_from, resolve_module, train
+
+__all__ = [
+    "LR_SCHEDULES",
+    "MIN_ROWS",
+    "NETWORK_CONSTRAINTS",
+    "OPTIMIZERS",
+    "TRAINING_CONSTRAINTS",
+    "BatchIterator",
+    "FixedSplit",
+    "SequenceDataset",
+    "Trained",
+    "TrainingOptions",
+    "continue_from",
+    "predict_outputs",
+    "resolve_module",
+    "sort_by_length",
+    "train",
+]

@@ -1,0 +1,173 @@
+"""The network and training options every skseq estimator takes, declared once.
+
+The constraints below are what the estimators' ``_parameter_constraints``
+hold for these parameters; :class:`TrainingOptions` is the typed object the
+engine trains with, made from an estimator's parameters in ``fit``.
+"""
+
+import inspect
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import torch
+from skorch.callbacks import Callback
+
+from .._runtime import resolve_device
+from ..modules import CELLS, POOLINGS
+from ..utils._sklearn_compat import Interval, StrOptions
+
+__all__ = [
+    "LR_SCHEDULES",
+    "NETWORK_CONSTRAINTS",
+    "OPTIMIZERS",
+    "TRAINING_CONSTRAINTS",
+    "TrainingOptions",
+]
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+    "adagrad": torch.optim.Adagrad,
+}
+LR_SCHEDULES = ("step", "cosine", "plateau")
+
+_POSITIVE_INT = Interval(Integral, 1, None, closed="left")
+
+NETWORK_CONSTRAINTS = {
+    "cell": [StrOptions(set(CELLS))],
+    "hidden_size": [_POSITIVE_INT],
+    "num_layers": [_POSITIVE_INT],
+    "bidirectional": ["boolean"],
+    "dropout": [Interval(Real, 0, 1, closed="left")],
+    "pooling": [StrOptions(set(POOLINGS))],
+}
+
+TRAINING_CONSTRAINTS = {
+    "max_epochs": [_POSITIVE_INT],
+    "batch_size": [_POSITIVE_INT],
+    "lr": [Interval(Real, 0, None, closed="neither")],
+    "optimizer": [StrOptions(set(OPTIMIZERS)), callable],
+    "optimizer_kwargs": [dict, None],
+    "weight_decay": [Interval(Real, 0, None, closed="left")],
+    "clip_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+    "lr_schedule": [StrOptions(set(LR_SCHEDULES)), None],
+    "early_stopping": ["boolean"],
+    "n_iter_no_change": [_POSITIVE_INT],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "module": [callable, None],
+    "callbacks": [list, None],
+    "device": [str, torch.device],
+    "mixed_precision": ["boolean"],
+    "n_threads": [_POSITIVE_INT, None],
+    "random_state": ["random_state"],
+    "verbose": ["verbose"],
+}
+
+
+def _optimizer_class(optimizer):
+    if isinstance(optimizer, str):
+        return OPTIMIZERS[optimizer]
+    if not (
+        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+    ):
+        raise ValueError(
+            f"optimizer must be one of {sorted(OPTIMIZERS)} or a torch.optim."
+            f"Optimizer subclass, got {optimizer!r}."
+        )
+    return optimizer
+
+
+def _optimizer_params(optimizer, weight_decay, optimizer_kwargs):
+    """Keyword arguments of the optimizer; weight_decay only where it is taken."""
+    accepted = inspect.signature(optimizer).parameters
+    params = dict(optimizer_kwargs or {})
+    unknown = [
+        name
+        for name in params
+        if name not in accepted
+        and not any(p.kind is p.VAR_KEYWORD for p in accepted.values())
+    ]
+    if unknown:
+        raise ValueError(
+            f"optimizer_kwargs {unknown} are not options of {optimizer.__name__}; "
+            f"it takes {[n for n in accepted if n not in ('self', 'params')]}."
+        )
+    if "weight_decay" in accepted:
+        params.setdefault("weight_decay", weight_decay)
+    elif weight_decay:
+        raise ValueError(
+            f"weight_decay={weight_decay} needs an optimizer with an L2 penalty, "
+            f"but {optimizer.__name__} has none; set weight_decay=0 or choose "
+            "another optimizer."
+        )
+    return params
+
+
+def _callbacks(callbacks):
+    """``(name, callback)`` pairs of the user's callbacks, checked."""
+    named = []
+    for position, callback in enumerate(callbacks or []):
+        name = f"user_callback_{position}"
+        if isinstance(callback, tuple) and len(callback) == 2:
+            name, callback = callback
+        if not isinstance(callback, Callback) or not isinstance(name, str):
+            raise ValueError(
+                f"callbacks[{position}] must be a skorch.callbacks.Callback or a "
+                f"(name, Callback) pair, got {callback!r}."
+            )
+        named.append((name, callback))
+    names = [name for name, _ in named]
+    if len(set(names)) < len(names):
+        raise ValueError(f"callbacks have duplicate names: {names}.")
+    return tuple(named)
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """Everything the engine needs to train a network, checked.
+
+    Made by :meth:`from_estimator` from an estimator's parameters; the
+    estimators declare these parameters (:data:`TRAINING_CONSTRAINTS`).
+    """
+
+    name: str
+    max_epochs: int
+    batch_size: int
+    lr: float
+    optimizer: type
+    optimizer_params: dict
+    clip_grad_norm: float | None
+    lr_schedule: str | None
+    early_stopping: bool
+    n_iter_no_change: int
+    tol: float
+    callbacks: tuple
+    device: str
+    n_threads: int | None
+    verbose: int
+
+    @classmethod
+    def from_estimator(cls, estimator):
+        """Read and check the training parameters of ``estimator``."""
+        optimizer = _optimizer_class(estimator.optimizer)
+        return cls(
+            name=type(estimator).__name__,
+            max_epochs=estimator.max_epochs,
+            batch_size=estimator.batch_size,
+            lr=estimator.lr,
+            optimizer=optimizer,
+            optimizer_params=_optimizer_params(
+                optimizer, estimator.weight_decay, estimator.optimizer_kwargs
+            ),
+            clip_grad_norm=estimator.clip_grad_norm,
+            lr_schedule=estimator.lr_schedule,
+            early_stopping=estimator.early_stopping,
+            n_iter_no_change=estimator.n_iter_no_change,
+            tol=estimator.tol,
+            callbacks=_callbacks(estimator.callbacks),
+            device=resolve_device(estimator.device),
+            n_threads=estimator.n_threads,
+            verbose=estimator.verbose,
+        )

@@ -1,0 +1,173 @@
+"""Training a network: a new one, or one continued from a fitted net.
+
+:func:`train` builds the skorch net from the options, seeds and scopes torch
+for the call, runs skorch's fit loop and returns the trained net. A Ctrl-C
+(SIGINT) during the loop ends it and is reported in the result, so that the
+estimator can keep the model trained so far; a KeyboardInterrupt raised by
+code (skorch's EarlyStopping, a user's callback) ends training normally.
+"""
+
+import copy
+import inspect
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from skorch import NeuralNet
+
+from .._runtime import seeded, torch_threads
+from ..modules import RNNModule
+from ._data import FixedSplit
+from ._net import build_net
+
+__all__ = ["Trained", "continue_from", "resolve_module", "train"]
+
+
+@dataclass(frozen=True)
+class Trained:
+    """A trained net, and whether Ctrl-C stopped its training."""
+
+    net: NeuralNet
+    interrupted: bool
+
+    @property
+    def epochs(self):
+        """Number of epochs in the net's history."""
+        return len(self.net.history)
+
+
+@contextmanager
+def _watch_ctrl_c():
+    """Yield a dict whose "signalled" turns True when SIGINT arrives.
+
+    Only the main thread receives signals; elsewhere, and where a program
+    installed a handler that does not raise, nothing is watched and any
+    KeyboardInterrupt counts as raised by code.
+    """
+    state = {"signalled": False}
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(
+        previous
+    ):
+        yield state
+        return
+
+    def handler(signum, frame):
+        state["signalled"] = True
+        previous(signum, frame)
+
+    signal.signal(signal.SIGINT, handler)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def resolve_module(module, params):
+    """Return the module class and the parameters of ``params`` it takes.
+
+    ``module`` None is skseq's :class:`~skseq.modules.RNNModule`; a user's
+    module gets the parameters its signature names (all with ``**kwargs``).
+    """
+    if module is None:
+        return RNNModule, params
+    signature = inspect.signature(module)
+    if not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
+        params = {k: v for k, v in params.items() if k in signature.parameters}
+    return module, params
+
+
+def continue_from(net, warm):
+    """Give a freshly initialised ``net`` the weights and history of ``warm``."""
+    current = net.get_params_for("module")
+    changed = {
+        name: (value, current.get(name))
+        for name, value in warm.get_params_for("module").items()
+        if current.get(name) != value
+    }
+    if changed or type(net.module_) is not type(warm.module_):
+        details = ", ".join(f"{k}: {a!r} -> {b!r}" for k, (a, b) in changed.items())
+        raise ValueError(
+            "warm_start=True continues the fitted network, but its structure "
+            f"changed ({details or 'module class'}); set warm_start=False to start "
+            "over."
+        )
+    net.module_.load_state_dict(warm.module_.state_dict())
+    if type(net.optimizer_) is type(warm.optimizer_):
+        state = copy.deepcopy(warm.optimizer_.state_dict())
+        state["param_groups"] = net.optimizer_.state_dict()["param_groups"]
+        net.optimizer_.load_state_dict(state)  # moments kept, new lr kept
+    net.history = copy.deepcopy(warm.history)
+
+
+def train(
+    dataset,
+    module,
+    module_params,
+    loss,
+    options,
+    *,
+    seed,
+    valid_index=None,
+    warm=None,
+    max_epochs=None,
+    early_stopping=None,
+):
+    """Train a new net on ``dataset``, or continue the ``warm`` one.
+
+    The net is always built from the current options (learning rate, batch
+    size, callbacks, ...); to continue, it takes the weights, optimizer state
+    and history of ``warm``, which stays untouched, so the fitted model keeps
+    serving ``predict`` until the new one replaces it.
+
+    Parameters
+    ----------
+    dataset : SequenceDataset or WindowDataset
+        Training data (and the held-out samples at ``valid_index``).
+    module, module_params : class, dict
+        The network, from :func:`resolve_module`.
+    loss : str
+        The loss of :class:`skseq.modules.WeightedLoss`.
+    options : TrainingOptions
+        How to train.
+    seed : int
+        Seeds initialisation, shuffling and dropout.
+    valid_index : array-like of int, default=None
+        Samples held out as the validation set (early stopping).
+    warm : skorch.NeuralNet, default=None
+        A fitted net to continue.
+    max_epochs, early_stopping : default=None
+        Overrides of the options.
+
+    Returns
+    -------
+    Trained
+    """
+    net = build_net(
+        module,
+        module_params,
+        loss,
+        options,
+        train_split=None if valid_index is None else FixedSplit(valid_index),
+        max_epochs=max_epochs,
+        early_stopping=early_stopping,
+    )
+    interrupted = False
+    with (
+        torch_threads(options.n_threads),
+        seeded(seed, options.device),
+        _watch_ctrl_c() as ctrl_c,
+    ):
+        net.initialize()
+        if warm is not None:
+            continue_from(net, warm)
+        net.notify("on_train_begin", X=dataset, y=None)
+        try:
+            net.fit_loop(dataset)
+        except KeyboardInterrupt:
+            # Ctrl-C stops; one raised by code (EarlyStopping, a user's
+            # callback) ends training normally, as in skorch
+            interrupted = ctrl_c["signalled"]
+        net.notify("on_train_end", X=dataset, y=None)
+    return Trained(net, interrupted)

@@ -1,0 +1,86 @@
+"""Read the fitted state of format-1 files (skseq before its typed state).
+
+Format 1 wrote an estimator's attributes as they were: the input scaling in
+``_x_mean`` / ``_x_scale`` and the forecaster's state in a dict ``_state``.
+They map one to one onto today's typed state.
+"""
+
+from .._base import FittedInput
+from ..estimators._regressor import TargetScaling
+from ..forecasting._columns import ColumnRoles
+from ..forecasting._conformal import ConformalCalibration
+from ..forecasting._fitted import FittedForecaster
+from ..forecasting._scaling import ValueScaler, WindowScaler
+from ..utils._series import TimeSeries
+
+__all__ = ["upgrade_format1"]
+
+
+def _sequence_state(fitted, is_regressor):
+    fitted["_input"] = FittedInput(
+        fitted.pop("_input_spec"),
+        fitted.pop("_x_mean"),
+        fitted.pop("_x_scale"),
+        fitted.pop("_max_length"),
+        fitted.get("vocab_size_"),
+    )
+    if is_regressor:
+        fitted["_target"] = TargetScaling(
+            fitted.pop("_y_mean"), fitted.pop("_y_scale"), fitted.pop("_y_ndim")
+        )
+    return fitted
+
+
+def _forecaster_state(fitted, params):
+    state = fitted.pop("_state")
+    w = params["window_length"]
+    columns, order = list(state["columns"]), list(state["order"])
+    k, n_future = state["n_targets"], state["n_future"]
+    named = [columns[i] for i in order]
+    roles = ColumnRoles(
+        tuple(columns),
+        tuple(named[:k]),
+        tuple(named[k : len(named) - n_future]),
+        tuple(named[len(named) - n_future :]),
+    )
+    tails = tuple(
+        TimeSeries(
+            series.values[-w:],
+            series.index[-w:],
+            series.freq,
+            series.columns,
+            series.kind,
+            series.name,
+        )
+        for _, series in state["tails"]
+    )
+    residuals = state["residuals"]
+    fitted["_fitted"] = FittedForecaster(
+        window_length=w,
+        horizon=params["horizon"],
+        strategy=params["strategy"],
+        roles=roles,
+        values=ValueScaler(
+            k, params["transform"] == "log", state["cov_mean"], state["cov_scale"]
+        ),
+        windows=WindowScaler(
+            params["normalize"],
+            state["target_mean"],
+            state["input_scale"],
+            state["target_scale"],
+            state["scale_floor"],
+        ),
+        tails=tails,
+        keys=None if state["keys"] is None else tuple(state["keys"]),
+        form=state["form"],
+        calibration=None if residuals is None else ConformalCalibration(residuals),
+    )
+    return fitted
+
+
+def upgrade_format1(class_name, params, fitted):
+    """Today's fitted state from the attributes a format-1 file holds."""
+    fitted = {key: value for key, value in fitted.items() if key != "net_"}
+    if class_name == "SequenceForecaster":
+        return _forecaster_state(fitted, params)
+    return _sequence_state(fitted, class_name == "RNNRegressor")

@@ -1,0 +1,265 @@
+"""RNNClassifier: a recurrent network that labels whole sequences."""
+
+import numpy as np
+from scipy.special import log_softmax, softmax
+from sklearn.base import ClassifierMixin
+from sklearn.utils import column_or_1d
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array
+
+from .._base import (
+    _BaseSequenceEstimator,
+    align_to_ids,
+    check_same_length,
+    normalised,
+    sample_weights,
+)
+from .._docstrings import fill_doc
+from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils.validation import MASK_VALUE
+
+__all__ = ["RNNClassifier"]
+
+
+@fill_doc
+class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
+    """Recurrent neural network classifier of sequences.
+
+    Reads each sequence with a GRU, LSTM or Elman RNN, summarises its states
+    (max pooling over the valid steps by default) and maps the summary to
+    class probabilities. Trained with skorch; works in Pipeline, GridSearchCV
+    and cross_val_score like any scikit-learn classifier.
+
+    Parameters
+    ----------
+    %(network)s
+    %(pooling_max)s
+    %(tokens_and_scaling)s
+    %(training)s
+    %(early_stopping_stratified)s
+    %(stopping_rule)s
+    %(warm_start)s
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, ``{label: weight}`` (missing
+        labels weigh 1), or "balanced" for weights inversely proportional to
+        the class frequencies. Multiplied with ``sample_weight``.
+    %(runtime)s
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    %(fitted_network)s
+    %(fitted_input)s
+
+    See Also
+    --------
+    RNNRegressor : The same network for continuous targets.
+
+    Notes
+    -----
+    %(input_notes)s
+
+    Examples
+    --------
+    >>> from skseq import RNNClassifier
+    >>> from skseq.datasets import load_gunpoint
+    >>> X, y = load_gunpoint()
+    >>> clf = RNNClassifier(max_epochs=5, random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
+    >>> clf.predict_proba(X[:3]).shape
+    (3, 2)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSequenceEstimator._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _fitted_attributes = {
+        **_BaseSequenceEstimator._fitted_attributes,
+        "classes_": np.ndarray,
+    }
+
+    def __init__(
+        self,
+        cell="gru",
+        hidden_size=64,
+        *,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="max",
+        embedding_dim=None,
+        vocab_size=None,
+        standardize=True,
+        mask_value=MASK_VALUE,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.01,
+        optimizer="adam",
+        optimizer_kwargs=None,
+        weight_decay=0.0,
+        clip_grad_norm=1.0,
+        lr_schedule=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        class_weight=None,
+        module=None,
+        callbacks=None,
+        device="cpu",
+        mixed_precision=False,
+        n_threads=1,
+        random_state=None,
+        verbose=0,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.vocab_size = vocab_size
+        self.standardize = standardize
+        self.mask_value = mask_value
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.optimizer_kwargs = optimizer_kwargs
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.class_weight = class_weight
+        self.module = module
+        self.callbacks = callbacks
+        self.device = device
+        self.mixed_precision = mixed_precision
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _net_spec(self):
+        return self._sequence_net_spec(len(self.classes_), "cross_entropy")
+
+    def _check_labels(self, y, sequences):
+        """Return the checked labels, the classes, and each label's class index."""
+        y = check_array(
+            align_to_ids(y, sequences), ensure_2d=False, dtype=None, input_name="y"
+        )
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        check_same_length(sequences, y)
+        warm = self._warm_state()
+        if warm is None:
+            classes, y_index = np.unique(y, return_inverse=True)
+        else:  # continue with the classes of the network being trained on
+            classes = warm["classes_"]
+            unseen = np.setdiff1d(y, classes)
+            if len(unseen):
+                raise ValueError(
+                    f"warm_start=True continues a network trained on the classes "
+                    f"{classes.tolist()}, but y holds {unseen.tolist()}; set "
+                    "warm_start=False to start over."
+                )
+            y_index = np.searchsorted(classes, y)
+        if len(classes) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"data, but the data contains only one class: {classes.tolist()[0]!r}. "
+                "Check how y was built or split (a stratified split keeps every class)."
+            )
+        return y, classes, y_index
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` with labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Training sequences (see Notes of the class).
+        y : array-like of shape (n_samples,)
+            Class labels (int, str, bool, ...).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : RNNClassifier
+            The fitted classifier.
+        """
+        sequences = self._check_X(X, reset=True)
+        self._check_y_given(y)
+        y, classes, y_index = self._check_labels(y, sequences)
+        weights = sample_weights(sample_weight, len(y))
+        if self.class_weight is not None:
+            per_class = compute_class_weight(self.class_weight, classes=classes, y=y)
+            weights = per_class[y_index] * (1.0 if weights is None else weights)
+        state, trained = self._fit_network(
+            sequences,
+            y_index.astype(np.int64),
+            normalised(weights),
+            len(classes),
+            "cross_entropy",
+            stratify=y_index,
+        )
+        state["classes_"] = classes
+        self._set_fitted(state, trained)
+        return self
+
+    def predict_proba(self, X):
+        """Class probabilities of sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities (float64), columns in the order of ``classes_``.
+        """
+        return softmax(self._forward(X)[0].astype(np.float64), axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of the class probabilities of sequences ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities (float64).
+        """
+        return log_softmax(self._forward(X)[0].astype(np.float64), axis=1)
+
+    def predict(self, X):
+        """Predict the class of each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+            Predicted labels, of the type of the training labels.
+        """
+        outputs, state = self._forward(X)
+        return state["classes_"][outputs.argmax(axis=1)]

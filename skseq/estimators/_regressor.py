@@ -1,0 +1,266 @@
+"""RNNRegressor: a recurrent network that maps whole sequences to values."""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import RegressorMixin
+from sklearn.utils.validation import check_array
+
+from .._base import (
+    _BaseSequenceEstimator,
+    align_to_ids,
+    check_same_length,
+    normalised,
+    safe_scale,
+    sample_weights,
+)
+from .._docstrings import fill_doc
+from ..modules import REGRESSION_LOSSES
+from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils.validation import MASK_VALUE
+
+__all__ = ["RNNRegressor", "TargetScaling"]
+
+
+@dataclass(frozen=True)
+class TargetScaling:
+    """The standardisation of a regressor's targets, and their shape.
+
+    Attributes
+    ----------
+    mean, scale : ndarray of shape (n_outputs,)
+        The network learns ``(y - mean) / scale``.
+    ndim : {1, 2}
+        Dimensions of the training ``y``; predictions take the same shape.
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    ndim: int
+
+    def __post_init__(self):
+        if self.ndim not in (1, 2) or np.shape(self.mean) != np.shape(self.scale):
+            raise ValueError(
+                f"Invalid target scaling: ndim {self.ndim}, mean "
+                f"{np.shape(self.mean)}, scale {np.shape(self.scale)}."
+            )
+
+    def transform(self, target):
+        """Standardised targets (float32) for the network."""
+        return ((target - self.mean) / self.scale).astype(np.float32)
+
+    def inverse_transform(self, outputs):
+        """Network outputs back to the targets' units and shape (float64)."""
+        values = outputs.astype(np.float64) * self.scale + self.mean
+        return values.ravel() if self.ndim == 1 else values
+
+
+@fill_doc
+class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
+    """Recurrent neural network regressor of sequences.
+
+    Reads each sequence with a GRU, LSTM or Elman RNN, summarises its states
+    (max pooling over the valid steps by default) and maps the summary to one
+    or several values. Targets are standardised inside and predictions are
+    returned on the original scale.
+
+    Parameters
+    ----------
+    %(network)s
+    %(pooling_max)s
+    %(tokens_and_scaling)s
+    %(training)s
+    %(early_stopping)s
+    %(stopping_rule)s
+    %(warm_start)s
+    %(regression_loss)s
+    %(runtime)s
+
+    Attributes
+    ----------
+    n_outputs_ : int
+        Number of regression targets.
+    %(fitted_network)s
+    %(fitted_input)s
+
+    See Also
+    --------
+    RNNClassifier : The same network for class labels.
+
+    Notes
+    -----
+    %(input_notes)s
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import RNNRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(64, 10, 2))
+    >>> y = X[:, :, 0].sum(axis=1)
+    >>> reg = RNNRegressor(max_epochs=5, random_state=0).fit(X, y)
+    >>> reg.predict(X[:4]).shape
+    (4,)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseSequenceEstimator._parameter_constraints,
+        "loss": [StrOptions(set(REGRESSION_LOSSES))],
+    }
+    _fitted_attributes = {
+        **_BaseSequenceEstimator._fitted_attributes,
+        "n_outputs_": int,
+        "_target": TargetScaling,
+    }
+
+    def __init__(
+        self,
+        cell="gru",
+        hidden_size=64,
+        *,
+        num_layers=1,
+        bidirectional=False,
+        dropout=0.0,
+        pooling="max",
+        embedding_dim=None,
+        vocab_size=None,
+        standardize=True,
+        mask_value=MASK_VALUE,
+        max_epochs=100,
+        batch_size=32,
+        lr=0.01,
+        optimizer="adam",
+        optimizer_kwargs=None,
+        weight_decay=0.0,
+        clip_grad_norm=1.0,
+        lr_schedule=None,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        warm_start=False,
+        loss="squared_error",
+        module=None,
+        callbacks=None,
+        device="cpu",
+        mixed_precision=False,
+        n_threads=1,
+        random_state=None,
+        verbose=0,
+    ):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.pooling = pooling
+        self.embedding_dim = embedding_dim
+        self.vocab_size = vocab_size
+        self.standardize = standardize
+        self.mask_value = mask_value
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.optimizer_kwargs = optimizer_kwargs
+        self.weight_decay = weight_decay
+        self.clip_grad_norm = clip_grad_norm
+        self.lr_schedule = lr_schedule
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.warm_start = warm_start
+        self.loss = loss
+        self.module = module
+        self.callbacks = callbacks
+        self.device = device
+        self.mixed_precision = mixed_precision
+        self.n_threads = n_threads
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _net_spec(self):
+        return self._sequence_net_spec(self.n_outputs_, self.loss)
+
+    def _target_scaling(self, y):
+        """Return the target scaling: learned, or the warm-started network's."""
+        target = y.reshape(len(y), -1)
+        warm = self._warm_state()
+        if warm is None:
+            mean = target.mean(axis=0)
+            return TargetScaling(mean, safe_scale(target.std(axis=0), mean), y.ndim)
+        fitted = warm["_target"]
+        if target.shape[1] != len(fitted.mean):
+            raise ValueError(
+                f"warm_start=True continues a network with {len(fitted.mean)} "
+                f"outputs, but y has {target.shape[1]}; set warm_start=False to "
+                "start over."
+            )
+        return TargetScaling(fitted.mean, fitted.scale, y.ndim)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on sequences ``X`` with targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Training sequences (see Notes of the class).
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights of the loss.
+
+        Returns
+        -------
+        self : RNNRegressor
+            The fitted regressor.
+        """
+        sequences = self._check_X(X, reset=True)
+        self._check_y_given(y)
+        y = check_array(
+            align_to_ids(y, sequences),
+            ensure_2d=False,
+            dtype=np.float64,
+            input_name="y",
+            estimator=self,
+        )
+        if y.ndim > 2:
+            raise ValueError(
+                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs), got "
+                f"shape {y.shape}."
+            )
+        check_same_length(sequences, y)
+        scaling = self._target_scaling(y)
+        state, trained = self._fit_network(
+            sequences,
+            scaling.transform(y.reshape(len(y), -1)),
+            normalised(sample_weights(sample_weight, len(y))),
+            len(scaling.mean),
+            self.loss,
+        )
+        state.update(n_outputs_=len(scaling.mean), _target=scaling)
+        self._set_fitted(state, trained)
+        return self
+
+    def predict(self, X):
+        """Predict the target of each sequence of ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predictions (float64), with the shape of the training ``y``.
+        """
+        outputs, state = self._forward(X)
+        return state["_target"].inverse_transform(outputs)

@@ -1,0 +1,248 @@
+"""Column roles of a forecast (targets, past and future covariates) and frames.
+
+A DataFrame ``y`` holds the targets and covariates side by side, so that
+cross-validation splitters slice them together. :class:`ColumnRoles` says
+which column plays which part and puts the columns in role order (targets,
+past covariates, future covariates) for the network; the functions below
+check later input against the fitted columns, read the future covariates of
+``predict`` and put forecasts back into the form of the input.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array
+
+__all__ = [
+    "ColumnRoles",
+    "check_like_fit",
+    "check_log",
+    "format_forecasts",
+    "future_rows",
+    "raw_values",
+    "roles_of",
+]
+
+
+@dataclass(frozen=True)
+class ColumnRoles:
+    """Which column of the series is a target, a past or a future covariate.
+
+    Attributes
+    ----------
+    columns : tuple
+        The columns of ``y`` at fit, in their order.
+    targets, past, future : tuple
+        Column names of each role.
+    """
+
+    columns: tuple
+    targets: tuple
+    past: tuple
+    future: tuple
+
+    @classmethod
+    def from_columns(cls, columns, target, future_covariates, strategy):
+        """Assign the roles; the forecaster's ``target`` and covariate options."""
+        columns = list(columns)
+        future = list(future_covariates or [])
+        missing = [c for c in future if c not in columns]
+        if missing:
+            raise ValueError(
+                f"future_covariates {missing} are not columns of y; its columns "
+                f"are {columns}."
+            )
+        if target is None:
+            targets = [c for c in columns if c not in future]
+        else:
+            targets = target if isinstance(target, list) else [target]
+            unknown = [c for c in targets if c not in columns]
+            if unknown:
+                raise ValueError(
+                    f"target {unknown} is not a column of y; its columns are {columns}."
+                )
+        if not targets:
+            raise ValueError("y has no column left to forecast: set target=...")
+        both = [c for c in targets if c in future]
+        if both:
+            raise ValueError(f"Columns {both} are both targets and future_covariates.")
+        past = [c for c in columns if c not in targets and c not in future]
+        if past and strategy == "recursive":
+            raise ValueError(
+                f"strategy='recursive' feeds its forecasts back as input, but the "
+                f"past covariates {past} cannot be forecast; use strategy='direct', "
+                "or list them in future_covariates if they are known in advance."
+            )
+        return cls(tuple(columns), tuple(targets), tuple(past), tuple(future))
+
+    @property
+    def order(self):
+        """Positions of the columns in role order."""
+        position = {c: i for i, c in enumerate(self.columns)}
+        return [position[c] for c in self.targets + self.past + self.future]
+
+    @property
+    def n_targets(self):
+        """Number of forecast columns."""
+        return len(self.targets)
+
+    @property
+    def n_future(self):
+        """Number of future covariates (the last columns in role order)."""
+        return len(self.future)
+
+    def arrange(self, values):
+        """Columns of ``values`` (original order, last axis) in role order."""
+        return values[..., self.order]
+
+
+def check_like_fit(panel, form, fitted_form, roles, fitted_tz_of):
+    """Later series must have the fitted columns, form and time zone."""
+    if tuple(panel[0].columns) != roles.columns:
+        raise ValueError(
+            f"y has columns {panel[0].columns}, but the forecaster was fitted on "
+            f"{list(roles.columns)}."
+        )
+    if form != fitted_form:
+        raise ValueError(
+            f"y is a {form} input, but the forecaster was fitted on a "
+            f"{fitted_form} input."
+        )
+    fitted_tz = fitted_tz_of
+    tz = getattr(panel[0].index, "tz", None)
+    if (fitted_tz is None) != (tz is None):
+        raise ValueError(
+            f"y's time stamps are {'tz-naive' if tz is None else f'in {tz}'}, but "
+            "the forecaster was fitted on "
+            f"{'tz-naive' if fitted_tz is None else f'{fitted_tz}'} time "
+            "stamps; convert them first (y.tz_localize / y.tz_convert)."
+        )
+
+
+def future_rows(future, series, keys, roles, horizon):
+    """Raw horizon rows (role order) holding the future covariates of ``predict``.
+
+    Parameters
+    ----------
+    future : DataFrame, dict, long DataFrame or None
+        The user's future covariates.
+    series : list of TimeSeries
+        The series the forecasts continue (for their future time stamps).
+    keys : list or None
+        Their ids.
+    roles : ColumnRoles
+    horizon : int
+
+    Returns
+    -------
+    ndarray of shape (n_series, horizon, n_columns)
+        Zeros except in the future-covariate columns.
+    """
+    h, n_columns = horizon, len(roles.columns)
+    rows = np.zeros((len(series), h, n_columns))
+    if not roles.n_future:
+        return rows
+    names = list(roles.future)
+    if future is None:
+        raise ValueError(
+            f"The future covariates {names} are needed over the {h} forecast "
+            f"steps: pass predict(future=...) with those columns for the next "
+            f"{h} time stamps."
+        )
+    if (
+        isinstance(future, pd.DataFrame)
+        and not isinstance(future.index, pd.MultiIndex)
+        and len(series) == 1
+    ):
+        future = [future]
+    elif isinstance(future, dict):
+        future = [future[key] for key in keys]
+    elif isinstance(future, pd.DataFrame):
+        future = [future.xs(key, level=0) for key in keys]
+    for i, (frame, one) in enumerate(zip(future, series, strict=True)):
+        missing = [c for c in names if c not in getattr(frame, "columns", [])]
+        if missing:
+            raise ValueError(f"future lacks the future covariates {missing}.")
+        if len(frame) < h:
+            raise ValueError(
+                f"future has {len(frame)} rows; the {h} forecast steps need {h}."
+            )
+        expected = one.future_index(h)
+        if not isinstance(frame.index, pd.RangeIndex) or one.kind != "array":
+            if not frame.index[:h].equals(expected):
+                raise ValueError(
+                    f"future must be indexed by the {h} time stamps after the "
+                    f"series, {expected[0]} to {expected[-1]}; it starts at "
+                    f"{frame.index[0]}."
+                )
+        values = check_array(
+            frame[names].iloc[:h], dtype=np.float64, input_name="future"
+        )
+        rows[i, :, n_columns - roles.n_future :] = values
+    return rows
+
+
+def format_forecasts(forecasts, series, keys, form, targets, columns=None):
+    """Forecast arrays ``(n_series, h, k)`` -> the form of the input.
+
+    ``columns`` names the last axis (intervals); by default the targets.
+    """
+    h = forecasts.shape[1]
+    outputs = []
+    for values, one in zip(forecasts, series, strict=True):
+        index = one.future_index(h)
+        if columns is not None:
+            outputs.append(pd.DataFrame(values, index=index, columns=columns))
+        elif one.kind == "series":
+            outputs.append(pd.Series(values[:, 0], index=index, name=one.name))
+        elif one.kind == "frame":
+            outputs.append(pd.DataFrame(values, index=index, columns=list(targets)))
+        else:
+            outputs.append(
+                values[:, 0]
+                if values.shape[1] == 1 and len(one.columns) == 1
+                else values
+            )
+    if form == "single":
+        return outputs[0]
+    if form == "dict":
+        return dict(zip(keys, outputs, strict=True))
+    return pd.concat(outputs, keys=keys)
+
+
+def roles_of(panel, target, future_covariates, strategy):
+    """Return the column roles of validated series (which share their columns)."""
+    columns = panel[0].columns
+    for one in panel[1:]:
+        if one.columns != columns:
+            raise ValueError(
+                f"All series need the same columns; got {columns} and {one.columns}."
+            )
+    return ColumnRoles.from_columns(columns, target, future_covariates, strategy)
+
+
+def raw_values(panel, keys, roles, window_length, horizon, log):
+    """Each series' values in role order, checked for the window and the log."""
+    span = window_length + horizon
+    raw = []
+    for one, key in zip(panel, keys or [None], strict=True):
+        where = "y" if key is None else f"y[{key!r}]"
+        if len(one.values) < span:
+            raise ValueError(
+                f"{where} has {len(one.values)} observations; window_length="
+                f"{window_length} and horizon={horizon} need at least {span}."
+            )
+        values = roles.arrange(one.values)
+        check_log(values, roles.n_targets, where, log)
+        raw.append(values)
+    return raw
+
+
+def check_log(values, n_targets, name, log):
+    """Refuse targets that a log transform cannot take (zero or negative)."""
+    if log and (values[:, :n_targets] <= 0).any():
+        raise ValueError(
+            f"transform='log' needs positive targets, but {name} holds values "
+            f"down to {values[:, :n_targets].min()}; use transform=None."
+        )

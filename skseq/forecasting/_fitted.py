@@ -1,0 +1,183 @@
+"""What a fitted forecaster knows, and the one rule by which it forecasts."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .._engine import SequenceDataset, predict_outputs
+from ..utils._series import check_panel
+from ._columns import ColumnRoles, check_like_fit, check_log
+from ._conformal import ConformalCalibration
+from ._scaling import ValueScaler, WindowScaler
+from ._windows import network_inputs
+
+__all__ = ["FittedForecaster"]
+
+# windows per forward pass of prediction
+_PREDICT_BATCH = 256
+
+
+@dataclass(frozen=True)
+class FittedForecaster:
+    """The fitted state of a SequenceForecaster, apart from its network.
+
+    Attributes
+    ----------
+    window_length, horizon : int
+        The geometry the network was trained with.
+    strategy : {"direct", "recursive"}
+        One network output per horizon step, or one step fed back.
+    roles : ColumnRoles
+        The columns of the training series and their roles.
+    values : ValueScaler
+        Per-column transform (log targets, standardised covariates).
+    windows : WindowScaler
+        Per-window normalisation.
+    tails : tuple of TimeSeries
+        The last ``window_length`` rows of each training series, from which
+        ``predict()`` forecasts.
+    keys : tuple or None
+        The series ids of a global model.
+    form : {"single", "dict", "long"}
+        The form of the training ``y``, which forecasts take again.
+    calibration : ConformalCalibration or None
+        Errors of held-out windows, for intervals.
+    """
+
+    window_length: int
+    horizon: int
+    strategy: str
+    roles: ColumnRoles
+    values: ValueScaler
+    windows: WindowScaler
+    tails: tuple
+    keys: tuple | None
+    form: str
+    calibration: ConformalCalibration | None
+
+    def __post_init__(self):
+        for tail in self.tails:
+            if tail.values.shape != (self.window_length, len(self.roles.columns)):
+                raise ValueError(
+                    f"Each series' last rows must be ({self.window_length}, "
+                    f"{len(self.roles.columns)}), got {tail.values.shape}."
+                )
+        k = self.roles.n_targets
+        if np.shape(self.windows.target_scale) != (self.horizon, k):
+            raise ValueError(
+                f"The window scaler needs a scale per horizon step and target, "
+                f"({self.horizon}, {k}); got {np.shape(self.windows.target_scale)}."
+            )
+
+    def forecast(self, net, histories, futures, n_threads=None):
+        """Forecasts in the transformed space and their unit, ``(n, horizon, k)``.
+
+        Parameters
+        ----------
+        net : skorch.NeuralNet
+            The trained network.
+        histories : ndarray of shape (n, window_length, n_columns)
+            The last raw rows before each forecast (role order).
+        futures : ndarray of shape (n, horizon, n_columns)
+            Raw rows of the forecast steps; only their future covariates are
+            read.
+        n_threads : int or None, default=None
+            torch threads.
+
+        Returns
+        -------
+        transformed : ndarray of shape (n, horizon, n_targets)
+            The forecasts, before the inverse of :class:`ValueScaler`.
+        unit : ndarray of shape (n, horizon, n_targets)
+            What one normalised step of the network's output is worth in the
+            transformed space at each forecast origin: errors divided by it
+            are comparable between windows (for conformal intervals).
+        """
+        w, h, k = self.window_length, self.horizon, self.roles.n_targets
+        n, n_columns = len(histories), histories.shape[2]
+        n_future = self.roles.n_future
+        steps = h if self.strategy == "direct" else 1
+        buffer = np.asarray(histories, dtype=np.float64)
+        forecasts, unit = [], None
+        for step in range(0, h, steps):
+            block = buffer[:, -w:]
+            if n_future:
+                extra = np.zeros((n, steps, n_columns))
+                # targets there are unknown (the network sees zeros); the last
+                # known ones stand in so that transforms stay finite
+                extra[:, :, :k] = block[:, -1:, :k]
+                extra[:, :, n_columns - n_future :] = futures[
+                    :, step : step + steps, n_columns - n_future :
+                ]
+                block = np.concatenate([block, extra], axis=1)
+            encoded = torch.as_tensor(self.values.transform(block))
+            X, reference, scale = network_inputs(encoded, w, n_future, self.windows, k)
+            if unit is None:  # the scale at the forecast origin, for every step
+                unit = self.windows.unit(scale)
+            lengths = torch.full((n,), X.shape[1])
+            out = predict_outputs(
+                net,
+                SequenceDataset(X, lengths),
+                batch_size=_PREDICT_BATCH,
+                n_threads=n_threads,
+            ).numpy()
+            transformed = self.windows.inverse_transform(
+                out.reshape(n, steps, k), reference, scale
+            )
+            forecasts.append(transformed)
+            if self.strategy == "recursive" and step + 1 < h:
+                new_rows = np.zeros((n, 1, n_columns))
+                new_rows[:, 0, :k] = self.values.inverse_transform(transformed[:, 0])
+                if n_future:
+                    new_rows[:, 0, k:] = futures[:, step, k:]
+                buffer = np.concatenate([buffer, new_rows], axis=1)
+        return np.concatenate(forecasts, axis=1), unit
+
+    def calibrate(self, net, windows, n_threads=None):
+        """Calibration from raw held-out windows ``(n, window_length + horizon, c)``."""
+        if len(windows) == 0:
+            return None
+        w, k = self.window_length, self.roles.n_targets
+        predicted, unit = self.forecast(net, windows[:, :w], windows[:, w:], n_threads)
+        actual = self.values.transform(windows[:, w:])[..., :k]
+        return ConformalCalibration(((actual - predicted) / unit).astype(np.float32))
+
+    def series_to_forecast(self, y, freq=None, default_freq=None):
+        """Return the series to forecast from (``y``, or the training ones), ids.
+
+        ``freq`` is the forecaster's option, ``default_freq`` the training
+        series' step (for histories too short to infer one).
+        """
+        if y is None:
+            return list(self.tails), self.keys
+        panel, keys, form = check_panel(
+            y,
+            freq=freq,
+            name="y",
+            min_length=self.window_length,
+            default_freq=default_freq,
+        )
+        check_like_fit(panel, form, self.form, self.roles, self.tz)
+        for one in panel:
+            values = self.roles.arrange(one.values)
+            check_log(values, self.roles.n_targets, "y", self.values.log)
+        return panel, keys
+
+    def interval_bounds(self, transformed, unit, coverage):
+        """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names."""
+        half = self.calibration.half_width(coverage) * unit
+        decode = self.values.inverse_transform
+        bounds = np.stack([decode(transformed - half), decode(transformed + half)], 3)
+        targets = list(self.roles.targets)
+        if len(targets) == 1:
+            columns = pd.Index(["lower", "upper"])
+        else:
+            columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
+        return bounds.reshape(len(bounds), self.horizon, -1), columns
+
+    @property
+    def tz(self):
+        """Time zone of the training series' time stamps (None if naive)."""
+        return getattr(self.tails[0].index, "tz", None)

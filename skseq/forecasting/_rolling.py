@@ -1,0 +1,82 @@
+"""Forecasts from every step of a series, without refitting (score, backtests)."""
+
+import numpy as np
+
+from ..utils._series import check_panel
+from ..utils._windows import cut_windows
+from ._columns import check_like_fit, check_log
+
+__all__ = ["rolling_forecasts"]
+
+
+def _match(keys, fitted_keys, position):
+    """Position of a test series among the fitted ones (by id when there are ids)."""
+    if keys is None:
+        return position
+    key = keys[position]
+    if key not in fitted_keys:
+        raise ValueError(f"Series {key!r} was not seen at fit.")
+    return list(fitted_keys).index(key)
+
+
+def rolling_forecasts(fitted, net, y, freq=None, n_threads=None):
+    """Forecasts from every step of ``y``: actual and forecast values.
+
+    A series that continues the training one (by its index; arrays always
+    do) takes its first windows from the end of the training series;
+    otherwise its first ``window_length`` steps are its own context.
+
+    Parameters
+    ----------
+    fitted : FittedForecaster
+    net : skorch.NeuralNet
+    y : series, dict or long DataFrame
+        In the form given to ``fit``.
+    freq : str or None, default=None
+        The forecaster's ``freq``.
+    n_threads : int or None, default=None
+
+    Returns
+    -------
+    actual, forecast : ndarray of shape (n_origins, horizon, n_targets)
+        In original units; actual values beyond the end of ``y`` are NaN.
+    first_times : pandas.Index
+        For a single series, the time stamp of the first forecast step of
+        each origin.
+    """
+    w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
+    panel, keys, form = check_panel(y, freq=freq, name="y")
+    check_like_fit(panel, form, fitted.form, fitted.roles, fitted.tz)
+    actual_all, forecast_all, first_times = [], [], None
+    for position, one in enumerate(panel):
+        values = fitted.roles.arrange(one.values)
+        check_log(values, k, "y", fitted.values.log)
+        train = fitted.tails[_match(keys, fitted.keys, position)]
+        continues = one.kind == "array" or one.index[0] == train.future_index(1)[0]
+        if continues:
+            tail = fitted.roles.arrange(train.values)
+            combined, first = np.concatenate([tail, values]), len(tail)
+        else:
+            if len(values) <= w:
+                raise ValueError(
+                    f"y has {len(values)} observations and does not continue the "
+                    f"training series (it starts at {one.index[0]}, not "
+                    f"{train.future_index(1)[0]}); forecasting through it "
+                    f"needs more than window_length={w} observations."
+                )
+            combined, first = values, w
+        origins = np.arange(first, len(combined))
+        if fitted.roles.n_future:  # forecasts need the covariates of h steps
+            origins = origins[origins + h <= len(combined)]
+        if len(origins) == 0:
+            raise ValueError(
+                f"y is too short to forecast {h} steps with its future "
+                "covariates; give a longer test fold."
+            )
+        padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
+        windows = cut_windows(padded, w + h)[origins - w]
+        transformed, _ = fitted.forecast(net, windows[:, :w], windows[:, w:], n_threads)
+        actual_all.append(windows[:, w:, :k])
+        forecast_all.append(fitted.values.inverse_transform(transformed))
+        first_times = one.index[origins - (len(combined) - len(values))]
+    return np.concatenate(actual_all), np.concatenate(forecast_all), first_times

@@ -1,0 +1,184 @@
+"""How the forecaster scales values: per column, then per window.
+
+Two steps, each an object that fits once and transforms both ways:
+
+- :class:`ValueScaler`: the targets' optional logarithm, and the covariates'
+  standardisation over all training rows;
+- :class:`WindowScaler`: each window's target values made relative to a
+  reference (its mean or last value) and divided by its own spread
+  (``normalize="standard"``), then by a global scale, so that the network
+  sees shapes, not levels. Its inverse turns the network's outputs back.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .._base import safe_scale
+from ..utils._windows import cut_windows
+
+__all__ = ["NORMALIZATIONS", "ValueScaler", "WindowScaler"]
+
+NORMALIZATIONS = ("standard", "last", "mean")
+# windows used to measure the global scale of the relative inputs and targets
+_SCALE_SAMPLE = 20_000
+
+
+@dataclass(frozen=True)
+class ValueScaler:
+    """The targets' logarithm (optional) and the covariates' standardisation.
+
+    Attributes
+    ----------
+    n_targets : int
+        The first ``n_targets`` columns (role order) are targets.
+    log : bool
+        Model the logarithm of the targets.
+    cov_mean, cov_scale : ndarray of shape (n_covariates,)
+        Standardisation of the other columns.
+    """
+
+    n_targets: int
+    log: bool
+    cov_mean: np.ndarray
+    cov_scale: np.ndarray
+
+    @classmethod
+    def fit(cls, series, n_targets, log):
+        """Learn the covariates' scaling from raw series (role order)."""
+        stacked = np.concatenate(series)[:, n_targets:]
+        mean = stacked.mean(axis=0)
+        return cls(n_targets, log, mean, safe_scale(stacked.std(axis=0), mean))
+
+    def transform(self, values):
+        """Raw values (role order, last axis) -> what the network reads (float32)."""
+        # C order: torch's reductions over a window depend on the layout
+        out = np.array(values, dtype=np.float64, order="C")
+        k = self.n_targets
+        if self.log:
+            out[..., :k] = np.log(out[..., :k])
+        out[..., k:] = (out[..., k:] - self.cov_mean) / self.cov_scale
+        return out.astype(np.float32)
+
+    def inverse_transform(self, targets):
+        """Targets in the transformed space -> original units."""
+        return np.exp(targets) if self.log else targets
+
+
+@dataclass(frozen=True)
+class WindowScaler:
+    """Each window's targets relative to its own reference and spread.
+
+    Attributes
+    ----------
+    normalize : {"standard", "last", "mean"} or None
+        Reference of each window's target columns: its mean ("standard" also
+        divides by the window's standard deviation), its last value, or its
+        mean; None uses the global ``target_mean``.
+    target_mean : ndarray of shape (n_targets,)
+        Reference with ``normalize=None``.
+    input_scale : ndarray of shape (n_targets,)
+        Global scale of the relative target values the network reads.
+    target_scale : ndarray of shape (horizon, n_targets)
+        Global scale of the relative targets, per horizon step.
+    floor : ndarray of shape (n_targets,)
+        Smallest window spread with "standard", so that flat windows are not
+        blown up (a ten-thousandth of the series' spread).
+    """
+
+    normalize: str | None
+    target_mean: np.ndarray
+    input_scale: np.ndarray
+    target_scale: np.ndarray
+    floor: np.ndarray
+
+    @classmethod
+    def fit(cls, series, starts, normalize, window_length, horizon, n_targets):
+        """Learn the global scales from training windows.
+
+        Parameters
+        ----------
+        series : ndarray of shape (n_rows, n_columns)
+            The transformed series, stacked (float32, role order).
+        starts : ndarray of int
+            Rows where the training windows start.
+        normalize : {"standard", "last", "mean"} or None
+        window_length, horizon, n_targets : int
+        """
+        k = n_targets
+        targets = series[:, :k]
+        unit = cls(
+            normalize,
+            targets.mean(axis=0),
+            np.ones(k),
+            np.ones((horizon, k)),
+            # windows flatter than a ten-thousandth of the series' spread are
+            # not scaled up further (normalize="standard")
+            1e-4 * safe_scale(targets.std(axis=0), 0.0),
+        )
+        if len(starts) > _SCALE_SAMPLE:
+            rng = np.random.default_rng(0)
+            starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
+        windows = cut_windows(series, window_length + horizon)[starts]
+        block = torch.as_tensor(np.ascontiguousarray(windows))
+        reference, scale = unit.statistics(block[:, :window_length, :k])
+        inputs = unit.inputs(block[:, :window_length, :k], reference, scale)
+        relative = unit.targets(block[:, window_length:, :k], reference, scale)
+        return cls(
+            normalize,
+            unit.target_mean,
+            safe_scale(inputs.reshape(-1, k).double().std(dim=0).numpy()),
+            safe_scale(relative.double().std(dim=0).numpy()),
+            unit.floor,
+        )
+
+    def statistics(self, target_windows):
+        """Each window's reference and spread, ``(n, n_targets)`` each.
+
+        ``target_windows`` is a float32 tensor ``(n, window_length,
+        n_targets)``; the spread is 1 except with ``normalize="standard"``.
+        """
+        n, _, k = target_windows.shape
+        if self.normalize == "last":
+            reference = target_windows[:, -1]
+        elif self.normalize in ("mean", "standard"):
+            reference = target_windows.mean(dim=1)
+        else:
+            mean = torch.as_tensor(self.target_mean, dtype=torch.float32)
+            reference = mean.expand(n, -1)
+        if self.normalize != "standard":
+            return reference, torch.ones(n, k)
+        floor = torch.as_tensor(self.floor, dtype=torch.float32)
+        return reference, torch.maximum(target_windows.std(dim=1), floor)
+
+    def inputs(self, target_windows, reference, scale):
+        """Return the window's target columns as the network reads them."""
+        input_scale = torch.as_tensor(self.input_scale, dtype=torch.float32)
+        return (target_windows - reference[:, None]) / (scale[:, None] * input_scale)
+
+    def targets(self, future, reference, scale):
+        """Future target values relative to their window, ``(n, steps, k)``."""
+        target_scale = torch.as_tensor(
+            self.target_scale[: future.shape[1]], dtype=torch.float32
+        )
+        return (future - reference[:, None]) / (scale[:, None] * target_scale)
+
+    def inverse_transform(self, outputs, reference, scale):
+        """Network outputs ``(n, steps, k)`` -> the transformed space (float64).
+
+        Parameters
+        ----------
+        outputs : ndarray of shape (n, steps, n_targets)
+            What the network predicted.
+        reference, scale : torch.Tensor of shape (n, n_targets)
+            The statistics of the windows the forecasts start from.
+        """
+        steps = outputs.shape[1]
+        scale = scale.numpy()[:, None].astype(np.float64)
+        out = outputs.astype(np.float64) * scale * self.target_scale[:steps]
+        return out + reference.numpy()[:, None]
+
+    def unit(self, scale):
+        """Return what one unit of output is worth, ``(n, horizon, k)``."""
+        return scale.numpy()[:, None].astype(np.float64) * self.target_scale

@@ -1,0 +1,97 @@
+"""How a SequenceForecaster trains its network on windows."""
+
+import numpy as np
+
+from .._engine import TrainingOptions, resolve_module, train
+from ._windows import WindowDataset
+
+__all__ = ["net_spec", "refit", "train_windows"]
+
+
+def _module_params(estimator, fitted, input_length, output_size):
+    roles = fitted.roles
+    return {
+        "input_size": len(roles.columns) + (1 if roles.n_future else 0),
+        "output_size": output_size,
+        "cell": estimator.cell,
+        "hidden_size": estimator.hidden_size,
+        "num_layers": estimator.num_layers,
+        "dropout": estimator.dropout,
+        "bidirectional": estimator.bidirectional,
+        "pooling": estimator.pooling,
+        "num_embeddings": None,
+        "embedding_dim": None,
+        "max_length": input_length if estimator.pooling == "flatten" else None,
+        "autocast": "bfloat16" if estimator.mixed_precision else None,
+    }
+
+
+def _steps(fitted):
+    """Forecast steps per network output: the horizon, or one (recursive)."""
+    return fitted.horizon if fitted.strategy == "direct" else 1
+
+
+def net_spec(estimator, fitted):
+    """Return the network class, its parameters and the loss of a forecaster."""
+    steps = _steps(fitted)
+    input_length = fitted.window_length + (steps if fitted.roles.n_future else 0)
+    module, params = resolve_module(
+        estimator.module,
+        _module_params(estimator, fitted, input_length, steps * fitted.roles.n_targets),
+    )
+    return module, params, estimator.loss
+
+
+def train_windows(estimator, series, split, fitted, seed, windows=None, **overrides):
+    """Train on the training windows of ``split`` (held-out ones validate).
+
+    ``windows`` trains on those instead, without validation; ``overrides``
+    go to :func:`skseq._engine.train` (``max_epochs``, ``early_stopping``).
+    """
+    if windows is None and estimator.early_stopping:
+        windows = np.concatenate([split.train, split.held_out])
+        valid_index = np.arange(len(split.train), len(windows))
+    else:
+        windows = split.train if windows is None else windows
+        valid_index = None
+    dataset = WindowDataset(
+        series,
+        windows,
+        window_length=fitted.window_length,
+        horizon=_steps(fitted),
+        n_targets=fitted.roles.n_targets,
+        n_future=fitted.roles.n_future,
+        scaler=fitted.windows,
+    )
+    module, module_params, loss = net_spec(estimator, fitted)
+    return train(
+        dataset,
+        module,
+        module_params,
+        loss,
+        TrainingOptions.from_estimator(estimator),
+        seed=seed,
+        valid_index=valid_index,
+        **overrides,
+    )
+
+
+def refit(estimator, series, split, fitted, seed, first):
+    """Train again on every window, the latest ones too.
+
+    The held-out windows have calibrated the intervals (and, with early
+    stopping, chosen the number of epochs of the ``first`` training).
+    """
+    epochs = estimator.max_epochs
+    if estimator.early_stopping:
+        epochs = int(np.argmin(first.net.history[:, "valid_loss"])) + 1
+    return train_windows(
+        estimator,
+        series,
+        split,
+        fitted,
+        seed,
+        windows=split.every,
+        max_epochs=epochs,
+        early_stopping=False,
+    )

@@ -1,0 +1,166 @@
+"""Forecasting windows: which ones train and calibrate, and what the network reads.
+
+Every window is an index into one strided view of the series
+(:func:`skseq.utils._windows.cut_windows`); :class:`WindowDataset` gathers a
+batch of them and :func:`network_inputs` scales them (through the
+:class:`~skseq.forecasting._scaling.WindowScaler`) into the network's input.
+"""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from ..utils._windows import cut_windows
+
+__all__ = ["WindowDataset", "WindowSplit", "network_inputs"]
+
+
+def network_inputs(block, window_length, n_future, scaler, n_targets):
+    """Return the network's input for windows of transformed rows.
+
+    Parameters
+    ----------
+    block : torch.Tensor of shape (n, length, n_columns)
+        Each window's ``window_length`` rows, followed (with ``n_future``
+        known-future covariates, the last columns) by the forecast steps,
+        whose future covariates the network reads too.
+    window_length, n_future, n_targets : int
+    scaler : WindowScaler
+
+    Returns
+    -------
+    X : torch.Tensor of shape (n, length, n_columns [+ 1])
+        The target columns of the window relative to it; past covariates as
+        they are. Over the forecast steps, only the future covariates and a
+        flag column set to 1 (zeros elsewhere).
+    reference, scale : torch.Tensor of shape (n, n_targets)
+        Each window's statistics, for the inverse transform.
+    """
+    w, k = window_length, n_targets
+    reference, scale = scaler.statistics(block[:, :w, :k])
+    X = block.clone()
+    X[:, :w, :k] = scaler.inputs(block[:, :w, :k], reference, scale)
+    if n_future:
+        X[:, w:, : X.shape[2] - n_future] = 0.0
+        flag = torch.zeros(X.shape[0], X.shape[1], 1)
+        flag[:, w:] = 1.0
+        X = torch.cat([X, flag], dim=2)
+    return X, reference, scale
+
+
+@dataclass(frozen=True)
+class WindowSplit:
+    """Where the windows of stacked series start, and which are held out.
+
+    Attributes
+    ----------
+    train : ndarray of int
+        Starts of the training windows.
+    held_out : ndarray of int
+        Starts of the latest windows of each series, held out to calibrate
+        intervals and for early stopping.
+    every : ndarray of int
+        Starts of all windows (a refit trains on them).
+    """
+
+    train: np.ndarray
+    held_out: np.ndarray
+    every: np.ndarray
+
+    @classmethod
+    def make(cls, lengths, span, validation_fraction, train_horizon):
+        """Split the windows of series of ``lengths`` rows, stacked.
+
+        The last training windows of a series must not have targets among
+        the held-out ones: ``train_horizon - 1`` windows lie between them.
+        """
+        offsets = np.cumsum([0, *lengths])
+        train, held_out, every = [], [], []
+        for offset, length in zip(offsets, lengths, strict=False):
+            starts = offset + np.arange(length - span + 1)
+            every.append(starts)
+            n_held = int(math.floor(validation_fraction * len(starts)))
+            gap = train_horizon - 1 if n_held else 0
+            train.append(starts[: max(len(starts) - n_held - gap, 0)])
+            held_out.append(starts[len(starts) - n_held :])
+        return cls(
+            np.concatenate(train), np.concatenate(held_out), np.concatenate(every)
+        )
+
+    def check(self, validation_fraction, early_stopping):
+        """Check that windows train, and that early stopping has held-out ones."""
+        if len(self.train) == 0:
+            raise ValueError(
+                "No training window is left after holding out validation_fraction="
+                f"{validation_fraction}; use a longer series or a smaller "
+                "validation_fraction."
+            )
+        if early_stopping and len(self.held_out) == 0:
+            raise ValueError(
+                "early_stopping needs held-out windows: validation_fraction="
+                f"{validation_fraction} of the windows is none."
+            )
+
+
+class WindowDataset(Dataset):
+    """Training windows gathered by batch from one view of the series.
+
+    No window is stored: a batch gathers its windows from the strided view,
+    so a long series costs one copy, however many windows it holds.
+
+    Parameters
+    ----------
+    series : ndarray of shape (n_rows, n_columns)
+        One or several transformed series, stacked (float32, role order).
+    starts : array-like of int
+        Row where each window starts.
+    window_length, horizon, n_targets, n_future : int
+        Window geometry and column roles; ``horizon`` target steps follow
+        each window.
+    scaler : WindowScaler
+        How each window is scaled.
+    """
+
+    def __init__(
+        self, series, starts, *, window_length, horizon, n_targets, n_future, scaler
+    ):
+        self.windows = cut_windows(series, window_length + horizon)
+        self.starts = np.asarray(starts, dtype=np.int64)
+        self.window_length = window_length
+        self.horizon = horizon
+        self.n_targets = n_targets
+        self.n_future = n_future
+        self.scaler = scaler
+        self.input_length = window_length + (horizon if n_future else 0)
+        self.lengths = torch.full((len(self.starts),), self.input_length)
+        self.fixed_length = True
+
+    def __len__(self):
+        return len(self.starts)
+
+    def __getitem__(self, index):
+        return self.batch(torch.as_tensor([index]))
+
+    def batch(self, index):
+        """Return ``({"X": ..., "lengths": ...}, y)`` for the windows at ``index``."""
+        w, k = self.window_length, self.n_targets
+        # C order: torch's reductions over a window depend on the layout
+        block = torch.as_tensor(
+            np.ascontiguousarray(self.windows[self.starts[np.asarray(index)]])
+        )
+        X, reference, scale = network_inputs(
+            block[:, : self.input_length], w, self.n_future, self.scaler, k
+        )
+        y = self.scaler.targets(block[:, w : w + self.horizon, :k], reference, scale)
+        return {"X": X, "lengths": self.lengths[: len(X)]}, y.reshape(len(X), -1)
+
+    def subset(self, index):
+        """Return a dataset of the windows at ``index``."""
+        copy = object.__new__(WindowDataset)
+        copy.__dict__.update(self.__dict__)
+        copy.starts = self.starts[np.asarray(index, dtype=np.int64)]
+        copy.lengths = torch.full((len(copy.starts),), self.input_length)
+        return copy

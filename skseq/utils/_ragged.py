@@ -1,0 +1,249 @@
+"""Sequences of different lengths: padding, unpadding, long frames, masks.
+
+The low-level half of skseq's input conversion (:mod:`skseq.utils.validation`
+is the other): post-padded arrays and lengths are the one representation of
+ragged sequences inside skseq.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import check_array
+
+__all__ = [
+    "from_long_format",
+    "pad_ragged",
+    "unpad",
+    "valid_steps",
+]
+
+
+def from_long_format(frame):
+    """Split a long DataFrame into one array per sequence id.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Indexed by a MultiIndex whose first level is the sequence id and whose
+        last level is the time; one row per (id, time), columns are features.
+
+    Returns
+    -------
+    sequences : list of ndarray
+        One ``(n_steps, n_features)`` array per id, rows in time order.
+    ids : pandas.Index
+        The ids, sorted, in the order of ``sequences``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skseq.utils import from_long_format
+    >>> index = pd.MultiIndex.from_tuples([("b", 0), ("a", 1), ("a", 0)])
+    >>> frame = pd.DataFrame({"x": [5.0, 2.0, 1.0]}, index=index)
+    >>> sequences, ids = from_long_format(frame)
+    >>> list(ids), [s.ravel().tolist() for s in sequences]
+    (['a', 'b'], [[1.0, 2.0], [5.0]])
+    """
+    values, lengths, ids = _split_long_frame(frame, estimator=None, input_name="X")
+    ends = np.cumsum(lengths)[:-1]
+    return np.split(values, ends), ids
+
+
+def _split_long_frame(frame, estimator, input_name):
+    index = frame.index
+    if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
+        raise ValueError(
+            f"{input_name} must be indexed by a (sequence id, time) MultiIndex, "
+            f"got a {type(index).__name__}."
+        )
+    if index.has_duplicates:
+        duplicated = index[index.duplicated()].unique()
+        raise ValueError(
+            f"{input_name} has {len(duplicated)} duplicated (id, time) index "
+            f"entries, the first is {duplicated[0]!r}; each sequence needs one row "
+            "per time step."
+        )
+    frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
+    values = check_array(
+        frame, dtype=np.float32, estimator=estimator, input_name=input_name
+    )
+    # ids in the order the sorted frame holds them (categorical ids sort by
+    # their categories, not by value)
+    codes, ids = pd.factorize(frame.index.get_level_values(0))
+    lengths = np.bincount(codes).astype(np.int64)
+    return values, lengths, pd.Index(ids, name=index.names[0])
+
+
+def pad_ragged(sequences, dtype=np.float32):
+    """Post-pad 2-D arrays of different lengths into one 3-D array.
+
+    Parameters
+    ----------
+    sequences : list of ndarray
+        Arrays of shape ``(n_steps_i, n_features)``.
+    dtype : dtype, default=np.float32
+        Output dtype.
+
+    Returns
+    -------
+    values : ndarray of shape (n_sequences, max_steps, n_features)
+        Zero-padded after each sequence.
+    lengths : ndarray of shape (n_sequences,)
+        The ``n_steps_i``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import pad_ragged
+    >>> values, lengths = pad_ragged([np.ones((1, 2)), np.ones((3, 2))])
+    >>> values.shape, lengths.tolist()
+    ((2, 3, 2), [1, 3])
+    """
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate(sequences).astype(dtype, copy=False)
+    return _pad_flat(flat, lengths), lengths
+
+
+def _pad_flat(flat, lengths, chunk=8192):
+    """Scatter concatenated steps ``(total, ...)`` into a post-padded array."""
+    values = np.zeros((len(lengths), int(lengths.max())) + flat.shape[1:], flat.dtype)
+    ends = np.cumsum(lengths)
+    # A boolean mask fills in row-major order: sequence by sequence, in step
+    # order. Chunks of rows bound the index arrays numpy builds for it.
+    for start in range(0, len(lengths), chunk):
+        stop = min(start + chunk, len(lengths))
+        first = ends[start - 1] if start else 0
+        rows = values[start:stop]
+        rows[valid_steps(lengths[start:stop], values.shape[1])] = flat[
+            first : ends[stop - 1]
+        ]
+    return values
+
+
+def _looks_ragged(X):
+    """Whether ``X`` is a collection of separate sequences rather than an array."""
+    if isinstance(X, pd.Series) and X.dtype == object:
+        return _looks_ragged(X.to_numpy())
+    if isinstance(X, np.ndarray):
+        return (
+            X.dtype == object
+            and X.ndim == 1
+            and len(X) > 0
+            and all(
+                isinstance(x, (list, tuple, np.ndarray, pd.Series, pd.DataFrame))
+                for x in X
+            )
+        )
+    if not isinstance(X, (list, tuple)) or len(X) == 0:
+        return False
+    if any(isinstance(x, (np.ndarray, pd.Series, pd.DataFrame)) for x in X):
+        return True
+    try:
+        np.asarray(X)
+    except ValueError as exc:
+        return "inhomogeneous" in str(exc)
+    return False
+
+
+def _ragged_to_flat(X, estimator, input_name):
+    sequences, widths, item_ndim = [], set(), 1
+    for position, sequence in enumerate(X):
+        sequence = np.asarray(sequence)
+        item_ndim = max(item_ndim, sequence.ndim)
+        if sequence.ndim == 1:
+            sequence = sequence.reshape(-1, 1)
+        elif sequence.ndim != 2:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has {sequence.ndim} dimensions; "
+                "each sequence must be 1-D (n_steps,) or 2-D (n_steps, n_features)."
+            )
+        if len(sequence) == 0:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has length 0; every sequence "
+                "needs at least 1 time step."
+            )
+        widths.add(sequence.shape[1])
+        if len(widths) > 1:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has {sequence.shape[1]} "
+                f"features per step but sequence 0 has {sequences[0].shape[1]}; all "
+                "sequences need the same number of features."
+            )
+        sequences.append(sequence)
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate(sequences)
+    return flat, lengths, item_ndim
+
+
+def _drop_masked_steps(values, lengths, valid, input_name, reason):
+    """Keep the valid steps of each row, in order, moved to the front."""
+    new_lengths = valid.sum(axis=1).astype(np.int64)
+    empty = np.flatnonzero(new_lengths == 0)
+    if len(empty):
+        raise ValueError(
+            f"Sequence {empty[0]} of {input_name} has no valid time step: {reason}. "
+            "Every sequence needs at least 1 time step."
+        )
+    if np.array_equal(new_lengths, lengths):
+        return values, lengths
+    order = np.argsort(~valid, axis=1, kind="stable")
+    if values.ndim == 3:
+        order = order[:, :, None]
+    values = np.take_along_axis(values, order, axis=1)[:, : new_lengths.max()]
+    # clear what is now padding so it never carries stale values
+    padding = ~valid_steps(new_lengths, values.shape[1])
+    np.copyto(values, 0, where=padding if values.ndim == 2 else padding[..., None])
+    return values, new_lengths
+
+
+def unpad(values, lengths, item_ndim=2):
+    """Split a post-padded array into a list of sequences of their lengths.
+
+    Parameters
+    ----------
+    values : ndarray of shape (n_samples, max_length, ...)
+        Post-padded sequences.
+    lengths : array-like of shape (n_samples,)
+        Valid steps of each sequence.
+    item_ndim : {1, 2}, default=2
+        1 returns 1-D sequences (the last axis, of size 1, is dropped).
+
+    Returns
+    -------
+    list of ndarray
+        ``values[i, :lengths[i]]`` for each ``i`` (views, not copies).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import unpad
+    >>> values = np.array([[[1.0], [2.0]], [[3.0], [0.0]]])
+    >>> [s.tolist() for s in unpad(values, [2, 1], item_ndim=1)]
+    [[1.0, 2.0], [3.0]]
+    """
+    if item_ndim == 1 and values.ndim == 3:
+        values = values[:, :, 0]
+    return [row[:length] for row, length in zip(values, lengths, strict=True)]
+
+
+def valid_steps(lengths, max_length):
+    """Return a boolean ``(n_samples, max_length)`` mask of the valid steps.
+
+    Parameters
+    ----------
+    lengths : array-like of shape (n_samples,)
+        Number of valid steps of each sequence.
+    max_length : int
+        Padded length.
+
+    Returns
+    -------
+    ndarray of bool
+        ``mask[i, t]`` is True for ``t < lengths[i]``.
+
+    Examples
+    --------
+    >>> from skseq.utils import valid_steps
+    >>> valid_steps([2, 1], 3).astype(int).tolist()
+    [[1, 1, 0], [1, 0, 0]]
+    """
+    return np.arange(max_length)[None, :] < np.asarray(lengths)[:, None]
