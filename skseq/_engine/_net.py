@@ -224,6 +224,8 @@ def build_net(
         iterator_valid__batch_size=max(options.batch_size, _MIN_PREDICT_BATCH),
         train_split=train_split,
         callbacks=_callbacks(options, monitor, early_stopping),
+        # skorch's epoch table is formatted every epoch, printed or not
+        **({} if options.verbose else {"callbacks__print_log": None}),
         clip_grad_norm=options.clip_grad_norm,
         device=options.device,
         verbose=options.verbose,

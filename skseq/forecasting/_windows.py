@@ -105,11 +105,19 @@ class WindowSplit:
             )
 
 
+# windows up to this many float32 values are scaled once per training and
+# sliced per batch; beyond, each batch gathers and scales its own
+_CACHE_VALUES = 16 * 2**20
+
+
 class WindowDataset(Dataset):
     """Training windows gathered by batch from one view of the series.
 
-    No window is stored: a batch gathers its windows from the strided view,
-    so a long series costs one copy, however many windows it holds.
+    A batch gathers its windows from the strided view, so a long series costs
+    one copy, however many windows it holds. When all scaled windows fit in
+    64 MiB they are made once and batches slice them (what a hand-written
+    loop over pre-made tensors does); each window is scaled the same way
+    either way.
 
     Parameters
     ----------
@@ -137,6 +145,11 @@ class WindowDataset(Dataset):
         self.input_length = window_length + (horizon if n_future else 0)
         self.lengths = torch.full((len(self.starts),), self.input_length)
         self.fixed_length = True
+        self._made = None
+        size = len(self.starts) * (window_length + horizon) * series.shape[1]
+        if size <= _CACHE_VALUES:
+            inputs, y = self._make(np.arange(len(self.starts)))
+            self._made = (inputs["X"], y)
 
     def __len__(self):
         return len(self.starts)
@@ -146,6 +159,12 @@ class WindowDataset(Dataset):
 
     def batch(self, index):
         """Return ``({"X": ..., "lengths": ...}, y)`` for the windows at ``index``."""
+        if self._made is None:
+            return self._make(np.asarray(index))
+        X, y = self._made
+        return {"X": X[index], "lengths": self.lengths[: len(index)]}, y[index]
+
+    def _make(self, index):
         w, k = self.window_length, self.n_targets
         # C order: torch's reductions over a window depend on the layout
         block = torch.as_tensor(
@@ -161,6 +180,10 @@ class WindowDataset(Dataset):
         """Return a dataset of the windows at ``index``."""
         copy = object.__new__(WindowDataset)
         copy.__dict__.update(self.__dict__)
-        copy.starts = self.starts[np.asarray(index, dtype=np.int64)]
+        index = np.asarray(index, dtype=np.int64)
+        copy.starts = self.starts[index]
         copy.lengths = torch.full((len(copy.starts),), self.input_length)
+        if self._made is not None:
+            X, y = self._made
+            copy._made = (X[index], y[index])
         return copy
