@@ -28,18 +28,21 @@ from ._engine import (
     TrainingOptions,
     predict_outputs,
     resolve_module,
-    sort_by_length,
     train,
 )
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, _check_sample_weight
-from .utils.validation import InputSpec, check_sequences, valid_steps
+from .utils.validation import InputSpec, check_sequences
 
 __all__ = ["FittedInput", "safe_scale"]
 
 # predict in batches at least this big: inference needs no small batches
 _MIN_PREDICT_BATCH = 256
+# steps standardised at a time (bounds the float64 copy)
+_SCALE_CHUNK = 2**20
+# a learned vocabulary this large must be dense: ids up to 10x the ids used
+_LARGE_VOCAB = 2**16
 
 
 def safe_scale(std, mean=0.0):
@@ -83,23 +86,25 @@ class FittedInput:
                 f"mean {np.shape(self.mean)} and scale {np.shape(self.scale)}."
             )
 
-    def scaled(self, sequences, order=None):
-        """Standardised values (rows in ``order``), with at most one copy."""
-        values, lengths = sequences.values, sequences.lengths
-        if order is not None:
-            values, lengths = values[order], lengths[order]
-        if sequences.is_tokens or (not self.mean.any() and np.all(self.scale == 1.0)):
-            return values
-        if order is None:
-            values = values - self.mean.astype(np.float32)
+    def scaled(self, sequences):
+        """Return the steps standardised in float64, as float32 for the network."""
+        steps = sequences.steps
+        if sequences.is_tokens:
+            return steps
+        if not self.mean.any() and np.all(self.scale == 1.0):
+            with np.errstate(over="ignore"):
+                out = steps.astype(np.float32)
         else:
-            values -= self.mean.astype(np.float32)  # a copy already
-        values /= self.scale.astype(np.float32)
-        if not sequences.fixed_length:
-            # keep padding at zero, whatever the shift
-            padding = ~valid_steps(lengths, sequences.max_length)[..., None]
-            np.copyto(values, 0.0, where=padding)  # no index arrays, unlike masking
-        return values
+            out = np.empty(steps.shape, dtype=np.float32)
+            for start in range(0, len(steps), _SCALE_CHUNK):
+                chunk = steps[start : start + _SCALE_CHUNK]
+                out[start : start + _SCALE_CHUNK] = (chunk - self.mean) / self.scale
+        if not np.isfinite(out).all():
+            raise ValueError(
+                "X holds values beyond the range of float32, which the network "
+                "computes in; set standardize=True or rescale X."
+            )
+        return out
 
 
 def sample_weights(sample_weight, n_samples):
@@ -219,7 +224,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             self.pooling == "flatten"
             and not sequences.is_tokens
             and self.mask_value is not None
-            and np.any(np.all(sequences.values == np.float32(self.mask_value), axis=2))
+            and np.any(
+                np.all(
+                    sequences.steps == sequences.steps.dtype.type(self.mask_value), 1
+                )
+            )
         ):
             raise ValueError(
                 f"pooling='flatten' reads every step, padding included, but X has "
@@ -234,21 +243,15 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         n_features = sequences.n_channels
         mean, scale = np.zeros(n_features), np.ones(n_features)
         if self.standardize and not sequences.is_tokens:
-            if sequences.fixed_length:
-                steps = sequences.values.reshape(-1, n_features)
-            else:
-                steps = sequences.values[
-                    valid_steps(sequences.lengths, sequences.max_length)
-                ]
+            steps = sequences.steps
             mean = steps.mean(axis=0, dtype=np.float64)
             scale = safe_scale(steps.std(axis=0, dtype=np.float64), mean)
         vocab_size = None
         if sequences.is_tokens:
-            vocab_size = max(self.vocab_size or int(sequences.values.max()) + 1, 2)
+            vocab_size = self.vocab_size or _learned_vocab_size(sequences.steps)
+            vocab_size = max(vocab_size, 2)
         max_length = sequences.max_length if self.pooling == "flatten" else None
         return FittedInput(sequences.spec, mean, scale, max_length, vocab_size)
-
-    # --------------------------------------------------------------- training
 
     def _module_params(self, fitted_input, output_size):
         """Everything skseq's network may need; a user's module gets what it takes."""
@@ -384,21 +387,16 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"as at fit; X has lengths {sequences.lengths.min()} to "
                 f"{sequences.lengths.max()}."
             )
-        if sequences.fixed_length:
-            values = fitted_input.scaled(sequences)
-            dataset, inverse = SequenceDataset(values, sequences.lengths), None
-        else:
-            # batches of similar lengths waste no work on padding
-            order, inverse = sort_by_length(sequences.lengths)
-            values = fitted_input.scaled(sequences, order)
-            dataset = SequenceDataset(values, sequences.lengths[order])
+        dataset = SequenceDataset(fitted_input.scaled(sequences), sequences.lengths)
         outputs = predict_outputs(
             state["net_"],
             dataset,
             batch_size=max(self.batch_size, _MIN_PREDICT_BATCH),
             n_threads=self.n_threads,
+            # batches of similar lengths waste no work on padding
+            order=np.argsort(sequences.lengths, kind="stable"),
         ).numpy()
-        return (outputs if inverse is None else outputs[inverse]), state
+        return outputs, state
 
 
 def set_fitted(estimator, state, *, interrupted):
@@ -429,8 +427,22 @@ def set_fitted(estimator, state, *, interrupted):
     )
 
 
+def _learned_vocab_size(ids):
+    """Largest id + 1, refused when the ids are too sparse to embed densely."""
+    size = int(ids.max()) + 1
+    used = len(np.unique(ids))
+    if size > _LARGE_VOCAB and size > 10 * used:
+        raise ValueError(
+            f"X holds token ids up to {size - 1} but only {used} distinct ones; an "
+            f"embedding of {size} rows would be mostly unused memory. Number the "
+            "tokens densely from 2 with skseq.preprocessing.SequenceOrdinalEncoder, "
+            "or set vocab_size explicitly."
+        )
+    return size
+
+
 def _check_token_ids(sequences, vocab_size, name):
-    too_big = np.unique(sequences.values[sequences.values >= vocab_size])
+    too_big = np.unique(sequences.steps[sequences.steps >= vocab_size])
     if len(too_big):
         shown = ", ".join(str(i) for i in too_big[:5])
         more = f" and {len(too_big) - 5} more" if len(too_big) > 5 else ""

@@ -61,7 +61,19 @@ def resolve_device(device):
     """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
-    if str(device).startswith("cuda") and not torch.cuda.is_available():
+    try:
+        kind = torch.device(device).type
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"device={device!r} is not a device torch knows; use 'cpu', 'cuda' "
+            "(or 'cuda:1', ...), or 'auto' for CUDA when available."
+        ) from exc
+    if kind not in ("cpu", "cuda"):
+        raise ValueError(
+            f"device={device!r}: skseq trains on 'cpu' or 'cuda' (or 'auto'), "
+            f"not on {kind!r}."
+        )
+    if kind == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={str(device)!r} was asked for, but torch finds no CUDA GPU "
             "(torch.cuda.is_available() is False). Use device='cpu', or 'auto' to "

@@ -98,6 +98,17 @@ def reverse_padded(x, lengths):
     return x.gather(1, index.unsqueeze(-1).expand_as(x))
 
 
+def _sum_valid(x, lengths):
+    """Sum ``x`` ``(batch, steps, ...)`` over each row's valid steps, in order.
+
+    A running sum read at the last valid step: padding never enters it, and
+    the result is the same bits however long the batch is padded (a
+    reduction over the whole padded axis may group its terms by that length).
+    """
+    rows = torch.arange(len(x), device=x.device)
+    return torch.cumsum(x, dim=1)[rows, lengths - 1]
+
+
 class RNNModule(nn.Module):
     """Recurrent network that maps a sequence to one output vector.
 
@@ -264,13 +275,14 @@ class RNNModule(nn.Module):
             return states.reshape(batch, -1)
         mask = valid_mask(lengths, max_length).unsqueeze(-1)
         if self.pooling == "mean":
-            total = states.masked_fill(~mask, 0.0).sum(dim=1)
-            return total / lengths.unsqueeze(1).to(states.dtype)
+            return _sum_valid(states, lengths) / lengths.unsqueeze(1).to(states.dtype)
         if self.pooling == "max":
             return states.masked_fill(~mask, float("-inf")).amax(dim=1)
-        scores = self.attention(states).masked_fill(~mask, float("-inf"))
-        weights = torch.softmax(scores, dim=1)
-        return (weights * states).sum(dim=1)
+        scores = self.attention(states)
+        top = scores.masked_fill(~mask, float("-inf")).amax(dim=1, keepdim=True)
+        exp = torch.exp(scores - top)
+        weights = exp / _sum_valid(exp, lengths).unsqueeze(1)
+        return _sum_valid(weights * states, lengths)
 
     def forward(self, X, lengths):
         """Map a post-padded batch to outputs of shape ``(batch, output_size)``.

@@ -1,14 +1,16 @@
-"""Tensors built once per fit, and batches sliced from them.
+"""Tensors built once per fit, and batches gathered from them.
 
 skorch's default path builds every batch from per-sample ``__getitem__``
 calls and a collate step; on small recurrent networks that is a large part of
-an epoch. Here a :class:`SequenceDataset` holds the whole padded tensor, and
-:class:`BatchIterator` (handed to skorch as ``iterator_train`` and
-``iterator_valid``) yields each batch as one index into it.
+an epoch. Here a :class:`SequenceDataset` holds every step of every sequence
+in one tensor, and :class:`BatchIterator` (handed to skorch as
+``iterator_train`` and ``iterator_valid``) yields each batch as one gather
+from it, padded to the batch's own longest sequence.
 
-Ragged data is bucketed: within chunks of a few dozen batches, sequences are
-sorted by length, so a batch of short sequences is cut to its own longest
-length instead of the data set's.
+Memory follows each batch's own length: sequences of similar lengths are
+batched together (within chunks of a hundred batches, sorted by length), and
+a batch whose padded size would exceed twice what a typical batch holds is
+split, so one very long sequence does not pad a whole batch to its length.
 """
 
 import math
@@ -21,7 +23,9 @@ __all__ = [
     "BatchIterator",
     "FixedSplit",
     "SequenceDataset",
+    "budget_batches",
     "sort_by_length",
+    "step_budget",
 ]
 
 # batches per chunk that is sorted by length: big enough that batches hold
@@ -30,29 +34,35 @@ _BUCKET_BATCHES = 100
 
 
 class SequenceDataset(Dataset):
-    """Padded sequences, their lengths and optional targets and weights.
+    """Sequences (their steps, concatenated), lengths, targets and weights.
 
     Parameters
     ----------
-    values : ndarray or torch.Tensor
-        ``(n, max_length, n_features)`` float32 or ``(n, max_length)`` int64,
-        post-padded.
+    steps : ndarray or torch.Tensor
+        Every step of every sequence, sequence after sequence:
+        ``(total_steps, n_features)`` float32 or ``(total_steps,)`` int64.
     lengths : ndarray or torch.Tensor of shape (n,)
-        Valid steps per sequence.
+        Steps per sequence.
     y : ndarray or torch.Tensor, default=None
         Targets, first axis ``n``.
     sample_weight : ndarray or torch.Tensor of shape (n,), default=None
         Per-sample weights for the loss.
     """
 
-    def __init__(self, values, lengths, y=None, sample_weight=None):
-        self.X = torch.as_tensor(values)
+    def __init__(self, steps, lengths, y=None, sample_weight=None):
+        steps = torch.as_tensor(steps)
         self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
         self.y = None if y is None else torch.as_tensor(y)
         self.sample_weight = (
             None if sample_weight is None else torch.as_tensor(sample_weight)
         )
-        self.fixed_length = bool((self.lengths == self.X.shape[1]).all())
+        self.fixed_length = bool((self.lengths == self.lengths[0]).all())
+        if self.fixed_length:  # one padded tensor, sliced by batch
+            shape = (len(self.lengths), int(self.lengths[0])) + tuple(steps.shape[1:])
+            self.X, self.steps, self.offsets = steps.reshape(shape), None, None
+        else:
+            self.X, self.steps = None, steps
+            self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
 
     def __len__(self):
         return len(self.lengths)
@@ -60,36 +70,86 @@ class SequenceDataset(Dataset):
     def __getitem__(self, index):
         return self.batch(torch.as_tensor([index]))
 
+    def padded(self, index):
+        """Return the sequences at ``index``, post-padded to the longest."""
+        if self.fixed_length:
+            return self.X[index]
+        lengths = self.lengths[index]
+        position = torch.arange(int(lengths.max()))
+        valid = position < lengths.unsqueeze(1)
+        rows = torch.where(valid, self.offsets[index].unsqueeze(1) + position, 0)
+        X = self.steps[rows]
+        mask = ~valid if X.ndim == 2 else ~valid.unsqueeze(-1)
+        return X.masked_fill_(mask, 0)
+
     def batch(self, index):
         """Return ``(X, y)`` for the samples at ``index`` as skorch expects.
 
         ``X`` is the dict ``{"X": ..., "lengths": ...}`` given to the module
-        as keyword arguments, cut to the longest sequence of the batch. ``y``
-        is the target, ``(target, weight)`` when there are weights, or None.
+        as keyword arguments, padded to the longest sequence of the batch.
+        ``y`` is the target, ``(target, weight)`` when there are weights, or
+        None.
         """
-        lengths = self.lengths[index]
-        if self.fixed_length:
-            X = self.X[index]
-        else:  # copy only the steps up to the batch's longest sequence
-            X = self.X[index, : int(lengths.max())]
         y = None if self.y is None else self.y[index]
         if self.sample_weight is not None:
             y = (y, self.sample_weight[index])
-        return {"X": X, "lengths": lengths}, y
+        return {"X": self.padded(index), "lengths": self.lengths[index]}, y
 
     def subset(self, index):
         """Return a new dataset holding the samples at ``index``."""
         index = torch.as_tensor(index, dtype=torch.int64)
+        lengths = self.lengths[index]
+        if self.fixed_length:
+            steps = self.X[index].reshape((-1,) + tuple(self.X.shape[2:]))
+        else:
+            shift = self.offsets[index] - (torch.cumsum(lengths, 0) - lengths)
+            rows = torch.repeat_interleave(shift, lengths) + torch.arange(
+                int(lengths.sum())
+            )
+            steps = self.steps[rows]
         return SequenceDataset(
-            self.X[index],
-            self.lengths[index],
+            steps,
+            lengths,
             None if self.y is None else self.y[index],
             None if self.sample_weight is None else self.sample_weight[index],
         )
 
 
+def step_budget(lengths, batch_size):
+    """Return the padded steps a batch may hold: twice a typical full batch.
+
+    Typical is the 99th percentile, so only batches that hold sequences far
+    longer than nearly all others are split.
+    """
+    typical = float(np.quantile(np.asarray(lengths), 0.99))
+    return int(batch_size * max(2 * typical, 1))
+
+
+def budget_batches(order, lengths, batch_size, max_steps):
+    """Cut ``order`` into batches of ``batch_size``, split where too big.
+
+    A batch whose size times its longest length exceeds ``max_steps`` is cut
+    into consecutive pieces that fit (a single sequence always forms a batch
+    of its own), so the order is kept.
+    """
+    batches = []
+    for batch in torch.split(order, batch_size):
+        batch_lengths = lengths[batch]
+        if len(batch) * int(batch_lengths.max()) <= max_steps:
+            batches.append(batch)
+            continue
+        start, longest = 0, 0
+        for end, length in enumerate(batch_lengths.tolist()):
+            longest = max(longest, length)
+            if end > start and (end - start + 1) * longest > max_steps:
+                batches.append(batch[start:end])
+                start, longest = end, length
+        batches.append(batch[start:])
+    return batches
+
+
 class BatchIterator:
-    """Iterate over a :class:`SequenceDataset` in batches, by slicing.
+    """Iterate over a :class:`SequenceDataset` in batches.
 
     skorch calls ``iterator(dataset, batch_size=..., **iterator_kwargs)`` once
     per fit and loops over it once per epoch; each loop draws a new order from
@@ -100,7 +160,8 @@ class BatchIterator:
     dataset : SequenceDataset
         The data.
     batch_size : int, default=32
-        Sequences per batch (the last one may be smaller).
+        Sequences per batch (the last one may be smaller; batches holding far
+        longer sequences than the rest are smaller too).
     shuffle : bool, default=False
         Draw a new random order each epoch.
     bucket : bool, default=True
@@ -114,6 +175,11 @@ class BatchIterator:
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.bucket = bucket and shuffle and not dataset.fixed_length
+        self.max_steps = (
+            None
+            if dataset.fixed_length
+            else step_budget(dataset.lengths.numpy(), self.batch_size)
+        )
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
@@ -121,13 +187,15 @@ class BatchIterator:
     def _batches(self):
         n, size = len(self.dataset), self.batch_size
         order = torch.randperm(n) if self.shuffle else torch.arange(n)
-        if not self.bucket:
+        if self.max_steps is None:
             return list(torch.split(order, size))
         lengths = self.dataset.lengths
+        if not self.bucket:
+            return budget_batches(order, lengths, size, self.max_steps)
         batches = []
         for part in torch.split(order, size * _BUCKET_BATCHES):
             part = part[torch.argsort(lengths[part], stable=True)]
-            batches.extend(torch.split(part, size))
+            batches.extend(budget_batches(part, lengths, size, self.max_steps))
         return [batches[i] for i in torch.randperm(len(batches))]
 
     def __iter__(self):

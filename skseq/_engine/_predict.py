@@ -14,6 +14,7 @@ are done in the same order whatever the other rows are.
 import torch
 
 from .._runtime import torch_threads
+from ._data import budget_batches, step_budget
 
 __all__ = ["MIN_ROWS", "predict_outputs"]
 
@@ -38,7 +39,7 @@ def _pad_rows(inputs, n_rows):
     return {**inputs, **padded}
 
 
-def predict_outputs(net, dataset, *, batch_size=256, n_threads=None):
+def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None):
     """Return the network's outputs for every sample of ``dataset``, on the CPU.
 
     Parameters
@@ -46,11 +47,15 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None):
     net : skorch.NeuralNet
         An initialised net; its module runs in evaluation mode.
     dataset : SequenceDataset or WindowDataset
-        Anything with ``len()`` and ``batch(index) -> (inputs, target)``.
+        Anything with ``lengths``, ``fixed_length`` and ``batch(index) ->
+        (inputs, target)``.
     batch_size : int, default=256
         Samples per forward pass (at least :data:`MIN_ROWS` rows are run).
     n_threads : int or None, default=None
         torch threads for the call (None: torch's setting).
+    order : array-like of int, default=None
+        The order in which samples are batched (e.g. sorted by length, so that
+        batches waste no work on padding); the outputs keep the dataset's order.
 
     Returns
     -------
@@ -59,11 +64,22 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None):
     """
     module = net.module_
     module.train(False)
-    outputs = []
+    n = len(dataset)
+    order = torch.arange(n) if order is None else torch.as_tensor(order)
+    if dataset.fixed_length:
+        batches = torch.split(order, batch_size)
+    else:
+        lengths = dataset.lengths
+        budget = step_budget(lengths.numpy(), batch_size)
+        batches = budget_batches(order, lengths, batch_size, budget)
+    outputs = None
     with torch_threads(n_threads), torch.inference_mode():
-        for index in torch.split(torch.arange(len(dataset)), batch_size):
+        for index in batches:
             inputs, _ = dataset.batch(index)
             inputs = _pad_rows(inputs, MIN_ROWS)
             inputs = {key: value.to(net.device) for key, value in inputs.items()}
-            outputs.append(module(**inputs)[: len(index)].float().cpu())
-    return torch.cat(outputs)
+            out = module(**inputs)[: len(index)].float().cpu()
+            if outputs is None:
+                outputs = out.new_empty((n,) + out.shape[1:])
+            outputs[index] = out
+    return outputs

@@ -266,10 +266,12 @@ class Decoder:
             raise FileError(f"field {field} is malformed ({exc})") from exc
 
     def _items(self, spec, field, depth):
-        return {
-            _hashable(self(k, f"{field}.key", depth)): self(v, f"{field}[{i}]", depth)
-            for i, (k, v) in enumerate(spec["__items__"])
-        }
+        out = {}
+        for i, (k, v) in enumerate(spec["__items__"]):
+            key = _hashable(self(k, f"{field}.key", depth))
+            name = f"{field}.{key}" if isinstance(key, str) else f"{field}[{i}]"
+            out[key] = self(v, name, depth)
+        return out
 
     def _list(self, spec, field, depth):
         return [self(v, f"{field}[{i}]", depth) for i, v in enumerate(spec["__list__"])]

@@ -1,6 +1,9 @@
 """RNNClassifier: a recurrent network that labels whole sequences."""
 
+from numbers import Real
+
 import numpy as np
+import pandas as pd
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
 from sklearn.utils import column_or_1d
@@ -20,6 +23,24 @@ from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 
 __all__ = ["RNNClassifier"]
+
+
+def _check_class_weight(class_weight, classes):
+    """Class weights must be finite and non-negative, and not all zero."""
+    if not isinstance(class_weight, dict):
+        return
+    weights = list(class_weight.values())
+    bad = {
+        label: weight
+        for label, weight in class_weight.items()
+        if not isinstance(weight, Real) or not np.isfinite(weight) or weight < 0
+    }
+    if bad:
+        raise ValueError(
+            f"class_weight must map labels to finite weights >= 0; got {bad}."
+        )
+    if weights and not any(weights) and set(class_weight) >= set(classes.tolist()):
+        raise ValueError("class_weight gives every class weight 0: nothing to learn.")
 
 
 @fill_doc
@@ -158,6 +179,12 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
             align_to_ids(y, sequences), ensure_2d=False, dtype=None, input_name="y"
         )
         y = column_or_1d(y, warn=True)
+        missing = np.flatnonzero(pd.isna(y)) if y.dtype == object else []
+        if len(missing):
+            raise ValueError(
+                f"y holds missing labels (None or NaN) at {len(missing)} positions, "
+                f"the first {missing[0]}; drop those samples or give them a label."
+            )
         check_classification_targets(y)
         check_same_length(sequences, y)
         warm = self._warm_state()
@@ -204,6 +231,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         y, classes, y_index = self._check_labels(y, sequences)
         weights = sample_weights(sample_weight, len(y))
         if self.class_weight is not None:
+            _check_class_weight(self.class_weight, classes)
             per_class = compute_class_weight(self.class_weight, classes=classes, y=y)
             weights = per_class[y_index] * (1.0 if weights is None else weights)
         state, trained = self._fit_network(

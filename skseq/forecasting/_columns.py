@@ -142,6 +142,11 @@ def future_rows(future, series, keys, roles, horizon):
     h, n_columns = horizon, len(roles.columns)
     rows = np.zeros((len(series), h, n_columns))
     if not roles.n_future:
+        if future is not None:
+            raise ValueError(
+                "future was given, but the forecaster has no future covariates "
+                "(future_covariates=None at fit); leave it out."
+            )
         return rows
     names = list(roles.future)
     if future is None:
@@ -150,17 +155,9 @@ def future_rows(future, series, keys, roles, horizon):
             f"steps: pass predict(future=...) with those columns for the next "
             f"{h} time stamps."
         )
-    if (
-        isinstance(future, pd.DataFrame)
-        and not isinstance(future.index, pd.MultiIndex)
-        and len(series) == 1
+    for i, (frame, one) in enumerate(
+        zip(_future_frames(future, keys, names), series, strict=True)
     ):
-        future = [future]
-    elif isinstance(future, dict):
-        future = [future[key] for key in keys]
-    elif isinstance(future, pd.DataFrame):
-        future = [future.xs(key, level=0) for key in keys]
-    for i, (frame, one) in enumerate(zip(future, series, strict=True)):
         missing = [c for c in names if c not in getattr(frame, "columns", [])]
         if missing:
             raise ValueError(f"future lacks the future covariates {missing}.")
@@ -181,6 +178,34 @@ def future_rows(future, series, keys, roles, horizon):
         )
         rows[i, :, n_columns - roles.n_future :] = values
     return rows
+
+
+def _future_frames(future, keys, names):
+    """One future-covariate frame per series, in the order of ``keys``."""
+    long = isinstance(future, pd.DataFrame) and isinstance(future.index, pd.MultiIndex)
+    if keys is None:
+        if not isinstance(future, pd.DataFrame) or long:
+            raise ValueError(
+                f"future must be a DataFrame with the columns {names}, indexed by "
+                f"the forecast time stamps; got a {type(future).__name__}."
+            )
+        return [future]
+    if isinstance(future, dict):
+        available = set(future)
+    elif long:
+        available = set(future.index.get_level_values(0))
+    else:
+        raise ValueError(
+            "With many series, future is a dict of DataFrames by series id or a "
+            "long DataFrame indexed by (series id, time); got a "
+            f"{type(future).__name__}."
+        )
+    missing = [key for key in keys if key not in available]
+    if missing:
+        raise ValueError(f"future lacks the future covariates of series {missing}.")
+    if isinstance(future, dict):
+        return [future[key] for key in keys]
+    return [future.xs(key, level=0) for key in keys]
 
 
 def format_forecasts(forecasts, series, keys, form, targets, columns=None):

@@ -112,14 +112,14 @@ class FittedForecaster:
                     :, step : step + steps, n_columns - n_future :
                 ]
                 block = np.concatenate([block, extra], axis=1)
-            encoded = torch.as_tensor(self.values.transform(block))
+            encoded = self.values.transform(block)
             X, reference, scale = network_inputs(encoded, w, n_future, self.windows, k)
             if unit is None:  # the scale at the forecast origin, for every step
                 unit = self.windows.unit(scale)
             lengths = torch.full((n,), X.shape[1])
             out = predict_outputs(
                 net,
-                SequenceDataset(X, lengths),
+                SequenceDataset(X.reshape(-1, X.shape[2]), lengths),
                 batch_size=_PREDICT_BATCH,
                 n_threads=n_threads,
             ).numpy()

@@ -420,8 +420,8 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         return net_spec(self, self._fitted)
 
     def _rolling(self, y):
-        fitted, net, _ = self._state()
-        return rolling_forecasts(fitted, net, y, self.freq, self.n_threads)
+        fitted, net, freq = self._state()
+        return rolling_forecasts(fitted, net, y, self.freq, self.n_threads, freq)
 
     def predict_rolling(self, y):
         """Forecast from every step of a series, without refitting.

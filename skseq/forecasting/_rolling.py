@@ -19,7 +19,7 @@ def _match(keys, fitted_keys, position):
     return list(fitted_keys).index(key)
 
 
-def rolling_forecasts(fitted, net, y, freq=None, n_threads=None):
+def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=None):
     """Forecasts from every step of ``y``: actual and forecast values.
 
     A series that continues the training one (by its index; arrays always
@@ -35,6 +35,8 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None):
     freq : str or None, default=None
         The forecaster's ``freq``.
     n_threads : int or None, default=None
+    default_freq : pandas offset or int, default=None
+        The training series' step, for folds too short to infer one.
 
     Returns
     -------
@@ -45,7 +47,7 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None):
         each origin.
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
-    panel, keys, form = check_panel(y, freq=freq, name="y")
+    panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_like_fit(panel, form, fitted.form, fitted.roles, fitted.tz)
     actual_all, forecast_all, first_times = [], [], None
     for position, one in enumerate(panel):

@@ -13,7 +13,6 @@ Two steps, each an object that fits once and transforms both ways:
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 
 from .._base import safe_scale
 from ..utils._windows import cut_windows
@@ -52,14 +51,13 @@ class ValueScaler:
         return cls(n_targets, log, mean, safe_scale(stacked.std(axis=0), mean))
 
     def transform(self, values):
-        """Raw values (role order, last axis) -> what the network reads (float32)."""
-        # C order: torch's reductions over a window depend on the layout
+        """Raw values (role order, last axis) -> the transformed space (float64)."""
         out = np.array(values, dtype=np.float64, order="C")
         k = self.n_targets
         if self.log:
             out[..., :k] = np.log(out[..., :k])
         out[..., k:] = (out[..., k:] - self.cov_mean) / self.cov_scale
-        return out.astype(np.float32)
+        return out
 
     def inverse_transform(self, targets):
         """Targets in the transformed space -> original units."""
@@ -100,7 +98,7 @@ class WindowScaler:
         Parameters
         ----------
         series : ndarray of shape (n_rows, n_columns)
-            The transformed series, stacked (float32, role order).
+            The transformed series, stacked (float64, role order).
         starts : ndarray of int
             Rows where the training windows start.
         normalize : {"standard", "last", "mean"} or None
@@ -120,48 +118,47 @@ class WindowScaler:
         if len(starts) > _SCALE_SAMPLE:
             rng = np.random.default_rng(0)
             starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
-        windows = cut_windows(series, window_length + horizon)[starts]
-        block = torch.as_tensor(np.ascontiguousarray(windows))
-        reference, scale = unit.statistics(block[:, :window_length, :k])
-        inputs = unit.inputs(block[:, :window_length, :k], reference, scale)
-        relative = unit.targets(block[:, window_length:, :k], reference, scale)
+        block = cut_windows(series, window_length + horizon)[starts][..., :k]
+        reference, scale = unit.statistics(block[:, :window_length])
+        inputs = unit.inputs(block[:, :window_length], reference, scale)
+        relative = unit.targets(block[:, window_length:], reference, scale)
         return cls(
             normalize,
             unit.target_mean,
-            safe_scale(inputs.reshape(-1, k).double().std(dim=0).numpy()),
-            safe_scale(relative.double().std(dim=0).numpy()),
+            safe_scale(inputs.reshape(-1, k).std(axis=0)),
+            safe_scale(relative.std(axis=0)),
             unit.floor,
         )
 
     def statistics(self, target_windows):
-        """Each window's reference and spread, ``(n, n_targets)`` each.
+        """Return each window's reference and spread, ``(n, n_targets)`` each.
 
-        ``target_windows`` is a float32 tensor ``(n, window_length,
-        n_targets)``; the spread is 1 except with ``normalize="standard"``.
+        ``target_windows`` is ``(n, window_length, n_targets)`` (float64); the
+        spread is 1 except with ``normalize="standard"``. Each window's
+        statistics depend on its own values only.
         """
-        n, _, k = target_windows.shape
+        windows = np.ascontiguousarray(target_windows, dtype=np.float64)
+        n, _, k = windows.shape
         if self.normalize == "last":
-            reference = target_windows[:, -1]
+            reference = windows[:, -1].copy()
         elif self.normalize in ("mean", "standard"):
-            reference = target_windows.mean(dim=1)
+            reference = windows.mean(axis=1)
         else:
-            mean = torch.as_tensor(self.target_mean, dtype=torch.float32)
-            reference = mean.expand(n, -1)
+            reference = np.broadcast_to(self.target_mean, (n, k)).astype(np.float64)
         if self.normalize != "standard":
-            return reference, torch.ones(n, k)
-        floor = torch.as_tensor(self.floor, dtype=torch.float32)
-        return reference, torch.maximum(target_windows.std(dim=1), floor)
+            return reference, np.ones((n, k))
+        spread = windows.std(axis=1, ddof=1)
+        return reference, np.maximum(spread, self.floor)
 
     def inputs(self, target_windows, reference, scale):
         """Return the window's target columns as the network reads them."""
-        input_scale = torch.as_tensor(self.input_scale, dtype=torch.float32)
-        return (target_windows - reference[:, None]) / (scale[:, None] * input_scale)
+        return (target_windows - reference[:, None]) / (
+            scale[:, None] * self.input_scale
+        )
 
     def targets(self, future, reference, scale):
-        """Future target values relative to their window, ``(n, steps, k)``."""
-        target_scale = torch.as_tensor(
-            self.target_scale[: future.shape[1]], dtype=torch.float32
-        )
+        """Return future target values relative to their window, ``(n, steps, k)``."""
+        target_scale = self.target_scale[: future.shape[1]]
         return (future - reference[:, None]) / (scale[:, None] * target_scale)
 
     def inverse_transform(self, outputs, reference, scale):
@@ -171,14 +168,13 @@ class WindowScaler:
         ----------
         outputs : ndarray of shape (n, steps, n_targets)
             What the network predicted.
-        reference, scale : torch.Tensor of shape (n, n_targets)
+        reference, scale : ndarray of shape (n, n_targets)
             The statistics of the windows the forecasts start from.
         """
         steps = outputs.shape[1]
-        scale = scale.numpy()[:, None].astype(np.float64)
-        out = outputs.astype(np.float64) * scale * self.target_scale[:steps]
-        return out + reference.numpy()[:, None]
+        out = outputs.astype(np.float64) * scale[:, None] * self.target_scale[:steps]
+        return out + reference[:, None]
 
     def unit(self, scale):
         """Return what one unit of output is worth, ``(n, horizon, k)``."""
-        return scale.numpy()[:, None].astype(np.float64) * self.target_scale
+        return scale[:, None] * self.target_scale

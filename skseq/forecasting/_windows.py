@@ -23,32 +23,33 @@ def network_inputs(block, window_length, n_future, scaler, n_targets):
 
     Parameters
     ----------
-    block : torch.Tensor of shape (n, length, n_columns)
-        Each window's ``window_length`` rows, followed (with ``n_future``
-        known-future covariates, the last columns) by the forecast steps,
-        whose future covariates the network reads too.
+    block : ndarray of shape (n, length, n_columns)
+        Each window's ``window_length`` rows (float64, transformed, role
+        order), followed (with ``n_future`` known-future covariates, the last
+        columns) by the forecast steps, whose future covariates the network
+        reads too.
     window_length, n_future, n_targets : int
     scaler : WindowScaler
 
     Returns
     -------
     X : torch.Tensor of shape (n, length, n_columns [+ 1])
-        The target columns of the window relative to it; past covariates as
-        they are. Over the forecast steps, only the future covariates and a
-        flag column set to 1 (zeros elsewhere).
-    reference, scale : torch.Tensor of shape (n, n_targets)
+        float32: the target columns of the window relative to it (scaled in
+        float64), past covariates as they are. Over the forecast steps, only
+        the future covariates and a flag column set to 1 (zeros elsewhere).
+    reference, scale : ndarray of shape (n, n_targets)
         Each window's statistics, for the inverse transform.
     """
     w, k = window_length, n_targets
     reference, scale = scaler.statistics(block[:, :w, :k])
-    X = block.clone()
+    X = np.array(block, dtype=np.float64)
     X[:, :w, :k] = scaler.inputs(block[:, :w, :k], reference, scale)
     if n_future:
         X[:, w:, : X.shape[2] - n_future] = 0.0
-        flag = torch.zeros(X.shape[0], X.shape[1], 1)
+        flag = np.zeros(X.shape[:2] + (1,))
         flag[:, w:] = 1.0
-        X = torch.cat([X, flag], dim=2)
-    return X, reference, scale
+        X = np.concatenate([X, flag], axis=2)
+    return torch.as_tensor(X.astype(np.float32)), reference, scale
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class WindowDataset(Dataset):
     Parameters
     ----------
     series : ndarray of shape (n_rows, n_columns)
-        One or several transformed series, stacked (float32, role order).
+        One or several transformed series, stacked (float64, role order).
     starts : array-like of int
         Row where each window starts.
     window_length, horizon, n_targets, n_future : int
@@ -166,15 +167,13 @@ class WindowDataset(Dataset):
 
     def _make(self, index):
         w, k = self.window_length, self.n_targets
-        # C order: torch's reductions over a window depend on the layout
-        block = torch.as_tensor(
-            np.ascontiguousarray(self.windows[self.starts[np.asarray(index)]])
-        )
+        block = self.windows[self.starts[index]]
         X, reference, scale = network_inputs(
             block[:, : self.input_length], w, self.n_future, self.scaler, k
         )
         y = self.scaler.targets(block[:, w : w + self.horizon, :k], reference, scale)
-        return {"X": X, "lengths": self.lengths[: len(X)]}, y.reshape(len(X), -1)
+        y = torch.as_tensor(y.reshape(len(X), -1).astype(np.float32))
+        return {"X": X, "lengths": self.lengths[: len(X)]}, y
 
     def subset(self, index):
         """Return a dataset of the windows at ``index``."""

@@ -1,9 +1,13 @@
 """Rolling-origin evaluation of a forecaster."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
+
+from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 
 __all__ = ["backtest"]
 
@@ -30,6 +34,15 @@ def _seasonal_naive_mae(y, sp):
     return np.abs(values[sp:] - values[:-sp]).mean(axis=0)
 
 
+@validate_params(
+    {
+        "forecaster": [HasMethods(["fit", "predict"])],
+        "y": "no_validation",
+        "cv": ["cv_object"],
+        "sp": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=False,
+)
 def backtest(forecaster, y, *, cv=None, sp=1):
     """Rolling-origin errors of a forecaster, per horizon step.
 
@@ -72,6 +85,14 @@ def backtest(forecaster, y, *, cv=None, sp=1):
     >>> errors.index.tolist()
     [1, 2]
     """
+    if isinstance(y, dict) or (
+        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
+    ):
+        raise ValueError(
+            "backtest splits one series in time; for many series (a dict or a "
+            "long DataFrame), backtest each one, or score the global model with "
+            "GridSearchCV/cross_val_score and TimeSeriesSplit on each series."
+        )
     if cv is None:
         cv = 3
     if isinstance(cv, int):

@@ -23,6 +23,30 @@ def padding_value(value, dtype):
     return 0 if np.issubdtype(np.dtype(dtype), np.integer) else MASK_VALUE
 
 
+def _check_representable(steps, value, dtype):
+    """Refuse values and a padding value that ``dtype`` would change."""
+    if np.issubdtype(dtype, np.integer):
+        info = np.iinfo(dtype)
+        low, high = (steps.min(), steps.max()) if steps.size else (0, 0)
+        if low < info.min or high > info.max or not info.min <= value <= info.max:
+            raise ValueError(
+                f"dtype={dtype.name} holds integers in [{info.min}, {info.max}], but "
+                f"the ids lie in [{low}, {high}] (padding value {value}); choose a "
+                "wider dtype, e.g. 'int32' or 'int64'."
+            )
+        return
+    with np.errstate(over="ignore"):
+        if (
+            not np.isfinite(np.asarray(value, dtype=dtype))
+            or not np.isfinite(steps.astype(dtype, copy=False)).all()
+        ):
+            raise ValueError(
+                f"dtype={dtype.name} cannot hold the values or the padding value "
+                f"{value} (they would become infinite); choose a wider dtype, e.g. "
+                "'float32', or another padding value."
+            )
+
+
 class SequencePadder(TransformerMixin, BaseEstimator):
     """Pad or truncate sequences to one length.
 
@@ -110,9 +134,11 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         # tokens) is unpadded first, so padding twice changes nothing. A value
         # of your own may also be real data (0.0): it is left as it is.
         convention = None if tokens or self.value is not None else MASK_VALUE
-        return check_sequences(
+        sequences = check_sequences(
             X, estimator=self, reset=reset, tokens=tokens, mask_value=convention
         )
+        _check_representable(sequences.steps, padding_value(self.value, dtype), dtype)
+        return sequences
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -153,9 +179,9 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         sequences = self._check(X, reset=False)
         dtype = np.dtype(self.dtype)
-        values, lengths, size = sequences.values, sequences.lengths, self.max_length_
+        steps, lengths, size = sequences.steps, sequences.lengths, self.max_length_
         out = np.full(
-            (len(lengths), size) + values.shape[2:],
+            (len(lengths), size) + steps.shape[1:],
             padding_value(self.value, dtype),
             dtype=dtype,
         )
@@ -165,8 +191,9 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         target_start = size - kept if self.padding == "pre" else zeros
         rows = np.repeat(np.arange(len(lengths)), kept)
         offset = np.arange(kept.sum()) - np.repeat(np.cumsum(kept) - kept, kept)
-        out[rows, np.repeat(target_start, kept) + offset] = values[
-            rows, np.repeat(source_start, kept) + offset
+        first = np.cumsum(lengths) - lengths  # where each sequence's steps start
+        out[rows, np.repeat(target_start, kept) + offset] = steps[
+            np.repeat(first + source_start, kept) + offset
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
@@ -188,6 +215,12 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = np.asarray(X)
+        if X.ndim not in (2, 3):
+            raise ValueError(
+                f"X must be padded sequences, 2-D (n_samples, n_steps) or 3-D "
+                f"(n_samples, n_steps, n_features) as transform returns them; got "
+                f"an array of shape {X.shape}."
+            )
         dtype = np.dtype(self.dtype)
         value = padding_value(self.value, dtype)
         steps = X if X.ndim == 3 else X[:, :, None]

@@ -83,7 +83,8 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """Boolean ``(n_samples, max_length)`` of the steps that are not padding."""
         valid = valid_steps(sequences.lengths, sequences.max_length)
         if self.mask_value is not None:
-            is_padding = np.all(sequences.values == np.float32(self.mask_value), axis=2)
+            values = sequences.values
+            is_padding = np.all(values == values.dtype.type(self.mask_value), axis=2)
             valid &= ~is_padding
         return valid
 
@@ -103,6 +104,16 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : SequenceScaler
             The fitted scaler.
         """
+        low_high = self.feature_range
+        if self.method == "minmax" and not (
+            len(low_high) == 2
+            and all(isinstance(v, Real) and np.isfinite(v) for v in low_high)
+            and low_high[0] < low_high[1]
+        ):
+            raise ValueError(
+                "feature_range must be a pair (min, max) of finite numbers with min "
+                f"< max, got {low_high!r}."
+            )
         sequences = check_sequences(X, estimator=self, reset=True)
         steps = sequences.values[self._valid(sequences)].astype(np.float64)
         if len(steps) == 0:
@@ -122,7 +133,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         sequences = check_sequences(X, estimator=self, reset=False)
         valid = self._valid(sequences)
-        out = sequences.values.copy()
+        out = sequences.values.astype(np.float32)
         out[valid] = function(out[valid].astype(np.float64)).astype(np.float32)
         if sequences.layout == "ragged":
             return unpad(out, sequences.lengths, sequences.item_ndim)

@@ -55,6 +55,13 @@ def _split_long_frame(frame, estimator, input_name):
             f"{input_name} must be indexed by a (sequence id, time) MultiIndex, "
             f"got a {type(index).__name__}."
         )
+    if index.nlevels > 2:
+        raise ValueError(
+            f"{input_name} is indexed by {index.nlevels} levels {list(index.names)}; "
+            "a long frame is indexed by (sequence id, time). Combine the levels "
+            "that identify a sequence into one id first (e.g. with "
+            "frame.index.droplevel or a tuple id)."
+        )
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()
         raise ValueError(
@@ -64,7 +71,10 @@ def _split_long_frame(frame, estimator, input_name):
         )
     frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
     values = check_array(
-        frame, dtype=np.float32, estimator=estimator, input_name=input_name
+        frame,
+        dtype=[np.float64, np.float32],
+        estimator=estimator,
+        input_name=input_name,
     )
     # ids in the order the sorted frame holds them (categorical ids sort by
     # their categories, not by value)
@@ -144,9 +154,42 @@ def _looks_ragged(X):
     return False
 
 
-def _ragged_to_flat(X, estimator, input_name):
-    sequences, widths, item_ndim = [], set(), 1
+def _frame_columns(sequence, position, columns, input_name):
+    """Return a DataFrame item's values, its columns ordered as ``columns``."""
+    names = list(sequence.columns)
+    if len(set(names)) < len(names):
+        raise ValueError(
+            f"Sequence {position} of {input_name} has duplicate column names "
+            f"{names}; give each feature its own name."
+        )
+    if columns is None:
+        return sequence.to_numpy(), names
+    if set(names) != set(columns):
+        raise ValueError(
+            f"Sequence {position} of {input_name} has the columns {names}, but "
+            f"the sequences are expected to have {list(columns)}; the feature "
+            "names should match those that were passed during fit."
+        )
+    return sequence[list(columns)].to_numpy(), list(columns)
+
+
+def _ragged_to_flat(X, estimator, input_name, columns=None):
+    """Concatenate separate sequences: ``(flat steps, lengths, item_ndim, names)``.
+
+    DataFrame items are read by column name, in the order of ``columns``
+    (the names seen at fit) or of the first item.
+    """
+    sequences, widths, item_ndim, names = [], set(), 1, None
     for position, sequence in enumerate(X):
+        if isinstance(sequence, pd.DataFrame):
+            sequence, names = _frame_columns(
+                sequence, position, columns if names is None else names, input_name
+            )
+        elif names is not None:
+            raise ValueError(
+                f"Sequence {position} of {input_name} is not a DataFrame, but "
+                "the sequences are expected to be DataFrames with named columns."
+            )
         sequence = np.asarray(sequence)
         item_ndim = max(item_ndim, sequence.ndim)
         if sequence.ndim == 1:
@@ -171,28 +214,24 @@ def _ragged_to_flat(X, estimator, input_name):
         sequences.append(sequence)
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate(sequences)
-    return flat, lengths, item_ndim
+    if names is not None and not all(isinstance(n, str) for n in names):
+        names = None  # scikit-learn keeps string feature names only
+    return flat, lengths, item_ndim, names
 
 
-def _drop_masked_steps(values, lengths, valid, input_name, reason):
-    """Keep the valid steps of each row, in order, moved to the front."""
-    new_lengths = valid.sum(axis=1).astype(np.int64)
+def _drop_steps(steps, lengths, valid, input_name, reason):
+    """Keep the ``valid`` steps of concatenated sequences; their new lengths."""
+    if valid.all():
+        return steps, lengths
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    new_lengths = np.add.reduceat(valid.astype(np.int64), starts)
     empty = np.flatnonzero(new_lengths == 0)
     if len(empty):
         raise ValueError(
             f"Sequence {empty[0]} of {input_name} has no valid time step: {reason}. "
             "Every sequence needs at least 1 time step."
         )
-    if np.array_equal(new_lengths, lengths):
-        return values, lengths
-    order = np.argsort(~valid, axis=1, kind="stable")
-    if values.ndim == 3:
-        order = order[:, :, None]
-    values = np.take_along_axis(values, order, axis=1)[:, : new_lengths.max()]
-    # clear what is now padding so it never carries stale values
-    padding = ~valid_steps(new_lengths, values.shape[1])
-    np.copyto(values, 0, where=padding if values.ndim == 2 else padding[..., None])
-    return values, new_lengths
+    return steps[valid], new_lengths
 
 
 def unpad(values, lengths, item_ndim=2):

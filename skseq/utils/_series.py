@@ -119,6 +119,15 @@ def _check_index(index, name, freq, default_freq=None):
     ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
     training series' step) is used when an index is too short to infer one.
     """
+    if not (
+        isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.RangeIndex))
+        or pd.api.types.is_integer_dtype(index)
+    ):
+        raise ValueError(
+            f"{name}.index holds {index.dtype} values; a series is indexed by time "
+            "(a DatetimeIndex, PeriodIndex or evenly spaced integers). Convert it, "
+            f"e.g. {name}.index = pd.to_datetime({name}.index)."
+        )
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()
         raise ValueError(
@@ -225,6 +234,20 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
                 f"{name} has a MultiIndex; many series go as a dict of series or a "
                 "long DataFrame indexed by (series id, time) to a global model."
             )
+        if frame.columns.has_duplicates:
+            duplicated = list(frame.columns[frame.columns.duplicated()].unique())
+            raise ValueError(
+                f"{name} has duplicate column names {duplicated}; give each column "
+                "its own name."
+            )
+        complex_columns = [
+            c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c])
+        ]
+        if complex_columns:
+            raise ValueError(
+                f"{name} has complex columns {complex_columns}; complex data is not "
+                "supported (forecast the real and imaginary parts as two columns)."
+            )
         non_numeric = [
             c
             for c in frame.columns
@@ -240,6 +263,11 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         values = frame.to_numpy(dtype=np.float64)
     else:
         values = np.asarray(y)
+        if values.dtype.kind == "c":
+            raise ValueError(
+                f"{name} is complex; complex data is not supported (forecast the "
+                "real and imaginary parts as two columns)."
+            )
         if values.dtype.kind in "OUSV":
             raise TypeError(f"{name} holds non-numeric values ({values.dtype}).")
         if values.ndim not in (1, 2):

@@ -14,17 +14,22 @@ Every estimator and transformer of skseq reads its ``X`` through
   MultiIndex: one sequence per id, in sorted id order, its columns the
   features;
 
-and returns them post-padded in one float32 array with their lengths.
+and returns every valid step of every sequence in one array (sequence after
+sequence) with the sequences' lengths: memory follows the data, not its
+longest sequence. Float values stay float64 (or float32 when given so): the
+estimators centre and scale them before they become float32.
 """
 
+import types
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._ragged import (
-    _drop_masked_steps,
+    _drop_steps,
     _looks_ragged,
     _pad_flat,
     _ragged_to_flat,
@@ -85,14 +90,14 @@ class InputSpec:
 
 @dataclass(frozen=True, eq=False)
 class Sequences:
-    """Validated sequences, post-padded.
+    """Validated sequences: their steps, concatenated, and their lengths.
 
     Attributes
     ----------
-    values : ndarray
-        ``(n_samples, max_length, n_features)`` float32, or
-        ``(n_samples, max_length)`` int64 token ids. Steps at and after each
-        sequence's length are padding (zeros).
+    steps : ndarray
+        Every valid step of every sequence, sequence after sequence:
+        ``(total_steps, n_features)`` floats (float64, or float32 when given
+        so), or ``(total_steps,)`` int64 token ids.
     lengths : ndarray of shape (n_samples,)
         Number of valid steps per sequence (int64, each at least 1).
     layout : {"tabular", "dense", "ragged"}
@@ -101,7 +106,7 @@ class Sequences:
         What scikit-learn calls the number of features: the number of steps
         for a 2-D array, the number of features per step otherwise.
     feature_names : ndarray of str or None
-        Column names of a DataFrame input.
+        Column names of a DataFrame input (or of DataFrame sequences).
     index : pandas.Index or None
         The sequence ids of a long DataFrame input, in output order.
     item_ndim : {1, 2}
@@ -115,9 +120,11 @@ class Sequences:
     >>> seqs = check_sequences([np.ones((2, 3)), np.ones((4, 3))])
     >>> seqs.n_samples, seqs.max_length, seqs.n_channels, seqs.fixed_length
     (2, 4, 3, False)
+    >>> seqs.steps.shape, seqs.values.shape
+    ((6, 3), (2, 4, 3))
     """
 
-    values: np.ndarray
+    steps: np.ndarray
     lengths: np.ndarray
     layout: str
     n_features_in: int
@@ -128,32 +135,43 @@ class Sequences:
     @property
     def n_samples(self):
         """Number of sequences."""
-        return self.values.shape[0]
+        return len(self.lengths)
 
     @property
     def max_length(self):
         """Length of the longest sequence (the padded length)."""
-        return self.values.shape[1]
+        return int(self.lengths.max())
 
     @property
     def n_channels(self):
         """Features per time step seen by the network (1 for token ids)."""
-        return self.values.shape[2] if self.values.ndim == 3 else 1
+        return self.steps.shape[1] if self.steps.ndim == 2 else 1
 
     @property
     def is_tokens(self):
         """Whether the values are integer token ids."""
-        return self.values.ndim == 2
+        return self.steps.ndim == 1
 
     @property
     def spec(self):
         """The :class:`InputSpec` a fitted estimator keeps."""
         return InputSpec(self.layout, self.n_channels, self.n_features_in)
 
-    @property
+    @cached_property
     def fixed_length(self):
         """Whether every sequence has ``max_length`` valid steps."""
-        return bool(np.all(self.lengths == self.max_length))
+        return bool(np.all(self.lengths == self.lengths[0]))
+
+    @cached_property
+    def values(self):
+        """The sequences post-padded with zeros, ``(n_samples, max_length, ...)``.
+
+        A view of :attr:`steps` when every sequence has the same length, else
+        a padded copy (made once, when asked for).
+        """
+        if self.fixed_length:
+            return self.steps.reshape((self.n_samples, -1) + self.steps.shape[1:])
+        return _pad_flat(self.steps, self.lengths)
 
 
 def _name(estimator):
@@ -193,15 +211,17 @@ def _refuse_strings(values, estimator, input_name):
 
 
 def _check_values(values, *, tokens, estimator, input_name, allow_nd):
-    """check_array with skseq's dtype rule: float32 values, or int64 token ids."""
+    """check_array with skseq's dtype rule: floats, or int64 token ids.
+
+    float32 input stays float32 and anything else becomes float64, so that
+    centring happens before values lose precision.
+    """
     if not tokens:
         _refuse_strings(values, estimator, input_name)
-        # values beyond float32 become inf, which check_array then reports (its
-        # fast finiteness test may overflow on the sum of huge finite values)
         with np.errstate(over="ignore", invalid="ignore"):
             return check_array(
                 values,
-                dtype=np.float32,
+                dtype=[np.float64, np.float32],
                 allow_nd=allow_nd,
                 estimator=estimator,
                 input_name=input_name,
@@ -219,18 +239,16 @@ def _check_values(values, *, tokens, estimator, input_name, allow_nd):
             f"{_name(estimator) or 'the estimator'} expects integer token ids. Map "
             "tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
         )
-    if values.dtype.kind not in "iub":
-        if not np.array_equal(values, np.round(values)):
-            raise ValueError(
-                f"{input_name} holds non-integer values; with embedding_dim set, "
-                f"{_name(estimator) or 'the estimator'} expects integer token ids."
-            )
-        if values.size and np.abs(values).max() >= 2**31:
-            raise ValueError(
-                f"{input_name} holds token ids up to {np.abs(values).max():.3g}; ids "
-                "must be below 2**31 (number the tokens from 2 with "
-                "SequenceOrdinalEncoder)."
-            )
+    if values.dtype.kind not in "iub" and not np.array_equal(values, np.round(values)):
+        raise ValueError(
+            f"{input_name} holds non-integer values; with embedding_dim set, "
+            f"{_name(estimator) or 'the estimator'} expects integer token ids."
+        )
+    if values.size and values.dtype.kind != "b" and values.max() >= 2**31:
+        raise ValueError(
+            f"{input_name} holds token ids up to {values.max():.4g}; ids must be "
+            "below 2**31 (number the tokens from 2 with SequenceOrdinalEncoder)."
+        )
     values = values.astype(np.int64, copy=False)
     if values.size and values.min() < 0:
         raise ValueError(
@@ -346,9 +364,10 @@ def check_sequences(
     """
     if not reset and estimator is not None:
         check_is_fitted(estimator)
-    feature_names = None
-    index = None
-    item_ndim = 2
+    fitted_names = None
+    if not reset and estimator is not None:
+        fitted_names = getattr(estimator, "feature_names_in_", None)
+    feature_names, index, item_ndim, from_list = None, None, 2, False
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
         if tokens:
             raise TypeError(
@@ -357,17 +376,20 @@ def check_sequences(
             )
         layout = "ragged"
         feature_names = _get_feature_names(X)
-        flat, lengths, index = _split_long_frame(X, estimator, input_name)
-        values = _pad_flat(flat, lengths)
+        steps, lengths, index = _split_long_frame(X, estimator, input_name)
     elif _looks_ragged(X):
-        layout = "ragged"
-        flat, lengths, item_ndim = _ragged_to_flat(X, estimator, input_name)
+        layout, from_list = "ragged", True
+        flat, lengths, item_ndim, names = _ragged_to_flat(
+            X, estimator, input_name, fitted_names
+        )
+        if names is not None:
+            feature_names = np.asarray(names, dtype=object)
         if tokens and flat.shape[1] != 1:
             raise ValueError(
                 f"{input_name} holds sequences of {flat.shape[1]} features per "
                 "step; token ids come as 1-D sequences."
             )
-        flat = _check_values(
+        steps = _check_values(
             flat,
             tokens=tokens,
             estimator=estimator,
@@ -375,9 +397,9 @@ def check_sequences(
             allow_nd=False,
         )
         if tokens:
-            flat = flat[:, 0]
-        values = _pad_flat(flat, lengths)
+            steps = steps[:, 0]
     else:
+        _refuse_unknown_containers(X, input_name)
         if isinstance(X, (list, tuple)) and len(X) == 0:
             raise ValueError(
                 f"Found 0 sequences in {input_name} while a minimum of 1 is "
@@ -411,33 +433,34 @@ def check_sequences(
             if not tokens:
                 values = values[:, :, None]
         lengths = np.full(values.shape[0], values.shape[1], dtype=np.int64)
+        steps = values.reshape((-1,) + values.shape[2:])
 
     raw_width = (
-        values.shape[1] if layout == "tabular" else (1 if tokens else values.shape[2])
+        int(lengths[0]) if layout == "tabular" else (1 if tokens else steps.shape[1])
     )
-    n_channels = 1 if tokens else values.shape[2]
+    n_channels = 1 if tokens else steps.shape[1]
     if not reset:
         spec = estimator._input_spec if spec is None else spec
         _check_against_fit(estimator, spec, layout, raw_width, n_channels, tokens)
-        _check_feature_names(estimator, X, reset=False)
+        if not (from_list and feature_names is not None):
+            # (DataFrame sequences were aligned by name above)
+            _check_feature_names(estimator, X, reset=False)
 
     if drop_padding and tokens:
-        valid = (values != 0) & valid_steps(lengths, values.shape[1])
-        values, lengths = _drop_masked_steps(
-            values, lengths, valid, input_name, "every id is 0 (padding)"
+        steps, lengths = _drop_steps(
+            steps, lengths, steps != 0, input_name, "every id is 0 (padding)"
         )
     elif drop_padding and mask_value is not None:
-        valid = ~np.all(values == np.float32(mask_value), axis=2)
-        valid &= valid_steps(lengths, values.shape[1])
-        values, lengths = _drop_masked_steps(
-            values,
+        padding = np.all(steps == steps.dtype.type(mask_value), axis=1)
+        steps, lengths = _drop_steps(
+            steps,
             lengths,
-            valid,
+            ~padding,
             input_name,
             f"every step equals mask_value={mask_value!r}",
         )
     return Sequences(
-        values=values,
+        steps=steps,
         lengths=lengths,
         layout=layout,
         n_features_in=raw_width,
@@ -445,3 +468,25 @@ def check_sequences(
         index=index,
         item_ndim=1 if tokens else item_ndim,
     )
+
+
+def _refuse_unknown_containers(X, input_name):
+    """Clear errors for inputs that are neither arrays nor lists of sequences."""
+    if isinstance(X, types.GeneratorType) or (
+        hasattr(X, "__next__") and not hasattr(X, "__len__")
+    ):
+        raise TypeError(
+            f"{input_name} is a generator or iterator; pass a list of sequences "
+            f"(list({input_name})) or an array."
+        )
+    module = type(X).__module__.split(".")[0]
+    if module in ("polars", "pyarrow"):
+        raise TypeError(
+            f"{input_name} is a {module} {type(X).__name__}; pass a list of arrays "
+            f"(e.g. {input_name}.to_list()) or a pandas long DataFrame."
+        )
+    if isinstance(X, pd.Series) and isinstance(X.dtype, pd.ArrowDtype):
+        raise TypeError(
+            f"{input_name} is a pandas Series of Arrow lists; pass a list of arrays "
+            f"({input_name}.to_list())."
+        )

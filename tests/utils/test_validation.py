@@ -13,7 +13,8 @@ def test_2d_array_is_fixed_length_univariate():
     X = np.arange(12, dtype=np.float64).reshape(3, 4)
     seqs = check_sequences(X)
     assert seqs.values.shape == (3, 4, 1)
-    assert seqs.values.dtype == np.float32
+    assert seqs.values.dtype == np.float64  # centred before it becomes float32
+    assert check_sequences(X.astype(np.float32)).values.dtype == np.float32
     assert seqs.lengths.tolist() == [4, 4, 4]
     assert seqs.layout == "tabular"
     assert seqs.n_features_in == 4  # sklearn reads the 4 columns as features

@@ -1,0 +1,207 @@
+"""skseq.load on files made to hurt: each is refused with one clear error type.
+
+The checksums of a file can be rewritten by anyone (they detect damage, not
+tampering), so these files carry valid checksums: every other check must hold
+on its own, and refuse before anything large is allocated.
+"""
+
+import hashlib
+import json
+import os
+import time
+import tracemalloc
+import zipfile
+
+import numpy as np
+import pytest
+
+import skseq
+from skseq import RNNClassifier
+
+from .._helpers import QUICK, make_ragged_classification
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    X, y = make_ragged_classification(n=30)
+    path = tmp_path_factory.mktemp("files") / "clf.skseq"
+    skseq.save(RNNClassifier(**QUICK).fit(X, y), path)
+    return path
+
+
+def members(path):
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write(path, content, sign=True):
+    """Write members (name -> bytes), with the manifest's checksums made valid."""
+    content = dict(content)
+    if sign and "manifest.json" in content:
+        manifest = json.loads(content["manifest.json"])
+        manifest["sha256"] = {
+            name: hashlib.sha256(data).hexdigest()
+            for name, data in content.items()
+            if name != "manifest.json"
+        }
+        content["manifest.json"] = json.dumps(manifest).encode()
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in content.items():
+            archive.writestr(name, data)
+    return path
+
+
+def with_config(saved, tmp_path, change):
+    content = members(saved)
+    config = json.loads(content["config.json"])
+    change(config)
+    content["config.json"] = json.dumps(config).encode()
+    return write(tmp_path / "changed.skseq", content)
+
+
+def test_a_member_that_inflates_hugely_is_refused_before_it_is_read(saved, tmp_path):
+    path = tmp_path / "bomb.skseq"
+    content = members(saved)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in content.items():
+            if name != "arrays.npz":
+                archive.writestr(name, data)
+        with archive.open("arrays.npz", "w") as member:  # 300 MB of zeros
+            for _ in range(300):
+                member.write(bytes(2**20))
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="arrays.npz declares .* refused"):
+        skseq.load(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20 * 2**20 and time.perf_counter() - start < 5
+
+
+def test_parameters_are_checked_by_the_estimators_constraints(saved, tmp_path):
+    def bad_cell(config):
+        config["params"]["__items__"] = [
+            [k, "xyz" if k == "cell" else v] for k, v in config["params"]["__items__"]
+        ]
+
+    with pytest.raises(ValueError, match="changed.skseq: params: .*'cell' parameter"):
+        skseq.load(with_config(saved, tmp_path, bad_cell))
+
+
+def test_more_threads_than_cores_are_capped(saved, tmp_path):
+    def many_threads(config):
+        config["params"]["__items__"] = [
+            [k, 4096 if k == "n_threads" else v]
+            for k, v in config["params"]["__items__"]
+        ]
+
+    with pytest.warns(UserWarning, match="n_threads=4096; this machine has"):
+        loaded = skseq.load(with_config(saved, tmp_path, many_threads))
+    assert loaded.n_threads == os.cpu_count()
+
+
+def test_a_bigger_network_than_the_weights_is_refused_before_allocating(
+    saved, tmp_path
+):
+    def huge(config):
+        config["params"]["__items__"] = [
+            [k, 200_000 if k == "hidden_size" else v]
+            for k, v in config["params"]["__items__"]
+        ]
+
+    path = with_config(saved, tmp_path, huge)
+    tracemalloc.start()
+    with pytest.raises(ValueError, match="weights do not fit the network"):
+        skseq.load(path)  # a GRU of 200,000 units would need 480 GB
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 50 * 2**20
+
+
+@pytest.mark.parametrize(
+    "name, value, match",
+    [
+        ("predict", {"__list__": []}, r"unknown attributes \['predict'\]"),
+        ("__class__", 1, r"unknown attributes \['__class__'\]"),
+        ("n_iter_", "many", "fitted.n_iter_ must be int"),
+        ("classes_", {"__items__": []}, "fitted.classes_ must be ndarray"),
+    ],
+)
+def test_only_declared_fitted_attributes_of_their_type(
+    saved, tmp_path, name, value, match
+):
+    def change(config):
+        items = [kv for kv in config["fitted"]["__items__"] if kv[0] != name]
+        config["fitted"]["__items__"] = items + [[name, value]]
+
+    with pytest.raises(ValueError, match=match):
+        skseq.load(with_config(saved, tmp_path, change))
+
+
+def test_inconsistent_fitted_state_is_refused(saved, tmp_path):
+    def shorter_mean(config):
+        for key, value in config["fitted"]["__items__"]:
+            if key == "_input":
+                value["fields"]["spec"]["fields"]["n_channels"] = 5
+
+    with pytest.raises(ValueError, match="fitted._input is inconsistent"):
+        skseq.load(with_config(saved, tmp_path, shorter_mean))
+
+
+MALFORMED = {
+    "manifest not JSON": ({"manifest.json": b"{nope"}, "manifest.json is not valid"),
+    "no checksums": (
+        {"manifest.json": json.dumps({"format": "skseq", "format_version": 2})},
+        "field sha256 is malformed",
+    ),
+    "version not a number": (
+        {"manifest.json": json.dumps({"format": "skseq", "format_version": "2"})},
+        "field format_version is malformed",
+    ),
+    "config nested deeply": (
+        {"config.json": "[" * 100_000 + "]" * 100_000},
+        "config.json is not valid JSON",
+    ),
+    "config a list": ({"config.json": "[]"}, "config.json is not an object"),
+    "unknown class": (
+        {"config.json": json.dumps({"class": "os.system", "params": {}, "fitted": {}})},
+        "field class names no skseq estimator",
+    ),
+    "unknown tag": (
+        {
+            "config.json": json.dumps(
+                {"class": "RNNClassifier", "params": {"__eval__": "1"}, "fitted": {}}
+            )
+        },
+        "unknown type tag '__eval__'",
+    ),
+    "weights garbage": (
+        {"weights.safetensors": b"\x10\x00\x00\x00\x00\x00\x00\x00{garbage}"},
+        "weights.safetensors has a malformed header",
+    ),
+    "arrays garbage": ({"arrays.npz": b"not a zip"}, "arrays.npz is malformed"),
+    "member missing": ({"weights.safetensors": None}, "member weights.safetensors"),
+}
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_malformed_files_give_one_error_naming_file_and_field(saved, tmp_path, case):
+    changes, match = MALFORMED[case]
+    content = members(saved)
+    for name, data in changes.items():
+        if data is None:
+            del content[name]
+        else:
+            content[name] = data.encode() if isinstance(data, str) else data
+    path = write(tmp_path / "bad.skseq", content, sign="manifest.json" not in changes)
+    with pytest.raises(ValueError, match=f"bad.skseq.*{match}") as caught:
+        skseq.load(path)
+    assert type(caught.value) is ValueError
+
+
+def test_a_valid_file_still_loads(saved):
+    loaded = skseq.load(saved)
+    X, _ = make_ragged_classification(n=5)
+    assert loaded.predict_proba(X).shape == (5, 2)
+    assert np.isfinite(loaded.predict_proba(X)).all()

@@ -1,0 +1,262 @@
+"""Inputs that once gave silently wrong results or internal errors.
+
+Each case is either computed correctly or refused with an error that names
+the argument and the way out (sklearn's wording where sklearn has one).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq.datasets import load_airline
+from skseq.model_selection import backtest
+from skseq.preprocessing import SequencePadder, SequenceScaler
+from skseq.utils import check_sequences
+
+from ._helpers import QUICK, make_ragged_classification
+
+X3 = np.random.default_rng(0).normal(size=(24, 5, 2))
+LABELS = np.arange(24) % 2
+
+
+# ------------------------------------------------------------ precision
+
+
+def test_large_offsets_are_centred_before_float32():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 8, 1))
+    y = X[:, :, 0].sum(axis=1)
+    near = RNNRegressor(**QUICK).fit(X, y).predict(X)
+    far = RNNRegressor(**QUICK).fit(X + 1e8, y).predict(X + 1e8)
+    # float32 holds 1e8 to +-8: centring after the cast would erase the signal
+    np.testing.assert_allclose(far, near, atol=1e-3 * np.ptp(y))
+
+
+def test_forecasts_of_a_series_far_from_zero_keep_their_precision():
+    t = np.arange(120)
+    base = np.sin(t / 3)
+    params = dict(window_length=12, horizon=3, **QUICK)
+    near = SequenceForecaster(**params).fit(base).predict()
+    far = SequenceForecaster(**params).fit(base + 1e8).predict() - 1e8
+    np.testing.assert_allclose(far, near, atol=1e-4)
+
+
+# --------------------------------------------------------------- frames
+
+
+def test_dataframe_sequences_are_read_by_column_name():
+    X, y = make_ragged_classification(n=30)
+    frames = [pd.DataFrame(x, columns=["a", "b"]) for x in X]
+    clf = RNNClassifier(**QUICK).fit(frames, y)
+    np.testing.assert_array_equal(clf.feature_names_in_, ["a", "b"])
+    swapped = [frame[["b", "a"]] for frame in frames]
+    np.testing.assert_array_equal(clf.predict_proba(swapped), clf.predict_proba(frames))
+    renamed = [frame.rename(columns={"b": "c"}) for frame in frames]
+    with pytest.raises(ValueError, match=r"columns \['a', 'c'\].*expected.*'a', 'b'"):
+        clf.predict(renamed)
+    mixed = frames[:2] + [frames[2][["b", "a"]]] + frames[3:]
+    np.testing.assert_array_equal(clf.predict_proba(mixed), clf.predict_proba(frames))
+
+
+def test_a_long_frame_with_three_index_levels_is_refused():
+    index = pd.MultiIndex.from_product([["s1", "s2"], ["x", "y"], range(3)])
+    frame = pd.DataFrame({"v": np.arange(12.0)}, index=index)
+    with pytest.raises(ValueError, match="indexed by 3 levels.*Combine the levels"):
+        check_sequences(frame)
+
+
+# -------------------------------------------------------------- targets
+
+
+def test_complex_and_missing_targets_are_refused():
+    with pytest.raises(ValueError, match="Complex data not supported"):
+        RNNRegressor(**QUICK).fit(X3, LABELS + 1j)
+    labels = np.array(["a", None] * 12, dtype=object)
+    with pytest.raises(ValueError, match="missing labels .* 12 positions, the first 1"):
+        RNNClassifier(**QUICK).fit(X3, labels)
+    with pytest.raises(ValueError, match="y is complex"):
+        SequenceForecaster(**QUICK).fit(np.arange(40) + 1j)
+
+
+@pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "2"])
+def test_class_weights_must_be_finite_and_non_negative(weight):
+    clf = RNNClassifier(class_weight={0: weight, 1: 1.0}, **QUICK)
+    with pytest.raises(ValueError, match="class_weight must map labels to finite"):
+        clf.fit(X3, LABELS)
+
+
+# ------------------------------------------------------------- padding
+
+
+def test_padder_refuses_a_dtype_that_changes_the_values():
+    ids = [np.array([200, 3]), np.array([300])]
+    with pytest.raises(ValueError, match=r"dtype=int8 holds integers in \[-128, 127\]"):
+        SequencePadder(dtype="int8").fit_transform(ids)
+    np.testing.assert_array_equal(
+        SequencePadder(dtype="int16").fit_transform(ids), [[200, 3], [0, 300]]
+    )
+    with pytest.raises(ValueError, match="dtype=float16 cannot hold.*padding value"):
+        SequencePadder(dtype="float16").fit_transform([np.ones(2), np.ones(1)])
+    padded = SequencePadder(dtype="float16", value=0.0).fit_transform([np.ones(2)])
+    assert padded.dtype == np.float16
+
+
+def test_transformers_refuse_malformed_arguments():
+    padder = SequencePadder().fit([np.ones(3)])
+    with pytest.raises(ValueError, match="X must be padded sequences, 2-D"):
+        padder.inverse_transform(np.ones(3))
+    with pytest.raises(ValueError, match="feature_range must be a pair"):
+        SequenceScaler(method="minmax", feature_range=(1,)).fit(X3)
+    with pytest.raises(ValueError, match="feature_range must be a pair"):
+        SequenceScaler(method="minmax", feature_range=(2, 1)).fit(X3)
+
+
+# -------------------------------------------------------------- memory
+
+
+def test_sparse_token_ids_are_refused_with_advice():
+    X = np.array([[2, 3, 2**21]] * 10)
+    with pytest.raises(
+        ValueError, match="only 3 distinct ones.*SequenceOrdinalEncoder"
+    ):
+        RNNClassifier(embedding_dim=2, **QUICK).fit(X, np.arange(10) % 2)
+    # an explicit vocabulary is the user's choice
+    clf = RNNClassifier(embedding_dim=2, vocab_size=2**21 + 1, **QUICK)
+    assert clf.fit(X, np.arange(10) % 2).vocab_size_ == 2**21 + 1
+
+
+def test_one_long_sequence_does_not_pad_every_batch():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(int(n), 1)) for n in rng.integers(5, 20, size=95)]
+    X.append(rng.normal(size=(5000, 1)))
+    y = np.arange(96) % 2
+    seen = []
+
+    class Record(torch.nn.Module):
+        def __init__(self, input_size, output_size):
+            super().__init__()
+            self.head = torch.nn.Linear(input_size, output_size)
+
+        def forward(self, X, lengths):
+            seen.append(tuple(X.shape[:2]))
+            return self.head(X.sum(dim=1))
+
+    clf = RNNClassifier(module=Record, max_epochs=2, batch_size=16, random_state=0)
+    clf.fit(X, y)
+    long_batches = [shape for shape in seen if shape[1] == 5000]
+    assert long_batches and all(rows == 1 for rows, _ in long_batches)
+    # the data is held without padding: every step once
+    sequences = check_sequences(X)
+    assert sequences.steps.shape == (sum(len(x) for x in X), 1)
+
+
+# --------------------------------------------------------- clear errors
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(device="gpu"), "device='gpu' is not a device torch knows"),
+        (dict(device="mps"), "skseq trains on 'cpu' or 'cuda'"),
+        (dict(callbacks=[object()]), r"callbacks\[0\] must be a skorch.callbacks"),
+        (
+            dict(optimizer=torch.optim.Rprop, weight_decay=0.1),
+            "weight_decay=0.1 needs an optimizer with an L2 penalty",
+        ),
+        (dict(optimizer_kwargs={"momentun": 0.9}), r"\['momentun'\] are not options"),
+    ],
+)
+def test_training_options_are_checked_before_training(params, match):
+    with pytest.raises(ValueError, match=match):
+        RNNClassifier(**{**QUICK, **params}).fit(X3, LABELS)
+
+
+@pytest.mark.parametrize("optimizer", [torch.optim.Rprop, torch.optim.LBFGS])
+def test_optimizers_without_weight_decay_train(optimizer):
+    clf = RNNClassifier(optimizer=optimizer, **QUICK).fit(X3, LABELS)
+    assert np.isfinite(clf.history_[:, "train_loss"]).all()
+
+
+def test_lstm_with_mixed_precision_trains_on_a_cpu():
+    clf = RNNClassifier(cell="lstm", mixed_precision=True, **QUICK).fit(X3, LABELS)
+    assert clf.predict_proba(X3).shape == (24, 2)
+
+
+def test_containers_that_are_not_sequences():
+    with pytest.raises(TypeError, match="X is a generator or iterator"):
+        RNNClassifier(**QUICK).fit((x for x in X3), LABELS)
+    with pytest.raises(ValueError, match="token ids up to 9.223e\\+18"):
+        ids = np.full((24, 5), 2**63, dtype=np.uint64)
+        RNNClassifier(embedding_dim=2, **QUICK).fit(ids, LABELS)
+
+
+def _covariate_frame(n=60):
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    return pd.DataFrame({"v": np.sin(np.arange(n) / 3), "c": np.arange(n) % 2}, index)
+
+
+def test_future_covariates_of_the_wrong_form():
+    data = _covariate_frame()
+    one = SequenceForecaster(window_length=6, future_covariates=["c"], **QUICK)
+    one.fit(data)
+    next_step = pd.period_range("2005-01", periods=1, freq="M")
+    with pytest.raises(ValueError, match="future must be a DataFrame with the columns"):
+        one.predict(future=np.ones((1, 1)))
+    with pytest.raises(ValueError, match="future must be a DataFrame"):
+        one.predict(future={"x": data[["c"]]})
+    many = SequenceForecaster(window_length=6, future_covariates=["c"], **QUICK)
+    many.fit({"a": data, "b": data})
+    future = pd.DataFrame({"c": [1.0]}, index=next_step)
+    with pytest.raises(ValueError, match=r"future lacks the .* of series \['b'\]"):
+        many.predict(future={"a": future})
+    with pytest.raises(ValueError, match="With many series, future is a dict"):
+        many.predict(future=future)
+    plain = SequenceForecaster(window_length=6, **QUICK).fit(data["v"])
+    with pytest.raises(ValueError, match="future was given, but the forecaster has no"):
+        plain.predict(future=future)
+
+
+def test_forecaster_argument_errors():
+    y = load_airline()
+    model = SequenceForecaster(window_length=12, **QUICK).fit(y[:-12])
+    with pytest.raises(ValueError, match="coverage must be a float in"):
+        model.predict_interval(coverage="0.9")
+    with pytest.raises(
+        ValueError, match="covariates as columns of y .* X must be None"
+    ):
+        SequenceForecaster(**QUICK).fit(y, X=np.ones((len(y), 1)))
+    with pytest.raises(ValueError, match="'sp' parameter of backtest must be an int"):
+        backtest(SequenceForecaster(window_length=12, **QUICK), y, cv=2, sp=0)
+    with pytest.raises(ValueError, match="backtest splits one series in time"):
+        backtest(SequenceForecaster(window_length=12, **QUICK), {"a": y}, cv=2)
+
+
+def test_predict_uses_the_fitted_geometry_after_set_params():
+    y = load_airline()
+    model = SequenceForecaster(window_length=12, horizon=3, **QUICK).fit(y)
+    before = model.predict()
+    model.set_params(horizon=6, window_length=4, normalize="last", transform="log")
+    pd.testing.assert_series_equal(model.predict(), before)
+    rolling = model.predict_rolling(y[-20:])  # windows of 12, 3 steps: as fitted
+    assert list(rolling.columns) == [1, 2, 3] and len(rolling) == 20 - 12
+
+
+def test_a_short_fold_without_a_frequency_uses_the_training_one():
+    index = pd.date_range("2000-01-01", periods=40, freq="D")
+    y = pd.Series(np.sin(np.arange(40.0)), index=index)
+    model = SequenceForecaster(window_length=5, **QUICK).fit(y[:30])
+    fold = y[30:32].copy()
+    fold.index = pd.DatetimeIndex(fold.index, freq=None)  # 2 stamps: none inferred
+    assert len(model.predict_rolling(fold)) == 2
+    assert np.isfinite(model.score(fold))
+
+
+def test_series_messages_name_the_real_problem():
+    frame = pd.DataFrame(np.ones((40, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError, match=r"duplicate column names \['a'\]"):
+        SequenceForecaster(**QUICK).fit(frame)
+    y = pd.Series(np.arange(40.0), index=[f"t{i}" for i in range(40)])
+    with pytest.raises(ValueError, match="y.index holds .* indexed by time"):
+        SequenceForecaster(window_length=5, **QUICK).fit(y)
