@@ -107,6 +107,19 @@ class FittedInput:
         return out
 
 
+def conv_params(estimator):
+    return {
+        name: getattr(estimator, name)
+        for name in (
+            "conv_layers",
+            "conv_channels",
+            "conv_kernel_size",
+            "conv_pool",
+            "conv_mode",
+        )
+    }
+
+
 def sample_weights(sample_weight, n_samples):
     """Validate ``sample_weight`` (float64); None stays None."""
     if sample_weight is None:
@@ -267,6 +280,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             "num_embeddings": fitted_input.vocab_size,
             "embedding_dim": self.embedding_dim,
             "max_length": fitted_input.max_length,
+            **conv_params(self),
             "autocast": "bfloat16" if self.mixed_precision else None,
         }
 

@@ -23,6 +23,24 @@ _NETWORK = """\
     dropout : float, default=0.0
         Dropout between stacked layers (not on the recurrent connection)."""
 
+_CONVOLUTION = """\
+    conv_layers : int, default=0
+        Convolution blocks (convolution, batch normalisation, ReLU, max
+        pooling) before the recurrent layers: local features, and with
+        ``conv_pool`` fewer steps for the recurrent layers to read. 0 for none.
+    conv_channels : int, default=64
+        Channels of each convolution.
+    conv_kernel_size : int, default=5
+        Steps each convolution reads.
+    conv_pool : int, default=1
+        Max pooling factor after each block: the recurrent layers read
+        ``conv_pool ** conv_layers`` times fewer steps.
+    conv_mode : {"features", "branch", "both"}, default="features"
+        "features": the recurrent layers read the convolutional features.
+        "branch": they read the input, and the features' mean over the valid
+        steps joins their summary (the LSTM-FCN design). "both": they read the
+        features, whose mean joins their summary too."""
+
 _POOLING = """\
     pooling : {"max", "mean", "last", "attention", "flatten"}, default="%s"
         How the states are summarised for the output head: their maximum or
@@ -106,7 +124,8 @@ _RUNTIME = """\
         the number of valid steps of each row, and returns ``(batch,
         output_size)``. It is built with those of ``input_size, output_size,
         cell, hidden_size, num_layers, dropout, bidirectional, pooling,
-        num_embeddings, embedding_dim, max_length`` that its signature takes.
+        num_embeddings, embedding_dim, max_length`` and the ``conv_*``
+        parameters that its signature takes.
     callbacks : list or None, default=None
         skorch callbacks (or ``(name, callback)`` pairs) added to training,
         e.g. ``skorch.callbacks.EpochScoring`` or ``Checkpoint``. A callback
@@ -168,6 +187,7 @@ _INPUT_NOTES = """\
 
 _FRAGMENTS = {
     "network": _NETWORK,
+    "convolution": _CONVOLUTION,
     "pooling_max": _POOLING % "max",
     "pooling_last": _POOLING % "last",
     "tokens_and_scaling": _TOKENS_AND_SCALING,

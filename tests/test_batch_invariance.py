@@ -109,3 +109,33 @@ def test_rolling_forecasts_do_not_depend_on_the_length_of_the_fold():
     for stop in (81, 83, 97):
         part = model.predict_rolling(y[80:stop])
         pd.testing.assert_frame_equal(part, full.iloc[: len(part)], check_exact=True)
+
+
+CONV_NETWORKS = [
+    dict(conv_layers=2, conv_channels=6, conv_kernel_size=3),
+    dict(conv_layers=2, conv_channels=6, conv_pool=2, conv_mode="both"),
+    dict(conv_layers=1, conv_channels=6, conv_kernel_size=4, conv_mode="branch"),
+    dict(conv_layers=2, conv_channels=6, conv_pool=3, bidirectional=True),
+]
+
+
+@pytest.mark.parametrize("network", CONV_NETWORKS, ids=str)
+def test_convolutional_front_ends_do_not_depend_on_the_batch(network):
+    X, y = make_ragged_classification(n=70, min_length=2, max_length=40)
+    clf = RNNClassifier(**QUICK, **network).fit(X, y)
+    _assert_rows_invariant(clf.predict_proba, X, _take)
+
+
+@pytest.mark.parametrize("hidden_size", [5, 13, 14])
+@pytest.mark.parametrize("n_outputs", [1, 2, 3])
+def test_a_sequence_predicts_the_same_at_every_position_of_a_batch(
+    hidden_size, n_outputs
+):
+    rng = np.random.default_rng(hidden_size)
+    X = rng.normal(size=(80, 6, 2))
+    y = rng.normal(size=(80, n_outputs))
+    reg = RNNRegressor(**{**QUICK, "hidden_size": hidden_size}).fit(X, y)
+    alone = reg.predict(X[:1])
+    for position in range(0, 70, 3):  # even and odd rows, interior and edge
+        batch = np.concatenate([X[1 : 1 + position], X[:1], X[1 + position : 70]])
+        np.testing.assert_array_equal(reg.predict(batch)[position], alone[0])

@@ -13,7 +13,7 @@ import torch
 from skorch.callbacks import Callback
 
 from .._runtime import resolve_device
-from ..modules import CELLS, POOLINGS
+from ..modules import CELLS, CONV_MODES, POOLINGS
 from ..utils._sklearn_compat import Interval, StrOptions
 
 __all__ = [
@@ -42,6 +42,11 @@ NETWORK_CONSTRAINTS = {
     "bidirectional": ["boolean"],
     "dropout": [Interval(Real, 0, 1, closed="left")],
     "pooling": [StrOptions(set(POOLINGS))],
+    "conv_layers": [Interval(Integral, 0, None, closed="left")],
+    "conv_channels": [_POSITIVE_INT],
+    "conv_kernel_size": [_POSITIVE_INT],
+    "conv_pool": [_POSITIVE_INT],
+    "conv_mode": [StrOptions(set(CONV_MODES))],
 }
 
 TRAINING_CONSTRAINTS = {

@@ -8,7 +8,12 @@ sequences were in the same ``predict`` call (``predict(X)[i] !=
 predict(X[i:i + 1])``). Every forward pass here runs on at least
 ``MIN_ROWS`` rows, padding a short batch with rows that are dropped
 afterwards, so every product runs on the blocked kernel, where each row's sums
-are done in the same order whatever the other rows are.
+are done in the same order whatever the other rows are. Products with very
+few output columns (a classifier's head, attention scores) can still round a
+row by its position; skseq's network computes those row by row in evaluation
+(:class:`skseq.modules.RowwiseLinear`). Reductions over the steps are running
+sums read at each sequence's last step, so padding never regroups them. The
+tests check exact equality over random subsets and every position of a batch.
 """
 
 import torch

@@ -67,6 +67,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     Parameters
     ----------
     %(network)s
+    %(convolution)s
     %(pooling_max)s
     %(tokens_and_scaling)s
     %(training)s
@@ -121,6 +122,11 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        conv_layers=0,
+        conv_channels=64,
+        conv_kernel_size=5,
+        conv_pool=1,
+        conv_mode="features",
         pooling="max",
         embedding_dim=None,
         vocab_size=None,
@@ -153,6 +159,11 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.conv_layers = conv_layers
+        self.conv_channels = conv_channels
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_pool = conv_pool
+        self.conv_mode = conv_mode
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size

@@ -11,7 +11,6 @@ from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.metrics import r2_score
 from sklearn.utils import check_random_state
@@ -35,7 +34,7 @@ from ._columns import (
 )
 from ._conformal import check_coverage
 from ._fitted import FittedForecaster
-from ._rolling import rolling_forecasts
+from ._rolling import rolling_forecasts, rolling_frame
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
 from ._training import net_spec, refit, train_windows
 from ._windows import WindowSplit
@@ -99,6 +98,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         the first model, which saw less data, so they tend to be slightly
         wide. False keeps the first model.
     %(network)s
+    %(convolution)s
     %(pooling_last)s
     %(training)s
     early_stopping : bool, default=False
@@ -197,6 +197,11 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
+        conv_layers=0,
+        conv_channels=64,
+        conv_kernel_size=5,
+        conv_pool=1,
+        conv_mode="features",
         pooling="last",
         max_epochs=100,
         batch_size=32,
@@ -233,6 +238,11 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         self.num_layers = num_layers
         self.bidirectional = bidirectional
         self.dropout = dropout
+        self.conv_layers = conv_layers
+        self.conv_channels = conv_channels
+        self.conv_kernel_size = conv_kernel_size
+        self.conv_pool = conv_pool
+        self.conv_mode = conv_mode
         self.pooling = pooling
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -449,18 +459,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
                 "skseq.model_selection.backtest."
             )
         _, forecast, first_times = self._rolling(y)
-        steps = range(1, fitted.horizon + 1)
-        targets = list(fitted.roles.targets)
-        if len(targets) == 1:
-            columns = pd.Index(steps, name="horizon")
-        else:
-            columns = pd.MultiIndex.from_product(
-                [targets, steps], names=[None, "horizon"]
-            )
-            forecast = forecast.transpose(0, 2, 1)
-        return pd.DataFrame(
-            forecast.reshape(len(forecast), -1), index=first_times, columns=columns
-        )
+        return rolling_frame(forecast, first_times, fitted.roles.targets)
 
     def score(self, y, X=None):
         """R² of the forecasts made from every step of ``y`` (higher is better).

@@ -1,12 +1,13 @@
 """Forecasts from every step of a series, without refitting (score, backtests)."""
 
 import numpy as np
+import pandas as pd
 
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_like_fit, check_log
 
-__all__ = ["rolling_forecasts"]
+__all__ = ["rolling_forecasts", "rolling_frame"]
 
 
 def _match(keys, fitted_keys, position):
@@ -82,3 +83,22 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=No
         forecast_all.append(fitted.values.inverse_transform(transformed))
         first_times = one.index[origins - (len(combined) - len(values))]
     return np.concatenate(actual_all), np.concatenate(forecast_all), first_times
+
+
+def rolling_frame(forecast, first_times, targets):
+    """Return rolling forecasts ``(n_origins, horizon, k)`` as a DataFrame.
+
+    One row per forecast, indexed by the time stamp of its first step;
+    columns are the horizon steps (for several targets, ``(target, step)``).
+    """
+    steps = range(1, forecast.shape[1] + 1)
+    if len(targets) == 1:
+        columns = pd.Index(steps, name="horizon")
+    else:
+        columns = pd.MultiIndex.from_product(
+            [list(targets), steps], names=[None, "horizon"]
+        )
+        forecast = forecast.transpose(0, 2, 1)
+    return pd.DataFrame(
+        forecast.reshape(len(forecast), -1), index=first_times, columns=columns
+    )

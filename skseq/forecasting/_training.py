@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .._base import conv_params
 from .._engine import TrainingOptions, resolve_module, train
 from ._windows import WindowDataset
 
@@ -22,6 +23,7 @@ def _module_params(estimator, fitted, input_length, output_size):
         "num_embeddings": None,
         "embedding_dim": None,
         "max_length": input_length if estimator.pooling == "flatten" else None,
+        **conv_params(estimator),
         "autocast": "bfloat16" if estimator.mixed_precision else None,
     }
 

@@ -1,4 +1,4 @@
-"""Plain PyTorch modules behind the skseq estimators.
+"""The recurrent network of skseq's estimators: :class:`RNNModule`.
 
 Nothing here knows about scikit-learn: :class:`RNNModule` takes a batch of
 post-padded sequences and their lengths and returns one output row per
@@ -15,55 +15,16 @@ starts at the last valid step, never in the padding.
 import torch
 from torch import nn
 
-__all__ = [
-    "CELLS",
-    "LOSSES",
-    "POOLINGS",
-    "REGRESSION_LOSSES",
-    "RNNModule",
-    "WeightedLoss",
-    "reverse_padded",
-    "valid_mask",
-]
+from ._conv import CONV_MODES, ConvFrontEnd
+from ._linear import RowwiseLinear
+from ._masks import sum_valid, valid_mask
+
+__all__ = ["CELLS", "POOLINGS", "RNNModule", "reverse_padded"]
 
 CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 """The recurrent cells, by name."""
-REGRESSION_LOSSES = {
-    "squared_error": nn.MSELoss,
-    "absolute_error": nn.L1Loss,
-    "huber": nn.HuberLoss,
-}
-"""The losses of regression targets, by name."""
-LOSSES = {"cross_entropy": nn.CrossEntropyLoss, **REGRESSION_LOSSES}
-"""Every loss :class:`WeightedLoss` computes, by name."""
 POOLINGS = ("last", "mean", "max", "attention", "flatten")
 """The ways :class:`RNNModule` summarises the states of a sequence."""
-
-
-def valid_mask(lengths, max_length):
-    """Return a boolean ``(batch, max_length)`` mask of the valid steps.
-
-    Parameters
-    ----------
-    lengths : torch.Tensor of shape (batch,)
-        Number of valid steps of each sequence.
-    max_length : int
-        Padded length.
-
-    Returns
-    -------
-    torch.Tensor
-        ``mask[b, t]`` is True for ``t < lengths[b]``.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skseq.modules import valid_mask
-    >>> valid_mask(torch.tensor([2, 1]), 3).int().tolist()
-    [[1, 1, 0], [1, 0, 0]]
-    """
-    steps = torch.arange(max_length, device=lengths.device)
-    return steps.unsqueeze(0) < lengths.unsqueeze(1)
 
 
 def reverse_padded(x, lengths):
@@ -98,22 +59,11 @@ def reverse_padded(x, lengths):
     return x.gather(1, index.unsqueeze(-1).expand_as(x))
 
 
-def _sum_valid(x, lengths):
-    """Sum ``x`` ``(batch, steps, ...)`` over each row's valid steps, in order.
-
-    A running sum read at the last valid step: padding never enters it, and
-    the result is the same bits however long the batch is padded (a
-    reduction over the whole padded axis may group its terms by that length).
-    """
-    rows = torch.arange(len(x), device=x.device)
-    return torch.cumsum(x, dim=1)[rows, lengths - 1]
-
-
 class RNNModule(nn.Module):
     """Recurrent network that maps a sequence to one output vector.
 
-    Embedding (optional) -> stacked RNN/GRU/LSTM -> pooling over the valid
-    steps -> linear head.
+    Embedding (optional) -> convolutional front end (optional) -> stacked
+    RNN/GRU/LSTM -> pooling over the valid steps -> linear head.
 
     Parameters
     ----------
@@ -144,6 +94,22 @@ class RNNModule(nn.Module):
         Size of the embedding vectors (with ``num_embeddings``).
     max_length : int, default=None
         Sequence length, needed by ``pooling="flatten"`` only.
+    conv_layers : int, default=0
+        Convolution blocks (convolution, batch normalisation, ReLU, max
+        pooling) before the recurrent layers; 0 for none.
+    conv_channels : int, default=64
+        Channels of each convolution.
+    conv_kernel_size : int, default=5
+        Steps each convolution reads.
+    conv_pool : int, default=1
+        Max pooling factor after each block: the recurrent layers read
+        ``conv_pool ** conv_layers`` times fewer steps.
+    conv_mode : {"features", "branch", "both"}, default="features"
+        "features": the recurrent layers read the convolutional features.
+        "branch": they read the input, and the features' mean over the valid
+        steps (global average pooling, as in the fully convolutional network
+        FCN) joins their summary: the LSTM-FCN design. "both": they read the
+        features, whose mean joins their summary too.
     autocast : {"bfloat16", "float16"} or None, default=None
         Run the forward pass under ``torch.autocast`` in this dtype (mixed
         precision, for GPUs); the output is float32.
@@ -172,6 +138,11 @@ class RNNModule(nn.Module):
         num_embeddings=None,
         embedding_dim=None,
         max_length=None,
+        conv_layers=0,
+        conv_channels=64,
+        conv_kernel_size=5,
+        conv_pool=1,
+        conv_mode="features",
         autocast=None,
     ):
         super().__init__()
@@ -181,16 +152,32 @@ class RNNModule(nn.Module):
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
         if pooling == "flatten" and not max_length:
             raise ValueError("pooling='flatten' needs max_length.")
+        if conv_mode not in CONV_MODES:
+            raise ValueError(
+                f"conv_mode must be one of {CONV_MODES}, got {conv_mode!r}."
+            )
         self.cell = cell
         self.pooling = pooling
         self.bidirectional = bidirectional
-        self.max_length = max_length
         self.autocast = autocast
 
         self.embedding = None
         if num_embeddings is not None:
             self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=0)
             input_size = embedding_dim
+
+        self.conv, self.conv_mode, joined_size = None, conv_mode, 0
+        if conv_layers:
+            self.conv = ConvFrontEnd(
+                input_size, conv_channels, conv_kernel_size, conv_layers, conv_pool
+            )
+            if conv_mode != "branch":
+                input_size = conv_channels
+                if max_length:
+                    max_length = self.conv.output_length(max_length)
+            if conv_mode != "features":
+                joined_size = conv_channels
+        self.max_length = max_length
 
         rnn_class = CELLS[cell]
         if bidirectional:
@@ -218,9 +205,11 @@ class RNNModule(nn.Module):
             )
 
         state_size = hidden_size * (2 if bidirectional else 1)
-        self.attention = nn.Linear(state_size, 1) if pooling == "attention" else None
+        self.attention = (
+            RowwiseLinear(state_size, 1) if pooling == "attention" else None
+        )
         pooled_size = state_size * (max_length if pooling == "flatten" else 1)
-        self.head = nn.Linear(pooled_size, output_size)
+        self.head = RowwiseLinear(pooled_size + joined_size, output_size)
 
     def _recur(self, rnn, X):
         """Run one recurrent layer; the states at every step."""
@@ -235,12 +224,12 @@ class RNNModule(nn.Module):
         return rnn(X)[0]
 
     def encode(self, X, lengths):
-        """Return the states at every step, shape ``(batch, max_length, state)``.
+        """Return the recurrent states at every step, ``(batch, steps, state)``.
 
-        States at padded positions (``t >= lengths[b]``) are not meaningful.
+        ``X`` is what the recurrent layers read (after the embedding and the
+        convolutions). States at padded positions (``t >= lengths[b]``) are
+        not meaningful.
         """
-        if self.embedding is not None:
-            X = self.embedding(X)
         if not self.bidirectional:
             return self._recur(self.rnn, X)
         for index, (fwd, bwd) in enumerate(
@@ -275,14 +264,28 @@ class RNNModule(nn.Module):
             return states.reshape(batch, -1)
         mask = valid_mask(lengths, max_length).unsqueeze(-1)
         if self.pooling == "mean":
-            return _sum_valid(states, lengths) / lengths.unsqueeze(1).to(states.dtype)
+            return sum_valid(states, lengths) / lengths.unsqueeze(1).to(states.dtype)
         if self.pooling == "max":
             return states.masked_fill(~mask, float("-inf")).amax(dim=1)
         scores = self.attention(states)
         top = scores.masked_fill(~mask, float("-inf")).amax(dim=1, keepdim=True)
         exp = torch.exp(scores - top)
-        weights = exp / _sum_valid(exp, lengths).unsqueeze(1)
-        return _sum_valid(weights * states, lengths)
+        weights = exp / sum_valid(exp, lengths).unsqueeze(1)
+        return sum_valid(weights * states, lengths)
+
+    def summarise(self, X, lengths):
+        """Return the vector the head reads, ``(batch, pooled state [+ channels])``."""
+        if self.embedding is not None:
+            X = self.embedding(X)
+        joined = None
+        if self.conv is not None:
+            features, feature_lengths = self.conv(X, lengths)
+            if self.conv_mode != "features":
+                joined = self.conv.average(features, feature_lengths)
+            if self.conv_mode != "branch":
+                X, lengths = features, feature_lengths
+        summary = self.pool(self.encode(X, lengths), lengths)
+        return summary if joined is None else torch.cat([summary, joined], dim=-1)
 
     def forward(self, X, lengths):
         """Map a post-padded batch to outputs of shape ``(batch, output_size)``.
@@ -296,57 +299,8 @@ class RNNModule(nn.Module):
             Number of valid steps of each sequence, each at least 1.
         """
         if self.autocast is None:
-            return self.head(self.pool(self.encode(X, lengths), lengths))
+            return self.head(self.summarise(X, lengths))
         dtype = getattr(torch, self.autocast)
         with torch.autocast(device_type=X.device.type, dtype=dtype):
-            out = self.head(self.pool(self.encode(X, lengths), lengths))
+            out = self.head(self.summarise(X, lengths))
         return out.float()
-
-
-class WeightedLoss(nn.Module):
-    """Mean of a per-sample loss over a batch, optionally weighted.
-
-    Parameters
-    ----------
-    loss : {"cross_entropy", "squared_error", "absolute_error", "huber"}
-        The per-sample loss. For multi-output regression the loss of a sample
-        is the mean over its outputs.
-    **loss_params : dict
-        Passed to the torch loss (e.g. ``delta`` for "huber").
-
-    Notes
-    -----
-    The target may be a pair ``(target, weight)``: the loss is then
-    ``mean(weight * loss)``. With weights normalised to mean 1 over the data
-    set, their scale does not change the learning rate, and weights of ones
-    give exactly the unweighted loss.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from skseq.modules import WeightedLoss
-    >>> loss = WeightedLoss("squared_error")
-    >>> y_pred, y_true = torch.tensor([[1.0], [3.0]]), torch.zeros(2, 1)
-    >>> loss(y_pred, y_true).item()
-    5.0
-    >>> loss(y_pred, (y_true, torch.tensor([2.0, 0.0]))).item()
-    1.0
-    """
-
-    def __init__(self, loss="cross_entropy", **loss_params):
-        super().__init__()
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}.")
-        self.loss = LOSSES[loss](reduction="none", **loss_params)
-
-    def forward(self, y_pred, y_true):
-        """Return the (weighted) mean loss of the batch."""
-        weight = None
-        if isinstance(y_true, (list, tuple)):
-            y_true, weight = y_true
-        losses = self.loss(y_pred, y_true)
-        if weight is None:
-            return losses.mean()
-        if losses.ndim > 1:  # a sample's loss: the mean over its outputs
-            losses = losses.mean(dim=tuple(range(1, losses.ndim)))
-        return (losses * weight).mean()

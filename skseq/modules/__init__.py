@@ -1,0 +1,36 @@
+"""Plain PyTorch modules behind the skseq estimators.
+
+Nothing here knows about scikit-learn: :class:`RNNModule` takes a batch of
+post-padded sequences and their lengths and returns one output row per
+sequence. It can be used on its own, as any ``torch.nn.Module``.
+
+Padding never reaches the output. For a unidirectional network this holds
+because post-padding comes after every valid step, so the states at valid
+steps are those of the sequence run alone; pooling then reads valid steps
+only. The backward direction of a bidirectional network reads each sequence
+reversed *within its own length* (see :func:`reverse_padded`), so it too
+starts at the last valid step, never in the padding. The convolutional front
+end (:class:`ConvFrontEnd`) zeroes the padding before every convolution, so
+a valid step sees exactly the zero padding it would see alone.
+"""
+
+from ._conv import CONV_MODES, ConvFrontEnd, MaskedBatchNorm1d
+from ._linear import RowwiseLinear
+from ._loss import LOSSES, REGRESSION_LOSSES, WeightedLoss
+from ._masks import valid_mask
+from ._rnn import CELLS, POOLINGS, RNNModule, reverse_padded
+
+__all__ = [
+    "CELLS",
+    "CONV_MODES",
+    "LOSSES",
+    "POOLINGS",
+    "REGRESSION_LOSSES",
+    "ConvFrontEnd",
+    "MaskedBatchNorm1d",
+    "RNNModule",
+    "RowwiseLinear",
+    "WeightedLoss",
+    "reverse_padded",
+    "valid_mask",
+]

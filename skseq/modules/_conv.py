@@ -1,0 +1,135 @@
+"""A convolutional front end for the recurrent network: local features, fewer steps.
+
+Convolutions extract local features of each step's neighbourhood; max pooling
+between them cuts the number of steps the recurrent layers read (and their
+cost, which grows with every step). Padding never changes a valid step: the
+padding is set to zero before every convolution, which is what a sequence run
+alone sees past its end ("same" zero padding), set to minus infinity before
+every max pooling, and batch normalisation learns its statistics from valid
+steps only. Lengths follow the pooling: ``ceil(length / pool)``.
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._masks import sum_valid, valid_mask
+
+__all__ = ["CONV_MODES", "ConvFrontEnd", "MaskedBatchNorm1d"]
+
+CONV_MODES = ("features", "branch", "both")
+"""How the convolutions join the recurrent network (see :class:`RNNModule`)."""
+
+
+class MaskedBatchNorm1d(nn.BatchNorm1d):
+    """Batch normalisation over the valid steps of a padded batch only.
+
+    In training, the mean and variance of each channel come from the valid
+    steps of the batch (padding would bias them, and make them depend on how
+    much padding there is); in evaluation, from the running statistics, as
+    ``torch.nn.BatchNorm1d`` does.
+
+    Parameters
+    ----------
+    num_features : int
+        Channels.
+    **kwargs : dict
+        As for ``torch.nn.BatchNorm1d``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import MaskedBatchNorm1d
+    >>> norm = MaskedBatchNorm1d(2)
+    >>> x = torch.randn(3, 2, 5)
+    >>> mask = torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 5])
+    >>> norm(x, mask.unsqueeze(1)).shape
+    torch.Size([3, 2, 5])
+    """
+
+    def forward(self, x, mask):
+        """Normalise ``x`` (batch, channels, steps) where ``mask`` is True."""
+        if not self.training:
+            return super().forward(x)
+        weight = mask.to(x.dtype)
+        count = weight.sum().clamp(min=1)
+        mean = (x * weight).sum(dim=(0, 2)) / count
+        centred = (x - mean[None, :, None]) * weight
+        var = (centred**2).sum(dim=(0, 2)) / count
+        with torch.no_grad():
+            unbiased = var * count / (count - 1).clamp(min=1)
+            self.running_mean.lerp_(mean, self.momentum)
+            self.running_var.lerp_(unbiased, self.momentum)
+            self.num_batches_tracked += 1
+        out = (x - mean[None, :, None]) / torch.sqrt(var[None, :, None] + self.eps)
+        return out * self.weight[None, :, None] + self.bias[None, :, None]
+
+
+class ConvFrontEnd(nn.Module):
+    """Convolution, batch normalisation, ReLU and max pooling, repeated.
+
+    Parameters
+    ----------
+    input_size : int
+        Features per step.
+    channels : int
+        Output channels of each convolution.
+    kernel_size : int
+        Steps each convolution reads ("same" padding).
+    layers : int
+        Number of convolution blocks.
+    pool : int, default=1
+        Max pooling factor after each block (1: no downsampling).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import ConvFrontEnd
+    >>> front = ConvFrontEnd(input_size=1, channels=8, kernel_size=5, layers=2, pool=2)
+    >>> features, lengths = front(torch.randn(3, 20, 1), torch.tensor([20, 13, 4]))
+    >>> tuple(features.shape), lengths.tolist()
+    ((3, 5, 8), [5, 4, 1])
+    """
+
+    def __init__(self, input_size, channels, kernel_size, layers, pool=1):
+        super().__init__()
+        self.pool = pool
+        # "same" zero padding, the extra step of an even kernel on the right
+        self.padding = ((kernel_size - 1) // 2, kernel_size // 2)
+        self.convs = nn.ModuleList(
+            nn.Conv1d(input_size if i == 0 else channels, channels, kernel_size)
+            for i in range(layers)
+        )
+        self.norms = nn.ModuleList(MaskedBatchNorm1d(channels) for _ in range(layers))
+
+    def output_length(self, length):
+        """Return the steps left of ``length`` after every block's pooling."""
+        for _ in self.convs:
+            length = math.ceil(length / self.pool)
+        return length
+
+    def forward(self, X, lengths):
+        """Features ``(batch, steps', channels)`` of ``X`` and their lengths."""
+        x = X.transpose(1, 2)
+        for conv, norm in zip(self.convs, self.norms, strict=True):
+            mask = valid_mask(lengths, x.shape[2]).unsqueeze(1)
+            x = F.pad(x.masked_fill(~mask, 0.0), self.padding)
+            x = torch.relu(norm(conv(x), mask))
+            if self.pool > 1:
+                x = F.max_pool1d(
+                    x.masked_fill(~mask, float("-inf")), self.pool, ceil_mode=True
+                )
+                lengths = torch.div(
+                    lengths + self.pool - 1, self.pool, rounding_mode="floor"
+                )
+        mask = valid_mask(lengths, x.shape[2]).unsqueeze(1)
+        # steps-major and contiguous: reductions over the steps then sum in one
+        # order whatever the padded length
+        return x.masked_fill(~mask, 0.0).transpose(1, 2).contiguous(), lengths
+
+    @staticmethod
+    def average(features, lengths):
+        """Mean of the features over each sequence's valid steps (global pooling)."""
+        return sum_valid(features, lengths) / lengths.unsqueeze(1).to(features.dtype)

@@ -1,0 +1,34 @@
+"""A linear layer whose output rows never depend on the other rows of the batch."""
+
+from torch import nn
+
+__all__ = ["RowwiseLinear"]
+
+
+class RowwiseLinear(nn.Linear):
+    """``torch.nn.Linear`` that, in evaluation, computes every row on its own.
+
+    A matrix product routes rows through kernels that depend on the shape of
+    the whole batch and on where a row sits in it (with few output columns,
+    as in a classifier's head, even and odd rows can round differently), so a
+    prediction could depend on what else was predicted with it. In evaluation
+    mode this layer multiplies elementwise and sums over the input features,
+    a reduction whose order for a row depends on that row alone. Training uses
+    the matrix product (same weights, same names in ``state_dict``).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import RowwiseLinear
+    >>> layer = RowwiseLinear(3, 2).eval()
+    >>> x = torch.randn(5, 3)
+    >>> bool(torch.equal(layer(x)[2:3], layer(x[2:3])))
+    True
+    """
+
+    def forward(self, x):
+        """Apply the layer to ``x`` ``(..., in_features)``."""
+        if self.training:
+            return super().forward(x)
+        out = (x.unsqueeze(-1) * self.weight.t()).sum(dim=-2)
+        return out if self.bias is None else out + self.bias
