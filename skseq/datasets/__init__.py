@@ -6,7 +6,7 @@ from ._generators import (
     make_sequence_classification,
     make_sine,
 )
-from ._loaders import load_airline, load_gunpoint, load_text
+from ._loaders import load_airline, load_gunpoint, load_text, read_ts
 
 __all__ = [
     "load_airline",
@@ -16,4 +16,5 @@ __all__ = [
     "make_sentences",
     "make_sequence_classification",
     "make_sine",
+    "read_ts",
 ]

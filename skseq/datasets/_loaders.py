@@ -5,29 +5,83 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_gunpoint", "load_text"]
+__all__ = ["load_airline", "load_gunpoint", "load_text", "read_ts"]
 
 
 def _data_file(name):
     return resources.files("skseq.datasets").joinpath("data", name)
 
 
-def _read_ts(name):
-    """Read a univariate, equal-length, labelled file in the UCR/sktime .ts format."""
-    rows, labels = [], []
-    in_data = False
-    with _data_file(name).open(encoding="utf-8") as handle:
+_BOM = chr(0xFEFF)
+
+
+def read_ts(path, *, target="auto"):
+    """Read a time-series file in the UCR/UEA ``.ts`` format (sktime, aeon).
+
+    Parameters
+    ----------
+    path : str, path-like or file object
+        The file. Each data line holds one case: its dimensions separated by
+        ``:``, each a comma-separated series, then its label or target value.
+    target : {"auto", "label", "value"}, default="auto"
+        How to read the last field: class labels (strings), regression values
+        (float64), or as the header says (``@classLabel`` / ``@targetLabel``).
+
+    Returns
+    -------
+    X : ndarray or list of ndarray
+        A 2-D array ``(n_cases, n_steps)`` when every case is univariate with
+        one length; else a list of ``(n_steps,)`` or ``(n_steps, n_dims)``
+        arrays (sequences of different lengths), the form skseq reads.
+    y : ndarray of shape (n_cases,)
+        Labels (str) or targets (float64).
+
+    Examples
+    --------
+    >>> import io
+    >>> from skseq.datasets import read_ts
+    >>> lines = ["@classLabel true a b", "@data", "1,2,3:a", "4,5:b"]
+    >>> X, y = read_ts(io.StringIO(chr(10).join(lines)))
+    >>> [x.tolist() for x in X], y.tolist()
+    ([[1.0, 2.0, 3.0], [4.0, 5.0]], ['a', 'b'])
+    """
+    if target not in ("auto", "label", "value"):
+        raise ValueError(f"target must be 'auto', 'label' or 'value', got {target!r}.")
+    handle = path if hasattr(path, "read") else open(path, encoding="utf-8")  # noqa: SIM115
+    cases, labels, in_data, kind = [], [], False, "label"
+    with handle:
         for line in handle:
-            line = line.strip()
+            line = line.strip().lstrip(_BOM)
             if not line or line.startswith("#"):
                 continue
             if not in_data:
-                in_data = line.lower() == "@data"
+                lower = line.lower()
+                if lower.startswith("@targetlabel true"):
+                    kind = "value"
+                in_data = lower == "@data"
                 continue
-            values, label = line.rsplit(":", 1)
-            rows.append(np.array(values.split(","), dtype=np.float64))
-            labels.append(label)
-    return np.stack(rows), np.array(labels)
+            *dimensions, label = line.split(":")
+            series = [
+                np.array(d.split(","), dtype=np.float64).reshape(-1, 1)
+                for d in dimensions
+            ]
+            cases.append(
+                np.concatenate(series, axis=1) if len(series) > 1 else series[0]
+            )
+            labels.append(label.strip())
+    if target != "auto":
+        kind = target
+    y = np.array(labels, dtype=np.float64 if kind == "value" else object).astype(
+        np.float64 if kind == "value" else str
+    )
+    if all(c.shape == cases[0].shape for c in cases) and cases[0].shape[1] == 1:
+        return np.stack([c[:, 0] for c in cases]), y
+    return [c[:, 0] if c.shape[1] == 1 else c for c in cases], y
+
+
+def _read_ts(name):
+    """Read a .ts file bundled in the package."""
+    return read_ts(_data_file(name).open(encoding="utf-8"))
 
 
 def load_gunpoint(*, split="train", return_X_y=True):
