@@ -6,7 +6,13 @@ scikit-learn estimator API, with transformers for sequences.
 
 from ._persistence import load, save
 from ._versions import VersionMismatchWarning, __version__
-from .estimators import RNNClassifier, RNNRegressor, SequenceForecaster
+from .estimators import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNStepRegressor,
+    RNNTagger,
+    SequenceForecaster,
+)
 from .exceptions import TrainingInterrupted
 from .utils import MASK_VALUE
 
@@ -14,6 +20,8 @@ __all__ = [
     "MASK_VALUE",
     "RNNClassifier",
     "RNNRegressor",
+    "RNNStepRegressor",
+    "RNNTagger",
     "SequenceForecaster",
     "TrainingInterrupted",
     "VersionMismatchWarning",

@@ -200,6 +200,23 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
 
     # ------------------------------------------------------------------ input
 
+    def _reads_every_position(self):
+        """Whether the network reads padding too (``pooling="flatten"``)."""
+        return self.pooling == "flatten"
+
+    def _network_params(self):
+        """Return the network's structural parameters (those of RNNModule)."""
+        return {
+            "cell": self.cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "dropout": self.dropout,
+            "bidirectional": self.bidirectional,
+            "pooling": self.pooling,
+            "per_step": False,
+            **conv_params(self),
+        }
+
     def _check_X(self, X, *, reset, spec=None):
         return check_sequences(
             X,
@@ -210,7 +227,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             mask_value=self.mask_value,
             # flatten reads every position: padding stays (token id 0 becomes
             # the embedding's zero vector, as with Keras' Embedding + Flatten)
-            drop_padding=self.pooling != "flatten",
+            drop_padding=not self._reads_every_position(),
         )
 
     def _check_y_given(self, y):
@@ -222,7 +239,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
 
     def _check_fit_input(self, sequences):
         """Check what ``X`` must satisfy for the chosen network options."""
-        if self.pooling == "flatten" and not sequences.fixed_length:
+        flatten = self._reads_every_position()
+        if flatten and not sequences.fixed_length:
             pad = (
                 "SequencePadder(dtype='int64'), which pads with id 0"
                 if sequences.is_tokens
@@ -234,7 +252,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"to one length ({pad}) or choose pooling='max'."
             )
         if (
-            self.pooling == "flatten"
+            flatten
             and not sequences.is_tokens
             and self.mask_value is not None
             and np.any(
@@ -263,7 +281,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         if sequences.is_tokens:
             vocab_size = self.vocab_size or _learned_vocab_size(sequences.steps)
             vocab_size = max(vocab_size, 2)
-        max_length = sequences.max_length if self.pooling == "flatten" else None
+        max_length = sequences.max_length if self._reads_every_position() else None
         return FittedInput(sequences.spec, mean, scale, max_length, vocab_size)
 
     def _module_params(self, fitted_input, output_size):
@@ -271,16 +289,10 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         return {
             "input_size": fitted_input.spec.n_channels,
             "output_size": output_size,
-            "cell": self.cell,
-            "hidden_size": self.hidden_size,
-            "num_layers": self.num_layers,
-            "dropout": self.dropout,
-            "bidirectional": self.bidirectional,
-            "pooling": self.pooling,
+            **self._network_params(),
             "num_embeddings": fitted_input.vocab_size,
             "embedding_dim": self.embedding_dim,
             "max_length": fitted_input.max_length,
-            **conv_params(self),
             "autocast": "bfloat16" if self.mixed_precision else None,
         }
 
@@ -321,7 +333,14 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         return None
 
     def _fit_network(
-        self, sequences, target, sample_weight, output_size, loss, stratify=None
+        self,
+        sequences,
+        target,
+        sample_weight,
+        output_size,
+        loss,
+        stratify=None,
+        per_step=False,
     ):
         """Train a net on validated sequences; return the fitted state.
 
@@ -340,7 +359,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             fitted_input = warm["_input"]
             _check_warm_input(fitted_input, sequences)
         dataset = SequenceDataset(
-            fitted_input.scaled(sequences), sequences.lengths, target, sample_weight
+            fitted_input.scaled(sequences),
+            sequences.lengths,
+            target,
+            sample_weight,
+            per_step=per_step,
         )
         module, module_params = resolve_module(
             self.module, self._module_params(fitted_input, output_size)
@@ -381,9 +404,10 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
     def _forward(self, X):
         """Network outputs for ``X`` and the fitted state they come from.
 
-        Returns a float32 array ``(n_samples, output_size)`` and the dict of
-        fitted attributes read once at the start, which the caller uses for
-        anything else it needs (``classes_``, target scaling).
+        Returns a float32 array ``(n_samples, output_size)`` (``(total_steps,
+        output_size)`` for outputs at every step), the dict of fitted
+        attributes read once at the start, which the caller uses for anything
+        else it needs (``classes_``, target scaling), and the validated input.
         """
         check_is_fitted(self)
         # one read of the fitted state, so a concurrent refit cannot mix models
@@ -410,7 +434,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             # batches of similar lengths waste no work on padding
             order=np.argsort(sequences.lengths, kind="stable"),
         ).numpy()
-        return outputs, state
+        return outputs, state, sequences
 
 
 def set_fitted(estimator, state, *, interrupted):

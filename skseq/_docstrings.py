@@ -17,7 +17,7 @@ _NETWORK = """\
         Size of the hidden state (of each direction).
     num_layers : int, default=1
         Number of stacked recurrent layers.
-    bidirectional : bool, default=False
+    bidirectional : bool, default=%s
         Also read each sequence backwards, within its own length; the state
         size doubles.
     dropout : float, default=0.0
@@ -186,8 +186,14 @@ _INPUT_NOTES = """\
     :func:`skseq.utils.from_long_format`."""
 
 _FRAGMENTS = {
-    "network": _NETWORK,
+    "network": _NETWORK % "False",
+    "network_tagger": _NETWORK % "True",
     "convolution": _CONVOLUTION,
+    "convolution_steps": _CONVOLUTION.replace(
+        "Max pooling factor after each block",
+        "Max pooling factor after each block (1 only: an output at every step "
+        "needs every step)",
+    ),
     "pooling_max": _POOLING % "max",
     "pooling_last": _POOLING % "last",
     "tokens_and_scaling": _TOKENS_AND_SCALING,

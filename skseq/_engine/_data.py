@@ -44,25 +44,37 @@ class SequenceDataset(Dataset):
     lengths : ndarray or torch.Tensor of shape (n,)
         Steps per sequence.
     y : ndarray or torch.Tensor, default=None
-        Targets, first axis ``n``.
-    sample_weight : ndarray or torch.Tensor of shape (n,), default=None
-        Per-sample weights for the loss.
+        Targets: first axis ``n`` (one per sequence), or ``total_steps``
+        (one per step, aligned with ``steps``) with ``per_step``.
+    sample_weight : ndarray or torch.Tensor, default=None
+        Weights of the loss, one per target.
+    per_step : bool, default=False
+        Whether ``y`` and ``sample_weight`` hold one value per step; batches
+        then pad them like the steps and give the loss the lengths.
     """
 
-    def __init__(self, steps, lengths, y=None, sample_weight=None):
-        steps = torch.as_tensor(steps)
+    def __init__(self, steps, lengths, y=None, sample_weight=None, per_step=False):
         self.lengths = torch.as_tensor(lengths, dtype=torch.int64)
+        self.per_step = per_step
+        self.fixed_length = bool((self.lengths == self.lengths[0]).all())
+        self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
+        self.X = self._store(steps)
         self.y = None if y is None else torch.as_tensor(y)
         self.sample_weight = (
             None if sample_weight is None else torch.as_tensor(sample_weight)
         )
-        self.fixed_length = bool((self.lengths == self.lengths[0]).all())
-        if self.fixed_length:  # one padded tensor, sliced by batch
-            shape = (len(self.lengths), int(self.lengths[0])) + tuple(steps.shape[1:])
-            self.X, self.steps, self.offsets = steps.reshape(shape), None, None
-        else:
-            self.X, self.steps = None, steps
-            self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
+        if per_step:
+            self.y = None if y is None else self._store(self.y)
+            self.sample_weight = (
+                None if sample_weight is None else self._store(self.sample_weight)
+            )
+
+    def _store(self, flat):
+        """Hold per-step values: one padded tensor if all lengths are equal."""
+        flat = torch.as_tensor(flat)
+        if not self.fixed_length:
+            return flat
+        return flat.reshape((len(self.lengths), int(self.lengths[0])) + flat.shape[1:])
 
     def __len__(self):
         return len(self.lengths)
@@ -70,17 +82,21 @@ class SequenceDataset(Dataset):
     def __getitem__(self, index):
         return self.batch(torch.as_tensor([index]))
 
-    def padded(self, index):
-        """Return the sequences at ``index``, post-padded to the longest."""
+    def _padded(self, stored, index):
+        """Return the per-step values at ``index``, zero-padded to the longest."""
         if self.fixed_length:
-            return self.X[index]
+            return stored[index]
         lengths = self.lengths[index]
         position = torch.arange(int(lengths.max()))
         valid = position < lengths.unsqueeze(1)
         rows = torch.where(valid, self.offsets[index].unsqueeze(1) + position, 0)
-        X = self.steps[rows]
-        mask = ~valid if X.ndim == 2 else ~valid.unsqueeze(-1)
-        return X.masked_fill_(mask, 0)
+        values = stored[rows]
+        mask = valid.reshape(valid.shape + (1,) * (values.ndim - 2))
+        return values.masked_fill_(~mask, 0)
+
+    def padded(self, index):
+        """Return the sequences at ``index``, post-padded to the longest."""
+        return self._padded(self.X, index)
 
     def batch(self, index):
         """Return ``(X, y)`` for the samples at ``index`` as skorch expects.
@@ -90,28 +106,46 @@ class SequenceDataset(Dataset):
         ``y`` is the target, ``(target, weight)`` when there are weights, or
         None.
         """
+        lengths = self.lengths[index]
+        inputs = {"X": self.padded(index), "lengths": lengths}
+        if self.per_step:
+            if self.y is None:
+                return inputs, None
+            weight = self.sample_weight
+            return inputs, {
+                "target": self._padded(self.y, index),
+                "weight": None if weight is None else self._padded(weight, index),
+                "lengths": lengths,
+            }
         y = None if self.y is None else self.y[index]
         if self.sample_weight is not None:
             y = (y, self.sample_weight[index])
-        return {"X": self.padded(index), "lengths": self.lengths[index]}, y
+        return inputs, y
+
+    def _flat(self, stored, index, rows):
+        """Return the per-step values of the samples at ``index``, concatenated."""
+        if stored is None:
+            return None
+        if self.fixed_length:
+            return stored[index].reshape((-1,) + tuple(stored.shape[2:]))
+        return stored[rows]
 
     def subset(self, index):
         """Return a new dataset holding the samples at ``index``."""
         index = torch.as_tensor(index, dtype=torch.int64)
         lengths = self.lengths[index]
-        if self.fixed_length:
-            steps = self.X[index].reshape((-1,) + tuple(self.X.shape[2:]))
+        shift = self.offsets[index] - (torch.cumsum(lengths, 0) - lengths)
+        rows = torch.repeat_interleave(shift, lengths) + torch.arange(
+            int(lengths.sum())
+        )
+        if self.per_step:
+            y = self._flat(self.y, index, rows)
+            weight = self._flat(self.sample_weight, index, rows)
         else:
-            shift = self.offsets[index] - (torch.cumsum(lengths, 0) - lengths)
-            rows = torch.repeat_interleave(shift, lengths) + torch.arange(
-                int(lengths.sum())
-            )
-            steps = self.steps[rows]
+            y = None if self.y is None else self.y[index]
+            weight = None if self.sample_weight is None else self.sample_weight[index]
         return SequenceDataset(
-            steps,
-            lengths,
-            None if self.y is None else self.y[index],
-            None if self.sample_weight is None else self.sample_weight[index],
+            self._flat(self.X, index, rows), lengths, y, weight, self.per_step
         )
 
 

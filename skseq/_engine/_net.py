@@ -31,7 +31,7 @@ def _to_device(data, device):
     if device == "cpu" or data is None:
         return data
     if isinstance(data, dict):
-        return {key: value.to(device) for key, value in data.items()}
+        return {key: _to_device(value, device) for key, value in data.items()}
     if isinstance(data, (tuple, list)):
         return type(data)(_to_device(value, device) for value in data)
     return data.to(device)

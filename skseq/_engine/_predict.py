@@ -65,7 +65,9 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None)
     Returns
     -------
     torch.Tensor of shape (n_samples, output_size)
-        float32. A sample's row does not depend on the other samples.
+        float32. A sample's row does not depend on the other samples. For a
+        network with outputs at every step, ``(total_steps, output_size)``:
+        the outputs of every valid step, sequence after sequence.
     """
     module = net.module_
     module.train(False)
@@ -81,10 +83,20 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None)
     with torch_threads(n_threads), torch.inference_mode():
         for index in batches:
             inputs, _ = dataset.batch(index)
+            lengths = inputs["lengths"]
             inputs = _pad_rows(inputs, MIN_ROWS)
             inputs = {key: value.to(net.device) for key, value in inputs.items()}
             out = module(**inputs)[: len(index)].float().cpu()
+            if out.ndim == 3:  # one output per step: keep the valid ones
+                valid = torch.arange(out.shape[1]) < lengths.unsqueeze(1)
+                position = dataset.offsets[index].unsqueeze(1) + torch.arange(
+                    out.shape[1]
+                )
+                index, out = position[valid], out[valid]
+                size = (int(dataset.lengths.sum()),)
+            else:
+                size = (n,)
             if outputs is None:
-                outputs = out.new_empty((n,) + out.shape[1:])
+                outputs = out.new_empty(size + out.shape[1:])
             outputs[index] = out
     return outputs

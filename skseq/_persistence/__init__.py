@@ -38,7 +38,13 @@ from sklearn.utils.validation import check_is_fitted
 from .._engine import TrainingOptions
 from .._engine._net import build_net
 from .._versions import VersionMismatchWarning, warn_on_version_mismatch
-from ..estimators import RNNClassifier, RNNRegressor, SequenceForecaster
+from ..estimators import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNStepRegressor,
+    RNNTagger,
+    SequenceForecaster,
+)
 from ._archive import read_archive, tensor_shapes, write_archive
 from ._codec import Decoder, Encoder, FileError, UseGiven, check_type
 from ._upgrade import upgrade_format1
@@ -46,7 +52,14 @@ from ._upgrade import upgrade_format1
 __all__ = ["VersionMismatchWarning", "load", "save"]
 
 _CLASSES = {
-    cls.__name__: cls for cls in (RNNClassifier, RNNRegressor, SequenceForecaster)
+    cls.__name__: cls
+    for cls in (
+        RNNClassifier,
+        RNNRegressor,
+        RNNStepRegressor,
+        RNNTagger,
+        SequenceForecaster,
+    )
 }
 
 

@@ -3,5 +3,13 @@
 from ..forecasting import SequenceForecaster
 from ._classifier import RNNClassifier
 from ._regressor import RNNRegressor
+from ._step_regressor import RNNStepRegressor
+from ._tagger import RNNTagger
 
-__all__ = ["RNNClassifier", "RNNRegressor", "SequenceForecaster"]
+__all__ = [
+    "RNNClassifier",
+    "RNNRegressor",
+    "RNNStepRegressor",
+    "RNNTagger",
+    "SequenceForecaster",
+]

@@ -300,5 +300,5 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         y : ndarray of shape (n_samples,)
             Predicted labels, of the type of the training labels.
         """
-        outputs, state = self._forward(X)
+        outputs, state, _ = self._forward(X)
         return state["classes_"][outputs.argmax(axis=1)]

@@ -273,5 +273,5 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             Predictions (float64), with the shape of the training ``y``.
         """
-        outputs, state = self._forward(X)
+        outputs, state, _ = self._forward(X)
         return state["_target"].inverse_transform(outputs)

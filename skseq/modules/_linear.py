@@ -1,8 +1,11 @@
 """A linear layer whose output rows never depend on the other rows of the batch."""
 
+import torch
 from torch import nn
 
 __all__ = ["RowwiseLinear"]
+
+_CHUNK = 2**22
 
 
 class RowwiseLinear(nn.Linear):
@@ -30,5 +33,15 @@ class RowwiseLinear(nn.Linear):
         """Apply the layer to ``x`` ``(..., in_features)``."""
         if self.training:
             return super().forward(x)
-        out = (x.unsqueeze(-1) * self.weight.t()).sum(dim=-2)
-        return out if self.bias is None else out + self.bias
+        rows = x.reshape(-1, self.in_features)
+        # rows at a time: their products take at most _CHUNK values
+        size = max(1, _CHUNK // (self.in_features * self.out_features))
+        out = torch.cat(
+            [
+                (chunk.unsqueeze(-1) * self.weight.t()).sum(dim=1)
+                for chunk in torch.split(rows, size)
+            ]
+        )
+        if self.bias is not None:
+            out = out + self.bias
+        return out.reshape(x.shape[:-1] + (self.out_features,))

@@ -2,6 +2,8 @@
 
 from torch import nn
 
+from ._masks import valid_mask
+
 __all__ = ["LOSSES", "REGRESSION_LOSSES", "WeightedLoss"]
 
 REGRESSION_LOSSES = {
@@ -32,6 +34,11 @@ class WeightedLoss(nn.Module):
     set, their scale does not change the learning rate, and weights of ones
     give exactly the unweighted loss.
 
+    For outputs at every step, ``y_pred`` is ``(batch, steps, n_outputs)``
+    and the target a dict ``{"target": (batch, steps[, k]), "weight":
+    (batch, steps) or None, "lengths": (batch,)}``: the loss is the mean over
+    the valid steps only, each step weighted by its weight.
+
     Examples
     --------
     >>> import torch
@@ -53,7 +60,12 @@ class WeightedLoss(nn.Module):
     def forward(self, y_pred, y_true):
         """Return the (weighted) mean loss of the batch."""
         weight = None
-        if isinstance(y_true, (list, tuple)):
+        if isinstance(y_true, dict):  # one target per step
+            valid = valid_mask(y_true["lengths"], y_pred.shape[1])
+            y_pred, weight = y_pred[valid], y_true["weight"]
+            y_true = y_true["target"][valid]
+            weight = None if weight is None else weight[valid]
+        elif isinstance(y_true, (list, tuple)):
             y_true, weight = y_true
         losses = self.loss(y_pred, y_true)
         if weight is None:

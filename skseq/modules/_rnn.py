@@ -110,6 +110,11 @@ class RNNModule(nn.Module):
         steps (global average pooling, as in the fully convolutional network
         FCN) joins their summary: the LSTM-FCN design. "both": they read the
         features, whose mean joins their summary too.
+    per_step : bool, default=False
+        Return an output at every step, ``(batch, steps, output_size)``
+        (sequence labelling, per-step regression, language models), instead
+        of one per sequence; ``pooling`` is not used. Outputs at padded steps
+        are not meaningful.
     autocast : {"bfloat16", "float16"} or None, default=None
         Run the forward pass under ``torch.autocast`` in this dtype (mixed
         precision, for GPUs); the output is float32.
@@ -143,6 +148,7 @@ class RNNModule(nn.Module):
         conv_kernel_size=5,
         conv_pool=1,
         conv_mode="features",
+        per_step=False,
         autocast=None,
     ):
         super().__init__()
@@ -150,12 +156,18 @@ class RNNModule(nn.Module):
             raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}.")
         if pooling not in POOLINGS:
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
-        if pooling == "flatten" and not max_length:
+        if pooling == "flatten" and not max_length and not per_step:
             raise ValueError("pooling='flatten' needs max_length.")
         if conv_mode not in CONV_MODES:
             raise ValueError(
                 f"conv_mode must be one of {CONV_MODES}, got {conv_mode!r}."
             )
+        if per_step and conv_layers and (conv_pool > 1 or conv_mode != "features"):
+            raise ValueError(
+                "Outputs at every step need the convolutions to keep every step: "
+                "conv_pool=1 and conv_mode='features'."
+            )
+        self.per_step = per_step
         self.cell = cell
         self.pooling = pooling
         self.bidirectional = bidirectional
@@ -208,7 +220,9 @@ class RNNModule(nn.Module):
         self.attention = (
             RowwiseLinear(state_size, 1) if pooling == "attention" else None
         )
-        pooled_size = state_size * (max_length if pooling == "flatten" else 1)
+        pooled_size = state_size * (
+            max_length if pooling == "flatten" and not per_step else 1
+        )
         self.head = RowwiseLinear(pooled_size + joined_size, output_size)
 
     def _recur(self, rnn, X):
@@ -273,6 +287,14 @@ class RNNModule(nn.Module):
         weights = exp / sum_valid(exp, lengths).unsqueeze(1)
         return sum_valid(weights * states, lengths)
 
+    def step_states(self, X, lengths):
+        """Return the recurrent states at every step of the input."""
+        if self.embedding is not None:
+            X = self.embedding(X)
+        if self.conv is not None:
+            X, lengths = self.conv(X, lengths)
+        return self.encode(X, lengths)
+
     def summarise(self, X, lengths):
         """Return the vector the head reads, ``(batch, pooled state [+ channels])``."""
         if self.embedding is not None:
@@ -298,9 +320,10 @@ class RNNModule(nn.Module):
         lengths : torch.Tensor of shape (batch,)
             Number of valid steps of each sequence, each at least 1.
         """
+        body = self.step_states if self.per_step else self.summarise
         if self.autocast is None:
-            return self.head(self.summarise(X, lengths))
+            return self.head(body(X, lengths))
         dtype = getattr(torch, self.autocast)
         with torch.autocast(device_type=X.device.type, dtype=dtype):
-            out = self.head(self.summarise(X, lengths))
+            out = self.head(body(X, lengths))
         return out.float()

@@ -221,8 +221,6 @@ def _ragged_to_flat(X, estimator, input_name, columns=None):
 
 def _drop_steps(steps, lengths, valid, input_name, reason):
     """Keep the ``valid`` steps of concatenated sequences; their new lengths."""
-    if valid.all():
-        return steps, lengths
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     new_lengths = np.add.reduceat(valid.astype(np.int64), starts)
     empty = np.flatnonzero(new_lengths == 0)

@@ -112,6 +112,12 @@ class Sequences:
     item_ndim : {1, 2}
         Dimensions of one input sequence: 1 for a row of a 2-D array or a
         list of 1-D arrays, 2 otherwise. Transformers return this form.
+    kept : ndarray of bool or None
+        Which steps of the input, concatenated, are kept (not padding); None
+        when every step is.
+    input_lengths : ndarray or None
+        The sequences' lengths in the input, padding included (None when no
+        step was dropped).
 
     Examples
     --------
@@ -131,6 +137,8 @@ class Sequences:
     feature_names: np.ndarray | None = None
     index: pd.Index | None = None
     item_ndim: int = 2
+    kept: np.ndarray | None = None
+    input_lengths: np.ndarray | None = None
 
     @property
     def n_samples(self):
@@ -446,19 +454,17 @@ def check_sequences(
             # (DataFrame sequences were aligned by name above)
             _check_feature_names(estimator, X, reset=False)
 
+    kept, input_lengths = None, None
     if drop_padding and tokens:
-        steps, lengths = _drop_steps(
-            steps, lengths, steps != 0, input_name, "every id is 0 (padding)"
-        )
+        kept, reason = steps != 0, "every id is 0 (padding)"
     elif drop_padding and mask_value is not None:
-        padding = np.all(steps == steps.dtype.type(mask_value), axis=1)
-        steps, lengths = _drop_steps(
-            steps,
-            lengths,
-            ~padding,
-            input_name,
-            f"every step equals mask_value={mask_value!r}",
-        )
+        kept = ~np.all(steps == steps.dtype.type(mask_value), axis=1)
+        reason = f"every step equals mask_value={mask_value!r}"
+    if kept is not None and not kept.all():
+        input_lengths = lengths
+        steps, lengths = _drop_steps(steps, lengths, kept, input_name, reason)
+    else:
+        kept = None
     return Sequences(
         steps=steps,
         lengths=lengths,
@@ -467,6 +473,8 @@ def check_sequences(
         feature_names=feature_names,
         index=index,
         item_ndim=1 if tokens else item_ndim,
+        kept=kept,
+        input_lengths=input_lengths,
     )
 
 
