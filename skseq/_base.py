@@ -9,7 +9,6 @@ fitted state is assigned in one step at the end of ``fit``.
 """
 
 import copy
-from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
@@ -30,81 +29,16 @@ from ._engine import (
     resolve_module,
     train,
 )
+from ._input import FittedInput, check_token_ids
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, _check_sample_weight
-from .utils.validation import InputSpec, check_sequences
+from .utils.validation import check_sequences
 
-__all__ = ["FittedInput", "safe_scale"]
+__all__ = ["conv_params", "set_fitted"]
 
 # predict in batches at least this big: inference needs no small batches
 _MIN_PREDICT_BATCH = 256
-# steps standardised at a time (bounds the float64 copy)
-_SCALE_CHUNK = 2**20
-# a learned vocabulary this large must be dense: ids up to 10x the ids used
-_LARGE_VOCAB = 2**16
-
-
-def safe_scale(std, mean=0.0):
-    """Return ``std`` with the scales of constant values set to 1.
-
-    A value is constant when its spread is zero up to float64 rounding of its
-    mean; tiny but real spreads (1e-7) are kept and scaled.
-    """
-    std = np.asarray(std, dtype=np.float64)
-    bound = 10 * np.finfo(np.float64).eps * np.abs(np.asarray(mean, dtype=np.float64))
-    return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
-
-
-@dataclass(frozen=True)
-class FittedInput:
-    """What a fitted sequence estimator knows of its input.
-
-    Attributes
-    ----------
-    spec : InputSpec
-        The form of ``X`` at fit.
-    mean, scale : ndarray of shape (n_channels,)
-        Per-feature standardisation (zeros and ones when off or for tokens).
-    max_length : int or None
-        The one sequence length of ``pooling="flatten"``.
-    vocab_size : int or None
-        Number of token ids, for token input.
-    """
-
-    spec: InputSpec
-    mean: np.ndarray
-    scale: np.ndarray
-    max_length: int | None = None
-    vocab_size: int | None = None
-
-    def __post_init__(self):
-        shape = (self.spec.n_channels,)
-        if np.shape(self.mean) != shape or np.shape(self.scale) != shape:
-            raise ValueError(
-                f"The input scaling must hold {shape[0]} values per feature, got "
-                f"mean {np.shape(self.mean)} and scale {np.shape(self.scale)}."
-            )
-
-    def scaled(self, sequences):
-        """Return the steps standardised in float64, as float32 for the network."""
-        steps = sequences.steps
-        if sequences.is_tokens:
-            return steps
-        if not self.mean.any() and np.all(self.scale == 1.0):
-            with np.errstate(over="ignore"):
-                out = steps.astype(np.float32)
-        else:
-            out = np.empty(steps.shape, dtype=np.float32)
-            for start in range(0, len(steps), _SCALE_CHUNK):
-                chunk = steps[start : start + _SCALE_CHUNK]
-                out[start : start + _SCALE_CHUNK] = (chunk - self.mean) / self.scale
-        if not np.isfinite(out).all():
-            raise ValueError(
-                "X holds values beyond the range of float32, which the network "
-                "computes in; set standardize=True or rescale X."
-            )
-        return out
 
 
 def conv_params(estimator):
@@ -179,6 +113,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         **NETWORK_CONSTRAINTS,
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
+        "categorical_features": [list, None],
         "standardize": ["boolean"],
         "mask_value": [Real, None],
         **TRAINING_CONSTRAINTS,
@@ -223,7 +158,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             estimator=self,
             reset=reset,
             spec=spec,
-            tokens=self.embedding_dim is not None,
+            tokens=self.embedding_dim is not None and not self.categorical_features,
             mask_value=self.mask_value,
             # flatten reads every position: padding stays (token id 0 becomes
             # the embedding's zero vector, as with Keras' Embedding + Flatten)
@@ -267,30 +202,59 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
             )
         if sequences.is_tokens and self.vocab_size is not None:
-            _check_token_ids(sequences, self.vocab_size, "vocab_size")
+            check_token_ids(sequences.steps, self.vocab_size, "vocab_size")
 
     def _fit_input(self, sequences):
-        """Standardisation and sizes learned from the training sequences."""
-        n_features = sequences.n_channels
-        mean, scale = np.zeros(n_features), np.ones(n_features)
-        if self.standardize and not sequences.is_tokens:
-            steps = sequences.steps
-            mean = steps.mean(axis=0, dtype=np.float64)
-            scale = safe_scale(steps.std(axis=0, dtype=np.float64), mean)
-        vocab_size = None
-        if sequences.is_tokens:
-            vocab_size = self.vocab_size or _learned_vocab_size(sequences.steps)
-            vocab_size = max(vocab_size, 2)
-        max_length = sequences.max_length if self._reads_every_position() else None
-        return FittedInput(sequences.spec, mean, scale, max_length, vocab_size)
+        """Standardisation and vocabularies learned from the training sequences."""
+        return FittedInput.fit(
+            sequences,
+            standardize=self.standardize,
+            vocab_size=self.vocab_size,
+            categorical=self._categorical_columns(sequences),
+            keep_length=self._reads_every_position(),
+        )
+
+    def _categorical_columns(self, sequences):
+        """Positions of the ``categorical_features`` among X's features."""
+        columns = self.categorical_features or []
+        if columns and self.embedding_dim is None:
+            raise ValueError(
+                "categorical_features are embedded: set embedding_dim too."
+            )
+        if columns and sequences.is_tokens:
+            raise ValueError(
+                "categorical_features name columns of X, but X holds token ids only "
+                "(1-D sequences); give X its numeric columns too, or leave "
+                "categorical_features out."
+            )
+        names = list(
+            sequences.feature_names if sequences.feature_names is not None else []
+        )
+        positions = []
+        for column in columns:
+            if isinstance(column, str):
+                if column not in names:
+                    raise ValueError(
+                        f"categorical_features names {column!r}, which is not a "
+                        f"column of X (columns: {names})."
+                    )
+                column = names.index(column)
+            if not 0 <= column < sequences.n_channels:
+                raise ValueError(
+                    f"categorical_features holds {column}, but X has "
+                    f"{sequences.n_channels} features per step."
+                )
+            positions.append(int(column))
+        if len(set(positions)) < len(positions):
+            raise ValueError(f"categorical_features repeats a column: {columns}.")
+        return tuple(sorted(positions))
 
     def _module_params(self, fitted_input, output_size):
         """Everything skseq's network may need; a user's module gets what it takes."""
         return {
-            "input_size": fitted_input.spec.n_channels,
+            **fitted_input.module_params(),
             "output_size": output_size,
             **self._network_params(),
-            "num_embeddings": fitted_input.vocab_size,
             "embedding_dim": self.embedding_dim,
             "max_length": fitted_input.max_length,
             "autocast": "bfloat16" if self.mixed_precision else None,
@@ -414,8 +378,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         state = dict(self.__dict__)
         fitted_input = state["_input"]
         sequences = self._check_X(X, reset=False, spec=fitted_input.spec)
-        if sequences.is_tokens:
-            _check_token_ids(sequences, fitted_input.vocab_size, "vocab_size_")
+        fitted_input.check(sequences)
         max_length = fitted_input.max_length
         if max_length is not None and not (
             sequences.fixed_length and sequences.max_length == max_length
@@ -465,34 +428,6 @@ def set_fitted(estimator, state, *, interrupted):
     )
 
 
-def _learned_vocab_size(ids):
-    """Largest id + 1, refused when the ids are too sparse to embed densely."""
-    size = int(ids.max()) + 1
-    used = len(np.unique(ids))
-    if size > _LARGE_VOCAB and size > 10 * used:
-        raise ValueError(
-            f"X holds token ids up to {size - 1} but only {used} distinct ones; an "
-            f"embedding of {size} rows would be mostly unused memory. Number the "
-            "tokens densely from 2 with skseq.preprocessing.SequenceOrdinalEncoder, "
-            "or set vocab_size explicitly."
-        )
-    return size
-
-
-def _check_token_ids(sequences, vocab_size, name):
-    too_big = np.unique(sequences.steps[sequences.steps >= vocab_size])
-    if len(too_big):
-        shown = ", ".join(str(i) for i in too_big[:5])
-        more = f" and {len(too_big) - 5} more" if len(too_big) > 5 else ""
-        raise ValueError(
-            f"X holds token ids {shown}{more} that are not below "
-            f"{name}={vocab_size}. Token ids must lie in [0, {vocab_size - 1}]; "
-            "map unseen tokens to the unknown id (1) with "
-            "skseq.preprocessing.SequenceOrdinalEncoder, or set a larger "
-            "vocab_size."
-        )
-
-
 def _check_warm_input(fitted_input, sequences):
     """With warm_start, new sequences must fit the network being continued."""
     if sequences.is_tokens != (fitted_input.vocab_size is not None):
@@ -508,5 +443,4 @@ def _check_warm_input(fitted_input, sequences):
             f"{fitted_input.spec.n_channels} features per step, but X has "
             f"{sequences.n_channels}; set warm_start=False to start over."
         )
-    if sequences.is_tokens:
-        _check_token_ids(sequences, fitted_input.vocab_size, "vocab_size_")
+    fitted_input.check(sequences)

@@ -55,7 +55,15 @@ _TOKENS_AND_SCALING = """\
         embedding of this size instead of using them as numbers.
     vocab_size : int or None, default=None
         Number of token ids (ids lie in ``[0, vocab_size)``) with
-        ``embedding_dim``; learned at fit as the largest id + 1 when None.
+        ``embedding_dim``; learned at fit as the largest id + 1 when None
+        (for each categorical feature on its own).
+    categorical_features : list of int or str, or None, default=None
+        Columns of ``X`` (positions, or names of DataFrame columns) that hold
+        integer ids (a word, its suffix, a category; 0 means none), each fed
+        to its own embedding of size ``embedding_dim``, next to the other,
+        numeric columns: tokens and their features in one input (a tagger can
+        then label words it never saw by their suffixes and shapes). None
+        with ``embedding_dim`` set: ``X`` holds token ids only.
     standardize : bool, default=True
         Standardise each input feature with the mean and standard deviation of
         all valid training steps (learned in ``fit``, in float64; not for

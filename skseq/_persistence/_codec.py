@@ -23,7 +23,7 @@ import skorch.callbacks
 import torch
 from skorch.history import History
 
-from .._base import FittedInput
+from .._input import FittedInput
 from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration

@@ -5,7 +5,7 @@ Format 1 wrote an estimator's attributes as they were: the input scaling in
 They map one to one onto today's typed state.
 """
 
-from .._base import FittedInput
+from .._input import FittedInput
 from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration

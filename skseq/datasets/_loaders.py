@@ -5,7 +5,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_gunpoint", "load_text", "read_ts"]
+__all__ = ["load_airline", "load_gunpoint", "load_text", "load_ud_pos", "read_ts"]
 
 
 def _data_file(name):
@@ -200,3 +200,52 @@ def load_text(name="gettysburg"):
         raise ValueError(f"name must be one of {sorted(_TEXTS)}, got {name!r}.")
     with _data_file(_TEXTS[name][0]).open(encoding="utf-8") as handle:
         return handle.read().strip()
+
+
+def load_ud_pos():
+    """Load English sentences tagged with universal part-of-speech tags.
+
+    The development split of the Universal Dependencies English Web Treebank
+    (v2.15): 2,001 sentences, 25,147 tokens, 17 tags (``NOUN``, ``VERB``,
+    ``ADJ``, ``PUNCT``...), from weblogs, reviews, e-mails and newsgroups. For
+    sequence labelling (:class:`skseq.RNNTagger`); split it yourself.
+
+    Returns
+    -------
+    words : list of ndarray of str
+        One array of words per sentence.
+    tags : list of ndarray of str
+        The tag of every word, aligned with ``words``.
+
+    Notes
+    -----
+    Licence: CC BY-SA 4.0 (the file ``LICENSE_UD_English_EWT.txt`` shipped
+    with the data). Annotations (c) 2013-2021 The Board of Trustees of The
+    Leland Stanford Junior University; source: UniversalDependencies/
+    UD_English-EWT, reduced to the word and UPOS columns.
+
+    References
+    ----------
+    Silveira, N. et al. (2014). A Gold Standard Dependency Corpus for English.
+    Proceedings of LREC 2014.
+
+    Examples
+    --------
+    >>> from skseq.datasets import load_ud_pos
+    >>> words, tags = load_ud_pos()
+    >>> len(words), sum(len(w) for w in words)
+    (2001, 25147)
+    >>> words[0][:3].tolist(), tags[0][:3].tolist()
+    (['From', 'the', 'AP'], ['ADP', 'DET', 'PROPN'])
+    """
+    words, tags, sentence = [], [], []
+    with _data_file("en_ewt-upos-dev.tsv").open(encoding="utf-8") as handle:
+        for line in list(handle) + [""]:
+            line = line.rstrip("\n")
+            if line:
+                sentence.append(line.split("\t"))
+            elif sentence:
+                words.append(np.array([word for word, _ in sentence]))
+                tags.append(np.array([tag for _, tag in sentence]))
+                sentence = []
+    return words, tags

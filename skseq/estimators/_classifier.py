@@ -120,6 +120,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         pooling="max",
         embedding_dim=None,
         vocab_size=None,
+        categorical_features=None,
         standardize=True,
         mask_value=MASK_VALUE,
         max_epochs=100,
@@ -157,6 +158,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
+        self.categorical_features = categorical_features
         self.standardize = standardize
         self.mask_value = mask_value
         self.max_epochs = max_epochs

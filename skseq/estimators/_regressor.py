@@ -11,10 +11,10 @@ from .._base import (
     align_to_ids,
     check_same_length,
     normalised,
-    safe_scale,
     sample_weights,
 )
 from .._docstrings import fill_doc
+from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -130,6 +130,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         pooling="max",
         embedding_dim=None,
         vocab_size=None,
+        categorical_features=None,
         standardize=True,
         mask_value=MASK_VALUE,
         max_epochs=100,
@@ -167,6 +168,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         self.pooling = pooling
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
+        self.categorical_features = categorical_features
         self.standardize = standardize
         self.mask_value = mask_value
         self.max_epochs = max_epochs

@@ -4,8 +4,9 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._base import normalised, safe_scale, sample_weights
+from .._base import normalised, sample_weights
 from .._docstrings import fill_doc
+from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -91,6 +92,7 @@ class RNNStepRegressor(StepEstimator):
         conv_mode="features",
         embedding_dim=None,
         vocab_size=None,
+        categorical_features=None,
         standardize=True,
         mask_value=MASK_VALUE,
         max_epochs=100,
@@ -127,6 +129,7 @@ class RNNStepRegressor(StepEstimator):
         self.conv_mode = conv_mode
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
+        self.categorical_features = categorical_features
         self.standardize = standardize
         self.mask_value = mask_value
         self.max_epochs = max_epochs

@@ -102,6 +102,7 @@ class RNNTagger(StepEstimator):
         conv_mode="features",
         embedding_dim=None,
         vocab_size=None,
+        categorical_features=None,
         standardize=True,
         mask_value=MASK_VALUE,
         max_epochs=100,
@@ -138,6 +139,7 @@ class RNNTagger(StepEstimator):
         self.conv_mode = conv_mode
         self.embedding_dim = embedding_dim
         self.vocab_size = vocab_size
+        self.categorical_features = categorical_features
         self.standardize = standardize
         self.mask_value = mask_value
         self.max_epochs = max_epochs

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._base import safe_scale
+from .._input import safe_scale
 from ..utils._windows import cut_windows
 
 __all__ = ["NORMALIZATIONS", "ValueScaler", "WindowScaler"]

@@ -91,7 +91,14 @@ class RNNModule(nn.Module):
         ``(batch, max_length)`` fed to an ``nn.Embedding`` whose id 0 is
         padding.
     embedding_dim : int, default=None
-        Size of the embedding vectors (with ``num_embeddings``).
+        Size of the embedding vectors (with ``num_embeddings`` or
+        ``categorical_features``).
+    categorical_features : list of int, default=None
+        Columns of a float input that hold integer ids, each fed to its own
+        ``nn.Embedding`` (id 0 is padding); the other columns are used as
+        numbers, the embeddings appended to them.
+    categorical_sizes : list of int, default=None
+        Number of ids of each of those columns.
     max_length : int, default=None
         Sequence length, needed by ``pooling="flatten"`` only.
     conv_layers : int, default=0
@@ -142,6 +149,8 @@ class RNNModule(nn.Module):
         pooling="max",
         num_embeddings=None,
         embedding_dim=None,
+        categorical_features=None,
+        categorical_sizes=None,
         max_length=None,
         conv_layers=0,
         conv_channels=64,
@@ -177,6 +186,14 @@ class RNNModule(nn.Module):
         if num_embeddings is not None:
             self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=0)
             input_size = embedding_dim
+        self.categorical = list(categorical_features or [])
+        self.numeric = [c for c in range(input_size) if c not in self.categorical]
+        self.embeddings = nn.ModuleList(
+            nn.Embedding(size, embedding_dim, padding_idx=0)
+            for size in (categorical_sizes or [])
+        )
+        if self.categorical:
+            input_size = len(self.numeric) + len(self.categorical) * embedding_dim
 
         self.conv, self.conv_mode, joined_size = None, conv_mode, 0
         if conv_layers:
@@ -287,18 +304,28 @@ class RNNModule(nn.Module):
         weights = exp / sum_valid(exp, lengths).unsqueeze(1)
         return sum_valid(weights * states, lengths)
 
+    def embed(self, X):
+        """Replace token ids by their embeddings (all of X, or its id columns)."""
+        if self.embedding is not None:
+            return self.embedding(X)
+        if not self.categorical:
+            return X
+        ids = X[..., self.categorical].long()
+        parts = [X[..., self.numeric]] + [
+            embedding(ids[..., i]) for i, embedding in enumerate(self.embeddings)
+        ]
+        return torch.cat(parts, dim=-1)
+
     def step_states(self, X, lengths):
         """Return the recurrent states at every step of the input."""
-        if self.embedding is not None:
-            X = self.embedding(X)
+        X = self.embed(X)
         if self.conv is not None:
             X, lengths = self.conv(X, lengths)
         return self.encode(X, lengths)
 
     def summarise(self, X, lengths):
         """Return the vector the head reads, ``(batch, pooled state [+ channels])``."""
-        if self.embedding is not None:
-            X = self.embedding(X)
+        X = self.embed(X)
         joined = None
         if self.conv is not None:
             features, feature_lengths = self.conv(X, lengths)

@@ -127,7 +127,7 @@ def test_given_vocab_size_is_checked_at_fit():
     X, y = make_token_task(n=20)
     clf = RNNClassifier(embedding_dim=4, vocab_size=50, **QUICK).fit(X, y)
     assert clf.vocab_size_ == 50
-    with pytest.raises(ValueError, match="not below vocab_size=5"):
+    with pytest.raises(ValueError, match=r"not below vocab_size \(5\)"):
         RNNClassifier(embedding_dim=4, vocab_size=5, **QUICK).fit(X, y)
 
 

@@ -174,3 +174,35 @@ API_CHECKS = [
 @pytest.mark.parametrize("Estimator", [RNNTagger, RNNStepRegressor])
 def test_api_checks(Estimator, check):
     check(Estimator.__name__, Estimator())
+
+
+def word_task(n=90, seed=0):
+    """Steps of (word id, capitalised flag, noise); the label needs both."""
+    rng = np.random.default_rng(seed)
+    X = []
+    for k in rng.integers(4, 12, size=n):
+        ids = rng.integers(1, 30, size=k)
+        flags = rng.integers(0, 2, size=k)
+        X.append(np.stack([ids, flags, rng.normal(size=k)], axis=1).astype(float))
+    y = [np.where((x[:, 0] % 3 == 0) | (x[:, 1] == 1), "A", "B") for x in X]
+    return X, y
+
+
+def test_token_ids_and_numeric_features_in_one_input():
+    X, y = word_task()
+    params = dict(embedding_dim=4, categorical_features=[0], **QUICK)
+    tagger = RNNTagger(**params).fit(X[:60], y[:60])
+    assert tagger._input.categorical == (0,)
+    assert tagger.score(X[60:], y[60:]) > 0.9
+    # by name, for DataFrame sequences; the id column is not standardised
+    frames = [pd.DataFrame(x, columns=["word", "caps", "noise"]) for x in X]
+    named = RNNTagger(**{**params, "categorical_features": ["word"]}).fit(frames, y)
+    assert named._input.categorical == (0,) and named._input.scale[0] == 1.0
+    unseen = [x.copy() for x in X[:2]]
+    unseen[0][0, 0] = 99
+    with pytest.raises(ValueError, match=r"ids 99 that are not below"):
+        tagger.predict(unseen)
+    with pytest.raises(ValueError, match="categorical_features are embedded"):
+        RNNTagger(categorical_features=[0]).fit(X, y)
+    with pytest.raises(ValueError, match="not integer ids"):
+        RNNTagger(embedding_dim=2, categorical_features=[2]).fit(X, y)

@@ -1,0 +1,183 @@
+"""What a sequence estimator learns of its input, and how it feeds the network.
+
+:class:`FittedInput` holds the form of ``X`` at fit, the standardisation of
+its numeric features (float64), and the vocabularies of its token columns:
+all of ``X`` (``embedding_dim`` alone: ``X`` holds token ids) or some of its
+columns (``categorical_features``: a word id, a suffix id... next to numeric
+features such as capitalisation flags). Each token column gets its own
+embedding in the network.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .utils.validation import InputSpec
+
+__all__ = ["FittedInput", "check_token_ids", "safe_scale"]
+
+# steps standardised at a time (bounds the float64 copy)
+_SCALE_CHUNK = 2**20
+# a learned vocabulary this large must be dense: ids up to 10x the ids used
+_LARGE_VOCAB = 2**16
+
+
+def safe_scale(std, mean=0.0):
+    """Return ``std`` with the scales of constant values set to 1.
+
+    A value is constant when its spread is zero up to float64 rounding of its
+    mean; tiny but real spreads (1e-7) are kept and scaled.
+    """
+    std = np.asarray(std, dtype=np.float64)
+    bound = 10 * np.finfo(np.float64).eps * np.abs(np.asarray(mean, dtype=np.float64))
+    return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
+
+
+def learned_vocab_size(ids, name="X"):
+    """Largest id + 1, refused when the ids are too sparse to embed densely."""
+    size = int(ids.max()) + 1 if ids.size else 2
+    used = len(np.unique(ids))
+    if size > _LARGE_VOCAB and size > 10 * used:
+        raise ValueError(
+            f"{name} holds token ids up to {size - 1} but only {used} distinct ones; "
+            f"an embedding of {size} rows would be mostly unused memory. Number "
+            "the tokens densely from 2 with skseq.preprocessing."
+            "SequenceOrdinalEncoder, or set vocab_size explicitly."
+        )
+    return max(size, 2)
+
+
+def check_token_ids(ids, vocab_size, name, where="X"):
+    """Ids must lie below the vocabulary size of their embedding."""
+    too_big = np.unique(ids[ids >= vocab_size])
+    if len(too_big):
+        shown = ", ".join(str(int(i)) for i in too_big[:5])
+        more = f" and {len(too_big) - 5} more" if len(too_big) > 5 else ""
+        raise ValueError(
+            f"{where} holds token ids {shown}{more} that are not below "
+            f"{name} ({vocab_size}). Token ids must lie in [0, {vocab_size - 1}]; "
+            "map unseen tokens to the unknown id (1) with "
+            "skseq.preprocessing.SequenceOrdinalEncoder, or set a larger "
+            "vocab_size."
+        )
+
+
+def categorical_ids(steps, column):
+    """Return the ids of a token column of float steps (integers >= 0)."""
+    values = steps[:, column]
+    if not np.array_equal(values, np.round(values)) or (values < 0).any():
+        raise ValueError(
+            f"Column {column} of X is a categorical feature but holds values that "
+            "are not integer ids >= 0 (0 meaning none); map categories to ids "
+            "with skseq.preprocessing.SequenceOrdinalEncoder."
+        )
+    if values.size and values.max() >= 2**31:
+        raise ValueError(f"Column {column} of X holds ids of 2**31 or more.")
+    return values.astype(np.int64)
+
+
+@dataclass(frozen=True)
+class FittedInput:
+    """What a fitted sequence estimator knows of its input.
+
+    Attributes
+    ----------
+    spec : InputSpec
+        The form of ``X`` at fit.
+    mean, scale : ndarray of shape (n_channels,)
+        Per-feature standardisation (zeros and ones when off, for tokens and
+        for categorical columns).
+    max_length : int or None
+        The one sequence length of ``pooling="flatten"``.
+    vocab_size : int or None
+        Number of token ids when ``X`` holds token ids.
+    categorical : tuple of int
+        Columns of ``X`` that hold token ids, each embedded.
+    categorical_sizes : tuple of int
+        Number of ids of each of those columns.
+    """
+
+    spec: InputSpec
+    mean: np.ndarray
+    scale: np.ndarray
+    max_length: int | None = None
+    vocab_size: int | None = None
+    categorical: tuple = ()
+    categorical_sizes: tuple = ()
+
+    def __post_init__(self):
+        shape = (self.spec.n_channels,)
+        if np.shape(self.mean) != shape or np.shape(self.scale) != shape:
+            raise ValueError(
+                f"The input scaling must hold {shape[0]} values per feature, got "
+                f"mean {np.shape(self.mean)} and scale {np.shape(self.scale)}."
+            )
+        if len(self.categorical) != len(self.categorical_sizes) or not all(
+            0 <= c < shape[0] for c in self.categorical
+        ):
+            raise ValueError("Invalid categorical columns of the input.")
+
+    @classmethod
+    def fit(cls, sequences, *, standardize, vocab_size, categorical, keep_length):
+        """Learn the standardisation and the vocabularies from training input."""
+        n_features = sequences.n_channels
+        mean, scale = np.zeros(n_features), np.ones(n_features)
+        if standardize and not sequences.is_tokens:
+            steps = sequences.steps
+            mean = steps.mean(axis=0, dtype=np.float64)
+            scale = safe_scale(steps.std(axis=0, dtype=np.float64), mean)
+            mean[list(categorical)], scale[list(categorical)] = 0.0, 1.0
+        token_vocab = None
+        if sequences.is_tokens:
+            token_vocab = vocab_size or learned_vocab_size(sequences.steps)
+        sizes = tuple(
+            vocab_size
+            or learned_vocab_size(categorical_ids(sequences.steps, c), f"column {c}")
+            for c in categorical
+        )
+        return cls(
+            sequences.spec,
+            mean,
+            scale,
+            sequences.max_length if keep_length else None,
+            token_vocab,
+            tuple(categorical),
+            sizes,
+        )
+
+    def check(self, sequences, name="vocab_size_"):
+        """Check the token ids of new input against the vocabularies."""
+        if sequences.is_tokens:
+            check_token_ids(sequences.steps, self.vocab_size, name)
+        for column, size in zip(self.categorical, self.categorical_sizes, strict=True):
+            ids = categorical_ids(sequences.steps, column)
+            check_token_ids(ids, size, f"the vocabulary of column {column}")
+
+    def module_params(self):
+        """Return what the network needs to know of its input."""
+        return {
+            "input_size": self.spec.n_channels,
+            "num_embeddings": self.vocab_size,
+            "categorical_features": list(self.categorical) or None,
+            "categorical_sizes": list(self.categorical_sizes) or None,
+        }
+
+    def scaled(self, sequences):
+        """Return the steps standardised in float64, as float32 for the network."""
+        steps = sequences.steps
+        if sequences.is_tokens:
+            return steps
+        if not self.mean.any() and np.all(self.scale == 1.0):
+            with np.errstate(over="ignore"):
+                out = steps.astype(np.float32)
+        else:
+            out = np.empty(steps.shape, dtype=np.float32)
+            for start in range(0, len(steps), _SCALE_CHUNK):
+                chunk = steps[start : start + _SCALE_CHUNK]
+                out[start : start + _SCALE_CHUNK] = (chunk - self.mean) / self.scale
+        if not np.isfinite(out).all():
+            raise ValueError(
+                "X holds values beyond the range of float32, which the network "
+                "computes in; set standardize=True or rescale X."
+            )
+        return out
