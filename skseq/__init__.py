@@ -8,6 +8,7 @@ from ._persistence import load, save
 from ._versions import VersionMismatchWarning, __version__
 from .estimators import (
     RNNClassifier,
+    RNNLanguageModel,
     RNNRegressor,
     RNNStepRegressor,
     RNNTagger,
@@ -19,6 +20,7 @@ from .utils import MASK_VALUE
 __all__ = [
     "MASK_VALUE",
     "RNNClassifier",
+    "RNNLanguageModel",
     "RNNRegressor",
     "RNNStepRegressor",
     "RNNTagger",

@@ -212,6 +212,8 @@ _FRAGMENTS = {
     "warm_start": _WARM_START,
     "regression_loss": _REGRESSION_LOSS,
     "runtime": _RUNTIME,
+    "runtime_no_precision": _RUNTIME[: _RUNTIME.index("    mixed_precision :")]
+    + _RUNTIME[_RUNTIME.index("    n_threads :") :],
     "fitted_network": _FITTED_NETWORK,
     "fitted_input": _FITTED_INPUT,
     "input_notes": _INPUT_NOTES,

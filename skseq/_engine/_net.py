@@ -185,6 +185,8 @@ def build_net(
     train_split=None,
     max_epochs=None,
     early_stopping=None,
+    iterator=None,
+    callbacks=(),
 ):
     """Build the skorch net of ``module``; ``max_epochs``/``early_stopping`` override.
 
@@ -204,6 +206,10 @@ def build_net(
         Epochs instead of ``options.max_epochs``.
     early_stopping : bool, default=None
         Instead of ``options.early_stopping``.
+    iterator : class, default=None
+        The training batches' iterator, instead of :class:`BatchIterator`.
+    callbacks : sequence of (name, Callback), default=()
+        Callbacks of the estimator's own, before the user's.
     """
     if early_stopping is None:
         early_stopping = options.early_stopping
@@ -218,12 +224,12 @@ def build_net(
         lr=options.lr,
         max_epochs=options.max_epochs if max_epochs is None else max_epochs,
         batch_size=options.batch_size,
-        iterator_train=BatchIterator,
+        iterator_train=iterator or BatchIterator,
         iterator_train__shuffle=True,
         iterator_valid=BatchIterator,
         iterator_valid__batch_size=max(options.batch_size, _MIN_PREDICT_BATCH),
         train_split=train_split,
-        callbacks=_callbacks(options, monitor, early_stopping),
+        callbacks=list(callbacks) + _callbacks(options, monitor, early_stopping),
         # skorch's epoch table is formatted every epoch, printed or not
         **({} if options.verbose else {"callbacks__print_log": None}),
         clip_grad_norm=options.clip_grad_norm,

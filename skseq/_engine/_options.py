@@ -154,25 +154,33 @@ class TrainingOptions:
     verbose: int
 
     @classmethod
-    def from_estimator(cls, estimator):
-        """Read and check the training parameters of ``estimator``."""
-        optimizer = _optimizer_class(estimator.optimizer)
+    def from_estimator(cls, estimator, **fixed):
+        """Read and check the training parameters of ``estimator``.
+
+        ``fixed`` gives the options an estimator does not offer (a language
+        model has no early stopping, say); the others are its parameters.
+        """
+
+        def get(name):
+            return fixed[name] if name in fixed else getattr(estimator, name)
+
+        optimizer = _optimizer_class(get("optimizer"))
         return cls(
             name=type(estimator).__name__,
-            max_epochs=estimator.max_epochs,
-            batch_size=estimator.batch_size,
-            lr=estimator.lr,
+            max_epochs=get("max_epochs"),
+            batch_size=get("batch_size"),
+            lr=get("lr"),
             optimizer=optimizer,
             optimizer_params=_optimizer_params(
-                optimizer, estimator.weight_decay, estimator.optimizer_kwargs
+                optimizer, get("weight_decay"), get("optimizer_kwargs")
             ),
-            clip_grad_norm=estimator.clip_grad_norm,
-            lr_schedule=estimator.lr_schedule,
-            early_stopping=estimator.early_stopping,
-            n_iter_no_change=estimator.n_iter_no_change,
-            tol=estimator.tol,
-            callbacks=_callbacks(estimator.callbacks),
-            device=resolve_device(estimator.device),
-            n_threads=estimator.n_threads,
-            verbose=estimator.verbose,
+            clip_grad_norm=get("clip_grad_norm"),
+            lr_schedule=get("lr_schedule"),
+            early_stopping=get("early_stopping"),
+            n_iter_no_change=get("n_iter_no_change"),
+            tol=get("tol"),
+            callbacks=_callbacks(get("callbacks")),
+            device=resolve_device(get("device")),
+            n_threads=get("n_threads"),
+            verbose=get("verbose"),
         )

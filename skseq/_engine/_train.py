@@ -113,6 +113,8 @@ def train(
     warm=None,
     max_epochs=None,
     early_stopping=None,
+    iterator=None,
+    callbacks=(),
 ):
     """Train a new net on ``dataset``, or continue the ``warm`` one.
 
@@ -139,6 +141,10 @@ def train(
         A fitted net to continue.
     max_epochs, early_stopping : default=None
         Overrides of the options.
+    iterator : class, default=None
+        Iterator of the training batches (default: shuffled batches).
+    callbacks : sequence of (name, Callback), default=()
+        The estimator's own callbacks.
 
     Returns
     -------
@@ -152,6 +158,8 @@ def train(
         train_split=None if valid_index is None else FixedSplit(valid_index),
         max_epochs=max_epochs,
         early_stopping=early_stopping,
+        iterator=iterator,
+        callbacks=callbacks,
     )
     interrupted = False
     with (

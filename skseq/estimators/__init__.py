@@ -2,12 +2,14 @@
 
 from ..forecasting import SequenceForecaster
 from ._classifier import RNNClassifier
+from ._language_model import RNNLanguageModel
 from ._regressor import RNNRegressor
 from ._step_regressor import RNNStepRegressor
 from ._tagger import RNNTagger
 
 __all__ = [
     "RNNClassifier",
+    "RNNLanguageModel",
     "RNNRegressor",
     "RNNStepRegressor",
     "RNNTagger",

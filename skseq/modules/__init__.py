@@ -15,6 +15,7 @@ a valid step sees exactly the zero padding it would see alone.
 """
 
 from ._conv import CONV_MODES, ConvFrontEnd, MaskedBatchNorm1d
+from ._language import LanguageModule
 from ._linear import RowwiseLinear
 from ._loss import LOSSES, REGRESSION_LOSSES, WeightedLoss
 from ._masks import valid_mask
@@ -27,6 +28,7 @@ __all__ = [
     "POOLINGS",
     "REGRESSION_LOSSES",
     "ConvFrontEnd",
+    "LanguageModule",
     "MaskedBatchNorm1d",
     "RNNModule",
     "RowwiseLinear",

@@ -1,0 +1,79 @@
+"""RNNLanguageModel: truncated backpropagation through time, generation, scores."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+
+from skseq import RNNLanguageModel
+from skseq.datasets import load_text
+from skseq.estimators._language_model import _StreamDataset
+
+QUICK = dict(hidden_size=32, max_epochs=8, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return RNNLanguageModel(**{**QUICK, "max_epochs": 25}).fit(load_text())
+
+
+def test_streams_are_read_in_consecutive_chunks():
+    stream = np.arange(1, 42)
+    data = _StreamDataset(stream, n_streams=4, bptt_steps=3)
+    assert len(data) == 4  # 4 streams of 10 steps, chunks of 3
+    first, target = data.batch([0])
+    second, _ = data.batch([1])
+    assert first["X"][:, -1].tolist() == (second["X"][:, 0] - 1).tolist()
+    assert torch.equal(target["target"], first["X"] + 1)  # the next token
+
+
+def test_learns_the_text_and_scores_it(fitted):
+    text, other = load_text("gettysburg"), load_text("declaration")
+    losses = fitted.history_[:, "train_loss"]
+    assert losses[-1] < 0.6 * losses[0]
+    shuffled = "".join(np.random.default_rng(0).permutation(list(text)))
+    assert fitted.score(text) > fitted.score(other) > fitted.score(shuffled)
+    assert fitted.perplexity(text) == pytest.approx(np.exp(-fitted.score(text)))
+    assert fitted.perplexity(text) < 8 < fitted.vocab_size_
+
+
+def test_generation_carries_the_state_and_is_repeatable(fitted):
+    text = fitted.generate("Four score", n_steps=200, random_state=1)
+    assert text.startswith("Four score") and len(text) <= len("Four score") + 200
+    assert text == fitted.generate("Four score", n_steps=200, random_state=1)
+    assert text != fitted.generate("Four score", n_steps=200, random_state=2)
+    words = set(load_text().lower().split())
+    # a cold sample sticks to the text's words
+    cold = fitted.generate("", n_steps=300, temperature=0.3, random_state=0).split()
+    assert np.mean([w.strip(".,-") in words for w in cold]) > 0.5
+    with pytest.raises(ValueError, match="temperature must be a number > 0"):
+        fitted.generate("x", temperature=0)
+
+
+def test_word_units_and_token_ids():
+    words = RNNLanguageModel(unit="word", **QUICK).fit(load_text())
+    assert words.generate("we", n_steps=5, random_state=0).startswith("we ")
+    rng = np.random.default_rng(0)
+    ids = [np.tile([2, 3, 4, 5], 30) for _ in range(3)]
+    model = RNNLanguageModel(**QUICK).fit(ids)
+    generated = model.generate([2, 3], n_steps=8, random_state=0)
+    assert generated.dtype == np.int64 and generated[:2].tolist() == [2, 3]
+    assert model.score(ids) > model.score([rng.integers(2, 6, size=120)])
+    with pytest.raises(ValueError, match="fitted on token ids; give X as token ids"):
+        model.score("text")
+
+
+def test_grid_search_selects_by_score_and_pickles(fitted):
+    texts = [load_text("gettysburg"), load_text("declaration")] * 2
+    grid = GridSearchCV(
+        RNNLanguageModel(max_epochs=3, random_state=0),
+        {"hidden_size": [8, 32]},
+        cv=2,
+    ).fit(texts)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+    loaded = pickle.loads(pickle.dumps(fitted))
+    assert loaded.generate("We", n_steps=20, random_state=0) == fitted.generate(
+        "We", n_steps=20, random_state=0
+    )
