@@ -14,6 +14,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import torch
 from skorch import NeuralNet
 
 from .._runtime import seeded, torch_threads
@@ -115,6 +116,7 @@ def train(
     early_stopping=None,
     iterator=None,
     callbacks=(),
+    initialize=None,
 ):
     """Train a new net on ``dataset``, or continue the ``warm`` one.
 
@@ -145,6 +147,9 @@ def train(
         Iterator of the training batches (default: shuffled batches).
     callbacks : sequence of (name, Callback), default=()
         The estimator's own callbacks.
+    initialize : callable, default=None
+        ``initialize(module)`` sets weights of the new module before training
+        (a fitted linear path, say); not called when continuing ``warm``.
 
     Returns
     -------
@@ -170,6 +175,9 @@ def train(
         net.initialize()
         if warm is not None:
             continue_from(net, warm)
+        elif initialize is not None:
+            with torch.no_grad():
+                initialize(net.module_)
         net.notify("on_train_begin", X=dataset, y=None)
         try:
             net.fit_loop(dataset)

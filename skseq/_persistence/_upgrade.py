@@ -55,6 +55,8 @@ def _forecaster_state(fitted, params):
         for _, series in state["tails"]
     )
     residuals = state["residuals"]
+    fitted["window_length_"] = w
+    fitted["normalize_"] = params["normalize"]
     fitted["_fitted"] = FittedForecaster(
         window_length=w,
         horizon=params["horizon"],

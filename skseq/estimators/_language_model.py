@@ -107,12 +107,12 @@ class RNNLanguageModel(VersionStamped, BaseEstimator):
         Steps of each training chunk: gradients flow back this far.
     min_frequency : int or None, default=None
         Tokens of text seen fewer times become the unknown token.
-    max_epochs : int, default=30
+    max_epochs : int, default=50
         Passes over the training streams.
     batch_size : int, default=16
         Parallel streams (fewer for a short text: each stream is at least 8
         chunks long).
-    lr : float, default=0.005
+    lr : float, default=0.01
         Learning rate.
     optimizer : {"adam", "adamw", "rmsprop", "adagrad", "sgd"} or class, \
 default="adam"
@@ -194,9 +194,9 @@ default="adam"
         dropout=0.0,
         bptt_steps=64,
         min_frequency=None,
-        max_epochs=30,
+        max_epochs=50,
         batch_size=16,
-        lr=0.005,
+        lr=0.01,
         optimizer="adam",
         optimizer_kwargs=None,
         weight_decay=0.0,

@@ -7,13 +7,11 @@ object or function of this package; the fitted state is one frozen
 :class:`~skseq.forecasting._fitted.FittedForecaster` and the network.
 """
 
-from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.metrics import r2_score
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
@@ -25,19 +23,16 @@ from .._versions import VersionStamped
 from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
-from ..utils._windows import cut_windows
 from ._columns import (
     format_forecasts,
     future_rows,
-    raw_values,
-    roles_of,
 )
 from ._conformal import check_coverage
 from ._fitted import FittedForecaster
+from ._fitting import fit_forecaster
 from ._rolling import rolling_forecasts, rolling_frame
-from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
-from ._training import net_spec, refit, train_windows
-from ._windows import WindowSplit
+from ._scaling import NORMALIZATIONS
+from ._training import net_spec
 
 __all__ = ["SequenceForecaster"]
 
@@ -53,10 +48,16 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
 
     Parameters
     ----------
-    window_length : int, default=24
-        Steps the network reads before each forecast.
+    window_length : int or "auto", default="auto"
+        Steps the network reads before each forecast. "auto": two seasons
+        when the series allows (at least 50 training windows left, at most 96
+        steps), else three horizons; the value used is ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.
+    season : int, "auto" or None, default="auto"
+        Steps of a season, for ``window_length="auto"``. "auto" reads it off
+        the time index: 12 for months, 4 for quarters, 7 for days, 24 for
+        hours, a day's worth of shorter steps; none for years and integers.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.
@@ -69,27 +70,27 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         Columns known in advance (calendar, promotions, ...). The network reads
         their values over the forecast horizon too; ``predict`` needs them as
         ``future``.
-    normalize : {"standard", "last", "mean"} or None, default="standard"
-        Make each window's target values relative to its mean ("standard",
-        which also divides them by the window's own standard deviation), its
-        last value, or its mean, and forecast relative to the same: the level
-        (and with "standard" the scale) of a series does not matter, the
-        network learns shapes, and trending series forecast well. None
-        standardises with the global mean and scale instead. On airline
-        passengers (last 12 months, random states 0-4, median MAE):
-        "standard" 13.7, "last" 22.8, None 64 (13.2, 13.8 and 64 with
-        ``transform="log"``).
+    normalize : {"auto", "standard", "last", "mean"} or None, default="auto"
+        How each window's target values are scaled for the network: relative
+        to the window's mean ("standard", which also divides them by the
+        window's own standard deviation), its last value, or its mean, so that
+        the network learns shapes and the level of a series does not matter;
+        None standardises with the series' own mean and scale. "auto" fits a
+        ridge regression of the held-out windows in each of these and keeps
+        the one that forecasts them best (``normalize_``); no one choice wins
+        on every series (``benchmarks/forecast_accuracy.py``).
     transform : {"log"} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).
     freq : str, pandas offset or None, default=None
         Frequency of a DatetimeIndex that pandas cannot infer.
-    validation_fraction : float, default=0.0
+    validation_fraction : float, default=0.2
         Share of the windows, the latest of each series, held out of a first
         training (with the ``horizon - 1`` windows before them, whose targets
         overlap theirs). Their errors calibrate :meth:`predict_interval`
-        (split conformal), and they are the validation set of early stopping.
-        0 trains once, on every window, and gives no intervals.
+        (split conformal), they choose ``normalize="auto"``, and they are the
+        validation set of early stopping. 0 trains once, on every window, and
+        gives no intervals.
     refit : bool, default=True
         With ``validation_fraction > 0``, train again on every window once
         the held-out ones have calibrated the intervals (and chosen the number
@@ -100,11 +101,18 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
     %(network)s
     %(convolution)s
     %(pooling_last)s
+    linear_path : bool, default=True
+        Add a linear function of the window to the network's output: a ridge
+        regression fitted in closed form on the training windows, kept as it
+        is, whose errors the recurrent network learns to correct (it starts at
+        zero, and early stopping ends its training when the held-out windows
+        stop improving).
     %(training)s
-    early_stopping : bool, default=False
+    early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)
         has not improved by ``tol`` for ``n_iter_no_change`` epochs, and
-        restore the weights of the best epoch.
+        restore the weights of the best epoch; the refit on every window then
+        trains for that many epochs. Off when no window is held out.
     %(stopping_rule)s
     %(regression_loss)s
     %(runtime)s
@@ -153,16 +161,25 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "window_length": [Interval(Integral, 1, None, closed="left")],
+        "window_length": [
+            Interval(Integral, 1, None, closed="left"),
+            StrOptions({"auto"}),
+        ],
+        "season": [
+            Interval(Integral, 2, None, closed="left"),
+            StrOptions({"auto"}),
+            None,
+        ],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",
         "future_covariates": [list, None],
-        "normalize": [StrOptions(set(NORMALIZATIONS)), None],
+        "normalize": [StrOptions({*NORMALIZATIONS, "auto"}), None],
         "transform": [StrOptions({"log"}), None],
         "freq": "no_validation",
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "refit": ["boolean"],
+        "linear_path": ["boolean"],
         **NETWORK_CONSTRAINTS,
         **TRAINING_CONSTRAINTS,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
@@ -176,21 +193,24 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         "interrupted_": bool,
         "targets_": list,
         "freq_": object,
+        "normalize_": str | None,
+        "window_length_": int,
         "_fitted": FittedForecaster,
     }
 
     def __init__(
         self,
-        window_length=24,
+        window_length="auto",
         horizon=1,
         *,
+        season="auto",
         strategy="direct",
         target=None,
         future_covariates=None,
-        normalize="standard",
+        normalize="auto",
         transform=None,
         freq=None,
-        validation_fraction=0.0,
+        validation_fraction=0.2,
         refit=True,
         cell="gru",
         hidden_size=64,
@@ -203,6 +223,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         conv_pool=1,
         conv_mode="features",
         pooling="last",
+        linear_path=True,
         max_epochs=100,
         batch_size=32,
         lr=0.01,
@@ -211,7 +232,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         weight_decay=0.0,
         clip_grad_norm=1.0,
         lr_schedule=None,
-        early_stopping=False,
+        early_stopping=True,
         n_iter_no_change=10,
         tol=1e-4,
         loss="squared_error",
@@ -225,6 +246,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
     ):
         self.window_length = window_length
         self.horizon = horizon
+        self.season = season
         self.strategy = strategy
         self.target = target
         self.future_covariates = future_covariates
@@ -244,6 +266,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         self.conv_pool = conv_pool
         self.conv_mode = conv_mode
         self.pooling = pooling
+        self.linear_path = linear_path
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -283,52 +306,9 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             The fitted forecaster.
         """
         self._check_options(X)
-        w, h = self.window_length, self.horizon
-        train_horizon = h if self.strategy == "direct" else 1
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
-        roles = roles_of(panel, self.target, self.future_covariates, self.strategy)
-        raw = raw_values(panel, keys, roles, w, h, self.transform == "log")
-        values = ValueScaler.fit(raw, roles.n_targets, self.transform == "log")
-        series = np.concatenate([values.transform(v) for v in raw])
-        split = WindowSplit.make(
-            [len(v) for v in raw], w + h, self.validation_fraction, train_horizon
-        )
-        split.check(self.validation_fraction, self.early_stopping)
-        fitted = FittedForecaster(
-            window_length=w,
-            horizon=h,
-            strategy=self.strategy,
-            roles=roles,
-            values=values,
-            windows=WindowScaler.fit(
-                series, split.train, self.normalize, w, h, roles.n_targets
-            ),
-            tails=tuple(one.tail(w) for one in panel),
-            keys=None if keys is None else tuple(keys),
-            form=form,
-            calibration=None,
-        )
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        first = train_windows(self, series, split, fitted, seed)
-        held_out = cut_windows(np.concatenate(raw), w + h)[split.held_out]
-        fitted = replace(
-            fitted, calibration=fitted.calibrate(first.net, held_out, self.n_threads)
-        )
-        final = first
-        if self.refit and len(split.held_out) and not first.interrupted:
-            final = refit(self, series, split, fitted, seed, first)
-            if final.interrupted:  # keep the complete first model
-                final = type(first)(first.net, True)
-        state = {
-            "net_": final.net,
-            "history_": final.net.history,
-            "n_iter_": final.epochs,
-            "n_features_in_": len(roles.columns),
-            "targets_": list(roles.targets),
-            "freq_": panel[0].freq,
-            "_fitted": fitted,
-        }
-        set_fitted(self, state, interrupted=final.interrupted)
+        state, trained = fit_forecaster(self, panel, keys, form)
+        set_fitted(self, state, interrupted=trained.interrupted)
         return self
 
     def _check_options(self, X):
@@ -337,12 +317,6 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
                 "SequenceForecaster.fit takes covariates as columns of y (a "
                 "DataFrame; list the known-future ones in future_covariates), "
                 "not as X; X must be None."
-            )
-        if self.normalize == "standard" and self.window_length < 2:
-            raise ValueError(
-                "normalize='standard' scales each window by its own deviation, "
-                "which needs window_length >= 2; use normalize='last' or a longer "
-                "window."
             )
 
     def _state(self):

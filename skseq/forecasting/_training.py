@@ -1,9 +1,11 @@
 """How a SequenceForecaster trains its network on windows."""
 
 import numpy as np
+import torch
 
 from .._base import conv_params
 from .._engine import TrainingOptions, resolve_module, train
+from ._linear import fit_ridge
 from ._windows import WindowDataset
 
 __all__ = ["net_spec", "refit", "train_windows"]
@@ -22,7 +24,10 @@ def _module_params(estimator, fitted, input_length, output_size):
         "pooling": estimator.pooling,
         "num_embeddings": None,
         "embedding_dim": None,
-        "max_length": input_length if estimator.pooling == "flatten" else None,
+        "max_length": input_length
+        if estimator.pooling == "flatten" or estimator.linear_path
+        else None,
+        "linear_path": estimator.linear_path,
         **conv_params(estimator),
         "autocast": "bfloat16" if estimator.mixed_precision else None,
     }
@@ -50,7 +55,8 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
     ``windows`` trains on those instead, without validation; ``overrides``
     go to :func:`skseq._engine.train` (``max_epochs``, ``early_stopping``).
     """
-    if windows is None and estimator.early_stopping:
+    stopping = estimator.early_stopping and len(split.held_out) > 0
+    if windows is None and stopping:
         windows = np.concatenate([split.train, split.held_out])
         valid_index = np.arange(len(split.train), len(windows))
     else:
@@ -66,14 +72,32 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
         scaler=fitted.windows,
     )
     module, module_params, loss = net_spec(estimator, fitted)
+    initialize = None
+    if estimator.linear_path:
+        training = (
+            dataset
+            if valid_index is None
+            else dataset.subset(np.arange(len(split.train)))
+        )
+        ridge = fit_ridge(training)
+
+        def initialize(module):
+            if getattr(module, "linear_path", None) is not None:
+                module.linear_path.weight.copy_(torch.as_tensor(ridge.coef_))
+                module.linear_path.bias.copy_(torch.as_tensor(ridge.intercept_))
+                # kept as fitted: the recurrent layers learn what it misses
+                module.linear_path.requires_grad_(False)
+
+    options = TrainingOptions.from_estimator(estimator, early_stopping=stopping)
     return train(
         dataset,
         module,
         module_params,
         loss,
-        TrainingOptions.from_estimator(estimator),
+        options,
         seed=seed,
         valid_index=valid_index,
+        initialize=initialize,
         **overrides,
     )
 
@@ -85,7 +109,7 @@ def refit(estimator, series, split, fitted, seed, first):
     stopping, chosen the number of epochs of the ``first`` training).
     """
     epochs = estimator.max_epochs
-    if estimator.early_stopping:
+    if estimator.early_stopping and len(split.held_out):
         epochs = int(np.argmin(first.net.history[:, "valid_loss"])) + 1
     return train_windows(
         estimator,

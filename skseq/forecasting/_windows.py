@@ -91,18 +91,13 @@ class WindowSplit:
             np.concatenate(train), np.concatenate(held_out), np.concatenate(every)
         )
 
-    def check(self, validation_fraction, early_stopping):
-        """Check that windows train, and that early stopping has held-out ones."""
+    def check(self, validation_fraction):
+        """Check that some windows are left to train on."""
         if len(self.train) == 0:
             raise ValueError(
                 "No training window is left after holding out validation_fraction="
                 f"{validation_fraction}; use a longer series or a smaller "
                 "validation_fraction."
-            )
-        if early_stopping and len(self.held_out) == 0:
-            raise ValueError(
-                "early_stopping needs held-out windows: validation_fraction="
-                f"{validation_fraction} of the windows is none."
             )
 
 

@@ -117,6 +117,10 @@ class RNNModule(nn.Module):
         steps (global average pooling, as in the fully convolutional network
         FCN) joins their summary: the LSTM-FCN design. "both": they read the
         features, whose mean joins their summary too.
+    linear_path : bool, default=False
+        Add a linear function of the whole input window (``max_length``
+        steps, fixed-length input) to the output: an autoregressive path that
+        the recurrent network corrects (as LSTNet's highway). Starts at zero.
     per_step : bool, default=False
         Return an output at every step, ``(batch, steps, output_size)``
         (sequence labelling, per-step regression, language models), instead
@@ -157,6 +161,7 @@ class RNNModule(nn.Module):
         conv_kernel_size=5,
         conv_pool=1,
         conv_mode="features",
+        linear_path=False,
         per_step=False,
         autocast=None,
     ):
@@ -182,6 +187,16 @@ class RNNModule(nn.Module):
         self.bidirectional = bidirectional
         self.autocast = autocast
 
+        self.linear_path = None
+        if linear_path:
+            if not max_length or per_step:
+                raise ValueError(
+                    "linear_path needs fixed-length input (max_length) and one "
+                    "output per sequence."
+                )
+            self.linear_path = RowwiseLinear(max_length * input_size, output_size)
+            nn.init.zeros_(self.linear_path.weight)
+            nn.init.zeros_(self.linear_path.bias)
         self.embedding = None
         if num_embeddings is not None:
             self.embedding = nn.Embedding(num_embeddings, embedding_dim, padding_idx=0)
@@ -241,6 +256,9 @@ class RNNModule(nn.Module):
             max_length if pooling == "flatten" and not per_step else 1
         )
         self.head = RowwiseLinear(pooled_size + joined_size, output_size)
+        if linear_path:  # the network starts as the linear path alone
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
 
     def _recur(self, rnn, X):
         """Run one recurrent layer; the states at every step."""
@@ -347,10 +365,16 @@ class RNNModule(nn.Module):
         lengths : torch.Tensor of shape (batch,)
             Number of valid steps of each sequence, each at least 1.
         """
-        body = self.step_states if self.per_step else self.summarise
         if self.autocast is None:
-            return self.head(body(X, lengths))
+            return self._outputs(X, lengths)
         dtype = getattr(torch, self.autocast)
         with torch.autocast(device_type=X.device.type, dtype=dtype):
-            out = self.head(body(X, lengths))
+            out = self._outputs(X, lengths)
         return out.float()
+
+    def _outputs(self, X, lengths):
+        body = self.step_states if self.per_step else self.summarise
+        out = self.head(body(X, lengths))
+        if self.linear_path is not None:
+            out = out + self.linear_path(X.reshape(len(X), -1))
+        return out
