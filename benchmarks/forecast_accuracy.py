@@ -9,10 +9,11 @@ the naive forecast for a series without a season).
 
 Contenders on the same split:
 
-- skseq: ``SequenceForecaster(window_length=W, horizon=H, random_state=seed)``,
-  everything else default, for each seed: median MAE and MASE over the seeds,
-  spread (largest / smallest MAE) and median seconds per fit + predict. It gets
-  the values as a ``pd.Series`` with a RangeIndex (no calendar).
+- skseq: ``SequenceForecaster(horizon=H, random_state=seed)``, everything else
+  default, for each seed: median MAE and MASE over the seeds, spread (largest
+  / smallest MAE) and median seconds per fit + predict. It gets the series with
+  its time index (periods for months, quarters and years; half-hours for
+  taylor), from which it takes its season and window (the same rule as W).
 - naive (last value) and seasonal naive (the value one season earlier);
 - Ridge: one multi-output Ridge predicting all H steps from the same lag
   windows of length W (raw values, lags standardised), alpha by RidgeCV
@@ -84,13 +85,34 @@ def window_length(n_train, horizon, season):
     return min(3 * horizon, longest)
 
 
+def _time_index(stamps):
+    """The series' time stamps: periods for months, quarters and years."""
+    first = stamps.iloc[0]
+    if "Q" in first:
+        return pd.PeriodIndex(stamps, freq="Q")
+    if len(first) == 4:
+        return pd.PeriodIndex(stamps, freq="Y")
+    if len(first) == 7:
+        return pd.PeriodIndex(stamps, freq="M")
+    return pd.DatetimeIndex(pd.to_datetime(stamps), freq="infer")
+
+
 def load_panel(data=DATA, names=None):
     """The series as dicts: name, values (float64), season, horizon."""
     panel = []
     for name in names or SERIES:
         path, season, horizon = SERIES[name]
-        values = pd.read_csv(Path(data) / path).iloc[:, 1].to_numpy(np.float64)
-        panel.append(dict(name=name, values=values, season=season, horizon=horizon))
+        frame = pd.read_csv(Path(data) / path)
+        values = frame.iloc[:, 1].to_numpy(np.float64)
+        panel.append(
+            dict(
+                name=name,
+                values=values,
+                index=_time_index(frame.iloc[:, 0].astype(str)),
+                season=season,
+                horizon=horizon,
+            )
+        )
     return panel
 
 
@@ -117,15 +139,12 @@ def caught(function):
 
 
 def default_forecaster(window_length, horizon, seed):
-    return SequenceForecaster(
-        window_length=window_length, horizon=horizon, random_state=seed
-    )
+    # the defaults choose the window (and season) from the time index
+    return SequenceForecaster(horizon=horizon, random_state=seed)
 
 
 def quick_forecaster(window_length, horizon, seed):
-    return SequenceForecaster(
-        window_length=window_length, horizon=horizon, max_epochs=3, random_state=seed
-    )
+    return SequenceForecaster(horizon=horizon, max_epochs=3, random_state=seed)
 
 
 def evaluate(make_forecaster, seeds=SEEDS, panel=None):
@@ -152,8 +171,9 @@ def evaluate(make_forecaster, seeds=SEEDS, panel=None):
         )
         for seed in seeds:
             model = make_forecaster(window, horizon, seed)
+            y = pd.Series(train, index=series["index"][: len(train)])
             forecast, seconds, raised = caught(
-                lambda model=model: model.fit(pd.Series(train)).predict()
+                lambda model=model, y=y: model.fit(y).predict()
             )
             mae = float(np.abs(np.asarray(forecast, dtype=float) - test).mean())
             result["mae"].append(mae)

@@ -223,10 +223,8 @@ def test_forecaster_argument_errors():
     model = SequenceForecaster(window_length=12, **QUICK).fit(y[:-12])
     with pytest.raises(ValueError, match="coverage must be a float in"):
         model.predict_interval(coverage="0.9")
-    with pytest.raises(
-        ValueError, match="covariates as columns of y .* X must be None"
-    ):
-        SequenceForecaster(**QUICK).fit(y, X=np.ones((len(y), 1)))
+    with pytest.raises(ValueError, match="X must have a row for every time stamp"):
+        SequenceForecaster(**QUICK).fit(y, X=np.ones((len(y) - 1, 1)))
     with pytest.raises(ValueError, match="'sp' parameter of backtest must be an int"):
         backtest(SequenceForecaster(window_length=12, **QUICK), y, cv=2, sp=0)
     with pytest.raises(ValueError, match="backtest splits one series in time"):

@@ -62,6 +62,11 @@ _CLASSES = {
     )
 }
 
+# Parameters added after files were first written, whose defaults change what
+# a fitted model computes. A file without one was saved before it existed, so
+# it takes the value that reproduces the model the file holds.
+_BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0}
+
 
 def save(estimator, path):
     """Save a fitted skseq estimator to a file that holds no code.
@@ -163,9 +168,13 @@ def _estimator(path, cls, params, given, decode):
             f"This file was saved with your own {names}, which a file cannot "
             f"safely hold; pass them: skseq.load(path, {arguments})."
         )
-    unknown = set(params) - set(cls().get_params())
+    known = cls().get_params()
+    unknown = set(params) - set(known)
     if unknown:
         raise ValueError(f"{path}: params holds unknown parameters {sorted(unknown)}.")
+    for name, value in _BEFORE_IT_EXISTED.items():
+        if name in known:
+            params.setdefault(name, value)
     for name, value in params.items():
         if isinstance(value, UseGiven):
             params[name] = given[value.role]

@@ -224,11 +224,8 @@ def format_forecasts(forecasts, series, keys, form, targets, columns=None):
         elif one.kind == "frame":
             outputs.append(pd.DataFrame(values, index=index, columns=list(targets)))
         else:
-            outputs.append(
-                values[:, 0]
-                if values.shape[1] == 1 and len(one.columns) == 1
-                else values
-            )
+            # arrays: (horizon,) for one target, (horizon, k) for several
+            outputs.append(values[:, 0] if values.shape[1] == 1 else values)
     if form == "single":
         return outputs[0]
     if form == "dict":

@@ -39,11 +39,12 @@ def geometry(estimator, panel):
     return season, window
 
 
-def fit_forecaster(estimator, panel, keys, form):
-    """Fit on validated series; return the fitted state and the Trained result."""
-    roles = roles_of(
-        panel, estimator.target, estimator.future_covariates, estimator.strategy
-    )
+def fit_forecaster(estimator, panel, keys, form, target):
+    """Fit on validated series; return the fitted state and the Trained result.
+
+    ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too.
+    """
+    roles = roles_of(panel, target, estimator.future_covariates, estimator.strategy)
     _, w = geometry(estimator, panel)
     h = estimator.horizon
     normalize = estimator.normalize

@@ -28,6 +28,7 @@ from ._columns import (
     future_rows,
 )
 from ._conformal import check_coverage
+from ._exog import as_series, join_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
 from ._rolling import rolling_forecasts, rolling_frame
@@ -294,30 +295,33 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         Parameters
         ----------
         y : pandas.Series, pandas.DataFrame, array-like, dict or long DataFrame
-            The training series (see Notes); with a DataFrame, covariates are
-            its non-target columns.
-        X : None
-            Not used: covariates are columns of ``y`` (so that
-            cross-validation splitters slice them together).
+            The training series (see Notes); with a DataFrame and no ``X``,
+            covariates are its non-target columns.
+        X : pandas.DataFrame, array-like, dict or long DataFrame, default=None
+            Exogenous series with a row for every time stamp of ``y`` (the
+            sktime and skforecast convention): covariates known only up to the
+            forecast time, unless listed in ``future_covariates``; ``predict``
+            then takes their future values as ``X``. With ``X``, the targets
+            are the columns of ``y`` (``target`` must be None).
 
         Returns
         -------
         self : SequenceForecaster
             The fitted forecaster.
         """
-        self._check_options(X)
+        target = self.target
+        if X is not None:
+            if target is not None:
+                raise ValueError(
+                    "With X, the targets are the columns of y: leave target=None."
+                )
+            y, target = join_exog(original := y, X)
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
-        state, trained = fit_forecaster(self, panel, keys, form)
+        if X is not None:
+            panel = as_series(panel, original)
+        state, trained = fit_forecaster(self, panel, keys, form, target)
         set_fitted(self, state, interrupted=trained.interrupted)
         return self
-
-    def _check_options(self, X):
-        if X is not None:
-            raise ValueError(
-                "SequenceForecaster.fit takes covariates as columns of y (a "
-                "DataFrame; list the known-future ones in future_covariates), "
-                "not as X; X must be None."
-            )
 
     def _state(self):
         """Return the fitted state, read once (a concurrent refit cannot mix it)."""
@@ -325,17 +329,19 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         state = dict(self.__dict__)
         return state["_fitted"], state["net_"], state["freq_"]
 
-    def _forecast_end(self, y, future):
+    def _forecast_end(self, y, future, original=None):
         """Forecasts (transformed space), units and context of ``predict``."""
         fitted, net, freq = self._state()
         series, keys = fitted.series_to_forecast(y, self.freq, freq)
+        if original is not None:  # y came with X: the form of the user's y
+            series = as_series(series, original)
         w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
         futures = future_rows(future, series, keys, fitted.roles, fitted.horizon)
         transformed, unit = fitted.forecast(net, windows, futures, self.n_threads)
         return fitted, series, keys, transformed, unit
 
-    def predict(self, y=None, future=None):
+    def predict(self, y=None, X=None, future=None):
         """Forecast the ``horizon`` steps after the end of the series.
 
         Parameters
@@ -344,9 +350,14 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             Recent history to forecast from, in the form given to ``fit``
             (at least ``window_length`` steps); by default the end of the
             training series. No refit is done.
+        X : DataFrame, array-like or dict, default=None
+            With a model fitted on ``fit(y, X)``: the exogenous series over the
+            ``horizon`` forecast steps (their future covariates are read), and
+            before them over ``y``'s time stamps when ``y`` is given.
         future : DataFrame, dict or long DataFrame, default=None
             The future covariates over the ``horizon`` forecast steps, indexed
-            by their time stamps (needed with ``future_covariates``).
+            by their time stamps (needed with ``future_covariates``), for a
+            model whose covariates were columns of ``y``.
 
         Returns
         -------
@@ -354,7 +365,11 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        fitted, series, keys, transformed, _ = self._forecast_end(y, future)
+        joined, future = with_exog(y, X, future)
+        original = y if X is not None else None
+        fitted, series, keys, transformed, _ = self._forecast_end(
+            joined, future, original
+        )
         return format_forecasts(
             fitted.values.inverse_transform(transformed),
             series,
@@ -363,7 +378,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             fitted.roles.targets,
         )
 
-    def predict_interval(self, y=None, future=None, coverage=0.9):
+    def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
         """Prediction intervals over the forecast horizon (split conformal).
 
         The errors of the held-out windows (``validation_fraction``), one set
@@ -375,6 +390,8 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         ----------
         y : series, dict or long DataFrame, default=None
             Recent history to forecast from, as in :meth:`predict`.
+        X : DataFrame, array-like or dict, default=None
+            Exogenous series, as in :meth:`predict`.
         future : DataFrame, dict or long DataFrame, default=None
             Future covariates, as in :meth:`predict`.
         coverage : float, default=0.9
@@ -394,7 +411,11 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
                 "No held-out windows to calibrate intervals: fit with "
                 "validation_fraction > 0 and a series long enough to hold some out."
             )
-        fitted, series, keys, transformed, unit = self._forecast_end(y, future)
+        joined, future = with_exog(y, X, future)
+        original = y if X is not None else None
+        fitted, series, keys, transformed, unit = self._forecast_end(
+            joined, future, original
+        )
         bounds, columns = fitted.interval_bounds(transformed, unit, coverage)
         return format_forecasts(
             bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
@@ -448,14 +469,17 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
         ----------
         y : series, dict or long DataFrame
             Test fold.
-        X : None
-            Not used.
+        X : DataFrame, array-like or dict, default=None
+            The exogenous series over the test fold, for a model fitted with
+            ``X``.
 
         Returns
         -------
         score : float
             Coefficient of determination, averaged over the target columns.
         """
+        if X is not None:
+            y = join_exog(y, X)[0]
         actual, forecast, _ = self._rolling(y)
         mask = ~np.isnan(actual[..., 0])
         return float(r2_score(actual[mask], forecast[mask]))
