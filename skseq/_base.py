@@ -29,10 +29,10 @@ from ._engine import (
     resolve_module,
     train,
 )
-from ._input import FittedInput, check_token_ids
+from ._input import FittedInput, check_token_ids, is_long
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
-from .utils._sklearn_compat import Interval, _check_sample_weight
+from .utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
 from .utils.validation import check_sequences
 
 __all__ = ["conv_params", "set_fitted"]
@@ -42,16 +42,27 @@ _MIN_PREDICT_BATCH = 256
 
 
 def conv_params(estimator):
-    return {
+    """Return the front end's parameters, with "auto" resolved at fit."""
+    params = {
         name: getattr(estimator, name)
-        for name in (
-            "conv_layers",
-            "conv_channels",
-            "conv_kernel_size",
-            "conv_pool",
-            "conv_mode",
-        )
+        for name in ("conv_channels", "conv_kernel_size", "conv_pool", "conv_mode")
     }
+    layers = estimator.__dict__.get("conv_layers_")
+    return {
+        "conv_layers": estimator.conv_layers if layers is None else layers,
+        **params,
+    }
+
+
+# conv_layers="auto": this many blocks for long numeric sequences
+AUTO_CONV_LAYERS = 3
+
+
+def auto_conv_layers(conv_layers, sequences):
+    """Return the number of convolution blocks ``conv_layers="auto"`` means."""
+    if conv_layers != "auto":
+        return conv_layers
+    return AUTO_CONV_LAYERS if is_long(sequences) else 0
 
 
 def sample_weights(sample_weight, n_samples):
@@ -114,9 +125,12 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
         "vocab_size": [Interval(Integral, 2, None, closed="left"), None],
         "categorical_features": [list, None],
-        "standardize": ["boolean"],
+        "conv_layers": [*NETWORK_CONSTRAINTS["conv_layers"], StrOptions({"auto"})],
+        "standardize": ["boolean", StrOptions({"sequence", "auto"})],
         "mask_value": [Real, None],
         **TRAINING_CONSTRAINTS,
+        "lr": [*TRAINING_CONSTRAINTS["lr"], StrOptions({"auto"})],
+        "lr_schedule": [*TRAINING_CONSTRAINTS["lr_schedule"], StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
     }
@@ -130,6 +144,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "interrupted_": bool,
         "feature_names_in_": np.ndarray | None,
         "vocab_size_": int | None,
+        "conv_layers_": int | None,  # None: saved before conv_layers="auto"
         "_input": FittedInput,
     }
 
@@ -290,6 +305,17 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         )
         return np.sort(valid)
 
+    def _training_options(self, conv_layers=None):
+        """Training options, with the lr and schedule "auto" means for the net."""
+        if conv_layers is None:
+            conv_layers = conv_params(self)["conv_layers"]
+        auto = {}
+        if self.lr == "auto":
+            auto["lr"] = 0.003 if conv_layers else 0.01
+        if self.lr_schedule == "auto":
+            auto["lr_schedule"] = "cosine" if conv_layers else None
+        return TrainingOptions.from_estimator(self, **auto)
+
     def _warm_state(self):
         """Return the fitted state to continue with ``warm_start``, or None."""
         if self.warm_start and hasattr(self, "net_"):
@@ -314,9 +340,13 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         the :class:`~skseq._engine.Trained` result.
         """
         self._check_fit_input(sequences)
-        options = TrainingOptions.from_estimator(self)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         warm = self._warm_state()
+        conv_layers = auto_conv_layers(
+            self.conv_layers if warm is None else conv_params(self)["conv_layers"],
+            sequences,
+        )
+        options = self._training_options(conv_layers)
         if warm is None:
             fitted_input = self._fit_input(sequences)
         else:
@@ -329,9 +359,9 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             sample_weight,
             per_step=per_step,
         )
-        module, module_params = resolve_module(
-            self.module, self._module_params(fitted_input, output_size)
-        )
+        module_params = self._module_params(fitted_input, output_size)
+        module_params["conv_layers"] = conv_layers
+        module, module_params = resolve_module(self.module, module_params)
         trained = train(
             dataset,
             module,
@@ -347,6 +377,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             "history_": trained.net.history,
             "n_iter_": trained.epochs,
             "n_features_in_": sequences.n_features_in,
+            "conv_layers_": conv_layers,
             "_input": fitted_input,
         }
         if fitted_input.vocab_size is not None:

@@ -24,22 +24,39 @@ _NETWORK = """\
         Dropout between stacked layers (not on the recurrent connection)."""
 
 _CONVOLUTION = """\
-    conv_layers : int, default=0
+    conv_layers : int%(auto)s, default=%(layers)s
         Convolution blocks (convolution, batch normalisation, ReLU, max
         pooling) before the recurrent layers: local features, and with
-        ``conv_pool`` fewer steps for the recurrent layers to read. 0 for none.
+        ``conv_pool`` fewer steps for the recurrent layers to read. 0 for
+        none.%(auto_text)s
     conv_channels : int, default=64
         Channels of each convolution.
     conv_kernel_size : int, default=5
         Steps each convolution reads.
-    conv_pool : int, default=1
+    conv_pool : int, default=%(pool)s
         Max pooling factor after each block: the recurrent layers read
         ``conv_pool ** conv_layers`` times fewer steps.
-    conv_mode : {"features", "branch", "both"}, default="features"
+    conv_mode : {"features", "branch", "both"}, default="%(mode)s"
         "features": the recurrent layers read the convolutional features.
         "branch": they read the input, and the features' mean over the valid
         steps joins their summary (the LSTM-FCN design). "both": they read the
         features, whose mean joins their summary too."""
+
+_AUTO_CONV = """ "auto": 3 when ``X`` holds numeric
+        sequences of 100 steps or more (the longest at fit), else 0; the
+        number used is ``conv_layers_``. Measured on long UCR sets
+        (benchmarks/README.md)."""
+
+
+def _convolution(layers, pool, mode, auto=False):
+    return _CONVOLUTION % {
+        "auto": ' or "auto"' if auto else "",
+        "layers": f'"{layers}"' if auto else layers,
+        "auto_text": _AUTO_CONV if auto else "",
+        "pool": pool,
+        "mode": mode,
+    }
+
 
 _POOLING = """\
     pooling : {"max", "mean", "last", "attention", "flatten"}, default="%s"
@@ -64,10 +81,15 @@ _TOKENS_AND_SCALING = """\
         numeric columns: tokens and their features in one input (a tagger can
         then label words it never saw by their suffixes and shapes). None
         with ``embedding_dim`` set: ``X`` holds token ids only.
-    standardize : bool, default=True
-        Standardise each input feature with the mean and standard deviation of
-        all valid training steps (learned in ``fit``, in float64; not for
-        token ids).
+    standardize : bool, "sequence" or "auto", default=%s
+        True: standardise each input feature with the mean and standard
+        deviation of all valid training steps (learned in ``fit``, in float64;
+        not for token ids). "sequence": standardise each sequence by its own
+        mean and deviation over its valid steps, per numeric feature (as the
+        UCR archive's z-normalised series; level and scale then carry no
+        information, shapes do). "auto": "sequence" when ``X`` holds numeric
+        sequences of 100 steps or more (the longest at fit), else True.
+        False: feed the values as they are.
     mask_value : float or None, default=MASK_VALUE
         Steps whose features all equal ``mask_value`` are padding and are
         skipped, wherever they are, as with Keras' ``Masking``. The default,
@@ -79,8 +101,8 @@ _TRAINING = """\
         Number of passes over the training data (fewer with early stopping).
     batch_size : int, default=32
         Sequences per training step.
-    lr : float, default=0.01
-        Learning rate.
+    lr : float%(lr_auto)s, default=%(lr)s
+        Learning rate.%(lr_text)s
     optimizer : {"adam", "adamw", "rmsprop", "adagrad", "sgd"} or class, \
 default="adam"
         Optimizer, by name or as a ``torch.optim.Optimizer`` subclass.
@@ -90,12 +112,36 @@ default="adam"
         L2 penalty (the optimizer's ``weight_decay``).
     clip_grad_norm : float or None, default=1.0
         Clip the gradient norm to this value at each step; None turns it off.
-    lr_schedule : {"step", "cosine", "plateau"} or None, default=None
+    lr_schedule : {"step", "cosine", "plateau"%(schedule_auto)s} or None, \
+default=%(schedule)s
         Learning-rate schedule: divide by 10 every third of ``max_epochs``,
         cosine annealing to 0 over ``max_epochs``, or halve it when the
         monitored loss (validation loss with early stopping, else training
         loss) has not improved for ``n_iter_no_change // 2`` epochs. For other
-        schedules pass a ``skorch.callbacks.LRScheduler`` in ``callbacks``."""
+        schedules pass a ``skorch.callbacks.LRScheduler`` in ``callbacks``.\
+%(schedule_text)s"""
+
+
+def _training(auto=False):
+    fixed = {"lr": "0.01", "schedule": "None"}
+    if not auto:
+        return _TRAINING % {
+            **fixed,
+            **dict.fromkeys(
+                ("lr_auto", "lr_text", "schedule_auto", "schedule_text"), ""
+            ),
+        }
+    return _TRAINING % {
+        "lr_auto": ' or "auto"',
+        "lr": '"auto"',
+        "lr_text": ' "auto": 0.003 with a convolutional front end\n'
+        "        (``conv_layers_ > 0``), 0.01 without.",
+        "schedule_auto": ', "auto"',
+        "schedule": '"auto"',
+        "schedule_text": '\n        "auto": "cosine" with a convolutional front end, '
+        "None without.",
+    }
+
 
 _EARLY_STOPPING = """\
     early_stopping : bool, default=False
@@ -196,16 +242,19 @@ _INPUT_NOTES = """\
 _FRAGMENTS = {
     "network": _NETWORK % "False",
     "network_tagger": _NETWORK % "True",
-    "convolution": _CONVOLUTION,
-    "convolution_steps": _CONVOLUTION.replace(
+    "convolution": _convolution(0, 1, "features"),
+    "convolution_auto": _convolution("auto", 4, "both", auto=True),
+    "convolution_steps": _convolution(0, 1, "features").replace(
         "Max pooling factor after each block",
         "Max pooling factor after each block (1 only: an output at every step "
         "needs every step)",
     ),
     "pooling_max": _POOLING % "max",
     "pooling_last": _POOLING % "last",
-    "tokens_and_scaling": _TOKENS_AND_SCALING,
-    "training": _TRAINING,
+    "tokens_and_scaling": _TOKENS_AND_SCALING % "True",
+    "tokens_and_scaling_auto": _TOKENS_AND_SCALING % '"auto"',
+    "training": _training(),
+    "training_auto": _training(auto=True),
     "early_stopping_stratified": _EARLY_STOPPING % ", stratified",
     "early_stopping": _EARLY_STOPPING % "",
     "stopping_rule": _STOPPING_RULE,

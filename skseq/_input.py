@@ -14,12 +14,24 @@ import numpy as np
 
 from .utils.validation import InputSpec
 
-__all__ = ["FittedInput", "check_token_ids", "safe_scale"]
+__all__ = ["AUTO_LENGTH", "FittedInput", "check_token_ids", "is_long", "safe_scale"]
+
+# numeric sequences this long (the longest at fit) read as shapes ("auto")
+AUTO_LENGTH = 100
 
 # steps standardised at a time (bounds the float64 copy)
 _SCALE_CHUNK = 2**20
 # a learned vocabulary this large must be dense: ids up to 10x the ids used
 _LARGE_VOCAB = 2**16
+
+
+def is_long(sequences):
+    """Whether ``X`` holds numeric sequences long enough to read as shapes.
+
+    What the "auto" defaults of the classifier key on: a convolutional front
+    end and per-sequence standardisation for such input.
+    """
+    return not sequences.is_tokens and sequences.max_length >= AUTO_LENGTH
 
 
 def safe_scale(std, mean=0.0):
@@ -95,6 +107,9 @@ class FittedInput:
         Columns of ``X`` that hold token ids, each embedded.
     categorical_sizes : tuple of int
         Number of ids of each of those columns.
+    per_sequence : bool
+        Whether each sequence is standardised by its own mean and standard
+        deviation over its valid steps (``standardize="sequence"``).
     """
 
     spec: InputSpec
@@ -104,6 +119,7 @@ class FittedInput:
     vocab_size: int | None = None
     categorical: tuple = ()
     categorical_sizes: tuple = ()
+    per_sequence: bool = False
 
     def __post_init__(self):
         shape = (self.spec.n_channels,)
@@ -122,7 +138,10 @@ class FittedInput:
         """Learn the standardisation and the vocabularies from training input."""
         n_features = sequences.n_channels
         mean, scale = np.zeros(n_features), np.ones(n_features)
-        if standardize and not sequences.is_tokens:
+        if standardize == "auto":
+            standardize = "sequence" if is_long(sequences) else True
+        per_sequence = standardize == "sequence" and not sequences.is_tokens
+        if standardize and not per_sequence and not sequences.is_tokens:
             steps = sequences.steps
             mean = steps.mean(axis=0, dtype=np.float64)
             scale = safe_scale(steps.std(axis=0, dtype=np.float64), mean)
@@ -143,6 +162,7 @@ class FittedInput:
             token_vocab,
             tuple(categorical),
             sizes,
+            per_sequence,
         )
 
     def check(self, sequences, name="vocab_size_"):
@@ -167,6 +187,8 @@ class FittedInput:
         steps = sequences.steps
         if sequences.is_tokens:
             return steps
+        if self.per_sequence:
+            steps = self._each_standardised(sequences)
         if not self.mean.any() and np.all(self.scale == 1.0):
             with np.errstate(over="ignore"):
                 out = steps.astype(np.float32)
@@ -181,3 +203,19 @@ class FittedInput:
                 "computes in; set standardize=True or rescale X."
             )
         return out
+
+    def _each_standardised(self, sequences):
+        """Return the steps, each sequence's numeric features at mean 0, sd 1."""
+        steps = sequences.steps.astype(np.float64)
+        lengths = np.asarray(sequences.lengths)
+        owner = np.repeat(np.arange(len(lengths)), lengths)
+        counts = np.maximum(lengths, 1)
+        for column in range(steps.shape[1]):
+            if column in self.categorical:
+                continue
+            values = steps[:, column]
+            mean = np.bincount(owner, values, len(lengths)) / counts
+            centred = values - mean[owner]
+            std = np.sqrt(np.bincount(owner, centred**2, len(lengths)) / counts)
+            steps[:, column] = centred / safe_scale(std, mean)[owner]
+        return steps

@@ -116,7 +116,17 @@ CONV_NETWORKS = [
     dict(conv_layers=2, conv_channels=6, conv_pool=2, conv_mode="both"),
     dict(conv_layers=1, conv_channels=6, conv_kernel_size=4, conv_mode="branch"),
     dict(conv_layers=2, conv_channels=6, conv_pool=3, bidirectional=True),
+    dict(conv_layers=2, conv_channels=6, conv_pool=4, standardize="sequence"),
 ]
+
+
+def test_the_classifier_defaults_on_long_sequences_do_not_depend_on_the_batch():
+    # 100+ steps: the "auto" front end (3 blocks, pooling by 4) and
+    # per-sequence standardisation, on ragged sequences of 1 to 300 steps
+    X, y = make_ragged_classification(n=70, min_length=1, max_length=300)
+    clf = RNNClassifier(max_epochs=2, hidden_size=8, random_state=0).fit(X, y)
+    assert clf.conv_layers_ == 3
+    _assert_rows_invariant(clf.predict_proba, X, _take)
 
 
 @pytest.mark.parametrize("network", CONV_NETWORKS, ids=str)

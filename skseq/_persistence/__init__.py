@@ -232,14 +232,23 @@ def _network(path, estimator, weights_data):
             f"{path}: the weights do not fit the network the parameters describe "
             f"(tensors {differ[:5]} differ)."
         )
-    if any(dtype not in ("F32", "F16", "BF16", "F64") for dtype, _ in found.values()):
+    if any(
+        dtype not in ("F32", "F16", "BF16", "F64")
+        # batch normalisation counts its batches in an integer
+        and not (name.endswith(".num_batches_tracked") and dtype == "I64")
+        for name, (dtype, _) in found.items()
+    ):
         raise ValueError(f"{path}: the weights hold tensors that are not floats.")
     try:
         weights = safetensors.torch.load(weights_data)
     except (safetensors.SafetensorError, ValueError) as exc:
         raise ValueError(f"{path}: weights.safetensors is malformed ({exc}).") from exc
+    training_options = getattr(estimator, "_training_options", None)
     options = dataclasses.replace(
-        TrainingOptions.from_estimator(estimator), device="cpu"
+        training_options()
+        if training_options
+        else TrainingOptions.from_estimator(estimator),
+        device="cpu",
     )
     net = build_net(module, module_params, loss, options)
     net.initialize()

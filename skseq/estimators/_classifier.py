@@ -55,10 +55,10 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
     Parameters
     ----------
     %(network)s
-    %(convolution)s
+    %(convolution_auto)s
     %(pooling_max)s
-    %(tokens_and_scaling)s
-    %(training)s
+    %(tokens_and_scaling_auto)s
+    %(training_auto)s
     %(early_stopping_stratified)s
     %(stopping_rule)s
     %(warm_start)s
@@ -112,25 +112,25 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        conv_layers=0,
+        conv_layers="auto",
         conv_channels=64,
         conv_kernel_size=5,
-        conv_pool=1,
-        conv_mode="features",
+        conv_pool=4,
+        conv_mode="both",
         pooling="max",
         embedding_dim=None,
         vocab_size=None,
         categorical_features=None,
-        standardize=True,
+        standardize="auto",
         mask_value=MASK_VALUE,
         max_epochs=100,
         batch_size=32,
-        lr=0.01,
+        lr="auto",
         optimizer="adam",
         optimizer_kwargs=None,
         weight_decay=0.0,
         clip_grad_norm=1.0,
-        lr_schedule=None,
+        lr_schedule="auto",
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,

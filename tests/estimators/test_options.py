@@ -397,3 +397,49 @@ def test_stratified_split_falls_back_when_a_class_would_be_missing():
     X, y = make_ragged_classification(n=10)
     clf = RNNClassifier(early_stopping=True, validation_fraction=0.9, **QUICK)
     assert clf.fit(X, np.arange(10) % 2).n_iter_ >= 1
+
+
+# ------------------------------------------------------------- auto defaults
+
+
+def _long_and_short(length, n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 2, size=n)
+    X = rng.normal(size=(n, length, 1)) + y[:, None, None]
+    return X, y
+
+
+def test_auto_front_end_and_learning_rate_follow_the_length_of_the_sequences():
+    X_long, y = _long_and_short(120)
+    X_short, _ = _long_and_short(30)
+    callbacks = [("record", RecordWeights())]
+    long = RNNClassifier(**QUICK, callbacks=callbacks).fit(X_long, y)
+    assert long.conv_layers_ == 3
+    assert len(long.net_.module_.conv.convs) == 3
+    lrs = dict(long.net_.callbacks_)["record"].lrs
+    assert lrs[0] < 0.003 and lrs[-1] == pytest.approx(0.0, abs=1e-9)  # cosine
+    short = RNNClassifier(**QUICK, callbacks=callbacks).fit(X_short, y)
+    assert short.conv_layers_ == 0 and short.net_.module_.conv is None
+    assert dict(short.net_.callbacks_)["record"].lrs == [0.01] * QUICK["max_epochs"]
+    fixed = RNNClassifier(**QUICK, conv_layers=1).fit(X_short, y)
+    assert fixed.conv_layers_ == 1
+    tokens = RNNClassifier(**QUICK, embedding_dim=4).fit(
+        np.random.default_rng(0).integers(1, 9, size=(40, 150)), y
+    )
+    assert tokens.conv_layers_ == 0  # token ids are no shapes
+
+
+def test_per_sequence_standardisation_ignores_level_and_scale():
+    X, y = _long_and_short(40)
+    clf = RNNClassifier(**QUICK, standardize="sequence").fit(X, y)
+    rng = np.random.default_rng(1)
+    moved = X * rng.uniform(0.1, 100, size=(40, 1, 1)) + rng.normal(0, 50, (40, 1, 1))
+    np.testing.assert_allclose(
+        clf.predict_proba(moved), clf.predict_proba(X), rtol=1e-4, atol=1e-5
+    )
+    # with the global standardisation the level is information
+    global_ = RNNClassifier(**QUICK, standardize=True).fit(X, y)
+    assert np.abs(global_.predict_proba(moved) - global_.predict_proba(X)).max() > 0.01
+    assert RNNClassifier(**QUICK).fit(X, y)._input.per_sequence is False  # short
+    long_X, _ = _long_and_short(100)
+    assert RNNClassifier(**QUICK).fit(long_X, y)._input.per_sequence is True

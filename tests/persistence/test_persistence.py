@@ -53,6 +53,20 @@ def test_classifier_round_trip(tmp_path, classifier):
     assert loaded.history_[:, "train_loss"] == clf.history_[:, "train_loss"]
 
 
+def test_convolutional_front_end_round_trip(tmp_path):
+    # "auto" on 120 steps: conv blocks (batch norm counts batches in an int64)
+    # and per-sequence standardisation, both restored
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, size=30)
+    X = rng.normal(size=(30, 120, 1)) * rng.uniform(1, 9, size=(30, 1, 1))
+    clf = RNNClassifier(**QUICK).fit(X, y)
+    assert clf.conv_layers_ == 3 and clf._input.per_sequence
+    skseq.save(clf, tmp_path / "conv.skseq")
+    loaded = skseq.load(tmp_path / "conv.skseq")
+    assert loaded.conv_layers_ == 3 and loaded._input.per_sequence
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_regressor_with_options_round_trip(tmp_path):
     X, y = make_ragged_regression(n=60)
     reg = RNNRegressor(

@@ -1,0 +1,164 @@
+"""Test accuracy of RNNClassifier's defaults on long and ragged UCR sets.
+
+Sets: GunPoint (150 steps; ``shared/data/gunpoint``) and, from
+``shared/data/ucr`` (README there), ACSF1 (1,460 steps), OSULeaf (427) and
+PLAID (ragged, 100 to 1,344). Train and test splits are the archive's.
+
+Contenders, each fitted with ``random_state=seed`` for every seed:
+
+- ``defaults``: ``RNNClassifier()``. With ``conv_layers="auto"``,
+  ``standardize="auto"``, ``lr="auto"`` and ``lr_schedule="auto"``, sequences
+  of 100 steps or more get three convolution blocks (64 channels, kernel 5,
+  max pooling by 4) that the GRU reads, their mean joined to its summary
+  (``conv_mode="both"``), each sequence standardised on its own, and Adam at
+  0.003 with cosine annealing over 100 epochs.
+- ``gru``: the defaults before the front end, ``RNNClassifier(conv_layers=0,
+  standardize=True, lr=0.01, lr_schedule=None)``: a GRU over every raw step.
+
+Reported per set: median and worst test accuracy over the seeds, median
+seconds per epoch and per fit, and the published accuracies of FCN, ResNet
+(dl-4-tsc, Fawaz et al. 2019, mean of 10 runs on the 128-set archive),
+InceptionTime (Fawaz et al. 2020) and LSTM-FCN (Karim et al. 2018, where
+reported). The GRU on raw steps costs minutes per fit on the long sets:
+``--gru-seeds`` runs it on fewer seeds there.
+
+Run: ``.venv/bin/python benchmarks/classification_accuracy.py [--seeds 0 1 2
+3 4] [--gru-seeds 0] [--sets GunPoint OSULeaf] [--epochs 100] [--csv FILE]``.
+``--epochs 3`` is a smoke test.
+"""
+
+import argparse
+import csv
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from _common import machine, print_table
+
+from skseq import RNNClassifier
+from skseq.datasets import load_gunpoint, read_ts
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SETS = ("GunPoint", "OSULeaf", "ACSF1", "PLAID")
+# published test accuracy: FCN, ResNet, InceptionTime, LSTM-FCN (None: not reported)
+PUBLISHED = {
+    "GunPoint": (1.000, 0.991, 1.000, 1.000),
+    "OSULeaf": (0.979, 0.980, 0.942, 0.983),
+    "ACSF1": (0.898, 0.916, 0.920, None),
+    "PLAID": (0.904, 0.940, 0.944, None),
+}
+CONTENDERS = {
+    "defaults": {},
+    "gru": dict(conv_layers=0, standardize=True, lr=0.01, lr_schedule=None),
+}
+
+
+def load(name, data=DATA):
+    """Train and test sequences and labels of one set."""
+    if name == "GunPoint":
+        return (*load_gunpoint(split="train"), *load_gunpoint(split="test"))
+    folder = Path(data) / "ucr" / name
+    return (
+        *read_ts(folder / f"{name}_TRAIN.ts"),
+        *read_ts(folder / f"{name}_TEST.ts"),
+    )
+
+
+def run_one(contender, name, seed, epochs, data=DATA):
+    """Fit one contender on one set; return its test accuracy and timings."""
+    X_train, y_train, X_test, y_test = load(name, data)
+    params = dict(CONTENDERS[contender], max_epochs=epochs, random_state=seed)
+    start = time.perf_counter()
+    model = RNNClassifier(**params).fit(X_train, y_train)
+    fit_s = time.perf_counter() - start
+    durations = list(model.history_[:, "dur"])
+    return dict(
+        set=name,
+        contender=contender,
+        seed=seed,
+        accuracy=float(np.mean(model.predict(X_test) == np.asarray(y_test))),
+        s_per_epoch=float(np.median(durations[1:] or durations)),
+        fit_s=fit_s,
+    )
+
+
+def summarise(results):
+    """One row per set: both contenders side by side, and the published."""
+    rows = []
+    for name in SETS:
+        row = {"set": name}
+        for contender in CONTENDERS:
+            mine = [
+                r for r in results if r["set"] == name and r["contender"] == contender
+            ]
+            if not mine:
+                continue
+            accuracy = [r["accuracy"] for r in mine]
+            row[f"{contender} median"] = float(np.median(accuracy))
+            row[f"{contender} worst"] = float(np.min(accuracy))
+            row[f"{contender} seeds"] = len(mine)
+            row[f"{contender} s/epoch"] = float(
+                np.median([r["s_per_epoch"] for r in mine])
+            )
+            row[f"{contender} s/fit"] = float(np.median([r["fit_s"] for r in mine]))
+        if len(row) == 1:
+            continue
+        if "gru s/epoch" in row and "defaults s/epoch" in row:
+            row["epoch speed-up"] = row["gru s/epoch"] / row["defaults s/epoch"]
+        for label, value in zip(
+            ("FCN", "ResNet", "InceptionTime", "LSTM-FCN"), PUBLISHED[name], strict=True
+        ):
+            row[label] = "-" if value is None else value
+        rows.append(row)
+    return rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
+    parser.add_argument(
+        "--gru-seeds",
+        type=int,
+        nargs="+",
+        default=None,
+        help="seeds of the raw-step GRU on the sets other than GunPoint "
+        "(default: --seeds)",
+    )
+    parser.add_argument("--sets", nargs="+", choices=SETS, default=list(SETS))
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--csv", type=Path, default=None, help="append each fit")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    print(machine())
+    jobs = [("defaults", name, seed) for name in args.sets for seed in args.seeds]
+    for name in args.sets:
+        seeds = args.seeds if name == "GunPoint" else args.gru_seeds or args.seeds
+        jobs += [("gru", name, seed) for seed in seeds]
+    results = []
+    for contender, name, seed in jobs:
+        result = run_one(contender, name, seed, args.epochs, args.data)
+        results.append(result)
+        print(
+            f"{name} {contender} seed {seed}: accuracy {result['accuracy']:.3f}, "
+            f"{result['fit_s']:.0f} s",
+            flush=True,
+        )
+        if args.csv is not None:
+            new = not args.csv.exists()
+            with args.csv.open("a", newline="") as file:
+                writer = csv.DictWriter(file, fieldnames=list(result))
+                if new:
+                    writer.writeheader()
+                writer.writerow(result)
+    rows = summarise(results)
+    columns = ["set"]
+    for contender in CONTENDERS:
+        columns += [f"{contender} {k}" for k in ("median", "worst", "seeds", "s/epoch")]
+    columns += ["epoch speed-up", "FCN", "ResNet", "InceptionTime", "LSTM-FCN"]
+    print_table(rows, columns)
+
+
+if __name__ == "__main__":
+    main()
