@@ -6,11 +6,19 @@ from ._generators import (
     make_sequence_classification,
     make_sine,
 )
-from ._loaders import load_airline, load_gunpoint, load_text, load_ud_pos, read_ts
+from ._loaders import (
+    load_airline,
+    load_gunpoint,
+    load_osuleaf,
+    load_text,
+    load_ud_pos,
+    read_ts,
+)
 
 __all__ = [
     "load_airline",
     "load_gunpoint",
+    "load_osuleaf",
     "load_text",
     "load_ud_pos",
     "make_alphabet_sequences",

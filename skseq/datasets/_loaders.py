@@ -1,11 +1,19 @@
 """Loaders for the small real data sets shipped inside the package."""
 
+import gzip
 from importlib import resources
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_gunpoint", "load_text", "load_ud_pos", "read_ts"]
+__all__ = [
+    "load_airline",
+    "load_gunpoint",
+    "load_osuleaf",
+    "load_text",
+    "load_ud_pos",
+    "read_ts",
+]
 
 
 def _data_file(name):
@@ -80,8 +88,25 @@ def read_ts(path, *, target="auto"):
 
 
 def _read_ts(name):
-    """Read a .ts file bundled in the package."""
-    return read_ts(_data_file(name).open(encoding="utf-8"))
+    """Read a .ts file bundled in the package (gzipped when it ends in .gz)."""
+    path = _data_file(name)
+    if name.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as file:
+            return read_ts(file)
+    return read_ts(path.open(encoding="utf-8"))
+
+
+def _load_ucr(name, split, return_X_y, describe, suffix=".ts"):
+    """Load a bundled UCR set: train, test or both, as ``(X, y)`` or a dict."""
+    parts = {"train": ["TRAIN"], "test": ["TEST"], "all": ["TRAIN", "TEST"]}
+    if split not in parts:
+        raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}.")
+    loaded = [_read_ts(f"{name}_{part}{suffix}") for part in parts[split]]
+    X = np.concatenate([X for X, _ in loaded])
+    y = np.concatenate([y for _, y in loaded])
+    if return_X_y:
+        return X, y
+    return {"data": X, "target": y, "DESCR": describe}
 
 
 def load_gunpoint(*, split="train", return_X_y=True):
@@ -120,19 +145,58 @@ def load_gunpoint(*, split="train", return_X_y=True):
     >>> X.shape, sorted(set(y.tolist()))
     ((150, 150), ['1', '2'])
     """
-    parts = {"train": ["TRAIN"], "test": ["TEST"], "all": ["TRAIN", "TEST"]}
-    if split not in parts:
-        raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}.")
-    loaded = [_read_ts(f"GunPoint_{part}.ts") for part in parts[split]]
-    X = np.concatenate([X for X, _ in loaded])
-    y = np.concatenate([y for _, y in loaded])
-    if return_X_y:
-        return X, y
-    return {
-        "data": X,
-        "target": y,
-        "DESCR": "GunPoint (UCR archive): hand x-position, Gun-Draw (1) or Point (2).",
-    }
+    return _load_ucr(
+        "GunPoint",
+        split,
+        return_X_y,
+        "GunPoint (UCR archive): hand x-position, Gun-Draw (1) or Point (2).",
+    )
+
+
+def load_osuleaf(*, split="train", return_X_y=True):
+    """Load the OSULeaf time-series classification data set (UCR archive).
+
+    One-dimensional outlines of leaves of six tree species, 427 steps each
+    (traced anti-clockwise from segmented leaf images): long sequences for a
+    small training set. 200 training and 242 test sequences.
+
+    Parameters
+    ----------
+    split : {"train", "test", "all"}, default="train"
+        Which part to load; "all" stacks train then test.
+    return_X_y : bool, default=True
+        Return ``(X, y)``. If False, return a dict with keys ``"data"``,
+        ``"target"`` and ``"DESCR"``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 427)
+        One univariate sequence per row (float64).
+    y : ndarray of shape (n_samples,)
+        Class labels, the strings ``"1"`` to ``"6"``.
+
+    References
+    ----------
+    Gandhi, A. (2002). Content-based image retrieval: plant species
+    identification. MSc thesis, Oregon State University. Data from the UCR
+    time series classification archive, https://www.timeseriesclassification.com
+    (Dau, H. A. et al., 2019, The UCR time series archive, IEEE/CAA Journal of
+    Automatica Sinica 6(6)).
+
+    Examples
+    --------
+    >>> from skseq.datasets import load_osuleaf
+    >>> X, y = load_osuleaf(split="test")
+    >>> X.shape, sorted(set(y.tolist()))
+    ((242, 427), ['1', '2', '3', '4', '5', '6'])
+    """
+    return _load_ucr(
+        "OSULeaf",
+        split,
+        return_X_y,
+        "OSULeaf (UCR archive): leaf outlines of six species.",
+        suffix=".ts.gz",
+    )
 
 
 def load_airline():
