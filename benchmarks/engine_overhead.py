@@ -1,6 +1,6 @@
 """Per-batch overhead of skseq's training engine against a raw PyTorch loop.
 
-Two small-batch tasks, where the engine's per-batch work shows most:
+Three small-batch tasks, where the engine's per-batch work shows most:
 
 1. sine: 9,995 windows of 5 values of sin(linspace(0, 100, 10000)) predict
    the 6th; RNNRegressor, GRU 64, last state, batch 64, Adam 1e-3, L1 loss,
@@ -8,6 +8,10 @@ Two small-batch tasks, where the engine's per-batch work shows most:
 2. airline: SequenceForecaster(window_length=12, horizon=12) on airline
    passengers without the last year: 109 windows in batches of 16 (7 per
    epoch), GRU 64, last state, Adam 1e-2, clipping off.
+3. tagger (an output at every step): RNNTagger on 2,000 sequences of 30
+   steps and 4 features, 5 classes per step, bidirectional GRU 64, batch 32,
+   Adam 1e-3, clipping off; the raw loop's loss is cross-entropy over every
+   step (all are valid).
 
 Seconds are CPU seconds of the process (``time.process_time``, one thread):
 on a shared virtual machine, wall-clock time also counts the time another
@@ -31,7 +35,7 @@ from _common import machine, print_table
 from skorch.callbacks import Callback
 from torch import nn
 
-from skseq import RNNRegressor, SequenceForecaster
+from skseq import RNNRegressor, RNNTagger, SequenceForecaster
 from skseq.datasets import load_airline
 from skseq.modules import RNNModule
 from skseq.preprocessing import make_windows
@@ -63,6 +67,7 @@ def sine():
         loss="absolute_error",
         clip_grad_norm=None,
         standardize=False,
+        early_stopping=False,
         random_state=0,
     )
     # the regressor standardises y; the raw loop learns the same targets
@@ -74,7 +79,55 @@ def sine():
         return model.net_.callbacks_[-1][1].durations
 
     inputs = {"X": torch.as_tensor(X), "lengths": torch.full((len(X),), 5)}
-    return "sine", fit_skseq, inputs, torch.as_tensor(target), 64, 1e-3, nn.L1Loss()
+    return (
+        "sine",
+        fit_skseq,
+        inputs,
+        torch.as_tensor(target),
+        64,
+        1e-3,
+        nn.L1Loss(),
+        dict(MODULE, output_size=1),
+    )
+
+
+def tagger():
+    # 2,000 sequences of 30 steps, 4 features; the label of a step (5 classes)
+    # depends on its neighbours, as a part-of-speech tag on its context
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(2000, 30, 4)).astype(np.float32)
+    context = X[:, :, 0] + np.roll(X[:, :, 1], 1, axis=1) - np.roll(X[:, :, 2], -1, 1)
+    y = np.digitize(context, np.quantile(context, [0.2, 0.4, 0.6, 0.8]))
+    model = RNNTagger(
+        hidden_size=64,
+        batch_size=32,
+        lr=1e-3,
+        clip_grad_norm=None,
+        standardize=False,
+        random_state=0,
+    )
+
+    def fit_skseq(epochs):
+        model.set_params(max_epochs=epochs, callbacks=[CPUTimer()]).fit(X, y)
+        return model.net_.callbacks_[-1][1].durations
+
+    cross_entropy = nn.CrossEntropyLoss()
+
+    def criterion(out, target):
+        return cross_entropy(out.reshape(-1, 5), target.reshape(-1))
+
+    inputs = {"X": torch.as_tensor(X), "lengths": torch.full((len(X),), 30)}
+    module = dict(cell="gru", hidden_size=64, bidirectional=True, per_step=True)
+    return (
+        "tagger",
+        fit_skseq,
+        inputs,
+        torch.as_tensor(y),
+        32,
+        1e-3,
+        criterion,
+        dict(module, output_size=5),
+    )
 
 
 def airline():
@@ -107,14 +160,13 @@ def airline():
     _training.train = original
     dataset = captured["dataset"]
     inputs, target = dataset.batch(torch.arange(len(dataset)))
-    return "airline", fit_skseq, inputs, target, 16, 1e-2, nn.MSELoss()
+    module = dict(MODULE, output_size=target.shape[1])
+    return "airline", fit_skseq, inputs, target, 16, 1e-2, nn.MSELoss(), module
 
 
-def fit_raw(inputs, target, batch_size, lr, criterion, epochs):
+def fit_raw(inputs, target, batch_size, lr, criterion, module, epochs):
     torch.manual_seed(0)
-    module = RNNModule(
-        input_size=inputs["X"].shape[2], output_size=target.shape[1], **MODULE
-    )
+    module = RNNModule(input_size=inputs["X"].shape[2], **module)
     optimizer = torch.optim.Adam(module.parameters(), lr=lr)
     n, durations = len(target), []
     for _ in range(epochs):
@@ -137,7 +189,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=12)
     parser.add_argument("--epochs", type=int, default=6)
-    parser.add_argument("--tasks", nargs="+", default=["sine", "airline"])
+    parser.add_argument("--tasks", nargs="+", default=["sine", "airline", "tagger"])
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(machine())
@@ -146,11 +198,14 @@ def main():
         "seconds per epoch: median over epochs after the first, then over runs"
     )
     rows = []
-    for make in [{"sine": sine, "airline": airline}[name] for name in args.tasks]:
-        name, fit_skseq, inputs, target, batch_size, lr, criterion = make()
+    tasks = {"sine": sine, "airline": airline, "tagger": tagger}
+    for make in [tasks[name] for name in args.tasks]:
+        name, fit_skseq, inputs, target, batch_size, lr, criterion, module = make()
         runs = {"raw": [], "skseq": []}
         for _ in range(args.repeats):
-            durations = fit_raw(inputs, target, batch_size, lr, criterion, args.epochs)
+            durations = fit_raw(
+                inputs, target, batch_size, lr, criterion, module, args.epochs
+            )
             runs["raw"].append(float(np.median(durations[1:])))
             runs["skseq"].append(float(np.median(fit_skseq(args.epochs)[1:])))
         raw = float(np.median(runs["raw"]))

@@ -56,6 +56,8 @@ def conv_params(estimator):
 
 # conv_layers="auto": this many blocks for long numeric sequences
 AUTO_CONV_LAYERS = 3
+# early_stopping="auto": on from this many training sequences
+AUTO_EARLY_STOPPING = 1000
 
 
 def auto_conv_layers(conv_layers, sequences):
@@ -130,6 +132,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "mask_value": [Real, None],
         **TRAINING_CONSTRAINTS,
         "lr": [*TRAINING_CONSTRAINTS["lr"], StrOptions({"auto"})],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "lr_schedule": [*TRAINING_CONSTRAINTS["lr_schedule"], StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
@@ -282,9 +285,15 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         )
         return module, params, loss
 
+    def _stops_early(self, n_samples):
+        """Whether training stops early; "auto": with enough samples to hold out."""
+        if self.early_stopping == "auto":
+            return n_samples is not None and n_samples >= AUTO_EARLY_STOPPING
+        return self.early_stopping
+
     def _validation_split(self, n_samples, seed, stratify):
         """Return the indices held out for early stopping (None without it)."""
-        if not self.early_stopping:
+        if not self._stops_early(n_samples):
             return None
         n_valid = int(np.ceil(self.validation_fraction * n_samples))
         if n_valid < 1 or n_samples - n_valid < 1:
@@ -305,11 +314,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         )
         return np.sort(valid)
 
-    def _training_options(self, conv_layers=None):
-        """Training options, with the lr and schedule "auto" means for the net."""
+    def _training_options(self, conv_layers=None, n_samples=None):
+        """Training options, with what "auto" means for this net and data."""
         if conv_layers is None:
             conv_layers = conv_params(self)["conv_layers"]
-        auto = {}
+        auto = {"early_stopping": self._stops_early(n_samples)}
         if self.lr == "auto":
             auto["lr"] = 0.003 if conv_layers else 0.01
         if self.lr_schedule == "auto":
@@ -346,7 +355,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             self.conv_layers if warm is None else conv_params(self)["conv_layers"],
             sequences,
         )
-        options = self._training_options(conv_layers)
+        options = self._training_options(conv_layers, sequences.n_samples)
         if warm is None:
             fitted_input = self._fit_input(sequences)
         else:

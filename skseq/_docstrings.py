@@ -144,12 +144,25 @@ def _training(auto=False):
 
 
 _EARLY_STOPPING = """\
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data%s, stop
+    early_stopping : bool%(auto)s, default=%(default)s
+        Hold out ``validation_fraction`` of the training data%(stratified)s, stop
         when its loss has not improved by ``tol`` for ``n_iter_no_change``
-        epochs, and restore the weights of the best epoch.
+        epochs, and restore the weights of the best epoch.%(auto_text)s
     validation_fraction : float, default=0.1
         Share of the training data held out with ``early_stopping``."""
+
+
+
+def _early_stopping(stratified, auto=False):
+    return _EARLY_STOPPING % {
+        "stratified": stratified,
+        "auto": ' or "auto"' if auto else "",
+        "default": '"auto"' if auto else "False",
+        "auto_text": ' "auto": on with 1,000\n        training sequences or more.'
+        if auto
+        else "",
+    }
+
 
 _STOPPING_RULE = """\
     n_iter_no_change : int, default=10
@@ -255,8 +268,9 @@ _FRAGMENTS = {
     "tokens_and_scaling_auto": _TOKENS_AND_SCALING % '"auto"',
     "training": _training(),
     "training_auto": _training(auto=True),
-    "early_stopping_stratified": _EARLY_STOPPING % ", stratified",
-    "early_stopping": _EARLY_STOPPING % "",
+    "early_stopping_stratified": _early_stopping(", stratified"),
+    "early_stopping": _early_stopping(""),
+    "early_stopping_auto": _early_stopping("", auto=True),
     "stopping_rule": _STOPPING_RULE,
     "warm_start": _WARM_START,
     "regression_loss": _REGRESSION_LOSS,

@@ -60,18 +60,18 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     """Recurrent neural network regressor of sequences.
 
     Reads each sequence with a GRU, LSTM or Elman RNN, summarises its states
-    (max pooling over the valid steps by default) and maps the summary to one
+    (its state after the last valid step by default) and maps it to one
     or several values. Targets are standardised inside and predictions are
     returned on the original scale.
 
     Parameters
     ----------
     %(network)s
-    %(convolution)s
-    %(pooling_max)s
-    %(tokens_and_scaling)s
-    %(training)s
-    %(early_stopping)s
+    %(convolution_auto)s
+    %(pooling_last)s
+    %(tokens_and_scaling_auto)s
+    %(training_auto)s
+    %(early_stopping_auto)s
     %(stopping_rule)s
     %(warm_start)s
     %(regression_loss)s
@@ -122,26 +122,26 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         num_layers=1,
         bidirectional=False,
         dropout=0.0,
-        conv_layers=0,
+        conv_layers="auto",
         conv_channels=64,
         conv_kernel_size=5,
-        conv_pool=1,
-        conv_mode="features",
-        pooling="max",
+        conv_pool=4,
+        conv_mode="both",
+        pooling="last",
         embedding_dim=None,
         vocab_size=None,
         categorical_features=None,
-        standardize=True,
+        standardize="auto",
         mask_value=MASK_VALUE,
         max_epochs=100,
         batch_size=32,
-        lr=0.01,
+        lr="auto",
         optimizer="adam",
         optimizer_kwargs=None,
         weight_decay=0.0,
         clip_grad_norm=1.0,
-        lr_schedule=None,
-        early_stopping=False,
+        lr_schedule="auto",
+        early_stopping="auto",
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,

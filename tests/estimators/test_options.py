@@ -443,3 +443,16 @@ def test_per_sequence_standardisation_ignores_level_and_scale():
     assert RNNClassifier(**QUICK).fit(X, y)._input.per_sequence is False  # short
     long_X, _ = _long_and_short(100)
     assert RNNClassifier(**QUICK).fit(long_X, y)._input.per_sequence is True
+
+
+def test_auto_early_stopping_holds_out_from_a_thousand_sequences():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 4, 1))
+    y = X.sum(axis=(1, 2))
+    many = RNNRegressor(**{**QUICK, "batch_size": 100}).fit(X, y)
+    assert np.isfinite(many.history_[:, "valid_loss"]).all()
+    few = RNNRegressor(**QUICK).fit(X[:999], y[:999])
+    assert "valid_loss" not in few.history_[-1]
+    assert RNNRegressor(**QUICK, early_stopping=False).fit(X, y).history_[-1].get(
+        "valid_loss"
+    ) is None
