@@ -152,7 +152,6 @@ _EARLY_STOPPING = """\
         Share of the training data held out with ``early_stopping``."""
 
 
-
 def _early_stopping(stratified, auto=False):
     return _EARLY_STOPPING % {
         "stratified": stratified,

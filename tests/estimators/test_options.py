@@ -453,6 +453,10 @@ def test_auto_early_stopping_holds_out_from_a_thousand_sequences():
     assert np.isfinite(many.history_[:, "valid_loss"]).all()
     few = RNNRegressor(**QUICK).fit(X[:999], y[:999])
     assert "valid_loss" not in few.history_[-1]
-    assert RNNRegressor(**QUICK, early_stopping=False).fit(X, y).history_[-1].get(
-        "valid_loss"
-    ) is None
+    assert (
+        RNNRegressor(**QUICK, early_stopping=False)
+        .fit(X, y)
+        .history_[-1]
+        .get("valid_loss")
+        is None
+    )
