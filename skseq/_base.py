@@ -351,8 +351,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         self._check_fit_input(sequences)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         warm = self._warm_state()
+        # a warm start keeps what "auto" chose; a number given is checked
+        # against the fitted network by continue_from
+        auto_kept = warm is not None and self.conv_layers == "auto"
         conv_layers = auto_conv_layers(
-            self.conv_layers if warm is None else conv_params(self)["conv_layers"],
+            conv_params(self)["conv_layers"] if auto_kept else self.conv_layers,
             sequences,
         )
         options = self._training_options(conv_layers, sequences.n_samples)

@@ -81,15 +81,14 @@ _TOKENS_AND_SCALING = """\
         numeric columns: tokens and their features in one input (a tagger can
         then label words it never saw by their suffixes and shapes). None
         with ``embedding_dim`` set: ``X`` holds token ids only.
-    standardize : bool, "sequence" or "auto", default=%s
+    standardize : bool%(auto_type)s, default=%(default)s
         True: standardise each input feature with the mean and standard
         deviation of all valid training steps (learned in ``fit``, in float64;
         not for token ids). "sequence": standardise each sequence by its own
         mean and deviation over its valid steps, per numeric feature (as the
         UCR archive's z-normalised series; level and scale then carry no
-        information, shapes do). "auto": "sequence" when ``X`` holds numeric
-        sequences of 100 steps or more (the longest at fit), else True.
-        False: feed the values as they are.
+        information, shapes do).%(auto_text)s False: feed the values as
+        they are.
     mask_value : float or None, default=MASK_VALUE
         Steps whose features all equal ``mask_value`` are padding and are
         skipped, wherever they are, as with Keras' ``Masking``. The default,
@@ -152,11 +151,11 @@ _EARLY_STOPPING = """\
         Share of the training data held out with ``early_stopping``."""
 
 
-def _early_stopping(stratified, auto=False):
+def _early_stopping(stratified, auto=False, default_auto=False):
     return _EARLY_STOPPING % {
         "stratified": stratified,
         "auto": ' or "auto"' if auto else "",
-        "default": '"auto"' if auto else "False",
+        "default": '"auto"' if default_auto else "False",
         "auto_text": ' "auto": on with 1,000\n        training sequences or more.'
         if auto
         else "",
@@ -228,6 +227,9 @@ _FITTED_NETWORK = """\
         :class:`skseq.TrainingInterrupted` for which model is kept."""
 
 _FITTED_INPUT = """\
+    conv_layers_ : int
+        Number of convolution blocks of the network (what
+        ``conv_layers="auto"`` chose, else ``conv_layers``).
     vocab_size_ : int
         Number of token ids the embedding holds (with ``embedding_dim``).
     n_features_in_ : int
@@ -263,13 +265,20 @@ _FRAGMENTS = {
     ),
     "pooling_max": _POOLING % "max",
     "pooling_last": _POOLING % "last",
-    "tokens_and_scaling": _TOKENS_AND_SCALING % "True",
-    "tokens_and_scaling_auto": _TOKENS_AND_SCALING % '"auto"',
+    "tokens_and_scaling": _TOKENS_AND_SCALING
+    % {"auto_type": ' or "sequence"', "default": "True", "auto_text": ""},
+    "tokens_and_scaling_auto": _TOKENS_AND_SCALING
+    % {
+        "auto_type": ', "sequence" or "auto"',
+        "default": '"auto"',
+        "auto_text": ' "auto": "sequence" when ``X`` holds\n        numeric '
+        "sequences of 100 steps or more (the longest at fit),\n        else True.",
+    },
     "training": _training(),
     "training_auto": _training(auto=True),
-    "early_stopping_stratified": _early_stopping(", stratified"),
+    "early_stopping_stratified": _early_stopping(", stratified", auto=True),
     "early_stopping": _early_stopping(""),
-    "early_stopping_auto": _early_stopping("", auto=True),
+    "early_stopping_auto": _early_stopping("", auto=True, default_auto=True),
     "stopping_rule": _STOPPING_RULE,
     "warm_start": _WARM_START,
     "regression_loss": _REGRESSION_LOSS,

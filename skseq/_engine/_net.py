@@ -140,11 +140,13 @@ class _DivergenceGuard(Callback):
 
 
 def _scheduler(options, monitor):
+    # epoch schedules run over the epochs of this fit: a warm start (whose
+    # history holds earlier epochs) starts its schedule again (last_epoch=-1)
     if options.lr_schedule == "step":
         step_size = max(1, options.max_epochs // 3)
-        return LRScheduler("StepLR", step_size=step_size, gamma=0.1)
+        return LRScheduler("StepLR", step_size=step_size, gamma=0.1, last_epoch=-1)
     if options.lr_schedule == "cosine":
-        return LRScheduler("CosineAnnealingLR", T_max=options.max_epochs)
+        return LRScheduler("CosineAnnealingLR", T_max=options.max_epochs, last_epoch=-1)
     if options.lr_schedule == "plateau":
         return LRScheduler(
             "ReduceLROnPlateau",

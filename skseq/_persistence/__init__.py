@@ -211,6 +211,8 @@ def _fitted_state(path, cls, fitted):
                 raise ValueError(f"{path}: fitted attribute {name} is missing.")
             continue
         check_type(fitted[name], annotation, f"fitted.{name}")
+    if (fitted.get("conv_layers_") or 0) < 0:
+        raise ValueError(f"{path}: fitted.conv_layers_ must be >= 0.")
 
 
 def _network(path, estimator, weights_data):

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from .._base import _BaseSequenceEstimator, conv_params
+from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
+from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
 
@@ -85,10 +87,20 @@ def per_sequence(flat, sequences):
 class StepEstimator(_BaseSequenceEstimator):
     """Base of the estimators with an output at every step (not for direct use)."""
 
+    # no pooling, and none of the sequence estimators' "auto" choices (they
+    # were measured on outputs per sequence)
     _parameter_constraints: dict = {
-        key: value
-        for key, value in _BaseSequenceEstimator._parameter_constraints.items()
-        if key != "pooling"
+        **{
+            key: value
+            for key, value in _BaseSequenceEstimator._parameter_constraints.items()
+            if key != "pooling"
+        },
+        **{
+            key: value
+            for key, value in {**NETWORK_CONSTRAINTS, **TRAINING_CONSTRAINTS}.items()
+            if key in ("conv_layers", "lr", "lr_schedule", "early_stopping")
+        },
+        "standardize": ["boolean", StrOptions({"sequence"})],
     }
 
     def _reads_every_position(self):

@@ -161,12 +161,15 @@ def future_rows(future, series, keys, roles, horizon):
         missing = [c for c in names if c not in getattr(frame, "columns", [])]
         if missing:
             raise ValueError(f"future lacks the future covariates {missing}.")
-        if len(frame) < h:
+        positional = frame.attrs.get("positional", False)  # X as an array
+        if len(frame) < h or (positional and len(frame) != h):
             raise ValueError(
                 f"future has {len(frame)} rows; the {h} forecast steps need {h}."
             )
         expected = one.future_index(h)
-        if not isinstance(frame.index, pd.RangeIndex) or one.kind != "array":
+        if not positional and (
+            not isinstance(frame.index, pd.RangeIndex) or one.kind != "array"
+        ):
             if not frame.index[:h].equals(expected):
                 raise ValueError(
                     f"future must be indexed by the {h} time stamps after the "

@@ -6,7 +6,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["ConformalCalibration", "check_coverage"]
+__all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
 
 
 def check_coverage(coverage):
@@ -19,6 +19,24 @@ def check_coverage(coverage):
         raise ValueError(
             f"coverage must be a float in (0, 1), e.g. 0.9; got {coverage!r}."
         )
+
+
+def check_quantiles(quantiles):
+    """Return the quantile levels sorted and unique; refuse any outside (0, 1)."""
+    levels = np.atleast_1d(np.asarray(quantiles, dtype=object))
+    if (
+        levels.ndim != 1
+        or not len(levels)
+        or not all(
+            isinstance(q, Real) and not isinstance(q, bool) and 0 < q < 1
+            for q in levels
+        )
+    ):
+        raise ValueError(
+            "quantiles must be floats in (0, 1), e.g. [0.1, 0.5, 0.9]; got "
+            f"{quantiles!r}."
+        )
+    return np.unique(levels.astype(np.float64))
 
 
 @dataclass(frozen=True)
@@ -58,3 +76,28 @@ class ConformalCalibration:
                 "or lower coverage."
             )
         return np.quantile(np.abs(self.residuals), level, axis=0, method="higher")
+
+    def offsets(self, quantiles):
+        """Signed residual quantiles in units, ``(n_quantiles, horizon, n_targets)``.
+
+        With ``n`` held-out windows, level ``q`` takes the ``k``-th smallest
+        residual, ``k = ceil((n + 1) q)`` from the median up and
+        ``floor((n + 1) q)`` below it: each one-sided bound then holds with
+        probability at least ``q`` (at most ``q`` below the median) when new
+        errors behave like the held-out ones. Higher levels never give lower
+        values, so the quantiles do not cross.
+        """
+        n = len(self.residuals)
+        ranks = [
+            math.ceil((n + 1) * q) if q >= 0.5 else math.floor((n + 1) * q)
+            for q in quantiles
+        ]
+        if min(ranks) < 1 or max(ranks) > n:
+            needed = math.ceil(1 / min(min(quantiles), 1 - max(quantiles))) - 1
+            raise ValueError(
+                f"quantiles {list(quantiles)} need at least {needed} held-out "
+                f"windows, but there are {n}; raise validation_fraction or ask "
+                "for less extreme quantiles."
+            )
+        ordered = np.sort(self.residuals, axis=0)
+        return np.stack([ordered[rank - 1] for rank in ranks])

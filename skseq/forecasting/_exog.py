@@ -86,28 +86,76 @@ def join_exog(y, X):
     return _join_one(y, X)
 
 
-def split_exog(X, history_length):
-    """Split ``X`` into rows over a history of ``history_length`` and after it."""
-    frame = X if isinstance(X, pd.DataFrame) else _frame(X, "X")
-    return frame.iloc[:history_length], frame.iloc[history_length:]
+def _exog_frame(X):
+    """``X`` as a DataFrame: arrays get columns x0, x1... and read by position."""
+    if isinstance(X, (pd.Series, pd.DataFrame)):
+        return _frame(X, "X")
+    frame = _frame(X, "X")
+    frame.columns = [f"x{i}" for i in range(frame.shape[1])]
+    frame.attrs["positional"] = True  # future rows: the next steps, in order
+    return frame
 
 
-def with_exog(y, X, future):
-    """Join ``X`` to ``y`` (a history) and take its later rows as the future."""
+def _split_one(y, X):
+    """One series' exogenous rows: those over ``y`` and those after it."""
+    frame = _exog_frame(X)
+    if frame.attrs.get("positional") or not isinstance(y, (pd.Series, pd.DataFrame)):
+        history, after = frame.iloc[: len(y)], frame.iloc[len(y) :]
+        if isinstance(y, (pd.Series, pd.DataFrame)):
+            history = history.set_axis(y.index[: len(history)])
+        history = history.copy()
+    else:  # by time stamp: X may start earlier than y, and runs on after it
+        history = frame.loc[frame.index.isin(y.index)]
+        after = frame.loc[frame.index > y.index[-1]]
+    history.attrs.pop("positional", None)
+    return history, (after if len(after) else None)
+
+
+def _split_long(y, X):
+    if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
+        raise ValueError(
+            "With a long y (series id, time), X is a long DataFrame with the same "
+            "ids and times."
+        )
+    ids = y.index.get_level_values(0).unique()
+    parts = {key: _split_one(y.xs(key, level=0), X.xs(key, level=0)) for key in ids}
+    history = pd.concat({key: h for key, (h, _) in parts.items()}, names=y.index.names)
+    after = {key: f for key, (_, f) in parts.items() if f is not None}
+    future = pd.concat(after, names=y.index.names) if len(after) == len(ids) else None
+    return history, future
+
+
+def split_exog(y, X):
+    """Rows of ``X`` over ``y`` (in the form of ``y``) and the rows after them.
+
+    Pandas ``X`` is split by time stamp (it may start earlier than ``y``),
+    arrays by position. The rows after are None where some series has none.
+    """
+    if isinstance(y, dict):
+        if not isinstance(X, dict) or set(X) != set(y):
+            raise ValueError("With a dict y, X is a dict with the same keys.")
+        parts = {key: _split_one(y[key], X[key]) for key in y}
+        history = {key: h for key, (h, _) in parts.items()}
+        after = {key: f for key, (_, f) in parts.items() if f is not None}
+        return history, (after if len(after) == len(y) else None)
+    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
+        return _split_long(y, X)
+    return _split_one(y, X)
+
+
+def with_exog(y, X, future, n_future):
+    """Join ``X`` to ``y`` (a history) and take its later rows as the future.
+
+    The later rows are None when the forecaster has no future covariates
+    (``n_future=0``): they are not read.
+    """
     if X is None:
         return y, future
     if future is not None:
         raise ValueError("Give the future covariates as X or as future, not both.")
     if y is None:
-        if isinstance(X, (dict, pd.Series, pd.DataFrame)):
-            return None, X
-        frame = _frame(X, "X")
-        frame.columns = [f"x{i}" for i in range(frame.shape[1])]
-        return None, frame
-    length = len(next(iter(y.values()))) if isinstance(y, dict) else len(y)
-    if isinstance(y, dict):
-        history = {key: X[key].iloc[:length] for key in y}
-        future = {key: X[key].iloc[length:] for key in y}
-        return join_exog(y, history)[0], future
-    history, future = split_exog(X, length)
-    return join_exog(y, history)[0], future
+        if isinstance(X, dict):
+            return None, {key: _exog_frame(value) for key, value in X.items()}
+        return None, _exog_frame(X)
+    history, future = split_exog(y, X)
+    return join_exog(y, history)[0], future if n_future else None

@@ -177,6 +177,20 @@ class FittedForecaster:
             columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
         return bounds.reshape(len(bounds), self.horizon, -1), columns
 
+    def quantile_values(self, transformed, unit, quantiles):
+        """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names."""
+        offsets = self.calibration.offsets(quantiles)  # (q, horizon, k)
+        decode = self.values.inverse_transform
+        values = np.stack([decode(transformed + o * unit) for o in offsets], 3)
+        targets = list(self.roles.targets)
+        if len(targets) == 1:
+            columns = pd.Index(list(quantiles), name="quantile")
+        else:
+            columns = pd.MultiIndex.from_product(
+                [targets, list(quantiles)], names=[None, "quantile"]
+            )
+        return values.reshape(len(values), self.horizon, -1), columns
+
     @property
     def tz(self):
         """Time zone of the training series' time stamps (None if naive)."""

@@ -27,10 +27,10 @@ from ._columns import (
     format_forecasts,
     future_rows,
 )
-from ._conformal import check_coverage
-from ._exog import as_series, join_exog, with_exog
+from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
+from ._probabilistic import ProbabilisticForecasts
 from ._rolling import rolling_forecasts, rolling_frame
 from ._scaling import NORMALIZATIONS
 from ._training import net_spec
@@ -39,7 +39,7 @@ __all__ = ["SequenceForecaster"]
 
 
 @fill_doc
-class SequenceForecaster(VersionStamped, BaseEstimator):
+class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
     """Forecast a time series (or many) with a recurrent network.
 
     ``fit(y)`` learns from windows of ``window_length`` steps of the series to
@@ -315,7 +315,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
                 raise ValueError(
                     "With X, the targets are the columns of y: leave target=None."
                 )
-            y, target = join_exog(original := y, X)
+            y, target = join_exog(original := y, split_exog(y, X)[0])
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
         if X is not None:
             panel = as_series(panel, original)
@@ -365,7 +365,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        joined, future = with_exog(y, X, future)
+        joined, future = with_exog(y, X, future, self._state()[0].roles.n_future)
         original = y if X is not None else None
         fitted, series, keys, transformed, _ = self._forecast_end(
             joined, future, original
@@ -376,49 +376,6 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             keys,
             fitted.form,
             fitted.roles.targets,
-        )
-
-    def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
-        """Prediction intervals over the forecast horizon (split conformal).
-
-        The errors of the held-out windows (``validation_fraction``), one set
-        per horizon step, give the interval half-widths: with ``n`` held-out
-        windows, the ``ceil((n + 1) * coverage) / n`` quantile of their
-        absolute normalised errors.
-
-        Parameters
-        ----------
-        y : series, dict or long DataFrame, default=None
-            Recent history to forecast from, as in :meth:`predict`.
-        X : DataFrame, array-like or dict, default=None
-            Exogenous series, as in :meth:`predict`.
-        future : DataFrame, dict or long DataFrame, default=None
-            Future covariates, as in :meth:`predict`.
-        coverage : float, default=0.9
-            Nominal share of future values inside the interval, in (0, 1).
-
-        Returns
-        -------
-        intervals : pandas.DataFrame or dict
-            Columns ``lower`` and ``upper`` (for several targets, a
-            ``(target, bound)`` column MultiIndex), indexed by the forecast
-            time stamps.
-        """
-        check_coverage(coverage)
-        fitted, _, _ = self._state()
-        if fitted.calibration is None:
-            raise ValueError(
-                "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0 and a series long enough to hold some out."
-            )
-        joined, future = with_exog(y, X, future)
-        original = y if X is not None else None
-        fitted, series, keys, transformed, unit = self._forecast_end(
-            joined, future, original
-        )
-        bounds, columns = fitted.interval_bounds(transformed, unit, coverage)
-        return format_forecasts(
-            bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
 
     def _net_spec(self):
@@ -479,7 +436,7 @@ class SequenceForecaster(VersionStamped, BaseEstimator):
             Coefficient of determination, averaged over the target columns.
         """
         if X is not None:
-            y = join_exog(y, X)[0]
+            y = join_exog(y, split_exog(y, X)[0])[0]
         actual, forecast, _ = self._rolling(y)
         mask = ~np.isnan(actual[..., 0])
         return float(r2_score(actual[mask], forecast[mask]))

@@ -460,3 +460,15 @@ def test_auto_early_stopping_holds_out_from_a_thousand_sequences():
         .get("valid_loss")
         is None
     )
+
+
+@pytest.mark.parametrize("schedule", ["auto", "step"])
+def test_warm_start_restarts_an_epoch_schedule_and_keeps_the_auto_front_end(schedule):
+    X, y = _long_and_short(120)
+    clf = RNNClassifier(**QUICK, warm_start=True, lr_schedule=schedule)
+    clf.fit(X, y)
+    clf.fit(X, y)  # 3 more epochs, the schedule again over them
+    assert clf.conv_layers_ == 3 and len(clf.net_.module_.conv.convs) == 3
+    assert len(clf.history_) == 2 * QUICK["max_epochs"]
+    with pytest.raises(ValueError, match="structure changed"):
+        clf.set_params(conv_layers=1).fit(X, y)

@@ -64,3 +64,38 @@ def test_exogenous_arrays_and_errors():
         SequenceForecaster(**FAST).fit(sales.to_frame(), X.assign(sales=1.0))
     with pytest.raises(ValueError, match="as X or as future, not both"):
         model.predict(X=X.to_numpy()[-2:], future=X[-2:])
+
+
+def test_exogenous_histories_in_every_form():
+    sales, X = sales_and_promotions()
+    # past-only covariates: the rows after the history are not needed
+    past = SequenceForecaster(horizon=2, **FAST).fit(sales[:-2], X[:-2])
+    again = past.predict(y=sales[:-10], X=X[:-10])
+    assert again.index.equals(sales.index[-10:-8])
+    assert past.predict(y=sales[:-10], X=X).equals(again)  # later rows unread
+    # arrays: by position; X over the history, then exactly the horizon
+    model = SequenceForecaster(horizon=2, future_covariates=["x0"], **FAST)
+    model.fit(sales.to_numpy()[:-2], X.to_numpy()[:-2])
+    from_history = model.predict(y=sales.to_numpy()[:-10], X=X.to_numpy()[:-8])
+    assert from_history.shape == (2,)
+    with pytest.raises(ValueError, match="future has 150 rows; the 2 forecast"):
+        model.predict(X=X.to_numpy())  # the whole X: not the next 2 steps
+    # a Series y with array X: positions, the forecast on y's time stamps
+    mixed = SequenceForecaster(horizon=2, future_covariates=["x0"], **FAST)
+    mixed.fit(sales[:-2], X.to_numpy()[:-2])
+    forecast = mixed.predict(X=X.to_numpy()[-2:])
+    assert forecast.index.equals(sales.index[-2:])
+    # dicts of series of different lengths, split by each one's time stamps
+    y = {"a": sales[:-2], "b": sales[20:-2] + 10}
+    exog = {"a": X, "b": X[15:]}
+    panel = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    panel.fit(y, exog)  # X runs on past y: its later rows are not read
+    forecasts = panel.predict(y=y, X=exog)
+    assert forecasts["b"].index.equals(sales.index[-2:])
+    # a long frame
+    long_y = pd.concat(y, names=["id", "time"])
+    long_X = pd.concat(exog, names=["id", "time"])
+    long_model = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    long_model.fit(long_y, long_X[long_X.index.get_level_values(1) < sales.index[-2]])
+    long_forecast = long_model.predict(y=long_y, X=long_X)
+    assert len(long_forecast) == 4

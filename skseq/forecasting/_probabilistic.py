@@ -1,0 +1,97 @@
+"""Probabilistic forecasts: prediction intervals and quantiles (split conformal).
+
+Both come from the normalised errors of the held-out windows
+(:class:`~skseq.forecasting._conformal.ConformalCalibration`), one set per
+horizon step, scaled by what one step of the network's output is worth at
+each forecast origin.
+"""
+
+from ._columns import format_forecasts
+from ._conformal import check_coverage, check_quantiles
+from ._exog import with_exog
+
+__all__ = ["ProbabilisticForecasts"]
+
+
+class ProbabilisticForecasts:
+    """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
+
+    def _calibrated(self, y, X, future):
+        fitted, _, _ = self._state()
+        if fitted.calibration is None:
+            raise ValueError(
+                "No held-out windows to calibrate intervals: fit with "
+                "validation_fraction > 0 and a series long enough to hold some out."
+            )
+        joined, future = with_exog(y, X, future, self._state()[0].roles.n_future)
+        original = y if X is not None else None
+        return self._forecast_end(joined, future, original)
+
+    def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
+        """Prediction intervals over the forecast horizon (split conformal).
+
+        The errors of the held-out windows (``validation_fraction``), one set
+        per horizon step, give the interval half-widths: with ``n`` held-out
+        windows, the ``ceil((n + 1) * coverage) / n`` quantile of their
+        absolute normalised errors.
+
+        Parameters
+        ----------
+        y : series, dict or long DataFrame, default=None
+            Recent history to forecast from, as in :meth:`predict`.
+        X : DataFrame, array-like or dict, default=None
+            Exogenous series, as in :meth:`predict`.
+        future : DataFrame, dict or long DataFrame, default=None
+            Future covariates, as in :meth:`predict`.
+        coverage : float, default=0.9
+            Nominal share of future values inside the interval, in (0, 1).
+
+        Returns
+        -------
+        intervals : pandas.DataFrame or dict
+            Columns ``lower`` and ``upper`` (for several targets, a
+            ``(target, bound)`` column MultiIndex), indexed by the forecast
+            time stamps.
+        """
+        check_coverage(coverage)
+        fitted, series, keys, transformed, unit = self._calibrated(y, X, future)
+        bounds, columns = fitted.interval_bounds(transformed, unit, coverage)
+        return format_forecasts(
+            bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
+        )
+
+    def predict_quantiles(self, y=None, X=None, future=None, quantiles=(0.1, 0.5, 0.9)):
+        """Quantile forecasts over the forecast horizon (split conformal).
+
+        The forecast plus, per horizon step, quantiles of the signed
+        normalised errors of the held-out windows (``validation_fraction``):
+        with ``n`` of them, level ``q`` takes the ``ceil((n + 1) q)``-th
+        smallest error from the median up and the ``floor((n + 1) q)``-th
+        below it. Higher levels never give lower values (no crossing), and a
+        skewed error distribution gives skewed quantiles. The 0.5 quantile is
+        the forecast corrected by the median held-out error, so it can differ
+        from :meth:`predict`.
+
+        Parameters
+        ----------
+        y : series, dict or long DataFrame, default=None
+            Recent history to forecast from, as in :meth:`predict`.
+        X : DataFrame, array-like or dict, default=None
+            Exogenous series, as in :meth:`predict`.
+        future : DataFrame, dict or long DataFrame, default=None
+            Future covariates, as in :meth:`predict`.
+        quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+            Levels in (0, 1); returned sorted, each once.
+
+        Returns
+        -------
+        quantiles : pandas.DataFrame or dict
+            One column per level (for several targets, a ``(target, level)``
+            column MultiIndex), indexed by the forecast time stamps.
+        """
+        levels = check_quantiles(quantiles)
+        fitted, series, keys, transformed, unit = self._calibrated(y, X, future)
+        values, columns = fitted.quantile_values(transformed, unit, levels)
+        return format_forecasts(
+            values, series, keys, fitted.form, fitted.roles.targets, columns=columns
+        )

@@ -1,0 +1,70 @@
+"""predict_quantiles: split-conformal quantile forecasts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import SequenceForecaster
+
+QUICK = dict(max_epochs=5, hidden_size=8, random_state=0)
+
+
+def noisy_level(n, seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("1950-01", periods=n, freq="M")
+    # skewed noise: quantiles away from the median are not symmetric
+    return pd.Series(10 + rng.exponential(1.0, n), index=index, name="y")
+
+
+def test_quantiles_are_sorted_do_not_cross_and_bracket_the_forecast():
+    y = noisy_level(200)
+    model = SequenceForecaster(window_length=12, horizon=3, **QUICK).fit(y)
+    quantiles = model.predict_quantiles(quantiles=[0.9, 0.1, 0.5, 0.25])
+    assert list(quantiles.columns) == [0.1, 0.25, 0.5, 0.9]
+    assert quantiles.index.equals(model.predict().index)
+    assert (np.diff(quantiles.to_numpy(), axis=1) >= 0).all()
+    # exponential noise: the upper tail is longer than the lower one
+    spread = quantiles.to_numpy()
+    assert ((spread[:, 3] - spread[:, 2]) > (spread[:, 2] - spread[:, 0])).all()
+
+
+def test_quantiles_hold_their_levels_on_new_data():
+    # about 220 held-out windows calibrate; 500 new points check (seeds 1-4
+    # of the noise were within 0.055 of every level)
+    y = noisy_level(1600, seed=2)
+    model = SequenceForecaster(window_length=12, horizon=1, **QUICK).fit(y[:1100])
+    levels = [0.1, 0.5, 0.9]
+    below = []
+    for t in range(1100, 1600):
+        q = model.predict_quantiles(y=y[t - 12 : t], quantiles=levels).to_numpy()[0]
+        below.append(y.iloc[t] <= q)
+    np.testing.assert_allclose(np.mean(below, axis=0), levels, atol=0.1)
+
+
+def test_several_targets_and_many_series():
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=120, freq="M")
+    frame = pd.DataFrame(rng.normal(size=(120, 2)), index=index, columns=["a", "b"])
+    model = SequenceForecaster(window_length=6, horizon=2, **QUICK).fit(frame)
+    quantiles = model.predict_quantiles(quantiles=[0.2, 0.8])
+    assert list(quantiles.columns) == [("a", 0.2), ("a", 0.8), ("b", 0.2), ("b", 0.8)]
+    panel = {"s1": frame["a"], "s2": (frame["b"] + 5).rename("a")}
+    many = SequenceForecaster(window_length=6, horizon=2, **QUICK).fit(panel)
+    forecasts = many.predict_quantiles()
+    assert set(forecasts) == {"s1", "s2"}
+    assert (forecasts["s2"][0.5] > forecasts["s1"][0.5] + 2).all()
+
+
+def test_quantile_errors():
+    y = noisy_level(60)
+    model = SequenceForecaster(window_length=6, horizon=1, **QUICK).fit(y)
+    for bad in ([0.0, 0.5], [1.2], "0.5", [], [True]):
+        with pytest.raises(ValueError, match=r"quantiles must be floats in \(0, 1\)"):
+            model.predict_quantiles(quantiles=bad)
+    with pytest.raises(ValueError, match="need at least .* held-out windows"):
+        model.predict_quantiles(quantiles=[0.001, 0.5])
+    none_held_out = SequenceForecaster(
+        window_length=6, horizon=1, validation_fraction=0.0, **QUICK
+    ).fit(y)
+    with pytest.raises(ValueError, match="No held-out windows"):
+        none_held_out.predict_quantiles()
