@@ -223,7 +223,7 @@ def test_forecaster_argument_errors():
     model = SequenceForecaster(window_length=12, **QUICK).fit(y[:-12])
     with pytest.raises(ValueError, match="coverage must be a float in"):
         model.predict_interval(coverage="0.9")
-    with pytest.raises(ValueError, match="X must have a row for every time stamp"):
+    with pytest.raises(ValueError, match="X is read by position here: it needs 144"):
         SequenceForecaster(**QUICK).fit(y, X=np.ones((len(y) - 1, 1)))
     with pytest.raises(ValueError, match="'sp' parameter of backtest must be an int"):
         backtest(SequenceForecaster(window_length=12, **QUICK), y, cv=2, sp=0)

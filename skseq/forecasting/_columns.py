@@ -161,15 +161,16 @@ def future_rows(future, series, keys, roles, horizon):
         missing = [c for c in names if c not in getattr(frame, "columns", [])]
         if missing:
             raise ValueError(f"future lacks the future covariates {missing}.")
-        positional = frame.attrs.get("positional", False)  # X as an array
+        # rows of an array X, or a RangeIndex for an array series: by position
+        positional = frame.attrs.get("positional", False) or (
+            isinstance(frame.index, pd.RangeIndex) and one.kind == "array"
+        )
         if len(frame) < h or (positional and len(frame) != h):
             raise ValueError(
                 f"future has {len(frame)} rows; the {h} forecast steps need {h}."
             )
         expected = one.future_index(h)
-        if not positional and (
-            not isinstance(frame.index, pd.RangeIndex) or one.kind != "array"
-        ):
+        if not positional:
             if not frame.index[:h].equals(expected):
                 raise ValueError(
                     f"future must be indexed by the {h} time stamps after the "

@@ -36,7 +36,8 @@ def check_quantiles(quantiles):
             "quantiles must be floats in (0, 1), e.g. [0.1, 0.5, 0.9]; got "
             f"{quantiles!r}."
         )
-    return np.unique(levels.astype(np.float64))
+    # float(str(q)): 0.1 given as float32 stays 0.1, a usable column label
+    return np.unique([float(str(q)) for q in levels])
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ class ConformalCalibration:
         if min(ranks) < 1 or max(ranks) > n:
             needed = math.ceil(1 / min(min(quantiles), 1 - max(quantiles))) - 1
             raise ValueError(
-                f"quantiles {list(quantiles)} need at least {needed} held-out "
+                f"quantiles {[float(q) for q in quantiles]} need at least {needed} "
+                "held-out "
                 f"windows, but there are {n}; raise validation_fraction or ask "
                 "for less extreme quantiles."
             )

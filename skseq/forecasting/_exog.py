@@ -96,58 +96,86 @@ def _exog_frame(X):
     return frame
 
 
-def _split_one(y, X):
-    """One series' exogenous rows: those over ``y`` and those after it."""
+def _split_one(y, X, extra):
+    """One series' exogenous rows: those over ``y`` and those after it.
+
+    Arrays (or any ``X`` of an array ``y``) are read by position and must hold
+    ``len(y) + e`` rows for an ``e`` in ``extra``; pandas ``X`` of a pandas
+    ``y`` is read by time stamp.
+    """
     frame = _exog_frame(X)
     if frame.attrs.get("positional") or not isinstance(y, (pd.Series, pd.DataFrame)):
-        history, after = frame.iloc[: len(y)], frame.iloc[len(y) :]
+        allowed = [len(y) + e for e in extra]
+        if len(frame) not in allowed:
+            raise ValueError(
+                f"X is read by position here: it needs {' or '.join(map(str, allowed))}"
+                f" rows (the {len(y)} of y, then the forecast steps), got "
+                f"{len(frame)}."
+            )
+        history, after = frame.iloc[: len(y)].copy(), frame.iloc[len(y) :].copy()
         if isinstance(y, (pd.Series, pd.DataFrame)):
-            history = history.set_axis(y.index[: len(history)])
-        history = history.copy()
+            history = history.set_axis(y.index)
+        after.attrs["positional"] = True
     else:  # by time stamp: X may start earlier than y, and runs on after it
-        history = frame.loc[frame.index.isin(y.index)]
-        after = frame.loc[frame.index > y.index[-1]]
+        if frame.index.has_duplicates:
+            raise ValueError("X holds repeated time stamps; give one row per time.")
+        try:
+            history = frame.loc[frame.index.isin(y.index)]
+            after = frame.loc[frame.index > y.index[-1]]
+        except TypeError as exc:
+            raise ValueError(
+                f"X must be indexed by time stamps like y ({type(y.index).__name__}"
+                f"), got a {type(frame.index).__name__}."
+            ) from exc
+        if len(history) == len(y):
+            history = history.loc[y.index]  # in y's order
     history.attrs.pop("positional", None)
     return history, (after if len(after) else None)
 
 
-def _split_long(y, X):
+def _split_long(y, X, extra):
     if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
         raise ValueError(
             "With a long y (series id, time), X is a long DataFrame with the same "
             "ids and times."
         )
     ids = y.index.get_level_values(0).unique()
-    parts = {key: _split_one(y.xs(key, level=0), X.xs(key, level=0)) for key in ids}
+    parts = {
+        key: _split_one(y.xs(key, level=0), X.xs(key, level=0), extra) for key in ids
+    }
     history = pd.concat({key: h for key, (h, _) in parts.items()}, names=y.index.names)
+    history = history.reindex(y.index)  # in y's order (sorted by id or by time)
     after = {key: f for key, (_, f) in parts.items() if f is not None}
     future = pd.concat(after, names=y.index.names) if len(after) == len(ids) else None
     return history, future
 
 
-def split_exog(y, X):
+def split_exog(y, X, extra=(0,)):
     """Rows of ``X`` over ``y`` (in the form of ``y``) and the rows after them.
 
     Pandas ``X`` is split by time stamp (it may start earlier than ``y``),
-    arrays by position. The rows after are None where some series has none.
+    arrays by position (``len(y) + e`` rows for an ``e`` in ``extra``). The
+    rows after are None where some series has none.
     """
     if isinstance(y, dict):
         if not isinstance(X, dict) or set(X) != set(y):
             raise ValueError("With a dict y, X is a dict with the same keys.")
-        parts = {key: _split_one(y[key], X[key]) for key in y}
+        parts = {key: _split_one(y[key], X[key], extra) for key in y}
         history = {key: h for key, (h, _) in parts.items()}
         after = {key: f for key, (_, f) in parts.items() if f is not None}
         return history, (after if len(after) == len(y) else None)
     if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
-        return _split_long(y, X)
-    return _split_one(y, X)
+        return _split_long(y, X, extra)
+    return _split_one(y, X, extra)
 
 
-def with_exog(y, X, future, n_future):
+def with_exog(y, X, future, n_future, horizon):
     """Join ``X`` to ``y`` (a history) and take its later rows as the future.
 
     The later rows are None when the forecaster has no future covariates
-    (``n_future=0``): they are not read.
+    (``n_future=0``): they are not read. An array ``X`` holds the rows of
+    ``y`` and then the ``horizon`` forecast steps (optional without future
+    covariates).
     """
     if X is None:
         return y, future
@@ -157,5 +185,5 @@ def with_exog(y, X, future, n_future):
         if isinstance(X, dict):
             return None, {key: _exog_frame(value) for key, value in X.items()}
         return None, _exog_frame(X)
-    history, future = split_exog(y, X)
+    history, future = split_exog(y, X, (horizon,) if n_future else (0, horizon))
     return join_exog(y, history)[0], future if n_future else None

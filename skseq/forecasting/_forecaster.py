@@ -329,6 +329,11 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         state = dict(self.__dict__)
         return state["_fitted"], state["net_"], state["freq_"]
 
+    def _exog_shape(self):
+        """Return the number of future covariates and the horizon (to split X)."""
+        fitted = self._state()[0]
+        return fitted.roles.n_future, fitted.horizon
+
     def _forecast_end(self, y, future, original=None):
         """Forecasts (transformed space), units and context of ``predict``."""
         fitted, net, freq = self._state()
@@ -365,7 +370,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        joined, future = with_exog(y, X, future, self._state()[0].roles.n_future)
+        joined, future = with_exog(y, X, future, *self._exog_shape())
         original = y if X is not None else None
         fitted, series, keys, transformed, _ = self._forecast_end(
             joined, future, original

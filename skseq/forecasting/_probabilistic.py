@@ -23,7 +23,7 @@ class ProbabilisticForecasts:
                 "No held-out windows to calibrate intervals: fit with "
                 "validation_fraction > 0 and a series long enough to hold some out."
             )
-        joined, future = with_exog(y, X, future, self._state()[0].roles.n_future)
+        joined, future = with_exog(y, X, future, *self._exog_shape())
         original = y if X is not None else None
         return self._forecast_end(joined, future, original)
 

@@ -99,3 +99,37 @@ def test_exogenous_histories_in_every_form():
     long_model.fit(long_y, long_X[long_X.index.get_level_values(1) < sales.index[-2]])
     long_forecast = long_model.predict(y=long_y, X=long_X)
     assert len(long_forecast) == 4
+
+
+def test_exogenous_rows_that_cannot_be_placed_are_refused():
+    sales, X = sales_and_promotions()
+    array = SequenceForecaster(horizon=2, **FAST).fit(
+        sales.to_numpy()[:100], X.to_numpy()[:100]
+    )
+    # an array X longer than y cannot say which rows are y's
+    with pytest.raises(ValueError, match="X is read by position here: it needs 50"):
+        array.score(sales.to_numpy()[100:], X.to_numpy())
+    with pytest.raises(ValueError, match="needs 40 or 42 rows"):
+        array.predict(y=sales.to_numpy()[:40], X=X.to_numpy())
+    # a pandas X on a RangeIndex for an array model: the horizon rows only
+    ranged = pd.DataFrame(X.to_numpy(), columns=["x0", "x1"])
+    future_model = SequenceForecaster(horizon=2, future_covariates=["x0"], **FAST)
+    future_model.fit(sales.to_numpy()[:-2], X.to_numpy()[:-2])
+    with pytest.raises(ValueError, match="future has 5 rows; the 2 forecast steps"):
+        future_model.predict(X=ranged.iloc[-5:])
+    dated = SequenceForecaster(horizon=2, **FAST).fit(sales[:-2], X[:-2])
+    with pytest.raises(ValueError, match="X must be indexed by time stamps like y"):
+        dated.predict(y=sales[:-10], X=ranged)
+    with pytest.raises(ValueError, match="repeated time stamps"):
+        dated.predict(y=sales[:-10], X=pd.concat([X, X.iloc[:1]]))
+
+
+def test_long_frames_sorted_by_time_are_read_by_their_labels():
+    sales, X = sales_and_promotions()
+    y = pd.concat({"a": sales, "b": sales + 3}, names=["id", "time"])
+    exog = pd.concat({"a": X, "b": X}, names=["id", "time"])
+    by_time = SequenceForecaster(horizon=2, **FAST).fit(
+        y.sort_index(level="time"), exog.sort_index(level="time")
+    )
+    by_id = SequenceForecaster(horizon=2, **FAST).fit(y, exog)
+    pd.testing.assert_frame_equal(by_time.predict(), by_id.predict())
