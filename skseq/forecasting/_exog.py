@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_series", "join_exog", "split_exog", "with_exog"]
+__all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
 
 
 def _frame(values, name):
@@ -86,7 +86,7 @@ def join_exog(y, X):
     return _join_one(y, X)
 
 
-def _exog_frame(X):
+def exog_frame(X):
     """``X`` as a DataFrame: arrays get columns x0, x1... and read by position."""
     if isinstance(X, (pd.Series, pd.DataFrame)):
         return _frame(X, "X")
@@ -103,7 +103,7 @@ def _split_one(y, X, extra):
     ``len(y) + e`` rows for an ``e`` in ``extra``; pandas ``X`` of a pandas
     ``y`` is read by time stamp.
     """
-    frame = _exog_frame(X)
+    frame = exog_frame(X)
     if frame.attrs.get("positional") or not isinstance(y, (pd.Series, pd.DataFrame)):
         allowed = [len(y) + e for e in extra]
         if len(frame) not in allowed:
@@ -183,7 +183,7 @@ def with_exog(y, X, future, n_future, horizon):
         raise ValueError("Give the future covariates as X or as future, not both.")
     if y is None:
         if isinstance(X, dict):
-            return None, {key: _exog_frame(value) for key, value in X.items()}
-        return None, _exog_frame(X)
+            return None, {key: exog_frame(value) for key, value in X.items()}
+        return None, exog_frame(X)
     history, future = split_exog(y, X, (horizon,) if n_future else (0, horizon))
     return join_exog(y, history)[0], future if n_future else None

@@ -390,7 +390,11 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         fitted, net, freq = self._state()
         return rolling_forecasts(fitted, net, y, self.freq, self.n_threads, freq)
 
-    def predict_rolling(self, y):
+    def _with_exog(self, y, X):
+        """Return ``y`` with the columns of ``X`` over its time stamps (if any)."""
+        return y if X is None else join_exog(y, split_exog(y, X)[0])[0]
+
+    def predict_rolling(self, y, X=None):
         """Forecast from every step of a series, without refitting.
 
         The forecast made at each step of ``y`` from the ``window_length``
@@ -401,6 +405,8 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         ----------
         y : pandas.Series, pandas.DataFrame or array-like
             One series, in the form given to ``fit``.
+        X : DataFrame or array-like, default=None
+            The exogenous series over ``y``, for a model fitted with ``X``.
 
         Returns
         -------
@@ -415,7 +421,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
                 "predict_rolling takes one series; for many, use score or "
                 "skseq.model_selection.backtest."
             )
-        _, forecast, first_times = self._rolling(y)
+        _, forecast, first_times = self._rolling(self._with_exog(y, X))
         return rolling_frame(forecast, first_times, fitted.roles.targets)
 
     def score(self, y, X=None):
@@ -440,9 +446,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         score : float
             Coefficient of determination, averaged over the target columns.
         """
-        if X is not None:
-            y = join_exog(y, split_exog(y, X)[0])[0]
-        actual, forecast, _ = self._rolling(y)
+        actual, forecast, _ = self._rolling(self._with_exog(y, X))
         mask = ~np.isnan(actual[..., 0])
         return float(r2_score(actual[mask], forecast[mask]))
 

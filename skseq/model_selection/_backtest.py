@@ -7,6 +7,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import TimeSeriesSplit
 
+from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 
 __all__ = ["backtest"]
@@ -38,12 +39,13 @@ def _seasonal_naive_mae(y, sp):
     {
         "forecaster": [HasMethods(["fit", "predict"])],
         "y": "no_validation",
+        "X": "no_validation",
         "cv": ["cv_object"],
         "sp": [Interval(Integral, 1, None, closed="left")],
     },
     prefer_skip_nested_validation=False,
 )
-def backtest(forecaster, y, *, cv=None, sp=1):
+def backtest(forecaster, y, X=None, *, cv=None, sp=1):
     """Rolling-origin errors of a forecaster, per horizon step.
 
     For each split of ``cv`` the forecaster is cloned and fitted on the
@@ -58,6 +60,9 @@ def backtest(forecaster, y, *, cv=None, sp=1):
         The (unfitted) forecaster to evaluate.
     y : pandas.Series, pandas.DataFrame or array-like
         One series (covariates as columns, as for ``fit``).
+    X : pandas.DataFrame, array-like or None, default=None
+        Exogenous series with a row for every time stamp of ``y``, split with
+        it (as ``fit(y, X)`` takes them).
     cv : int or cross-validation splitter, default=None
         Splits of ``y`` in time order; an int ``n`` is
         ``TimeSeriesSplit(n_splits=n)``; None is ``TimeSeriesSplit(3)``.
@@ -97,10 +102,16 @@ def backtest(forecaster, y, *, cv=None, sp=1):
         cv = 3
     if isinstance(cv, int):
         cv = TimeSeriesSplit(n_splits=cv)
+    if X is not None:
+        X = exog_frame(X)  # arrays: columns x0, x1... read by position
     errors, scaled, relative = [], [], []
     for train_index, test_index in cv.split(np.arange(len(y))):
         train, test = _rows(y, train_index), _rows(y, test_index)
-        model = clone(forecaster).fit(train)
+        if X is None:
+            model = clone(forecaster).fit(train)
+        else:
+            model = clone(forecaster).fit(train, _rows(X, train_index))
+            test = model._with_exog(test, _rows(X, test_index))
         actual, forecast, _ = model._rolling(test)
         roles = model._fitted.roles
         targets = roles.order[: roles.n_targets]

@@ -133,3 +133,17 @@ def test_long_frames_sorted_by_time_are_read_by_their_labels():
     )
     by_id = SequenceForecaster(horizon=2, **FAST).fit(y, exog)
     pd.testing.assert_frame_equal(by_time.predict(), by_id.predict())
+
+
+def test_rolling_forecasts_and_backtests_take_X():
+    from skseq.model_selection import backtest
+
+    sales, X = sales_and_promotions()
+    model = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    model.fit(sales[:100], X[:100])
+    rolling = model.predict_rolling(sales[100:], X[100:])
+    # forecasts from the 49 steps whose next 2 promotions lie inside the fold
+    assert rolling.shape == (49, 2) and rolling.index[0] == sales.index[100]
+    for y, exog in ((sales, X), (sales.to_numpy(), X.to_numpy())):
+        errors = backtest(SequenceForecaster(horizon=2, **FAST), y, exog, cv=2)
+        assert errors.index.tolist() == [1, 2] and np.isfinite(errors["MAE"]).all()
