@@ -48,24 +48,24 @@ def _join_one(y, X):
     return pd.concat([y_frame, X_frame], axis=1), list(y_frame.columns)
 
 
+def _form_of(one, value):
+    """One validated series in the form of the user's ``value``."""
+    if isinstance(value, pd.Series):
+        return replace(one, kind="series", name=value.name)
+    if isinstance(value, pd.DataFrame):
+        return one
+    return replace(one, kind="array", name=None)
+
+
 def as_series(panel, y):
     """Give the validated series of a joined ``y`` the form of ``y``.
 
-    The joined frame reads as a DataFrame; a Series ``y`` gives Series
-    forecasts and an array ``y`` array forecasts.
+    The joined frame reads as a DataFrame; a Series ``y`` (one, in a dict, or
+    long) gives Series forecasts and an array ``y`` array forecasts.
     """
-    if isinstance(y, pd.Series) and not isinstance(y.index, pd.MultiIndex):
-        return [replace(one, kind="series", name=y.name) for one in panel]
     if isinstance(y, dict):
-        return [
-            replace(one, kind="series", name=value.name)
-            if isinstance(value, pd.Series)
-            else one
-            for one, value in zip(panel, y.values(), strict=True)
-        ]
-    if not isinstance(y, (pd.Series, pd.DataFrame)):
-        return [replace(one, kind="array", name=None) for one in panel]
-    return panel
+        return [_form_of(one, v) for one, v in zip(panel, y.values(), strict=True)]
+    return [_form_of(one, y) for one in panel]
 
 
 def join_exog(y, X):
@@ -182,8 +182,19 @@ def with_exog(y, X, future, n_future, horizon):
     if future is not None:
         raise ValueError("Give the future covariates as X or as future, not both.")
     if y is None:
+        if not n_future:
+            raise ValueError(
+                "X without y gives the future covariates, but this forecaster has "
+                "none (future_covariates=None at fit): predict() without X, or "
+                "predict(y=recent_history, X=its_exogenous_rows)."
+            )
         if isinstance(X, dict):
             return None, {key: exog_frame(value) for key, value in X.items()}
         return None, exog_frame(X)
     history, future = split_exog(y, X, (horizon,) if n_future else (0, horizon))
+    if n_future and future is None:
+        raise ValueError(
+            f"X must run {horizon} steps past the end of y: the future covariates "
+            "are read over the forecast steps."
+        )
     return join_exog(y, history)[0], future if n_future else None

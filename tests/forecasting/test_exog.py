@@ -98,7 +98,12 @@ def test_exogenous_histories_in_every_form():
     long_model = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
     long_model.fit(long_y, long_X[long_X.index.get_level_values(1) < sales.index[-2]])
     long_forecast = long_model.predict(y=long_y, X=long_X)
-    assert len(long_forecast) == 4
+    assert isinstance(long_forecast, pd.Series) and len(long_forecast) == 4
+    arrays = SequenceForecaster(horizon=2, **FAST).fit(
+        {k: v.to_numpy() for k, v in y.items()},
+        {"a": X[:-2].to_numpy(), "b": X[20:-2].to_numpy()},  # row for row
+    )
+    assert {k: v.shape for k, v in arrays.predict().items()} == {"a": (2,), "b": (2,)}
 
 
 def test_exogenous_rows_that_cannot_be_placed_are_refused():
@@ -132,7 +137,7 @@ def test_long_frames_sorted_by_time_are_read_by_their_labels():
         y.sort_index(level="time"), exog.sort_index(level="time")
     )
     by_id = SequenceForecaster(horizon=2, **FAST).fit(y, exog)
-    pd.testing.assert_frame_equal(by_time.predict(), by_id.predict())
+    pd.testing.assert_series_equal(by_time.predict(), by_id.predict())
 
 
 def test_rolling_forecasts_and_backtests_take_X():
@@ -147,3 +152,14 @@ def test_rolling_forecasts_and_backtests_take_X():
     for y, exog in ((sales, X), (sales.to_numpy(), X.to_numpy())):
         errors = backtest(SequenceForecaster(horizon=2, **FAST), y, exog, cv=2)
         assert errors.index.tolist() == [1, 2] and np.isfinite(errors["MAE"]).all()
+
+
+def test_x_errors_name_x():
+    sales, X = sales_and_promotions()
+    past = SequenceForecaster(horizon=2, **FAST).fit(sales[:-2], X[:-2])
+    with pytest.raises(ValueError, match="X without y gives the future covariates"):
+        past.predict(X=X[-2:])
+    future = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    future.fit(sales[:-2], X[:-2])
+    with pytest.raises(ValueError, match="X must run 2 steps past the end of y"):
+        future.predict(y=sales[:-2], X=X[:-2])
