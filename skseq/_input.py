@@ -187,9 +187,9 @@ class FittedInput:
         steps = sequences.steps
         if sequences.is_tokens:
             return steps
-        if self.per_sequence:
-            steps = self._each_standardised(sequences)
-        if not self.mean.any() and np.all(self.scale == 1.0):
+        if self.per_sequence:  # global mean and scale are 0 and 1 then
+            out = self._each_standardised(sequences)
+        elif not self.mean.any() and np.all(self.scale == 1.0):
             with np.errstate(over="ignore"):
                 out = steps.astype(np.float32)
         else:
@@ -205,9 +205,26 @@ class FittedInput:
         return out
 
     def _each_standardised(self, sequences):
-        """Return the steps, each sequence's numeric features at mean 0, sd 1."""
-        steps = sequences.steps.astype(np.float64)
-        lengths = np.asarray(sequences.lengths)
+        """Return float32 steps, each sequence's numeric features at mean 0, sd 1.
+
+        Whole sequences are standardised in float64 a group of about
+        ``_SCALE_CHUNK`` steps at a time (a longer sequence alone).
+        """
+        steps, lengths = sequences.steps, np.asarray(sequences.lengths)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        out = np.empty(steps.shape, dtype=np.float32)
+        first = 0
+        while first < len(lengths):
+            bound = starts[first] + _SCALE_CHUNK
+            last = max(first + 1, int(np.searchsorted(ends, bound, side="right")))
+            rows = slice(starts[first], ends[last - 1])
+            out[rows] = self._standardised_group(steps[rows], lengths[first:last])
+            first = last
+        return out
+
+    def _standardised_group(self, steps, lengths):
+        steps = steps.astype(np.float64)
         owner = np.repeat(np.arange(len(lengths)), lengths)
         counts = np.maximum(lengths, 1)
         for column in range(steps.shape[1]):

@@ -472,3 +472,15 @@ def test_warm_start_restarts_an_epoch_schedule_and_keeps_the_auto_front_end(sche
     assert len(clf.history_) == 2 * QUICK["max_epochs"]
     with pytest.raises(ValueError, match="structure changed"):
         clf.set_params(conv_layers=1).fit(X, y)
+
+
+def test_per_sequence_standardisation_in_groups_gives_the_same_steps(monkeypatch):
+    import skseq._input
+
+    rng = np.random.default_rng(0)
+    X = [rng.normal(3, 5, size=(rng.integers(1, 60), 2)) for _ in range(40)]
+    y = rng.integers(0, 2, size=40)
+    clf = RNNClassifier(**QUICK, standardize="sequence").fit(X, y)
+    whole = clf.predict_proba(X)
+    monkeypatch.setattr(skseq._input, "_SCALE_CHUNK", 25)  # groups of a few
+    np.testing.assert_array_equal(clf.predict_proba(X), whole)
