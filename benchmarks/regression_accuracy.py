@@ -35,11 +35,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from _common import machine, print_table
-from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.linear_model import RidgeCV
 
 from skseq import RNNRegressor
 from skseq.datasets import read_ts
+from skseq.preprocessing import make_windows
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TASKS = ("sine", "Covid3Month", "Tecator")
@@ -57,8 +57,8 @@ CONTENDERS = {
 
 
 def _sine_windows(values):
-    windows = sliding_window_view(values, 6)
-    return windows[:, :5, None].copy(), windows[:, 5].copy()
+    X, y = make_windows(values, 5)
+    return X[:, :, None], y
 
 
 def load(task, data=DATA):

@@ -329,17 +329,13 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         state = dict(self.__dict__)
         return state["_fitted"], state["net_"], state["freq_"]
 
-    def _exog_shape(self):
-        """Return the number of future covariates and the horizon (to split X)."""
-        fitted = self._state()[0]
-        return fitted.roles.n_future, fitted.horizon
-
-    def _forecast_end(self, y, future, original=None):
+    def _forecast_end(self, y, X, future):
         """Forecasts (transformed space), units and context of ``predict``."""
         fitted, net, freq = self._state()
-        series, keys = fitted.series_to_forecast(y, self.freq, freq)
-        if original is not None:  # y came with X: the form of the user's y
-            series = as_series(series, original)
+        joined, future = with_exog(y, X, future, fitted.roles.n_future, fitted.horizon)
+        series, keys = fitted.series_to_forecast(joined, self.freq, freq)
+        if X is not None and y is not None:  # the form of the user's y
+            series = as_series(series, y)
         w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
         futures = future_rows(future, series, keys, fitted.roles, fitted.horizon)
@@ -370,11 +366,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        joined, future = with_exog(y, X, future, *self._exog_shape())
-        original = y if X is not None else None
-        fitted, series, keys, transformed, _ = self._forecast_end(
-            joined, future, original
-        )
+        fitted, series, keys, transformed, _ = self._forecast_end(y, X, future)
         return format_forecasts(
             fitted.values.inverse_transform(transformed),
             series,

@@ -8,7 +8,6 @@ each forecast origin.
 
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
-from ._exog import with_exog
 
 __all__ = ["ProbabilisticForecasts"]
 
@@ -23,9 +22,7 @@ class ProbabilisticForecasts:
                 "No held-out windows to calibrate intervals: fit with "
                 "validation_fraction > 0 and a series long enough to hold some out."
             )
-        joined, future = with_exog(y, X, future, *self._exog_shape())
-        original = y if X is not None else None
-        return self._forecast_end(joined, future, original)
+        return self._forecast_end(y, X, future)
 
     def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
         """Prediction intervals over the forecast horizon (split conformal).
