@@ -65,7 +65,7 @@ _CLASSES = {
 # Parameters added after files were first written, whose defaults change what
 # a fitted model computes. A file without one was saved before it existed, so
 # it takes the value that reproduces the model the file holds.
-_BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0}
+_BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0, "method": "network"}
 
 
 def save(estimator, path):

@@ -28,6 +28,7 @@ from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration
 from ..forecasting._fitted import FittedForecaster
+from ..forecasting._linear import RidgeForecast
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..utils._series import TimeSeries
 from ..utils.validation import InputSpec
@@ -45,6 +46,7 @@ DATACLASSES = {
         ValueScaler,
         WindowScaler,
         ConformalCalibration,
+        RidgeForecast,
         FittedForecaster,
         TimeSeries,
     )

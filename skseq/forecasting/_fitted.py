@@ -10,6 +10,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log
 from ._conformal import ConformalCalibration
+from ._methods import naive, seasonal_naive
 from ._scaling import ValueScaler, WindowScaler
 from ._windows import network_inputs
 
@@ -44,6 +45,12 @@ class FittedForecaster:
         The form of the training ``y``, which forecasts take again.
     calibration : ConformalCalibration or None
         Errors of held-out windows, for intervals.
+    method : tuple of str, default=("network",)
+        The forecasts averaged (:mod:`skseq.forecasting._methods`).
+    season : int or None, default=None
+        Steps of a season, for the seasonal naive forecast.
+    ridges : tuple of RidgeForecast, default=()
+        The ridges whose mean is the "linear" forecast.
     """
 
     window_length: int
@@ -56,6 +63,9 @@ class FittedForecaster:
     keys: tuple | None
     form: str
     calibration: ConformalCalibration | None
+    method: tuple = ("network",)
+    season: int | None = None
+    ridges: tuple = ()
 
     def __post_init__(self):
         for tail in self.tails:
@@ -71,7 +81,7 @@ class FittedForecaster:
                 f"({self.horizon}, {k}); got {np.shape(self.windows.target_scale)}."
             )
 
-    def forecast(self, net, histories, futures, n_threads=None):
+    def forecast(self, net, histories, futures, n_threads=None, method=None):
         """Forecasts in the transformed space and their unit, ``(n, horizon, k)``.
 
         Parameters
@@ -85,6 +95,8 @@ class FittedForecaster:
             read.
         n_threads : int or None, default=None
             torch threads.
+        method : tuple of str or None, default=None
+            The forecasts to average; by default the fitted ``method``.
 
         Returns
         -------
@@ -96,11 +108,47 @@ class FittedForecaster:
             are comparable between windows (for conformal intervals).
         """
         w, h, k = self.window_length, self.horizon, self.roles.n_targets
+        histories = np.asarray(histories, dtype=np.float64)
+        encoded = self.values.transform(histories[:, -w:])
+        # the scale at the forecast origin, for every step
+        unit = self.windows.unit(self.windows.statistics(encoded[..., :k])[1])
+        parts = []
+        for name in self.method if method is None else method:
+            if name == "naive":
+                parts.append(naive(encoded, h, k))
+            elif name == "seasonal":
+                parts.append(seasonal_naive(encoded, h, k, self.season))
+            elif name == "linear":
+                parts.append(self.linear(histories, futures))
+            else:
+
+                def outputs(X):
+                    return _outputs(net, X, n_threads)
+
+                parts.append(self.rolled(histories, futures, outputs, self.windows))
+        return np.mean(parts, axis=0), unit
+
+    def linear(self, histories, futures, ridges=None):
+        """Return the mean forecast of the ridges (by default the fitted ones)."""
+        each = [
+            self.rolled(histories, futures, ridge.outputs, ridge.scaler)
+            for ridge in (self.ridges if ridges is None else ridges)
+        ]
+        return np.mean(each, axis=0)
+
+    def rolled(self, histories, futures, outputs, scaler):
+        """Forecasts of a model of normalised windows, over the whole horizon.
+
+        ``outputs`` maps inputs ``X`` (as :func:`network_inputs` makes them
+        with ``scaler``) to outputs ``(n, steps * n_targets)``; the recursive
+        strategy feeds each step back.
+        """
+        w, h, k = self.window_length, self.horizon, self.roles.n_targets
         n, n_columns = len(histories), histories.shape[2]
         n_future = self.roles.n_future
         steps = h if self.strategy == "direct" else 1
-        buffer = np.asarray(histories, dtype=np.float64)
-        forecasts, unit = [], None
+        buffer = histories
+        forecasts = []
         for step in range(0, h, steps):
             block = buffer[:, -w:]
             if n_future:
@@ -113,17 +161,9 @@ class FittedForecaster:
                 ]
                 block = np.concatenate([block, extra], axis=1)
             encoded = self.values.transform(block)
-            X, reference, scale = network_inputs(encoded, w, n_future, self.windows, k)
-            if unit is None:  # the scale at the forecast origin, for every step
-                unit = self.windows.unit(scale)
-            lengths = torch.full((n,), X.shape[1])
-            out = predict_outputs(
-                net,
-                SequenceDataset(X.reshape(-1, X.shape[2]), lengths),
-                batch_size=_PREDICT_BATCH,
-                n_threads=n_threads,
-            ).numpy()
-            transformed = self.windows.inverse_transform(
+            X, reference, scale = network_inputs(encoded, w, n_future, scaler, k)
+            out = outputs(X)
+            transformed = scaler.inverse_transform(
                 out.reshape(n, steps, k), reference, scale
             )
             forecasts.append(transformed)
@@ -133,7 +173,7 @@ class FittedForecaster:
                 if n_future:
                     new_rows[:, 0, k:] = futures[:, step, k:]
                 buffer = np.concatenate([buffer, new_rows], axis=1)
-        return np.concatenate(forecasts, axis=1), unit
+        return np.concatenate(forecasts, axis=1)
 
     def calibrate(self, net, windows, n_threads=None):
         """Calibration from raw held-out windows ``(n, window_length + horizon, c)``."""
@@ -195,3 +235,14 @@ class FittedForecaster:
     def tz(self):
         """Time zone of the training series' time stamps (None if naive)."""
         return getattr(self.tails[0].index, "tz", None)
+
+
+def _outputs(net, X, n_threads):
+    """Return the network's outputs ``(n, steps * n_targets)`` for ``X``."""
+    lengths = torch.full((len(X),), X.shape[1])
+    return predict_outputs(
+        net,
+        SequenceDataset(X.reshape(-1, X.shape[2]), lengths),
+        batch_size=_PREDICT_BATCH,
+        n_threads=n_threads,
+    ).numpy()

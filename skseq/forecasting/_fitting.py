@@ -16,15 +16,21 @@ from ..utils._windows import cut_windows
 from ._columns import raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
-from ._linear import choose_normalization
+from ._linear import fit_ridges
+from ._methods import choose_method, methods_to_compare
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
 from ._training import refit, train_windows
 from ._windows import WindowSplit
 
 __all__ = ["fit_forecaster"]
 
-# what normalize="auto" chooses from (None: the series' own mean and scale)
-CANDIDATES = (*NORMALIZATIONS, None)
+# method="auto": the network alone from this many training windows (there it
+# forecast better than the ridges; with fewer, their mean with the network
+# won more often and moved less with the seed: benchmarks/forecast_accuracy.py)
+AUTO_NETWORK_WINDOWS = 1000
+# what normalize="auto" chooses from, and the normalisations of the ridges
+# whose mean is the "linear" forecast (None: the series' own mean and scale)
+NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 
 
 def geometry(estimator, panel):
@@ -45,7 +51,7 @@ def fit_forecaster(estimator, panel, keys, form, target):
     ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too.
     """
     roles = roles_of(panel, target, estimator.future_covariates, estimator.strategy)
-    _, w = geometry(estimator, panel)
+    season, w = geometry(estimator, panel)
     h = estimator.horizon
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
@@ -76,27 +82,38 @@ def fit_forecaster(estimator, panel, keys, form, target):
         form=form,
         calibration=None,
     )
-    if normalize == "auto":
-        candidates = [c for c in CANDIDATES if w >= 2 or c != "standard"]
-        normalize = (
-            choose_normalization(candidates, series, split, held_out, fitted, steps)
-            if len(split.held_out)
-            else "standard"
-        )
+    fitted = replace(fitted, season=season)
+    ridges, normalize, linear_held = _ridges(
+        estimator, fitted, series, split, held_out, steps, normalize
+    )
     fitted = replace(
         fitted,
+        ridges=ridges,
         windows=WindowScaler.fit(series, split.train, normalize, w, h, roles.n_targets),
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     first = train_windows(estimator, series, split, fitted, seed)
+    method, errors = _method(
+        estimator, fitted, first.net, held_out, linear_held, len(split.every)
+    )
+    if first.interrupted:
+        method, errors = ("network",), None
+    fitted = replace(fitted, method=method)
     fitted = replace(
         fitted, calibration=fitted.calibrate(first.net, held_out, estimator.n_threads)
     )
     final = first
     if estimator.refit and len(split.held_out) and not first.interrupted:
-        final = refit(estimator, series, split, fitted, seed, first)
-        if final.interrupted:  # keep the complete first model
-            final = type(first)(first.net, True)
+        if fitted.ridges:
+            normalizations = [r.scaler.normalize for r in fitted.ridges]
+            fitted = replace(
+                fitted,
+                ridges=fit_ridges(normalizations, series, split.every, fitted, steps),
+            )
+        if "network" in method:
+            final = refit(estimator, series, split, fitted, seed, first)
+            if final.interrupted:  # keep the complete first model
+                final = type(first)(first.net, True)
     state = {
         "net_": final.net,
         "history_": final.net.history,
@@ -106,6 +123,65 @@ def fit_forecaster(estimator, panel, keys, form, target):
         "freq_": panel[0].freq,
         "normalize_": normalize,
         "window_length_": w,
+        "method_": "+".join(method),
+        "held_out_errors_": errors,
         "_fitted": fitted,
     }
     return state, final
+
+
+def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
+    """Fit the ridges of the "linear" forecast; choose ``normalize="auto"``.
+
+    Returns the ridges (one per normalisation, on the training windows; none
+    when neither the method nor the normalisation needs them), the
+    normalisation, and the held-out forecasts of the ridges' mean (None
+    without held-out windows).
+    """
+    w, method = fitted.window_length, estimator.method
+    linear = "linear" in method or method in ("auto", "select")
+    tried = [c for c in NORMALIZATIONS_TRIED if w >= 2 or c != "standard"]
+    if not len(split.held_out):
+        ridges = fit_ridges(tried, series, split.every, fitted, steps) if linear else ()
+        return ridges, "standard" if normalize == "auto" else normalize, None
+    if not linear and normalize != "auto":
+        return (), normalize, None
+    ridges = fit_ridges(tried, series, split.train, fitted, steps)
+    histories, futures = np.split(held_out, [w], axis=1)
+    actual = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
+    each = {
+        ridge.scaler.normalize: fitted.rolled(
+            histories, futures, ridge.outputs, ridge.scaler
+        )
+        for ridge in ridges
+    }
+    if normalize == "auto":
+        normalize = min(each, key=lambda c: np.abs(each[c] - actual).mean())
+    return ridges if linear else (), normalize, np.mean(list(each.values()), axis=0)
+
+
+def _method(estimator, fitted, net, held_out, linear_held, n_windows):
+    """Return the forecasts to average, and every candidate's held-out error.
+
+    A fixed ``method`` is kept; "auto" takes the network alone from
+    ``AUTO_NETWORK_WINDOWS`` training windows on, else the mean of the network
+    and the ridges; "select" compares the candidates on the held-out windows
+    (the network alone without them).
+    """
+    if estimator.method == "auto":
+        many = n_windows >= AUTO_NETWORK_WINDOWS
+        return ("network",) if many else ("network", "linear"), None
+    if estimator.method != "select":
+        return tuple(estimator.method.split("+")), None
+    if linear_held is None:
+        return ("network",), None
+    methods = methods_to_compare(fitted.season, fitted.window_length)
+    histories, futures = np.split(held_out, [fitted.window_length], axis=1)
+    held = {"linear": linear_held}
+    for name in ("network", "naive", "seasonal"):
+        if any(name in m for m in methods):
+            held[name], _ = fitted.forecast(
+                net, histories, futures, estimator.n_threads, (name,)
+            )
+    actual = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
+    return choose_method(methods, held, actual)

@@ -1,20 +1,28 @@
-"""The forecaster's linear path: ridge regression of a window's future on it.
+"""Ridge regressions of a window's future on it, in each window normalisation.
 
 Closed-form ridge on the training windows, in the space the network reads
-(each window scaled by its own reference and spread), gives the network's
-linear path its start: the network begins as the linear forecaster and its
-recurrent layers learn what the linear one misses. The same ridge, fitted in
-each candidate normalisation and judged on the held-out windows, chooses the
-normalisation of ``normalize="auto"``.
+(each window scaled by its own reference and spread), serves three ends:
+
+- the network's linear path starts as the ridge in the network's own
+  normalisation, and its recurrent layers learn what the ridge misses;
+- ``normalize="auto"`` keeps the normalisation whose ridge forecasts the
+  held-out windows best;
+- the forecaster's "linear" forecast (see :mod:`skseq.forecasting._methods`)
+  is the mean of the ridges of every normalisation: no normalisation wins on
+  every series (relative to the last value for a trend, standardised for a
+  season whose amplitude follows the level, the series' own scale for a
+  stable one), and their mean is rarely far from the best of them.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import RidgeCV
 
 from ._scaling import WindowScaler
-from ._windows import WindowDataset, network_inputs
+from ._windows import WindowDataset
 
-__all__ = ["choose_normalization", "fit_ridge"]
+__all__ = ["RidgeForecast", "fit_ridge", "fit_ridges"]
 
 _ALPHAS = np.logspace(-3, 3, 13)
 
@@ -26,46 +34,55 @@ def fit_ridge(dataset):
     return RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
 
 
-def _held_out_error(ridge, scaler, raw_windows, fitted_like, steps):
-    """MAE of the ridge's forecasts of the held-out windows (transformed space)."""
-    w, k = fitted_like.window_length, fitted_like.roles.n_targets
-    n_future = fitted_like.roles.n_future
-    encoded = fitted_like.values.transform(raw_windows)
-    length = w + (steps if n_future else 0)
-    X, reference, scale = network_inputs(encoded[:, :length], w, n_future, scaler, k)
-    out = ridge.predict(X.reshape(len(X), -1).double().numpy())
-    predicted = scaler.inverse_transform(
-        out.reshape(len(X), steps, k), reference, scale
-    )
-    return float(np.abs(predicted - encoded[:, w : w + steps, :k]).mean())
+@dataclass(frozen=True)
+class RidgeForecast:
+    """A ridge regression in one window normalisation, as a forecaster reads it.
+
+    Attributes
+    ----------
+    scaler : WindowScaler
+        The normalisation of its windows.
+    coef : ndarray of shape (steps * n_targets, n_inputs)
+    intercept : ndarray of shape (steps * n_targets,)
+    """
+
+    scaler: WindowScaler
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def outputs(self, X):
+        """Return outputs ``(n, steps * n_targets)`` for network inputs ``X``."""
+        return X.reshape(len(X), -1).double().numpy() @ self.coef.T + self.intercept
 
 
-def choose_normalization(candidates, series, split, raw_windows, fitted_like, steps):
-    """Return the candidate whose ridge forecasts the held-out windows best.
+def fit_ridges(normalizations, series, windows, fitted_like, steps):
+    """Fit one :class:`RidgeForecast` per normalisation on ``windows``.
 
     Parameters
     ----------
-    candidates : sequence
-        Values of ``normalize`` to try.
+    normalizations : sequence
+        Values of ``normalize``.
     series : ndarray
         The transformed series, stacked.
-    split : WindowSplit
-        Training and held-out windows.
-    raw_windows : ndarray of shape (n_held_out, window_length + horizon, c)
-        The held-out windows, raw (role order).
+    windows : ndarray of int
+        Starts of the windows to fit on.
     fitted_like : FittedForecaster
-        Geometry, roles and value scaling (its window scaler is not used).
+        Geometry and roles (its window scaler is not used).
     steps : int
-        Horizon steps of one network output (1 for the recursive strategy).
+        Horizon steps of one output (1 for the recursive strategy).
+
+    Returns
+    -------
+    tuple of RidgeForecast
     """
     w, h = fitted_like.window_length, fitted_like.horizon
     k, n_future = fitted_like.roles.n_targets, fitted_like.roles.n_future
-    errors = {}
-    for candidate in candidates:
-        scaler = WindowScaler.fit(series, split.train, candidate, w, h, k)
+    ridges = []
+    for normalize in normalizations:
+        scaler = WindowScaler.fit(series, windows, normalize, w, h, k)
         dataset = WindowDataset(
             series,
-            split.train,
+            windows,
             window_length=w,
             horizon=steps,
             n_targets=k,
@@ -73,7 +90,11 @@ def choose_normalization(candidates, series, split, raw_windows, fitted_like, st
             scaler=scaler,
         )
         ridge = fit_ridge(dataset)
-        errors[candidate] = _held_out_error(
-            ridge, scaler, raw_windows, fitted_like, steps
+        ridges.append(
+            RidgeForecast(
+                scaler,
+                np.atleast_2d(ridge.coef_).astype(np.float64),
+                np.atleast_1d(ridge.intercept_).astype(np.float64),
+            )
         )
-    return min(errors, key=errors.get)
+    return tuple(ridges)

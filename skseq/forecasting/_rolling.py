@@ -20,7 +20,9 @@ def _match(keys, fitted_keys, position):
     return list(fitted_keys).index(key)
 
 
-def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=None):
+def rolling_forecasts(
+    fitted, net, y, freq=None, n_threads=None, default_freq=None, coverages=()
+):
     """Forecasts from every step of ``y``: actual and forecast values.
 
     A series that continues the training one (by its index; arrays always
@@ -38,6 +40,8 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=No
     n_threads : int or None, default=None
     default_freq : pandas offset or int, default=None
         The training series' step, for folds too short to infer one.
+    coverages : sequence of float, default=()
+        Nominal coverages of prediction intervals to return too.
 
     Returns
     -------
@@ -46,11 +50,15 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=No
     first_times : pandas.Index
         For a single series, the time stamp of the first forecast step of
         each origin.
+    bounds : list of ndarray of shape (n_origins, horizon, n_targets, 2)
+        Lower and upper bounds of the interval of each coverage, in original
+        units.
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_like_fit(panel, form, fitted.form, fitted.roles, fitted.tz)
     actual_all, forecast_all, first_times = [], [], None
+    bounds = [[] for _ in coverages]
     for position, one in enumerate(panel):
         values = fitted.roles.arrange(one.values)
         check_log(values, k, "y", fitted.values.log)
@@ -78,11 +86,21 @@ def rolling_forecasts(fitted, net, y, freq=None, n_threads=None, default_freq=No
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         windows = cut_windows(padded, w + h)[origins - w]
-        transformed, _ = fitted.forecast(net, windows[:, :w], windows[:, w:], n_threads)
+        transformed, unit = fitted.forecast(
+            net, windows[:, :w], windows[:, w:], n_threads
+        )
         actual_all.append(windows[:, w:, :k])
         forecast_all.append(fitted.values.inverse_transform(transformed))
+        for coverage, each in zip(coverages, bounds, strict=True):
+            both, _ = fitted.interval_bounds(transformed, unit, coverage)
+            each.append(both.reshape(len(both), h, k, 2))
         first_times = one.index[origins - (len(combined) - len(values))]
-    return np.concatenate(actual_all), np.concatenate(forecast_all), first_times
+    return (
+        np.concatenate(actual_all),
+        np.concatenate(forecast_all),
+        first_times,
+        [np.concatenate(each) for each in bounds],
+    )
 
 
 def rolling_frame(forecast, first_times, targets):

@@ -1,0 +1,120 @@
+"""What forecasts: the network, the ridges, their mean, or a held-out choice."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skseq
+from skseq import SequenceForecaster
+from skseq.forecasting._methods import methods_to_compare, naive, seasonal_naive
+
+QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
+
+
+def monthly(values):
+    index = pd.period_range("1990-01", periods=len(values), freq="M")
+    return pd.Series(np.asarray(values, dtype=float), index=index)
+
+
+def test_naive_and_seasonal_naive_repeat_the_end_of_the_window():
+    window = np.arange(10.0).reshape(1, 10, 1)
+    assert naive(window, 3, 1).ravel().tolist() == [9.0, 9.0, 9.0]
+    # season 4: steps 1..6 repeat 6, 7, 8, 9, then 6, 7 again
+    assert seasonal_naive(window, 6, 1, 4).ravel().tolist() == [6, 7, 8, 9, 6, 7]
+
+
+def test_candidates_hold_the_seasonal_naive_only_when_a_season_fits():
+    assert ("seasonal",) in methods_to_compare(12, 24)
+    assert ("seasonal",) not in methods_to_compare(12, 8)
+    assert ("seasonal",) not in methods_to_compare(None, 24)
+    assert ("network", "naive") in methods_to_compare(None, 24)
+
+
+def test_an_exact_season_is_forecast_by_the_seasonal_naive():
+    season = np.array([3.0, 5, 9, 4, 1, 7, 8, 2, 6, 5, 3, 4])
+    y = monthly(np.tile(season, 12))
+    model = SequenceForecaster(horizon=6, method="select", **QUICK).fit(y)
+    # the seasonal naive makes no error on the held-out windows; every other
+    # candidate does
+    assert model.method_ == "seasonal"
+    assert model.held_out_errors_["seasonal"] == 0
+    assert min(v for k, v in model.held_out_errors_.items() if k != "seasonal") > 0
+    np.testing.assert_allclose(model.predict().to_numpy(), season[:6], atol=1e-9)
+    intervals = model.predict_interval(coverage=0.8)
+    np.testing.assert_allclose(intervals["upper"] - intervals["lower"], 0, atol=1e-9)
+
+
+def test_the_chosen_method_has_the_lowest_held_out_error():
+    rng = np.random.default_rng(0)
+    y = monthly(np.cumsum(rng.normal(size=150)) + 50)
+    model = SequenceForecaster(horizon=3, method="select", **QUICK).fit(y)
+    errors = model.held_out_errors_
+    assert {"network", "linear", "naive", "seasonal", "linear+naive"} <= set(errors)
+    assert errors[model.method_] == min(errors.values())
+
+
+def test_fixed_methods_are_kept_and_auto_needs_held_out_windows():
+    y = monthly(np.tile(np.arange(12.0), 10))
+    for method in ("network", "linear", "network+linear"):
+        model = SequenceForecaster(horizon=2, method=method, **QUICK).fit(y)
+        assert model.method_ == method and model.held_out_errors_ is None
+    select = dict(horizon=2, method="select", validation_fraction=0, **QUICK)
+    model = SequenceForecaster(**select).fit(y)
+    assert model.method_ == "network" and model.held_out_errors_ is None
+
+
+def test_auto_takes_the_network_alone_from_many_windows(monkeypatch):
+    from skseq.forecasting import _fitting
+
+    y = monthly(np.tile(np.arange(12.0), 10))
+    model = SequenceForecaster(horizon=2, **QUICK)  # 120 - (24 + 2) + 1 windows
+    assert model.fit(y).method_ == "network+linear"
+    monkeypatch.setattr(_fitting, "AUTO_NETWORK_WINDOWS", 96)
+    assert model.fit(y).method_ == "network+linear"
+    monkeypatch.setattr(_fitting, "AUTO_NETWORK_WINDOWS", 95)
+    assert model.fit(y).method_ == "network"
+
+
+@pytest.mark.parametrize("validation_fraction", [0.2, 0])
+def test_the_default_forecast_is_the_mean_of_network_and_linear(validation_fraction):
+    rng = np.random.default_rng(3)
+    y = monthly(50 + np.cumsum(rng.normal(size=120)))
+    model = SequenceForecaster(
+        horizon=3, validation_fraction=validation_fraction, **QUICK
+    ).fit(y)
+    assert model.method_ == "network+linear"
+    fitted, windows = model._fitted, y.to_numpy()[None, -model.window_length_ :, None]
+    network, _ = fitted.forecast(model.net_, windows, None, method=("network",))
+    linear, _ = fitted.forecast(model.net_, windows, None, method=("linear",))
+    decoded = fitted.values.inverse_transform((network + linear) / 2)
+    np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
+    assert np.abs(network - linear).max() > 1e-6  # two different forecasts
+
+
+@pytest.mark.parametrize("strategy", ["direct", "recursive"])
+def test_the_linear_forecast_is_the_mean_of_the_ridges(strategy):
+    rng = np.random.default_rng(1)
+    t = np.arange(160)
+    y = monthly(20 + 0.1 * t + 3 * np.sin(2 * np.pi * t / 12) + rng.normal(size=160))
+    model = SequenceForecaster(horizon=4, strategy=strategy, **QUICK).fit(y)
+    fitted = model._fitted
+    assert len(fitted.ridges) == 4  # one per normalisation
+    windows = y.to_numpy()[None, -fitted.window_length :, None]
+    each = [fitted.linear(windows, None, ridges=(r,)) for r in fitted.ridges]
+    np.testing.assert_allclose(
+        fitted.linear(windows, None), np.mean(each, axis=0), rtol=1e-12
+    )
+    # the ridges differ: averaging them is not a no-op
+    assert np.ptp([e.ravel() for e in each], axis=0).max() > 1e-3
+
+
+def test_a_chosen_method_survives_save_and_load(tmp_path):
+    season = np.array([3.0, 5, 9, 4, 1, 7, 8, 2, 6, 5, 3, 4])
+    rng = np.random.default_rng(2)
+    y = monthly(np.tile(season, 12) + 0.3 * rng.normal(size=144))
+    model = SequenceForecaster(horizon=3, method="select", **QUICK).fit(y)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    assert loaded.method_ == model.method_
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+    pd.testing.assert_frame_equal(loaded.predict_interval(), model.predict_interval())
