@@ -1,11 +1,11 @@
 """Rolling-origin evaluation of a forecaster."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import TimeSeriesSplit
+from sklearn.model_selection import TimeSeriesSplit, check_cv
 
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
@@ -42,10 +42,11 @@ def _seasonal_naive_mae(y, sp):
         "X": "no_validation",
         "cv": ["cv_object"],
         "sp": [Interval(Integral, 1, None, closed="left")],
+        "coverage": "no_validation",
     },
     prefer_skip_nested_validation=False,
 )
-def backtest(forecaster, y, X=None, *, cv=None, sp=1):
+def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     """Rolling-origin errors of a forecaster, per horizon step.
 
     For each split of ``cv`` the forecaster is cloned and fitted on the
@@ -63,19 +64,28 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1):
     X : pandas.DataFrame, array-like or None, default=None
         Exogenous series with a row for every time stamp of ``y``, split with
         it (as ``fit(y, X)`` takes them).
-    cv : int or cross-validation splitter, default=None
+    cv : int, cross-validation splitter or iterable, default=None
         Splits of ``y`` in time order; an int ``n`` is
-        ``TimeSeriesSplit(n_splits=n)``; None is ``TimeSeriesSplit(3)``.
+        ``TimeSeriesSplit(n_splits=n)``; None is ``TimeSeriesSplit(3)``; an
+        iterable yields ``(train, test)`` index arrays.
     sp : int, default=1
         Seasonal period of the naive forecast that scales MASE (1: the
         previous value; 12 for monthly data with a yearly season).
+    coverage : float, sequence of float or None, default=None
+        Nominal coverage(s) of prediction intervals (``predict_interval``) to
+        evaluate too, e.g. ``(0.8, 0.95)``.
 
     Returns
     -------
     pandas.DataFrame
         One row per horizon step (``1 .. horizon``) with columns ``MAE``,
         ``RMSE``, ``sMAPE`` (in %, 0 to 200), ``MASE`` and ``n_forecasts``,
-        averaged over the target columns.
+        averaged over the target columns. With ``coverage``, for each level
+        ``c`` also ``coverage@c`` (share of actual values inside the
+        interval), ``width@c`` (mean width), ``Winkler@c`` (mean width plus
+        ``2 / (1 - c)`` times the distance of each value outside the
+        interval; lower is better) and ``pinball@c`` (mean pinball loss of the
+        two bounds as quantiles ``(1 - c) / 2`` and ``(1 + c) / 2``).
 
     Examples
     --------
@@ -100,11 +110,12 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1):
         )
     if cv is None:
         cv = 3
-    if isinstance(cv, int):
-        cv = TimeSeriesSplit(n_splits=cv)
+    cv = TimeSeriesSplit(n_splits=cv) if isinstance(cv, int) else check_cv(cv)
+    coverages = _coverages(coverage)
     if X is not None:
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
-    errors, scaled, relative = [], [], []
+    errors, scaled, relative, actuals = [], [], [], []
+    bounds = [[] for _ in coverages]
     for train_index, test_index in cv.split(np.arange(len(y))):
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
@@ -112,7 +123,10 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1):
         else:
             model = clone(forecaster).fit(train, _rows(X, train_index))
             test = model._with_exog(test, _rows(X, test_index))
-        actual, forecast, _ = model._rolling(test)
+        actual, forecast, _, intervals = model._rolling(test, coverages)
+        actuals.append(actual)
+        for each, interval in zip(bounds, intervals, strict=True):
+            each.append(interval)
         roles = model._fitted.roles
         targets = roles.order[: roles.n_targets]
         scale = _seasonal_naive_mae(
@@ -134,4 +148,46 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1):
         },
         index=pd.RangeIndex(1, error.shape[1] + 1, name="horizon"),
     )
+    actual = np.concatenate(actuals)
+    for level, each in zip(coverages, bounds, strict=True):
+        for name, values in _interval_scores(actual, np.concatenate(each), level):
+            table[f"{name}@{level:g}"] = values
     return table
+
+
+def _coverages(coverage):
+    """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
+    if coverage is None:
+        return ()
+    levels = np.atleast_1d(np.asarray(coverage, dtype=object))
+    if levels.ndim != 1 or not all(
+        isinstance(c, Real) and not isinstance(c, bool) and 0 < c < 1 for c in levels
+    ):
+        raise ValueError(
+            "coverage must be a float in (0, 1) or a sequence of them, e.g. "
+            f"(0.8, 0.95); got {coverage!r}."
+        )
+    return tuple(float(c) for c in levels)
+
+
+def _interval_scores(actual, bounds, coverage):
+    """Coverage, width, Winkler score and pinball loss per horizon step."""
+    lower, upper = bounds[..., 0], bounds[..., 1]
+    alpha = 1 - coverage
+    below = np.clip(lower - actual, 0, None)
+    above = np.clip(actual - upper, 0, None)
+    winkler = upper - lower + 2 / alpha * (below + above)
+    low, high = alpha / 2, 1 - alpha / 2
+    pinball = (
+        np.where(actual >= lower, low * (actual - lower), (1 - low) * (lower - actual))
+        + np.where(
+            actual >= upper, high * (actual - upper), (1 - high) * (upper - actual)
+        )
+    ) / 2
+    inside = np.where(np.isnan(actual), np.nan, (below == 0) & (above == 0))
+    return [
+        ("coverage", np.nanmean(inside, axis=(0, 2))),
+        ("width", np.nanmean(upper - lower, axis=(0, 2))),
+        ("Winkler", np.nanmean(winkler, axis=(0, 2))),
+        ("pinball", np.nanmean(pinball, axis=(0, 2))),
+    ]
