@@ -4,7 +4,8 @@ Optimizers and learning-rate schedules compared
 
 The same GRU classifier is trained on GunPoint with each optimizer skseq
 names, then with Adam under each learning-rate schedule. The training curves
-come from each model's ``history_``.
+come from each model's ``history_``. Each part draws its own figure, so that
+the rendered gallery shows each one once it is complete.
 """
 
 # %%
@@ -17,7 +18,7 @@ from skseq.plotting import plot_history
 X_train, y_train = load_gunpoint(split="train")
 X_test, y_test = load_gunpoint(split="test")
 
-fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+fig, ax1 = plt.subplots(figsize=(6, 4))
 for optimizer, lr in [
     ("adam", 0.01),
     ("rmsprop", 0.003),
@@ -32,8 +33,10 @@ for optimizer, lr in [
     ax1.lines[-1].set_label(optimizer)
 ax1.legend()
 ax1.set_title("optimizers")
+fig.tight_layout()
 
 # %%
+fig, ax2 = plt.subplots(figsize=(6, 4))
 for schedule in [None, "step", "cosine", "plateau"]:
     model = RNNClassifier(
         lr_schedule=schedule, hidden_size=32, max_epochs=40, random_state=0

@@ -38,6 +38,9 @@ rolling = model.predict_rolling(test)
 actual = test.loc[rolling.index]
 mae = np.abs(rolling[1] - actual).mean()
 print(f"test MAE: {mae:.4f}")
+# the baseline: each value forecast as the one before it
+naive = np.abs(test.shift(1).loc[rolling.index] - actual).mean()
+print(f"naive (last value) MAE: {naive:.4f}")
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.5))
 ax1.plot(actual.index[:100], actual[:100], label="actual")
