@@ -14,6 +14,9 @@ Contenders on the same split:
   / smallest MAE) and median seconds per fit + predict. It gets the series with
   its time index (periods for months, quarters and years; half-hours for
   taylor), from which it takes its season and window (the same rule as W).
+  Its default forecast is the mean of the network's and of the ridges'
+  (``method="network+linear"``); "network alone" and "linear alone" are the
+  same fits forecasting with ``method="network"`` and ``method="linear"``.
 - naive (last value) and seasonal naive (the value one season earlier);
 - Ridge: one multi-output Ridge predicting all H steps from the same lag
   windows of length W (raw values, lags standardised), alpha by RidgeCV
@@ -37,6 +40,7 @@ smoke test (under a minute without taylor and sunspots).
 """
 
 import argparse
+import dataclasses
 import sys
 import time
 import warnings
@@ -47,6 +51,7 @@ import pandas as pd
 import torch
 from _common import machine, print_table
 from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import clone
 from sklearn.linear_model import RidgeCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -147,13 +152,33 @@ def quick_forecaster(window_length, horizon, seed):
     return SequenceForecaster(horizon=horizon, max_epochs=3, random_state=seed)
 
 
-def evaluate(make_forecaster, seeds=SEEDS, panel=None):
+def alone(model, y, method):
+    """The forecast of ``method="network"`` or ``"linear"`` next to ``model``'s.
+
+    The network trains the same whatever the method, so the fitted model
+    shows what its network alone forecasts. The ridges do not depend on the
+    network: a one-epoch fit with ``method="linear"`` has the same ones.
+    """
+    if method == "network":
+        fitted = model._fitted
+        model._fitted = dataclasses.replace(fitted, method=("network",))
+        try:
+            return np.asarray(model.predict(), dtype=float)
+        finally:
+            model._fitted = fitted
+    linear = clone(model).set_params(method="linear", max_epochs=1).fit(y)
+    return np.asarray(linear.predict(), dtype=float)
+
+
+def evaluate(make_forecaster, seeds=SEEDS, panel=None, methods=()):
     """Forecast each series with ``make_forecaster(W, H, seed)``, for each seed.
 
     ``make_forecaster`` returns an unfitted forecaster with ``fit(y)`` and
     ``predict()`` (the next H steps), as SequenceForecaster. Returns one dict
     per series: series, n, W, H, and per seed (in the order of ``seeds``)
-    mae, mase, seconds (fit + predict), plus the set of warnings raised.
+    mae, mase, seconds (fit + predict), plus the set of warnings raised;
+    ``methods`` adds the MAE of the same fit forecasting with each of those
+    (``mae <method>``).
     """
     results = []
     for series in panel or load_panel():
@@ -166,6 +191,7 @@ def evaluate(make_forecaster, seeds=SEEDS, panel=None):
             H=horizon,
             mae=[],
             mase=[],
+            **{f"mae {method}": [] for method in methods},
             seconds=[],
             warnings=set(),
         )
@@ -180,6 +206,9 @@ def evaluate(make_forecaster, seeds=SEEDS, panel=None):
             result["mase"].append(mae / scale)
             result["seconds"].append(seconds)
             result["warnings"] |= raised
+            for method in methods:
+                other = np.abs(alone(model, y, method) - test).mean()
+                result[f"mae {method}"].append(float(other))
             print(
                 f"{series['name']} seed {seed}: MAE {mae:.4g}, {seconds:.1f} s",
                 file=sys.stderr,
@@ -252,7 +281,7 @@ def main():
     start = time.perf_counter()
     panel = load_panel(args.data, args.series)
     factory = quick_forecaster if args.quick else default_forecaster
-    results = evaluate(factory, args.seeds, panel)
+    results = evaluate(factory, args.seeds, panel, methods=("network", "linear"))
     rows, notes = [], []
     beats_simple = beats_hw = 0
     for series, result in zip(panel, results, strict=True):
@@ -272,6 +301,8 @@ def main():
                 "skseq MASE": f"{np.median(result['mase']):.3g}",
                 "seed spread": f"{spread:.2f}",
                 "s / fit": f"{np.median(result['seconds']):.1f}",
+                "network alone": number(np.median(result["mae network"])),
+                "linear alone": number(np.median(result["mae linear"])),
                 **{name: number(value) for name, value in maes.items()},
                 "best baseline": min(maes, key=maes.get),
             }
@@ -279,7 +310,8 @@ def main():
         notes += [f"{result['series']} skseq: {w}" for w in sorted(result["warnings"])]
         notes += [f"{result['series']} Holt-Winters: {w}" for w in sorted(raised)]
     columns = ["series", "n", "W", "H", "skseq MAE", "skseq MASE", "seed spread"]
-    columns += ["s / fit", "naive", "seasonal naive", "Ridge", "Holt-Winters"]
+    columns += ["s / fit", "network alone", "linear alone"]
+    columns += ["naive", "seasonal naive", "Ridge", "Holt-Winters"]
     print_table(rows, columns + ["best baseline"])
     worst = max(rows, key=lambda row: float(row["seed spread"]))
     what = "3-epoch fits (--quick)" if args.quick else "defaults"

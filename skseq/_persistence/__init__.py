@@ -66,6 +66,8 @@ _CLASSES = {
 # a fitted model computes. A file without one was saved before it existed, so
 # it takes the value that reproduces the model the file holds.
 _BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0, "method": "network"}
+# Fitted attributes added since, with what a model saved before them has.
+_FITTED_BEFORE_IT_EXISTED = {"method_": "network", "held_out_errors_": None}
 
 
 def save(estimator, path):
@@ -318,6 +320,9 @@ def load(path, *, module=None, optimizer=None, callbacks=None):
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"{path}: the fitted state is malformed ({exc}).") from exc
     estimator.__dict__.update(fitted)
+    for name, value in _FITTED_BEFORE_IT_EXISTED.items():
+        if name in cls._fitted_attributes:
+            estimator.__dict__.setdefault(name, value)
     net = _network(path, estimator, members["weights.safetensors"])
     net.history = fitted.get("history_", net.history)
     estimator.net_ = net

@@ -10,7 +10,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log
 from ._conformal import ConformalCalibration
-from ._methods import naive, seasonal_naive
+from ._methods import METHOD_PARTS, naive, seasonal_naive
 from ._scaling import ValueScaler, WindowScaler
 from ._windows import network_inputs
 
@@ -68,6 +68,20 @@ class FittedForecaster:
     ridges: tuple = ()
 
     def __post_init__(self):
+        unknown = set(self.method) - set(METHOD_PARTS)
+        if not self.method or unknown:
+            raise ValueError(
+                f"method must name forecasts among {METHOD_PARTS}, got {self.method}."
+            )
+        if "linear" in self.method and not self.ridges:
+            raise ValueError('method "linear" needs the ridges, and there are none.')
+        if "seasonal" in self.method and not (
+            isinstance(self.season, int) and 2 <= self.season <= self.window_length
+        ):
+            raise ValueError(
+                "The seasonal naive forecast needs a season of 2 to window_length "
+                f"steps, got {self.season!r}."
+            )
         for tail in self.tails:
             if tail.values.shape != (self.window_length, len(self.roles.columns)):
                 raise ValueError(
@@ -120,7 +134,7 @@ class FittedForecaster:
                 parts.append(seasonal_naive(encoded, h, k, self.season))
             elif name == "linear":
                 parts.append(self.linear(histories, futures))
-            else:
+            else:  # "network"
 
                 def outputs(X):
                     return _outputs(net, X, n_threads)

@@ -38,6 +38,7 @@ def geometry(estimator, panel):
     season = estimator.season
     if season == "auto":
         season = season_of(panel[0].freq)
+    season = None if season is None else int(season)
     window = estimator.window_length
     if window == "auto":
         shortest = min(len(one.values) for one in panel)
@@ -96,9 +97,8 @@ def fit_forecaster(estimator, panel, keys, form, target):
     method, errors = _method(
         estimator, fitted, first.net, held_out, linear_held, len(split.every)
     )
-    if first.interrupted:
-        method, errors = ("network",), None
-    fitted = replace(fitted, method=method)
+    ridges = fitted.ridges if "linear" in method else ()  # kept where they forecast
+    fitted = replace(fitted, method=method, ridges=ridges)
     fitted = replace(
         fitted, calibration=fitted.calibrate(first.net, held_out, estimator.n_threads)
     )

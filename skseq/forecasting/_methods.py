@@ -1,11 +1,10 @@
-"""What forecasts: the network, its linear path alone, a naive rule, or a mean.
+"""What forecasts: the network, the ridges, a naive rule, or a mean of two.
 
-A network trained on a short, noisy series can lose to the last value or to
-the last season's values, the forecasts users compare it with. With
-``method="auto"`` the held-out windows, which already calibrate the intervals
-and stop the training, also compare the network with those simpler
-forecasts, and the forecaster keeps whichever forecast them best
-(``method_``); a method is one forecast or the mean of two.
+A network trained on a short, noisy series can lose to a linear model, to the
+last value or to the last season's values, the forecasts users compare it
+with. ``method="select"`` compares them on the held-out windows, which
+already calibrate the intervals and stop the training, and keeps whichever
+forecasts them best; a method is one forecast or the mean of two.
 
 Every method forecasts from the same window, in the transformed space (after
 the log and the value scaling), so that it fits into
@@ -17,7 +16,17 @@ from itertools import combinations
 
 import numpy as np
 
-__all__ = ["choose_method", "methods_to_compare", "naive", "seasonal_naive"]
+__all__ = [
+    "METHOD_PARTS",
+    "choose_method",
+    "methods_to_compare",
+    "naive",
+    "seasonal_naive",
+]
+
+# the forecasts a method averages: the network, the mean of the ridges (one
+# per window normalisation), the last value, the last season's values
+METHOD_PARTS = ("network", "linear", "naive", "seasonal")
 
 
 def naive(encoded, horizon, n_targets):
@@ -36,7 +45,7 @@ def seasonal_naive(encoded, horizon, n_targets, season):
 
 
 def methods_to_compare(season, window_length):
-    """Return the methods ``method="auto"`` compares (tuples of forecasts to average).
+    """Return the methods ``method="select"`` compares (forecasts to average).
 
     The network; the mean of the ridges (one per window normalisation); the
     naive forecast; the seasonal naive one when a season fits in the window;

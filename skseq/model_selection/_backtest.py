@@ -110,7 +110,10 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         )
     if cv is None:
         cv = 3
-    cv = TimeSeriesSplit(n_splits=cv) if isinstance(cv, int) else check_cv(cv)
+    if isinstance(cv, Integral) and not isinstance(cv, bool):
+        cv = TimeSeriesSplit(n_splits=int(cv))
+    else:
+        cv = check_cv(cv)  # a splitter, or an iterable of (train, test)
     coverages = _coverages(coverage)
     if X is not None:
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
@@ -187,7 +190,11 @@ def _interval_scores(actual, bounds, coverage):
     inside = np.where(np.isnan(actual), np.nan, (below == 0) & (above == 0))
     return [
         ("coverage", np.nanmean(inside, axis=(0, 2))),
-        ("width", np.nanmean(upper - lower, axis=(0, 2))),
+        # only where the actual value is known, as the other scores
+        (
+            "width",
+            np.nanmean(np.where(np.isnan(actual), np.nan, upper - lower), (0, 2)),
+        ),
         ("Winkler", np.nanmean(winkler, axis=(0, 2))),
         ("pinball", np.nanmean(pinball, axis=(0, 2))),
     ]

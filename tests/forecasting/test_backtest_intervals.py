@@ -59,3 +59,21 @@ def test_backtest_coverage_needs_held_out_windows():
     model = SequenceForecaster(window_length=4, validation_fraction=0, max_epochs=1)
     with pytest.raises(ValueError, match="No held-out windows"):
         backtest(model, y, cv=2, coverage=0.8)
+
+
+def test_scores_skip_steps_past_the_end_of_the_series():
+    # the second origin's second step has no actual value (NaN)
+    actual = np.array([[[1.0], [1.0]], [[1.0], [np.nan]]])
+    bounds = np.zeros((2, 2, 1, 2))
+    bounds[..., 1] = [[[2.0], [2.0]], [[2.0], [100.0]]]  # the unknown one is wide
+    scores = dict(_interval_scores(actual, bounds, 0.5))
+    assert scores["width"].tolist() == [2.0, 2.0]
+    assert scores["coverage"].tolist() == [1.0, 1.0]
+    assert np.isfinite(scores["Winkler"]).all() and np.isfinite(scores["pinball"]).all()
+
+
+def test_a_numpy_integer_cv_is_a_time_series_split():
+    y = np.sin(np.arange(120.0))
+    model = SequenceForecaster(window_length=4, max_epochs=1, random_state=0)
+    as_int = backtest(model, y, cv=2)
+    pd.testing.assert_frame_equal(backtest(model, y, cv=np.int64(2)), as_int)

@@ -1,5 +1,7 @@
 """What forecasts: the network, the ridges, their mean, or a held-out choice."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -118,3 +120,32 @@ def test_a_chosen_method_survives_save_and_load(tmp_path):
     assert loaded.method_ == model.method_
     pd.testing.assert_series_equal(loaded.predict(), model.predict())
     pd.testing.assert_frame_equal(loaded.predict_interval(), model.predict_interval())
+
+
+def test_the_fitted_state_refuses_methods_it_cannot_forecast():
+    y = monthly(np.tile(np.arange(12.0), 10))
+    fitted = SequenceForecaster(horizon=2, method="network", **QUICK).fit(y)._fitted
+    with pytest.raises(ValueError, match="method must name forecasts"):
+        replace(fitted, method=("arima",))
+    with pytest.raises(ValueError, match="needs the ridges"):
+        replace(fitted, method=("linear",))
+    with pytest.raises(ValueError, match="needs a season of 2 to window_length"):
+        replace(fitted, method=("seasonal",), season=None)
+    with pytest.raises(ValueError, match="needs a season of 2 to window_length"):
+        replace(fitted, method=("seasonal",), season=10_000)
+
+
+def test_ridges_are_kept_only_when_they_forecast():
+    y = monthly(np.tile(np.arange(12.0), 10))
+    assert (
+        SequenceForecaster(horizon=2, method="network", **QUICK).fit(y)._fitted.ridges
+        == ()
+    )
+    assert (
+        len(
+            SequenceForecaster(horizon=2, method="linear", **QUICK)
+            .fit(y)
+            ._fitted.ridges
+        )
+        == 4
+    )

@@ -335,6 +335,9 @@ def test_files_saved_by_earlier_versions_load_and_predict_the_same():
     np.testing.assert_allclose(
         forecaster.predict(future=future).to_numpy(), expected["forecast"], **close
     )
+    # saved before method existed: the network forecast, as it was
+    assert forecaster.method == "network" and forecaster.method_ == "network"
+    assert forecaster.held_out_errors_ is None
     np.testing.assert_allclose(
         forecaster.predict_interval(future=future, coverage=0.8).to_numpy(),
         expected["interval"],
