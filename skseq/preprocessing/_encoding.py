@@ -14,6 +14,7 @@ from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ._output import SequenceOutputMixin
 
 __all__ = ["SequenceOneHotEncoder", "SequenceOrdinalEncoder"]
 
@@ -120,7 +121,9 @@ _TOKEN_PARAMETERS = """
 """
 
 
-class _BaseSequenceEncoder(TransformerMixin, BaseEstimator):
+class _BaseSequenceEncoder(
+    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     _parameter_constraints: dict = {
         "split": [StrOptions({"char", "word"})],
         "min_frequency": [
@@ -138,6 +141,8 @@ class _BaseSequenceEncoder(TransformerMixin, BaseEstimator):
 
     def _fit_encoder(self, X, encoder):
         flat, _, _ = self._tokens(X, reset=True)
+        # arrays inside, whatever sklearn's global transform_output says
+        encoder.set_output(transform="default")
         encoder.fit(flat.reshape(-1, 1))
         return encoder
 
@@ -281,7 +286,9 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         """
         flat, lengths, fixed = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
-        return _split_flat(encoded, lengths, fixed)
+        return self._sequence_output(
+            _split_flat(encoded, lengths, fixed), self.get_feature_names_out()
+        )
 
     def inverse_transform(self, X):
         """Tokens back from one-hot vectors (None for all-zero vectors).
@@ -436,7 +443,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         flat, lengths, fixed = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
-        return _split_flat(ids, lengths, fixed)
+        return self._sequence_output(_split_flat(ids, lengths, fixed), ["token_id"])
 
     def inverse_transform(self, X):
         """Tokens back from ids: padding (0) is dropped, unknown (1) is None.

@@ -8,6 +8,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE, check_sequences, remember_input
+from ._output import SequenceOutputMixin
 
 __all__ = ["SequencePadder"]
 
@@ -47,7 +48,9 @@ def _check_representable(steps, value, dtype):
             )
 
 
-class SequencePadder(TransformerMixin, BaseEstimator):
+class SequencePadder(
+    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Pad or truncate sequences to one length.
 
     The ``pad_sequences`` of skseq. The estimators take sequences of different
@@ -197,7 +200,7 @@ class SequencePadder(TransformerMixin, BaseEstimator):
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        return out
+        return self._sequence_output(out)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.

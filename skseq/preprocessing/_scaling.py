@@ -15,11 +15,18 @@ from ..utils.validation import (
     unpad,
     valid_steps,
 )
+from ._output import SequenceOutputMixin
 
 __all__ = ["SequenceScaler"]
 
 
-class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+class SequenceScaler(
+    SequenceOutputMixin,
+    OneToOneFeatureMixin,
+    TransformerMixin,
+    BaseEstimator,
+    auto_wrap_output_keys=None,
+):
     """Scale each feature of sequences, fitted on all valid time steps.
 
     Unlike scikit-learn's scalers, which scale each column of a table, the
@@ -153,7 +160,7 @@ class SequenceScaler(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             Scaled float32 sequences in the form of ``X`` (a list for a list
             or a long DataFrame).
         """
-        return self._apply(X, self._scaler.transform)
+        return self._sequence_output(self._apply(X, self._scaler.transform))
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.

@@ -17,6 +17,7 @@ from ..utils._ragged import _looks_ragged
 from ..utils._sklearn_compat import Interval, _fit_context, validate_params
 from ..utils._windows import cut_windows
 from ..utils.validation import MASK_VALUE
+from ._output import SequenceOutputMixin
 
 __all__ = ["SequenceWindower", "make_windows"]
 
@@ -117,7 +118,9 @@ def _one_series(X):
     return X
 
 
-class SequenceWindower(TransformerMixin, BaseEstimator):
+class SequenceWindower(
+    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
+):
     """Replace each time step by the window of values that ends there.
 
     Row ``t`` of the output holds steps ``t - window_length + 1`` to ``t`` of
@@ -209,7 +212,7 @@ class SequenceWindower(TransformerMixin, BaseEstimator):
         padded[: self.window_length - 1] = value
         padded[self.window_length - 1 :] = X
         windows = cut_windows(padded, self.window_length)
-        return windows[:, :, 0] if X.shape[1] == 1 else windows
+        return self._sequence_output(windows[:, :, 0] if X.shape[1] == 1 else windows)
 
     def inverse_transform(self, X):
         """Return the series: the last step of each window.

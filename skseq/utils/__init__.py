@@ -1,5 +1,6 @@
 """Input validation and conversion helpers."""
 
+from ._ragged import to_long_format
 from .validation import (
     MASK_VALUE,
     InputSpec,
@@ -18,6 +19,7 @@ __all__ = [
     "check_sequences",
     "from_long_format",
     "pad_ragged",
+    "to_long_format",
     "unpad",
     "valid_steps",
 ]

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_array
 
 __all__ = [
     "from_long_format",
+    "to_long_format",
     "pad_ragged",
     "unpad",
     "valid_steps",
@@ -48,6 +49,53 @@ def from_long_format(frame):
     return np.split(values, ends), ids
 
 
+def to_long_format(sequences, columns=None):
+    """Stack sequences into a long DataFrame, one row per step.
+
+    The inverse of :func:`from_long_format`, and the form of the pandas
+    output of skseq's sequence transformers.
+
+    Parameters
+    ----------
+    sequences : list of ndarray, or a 2-D or 3-D array
+        One ``(n_steps,)`` or ``(n_steps, n_features)`` array per sequence; a
+        2-D array holds univariate sequences, a 3-D one multivariate ones.
+    columns : sequence of str or None, default=None
+        Names of the features; by default ``x0, x1, ...``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``(sequence, step)``: the sequence's position and the step
+        from 0; one column per feature, in the sequences' dtype.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils import to_long_format
+    >>> frame = to_long_format([np.array([1.0, 2.0]), np.array([5.0])])
+    >>> frame.index.tolist(), frame["x0"].tolist()
+    ([(0, 0), (0, 1), (1, 0)], [1.0, 2.0, 5.0])
+    """
+    sequences = [np.asarray(s) for s in sequences]
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate([s.reshape(len(s), -1) for s in sequences])
+    if columns is None:
+        columns = [f"x{j}" for j in range(flat.shape[1])]
+    if len(columns) != flat.shape[1]:
+        raise ValueError(
+            f"columns has {len(columns)} names for {flat.shape[1]} features."
+        )
+    index = pd.MultiIndex.from_arrays(
+        [
+            np.repeat(np.arange(len(lengths)), lengths),
+            np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths),
+        ],
+        names=["sequence", "step"],
+    )
+    return pd.DataFrame(flat, index=index, columns=list(columns))
+
+
 def _split_long_frame(frame, estimator, input_name):
     index = frame.index
     if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
@@ -70,9 +118,14 @@ def _split_long_frame(frame, estimator, input_name):
             "per time step."
         )
     frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
+    integers = len(frame.columns) > 0 and all(
+        pd.api.types.is_integer_dtype(dtype) for dtype in frame.dtypes
+    )
     values = check_array(
         frame,
-        dtype=[np.float64, np.float32],
+        # token ids stay integers; anything else is float
+        dtype="numeric" if integers else [np.float64, np.float32],
+        copy=integers,  # pandas may lend a read-only view; torch wants its own
         estimator=estimator,
         input_name=input_name,
     )

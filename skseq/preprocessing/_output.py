@@ -1,0 +1,69 @@
+"""Pandas output of the sequence transformers: a long DataFrame.
+
+scikit-learn's ``set_output(transform="pandas")`` (or the global
+``transform_output="pandas"``) turns a 2-D output into a DataFrame. The output
+of a sequence transformer is a set of sequences (ragged, or a 3-D array), so
+a table holds it as a long frame: one row per step, indexed by
+``(sequence, step)``, one column per feature of a step. skseq's estimators
+read that form, so a Pipeline with pandas output runs end to end.
+"""
+
+import sklearn
+
+from ..utils._ragged import to_long_format
+
+__all__ = ["SequenceOutputMixin"]
+
+_FORMS = ("default", "pandas")
+
+
+class SequenceOutputMixin:
+    """``set_output`` for a transformer whose output is a set of sequences.
+
+    Subclasses are declared with ``auto_wrap_output_keys=None`` (scikit-learn
+    would make a 2-D frame) and return ``self._sequence_output(out)`` from
+    ``transform``.
+    """
+
+    def set_output(self, *, transform=None):
+        """Set the form of the output of ``transform`` and ``fit_transform``.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas"} or None, default=None
+            "default": lists of arrays or arrays; "pandas": a long DataFrame
+            indexed by ``(sequence, step)``, one column per feature of a step
+            (see :func:`skseq.utils.to_long_format`); None: unchanged.
+
+        Returns
+        -------
+        self : estimator
+            The transformer.
+        """
+        if transform is None:
+            return self
+        if transform not in _FORMS:
+            raise ValueError(
+                f"{type(self).__name__} outputs sequences, as arrays "
+                f'(transform="default") or as a long pandas DataFrame '
+                f'(transform="pandas"); got transform={transform!r}.'
+            )
+        if not hasattr(self, "_sklearn_output_config"):
+            self._sklearn_output_config = {}
+        self._sklearn_output_config["transform"] = transform
+        return self
+
+    def _sequence_output(self, sequences, columns=None):
+        """Return ``sequences`` in the configured form (own, else global)."""
+        form = getattr(self, "_sklearn_output_config", {}).get("transform")
+        if form is None:
+            form = sklearn.get_config()["transform_output"]
+        if form == "default":
+            return sequences
+        if form != "pandas":
+            raise ValueError(
+                f"{type(self).__name__} outputs sequences, as arrays or as a "
+                f"long pandas DataFrame; transform_output={form!r} is not "
+                'supported: use "pandas" or "default".'
+            )
+        return to_long_format(sequences, columns)

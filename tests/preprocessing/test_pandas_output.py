@@ -1,0 +1,106 @@
+"""Pandas output of the sequence transformers: a long (sequence, step) frame."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+from sklearn.base import clone
+from sklearn.pipeline import make_pipeline
+
+from skseq import RNNClassifier
+from skseq.preprocessing import (
+    SequenceOneHotEncoder,
+    SequenceOrdinalEncoder,
+    SequencePadder,
+    SequenceScaler,
+    SequenceWindower,
+)
+from skseq.utils import from_long_format, to_long_format
+
+RNG = np.random.default_rng(0)
+NUMERIC = [RNG.normal(size=(n, 2)) for n in (3, 5, 4)]
+TOKENS = [np.array(list("abc")), np.array(list("ba"))]
+
+CASES = [
+    (SequencePadder(), NUMERIC),
+    (SequenceScaler(), NUMERIC),
+    (SequenceOrdinalEncoder(), TOKENS),
+    (SequenceOneHotEncoder(), TOKENS),
+    (SequenceWindower(window_length=3), RNG.normal(size=(6, 2))),
+]
+IDS = [type(case[0]).__name__ for case in CASES]
+
+
+@pytest.mark.parametrize("transformer, X", CASES, ids=IDS)
+def test_pandas_output_is_the_long_form_of_the_default_output(transformer, X):
+    default = clone(transformer).fit_transform(X)
+    expected = to_long_format(default)
+    # the global setting, and the transformer's own
+    with sklearn.config_context(transform_output="pandas"):
+        under_global = clone(transformer).fit_transform(X)
+    own = clone(transformer).set_output(transform="pandas").fit(X).transform(X)
+    for frame in (under_global, own):
+        assert isinstance(frame, pd.DataFrame)
+        assert frame.index.names == ["sequence", "step"]
+        np.testing.assert_array_equal(frame.to_numpy(), expected.to_numpy())
+        assert frame.index.equals(expected.index)
+    # set_output(transform=None) changes nothing; clone keeps the setting
+    kept = clone(transformer.set_output(transform="pandas").set_output(transform=None))
+    assert isinstance(kept.fit_transform(X), pd.DataFrame)
+    transformer.set_output(transform="default")
+
+
+def test_encoders_name_their_columns():
+    with sklearn.config_context(transform_output="pandas"):
+        ids = SequenceOrdinalEncoder().fit_transform(TOKENS)
+        onehot = SequenceOneHotEncoder().fit_transform(TOKENS)
+    assert list(ids.columns) == ["token_id"] and ids["token_id"].dtype == np.int64
+    assert list(onehot.columns) == ["token_a", "token_b", "token_c"]
+
+
+@pytest.mark.parametrize(
+    "make_step, X, y",
+    [
+        (
+            lambda: SequenceOrdinalEncoder(split="word"),
+            ["the cat sat", "a dog ran", "the cat ran", "a dog sat"] * 8,
+            np.array([0, 1, 0, 1] * 8),
+        ),
+        (SequenceScaler, NUMERIC * 8, np.array([0, 1, 1] * 8)),
+    ],
+    ids=["tokens", "numbers"],
+)
+def test_a_pipeline_with_pandas_output_predicts_as_without(make_step, X, y):
+    embedding = {"embedding_dim": 4} if make_step is not SequenceScaler else {}
+    clf = RNNClassifier(hidden_size=8, max_epochs=3, random_state=0, **embedding)
+    plain = make_pipeline(make_step(), clone(clf)).fit(X, y)
+    framed = make_pipeline(make_step(), clone(clf)).set_output(transform="pandas")
+    framed.fit(X, y)
+    np.testing.assert_allclose(
+        framed.predict_proba(X), plain.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_other_output_forms_are_refused_by_name():
+    with pytest.raises(ValueError, match="got transform='polars'"):
+        SequencePadder().set_output(transform="polars")
+    with sklearn.config_context(transform_output="polars"):
+        with pytest.raises(ValueError, match="transform_output='polars' is not"):
+            SequencePadder().fit_transform(NUMERIC)
+
+
+def test_long_format_round_trip_and_column_names():
+    frame = to_long_format(NUMERIC, columns=["a", "b"])
+    back, ids = from_long_format(frame)
+    assert list(ids) == [0, 1, 2]
+    for one, two in zip(back, NUMERIC, strict=True):
+        np.testing.assert_array_equal(one, two)
+    with pytest.raises(ValueError, match="columns has 1 names for 2 features"):
+        to_long_format(NUMERIC, columns=["a"])
+
+
+def test_a_long_frame_of_several_token_columns_is_refused():
+    frame = to_long_format([np.array([[2, 3], [3, 2]])], columns=["a", "b"])
+    clf = RNNClassifier(embedding_dim=4, max_epochs=1)
+    with pytest.raises(ValueError, match="token ids come as one integer column"):
+        clf.fit(frame, np.array([1]))
