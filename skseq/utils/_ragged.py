@@ -96,8 +96,14 @@ def to_long_format(sequences, columns=None):
     return pd.DataFrame(flat, index=index, columns=list(columns))
 
 
-def _split_long_frame(frame, estimator, input_name):
+def _split_long_frame(frame, estimator, input_name, tokens=False):
     index = frame.index
+    if tokens and frame.shape[1] != 1:
+        raise ValueError(
+            f"{input_name} is a long DataFrame of {frame.shape[1]} columns; token "
+            "ids come as one integer column (as SequenceOrdinalEncoder's pandas "
+            "output holds them)."
+        )
     if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
         raise ValueError(
             f"{input_name} must be indexed by a (sequence id, time) MultiIndex, "

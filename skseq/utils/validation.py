@@ -377,23 +377,12 @@ def check_sequences(
         fitted_names = getattr(estimator, "feature_names_in_", None)
     feature_names, index, item_ndim, from_list = None, None, 2, False
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
-        if tokens and X.shape[1] != 1:
-            raise ValueError(
-                f"{input_name} is a long DataFrame of {X.shape[1]} columns; token "
-                "ids come as one integer column (as SequenceOrdinalEncoder's "
-                "pandas output holds them)."
-            )
         layout = "ragged"
         feature_names = _get_feature_names(X)
-        steps, lengths, index = _split_long_frame(X, estimator, input_name)
+        steps, lengths, index = _split_long_frame(X, estimator, input_name, tokens)
         if tokens:
-            steps = _check_values(
-                steps,
-                tokens=True,
-                estimator=estimator,
-                input_name=input_name,
-                allow_nd=False,
-            )[:, 0]
+            checks = dict(estimator=estimator, input_name=input_name)
+            steps = _check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]
     elif _looks_ragged(X):
         layout, from_list = "ragged", True
         flat, lengths, item_ndim, names = _ragged_to_flat(
