@@ -83,3 +83,8 @@ print(
     f"{'window RNNClassifier':24s}{classifier_seconds:8.1f}{window_loss:10.3f}"
     f"{window_seconds_per_1000:15.2f}"
 )
+# the floor: each character drawn with its frequency in the text
+_, counts = np.unique(list(text), return_counts=True)
+frequencies = counts / counts.sum()
+unigram = -np.sum(frequencies * np.log(frequencies))
+print(f"{'character frequencies':24s}{'':8s}{unigram:10.3f}")

@@ -10,6 +10,7 @@ the rendered gallery shows each one once it is complete.
 
 # %%
 import matplotlib.pyplot as plt
+from sklearn.dummy import DummyClassifier
 
 from skseq import RNNClassifier
 from skseq.datasets import load_gunpoint
@@ -31,6 +32,8 @@ for optimizer, lr in [
     print(f"{optimizer:8} lr={lr:<6} test accuracy {model.score(X_test, y_test):.3f}")
     plot_history(model, ax=ax1, log=True)
     ax1.lines[-1].set_label(optimizer)
+floor = DummyClassifier().fit(X_train, y_train).score(X_test, y_test)
+print(f"most frequent class: test accuracy {floor:.3f}")
 ax1.legend()
 ax1.set_title("optimizers")
 fig.tight_layout()
