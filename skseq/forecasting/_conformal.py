@@ -8,6 +8,9 @@ import numpy as np
 
 __all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
 
+# how fast rolling intervals adapt their level to the misses they see
+ADAPTATION = 0.02
+
 
 def check_coverage(coverage):
     """Refuse a coverage that is not a number in (0, 1)."""
@@ -61,13 +64,8 @@ class ConformalCalibration:
                 f"n_targets) with at least one window, got {np.shape(self.residuals)}."
             )
 
-    def half_width(self, coverage):
-        """Half-width of the intervals in units, ``(horizon, n_targets)``.
-
-        With ``n`` held-out windows, the ``ceil((n + 1) * coverage) / n``
-        quantile of the absolute residuals: at least ``coverage`` of new
-        errors fall inside when they behave like the held-out ones.
-        """
+    def _level(self, coverage):
+        """Return the quantile level of ``coverage`` for ``n`` held-out windows."""
         n = len(self.residuals)
         level = math.ceil((n + 1) * coverage) / n
         if level > 1:
@@ -76,6 +74,52 @@ class ConformalCalibration:
                 f" held-out windows, but there are {n}; raise validation_fraction "
                 "or lower coverage."
             )
+        return level
+
+    def rolling_half_widths(self, errors, coverage, step_size=ADAPTATION):
+        """Half-widths ``(n_origins, horizon, n_targets)`` that follow new errors.
+
+        ``errors`` are the normalised errors of consecutive forecast origins
+        ``(n_origins, horizon, n_targets)``. At origin ``t``, step ``j`` (from
+        0) takes a quantile of the errors of that step known there: the
+        held-out ones and those of origins ``o`` with ``o + j < t``. Its level
+        adapts as outcomes arrive (adaptive conformal inference, Gibbs and
+        Candes 2021): each miss lowers the miss rate aimed at by ``step_size *
+        coverage``, each hit raises it by ``step_size * (1 - coverage)``, so
+        that the share of misses tends to ``1 - coverage`` even when the
+        errors drift. Where it aims below zero the largest error is taken.
+        """
+        self._level(coverage)  # enough held-out windows
+        n, (n_origins, horizon, k) = len(self.residuals), errors.shape
+        # measured on the panel of benchmarks/forecast_intervals.py: errors
+        # known so far (not the latest n alone) and this step size came closest
+        # to nominal
+        widths = np.empty(errors.shape)
+        for step in range(horizon):
+            known = np.abs(np.concatenate([self.residuals[:, step], errors[:, step]]))
+            miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
+            for t in range(n_origins):
+                seen = t - step - 1  # the latest origin whose outcome is known
+                if seen >= 0:
+                    missed = np.abs(errors[seen, step]) > widths[seen, step]
+                    miss_rate += step_size * ((1 - coverage) - missed)
+                window = known[: n + max(t - step, 0)]
+                m = len(window)
+                level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
+                for target in range(k):
+                    widths[t, step, target] = np.quantile(
+                        window[:, target], level[target], method="higher"
+                    )
+        return widths
+
+    def half_width(self, coverage):
+        """Half-width of the intervals in units, ``(horizon, n_targets)``.
+
+        With ``n`` held-out windows, the ``ceil((n + 1) * coverage) / n``
+        quantile of the absolute residuals: at least ``coverage`` of new
+        errors fall inside when they behave like the held-out ones.
+        """
+        level = self._level(coverage)
         return np.quantile(np.abs(self.residuals), level, axis=0, method="higher")
 
     def offsets(self, quantiles):

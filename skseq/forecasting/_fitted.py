@@ -219,9 +219,15 @@ class FittedForecaster:
             check_log(values, self.roles.n_targets, "y", self.values.log)
         return panel, keys
 
-    def interval_bounds(self, transformed, unit, coverage):
-        """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names."""
-        half = self.calibration.half_width(coverage) * unit
+    def interval_bounds(self, transformed, unit, coverage, half_width=None):
+        """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.
+
+        ``half_width`` (in units, broadcast to ``transformed``) replaces the
+        held-out windows' one.
+        """
+        if half_width is None:
+            half_width = self.calibration.half_width(coverage)
+        half = half_width * unit
         decode = self.values.inverse_transform
         bounds = np.stack([decode(transformed - half), decode(transformed + half)], 3)
         targets = list(self.roles.targets)

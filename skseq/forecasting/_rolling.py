@@ -41,7 +41,11 @@ def rolling_forecasts(
     default_freq : pandas offset or int, default=None
         The training series' step, for folds too short to infer one.
     coverages : sequence of float, default=()
-        Nominal coverages of prediction intervals to return too.
+        Nominal coverages of prediction intervals to return too. They follow
+        the errors: the interval of an origin is calibrated on the latest
+        errors known there (the held-out windows' first, then those of the
+        earlier forecasts of ``y`` whose outcome is known), as many as there
+        are held-out windows.
 
     Returns
     -------
@@ -91,8 +95,12 @@ def rolling_forecasts(
         )
         actual_all.append(windows[:, w:, :k])
         forecast_all.append(fitted.values.inverse_transform(transformed))
+        if coverages:  # errors as they become known recalibrate the intervals
+            known = fitted.values.transform(windows[:, w:])[..., :k]
+            errors = (known - transformed) / unit
         for coverage, each in zip(coverages, bounds, strict=True):
-            both, _ = fitted.interval_bounds(transformed, unit, coverage)
+            half = fitted.calibration.rolling_half_widths(errors, coverage)
+            both, _ = fitted.interval_bounds(transformed, unit, coverage, half)
             each.append(both.reshape(len(both), h, k, 2))
         first_times = one.index[origins - (len(combined) - len(values))]
     return (

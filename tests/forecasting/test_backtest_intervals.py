@@ -77,3 +77,34 @@ def test_a_numpy_integer_cv_is_a_time_series_split():
     model = SequenceForecaster(window_length=4, max_epochs=1, random_state=0)
     as_int = backtest(model, y, cv=2)
     pd.testing.assert_frame_equal(backtest(model, y, cv=np.int64(2)), as_int)
+
+
+def test_rolling_intervals_adapt_to_errors_that_grow():
+    from skseq.forecasting._conformal import ConformalCalibration
+
+    rng = np.random.default_rng(0)
+    calibration = ConformalCalibration(rng.normal(size=(100, 1, 1)))
+    errors = 2 * rng.normal(size=(3000, 1, 1))  # twice the held-out spread
+    static = calibration.half_width(0.8)
+    assert (np.abs(errors) > static).mean() > 0.45  # held-out widths miss
+    widths = calibration.rolling_half_widths(errors, 0.8)
+    # adaptive conformal: the share of misses tends to 1 - coverage
+    assert abs((np.abs(errors) > widths).mean() - 0.2) < 0.02
+
+
+def test_rolling_intervals_use_only_errors_known_at_their_origin():
+    from skseq.forecasting._conformal import ConformalCalibration
+
+    rng = np.random.default_rng(1)
+    calibration = ConformalCalibration(rng.normal(size=(30, 3, 1)))
+    errors = rng.normal(size=(60, 3, 1))
+    before = calibration.rolling_half_widths(errors, 0.8)
+    changed = errors.copy()
+    changed[40:] *= 50  # origins 40 on: their outcomes come later
+    after = calibration.rolling_half_widths(changed, 0.8)
+    for step in range(3):
+        # origin t, step j reads the errors of origins up to t - j - 1
+        np.testing.assert_array_equal(
+            after[: 41 + step, step], before[: 41 + step, step]
+        )
+        assert not np.array_equal(after[41 + step :, step], before[41 + step :, step])
