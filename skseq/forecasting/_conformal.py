@@ -90,26 +90,29 @@ class ConformalCalibration:
         errors drift. Where it aims below zero the largest error is taken.
         """
         self._level(coverage)  # enough held-out windows
-        n, (n_origins, horizon, k) = len(self.residuals), errors.shape
-        # measured on the panel of benchmarks/forecast_intervals.py: errors
-        # known so far (not the latest n alone) and this step size came closest
-        # to nominal
+        n_origins, horizon, k = errors.shape
+        # measured on the panel of benchmarks/forecast_intervals.py: every
+        # error known so far (not the latest n alone) and this step size came
+        # closest to nominal
         widths = np.empty(errors.shape)
+        targets = np.arange(k)
         for step in range(horizon):
-            known = np.abs(np.concatenate([self.residuals[:, step], errors[:, step]]))
+            # the errors known so far, sorted per target; each origin inserts
+            # the error that became known there (no re-sorting)
+            ordered = np.sort(np.abs(self.residuals[:, step]), axis=0)
             miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
             for t in range(n_origins):
                 seen = t - step - 1  # the latest origin whose outcome is known
                 if seen >= 0:
-                    missed = np.abs(errors[seen, step]) > widths[seen, step]
-                    miss_rate += step_size * ((1 - coverage) - missed)
-                window = known[: n + max(t - step, 0)]
-                m = len(window)
-                level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
-                for target in range(k):
-                    widths[t, step, target] = np.quantile(
-                        window[:, target], level[target], method="higher"
+                    error = np.abs(errors[seen, step])
+                    miss_rate += step_size * (
+                        (1 - coverage) - (error > widths[seen, step])
                     )
+                    ordered = _insert_sorted(ordered, error)
+                m = len(ordered)
+                level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
+                # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
+                widths[t, step] = ordered[np.ceil(level * (m - 1)).astype(int), targets]
         return widths
 
     def half_width(self, coverage):
@@ -147,3 +150,14 @@ class ConformalCalibration:
             )
         ordered = np.sort(self.residuals, axis=0)
         return np.stack([ordered[rank - 1] for rank in ranks])
+
+
+def _insert_sorted(ordered, values):
+    """Insert one value per column into the sorted columns of ``ordered``."""
+    out = np.empty((len(ordered) + 1, ordered.shape[1]))
+    for column, value in enumerate(values):
+        at = np.searchsorted(ordered[:, column], value)
+        out[:at, column] = ordered[:at, column]
+        out[at, column] = value
+        out[at + 1 :, column] = ordered[at:, column]
+    return out

@@ -42,10 +42,10 @@ def rolling_forecasts(
         The training series' step, for folds too short to infer one.
     coverages : sequence of float, default=()
         Nominal coverages of prediction intervals to return too. They follow
-        the errors: the interval of an origin is calibrated on the latest
-        errors known there (the held-out windows' first, then those of the
-        earlier forecasts of ``y`` whose outcome is known), as many as there
-        are held-out windows.
+        the errors: the interval of an origin is calibrated on the errors
+        known there (the held-out windows' and those of the earlier forecasts
+        of ``y`` whose outcome is known), at a level that adapts to the misses
+        seen (:meth:`ConformalCalibration.rolling_half_widths`).
 
     Returns
     -------

@@ -121,9 +121,7 @@ _TOKEN_PARAMETERS = """
 """
 
 
-class _BaseSequenceEncoder(
-    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
-):
+class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "split": [StrOptions({"char", "word"})],
         "min_frequency": [
@@ -304,7 +302,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
             One object array of tokens per sequence.
         """
         check_is_fitted(self)
-        sequences = list(X)
+        sequences = list(self._from_sequence_output(X))
         lengths = np.array([len(s) for s in sequences])
         flat = np.concatenate([np.asarray(s).reshape(len(s), -1) for s in sequences])
         tokens = self._encoder.inverse_transform(flat)[:, 0]
@@ -462,7 +460,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         check_is_fitted(self)
         tokens = np.concatenate([[None], [None], self._id_tokens()]).astype(object)
         out = []
-        for ids in X:
+        for ids in self._from_sequence_output(X):
             ids = np.asarray(ids, dtype=np.int64)
             ids = ids[ids != PADDING_ID]
             if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size_):

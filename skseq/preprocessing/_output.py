@@ -8,9 +8,11 @@ a table holds it as a long frame: one row per step, indexed by
 read that form, so a Pipeline with pandas output runs end to end.
 """
 
+import numpy as np
+import pandas as pd
 import sklearn
 
-from ..utils._ragged import to_long_format
+from ..utils._ragged import ONE_DIMENSIONAL, from_long_format, to_long_format
 
 __all__ = ["SequenceOutputMixin"]
 
@@ -20,10 +22,15 @@ _FORMS = ("default", "pandas")
 class SequenceOutputMixin:
     """``set_output`` for a transformer whose output is a set of sequences.
 
-    Subclasses are declared with ``auto_wrap_output_keys=None`` (scikit-learn
-    would make a 2-D frame) and return ``self._sequence_output(out)`` from
-    ``transform``.
+    Subclasses return ``self._sequence_output(out)`` from ``transform``
+    (scikit-learn's own wrapping, which makes a 2-D frame, is off for them),
+    and read a long frame back in ``inverse_transform`` through
+    :meth:`_from_sequence_output`.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        kwargs.setdefault("auto_wrap_output_keys", None)
+        super().__init_subclass__(**kwargs)
 
     def set_output(self, *, transform=None):
         """Set the form of the output of ``transform`` and ``fit_transform``.
@@ -53,8 +60,12 @@ class SequenceOutputMixin:
         self._sklearn_output_config["transform"] = transform
         return self
 
-    def _sequence_output(self, sequences, columns=None):
-        """Return ``sequences`` in the configured form (own, else global)."""
+    def _sequence_output(self, sequences, columns=None, ids=None):
+        """Return ``sequences`` in the configured form (own, else global).
+
+        ``ids`` are the input's sequence ids (a long frame's), kept in the
+        output; by default the output's ids are positions.
+        """
         form = getattr(self, "_sklearn_output_config", {}).get("transform")
         if form is None:
             form = sklearn.get_config()["transform_output"]
@@ -66,4 +77,20 @@ class SequenceOutputMixin:
                 f"long pandas DataFrame; transform_output={form!r} is not "
                 'supported: use "pandas" or "default".'
             )
-        return to_long_format(sequences, columns)
+        return to_long_format(sequences, columns, ids)
+
+    @staticmethod
+    def _from_sequence_output(X, stack=False):
+        """Return ``X`` as it would be without pandas output.
+
+        A long frame becomes one ``(n_steps, n_features)`` array per sequence
+        (``(n_steps,)`` if it came from 1-D sequences), stacked into one array
+        with ``stack`` (the output was padded or windowed). Anything else is
+        returned as it is.
+        """
+        if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
+            return X
+        sequences, _ = from_long_format(X)
+        if X.attrs.get(ONE_DIMENSIONAL) and X.shape[1] == 1:
+            sequences = [s[:, 0] for s in sequences]
+        return np.stack(sequences) if stack else sequences

@@ -48,9 +48,7 @@ def _check_representable(steps, value, dtype):
             )
 
 
-class SequencePadder(
-    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
-):
+class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     """Pad or truncate sequences to one length.
 
     The ``pad_sequences`` of skseq. The estimators take sequences of different
@@ -200,7 +198,7 @@ class SequencePadder(
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        return self._sequence_output(out)
+        return self._sequence_output(out, ids=sequences.index)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.
@@ -217,7 +215,7 @@ class SequencePadder(
             not restored).
         """
         check_is_fitted(self)
-        X = np.asarray(X)
+        X = np.asarray(self._from_sequence_output(X, stack=True))
         if X.ndim not in (2, 3):
             raise ValueError(
                 f"X must be padded sequences, 2-D (n_samples, n_steps) or 3-D "

@@ -25,7 +25,6 @@ class SequenceScaler(
     OneToOneFeatureMixin,
     TransformerMixin,
     BaseEstimator,
-    auto_wrap_output_keys=None,
 ):
     """Scale each feature of sequences, fitted on all valid time steps.
 
@@ -143,8 +142,8 @@ class SequenceScaler(
         out = sequences.values.astype(np.float32)
         out[valid] = function(out[valid].astype(np.float64)).astype(np.float32)
         if sequences.layout == "ragged":
-            return unpad(out, sequences.lengths, sequences.item_ndim)
-        return out[:, :, 0] if sequences.item_ndim == 1 else out
+            return unpad(out, sequences.lengths, sequences.item_ndim), sequences.index
+        return (out[:, :, 0] if sequences.item_ndim == 1 else out), sequences.index
 
     def transform(self, X):
         """Scale the valid steps; padding steps are kept.
@@ -160,7 +159,13 @@ class SequenceScaler(
             Scaled float32 sequences in the form of ``X`` (a list for a list
             or a long DataFrame).
         """
-        return self._sequence_output(self._apply(X, self._scaler.transform))
+        scaled, ids = self._apply(X, self._scaler.transform)
+        # the column names of a long frame it was fitted on (a 2-D frame's
+        # columns are steps, not features)
+        names = getattr(self, "feature_names_in_", None)
+        if names is not None and len(names) != self._input_spec.n_channels:
+            names = None
+        return self._sequence_output(scaled, names, ids)
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.
@@ -175,7 +180,8 @@ class SequenceScaler(
         ndarray or list of ndarray
             Sequences on the original scale, in the form of ``X``.
         """
-        return self._apply(X, self._scaler.inverse_transform)
+        X = self._from_sequence_output(X)
+        return self._apply(X, self._scaler.inverse_transform)[0]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -118,9 +118,7 @@ def _one_series(X):
     return X
 
 
-class SequenceWindower(
-    SequenceOutputMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
-):
+class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     """Replace each time step by the window of values that ends there.
 
     Row ``t`` of the output holds steps ``t - window_length + 1`` to ``t`` of
@@ -228,7 +226,7 @@ class SequenceWindower(
             The series.
         """
         check_is_fitted(self)
-        X = np.asarray(X)
+        X = np.asarray(self._from_sequence_output(X, stack=True))
         last = X[:, -1]
         return last.reshape(len(X), -1)
 

@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
+# a long frame's attribute: its ids are positions, not ids to align y with
+POSITIONAL_IDS = "skseq_positional_ids"
+ONE_DIMENSIONAL = "skseq_one_dimensional"
+
 __all__ = [
+    "POSITIONAL_IDS",
     "from_long_format",
     "to_long_format",
     "pad_ragged",
@@ -49,7 +54,7 @@ def from_long_format(frame):
     return np.split(values, ends), ids
 
 
-def to_long_format(sequences, columns=None):
+def to_long_format(sequences, columns=None, ids=None):
     """Stack sequences into a long DataFrame, one row per step.
 
     The inverse of :func:`from_long_format`, and the form of the pandas
@@ -62,12 +67,16 @@ def to_long_format(sequences, columns=None):
         2-D array holds univariate sequences, a 3-D one multivariate ones.
     columns : sequence of str or None, default=None
         Names of the features; by default ``x0, x1, ...``.
+    ids : pandas.Index or None, default=None
+        The sequences' ids; by default their positions, which skseq's
+        estimators then read as positions (a ``y`` Series is not aligned to
+        them by its index).
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``(sequence, step)``: the sequence's position and the step
-        from 0; one column per feature, in the sequences' dtype.
+        Indexed by ``(sequence, step)``: the sequence's id (or position) and
+        the step from 0; one column per feature, in the sequences' dtype.
 
     Examples
     --------
@@ -86,14 +95,21 @@ def to_long_format(sequences, columns=None):
         raise ValueError(
             f"columns has {len(columns)} names for {flat.shape[1]} features."
         )
+    positions = ids is None
+    if positions:
+        ids = pd.RangeIndex(len(lengths), name="sequence")
     index = pd.MultiIndex.from_arrays(
         [
-            np.repeat(np.arange(len(lengths)), lengths),
+            np.repeat(np.asarray(ids), lengths),
             np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths),
         ],
-        names=["sequence", "step"],
+        names=[ids.name or "sequence", "step"],
     )
-    return pd.DataFrame(flat, index=index, columns=list(columns))
+    frame = pd.DataFrame(flat, index=index, columns=list(columns))
+    frame.attrs[POSITIONAL_IDS] = positions
+    # 1-D sequences (rows of a 2-D array): what _from_sequence_output restores
+    frame.attrs[ONE_DIMENSIONAL] = all(s.ndim == 1 for s in sequences)
+    return frame
 
 
 def _split_long_frame(frame, estimator, input_name, tokens=False):
@@ -124,7 +140,7 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             "per time step."
         )
     frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
-    integers = len(frame.columns) > 0 and all(
+    integers = tokens and all(
         pd.api.types.is_integer_dtype(dtype) for dtype in frame.dtypes
     )
     values = check_array(

@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._ragged import (
+    POSITIONAL_IDS,
     _drop_steps,
     _looks_ragged,
     _pad_flat,
@@ -380,6 +381,7 @@ def check_sequences(
         layout = "ragged"
         feature_names = _get_feature_names(X)
         steps, lengths, index = _split_long_frame(X, estimator, input_name, tokens)
+        index = None if X.attrs.get(POSITIONAL_IDS) else index
         if tokens:
             checks = dict(estimator=estimator, input_name=input_name)
             steps = _check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]

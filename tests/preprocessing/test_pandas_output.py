@@ -15,7 +15,7 @@ from skseq.preprocessing import (
     SequenceScaler,
     SequenceWindower,
 )
-from skseq.utils import from_long_format, to_long_format
+from skseq.utils import check_sequences, from_long_format, to_long_format
 
 RNG = np.random.default_rng(0)
 NUMERIC = [RNG.normal(size=(n, 2)) for n in (3, 5, 4)]
@@ -104,3 +104,44 @@ def test_a_long_frame_of_several_token_columns_is_refused():
     clf = RNNClassifier(embedding_dim=4, max_epochs=1)
     with pytest.raises(ValueError, match="token ids come as one integer column"):
         clf.fit(frame, np.array([1]))
+
+
+@pytest.mark.parametrize("transformer, X", CASES, ids=IDS)
+def test_inverse_transform_reads_the_pandas_output(transformer, X):
+    plain = clone(transformer).fit(X)
+    framed = clone(transformer).set_output(transform="pandas").fit(X)
+    expected = plain.inverse_transform(plain.transform(X))
+    got = framed.inverse_transform(framed.transform(X))
+    assert len(got) == len(expected)
+    for one, two in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(np.asarray(one), np.asarray(two))
+
+
+def test_positions_are_not_ids_to_align_y_with():
+    # y indexed by a permutation of 0..n-1: the pandas output's sequence
+    # numbers are positions, so y stays in its order, as without pandas output
+    y = pd.Series(["A", "B", "C"] * 8, index=np.random.default_rng(0).permutation(24))
+    clf = RNNClassifier(hidden_size=8, max_epochs=2, random_state=0)
+    plain = make_pipeline(SequenceScaler(), clone(clf)).fit(NUMERIC * 8, y)
+    framed = make_pipeline(SequenceScaler(), clone(clf)).set_output(transform="pandas")
+    framed.fit(NUMERIC * 8, y)
+    np.testing.assert_allclose(
+        framed.predict_proba(NUMERIC), plain.predict_proba(NUMERIC), rtol=1e-5
+    )
+
+
+def test_the_ids_of_a_long_frame_are_kept():
+    ids = pd.Index(["x", "y", "z"], name="id")
+    frame = to_long_format(NUMERIC, ids=ids)
+    out = SequenceScaler().set_output(transform="pandas").fit_transform(frame)
+    assert out.index.names == ["id", "step"]
+    assert out.index.get_level_values("id").unique().tolist() == ["x", "y", "z"]
+
+
+def test_integer_columns_stay_numbers_unless_they_are_token_ids():
+    frame = to_long_format([np.array([[0], [1], [2]]), np.array([[0], [1]])])
+    sequences, _ = from_long_format(frame)
+    assert sequences[0].dtype == np.float64
+    # a mask value that is not an integer masks nothing here (an integer
+    # cast would make it 0 and drop the zeros)
+    assert check_sequences(frame, mask_value=0.5).lengths.tolist() == [3, 2]
