@@ -25,6 +25,8 @@ from ._windows import WindowDataset
 __all__ = ["RidgeForecast", "fit_ridge", "fit_ridges"]
 
 _ALPHAS = np.logspace(-3, 3, 13)
+# rows per chunk of RidgeForecast.outputs (bounds its temporary array)
+_ROWS = 256
 
 
 def fit_ridge(dataset):
@@ -51,8 +53,18 @@ class RidgeForecast:
     intercept: np.ndarray
 
     def outputs(self, X):
-        """Return outputs ``(n, steps * n_targets)`` for network inputs ``X``."""
-        return X.reshape(len(X), -1).double().numpy() @ self.coef.T + self.intercept
+        """Return outputs ``(n, steps * n_targets)`` for network inputs ``X``.
+
+        Row by row (a product and a sum over each row's inputs), not a matrix
+        product, whose kernels depend on the number of rows: a forecast does
+        not depend on what else is forecast with it.
+        """
+        X = X.reshape(len(X), -1).double().numpy()
+        out = np.empty((len(X), len(self.coef)))
+        for start in range(0, len(X), _ROWS):
+            rows = X[start : start + _ROWS, None, :]
+            out[start : start + _ROWS] = (rows * self.coef).sum(axis=2)
+        return out + self.intercept
 
 
 def fit_ridges(normalizations, series, windows, fitted_like, steps):
