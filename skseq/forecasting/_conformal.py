@@ -87,7 +87,10 @@ class ConformalCalibration:
         Candes 2021): each miss lowers the miss rate aimed at by ``step_size *
         coverage``, each hit raises it by ``step_size * (1 - coverage)``, so
         that the share of misses tends to ``1 - coverage`` even when the
-        errors drift. Where it aims below zero the largest error is taken.
+        errors drift. Where it aims below zero the largest error is taken,
+        at or above one the smallest. As :meth:`half_width`, the quantile is
+        numpy's "higher" one, one rank above the textbook conformal rank: a
+        little wider.
         """
         self._level(coverage)  # enough held-out windows
         n_origins, horizon, k = errors.shape

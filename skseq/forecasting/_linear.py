@@ -25,8 +25,8 @@ from ._windows import WindowDataset
 __all__ = ["RidgeForecast", "fit_ridge", "fit_ridges"]
 
 _ALPHAS = np.logspace(-3, 3, 13)
-# rows per chunk of RidgeForecast.outputs (bounds its temporary array)
-_ROWS = 256
+# RidgeForecast.outputs multiplies at most this many numbers at once (32 MB)
+_ELEMENTS = 2**22
 
 
 def fit_ridge(dataset):
@@ -61,9 +61,10 @@ class RidgeForecast:
         """
         X = X.reshape(len(X), -1).double().numpy()
         out = np.empty((len(X), len(self.coef)))
-        for start in range(0, len(X), _ROWS):
-            rows = X[start : start + _ROWS, None, :]
-            out[start : start + _ROWS] = (rows * self.coef).sum(axis=2)
+        chunk = max(1, _ELEMENTS // self.coef.size)  # rows per temporary array
+        for start in range(0, len(X), chunk):
+            rows = X[start : start + chunk, None, :]
+            out[start : start + chunk] = (rows * self.coef).sum(axis=2)
         return out + self.intercept
 
 

@@ -25,7 +25,8 @@ class SequenceOutputMixin:
     Subclasses return ``self._sequence_output(out)`` from ``transform``
     (scikit-learn's own wrapping, which makes a 2-D frame, is off for them),
     and read a long frame back in ``inverse_transform`` through
-    :meth:`_from_sequence_output`.
+    :meth:`_from_sequence_output`. It comes before ``TransformerMixin`` in the
+    bases, so that its ``__init_subclass__`` turns that wrapping off.
     """
 
     def __init_subclass__(cls, **kwargs):
