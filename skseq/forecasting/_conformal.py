@@ -157,10 +157,10 @@ class ConformalCalibration:
 
 def _insert_sorted(ordered, values):
     """Insert one value per column into the sorted columns of ``ordered``."""
-    out = np.empty((len(ordered) + 1, ordered.shape[1]))
-    for column, value in enumerate(values):
-        at = np.searchsorted(ordered[:, column], value)
-        out[:at, column] = ordered[:at, column]
-        out[at, column] = value
-        out[at + 1 :, column] = ordered[at:, column]
-    return out
+    return np.stack(
+        [
+            np.insert(column, np.searchsorted(column, value), value)
+            for column, value in zip(ordered.T, values, strict=True)
+        ],
+        axis=1,
+    )

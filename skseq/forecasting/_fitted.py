@@ -1,6 +1,7 @@
 """What a fitted forecaster knows, and the one rule by which it forecasts."""
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -135,10 +136,7 @@ class FittedForecaster:
             elif name == "linear":
                 parts.append(self.linear(histories, futures))
             else:  # "network"
-
-                def outputs(X):
-                    return _outputs(net, X, n_threads)
-
+                outputs = partial(_outputs, net, n_threads=n_threads)
                 parts.append(self.rolled(histories, futures, outputs, self.windows))
         return np.mean(parts, axis=0), unit
 
@@ -257,7 +255,7 @@ class FittedForecaster:
         return getattr(self.tails[0].index, "tz", None)
 
 
-def _outputs(net, X, n_threads):
+def _outputs(net, X, n_threads=None):
     """Return the network's outputs ``(n, steps * n_targets)`` for ``X``."""
     lengths = torch.full((len(X),), X.shape[1])
     return predict_outputs(

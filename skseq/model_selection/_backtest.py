@@ -1,12 +1,14 @@
 """Rolling-origin evaluation of a forecaster."""
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
+from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
+from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 
@@ -163,38 +165,33 @@ def _coverages(coverage):
     if coverage is None:
         return ()
     levels = np.atleast_1d(np.asarray(coverage, dtype=object))
-    if levels.ndim != 1 or not all(
-        isinstance(c, Real) and not isinstance(c, bool) and 0 < c < 1 for c in levels
-    ):
-        raise ValueError(
-            "coverage must be a float in (0, 1) or a sequence of them, e.g. "
-            f"(0.8, 0.95); got {coverage!r}."
-        )
-    return tuple(float(c) for c in levels)
+    for level in levels.ravel():
+        check_coverage(level)
+    return tuple(float(c) for c in levels.ravel())
 
 
 def _interval_scores(actual, bounds, coverage):
-    """Coverage, width, Winkler score and pinball loss per horizon step."""
-    lower, upper = bounds[..., 0], bounds[..., 1]
+    """Coverage, width, Winkler score and pinball loss per horizon step.
+
+    Over the (origin, target) pairs of each step whose actual value is known;
+    the pinball loss is the mean of the two bounds' as quantiles
+    ``(1 - coverage) / 2`` and ``(1 + coverage) / 2``.
+    """
     alpha = 1 - coverage
-    below = np.clip(lower - actual, 0, None)
-    above = np.clip(actual - upper, 0, None)
-    winkler = upper - lower + 2 / alpha * (below + above)
-    low, high = alpha / 2, 1 - alpha / 2
-    pinball = (
-        np.where(actual >= lower, low * (actual - lower), (1 - low) * (lower - actual))
-        + np.where(
-            actual >= upper, high * (actual - upper), (1 - high) * (upper - actual)
+    scores = {name: [] for name in ("coverage", "width", "Winkler", "pinball")}
+    for step in range(actual.shape[1]):
+        known = ~np.isnan(actual[:, step])
+        y = actual[:, step][known]
+        lower, upper = bounds[:, step, :, 0][known], bounds[:, step, :, 1][known]
+        outside = np.clip(lower - y, 0, None) + np.clip(y - upper, 0, None)
+        scores["coverage"].append(np.mean(outside == 0))
+        scores["width"].append(np.mean(upper - lower))
+        scores["Winkler"].append(np.mean(upper - lower + 2 / alpha * outside))
+        scores["pinball"].append(
+            (
+                mean_pinball_loss(y, lower, alpha=alpha / 2)
+                + mean_pinball_loss(y, upper, alpha=1 - alpha / 2)
+            )
+            / 2
         )
-    ) / 2
-    inside = np.where(np.isnan(actual), np.nan, (below == 0) & (above == 0))
-    return [
-        ("coverage", np.nanmean(inside, axis=(0, 2))),
-        # only where the actual value is known, as the other scores
-        (
-            "width",
-            np.nanmean(np.where(np.isnan(actual), np.nan, upper - lower), (0, 2)),
-        ),
-        ("Winkler", np.nanmean(winkler, axis=(0, 2))),
-        ("pinball", np.nanmean(pinball, axis=(0, 2))),
-    ]
+    return [(name, np.array(values)) for name, values in scores.items()]

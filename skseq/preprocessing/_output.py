@@ -10,9 +10,9 @@ read that form, so a Pipeline with pandas output runs end to end.
 
 import numpy as np
 import pandas as pd
-import sklearn
 
 from ..utils._ragged import ONE_DIMENSIONAL, from_long_format, to_long_format
+from ..utils._sklearn_compat import _get_output_config
 
 __all__ = ["SequenceOutputMixin"]
 
@@ -67,9 +67,7 @@ class SequenceOutputMixin:
         ``ids`` are the input's sequence ids (a long frame's), kept in the
         output; by default the output's ids are positions.
         """
-        form = getattr(self, "_sklearn_output_config", {}).get("transform")
-        if form is None:
-            form = sklearn.get_config()["transform_output"]
+        form = _get_output_config("transform", self)["dense"]
         if form == "default":
             return sequences
         if form != "pandas":
