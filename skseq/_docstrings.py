@@ -181,6 +181,20 @@ _REGRESSION_LOSS = """\
         Loss on the scaled targets; "huber" is quadratic within one unit of
         the scaled target and linear beyond."""
 
+_FORECAST_QUANTILES = """\
+    quantiles : array-like of float or None, default=None
+        Levels in (0, 1) of quantile heads: the network forecasts each
+        horizon step at these levels and at the median (added if missing),
+        trained with the pinball loss, which replaces ``loss`` (leave it at
+        its default). The median head is the network's forecast for
+        ``predict`` and ``method``; the heads, sorted so that they never cross
+        (rearrangement) and centred on the forecast, give
+        :meth:`predict_quantiles` and :meth:`predict_interval` after a
+        conformal correction on the held-out windows (CQR). With
+        ``linear_path``, every head starts as the ridge. Needs
+        ``strategy="direct"``. None: one output per step, and quantiles from
+        the forecast's errors only."""
+
 _RUNTIME = """\
     module : class or callable or None, default=None
         Your own ``torch.nn.Module`` class instead of skseq's network. Its
@@ -282,6 +296,7 @@ _FRAGMENTS = {
     "stopping_rule": _STOPPING_RULE,
     "warm_start": _WARM_START,
     "regression_loss": _REGRESSION_LOSS,
+    "forecast_quantiles": _FORECAST_QUANTILES,
     "runtime": _RUNTIME,
     "runtime_no_precision": _RUNTIME[: _RUNTIME.index("    mixed_precision :")]
     + _RUNTIME[_RUNTIME.index("    n_threads :") :],

@@ -198,8 +198,9 @@ def build_net(
         The torch module class.
     module_params : dict
         Its constructor arguments.
-    loss : str
-        A loss of :class:`skseq.modules.WeightedLoss`.
+    loss : str or dict
+        A loss of :class:`skseq.modules.WeightedLoss`, or its parameters
+        (e.g. ``{"loss": "pinball", "quantiles": [0.1, 0.5, 0.9]}``).
     options : TrainingOptions
         Optimizer, batches, callbacks, device, verbosity.
     train_split : callable or None, default=None
@@ -216,11 +217,12 @@ def build_net(
     if early_stopping is None:
         early_stopping = options.early_stopping
     monitor = "valid_loss" if train_split is not None else "train_loss"
+    criterion_params = loss if isinstance(loss, dict) else {"loss": loss}
     return LeanNet(
         module=module,
         **{f"module__{key}": value for key, value in module_params.items()},
         criterion=WeightedLoss,
-        criterion__loss=loss,
+        **{f"criterion__{key}": value for key, value in criterion_params.items()},
         optimizer=options.optimizer,
         **{f"optimizer__{k}": v for k, v in options.optimizer_params.items()},
         lr=options.lr,

@@ -131,8 +131,8 @@ def train(
         Training data (and the held-out samples at ``valid_index``).
     module, module_params : class, dict
         The network, from :func:`resolve_module`.
-    loss : str
-        The loss of :class:`skseq.modules.WeightedLoss`.
+    loss : str or dict
+        The loss of :class:`skseq.modules.WeightedLoss`, or its parameters.
     options : TrainingOptions
         How to train.
     seed : int

@@ -67,7 +67,11 @@ _CLASSES = {
 # it takes the value that reproduces the model the file holds.
 _BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0, "method": "network"}
 # Fitted attributes added since, with what a model saved before them has.
-_FITTED_BEFORE_IT_EXISTED = {"method_": "network", "held_out_errors_": None}
+_FITTED_BEFORE_IT_EXISTED = {
+    "method_": "network",
+    "held_out_errors_": None,
+    "quantiles_": None,
+}
 
 
 def save(estimator, path):

@@ -1,4 +1,10 @@
-"""Split-conformal prediction intervals from the errors of held-out windows."""
+"""Split-conformal prediction intervals from the errors of held-out windows.
+
+Around the forecast, from its errors; and, for a network with quantile heads,
+conformalised quantile regression (CQR, Romano, Patterson and Candes 2019):
+an interval between two heads, widened or narrowed by how far the held-out
+values fell outside it.
+"""
 
 import math
 from dataclasses import dataclass
@@ -53,9 +59,13 @@ class ConformalCalibration:
         ``(actual - forecast) / unit`` in the transformed space, where the
         unit is what one step of the network's output was worth in that
         window: errors of calm and of volatile windows become comparable.
+    heads : ndarray of shape (n_windows, horizon, n_targets, n_levels) or None
+        ``(actual - head) / unit`` of each quantile head of the network, in
+        the same units; None for a network without heads.
     """
 
     residuals: np.ndarray
+    heads: np.ndarray | None = None
 
     def __post_init__(self):
         if np.ndim(self.residuals) != 3 or len(self.residuals) == 0:
@@ -63,18 +73,42 @@ class ConformalCalibration:
                 "Calibration needs residuals of shape (n_windows, horizon, "
                 f"n_targets) with at least one window, got {np.shape(self.residuals)}."
             )
+        if self.heads is not None and (
+            np.ndim(self.heads) != 4
+            or np.shape(self.heads)[:3] != np.shape(self.residuals)
+        ):
+            raise ValueError(
+                "The errors of the quantile heads must be (n_windows, horizon, "
+                f"n_targets, n_levels) with n_windows, horizon, n_targets those of "
+                f"the residuals {np.shape(self.residuals)}; got {np.shape(self.heads)}."
+            )
 
-    def _level(self, coverage):
-        """Return the quantile level of ``coverage`` for ``n`` held-out windows."""
+    def _level(self, coverage, quantile=None):
+        """Return the quantile level of ``coverage`` for ``n`` held-out windows.
+
+        ``quantile``: the level of :meth:`predict_quantiles` that is a bound
+        of this interval, named instead of ``coverage`` when there are too
+        few windows.
+        """
         n = len(self.residuals)
         level = math.ceil((n + 1) * coverage) / n
-        if level > 1:
-            raise ValueError(
-                f"coverage={coverage} needs at least {math.ceil(1 / (1 - coverage))}"
-                f" held-out windows, but there are {n}; raise validation_fraction "
-                "or lower coverage."
+        if level <= 1:
+            return level
+        needed = _windows_needed(coverage)
+        if quantile is None:
+            asked, advice = f"coverage={coverage}", "lower coverage"
+        else:
+            low, high = sorted((quantile, 1 - quantile))
+            asked = (
+                f"quantiles: {quantile:g} is a bound of the CQR interval of "
+                f"coverage {coverage:g} between the heads at {low:g} and {high:g}, "
+                "which"
             )
-        return level
+            advice = "ask for less extreme quantiles"
+        raise ValueError(
+            f"{asked} needs at least {needed} held-out windows, but there are "
+            f"{n}; raise validation_fraction or {advice}."
+        )
 
     def rolling_half_widths(self, errors, coverage, step_size=ADAPTATION):
         """Half-widths ``(n_origins, horizon, n_targets)`` that follow new errors.
@@ -93,37 +127,62 @@ class ConformalCalibration:
         little wider.
         """
         self._level(coverage)  # enough held-out windows
-        n_origins, horizon, k = errors.shape
-        # measured on the panel of benchmarks/forecast_intervals.py: every
-        # error known so far (not the latest n alone) and this step size came
-        # closest to nominal
-        widths = np.empty(errors.shape)
-        targets = np.arange(k)
-        for step in range(horizon):
-            # the errors known so far, sorted per target; each origin inserts
-            # the error that became known there (no re-sorting)
-            ordered = np.sort(np.abs(self.residuals[:, step]), axis=0)
-            miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
-            for t in range(n_origins):
-                seen = t - step - 1  # the latest origin whose outcome is known
-                if seen >= 0:
-                    error = np.abs(errors[seen, step])
-                    miss_rate += step_size * (
-                        (1 - coverage) - (error > widths[seen, step])
-                    )
-                    ordered = _insert_sorted(ordered, error)
-                m = len(ordered)
-                level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
-                # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
-                widths[t, step] = ordered[np.ceil(level * (m - 1)).astype(int), targets]
-        return widths
+        return _adaptive_margins(
+            np.abs(self.residuals), np.abs(errors), coverage, step_size
+        )
+
+    def rolling_cqr_margins(self, pair, errors, coverage, step_size=ADAPTATION):
+        """Margins ``(n_origins, horizon, n_targets)`` of CQR that follow new errors.
+
+        As :meth:`rolling_half_widths`, for the interval between the quantile
+        heads ``pair`` (their indices, lower first) widened by the margin:
+        ``errors`` are the normalised errors of each head at consecutive
+        origins ``(n_origins, horizon, n_targets, n_levels)``, and a value is
+        missed when its conformity score (:meth:`cqr_scores`) exceeds the
+        margin.
+        """
+        self._level(coverage)
+        new = _cqr_scores(errors, pair)
+        return _adaptive_margins(self.cqr_scores(pair), new, coverage, step_size)
+
+    def cqr_scores(self, pair):
+        """Conformity scores ``(n_windows, horizon, n_targets)`` of two heads.
+
+        ``max(lower - actual, actual - upper) / unit`` for the heads ``pair``
+        (indices, lower first): how far outside the interval between them
+        each held-out value fell, negative inside it.
+        """
+        return _cqr_scores(self.heads, pair)
+
+    def cqr_margin(self, pair, coverage, quantile=None):
+        """Margin in units ``(horizon, n_targets)`` of the CQR interval.
+
+        With ``n`` held-out windows, the ``ceil((n + 1) * coverage) / n``
+        quantile of the conformity scores of the heads ``pair``: the interval
+        between them, each bound moved out by it (in by a negative one),
+        holds at least ``coverage`` of new values that behave like the
+        held-out ones, whether the heads were too narrow or too wide. The
+        guarantee is for the pair: the misses above and below together, not
+        each bound's one-sided miss rate. As :meth:`half_width`, the
+        quantile is numpy's "higher" one, one rank above the textbook
+        conformal rank ``ceil((n + 1) * coverage)`` (the largest score when
+        that rank is ``n``): a little wider.
+
+        ``quantile`` is the level of :meth:`predict_quantiles` that asks for
+        this margin as one of its bounds, named in the error when there are
+        too few held-out windows; None for an interval.
+        """
+        level = self._level(coverage, quantile)
+        return np.quantile(self.cqr_scores(pair), level, axis=0, method="higher")
 
     def half_width(self, coverage):
         """Half-width of the intervals in units, ``(horizon, n_targets)``.
 
         With ``n`` held-out windows, the ``ceil((n + 1) * coverage) / n``
         quantile of the absolute residuals: at least ``coverage`` of new
-        errors fall inside when they behave like the held-out ones.
+        errors fall inside when they behave like the held-out ones. The
+        quantile is numpy's "higher" one, one rank above the textbook
+        conformal rank ``ceil((n + 1) * coverage)``: a little wider.
         """
         level = self._level(coverage)
         return np.quantile(np.abs(self.residuals), level, axis=0, method="higher")
@@ -138,21 +197,97 @@ class ConformalCalibration:
         errors behave like the held-out ones. Higher levels never give lower
         values, so the quantiles do not cross.
         """
-        n = len(self.residuals)
-        ranks = [
-            math.ceil((n + 1) * q) if q >= 0.5 else math.floor((n + 1) * q)
-            for q in quantiles
-        ]
-        if min(ranks) < 1 or max(ranks) > n:
-            needed = math.ceil(1 / min(min(quantiles), 1 - max(quantiles))) - 1
-            raise ValueError(
-                f"quantiles {[float(q) for q in quantiles]} need at least {needed} "
-                "held-out "
-                f"windows, but there are {n}; raise validation_fraction or ask "
-                "for less extreme quantiles."
-            )
-        ordered = np.sort(self.residuals, axis=0)
-        return np.stack([ordered[rank - 1] for rank in ranks])
+        return _ranked(self.residuals, quantiles)
+
+    def head_offsets(self, head, quantile):
+        """Offset in units ``(horizon, n_targets)`` of one quantile head.
+
+        The rank of :meth:`offsets` among the errors of the head ``head``
+        (index) instead of the forecast's: the head moved by it is a
+        conformalised ``quantile`` on its own (one-sided CQR).
+        """
+        return _ranked(self.heads[..., head], [quantile])[0]
+
+
+def _windows_needed(coverage):
+    """Return the fewest held-out windows that calibrate ``coverage``.
+
+    The smallest ``n`` with ``ceil((n + 1) * coverage) <= n``, that is
+    ``ceil(coverage / (1 - coverage))`` (9 for 0.9, 19 for 0.95), found with
+    the arithmetic of ``_level`` so that the two agree on rounding.
+    """
+    n = max(1, math.floor(coverage / (1 - coverage)) - 1)
+    while math.ceil((n + 1) * coverage) > n:
+        n += 1
+    return n
+
+
+def _ranks(n, quantiles):
+    """Return the ranks (from 1) of ``offsets`` among ``n`` values, or None.
+
+    None when a rank falls outside ``1..n``: too few values for a level.
+    """
+    ranks = [
+        math.ceil((n + 1) * q) if q >= 0.5 else math.floor((n + 1) * q)
+        for q in quantiles
+    ]
+    return ranks if 1 <= min(ranks) and max(ranks) <= n else None
+
+
+def _ranked(residuals, quantiles):
+    """Rank statistics of ``residuals`` per level (see ``offsets``)."""
+    n = len(residuals)
+    ranks = _ranks(n, quantiles)
+    if ranks is None:
+        # the fewest values that fit, found with the ranks' own rounding
+        needed = max(1, math.floor(1 / min(min(quantiles), 1 - max(quantiles))) - 2)
+        while _ranks(needed, quantiles) is None:
+            needed += 1
+        raise ValueError(
+            f"quantiles {[float(q) for q in quantiles]} need at least {needed} "
+            f"held-out windows, but there are {n}; raise validation_fraction or "
+            "ask for less extreme quantiles."
+        )
+    ordered = np.sort(residuals, axis=0)
+    return np.stack([ordered[rank - 1] for rank in ranks])
+
+
+def _cqr_scores(errors, pair):
+    """``max(lower - actual, actual - upper) / unit`` from the heads' errors."""
+    lower, upper = pair
+    return np.maximum(-errors[..., lower], errors[..., upper])
+
+
+def _adaptive_margins(held, new, coverage, step_size):
+    """Margins ``(n_origins, horizon, n_targets)`` from scores as they arrive.
+
+    ``held`` are the held-out windows' scores ``(n_windows, horizon,
+    n_targets)``, ``new`` those of consecutive origins; a value is missed
+    when its score exceeds the margin (see ``rolling_half_widths``).
+    """
+    n_origins, horizon, k = new.shape
+    # measured on the panel of benchmarks/forecast_intervals.py: every
+    # score known so far (not the latest n alone) and this step size came
+    # closest to nominal
+    margins = np.empty(new.shape)
+    targets = np.arange(k)
+    for step in range(horizon):
+        # the scores known so far, sorted per target; each origin inserts
+        # the score that became known there (no re-sorting)
+        ordered = np.sort(held[:, step], axis=0)
+        miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
+        for t in range(n_origins):
+            seen = t - step - 1  # the latest origin whose outcome is known
+            if seen >= 0:
+                score = new[seen, step]
+                missed = score > margins[seen, step]
+                miss_rate += step_size * ((1 - coverage) - missed)
+                ordered = _insert_sorted(ordered, score)
+            m = len(ordered)
+            level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
+            # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
+            margins[t, step] = ordered[np.ceil(level * (m - 1)).astype(int), targets]
+    return margins
 
 
 def _insert_sorted(ordered, values):

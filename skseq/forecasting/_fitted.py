@@ -52,6 +52,10 @@ class FittedForecaster:
         Steps of a season, for the seasonal naive forecast.
     ridges : tuple of RidgeForecast, default=()
         The ridges whose mean is the "linear" forecast.
+    quantiles : tuple of float or None, default=None
+        Levels of the network's quantile heads, sorted, the median among
+        them (it is the network's forecast); None for a network with one
+        output per horizon step and target.
     """
 
     window_length: int
@@ -67,8 +71,10 @@ class FittedForecaster:
     method: tuple = ("network",)
     season: int | None = None
     ridges: tuple = ()
+    quantiles: tuple | None = None
 
     def __post_init__(self):
+        self._check_heads()
         unknown = set(self.method) - set(METHOD_PARTS)
         if not self.method or unknown:
             raise ValueError(
@@ -96,7 +102,48 @@ class FittedForecaster:
                 f"({self.horizon}, {k}); got {np.shape(self.windows.target_scale)}."
             )
 
-    def forecast(self, net, histories, futures, n_threads=None, method=None):
+    def _check_heads(self):
+        """Refuse quantile heads that the network could not have."""
+        levels = self.quantiles
+        if levels is not None and not (
+            self.strategy == "direct"
+            and len(levels)
+            and all(isinstance(q, float) and 0 < q < 1 for q in levels)
+            and list(levels) == sorted(set(levels))
+            and 0.5 in levels
+        ):
+            raise ValueError(
+                "Quantile heads need strategy 'direct' and sorted, distinct levels "
+                f"in (0, 1) among them 0.5; got {levels!r} ({self.strategy!r})."
+            )
+        heads = None if self.calibration is None else self.calibration.heads
+        if (heads is None) != (levels is None or self.calibration is None) or (
+            heads is not None and heads.shape[-1] != len(levels)
+        ):
+            raise ValueError(
+                "The calibration needs the errors of each quantile head, and "
+                "none without heads."
+            )
+
+    def head_index(self, level):
+        """Return the index of the quantile head at ``level``, or None.
+
+        Levels match up to rounding (``1 - 0.9`` is the head at 0.1).
+        """
+        if self.quantiles is None:
+            return None
+        found = np.flatnonzero(np.isclose(self.quantiles, level, rtol=0, atol=1e-9))
+        return int(found[0]) if len(found) else None
+
+    def head_pair(self, coverage):
+        """Return the indices of the heads at ``(1 -/+ coverage) / 2``, or None."""
+        lower = self.head_index((1 - coverage) / 2)
+        upper = self.head_index((1 + coverage) / 2)
+        return None if lower is None or upper is None else (lower, upper)
+
+    def forecast(
+        self, net, histories, futures, n_threads=None, method=None, heads=False
+    ):
         """Forecasts in the transformed space and their unit, ``(n, horizon, k)``.
 
         Parameters
@@ -112,6 +159,8 @@ class FittedForecaster:
             torch threads.
         method : tuple of str or None, default=None
             The forecasts to average; by default the fitted ``method``.
+        heads : bool, default=False
+            Also return the quantile heads.
 
         Returns
         -------
@@ -121,13 +170,17 @@ class FittedForecaster:
             What one normalised step of the network's output is worth in the
             transformed space at each forecast origin: errors divided by it
             are comparable between windows (for conformal intervals).
+        heads : ndarray of shape (n, horizon, n_targets, n_levels) or None
+            With ``heads=True``: the quantile heads (:meth:`network`), moved
+            by the difference between the forecast and the median head, so
+            that they are centred on the forecast; None without heads.
         """
         w, h, k = self.window_length, self.horizon, self.roles.n_targets
         histories = np.asarray(histories, dtype=np.float64)
         encoded = self.values.transform(histories[:, -w:])
         # the scale at the forecast origin, for every step
         unit = self.windows.unit(self.windows.statistics(encoded[..., :k])[1])
-        parts = []
+        parts, network = [], None
         for name in self.method if method is None else method:
             if name == "naive":
                 parts.append(naive(encoded, h, k))
@@ -136,9 +189,32 @@ class FittedForecaster:
             elif name == "linear":
                 parts.append(self.linear(histories, futures))
             else:  # "network"
-                outputs = partial(_outputs, net, n_threads=n_threads)
-                parts.append(self.rolled(histories, futures, outputs, self.windows))
-        return np.mean(parts, axis=0), unit
+                network = self.network(net, histories, futures, n_threads)
+                parts.append(network[0])
+        transformed = np.mean(parts, axis=0)
+        if not heads:
+            return transformed, unit
+        if self.quantiles is None:
+            return transformed, unit, None
+        if network is None:  # a method without the network
+            network = self.network(net, histories, futures, n_threads)
+        median, levels = network
+        return transformed, unit, levels + (transformed - median)[..., None]
+
+    def network(self, net, histories, futures, n_threads=None):
+        """Return the network's forecasts ``(n, horizon, k)`` and quantile heads.
+
+        The heads ``(n, horizon, k, n_levels)`` are sorted along the levels
+        (the rearrangement of Chernozhukov, Fernandez-Val and Galichon 2010:
+        quantiles that do not cross, and no farther from the true ones), and
+        the forecast is the median head; None without heads.
+        """
+        outputs = partial(_outputs, net, n_threads=n_threads)
+        if self.quantiles is None:
+            return self.rolled(histories, futures, outputs, self.windows), None
+        levels = self.rolled(histories, futures, outputs, self.windows, levels=True)
+        levels = np.sort(levels, axis=-1)
+        return levels[..., self.quantiles.index(0.5)], levels
 
     def linear(self, histories, futures, ridges=None):
         """Return the mean forecast of the ridges (by default the fitted ones)."""
@@ -148,12 +224,14 @@ class FittedForecaster:
         ]
         return np.mean(each, axis=0)
 
-    def rolled(self, histories, futures, outputs, scaler):
+    def rolled(self, histories, futures, outputs, scaler, levels=False):
         """Forecasts of a model of normalised windows, over the whole horizon.
 
         ``outputs`` maps inputs ``X`` (as :func:`network_inputs` makes them
         with ``scaler``) to outputs ``(n, steps * n_targets)``; the recursive
-        strategy feeds each step back.
+        strategy feeds each step back. With ``levels``, the outputs hold one
+        value per quantile level for each (levels last) and the forecasts
+        are ``(n, horizon, n_targets, n_levels)``.
         """
         w, h, k = self.window_length, self.horizon, self.roles.n_targets
         n, n_columns = len(histories), histories.shape[2]
@@ -174,27 +252,40 @@ class FittedForecaster:
                 block = np.concatenate([block, extra], axis=1)
             encoded = self.values.transform(block)
             X, reference, scale = network_inputs(encoded, w, n_future, scaler, k)
-            out = outputs(X)
-            transformed = scaler.inverse_transform(
-                out.reshape(n, steps, k), reference, scale
+            out = outputs(X).reshape(n, steps, k, -1)  # one level without
+            transformed = np.stack(
+                [
+                    scaler.inverse_transform(out[..., level], reference, scale)
+                    for level in range(out.shape[-1])
+                ],
+                axis=-1,
             )
             forecasts.append(transformed)
-            if self.strategy == "recursive" and step + 1 < h:
+            if self.strategy == "recursive" and step + 1 < h:  # one level
                 new_rows = np.zeros((n, 1, n_columns))
-                new_rows[:, 0, :k] = self.values.inverse_transform(transformed[:, 0])
+                new_rows[:, 0, :k] = self.values.inverse_transform(
+                    transformed[:, 0, :, 0]
+                )
                 if n_future:
                     new_rows[:, 0, k:] = futures[:, step, k:]
                 buffer = np.concatenate([buffer, new_rows], axis=1)
-        return np.concatenate(forecasts, axis=1)
+        forecasts = np.concatenate(forecasts, axis=1)
+        return forecasts if levels else forecasts[..., 0]
 
     def calibrate(self, net, windows, n_threads=None):
         """Calibration from raw held-out windows ``(n, window_length + horizon, c)``."""
         if len(windows) == 0:
             return None
         w, k = self.window_length, self.roles.n_targets
-        predicted, unit = self.forecast(net, windows[:, :w], windows[:, w:], n_threads)
+        predicted, unit, heads = self.forecast(
+            net, windows[:, :w], windows[:, w:], n_threads, heads=True
+        )
         actual = self.values.transform(windows[:, w:])[..., :k]
-        return ConformalCalibration(((actual - predicted) / unit).astype(np.float32))
+        if heads is not None:
+            heads = ((actual[..., None] - heads) / unit[..., None]).astype(np.float32)
+        return ConformalCalibration(
+            ((actual - predicted) / unit).astype(np.float32), heads
+        )
 
     def series_to_forecast(self, y, freq=None, default_freq=None):
         """Return the series to forecast from (``y``, or the training ones), ids.
@@ -217,17 +308,30 @@ class FittedForecaster:
             check_log(values, self.roles.n_targets, "y", self.values.log)
         return panel, keys
 
-    def interval_bounds(self, transformed, unit, coverage, half_width=None):
+    def interval_bounds(self, transformed, unit, coverage, margin=None, heads=None):
         """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.
 
-        ``half_width`` (in units, broadcast to ``transformed``) replaces the
+        Given the quantile ``heads`` (:meth:`forecast`) and heads at ``(1 -/+
+        coverage) / 2`` among them, the CQR interval: those heads, moved out
+        by the margin of :meth:`ConformalCalibration.cqr_margin`. Otherwise
+        the forecast plus and minus the half-width of the held-out errors.
+        ``margin`` (in units, broadcast to ``transformed``) replaces the
         held-out windows' one.
         """
-        if half_width is None:
-            half_width = self.calibration.half_width(coverage)
-        half = half_width * unit
+        pair = None if heads is None else self.head_pair(coverage)
+        if pair is None:
+            lower = upper = transformed
+            if margin is None:
+                margin = self.calibration.half_width(coverage)
+        else:
+            lower, upper = heads[..., pair[0]], heads[..., pair[1]]
+            if margin is None:
+                margin = self.calibration.cqr_margin(pair, coverage)
+        lower, upper = lower - margin * unit, upper + margin * unit
+        # a negative margin narrows; bounds that would cross are swapped
+        lower, upper = np.minimum(lower, upper), np.maximum(lower, upper)
         decode = self.values.inverse_transform
-        bounds = np.stack([decode(transformed - half), decode(transformed + half)], 3)
+        bounds = np.stack([decode(lower), decode(upper)], 3)
         targets = list(self.roles.targets)
         if len(targets) == 1:
             columns = pd.Index(["lower", "upper"])
@@ -235,11 +339,37 @@ class FittedForecaster:
             columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
         return bounds.reshape(len(bounds), self.horizon, -1), columns
 
-    def quantile_values(self, transformed, unit, quantiles):
-        """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names."""
-        offsets = self.calibration.offsets(quantiles)  # (q, horizon, k)
-        decode = self.values.inverse_transform
-        values = np.stack([decode(transformed + o * unit) for o in offsets], 3)
+    def quantile_values(self, transformed, unit, quantiles, heads=None):
+        """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names.
+
+        ``quantiles`` are sorted. A level that is one of the quantile
+        ``heads`` (:meth:`head_index`) is conformalised: as a bound of the
+        CQR interval of the heads ``q`` and ``1 - q`` when both are heads,
+        else on its own (:meth:`ConformalCalibration.head_offsets`). Other
+        levels are the forecast plus the held-out errors' offsets. The values
+        are sorted along the levels, so that they do not cross.
+        """
+        calibration = self.calibration
+        index = {}  # the levels that are heads: their index
+        if heads is not None:
+            found = {q: self.head_index(q) for q in quantiles}
+            index = {q: i for q, i in found.items() if i is not None}
+        others = [q for q in quantiles if q not in index]
+        offsets = dict(zip(others, calibration.offsets(others))) if others else {}
+        values = []
+        for q in quantiles:
+            if q not in index:
+                values.append(transformed + offsets[q] * unit)
+                continue
+            level = self.quantiles[index[q]]  # the head's own, unrounded
+            pair = self.head_pair(abs(1 - 2 * level))
+            if pair is None or pair[0] == pair[1]:  # no mirror, or the median
+                offset = calibration.head_offsets(index[q], level)
+            else:
+                margin = calibration.cqr_margin(pair, abs(1 - 2 * level), q)
+                offset = margin if level > 0.5 else -margin
+            values.append(heads[..., index[q]] + offset * unit)
+        values = self.values.inverse_transform(np.sort(np.stack(values, 3), axis=3))
         targets = list(self.roles.targets)
         if len(targets) == 1:
             columns = pd.Index(list(quantiles), name="quantile")
@@ -256,7 +386,10 @@ class FittedForecaster:
 
 
 def _outputs(net, X, n_threads=None):
-    """Return the network's outputs ``(n, steps * n_targets)`` for ``X``."""
+    """Return the network's outputs ``(n, steps * n_targets * n_levels)``.
+
+    For the inputs ``X``; levels last, one per quantile head (one without).
+    """
     lengths = torch.full((len(X),), X.shape[1])
     return predict_outputs(
         net,

@@ -19,7 +19,7 @@ from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, methods_to_compare
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
-from ._training import refit, train_windows
+from ._training import head_levels, refit, train_windows
 from ._windows import WindowSplit
 
 __all__ = ["fit_forecaster"]
@@ -51,6 +51,7 @@ def fit_forecaster(estimator, panel, keys, form, target):
 
     ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too.
     """
+    levels = head_levels(estimator)  # of the quantile heads (None without)
     roles = roles_of(panel, target, estimator.future_covariates, estimator.strategy)
     season, w = geometry(estimator, panel)
     h = estimator.horizon
@@ -82,6 +83,7 @@ def fit_forecaster(estimator, panel, keys, form, target):
         keys=None if keys is None else tuple(keys),
         form=form,
         calibration=None,
+        quantiles=levels,
     )
     fitted = replace(fitted, season=season)
     ridges, normalize, linear_held = _ridges(
@@ -125,6 +127,7 @@ def fit_forecaster(estimator, panel, keys, form, target):
         "window_length_": w,
         "method_": "+".join(method),
         "held_out_errors_": errors,
+        "quantiles_": None if levels is None else list(levels),
         "_fitted": fitted,
     }
     return state, final

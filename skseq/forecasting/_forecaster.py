@@ -132,6 +132,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         trains for that many epochs. Off when no window is held out.
     %(stopping_rule)s
     %(regression_loss)s
+    %(forecast_quantiles)s
     %(runtime)s
 
     Attributes
@@ -148,6 +149,9 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
     held_out_errors_ : dict or None
         Mean absolute error of each candidate of ``method="select"`` on the
         held-out windows (in the scaled space); None without that choice.
+    quantiles_ : list of float or None
+        Levels of the network's quantile heads (``quantiles`` and 0.5),
+        sorted; None without heads (``quantiles=None``).
 
     See Also
     --------
@@ -208,6 +212,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         **NETWORK_CONSTRAINTS,
         **TRAINING_CONSTRAINTS,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
+        "quantiles": ["array-like", None],
     }
     # the fitted state, as skseq.save writes it: name -> type
     _fitted_attributes = {
@@ -222,6 +227,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         "window_length_": int,
         "method_": str | None,
         "held_out_errors_": dict | None,
+        "quantiles_": list | None,
         "_fitted": FittedForecaster,
     }
 
@@ -264,6 +270,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         n_iter_no_change=10,
         tol=1e-4,
         loss="squared_error",
+        quantiles=None,
         module=None,
         callbacks=None,
         device="cpu",
@@ -308,6 +315,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.loss = loss
+        self.quantiles = quantiles
         self.module = module
         self.callbacks = callbacks
         self.device = device
@@ -358,7 +366,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         return state["_fitted"], state["net_"], state["freq_"]
 
     def _forecast_end(self, y, X, future):
-        """Forecasts (transformed space), units and context of ``predict``."""
+        """Forecasts (transformed space), units, heads and context of ``predict``."""
         fitted, net, freq = self._state()
         joined, future = with_exog(y, X, future, fitted.roles.n_future, fitted.horizon)
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
@@ -367,8 +375,10 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
         futures = future_rows(future, series, keys, fitted.roles, fitted.horizon)
-        transformed, unit = fitted.forecast(net, windows, futures, self.n_threads)
-        return fitted, series, keys, transformed, unit
+        transformed, unit, heads = fitted.forecast(
+            net, windows, futures, self.n_threads, heads=True
+        )
+        return fitted, series, keys, transformed, unit, heads
 
     def predict(self, y=None, X=None, future=None):
         """Forecast the ``horizon`` steps after the end of the series.
@@ -394,7 +404,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        fitted, series, keys, transformed, _ = self._forecast_end(y, X, future)
+        fitted, series, keys, transformed, _, _ = self._forecast_end(y, X, future)
         return format_forecasts(
             fitted.values.inverse_transform(transformed),
             series,

@@ -3,7 +3,9 @@
 Both come from the normalised errors of the held-out windows
 (:class:`~skseq.forecasting._conformal.ConformalCalibration`), one set per
 horizon step, scaled by what one step of the network's output is worth at
-each forecast origin.
+each forecast origin: errors of the forecast, or, for the levels of a
+network's quantile heads (``quantiles``), errors of those heads
+(conformalised quantile regression).
 """
 
 from ._columns import format_forecasts
@@ -32,6 +34,15 @@ class ProbabilisticForecasts:
         windows, the ``ceil((n + 1) * coverage) / n`` quantile of their
         absolute normalised errors.
 
+        A model with quantile heads at ``(1 - coverage) / 2`` and ``(1 +
+        coverage) / 2`` (``quantiles``) gives the interval between those
+        heads, conformalised (CQR, Romano et al. 2019): each bound moves out
+        by the same quantile of the held-out windows' conformity scores
+        ``max(lower - y, y - upper)`` (normalised), or in when the heads
+        were too wide. Its width follows what the heads learnt of each
+        window, not only the scale of the window. Other coverages take the
+        half-widths above.
+
         Parameters
         ----------
         y : series, dict or long DataFrame, default=None
@@ -51,8 +62,10 @@ class ProbabilisticForecasts:
             time stamps.
         """
         check_coverage(coverage)
-        fitted, series, keys, transformed, unit = self._calibrated(y, X, future)
-        bounds, columns = fitted.interval_bounds(transformed, unit, coverage)
+        fitted, series, keys, transformed, unit, heads = self._calibrated(y, X, future)
+        bounds, columns = fitted.interval_bounds(
+            transformed, unit, coverage, heads=heads
+        )
         return format_forecasts(
             bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
@@ -68,6 +81,22 @@ class ProbabilisticForecasts:
         skewed error distribution gives skewed quantiles. The 0.5 quantile is
         the forecast corrected by the median held-out error, so it can differ
         from :meth:`predict`.
+
+        With quantile heads (``quantiles`` at fit), a level that is a head
+        (up to rounding: ``1 - 0.9`` is the head at 0.1) comes from it,
+        conformalised on the held-out windows. When its mirror ``1 - q`` is
+        a head too, the value is a bound of their CQR interval of coverage
+        ``|1 - 2q|`` (:meth:`predict_interval`): the guarantee is for the
+        pair, the share of values between the two bounds, not each bound's
+        one-sided miss rate (with heads at 0.05 and 0.95, at least 90% fall
+        between them, but more or fewer than 5% may fall above the 0.95
+        value). Its margin is numpy's "higher" quantile at level ``ceil((n +
+        1) c) / n``, one rank above the textbook conformal rank, as for the
+        half-widths: a little wider. A head without its mirror is
+        conformalised on its own errors, at the ranks above (one-sided
+        conformalisation). Other levels come from the forecast's errors, as
+        above. The values are sorted along the levels (rearrangement), so
+        they never cross.
 
         Parameters
         ----------
@@ -87,8 +116,8 @@ class ProbabilisticForecasts:
             column MultiIndex), indexed by the forecast time stamps.
         """
         levels = check_quantiles(quantiles)
-        fitted, series, keys, transformed, unit = self._calibrated(y, X, future)
-        values, columns = fitted.quantile_values(transformed, unit, levels)
+        fitted, series, keys, transformed, unit, heads = self._calibrated(y, X, future)
+        values, columns = fitted.quantile_values(transformed, unit, levels, heads)
         return format_forecasts(
             values, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )

@@ -45,7 +45,10 @@ def rolling_forecasts(
         the errors: the interval of an origin is calibrated on the errors
         known there (the held-out windows' and those of the earlier forecasts
         of ``y`` whose outcome is known), at a level that adapts to the misses
-        seen (:meth:`ConformalCalibration.rolling_half_widths`).
+        seen (:meth:`ConformalCalibration.rolling_half_widths`). With
+        quantile heads at ``(1 -/+ coverage) / 2``, the CQR interval of those
+        heads, its margin calibrated the same way
+        (:meth:`ConformalCalibration.rolling_cqr_margins`).
 
     Returns
     -------
@@ -90,17 +93,16 @@ def rolling_forecasts(
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         windows = cut_windows(padded, w + h)[origins - w]
-        transformed, unit = fitted.forecast(
-            net, windows[:, :w], windows[:, w:], n_threads
+        transformed, unit, heads = fitted.forecast(
+            net, windows[:, :w], windows[:, w:], n_threads, heads=True
         )
         actual_all.append(windows[:, w:, :k])
         forecast_all.append(fitted.values.inverse_transform(transformed))
-        if coverages:  # errors as they become known recalibrate the intervals
-            known = fitted.values.transform(windows[:, w:])[..., :k]
-            errors = (known - transformed) / unit
         for coverage, each in zip(coverages, bounds, strict=True):
-            half = fitted.calibration.rolling_half_widths(errors, coverage)
-            both, _ = fitted.interval_bounds(transformed, unit, coverage, half)
+            margin = _rolling_margin(
+                fitted, windows[:, w:], transformed, unit, heads, coverage
+            )
+            both, _ = fitted.interval_bounds(transformed, unit, coverage, margin, heads)
             each.append(both.reshape(len(both), h, k, 2))
         first_times = one.index[origins - (len(combined) - len(values))]
     return (
@@ -109,6 +111,22 @@ def rolling_forecasts(
         first_times,
         [np.concatenate(each) for each in bounds],
     )
+
+
+def _rolling_margin(fitted, futures, transformed, unit, heads, coverage):
+    """Margins of the intervals of consecutive origins, as errors become known.
+
+    Around the forecast, or between the quantile heads at ``(1 -/+ coverage)
+    / 2`` when there are such heads (``fitted.interval_bounds`` makes the same
+    choice).
+    """
+    known = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
+    pair = None if heads is None else fitted.head_pair(coverage)
+    if pair is None:
+        errors = (known - transformed) / unit
+        return fitted.calibration.rolling_half_widths(errors, coverage)
+    errors = (known[..., None] - heads) / unit[..., None]
+    return fitted.calibration.rolling_cqr_margins(pair, errors, coverage)
 
 
 def rolling_frame(forecast, first_times, targets):

@@ -5,10 +5,36 @@ import torch
 
 from .._base import conv_params
 from .._engine import TrainingOptions, resolve_module, train
+from ._conformal import check_quantiles
 from ._linear import fit_ridge
 from ._windows import WindowDataset
 
-__all__ = ["net_spec", "refit", "train_windows"]
+__all__ = ["head_levels", "net_spec", "refit", "train_windows"]
+
+
+def head_levels(estimator):
+    """Return the levels of the network's quantile heads, or None without.
+
+    The levels of ``quantiles``, sorted, with the median added if missing
+    (it forecasts). Refuses a strategy other than "direct" and a loss other
+    than the default, which the pinball loss would replace.
+    """
+    if estimator.quantiles is None:
+        return None
+    levels = check_quantiles(estimator.quantiles)
+    if estimator.strategy != "direct":
+        raise ValueError(
+            "quantiles trains one output per horizon step and level, which "
+            f"needs strategy='direct'; got strategy={estimator.strategy!r}. Set "
+            "strategy='direct', or quantiles=None for split-conformal quantiles."
+        )
+    if estimator.loss != "squared_error":
+        raise ValueError(
+            "quantiles trains with the pinball loss, so "
+            f"loss={estimator.loss!r} would be ignored: leave loss at its default "
+            "('squared_error'), or set quantiles=None."
+        )
+    return tuple(float(q) for q in np.union1d(levels, [0.5]))
 
 
 def _module_params(estimator, fitted, input_length, output_size):
@@ -39,14 +65,25 @@ def _steps(fitted):
 
 
 def net_spec(estimator, fitted):
-    """Return the network class, its parameters and the loss of a forecaster."""
+    """Return the network class, its parameters and the loss of a forecaster.
+
+    With quantile heads (``fitted.quantiles``) the network has an output per
+    horizon step, target and level (levels last) and the pinball loss.
+    """
     steps = _steps(fitted)
     input_length = fitted.window_length + (steps if fitted.roles.n_future else 0)
+    outputs = steps * fitted.roles.n_targets * _n_levels(fitted)
     module, params = resolve_module(
-        estimator.module,
-        _module_params(estimator, fitted, input_length, steps * fitted.roles.n_targets),
+        estimator.module, _module_params(estimator, fitted, input_length, outputs)
     )
-    return module, params, estimator.loss
+    if fitted.quantiles is None:
+        return module, params, estimator.loss
+    return module, params, {"loss": "pinball", "quantiles": list(fitted.quantiles)}
+
+
+def _n_levels(fitted):
+    """Return the outputs per horizon step and target (one, or one per head)."""
+    return 1 if fitted.quantiles is None else len(fitted.quantiles)
 
 
 def train_windows(estimator, series, split, fitted, seed, windows=None, **overrides):
@@ -80,11 +117,14 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
             else dataset.subset(np.arange(len(split.train)))
         )
         ridge = fit_ridge(training)
+        # every quantile head starts as the ridge; the network learns offsets
+        coef = np.repeat(np.atleast_2d(ridge.coef_), _n_levels(fitted), axis=0)
+        intercept = np.repeat(np.atleast_1d(ridge.intercept_), _n_levels(fitted))
 
         def initialize(module):
             if getattr(module, "linear_path", None) is not None:
-                module.linear_path.weight.copy_(torch.as_tensor(ridge.coef_))
-                module.linear_path.bias.copy_(torch.as_tensor(ridge.intercept_))
+                module.linear_path.weight.copy_(torch.as_tensor(coef))
+                module.linear_path.bias.copy_(torch.as_tensor(intercept))
                 # kept as fitted: the recurrent layers learn what it misses
                 module.linear_path.requires_grad_(False)
 

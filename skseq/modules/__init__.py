@@ -17,7 +17,7 @@ a valid step sees exactly the zero padding it would see alone.
 from ._conv import CONV_MODES, ConvFrontEnd, MaskedBatchNorm1d
 from ._language import LanguageModule
 from ._linear import RowwiseLinear
-from ._loss import LOSSES, REGRESSION_LOSSES, WeightedLoss
+from ._loss import LOSSES, REGRESSION_LOSSES, PinballLoss, WeightedLoss
 from ._masks import valid_mask
 from ._rnn import CELLS, POOLINGS, RNNModule, reverse_padded
 
@@ -30,6 +30,7 @@ __all__ = [
     "ConvFrontEnd",
     "LanguageModule",
     "MaskedBatchNorm1d",
+    "PinballLoss",
     "RNNModule",
     "RowwiseLinear",
     "WeightedLoss",

@@ -1,10 +1,11 @@
 """The loss of skseq's estimators: a per-sample loss, weighted and averaged."""
 
+import torch
 from torch import nn
 
 from ._masks import valid_mask
 
-__all__ = ["LOSSES", "REGRESSION_LOSSES", "WeightedLoss"]
+__all__ = ["LOSSES", "REGRESSION_LOSSES", "PinballLoss", "WeightedLoss"]
 
 REGRESSION_LOSSES = {
     "squared_error": nn.MSELoss,
@@ -12,7 +13,62 @@ REGRESSION_LOSSES = {
     "huber": nn.HuberLoss,
 }
 """The losses of regression targets, by name."""
-LOSSES = {"cross_entropy": nn.CrossEntropyLoss, **REGRESSION_LOSSES}
+
+
+class PinballLoss(nn.Module):
+    """Pinball (quantile) loss of outputs that predict quantiles of each target.
+
+    Level ``tau`` of a target ``y`` predicted as ``q`` costs ``tau * (y - q)``
+    when ``y >= q`` and ``(1 - tau) * (q - y)`` otherwise; its expectation is
+    smallest when ``q`` is the ``tau`` quantile of ``y``.
+
+    Parameters
+    ----------
+    quantiles : sequence of float
+        The levels, in (0, 1). A sample's outputs hold one output per level
+        for each target value, levels last: with ``L`` levels, output
+        ``j * L + i`` predicts level ``i`` of target ``j``.
+    reduction : {"mean", "none"}, default="mean"
+        "mean": the mean over every output of the batch. "none": the loss of
+        each output, shaped ``(*target_shape, L)``.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import PinballLoss
+    >>> loss = PinballLoss([0.1, 0.9])
+    >>> y_pred, y_true = torch.tensor([[0.0, 2.0]]), torch.tensor([[3.0]])
+    >>> round(loss(y_pred, y_true).item(), 6)  # (0.1 * 3 + 0.9 * 1) / 2
+    0.6
+    """
+
+    def __init__(self, quantiles, reduction="mean"):
+        super().__init__()
+        if reduction not in ("mean", "none"):
+            raise ValueError(f'reduction must be "mean" or "none", got {reduction!r}.')
+        levels = torch.as_tensor(quantiles, dtype=torch.float32).reshape(-1)
+        if not len(levels) or not bool(((levels > 0) & (levels < 1)).all()):
+            raise ValueError(
+                f"quantiles must be floats in (0, 1), e.g. [0.1, 0.5, 0.9]; got "
+                f"{quantiles!r}."
+            )
+        # a buffer: it moves to the device with the loss
+        self.register_buffer("quantiles", levels)
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true):
+        """Return the loss of outputs ``(..., m * L)`` for targets ``(..., m)``."""
+        predicted = y_pred.reshape(*y_true.shape, len(self.quantiles))
+        error = y_true.unsqueeze(-1) - predicted
+        losses = torch.maximum(self.quantiles * error, (self.quantiles - 1) * error)
+        return losses.mean() if self.reduction == "mean" else losses
+
+
+LOSSES = {
+    "cross_entropy": nn.CrossEntropyLoss,
+    **REGRESSION_LOSSES,
+    "pinball": PinballLoss,
+}
 """Every loss :class:`WeightedLoss` computes, by name."""
 
 
@@ -21,11 +77,14 @@ class WeightedLoss(nn.Module):
 
     Parameters
     ----------
-    loss : {"cross_entropy", "squared_error", "absolute_error", "huber"}
+    loss : {"cross_entropy", "squared_error", "absolute_error", "huber", \
+            "pinball"}
         The per-sample loss. For multi-output regression the loss of a sample
-        is the mean over its outputs.
+        is the mean over its outputs. "pinball" is :class:`PinballLoss`, whose
+        outputs are quantiles of the targets (it needs ``quantiles``).
     **loss_params : dict
-        Passed to the torch loss (e.g. ``delta`` for "huber").
+        Passed to the torch loss (e.g. ``delta`` for "huber", ``quantiles``
+        for "pinball").
 
     Notes
     -----
@@ -55,6 +114,11 @@ class WeightedLoss(nn.Module):
         super().__init__()
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {loss!r}.")
+        if loss == "pinball" and "quantiles" not in loss_params:
+            raise ValueError(
+                'loss="pinball" needs quantiles, the levels its outputs predict, '
+                'e.g. WeightedLoss("pinball", quantiles=[0.1, 0.5, 0.9]).'
+            )
         self.loss = LOSSES[loss](reduction="none", **loss_params)
 
     def forward(self, y_pred, y_true):

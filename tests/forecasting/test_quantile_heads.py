@@ -1,0 +1,319 @@
+"""Quantile heads: the pinball loss, non-crossing quantiles and CQR intervals."""
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+import skseq
+from skseq import SequenceForecaster
+from skseq.forecasting._conformal import ConformalCalibration
+from skseq.model_selection import backtest
+from skseq.modules import PinballLoss, WeightedLoss
+
+QUICK = dict(max_epochs=8, hidden_size=8, random_state=0)
+
+
+def noisy_sine(n, seed=0, noise=0.3):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    index = pd.period_range("1950-01", periods=n, freq="M")
+    return pd.Series(np.sin(t / 4) + rng.normal(0, noise, n), index=index, name="y")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return SequenceForecaster(
+        window_length=12, horizon=3, quantiles=[0.9, 0.1], **QUICK
+    ).fit(noisy_sine(300))
+
+
+# --------------------------------------------------------------- the loss
+
+
+def test_pinball_loss_known_numbers():
+    loss = PinballLoss([0.1, 0.5, 0.9])
+    # two targets, levels last: target 0 predicted 0, 1, 2; target 1: 4, 4, 4
+    y_pred = torch.tensor([[0.0, 1.0, 2.0, 4.0, 4.0, 4.0]])
+    y_true = torch.tensor([[1.0, 2.0]])
+    each = PinballLoss([0.1, 0.5, 0.9], reduction="none")(y_pred, y_true)
+    # y above q costs level * (y - q), below (1 - level) * (q - y)
+    expected = torch.tensor([[[0.1, 0.0, 0.1], [1.8, 1.0, 0.2]]])
+    torch.testing.assert_close(each, expected)
+    torch.testing.assert_close(loss(y_pred, y_true), expected.mean())
+    weighted = WeightedLoss("pinball", quantiles=[0.1, 0.5, 0.9])
+    torch.testing.assert_close(weighted(y_pred, y_true), expected.mean())
+    # a sample weight scales the mean loss of the sample's outputs
+    pair = (y_true, torch.tensor([2.0]))
+    torch.testing.assert_close(weighted(y_pred, pair), 2 * expected.mean())
+
+
+def test_pinball_loss_is_smallest_at_the_quantile():
+    y = torch.randn(20000, 1, generator=torch.Generator().manual_seed(0))
+    loss = PinballLoss([0.9])
+    candidates = torch.linspace(0.5, 2.0, 31)
+    costs = [loss(torch.full_like(y, float(c)), y).item() for c in candidates]
+    best = candidates[int(np.argmin(costs))].item()
+    assert abs(best - torch.quantile(y, 0.9).item()) < 0.06
+
+
+def test_pinball_loss_refuses_bad_levels():
+    with pytest.raises(ValueError, match=r"quantiles must be floats in \(0, 1\)"):
+        PinballLoss([0.5, 1.0])
+
+
+# ------------------------------------------------------------- the heads
+
+
+def test_heads_shapes_labels_and_linear_path(model):
+    assert model.quantiles_ == [0.1, 0.5, 0.9]  # the median added
+    module = model.net_.module_
+    assert module.head.out_features == 3 * 3  # horizon * levels
+    # every level's linear path is the same ridge (the heads learn offsets)
+    path = module.linear_path.weight.reshape(3, 3, -1)
+    assert path.abs().sum() > 0
+    torch.testing.assert_close(path[:, 0], path[:, 1], rtol=0, atol=0)
+    torch.testing.assert_close(path[:, 0], path[:, 2], rtol=0, atol=0)
+    forecast = model.predict()
+    quantiles = model.predict_quantiles(quantiles=[0.1, 0.25, 0.5, 0.9])
+    assert list(quantiles.columns) == [0.1, 0.25, 0.5, 0.9]
+    assert quantiles.index.equals(forecast.index)
+    interval = model.predict_interval(coverage=0.8)
+    assert list(interval.columns) == ["lower", "upper"]
+    # the 0.1 and 0.9 heads are the bounds of the CQR interval of 80%
+    np.testing.assert_allclose(quantiles[0.1], interval["lower"])
+    np.testing.assert_allclose(quantiles[0.9], interval["upper"])
+    assert (interval["lower"] < forecast).all() and (forecast < interval["upper"]).all()
+
+
+def test_several_targets_and_many_series():
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=150, freq="M")
+    frame = pd.DataFrame(rng.normal(size=(150, 2)), index=index, columns=["a", "b"])
+    model = SequenceForecaster(
+        window_length=6, horizon=2, quantiles=[0.2, 0.8], **QUICK
+    ).fit(frame)
+    assert model.net_.module_.head.out_features == 2 * 2 * 3
+    quantiles = model.predict_quantiles(quantiles=[0.2, 0.8])
+    assert list(quantiles.columns) == [("a", 0.2), ("a", 0.8), ("b", 0.2), ("b", 0.8)]
+    interval = model.predict_interval(coverage=0.6)
+    assert list(interval.columns) == [
+        ("a", "lower"),
+        ("a", "upper"),
+        ("b", "lower"),
+        ("b", "upper"),
+    ]
+    # one series' quantiles do not depend on the others forecast with it
+    panel = {"s1": frame["a"], "s2": (frame["b"] + 5).rename("a")}
+    many = SequenceForecaster(
+        window_length=6, horizon=2, quantiles=[0.2, 0.8], **QUICK
+    ).fit(panel)
+    both = many.predict_quantiles(y=panel)
+    alone = many.predict_quantiles(y={"s2": panel["s2"]})
+    pd.testing.assert_frame_equal(both["s2"], alone["s2"])
+    assert (both["s2"][0.5] > both["s1"][0.5] + 2).all()
+
+
+def test_quantiles_do_not_cross_even_when_the_heads_do(model):
+    crossed = copy.deepcopy(model)
+    bias = crossed.net_.module_.head.bias
+    with torch.no_grad():  # the 0.1 head far above the 0.9 head
+        bias[0::3] += 5.0
+        bias[2::3] -= 5.0
+    levels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+    values = crossed.predict_quantiles(quantiles=levels).to_numpy()
+    assert (np.diff(values, axis=1) >= 0).all()
+    interval = crossed.predict_interval(coverage=0.8)
+    assert (interval["lower"] <= interval["upper"]).all()
+    values = model.predict_quantiles(quantiles=levels).to_numpy()
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
+def test_heads_learn_their_levels_on_a_noisy_series(model):
+    calibration = model._fitted.calibration
+    # (actual - head) / unit on the held-out windows, per level
+    below = (calibration.heads < 0).mean(axis=(0, 1, 2))
+    assert below[0] < below[1] < below[2]
+    np.testing.assert_allclose(below, [0.1, 0.5, 0.9], atol=0.2)
+
+
+def test_coverages_without_heads_are_intervals_around_the_forecast(model):
+    interval = model.predict_interval(coverage=0.5)  # no heads at 0.25, 0.75
+    middle = (interval["lower"] + interval["upper"]) / 2
+    np.testing.assert_allclose(middle, model.predict())
+
+
+@pytest.mark.parametrize(
+    "training",
+    [
+        {},
+        # heads that never left the ridge they start as: all equal, an
+        # interval of width 0 that the conformal margin alone must widen
+        dict(lr=1e-7, max_epochs=1, refit=False),
+    ],
+    ids=["trained", "equal heads"],
+)
+def test_cqr_intervals_cover_new_values_near_nominal(training):
+    # about 300 held-out windows calibrate; 500 new points check
+    y = noisy_sine(2000, seed=1)
+    model = SequenceForecaster(
+        window_length=12, horizon=1, quantiles=[0.05, 0.95], **{**QUICK, **training}
+    ).fit(y[:1500])
+    inside = []
+    for t in range(1500, 2000):
+        bounds = model.predict_interval(y=y[t - 12 : t], coverage=0.9).to_numpy()[0]
+        inside.append(bounds[0] <= y.iloc[t] <= bounds[1])
+    assert 0.8 <= np.mean(inside) <= 0.97
+    # rolling origins in a backtest: the margin follows the scores seen
+    split = [(np.arange(1500), np.arange(1500, 2000))]
+    table = backtest(model, y, cv=split, coverage=0.9)
+    assert 0.8 <= table["coverage@0.9"].iloc[0] <= 0.97
+
+
+# ------------------------------------------------------------- refusals
+
+
+@pytest.mark.parametrize("bad", [[0.0, 0.5], [1.2], [], [True], [0.5, "x"]])
+def test_bad_quantiles_are_refused_at_fit(bad):
+    model = SequenceForecaster(window_length=6, quantiles=bad, **QUICK)
+    with pytest.raises(ValueError, match=r"quantiles must be floats in \(0, 1\)"):
+        model.fit(noisy_sine(60))
+
+
+def test_a_string_is_not_quantiles():
+    model = SequenceForecaster(window_length=6, quantiles="0.9", **QUICK)
+    with pytest.raises(ValueError, match="'quantiles' parameter"):
+        model.fit(noisy_sine(60))
+
+
+def test_quantile_heads_need_the_direct_strategy_and_the_default_loss():
+    y = noisy_sine(60)
+    recursive = SequenceForecaster(
+        window_length=6, horizon=2, strategy="recursive", quantiles=[0.1, 0.9]
+    )
+    with pytest.raises(ValueError, match=r"quantiles .* strategy='direct'"):
+        recursive.fit(y)
+    huber = SequenceForecaster(window_length=6, quantiles=[0.1, 0.9], loss="huber")
+    with pytest.raises(ValueError, match="pinball loss, so loss='huber'"):
+        huber.fit(y)
+
+
+def test_pinball_loss_needs_its_levels():
+    with pytest.raises(ValueError, match='loss="pinball" needs quantiles'):
+        WeightedLoss("pinball")
+
+
+@pytest.mark.parametrize("coverage, needed", [(0.8, 4), (0.9, 9), (0.95, 19)])
+def test_the_windows_needed_for_a_coverage(coverage, needed):
+    # the fewest n with ceil((n + 1) coverage) <= n: ceil(coverage / (1 - coverage))
+    def calibration(n):
+        return ConformalCalibration(np.zeros((n, 1, 1)), np.zeros((n, 1, 1, 2)))
+
+    enough = calibration(needed)
+    enough.half_width(coverage)
+    enough.cqr_margin((0, 1), coverage)
+    too_few = calibration(needed - 1)
+    message = f"coverage={coverage} needs at least {needed} held-out windows"
+    with pytest.raises(ValueError, match=message):
+        too_few.half_width(coverage)
+    with pytest.raises(ValueError, match=message):
+        too_few.cqr_margin((0, 1), coverage)
+
+
+def test_a_head_quantile_with_too_few_windows_names_quantiles():
+    model = SequenceForecaster(
+        window_length=6, quantiles=[0.05, 0.95], **{**QUICK, "max_epochs": 2}
+    ).fit(noisy_sine(40))
+    assert len(model._fitted.calibration.residuals) < 9
+    # 0.95 is a bound of the 90% interval of the heads 0.05 and 0.95
+    message = r"quantiles: 0.95 is a bound .* needs at least 9 held-out windows"
+    with pytest.raises(ValueError, match=message):
+        model.predict_quantiles(quantiles=[0.95])
+
+
+def test_intervals_need_held_out_windows():
+    model = SequenceForecaster(
+        window_length=6, quantiles=[0.1, 0.9], validation_fraction=0.0, **QUICK
+    ).fit(noisy_sine(60))
+    assert np.isfinite(model.predict()).all()
+    with pytest.raises(ValueError, match="No held-out windows"):
+        model.predict_interval(coverage=0.8)
+
+
+# ------------------------------------------------------------ persistence
+
+
+def test_save_load_round_trip(tmp_path, model):
+    path = tmp_path / "quantiles.skseq"
+    skseq.save(model, path)
+    loaded = skseq.load(path)
+    assert loaded.quantiles == [0.9, 0.1] and loaded.quantiles_ == [0.1, 0.5, 0.9]
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+    pd.testing.assert_frame_equal(
+        loaded.predict_quantiles(quantiles=[0.1, 0.3, 0.9]),
+        model.predict_quantiles(quantiles=[0.1, 0.3, 0.9]),
+    )
+    pd.testing.assert_frame_equal(
+        loaded.predict_interval(coverage=0.8), model.predict_interval(coverage=0.8)
+    )
+
+
+# ------------------------------------------------- transforms and methods
+
+
+def test_heads_with_a_log_transform():
+    y = np.exp(noisy_sine(200)) * 10  # positive, multiplicative noise
+    model = SequenceForecaster(
+        window_length=12, horizon=3, transform="log", quantiles=[0.1, 0.9], **QUICK
+    ).fit(y)
+    interval = model.predict_interval(coverage=0.8)
+    assert (interval["lower"] > 0).all()
+    assert (interval["lower"] < interval["upper"]).all()
+    values = model.predict_quantiles(quantiles=[0.05, 0.1, 0.5, 0.9]).to_numpy()
+    assert (values > 0).all() and (np.diff(values, axis=1) >= 0).all()
+    # the heads are the bounds of the interval, back in the original units
+    np.testing.assert_allclose(values[:, 1], interval["lower"])
+    np.testing.assert_allclose(values[:, 3], interval["upper"])
+
+
+def test_a_head_without_its_mirror_is_conformalised_on_its_own():
+    model = SequenceForecaster(
+        window_length=12, horizon=3, quantiles=[0.9], **QUICK
+    ).fit(noisy_sine(200))
+    assert model.quantiles_ == [0.5, 0.9]
+    fitted, _, _, transformed, unit, heads = model._forecast_end(None, None, None)
+    # the 0.9 head moved by the rank of its own held-out errors
+    expected = heads[..., 1] + fitted.calibration.head_offsets(1, 0.9) * unit
+    values = model.predict_quantiles(quantiles=[0.5, 0.9])
+    np.testing.assert_allclose(
+        values[0.9], fitted.values.inverse_transform(expected).ravel()
+    )
+    assert (values[0.5] <= values[0.9]).all()
+    # no head at 0.1: the 80% interval is the residuals' one around the forecast
+    interval = model.predict_interval(coverage=0.8)
+    np.testing.assert_allclose(
+        (interval["lower"] + interval["upper"]) / 2, model.predict()
+    )
+
+
+def test_heads_with_the_linear_method():
+    model = SequenceForecaster(
+        window_length=12, horizon=3, method="linear", quantiles=[0.1, 0.9], **QUICK
+    ).fit(noisy_sine(200))
+    assert model.method_ == "linear"
+    forecast = model.predict()
+    assert np.isfinite(forecast).all()
+    interval = model.predict_interval(coverage=0.8)
+    assert (interval["lower"] <= interval["upper"]).all()
+    values = model.predict_quantiles(quantiles=[0.1, 0.5, 0.9]).to_numpy()
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
+def test_a_level_matches_its_head_up_to_rounding(model):
+    rounded = model.predict_quantiles(quantiles=[1 - 0.9])  # 0.09999999999999998
+    exact = model.predict_quantiles(quantiles=[0.1])
+    np.testing.assert_array_equal(rounded.to_numpy(), exact.to_numpy())
+    lower = model.predict_interval(coverage=0.8)["lower"]
+    np.testing.assert_allclose(rounded.iloc[:, 0], lower)
