@@ -1,0 +1,100 @@
+"""Conformal p-values: how unusual a score is among reference scores."""
+
+import numpy as np
+from scipy.stats import genpareto
+
+__all__ = ["sequential_p_values"]
+
+
+# the tail is fitted to this share of the largest reference scores
+TAIL_SHARE = 0.1
+# and to at least this many
+MIN_TAIL = 10
+
+
+class _Tail:
+    """Peaks over threshold: a generalised Pareto tail of the largest scores.
+
+    Fitted (maximum likelihood, :func:`scipy.stats.genpareto.fit`) to the
+    excesses of the largest ``k`` scores over the threshold ``u`` they
+    exceed; a score above ``u`` has ``p = (k + 1) / (n + 1) * sf(score -
+    u)``. Refitted whenever the reference has changed (a fit depends on the
+    reference alone, so that scoring in one call or in several gives the
+    same p-values).
+    """
+
+    def __init__(self):
+        self.size = 0
+
+    def p_value(self, ordered, score):
+        """Return the tail p-value of ``score``, or NaN below the threshold."""
+        n = len(ordered)
+        if n != self.size:
+            self.size = n
+            self.k = min(max(int(TAIL_SHARE * n), MIN_TAIL), n - 1)
+            self.threshold = ordered[n - self.k - 1]
+            excess = ordered[n - self.k :] - self.threshold
+            self.shape = None
+            if self.k >= MIN_TAIL and excess.max() > 0:
+                self.shape, _, self.scale = genpareto.fit(excess, floc=0)
+        if self.shape is None or score <= self.threshold:
+            return np.nan
+        survival = genpareto.sf(score - self.threshold, self.shape, 0, self.scale)
+        return (self.k + 1) / (n + 1) * survival
+
+
+def sequential_p_values(reference, scores, learn=True, tail=False):
+    """Return the conformal p-value of each score, in order, and the reference.
+
+    The p-value of a score ``s`` among ``n`` reference scores is ``(1 + #{r
+    >= s}) / (n + 1)``: when ``s`` and the reference are exchangeable (normal
+    points), ``P(p <= a) <= a`` for every ``a``, so that flagging the scores
+    whose p-value is at most ``a`` flags at most that share of normal points.
+
+    Parameters
+    ----------
+    reference : ndarray of shape (n,)
+        Scores of normal points (e.g. errors of held-out forecasts), sorted.
+    scores : ndarray of shape (m,)
+        Scores to judge, in time order.
+    learn : bool, default=True
+        Each score joins the reference once judged, before the next one is
+        (online conformal): the reference follows slow changes of the errors
+        and resolves smaller p-values as it grows. Flagged scores join too:
+        leaving them out would leave the reference short of large normal
+        scores, and flag more and more (3.7 times the rate asked for at 0.05
+        on absolute Gaussian scores, 1.8 times at 0.001). The price: an
+        anomaly in the reference makes a later one of its size less
+        unusual.
+    tail : bool, default=False
+        Where fewer than 10 reference scores are at least as large (counting
+        resolves little there), take the p-value from a generalised Pareto
+        tail fitted to the largest 10% of the reference scores (peaks over
+        threshold, as extreme-value theory has it for any tail): p-values
+        then go below ``1 / (n + 1)``, and scores larger than every
+        reference score still differ. An exponential tail instead was
+        conservative on light tails (0.03 of the rate asked for at 0.001 on
+        NAB's anomaly-free series, the Pareto tail 1.6).
+
+    Returns
+    -------
+    p_values : ndarray of shape (m,)
+    reference : ndarray
+        The reference after the scores that joined it (sorted).
+    """
+    reference = np.asarray(reference, dtype=np.float64)
+    scores = np.asarray(scores, dtype=np.float64)
+    p_values = np.empty(len(scores))
+    ordered = reference
+    fitted_tail = _Tail()
+    for t, score in enumerate(scores):
+        n = len(ordered)
+        position = np.searchsorted(ordered, score, side="left")
+        p_values[t] = (1 + n - position) / (n + 1)
+        if tail and position > n - MIN_TAIL:  # among the largest
+            extrapolated = fitted_tail.p_value(ordered, score)
+            if not np.isnan(extrapolated):
+                p_values[t] = extrapolated
+        if learn:
+            ordered = np.insert(ordered, position, score)
+    return p_values, ordered

@@ -1,0 +1,365 @@
+"""ForecastAnomalyDetector: flag the points of a series its forecaster did not expect.
+
+A one-step forecaster learns the normal course of the series; a point's
+anomaly score is its forecast error, normalised as the forecaster normalises
+its windows, and compared with the errors of held-out forecasts: its
+conformal p-value (:func:`~skseq.anomaly._conformal.sequential_p_values`) is
+the share of normal errors at least as large. Flagging the points whose
+p-value is below ``false_alarm_rate`` then flags that share of normal points,
+whatever the scale or the noise of the series.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils import check_array
+from sklearn.utils.validation import check_is_fitted
+
+from ..estimators import SequenceForecaster
+from ..forecasting._columns import check_like_fit
+from ..utils._series import TimeSeries, check_series
+from ..utils._sklearn_compat import HasMethods, Interval, _fit_context
+from ..utils._windows import cut_windows
+from ._conformal import sequential_p_values
+
+__all__ = ["ForecastAnomalyDetector"]
+
+# the forecaster of forecaster=None, chosen on the NAB series of
+# benchmarks/anomaly_detection.py: windows of 24 steps (the forecaster's
+# "auto" falls back to 3 on 5-minute data), errors in the series' own scale
+DEFAULT_FORECASTER = {"window_length": 24, "normalize": None}
+
+
+def _check_series(X, default_freq=None, n_features=None):
+    """Validate a series ``X`` (sklearn's messages for arrays).
+
+    Returns the :class:`TimeSeries` and ``X`` (arrays as float arrays).
+    """
+    if not isinstance(X, (pd.Series, pd.DataFrame)):
+        X = check_array(
+            X, ensure_2d=False, ensure_min_samples=2 if n_features is None else 1
+        )
+        if X.ndim == 1 and n_features not in (None, 1):
+            raise ValueError(
+                f"X is 1-D, but the detector was fitted on {n_features} columns; "
+                "Reshape your data to (n_timesteps, n_columns)."
+            )
+    series = check_series(
+        X,
+        name="X",
+        min_length=2 if n_features is None else 1,
+        default_freq=default_freq,
+    )
+    found = series.values.shape[1]
+    if n_features is not None and found != n_features:
+        raise ValueError(
+            f"X has {found} features, but ForecastAnomalyDetector is expecting "
+            f"{n_features} features as input."
+        )
+    return series, X
+
+
+def _smooth(errors, steps):
+    """Mean of each error and the ``steps - 1`` before it (NaN stays NaN)."""
+    if steps == 1:
+        return errors
+    means = pd.Series(errors).rolling(steps, min_periods=1).mean().to_numpy()
+    return np.where(np.isnan(errors), np.nan, means)
+
+
+class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
+    """Flag the points of a time series that its forecast did not expect.
+
+    ``fit(X)`` trains a one-step :class:`~skseq.SequenceForecaster` on a
+    series of normal behaviour and keeps the errors of its held-out forecasts
+    (``validation_fraction`` of the forecaster). A later point's score is the
+    conformal p-value of its forecast error among those errors: the share of
+    normal errors at least as large. A point is an outlier (``predict`` gives
+    -1) when its p-value is below ``false_alarm_rate``, which is then the
+    share of normal points flagged (false alarms), on any series.
+
+    Parameters
+    ----------
+    forecaster : SequenceForecaster or None, default=None
+        The forecaster to train (cloned; its ``horizon`` is set to 1). None:
+        ``SequenceForecaster(horizon=1)``. Its parameters are reached as
+        ``forecaster__<name>`` (e.g. in a grid search).
+    false_alarm_rate : float, default=0.001
+        Share of normal points to flag, in (0, 0.5]: a point is flagged when
+        its p-value is below it. It needs enough held-out errors to resolve:
+        with ``n`` of them the smallest p-value is ``1 / (n + 1)``.
+    learn : bool, default=True
+        While scoring a series, the error of each point joins the held-out
+        ones before the next point is scored (online conformal): the
+        reference follows slow changes of the series and resolves smaller
+        p-values. False scores every point against the held-out errors
+        alone, so that a point's score depends only on the window before it.
+    tail : bool, default=True
+        For the largest errors, where fewer than 10 reference errors are as
+        large, take the p-value from a generalised Pareto tail fitted to the
+        largest 10% of the reference errors (peaks over threshold) rather
+        than by counting: small false-alarm rates are then reachable with
+        few held-out errors.
+    smoothing : int, default=20
+        Steps whose errors are averaged into a step's score (the step and the
+        ones before it), the held-out errors alike: isolated surprises weigh
+        less and sustained departures more, as in NAB's "anomaly likelihood".
+        A large enough single error still stands out.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the forecaster's training (overrides its own when not None).
+
+    Attributes
+    ----------
+    forecaster_ : SequenceForecaster
+        The fitted forecaster.
+    reference_ : ndarray of shape (n_errors,)
+        The held-out errors that scores are compared with, sorted.
+    offset_ : float
+        ``false_alarm_rate``: ``decision_function = score_samples - offset_``.
+    n_features_in_ : int
+        Number of columns of the series.
+
+    See Also
+    --------
+    skseq.SequenceForecaster : The forecaster, with its intervals.
+    sklearn.ensemble.IsolationForest : An outlier detector for unordered rows.
+
+    Notes
+    -----
+    The rows of ``X`` are the time steps of one series (a pandas Series or
+    DataFrame indexed by time, or an array; several columns are forecast
+    together, and a step's error is the largest of its columns' errors, each
+    in units of its held-out errors). A series that continues the known one
+    (by its index; arrays always do) takes the context of its first forecasts
+    from the end of the known series: the training series, extended by
+    :meth:`update`. Otherwise its first ``window_length`` steps are context
+    only, and score 1 (never flagged).
+
+    Scoring streams: ``predict(new_points)`` scores points that continue the
+    known series without refitting, and ``update(new_points)`` then makes
+    them known (their errors join the reference).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import SequenceForecaster
+    >>> from skseq.anomaly import ForecastAnomalyDetector
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.sin(np.arange(600) / 5) + 0.05 * rng.standard_normal(600)
+    >>> detector = ForecastAnomalyDetector(
+    ...     SequenceForecaster(window_length=20, max_epochs=5),
+    ...     false_alarm_rate=0.01, random_state=0).fit(y[:500])
+    >>> new = y[500:].copy()
+    >>> new[50] += 1.5
+    >>> np.flatnonzero(detector.predict(new) == -1).tolist()
+    [50]
+    """
+
+    _parameter_constraints: dict = {
+        "forecaster": [HasMethods(["fit", "predict_rolling"]), None],
+        "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],
+        "learn": ["boolean"],
+        "tail": ["boolean"],
+        "smoothing": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        forecaster=None,
+        *,
+        false_alarm_rate=0.001,
+        learn=True,
+        tail=True,
+        smoothing=20,
+        random_state=None,
+    ):
+        self.smoothing = smoothing
+        self.forecaster = forecaster
+        self.false_alarm_rate = false_alarm_rate
+        self.learn = learn
+        self.tail = tail
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Train the forecaster on a series of normal behaviour.
+
+        Parameters
+        ----------
+        X : pandas.Series, pandas.DataFrame or array-like
+            The series; rows are time steps.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : ForecastAnomalyDetector
+            The fitted detector.
+        """
+        series, X = _check_series(X)
+        if self.forecaster is None:
+            forecaster = SequenceForecaster(**DEFAULT_FORECASTER)
+        else:
+            forecaster = clone(self.forecaster)
+        forecaster.set_params(horizon=1)
+        if self.random_state is not None:
+            forecaster.set_params(random_state=self.random_state)
+        forecaster.fit(X)
+        fitted = forecaster._fitted
+        if fitted.calibration is None:
+            raise ValueError(
+                "X is too short to hold out windows whose errors calibrate the "
+                f"scores: {len(series.values)} steps with the forecaster's "
+                f"validation_fraction={forecaster.validation_fraction}. Give a "
+                "longer series or a forecaster with validation_fraction > 0."
+            )
+        errors = np.abs(fitted.calibration.residuals[:, 0, :])  # (n, k)
+        # each column's errors in units of its typical held-out error
+        unit = np.median(errors, axis=0)
+        unit = np.where(unit > 0, unit, 1.0)
+        self.forecaster_ = forecaster
+        self.error_unit_ = unit
+        held_out = (errors / unit).max(axis=1)  # in time order
+        self.reference_ = np.sort(_smooth(held_out, self.smoothing))
+        self.recent_errors_ = held_out[len(held_out) - self.smoothing + 1 :]
+        self.known_ = series.tail(fitted.window_length)
+        self.offset_ = float(self.false_alarm_rate)
+        self.n_features_in_ = series.values.shape[1]
+        return self
+
+    def _errors(self, X):
+        """Normalised errors of the one-step forecasts of ``X``'s steps.
+
+        Returns the errors averaged over ``smoothing`` steps, the errors
+        themselves (both NaN for the steps with no context) and the
+        validated series.
+        """
+        check_is_fitted(self)
+        forecaster = self.forecaster_
+        fitted, net, freq = forecaster._state()
+        known = self.known_
+        series, _ = _check_series(X, default_freq=freq, n_features=self.n_features_in_)
+        check_like_fit([series], "single", fitted.form, fitted.roles, fitted.tz)
+        w = fitted.window_length
+        values = fitted.roles.arrange(series.values)
+        continues = (
+            series.kind == "array" or series.index[0] == known.future_index(1)[0]
+        )
+        if continues:
+            context = fitted.roles.arrange(known.values)
+            combined = np.concatenate([context, values])
+        else:
+            combined = values
+        errors = np.full(len(values), np.nan)
+        first = len(combined) - len(values)  # the first step of X in combined
+        origins = np.arange(max(first, w), len(combined))
+        if len(origins):
+            windows = cut_windows(combined, w + 1)[origins - w]
+            transformed, unit = fitted.forecast(
+                net, windows[:, :w], windows[:, w:], forecaster.n_threads
+            )
+            k = fitted.roles.n_targets
+            actual = fitted.values.transform(windows[:, w:])[..., :k]
+            normalised = np.abs((actual - transformed) / unit)[:, 0] / self.error_unit_
+            errors[origins - first] = normalised.max(axis=1)
+        previous = self.recent_errors_ if continues else np.empty(0)
+        smoothed = _smooth(np.concatenate([previous, errors]), self.smoothing)
+        return smoothed[len(previous) :], errors, series
+
+    def _p_values(self, X):
+        errors, raw, series = self._errors(X)
+        scored = ~np.isnan(errors)
+        p_values = np.ones(len(errors))
+        p_values[scored], reference = sequential_p_values(
+            self.reference_, errors[scored], learn=self.learn, tail=self.tail
+        )
+        return p_values, reference, series, raw
+
+    def score_samples(self, X):
+        """Conformal p-value of each step of ``X``: low values are anomalous.
+
+        Parameters
+        ----------
+        X : pandas.Series, pandas.DataFrame or array-like
+            The series to score, with the fitted columns.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_timesteps,)
+            ``(1 + #{reference errors >= e}) / (n_reference + 1)`` for a step
+            whose forecast error is ``e``; 1 for the steps with no context.
+        """
+        return self._p_values(X)[0]
+
+    def decision_function(self, X):
+        """Score minus ``offset_``: negative for the flagged steps.
+
+        Parameters
+        ----------
+        X : pandas.Series, pandas.DataFrame or array-like
+            The series to score.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_timesteps,)
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Label each step of ``X``: -1 for an anomaly, 1 for a normal step.
+
+        Parameters
+        ----------
+        X : pandas.Series, pandas.DataFrame or array-like
+            The series to label.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_timesteps,)
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)
+
+    def update(self, X):
+        """Make the steps of ``X`` known, without refitting the forecaster.
+
+        ``X`` continues the known series (the training series and earlier
+        updates): later series that continue it take their context from its
+        end, and the errors of its steps join the reference.
+
+        Parameters
+        ----------
+        X : pandas.Series, pandas.DataFrame or array-like
+            The steps that followed the known series.
+
+        Returns
+        -------
+        self : ForecastAnomalyDetector
+            The updated detector.
+        """
+        _, reference, series, errors = self._p_values(X)
+        known = self.known_
+        if series.kind != "array" and series.index[0] != known.future_index(1)[0]:
+            raise ValueError(
+                f"X must continue the known series: it starts at {series.index[0]}, "
+                f"not {known.future_index(1)[0]}."
+            )
+        w = len(known.values)
+        index = known.index  # an array's steps have no time stamps to keep
+        if series.kind != "array":
+            index = known.index.append(series.index)[-w:]
+        values = np.concatenate([known.values, series.values])[-w:]
+        self.known_ = TimeSeries(
+            values, index, known.freq, known.columns, known.kind, known.name
+        )
+        self.reference_ = reference
+        recent = np.concatenate([self.recent_errors_, errors])
+        self.recent_errors_ = recent[len(recent) - self.smoothing + 1 :]
+        return self
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
