@@ -12,7 +12,8 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq import RNNClassifier, RNNRegressor, RNNStepRegressor, SequenceForecaster
+from skseq.anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from skseq.preprocessing import (
     SequenceOneHotEncoder,
     SequenceOrdinalEncoder,
@@ -43,6 +44,23 @@ _LIST_IS_SEQUENCES = (
     "lists to behave as a 2-D array and the output to have a .shape. 2-D arrays "
     "and _NotAnArray input do give array output and pass the same check."
 )
+_ROWS_ARE_ONE_SERIES = (
+    "ForecastAnomalyDetector's rows are the time steps of one series: a step is "
+    "scored by how far it is from the forecast made from the steps before it, so "
+    "its score depends on those rows and cannot be invariant to their order or "
+    "subset."
+)
+_ONE_D_IS_A_SERIES = (
+    "ForecastAnomalyDetector reads a 1-D array as one univariate series (as "
+    "SequenceForecaster does), the commonest input of a point detector."
+)
+_PLACED_BY_INDEX = (
+    "A pandas series is placed in time by its index, an array continues the "
+    "known series (SequenceForecaster's rule): the check's DataFrame restarts at "
+    "0, so it is scored on its own (its first steps are context), while the same "
+    "values as an array take their first context from the end of the training "
+    "series. tests/anomaly/test_detector.py tests both readings."
+)
 EXPECTED_FAILED_CHECKS = {
     **{
         name: {
@@ -57,6 +75,12 @@ EXPECTED_FAILED_CHECKS = {
     "SequenceWindower": {
         "check_methods_sample_order_invariance": _ROWS_ARE_TIME_STEPS,
         "check_methods_subset_invariance": _ROWS_ARE_TIME_STEPS,
+    },
+    "ForecastAnomalyDetector": {
+        "check_methods_sample_order_invariance": _ROWS_ARE_ONE_SERIES,
+        "check_methods_subset_invariance": _ROWS_ARE_ONE_SERIES,
+        "check_fit1d": _ONE_D_IS_A_SERIES,
+        "check_classifier_data_not_an_array": _PLACED_BY_INDEX,
     },
 }
 
@@ -74,6 +98,24 @@ def _expected_failed_checks(estimator):
         SequenceWindower(window_length=3),
         SequenceOneHotEncoder(handle_unknown="ignore"),
         SequenceOrdinalEncoder(),
+        # flag about 15 of the checks' 300 rows: fit_predict must flag some
+        ForecastAnomalyDetector(
+            SequenceForecaster(window_length=3, hidden_size=8, max_epochs=3),
+            false_alarm_rate=0.05,
+            smoothing=1,
+            random_state=0,
+        ),
+        SequenceAnomalyDetector(
+            estimator=RNNRegressor(hidden_size=8, max_epochs=3),
+            false_alarm_rate=0.1,
+            random_state=0,
+        ),
+        SequenceAnomalyDetector(
+            "next_step",
+            RNNStepRegressor(hidden_size=8, max_epochs=3),
+            false_alarm_rate=0.1,
+            random_state=0,
+        ),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

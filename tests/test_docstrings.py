@@ -7,6 +7,7 @@ import pytest
 
 PUBLIC_MODULES = [
     "skseq",
+    "skseq.anomaly",
     "skseq.datasets",
     "skseq.exceptions",
     "skseq.forecasting",

@@ -1,0 +1,289 @@
+"""SequenceAnomalyDetector: which sequences of a set are unusual.
+
+A recurrent network learns normal sequences: it reconstructs each one, as a
+fixed number of evenly spaced values, from its final state (an autoencoder
+whose code is the recurrent state, :class:`~skseq.RNNRegressor`), or it
+predicts each step from the steps before it (:class:`~skseq.RNNStepRegressor`,
+one direction). A sequence's anomaly score is its mean squared error, and its
+p-value the share of held-out normal sequences whose error is at least as
+large (split conformal).
+"""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted
+
+from ..estimators import RNNRegressor, RNNStepRegressor
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ..utils.validation import check_sequences
+from ._conformal import sequential_p_values
+
+__all__ = ["SequenceAnomalyDetector"]
+
+# values a sequence is resampled to, as the target of its reconstruction
+RECONSTRUCTED_STEPS = 64
+
+
+def _resampled(steps, n=RECONSTRUCTED_STEPS):
+    """``n`` evenly spaced values of each feature of a ``(n_steps, f)`` array."""
+    where = np.linspace(0, len(steps) - 1, n)
+    return np.column_stack(
+        [np.interp(where, np.arange(len(steps)), column) for column in steps.T]
+    )
+
+
+class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
+    """Flag the sequences of a set that depart from the normal ones.
+
+    ``fit(X)`` trains a recurrent network on the normal sequences ``X``, all
+    but a held-out share of them (``calibration_fraction``), to reconstruct
+    each sequence or to predict each of its steps (``method``). A sequence's
+    error is its mean squared error (in units of each feature's standard
+    deviation); its score is the conformal p-value of that error among the
+    held-out sequences' errors. A sequence is an outlier (``predict`` gives
+    -1) when its p-value is below ``false_alarm_rate``, which is then the
+    share of normal sequences flagged.
+
+    Parameters
+    ----------
+    method : {"reconstruction", "next_step"}, default="reconstruction"
+        "reconstruction": an :class:`~skseq.RNNRegressor` reads the sequence
+        and outputs it again, as 64 evenly spaced values per feature, from
+        its pooled recurrent state (an autoencoder: the state is the code,
+        so shapes unlike the normal ones reconstruct badly). "next_step": an
+        :class:`~skseq.RNNStepRegressor` (one direction: a backward pass would
+        read the step it predicts) predicts each step from the steps before
+        it; it judges how predictable a sequence is step by step, which
+        smooth sequences of any shape are. Reconstruction separated the
+        classes of ``benchmarks/sequence_anomaly.py`` better.
+    estimator : RNNRegressor, RNNStepRegressor or None, default=None
+        The network to train (cloned), of the kind ``method`` needs. None:
+        that class's defaults. Its parameters are reached as
+        ``estimator__<name>``.
+    false_alarm_rate : float, default=0.01
+        Share of normal sequences to flag, in (0, 0.5]. With ``n`` held-out
+        sequences the smallest p-value is ``1 / (n + 1)``.
+    calibration_fraction : float, default=0.2
+        Share of the sequences held out of training, whose errors calibrate
+        the p-values.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the held-out draw and of the training (overrides the
+        estimator's own when not None).
+
+    Attributes
+    ----------
+    estimator_ : RNNRegressor or RNNStepRegressor
+        The fitted network.
+    reference_ : ndarray of shape (n_held_out,)
+        The held-out sequences' errors, sorted.
+    offset_ : float
+        ``false_alarm_rate``: ``decision_function = score_samples - offset_``.
+    n_features_in_ : int
+        As the sequence estimators: steps of a 2-D ``X``, else features per
+        step.
+
+    See Also
+    --------
+    ForecastAnomalyDetector : Unusual points of one series.
+
+    Notes
+    -----
+    ``X`` takes the forms of the other sequence estimators: an array
+    ``(n_sequences, n_steps[, n_features])``, a list of arrays of any lengths,
+    or a long DataFrame. Every sequence needs at least 2 steps.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq import RNNRegressor
+    >>> from skseq.anomaly import SequenceAnomalyDetector
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(30)
+    >>> normal = [np.sin(t / 3 + rng.uniform(0, 6)) for _ in range(200)]
+    >>> detector = SequenceAnomalyDetector(
+    ...     estimator=RNNRegressor(hidden_size=16, max_epochs=20),
+    ...     false_alarm_rate=0.05, random_state=0).fit(normal)
+    >>> odd = [rng.standard_normal(30), np.sin(t / 3)]
+    >>> detector.predict(odd).tolist()
+    [-1, 1]
+    """
+
+    _parameter_constraints: dict = {
+        "method": [StrOptions({"reconstruction", "next_step"})],
+        "estimator": [HasMethods(["fit", "predict"]), None],
+        "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],
+        "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        method="reconstruction",
+        estimator=None,
+        *,
+        false_alarm_rate=0.01,
+        calibration_fraction=0.2,
+        random_state=None,
+    ):
+        self.method = method
+        self.estimator = estimator
+        self.false_alarm_rate = false_alarm_rate
+        self.calibration_fraction = calibration_fraction
+        self.random_state = random_state
+
+    def _steps(self, X, reset):
+        """Each sequence of ``X`` as a ``(n_steps, n_features)`` array.
+
+        With ``reset``, also what ``fit`` remembers of the input.
+        """
+        sequences = check_sequences(X, estimator=self, reset=reset)
+        if reset:
+            self._input_spec = sequences.spec
+            self.n_features_in_ = sequences.n_features_in
+            if sequences.feature_names is not None:
+                self.feature_names_in_ = sequences.feature_names
+        too_short = np.flatnonzero(sequences.lengths < 2)
+        if len(too_short):
+            raise ValueError(
+                f"X[{too_short[0]}] has {sequences.lengths[too_short[0]]} step(s); "
+                "predicting each step from the ones before needs sequences of at "
+                f"least 2 steps (X has {sequences.n_features_in} feature(s); a 2-D "
+                "array is (n_sequences, n_steps))."
+            )
+        steps = sequences.steps.astype(np.float64)
+        return np.split(steps, np.cumsum(sequences.lengths)[:-1])
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Train the next-step model on normal sequences, calibrate on some.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Normal sequences.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceAnomalyDetector
+            The fitted detector.
+        """
+        steps = self._steps(X, reset=True)
+        n = len(steps)
+        n_held = int(np.ceil(self.calibration_fraction * n))
+        if n_held < 1 or n - n_held < 1:
+            raise ValueError(
+                f"X has {n} sample(s) (sequences): too few to train on some and "
+                f"hold out calibration_fraction={self.calibration_fraction} of them."
+            )
+        rng = check_random_state(self.random_state)
+        order = rng.permutation(n)
+        held, train = order[:n_held], order[n_held:]
+        if self.estimator is not None:
+            estimator = clone(self.estimator)
+        elif self.method == "reconstruction":
+            estimator = RNNRegressor()
+        else:
+            estimator = RNNStepRegressor()
+        if self.method == "next_step":
+            estimator.set_params(bidirectional=False)
+        if self.random_state is not None:
+            estimator.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+        inputs, targets = self._pairs([steps[i] for i in train])
+        estimator.fit(inputs, targets)
+        flat = np.concatenate([steps[i] for i in train])
+        scale = flat.std(axis=0)
+        self.estimator_ = estimator
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        self.reference_ = np.sort(self._errors([steps[i] for i in held]))
+        self.offset_ = float(self.false_alarm_rate)
+        return self
+
+    def _pairs(self, steps):
+        """Return what the network reads and what it outputs, for ``steps``."""
+        if self.method == "next_step":
+            return [s[:-1] for s in steps], [s[1:] for s in steps]
+        return steps, np.stack([_resampled(s).ravel() for s in steps])
+
+    def _errors(self, steps):
+        """Mean squared error of each sequence, in units of each feature."""
+        inputs, targets = self._pairs(steps)
+        predicted = self.estimator_.predict(inputs)
+        return np.array(
+            [
+                np.mean(
+                    (
+                        (t - np.reshape(p, np.shape(t))).reshape(-1, len(self.scale_))
+                        / self.scale_
+                    )
+                    ** 2
+                )
+                for t, p in zip(targets, predicted)
+            ]
+        )
+
+    def error(self, X):
+        """Mean squared error of each sequence of ``X`` (its anomaly score).
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences to score.
+
+        Returns
+        -------
+        errors : ndarray of shape (n_sequences,)
+            Mean squared reconstruction or next-step error, in units of each
+            feature's standard deviation (higher is more unusual).
+        """
+        check_is_fitted(self)
+        return self._errors(self._steps(X, reset=False))
+
+    def score_samples(self, X):
+        """Conformal p-value of each sequence: low values are anomalous.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences to score.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_sequences,)
+            ``(1 + #{held-out errors >= e}) / (n_held_out + 1)`` for a
+            sequence whose error is ``e``.
+        """
+        errors = self.error(X)
+        return sequential_p_values(self.reference_, errors, learn=False, tail=True)[0]
+
+    def decision_function(self, X):
+        """Score minus ``offset_``: negative for the flagged sequences.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences to score.
+
+        Returns
+        -------
+        decision : ndarray of shape (n_sequences,)
+        """
+        return self.score_samples(X) - self.offset_
+
+    def predict(self, X):
+        """Label each sequence: -1 for an anomaly, 1 for a normal one.
+
+        Parameters
+        ----------
+        X : array-like, list of array-like or long DataFrame
+            Sequences to label.
+
+        Returns
+        -------
+        labels : ndarray of shape (n_sequences,)
+        """
+        return np.where(self.decision_function(X) < 0, -1, 1)

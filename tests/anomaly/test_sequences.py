@@ -1,0 +1,82 @@
+"""SequenceAnomalyDetector flags the sequences unlike the normal ones."""
+
+import numpy as np
+import pytest
+
+from skseq import RNNRegressor, RNNStepRegressor
+from skseq.anomaly import SequenceAnomalyDetector
+
+
+def _normal(n, rng, length=30):
+    t = np.arange(length)
+    return [np.sin(t / 3 + rng.uniform(0, 6)) for _ in range(n)]
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(0)
+    normal = _normal(300, rng)
+    test_normal = _normal(200, rng)
+    odd = [np.sign(s) for s in _normal(20, rng)]  # square waves
+    return normal, test_normal, odd
+
+
+@pytest.mark.parametrize(
+    "method, estimator",
+    [
+        ("reconstruction", RNNRegressor(hidden_size=16, max_epochs=15)),
+        ("next_step", RNNStepRegressor(hidden_size=16, max_epochs=15)),
+    ],
+)
+def test_odd_shapes_score_higher_and_normal_ones_pass(data, method, estimator):
+    normal, test_normal, odd = data
+    detector = SequenceAnomalyDetector(
+        method, estimator, false_alarm_rate=0.05, random_state=0
+    ).fit(normal)
+    assert detector.error(odd).min() > np.median(detector.error(test_normal))
+    assert np.mean(detector.predict(odd) == -1) >= 0.8
+    # 5% asked; 200 normal sequences (binomial sd 1.5%), 60 held out (0.09
+    # was seen)
+    assert np.mean(detector.predict(test_normal) == -1) < 0.16
+    scores = detector.score_samples(test_normal)
+    assert np.all((scores >= 0) & (scores <= 1))  # the fitted tail can give 0
+    np.testing.assert_array_equal(
+        detector.decision_function(test_normal), scores - 0.05
+    )
+
+
+def test_ragged_sequences_and_several_features():
+    rng = np.random.default_rng(1)
+    normal = [
+        np.column_stack([np.sin(np.arange(n) / 3), np.cos(np.arange(n) / 3)])
+        + 0.05 * rng.standard_normal((n, 2))
+        for n in rng.integers(20, 40, size=200)
+    ]
+    detector = SequenceAnomalyDetector(
+        estimator=RNNRegressor(hidden_size=16, max_epochs=15),
+        false_alarm_rate=0.05,
+        random_state=0,
+    ).fit(normal)
+    swapped = [s[:, ::-1] for s in normal[:20]]  # cos where sin was
+    assert np.median(detector.error(swapped)) > 3 * np.median(
+        detector.error(normal[:20])
+    )
+    with pytest.raises(ValueError, match="2 steps"):
+        detector.predict([np.zeros((1, 2))])
+    with pytest.raises(ValueError, match="features"):
+        detector.predict([np.zeros((5, 3))])
+
+
+def test_next_step_model_reads_one_direction_only(data):
+    normal, _, _ = data
+    detector = SequenceAnomalyDetector(
+        "next_step",
+        RNNStepRegressor(hidden_size=8, max_epochs=1, bidirectional=True),
+        random_state=0,
+    ).fit(normal[:50])
+    assert detector.estimator_.bidirectional is False
+
+
+def test_too_few_sequences_get_a_clear_error():
+    with pytest.raises(ValueError, match="too few to train on some and hold out"):
+        SequenceAnomalyDetector().fit([np.arange(5.0)])
