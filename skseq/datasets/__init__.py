@@ -8,6 +8,7 @@ from ._generators import (
 )
 from ._loaders import (
     load_airline,
+    load_cpu_utilization,
     load_gunpoint,
     load_osuleaf,
     load_text,
@@ -17,6 +18,7 @@ from ._loaders import (
 
 __all__ = [
     "load_airline",
+    "load_cpu_utilization",
     "load_gunpoint",
     "load_osuleaf",
     "load_text",

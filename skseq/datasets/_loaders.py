@@ -8,6 +8,7 @@ import pandas as pd
 
 __all__ = [
     "load_airline",
+    "load_cpu_utilization",
     "load_gunpoint",
     "load_osuleaf",
     "load_text",
@@ -229,6 +230,56 @@ def load_airline():
     return pd.Series(
         frame["Passengers"].to_numpy(dtype=np.float64), index=index, name="Passengers"
     )
+
+
+# (start, end) of the labelled anomaly windows, from NAB's
+# labels/combined_windows.json
+_CPU_WINDOWS = (
+    ("2014-04-12 22:32:00", "2014-04-13 15:12:00"),
+    ("2014-04-18 15:07:00", "2014-04-19 07:47:00"),
+)
+
+
+def load_cpu_utilization():
+    """Load a server's CPU utilisation every 5 minutes, with labelled anomalies.
+
+    The series ``realAWSCloudwatch/rds_cpu_utilization_e47b3b`` of the Numenta
+    Anomaly Benchmark (NAB): the CPU utilisation (%) of an Amazon RDS
+    database, 4,032 readings every 5 minutes over 14 days of April 2014, and
+    the two windows NAB labels as holding an anomaly (10% of the series'
+    length shared between them, each centred on the anomaly). MIT licence,
+    Copyright 2014-2024 Numenta Inc. (``LICENSE_NAB.txt`` in the data folder).
+
+    Returns
+    -------
+    y : pandas.Series
+        CPU utilisation (float64), indexed by a 5-minute ``DatetimeIndex``.
+    windows : pandas.DataFrame
+        One row per labelled window, columns ``start`` and ``end``
+        (timestamps, both inside the window).
+
+    References
+    ----------
+    Lavin, A. and Ahmad, S. (2015). Evaluating real-time anomaly detection
+    algorithms: the Numenta Anomaly Benchmark. IEEE ICMLA.
+
+    Examples
+    --------
+    >>> from skseq.datasets import load_cpu_utilization
+    >>> y, windows = load_cpu_utilization()
+    >>> len(y), y.index.freqstr, len(windows)
+    (4032, '5min', 2)
+    """
+    with gzip.open(_data_file("nab_rds_cpu_utilization_e47b3b.csv.gz"), "rt") as f:
+        frame = pd.read_csv(f, parse_dates=["timestamp"])
+    index = pd.DatetimeIndex(frame["timestamp"], freq="5min", name="timestamp")
+    y = pd.Series(
+        frame["value"].to_numpy(dtype=np.float64), index=index, name="cpu_utilization"
+    )
+    windows = pd.DataFrame(
+        [pd.to_datetime(pair) for pair in _CPU_WINDOWS], columns=["start", "end"]
+    )
+    return y, windows
 
 
 _TEXTS = {
