@@ -9,6 +9,7 @@ p-value the share of held-out normal sequences whose error is at least as
 large (split conformal).
 """
 
+import warnings
 from numbers import Real
 
 import numpy as np
@@ -135,26 +136,21 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _steps(self, X, reset):
-        """Each sequence of ``X`` as a ``(n_steps, n_features)`` array.
+        """Return each sequence of ``X`` as a ``(n_steps, n_features)`` array.
 
-        With ``reset``, also what ``fit`` remembers of the input.
+        And the validated sequences, whose spec ``fit`` remembers.
         """
         sequences = check_sequences(X, estimator=self, reset=reset)
-        if reset:
-            self._input_spec = sequences.spec
-            self.n_features_in_ = sequences.n_features_in
-            if sequences.feature_names is not None:
-                self.feature_names_in_ = sequences.feature_names
         too_short = np.flatnonzero(sequences.lengths < 2)
         if len(too_short):
             raise ValueError(
                 f"X[{too_short[0]}] has {sequences.lengths[too_short[0]]} step(s); "
-                "predicting each step from the ones before needs sequences of at "
-                f"least 2 steps (X has {sequences.n_features_in} feature(s); a 2-D "
-                "array is (n_sequences, n_steps))."
+                "sequences need at least 2 steps (X has "
+                f"{sequences.n_features_in} feature(s); a 2-D array is "
+                "(n_sequences, n_steps))."
             )
         steps = sequences.steps.astype(np.float64)
-        return np.split(steps, np.cumsum(sequences.lengths)[:-1])
+        return np.split(steps, np.cumsum(sequences.lengths)[:-1]), sequences
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
@@ -172,7 +168,7 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
         self : SequenceAnomalyDetector
             The fitted detector.
         """
-        steps = self._steps(X, reset=True)
+        steps, sequences = self._steps(X, reset=True)
         n = len(steps)
         n_held = int(np.ceil(self.calibration_fraction * n))
         if n_held < 1 or n - n_held < 1:
@@ -197,10 +193,29 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
         estimator.fit(inputs, targets)
         flat = np.concatenate([steps[i] for i in train])
         scale = flat.std(axis=0)
-        self.estimator_ = estimator
-        self.scale_ = np.where(scale > 0, scale, 1.0)
-        self.reference_ = np.sort(self._errors([steps[i] for i in held]))
-        self.offset_ = float(self.false_alarm_rate)
+        scale = np.where(scale > 0, scale, 1.0)
+        reference = np.sort(self._errors([steps[i] for i in held], estimator, scale))
+        if self.false_alarm_rate * (n_held + 1) < 1:
+            warnings.warn(
+                f"With {n_held} held-out sequences the smallest p-value is "
+                f"1/{n_held + 1}, above false_alarm_rate={self.false_alarm_rate}: "
+                "no sequence can be flagged. Raise calibration_fraction or "
+                "false_alarm_rate, or give more normal sequences.",
+                UserWarning,
+                stacklevel=2,
+            )
+        state = {
+            "estimator_": estimator,
+            "scale_": scale,
+            "reference_": reference,
+            "offset_": float(self.false_alarm_rate),
+            "n_features_in_": sequences.n_features_in,
+            "_input_spec": sequences.spec,
+        }
+        self.__dict__.pop("feature_names_in_", None)
+        if sequences.feature_names is not None:
+            state["feature_names_in_"] = sequences.feature_names
+        self.__dict__.update(state)
         return self
 
     def _pairs(self, steps):
@@ -209,17 +224,16 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
             return [s[:-1] for s in steps], [s[1:] for s in steps]
         return steps, np.stack([_resampled(s).ravel() for s in steps])
 
-    def _errors(self, steps):
+    def _errors(self, steps, estimator=None, scale=None):
         """Mean squared error of each sequence, in units of each feature."""
+        estimator = self.estimator_ if estimator is None else estimator
+        scale = self.scale_ if scale is None else scale
         inputs, targets = self._pairs(steps)
-        predicted = self.estimator_.predict(inputs)
+        predicted = estimator.predict(inputs)
         return np.array(
             [
                 np.mean(
-                    (
-                        (t - np.reshape(p, np.shape(t))).reshape(-1, len(self.scale_))
-                        / self.scale_
-                    )
+                    ((t - np.reshape(p, np.shape(t))).reshape(-1, len(scale)) / scale)
                     ** 2
                 )
                 for t, p in zip(targets, predicted)
@@ -241,7 +255,7 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
             feature's standard deviation (higher is more unusual).
         """
         check_is_fitted(self)
-        return self._errors(self._steps(X, reset=False))
+        return self._errors(self._steps(X, reset=False)[0])
 
     def score_samples(self, X):
         """Conformal p-value of each sequence: low values are anomalous.
@@ -258,7 +272,9 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
             sequence whose error is ``e``.
         """
         errors = self.error(X)
-        return sequential_p_values(self.reference_, errors, learn=False, tail=True)[0]
+        # counting only: exact split-conformal p-values (a tail fitted to a
+        # few dozen held-out errors flagged up to 14 times the rate asked for)
+        return sequential_p_values(self.reference_, errors, learn=False)[0]
 
     def decision_function(self, X):
         """Score minus ``offset_``: negative for the flagged sequences.

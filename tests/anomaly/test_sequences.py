@@ -72,9 +72,20 @@ def test_next_step_model_reads_one_direction_only(data):
     detector = SequenceAnomalyDetector(
         "next_step",
         RNNStepRegressor(hidden_size=8, max_epochs=1, bidirectional=True),
+        false_alarm_rate=0.1,
         random_state=0,
     ).fit(normal[:50])
     assert detector.estimator_.bidirectional is False
+
+
+def test_a_rate_below_the_smallest_p_value_warns():
+    rng = np.random.default_rng(2)
+    with pytest.warns(UserWarning, match="no sequence can be flagged"):
+        SequenceAnomalyDetector(
+            estimator=RNNRegressor(hidden_size=8, max_epochs=1),
+            false_alarm_rate=0.01,
+            random_state=0,
+        ).fit(_normal(30, rng))
 
 
 def test_too_few_sequences_get_a_clear_error():
