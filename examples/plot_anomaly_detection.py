@@ -62,6 +62,13 @@ z_outside = (~inside[test.index.isin(z_alarms.index)]).sum()
 print(f"rolling z-score: {z_found} of {len(windows)} found, {z_outside} outside")
 
 # %%
+# One series decides little: on this one the z-score finds both windows.
+# Over the 24 real series of the benchmark (``benchmarks/anomaly_detection.py``)
+# the pooled event-level F1 of the detector is above the z-score's and
+# IsolationForest's at false-alarm rates of 0.005 and 0.01, below
+# IsolationForest's at 0.001 (figures in ``benchmarks/README.md``).
+
+# %%
 # The series with its labelled windows and the flagged points, and the
 # scores as ``-log10(p-value)`` against the threshold.
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5), sharex=True)
@@ -105,7 +112,10 @@ from skseq.datasets import load_gunpoint  # noqa: E402
 X_train, y_train = load_gunpoint(split="train")
 X_test, y_test = load_gunpoint(split="test")
 normal = y_train == y_train[0]
-sequences = SequenceAnomalyDetector(false_alarm_rate=0.05, random_state=0)
+# 11 of the 26 held out: p-values down to 1/12, enough for a rate of 0.1
+sequences = SequenceAnomalyDetector(
+    false_alarm_rate=0.1, calibration_fraction=0.4, random_state=0
+)
 sequences.fit(X_train[normal])
 errors = sequences.error(X_test)
 odd = y_test != y_train[0]
