@@ -258,7 +258,9 @@ class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
         fitted, net, freq = forecaster._state()
         known = self.known_
         series, _ = _check_series(X, default_freq=freq, n_features=self.n_features_in_)
-        check_like_fit([series], "single", fitted.form, fitted.roles, fitted.tz)
+        check_like_fit(
+            [series], "single", fitted.form, fitted.roles, fitted.tz, name="X"
+        )
         w = fitted.window_length
         values = fitted.roles.arrange(series.values)
         check_log(values, fitted.roles.n_targets, "X", fitted.values.log)

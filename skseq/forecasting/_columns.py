@@ -97,26 +97,29 @@ class ColumnRoles:
         return values[..., self.order]
 
 
-def check_like_fit(panel, form, fitted_form, roles, fitted_tz_of):
-    """Later series must have the fitted columns, form and time zone."""
+def check_like_fit(panel, form, fitted_form, roles, fitted_tz_of, name="y"):
+    """Later series must have the fitted columns, form and time zone.
+
+    ``name`` is the argument the series came as, for the messages.
+    """
     if tuple(panel[0].columns) != roles.columns:
         raise ValueError(
-            f"y has columns {panel[0].columns}, but the forecaster was fitted on "
+            f"{name} has columns {panel[0].columns}, but the model was fitted on "
             f"{list(roles.columns)}."
         )
     if form != fitted_form:
         raise ValueError(
-            f"y is a {form} input, but the forecaster was fitted on a "
+            f"{name} is a {form} input, but the model was fitted on a "
             f"{fitted_form} input."
         )
     fitted_tz = fitted_tz_of
     tz = getattr(panel[0].index, "tz", None)
     if (fitted_tz is None) != (tz is None):
         raise ValueError(
-            f"y's time stamps are {'tz-naive' if tz is None else f'in {tz}'}, but "
-            "the forecaster was fitted on "
+            f"{name}'s time stamps are {'tz-naive' if tz is None else f'in {tz}'}, "
+            "but the model was fitted on "
             f"{'tz-naive' if fitted_tz is None else f'{fitted_tz}'} time "
-            "stamps; convert them first (y.tz_localize / y.tz_convert)."
+            f"stamps; convert them first ({name}.tz_localize / {name}.tz_convert)."
         )
 
 

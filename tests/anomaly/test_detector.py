@@ -166,6 +166,9 @@ def test_bad_input_gets_clear_errors(series):
     detector = ForecastAnomalyDetector(_forecaster(validation_fraction=0))
     with pytest.raises(ValueError, match="validation_fraction"):
         detector.fit(series[:300])
+    fitted = ForecastAnomalyDetector(_forecaster(), random_state=0).fit(series[:300])
+    with pytest.raises(ValueError, match=r"^X has columns \['other'\]"):
+        fitted.predict(series[300:400].rename("other"))
     with pytest.raises(ValueError, match="false_alarm_rate"):
         ForecastAnomalyDetector(false_alarm_rate=0.9).fit(series[:300])
     gap = series[:300].copy()
