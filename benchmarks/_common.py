@@ -33,3 +33,12 @@ def print_table(rows, columns):
             value = row.get(column, "")
             cells.append(f"{value:.3g}" if isinstance(value, float) else str(value))
         print("| " + " | ".join(cells) + " |")
+
+
+def spread(values, digits=3):
+    """Median (min-max) of ``values``, or the value alone if they agree."""
+    values = np.asarray(values, dtype=float)
+    median = f"{np.median(values):.{digits}f}"
+    if values.min() == values.max():
+        return median
+    return f"{median} ({values.min():.{digits}f}-{values.max():.{digits}f})"

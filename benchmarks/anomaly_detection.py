@@ -85,7 +85,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from _common import machine, print_table
+from _common import machine, print_table, spread
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.ensemble import IsolationForest
 
@@ -256,15 +256,6 @@ def evaluate(detectors, panel, alphas, seeds, gap=None):
 
 
 # ------------------------------------------------------------------- report
-
-
-def spread(values, digits=3):
-    """Median (min-max) of ``values``, or the value alone if they agree."""
-    values = np.asarray(values, dtype=float)
-    median = f"{np.median(values):.{digits}f}"
-    if values.min() == values.max():
-        return median
-    return f"{median} ({values.min():.{digits}f}-{values.max():.{digits}f})"
 
 
 def summary_rows(results, keys):

@@ -28,7 +28,7 @@ import time
 
 import numpy as np
 import torch
-from _common import machine, print_table
+from _common import machine, print_table, spread
 from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
@@ -73,12 +73,6 @@ DETECTORS = {
     "IsolationForest": isolation_forest,
     "LocalOutlierFactor": local_outlier_factor,
 }
-
-
-def spread(values, digits=3):
-    values = np.asarray(values, dtype=float)
-    low, mid, high = (f"{v:.{digits}f}" for v in np.percentile(values, [0, 50, 100]))
-    return f"{mid} ({low}-{high})"
 
 
 def main():

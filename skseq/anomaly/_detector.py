@@ -13,7 +13,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
@@ -22,6 +22,7 @@ from ..forecasting._columns import check_like_fit, check_log
 from ..utils._series import TimeSeries, check_series
 from ..utils._sklearn_compat import Interval, _fit_context
 from ..utils._windows import cut_windows
+from ._base import PValueDetector
 from ._conformal import sequential_p_values
 
 __all__ = ["ForecastAnomalyDetector"]
@@ -69,7 +70,7 @@ def _smooth(errors, steps):
     return np.where(np.isnan(errors), np.nan, means)
 
 
-class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
+class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     """Flag the points of a time series that its forecast did not expect.
 
     ``fit(X)`` trains a one-step :class:`~skseq.SequenceForecaster` on a
@@ -313,20 +314,6 @@ class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
         """
         return self._p_values(X)[0]
 
-    def decision_function(self, X):
-        """Score minus ``offset_``: negative for the flagged steps.
-
-        Parameters
-        ----------
-        X : pandas.Series, pandas.DataFrame or array-like
-            The series to score.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_timesteps,)
-        """
-        return self.score_samples(X) - self.offset_
-
     def fit_predict(self, X, y=None):
         """Fit on ``X`` and label its steps, ``X`` scored on its own.
 
@@ -346,21 +333,7 @@ class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
         labels : ndarray of shape (n_timesteps,)
         """
         p_values = self.fit(X)._p_values(X, own_context=True)[0]
-        return np.where(p_values - self.offset_ < 0, -1, 1)
-
-    def predict(self, X):
-        """Label each step of ``X``: -1 for an anomaly, 1 for a normal step.
-
-        Parameters
-        ----------
-        X : pandas.Series, pandas.DataFrame or array-like
-            The series to label.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_timesteps,)
-        """
-        return np.where(self.decision_function(X) < 0, -1, 1)
+        return self._labels(p_values)
 
     def update(self, X):
         """Make the steps of ``X`` known, without refitting the forecaster.
@@ -399,8 +372,3 @@ class ForecastAnomalyDetector(OutlierMixin, BaseEstimator):
         recent = np.concatenate([self.recent_errors_, errors])
         self.recent_errors_ = recent[max(len(recent) - self.smoothing + 1, 0) :]
         return self
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.non_deterministic = False
-        return tags

@@ -13,13 +13,14 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import RNNRegressor, RNNStepRegressor
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils.validation import check_sequences
+from ._base import PValueDetector
 from ._conformal import sequential_p_values
 
 __all__ = ["SequenceAnomalyDetector"]
@@ -36,7 +37,7 @@ def _resampled(steps, n=RECONSTRUCTED_STEPS):
     )
 
 
-class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
+class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     """Flag the sequences of a set that depart from the normal ones.
 
     ``fit(X)`` trains a recurrent network on the normal sequences ``X``, all
@@ -275,31 +276,3 @@ class SequenceAnomalyDetector(OutlierMixin, BaseEstimator):
         # counting only: exact split-conformal p-values (a tail fitted to a
         # few dozen held-out errors flagged up to 14 times the rate asked for)
         return sequential_p_values(self.reference_, errors, learn=False)[0]
-
-    def decision_function(self, X):
-        """Score minus ``offset_``: negative for the flagged sequences.
-
-        Parameters
-        ----------
-        X : array-like, list of array-like or long DataFrame
-            Sequences to score.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_sequences,)
-        """
-        return self.score_samples(X) - self.offset_
-
-    def predict(self, X):
-        """Label each sequence: -1 for an anomaly, 1 for a normal one.
-
-        Parameters
-        ----------
-        X : array-like, list of array-like or long DataFrame
-            Sequences to label.
-
-        Returns
-        -------
-        labels : ndarray of shape (n_sequences,)
-        """
-        return np.where(self.decision_function(X) < 0, -1, 1)
