@@ -12,7 +12,13 @@ from sklearn.utils.estimator_checks import (
     parametrize_with_checks,
 )
 
-from skseq import RNNClassifier, RNNRegressor, RNNStepRegressor, SequenceForecaster
+from skseq import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNSeq2Seq,
+    RNNStepRegressor,
+    SequenceForecaster,
+)
 from skseq.anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from skseq.preprocessing import (
     SequenceOneHotEncoder,
@@ -149,3 +155,13 @@ FORECASTER_API_CHECKS = [
 @pytest.mark.parametrize("check", FORECASTER_API_CHECKS, ids=lambda c: c.__name__)
 def test_forecaster_api_checks(check):
     check("SequenceForecaster", SequenceForecaster())
+
+
+# RNNSeq2Seq maps sequences to sequences of other lengths: its X and y are
+# lists of strings or of sequences, which the data checks (2-D numeric X,
+# one target value per row) do not generate. Its API checks run here; its
+# data behaviour (forms, errors, invariance, GridSearchCV, save) is tested in
+# tests/estimators/test_seq2seq.py.
+@pytest.mark.parametrize("check", FORECASTER_API_CHECKS, ids=lambda c: c.__name__)
+def test_seq2seq_api_checks(check):
+    check("RNNSeq2Seq", RNNSeq2Seq())

@@ -41,6 +41,7 @@ from .._versions import VersionMismatchWarning, warn_on_version_mismatch
 from ..estimators import (
     RNNClassifier,
     RNNRegressor,
+    RNNSeq2Seq,
     RNNStepRegressor,
     RNNTagger,
     SequenceForecaster,
@@ -56,6 +57,7 @@ _CLASSES = {
     for cls in (
         RNNClassifier,
         RNNRegressor,
+        RNNSeq2Seq,
         RNNStepRegressor,
         RNNTagger,
         SequenceForecaster,
@@ -79,7 +81,8 @@ def save(estimator, path):
 
     Parameters
     ----------
-    estimator : RNNClassifier, RNNRegressor or SequenceForecaster
+    estimator : RNNClassifier, RNNRegressor, RNNStepRegressor, RNNTagger, \
+RNNSeq2Seq or SequenceForecaster
         A fitted estimator.
     path : str or path-like
         File to write (by convention ending in ``.skseq``).

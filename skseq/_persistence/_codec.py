@@ -24,6 +24,7 @@ import torch
 from skorch.history import History
 
 from .._input import FittedInput
+from ..estimators._pairs import SideForm
 from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration
@@ -42,6 +43,7 @@ DATACLASSES = {
         InputSpec,
         FittedInput,
         TargetScaling,
+        SideForm,
         ColumnRoles,
         ValueScaler,
         WindowScaler,

@@ -15,25 +15,39 @@ a valid step sees exactly the zero padding it would see alone.
 """
 
 from ._conv import CONV_MODES, ConvFrontEnd, MaskedBatchNorm1d
+from ._decoding import beam_search, generate_values
 from ._language import LanguageModule
 from ._linear import RowwiseLinear
-from ._loss import LOSSES, REGRESSION_LOSSES, PinballLoss, WeightedLoss
+from ._loss import (
+    LOSSES,
+    REGRESSION_LOSSES,
+    PinballLoss,
+    SquaredErrorAndEndLoss,
+    WeightedLoss,
+)
 from ._masks import valid_mask
 from ._rnn import CELLS, POOLINGS, RNNModule, reverse_padded
+from ._seq2seq import ATTENTIONS, Attention, Seq2SeqModule
 
 __all__ = [
+    "ATTENTIONS",
     "CELLS",
     "CONV_MODES",
     "LOSSES",
     "POOLINGS",
     "REGRESSION_LOSSES",
+    "Attention",
     "ConvFrontEnd",
     "LanguageModule",
     "MaskedBatchNorm1d",
     "PinballLoss",
     "RNNModule",
     "RowwiseLinear",
+    "Seq2SeqModule",
+    "SquaredErrorAndEndLoss",
     "WeightedLoss",
+    "beam_search",
+    "generate_values",
     "reverse_padded",
     "valid_mask",
 ]

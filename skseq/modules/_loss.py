@@ -5,7 +5,13 @@ from torch import nn
 
 from ._masks import valid_mask
 
-__all__ = ["LOSSES", "REGRESSION_LOSSES", "PinballLoss", "WeightedLoss"]
+__all__ = [
+    "LOSSES",
+    "REGRESSION_LOSSES",
+    "PinballLoss",
+    "SquaredErrorAndEndLoss",
+    "WeightedLoss",
+]
 
 REGRESSION_LOSSES = {
     "squared_error": nn.MSELoss,
@@ -64,10 +70,46 @@ class PinballLoss(nn.Module):
         return losses.mean() if self.reduction == "mean" else losses
 
 
+class SquaredErrorAndEndLoss(nn.Module):
+    """Squared error of values, and log loss of a logit that the sequence ends.
+
+    For generated numeric sequences: the last output of a step is the logit
+    that the sequence ends there, the last target column 1 where it does.
+
+    Parameters
+    ----------
+    reduction : {"mean", "none"}, default="mean"
+        "none": the loss of each output, shaped like the outputs.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skseq.modules import SquaredErrorAndEndLoss
+    >>> loss = SquaredErrorAndEndLoss(reduction="none")
+    >>> y_pred, y_true = torch.tensor([[1.0, 0.0]]), torch.tensor([[3.0, 1.0]])
+    >>> [round(v, 4) for v in loss(y_pred, y_true)[0].tolist()]  # 2 ** 2, log 2
+    [4.0, 0.6931]
+    """
+
+    def __init__(self, reduction="mean"):
+        super().__init__()
+        self.reduction = reduction
+
+    def forward(self, y_pred, y_true):
+        """Return the loss of outputs ``(..., k + 1)`` for targets ``(..., k + 1)``."""
+        values = (y_pred[..., :-1] - y_true[..., :-1]) ** 2
+        end = nn.functional.binary_cross_entropy_with_logits(
+            y_pred[..., -1:], y_true[..., -1:], reduction="none"
+        )
+        losses = torch.cat([values, end], dim=-1)
+        return losses.mean() if self.reduction == "mean" else losses
+
+
 LOSSES = {
     "cross_entropy": nn.CrossEntropyLoss,
     **REGRESSION_LOSSES,
     "pinball": PinballLoss,
+    "squared_error_and_end": SquaredErrorAndEndLoss,
 }
 """Every loss :class:`WeightedLoss` computes, by name."""
 
@@ -78,10 +120,12 @@ class WeightedLoss(nn.Module):
     Parameters
     ----------
     loss : {"cross_entropy", "squared_error", "absolute_error", "huber", \
-            "pinball"}
+            "pinball", "squared_error_and_end"}
         The per-sample loss. For multi-output regression the loss of a sample
         is the mean over its outputs. "pinball" is :class:`PinballLoss`, whose
         outputs are quantiles of the targets (it needs ``quantiles``).
+        "squared_error_and_end" is :class:`SquaredErrorAndEndLoss` (generated
+        numeric sequences).
     **loss_params : dict
         Passed to the torch loss (e.g. ``delta`` for "huber", ``quantiles``
         for "pinball").

@@ -1,0 +1,205 @@
+"""The two sides of a sequence-to-sequence task: how each reads and writes.
+
+A side is text (strings cut into characters or words), token sequences
+(lists of strings), or numeric sequences (as the other estimators read
+them). :class:`SideForm` is what a fitted :class:`RNNSeq2Seq` keeps of each
+side: its vocabulary (token ids from 2; 0 is padding, 1 an unknown token) or
+the standardisation of its values, and the form outputs take.
+:class:`PairDataset` batches sources with their targets for the engine.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+from torch.utils.data import Dataset
+
+from .._engine import SequenceDataset
+from .._input import safe_scale
+from ..preprocessing import SequenceOrdinalEncoder
+from ..preprocessing._encoding import _check_token_sequences
+from ..utils import check_sequences
+
+__all__ = ["PairDataset", "SideForm", "read_side", "teacher_pairs"]
+
+KINDS = ("text", "tokens", "values")
+
+
+def _is_token_input(values):
+    """Whether ``values`` holds strings, or sequences of strings."""
+    if isinstance(values, pd.Series):
+        values = values.to_numpy()
+    if isinstance(values, np.ndarray):
+        return values.dtype.kind in "OUS"
+    if not isinstance(values, (list, tuple)) or not len(values):
+        return False
+    first = values[0]
+    if isinstance(first, str):
+        return True
+    first = np.asarray(first)
+    return first.dtype.kind in "OUS"
+
+
+def read_side(values, unit, name, estimator):
+    """Return ``(kind, steps, lengths)`` of one side (tokens as an object array)."""
+    if isinstance(values, str):
+        raise ValueError(
+            f"{name} is a single string; pass a list of strings (one sequence each)."
+        )
+    if _is_token_input(values):
+        kind = "text" if all(isinstance(v, str) for v in values) else "tokens"
+        flat, lengths, _ = _check_token_sequences(
+            list(values),
+            unit,
+            estimator,
+            reset=False,
+            allow_nan=False,
+            input_name=name,
+        )
+        return kind, flat, lengths
+    try:
+        sequences = check_sequences(values, input_name=name)
+    except TypeError as exc:
+        raise ValueError(
+            f"{name} must hold strings, sequences of string tokens, or numeric "
+            f"sequences; got {type(values).__name__} ({exc})."
+        ) from exc
+    return "values", sequences.steps.astype(np.float64), sequences.lengths
+
+
+@dataclass(frozen=True)
+class SideForm:
+    """What a fitted model keeps of one side of its pairs.
+
+    Attributes
+    ----------
+    kind : {"text", "tokens", "values"}
+        Strings, token sequences, or numeric sequences.
+    tokens : ndarray or None
+        The known tokens: token ``tokens[i]`` has id ``i + 2``.
+    mean, scale : ndarray or None
+        Standardisation of numeric steps, per feature.
+    flat : bool
+        Numeric sequences were 1-D (one value per step).
+    """
+
+    kind: str
+    tokens: np.ndarray | None = None
+    mean: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    flat: bool = False
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}.")
+        if (self.kind == "values") == (self.tokens is not None):
+            raise ValueError("token sides have tokens, numeric sides do not.")
+
+    @classmethod
+    def fit(cls, kind, steps, unit, min_frequency, flat):
+        """Learn the vocabulary (through the ordinal encoder) or the scaling."""
+        if kind == "values":
+            mean = steps.mean(axis=0)
+            return cls(
+                kind, mean=mean, scale=safe_scale(steps.std(axis=0), mean), flat=flat
+            )
+        encoder = SequenceOrdinalEncoder(split=unit, min_frequency=min_frequency)
+        encoder.fit([steps])
+        rare = encoder.infrequent_categories_
+        tokens = encoder.categories_
+        if rare is not None:
+            tokens = tokens[~np.isin(tokens, rare)]
+        return cls(kind, tokens=np.asarray(tokens, dtype=object))
+
+    @property
+    def is_tokens(self):
+        """Whether the side holds tokens."""
+        return self.kind != "values"
+
+    @property
+    def size(self):
+        """Ids in use (padding, unknown, tokens), or values per step."""
+        return len(self.tokens) + 2 if self.is_tokens else len(self.mean)
+
+    def encode(self, steps):
+        """Token ids (unknown tokens get 1), or standardised float32 values."""
+        if self.is_tokens:
+            codes = pd.Index(self.tokens).get_indexer(steps)
+            return np.where(codes < 0, 1, codes + 2).astype(np.int64)
+        if steps.shape[1] != len(self.mean):
+            raise ValueError(
+                f"the sequences have {steps.shape[1]} features per step, but the "
+                f"model was fitted on {len(self.mean)}."
+            )
+        return ((steps - self.mean) / self.scale).astype(np.float32)
+
+    def decode(self, ids, unit):
+        """One output in the user's form, from ids or standardised values."""
+        if not self.is_tokens:
+            values = ids * self.scale + self.mean
+            return values[:, 0] if self.flat else values
+        known = np.asarray(ids) - 2
+        tokens = [self.tokens[i] if i >= 0 else None for i in known.tolist()]
+        if self.kind == "tokens":
+            return np.array(tokens, dtype=object)
+        joiner = "" if unit == "char" else " "
+        return joiner.join("?" if token is None else str(token) for token in tokens)
+
+
+class PairDataset(Dataset):
+    """Sources and, for training, their targets, batched together.
+
+    ``target`` holds the decoder inputs as steps and the outputs to learn as
+    per-step targets (a :class:`SequenceDataset` with ``per_step=True``).
+    """
+
+    def __init__(self, source, target=None):
+        self.source = source
+        self.target = target
+        self.lengths = source.lengths
+        self.fixed_length = source.fixed_length
+
+    def __len__(self):
+        return len(self.source)
+
+    def batch(self, index):
+        """Return ``(inputs, target)`` of the pairs at ``index``."""
+        index = torch.as_tensor(index)
+        inputs = {"X": self.source.padded(index), "lengths": self.lengths[index]}
+        if self.target is None:
+            return inputs, None
+        decoder, target = self.target.batch(index)
+        inputs.update(y_in=decoder["X"], y_lengths=decoder["lengths"])
+        return inputs, target
+
+    def __getitem__(self, index):
+        return self.batch([index])
+
+    def subset(self, index):
+        """Return the pairs at ``index``."""
+        target = None if self.target is None else self.target.subset(index)
+        return PairDataset(self.source.subset(index), target)
+
+
+def teacher_pairs(form, encoded, lengths, start, end):
+    """Return the decoder inputs and outputs of each target, one step apart.
+
+    Token targets read ``start, y_1, ..., y_n`` and learn ``y_1, ..., y_n,
+    end``; numeric ones read the previous step (a start flag first) and learn
+    each step with an end flag that is 1 at the last.
+    """
+    offsets = np.cumsum(lengths) - lengths
+    if form.is_tokens:
+        inputs = np.insert(encoded, offsets, start)
+        outputs = np.insert(encoded, offsets + lengths, end)
+        return SequenceDataset(inputs, lengths + 1, outputs, per_step=True)
+    width = encoded.shape[1]
+    outputs = np.zeros((len(encoded), width + 1), dtype=np.float32)
+    outputs[:, :width] = encoded
+    outputs[offsets + lengths - 1, width] = 1.0
+    inputs = np.roll(outputs, 1, axis=0)
+    inputs[:, width] = 0.0
+    inputs[offsets] = 0.0
+    inputs[offsets, width] = 1.0
+    return SequenceDataset(inputs, lengths, outputs, per_step=True)

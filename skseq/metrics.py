@@ -1,0 +1,143 @@
+"""Scores of predicted sequences against true ones, for outputs of any length.
+
+:func:`sequence_accuracy` (exact match) is what :meth:`RNNSeq2Seq.score
+<skseq.RNNSeq2Seq.score>` returns; :func:`token_accuracy` and
+:func:`bleu_score` grade partly right outputs. Each has a scorer for
+``GridSearchCV(scoring=...)``. BLEU is sacrebleu's (the ``text`` extra:
+``pip install skseq[text]``).
+"""
+
+import numpy as np
+from sklearn.metrics import make_scorer
+
+__all__ = [
+    "bleu_score",
+    "bleu_scorer",
+    "sequence_accuracy",
+    "token_accuracy",
+    "token_accuracy_scorer",
+]
+
+
+def _pairs(y_true, y_pred):
+    y_true, y_pred = list(y_true), list(y_pred)
+    if len(y_true) != len(y_pred):
+        raise ValueError(
+            f"y_true and y_pred must hold as many sequences; got {len(y_true)} and "
+            f"{len(y_pred)}."
+        )
+    if not y_true:
+        raise ValueError("y_true holds no sequences.")
+    return y_true, y_pred
+
+
+def _steps(sequence):
+    """Return the steps of a sequence: a string's characters, an array's rows."""
+    return list(sequence) if isinstance(sequence, str) else list(np.asarray(sequence))
+
+
+def _equal(a, b):
+    if isinstance(a, str) or isinstance(b, str):
+        return a == b
+    a, b = np.asarray(a), np.asarray(b)
+    if a.shape != b.shape:
+        return False
+    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
+        return bool(np.allclose(a, b, rtol=0, atol=1e-6))
+    return bool((a == b).all())
+
+
+def sequence_accuracy(y_true, y_pred):
+    """Share of predicted sequences that equal the true ones exactly.
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str or list of array-like
+        True and predicted sequences (numeric steps equal within 1e-6).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skseq.metrics import sequence_accuracy
+    >>> sequence_accuracy(["2024-01-05", "1999-12-31"], ["2024-01-05", "1999-12-30"])
+    0.5
+    """
+    y_true, y_pred = _pairs(y_true, y_pred)
+    return float(np.mean([_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]))
+
+
+def token_accuracy(y_true, y_pred):
+    """Share of true tokens predicted at their position.
+
+    Each pair is compared position by position; a missing or extra token
+    counts as wrong: the denominator of a pair is the longer length.
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str or list of array-like
+        True and predicted sequences (a string's tokens are its characters).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skseq.metrics import token_accuracy
+    >>> token_accuracy(["abcd"], ["abxd"]), token_accuracy(["abcd"], ["ab"])
+    (0.75, 0.5)
+    """
+    y_true, y_pred = _pairs(y_true, y_pred)
+    right = total = 0
+    for true, pred in zip(y_true, y_pred, strict=True):
+        true, pred = _steps(true), _steps(pred)
+        right += sum(_equal(t, p) for t, p in zip(true, pred, strict=False))
+        total += max(len(true), len(pred), 1)
+    return right / total
+
+
+def bleu_score(y_true, y_pred, *, tokenize=None):
+    """Corpus BLEU of the predictions (sacrebleu), from 0 to 100.
+
+    Parameters
+    ----------
+    y_true, y_pred : list of str or list of sequences of str
+        One reference and one prediction per sample. Token sequences are
+        joined with spaces and scored as those tokens.
+    tokenize : str or None, default=None
+        sacrebleu's tokenizer for strings; None: its default "13a" (words,
+        punctuation apart). "char" scores characters.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from skseq.metrics import bleu_score
+    >>> round(bleu_score(["the cat sat on the mat"], ["the cat sat on the mat"]), 6)
+    100.0
+    """
+    try:
+        import sacrebleu
+    except ImportError as exc:  # an optional dependency
+        raise ImportError(
+            "bleu_score needs sacrebleu: pip install skseq[text] (or sacrebleu)."
+        ) from exc
+    y_true, y_pred = _pairs(y_true, y_pred)
+    if all(isinstance(s, str) for s in y_true + y_pred):
+        options = {} if tokenize is None else {"tokenize": tokenize}
+    else:
+        y_true = [" ".join(map(str, s)) for s in y_true]
+        y_pred = [" ".join(map(str, s)) for s in y_pred]
+        options = {"tokenize": "none"}
+    return float(sacrebleu.corpus_bleu(y_pred, [y_true], **options).score)
+
+
+token_accuracy_scorer = make_scorer(token_accuracy)
+"""``token_accuracy`` as a scorer for ``GridSearchCV(scoring=...)``."""
+bleu_scorer = make_scorer(bleu_score)
+"""``bleu_score`` as a scorer for ``GridSearchCV(scoring=...)``."""

@@ -1,0 +1,237 @@
+"""RNNSeq2Seq and its network: learning, decoding, invariance, forms, errors."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.model_selection import GridSearchCV
+
+import skseq
+from skseq import RNNSeq2Seq
+from skseq.datasets import make_reversal
+from skseq.metrics import token_accuracy
+from skseq.modules import Seq2SeqModule, beam_search
+
+QUICK = dict(hidden_size=32, embedding_dim=16, batch_size=32, lr=0.01, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def reversal():
+    X, y = make_reversal(
+        600, min_length=3, max_length=6, alphabet="abcde", random_state=0
+    )
+    model = RNNSeq2Seq(max_epochs=12, **QUICK).fit(X, y)
+    return model, X, y
+
+
+def test_learns_to_reverse(reversal):
+    model, X, y = reversal
+    X_new, y_new = make_reversal(
+        200, min_length=3, max_length=6, alphabet="abcde", random_state=1
+    )
+    # chance is far below: 5 letters, 3-6 positions
+    assert model.score(X_new, y_new) > 0.6
+    assert token_accuracy(y_new, model.predict(X_new)) > 0.85
+    assert all(isinstance(p, str) for p in model.predict(X_new[:5]))
+
+
+def test_attention_weights_are_distributions_over_the_source(reversal):
+    model, X, _ = reversal
+    y_pred, weights = model.predict_attention(X[:20])
+    for source, output, w in zip(X[:20], y_pred, weights, strict=True):
+        assert w.shape == (len(output) + 1, len(source))  # + the end token
+        np.testing.assert_allclose(w.sum(axis=1), 1.0, rtol=1e-5)
+    # reversing: output step t looks at source step length - 1 - t
+    source, w = X[0], weights[0]
+    looked_at = w[: len(source)].argmax(axis=1)
+    assert (looked_at == np.arange(len(source))[::-1]).mean() >= 0.5
+
+
+def test_prediction_does_not_depend_on_the_batch(reversal):
+    model, X, _ = reversal
+    together, weights = model.predict_attention(X[:30])
+    for i in (0, 7, 29):
+        alone, alone_weights = model.predict_attention([X[i]])
+        # decoding picks the largest logit: equal unless two are within float
+        # rounding of each other, which a trained model's margins rule out
+        assert alone[0] == together[i]
+        np.testing.assert_allclose(alone_weights[0], weights[i], atol=1e-5)
+
+
+def _sequence_log_prob(module, source, lengths, target_ids, start, end):
+    """Mean log-probability per token of ``target_ids`` (end token included)."""
+    y_in = torch.tensor([[start, *target_ids]])
+    y_out = torch.tensor([*target_ids, end])
+    with torch.no_grad():
+        logits = module(source, lengths, y_in, None)[0]
+    return torch.log_softmax(logits, -1)[torch.arange(len(y_out)), y_out].mean()
+
+
+def test_beam_search_finds_likelier_outputs_than_greedy():
+    torch.manual_seed(0)
+    module = Seq2SeqModule(9, 12, hidden_size=16).eval()
+    source = torch.randint(2, 9, (6, 5))
+    lengths = torch.tensor([5, 4, 5, 3, 2, 5])
+    start, end = 10, 11
+    with torch.no_grad():
+        greedy, _ = beam_search(
+            module, source, lengths, start=start, end=end, max_length=8
+        )
+        beam, _ = beam_search(
+            module,
+            source,
+            lengths,
+            start=start,
+            end=end,
+            max_length=8,
+            beam_width=5,
+        )
+    for row in range(6):
+        x, n = source[row : row + 1], lengths[row : row + 1]
+        scores = [
+            _sequence_log_prob(module, x, n, ids.tolist(), start, end)
+            for ids in (greedy[row], beam[row])
+        ]
+        # an untrained network rarely ends within 8 steps: only finished
+        # outputs have a comparable score
+        if len(greedy[row]) < 8 and len(beam[row]) < 8:
+            assert scores[1] >= scores[0] - 1e-5
+
+
+def test_greedy_decoding_takes_the_largest_logit_at_each_step():
+    torch.manual_seed(1)
+    module = Seq2SeqModule(7, 10, hidden_size=8, attention="dot").eval()
+    source, lengths = torch.randint(2, 7, (1, 4)), torch.tensor([4])
+    with torch.no_grad():
+        tokens, _ = beam_search(module, source, lengths, start=8, end=9, max_length=6)
+        ids = [8]
+        for _ in range(6):
+            logits = module(source, lengths, torch.tensor([ids]), None)[0, -1]
+            logits[[0, 8]] = float("-inf")
+            ids.append(int(logits.argmax()))
+            if ids[-1] == 9:
+                break
+    expected = [i for i in ids[1:] if i != 9]
+    assert tokens[0].tolist() == expected
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm", "rnn"])
+@pytest.mark.parametrize("attention", ["additive", "dot", None])
+def test_stepwise_decoding_equals_the_teacher_forced_pass(cell, attention):
+    torch.manual_seed(0)
+    module = Seq2SeqModule(
+        8, 9, cell=cell, attention=attention, hidden_size=8, num_layers=2
+    ).eval()
+    source = torch.randint(2, 8, (3, 6))
+    lengths = torch.tensor([6, 2, 4])
+    y_in = torch.randint(2, 9, (3, 5))
+    with torch.no_grad():
+        together = module(source, lengths, y_in, None)
+        encoded = module.encode(source, lengths)
+        state, steps = encoded[3], []
+        for t in range(5):
+            out, state, _ = module.decode(y_in[:, t : t + 1], state, encoded)
+            steps.append(out)
+    torch.testing.assert_close(torch.cat(steps, 1), together, atol=1e-5, rtol=1e-5)
+
+
+def test_padding_of_the_source_is_never_read():
+    torch.manual_seed(0)
+    module = Seq2SeqModule(8, 9, hidden_size=8).eval()
+    source = torch.randint(2, 8, (1, 4))
+    padded = torch.cat([source, torch.randint(2, 8, (1, 3))], dim=1)  # junk
+    y_in = torch.randint(2, 9, (1, 3))
+    with torch.no_grad():
+        alone = module(source, torch.tensor([4]), y_in, None)
+        in_padding = module(padded, torch.tensor([4]), y_in, None)
+    torch.testing.assert_close(alone, in_padding, atol=1e-6, rtol=1e-6)
+
+
+def test_scheduled_sampling_trains():
+    X, y = make_reversal(200, max_length=4, alphabet="abc", random_state=0)
+    model = RNNSeq2Seq(max_epochs=4, teacher_forcing=0.5, **QUICK).fit(X, y)
+    losses = model.history_[:, "train_loss"]
+    assert losses[-1] < 0.8 * losses[0]
+
+
+def test_numeric_sequences_of_learned_lengths():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(int(n), 2)) for n in rng.integers(2, 7, size=400)]
+    # the output: the first feature of the source, reversed, one value a step
+    y = [x[::-1, 0] for x in X]
+    model = RNNSeq2Seq(max_epochs=25, **QUICK).fit(X, y)
+    predicted = model.predict(X[:100])
+    assert all(p.ndim == 1 for p in predicted)
+    same_length = np.mean([len(p) == len(t) for p, t in zip(predicted, y[:100])])
+    assert same_length > 0.8
+    errors = [
+        np.abs(p - t).mean() for p, t in zip(predicted, y[:100]) if len(p) == len(t)
+    ]
+    # the values spread with std 1: a network that ignored X would err by ~0.8
+    assert np.median(errors) < 0.4
+
+
+def test_token_lists_in_token_arrays_out():
+    X = [["the", "cat"], ["a", "dog", "ran"], ["the", "dog"]] * 20
+    y = [list(reversed(x)) for x in X]
+    model = RNNSeq2Seq(max_epochs=2, **QUICK).fit(X, y)
+    out = model.predict([["the", "bird"]])
+    assert isinstance(out[0], np.ndarray) and out[0].dtype == object
+    assert set(out[0].tolist()) <= {"the", "cat", "a", "dog", "ran", None}
+
+
+def test_words_of_strings():
+    X = ["one two", "two three one", "three"] * 20
+    y = [" ".join(reversed(x.split())) for x in X]
+    model = RNNSeq2Seq(unit="word", max_epochs=2, **QUICK).fit(X, y)
+    assert model.source_.tokens.tolist() == ["one", "three", "two"]
+    out = model.predict(["one one"])[0]
+    assert isinstance(out, str)
+    assert set(out.split()) <= {"one", "two", "three"}
+
+
+def test_save_and_load_predict_the_same(reversal, tmp_path):
+    model, X, _ = reversal
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    assert loaded.predict(X[:50]) == model.predict(X[:50])
+
+
+def test_grid_search_selects_by_exact_match():
+    X, y = make_reversal(120, max_length=4, alphabet="abc", random_state=0)
+    search = GridSearchCV(
+        RNNSeq2Seq(max_epochs=2, **QUICK), {"attention": ["dot", None]}, cv=2
+    ).fit(X, y)
+    assert search.best_params_["attention"] in ("dot", None)
+    assert 0.0 <= search.best_score_ <= 1.0
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        ("abc", ["cba"], "X is a single string"),
+        (["abc", "de"], ["cba"], "as many sequences"),
+        (["abc", ""], ["cba", "x"], "Sequence 1 of X has length 0"),
+        ([object(), object()], ["a", "b"], "Sequence 0 of X is not a 1-D"),
+    ],
+)
+def test_bad_input_is_named(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        RNNSeq2Seq(max_epochs=1, **QUICK).fit(X, y)
+
+
+def test_predict_refuses_another_kind_of_input(reversal):
+    model, _, _ = reversal
+    with pytest.raises(ValueError, match="X holds numbers, but the model was"):
+        model.predict([np.ones(3)])
+
+
+def test_predict_attention_needs_attention():
+    X, y = make_reversal(40, max_length=3, random_state=0)
+    model = RNNSeq2Seq(attention=None, max_epochs=1, **QUICK).fit(X, y)
+    with pytest.raises(ValueError, match="attention=None"):
+        model.predict_attention(X)
+
+
+def test_parameters_are_checked():
+    with pytest.raises(ValueError, match="teacher_forcing"):
+        RNNSeq2Seq(teacher_forcing=1.5).fit(["ab"], ["ba"])
