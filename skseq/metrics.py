@@ -31,9 +31,11 @@ def _pairs(y_true, y_pred):
     return y_true, y_pred
 
 
-def _steps(sequence):
-    """Return the steps of a sequence: a string's characters, an array's rows."""
-    return list(sequence) if isinstance(sequence, str) else list(np.asarray(sequence))
+def _steps(sequence, unit):
+    """Return the steps of a sequence: a string's tokens, an array's rows."""
+    if isinstance(sequence, str):
+        return list(sequence) if unit == "char" else sequence.split()
+    return list(np.asarray(sequence))
 
 
 def _equal(a, b):
@@ -47,13 +49,15 @@ def _equal(a, b):
     return bool((a == b).all())
 
 
-def sequence_accuracy(y_true, y_pred):
+def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     """Share of predicted sequences that equal the true ones exactly.
 
     Parameters
     ----------
     y_true, y_pred : list of str or list of array-like
         True and predicted sequences (numeric steps equal within 1e-6).
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weight of each sequence.
 
     Returns
     -------
@@ -66,10 +70,11 @@ def sequence_accuracy(y_true, y_pred):
     0.5
     """
     y_true, y_pred = _pairs(y_true, y_pred)
-    return float(np.mean([_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]))
+    right = [_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]
+    return float(np.average(right, weights=sample_weight))
 
 
-def token_accuracy(y_true, y_pred):
+def token_accuracy(y_true, y_pred, *, unit="char"):
     """Share of true tokens predicted at their position.
 
     Each pair is compared position by position; a missing or extra token
@@ -78,7 +83,11 @@ def token_accuracy(y_true, y_pred):
     Parameters
     ----------
     y_true, y_pred : list of str or list of array-like
-        True and predicted sequences (a string's tokens are its characters).
+        True and predicted sequences.
+    unit : {"char", "word"}, default="char"
+        The tokens of a string: its characters, or its words (for a model
+        fitted with ``unit="word"``; with a scorer,
+        ``make_scorer(token_accuracy, unit="word")``).
 
     Returns
     -------
@@ -90,10 +99,12 @@ def token_accuracy(y_true, y_pred):
     >>> token_accuracy(["abcd"], ["abxd"]), token_accuracy(["abcd"], ["ab"])
     (0.75, 0.5)
     """
+    if unit not in ("char", "word"):
+        raise ValueError(f'unit must be "char" or "word", got {unit!r}.')
     y_true, y_pred = _pairs(y_true, y_pred)
     right = total = 0
     for true, pred in zip(y_true, y_pred, strict=True):
-        true, pred = _steps(true), _steps(pred)
+        true, pred = _steps(true, unit), _steps(pred, unit)
         right += sum(_equal(t, p) for t, p in zip(true, pred, strict=False))
         total += max(len(true), len(pred), 1)
     return right / total
@@ -128,8 +139,18 @@ def bleu_score(y_true, y_pred, *, tokenize=None):
             "bleu_score needs sacrebleu: pip install skseq[text] (or sacrebleu)."
         ) from exc
     y_true, y_pred = _pairs(y_true, y_pred)
-    if all(isinstance(s, str) for s in y_true + y_pred):
+    strings = [isinstance(s, str) for s in y_true + y_pred]
+    if all(strings):
         options = {} if tokenize is None else {"tokenize": tokenize}
+    elif any(strings):
+        raise ValueError(
+            "y_true and y_pred must both hold strings or both token sequences; "
+            "they mix the two."
+        )
+    elif tokenize is not None:
+        raise ValueError(
+            "tokenize applies to strings; token sequences are scored as they are."
+        )
     else:
         y_true = [" ".join(map(str, s)) for s in y_true]
         y_pred = [" ".join(map(str, s)) for s in y_pred]

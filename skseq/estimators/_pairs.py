@@ -31,8 +31,13 @@ def _is_token_input(values):
     if isinstance(values, pd.Series):
         values = values.to_numpy()
     if isinstance(values, np.ndarray):
-        return values.dtype.kind in "OUS"
-    if not isinstance(values, (list, tuple)) or not len(values):
+        if values.dtype.kind in "US":
+            return True
+        if values.dtype != object or values.ndim != 1:
+            return False  # numbers (an object array may hold ragged numbers)
+    elif not isinstance(values, (list, tuple)):
+        return False
+    if not len(values):
         return False
     first = values[0]
     if isinstance(first, str):
@@ -42,7 +47,11 @@ def _is_token_input(values):
 
 
 def read_side(values, unit, name, estimator):
-    """Return ``(kind, steps, lengths)`` of one side (tokens as an object array)."""
+    """Return ``(kind, steps, lengths, flat)`` of one side.
+
+    Tokens come as one object array; ``flat`` says numeric sequences had one
+    value per step (1-D).
+    """
     if isinstance(values, str):
         raise ValueError(
             f"{name} is a single string; pass a list of strings (one sequence each)."
@@ -57,7 +66,7 @@ def read_side(values, unit, name, estimator):
             allow_nan=False,
             input_name=name,
         )
-        return kind, flat, lengths
+        return kind, flat, lengths, False
     try:
         sequences = check_sequences(values, input_name=name)
     except TypeError as exc:
@@ -65,7 +74,8 @@ def read_side(values, unit, name, estimator):
             f"{name} must hold strings, sequences of string tokens, or numeric "
             f"sequences; got {type(values).__name__} ({exc})."
         ) from exc
-    return "values", sequences.steps.astype(np.float64), sequences.lengths
+    steps = sequences.steps.astype(np.float64)
+    return "values", steps, sequences.lengths, sequences.item_ndim == 1
 
 
 @dataclass(frozen=True)
@@ -76,19 +86,26 @@ class SideForm:
     ----------
     kind : {"text", "tokens", "values"}
         Strings, token sequences, or numeric sequences.
+    unit : {"char", "word"} or None
+        How strings were cut into tokens (text sides).
     tokens : ndarray or None
         The known tokens: token ``tokens[i]`` has id ``i + 2``.
     mean, scale : ndarray or None
         Standardisation of numeric steps, per feature.
     flat : bool
         Numeric sequences were 1-D (one value per step).
+    rare : bool
+        Some tokens were rarer than ``min_frequency``: they became the
+        unknown token, which is then a token like the others.
     """
 
     kind: str
+    unit: str | None = None
     tokens: np.ndarray | None = None
     mean: np.ndarray | None = None
     scale: np.ndarray | None = None
     flat: bool = False
+    rare: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -97,7 +114,7 @@ class SideForm:
             raise ValueError("token sides have tokens, numeric sides do not.")
 
     @classmethod
-    def fit(cls, kind, steps, unit, min_frequency, flat):
+    def fit(cls, kind, steps, unit, min_frequency, flat, name):
         """Learn the vocabulary (through the ordinal encoder) or the scaling."""
         if kind == "values":
             mean = steps.mean(axis=0)
@@ -110,7 +127,17 @@ class SideForm:
         tokens = encoder.categories_
         if rare is not None:
             tokens = tokens[~np.isin(tokens, rare)]
-        return cls(kind, tokens=np.asarray(tokens, dtype=object))
+        if not len(tokens):
+            raise ValueError(
+                f"No token of {name} is seen at least min_frequency={min_frequency} "
+                "times; lower min_frequency."
+            )
+        return cls(
+            kind,
+            unit=unit if kind == "text" else None,
+            tokens=np.asarray(tokens, dtype=object),
+            rare=rare is not None and len(rare) > 0,
+        )
 
     @property
     def is_tokens(self):
@@ -122,19 +149,19 @@ class SideForm:
         """Ids in use (padding, unknown, tokens), or values per step."""
         return len(self.tokens) + 2 if self.is_tokens else len(self.mean)
 
-    def encode(self, steps):
+    def encode(self, steps, name):
         """Token ids (unknown tokens get 1), or standardised float32 values."""
         if self.is_tokens:
             codes = pd.Index(self.tokens).get_indexer(steps)
             return np.where(codes < 0, 1, codes + 2).astype(np.int64)
         if steps.shape[1] != len(self.mean):
             raise ValueError(
-                f"the sequences have {steps.shape[1]} features per step, but the "
-                f"model was fitted on {len(self.mean)}."
+                f"{name} has {steps.shape[1]} features per step, but the model was "
+                f"fitted on {len(self.mean)}."
             )
         return ((steps - self.mean) / self.scale).astype(np.float32)
 
-    def decode(self, ids, unit):
+    def decode(self, ids):
         """One output in the user's form, from ids or standardised values."""
         if not self.is_tokens:
             values = ids * self.scale + self.mean
@@ -143,7 +170,7 @@ class SideForm:
         tokens = [self.tokens[i] if i >= 0 else None for i in known.tolist()]
         if self.kind == "tokens":
             return np.array(tokens, dtype=object)
-        joiner = "" if unit == "char" else " "
+        joiner = "" if self.unit == "char" else " "
         return joiner.join("?" if token is None else str(token) for token in tokens)
 
 

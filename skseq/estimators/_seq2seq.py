@@ -67,15 +67,16 @@ class RNNSeq2Seq(VersionStamped, BaseEstimator):
         token; the others get the model's own previous prediction
         (scheduled sampling, slower: the steps then run one at a time).
     unit : {"char", "word"}, default="char"
-        How strings are cut into tokens, on both sides.
+        How strings are cut into tokens, on both sides (at fit; the fitted
+        sides keep it).
     min_frequency : int or None, default=None
         Tokens seen fewer times at fit become the unknown token.
     beam_width : int, default=1
         Candidates kept by beam search when predicting tokens; 1 is greedy
         decoding. Numeric outputs are always generated greedily.
     max_output_length : int or None, default=None
-        Most steps written per output (the end token included); None: twice
-        the longest target seen at fit, plus 5.
+        Most steps written per output (a token output's end token included);
+        read at predict time. None: ``max_output_length_``.
     max_epochs : int, default=10
         Passes over the training pairs (fewer with early stopping). With the
         cosine schedule, 10 passes over 2,000 pairs learn dates in 12 formats
@@ -129,7 +130,8 @@ default="adam"
     target_ : SideForm
         The same for ``y``; predictions take its form.
     max_output_length_ : int
-        The limit of output steps in use.
+        The limit of output steps when ``max_output_length`` is None: twice
+        the longest target seen at fit (its end token included), plus 5.
     net_ : skorch.NeuralNet
         The trained network.
     history_ : skorch.history.History
@@ -298,13 +300,20 @@ default="adam"
     # ----------------------------------------------------------------- fit
 
     def _read(self, values, name, form=None):
-        kind, steps, lengths = read_side(values, self.unit, name, self)
-        if form is not None and (kind == "values") != (not form.is_tokens):
+        """Return ``(kind, steps, lengths, flat)``, checked against ``form``."""
+        unit = self.unit if form is None else form.unit or self.unit
+        read = read_side(values, unit, name, self)
+        if form is not None and read[0] != form.kind:
+            kinds = {
+                "text": "strings",
+                "tokens": "token sequences",
+                "values": "numbers",
+            }
             raise ValueError(
-                f"{name} holds {'numbers' if kind == 'values' else 'tokens'}, but "
-                f"the model was fitted on {'tokens' if form.is_tokens else 'numbers'}."
+                f"{name} holds {kinds[read[0]]}, but the model was fitted on "
+                f"{kinds[form.kind]}."
             )
-        return kind, steps, lengths
+        return read
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -322,23 +331,23 @@ default="adam"
         self : RNNSeq2Seq
             The fitted model.
         """
-        kind_x, steps_x, lengths_x = self._read(X, "X")
-        kind_y, steps_y, lengths_y = self._read(y, "y")
+        kind_x, steps_x, lengths_x, flat_x = self._read(X, "X")
+        kind_y, steps_y, lengths_y, flat_y = self._read(y, "y")
         if len(lengths_x) != len(lengths_y):
             raise ValueError(
                 f"X and y must hold as many sequences; got {len(lengths_x)} and "
                 f"{len(lengths_y)}."
             )
         source = SideForm.fit(
-            kind_x, steps_x, self.unit, self.min_frequency, _is_flat(X, kind_x)
+            kind_x, steps_x, self.unit, self.min_frequency, flat_x, "X"
         )
         target = SideForm.fit(
-            kind_y, steps_y, self.unit, self.min_frequency, _is_flat(y, kind_y)
+            kind_y, steps_y, self.unit, self.min_frequency, flat_y, "y"
         )
         start, end = self._special_ids(target)
         dataset = PairDataset(
-            SequenceDataset(source.encode(steps_x), lengths_x),
-            teacher_pairs(target, target.encode(steps_y), lengths_y, start, end),
+            SequenceDataset(source.encode(steps_x, "X"), lengths_x),
+            teacher_pairs(target, target.encode(steps_y, "y"), lengths_y, start, end),
         )
         rng = check_random_state(self.random_state)
         seed = rng.randint(np.iinfo(np.int32).max)
@@ -369,7 +378,7 @@ default="adam"
             "n_iter_": trained.epochs,
             "source_": source,
             "target_": target,
-            "max_output_length_": self.max_output_length or 2 * longest + 5,
+            "max_output_length_": 2 * longest + 5,
         }
         set_fitted(self, state, interrupted=trained.interrupted)
         return self
@@ -379,8 +388,9 @@ default="adam"
     def _generate(self, X):
         """Return the outputs (ids or scaled values) and attention of each source."""
         check_is_fitted(self)
-        _, steps, lengths = self._read(X, "X", self.source_)
-        source = SequenceDataset(self.source_.encode(steps), lengths)
+        _, steps, lengths, _ = self._read(X, "X", self.source_)
+        source = SequenceDataset(self.source_.encode(steps, "X"), lengths)
+        max_length = self.max_output_length or self.max_output_length_
         module = self.net_.module_
         module.train(False)
         device = self.net_.device
@@ -399,15 +409,16 @@ default="adam"
                         batch_lengths,
                         start=start,
                         end=end,
-                        max_length=self.max_output_length_,
+                        max_length=max_length,
                         beam_width=self.beam_width,
+                        unknown=self.target_.rare,
                     )
                 else:
                     out, attention = generate_values(
                         module,
                         padded,
                         batch_lengths,
-                        max_length=self.max_output_length_,
+                        max_length=max_length,
                     )
                 outputs.extend(o.cpu().numpy() for o in out)
                 weights.extend(
@@ -432,7 +443,7 @@ default="adam"
             object arrays of tokens, or arrays of values.
         """
         outputs, _ = self._generate(X)
-        return [self.target_.decode(o, self.unit) for o in outputs]
+        return [self.target_.decode(o) for o in outputs]
 
     def predict_attention(self, X):
         """Predict, and return the attention weights behind each output.
@@ -451,12 +462,16 @@ default="adam"
             how much output step ``t`` attended to each source step (rows sum
             to 1). Token outputs have a last row for the end token.
         """
-        if self.attention is None:
-            raise ValueError("This model has no attention (attention=None).")
+        check_is_fitted(self)
+        if getattr(self.net_.module_, "attention", None) is None:
+            raise ValueError(
+                "This model was fitted without attention (attention=None); it has "
+                "no attention weights."
+            )
         outputs, weights = self._generate(X)
-        return [self.target_.decode(o, self.unit) for o in outputs], weights
+        return [self.target_.decode(o) for o in outputs], weights
 
-    def score(self, X, y):
+    def score(self, X, y, sample_weight=None):
         """Share of outputs that equal their target exactly.
 
         Parameters
@@ -465,20 +480,14 @@ default="adam"
             Sources.
         y : list
             The true output of each source (numeric outputs count as equal
-            when they have the same length and values within 1e-6).
+            when they have the same length and values within 1e-6: for
+            numeric outputs pass another ``scoring`` to a search).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each output.
 
         Returns
         -------
         score : float
             Exact-match accuracy.
         """
-        return sequence_accuracy(y, self.predict(X))
-
-
-def _is_flat(values, kind):
-    """Whether numeric sequences were given with one value per step (1-D)."""
-    if kind != "values":
-        return False
-    if isinstance(values, np.ndarray):
-        return values.ndim == 2
-    return np.ndim(values[0]) == 1
+        return sequence_accuracy(y, self.predict(X), sample_weight=sample_weight)

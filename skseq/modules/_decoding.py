@@ -31,7 +31,9 @@ def _expanded(module, X, lengths, times):
     return encoded + (None,), state
 
 
-def beam_search(module, X, lengths, *, start, end, max_length, beam_width=1):
+def beam_search(
+    module, X, lengths, *, start, end, max_length, beam_width=1, unknown=False
+):
     """Decode token sequences with a beam of ``beam_width`` candidates.
 
     Each step extends every candidate by every token and keeps the
@@ -52,6 +54,9 @@ def beam_search(module, X, lengths, *, start, end, max_length, beam_width=1):
         Most tokens generated per sequence (the end token included).
     beam_width : int, default=1
         Candidates kept; 1 is greedy decoding.
+    unknown : bool, default=False
+        Whether the unknown token (id 1) may be written: only when training
+        targets held it (rare tokens).
 
     Returns
     -------
@@ -88,7 +93,8 @@ def beam_search(module, X, lengths, *, start, end, max_length, beam_width=1):
     for _ in range(max_length):
         outputs, state, weights = module.decode(step_input, state, encoded)
         log_p = torch.log_softmax(outputs[:, -1].float(), dim=-1)
-        log_p[:, [0, start]] = float("-inf")  # never padding, never a new start
+        banned = [0, start] if unknown else [0, 1, start]
+        log_p[:, banned] = float("-inf")  # never padding, never a new start
         frozen = torch.full_like(log_p[0], float("-inf"))
         frozen[end] = 0.0  # a finished candidate stays as it is
         log_p = torch.where(finished.unsqueeze(1), frozen, log_p)
@@ -102,7 +108,8 @@ def beam_search(module, X, lengths, *, start, end, max_length, beam_width=1):
         finished = finished[rows] | (token == end)
         state = _select(state, rows)
         if weights is not None:
-            attention = [step[rows] for step in attention] + [weights[:, -1]]
+            # this step's weights belong to the candidates before the choice
+            attention = [step[rows] for step in attention + [weights[:, -1]]]
         if bool(finished.all()):
             break
         step_input = token.unsqueeze(1)

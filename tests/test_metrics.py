@@ -1,0 +1,42 @@
+"""skseq.metrics: scores of sequences of any length."""
+
+import numpy as np
+import pytest
+
+from skseq.metrics import bleu_score, sequence_accuracy, token_accuracy
+
+
+def test_sequence_accuracy_counts_whole_sequences():
+    assert sequence_accuracy(["ab", "cd", "ef"], ["ab", "cx", "ef"]) == 2 / 3
+    weighted = sequence_accuracy(["ab", "cd"], ["ab", "cx"], sample_weight=[3, 1])
+    assert weighted == 0.75
+    numbers = [np.array([1.0, 2.0]), np.array([3.0])]
+    assert sequence_accuracy(numbers, [np.array([1.0, 2.0 + 1e-9]), np.array([3.1])])
+    assert sequence_accuracy(numbers, [np.array([1.0]), np.array([3.0])]) == 0.5
+
+
+def test_token_accuracy_by_position_with_missing_tokens_wrong():
+    assert token_accuracy(["abcd", "xy"], ["abxd", "xyz"]) == (3 + 2) / (4 + 3)
+    assert token_accuracy(["the cat sat"], ["the cat sad"], unit="word") == 2 / 3
+    tokens = [np.array(["a", "b"], dtype=object)]
+    assert token_accuracy(tokens, [np.array(["a", None], dtype=object)]) == 0.5
+    with pytest.raises(ValueError, match="unit must be"):
+        token_accuracy(["a"], ["a"], unit="letter")
+
+
+def test_lengths_must_match():
+    with pytest.raises(ValueError, match="as many sequences"):
+        sequence_accuracy(["a", "b"], ["a"])
+
+
+def test_bleu():
+    pytest.importorskip("sacrebleu")
+    perfect = bleu_score(["the cat sat on the mat"], ["the cat sat on the mat"])
+    assert perfect == pytest.approx(100.0)
+    assert bleu_score(["the cat sat on the mat"], ["a dog ran"]) < 5
+    words = [["the", "cat", "sat", "on", "the", "mat"]]
+    assert bleu_score(words, words) == pytest.approx(100.0)
+    with pytest.raises(ValueError, match="mix the two"):
+        bleu_score(["the cat sat on the mat"], words)
+    with pytest.raises(ValueError, match="tokenize applies to strings"):
+        bleu_score(words, words, tokenize="char")
