@@ -1,5 +1,7 @@
 """The torch network on its own, without the estimators."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -154,3 +156,25 @@ def test_weighted_loss_weights_each_sample():
     weights = torch.tensor([2.0, 0.0])
     # (2 * 1 + 0 * 9) / 2 samples
     assert loss(y_pred, (y_true, weights)).item() == pytest.approx(1.0)
+
+
+def test_a_traced_conv_network_serves_padded_batches():
+    # unpadded batches skip the masks at run time; a trace must keep them, or
+    # a graph traced on equal lengths would read padding
+    torch.manual_seed(0)
+    module = RNNModule(
+        input_size=1,
+        output_size=2,
+        hidden_size=8,
+        conv_layers=2,
+        conv_channels=4,
+        conv_pool=2,
+        conv_mode="both",
+    ).eval()
+    example = (torch.randn(2, 20, 1), torch.tensor([20, 20]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tracer warnings on Python branches
+        traced = torch.jit.trace(module, example)
+    X, lengths = torch.randn(3, 16, 1), torch.tensor([16, 9, 4])
+    with torch.no_grad():
+        torch.testing.assert_close(traced(X, lengths), module(X, lengths))

@@ -50,8 +50,12 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
     """
 
     def forward(self, x, mask):
-        """Normalise ``x`` (batch, channels, steps) where ``mask`` is True."""
-        if not self.training:
+        """Normalise ``x`` (batch, channels, steps) where ``mask`` is True.
+
+        ``mask`` None means every step is valid: torch's own (fused) batch
+        normalisation, which computes the same.
+        """
+        if not self.training or mask is None:
             return super().forward(x)
         weight = mask.to(x.dtype)
         count = weight.sum().clamp(min=1)
@@ -113,21 +117,30 @@ class ConvFrontEnd(nn.Module):
     def forward(self, X, lengths):
         """Features ``(batch, steps', channels)`` of ``X`` and their lengths."""
         x = X.transpose(1, 2)
+        # a batch without padding (fixed-length data, or a batch of equal
+        # lengths) needs no masks: the masked operations would change nothing,
+        # and on long sequences they cost more than the convolutions. A traced
+        # graph (ONNX export, torch.jit.trace) keeps the masks: it must serve
+        # padded batches whatever its example was.
+        padded = torch.jit.is_tracing() or bool((lengths < x.shape[2]).any())
         for conv, norm in zip(self.convs, self.norms, strict=True):
-            mask = valid_mask(lengths, x.shape[2]).unsqueeze(1)
-            x = F.pad(x.masked_fill(~mask, 0.0), self.padding)
-            x = torch.relu(norm(conv(x), mask))
+            mask = valid_mask(lengths, x.shape[2]).unsqueeze(1) if padded else None
+            x = conv(
+                F.pad(x if mask is None else x.masked_fill(~mask, 0.0), self.padding)
+            )
+            x = torch.relu(norm(x, mask))
             if self.pool > 1:
-                x = F.max_pool1d(
-                    x.masked_fill(~mask, float("-inf")), self.pool, ceil_mode=True
-                )
+                if mask is not None:
+                    x = x.masked_fill(~mask, float("-inf"))
+                x = F.max_pool1d(x, self.pool, ceil_mode=True)
                 lengths = torch.div(
                     lengths + self.pool - 1, self.pool, rounding_mode="floor"
                 )
-        mask = valid_mask(lengths, x.shape[2]).unsqueeze(1)
+        if padded:
+            x = x.masked_fill(~valid_mask(lengths, x.shape[2]).unsqueeze(1), 0.0)
         # steps-major and contiguous: reductions over the steps then sum in one
         # order whatever the padded length
-        return x.masked_fill(~mask, 0.0).transpose(1, 2).contiguous(), lengths
+        return x.transpose(1, 2).contiguous(), lengths
 
     @staticmethod
     def average(features, lengths):
