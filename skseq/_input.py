@@ -88,6 +88,16 @@ def categorical_ids(steps, column):
     return values.astype(np.int64)
 
 
+def _check_float32(out):
+    """Return ``out``, refused if the float32 cast overflowed."""
+    if not np.isfinite(out).all():
+        raise ValueError(
+            "X holds values beyond the range of float32, which the network "
+            "computes in; set standardize=True or rescale X."
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class FittedInput:
     """What a fitted sequence estimator knows of its input.
@@ -184,25 +194,34 @@ class FittedInput:
 
     def scaled(self, sequences):
         """Return the steps standardised in float64, as float32 for the network."""
-        steps = sequences.steps
         if sequences.is_tokens:
-            return steps
+            return sequences.steps
         if self.per_sequence:  # global mean and scale are 0 and 1 then
-            out = self._each_standardised(sequences)
-        elif not self.mean.any() and np.all(self.scale == 1.0):
+            return _check_float32(self._each_standardised(sequences))
+        return self.scaled_steps(sequences.steps)
+
+    def scaled_steps(self, steps):
+        """Return numeric steps standardised globally, as float32 for the network.
+
+        Parameters
+        ----------
+        steps : ndarray of shape (n_steps, n_features)
+            Valid steps (no padding), raw.
+
+        Raises
+        ------
+        ValueError
+            When a standardised value lies beyond the range of float32.
+        """
+        if not self.mean.any() and np.all(self.scale == 1.0):
             with np.errstate(over="ignore"):
-                out = steps.astype(np.float32)
-        else:
-            out = np.empty(steps.shape, dtype=np.float32)
-            for start in range(0, len(steps), _SCALE_CHUNK):
-                chunk = steps[start : start + _SCALE_CHUNK]
+                return _check_float32(steps.astype(np.float32))
+        out = np.empty(steps.shape, dtype=np.float32)
+        for start in range(0, len(steps), _SCALE_CHUNK):
+            chunk = steps[start : start + _SCALE_CHUNK]
+            with np.errstate(over="ignore"):
                 out[start : start + _SCALE_CHUNK] = (chunk - self.mean) / self.scale
-        if not np.isfinite(out).all():
-            raise ValueError(
-                "X holds values beyond the range of float32, which the network "
-                "computes in; set standardize=True or rescale X."
-            )
-        return out
+        return _check_float32(out)
 
     def _each_standardised(self, sequences):
         """Return float32 steps, each sequence's numeric features at mean 0, sd 1.

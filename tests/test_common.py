@@ -21,6 +21,7 @@ from skseq import (
 )
 from skseq.anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from skseq.preprocessing import (
+    LagsToSequences,
     SequenceOneHotEncoder,
     SequenceOrdinalEncoder,
     SequencePadder,
@@ -109,6 +110,7 @@ def _expected_failed_checks(estimator):
         SequencePadder(),
         SequenceScaler(),
         SequenceWindower(window_length=3),
+        LagsToSequences(),
         SequenceOneHotEncoder(handle_unknown="ignore"),
         SequenceOrdinalEncoder(),
         # flag about 15 of the checks' 300 rows: fit_predict must flag some

@@ -1,6 +1,7 @@
 """A linear layer whose output rows never depend on the other rows of the batch."""
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 __all__ = ["RowwiseLinear"]
@@ -16,8 +17,9 @@ class RowwiseLinear(nn.Linear):
     as in a classifier's head, even and odd rows can round differently), so a
     prediction could depend on what else was predicted with it. In evaluation
     mode this layer multiplies elementwise and sums over the input features,
-    a reduction whose order for a row depends on that row alone. Training uses
-    the matrix product (same weights, same names in ``state_dict``).
+    a reduction whose order for a row depends on that row alone. Training, and
+    tracing (ONNX export), use the matrix product (same weights, same names in
+    ``state_dict``).
 
     Examples
     --------
@@ -31,8 +33,9 @@ class RowwiseLinear(nn.Linear):
 
     def forward(self, x):
         """Apply the layer to ``x`` ``(..., in_features)``."""
-        if self.training:
-            return super().forward(x)
+        if self.training or torch.jit.is_tracing():
+            # a traced graph (ONNX export) takes any batch: one product, no chunks
+            return F.linear(x, self.weight, self.bias)
         rows = x.reshape(-1, self.in_features)
         # rows at a time: their products take at most _CHUNK values
         size = max(1, _CHUNK // (self.in_features * self.out_features))

@@ -38,5 +38,5 @@ def sum_valid(x, lengths):
     the result is the same bits however long the batch is padded (a
     reduction over the whole padded axis may group its terms by that length).
     """
-    rows = torch.arange(len(x), device=x.device)
+    rows = torch.arange(x.shape[0], device=x.device)  # a traced batch size
     return torch.cumsum(x, dim=1)[rows, lengths - 1]

@@ -260,6 +260,15 @@ class RNNModule(nn.Module):
             nn.init.zeros_(self.head.weight)
             nn.init.zeros_(self.head.bias)
 
+    def __prepare_scriptable__(self):
+        """Refuse TorchScript (deprecated by torch) with the supported way out."""
+        raise TypeError(
+            "RNNModule cannot be compiled with torch.jit.script, which torch has "
+            "deprecated. Export a fitted estimator with skseq.export.export_onnx, "
+            "or this module with torch.onnx.export(module, (X, lengths), path, "
+            "dynamo=False, dynamic_axes=...)."
+        )
+
     def _recur(self, rnn, X):
         """Run one recurrent layer; the states at every step."""
         if (

@@ -14,6 +14,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
     _check_feature_names,
+    _check_feature_names_in,
     _check_sample_weight,
     _get_feature_names,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "Interval",
     "StrOptions",
     "_check_feature_names",
+    "_check_feature_names_in",
     "_check_sample_weight",
     "_fit_context",
     "_get_feature_names",
