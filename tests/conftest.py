@@ -17,3 +17,18 @@ def _seed_everything():
     np.random.seed(0)
     torch.manual_seed(0)
     yield
+
+
+@pytest.fixture
+def ctrl_c_raises():
+    """Let SIGINT raise KeyboardInterrupt, as in an interactive session.
+
+    A test run started in the background of a non-interactive shell inherits
+    SIGINT ignored, and then no Ctrl-C reaches it; tests of what Ctrl-C does
+    restore Python's own handler for their duration.
+    """
+    import signal
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

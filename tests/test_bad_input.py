@@ -237,7 +237,7 @@ def test_token_conversion_either_converts_or_raises(X):
 # ------------------------------------------------------------------ faults
 
 
-def test_ctrl_c_stops_a_grid_search_instead_of_scoring_a_truncated_fit():
+def test_ctrl_c_stops_a_grid_search_instead_of_scoring_a_truncated_fit(ctrl_c_raises):
     X, y = make_ragged_classification(n=30)
     grid = GridSearchCV(
         RNNClassifier(callbacks=[CtrlCAt(1)], **{**QUICK, "max_epochs": 5}),

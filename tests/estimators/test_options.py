@@ -331,7 +331,7 @@ def test_long_dataframe_fit_and_predict():
 # ------------------------------------------------------------------- faults
 
 
-def test_ctrl_c_on_a_first_fit_keeps_the_partial_model_and_raises():
+def test_ctrl_c_on_a_first_fit_keeps_the_partial_model_and_raises(ctrl_c_raises):
     X, y = make_ragged_classification(n=20)
     clf = RNNClassifier(callbacks=[CtrlCAt(2)], **{**QUICK, "max_epochs": 10})
     with pytest.raises(TrainingInterrupted, match="after 2 epochs") as caught:
@@ -343,7 +343,7 @@ def test_ctrl_c_on_a_first_fit_keeps_the_partial_model_and_raises():
     assert clf.predict(X).shape == (20,)
 
 
-def test_ctrl_c_during_a_refit_keeps_the_earlier_model():
+def test_ctrl_c_during_a_refit_keeps_the_earlier_model(ctrl_c_raises):
     X, y = make_ragged_classification(n=20)
     clf = RNNClassifier(**{**QUICK, "max_epochs": 4}).fit(X, y)
     before = clf.predict_proba(X)
