@@ -35,7 +35,7 @@ from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
 from .utils.validation import check_sequences
 
-__all__ = ["conv_params", "set_fitted"]
+__all__ = ["conv_params", "set_fitted", "validation_index"]
 
 # predict in batches at least this big: inference needs no small batches
 _MIN_PREDICT_BATCH = 256
@@ -106,6 +106,29 @@ def align_to_ids(y, sequences):
     ):
         return y.reindex(sequences.index)
     return y
+
+
+def validation_index(n_samples, fraction, seed, stratify=None):
+    """Return the sorted indices of the samples held out for early stopping.
+
+    ``ceil(fraction * n_samples)`` samples, stratified by the integer labels
+    ``stratify`` where every class has members on both sides.
+    """
+    n_valid = int(np.ceil(fraction * n_samples))
+    if n_valid < 1 or n_samples - n_valid < 1:
+        raise ValueError(
+            f"early_stopping needs a validation set, but validation_fraction="
+            f"{fraction} of {n_samples} samples leaves none for validation or "
+            "training. Use more samples or turn early_stopping off."
+        )
+    if stratify is not None:
+        counts = np.bincount(stratify)
+        if counts.min() < 2 or min(n_valid, n_samples - n_valid) < len(counts):
+            stratify = None  # too few members to stratify; split at random
+    _, valid = train_test_split(
+        np.arange(n_samples), test_size=n_valid, random_state=seed, stratify=stratify
+    )
+    return np.sort(valid)
 
 
 def _is_fitted_key(key):
@@ -295,24 +318,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         """Return the indices held out for early stopping (None without it)."""
         if not self._stops_early(n_samples):
             return None
-        n_valid = int(np.ceil(self.validation_fraction * n_samples))
-        if n_valid < 1 or n_samples - n_valid < 1:
-            raise ValueError(
-                f"early_stopping needs a validation set, but validation_fraction="
-                f"{self.validation_fraction} of {n_samples} samples leaves none for "
-                "validation or training. Use more samples or turn early_stopping off."
-            )
-        if stratify is not None:
-            counts = np.bincount(stratify)
-            if counts.min() < 2 or min(n_valid, n_samples - n_valid) < len(counts):
-                stratify = None  # too few members to stratify; split at random
-        _, valid = train_test_split(
-            np.arange(n_samples),
-            test_size=n_valid,
-            random_state=seed,
-            stratify=stratify,
-        )
-        return np.sort(valid)
+        return validation_index(n_samples, self.validation_fraction, seed, stratify)
 
     def _training_options(self, conv_layers=None, n_samples=None):
         """Training options, with what "auto" means for this net and data."""

@@ -10,6 +10,8 @@
 import numpy as np
 from sklearn.metrics import make_scorer
 
+from .preprocessing._encoding import _split_string
+
 __all__ = [
     "bleu_score",
     "bleu_scorer",
@@ -34,7 +36,7 @@ def _pairs(y_true, y_pred):
 def _steps(sequence, unit):
     """Return the steps of a sequence: a string's tokens, an array's rows."""
     if isinstance(sequence, str):
-        return list(sequence) if unit == "char" else sequence.split()
+        return _split_string(sequence, unit)
     return list(np.asarray(sequence))
 
 

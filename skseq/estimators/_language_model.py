@@ -20,6 +20,7 @@ from .._runtime import torch_threads
 from .._versions import VersionStamped
 from ..modules import CELLS, LanguageModule
 from ..preprocessing import SequenceOrdinalEncoder
+from ..preprocessing._encoding import _join_tokens
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 
 __all__ = ["RNNLanguageModel"]
@@ -412,11 +413,10 @@ default="adam"
         tokens = self.encoder_.inverse_transform([np.array(generated, dtype=np.int64)])[
             0
         ]
-        joiner = "" if self.unit == "char" else " "
-        text = joiner.join("?" if token is None else str(token) for token in tokens)
+        text = _join_tokens(tokens, self.unit)
         if not shown:
             return text
-        return shown[0] + (joiner if self.unit == "word" and text else "") + text
+        return shown[0] + (" " if self.unit == "word" and text else "") + text
 
     # --------------------------------------------------------------- score
 

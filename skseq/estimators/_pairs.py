@@ -16,10 +16,10 @@ import torch
 from torch.utils.data import Dataset
 
 from .._engine import SequenceDataset
-from .._input import safe_scale
 from ..preprocessing import SequenceOrdinalEncoder
-from ..preprocessing._encoding import _check_token_sequences
+from ..preprocessing._encoding import _check_token_sequences, _join_tokens
 from ..utils import check_sequences
+from ._regressor import TargetScaling
 
 __all__ = ["PairDataset", "SideForm", "read_side", "teacher_pairs"]
 
@@ -90,10 +90,9 @@ class SideForm:
         How strings were cut into tokens (text sides).
     tokens : ndarray or None
         The known tokens: token ``tokens[i]`` has id ``i + 2``.
-    mean, scale : ndarray or None
-        Standardisation of numeric steps, per feature.
-    flat : bool
-        Numeric sequences were 1-D (one value per step).
+    scaling : TargetScaling or None
+        Standardisation of numeric steps, per feature, and whether the
+        sequences were 1-D (``ndim`` 1: one value per step).
     rare : bool
         Some tokens were rarer than ``min_frequency``: they became the
         unknown token, which is then a token like the others.
@@ -102,25 +101,22 @@ class SideForm:
     kind: str
     unit: str | None = None
     tokens: np.ndarray | None = None
-    mean: np.ndarray | None = None
-    scale: np.ndarray | None = None
-    flat: bool = False
+    scaling: TargetScaling | None = None
     rare: bool = False
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}.")
-        if (self.kind == "values") == (self.tokens is not None):
-            raise ValueError("token sides have tokens, numeric sides do not.")
+        if (self.kind == "values") == (self.tokens is not None) or (
+            self.kind == "values"
+        ) == (self.scaling is None):
+            raise ValueError("token sides have tokens, numeric sides a scaling.")
 
     @classmethod
     def fit(cls, kind, steps, unit, min_frequency, flat, name):
         """Learn the vocabulary (through the ordinal encoder) or the scaling."""
         if kind == "values":
-            mean = steps.mean(axis=0)
-            return cls(
-                kind, mean=mean, scale=safe_scale(steps.std(axis=0), mean), flat=flat
-            )
+            return cls(kind, scaling=TargetScaling.fit(steps, 1 if flat else 2))
         encoder = SequenceOrdinalEncoder(split=unit, min_frequency=min_frequency)
         encoder.fit([steps])
         rare = encoder.infrequent_categories_
@@ -147,31 +143,29 @@ class SideForm:
     @property
     def size(self):
         """Ids in use (padding, unknown, tokens), or values per step."""
-        return len(self.tokens) + 2 if self.is_tokens else len(self.mean)
+        return len(self.tokens) + 2 if self.is_tokens else len(self.scaling.mean)
 
     def encode(self, steps, name):
         """Token ids (unknown tokens get 1), or standardised float32 values."""
         if self.is_tokens:
             codes = pd.Index(self.tokens).get_indexer(steps)
             return np.where(codes < 0, 1, codes + 2).astype(np.int64)
-        if steps.shape[1] != len(self.mean):
+        if steps.shape[1] != self.size:
             raise ValueError(
                 f"{name} has {steps.shape[1]} features per step, but the model was "
-                f"fitted on {len(self.mean)}."
+                f"fitted on {self.size}."
             )
-        return ((steps - self.mean) / self.scale).astype(np.float32)
+        return self.scaling.transform(steps)
 
     def decode(self, ids):
         """One output in the user's form, from ids or standardised values."""
         if not self.is_tokens:
-            values = ids * self.scale + self.mean
-            return values[:, 0] if self.flat else values
+            return self.scaling.inverse_transform(ids)
         known = np.asarray(ids) - 2
         tokens = [self.tokens[i] if i >= 0 else None for i in known.tolist()]
         if self.kind == "tokens":
             return np.array(tokens, dtype=object)
-        joiner = "" if self.unit == "char" else " "
-        return joiner.join("?" if token is None else str(token) for token in tokens)
+        return _join_tokens(tokens, self.unit)
 
 
 class PairDataset(Dataset):

@@ -45,6 +45,12 @@ class TargetScaling:
                 f"{np.shape(self.mean)}, scale {np.shape(self.scale)}."
             )
 
+    @classmethod
+    def fit(cls, target, ndim):
+        """Learn the mean and scale of each column of ``target`` (2-D)."""
+        mean = target.mean(axis=0)
+        return cls(mean, safe_scale(target.std(axis=0), mean), ndim)
+
     def transform(self, target):
         """Standardised targets (float32) for the network."""
         return ((target - self.mean) / self.scale).astype(np.float32)
@@ -206,8 +212,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         target = y.reshape(len(y), -1)
         warm = self._warm_state()
         if warm is None:
-            mean = target.mean(axis=0)
-            return TargetScaling(mean, safe_scale(target.std(axis=0), mean), y.ndim)
+            return TargetScaling.fit(target, y.ndim)
         fitted = warm["_target"]
         if target.shape[1] != len(fitted.mean):
             raise ValueError(

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
 
-from .._base import set_fitted
+from .._base import set_fitted, validation_index
 from .._engine import (
     TRAINING_CONSTRAINTS,
     SequenceDataset,
@@ -353,12 +353,9 @@ default="adam"
         seed = rng.randint(np.iinfo(np.int32).max)
         valid_index = None
         if self.early_stopping:
-            n_valid = max(1, int(round(self.validation_fraction * len(lengths_x))))
-            if n_valid >= len(lengths_x):
-                raise ValueError(
-                    f"early_stopping needs at least 2 pairs; got {len(lengths_x)}."
-                )
-            valid_index = rng.permutation(len(lengths_x))[:n_valid]
+            valid_index = validation_index(
+                len(lengths_x), self.validation_fraction, rng.randint(2**31 - 1)
+            )
         module, params = resolve_module(
             self.module or Seq2SeqModule, self._module_params(source, target)
         )

@@ -6,7 +6,6 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._base import normalised, sample_weights
 from .._docstrings import fill_doc
-from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -195,8 +194,7 @@ class RNNStepRegressor(StepEstimator):
         warm = self._warm_state()
         ndim = 1 if values.ndim == 1 else 2
         if warm is None:
-            mean = target.mean(axis=0)
-            scaling = TargetScaling(mean, safe_scale(target.std(axis=0), mean), ndim)
+            scaling = TargetScaling.fit(target, ndim)
         else:
             fitted = warm["_target"]
             if target.shape[1] != len(fitted.mean):

@@ -26,6 +26,12 @@ def _split_string(text, split):
     return list(text) if split == "char" else text.split()
 
 
+def _join_tokens(tokens, split):
+    """Write tokens back as one string; an unknown token (None) is "?"."""
+    joiner = "" if split == "char" else " "
+    return joiner.join("?" if token is None else str(token) for token in tokens)
+
+
 def _is_text_or_ragged(X):
     """Whether ``X`` is a collection of separate sequences (strings, lists)."""
     if isinstance(X, pd.Series):
