@@ -23,8 +23,8 @@ from skorch.history import History
 from ._engine import (
     NETWORK_CONSTRAINTS,
     TRAINING_CONSTRAINTS,
-    SequenceDataset,
     TrainingOptions,
+    input_dataset,
     predict_outputs,
     resolve_module,
     train,
@@ -174,6 +174,9 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "_input": FittedInput,
     }
 
+    # whether fit and predict read stored X (skseq.io) out of core
+    _reads_stored = False
+
     # ------------------------------------------------------------------ input
 
     def _reads_every_position(self):
@@ -194,16 +197,19 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         }
 
     def _check_X(self, X, *, reset, spec=None):
+        tokens = self.embedding_dim is not None and not self.categorical_features
         return check_sequences(
             X,
             estimator=self,
             reset=reset,
             spec=spec,
-            tokens=self.embedding_dim is not None and not self.categorical_features,
+            tokens=tokens,
             mask_value=self.mask_value,
             # flatten reads every position: padding stays (token id 0 becomes
             # the embedding's zero vector, as with Keras' Embedding + Flatten)
             drop_padding=not self._reads_every_position(),
+            # stored numbers stay in their store (see skseq.io)
+            out_of_core=self._reads_stored and self.embedding_dim is None,
         )
 
     def _check_y_given(self, y):
@@ -370,12 +376,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         else:
             fitted_input = warm["_input"]
             _check_warm_input(fitted_input, sequences)
-        dataset = SequenceDataset(
-            fitted_input.scaled(sequences),
-            sequences.lengths,
-            target,
-            sample_weight,
-            per_step=per_step,
+        dataset = input_dataset(
+            fitted_input, sequences, target, sample_weight, per_step=per_step
         )
         module_params = self._module_params(fitted_input, output_size)
         module_params["conv_layers"] = conv_layers
@@ -437,7 +439,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"as at fit; X has lengths {sequences.lengths.min()} to "
                 f"{sequences.lengths.max()}."
             )
-        dataset = SequenceDataset(fitted_input.scaled(sequences), sequences.lengths)
+        dataset = input_dataset(fitted_input, sequences)
         outputs = predict_outputs(
             state["net_"],
             dataset,

@@ -228,6 +228,19 @@ _RUNTIME = """\
     verbose : int, default=0
         1 prints a table of the losses of each epoch, 2 adds a progress bar."""
 
+_PROCESSES = """\
+    processes : int or "torchrun", default=1
+        Data-parallel training: every process trains the same model on its
+        share of each epoch's batches, and the gradients are averaged over
+        the processes after each batch (torch.distributed; gloo on CPUs, NCCL
+        on GPUs), so a step reads ``processes * batch_size`` sequences. An
+        int > 1 forks that many processes on this machine (CPU training,
+        each with ``n_threads`` threads; the forked ones share the caller's
+        data and exit when training ends). "torchrun" joins the processes of
+        a ``torchrun`` launch, on one or several machines (one process per
+        GPU). See "Out of core and data-parallel training" in the user
+        guide."""
+
 _FITTED_NETWORK = """\
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module.
@@ -300,6 +313,7 @@ _FRAGMENTS = {
     "runtime": _RUNTIME,
     "runtime_no_precision": _RUNTIME[: _RUNTIME.index("    mixed_precision :")]
     + _RUNTIME[_RUNTIME.index("    n_threads :") :],
+    "processes": _PROCESSES,
     "fitted_network": _FITTED_NETWORK,
     "fitted_input": _FITTED_INPUT,
     "input_notes": _INPUT_NOTES,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .utils._stored import StoredSequences, block_steps
 from .utils.validation import InputSpec
 
 __all__ = ["AUTO_LENGTH", "FittedInput", "check_token_ids", "is_long", "safe_scale"]
@@ -19,8 +20,6 @@ __all__ = ["AUTO_LENGTH", "FittedInput", "check_token_ids", "is_long", "safe_sca
 # numeric sequences this long (the longest at fit) read as shapes ("auto")
 AUTO_LENGTH = 100
 
-# steps standardised at a time (bounds the float64 copy)
-_SCALE_CHUNK = 2**20
 # a learned vocabulary this large must be dense: ids up to 10x the ids used
 _LARGE_VOCAB = 2**16
 
@@ -43,6 +42,33 @@ def safe_scale(std, mean=0.0):
     std = np.asarray(std, dtype=np.float64)
     bound = 10 * np.finfo(np.float64).eps * np.abs(np.asarray(mean, dtype=np.float64))
     return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
+
+
+def column_stats(steps):
+    """Return the mean and standard deviation of each column of ``steps``.
+
+    Computed in float64 a block (:func:`~skseq.utils._stored.block_steps`) at a time
+    (blocks merged by Chan, Golub and LeVeque's update), so that in-memory
+    and stored steps give the same figures without a full-size copy.
+    """
+    if isinstance(steps, StoredSequences):
+        blocks = steps.blocks()
+    else:
+        size = block_steps(steps.shape[1])
+        blocks = (steps[i : i + size] for i in range(0, len(steps), size))
+    count, mean, m2 = 0, None, None
+    for block in blocks:
+        n = len(block)
+        block_mean = block.mean(axis=0, dtype=np.float64)
+        block_m2 = ((block - block_mean) ** 2).sum(axis=0)
+        if count == 0:
+            count, mean, m2 = n, block_mean, block_m2
+            continue
+        delta, total = block_mean - mean, count + n
+        mean = mean + delta * (n / total)
+        m2 = m2 + block_m2 + delta**2 * (count * n / total)
+        count = total
+    return mean, np.sqrt(m2 / count)
 
 
 def learned_vocab_size(ids, name="X"):
@@ -152,9 +178,8 @@ class FittedInput:
             standardize = "sequence" if is_long(sequences) else True
         per_sequence = standardize == "sequence" and not sequences.is_tokens
         if standardize and not per_sequence and not sequences.is_tokens:
-            steps = sequences.steps
-            mean = steps.mean(axis=0, dtype=np.float64)
-            scale = safe_scale(steps.std(axis=0, dtype=np.float64), mean)
+            mean, std = column_stats(sequences.steps)
+            scale = safe_scale(std, mean)
             mean[list(categorical)], scale[list(categorical)] = 0.0, 1.0
         token_vocab = None
         if sequences.is_tokens:
@@ -200,6 +225,30 @@ class FittedInput:
             return _check_float32(self._each_standardised(sequences))
         return self.scaled_steps(sequences.steps)
 
+    def scale_rows(self, steps, lengths):
+        """Return the steps of whole sequences as the network reads them.
+
+        Parameters
+        ----------
+        steps : ndarray
+            Valid steps of the sequences, raw, sequence after sequence.
+        lengths : ndarray of int
+            Their lengths.
+
+        Returns
+        -------
+        ndarray
+            float32 standardised steps (token ids unchanged), the same values
+            :meth:`scaled` gives for these sequences.
+        """
+        if steps.ndim == 1:
+            return steps
+        if self.per_sequence:
+            with np.errstate(over="ignore"):
+                out = self._standardised_group(steps, lengths).astype(np.float32)
+            return _check_float32(out)
+        return self.scaled_steps(steps)
+
     def scaled_steps(self, steps):
         """Return numeric steps standardised globally, as float32 for the network.
 
@@ -217,17 +266,18 @@ class FittedInput:
             with np.errstate(over="ignore"):
                 return _check_float32(steps.astype(np.float32))
         out = np.empty(steps.shape, dtype=np.float32)
-        for start in range(0, len(steps), _SCALE_CHUNK):
-            chunk = steps[start : start + _SCALE_CHUNK]
+        size = block_steps(steps.shape[1])
+        for start in range(0, len(steps), size):
+            chunk = steps[start : start + size]
             with np.errstate(over="ignore"):
-                out[start : start + _SCALE_CHUNK] = (chunk - self.mean) / self.scale
+                out[start : start + size] = (chunk - self.mean) / self.scale
         return _check_float32(out)
 
     def _each_standardised(self, sequences):
         """Return float32 steps, each sequence's numeric features at mean 0, sd 1.
 
-        Whole sequences are standardised in float64 a group of about
-        ``_SCALE_CHUNK`` steps at a time (a longer sequence alone).
+        Whole sequences are standardised in float64, a block of steps at a
+        time (a longer sequence alone).
         """
         steps, lengths = sequences.steps, np.asarray(sequences.lengths)
         ends = np.cumsum(lengths)
@@ -235,7 +285,7 @@ class FittedInput:
         out = np.empty(steps.shape, dtype=np.float32)
         first = 0
         while first < len(lengths):
-            bound = starts[first] + _SCALE_CHUNK
+            bound = starts[first] + block_steps(steps.shape[1])
             last = max(first + 1, int(np.searchsorted(ends, bound, side="right")))
             rows = slice(starts[first], ends[last - 1])
             out[rows] = self._standardised_group(steps[rows], lengths[first:last])

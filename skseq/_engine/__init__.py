@@ -11,10 +11,12 @@ from ._options import (
     LR_SCHEDULES,
     NETWORK_CONSTRAINTS,
     OPTIMIZERS,
+    PROCESSES_CONSTRAINT,
     TRAINING_CONSTRAINTS,
     TrainingOptions,
 )
 from ._predict import MIN_ROWS, predict_outputs
+from ._stored import StoredDataset, input_dataset
 from ._train import Trained, continue_from, resolve_module, train
 
 __all__ = [
@@ -22,13 +24,16 @@ __all__ = [
     "MIN_ROWS",
     "NETWORK_CONSTRAINTS",
     "OPTIMIZERS",
+    "PROCESSES_CONSTRAINT",
     "TRAINING_CONSTRAINTS",
     "BatchIterator",
     "FixedSplit",
     "SequenceDataset",
+    "StoredDataset",
     "Trained",
     "TrainingOptions",
     "continue_from",
+    "input_dataset",
     "predict_outputs",
     "resolve_module",
     "sort_by_length",

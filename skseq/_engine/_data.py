@@ -71,6 +71,8 @@ class SequenceDataset(Dataset):
 
     def _store(self, flat):
         """Hold per-step values: one padded tensor if all lengths are equal."""
+        if isinstance(flat, np.ndarray) and not flat.flags.writeable:
+            flat = np.array(flat)  # read-only (a memmap): torch needs its own
         flat = torch.as_tensor(flat)
         if not self.fixed_length:
             return flat
@@ -214,6 +216,8 @@ class BatchIterator:
             if dataset.fixed_length
             else step_budget(dataset.lengths.numpy(), self.batch_size)
         )
+        # set by the net in data-parallel training: yield this rank's share
+        self.world = None
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
@@ -233,7 +237,10 @@ class BatchIterator:
         return [batches[i] for i in torch.randperm(len(batches))]
 
     def __iter__(self):
-        for index in self._batches():
+        batches = self._batches()
+        if self.world is not None:
+            batches = self.world.share(batches)
+        for index in batches:
             yield self.dataset.batch(index)
 
 

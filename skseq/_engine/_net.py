@@ -59,6 +59,20 @@ class LeanNet(NeuralNet):
     def __init__(self, *args, clip_grad_norm=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clip_grad_norm = clip_grad_norm
+        # the World of data-parallel training while it runs (see _parallel)
+        self.world = None
+
+    def get_iterator(self, dataset, training=False):
+        """Return skorch's iterator; in data-parallel training, this rank's share."""
+        iterator = super().get_iterator(dataset, training=training)
+        if training and self.world is not None:
+            if not hasattr(iterator, "world"):
+                raise ValueError(
+                    f"{type(iterator).__name__} does not share its batches among "
+                    "processes; train this estimator with processes=1."
+                )
+            iterator.world = self.world
+        return iterator
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         """Run one epoch of training or validation batches (see skorch)."""
@@ -78,11 +92,16 @@ class LeanNet(NeuralNet):
                 callback.on_batch_begin(self, batch=batch, training=training)
             step = step_fn(batch, **fit_params)
             record(prefix + "_loss", step["loss"].item())
-            record(prefix + "_batch_size", len(batch[0]["lengths"]))
+            record(
+                prefix + "_batch_size",
+                step.get("batch_size", len(batch[0]["lengths"])),
+            )
             for callback in end:
                 callback.on_batch_end(self, batch=batch, training=training, **step)
             batch_count += 1
         self.history.record(prefix + "_batch_count", batch_count)
+        if training and self.world is not None:
+            self.world.average_buffers(self.module_)
 
     def train_step(self, batch, **fit_params):
         """One optimizer step on ``batch``; a closure, so LBFGS works too."""
@@ -94,6 +113,12 @@ class LeanNet(NeuralNet):
             y_pred = self.module_(**inputs, **fit_params)
             loss = self.criterion_(y_pred, target)
             loss.backward()
+            if self.world is not None:  # the same step in every process
+                parameters = [p for _, p in self.get_all_learnable_params()]
+                loss, size = self.world.average_gradients(
+                    parameters, loss, len(inputs["lengths"])
+                )
+                first.setdefault("batch_size", size)
             if self.clip_grad_norm is not None:
                 torch.nn.utils.clip_grad_norm_(
                     self.module_.parameters(), self.clip_grad_norm
@@ -105,7 +130,7 @@ class LeanNet(NeuralNet):
                     batch=batch,
                     training=True,
                 )
-            if not first:
+            if "loss" not in first:
                 first.update(loss=loss, y_pred=y_pred)
             return loss
 

@@ -20,6 +20,7 @@ __all__ = [
     "LR_SCHEDULES",
     "NETWORK_CONSTRAINTS",
     "OPTIMIZERS",
+    "PROCESSES_CONSTRAINT",
     "TRAINING_CONSTRAINTS",
     "TrainingOptions",
 ]
@@ -69,6 +70,10 @@ TRAINING_CONSTRAINTS = {
     "random_state": ["random_state"],
     "verbose": ["verbose"],
 }
+
+
+# the parameter of estimators that train data-parallel (see _parallel)
+PROCESSES_CONSTRAINT = [_POSITIVE_INT, StrOptions({"torchrun"})]
 
 
 def _optimizer_class(optimizer):
@@ -152,6 +157,7 @@ class TrainingOptions:
     device: str
     n_threads: int | None
     verbose: int
+    processes: int | str = 1
 
     @classmethod
     def from_estimator(cls, estimator, **fixed):
@@ -183,4 +189,6 @@ class TrainingOptions:
             device=resolve_device(get("device")),
             n_threads=get("n_threads"),
             verbose=get("verbose"),
+            # estimators without the parameter train in one process
+            processes=fixed.get("processes", getattr(estimator, "processes", 1)),
         )

@@ -21,6 +21,7 @@ from .._runtime import seeded, torch_threads
 from ..modules import RNNModule
 from ._data import FixedSplit
 from ._net import build_net
+from ._parallel import data_parallel
 
 __all__ = ["Trained", "continue_from", "resolve_module", "train"]
 
@@ -102,6 +103,35 @@ def continue_from(net, warm):
     net.history = copy.deepcopy(warm.history)
 
 
+def _fit(world, dataset, net, options, seed, warm, initialize):
+    """Train ``net`` in this process, one rank of ``world`` (or alone)."""
+    net.world = world
+    if world is not None and world.rank:
+        net.verbose = 0  # rank 0 prints
+    interrupted = False
+    with (
+        torch_threads(options.n_threads),
+        seeded(seed, options.device),
+        _watch_ctrl_c() as ctrl_c,
+    ):
+        net.initialize()
+        if warm is not None:
+            continue_from(net, warm)
+        elif initialize is not None:
+            with torch.no_grad():
+                initialize(net.module_)
+        net.notify("on_train_begin", X=dataset, y=None)
+        try:
+            net.fit_loop(dataset)
+        except KeyboardInterrupt:
+            # Ctrl-C stops; one raised by code (EarlyStopping, a user's
+            # callback) ends training normally, as in skorch
+            interrupted = ctrl_c["signalled"]
+        net.notify("on_train_end", X=dataset, y=None)
+    net.world = None
+    return net, interrupted
+
+
 def train(
     dataset,
     module,
@@ -155,35 +185,26 @@ def train(
     -------
     Trained
     """
-    net = build_net(
-        module,
-        module_params,
-        loss,
-        options,
-        train_split=None if valid_index is None else FixedSplit(valid_index),
-        max_epochs=max_epochs,
-        early_stopping=early_stopping,
-        iterator=iterator,
-        callbacks=callbacks,
-    )
-    interrupted = False
-    with (
-        torch_threads(options.n_threads),
-        seeded(seed, options.device),
-        _watch_ctrl_c() as ctrl_c,
-    ):
-        net.initialize()
-        if warm is not None:
-            continue_from(net, warm)
-        elif initialize is not None:
-            with torch.no_grad():
-                initialize(net.module_)
-        net.notify("on_train_begin", X=dataset, y=None)
-        try:
-            net.fit_loop(dataset)
-        except KeyboardInterrupt:
-            # Ctrl-C stops; one raised by code (EarlyStopping, a user's
-            # callback) ends training normally, as in skorch
-            interrupted = ctrl_c["signalled"]
-        net.notify("on_train_end", X=dataset, y=None)
+    with data_parallel(options.processes, options.device) as world:
+        if world is not None:  # every rank seeds alike (torchrun: rank 0's seed)
+            seed = world.broadcast(seed)
+        net, interrupted = _fit(
+            world,
+            dataset,
+            build_net(
+                module,
+                module_params,
+                loss,
+                options,
+                train_split=None if valid_index is None else FixedSplit(valid_index),
+                max_epochs=max_epochs,
+                early_stopping=early_stopping,
+                iterator=iterator,
+                callbacks=callbacks,
+            ),
+            options,
+            seed,
+            warm,
+            initialize,
+        )
     return Trained(net, interrupted)

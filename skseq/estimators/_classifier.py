@@ -19,6 +19,7 @@ from .._base import (
     sample_weights,
 )
 from .._docstrings import fill_doc
+from .._engine import PROCESSES_CONSTRAINT
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 
@@ -67,6 +68,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         labels weigh 1), or "balanced" for weights inversely proportional to
         the class frequencies. Multiplied with ``sample_weight``.
     %(runtime)s
+    %(processes)s
 
     Attributes
     ----------
@@ -95,8 +97,11 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
     (3, 2)
     """
 
+    _reads_stored = True
+
     _parameter_constraints: dict = {
         **_BaseSequenceEstimator._parameter_constraints,
+        "processes": PROCESSES_CONSTRAINT,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _fitted_attributes = {
@@ -144,6 +149,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -182,6 +188,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     def _net_spec(self):
         return self._sequence_net_spec(len(self.classes_), "cross_entropy")

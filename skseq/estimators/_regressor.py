@@ -14,6 +14,7 @@ from .._base import (
     sample_weights,
 )
 from .._docstrings import fill_doc
+from .._engine import PROCESSES_CONSTRAINT
 from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
@@ -82,6 +83,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     %(warm_start)s
     %(regression_loss)s
     %(runtime)s
+    %(processes)s
 
     Attributes
     ----------
@@ -110,8 +112,11 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     (4,)
     """
 
+    _reads_stored = True
+
     _parameter_constraints: dict = {
         **_BaseSequenceEstimator._parameter_constraints,
+        "processes": PROCESSES_CONSTRAINT,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
     }
     _fitted_attributes = {
@@ -160,6 +165,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -198,6 +204,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,7 +26,7 @@ from functools import cached_property
 
 import numpy as np
 import pandas as pd
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from ._ragged import (
     POSITIONAL_IDS,
@@ -41,6 +41,8 @@ from ._ragged import (
     valid_steps,
 )
 from ._sklearn_compat import _check_feature_names, _get_feature_names
+from ._stored import StoredSequences, as_stored
+from ._values import check_values
 
 __all__ = [
     "MASK_VALUE",
@@ -99,6 +101,8 @@ class Sequences:
         Every valid step of every sequence, sequence after sequence:
         ``(total_steps, n_features)`` floats (float64, or float32 when given
         so), or ``(total_steps,)`` int64 token ids.
+        Out of core (see :func:`check_sequences`), a
+        :class:`~skseq.io.StoredSequences` that reads them when asked.
     lengths : ndarray of shape (n_samples,)
         Number of valid steps per sequence (int64, each at least 1).
     layout : {"tabular", "dense", "ragged"}
@@ -191,82 +195,6 @@ def _by(estimator):
     return "" if estimator is None else f" by {_name(estimator)}"
 
 
-def _first_string(values):
-    """Return a string held by an array-like of numbers, or None."""
-    kind = getattr(getattr(values, "dtype", None), "kind", None)
-    if kind in ("U", "S"):
-        values = np.asarray(values)
-        return values.flat[0] if values.size else None
-    if kind == "O" or kind is None and isinstance(values, (list, tuple)):
-        try:
-            flat = np.asarray(values, dtype=object).ravel()
-        except ValueError:
-            return None
-        for value in flat:
-            if isinstance(value, (str, bytes)):
-                return value
-    return None
-
-
-def _refuse_strings(values, estimator, input_name):
-    string = _first_string(values)
-    if string is not None:
-        raise ValueError(
-            f"{input_name} holds strings (e.g. {str(string)!r}), but "
-            f"{_name(estimator) or 'skseq'} needs numbers. Map tokens to integer ids "
-            "with skseq.preprocessing.SequenceOrdinalEncoder (and set "
-            "embedding_dim), or one-hot encode them with SequenceOneHotEncoder."
-        )
-
-
-def _check_values(values, *, tokens, estimator, input_name, allow_nd):
-    """check_array with skseq's dtype rule: floats, or int64 token ids.
-
-    float32 input stays float32 and anything else becomes float64, so that
-    centring happens before values lose precision.
-    """
-    if not tokens:
-        _refuse_strings(values, estimator, input_name)
-        with np.errstate(over="ignore", invalid="ignore"):
-            return check_array(
-                values,
-                dtype=[np.float64, np.float32],
-                allow_nd=allow_nd,
-                estimator=estimator,
-                input_name=input_name,
-            )
-    values = check_array(
-        values,
-        dtype=None,
-        allow_nd=allow_nd,
-        estimator=estimator,
-        input_name=input_name,
-    )
-    if values.dtype.kind in "OUSV":
-        raise TypeError(
-            f"{input_name} holds {values.dtype} values; with embedding_dim set, "
-            f"{_name(estimator) or 'the estimator'} expects integer token ids. Map "
-            "tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
-        )
-    if values.dtype.kind not in "iub" and not np.array_equal(values, np.round(values)):
-        raise ValueError(
-            f"{input_name} holds non-integer values; with embedding_dim set, "
-            f"{_name(estimator) or 'the estimator'} expects integer token ids."
-        )
-    if values.size and values.dtype.kind != "b" and values.max() >= 2**31:
-        raise ValueError(
-            f"{input_name} holds token ids up to {values.max():.4g}; ids must be "
-            "below 2**31 (number the tokens from 2 with SequenceOrdinalEncoder)."
-        )
-    values = values.astype(np.int64, copy=False)
-    if values.size and values.min() < 0:
-        raise ValueError(
-            f"{input_name} holds negative token ids (minimum {values.min()}); token "
-            "ids are integers >= 0, with 0 meaning padding."
-        )
-    return values
-
-
 def remember_input(estimator, sequences):
     """Set ``n_features_in_``, ``feature_names_in_`` and the input spec in fit.
 
@@ -327,6 +255,7 @@ def check_sequences(
     tokens=False,
     mask_value=None,
     drop_padding=True,
+    out_of_core=False,
     input_name="X",
 ):
     """Validate sequence input and return it post-padded with its lengths.
@@ -355,6 +284,12 @@ def check_sequences(
     drop_padding : bool, default=True
         False keeps every step, padding included (for networks that read
         each position, such as ``pooling="flatten"``).
+    out_of_core : bool, default=False
+        Leave a stored array (a numpy memmap, zarr, Dask or HDF5 array, or
+        :class:`~skseq.io.StoredSequences`) in its store: the returned
+        ``steps`` is then a :class:`~skseq.io.StoredSequences`, checked block
+        by block. Otherwise such arrays are read into memory, and
+        ``StoredSequences`` is refused.
     input_name : str, default="X"
         Name of the argument in error messages.
 
@@ -373,6 +308,11 @@ def check_sequences(
     """
     if not reset and estimator is not None:
         check_is_fitted(estimator)
+    if out_of_core or isinstance(X, StoredSequences):
+        stored = as_stored(X)
+        if stored is not None:
+            stored = _check_stored(stored, estimator, out_of_core, mask_value)
+            return _stored_sequences(X, stored, estimator, reset, spec)
     fitted_names = None
     if not reset and estimator is not None:
         fitted_names = getattr(estimator, "feature_names_in_", None)
@@ -384,7 +324,7 @@ def check_sequences(
         index = None if X.attrs.get(POSITIONAL_IDS) else index
         if tokens:
             checks = dict(estimator=estimator, input_name=input_name)
-            steps = _check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]
+            steps = check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]
     elif _looks_ragged(X):
         layout, from_list = "ragged", True
         flat, lengths, item_ndim, names = _ragged_to_flat(
@@ -397,7 +337,7 @@ def check_sequences(
                 f"{input_name} holds sequences of {flat.shape[1]} features per "
                 "step; token ids come as 1-D sequences."
             )
-        steps = _check_values(
+        steps = check_values(
             flat,
             tokens=tokens,
             estimator=estimator,
@@ -414,7 +354,7 @@ def check_sequences(
                 f"required{_by(estimator)}."
             )
         feature_names = _get_feature_names(X)
-        values = _check_values(
+        values = check_values(
             X,
             tokens=tokens,
             estimator=estimator,
@@ -475,6 +415,42 @@ def check_sequences(
         item_ndim=1 if tokens else item_ndim,
         kept=kept,
         input_lengths=input_lengths,
+    )
+
+
+def _check_stored(stored, estimator, out_of_core, mask_value):
+    """Check stored sequences a block at a time; return them without padding."""
+    if not out_of_core:
+        raise TypeError(
+            f"X is StoredSequences, which {_name(estimator) or 'this function'} "
+            "does not read out of core (RNNClassifier and RNNRegressor do, for "
+            "numeric X without categorical_features); pass the sequences "
+            "themselves."
+        )
+    name = _name(estimator)
+    return stored.checked(
+        lambda block: assert_all_finite(block, estimator_name=name, input_name="X"),
+        mask_value,
+    )
+
+
+def _stored_sequences(X, stored, estimator, reset, spec):
+    """Return :class:`Sequences` whose steps stay in their store."""
+    if stored.flat or stored.explicit_lengths:
+        layout = "ragged"
+    else:
+        layout = "tabular" if stored.univariate else "dense"
+    width = stored.width if layout == "tabular" else stored.n_features
+    if not reset:
+        spec = estimator._input_spec if spec is None else spec
+        _check_against_fit(estimator, spec, layout, width, stored.n_features, False)
+        _check_feature_names(estimator, X, reset=False)
+    return Sequences(
+        steps=stored,
+        lengths=stored.lengths,
+        layout=layout,
+        n_features_in=width,
+        item_ndim=1 if stored.univariate else 2,
     )
 
 

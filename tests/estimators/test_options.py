@@ -475,12 +475,11 @@ def test_warm_start_restarts_an_epoch_schedule_and_keeps_the_auto_front_end(sche
 
 
 def test_per_sequence_standardisation_in_groups_gives_the_same_steps(monkeypatch):
-    import skseq._input
-
     rng = np.random.default_rng(0)
     X = [rng.normal(3, 5, size=(rng.integers(1, 60), 2)) for _ in range(40)]
     y = rng.integers(0, 2, size=40)
     clf = RNNClassifier(**QUICK, standardize="sequence").fit(X, y)
     whole = clf.predict_proba(X)
-    monkeypatch.setattr(skseq._input, "_SCALE_CHUNK", 25)  # groups of a few
+    # groups of a few sequences (blocks of 25 steps of 2 features)
+    monkeypatch.setattr("skseq.utils._stored._BLOCK_VALUES", 50)
     np.testing.assert_array_equal(clf.predict_proba(X), whole)

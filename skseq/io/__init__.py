@@ -1,0 +1,10 @@
+"""Sequences stored out of core: fit and predict without loading them.
+
+``RNNClassifier`` and ``RNNRegressor`` read a numpy memmap, a zarr array, a
+Dask array or an HDF5 dataset given as ``X`` a batch at a time;
+:class:`StoredSequences` adds the lengths of post-padded or flat stores.
+"""
+
+from ..utils._stored import StoredSequences
+
+__all__ = ["StoredSequences"]

@@ -1,0 +1,289 @@
+"""Sequences that stay in their store and are read a block at a time.
+
+A numpy memmap, a zarr array, a Dask array or an HDF5 dataset can hold more
+sequences than memory. :class:`StoredSequences` describes such a store (its
+array and the sequences' lengths) and reads from it only what is asked for:
+the sequences of one batch, or a block of consecutive steps for a pass over
+the data (checks, statistics). Nothing here keeps a copy of the store.
+"""
+
+import numpy as np
+
+__all__ = ["StoredSequences", "as_stored", "block_steps"]
+
+# values read per block by a pass over stored data (and standardised at a
+# time in memory): bounds each float64 copy at 32 MB
+_BLOCK_VALUES = 2**22
+
+# the array libraries whose arrays are read lazily, by module
+_LAZY_MODULES = ("zarr", "dask", "h5py")
+
+
+def block_steps(n_features):
+    """Return the steps of ``n_features`` values that make one block."""
+    return max(1, _BLOCK_VALUES // max(1, n_features))
+
+
+def _is_lazy_array(X):
+    """Whether ``X`` is an array kept on disk or computed on demand."""
+    if isinstance(X, np.memmap):
+        return True
+    module = type(X).__module__.split(".")[0]
+    return module in _LAZY_MODULES and hasattr(X, "shape") and hasattr(X, "dtype")
+
+
+def as_stored(X):
+    """Return ``X`` as :class:`StoredSequences` if it is a stored array, else None."""
+    if isinstance(X, StoredSequences):
+        return X
+    if _is_lazy_array(X):
+        return StoredSequences(X)
+    return None
+
+
+def _read_rows(array, rows):
+    """Return ``array[rows]`` (sorted unique ints along axis 0) as an ndarray."""
+    if isinstance(array, np.ndarray):
+        return np.asarray(array[rows])
+    oindex = getattr(array, "oindex", None)  # zarr: orthogonal selection
+    if oindex is not None:
+        return np.asarray(oindex[rows])
+    return np.asarray(array[rows])  # Dask computes, h5py reads
+
+
+def _as_float(block):
+    """Floats as skseq reads them: float32 and float64 kept, the rest float64."""
+    if block.dtype in (np.float32, np.float64):
+        return block
+    return block.astype(np.float64)
+
+
+class StoredSequences:
+    """Sequences read from where they are stored, a batch at a time.
+
+    skseq's ``RNNClassifier`` and ``RNNRegressor`` read a numpy memmap, a
+    zarr array, a Dask array or an HDF5 dataset given as ``X`` without
+    loading it. This class adds what such an array alone does not say: the
+    lengths of sequences padded at their end, or sequences stored one after
+    another (``flat=True``, as :func:`skseq.io.read_parquet` writes them).
+
+    Parameters
+    ----------
+    values : array-like
+        ``(n_sequences, n_timesteps)`` or ``(n_sequences, n_timesteps,
+        n_features)``, each sequence padded after its ``lengths`` steps; or,
+        with ``flat=True``, ``(total_steps,)`` or ``(total_steps, n_features)``:
+        every step of every sequence, sequence after sequence. Anything with
+        ``shape``, ``dtype`` and numpy-style indexing along the first axis.
+    lengths : array-like of int, default=None
+        Valid steps per sequence. Required with ``flat=True``; by default
+        every sequence has ``n_timesteps`` steps.
+    flat : bool, default=False
+        Whether ``values`` holds the sequences one after another.
+
+    Attributes
+    ----------
+    lengths : ndarray of shape (n_sequences,)
+        Valid steps per sequence (int64).
+    n_features : int
+        Features per step.
+    shape : tuple
+        Shape of the valid steps, concatenated: ``(total_steps, n_features)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.io import StoredSequences
+    >>> values = np.arange(12.0).reshape(3, 4)  # a memmap in practice
+    >>> stored = StoredSequences(values, lengths=[4, 2, 3])
+    >>> steps, lengths = stored.read([2, 1])
+    >>> steps.ravel().tolist(), lengths.tolist()
+    ([8.0, 9.0, 10.0, 4.0, 5.0], [3, 2])
+    """
+
+    ndim = 2
+
+    def __init__(self, values, lengths=None, *, flat=False):
+        shape = tuple(int(n) for n in values.shape)
+        kind = np.dtype(values.dtype).kind
+        if kind not in "fiub":
+            raise TypeError(
+                f"The stored values hold {values.dtype} data; skseq reads numbers "
+                "(floats or integers)."
+            )
+        if len(shape) not in ((1, 2) if flat else (2, 3)) or 0 in shape:
+            expected = (
+                "(total_steps,) or (total_steps, n_features)"
+                if flat
+                else "(n_sequences, n_timesteps) or (n_sequences, n_timesteps, "
+                "n_features)"
+            )
+            raise ValueError(
+                f"The stored values have shape {shape}; expected a non-empty "
+                f"{expected} array."
+            )
+        if flat and lengths is None:
+            raise ValueError("flat=True needs the lengths of the stored sequences.")
+        self.values, self.flat, self.dtype = values, flat, np.dtype(values.dtype)
+        self.univariate = len(shape) == (1 if flat else 2)
+        self.n_features = 1 if self.univariate else shape[-1]
+        self.width = None if flat else shape[1]
+        n = None if flat else shape[0]
+        if lengths is None:
+            lengths = np.full(n, shape[1], dtype=np.int64)
+        self.lengths = self._check_lengths(lengths, n, shape)
+        self.explicit_lengths = flat or not np.all(self.lengths == shape[1])
+        self.ends = np.cumsum(self.lengths)
+        self.starts = self.ends - self.lengths
+        self.shape = (int(self.ends[-1]), self.n_features)
+
+    def _check_lengths(self, lengths, n, shape):
+        lengths = np.asarray(lengths)
+        if lengths.ndim != 1 or lengths.dtype.kind not in "iu" or not len(lengths):
+            raise ValueError(
+                "lengths must be a non-empty 1-D array of integers, got "
+                f"{lengths.dtype} of shape {lengths.shape}."
+            )
+        lengths = lengths.astype(np.int64)
+        if self.flat and lengths.sum() != shape[0]:
+            raise ValueError(
+                f"lengths sum to {lengths.sum()}, but the stored values hold "
+                f"{shape[0]} steps."
+            )
+        if not self.flat and len(lengths) != n:
+            raise ValueError(
+                f"lengths holds {len(lengths)} values for {n} stored sequences."
+            )
+        if lengths.min() < 1 or (not self.flat and lengths.max() > shape[1]):
+            top = "" if self.flat else f" and at most {shape[1]} (n_timesteps)"
+            raise ValueError(f"lengths must be at least 1{top}.")
+        return lengths
+
+    @property
+    def n_sequences(self):
+        """Number of stored sequences."""
+        return len(self.lengths)
+
+    def _steps_of(self, block, lengths):
+        """Return the valid steps of padded sequences ``block``, as 2-D floats."""
+        block = _as_float(block)
+        if self.univariate:
+            block = block[..., None]
+        if np.all(lengths == block.shape[1]):
+            return block.reshape(-1, self.n_features)
+        return block[np.arange(block.shape[1]) < lengths[:, None]]
+
+    def read(self, index):
+        """Return the valid steps of the sequences at ``index``, and their lengths.
+
+        Parameters
+        ----------
+        index : array-like of int
+            Sequences to read, in the order wanted.
+
+        Returns
+        -------
+        steps : ndarray of shape (sum of lengths, n_features)
+            float32 or float64 (other numbers become float64), sequence after
+            sequence in the order of ``index``.
+        lengths : ndarray of shape (len(index),)
+        """
+        index = np.asarray(index, dtype=np.int64)
+        lengths = self.lengths[index]
+        rows, inverse = np.unique(index, return_inverse=True)
+        if self.flat:
+            parts = [
+                _as_float(np.asarray(self.values[self.starts[i] : self.ends[i]]))
+                for i in rows
+            ]
+            parts = [p[:, None] if self.univariate else p for p in parts]
+            return np.concatenate([parts[i] for i in inverse]), lengths
+        block = _read_rows(self.values, rows)[inverse]
+        return self._steps_of(block, lengths), lengths
+
+    def steps(self, start, stop):
+        """Return the valid steps ``start:stop`` of all sequences, concatenated."""
+        if self.flat:
+            block = _as_float(np.asarray(self.values[start:stop]))
+            return block[:, None] if self.univariate else block
+        first = int(np.searchsorted(self.ends, start, side="right"))
+        last = int(np.searchsorted(self.ends, stop - 1, side="right")) + 1
+        block = np.asarray(self.values[first:last])
+        steps = self._steps_of(block, self.lengths[first:last])
+        offset = start - self.starts[first]
+        return steps[offset : offset + stop - start]
+
+    def blocks(self):
+        """Yield the valid steps in consecutive blocks of :func:`block_steps`."""
+        size = block_steps(self.n_features)
+        for start in range(0, self.shape[0], size):
+            yield self.steps(start, min(start + size, self.shape[0]))
+
+    def checked(self, check, mask_value=None):
+        """Return the store with its padding steps cut off, after one pass.
+
+        Parameters
+        ----------
+        check : callable
+            Called on every block of valid steps (finiteness, say).
+        mask_value : float, default=None
+            Steps whose features all equal it are padding. In a store they
+            must come after a sequence's last real step: the lengths then
+            end there, and nothing is copied.
+
+        Returns
+        -------
+        StoredSequences
+            ``self`` when no step is padding, else the same values with
+            shorter lengths.
+
+        Raises
+        ------
+        ValueError
+            When padding steps lie before a real step, fill a whole sequence,
+            or lie in a flat store.
+        """
+        padding = np.zeros(self.n_sequences, dtype=np.int64)
+        last_real = np.full(self.n_sequences, -1, dtype=np.int64)
+        start = 0
+        for block in self.blocks():
+            check(block)
+            if mask_value is not None:
+                pad = np.all(block == block.dtype.type(mask_value), axis=1)
+                position = start + np.arange(len(block))
+                owner = np.searchsorted(self.ends, position, side="right")
+                padding += np.bincount(owner[pad], minlength=self.n_sequences)
+                real, where = owner[~pad], position[~pad] - self.starts[owner[~pad]]
+                if len(real):
+                    last = np.flatnonzero(np.diff(real, append=-1) != 0)
+                    last_real[real[last]] = where[last]
+            start += len(block)
+        if not padding.any():
+            return self
+        reason = f"steps whose features all equal mask_value={mask_value!r}"
+        if self.flat:
+            raise ValueError(
+                f"The stored sequences hold {reason}; a flat store holds real "
+                "steps only. Leave them out, or set mask_value=None."
+            )
+        empty = np.flatnonzero(last_real < 0)
+        if len(empty):
+            raise ValueError(
+                f"Sequence {empty[0]} of X has no valid time step: every step is "
+                "padding. Every sequence needs at least 1 time step."
+            )
+        lengths = last_real + 1
+        if np.any(self.lengths - lengths != padding):
+            bad = int(np.flatnonzero(self.lengths - lengths != padding)[0])
+            raise ValueError(
+                f"Stored sequence {bad} of X has {reason} before its last real "
+                "step; stored sequences are read with padding at their end only. "
+                "Give their lengths with skseq.io.StoredSequences instead."
+            )
+        return StoredSequences(self.values, lengths)
+
+    def __repr__(self):
+        return (
+            f"StoredSequences({type(self.values).__name__}, "
+            f"n_sequences={self.n_sequences}, n_features={self.n_features})"
+        )

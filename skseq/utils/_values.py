@@ -1,0 +1,90 @@
+"""Numeric checks of sequence values: floats, or int64 token ids.
+
+What :func:`skseq.utils.check_sequences` runs on the values of any input form,
+through scikit-learn's ``check_array``.
+"""
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+__all__ = ["check_values"]
+
+
+def _name(estimator):
+    return "" if estimator is None else type(estimator).__name__
+
+
+def _first_string(values):
+    """Return a string held by an array-like of numbers, or None."""
+    kind = getattr(getattr(values, "dtype", None), "kind", None)
+    if kind in ("U", "S"):
+        values = np.asarray(values)
+        return values.flat[0] if values.size else None
+    if kind == "O" or kind is None and isinstance(values, (list, tuple)):
+        try:
+            flat = np.asarray(values, dtype=object).ravel()
+        except ValueError:
+            return None
+        for value in flat:
+            if isinstance(value, (str, bytes)):
+                return value
+    return None
+
+
+def _refuse_strings(values, estimator, input_name):
+    string = _first_string(values)
+    if string is not None:
+        raise ValueError(
+            f"{input_name} holds strings (e.g. {str(string)!r}), but "
+            f"{_name(estimator) or 'skseq'} needs numbers. Map tokens to integer ids "
+            "with skseq.preprocessing.SequenceOrdinalEncoder (and set "
+            "embedding_dim), or one-hot encode them with SequenceOneHotEncoder."
+        )
+
+
+def check_values(values, *, tokens, estimator, input_name, allow_nd):
+    """check_array with skseq's dtype rule: floats, or int64 token ids.
+
+    float32 input stays float32 and anything else becomes float64, so that
+    centring happens before values lose precision.
+    """
+    if not tokens:
+        _refuse_strings(values, estimator, input_name)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return check_array(
+                values,
+                dtype=[np.float64, np.float32],
+                allow_nd=allow_nd,
+                estimator=estimator,
+                input_name=input_name,
+            )
+    values = check_array(
+        values,
+        dtype=None,
+        allow_nd=allow_nd,
+        estimator=estimator,
+        input_name=input_name,
+    )
+    if values.dtype.kind in "OUSV":
+        raise TypeError(
+            f"{input_name} holds {values.dtype} values; with embedding_dim set, "
+            f"{_name(estimator) or 'the estimator'} expects integer token ids. Map "
+            "tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
+        )
+    if values.dtype.kind not in "iub" and not np.array_equal(values, np.round(values)):
+        raise ValueError(
+            f"{input_name} holds non-integer values; with embedding_dim set, "
+            f"{_name(estimator) or 'the estimator'} expects integer token ids."
+        )
+    if values.size and values.dtype.kind != "b" and values.max() >= 2**31:
+        raise ValueError(
+            f"{input_name} holds token ids up to {values.max():.4g}; ids must be "
+            "below 2**31 (number the tokens from 2 with SequenceOrdinalEncoder)."
+        )
+    values = values.astype(np.int64, copy=False)
+    if values.size and values.min() < 0:
+        raise ValueError(
+            f"{input_name} holds negative token ids (minimum {values.min()}); token "
+            "ids are integers >= 0, with 0 meaning padding."
+        )
+    return values

@@ -1,0 +1,163 @@
+"""Data-parallel training over 2 CPU processes (torch.distributed, gloo)."""
+
+import hashlib
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+import torch.distributed as dist
+from skorch.callbacks import Callback
+
+from skseq import RNNClassifier, RNNRegressor
+
+pytestmark = pytest.mark.skipif(
+    not dist.is_available() or not hasattr(os, "fork"),
+    reason="needs torch.distributed and fork",
+)
+
+
+def _data(n=96, length=12, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, length, 3)).astype(np.float32)
+    y = X[:, :, 0].mean(axis=1) + 0.1 * rng.normal(size=n)
+    return X, y
+
+
+class WriteWeights(Callback):
+    """Write each process's final weights and buffers' digest to a file."""
+
+    def __init__(self, directory):
+        self.directory = directory
+
+    def on_train_end(self, net, **kwargs):
+        digest = hashlib.sha256()
+        for value in net.module_.state_dict().values():
+            digest.update(value.detach().cpu().numpy().tobytes())
+        rank = dist.get_rank() if dist.is_initialized() else "alone"
+        with open(os.path.join(self.directory, f"rank{rank}"), "w") as out:
+            out.write(digest.hexdigest())
+
+
+class FailOnRankOne(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        if dist.get_rank() == 1:
+            raise RuntimeError("rank one fails")
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_two_processes_step_like_one_process_with_twice_the_batch(early_stopping):
+    # 96 training sequences: 12 batches of 8, 6 of 16 (with early stopping,
+    # 24 of the 120 are held out), so no process wraps around to a repeat
+    X, y = _data(n=120 if early_stopping else 96)
+    params = dict(hidden_size=8, max_epochs=3, random_state=0)
+    params.update(early_stopping=early_stopping, validation_fraction=0.2)
+    one = RNNRegressor(batch_size=16, **params).fit(X, y)
+    two = RNNRegressor(batch_size=8, processes=2, **params).fit(X, y)
+    np.testing.assert_allclose(
+        two.history_[:, "train_loss"], one.history_[:, "train_loss"], rtol=1e-4
+    )
+    np.testing.assert_allclose(two.predict(X), one.predict(X), atol=1e-4)
+    # the steps are those of the doubled batch, not of the batch alone
+    alone = RNNRegressor(batch_size=8, **params).fit(X, y)
+    assert not np.allclose(alone.predict(X), one.predict(X), atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(),  # ragged, bucketed batches, a last batch of its own
+        dict(conv_layers=1, conv_pool=2),  # batch norm buffers are averaged
+    ],
+)
+def test_every_process_ends_with_the_same_model(tmp_path, params):
+    rng = np.random.default_rng(1)
+    X = [rng.normal(size=(n, 2)) for n in rng.integers(8, 30, size=75)]
+    y = rng.integers(0, 3, size=75)
+    model = RNNClassifier(
+        hidden_size=8,
+        max_epochs=2,
+        batch_size=8,
+        random_state=None,  # rank 0's seed is used everywhere
+        processes=2,
+        callbacks=[WriteWeights(str(tmp_path))],
+        **params,
+    ).fit(X, y)
+    digests = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert sorted(digests) == ["rank0", "rank1"]
+    assert digests["rank0"] == digests["rank1"]
+    assert model.predict(X).shape == (75,)
+    assert model.net_.world is None  # nothing of the process group is kept
+
+
+def test_a_failing_process_stops_training_with_a_clear_error():
+    X, y = _data(n=64)
+    model = RNNRegressor(
+        hidden_size=4, max_epochs=3, processes=2, callbacks=[FailOnRankOne()]
+    )
+    with pytest.raises(RuntimeError, match="failed in process 1 \\(of 2\\)"):
+        model.fit(X, y)
+    # the caller is left as it was: no process group, its own excepthook
+    assert not dist.is_initialized()
+    assert sys.excepthook is sys.__excepthook__ or "distributed" not in repr(
+        sys.excepthook
+    )
+
+
+def test_torchrun_without_a_launch_is_refused():
+    X, y = _data(n=32)
+    with pytest.raises(ValueError, match="launch the script with torchrun"):
+        RNNRegressor(max_epochs=1, processes="torchrun").fit(X, y)
+
+
+@pytest.mark.parametrize("processes", [0, "mpi", 1.5])
+def test_invalid_processes_are_refused(processes):
+    X, y = _data(n=32)
+    with pytest.raises(ValueError, match="processes"):
+        RNNRegressor(max_epochs=1, processes=processes).fit(X, y)
+
+
+def test_torchrun_launch_trains_the_model_of_the_forked_processes(tmp_path):
+    X, y = _data(n=64)
+    np.save(tmp_path / "X.npy", X)
+    np.save(tmp_path / "y.npy", y)
+    script = tmp_path / "train.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os
+            import numpy as np
+            from skseq import RNNRegressor
+            X = np.load({str(tmp_path / "X.npy")!r})
+            y = np.load({str(tmp_path / "y.npy")!r})
+            model = RNNRegressor(
+                hidden_size=8, max_epochs=2, batch_size=8, random_state=0,
+                processes="torchrun",
+            ).fit(X, y)
+            rank = os.environ["RANK"]
+            np.save({str(tmp_path)!r} + f"/pred{{rank}}.npy", model.predict(X))
+            """
+        )
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc-per-node=2",
+        "--standalone",
+        str(script),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    forked = RNNRegressor(
+        hidden_size=8, max_epochs=2, batch_size=8, random_state=0, processes=2
+    ).fit(X, y)
+    for rank in (0, 1):
+        np.testing.assert_array_equal(
+            np.load(tmp_path / f"pred{rank}.npy"), forked.predict(X)
+        )
+    assert torch.get_num_threads() >= 1

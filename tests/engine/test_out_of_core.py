@@ -1,0 +1,178 @@
+"""Fitting and predicting from stored sequences (memmaps, Dask, StoredSequences)."""
+
+import numpy as np
+import pytest
+
+from skseq import RNNClassifier, RNNRegressor
+from skseq.io import StoredSequences
+from skseq.preprocessing import SequenceScaler
+
+QUICK = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
+
+
+@pytest.fixture
+def small_blocks(monkeypatch):
+    """Blocks of 100 steps of 3 features: passes over the data take many."""
+    monkeypatch.setattr("skseq.utils._stored._BLOCK_VALUES", 300)
+
+
+@pytest.fixture
+def data(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 24, 3)).astype(np.float32)
+    X[:, :, 0] += 3.0  # an offset that standardisation removes
+    y = (X[:, :, 1].mean(axis=1) > 0).astype(int)
+    lengths = rng.integers(4, 25, size=len(X))
+    path = tmp_path / "x.npy"
+    np.save(path, X)
+    return np.load(path, mmap_mode="r"), y, lengths
+
+
+class Recorder:
+    """An array that counts what is read from it (as a store would)."""
+
+    __module__ = "h5py._hl.dataset"  # read as a lazy array
+
+    def __init__(self, values):
+        self.values, self.shape, self.dtype = values, values.shape, values.dtype
+        self.largest = 0
+
+    def __getitem__(self, key):
+        out = self.values[key]
+        self.largest = max(self.largest, out.size)
+        return out
+
+
+@pytest.mark.parametrize("standardize", [True, "sequence"])
+def test_memmap_fit_equals_in_memory_fit(data, standardize, small_blocks):
+    X, y, _ = data
+    params = dict(QUICK, standardize=standardize, early_stopping=True)
+    in_memory = RNNClassifier(**params).fit(np.asarray(X), y)
+    stored = RNNClassifier(**params).fit(X, y)
+    assert isinstance(X, np.memmap)
+    np.testing.assert_array_equal(
+        stored.history_[:, "valid_loss"], in_memory.history_[:, "valid_loss"]
+    )
+    np.testing.assert_array_equal(
+        stored.predict_proba(X), in_memory.predict_proba(np.asarray(X))
+    )
+
+
+def test_stored_lengths_and_flat_store_equal_ragged_lists(data):
+    X, y, lengths = data
+    ragged = [np.asarray(X[i, :n]) for i, n in enumerate(lengths)]
+    target = y.astype(float)
+    expected = RNNRegressor(**QUICK).fit(ragged, target).predict(ragged)
+    padded = StoredSequences(X, lengths)
+    flat = StoredSequences(np.concatenate(ragged), lengths, flat=True)
+    for stored in (padded, flat):
+        model = RNNRegressor(**QUICK).fit(stored, target)
+        np.testing.assert_array_equal(model.predict(stored), expected)
+        np.testing.assert_array_equal(model.predict(ragged), expected)
+
+
+def test_dask_array_reads_lazily_and_equals_numpy(data):
+    da = pytest.importorskip("dask.array")
+    X, y, lengths = data
+    expected = RNNRegressor(**QUICK).fit(np.asarray(X), y).predict(np.asarray(X))
+    lazy = da.from_array(np.asarray(X), chunks=(32, 24, 3))
+    model = RNNRegressor(**QUICK).fit(lazy, y)
+    np.testing.assert_array_equal(model.predict(lazy), expected)
+
+
+def test_fit_reads_the_store_a_batch_or_a_block_at_a_time(data, small_blocks):
+    X, y, _ = data
+    recorder = Recorder(np.asarray(X))
+    RNNClassifier(**QUICK, standardize=True).fit(recorder, y)
+    batch = QUICK["batch_size"] * X.shape[1] * X.shape[2]
+    assert 0 < recorder.largest <= batch
+
+
+def test_padding_at_the_end_is_cut_by_mask_value(data):
+    X, y, lengths = data
+    padded = np.array(X)
+    for i, n in enumerate(lengths):
+        padded[i, n:] = -1e9  # skseq.MASK_VALUE, the default mask_value
+    ragged = [np.asarray(X[i, :n]) for i, n in enumerate(lengths)]
+    expected = RNNClassifier(**QUICK).fit(ragged, y).predict_proba(ragged)
+    model = RNNClassifier(**QUICK).fit(StoredSequences(padded), y)
+    np.testing.assert_array_equal(model.predict_proba(ragged), expected)
+
+
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        ("middle", "before its last real step"),
+        ("all", "no valid time step"),
+    ],
+)
+def test_padding_that_is_not_at_the_end_is_refused(data, where, message):
+    X, y, _ = data
+    padded = np.array(X)
+    if where == "middle":
+        padded[3, 5] = -1e9
+    else:
+        padded[3] = -1e9
+    with pytest.raises(ValueError, match=message):
+        RNNClassifier(**QUICK).fit(StoredSequences(padded), y)
+
+
+def test_flat_store_with_padding_is_refused(data):
+    X, y, _ = data
+    flat = np.array(X).reshape(-1, 3)
+    flat[7] = -1e9
+    stored = StoredSequences(flat, np.full(len(X), X.shape[1]), flat=True)
+    with pytest.raises(ValueError, match="a flat store holds real steps only"):
+        RNNClassifier(**QUICK).fit(stored, y)
+
+
+def test_non_finite_stored_values_are_refused(data):
+    X, y, _ = data
+    bad = np.array(X)
+    bad[100, 3, 1] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        RNNClassifier(**QUICK).fit(StoredSequences(bad), y)
+
+
+def test_token_ids_in_a_memmap_are_read_into_memory(tmp_path):
+    rng = np.random.default_rng(1)
+    ids = rng.integers(1, 6, size=(40, 10))
+    path = tmp_path / "ids.npy"
+    np.save(path, ids)
+    stored = np.load(path, mmap_mode="r")
+    y = (ids[:, 0] > 3).astype(int)
+    params = dict(QUICK, embedding_dim=4)
+    expected = RNNClassifier(**params).fit(ids, y).predict_proba(ids)
+    got = RNNClassifier(**params).fit(stored, y).predict_proba(stored)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_stored_sequences_are_refused_where_not_read_out_of_core(data):
+    X, _, lengths = data
+    with pytest.raises(TypeError, match="does not read out of core"):
+        SequenceScaler().fit(StoredSequences(X, lengths))
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, message",
+    [
+        ((np.zeros((3, 4, 2, 1)),), {}, ValueError, "expected a non-empty"),
+        ((np.zeros((0, 4)),), {}, ValueError, "expected a non-empty"),
+        ((np.array([["a"]]),), {}, TypeError, "skseq reads numbers"),
+        ((np.zeros((3, 4)),), {"lengths": [1, 2]}, ValueError, "2 values for 3"),
+        ((np.zeros((3, 4)),), {"lengths": [1, 2, 5]}, ValueError, "at most 4"),
+        ((np.zeros((3, 4)),), {"lengths": [1.0, 2.0, 3.0]}, ValueError, "integers"),
+        ((np.zeros((6, 2)),), {"flat": True}, ValueError, "needs the lengths"),
+        ((np.zeros((6, 2)),), {"lengths": [2, 2], "flat": True}, ValueError, "sum"),
+    ],
+)
+def test_bad_stores_are_refused(args, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        StoredSequences(*args, **kwargs)
+
+
+def test_predict_on_stored_input_of_another_width_is_refused(data):
+    X, y, _ = data
+    model = RNNClassifier(**QUICK).fit(X, y)
+    with pytest.raises(ValueError, match="X has 2 features"):
+        model.predict(StoredSequences(np.asarray(X)[:, :, :2]))
