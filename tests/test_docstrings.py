@@ -12,6 +12,7 @@ PUBLIC_MODULES = [
     "skseq.exceptions",
     "skseq.export",
     "skseq.forecasting",
+    "skseq.io",
     "skseq.mlflow",
     "skseq.model_selection",
     "skseq.modules",

@@ -11,7 +11,9 @@ from skorch import NeuralNet
 from skorch.history import History
 
 from .._base import set_fitted, validation_index
+from .._docstrings import fill_doc
 from .._engine import (
+    PROCESSES_CONSTRAINT,
     TRAINING_CONSTRAINTS,
     SequenceDataset,
     TrainingOptions,
@@ -32,6 +34,7 @@ __all__ = ["RNNSeq2Seq"]
 _PREDICT_BATCH = 256
 
 
+@fill_doc
 class RNNSeq2Seq(VersionStamped, BaseEstimator):
     """Encoder-decoder recurrent network with attention (sequence to sequence).
 
@@ -121,6 +124,7 @@ default="adam"
         Seeds initialisation, the validation split, shuffling and dropout.
     verbose : int, default=0
         0 silent, 1 the epoch table, 2 also a progress bar.
+    %(processes)s
 
     Attributes
     ----------
@@ -171,6 +175,7 @@ default="adam"
     """
 
     _parameter_constraints: dict = {
+        "processes": PROCESSES_CONSTRAINT,
         "cell": [StrOptions(set(CELLS))],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
@@ -229,6 +234,7 @@ default="adam"
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -260,6 +266,7 @@ default="adam"
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     # ------------------------------------------------------------- network
 

@@ -6,6 +6,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._base import normalised, sample_weights
 from .._docstrings import fill_doc
+from .._engine import PROCESSES_CONSTRAINT
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -34,6 +35,7 @@ class RNNStepRegressor(StepEstimator):
     %(warm_start)s
     %(regression_loss)s
     %(runtime)s
+    %(processes)s
 
     Attributes
     ----------
@@ -68,6 +70,7 @@ class RNNStepRegressor(StepEstimator):
 
     _parameter_constraints: dict = {
         **StepEstimator._parameter_constraints,
+        "processes": PROCESSES_CONSTRAINT,
         "loss": [StrOptions(set(REGRESSION_LOSSES))],
     }
     _fitted_attributes = {
@@ -115,6 +118,7 @@ class RNNStepRegressor(StepEstimator):
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -152,6 +156,7 @@ class RNNStepRegressor(StepEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     def _net_spec(self):
         return self._sequence_net_spec(self.n_outputs_, self.loss)

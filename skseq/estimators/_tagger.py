@@ -10,6 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import normalised, sample_weights
 from .._docstrings import fill_doc
+from .._engine import PROCESSES_CONSTRAINT
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._classifier import _check_class_weight
@@ -41,6 +42,7 @@ class RNNTagger(StepEstimator):
         labels weigh 1), or "balanced" for weights inversely proportional to
         the class frequencies over all steps.
     %(runtime)s
+    %(processes)s
 
     Attributes
     ----------
@@ -80,6 +82,7 @@ class RNNTagger(StepEstimator):
 
     _parameter_constraints: dict = {
         **StepEstimator._parameter_constraints,
+        "processes": PROCESSES_CONSTRAINT,
         "class_weight": [dict, StrOptions({"balanced"}), None],
     }
     _fitted_attributes = {
@@ -126,6 +129,7 @@ class RNNTagger(StepEstimator):
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -163,6 +167,7 @@ class RNNTagger(StepEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     def _net_spec(self):
         return self._sequence_net_spec(len(self.classes_), "cross_entropy")

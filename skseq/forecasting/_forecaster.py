@@ -18,7 +18,7 @@ from skorch.history import History
 
 from .._base import set_fitted
 from .._docstrings import fill_doc
-from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
+from .._engine import NETWORK_CONSTRAINTS, PROCESSES_CONSTRAINT, TRAINING_CONSTRAINTS
 from .._versions import VersionStamped
 from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
@@ -134,6 +134,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
     %(regression_loss)s
     %(forecast_quantiles)s
     %(runtime)s
+    %(processes)s
 
     Attributes
     ----------
@@ -187,6 +188,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
+        "processes": PROCESSES_CONSTRAINT,
         "window_length": [
             Interval(Integral, 1, None, closed="left"),
             StrOptions({"auto"}),
@@ -278,6 +280,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         n_threads=1,
         random_state=None,
         verbose=0,
+        processes=1,
     ):
         self.window_length = window_length
         self.horizon = horizon
@@ -323,6 +326,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         self.n_threads = n_threads
         self.random_state = random_state
         self.verbose = verbose
+        self.processes = processes
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, y, X=None):

@@ -80,6 +80,9 @@ class StoredSequences:
         every sequence has ``n_timesteps`` steps.
     flat : bool, default=False
         Whether ``values`` holds the sequences one after another.
+    ids : array-like of shape (n_sequences,), default=None
+        The sequences' ids: a ``y`` Series indexed by them is aligned to the
+        sequences, as for a long DataFrame.
 
     Attributes
     ----------
@@ -103,7 +106,7 @@ class StoredSequences:
 
     ndim = 2
 
-    def __init__(self, values, lengths=None, *, flat=False):
+    def __init__(self, values, lengths=None, *, flat=False, ids=None):
         shape = tuple(int(n) for n in values.shape)
         kind = np.dtype(values.dtype).kind
         if kind not in "fiub":
@@ -136,6 +139,11 @@ class StoredSequences:
         self.ends = np.cumsum(self.lengths)
         self.starts = self.ends - self.lengths
         self.shape = (int(self.ends[-1]), self.n_features)
+        if ids is not None and len(ids) != len(self.lengths):
+            raise ValueError(
+                f"ids holds {len(ids)} values for {len(self.lengths)} sequences."
+            )
+        self.ids = ids
 
     def _check_lengths(self, lengths, n, shape):
         lengths = np.asarray(lengths)
@@ -280,7 +288,7 @@ class StoredSequences:
                 "step; stored sequences are read with padding at their end only. "
                 "Give their lengths with skseq.io.StoredSequences instead."
             )
-        return StoredSequences(self.values, lengths)
+        return StoredSequences(self.values, lengths, ids=self.ids)
 
     def __repr__(self):
         return (

@@ -450,6 +450,7 @@ def _stored_sequences(X, stored, estimator, reset, spec):
         lengths=stored.lengths,
         layout=layout,
         n_features_in=width,
+        index=None if stored.ids is None else pd.Index(stored.ids),
         item_ndim=1 if stored.univariate else 2,
     )
 

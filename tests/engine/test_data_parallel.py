@@ -161,3 +161,60 @@ def test_torchrun_launch_trains_the_model_of_the_forked_processes(tmp_path):
             np.load(tmp_path / f"pred{rank}.npy"), forked.predict(X)
         )
     assert torch.get_num_threads() >= 1
+
+
+def _tagging():
+    rng = np.random.default_rng(3)
+    X = [rng.normal(size=(n, 2)) for n in rng.integers(5, 15, size=40)]
+    return X, [(x[:, 0] > 0).astype(int) for x in X]
+
+
+def _step_values():
+    X, _ = _tagging()
+    return X, [x[:, 0] * 2.0 for x in X]
+
+
+def _series():
+    return np.sin(np.arange(300) / 5.0) + 0.01 * np.arange(300), None
+
+
+def _pairs():
+    from skseq.datasets import make_reversal
+
+    return make_reversal(120, max_length=5, random_state=0)
+
+
+@pytest.mark.parametrize(
+    "make, data",
+    [
+        (lambda **kw: __import__("skseq").RNNTagger(**kw), _tagging),
+        (lambda **kw: __import__("skseq").RNNStepRegressor(**kw), _step_values),
+        (
+            lambda **kw: __import__("skseq").SequenceForecaster(
+                window_length=10, horizon=3, **kw
+            ),
+            _series,
+        ),
+        (lambda **kw: __import__("skseq").RNNSeq2Seq(**kw), _pairs),
+    ],
+    ids=["tagger", "step_regressor", "forecaster", "seq2seq"],
+)
+def test_other_estimators_train_data_parallel(tmp_path, make, data):
+    X, y = data()
+    model = make(
+        hidden_size=8,
+        max_epochs=2,
+        batch_size=8,
+        random_state=0,
+        processes=2,
+        callbacks=[WriteWeights(str(tmp_path))],
+    )
+    model.fit(X) if y is None else model.fit(X, y)
+    digests = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert sorted(digests) == ["rank0", "rank1"]
+    assert digests["rank0"] == digests["rank1"]
+    # a step reads both processes' batches: half the steps of one process
+    alone = make(hidden_size=8, max_epochs=1, batch_size=8, random_state=0)
+    alone.fit(X) if y is None else alone.fit(X, y)
+    steps = alone.history_[-1, "train_batch_count"]
+    assert model.history_[-1, "train_batch_count"] == -(-steps // 2)

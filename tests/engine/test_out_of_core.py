@@ -1,10 +1,11 @@
 """Fitting and predicting from stored sequences (memmaps, Dask, StoredSequences)."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from skseq import RNNClassifier, RNNRegressor
-from skseq.io import StoredSequences
+from skseq.io import StoredSequences, read_parquet
 from skseq.preprocessing import SequenceScaler
 
 QUICK = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
@@ -176,3 +177,91 @@ def test_predict_on_stored_input_of_another_width_is_refused(data):
     model = RNNClassifier(**QUICK).fit(X, y)
     with pytest.raises(ValueError, match="X has 2 features"):
         model.predict(StoredSequences(np.asarray(X)[:, :, :2]))
+
+
+def test_zarr_array_is_read_lazily_and_equals_numpy(data, tmp_path):
+    zarr = pytest.importorskip("zarr")
+    X, y, _ = data
+    stored = zarr.open_array(
+        store=str(tmp_path / "x.zarr"),
+        mode="w",
+        shape=X.shape,
+        chunks=(32, 24, 3),
+        dtype=X.dtype,
+    )
+    stored[:] = np.asarray(X)
+    expected = RNNRegressor(**QUICK).fit(np.asarray(X), y).predict(np.asarray(X))
+    model = RNNRegressor(**QUICK).fit(stored, y)
+    np.testing.assert_array_equal(model.predict(stored), expected)
+
+
+@pytest.fixture
+def long_table(tmp_path):
+    pytest.importorskip("pyarrow")
+    rng = np.random.default_rng(2)
+    ids = [f"s{i:03d}" for i in range(30)]
+    frames = [
+        pd.DataFrame(
+            {
+                "id": name,
+                "time": np.arange(n),
+                "a": rng.normal(size=n),
+                "b": rng.normal(size=n),
+            }
+        )
+        for name, n in zip(ids, rng.integers(3, 15, size=30), strict=True)
+    ]
+    frame = pd.concat(frames, ignore_index=True)
+    y = pd.Series(rng.normal(size=30), index=ids).sample(frac=1, random_state=0)
+    path = tmp_path / "long.parquet"
+    frame.to_parquet(path, row_group_size=17)
+    return frame, y, path
+
+
+def test_parquet_table_fits_like_the_long_frame(long_table, monkeypatch, tmp_path):
+    frame, y, path = long_table
+    monkeypatch.setattr("skseq.io._parquet._ROWS", 7)  # batches cut sequences
+    long = frame.set_index(["id", "time"])
+    expected = RNNRegressor(**QUICK).fit(long, y).predict(long)
+    # float64 as in the frame: the same values give the same model
+    stored = read_parquet(path, id_column="id", time_column="time", dtype=np.float64)
+    assert list(stored.ids) == sorted(y.index)
+    model = RNNRegressor(**QUICK).fit(stored, y)  # y aligned by id
+    np.testing.assert_array_equal(model.predict(stored), expected)
+    kept = read_parquet(
+        path,
+        id_column="id",
+        time_column="time",
+        columns=["a", "b"],
+        dtype=np.float64,
+        directory=tmp_path,
+    )
+    reopened = StoredSequences(
+        np.load(tmp_path / "values.npy", mmap_mode="r"),
+        np.load(tmp_path / "lengths.npy"),
+        flat=True,
+    )
+    np.testing.assert_array_equal(model.predict(reopened), expected)
+    np.testing.assert_array_equal(kept.lengths, stored.lengths)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda f: f.iloc[::-1], "not in increasing time order"),
+        (lambda f: pd.concat([f.iloc[5:], f.iloc[:5]]), "not all together"),
+    ],
+)
+def test_parquet_tables_out_of_order_are_refused(long_table, change, message):
+    frame, _, path = long_table
+    change(frame).to_parquet(path)
+    with pytest.raises(ValueError, match=message):
+        read_parquet(path, id_column="id", time_column="time")
+
+
+def test_parquet_columns_are_checked(long_table):
+    _, _, path = long_table
+    with pytest.raises(ValueError, match="time_column='t' is not a column"):
+        read_parquet(path, id_column="id", time_column="t")
+    with pytest.raises(ValueError, match="columns must name value columns"):
+        read_parquet(path, id_column="id", time_column="time", columns=["c"])
