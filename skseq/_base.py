@@ -33,6 +33,7 @@ from ._input import FittedInput, check_token_ids, is_long
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
+from .utils._stored import StoredSequences
 from .utils.validation import check_sequences
 
 __all__ = ["conv_params", "set_fitted", "validation_index"]
@@ -237,11 +238,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             flatten
             and not sequences.is_tokens
             and self.mask_value is not None
-            and np.any(
-                np.all(
-                    sequences.steps == sequences.steps.dtype.type(self.mask_value), 1
-                )
-            )
+            and _holds_step(sequences.steps, self.mask_value)
         ):
             raise ValueError(
                 f"pooling='flatten' reads every step, padding included, but X has "
@@ -449,6 +446,12 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             order=np.argsort(sequences.lengths, kind="stable"),
         ).numpy()
         return outputs, state, sequences
+
+
+def _holds_step(steps, value):
+    """Whether any step's features all equal ``value`` (stored: block by block)."""
+    blocks = steps.blocks() if isinstance(steps, StoredSequences) else [steps]
+    return any(np.all(b == b.dtype.type(value), axis=1).any() for b in blocks)
 
 
 def set_fitted(estimator, state, *, interrupted):

@@ -311,7 +311,9 @@ def check_sequences(
     if out_of_core or isinstance(X, StoredSequences):
         stored = as_stored(X)
         if stored is not None:
-            stored = _check_stored(stored, estimator, out_of_core, mask_value)
+            # padding is cut where it is dropped (not for pooling="flatten")
+            cut = mask_value if drop_padding else None
+            stored = _check_stored(stored, estimator, out_of_core, cut)
             return _stored_sequences(X, stored, estimator, reset, spec)
     fitted_names = None
     if not reset and estimator is not None:

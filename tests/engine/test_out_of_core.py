@@ -265,3 +265,15 @@ def test_parquet_columns_are_checked(long_table):
         read_parquet(path, id_column="id", time_column="t")
     with pytest.raises(ValueError, match="columns must name value columns"):
         read_parquet(path, id_column="id", time_column="time", columns=["c"])
+
+
+def test_flatten_pooling_reads_stored_steps_padding_included(data):
+    X, y, _ = data
+    params = dict(QUICK, pooling="flatten")
+    expected = RNNClassifier(**params).fit(np.asarray(X), y).predict_proba(X[:])
+    model = RNNClassifier(**params).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), expected)
+    padded = np.array(X)
+    padded[:, -2:] = -1e9  # every sequence padded alike: one length still
+    with pytest.raises(ValueError, match="padded with mask_value"):
+        RNNClassifier(**params).fit(StoredSequences(padded), y)
