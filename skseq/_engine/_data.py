@@ -216,15 +216,22 @@ class BatchIterator:
             if dataset.fixed_length
             else step_budget(dataset.lengths.numpy(), self.batch_size)
         )
-        # set by the net in data-parallel training: yield this rank's share
+        # set by the net in data-parallel training: yield this rank's share,
+        # ordered by a generator of the iterator's own (dropout draws from
+        # the global one as much as each rank's batches ask, so it differs)
         self.world = None
+        self.generator = None
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def _batches(self):
         n, size = len(self.dataset), self.batch_size
-        order = torch.randperm(n) if self.shuffle else torch.arange(n)
+        order = (
+            torch.randperm(n, generator=self.generator)
+            if self.shuffle
+            else torch.arange(n)
+        )
         if self.max_steps is None:
             return list(torch.split(order, size))
         lengths = self.dataset.lengths
@@ -234,7 +241,9 @@ class BatchIterator:
         for part in torch.split(order, size * _BUCKET_BATCHES):
             part = part[torch.argsort(lengths[part], stable=True)]
             batches.extend(budget_batches(part, lengths, size, self.max_steps))
-        return [batches[i] for i in torch.randperm(len(batches))]
+        return [
+            batches[i] for i in torch.randperm(len(batches), generator=self.generator)
+        ]
 
     def __iter__(self):
         batches = self._batches()

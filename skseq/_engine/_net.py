@@ -37,6 +37,13 @@ def _to_device(data, device):
     return data.to(device)
 
 
+def _loss_terms(inputs, target):
+    """Return how many terms a batch's loss averages: steps or sequences."""
+    if isinstance(target, dict) and "lengths" in target:  # outputs at every step
+        return int(target["lengths"].sum())
+    return len(inputs["lengths"])
+
+
 def _listeners(callbacks, hook):
     """Return the callbacks that act on ``hook`` (not Callback's no-op)."""
     default = getattr(Callback, hook)
@@ -72,6 +79,8 @@ class LeanNet(NeuralNet):
                     "processes; train this estimator with processes=1."
                 )
             iterator.world = self.world
+            # the global generator's state: the same in every process here
+            iterator.generator = torch.Generator().set_state(torch.get_rng_state())
         return iterator
 
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
@@ -116,7 +125,7 @@ class LeanNet(NeuralNet):
             if self.world is not None:  # the same step in every process
                 parameters = [p for _, p in self.get_all_learnable_params()]
                 loss, size = self.world.average_gradients(
-                    parameters, loss, len(inputs["lengths"])
+                    parameters, loss, _loss_terms(inputs, target)
                 )
                 first.setdefault("batch_size", size)
             if self.clip_grad_norm is not None:
@@ -143,6 +152,8 @@ class LeanNet(NeuralNet):
         with torch.no_grad():
             y_pred = self.module_(**inputs, **fit_params)
             loss = self.criterion_(y_pred, target)
+        if self.world is not None:  # every process records the same figure
+            loss = self.world.average(loss)
         return {"loss": loss, "y_pred": y_pred}
 
 

@@ -76,6 +76,22 @@ TRAINING_CONSTRAINTS = {
 PROCESSES_CONSTRAINT = [_POSITIVE_INT, StrOptions({"torchrun"})]
 
 
+def _check_processes(processes, n_threads, random_state):
+    """Check what data-parallel training needs of the other parameters."""
+    if processes == "torchrun" and not isinstance(random_state, Integral):
+        raise ValueError(
+            'processes="torchrun" needs an int random_state: the processes are '
+            "started apart, and every one must draw the same validation split, "
+            f"initial weights and batches (got random_state={random_state!r})."
+        )
+    if isinstance(processes, Integral) and processes > 1 and n_threads != 1:
+        raise ValueError(
+            f"processes={processes} forks processes that train with one torch "
+            "thread each (OpenMP's threads do not survive a fork); set "
+            f"n_threads=1 (got {n_threads!r})."
+        )
+
+
 def _optimizer_class(optimizer):
     if isinstance(optimizer, str):
         return OPTIMIZERS[optimizer]
@@ -171,6 +187,9 @@ class TrainingOptions:
             return fixed[name] if name in fixed else getattr(estimator, name)
 
         optimizer = _optimizer_class(get("optimizer"))
+        # estimators without the parameter train in one process
+        processes = fixed.get("processes", getattr(estimator, "processes", 1))
+        _check_processes(processes, get("n_threads"), get("random_state"))
         return cls(
             name=type(estimator).__name__,
             max_epochs=get("max_epochs"),
@@ -189,6 +208,5 @@ class TrainingOptions:
             device=resolve_device(get("device")),
             n_threads=get("n_threads"),
             verbose=get("verbose"),
-            # estimators without the parameter train in one process
-            processes=fixed.get("processes", getattr(estimator, "processes", 1)),
+            processes=processes,
         )

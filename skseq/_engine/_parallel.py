@@ -46,7 +46,7 @@ __all__ = ["World", "data_parallel"]
 _TIMEOUT = timedelta(minutes=10)
 
 
-@dataclass(frozen=True)
+@dataclass
 class World:
     """A process's place among the processes that train one model.
 
@@ -56,10 +56,14 @@ class World:
         This process's number, from 0.
     size : int
         Number of processes.
+    stopped : bool
+        Set when training stopped on Ctrl-C: the other processes are then
+        ended rather than waited for.
     """
 
     rank: int
     size: int
+    stopped: bool = False
 
     def share(self, batches):
         """Return this process's batches: every ``size``-th, wrapped around."""
@@ -68,27 +72,37 @@ class World:
         n, steps = len(batches), -(-len(batches) // self.size)
         return [batches[(self.rank + k * self.size) % n] for k in range(steps)]
 
-    def average_gradients(self, parameters, loss, batch_size):
+    def average_gradients(self, parameters, loss, count):
         """Average the gradients and ``loss`` over the processes' batches.
 
-        Each process's batch counts by its size, so that a step is the step
+        Each process's batch counts by ``count`` (its loss terms: sequences,
+        or valid steps for outputs at every step), so that a step is the step
         over the union of the batches. One ``all_reduce`` carries everything;
-        returns the mean loss (a tensor) and the mean batch size, which every
-        process records alike.
+        returns the mean loss (a tensor) and the mean count, which every
+        process records alike. A parameter without a gradient keeps none.
         """
         grads = [torch.zeros_like(p) if p.grad is None else p.grad for p in parameters]
         extra = torch.tensor([loss.item(), 1.0], dtype=grads[0].dtype)
         flat = torch.cat([g.reshape(-1) for g in grads] + [extra.to(grads[0].device)])
-        flat *= batch_size
+        flat *= count
         dist.all_reduce(flat)
         total = flat[-1].item()
         flat /= total
         offset = 0
         for parameter, grad in zip(parameters, grads, strict=True):
             size = grad.numel()
-            parameter.grad = flat[offset : offset + size].view_as(grad).clone()
+            part = flat[offset : offset + size]
             offset += size
+            if parameter.grad is None and not part.any():
+                continue  # unused everywhere (frozen, or not in this network)
+            parameter.grad = part.view_as(grad).clone()
         return flat[-2], total / self.size
+
+    def average(self, value):
+        """Return the mean of a scalar tensor over the processes (the same in all)."""
+        value = value.detach().reshape(1).clone()
+        dist.all_reduce(value)
+        return value[0] / self.size
 
     def average_buffers(self, module):
         """Average the floating-point buffers (batch-norm statistics)."""
@@ -96,12 +110,6 @@ class World:
             if buffer.is_floating_point():
                 dist.all_reduce(buffer)
                 buffer /= self.size
-
-    def broadcast(self, value):
-        """Return rank 0's ``value`` (a picklable object) in every process."""
-        box = [value]
-        dist.broadcast_object_list(box, src=0)
-        return box[0]
 
 
 def _free_port():
@@ -132,9 +140,16 @@ def _group(backend, rank, size, init_method=None):
 def _forked(processes, device):
     """Fork ``processes - 1`` ranks; yield the World of each process.
 
-    The forked ranks run the block and exit (status 1 after an error, which
-    rank 0 then meets as a failed collective); only rank 0 returns.
+    The forked ranks run the block and exit, sending the traceback of an
+    error back through a pipe; only rank 0 returns. An error of rank 0's own
+    (a diverged loss, say: every rank meets it) is raised as it is; an error
+    in another rank is raised with that rank's traceback.
     """
+    if not hasattr(os, "fork"):
+        raise ValueError(
+            f"processes={processes} forks processes, which this platform cannot; "
+            'launch the script with torchrun and set processes="torchrun".'
+        )
     if str(device).startswith("cuda"):
         raise ValueError(
             f"processes={processes} forks processes on this machine, which CUDA "
@@ -142,72 +157,109 @@ def _forked(processes, device):
             'processes="torchrun".'
         )
     address = f"tcp://127.0.0.1:{_free_port()}"
-    children = {}  # rank -> pid, while not reaped
+    children = {}  # rank -> (pid, read end of its traceback pipe)
     sys.stdout.flush()
     sys.stderr.flush()
-    for rank in range(1, processes):
-        with _rng_lock:  # no other thread of the caller holds it in the fork
-            pid = os.fork()
-        if pid == 0:
-            status = 1
-            try:
-                with _group("gloo", rank, processes, address) as world:
-                    yield world
-                status = 0
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                os._exit(status)  # never return into the caller's code
-        children[rank] = pid
-    finished = False
+    try:
+        for rank in range(1, processes):
+            read, write = os.pipe()
+            with _rng_lock:  # no other thread of the caller holds it in the fork
+                pid = os.fork()
+            if pid == 0:
+                os.close(read)
+                status = 1
+                try:
+                    torch.set_num_threads(1)  # OpenMP's pool does not survive a fork
+                    with _group("gloo", rank, processes, address) as world:
+                        yield world
+                    status = 0
+                except BaseException:
+                    os.write(write, traceback.format_exc().encode()[-30000:])
+                finally:
+                    os._exit(status)  # never return into the caller's code
+            os.close(write)
+            children[rank] = (pid, read)
+    except BaseException:
+        _end(children, kill=True)
+        raise
     try:
         with _group("gloo", 0, processes, address) as world:
             yield world
-        finished = True
     except BaseException as exc:
-        failed = _reap_failed(children)
-        if failed:
-            raise RuntimeError(
-                f"Data-parallel training failed in process {failed[0]} (of "
-                f"{processes}); its traceback is printed above."
-            ) from exc
+        failed = _end(children, wait=5.0)
+        if failed and isinstance(exc, RuntimeError):  # a collective that failed
+            raise _failure(failed, processes) from exc
         raise
-    finally:
-        for pid in children.values():
-            if not finished:
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+    if world.stopped:  # Ctrl-C: the others need not finish their epoch
+        _end(children, kill=True)
+        return
+    failed = _end(children, wait=30.0, hung_failed=True)
+    if failed:
+        raise _failure(failed, processes)
 
 
-def _reap_failed(children, wait=5.0):
-    """Reap the forked ranks that exit within ``wait`` s; return the failed ones."""
-    deadline, failed = time.monotonic() + wait, []
-    while children and time.monotonic() < deadline:
-        for rank, pid in list(children.items()):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                del children[rank]
-                if status:
-                    failed.append(rank)
-        time.sleep(0.05)
-    return sorted(failed)
+def _failure(failed, processes):
+    rank, text = min(failed.items())
+    return RuntimeError(
+        f"Data-parallel training failed in process {rank} (of {processes}):\n{text}"
+    )
+
+
+def _end(children, wait=0.0, kill=False, hung_failed=False):
+    """Wait up to ``wait`` s for the forked ranks, kill the rest, reap them all.
+
+    Returns ``{rank: traceback}`` of those that exited with an error (and,
+    with ``hung_failed``, of those still running after ``wait``).
+    """
+    deadline, failed = time.monotonic() + wait, {}
+    pending = dict(children)
+    while pending and not kill:
+        for rank, (pid, read) in list(pending.items()):
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                del pending[rank]
+                text = _read_all(read)
+                if text:
+                    failed[rank] = text
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    for rank, (pid, read) in pending.items():
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        _read_all(read)
+        if hung_failed:
+            failed[rank] = f"still running {wait:.0f} s after rank 0 finished"
+    children.clear()
+    return failed
+
+
+def _read_all(fd):
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode(errors="replace")
 
 
 @contextmanager
 def _torchrun(device):
-    """Join the process group torchrun describes; yield this process's World."""
+    """Join the process group torchrun describes; yield this process's World.
+
+    The group is made once and kept for the life of the process (torchrun's
+    processes end with the script), so that fits can follow each other.
+    """
     if "WORLD_SIZE" not in os.environ or "RANK" not in os.environ:
         raise ValueError(
             'processes="torchrun" joins the processes that torchrun starts, but '
             "WORLD_SIZE and RANK are not set: launch the script with torchrun "
             "--nproc-per-node=N script.py."
         )
-    if dist.is_initialized():  # the script joined the group itself
-        yield World(dist.get_rank(), dist.get_world_size())
-        return
-    rank, size = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
-    with _group(_backend(device), rank, size) as world:
-        yield world
+    if str(device).startswith("cuda") and torch.device(device).index is None:
+        # one GPU per process: "cuda" is this process's own
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
+    if not dist.is_initialized():
+        dist.init_process_group(_backend(device), timeout=_TIMEOUT)
+    yield World(dist.get_rank(), dist.get_world_size())
 
 
 @contextmanager

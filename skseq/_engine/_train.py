@@ -12,7 +12,7 @@ import inspect
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from skorch import NeuralNet
@@ -106,8 +106,6 @@ def continue_from(net, warm):
 def _fit(world, dataset, net, options, seed, warm, initialize):
     """Train ``net`` in this process, one rank of ``world`` (or alone)."""
     net.world = world
-    if world is not None and world.rank:
-        net.verbose = 0  # rank 0 prints
     interrupted = False
     with (
         torch_threads(options.n_threads),
@@ -186,8 +184,8 @@ def train(
     Trained
     """
     with data_parallel(options.processes, options.device) as world:
-        if world is not None:  # every rank seeds alike (torchrun: rank 0's seed)
-            seed = world.broadcast(seed)
+        if world is not None and world.rank:
+            options = replace(options, verbose=0)  # rank 0 prints
         net, interrupted = _fit(
             world,
             dataset,
@@ -207,4 +205,6 @@ def train(
             warm,
             initialize,
         )
+        if world is not None:
+            world.stopped = interrupted
     return Trained(net, interrupted)

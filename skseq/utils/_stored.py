@@ -9,7 +9,7 @@ the data (checks, statistics). Nothing here keeps a copy of the store.
 
 import numpy as np
 
-__all__ = ["StoredSequences", "as_stored", "block_steps"]
+__all__ = ["PaddingInside", "StoredSequences", "as_stored", "block_steps"]
 
 # values read per block by a pass over stored data (and standardised at a
 # time in memory): bounds each float64 copy at 32 MB
@@ -17,6 +17,10 @@ _BLOCK_VALUES = 2**22
 
 # the array libraries whose arrays are read lazily, by module
 _LAZY_MODULES = ("zarr", "dask", "h5py")
+
+
+class PaddingInside(ValueError):
+    """Padding steps lie before a stored sequence's last real step."""
 
 
 def block_steps(n_features):
@@ -107,12 +111,18 @@ class StoredSequences:
     ndim = 2
 
     def __init__(self, values, lengths=None, *, flat=False, ids=None):
+        if any(not np.isfinite(n) for n in values.shape):
+            raise ValueError(
+                f"The stored values have shape {values.shape}, whose size is not "
+                "known (a Dask array of unknown chunks); compute the chunk sizes "
+                "first (X.compute_chunk_sizes())."
+            )
         shape = tuple(int(n) for n in values.shape)
         kind = np.dtype(values.dtype).kind
         if kind not in "fiub":
-            raise TypeError(
-                f"The stored values hold {values.dtype} data; skseq reads numbers "
-                "(floats or integers)."
+            raise ValueError(
+                f"The stored values hold {values.dtype} data; skseq reads real "
+                "numbers (floats or integers)."
             )
         if len(shape) not in ((1, 2) if flat else (2, 3)) or 0 in shape:
             expected = (
@@ -210,14 +220,25 @@ class StoredSequences:
         return self._steps_of(block, lengths), lengths
 
     def steps(self, start, stop):
-        """Return the valid steps ``start:stop`` of all sequences, concatenated."""
+        """Return the valid steps ``start:stop`` of all sequences, concatenated.
+
+        Padded stores are read a bounded number of rows at a time, however
+        short the sequences are against the padded width.
+        """
         if self.flat:
             block = _as_float(np.asarray(self.values[start:stop]))
             return block[:, None] if self.univariate else block
         first = int(np.searchsorted(self.ends, start, side="right"))
         last = int(np.searchsorted(self.ends, stop - 1, side="right")) + 1
-        block = np.asarray(self.values[first:last])
-        steps = self._steps_of(block, self.lengths[first:last])
+        rows = max(1, _BLOCK_VALUES // (self.width * self.n_features))
+        parts = [
+            self._steps_of(
+                np.asarray(self.values[row : min(row + rows, last)]),
+                self.lengths[row : min(row + rows, last)],
+            )
+            for row in range(first, last, rows)
+        ]
+        steps = parts[0] if len(parts) == 1 else np.concatenate(parts)
         offset = start - self.starts[first]
         return steps[offset : offset + stop - start]
 
@@ -283,7 +304,7 @@ class StoredSequences:
         lengths = last_real + 1
         if np.any(self.lengths - lengths != padding):
             bad = int(np.flatnonzero(self.lengths - lengths != padding)[0])
-            raise ValueError(
+            raise PaddingInside(
                 f"Stored sequence {bad} of X has {reason} before its last real "
                 "step; stored sequences are read with padding at their end only. "
                 "Give their lengths with skseq.io.StoredSequences instead."

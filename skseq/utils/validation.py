@@ -41,7 +41,7 @@ from ._ragged import (
     valid_steps,
 )
 from ._sklearn_compat import _check_feature_names, _get_feature_names
-from ._stored import StoredSequences, as_stored
+from ._stored import PaddingInside, StoredSequences, as_stored
 from ._values import check_values
 
 __all__ = [
@@ -313,8 +313,15 @@ def check_sequences(
         if stored is not None:
             # padding is cut where it is dropped (not for pooling="flatten")
             cut = mask_value if drop_padding else None
-            stored = _check_stored(stored, estimator, out_of_core, cut)
-            return _stored_sequences(X, stored, estimator, reset, spec)
+            layout = _stored_layout(stored)
+            try:
+                stored = _check_stored(stored, estimator, out_of_core, cut)
+            except PaddingInside:
+                if isinstance(X, StoredSequences):
+                    raise
+                X = np.asarray(X)  # an array padded inside: read as in memory
+            else:
+                return _stored_sequences(X, stored, layout, estimator, reset, spec)
     fitted_names = None
     if not reset and estimator is not None:
         fitted_names = getattr(estimator, "feature_names_in_", None)
@@ -425,9 +432,9 @@ def _check_stored(stored, estimator, out_of_core, mask_value):
     if not out_of_core:
         raise TypeError(
             f"X is StoredSequences, which {_name(estimator) or 'this function'} "
-            "does not read out of core (RNNClassifier and RNNRegressor do, for "
-            "numeric X without categorical_features); pass the sequences "
-            "themselves."
+            "with these parameters does not read out of core (RNNClassifier and "
+            "RNNRegressor read numeric X so, without embedding_dim); pass the "
+            "sequences themselves."
         )
     name = _name(estimator)
     return stored.checked(
@@ -436,12 +443,15 @@ def _check_stored(stored, estimator, out_of_core, mask_value):
     )
 
 
-def _stored_sequences(X, stored, estimator, reset, spec):
-    """Return :class:`Sequences` whose steps stay in their store."""
+def _stored_layout(stored):
+    """Return the input form of a store, as its in-memory array would have."""
     if stored.flat or stored.explicit_lengths:
-        layout = "ragged"
-    else:
-        layout = "tabular" if stored.univariate else "dense"
+        return "ragged"
+    return "tabular" if stored.univariate else "dense"
+
+
+def _stored_sequences(X, stored, layout, estimator, reset, spec):
+    """Return :class:`Sequences` whose steps stay in their store."""
     width = stored.width if layout == "tabular" else stored.n_features
     if not reset:
         spec = estimator._input_spec if spec is None else spec

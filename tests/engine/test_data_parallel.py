@@ -69,7 +69,9 @@ def test_two_processes_step_like_one_process_with_twice_the_batch(early_stopping
 @pytest.mark.parametrize(
     "params",
     [
-        dict(),  # ragged, bucketed batches, a last batch of its own
+        # ragged, bucketed batches, a last batch of its own; dropout draws
+        # from torch's generator as much as each process's batches ask
+        dict(dropout=0.5, num_layers=2),
         dict(conv_layers=1, conv_pool=2),  # batch norm buffers are averaged
     ],
 )
@@ -98,8 +100,9 @@ def test_a_failing_process_stops_training_with_a_clear_error():
     model = RNNRegressor(
         hidden_size=4, max_epochs=3, processes=2, callbacks=[FailOnRankOne()]
     )
-    with pytest.raises(RuntimeError, match="failed in process 1 \\(of 2\\)"):
+    with pytest.raises(RuntimeError, match="failed in process 1 \\(of 2\\)") as error:
         model.fit(X, y)
+    assert "rank one fails" in str(error.value)  # the other process's traceback
     # the caller is left as it was: no process group, its own excepthook
     assert not dist.is_initialized()
     assert sys.excepthook is sys.__excepthook__ or "distributed" not in repr(
@@ -110,7 +113,35 @@ def test_a_failing_process_stops_training_with_a_clear_error():
 def test_torchrun_without_a_launch_is_refused():
     X, y = _data(n=32)
     with pytest.raises(ValueError, match="launch the script with torchrun"):
-        RNNRegressor(max_epochs=1, processes="torchrun").fit(X, y)
+        RNNRegressor(max_epochs=1, processes="torchrun", random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        (dict(processes="torchrun"), "needs an int random_state"),
+        (dict(processes=2, n_threads=2), "set n_threads=1"),
+        (dict(processes=2, n_threads=None), "set n_threads=1"),
+    ],
+)
+def test_settings_that_data_parallel_training_cannot_take(params, message):
+    X, y = _data(n=32)
+    with pytest.raises(ValueError, match=message):
+        RNNRegressor(max_epochs=1, **params).fit(X, y)
+
+
+class RaiseEverywhere(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        raise ValueError("an error every process meets")
+
+
+def test_an_error_of_every_process_is_raised_as_it_is():
+    X, y = _data(n=64)
+    model = RNNRegressor(
+        hidden_size=4, max_epochs=3, processes=2, callbacks=[RaiseEverywhere()]
+    )
+    with pytest.raises(ValueError, match="an error every process meets"):
+        model.fit(X, y)
 
 
 @pytest.mark.parametrize("processes", [0, "mpi", 1.5])
@@ -133,10 +164,11 @@ def test_torchrun_launch_trains_the_model_of_the_forked_processes(tmp_path):
             from skseq import RNNRegressor
             X = np.load({str(tmp_path / "X.npy")!r})
             y = np.load({str(tmp_path / "y.npy")!r})
-            model = RNNRegressor(
-                hidden_size=8, max_epochs=2, batch_size=8, random_state=0,
-                processes="torchrun",
-            ).fit(X, y)
+            for _ in range(2):  # fits follow each other in one launch
+                model = RNNRegressor(
+                    hidden_size=8, max_epochs=2, batch_size=8, random_state=0,
+                    processes="torchrun",
+                ).fit(X, y)
             rank = os.environ["RANK"]
             np.save({str(tmp_path)!r} + f"/pred{{rank}}.npy", model.predict(X))
             """

@@ -118,6 +118,42 @@ def test_padding_that_is_not_at_the_end_is_refused(data, where, message):
         RNNClassifier(**QUICK).fit(StoredSequences(padded), y)
 
 
+def test_arrays_padded_inside_are_read_as_in_memory(data, tmp_path):
+    X, y, _ = data
+    padded = np.array(X)
+    padded[3, 5] = -1e9  # a masked step inside a sequence: dropped in memory
+    np.save(tmp_path / "padded.npy", padded)
+    stored = np.load(tmp_path / "padded.npy", mmap_mode="r")
+    expected = RNNClassifier(**QUICK).fit(padded, y).predict_proba(padded)
+    got = RNNClassifier(**QUICK).fit(stored, y).predict_proba(stored)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_a_padded_2d_store_keeps_the_tabular_form(tmp_path):
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(40, 12))
+    X[:5, 9:] = -1e9  # post-padded univariate rows
+    y = rng.normal(size=40)
+    np.save(tmp_path / "x2.npy", X)
+    stored = np.load(tmp_path / "x2.npy", mmap_mode="r")
+    in_memory = RNNRegressor(**QUICK).fit(X, y)
+    model = RNNRegressor(**QUICK).fit(stored, y)
+    assert model.n_features_in_ == in_memory.n_features_in_ == 12
+    np.testing.assert_array_equal(model.predict(stored), in_memory.predict(X))
+    with pytest.raises(ValueError, match="X has 5 features"):
+        model.predict(np.asarray(X)[:, :5])
+
+
+def test_padded_reads_are_bounded_however_short_the_sequences(small_blocks):
+    rng = np.random.default_rng(5)
+    values = rng.normal(size=(60, 50))  # short sequences in wide rows
+    recorder = Recorder(values)
+    stored = StoredSequences(recorder, lengths=rng.integers(1, 4, size=60))
+    for block in stored.blocks():
+        assert len(block) <= 300
+    assert recorder.largest <= 300  # a block's budget, not its rows' width
+
+
 def test_flat_store_with_padding_is_refused(data):
     X, y, _ = data
     flat = np.array(X).reshape(-1, 3)
@@ -159,7 +195,8 @@ def test_stored_sequences_are_refused_where_not_read_out_of_core(data):
     [
         ((np.zeros((3, 4, 2, 1)),), {}, ValueError, "expected a non-empty"),
         ((np.zeros((0, 4)),), {}, ValueError, "expected a non-empty"),
-        ((np.array([["a"]]),), {}, TypeError, "skseq reads numbers"),
+        ((np.array([["a"]]),), {}, ValueError, "skseq reads real numbers"),
+        ((np.zeros((2, 3), complex),), {}, ValueError, "skseq reads real numbers"),
         ((np.zeros((3, 4)),), {"lengths": [1, 2]}, ValueError, "2 values for 3"),
         ((np.zeros((3, 4)),), {"lengths": [1, 2, 5]}, ValueError, "at most 4"),
         ((np.zeros((3, 4)),), {"lengths": [1.0, 2.0, 3.0]}, ValueError, "integers"),
