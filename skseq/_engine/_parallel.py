@@ -215,11 +215,12 @@ def _end(children, wait=0.0, kill=False, hung_failed=False):
     pending = dict(children)
     while pending and not kill:
         for rank, (pid, read) in list(pending.items()):
-            if os.waitpid(pid, os.WNOHANG)[0]:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
                 del pending[rank]
                 text = _read_all(read)
-                if text:
-                    failed[rank] = text
+                if status:  # an error (its traceback), or a signal (killed)
+                    failed[rank] = text or f"ended with wait status {status}"
         if time.monotonic() >= deadline:
             break
         time.sleep(0.02)

@@ -130,6 +130,21 @@ def test_settings_that_data_parallel_training_cannot_take(params, message):
         RNNRegressor(max_epochs=1, **params).fit(X, y)
 
 
+class KilledOnRankOne(Callback):
+    def on_epoch_end(self, net, **kwargs):
+        if dist.get_rank() == 1:
+            os.kill(os.getpid(), 9)  # no traceback: killed, as by the OOM killer
+
+
+def test_a_killed_process_is_reported():
+    X, y = _data(n=64)
+    model = RNNRegressor(
+        hidden_size=4, max_epochs=3, processes=2, callbacks=[KilledOnRankOne()]
+    )
+    with pytest.raises(RuntimeError, match="(?s)process 1 \\(of 2\\).*wait status 9"):
+        model.fit(X, y)
+
+
 class RaiseEverywhere(Callback):
     def on_epoch_end(self, net, **kwargs):
         raise ValueError("an error every process meets")
