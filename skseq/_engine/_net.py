@@ -125,7 +125,10 @@ class LeanNet(NeuralNet):
             if self.world is not None:  # the same step in every process
                 parameters = [p for _, p in self.get_all_learnable_params()]
                 loss, size = self.world.average_gradients(
-                    parameters, loss, _loss_terms(inputs, target)
+                    parameters,
+                    loss,
+                    _loss_terms(inputs, target),
+                    len(inputs["lengths"]),
                 )
                 first.setdefault("batch_size", size)
             if self.clip_grad_norm is not None:

@@ -44,6 +44,8 @@ __all__ = ["World", "data_parallel"]
 
 # how long a process waits for the others before giving up
 _TIMEOUT = timedelta(minutes=10)
+# bytes of a forked rank's traceback sent back (below a pipe's smallest buffer)
+_TRACEBACK = 4000
 
 
 @dataclass
@@ -72,31 +74,31 @@ class World:
         n, steps = len(batches), -(-len(batches) // self.size)
         return [batches[(self.rank + k * self.size) % n] for k in range(steps)]
 
-    def average_gradients(self, parameters, loss, count):
+    def average_gradients(self, parameters, loss, count, n_sequences):
         """Average the gradients and ``loss`` over the processes' batches.
 
         Each process's batch counts by ``count`` (its loss terms: sequences,
         or valid steps for outputs at every step), so that a step is the step
         over the union of the batches. One ``all_reduce`` carries everything;
-        returns the mean loss (a tensor) and the mean count, which every
-        process records alike. A parameter without a gradient keeps none.
+        returns the mean loss (a tensor) and the mean number of sequences per
+        process, which every process records alike. A parameter without a
+        gradient keeps none.
         """
         grads = [torch.zeros_like(p) if p.grad is None else p.grad for p in parameters]
-        extra = torch.tensor([loss.item(), 1.0], dtype=grads[0].dtype)
-        flat = torch.cat([g.reshape(-1) for g in grads] + [extra.to(grads[0].device)])
-        flat *= count
+        extra = [loss.item() * count, float(count), float(n_sequences)]
+        extra = torch.tensor(extra, dtype=grads[0].dtype, device=grads[0].device)
+        flat = torch.cat([g.reshape(-1) * count for g in grads] + [extra])
         dist.all_reduce(flat)
-        total = flat[-1].item()
-        flat /= total
+        total = flat[-2].item()
         offset = 0
         for parameter, grad in zip(parameters, grads, strict=True):
             size = grad.numel()
-            part = flat[offset : offset + size]
+            part = flat[offset : offset + size] / total
             offset += size
             if parameter.grad is None and not part.any():
                 continue  # unused everywhere (frozen, or not in this network)
-            parameter.grad = part.view_as(grad).clone()
-        return flat[-2], total / self.size
+            parameter.grad = part.view_as(grad)
+        return flat[-3] / total, flat[-1].item() / self.size
 
     def average(self, value):
         """Return the mean of a scalar tensor over the processes (the same in all)."""
@@ -163,8 +165,13 @@ def _forked(processes, device):
     try:
         for rank in range(1, processes):
             read, write = os.pipe()
-            with _rng_lock:  # no other thread of the caller holds it in the fork
-                pid = os.fork()
+            try:
+                with _rng_lock:  # no other thread of the caller holds it
+                    pid = os.fork()
+            except BaseException:
+                os.close(read)
+                os.close(write)
+                raise
             if pid == 0:
                 os.close(read)
                 status = 1
@@ -174,11 +181,12 @@ def _forked(processes, device):
                         yield world
                     status = 0
                 except BaseException:
-                    os.write(write, traceback.format_exc().encode()[-30000:])
+                    # the tail only: it fits in any pipe's buffer, unread
+                    os.write(write, traceback.format_exc().encode()[-_TRACEBACK:])
                 finally:
                     os._exit(status)  # never return into the caller's code
-            os.close(write)
             children[rank] = (pid, read)
+            os.close(write)
     except BaseException:
         _end(children, kill=True)
         raise
@@ -187,7 +195,7 @@ def _forked(processes, device):
             yield world
     except BaseException as exc:
         failed = _end(children, wait=5.0)
-        if failed and isinstance(exc, RuntimeError):  # a collective that failed
+        if failed and not _met_everywhere(exc, failed):
             raise _failure(failed, processes) from exc
         raise
     if world.stopped:  # Ctrl-C: the others need not finish their epoch
@@ -196,6 +204,14 @@ def _forked(processes, device):
     failed = _end(children, wait=30.0, hung_failed=True)
     if failed:
         raise _failure(failed, processes)
+
+
+def _met_everywhere(exc, failed):
+    """Whether rank 0's own error is the one every failed rank reports."""
+    if not isinstance(exc, RuntimeError):
+        return True  # torch's failed collectives are RuntimeErrors
+    own = traceback.format_exception_only(exc)[-1].strip()
+    return all(text.strip().splitlines()[-1:] == [own] for text in failed.values())
 
 
 def _failure(failed, processes):

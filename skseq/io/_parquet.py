@@ -33,11 +33,15 @@ def _parquet_file(path):
 
 def _value_columns(schema, id_column, time_column, columns):
     names = list(schema.names)
+    # a pandas index written as columns (a RangeIndex is only metadata)
+    index = (schema.pandas_metadata or {}).get("index_columns", [])
+    index = [name for name in index if isinstance(name, str)]
     for name, what in ((id_column, "id_column"), (time_column, "time_column")):
         if name not in names:
             raise ValueError(f"{what}={name!r} is not a column of the file: {names}.")
     if columns is None:
-        columns = [n for n in names if n not in (id_column, time_column)]
+        skipped = {id_column, time_column, *index}
+        columns = [n for n in names if n not in skipped]
     missing = [c for c in columns if c not in names]
     if missing or not columns:
         raise ValueError(
@@ -55,6 +59,9 @@ class _Order:
 
     def add(self, ids, times):
         """Take the next rows' ids and times."""
+        for values, what in ((ids, "id"), (times, "time")):
+            if pd.isna(values).any():
+                raise ValueError(f"The {what} column holds missing values.")
         n = len(ids)
         same = np.empty(n, dtype=bool)  # row i continues the sequence before it
         same[0] = bool(self.ids) and ids[0] == self.ids[-1]
@@ -114,8 +121,10 @@ def read_parquet(
         Type of the stored values.
     directory : str or path-like, default=None
         Where the ``.npy`` files go (reopen them with ``np.load(...,
-        mmap_mode="r")``). By default a temporary file, removed once mapped:
-        its pages live as long as the returned object.
+        mmap_mode="r")``). By default a temporary file of ``$TMPDIR``
+        (which may be in memory, as a tmpfs ``/tmp`` is: give a directory
+        on disk for data larger than memory), removed once mapped: its pages
+        live as long as the returned object.
 
     Returns
     -------
@@ -143,15 +152,16 @@ def read_parquet(
     keep = directory is not None
     directory = str(directory) if keep else tempfile.mkdtemp(prefix="skseq-")
     file = os.path.join(directory, "values.npy")
-    values = np.lib.format.open_memmap(
-        file, mode="w+", dtype=dtype, shape=(n_rows, len(columns))
-    )
     order, row = _Order(), 0
     try:
+        values = np.lib.format.open_memmap(
+            file, mode="w+", dtype=dtype, shape=(n_rows, len(columns))
+        )
         for batch in source.iter_batches(
             batch_size=_ROWS, columns=[id_column, time_column, *columns]
         ):
-            table = batch.to_pandas()
+            # columns as stored: pandas' metadata would turn some into an index
+            table = batch.to_pandas(ignore_metadata=True)
             order.add(table[id_column].to_numpy(), table[time_column].to_numpy())
             values[row : row + len(table)] = table[columns].to_numpy(dtype=dtype)
             row += len(table)

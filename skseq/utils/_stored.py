@@ -7,9 +7,17 @@ the sequences of one batch, or a block of consecutive steps for a pass over
 the data (checks, statistics). Nothing here keeps a copy of the store.
 """
 
+import warnings
+
 import numpy as np
 
-__all__ = ["PaddingInside", "StoredSequences", "as_stored", "block_steps"]
+__all__ = [
+    "PaddingInside",
+    "StoredSequences",
+    "as_stored",
+    "block_steps",
+    "warn_read_in_memory",
+]
 
 # values read per block by a pass over stored data (and standardised at a
 # time in memory): bounds each float64 copy at 32 MB
@@ -21,6 +29,19 @@ _LAZY_MODULES = ("zarr", "dask", "h5py")
 
 class PaddingInside(ValueError):
     """Padding steps lie before a stored sequence's last real step."""
+
+
+def warn_read_in_memory(stored):
+    """Warn that a stored array padded inside its sequences is read into memory."""
+    size = np.prod(stored.values.shape) * stored.dtype.itemsize
+    warnings.warn(
+        f"X ({size / 1e9:.2g} GB) has padding steps inside its sequences, which "
+        "a store cannot cut without a copy: it is read into memory. Store the "
+        "sequences without that padding (with their lengths, "
+        "skseq.io.StoredSequences) to read it out of core.",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def block_steps(n_features):
@@ -176,6 +197,13 @@ class StoredSequences:
             top = "" if self.flat else f" and at most {shape[1]} (n_timesteps)"
             raise ValueError(f"lengths must be at least 1{top}.")
         return lengths
+
+    @property
+    def layout(self):
+        """The input form the same array has in memory (see InputSpec)."""
+        if self.flat or self.explicit_lengths:
+            return "ragged"
+        return "tabular" if self.univariate else "dense"
 
     @property
     def n_sequences(self):

@@ -41,7 +41,7 @@ from ._ragged import (
     valid_steps,
 )
 from ._sklearn_compat import _check_feature_names, _get_feature_names
-from ._stored import PaddingInside, StoredSequences, as_stored
+from ._stored import PaddingInside, StoredSequences, as_stored, warn_read_in_memory
 from ._values import check_values
 
 __all__ = [
@@ -313,13 +313,14 @@ def check_sequences(
         if stored is not None:
             # padding is cut where it is dropped (not for pooling="flatten")
             cut = mask_value if drop_padding else None
-            layout = _stored_layout(stored)
+            layout = stored.layout
             try:
                 stored = _check_stored(stored, estimator, out_of_core, cut)
             except PaddingInside:
                 if isinstance(X, StoredSequences):
                     raise
-                X = np.asarray(X)  # an array padded inside: read as in memory
+                warn_read_in_memory(stored)
+                X = np.asarray(X)
             else:
                 return _stored_sequences(X, stored, layout, estimator, reset, spec)
     fitted_names = None
@@ -441,13 +442,6 @@ def _check_stored(stored, estimator, out_of_core, mask_value):
         lambda block: assert_all_finite(block, estimator_name=name, input_name="X"),
         mask_value,
     )
-
-
-def _stored_layout(stored):
-    """Return the input form of a store, as its in-memory array would have."""
-    if stored.flat or stored.explicit_lengths:
-        return "ragged"
-    return "tabular" if stored.univariate else "dense"
 
 
 def _stored_sequences(X, stored, layout, estimator, reset, spec):

@@ -146,16 +146,20 @@ def test_a_killed_process_is_reported():
 
 
 class RaiseEverywhere(Callback):
+    def __init__(self, error):
+        self.error = error
+
     def on_epoch_end(self, net, **kwargs):
-        raise ValueError("an error every process meets")
+        raise self.error("an error every process meets")
 
 
-def test_an_error_of_every_process_is_raised_as_it_is():
+@pytest.mark.parametrize("error", [ValueError, RuntimeError])
+def test_an_error_of_every_process_is_raised_as_it_is(error):
     X, y = _data(n=64)
     model = RNNRegressor(
-        hidden_size=4, max_epochs=3, processes=2, callbacks=[RaiseEverywhere()]
+        hidden_size=4, max_epochs=3, processes=2, callbacks=[RaiseEverywhere(error)]
     )
-    with pytest.raises(ValueError, match="an error every process meets"):
+    with pytest.raises(error, match="^an error every process meets$"):
         model.fit(X, y)
 
 
@@ -261,6 +265,9 @@ def test_other_estimators_train_data_parallel(tmp_path, make, data):
     assert sorted(digests) == ["rank0", "rank1"]
     assert digests["rank0"] == digests["rank1"]
     # a step reads both processes' batches: half the steps of one process
+    batches = model.history_[-1, "batches"]
+    sizes = [b["train_batch_size"] for b in batches if "train_loss" in b]
+    assert 0 < max(sizes) <= 8  # sequences per process, as one process records
     alone = make(hidden_size=8, max_epochs=1, batch_size=8, random_state=0)
     alone.fit(X) if y is None else alone.fit(X, y)
     steps = alone.history_[-1, "train_batch_count"]

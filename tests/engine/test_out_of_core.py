@@ -125,7 +125,10 @@ def test_arrays_padded_inside_are_read_as_in_memory(data, tmp_path):
     np.save(tmp_path / "padded.npy", padded)
     stored = np.load(tmp_path / "padded.npy", mmap_mode="r")
     expected = RNNClassifier(**QUICK).fit(padded, y).predict_proba(padded)
-    got = RNNClassifier(**QUICK).fit(stored, y).predict_proba(stored)
+    with pytest.warns(UserWarning, match="it is read into memory"):
+        model = RNNClassifier(**QUICK).fit(stored, y)
+    with pytest.warns(UserWarning, match="it is read into memory"):
+        got = model.predict_proba(stored)
     np.testing.assert_array_equal(got, expected)
 
 
@@ -293,6 +296,30 @@ def test_parquet_tables_out_of_order_are_refused(long_table, change, message):
     frame, _, path = long_table
     change(frame).to_parquet(path)
     with pytest.raises(ValueError, match=message):
+        read_parquet(path, id_column="id", time_column="time")
+
+
+@pytest.mark.parametrize("form", ["multiindex", "index"])
+def test_parquet_tables_written_with_a_pandas_index(long_table, form, tmp_path):
+    frame, _, _ = long_table
+    if form == "multiindex":  # a long frame indexed by (id, time)
+        written = frame.set_index(["id", "time"])
+    else:  # an ordinary index, stored as a column of its own
+        written = frame.set_index(pd.Index(np.arange(len(frame)) * 3))
+    path = tmp_path / f"{form}.parquet"
+    written.to_parquet(path)
+    stored = read_parquet(path, id_column="id", time_column="time")
+    assert stored.n_features == 2  # a and b: the index is not a feature
+    steps, _ = stored.read(np.arange(stored.n_sequences))
+    np.testing.assert_allclose(steps, frame[["a", "b"]].to_numpy(), rtol=1e-6)
+
+
+def test_parquet_missing_ids_are_refused(long_table):
+    frame, _, path = long_table
+    frame = frame.astype({"id": object})
+    frame.loc[4, "id"] = None
+    frame.to_parquet(path)
+    with pytest.raises(ValueError, match="id column holds missing values"):
         read_parquet(path, id_column="id", time_column="time")
 
 
