@@ -25,9 +25,9 @@ Two ways to start the processes:
   returns the trained model.
 """
 
+import gc
 import os
 import signal
-import socket
 import sys
 import time
 import traceback
@@ -46,6 +46,7 @@ __all__ = ["World", "data_parallel"]
 _TIMEOUT = timedelta(minutes=10)
 # bytes of a forked rank's traceback sent back (below a pipe's smallest buffer)
 _TRACEBACK = 4000
+_HOST = "127.0.0.1"
 
 
 @dataclass
@@ -114,22 +115,16 @@ class World:
                 buffer /= self.size
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _backend(device):
     return "nccl" if str(device).startswith("cuda") else "gloo"
 
 
 @contextmanager
-def _group(backend, rank, size, init_method=None):
+def _group(backend, rank, size, store):
     """Join a process group for the block, then leave it as it was."""
     excepthook = sys.excepthook  # torch's prefixes tracebacks with the rank
     dist.init_process_group(
-        backend, init_method=init_method, rank=rank, world_size=size, timeout=_TIMEOUT
+        backend, store=store, rank=rank, world_size=size, timeout=_TIMEOUT
     )
     try:
         yield World(rank, size)
@@ -158,26 +153,41 @@ def _forked(processes, device):
             "does not allow; on GPUs launch the script with torchrun and set "
             'processes="torchrun".'
         )
-    address = f"tcp://127.0.0.1:{_free_port()}"
     children = {}  # rank -> (pid, read end of its traceback pipe)
+    ports = []  # write ends of the pipes that send the store's port
     sys.stdout.flush()
     sys.stderr.flush()
+    # a process group of an earlier fit that failed may wait in reference
+    # cycles (its traceback's frames); collected in a forked rank, it would
+    # join threads that a fork does not copy, and hang: collect it here
+    gc.collect()
     try:
         for rank in range(1, processes):
-            read, write = os.pipe()
+            read, write = os.pipe()  # the rank's traceback, to rank 0
+            port_read, port_write = os.pipe()  # the store's port, from rank 0
             try:
                 with _rng_lock:  # no other thread of the caller holds it
                     pid = os.fork()
             except BaseException:
-                os.close(read)
-                os.close(write)
+                for fd in (read, write, port_read, port_write):
+                    os.close(fd)
                 raise
             if pid == 0:
                 os.close(read)
+                os.close(port_write)
+                for fd in ports + [r for _, r in children.values()]:
+                    os.close(fd)  # the earlier ranks' pipes: their ends only
+                gc.freeze()  # what the fork copied is never collected here
                 status = 1
                 try:
                     torch.set_num_threads(1)  # OpenMP's pool does not survive a fork
-                    with _group("gloo", rank, processes, address) as world:
+                    port = _read_all(port_read)
+                    if not port:  # rank 0 failed before it had a store
+                        os._exit(status)
+                    store = dist.TCPStore(
+                        _HOST, int(port), processes, is_master=False, timeout=_TIMEOUT
+                    )
+                    with _group("gloo", rank, processes, store) as world:
                         yield world
                     status = 0
                 except BaseException:
@@ -186,12 +196,29 @@ def _forked(processes, device):
                 finally:
                     os._exit(status)  # never return into the caller's code
             children[rank] = (pid, read)
+            ports.append(port_write)
             os.close(write)
+            os.close(port_read)
+        # made after the forks (its server thread would not survive one), on
+        # a port the system chooses: no other group can take it meanwhile
+        store = dist.TCPStore(
+            _HOST,
+            0,
+            processes,
+            is_master=True,
+            wait_for_workers=False,
+            timeout=_TIMEOUT,
+        )
+        for port_write in ports:
+            os.write(port_write, str(store.port).encode())
     except BaseException:
         _end(children, kill=True)
         raise
+    finally:
+        for port_write in ports:
+            os.close(port_write)
     try:
-        with _group("gloo", 0, processes, address) as world:
+        with _group("gloo", 0, processes, store) as world:
             yield world
     except BaseException as exc:
         failed = _end(children, wait=5.0)
