@@ -31,6 +31,7 @@ from ..forecasting._conformal import ConformalCalibration
 from ..forecasting._fitted import FittedForecaster
 from ..forecasting._linear import RidgeForecast
 from ..forecasting._scaling import ValueScaler, WindowScaler
+from ..forecasting._static import StaticCovariates
 from ..utils._series import TimeSeries
 from ..utils.validation import InputSpec
 
@@ -49,6 +50,7 @@ DATACLASSES = {
         WindowScaler,
         ConformalCalibration,
         RidgeForecast,
+        StaticCovariates,
         FittedForecaster,
         TimeSeries,
     )

@@ -35,15 +35,19 @@ class ColumnRoles:
         The columns of ``y`` at fit, in their order.
     targets, past, future : tuple
         Column names of each role.
+    static : tuple
+        The static covariates among the future ones (the last), which the
+        series carry themselves (:mod:`._static`).
     """
 
     columns: tuple
     targets: tuple
     past: tuple
     future: tuple
+    static: tuple = ()
 
     @classmethod
-    def from_columns(cls, columns, target, future_covariates, strategy):
+    def from_columns(cls, columns, target, future_covariates, strategy, static=()):
         """Assign the roles; the forecaster's ``target`` and covariate options."""
         columns = list(columns)
         future = list(future_covariates or [])
@@ -53,6 +57,7 @@ class ColumnRoles:
                 f"future_covariates {missing} are not columns of y; its columns "
                 f"are {columns}."
             )
+        future += list(static)  # the series carry them: known in advance
         if target is None:
             targets = [c for c in columns if c not in future]
         else:
@@ -74,7 +79,8 @@ class ColumnRoles:
                 f"past covariates {past} cannot be forecast; use strategy='direct', "
                 "or list them in future_covariates if they are known in advance."
             )
-        return cls(tuple(columns), tuple(targets), tuple(past), tuple(future))
+        roles = (tuple(targets), tuple(past), tuple(future), tuple(static))
+        return cls(tuple(columns), *roles)
 
     @property
     def order(self):
@@ -91,6 +97,11 @@ class ColumnRoles:
     def n_future(self):
         """Number of future covariates (the last columns in role order)."""
         return len(self.future)
+
+    @property
+    def n_given(self):
+        """Number of future covariates that ``predict`` is given (not static)."""
+        return len(self.future) - len(self.static)
 
     def arrange(self, values):
         """Columns of ``values`` (original order, last axis) in role order."""
@@ -140,18 +151,24 @@ def future_rows(future, series, keys, roles, horizon):
     Returns
     -------
     ndarray of shape (n_series, horizon, n_columns)
-        Zeros except in the future-covariate columns.
+        Zeros except in the future-covariate columns (static ones: each
+        series' own values).
     """
     h, n_columns = horizon, len(roles.columns)
     rows = np.zeros((len(series), h, n_columns))
-    if not roles.n_future:
+    if roles.static:
+        last = np.stack([roles.arrange(one.values[-1]) for one in series])
+        rows[:, :, n_columns - len(roles.static) :] = last[
+            :, None, -len(roles.static) :
+        ]
+    if not roles.n_given:
         if future is not None:
             raise ValueError(
                 "future was given, but the forecaster has no future covariates "
                 "(future_covariates=None at fit); leave it out."
             )
         return rows
-    names = list(roles.future)
+    names = list(roles.future[: roles.n_given])
     if future is None:
         raise ValueError(
             f"The future covariates {names} are needed over the {h} forecast "
@@ -183,7 +200,8 @@ def future_rows(future, series, keys, roles, horizon):
         values = check_array(
             frame[names].iloc[:h], dtype=np.float64, input_name="future"
         )
-        rows[i, :, n_columns - roles.n_future :] = values
+        start = n_columns - roles.n_future
+        rows[i, :, start : start + roles.n_given] = values
     return rows
 
 
@@ -240,7 +258,7 @@ def format_forecasts(forecasts, series, keys, form, targets, columns=None):
     return pd.concat(outputs, keys=keys)
 
 
-def roles_of(panel, target, future_covariates, strategy):
+def roles_of(panel, target, future_covariates, strategy, static=()):
     """Return the column roles of validated series (which share their columns)."""
     columns = panel[0].columns
     for one in panel[1:]:
@@ -248,7 +266,9 @@ def roles_of(panel, target, future_covariates, strategy):
             raise ValueError(
                 f"All series need the same columns; got {columns} and {one.columns}."
             )
-    return ColumnRoles.from_columns(columns, target, future_covariates, strategy)
+    return ColumnRoles.from_columns(
+        columns, target, future_covariates, strategy, static
+    )
 
 
 def raw_values(panel, keys, roles, window_length, horizon, log):

@@ -13,6 +13,7 @@ from ._columns import ColumnRoles, check_like_fit, check_log
 from ._conformal import ConformalCalibration
 from ._methods import METHOD_PARTS, naive, seasonal_naive
 from ._scaling import ValueScaler, WindowScaler
+from ._static import StaticCovariates
 from ._windows import network_inputs
 
 __all__ = ["FittedForecaster"]
@@ -56,6 +57,8 @@ class FittedForecaster:
         Levels of the network's quantile heads, sorted, the median among
         them (it is the network's forecast); None for a network with one
         output per horizon step and target.
+    static : StaticCovariates or None, default=None
+        The static covariates of the panel's series (:mod:`._static`).
     """
 
     window_length: int
@@ -72,6 +75,7 @@ class FittedForecaster:
     season: int | None = None
     ridges: tuple = ()
     quantiles: tuple | None = None
+    static: StaticCovariates | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -302,6 +306,8 @@ class FittedForecaster:
             min_length=self.window_length,
             default_freq=default_freq,
         )
+        if self.static is not None:
+            panel = self.static.extend(panel, keys)
         check_like_fit(panel, form, self.form, self.roles, self.tz)
         for one in panel:
             values = self.roles.arrange(one.values)

@@ -19,6 +19,7 @@ from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, methods_to_compare
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
+from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
 from ._windows import WindowSplit
 
@@ -46,13 +47,23 @@ def geometry(estimator, panel):
     return season, window
 
 
-def fit_forecaster(estimator, panel, keys, form, target):
+def fit_forecaster(estimator, panel, keys, form, target, static=None):
     """Fit on validated series; return the fitted state and the Trained result.
 
-    ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too.
+    ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too;
+    ``static`` the series' :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
-    roles = roles_of(panel, target, estimator.future_covariates, estimator.strategy)
+    if static is not None:
+        static = StaticCovariates.fit(static, keys, panel[0].columns)
+        panel = static.extend(panel, keys)
+    roles = roles_of(
+        panel,
+        target,
+        estimator.future_covariates,
+        estimator.strategy,
+        () if static is None else static.columns,
+    )
     season, w = geometry(estimator, panel)
     h = estimator.horizon
     normalize = estimator.normalize
@@ -84,6 +95,7 @@ def fit_forecaster(estimator, panel, keys, form, target):
         form=form,
         calibration=None,
         quantiles=levels,
+        static=static,
     )
     fitted = replace(fitted, season=season)
     ridges, normalize, linear_held = _ridges(

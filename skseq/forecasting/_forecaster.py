@@ -11,7 +11,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
@@ -31,15 +30,17 @@ from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
 from ._probabilistic import ProbabilisticForecasts
-from ._rolling import rolling_forecasts, rolling_frame
 from ._scaling import NORMALIZATIONS
+from ._scoring import RollingForecasts
 from ._training import net_spec
 
 __all__ = ["SequenceForecaster"]
 
 
 @fill_doc
-class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
+class SequenceForecaster(
+    ProbabilisticForecasts, RollingForecasts, VersionStamped, BaseEstimator
+):
     """Forecast a time series (or many) with a recurrent network.
 
     ``fit(y)`` learns from windows of ``window_length`` steps of the series to
@@ -329,7 +330,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         self.processes = processes
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, y, X=None):
+    def fit(self, y, X=None, static=None):
         """Learn to forecast ``y``.
 
         Parameters
@@ -343,6 +344,13 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
             forecast time, unless listed in ``future_covariates``; ``predict``
             then takes their future values as ``X``. With ``X``, the targets
             are the columns of ``y`` (``target`` must be None).
+        static : pandas.DataFrame, default=None
+            Static covariates of a panel (a dict or long ``y``): one row per
+            series id, attributes that do not change over time (a store's
+            region, a sensor's model). Numeric columns are read as they are,
+            the others as one indicator per category. Each series carries its
+            row at every step, the forecast steps included; ``predict`` and
+            ``score`` find the rows of the series they are given by their ids.
 
         Returns
         -------
@@ -359,7 +367,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
         if X is not None:
             panel = as_series(panel, original)
-        state, trained = fit_forecaster(self, panel, keys, form, target)
+        state, trained = fit_forecaster(self, panel, keys, form, target, static)
         set_fitted(self, state, interrupted=trained.interrupted)
         return self
 
@@ -372,7 +380,7 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
     def _forecast_end(self, y, X, future):
         """Forecasts (transformed space), units, heads and context of ``predict``."""
         fitted, net, freq = self._state()
-        joined, future = with_exog(y, X, future, fitted.roles.n_future, fitted.horizon)
+        joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
@@ -419,77 +427,6 @@ class SequenceForecaster(ProbabilisticForecasts, VersionStamped, BaseEstimator):
 
     def _net_spec(self):
         return net_spec(self, self._fitted)
-
-    def _rolling(self, y, coverages=()):
-        fitted, net, freq = self._state()
-        if coverages and fitted.calibration is None:
-            raise ValueError(
-                "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0."
-            )
-        return rolling_forecasts(
-            fitted, net, y, self.freq, self.n_threads, freq, coverages
-        )
-
-    def _with_exog(self, y, X):
-        """Return ``y`` with the columns of ``X`` over its time stamps (if any)."""
-        return y if X is None else join_exog(y, split_exog(y, X)[0])[0]
-
-    def predict_rolling(self, y, X=None):
-        """Forecast from every step of a series, without refitting.
-
-        The forecast made at each step of ``y`` from the ``window_length``
-        steps before it (taken from the end of the training series for the
-        first steps, when ``y`` continues it), as :meth:`score` makes them.
-
-        Parameters
-        ----------
-        y : pandas.Series, pandas.DataFrame or array-like
-            One series, in the form given to ``fit``.
-        X : DataFrame or array-like, default=None
-            The exogenous series over ``y``, for a model fitted with ``X``.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per forecast, indexed by the time stamp of its first step;
-            columns are the horizon steps ``1 .. horizon`` (for several
-            targets, ``(target, step)``).
-        """
-        fitted, _, _ = self._state()
-        if fitted.form != "single":
-            raise ValueError(
-                "predict_rolling takes one series; for many, use score or "
-                "skseq.model_selection.backtest."
-            )
-        _, forecast, first_times, _ = self._rolling(self._with_exog(y, X))
-        return rolling_frame(forecast, first_times, fitted.roles.targets)
-
-    def score(self, y, X=None):
-        """R² of the forecasts made from every step of ``y`` (higher is better).
-
-        ``y`` is a test fold in the form given to ``fit``. When it continues
-        the training series (arrays are taken to), the first forecasts start
-        from the end of the training series; otherwise the first
-        ``window_length`` steps of ``y`` are its own context. Every horizon
-        step of every forecast that falls inside ``y`` counts.
-
-        Parameters
-        ----------
-        y : series, dict or long DataFrame
-            Test fold.
-        X : DataFrame, array-like or dict, default=None
-            The exogenous series over the test fold, for a model fitted with
-            ``X``.
-
-        Returns
-        -------
-        score : float
-            Coefficient of determination, averaged over the target columns.
-        """
-        actual, forecast, _, _ = self._rolling(self._with_exog(y, X))
-        mask = ~np.isnan(actual[..., 0])
-        return float(r2_score(actual[mask], forecast[mask]))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -63,6 +63,8 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
+    if fitted.static is not None:
+        panel = fitted.static.extend(panel, keys)
     check_like_fit(panel, form, fitted.form, fitted.roles, fitted.tz)
     actual_all, forecast_all, first_times = [], [], None
     bounds = [[] for _ in coverages]
@@ -84,7 +86,7 @@ def rolling_forecasts(
                 )
             combined, first = values, w
         origins = np.arange(first, len(combined))
-        if fitted.roles.n_future:  # forecasts need the covariates of h steps
+        if fitted.roles.n_given:  # forecasts need the covariates of h steps
             origins = origins[origins + h <= len(combined)]
         if len(origins) == 0:
             raise ValueError(
@@ -92,6 +94,9 @@ def rolling_forecasts(
                 "covariates; give a longer test fold."
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
+        static = len(fitted.roles.static)
+        if static:  # known past the end: the series' own
+            padded[-h:, -static:] = combined[-1, -static:]
         windows = cut_windows(padded, w + h)[origins - w]
         transformed, unit, heads = fitted.forecast(
             net, windows[:, :w], windows[:, w:], n_threads, heads=True

@@ -1,0 +1,89 @@
+"""Forecasts from every step of a series: ``predict_rolling`` and ``score``.
+
+Both forecast from each origin of a test series without refitting
+(:func:`~skseq.forecasting._rolling.rolling_forecasts`), as
+:func:`skseq.model_selection.backtest` does on each fold.
+"""
+
+import numpy as np
+from sklearn.metrics import r2_score
+
+from ._exog import join_exog, split_exog
+from ._rolling import rolling_forecasts, rolling_frame
+
+__all__ = ["RollingForecasts"]
+
+
+class RollingForecasts:
+    """``predict_rolling`` and ``score`` of SequenceForecaster."""
+
+    def _rolling(self, y, coverages=()):
+        fitted, net, freq = self._state()
+        if coverages and fitted.calibration is None:
+            raise ValueError(
+                "No held-out windows to calibrate intervals: fit with "
+                "validation_fraction > 0."
+            )
+        return rolling_forecasts(
+            fitted, net, y, self.freq, self.n_threads, freq, coverages
+        )
+
+    def _with_exog(self, y, X):
+        """Return ``y`` with the columns of ``X`` over its time stamps (if any)."""
+        return y if X is None else join_exog(y, split_exog(y, X)[0])[0]
+
+    def predict_rolling(self, y, X=None):
+        """Forecast from every step of a series, without refitting.
+
+        The forecast made at each step of ``y`` from the ``window_length``
+        steps before it (taken from the end of the training series for the
+        first steps, when ``y`` continues it), as :meth:`score` makes them.
+
+        Parameters
+        ----------
+        y : pandas.Series, pandas.DataFrame or array-like
+            One series, in the form given to ``fit``.
+        X : DataFrame or array-like, default=None
+            The exogenous series over ``y``, for a model fitted with ``X``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per forecast, indexed by the time stamp of its first step;
+            columns are the horizon steps ``1 .. horizon`` (for several
+            targets, ``(target, step)``).
+        """
+        fitted, _, _ = self._state()
+        if fitted.form != "single":
+            raise ValueError(
+                "predict_rolling takes one series; for many, use score or "
+                "skseq.model_selection.backtest."
+            )
+        _, forecast, first_times, _ = self._rolling(self._with_exog(y, X))
+        return rolling_frame(forecast, first_times, fitted.roles.targets)
+
+    def score(self, y, X=None):
+        """R² of the forecasts made from every step of ``y`` (higher is better).
+
+        ``y`` is a test fold in the form given to ``fit``. When it continues
+        the training series (arrays are taken to), the first forecasts start
+        from the end of the training series; otherwise the first
+        ``window_length`` steps of ``y`` are its own context. Every horizon
+        step of every forecast that falls inside ``y`` counts.
+
+        Parameters
+        ----------
+        y : series, dict or long DataFrame
+            Test fold.
+        X : DataFrame, array-like or dict, default=None
+            The exogenous series over the test fold, for a model fitted with
+            ``X``.
+
+        Returns
+        -------
+        score : float
+            Coefficient of determination, averaged over the target columns.
+        """
+        actual, forecast, _, _ = self._rolling(self._with_exog(y, X))
+        mask = ~np.isnan(actual[..., 0])
+        return float(r2_score(actual[mask], forecast[mask]))

@@ -1,0 +1,117 @@
+"""Static covariates: attributes of each series of a panel (a store's region).
+
+``fit(y, static=table)`` takes a DataFrame indexed by the series ids, one row
+per series. Numeric columns are read as they are; other columns (strings,
+categories, booleans) become one indicator column per category seen at fit.
+Each series then carries its row as constant columns, which the forecaster
+treats as covariates known in advance (at every step, the forecast steps
+included), so the network and the linear forecasts read them with the
+series' own values.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["StaticCovariates"]
+
+
+@dataclass(frozen=True, eq=False)
+class StaticCovariates:
+    """The encoded static covariates of a panel's series.
+
+    Attributes
+    ----------
+    ids : pandas.Index
+        The series ids given at fit, one per row of ``values``.
+    columns : tuple
+        Names of the encoded columns, which the series carry.
+    values : ndarray of shape (n_ids, n_columns)
+        The encoded rows (float64).
+    """
+
+    ids: pd.Index
+    columns: tuple
+    values: np.ndarray
+
+    @classmethod
+    def fit(cls, static, keys, series_columns):
+        """Encode ``static`` (indexed by the ids) for the series ``keys``."""
+        if keys is None:
+            raise ValueError(
+                "static describes each series of a panel; give y as a dict of "
+                "series or a long DataFrame indexed by (series id, time)."
+            )
+        if isinstance(static, pd.Series):
+            static = static.to_frame()
+        if not isinstance(static, pd.DataFrame):
+            raise ValueError(
+                "static must be a pandas DataFrame indexed by the series ids, one "
+                f"row per series; got a {type(static).__name__}."
+            )
+        if static.index.has_duplicates:
+            repeated = list(static.index[static.index.duplicated()].unique())
+            raise ValueError(f"static has several rows for the series {repeated}.")
+        if static.isna().any().any():
+            raise ValueError("static holds missing values; fill them first.")
+        encoded = _encode(static)
+        clash = sorted(set(encoded.columns) & set(series_columns), key=str)
+        if clash:
+            raise ValueError(
+                f"static and y share the column names {clash}; rename them."
+            )
+        fitted = cls(encoded.index, tuple(encoded.columns), encoded.to_numpy())
+        fitted.rows(keys)  # every series has its row
+        return fitted
+
+    def rows(self, keys):
+        """Return the encoded rows of the series ``keys`` (in their order)."""
+        missing = [key for key in keys if key not in self.ids]
+        if missing:
+            raise ValueError(
+                f"static has no row for the series {missing}; the model knows "
+                f"the static covariates of {list(self.ids)}."
+            )
+        return self.values[self.ids.get_indexer(list(keys))]
+
+    def extend(self, panel, keys):
+        """Return the validated series with their static columns appended."""
+        if keys is None:
+            raise ValueError(
+                "This forecaster was fitted with static covariates of a panel; "
+                "give y as a dict of series or a long DataFrame by (id, time)."
+            )
+        names = list(self.columns)
+        return [
+            replace(
+                one,
+                values=np.hstack([one.values, np.tile(row, (len(one.values), 1))]),
+                columns=list(one.columns) + names,
+            )
+            for one, row in zip(panel, self.rows(keys), strict=True)
+        ]
+
+
+def _numeric(column):
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
+        column
+    )
+
+
+def _encode(static):
+    """Numeric columns as float64; one indicator per category of the others."""
+    parts = []
+    for column in static.columns:
+        if not _numeric(static[column]):
+            values = static[column].to_numpy()
+            for category in pd.unique(values):
+                indicator = (values == category).astype(np.float64)
+                parts.append(
+                    pd.Series(indicator, static.index, name=f"{column}={category}")
+                )
+        else:
+            parts.append(static[column].astype(np.float64))
+    if not parts:
+        raise ValueError("static has no columns.")
+    return pd.concat(parts, axis=1)

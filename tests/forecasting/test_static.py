@@ -1,0 +1,97 @@
+"""fit(y, static=...): attributes of each series of a panel."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skseq
+from skseq import SequenceForecaster
+
+FAST = dict(horizon=2, window_length=4, max_epochs=3, hidden_size=8, random_state=0)
+
+
+def _panel(n_series=4, n=40, seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2020-01", periods=n, freq="M")
+    series = {
+        f"s{i}": pd.Series(rng.normal(size=n), index=index) for i in range(n_series)
+    }
+    static = pd.DataFrame(
+        {"size": rng.random(n_series), "kind": ["up", "down"] * (n_series // 2)},
+        index=list(series),
+    )
+    return series, static
+
+
+def test_series_with_one_history_are_told_apart_by_their_static_rows():
+    series, static = _panel()
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    assert model._fitted.static.columns == ("size", "kind=up", "kind=down")
+    assert model.n_features_in_ == 4  # the series' column and three static ones
+    history = series["s0"][:-5]
+    same = {"s0": history, "s1": history, "s2": history}
+    forecast = model.predict(y=same)
+    assert list(forecast) == ["s0", "s1", "s2"]
+    assert forecast["s0"].index.equals(series["s0"].index[-5:-3])
+    # s0 and s1 differ in both columns, s0 and s2 only in size
+    assert not np.allclose(forecast["s0"], forecast["s1"])
+    assert not np.allclose(forecast["s0"], forecast["s2"])
+    without = SequenceForecaster(**FAST).fit(series).predict(y=same)
+    np.testing.assert_allclose(without["s0"], without["s1"])
+
+
+def test_static_covariates_are_read_in_every_form_and_method():
+    series, static = _panel()
+    long = pd.concat(series, names=["id", "time"])
+    model = SequenceForecaster(**FAST).fit(
+        long[long.index.get_level_values(1) < "2022-12"], static=static
+    )
+    forecast = model.predict()
+    assert isinstance(forecast, pd.Series) and len(forecast) == 4 * 2
+    bounds = model.predict_interval(coverage=0.8)
+    assert np.isfinite(bounds.to_numpy()).all()
+    assert (bounds["lower"] <= bounds["upper"]).all()
+    # a test fold continues every series: one forecast per origin
+    assert np.isfinite(model.score(long[long.index.get_level_values(1) >= "2022-12"]))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda s: s.drop(index="s1"), "no row for the series \\['s1'\\]"),
+        (lambda s: s.assign(size=np.nan), "missing values"),
+        (lambda s: s.rename(columns={"size": 0}).iloc[:, :0], "no columns"),
+        (lambda s: pd.concat([s, s.iloc[:1]]), "several rows for the series"),
+        (lambda s: s.to_numpy(), "DataFrame indexed by the series ids"),
+    ],
+)
+def test_bad_static_tables_are_refused(change, message):
+    series, static = _panel()
+    with pytest.raises(ValueError, match=message):
+        SequenceForecaster(**FAST).fit(series, static=change(static))
+
+
+def test_static_needs_a_panel_and_known_ids():
+    series, static = _panel()
+    with pytest.raises(ValueError, match="static describes each series of a panel"):
+        SequenceForecaster(**FAST).fit(series["s0"], static=static)
+    clash = {key: one.to_frame("size") for key, one in series.items()}
+    with pytest.raises(ValueError, match="share the column names \\['size'\\]"):
+        SequenceForecaster(**FAST).fit(clash, static=static)
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    with pytest.raises(ValueError, match="no row for the series \\['new'\\]"):
+        model.predict(y={"new": series["s0"]})
+    with pytest.raises(ValueError, match="fitted with static covariates of a panel"):
+        model.predict(y=series["s0"])
+
+
+def test_a_saved_model_keeps_its_static_covariates(tmp_path):
+    series, static = _panel()
+    static.index = [f"s{i}" for i in range(4)]
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    for key, forecast in model.predict().items():
+        np.testing.assert_array_equal(loaded.predict()[key], forecast)
+    with pytest.raises(ValueError, match="no row for the series \\['new'\\]"):
+        loaded.predict(y={"new": series["s0"]})
