@@ -209,8 +209,12 @@ def _forked(processes, device):
             wait_for_workers=False,
             timeout=_TIMEOUT,
         )
-        for port_write in ports:
-            os.write(port_write, str(store.port).encode())
+        for rank, port_write in enumerate(ports, start=1):
+            try:
+                os.write(port_write, str(store.port).encode())
+            except BrokenPipeError:  # the rank ended before it could join
+                failed = _end(children, wait=5.0) or {rank: "ended before joining"}
+                raise _failure(failed, processes) from None
     except BaseException:
         _end(children, kill=True)
         raise

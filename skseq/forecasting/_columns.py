@@ -49,6 +49,14 @@ class ColumnRoles:
     @classmethod
     def from_columns(cls, columns, target, future_covariates, strategy, static=()):
         """Assign the roles; the forecaster's ``target`` and covariate options."""
+        named = [
+            c for c in [*(future_covariates or []), *_listed(target)] if c in static
+        ]
+        if named:
+            raise ValueError(
+                f"{named} are static covariates (fit's static): they are read at "
+                "every step already; leave them out of target and future_covariates."
+            )
         columns = list(columns)
         future = list(future_covariates or [])
         missing = [c for c in future if c not in columns]
@@ -106,6 +114,12 @@ class ColumnRoles:
     def arrange(self, values):
         """Columns of ``values`` (original order, last axis) in role order."""
         return values[..., self.order]
+
+
+def _listed(target):
+    if target is None:
+        return []
+    return target if isinstance(target, list) else [target]
 
 
 def check_like_fit(panel, form, fitted_form, roles, fitted_tz_of, name="y"):

@@ -23,7 +23,7 @@ class StaticCovariates:
 
     Attributes
     ----------
-    ids : pandas.Index
+    ids : tuple
         The series ids given at fit, one per row of ``values``.
     columns : tuple
         Names of the encoded columns, which the series carry.
@@ -31,7 +31,7 @@ class StaticCovariates:
         The encoded rows (float64).
     """
 
-    ids: pd.Index
+    ids: tuple
     columns: tuple
     values: np.ndarray
 
@@ -56,24 +56,31 @@ class StaticCovariates:
         if static.isna().any().any():
             raise ValueError("static holds missing values; fill them first.")
         encoded = _encode(static)
+        if encoded.columns.has_duplicates:
+            repeated = list(encoded.columns[encoded.columns.duplicated()].unique())
+            raise ValueError(
+                f"static encodes to the column names {repeated} twice (a category "
+                "named like another column); rename them."
+            )
         clash = sorted(set(encoded.columns) & set(series_columns), key=str)
         if clash:
             raise ValueError(
                 f"static and y share the column names {clash}; rename them."
             )
-        fitted = cls(encoded.index, tuple(encoded.columns), encoded.to_numpy())
+        fitted = cls(tuple(encoded.index), tuple(encoded.columns), encoded.to_numpy())
         fitted.rows(keys)  # every series has its row
         return fitted
 
     def rows(self, keys):
         """Return the encoded rows of the series ``keys`` (in their order)."""
-        missing = [key for key in keys if key not in self.ids]
+        position = {key: i for i, key in enumerate(self.ids)}
+        missing = [key for key in keys if key not in position]
         if missing:
             raise ValueError(
-                f"static has no row for the series {missing}; the model knows "
-                f"the static covariates of {list(self.ids)}."
+                f"static has no row for the series {missing[:10]}"
+                f"{' ...' if len(missing) > 10 else ''}; refit with their rows."
             )
-        return self.values[self.ids.get_indexer(list(keys))]
+        return self.values[[position[key] for key in keys]]
 
     def extend(self, panel, keys):
         """Return the validated series with their static columns appended."""

@@ -111,6 +111,22 @@ def test_every_process_ends_with_the_same_model(tmp_path, params):
     assert model.net_.world is None  # nothing of the process group is kept
 
 
+def test_three_processes_end_with_the_same_model(tmp_path):
+    X, y = _data(n=72)
+    model = RNNRegressor(
+        hidden_size=4,
+        max_epochs=2,
+        batch_size=8,
+        random_state=0,
+        processes=3,
+        callbacks=[WriteWeights(str(tmp_path))],
+    ).fit(X, y)
+    digests = {path.name: path.read_text() for path in tmp_path.iterdir()}
+    assert sorted(digests) == ["rank0", "rank1", "rank2"]
+    assert len(set(digests.values())) == 1
+    assert np.isfinite(model.predict(X)).all()
+
+
 def test_a_failing_process_stops_training_with_a_clear_error():
     X, y = _data(n=64)
     model = RNNRegressor(

@@ -79,7 +79,7 @@ def test_static_needs_a_panel_and_known_ids():
     with pytest.raises(ValueError, match="share the column names \\['size'\\]"):
         SequenceForecaster(**FAST).fit(clash, static=static)
     model = SequenceForecaster(**FAST).fit(series, static=static)
-    with pytest.raises(ValueError, match="no row for the series \\['new'\\]"):
+    with pytest.raises(ValueError, match="no row for the series \\[.new.\\]; refit"):
         model.predict(y={"new": series["s0"]})
     with pytest.raises(ValueError, match="fitted with static covariates of a panel"):
         model.predict(y=series["s0"])
@@ -93,5 +93,27 @@ def test_a_saved_model_keeps_its_static_covariates(tmp_path):
     loaded = skseq.load(tmp_path / "model.skseq")
     for key, forecast in model.predict().items():
         np.testing.assert_array_equal(loaded.predict()[key], forecast)
-    with pytest.raises(ValueError, match="no row for the series \\['new'\\]"):
+    with pytest.raises(ValueError, match="no row for the series \\[.new.\\]; refit"):
         loaded.predict(y={"new": series["s0"]})
+
+
+def test_static_columns_are_not_targets_nor_given_covariates():
+    series, static = _panel()
+    for params in (dict(future_covariates=["size"]), dict(target="size")):
+        with pytest.raises(ValueError, match="\\['size'\\] are static covariates"):
+            SequenceForecaster(**FAST, **params).fit(series, static=static)
+    twice = static.assign(**{"kind=up": 1.0})
+    with pytest.raises(ValueError, match="column names \\['kind=up'\\] twice"):
+        SequenceForecaster(**FAST).fit(series, static=twice)
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 3, 4], [("a", 1), ("a", 2), ("b", 1), 7]])
+def test_ids_of_any_kind_are_saved(tmp_path, ids):
+    series, static = _panel()
+    series = dict(zip(ids, series.values(), strict=True))
+    static.index = pd.Index(ids, tupleize_cols=False)
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    for key, forecast in model.predict().items():
+        np.testing.assert_array_equal(loaded.predict()[key], forecast)
