@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
 
+from ._auto import AUTO_EARLY_STOPPING, auto_conv_layers, auto_training
 from ._engine import (
     NETWORK_CONSTRAINTS,
     TRAINING_CONSTRAINTS,
@@ -29,7 +30,7 @@ from ._engine import (
     resolve_module,
     train,
 )
-from ._input import FittedInput, check_token_ids, is_long
+from ._input import FittedInput, check_token_ids
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
@@ -53,19 +54,6 @@ def conv_params(estimator):
         "conv_layers": estimator.conv_layers if layers is None else layers,
         **params,
     }
-
-
-# conv_layers="auto": this many blocks for long numeric sequences
-AUTO_CONV_LAYERS = 3
-# early_stopping="auto": on from this many training sequences
-AUTO_EARLY_STOPPING = 1000
-
-
-def auto_conv_layers(conv_layers, sequences):
-    """Return the number of convolution blocks ``conv_layers="auto"`` means."""
-    if conv_layers != "auto":
-        return conv_layers
-    return AUTO_CONV_LAYERS if is_long(sequences) else 0
 
 
 def sample_weights(sample_weight, n_samples):
@@ -155,9 +143,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "standardize": ["boolean", StrOptions({"sequence", "auto"})],
         "mask_value": [Real, None],
         **TRAINING_CONSTRAINTS,
-        "lr": [*TRAINING_CONSTRAINTS["lr"], StrOptions({"auto"})],
+        **{
+            name: [*TRAINING_CONSTRAINTS[name], StrOptions({"auto"})]
+            for name in ("lr", "lr_schedule", "optimizer", "weight_decay", "max_epochs")
+        },
         "early_stopping": ["boolean", StrOptions({"auto"})],
-        "lr_schedule": [*TRAINING_CONSTRAINTS["lr_schedule"], StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "warm_start": ["boolean"],
     }
@@ -327,11 +317,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         """Training options, with what "auto" means for this net and data."""
         if conv_layers is None:
             conv_layers = conv_params(self)["conv_layers"]
-        auto = {"early_stopping": self._stops_early(n_samples)}
-        if self.lr == "auto":
-            auto["lr"] = 0.003 if conv_layers else 0.01
-        if self.lr_schedule == "auto":
-            auto["lr_schedule"] = "cosine" if conv_layers else None
+        auto = auto_training(self, conv_layers)
+        auto["early_stopping"] = self._stops_early(n_samples)
         return TrainingOptions.from_estimator(self, **auto)
 
     def _warm_state(self):

@@ -96,19 +96,19 @@ _TOKENS_AND_SCALING = """\
         nothing."""
 
 _TRAINING = """\
-    max_epochs : int, default=100
-        Number of passes over the training data (fewer with early stopping).
+    max_epochs : int%(auto_opt)s, default=%(epochs)s
+        Passes over the training data (fewer with early stopping).%(epochs_text)s
     batch_size : int, default=32
         Sequences per training step.
     lr : float%(lr_auto)s, default=%(lr)s
         Learning rate.%(lr_text)s
-    optimizer : {"adam", "adamw", "rmsprop", "adagrad", "sgd"} or class, \
-default="adam"
-        Optimizer, by name or as a ``torch.optim.Optimizer`` subclass.
+    optimizer : {"adam", "adamw", "rmsprop", "adagrad", "sgd"%(optimizer_auto)s} or \
+class, default=%(optimizer)s
+        Optimizer, by name or as a ``torch.optim.Optimizer`` subclass.%(optimizer_text)s
     optimizer_kwargs : dict or None, default=None
         Further options of the optimizer, e.g. ``{"momentum": 0.9}`` for SGD.
-    weight_decay : float, default=0.0
-        L2 penalty (the optimizer's ``weight_decay``).
+    weight_decay : float%(auto_opt)s, default=%(decay)s
+        The optimizer's ``weight_decay`` (decoupled in AdamW).%(decay_text)s
     clip_grad_norm : float or None, default=1.0
         Clip the gradient norm to this value at each step; None turns it off.
     lr_schedule : {"step", "cosine", "plateau"%(schedule_auto)s} or None, \
@@ -122,15 +122,41 @@ default=%(schedule)s
 
 
 def _training(auto=False):
-    fixed = {"lr": "0.01", "schedule": "None"}
+    fixed = {
+        "lr": "0.01",
+        "schedule": "None",
+        "epochs": "100",
+        "optimizer": '"adam"',
+        "decay": "0.0",
+    }
     if not auto:
         return _TRAINING % {
             **fixed,
             **dict.fromkeys(
-                ("lr_auto", "lr_text", "schedule_auto", "schedule_text"), ""
+                (
+                    "lr_auto",
+                    "lr_text",
+                    "schedule_auto",
+                    "schedule_text",
+                    "auto_opt",
+                    "epochs_text",
+                    "optimizer_auto",
+                    "optimizer_text",
+                    "decay_text",
+                ),
+                "",
             ),
         }
+    front = "with a front end (``conv_layers_ > 0``)"
     return _TRAINING % {
+        "auto_opt": ' or "auto"',
+        "epochs": '"auto"',
+        "epochs_text": f'\n        "auto": 150 {front}, 100 without.',
+        "optimizer_auto": ', "auto"',
+        "optimizer": '"auto"',
+        "optimizer_text": f'\n        "auto": "adamw" {front}, "adam" without.',
+        "decay": '"auto"',
+        "decay_text": f'\n        "auto": 0.01 {front}, 0 without.',
         "lr_auto": ' or "auto"',
         "lr": '"auto"',
         "lr_text": ' "auto": 0.003 with a convolutional front end\n'

@@ -423,10 +423,26 @@ def test_auto_front_end_and_learning_rate_follow_the_length_of_the_sequences():
     assert dict(short.net_.callbacks_)["record"].lrs == [0.01] * QUICK["max_epochs"]
     fixed = RNNClassifier(**QUICK, conv_layers=1).fit(X_short, y)
     assert fixed.conv_layers_ == 1
+    # with the front end, AdamW with weight decay; Adam without
+    assert type(long.net_.optimizer_) is torch.optim.AdamW
+    assert long.net_.optimizer_.param_groups[0]["weight_decay"] == 0.01
+    assert type(short.net_.optimizer_) is torch.optim.Adam
+    assert short.net_.optimizer_.param_groups[0]["weight_decay"] == 0.0
     tokens = RNNClassifier(**QUICK, embedding_dim=4).fit(
         np.random.default_rng(0).integers(1, 9, size=(40, 150)), y
     )
     assert tokens.conv_layers_ == 0  # token ids are no shapes
+
+
+@pytest.mark.parametrize("estimator", [RNNClassifier, RNNRegressor])
+def test_auto_epochs_follow_the_front_end_and_given_values_stay(estimator):
+    model = estimator()
+    assert model._training_options(conv_layers=3).max_epochs == 150
+    assert model._training_options(conv_layers=0).max_epochs == 100
+    given = estimator(max_epochs=7, optimizer="sgd", weight_decay=0.5)
+    options = given._training_options(conv_layers=3)
+    assert options.max_epochs == 7 and options.optimizer is torch.optim.SGD
+    assert options.optimizer_params["weight_decay"] == 0.5
 
 
 def test_per_sequence_standardisation_ignores_level_and_scale():
