@@ -7,6 +7,7 @@ the sequences of one batch, or a block of consecutive steps for a pass over
 the data (checks, statistics). Nothing here keeps a copy of the store.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -115,8 +116,18 @@ class StoredSequences:
         Valid steps per sequence (int64).
     n_features : int
         Features per step.
+    n_steps : int
+        Valid steps of all sequences.
     shape : tuple
-        Shape of the valid steps, concatenated: ``(total_steps, n_features)``.
+        ``(n_sequences, longest length, n_features)``: the shape of the
+        sequences padded, so that scikit-learn counts and splits them.
+
+    Notes
+    -----
+    ``stored[index]`` (integers, a slice or a boolean mask) returns the
+    sequences at ``index`` as a new ``StoredSequences`` over the same store,
+    reading nothing: scikit-learn's splitters and ``cross_validate`` split
+    it as they split an array.
 
     Examples
     --------
@@ -127,9 +138,11 @@ class StoredSequences:
     >>> steps, lengths = stored.read([2, 1])
     >>> steps.ravel().tolist(), lengths.tolist()
     ([8.0, 9.0, 10.0, 4.0, 5.0], [3, 2])
+    >>> len(stored), stored[1:].lengths.tolist()
+    (3, [2, 3])
     """
 
-    ndim = 2
+    ndim = 3
 
     def __init__(self, values, lengths=None, *, flat=False, ids=None):
         if any(not np.isfinite(n) for n in values.shape):
@@ -165,16 +178,57 @@ class StoredSequences:
         n = None if flat else shape[0]
         if lengths is None:
             lengths = np.full(n, shape[1], dtype=np.int64)
-        self.lengths = self._check_lengths(lengths, n, shape)
-        self.explicit_lengths = flat or not np.all(self.lengths == shape[1])
-        self.ends = np.cumsum(self.lengths)
-        self.starts = self.ends - self.lengths
-        self.shape = (int(self.ends[-1]), self.n_features)
-        if ids is not None and len(ids) != len(self.lengths):
+        lengths = self._check_lengths(lengths, n, shape)
+        self.explicit_lengths = flat or not np.all(lengths == shape[1])
+        if ids is not None and len(ids) != len(lengths):
             raise ValueError(
-                f"ids holds {len(ids)} values for {len(self.lengths)} sequences."
+                f"ids holds {len(ids)} values for {len(lengths)} sequences."
             )
         self.ids = ids
+        # the stored sequences this one reads (a subset: stored[index]), and
+        # where each stored sequence starts in a flat store
+        self.rows = np.arange(len(lengths))
+        self._store_starts = np.cumsum(lengths) - lengths
+        self._whole = True  # every stored sequence, in order
+        self._set_lengths(lengths)
+
+    def _set_lengths(self, lengths):
+        """Set the lengths and what follows from them."""
+        self.lengths = lengths
+        self.ends = np.cumsum(lengths)
+        self.starts = self.ends - lengths
+        self.n_steps = int(self.ends[-1])
+        self.shape = (len(lengths), int(lengths.max()), self.n_features)
+
+    def __len__(self):
+        return len(self.lengths)
+
+    def __getitem__(self, key):
+        """Return the sequences at ``key`` as a StoredSequences (read nothing).
+
+        ``key`` indexes the sequences: an int array, a list, a slice or a
+        boolean mask, optionally followed by ``...`` (as scikit-learn indexes
+        an array's rows).
+        """
+        if isinstance(key, tuple):
+            if len(key) != 2 or key[1] is not Ellipsis:
+                raise IndexError(
+                    "StoredSequences are indexed along their sequences only."
+                )
+            key = key[0]
+        picked = np.arange(len(self))[key]
+        if picked.ndim != 1 or not len(picked):
+            raise IndexError(
+                "StoredSequences[key] needs a key that picks one or more "
+                f"sequences (ints, a slice or a boolean mask), got {key!r}."
+            )
+        subset = copy.copy(self)
+        subset.rows = self.rows[picked]
+        subset._whole = np.array_equal(subset.rows, np.arange(len(self._store_starts)))
+        if self.ids is not None:
+            subset.ids = np.asarray(self.ids, dtype=object)[picked]
+        subset._set_lengths(self.lengths[picked])
+        return subset
 
     def _check_lengths(self, lengths, n, shape):
         lengths = np.asarray(lengths)
@@ -236,11 +290,14 @@ class StoredSequences:
         """
         index = np.asarray(index, dtype=np.int64)
         lengths = self.lengths[index]
-        rows, inverse = np.unique(index, return_inverse=True)
+        # each stored row read once, in ascending order (as stores read best)
+        rows, first, inverse = np.unique(
+            self.rows[index], return_index=True, return_inverse=True
+        )
         if self.flat:
             parts = [
-                _as_float(np.asarray(self.values[self.starts[i] : self.ends[i]]))
-                for i in rows
+                _as_float(np.asarray(self.values[start : start + n]))
+                for start, n in zip(self._store_starts[rows], lengths[first])
             ]
             parts = [p[:, None] if self.univariate else p for p in parts]
             return np.concatenate([parts[i] for i in inverse]), lengths
@@ -253,19 +310,26 @@ class StoredSequences:
         Padded stores are read a bounded number of rows at a time, however
         short the sequences are against the padded width.
         """
-        if self.flat:
+        if self.flat and self._whole:
             block = _as_float(np.asarray(self.values[start:stop]))
             return block[:, None] if self.univariate else block
         first = int(np.searchsorted(self.ends, start, side="right"))
         last = int(np.searchsorted(self.ends, stop - 1, side="right")) + 1
-        rows = max(1, _BLOCK_VALUES // (self.width * self.n_features))
-        parts = [
-            self._steps_of(
-                np.asarray(self.values[row : min(row + rows, last)]),
-                self.lengths[row : min(row + rows, last)],
-            )
-            for row in range(first, last, rows)
-        ]
+        width = self.width or self.shape[1]
+        rows = max(1, _BLOCK_VALUES // (width * self.n_features))
+        if self._whole:
+            parts = [
+                self._steps_of(
+                    np.asarray(self.values[row : min(row + rows, last)]),
+                    self.lengths[row : min(row + rows, last)],
+                )
+                for row in range(first, last, rows)
+            ]
+        else:  # a subset's sequences need not lie next to each other
+            parts = [
+                self.read(np.arange(row, min(row + rows, last)))[0]
+                for row in range(first, last, rows)
+            ]
         steps = parts[0] if len(parts) == 1 else np.concatenate(parts)
         offset = start - self.starts[first]
         return steps[offset : offset + stop - start]
@@ -273,8 +337,8 @@ class StoredSequences:
     def blocks(self):
         """Yield the valid steps in consecutive blocks of :func:`block_steps`."""
         size = block_steps(self.n_features)
-        for start in range(0, self.shape[0], size):
-            yield self.steps(start, min(start + size, self.shape[0]))
+        for start in range(0, self.n_steps, size):
+            yield self.steps(start, min(start + size, self.n_steps))
 
     def checked(self, check, mask_value=None):
         """Return the store with its padding steps cut off, after one pass.
@@ -337,7 +401,10 @@ class StoredSequences:
                 "step; stored sequences are read with padding at their end only. "
                 "Give their lengths with skseq.io.StoredSequences instead."
             )
-        return StoredSequences(self.values, lengths, ids=self.ids)
+        cut = copy.copy(self)
+        cut.explicit_lengths = True
+        cut._set_lengths(lengths)
+        return cut
 
     def __repr__(self):
         return (

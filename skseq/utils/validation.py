@@ -158,6 +158,8 @@ class Sequences:
     @property
     def n_channels(self):
         """Features per time step seen by the network (1 for token ids)."""
+        if isinstance(self.steps, StoredSequences):
+            return self.steps.n_features
         return self.steps.shape[1] if self.steps.ndim == 2 else 1
 
     @property
