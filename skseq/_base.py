@@ -86,14 +86,25 @@ def check_same_length(sequences, y):
 
 
 def align_to_ids(y, sequences):
-    """Order a ``y`` Series indexed by sequence ids like the sequences."""
-    if (
-        sequences.index is not None
-        and isinstance(y, pd.Series)
-        and y.index.is_unique
-        and set(y.index) == set(sequences.index)
-    ):
+    """Order a ``y`` Series indexed by sequence ids like the sequences.
+
+    A ``y`` indexed by labels other than the ids (a cross-validation fold of
+    ``y`` in another order than ``X``, say) is refused: its targets would
+    pair with the sequences by position, whatever their labels say. A
+    RangeIndex (no labels given) pairs by position.
+    """
+    if sequences.index is None or not isinstance(y, pd.Series):
+        return y
+    ids, labels = set(sequences.index), set(y.index)
+    if y.index.is_unique and labels == ids:
         return y.reindex(sequences.index)
+    if not isinstance(y.index, pd.RangeIndex):
+        raise ValueError(
+            "X's sequences have ids, and y is indexed by other labels: "
+            f"{len(labels - ids)} of its labels are not ids of X and "
+            f"{len(ids - labels)} ids of X have no target. Give one target per "
+            "sequence (in cross-validation, y in the order of X's sequences)."
+        )
     return y
 
 

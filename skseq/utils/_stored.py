@@ -203,6 +203,18 @@ class StoredSequences:
     def __len__(self):
         return len(self.lengths)
 
+    def __iter__(self):
+        raise TypeError(
+            "StoredSequences are not iterated: read() reads sequences, blocks() "
+            "their steps a block at a time."
+        )
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError(
+            "StoredSequences are not read into an array whole; read() reads "
+            "sequences, blocks() their steps a block at a time."
+        )
+
     def __getitem__(self, key):
         """Return the sequences at ``key`` as a StoredSequences (read nothing).
 
@@ -226,7 +238,8 @@ class StoredSequences:
         subset.rows = self.rows[picked]
         subset._whole = np.array_equal(subset.rows, np.arange(len(self._store_starts)))
         if self.ids is not None:
-            subset.ids = np.asarray(self.ids, dtype=object)[picked]
+            ids = list(self.ids)  # as given: ints, strings, tuples
+            subset.ids = [ids[i] for i in picked]
         subset._set_lengths(self.lengths[picked])
         return subset
 
@@ -390,12 +403,12 @@ class StoredSequences:
         empty = np.flatnonzero(last_real < 0)
         if len(empty):
             raise ValueError(
-                f"Sequence {empty[0]} of X has no valid time step: every step is "
-                "padding. Every sequence needs at least 1 time step."
+                f"Sequence {self.rows[empty[0]]} of X has no valid time step: "
+                "every step is padding. Every sequence needs at least 1 time step."
             )
         lengths = last_real + 1
         if np.any(self.lengths - lengths != padding):
-            bad = int(np.flatnonzero(self.lengths - lengths != padding)[0])
+            bad = self.rows[np.flatnonzero(self.lengths - lengths != padding)[0]]
             raise PaddingInside(
                 f"Stored sequence {bad} of X has {reason} before its last real "
                 "step; stored sequences are read with padding at their end only. "

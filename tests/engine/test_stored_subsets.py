@@ -109,3 +109,29 @@ def test_a_subset_keeps_its_ids_and_aligns_targets_by_them(ragged):
     np.testing.assert_array_equal(
         model.predict(subset), expected.predict([sequences[i] for i in picked])
     )
+
+
+def test_a_fold_of_targets_in_another_order_than_the_store_is_refused(ragged):
+    sequences, target, stores = ragged
+    ids = [f"s{i}" for i in range(40)]
+    flat = stores["flat"]
+    stored = StoredSequences(flat.values, flat.lengths, flat=True, ids=ids)
+    y = pd.Series(target, index=ids).iloc[::-1]  # whole: aligned by id
+    RNNRegressor(**QUICK).fit(stored, y)
+    # split by position, the folds of X and of y hold different ids
+    with pytest.raises(ValueError, match="indexed by other labels"):
+        cross_val_score(
+            RNNRegressor(**QUICK), stored, y, cv=KFold(2), error_score="raise"
+        )
+
+
+def test_stored_sequences_are_not_read_whole_by_accident(ragged):
+    stored = ragged[2]["padded"]
+    with pytest.raises(TypeError, match="not read into an array whole"):
+        np.asarray(stored)
+    with pytest.raises(TypeError, match="not iterated"):
+        list(stored)
+    # ids of any kind come back as they were given
+    tuples = [("a", i) for i in range(40)]
+    keyed = StoredSequences(stored.values, stored.lengths, ids=tuples)
+    assert keyed[np.array([4, 2])].ids == [("a", 4), ("a", 2)]
