@@ -14,9 +14,11 @@ Contenders on the same split:
   / smallest MAE) and median seconds per fit + predict. It gets the series with
   its time index (periods for months, quarters and years; half-hours for
   taylor), from which it takes its season and window (the same rule as W).
-  Its default forecast is the mean of the network's and of the ridges'
-  (``method="network+linear"``); "network alone" and "linear alone" are the
-  same fits forecasting with ``method="network"`` and ``method="linear"``.
+  Its default forecast (``method="auto"``, i.e. ``"network+linear"``) is the
+  mean of the network's and of each ridge's that forecast the held-out
+  windows not clearly worse than the best of them; "network alone" is the
+  same fit forecasting with ``method="network"``, "linear alone" a fit with
+  ``method="linear"`` (the ridges judged among themselves).
 - naive (last value) and seasonal naive (the value one season earlier);
 - Ridge: one multi-output Ridge predicting all H steps from the same lag
   windows of length W (raw values, lags standardised), alpha by RidgeCV

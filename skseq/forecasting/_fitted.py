@@ -52,13 +52,17 @@ class FittedForecaster:
     season : int or None, default=None
         Steps of a season, for the seasonal naive forecast.
     ridges : tuple of RidgeForecast, default=()
-        The ridges whose mean is the "linear" forecast.
+        The ridges of the "linear" forecasts.
     quantiles : tuple of float or None, default=None
         Levels of the network's quantile heads, sorted, the median among
         them (it is the network's forecast); None for a network with one
         output per horizon step and target.
     static : StaticCovariates or None, default=None
         The static covariates of the panel's series (:mod:`._static`).
+    each_ridge : bool, default=False
+        Whether each ridge counts as one forecast in the mean of ``method``
+        (fits since the ridges are judged on the held-out windows), or their
+        mean as one (what a model saved before computes).
     """
 
     window_length: int
@@ -76,6 +80,7 @@ class FittedForecaster:
     ridges: tuple = ()
     quantiles: tuple | None = None
     static: StaticCovariates | None = None
+    each_ridge: bool = False
 
     def __post_init__(self):
         self._check_heads()
@@ -190,7 +195,9 @@ class FittedForecaster:
                 parts.append(naive(encoded, h, k))
             elif name == "seasonal":
                 parts.append(seasonal_naive(encoded, h, k, self.season))
-            elif name == "linear":
+            elif name == "linear" and self.each_ridge:  # one forecast per ridge
+                parts.extend(self.linear(histories, futures, each=True))
+            elif name == "linear":  # a model saved before each_ridge: one mean
                 parts.append(self.linear(histories, futures))
             else:  # "network"
                 network = self.network(net, histories, futures, n_threads)
@@ -220,13 +227,16 @@ class FittedForecaster:
         levels = np.sort(levels, axis=-1)
         return levels[..., self.quantiles.index(0.5)], levels
 
-    def linear(self, histories, futures, ridges=None):
-        """Return the mean forecast of the ridges (by default the fitted ones)."""
-        each = [
+    def linear(self, histories, futures, ridges=None, each=False):
+        """Return the mean forecast of the ridges (by default the fitted ones).
+
+        With ``each``, the list of every ridge's forecast instead.
+        """
+        forecasts = [
             self.rolled(histories, futures, ridge.outputs, ridge.scaler)
             for ridge in (self.ridges if ridges is None else ridges)
         ]
-        return np.mean(each, axis=0)
+        return forecasts if each else np.mean(forecasts, axis=0)
 
     def rolled(self, histories, futures, outputs, scaler, levels=False):
         """Forecasts of a model of normalised windows, over the whole horizon.

@@ -17,7 +17,7 @@ from ._columns import raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
 from ._linear import fit_ridges
-from ._methods import choose_method, methods_to_compare
+from ._methods import choose_method, confidence_set, methods_to_compare
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
@@ -25,12 +25,8 @@ from ._windows import WindowSplit
 
 __all__ = ["fit_forecaster"]
 
-# method="auto": the network alone from this many training windows (there it
-# forecast better than the ridges; with fewer, their mean with the network
-# won more often and moved less with the seed: benchmarks/forecast_accuracy.py)
-AUTO_NETWORK_WINDOWS = 1000
 # what normalize="auto" chooses from, and the normalisations of the ridges
-# whose mean is the "linear" forecast (None: the series' own mean and scale)
+# of the "linear" forecasts (None: the series' own mean and scale)
 NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 
 
@@ -96,6 +92,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         calibration=None,
         quantiles=levels,
         static=static,
+        each_ridge=True,
     )
     fitted = replace(fitted, season=season)
     ridges, normalize, linear_held = _ridges(
@@ -108,10 +105,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     first = train_windows(estimator, series, split, fitted, seed)
-    method, errors = _method(
-        estimator, fitted, first.net, held_out, linear_held, len(split.every)
+    method, ridges, errors = _method(
+        estimator, fitted, first.net, held_out, linear_held
     )
-    ridges = fitted.ridges if "linear" in method else ()  # kept where they forecast
+    ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)
     fitted = replace(
         fitted, calibration=fitted.calibrate(first.net, held_out, estimator.n_threads)
@@ -150,8 +147,8 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
 
     Returns the ridges (one per normalisation, on the training windows; none
     when neither the method nor the normalisation needs them), the
-    normalisation, and the held-out forecasts of the ridges' mean (None
-    without held-out windows).
+    normalisation, and each ridge's held-out forecasts (None without
+    held-out windows).
     """
     w, method = fitted.window_length, estimator.method
     linear = "linear" in method or method in ("auto", "select")
@@ -163,40 +160,71 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
         return (), normalize, None
     ridges = fit_ridges(tried, series, split.train, fitted, steps)
     histories, futures = np.split(held_out, [w], axis=1)
-    actual = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
-    each = {
-        ridge.scaler.normalize: fitted.rolled(
-            histories, futures, ridge.outputs, ridge.scaler
-        )
+    actual = _actual(fitted, futures)
+    each = [
+        fitted.rolled(histories, futures, ridge.outputs, ridge.scaler)
         for ridge in ridges
-    }
+    ]
     if normalize == "auto":
-        normalize = min(each, key=lambda c: np.abs(each[c] - actual).mean())
-    return ridges if linear else (), normalize, np.mean(list(each.values()), axis=0)
+        errors = [np.abs(forecast - actual).mean() for forecast in each]
+        normalize = ridges[int(np.argmin(errors))].scaler.normalize
+    return (ridges, normalize, each) if linear else ((), normalize, None)
 
 
-def _method(estimator, fitted, net, held_out, linear_held, n_windows):
-    """Return the forecasts to average, and every candidate's held-out error.
+def _actual(fitted, futures):
+    """Return the targets of raw future rows, in the transformed space."""
+    return fitted.values.transform(futures)[..., : fitted.roles.n_targets]
 
-    A fixed ``method`` is kept; "auto" takes the network alone from
-    ``AUTO_NETWORK_WINDOWS`` training windows on, else the mean of the network
-    and the ridges; "select" compares the candidates on the held-out windows
-    (the network alone without them).
+
+def _window_errors(forecast, actual, unit):
+    """Return each window's mean absolute error in its unit, ``(n_windows,)``.
+
+    ``unit`` (:meth:`FittedForecaster.forecast`) makes the errors of windows
+    of different scales, or series of a panel, comparable.
     """
-    if estimator.method == "auto":
-        many = n_windows >= AUTO_NETWORK_WINDOWS
-        return ("network",) if many else ("network", "linear"), None
-    if estimator.method != "select":
-        return tuple(estimator.method.split("+")), None
-    if linear_held is None:
-        return ("network",), None
-    methods = methods_to_compare(fitted.season, fitted.window_length)
+    return (np.abs(forecast - actual) / unit).mean(axis=(1, 2))
+
+
+def _method(estimator, fitted, net, held_out, linear_held):
+    """Return the forecasts to average, the ridges kept, every candidate's error.
+
+    "auto" is the network and the ridges. With held-out windows, the ridges
+    kept are those not clearly worse than the best forecast among them and
+    the network, when the method holds it (:func:`confidence_set`); none kept
+    leaves the network alone ("network+linear" becomes "network"). The
+    network itself is always kept: it is what trains, and it is judged on
+    the windows that stopped its training. "select" compares the candidates
+    on the held-out windows (the network alone without them).
+    """
+    method = "network+linear" if estimator.method == "auto" else estimator.method
+    if linear_held is None:  # no held-out windows: nothing to judge by
+        method = "network" if method == "select" else method
+        return tuple(method.split("+")), fitted.ridges, None
+    method = tuple(method.split("+"))
     histories, futures = np.split(held_out, [fitted.window_length], axis=1)
-    held = {"linear": linear_held}
+    actual = _actual(fitted, futures)
+
+    def held(name):
+        forecast, _ = fitted.forecast(
+            net, histories, futures, estimator.n_threads, (name,)
+        )
+        return forecast
+
+    _, unit = fitted.forecast(net, histories, futures, method=("naive",))
+    errors = [_window_errors(forecast, actual, unit) for forecast in linear_held]
+    network = "network" in method  # the network is judged with the ridges
+    if network:
+        errors.insert(0, _window_errors(held("network"), actual, unit))
+    kept = [i - network for i in confidence_set(errors, fitted.horizon)]
+    ridges = tuple(fitted.ridges[i] for i in kept if i >= 0)
+    if method != ("select",):
+        if not ridges:
+            method = tuple(name for name in method if name != "linear")
+        return method, ridges, None
+    candidates = methods_to_compare(fitted.season, fitted.window_length)
+    forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}
     for name in ("network", "naive", "seasonal"):
-        if any(name in m for m in methods):
-            held[name], _ = fitted.forecast(
-                net, histories, futures, estimator.n_threads, (name,)
-            )
-    actual = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
-    return choose_method(methods, held, actual)
+        if any(name in m for m in candidates):
+            forecasts[name] = [held(name)]
+    chosen, errors = choose_method(candidates, forecasts, actual)
+    return chosen, ridges, errors

@@ -111,20 +111,25 @@ class SequenceForecaster(
         stop improving).
     method : {"auto", "network", "linear", "network+linear", "select"}, \
             default="auto"
-        What forecasts. "network": the network. "linear": the mean of ridge
-        regressions of the window, one per normalisation of ``normalize``
-        (closed form; their mean is rarely far from the best of them, and
-        does not depend on the seed). "network+linear": the mean of those two
-        forecasts. "auto": the network alone from 1,000 training windows,
-        else "network+linear": on the short series of
-        ``benchmarks/forecast_accuracy.py`` the mean beat Holt-Winters more
-        often and moved less with the seed than the network alone, on the
-        long ones the network forecast best. "select" keeps whichever of
-        those, the naive and seasonal naive forecasts and the mean of each
-        pair forecasts the held-out windows best (``held_out_errors_``); the
-        network is judged on the windows that stopped its training, an
-        optimistic judge, and on that panel "select" did no better than the
-        network alone. The network is trained whatever the method.
+        What forecasts: the equal-weight mean of the forecasts named.
+        "network": the network. "linear": ridge regressions of the window, one
+        per normalisation of ``normalize`` (closed form, no seed), each one
+        forecast. With held-out windows only the ridges not clearly worse than
+        the best forecast there are kept (a one-sided t bound at 97.5%% on
+        the mean difference, over windows a horizon apart; the best may be the
+        network, judged on the windows that stopped its training): all of
+        them on a short series, whose few held-out windows are no evidence,
+        those that forecast about as well as the best on a long one.
+        "network+linear": the network and each kept ridge, the network one
+        forecast among up to five, so that the seed weighs little; the
+        network alone when no ridge is kept. "auto" is "network+linear". On
+        ``benchmarks/forecast_accuracy.py`` it forecast better than the
+        network alone on most series. "select" keeps whichever of the
+        network, the ridges, the naive and seasonal naive forecasts and each
+        pair of those forecasts the held-out windows best
+        (``held_out_errors_``), an optimistic judge of the network; on that
+        panel it did no better than the network alone. The network is
+        trained whatever the method.
     %(training)s
     early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)
@@ -147,7 +152,8 @@ class SequenceForecaster(
     freq_ : pandas offset or int
         Step between time stamps of the (first) training series.
     method_ : str
-        The forecasts averaged, joined by "+" (e.g. "network+seasonal").
+        The forecasts averaged, joined by "+" (e.g. "network+linear"; the
+        kept ridges are in the fitted state, one forecast each).
     held_out_errors_ : dict or None
         Mean absolute error of each candidate of ``method="select"`` on the
         held-out windows (in the scaled space); None without that choice.

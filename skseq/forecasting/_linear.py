@@ -7,11 +7,13 @@ Closed-form ridge on the training windows, in the space the network reads
   normalisation, and its recurrent layers learn what the ridge misses;
 - ``normalize="auto"`` keeps the normalisation whose ridge forecasts the
   held-out windows best;
-- the forecaster's "linear" forecast (see :mod:`skseq.forecasting._methods`)
-  is the mean of the ridges of every normalisation: no normalisation wins on
-  every series (relative to the last value for a trend, standardised for a
-  season whose amplitude follows the level, the series' own scale for a
-  stable one), and their mean is rarely far from the best of them.
+- the forecaster's "linear" forecasts (see :mod:`skseq.forecasting._methods`)
+  are the ridges of the normalisations that forecast the held-out windows
+  about as well as the best: no normalisation wins on every series (relative
+  to the last value for a trend, standardised for a season whose amplitude
+  follows the level, the series' own scale for a stable one), and where the
+  windows cannot tell them apart the mean of all of them is rarely far from
+  the best.
 """
 
 from dataclasses import dataclass

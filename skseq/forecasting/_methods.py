@@ -1,10 +1,15 @@
-"""What forecasts: the network, the ridges, a naive rule, or a mean of two.
+"""What forecasts: the network, the ridges, a naive rule, or a mean of those.
 
 A network trained on a short, noisy series can lose to a linear model, to the
 last value or to the last season's values, the forecasts users compare it
-with. ``method="select"`` compares them on the held-out windows, which
-already calibrate the intervals and stop the training, and keeps whichever
-forecasts them best; a method is one forecast or the mean of two.
+with, and its forecast moves with the seed. A method is the equal-weight mean
+of forecasts: the network, each ridge (one per window normalisation, those
+not clearly worse than the best on the held-out windows:
+:func:`confidence_set`), the naive or the seasonal naive forecast. The
+default, the network and the ridges, counts the network as one forecast among
+up to five, an ensemble in which the seed weighs little. ``method="select"``
+compares candidates on the held-out windows, which already calibrate the
+intervals and stop the training, and keeps whichever forecasts them best.
 
 Every method forecasts from the same window, in the transformed space (after
 the log and the value scaling), so that it fits into
@@ -15,17 +20,19 @@ conformal calibration as the network does.
 from itertools import combinations
 
 import numpy as np
+from scipy.stats import t as student_t
 
 __all__ = [
     "METHOD_PARTS",
     "choose_method",
+    "confidence_set",
     "methods_to_compare",
     "naive",
     "seasonal_naive",
 ]
 
-# the forecasts a method averages: the network, the mean of the ridges (one
-# per window normalisation), the last value, the last season's values
+# the forecasts a method averages: the network, the ridges (one forecast per
+# window normalisation kept), the last value, the last season's values
 METHOD_PARTS = ("network", "linear", "naive", "seasonal")
 
 
@@ -44,12 +51,68 @@ def seasonal_naive(encoded, horizon, n_targets, season):
     return encoded[:, w - season + np.arange(horizon) % season, :n_targets]
 
 
+def confidence_set(errors, horizon, level=0.975):
+    """Return the indices of the models not clearly worse than the best.
+
+    A model is dropped when its held-out error exceeds the best model's by
+    more than a one-sided Student t bound at ``level`` on the mean
+    difference: a model confidence set (Hansen, Lunde and Nason 2011) of one
+    step. The windows are averaged in blocks of ``horizon`` consecutive ones,
+    the latest block last, and every other block is compared: adjacent
+    blocks share ``horizon - 1`` target steps, and their errors are
+    correlated (with every block the test dropped equal models twice as
+    often as ``level`` says), blocks two apart share none. Fewer than two
+    such blocks are no evidence: every model is kept. So the models of a
+    short series, whose few held-out windows rank them poorly, are all kept,
+    and a long series keeps those that forecast about as well as the best
+    (sunspots: one ridge of four, whose mean had almost three times its
+    error). A model with a non-finite error is dropped.
+
+    Parameters
+    ----------
+    errors : array-like of shape (n_models, n_windows)
+        Each model's error on each held-out window (comparable between
+        windows), in the order of the windows.
+    horizon : int
+        Steps forecast from each window.
+    level : float, default=0.975
+        Confidence of the bound that a kept model may lose by.
+
+    Returns
+    -------
+    list of int
+        The indices of the kept models, in their order (all of them when no
+        model's errors are finite).
+    """
+    errors = np.asarray(errors, dtype=np.float64)
+    n_models = len(errors)
+    finite = np.isfinite(errors).all(axis=1)
+    if not finite.any():
+        return list(range(n_models))
+    n_blocks = errors.shape[1] // horizon
+    blocks = errors[:, errors.shape[1] - n_blocks * horizon :]
+    blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
+    # the latest block, and every other one before it (every one for a
+    # horizon of one step: those windows share no target step)
+    blocks = blocks[:, ::-1][:, :: 2 if horizon > 1 else 1]
+    n = blocks.shape[1]
+    if n < 2:
+        return [int(i) for i in np.flatnonzero(finite)]
+    best = int(np.argmin(np.where(finite, blocks.mean(axis=1), np.inf)))
+    difference = blocks - blocks[best]
+    bound = student_t.ppf(level, n - 1) * (difference.std(axis=1, ddof=1) / np.sqrt(n))
+    return [
+        i for i in range(n_models) if finite[i] and difference[i].mean() <= bound[i]
+    ]
+
+
 def methods_to_compare(season, window_length):
     """Return the methods ``method="select"`` compares (forecasts to average).
 
-    The network; the mean of the ridges (one per window normalisation); the
-    naive forecast; the seasonal naive one when a season fits in the window;
-    and the mean of each pair of those.
+    The network; the ridges (those kept, one forecast each); the naive
+    forecast; the seasonal naive one when a season fits in the window; and
+    each pair of those (the mean of their forecasts, each ridge counting as
+    one).
     """
     single = ["network", "linear", "naive"]
     if season is not None and season <= window_length:
@@ -65,8 +128,8 @@ def choose_method(methods, forecasts, actual):
     methods : list of tuple
         The candidates, in order of preference on ties.
     forecasts : dict
-        Single forecast name -> held-out forecasts ``(n, horizon, k)``
-        (transformed space).
+        Single forecast name -> list of its held-out forecasts ``(n, horizon,
+        k)`` (transformed space): one, or one per ridge for "linear".
     actual : ndarray of shape (n, horizon, k)
         What happened.
 
@@ -80,7 +143,7 @@ def choose_method(methods, forecasts, actual):
     """
     errors = {}
     for method in methods:
-        predicted = np.mean([forecasts[name] for name in method], axis=0)
+        predicted = np.mean([f for name in method for f in forecasts[name]], axis=0)
         errors["+".join(method)] = float(np.abs(predicted - actual).mean())
     best = min(errors, key=errors.get)
     return tuple(best.split("+")), errors

@@ -8,7 +8,12 @@ import pytest
 
 import skseq
 from skseq import SequenceForecaster
-from skseq.forecasting._methods import methods_to_compare, naive, seasonal_naive
+from skseq.forecasting._methods import (
+    confidence_set,
+    methods_to_compare,
+    naive,
+    seasonal_naive,
+)
 
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 
@@ -65,20 +70,83 @@ def test_fixed_methods_are_kept_and_auto_needs_held_out_windows():
     assert model.method_ == "network" and model.held_out_errors_ is None
 
 
-def test_auto_takes_the_network_alone_from_many_windows(monkeypatch):
+def test_the_confidence_set_drops_only_models_clearly_worse_than_the_best():
+    rng = np.random.default_rng(0)
+    best = rng.gamma(2.0, size=60)
+    equal = best + rng.normal(scale=0.3, size=60)  # as good, up to noise
+    worse = best + 1.0 + rng.normal(scale=0.3, size=60)
+    assert confidence_set([best, equal, worse], horizon=3) == [0, 1]
+    # the best need not come first
+    assert confidence_set([worse, equal, best], horizon=3) == [1, 2]
+    # fewer than two blocks to compare: no evidence, every model kept
+    assert confidence_set([best[:9], worse[:9]], horizon=3) == [0, 1]
+    # worse on average, but only within the spread of its blocks: kept
+    errors = np.ones((2, 24))
+    # 8 blocks of 3 windows; blocks 7, 5, 3 and 1 are compared
+    errors[1] += np.repeat([0.8, 0.8, -0.4, -0.4] * 2, 3)
+    assert confidence_set(errors, horizon=3) == [0, 1]
+    assert confidence_set(errors + [[0], [2.0]], horizon=3) == [0]
+    # a model whose errors are not finite is dropped
+    assert confidence_set([best, equal * np.nan], horizon=3) == [0]
+
+
+def test_the_confidence_set_compares_blocks_that_share_no_target_step():
+    # errors of equally good models over overlapping windows (each the mean
+    # of its horizon's steps) are correlated; blocks two apart share no step
+    rng = np.random.default_rng(0)
+    horizon, n, dropped = 12, 120, 0
+    for _ in range(400):
+        steps = np.abs(rng.normal(size=(2, n + horizon - 1)))
+        kernel = np.ones(horizon) / horizon
+        errors = [np.convolve(one, kernel, "valid") for one in steps]
+        dropped += len(confidence_set(errors, horizon)) < 2
+    # one-sided 0.975 on whichever model is worse: 5% of the pairs
+    assert dropped / 400 < 0.09
+
+
+def test_a_long_stationary_series_drops_the_ridges_of_relative_windows():
+    # a series that returns to its mean within a step or two: windows taken
+    # relative to their last value or mean lose that level, and forecast
+    # clearly worse than in the series' own scale
+    rng = np.random.default_rng(4)
+    values = np.empty(1500)
+    values[0] = 50.0
+    for t in range(1, len(values)):
+        values[t] = 50 + 0.2 * (values[t - 1] - 50) + rng.normal()
+    model = SequenceForecaster(
+        horizon=3, window_length=4, max_epochs=1, random_state=0
+    ).fit(pd.Series(values))
+    assert [ridge.scaler.normalize for ridge in model._fitted.ridges] == [None]
+    assert model.normalize_ is None and model.method_ == "network+linear"
+
+
+def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
     from skseq.forecasting import _fitting
 
-    y = monthly(np.tile(np.arange(12.0), 10))
-    model = SequenceForecaster(horizon=2, **QUICK)  # 120 - (24 + 2) + 1 windows
-    assert model.fit(y).method_ == "network+linear"
-    monkeypatch.setattr(_fitting, "AUTO_NETWORK_WINDOWS", 96)
-    assert model.fit(y).method_ == "network+linear"
-    monkeypatch.setattr(_fitting, "AUTO_NETWORK_WINDOWS", 95)
-    assert model.fit(y).method_ == "network"
+    y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
+    judged = []
+
+    def keep(indices):
+        def confidence_set(errors, horizon):
+            judged.append(len(errors))
+            return indices
+
+        return confidence_set
+
+    monkeypatch.setattr(_fitting, "confidence_set", keep([0]))  # the network
+    model = SequenceForecaster(horizon=2, **QUICK).fit(y)
+    assert judged == [5]  # the network and four ridges
+    assert model.method_ == "network" and model._fitted.ridges == ()
+    monkeypatch.setattr(_fitting, "confidence_set", keep([2, 4]))  # two ridges
+    model = SequenceForecaster(horizon=2, **QUICK).fit(y)
+    kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
+    assert model.method_ == "network+linear" and kept == ["last", None]
 
 
 @pytest.mark.parametrize("validation_fraction", [0.2, 0])
-def test_the_default_forecast_is_the_mean_of_network_and_linear(validation_fraction):
+def test_the_default_forecast_is_the_mean_of_network_and_each_ridge(
+    validation_fraction,
+):
     rng = np.random.default_rng(3)
     y = monthly(50 + np.cumsum(rng.normal(size=120)))
     model = SequenceForecaster(
@@ -88,7 +156,9 @@ def test_the_default_forecast_is_the_mean_of_network_and_linear(validation_fract
     fitted, windows = model._fitted, y.to_numpy()[None, -model.window_length_ :, None]
     network, _ = fitted.forecast(model.net_, windows, None, method=("network",))
     linear, _ = fitted.forecast(model.net_, windows, None, method=("linear",))
-    decoded = fitted.values.inverse_transform((network + linear) / 2)
+    # the network counts as one forecast, each ridge as another
+    n = len(fitted.ridges)
+    decoded = fitted.values.inverse_transform((network + n * linear) / (n + 1))
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
     assert np.abs(network - linear).max() > 1e-6  # two different forecasts
 
@@ -141,11 +211,8 @@ def test_ridges_are_kept_only_when_they_forecast():
         SequenceForecaster(horizon=2, method="network", **QUICK).fit(y)._fitted.ridges
         == ()
     )
-    assert (
-        len(
-            SequenceForecaster(horizon=2, method="linear", **QUICK)
-            .fit(y)
-            ._fitted.ridges
-        )
-        == 4
-    )
+    # without held-out windows to judge them by, every ridge forecasts
+    linear = SequenceForecaster(
+        horizon=2, method="linear", validation_fraction=0, **QUICK
+    ).fit(y)
+    assert len(linear._fitted.ridges) == 4

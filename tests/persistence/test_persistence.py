@@ -343,3 +343,40 @@ def test_files_saved_by_earlier_versions_load_and_predict_the_same():
         expected["interval"],
         **close,
     )
+
+
+def test_a_forecaster_saved_before_each_ridge_counted_forecasts_as_it_did(tmp_path):
+    # files written before the ridges were judged on the held-out windows
+    # hold no each_ridge: their "linear" forecast counts once, as their mean
+    y = load_airline()[:72]
+    # without held-out windows every ridge is kept
+    model = SequenceForecaster(horizon=3, validation_fraction=0, **QUICK).fit(y)
+    fitted = model._fitted
+    assert model.method_ == "network+linear" and len(fitted.ridges) > 1
+    path = tmp_path / "model.skseq"
+    skseq.save(model, path)
+
+    with zipfile.ZipFile(path) as archive:
+        config = archive.read("config.json")
+    assert b', "each_ridge": true' in config
+    config = config.replace(b', "each_ridge": true', b"")
+
+    def older(name, data):
+        if name == "config.json":
+            return config
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)  # as the older version wrote it
+        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, older)
+    loaded = skseq.load(path)
+    assert loaded._fitted.each_ridge is False
+    window = y.to_numpy()[None, -fitted.window_length :, None]
+    network, _ = fitted.forecast(model.net_, window, None, method=("network",))
+    linear, _ = fitted.forecast(model.net_, window, None, method=("linear",))
+    before = fitted.values.inverse_transform((network + linear) / 2).ravel()
+    np.testing.assert_allclose(loaded.predict().to_numpy(), before, rtol=1e-9)
+    # the model as fitted counts each ridge: a different forecast
+    assert np.abs(model.predict().to_numpy() - before).max() > 1e-6
