@@ -166,7 +166,8 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
         for ridge in ridges
     ]
     if normalize == "auto":
-        errors = [np.abs(forecast - actual).mean() for forecast in each]
+        errors = np.array([np.abs(forecast - actual).mean() for forecast in each])
+        errors[~np.isfinite(errors)] = np.inf  # a failed ridge is never chosen
         normalize = ridges[int(np.argmin(errors))].scaler.normalize
     return (ridges, normalize, each) if linear else ((), normalize, None)
 

@@ -89,6 +89,8 @@ def confidence_set(errors, horizon, level=0.975):
     finite = np.isfinite(errors).all(axis=1)
     if not finite.any():
         return list(range(n_models))
+    # rows that are not finite are dropped; zeros keep the arithmetic quiet
+    errors = np.where(finite[:, None], errors, 0.0)
     n_blocks = errors.shape[1] // horizon
     blocks = errors[:, errors.shape[1] - n_blocks * horizon :]
     blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
@@ -100,7 +102,8 @@ def confidence_set(errors, horizon, level=0.975):
         return [int(i) for i in np.flatnonzero(finite)]
     best = int(np.argmin(np.where(finite, blocks.mean(axis=1), np.inf)))
     difference = blocks - blocks[best]
-    bound = student_t.ppf(level, n - 1) * (difference.std(axis=1, ddof=1) / np.sqrt(n))
+    spread = difference.std(axis=1, ddof=1)
+    bound = student_t.ppf(level, n - 1) * spread / np.sqrt(n)
     return [
         i for i in range(n_models) if finite[i] and difference[i].mean() <= bound[i]
     ]

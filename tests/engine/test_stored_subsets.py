@@ -119,10 +119,15 @@ def test_a_fold_of_targets_in_another_order_than_the_store_is_refused(ragged):
     y = pd.Series(target, index=ids).iloc[::-1]  # whole: aligned by id
     RNNRegressor(**QUICK).fit(stored, y)
     # split by position, the folds of X and of y hold different ids
-    with pytest.raises(ValueError, match="indexed by other labels"):
-        cross_val_score(
-            RNNRegressor(**QUICK), stored, y, cv=KFold(2), error_score="raise"
-        )
+    cv = KFold(2, shuffle=True, random_state=0)
+    with pytest.raises(ValueError, match="not by the same ones"):
+        cross_val_score(RNNRegressor(**QUICK), stored, y, cv=cv, error_score="raise")
+    # a plain Series (positions as labels) pairs by position in every fold
+    scores = cross_val_score(
+        RNNRegressor(**QUICK), stored, pd.Series(target), cv=cv, error_score="raise"
+    )
+    expected = cross_val_score(RNNRegressor(**QUICK), sequences, target, cv=cv)
+    np.testing.assert_array_equal(scores, expected)
 
 
 def test_stored_sequences_are_not_read_whole_by_accident(ragged):

@@ -1,5 +1,6 @@
 """What forecasts: the network, the ridges, their mean, or a held-out choice."""
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -86,8 +87,11 @@ def test_the_confidence_set_drops_only_models_clearly_worse_than_the_best():
     errors[1] += np.repeat([0.8, 0.8, -0.4, -0.4] * 2, 3)
     assert confidence_set(errors, horizon=3) == [0, 1]
     assert confidence_set(errors + [[0], [2.0]], horizon=3) == [0]
-    # a model whose errors are not finite is dropped
+    # a model whose errors are not finite is dropped, without a warning
     assert confidence_set([best, equal * np.nan], horizon=3) == [0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert confidence_set([best, equal * np.inf], horizon=3) == [0]
 
 
 def test_the_confidence_set_compares_blocks_that_share_no_target_step():
