@@ -88,22 +88,17 @@ def check_same_length(sequences, y):
 def align_to_ids(y, sequences):
     """Order a ``y`` Series indexed by sequence ids like the sequences.
 
-    A ``y`` indexed by some of the ids but not by the same ones (a fold of
-    ``y`` in another order than ``X``, in cross-validation) is refused: its
-    targets would pair with the sequences by position, whatever its labels
-    say. Integer labels and integer ids that differ are taken for positions
-    (scikit-learn's folds of a plain ``pd.Series(y)`` carry them), and pair
-    by position.
+    A ``y`` indexed by some of the ids, not the same ones (a fold of ``y`` in
+    another order than ``X``), is refused; integer labels against integer
+    ids are positions (folds of a plain ``pd.Series(y)``), paired so.
     """
     if sequences.index is None or not isinstance(y, pd.Series):
         return y
     ids, labels = set(sequences.index), set(y.index)
     if y.index.is_unique and labels == ids:
         return y.reindex(sequences.index)
-    integers = pd.api.types.is_integer_dtype(y.index) and (
-        pd.api.types.is_integer_dtype(sequences.index)
-    )
-    if labels & ids and not integers:
+    integer = pd.api.types.is_integer_dtype
+    if labels & ids and not (integer(y.index) and integer(sequences.index)):
         raise ValueError(
             "y is indexed by ids of X's sequences, but not by the same ones: "
             f"{len(labels - ids)} of its labels are not ids of X and "
