@@ -42,6 +42,8 @@ sphinx_gallery_conf = {
     "plot_gallery": os.environ.get("SKSEQ_DOCS_RUN_EXAMPLES", "1") == "1",
     "download_all_examples": False,
     "within_subsection_order": "FileNameSortKey",
+    # one example per core: each trains on one torch thread (n_threads=1)
+    "parallel": 2,
 }
 
 html_theme = "pydata_sphinx_theme"
