@@ -287,19 +287,26 @@ class FittedForecaster:
         return forecasts if levels else forecasts[..., 0]
 
     def calibrate(self, net, windows, n_threads=None):
-        """Calibration from raw held-out windows ``(n, window_length + horizon, c)``."""
+        """Calibration from the raw held-out windows, a :class:`WindowsAt`.
+
+        Their rows are ``window_length`` of history, then the horizon.
+        """
         if len(windows) == 0:
             return None
         w, k = self.window_length, self.roles.n_targets
-        predicted, unit, heads = self.forecast(
-            net, windows[:, :w], windows[:, w:], n_threads, heads=True
-        )
-        actual = self.values.transform(windows[:, w:])[..., :k]
-        if heads is not None:
-            heads = ((actual[..., None] - heads) / unit[..., None]).astype(np.float32)
-        return ConformalCalibration(
-            ((actual - predicted) / unit).astype(np.float32), heads
-        )
+
+        def errors(block):
+            predicted, unit, heads = self.forecast(
+                net, block[:, :w], block[:, w:], n_threads, heads=True
+            )
+            actual = self.values.transform(block[:, w:])[..., :k]
+            if heads is not None:
+                heads = ((actual[..., None] - heads) / unit[..., None]).astype(
+                    np.float32
+                )
+            return ((actual - predicted) / unit).astype(np.float32), heads
+
+        return ConformalCalibration(*windows.map(errors))
 
     def series_to_forecast(self, y, freq=None, default_freq=None):
         """Return the series to forecast from (``y``, or the training ones), ids.

@@ -21,7 +21,7 @@ from ._methods import choose_method, confidence_set, methods_to_compare
 from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
-from ._windows import WindowSplit
+from ._windows import WindowsAt, WindowSplit
 
 __all__ = ["fit_forecaster"]
 
@@ -77,7 +77,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         [len(v) for v in raw], w + h, estimator.validation_fraction, steps
     )
     split.check(estimator.validation_fraction)
-    held_out = cut_windows(np.concatenate(raw), w + h)[split.held_out]
+    held_out = WindowsAt(cut_windows(np.concatenate(raw), w + h), split.held_out)
     fitted = FittedForecaster(
         window_length=w,
         horizon=h,
@@ -159,12 +159,16 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
     if not linear and normalize != "auto":
         return (), normalize, None
     ridges = fit_ridges(tried, series, split.train, fitted, steps)
-    histories, futures = np.split(held_out, [w], axis=1)
-    actual = _actual(fitted, futures)
-    each = [
-        fitted.rolled(histories, futures, ridge.outputs, ridge.scaler)
-        for ridge in ridges
-    ]
+    actual = _actual(fitted, held_out)
+
+    def held(ridge):
+        return held_out.map(
+            lambda windows: fitted.rolled(
+                windows[:, :w], windows[:, w:], ridge.outputs, ridge.scaler
+            )
+        )
+
+    each = [held(ridge) for ridge in ridges]
     if normalize == "auto":
         errors = np.array([np.abs(forecast - actual).mean() for forecast in each])
         errors[~np.isfinite(errors)] = np.inf  # a failed ridge is never chosen
@@ -172,9 +176,12 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
     return (ridges, normalize, each) if linear else ((), normalize, None)
 
 
-def _actual(fitted, futures):
-    """Return the targets of raw future rows, in the transformed space."""
-    return fitted.values.transform(futures)[..., : fitted.roles.n_targets]
+def _actual(fitted, held_out):
+    """Return the targets of the held-out windows, in the transformed space."""
+    w, k = fitted.window_length, fitted.roles.n_targets
+    return held_out.map(
+        lambda windows: fitted.values.transform(windows[:, w:])[..., :k]
+    )
 
 
 def _window_errors(forecast, actual, unit):
@@ -202,16 +209,18 @@ def _method(estimator, fitted, net, held_out, linear_held):
         method = "network" if method == "select" else method
         return tuple(method.split("+")), fitted.ridges, None
     method = tuple(method.split("+"))
-    histories, futures = np.split(held_out, [fitted.window_length], axis=1)
-    actual = _actual(fitted, futures)
+    w = fitted.window_length
+    actual = _actual(fitted, held_out)
 
-    def held(name):
-        forecast, _ = fitted.forecast(
-            net, histories, futures, estimator.n_threads, (name,)
-        )
-        return forecast
+    def held(name, part=0):
+        def forecast(windows):
+            return fitted.forecast(
+                net, windows[:, :w], windows[:, w:], estimator.n_threads, (name,)
+            )[part]
 
-    _, unit = fitted.forecast(net, histories, futures, method=("naive",))
+        return held_out.map(forecast)
+
+    unit = held("naive", part=1)  # what one step of a window is worth
     errors = [_window_errors(forecast, actual, unit) for forecast in linear_held]
     network = "network" in method  # the network is judged with the ridges
     if network:

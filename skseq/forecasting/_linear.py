@@ -19,7 +19,6 @@ Closed-form ridge on the training windows, in the space the network reads
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.linear_model import RidgeCV
 
 from ._scaling import WindowScaler
 from ._windows import WindowDataset
@@ -27,15 +26,64 @@ from ._windows import WindowDataset
 __all__ = ["RidgeForecast", "fit_ridge", "fit_ridges"]
 
 _ALPHAS = np.logspace(-3, 3, 13)
+# fit_ridge reads this many windows at a time
+_BLOCK_WINDOWS = 4096
 # RidgeForecast.outputs multiplies at most this many numbers at once (32 MB)
 _ELEMENTS = 2**22
 
 
-def fit_ridge(dataset):
-    """Ridge (alpha by leave-one-out) from the dataset's windows to targets."""
-    inputs, target = dataset.batch(np.arange(len(dataset)))
-    X = inputs["X"].reshape(len(target), -1).double().numpy()
-    return RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
+def fit_ridge(dataset, block=_BLOCK_WINDOWS):
+    """Ridge from the dataset's windows to their targets, alpha by leave-one-out.
+
+    What ``RidgeCV(alphas=_ALPHAS)`` fits on all the windows at once (one
+    alpha for every output, the one of the least leave-one-out squared
+    error), computed from the windows ``block`` at a time: a pass sums their
+    Gram matrix and a second their leave-one-out errors (``e / (1 - h)``,
+    ``h`` the leverage of a window), so that memory grows with the inputs of
+    one window, not with the number of windows.
+
+    Returns
+    -------
+    coef : ndarray of shape (n_outputs, n_inputs)
+    intercept : ndarray of shape (n_outputs,)
+    alpha : float
+    """
+    chunks = [
+        np.arange(start, min(start + block, len(dataset)))
+        for start in range(0, len(dataset), block)
+    ]
+
+    def rows(index):
+        inputs, target = dataset.batch(index)
+        X = inputs["X"].reshape(len(target), -1).double().numpy()
+        return X, target.double().numpy()
+
+    n = len(dataset)
+    sums = None
+    for index in chunks:
+        X, Y = rows(index)
+        parts = (X.sum(0), Y.sum(0), X.T @ X, X.T @ Y)
+        sums = parts if sums is None else [a + b for a, b in zip(sums, parts)]
+    x_sum, y_sum, gram, cross = sums
+    x_mean, y_mean = x_sum / n, y_sum / n
+    gram = gram - n * np.outer(x_mean, x_mean)  # of the centred windows
+    cross = cross - n * np.outer(x_mean, y_mean)
+    eigenvalues, vectors = np.linalg.eigh(gram)
+    eigenvalues = np.clip(eigenvalues, 0.0, None)  # rounding below zero
+    projected = vectors.T @ cross
+    coefs = [vectors @ (projected / (eigenvalues + a)[:, None]) for a in _ALPHAS]
+    squared = np.zeros(len(_ALPHAS))
+    for index in chunks:
+        X, Y = rows(index)
+        X = X - x_mean
+        rotated = (X @ vectors) ** 2
+        for i, (alpha, coef) in enumerate(zip(_ALPHAS, coefs, strict=True)):
+            leverage = 1.0 / n + rotated @ (1.0 / (eigenvalues + alpha))
+            residual = (Y - y_mean - X @ coef) / (1.0 - leverage)[:, None]
+            squared[i] += (residual**2).sum()
+    best = int(np.argmin(squared))
+    coef = coefs[best].T
+    return coef, y_mean - coef @ x_mean, float(_ALPHAS[best])
 
 
 @dataclass(frozen=True)
@@ -104,12 +152,6 @@ def fit_ridges(normalizations, series, windows, fitted_like, steps):
             n_future=n_future,
             scaler=scaler,
         )
-        ridge = fit_ridge(dataset)
-        ridges.append(
-            RidgeForecast(
-                scaler,
-                np.atleast_2d(ridge.coef_).astype(np.float64),
-                np.atleast_1d(ridge.intercept_).astype(np.float64),
-            )
-        )
+        coef, intercept, _ = fit_ridge(dataset)
+        ridges.append(RidgeForecast(scaler, coef, intercept))
     return tuple(ridges)

@@ -116,10 +116,10 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
             if valid_index is None
             else dataset.subset(np.arange(len(split.train)))
         )
-        ridge = fit_ridge(training)
+        coef, intercept, _ = fit_ridge(training)
         # every quantile head starts as the ridge; the network learns offsets
-        coef = np.repeat(np.atleast_2d(ridge.coef_), _n_levels(fitted), axis=0)
-        intercept = np.repeat(np.atleast_1d(ridge.intercept_), _n_levels(fitted))
+        coef = np.repeat(coef, _n_levels(fitted), axis=0)
+        intercept = np.repeat(intercept, _n_levels(fitted))
 
         def initialize(module):
             if getattr(module, "linear_path", None) is not None:

@@ -15,7 +15,7 @@ from torch.utils.data import Dataset
 
 from ..utils._windows import cut_windows
 
-__all__ = ["WindowDataset", "WindowSplit", "network_inputs"]
+__all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
 
 def network_inputs(block, window_length, n_future, scaler, n_targets):
@@ -99,6 +99,51 @@ class WindowSplit:
                 f"{validation_fraction}; use a longer series or a smaller "
                 "validation_fraction."
             )
+
+
+# held-out windows are gathered and forecast this many at a time (a multiple
+# of the forecaster's prediction batch, so that chunks batch as one pass would)
+_CHUNK_WINDOWS = 2048
+
+
+@dataclass(frozen=True)
+class WindowsAt:
+    """Raw windows of a strided view at some starts, gathered a chunk at a time.
+
+    Forecasting every held-out window at once would copy each of them, and
+    each copy again in every transform; a chunk at a time, memory grows with
+    the chunk, not with the series.
+
+    Attributes
+    ----------
+    view : ndarray of shape (n_windows, length, n_columns)
+        Every window of the raw series (:func:`skseq.utils._windows.cut_windows`).
+    starts : ndarray of int
+        The windows meant.
+    """
+
+    view: np.ndarray
+    starts: np.ndarray
+
+    def __len__(self):
+        return len(self.starts)
+
+    def map(self, function):
+        """Return ``function(windows)`` over the chunks, joined along the windows.
+
+        ``function`` takes raw windows ``(n, length, n_columns)`` and returns an
+        array, or a tuple of arrays (or None) with one row per window.
+        """
+        parts = [
+            function(self.view[self.starts[start : start + _CHUNK_WINDOWS]])
+            for start in range(0, len(self.starts), _CHUNK_WINDOWS)
+        ]
+        if not isinstance(parts[0], tuple):
+            return np.concatenate(parts)
+        return tuple(
+            None if pieces[0] is None else np.concatenate(pieces)
+            for pieces in zip(*parts, strict=True)
+        )
 
 
 # windows up to this many float32 values are scaled once per training and

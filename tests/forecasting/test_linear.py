@@ -1,0 +1,90 @@
+"""The ridges of the linear forecasts, fitted a block of windows at a time."""
+
+import numpy as np
+import pytest
+from sklearn.linear_model import RidgeCV
+
+from skseq.forecasting._linear import _ALPHAS, fit_ridge
+from skseq.forecasting._scaling import WindowScaler
+from skseq.forecasting._windows import WindowDataset
+
+
+def _dataset(n_rows, window, horizon, normalize, seed=0):
+    rng = np.random.default_rng(seed)
+    steps = np.arange(n_rows)
+    series = np.column_stack(
+        [np.sin(steps / 4) + 0.3 * rng.standard_normal(n_rows) + steps / 50]
+    )
+    starts = np.arange(n_rows - window - horizon + 1)
+    scaler = WindowScaler.fit(series, starts, normalize, window, horizon, 1)
+    return WindowDataset(
+        series,
+        starts,
+        window_length=window,
+        horizon=horizon,
+        n_targets=1,
+        n_future=0,
+        scaler=scaler,
+    )
+
+
+@pytest.mark.parametrize("normalize", ["last", "standard", None])
+@pytest.mark.parametrize("block", [1, 37, 4096])
+def test_fit_ridge_equals_ridgecv_on_all_windows_at_once(normalize, block):
+    # the two passes over blocks of windows give RidgeCV's leave-one-out
+    # choice of alpha and its coefficients, whatever the block
+    dataset = _dataset(300, 12, 4, normalize)
+    inputs, target = dataset.batch(np.arange(len(dataset)))
+    X = inputs["X"].reshape(len(target), -1).double().numpy()
+    reference = RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
+    coef, intercept, alpha = fit_ridge(dataset, block=block)
+    assert alpha == reference.alpha_
+    np.testing.assert_allclose(coef, reference.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-8, atol=1e-10)
+
+
+def test_fit_ridge_with_more_inputs_than_windows():
+    # fewer windows than inputs: the Gram matrix is singular, alpha keeps the
+    # solution unique, as RidgeCV's
+    dataset = _dataset(40, 24, 3, None, seed=1)
+    inputs, target = dataset.batch(np.arange(len(dataset)))
+    X = inputs["X"].reshape(len(target), -1).double().numpy()
+    reference = RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
+    coef, intercept, alpha = fit_ridge(dataset, block=5)
+    assert len(dataset) < X.shape[1]
+    assert alpha == reference.alpha_
+    np.testing.assert_allclose(coef, reference.coef_, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-7, atol=1e-9)
+
+
+def test_held_out_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch):
+    # the held-out windows are gathered and forecast in chunks; a chunk is a
+    # multiple of the prediction batch, so the network sees the same batches
+    # and the ridges compute row by row: the calibration and the choice of
+    # forecasts are the same, exactly, whatever the chunk
+    import pandas as pd
+
+    from skseq import SequenceForecaster
+    from skseq.forecasting import _fitted, _windows
+
+    rng = np.random.default_rng(0)
+    steps = np.arange(3000)
+    y = pd.Series(np.sin(steps / 6) + 0.2 * rng.standard_normal(3000))
+
+    def fit():
+        return SequenceForecaster(
+            horizon=3, window_length=8, max_epochs=1, hidden_size=8, random_state=0
+        ).fit(y)
+
+    whole = fit()
+    monkeypatch.setattr(_windows, "_CHUNK_WINDOWS", _fitted._PREDICT_BATCH)
+    chunked = fit()
+    n_held = len(whole._fitted.calibration.residuals)
+    assert n_held > 2 * _fitted._PREDICT_BATCH  # several chunks
+    np.testing.assert_array_equal(
+        chunked._fitted.calibration.residuals, whole._fitted.calibration.residuals
+    )
+    assert chunked.method_ == whole.method_
+    kept = [ridge.scaler.normalize for ridge in chunked._fitted.ridges]
+    assert kept == [ridge.scaler.normalize for ridge in whole._fitted.ridges]
+    np.testing.assert_array_equal(chunked.predict(), whole.predict())
