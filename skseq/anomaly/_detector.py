@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import SequenceForecaster
 from ..forecasting._columns import check_like_fit, check_log
+from ..forecasting._windows import WindowsAt
 from ..utils._series import TimeSeries, check_series
 from ..utils._sklearn_compat import Interval, _fit_context
 from ..utils._windows import cut_windows
@@ -277,14 +278,18 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         first = len(combined) - len(values)  # the first step of X in combined
         origins = np.arange(max(first, w), len(combined))
         if len(origins):
-            windows = cut_windows(combined, w + 1)[origins - w]
-            transformed, unit = fitted.forecast(
-                net, windows[:, :w], windows[:, w:], forecaster.n_threads
-            )
             k = fitted.roles.n_targets
-            actual = fitted.values.transform(windows[:, w:])[..., :k]
-            normalised = np.abs((actual - transformed) / unit)[:, 0] / self.error_unit_
-            errors[origins - first] = normalised.max(axis=1)
+
+            def largest_errors(windows):
+                transformed, unit = fitted.forecast(
+                    net, windows[:, :w], windows[:, w:], forecaster.n_threads
+                )
+                actual = fitted.values.transform(windows[:, w:])[..., :k]
+                normalised = np.abs((actual - transformed) / unit)[:, 0]
+                return (normalised / self.error_unit_).max(axis=1)
+
+            view = cut_windows(combined, w + 1)
+            errors[origins - first] = WindowsAt(view, origins - w).map(largest_errors)
         previous = self.recent_errors_ if continues else np.empty(0)
         smoothed = _smooth(np.concatenate([previous, errors]), self.smoothing)
         return smoothed[len(previous) :], errors, series

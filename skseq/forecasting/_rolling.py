@@ -6,6 +6,7 @@ import pandas as pd
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_like_fit, check_log
+from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
 
@@ -97,15 +98,18 @@ def rolling_forecasts(
         static = len(fitted.roles.static)
         if static:  # known past the end: the series' own
             padded[-h:, -static:] = combined[-1, -static:]
-        windows = cut_windows(padded, w + h)[origins - w]
-        transformed, unit, heads = fitted.forecast(
-            net, windows[:, :w], windows[:, w:], n_threads, heads=True
+        view = cut_windows(padded, w + h)
+        transformed, unit, heads = WindowsAt(view, origins - w).map(
+            lambda windows: fitted.forecast(
+                net, windows[:, :w], windows[:, w:], n_threads, heads=True
+            )
         )
-        actual_all.append(windows[:, w:, :k])
+        futures = view[origins - w, w:]  # the horizon rows alone
+        actual_all.append(futures[..., :k])
         forecast_all.append(fitted.values.inverse_transform(transformed))
         for coverage, each in zip(coverages, bounds, strict=True):
             margin = _rolling_margin(
-                fitted, windows[:, w:], transformed, unit, heads, coverage
+                fitted, futures, transformed, unit, heads, coverage
             )
             both, _ = fitted.interval_bounds(transformed, unit, coverage, margin, heads)
             each.append(both.reshape(len(both), h, k, 2))

@@ -110,9 +110,10 @@ _CHUNK_WINDOWS = 2048
 class WindowsAt:
     """Raw windows of a strided view at some starts, gathered a chunk at a time.
 
-    Forecasting every held-out window at once would copy each of them, and
-    each copy again in every transform; a chunk at a time, memory grows with
-    the chunk, not with the series.
+    Forecasting every held-out window (or every origin of a rolling
+    forecast) at once would copy each of them, and each copy again in every
+    transform; a chunk at a time, memory grows with the chunk, not with the
+    series.
 
     Attributes
     ----------

@@ -57,19 +57,21 @@ def test_fit_ridge_with_more_inputs_than_windows():
     np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-7, atol=1e-9)
 
 
-def test_held_out_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch):
-    # the held-out windows are gathered and forecast in chunks; a chunk is a
-    # multiple of the prediction batch, so the network sees the same batches
-    # and the ridges compute row by row: the calibration and the choice of
-    # forecasts are the same, exactly, whatever the chunk
+def test_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch):
+    # the held-out windows and the origins of rolling forecasts are gathered
+    # and forecast in chunks; a chunk is a multiple of the prediction batch,
+    # so the network sees the same batches and the ridges compute row by row:
+    # calibration, choice of forecasts and rolling forecasts are the same,
+    # exactly, whatever the chunk
     import pandas as pd
 
     from skseq import SequenceForecaster
     from skseq.forecasting import _fitted, _windows
 
     rng = np.random.default_rng(0)
-    steps = np.arange(3000)
-    y = pd.Series(np.sin(steps / 6) + 0.2 * rng.standard_normal(3000))
+    steps = np.arange(3600)
+    series = pd.Series(np.sin(steps / 6) + 0.2 * rng.standard_normal(3600))
+    y, later = series[:3000], series[3000:]
 
     def fit():
         return SequenceForecaster(
@@ -77,6 +79,7 @@ def test_held_out_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch)
         ).fit(y)
 
     whole = fit()
+    whole_rolling = whole.predict_rolling(later)
     monkeypatch.setattr(_windows, "_CHUNK_WINDOWS", _fitted._PREDICT_BATCH)
     chunked = fit()
     n_held = len(whole._fitted.calibration.residuals)
@@ -88,3 +91,6 @@ def test_held_out_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch)
     kept = [ridge.scaler.normalize for ridge in chunked._fitted.ridges]
     assert kept == [ridge.scaler.normalize for ridge in whole._fitted.ridges]
     np.testing.assert_array_equal(chunked.predict(), whole.predict())
+    rolling = chunked.predict_rolling(later)
+    assert len(rolling) > 2 * _fitted._PREDICT_BATCH
+    np.testing.assert_array_equal(rolling, whole_rolling)
