@@ -10,8 +10,9 @@ and coefficients (tests/forecasting/test_linear.py).
 
 A whole ``SequenceForecaster(window_length=96, horizon=24, max_epochs=1)``
 fit on ``--fit-points`` steps is measured the same way, against the same fit
-with every held-out window gathered and forecast at once and ``RidgeCV`` on
-all windows (what it did before), patched in.
+with ``RidgeCV`` on all windows and every held-out window gathered and
+forecast at once, patched in: about what it did before (which gathered the
+held-out windows once per fit, not once per use).
 
 Each fit runs in a fresh process, on a random-walk series of ``--points``
 steps (windows of 96 steps, 24 targets, normalised relative to the last
@@ -42,6 +43,7 @@ def _status(field):
 
 def _fit(points, method, queue):
     import torch
+    from sklearn.linear_model import RidgeCV  # imported before measuring
 
     from skseq.forecasting._linear import _ALPHAS, fit_ridge
     from skseq.forecasting._scaling import WindowScaler
@@ -68,8 +70,6 @@ def _fit(points, method, queue):
     if method == "block-wise fit_ridge":
         alpha = fit_ridge(dataset)[2]
     else:
-        from sklearn.linear_model import RidgeCV
-
         inputs, target = dataset.batch(np.arange(len(dataset)))
         X = inputs["X"].reshape(len(target), -1).double().numpy()
         alpha = RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy()).alpha_
@@ -118,7 +118,7 @@ def measure(points, method, target=_fit):
     queue = context.Queue()
     process = context.Process(target=target, args=(points, method, queue))
     process.start()
-    result = queue.get()
+    result = queue.get(timeout=3600)  # raises if the child died instead
     process.join()
     return result
 

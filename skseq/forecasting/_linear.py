@@ -19,6 +19,7 @@ Closed-form ridge on the training windows, in the space the network reads
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.linear_model import RidgeCV
 
 from ._scaling import WindowScaler
 from ._windows import WindowDataset
@@ -42,23 +43,28 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS):
     ``h`` the leverage of a window), so that memory grows with the inputs of
     one window, not with the number of windows.
 
+    With no more windows than inputs, the matrix of all windows is no
+    larger than the Gram matrix: ``RidgeCV`` fits it directly. The two agree
+    up to rounding, which can break near ties between alphas differently.
+
     Returns
     -------
     coef : ndarray of shape (n_outputs, n_inputs)
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
-    chunks = [
-        np.arange(start, min(start + block, len(dataset)))
-        for start in range(0, len(dataset), block)
-    ]
+    n = len(dataset)
+    chunks = [np.arange(start, min(start + block, n)) for start in range(0, n, block)]
 
     def rows(index):
         inputs, target = dataset.batch(index)
         X = inputs["X"].reshape(len(target), -1).double().numpy()
         return X, target.double().numpy()
 
-    n = len(dataset)
+    if n <= np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]):
+        ridge = RidgeCV(alphas=_ALPHAS).fit(*rows(np.arange(n)))
+        coef = np.atleast_2d(ridge.coef_)
+        return coef, np.atleast_1d(ridge.intercept_), float(ridge.alpha_)
     sums = None
     for index in chunks:
         X, Y = rows(index)

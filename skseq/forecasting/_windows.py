@@ -138,7 +138,7 @@ class WindowsAt:
         parts = [
             function(self.view[self.starts[start : start + _CHUNK_WINDOWS]])
             for start in range(0, len(self.starts), _CHUNK_WINDOWS)
-        ]
+        ] or [function(self.view[self.starts[:0]])]  # no window: empty results
         if not isinstance(parts[0], tuple):
             return np.concatenate(parts)
         return tuple(
@@ -190,8 +190,7 @@ class WindowDataset(Dataset):
         self._made = None
         size = len(self.starts) * (window_length + horizon) * series.shape[1]
         if size <= _CACHE_VALUES:
-            inputs, y = self._make(np.arange(len(self.starts)))
-            self._made = (inputs["X"], y)
+            self._made = self._make_all()
 
     def __len__(self):
         return len(self.starts)
@@ -205,6 +204,24 @@ class WindowDataset(Dataset):
             return self._make(np.asarray(index))
         X, y = self._made
         return {"X": X[index], "lengths": self.lengths[: len(index)]}, y[index]
+
+    def _make_all(self):
+        """Return the inputs and targets of every window, made a chunk at a time.
+
+        Each window is scaled on its own, so the chunks give what one pass
+        would; only the float32 result is kept whole, not the float64
+        intermediates of every window.
+        """
+        X = y = None
+        for start in range(0, len(self.starts), _CHUNK_WINDOWS):
+            index = np.arange(start, min(start + _CHUNK_WINDOWS, len(self.starts)))
+            inputs, targets = self._make(index)
+            if X is None:
+                X = inputs["X"].new_empty((len(self.starts), *inputs["X"].shape[1:]))
+                y = targets.new_empty((len(self.starts), *targets.shape[1:]))
+            X[index] = inputs["X"]
+            y[index] = targets
+        return X, y
 
     def _make(self, index):
         w, k = self.window_length, self.n_targets

@@ -6,7 +6,7 @@ from sklearn.linear_model import RidgeCV
 
 from skseq.forecasting._linear import _ALPHAS, fit_ridge
 from skseq.forecasting._scaling import WindowScaler
-from skseq.forecasting._windows import WindowDataset
+from skseq.forecasting._windows import WindowDataset, WindowsAt
 
 
 def _dataset(n_rows, window, horizon, normalize, seed=0):
@@ -43,18 +43,28 @@ def test_fit_ridge_equals_ridgecv_on_all_windows_at_once(normalize, block):
     np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-8, atol=1e-10)
 
 
-def test_fit_ridge_with_more_inputs_than_windows():
-    # fewer windows than inputs: the Gram matrix is singular, alpha keeps the
-    # solution unique, as RidgeCV's
-    dataset = _dataset(40, 24, 3, None, seed=1)
+@pytest.mark.parametrize("n_rows", [40, 60])
+def test_fit_ridge_with_about_as_many_windows_as_inputs(n_rows):
+    # 40 rows: fewer windows (14) than inputs (24), which RidgeCV fits at
+    # once; 60 rows: a few more windows than inputs, a nearly singular Gram
+    # matrix for the two passes. Either way RidgeCV's alpha and coefficients
+    dataset = _dataset(n_rows, 24, 3, None, seed=1)
     inputs, target = dataset.batch(np.arange(len(dataset)))
     X = inputs["X"].reshape(len(target), -1).double().numpy()
     reference = RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
     coef, intercept, alpha = fit_ridge(dataset, block=5)
-    assert len(dataset) < X.shape[1]
     assert alpha == reference.alpha_
     np.testing.assert_allclose(coef, reference.coef_, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-7, atol=1e-9)
+
+
+def test_windows_at_maps_chunks_and_no_window():
+    view = np.arange(60.0).reshape(20, 3, 1)
+    starts = np.array([4, 0, 7])
+    at = WindowsAt(view, starts)
+    np.testing.assert_array_equal(at.map(lambda w: w.sum(axis=1)), view[starts].sum(1))
+    empty = WindowsAt(view, starts[:0]).map(lambda w: (w.sum(axis=1), None))
+    assert empty[0].shape == (0, 1) and empty[1] is None
 
 
 def test_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch):
