@@ -105,7 +105,7 @@ def rolling_forecasts(
             )
         )
         futures = view[origins - w, w:]  # the horizon rows alone
-        actual_all.append(futures[..., :k])
+        actual_all.append(futures[..., :k].copy())  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed))
         for coverage, each in zip(coverages, bounds, strict=True):
             margin = _rolling_margin(

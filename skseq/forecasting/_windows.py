@@ -133,7 +133,9 @@ class WindowsAt:
         """Return ``function(windows)`` over the chunks, joined along the windows.
 
         ``function`` takes raw windows ``(n, length, n_columns)`` and returns an
-        array, or a tuple of arrays (or None) with one row per window.
+        array, or a tuple of arrays (or None) with one row per window. With
+        no window it is called once with none (``n = 0``); the forecasts
+        cannot take that, so their callers check for windows first.
         """
         parts = [
             function(self.view[self.starts[start : start + _CHUNK_WINDOWS]])
