@@ -46,14 +46,16 @@ def _fit(points, method, queue):
     from sklearn.linear_model import RidgeCV  # imported before measuring
 
     from skseq.forecasting._linear import _ALPHAS, fit_ridge
+    from skseq.forecasting._rows import SeriesRows
     from skseq.forecasting._scaling import WindowScaler
     from skseq.forecasting._windows import WindowDataset
 
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     series = np.cumsum(rng.standard_normal(points))[:, None]
+    series = SeriesRows.in_memory([series]).scaled(1, log=False)
     starts = np.arange(points - WINDOW - HORIZON + 1)
-    scaler = WindowScaler.fit(series, starts, "last", WINDOW, HORIZON, 1)
+    scaler = WindowScaler.fit(series, starts, "last", WINDOW, HORIZON)
     dataset = WindowDataset(
         series,
         starts,

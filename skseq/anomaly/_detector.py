@@ -88,7 +88,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     Parameters
     ----------
     forecaster : SequenceForecaster or None, default=None
-        The forecaster to train (cloned; its ``horizon`` is set to 1). None:
+        The forecaster to train (cloned; its ``horizon`` and ``window_step``
+        are set to 1: its held-out errors are of consecutive steps). None:
         ``SequenceForecaster(window_length=24, normalize=None)``, chosen on
         the NAB series. Its parameters are reached as ``forecaster__<name>``
         (e.g. in a grid search).
@@ -219,7 +220,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             forecaster = SequenceForecaster(**DEFAULT_FORECASTER)
         else:
             forecaster = clone(self.forecaster)
-        forecaster.set_params(horizon=1)
+        # held-out errors of consecutive steps, as the scored ones are
+        forecaster.set_params(horizon=1, window_step=1)
         if self.random_state is not None:
             forecaster.set_params(random_state=self.random_state)
         forecaster.fit(X)

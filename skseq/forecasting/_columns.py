@@ -112,8 +112,15 @@ class ColumnRoles:
         return len(self.future) - len(self.static)
 
     def arrange(self, values):
-        """Columns of ``values`` (original order, last axis) in role order."""
-        return values[..., self.order]
+        """Columns of ``values`` (original order, last axis) in role order.
+
+        ``values`` itself when they are in role order already (not a copy:
+        callers only read it).
+        """
+        order = self.order
+        if order == list(range(len(order))):
+            return values
+        return values[..., order]
 
 
 def _listed(target):

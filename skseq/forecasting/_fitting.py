@@ -12,13 +12,14 @@ from dataclasses import replace
 import numpy as np
 from sklearn.utils import check_random_state
 
-from ..utils._windows import cut_windows
-from ._columns import raw_values, roles_of
+from ..utils._stored import StoredSequences
+from ._columns import ColumnRoles, raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
-from ._scaling import NORMALIZATIONS, ValueScaler, WindowScaler
+from ._rows import SeriesRows, check_lengths, stored_check
+from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
 from ._windows import WindowsAt, WindowSplit
@@ -30,38 +31,49 @@ __all__ = ["fit_forecaster"]
 NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 
 
-def geometry(estimator, panel):
-    """Return the season and the window length of the forecaster for ``panel``."""
+def geometry(estimator, freq, lengths):
+    """Return the season and the window length for series of ``lengths`` rows."""
     season = estimator.season
     if season == "auto":
-        season = season_of(panel[0].freq)
+        season = season_of(freq)
     season = None if season is None else int(season)
     window = estimator.window_length
     if window == "auto":
-        shortest = min(len(one.values) for one in panel)
-        window = window_of(shortest, estimator.horizon, season)
+        window = window_of(min(lengths), estimator.horizon, season)
     return season, window
 
 
 def fit_forecaster(estimator, panel, keys, form, target, static=None):
     """Fit on validated series; return the fitted state and the Trained result.
 
-    ``target`` is the estimator's, or the columns of ``y`` when ``X`` came too;
-    ``static`` the series' :class:`StaticCovariates` (or None).
+    ``panel`` is a list of TimeSeries, or a StoredSequences whose sequences
+    are the series (read from their store); ``target`` is the estimator's,
+    or the columns of ``y`` when ``X`` came too; ``static`` the series'
+    :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
-    if static is not None:
-        static = StaticCovariates.fit(static, keys, panel[0].columns)
-        panel = static.extend(panel, keys)
-    roles = roles_of(
-        panel,
-        target,
-        estimator.future_covariates,
-        estimator.strategy,
-        () if static is None else static.columns,
-    )
-    season, w = geometry(estimator, panel)
-    h = estimator.horizon
+    h, log = estimator.horizon, estimator.transform == "log"
+    if isinstance(panel, StoredSequences):
+        lengths, freq = panel.lengths, 1
+        roles = ColumnRoles.from_columns(
+            list(range(panel.n_features)),
+            target,
+            estimator.future_covariates,
+            estimator.strategy,
+        )
+    else:
+        if static is not None:
+            static = StaticCovariates.fit(static, keys, panel[0].columns)
+            panel = static.extend(panel, keys)
+        lengths, freq = [len(one.values) for one in panel], panel[0].freq
+        roles = roles_of(
+            panel,
+            target,
+            estimator.future_covariates,
+            estimator.strategy,
+            () if static is None else static.columns,
+        )
+    season, w = geometry(estimator, freq, lengths)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
@@ -69,24 +81,35 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
     steps = h if estimator.strategy == "direct" else 1
-    log = estimator.transform == "log"
-    raw = raw_values(panel, keys, roles, w, h, log)
-    values = ValueScaler.fit(raw, roles.n_targets, log)
-    series = np.concatenate([values.transform(v) for v in raw])
+    if isinstance(panel, StoredSequences):
+        check_lengths(lengths, keys, w, h)
+        series = SeriesRows.stored(panel, roles.order).scaled(
+            roles.n_targets, log, stored_check(panel, keys, roles.n_targets, log)
+        )
+        tails = series.tails(w)
+    else:
+        raw = raw_values(panel, keys, roles, w, h, log)
+        series = SeriesRows.in_memory(raw).scaled(roles.n_targets, log)
+        tails = tuple(one.tail(w) for one in panel)
+        del raw
     split = WindowSplit.make(
-        [len(v) for v in raw], w + h, estimator.validation_fraction, steps
+        series.lengths,
+        w + h,
+        estimator.validation_fraction,
+        steps,
+        estimator.window_step,
     )
     split.check(estimator.validation_fraction)
-    held_out = WindowsAt(cut_windows(np.concatenate(raw), w + h), split.held_out)
+    held_out = WindowsAt(series.windows(w + h, transformed=False), split.held_out)
     fitted = FittedForecaster(
         window_length=w,
         horizon=h,
         strategy=estimator.strategy,
         roles=roles,
-        values=values,
+        values=series.scaler,
         # a placeholder until the normalisation is chosen
-        windows=WindowScaler.fit(series, split.train, None, w, h, roles.n_targets),
-        tails=tuple(one.tail(w) for one in panel),
+        windows=WindowScaler.fit(series, split.train, None, w, h),
+        tails=tails,
         keys=None if keys is None else tuple(keys),
         form=form,
         calibration=None,
@@ -101,7 +124,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     fitted = replace(
         fitted,
         ridges=ridges,
-        windows=WindowScaler.fit(series, split.train, normalize, w, h, roles.n_targets),
+        windows=WindowScaler.fit(series, split.train, normalize, w, h),
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     first = train_windows(estimator, series, split, fitted, seed)
@@ -131,7 +154,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "n_iter_": final.epochs,
         "n_features_in_": len(roles.columns),
         "targets_": list(roles.targets),
-        "freq_": panel[0].freq,
+        "freq_": freq,
         "normalize_": normalize,
         "window_length_": w,
         "method_": "+".join(method),

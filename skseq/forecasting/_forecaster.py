@@ -22,6 +22,7 @@ from .._versions import VersionStamped
 from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._stored import StoredSequences
 from ._columns import (
     format_forecasts,
     future_rows,
@@ -30,6 +31,7 @@ from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
 from ._probabilistic import ProbabilisticForecasts
+from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
@@ -88,11 +90,11 @@ class SequenceForecaster(
         Frequency of a DatetimeIndex that pandas cannot infer.
     validation_fraction : float, default=0.2
         Share of the windows, the latest of each series, held out of a first
-        training (with the ``horizon - 1`` windows before them, whose targets
-        overlap theirs). Their errors calibrate :meth:`predict_interval`
-        (split conformal), they choose ``normalize="auto"``, and they are the
-        validation set of early stopping. 0 trains once, on every window, and
-        gives no intervals.
+        training (with the windows before them whose targets overlap theirs:
+        ``horizon - 1`` of them with ``window_step=1``). Their errors
+        calibrate :meth:`predict_interval` (split conformal), they choose
+        ``normalize="auto"``, and they are the validation set of early
+        stopping. 0 trains once, on every window, and gives no intervals.
     refit : bool, default=True
         With ``validation_fraction > 0``, train again on every window once
         the held-out ones have calibrated the intervals (and chosen the number
@@ -100,6 +102,13 @@ class SequenceForecaster(
         latest data too, for twice the training time. The intervals come from
         the first model, which saw less data, so they tend to be slightly
         wide. False keeps the first model.
+    window_step : int, default=1
+        Steps between the starts of consecutive windows of a series, counted
+        back from its latest window: 1 trains, validates and calibrates on
+        every window; k on one in k. For long series (a stored ``y``, say),
+        where every window is more than an epoch needs, this divides the
+        time of an epoch and the memory of the window index by k; the
+        windows still overlap as long as k is below ``window_length``.
     %(network)s
     %(convolution)s
     %(pooling_last)s
@@ -214,6 +223,7 @@ class SequenceForecaster(
         "freq": "no_validation",
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "refit": ["boolean"],
+        "window_step": [Interval(Integral, 1, None, closed="left")],
         "linear_path": ["boolean"],
         "method": [
             StrOptions({"auto", "network", "linear", "network+linear", "select"})
@@ -254,6 +264,7 @@ class SequenceForecaster(
         freq=None,
         validation_fraction=0.2,
         refit=True,
+        window_step=1,
         cell="gru",
         hidden_size=64,
         num_layers=1,
@@ -300,6 +311,7 @@ class SequenceForecaster(
         self.freq = freq
         self.validation_fraction = validation_fraction
         self.refit = refit
+        self.window_step = window_step
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -341,9 +353,18 @@ class SequenceForecaster(
 
         Parameters
         ----------
-        y : pandas.Series, pandas.DataFrame, array-like, dict or long DataFrame
+        y : pandas.Series, pandas.DataFrame, array-like, dict, long DataFrame \
+                or stored array
             The training series (see Notes); with a DataFrame and no ``X``,
-            covariates are its non-target columns.
+            covariates are its non-target columns. A numpy memmap, zarr, Dask
+            or HDF5 array (one series, ``(n_timesteps,)`` or ``(n_timesteps,
+            n_columns)``) or a :class:`~skseq.io.StoredSequences` (one series
+            per sequence, keyed by its ids, as :func:`skseq.io.read_parquet`
+            reads a long table) stays in its store: it is checked and scaled
+            a block at a time and its windows are read a batch at a time,
+            with the same model as in memory (columns are covariates by
+            position: ``target=[0]``). With ``X`` or ``static``, a stored
+            array is read into memory.
         X : pandas.DataFrame, array-like, dict or long DataFrame, default=None
             Exogenous series with a row for every time stamp of ``y`` (the
             sktime and skforecast convention): covariates known only up to the
@@ -364,6 +385,19 @@ class SequenceForecaster(
             The fitted forecaster.
         """
         target = self.target
+        stored = stored_series(y)
+        if stored is not None and (X is not None or static is not None):
+            if isinstance(y, StoredSequences):
+                raise ValueError(
+                    "StoredSequences are read as they are stored: give their "
+                    "covariates as their columns (target, future_covariates), "
+                    "not as X or static."
+                )
+            stored = None  # a stored array joined with X: read into memory
+        if stored is not None:
+            state, trained = fit_forecaster(self, *stored, target)
+            set_fitted(self, state, interrupted=trained.interrupted)
+            return self
         if X is not None:
             if target is not None:
                 raise ValueError(
@@ -386,6 +420,8 @@ class SequenceForecaster(
     def _forecast_end(self, y, X, future):
         """Forecasts (transformed space), units, heads and context of ``predict``."""
         fitted, net, freq = self._state()
+        if X is None:  # a store's last steps alone (X would need them all)
+            y = recent_steps(y, fitted.window_length)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
@@ -406,7 +442,9 @@ class SequenceForecaster(
         y : series, dict or long DataFrame, default=None
             Recent history to forecast from, in the form given to ``fit``
             (at least ``window_length`` steps); by default the end of the
-            training series. No refit is done.
+            training series. No refit is done. Of a stored ``y`` (as in
+            ``fit``) without ``X``, only the last ``window_length`` steps are
+            read.
         X : DataFrame, array-like or dict, default=None
             With a model fitted on ``fit(y, X)``: the exogenous series over the
             ``horizon`` forecast steps (their future covariates are read), and

@@ -131,8 +131,8 @@ def fit_ridges(normalizations, series, windows, fitted_like, steps):
     ----------
     normalizations : sequence
         Values of ``normalize``.
-    series : ndarray
-        The transformed series, stacked.
+    series : SeriesRows
+        The series, stacked and scaled.
     windows : ndarray of int
         Starts of the windows to fit on.
     fitted_like : FittedForecaster
@@ -148,7 +148,7 @@ def fit_ridges(normalizations, series, windows, fitted_like, steps):
     k, n_future = fitted_like.roles.n_targets, fitted_like.roles.n_future
     ridges = []
     for normalize in normalizations:
-        scaler = WindowScaler.fit(series, windows, normalize, w, h, k)
+        scaler = WindowScaler.fit(series, windows, normalize, w, h)
         dataset = WindowDataset(
             series,
             windows,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._input import safe_scale
-from ..utils._windows import cut_windows
+from ._windows import WindowsAt
 
 __all__ = ["NORMALIZATIONS", "ValueScaler", "WindowScaler"]
 
@@ -44,11 +44,9 @@ class ValueScaler:
     cov_scale: np.ndarray
 
     @classmethod
-    def fit(cls, series, n_targets, log):
-        """Learn the covariates' scaling from raw series (role order)."""
-        stacked = np.concatenate(series)[:, n_targets:]
-        mean = stacked.mean(axis=0)
-        return cls(n_targets, log, mean, safe_scale(stacked.std(axis=0), mean))
+    def from_moments(cls, n_targets, log, mean, std):
+        """Return the scaling of covariates of raw ``mean`` and deviation ``std``."""
+        return cls(n_targets, log, mean, safe_scale(std, mean))
 
     def transform(self, values):
         """Raw values (role order, last axis) -> the transformed space (float64)."""
@@ -92,33 +90,33 @@ class WindowScaler:
     floor: np.ndarray
 
     @classmethod
-    def fit(cls, series, starts, normalize, window_length, horizon, n_targets):
+    def fit(cls, rows, starts, normalize, window_length, horizon):
         """Learn the global scales from training windows.
 
         Parameters
         ----------
-        series : ndarray of shape (n_rows, n_columns)
-            The transformed series, stacked (float64, role order).
+        rows : SeriesRows
+            The series, scaled (their target moments known).
         starts : ndarray of int
             Rows where the training windows start.
         normalize : {"standard", "last", "mean"} or None
-        window_length, horizon, n_targets : int
+        window_length, horizon : int
         """
-        k = n_targets
-        targets = series[:, :k]
+        k = len(rows.target_mean)
         unit = cls(
             normalize,
-            targets.mean(axis=0),
+            rows.target_mean,
             np.ones(k),
             np.ones((horizon, k)),
             # windows flatter than a ten-thousandth of the series' spread are
             # not scaled up further (normalize="standard")
-            1e-4 * safe_scale(targets.std(axis=0), 0.0),
+            1e-4 * safe_scale(rows.target_std, 0.0),
         )
         if len(starts) > _SCALE_SAMPLE:
             rng = np.random.default_rng(0)
             starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
-        block = cut_windows(series, window_length + horizon)[starts][..., :k]
+        windows = WindowsAt(rows.windows(window_length + horizon), np.sort(starts))
+        block = windows.map(lambda windows: windows[..., :k])
         reference, scale = unit.statistics(block[:, :window_length])
         inputs = unit.inputs(block[:, :window_length], reference, scale)
         relative = unit.targets(block[:, window_length:], reference, scale)

@@ -1,7 +1,7 @@
 """Forecasting windows: which ones train and calibrate, and what the network reads.
 
-Every window is an index into one strided view of the series
-(:func:`skseq.utils._windows.cut_windows`); :class:`WindowDataset` gathers a
+Every window is an index into the stacked rows of the series
+(:class:`~skseq.forecasting._rows.Windows`); :class:`WindowDataset` gathers a
 batch of them and :func:`network_inputs` scales them (through the
 :class:`~skseq.forecasting._scaling.WindowScaler`) into the network's input.
 """
@@ -12,8 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch.utils.data import Dataset
-
-from ..utils._windows import cut_windows
 
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
@@ -72,21 +70,27 @@ class WindowSplit:
     every: np.ndarray
 
     @classmethod
-    def make(cls, lengths, span, validation_fraction, train_horizon):
+    def make(cls, lengths, span, validation_fraction, train_horizon, step=1):
         """Split the windows of series of ``lengths`` rows, stacked.
 
-        The last training windows of a series must not have targets among
-        the held-out ones: ``train_horizon - 1`` windows lie between them.
+        A window starts every ``step`` rows, counted back from the latest
+        one of each series. The training windows of a series end before the
+        targets of its held-out ones begin: a window starting ``t`` trains
+        when ``t + train_horizon`` is at most the first held-out start.
         """
         offsets = np.cumsum([0, *lengths])
         train, held_out, every = [], [], []
         for offset, length in zip(offsets, lengths, strict=False):
-            starts = offset + np.arange(length - span + 1)
+            latest = length - span
+            starts = offset + np.arange(latest % step, latest + 1, step)
             every.append(starts)
             n_held = int(math.floor(validation_fraction * len(starts)))
-            gap = train_horizon - 1 if n_held else 0
-            train.append(starts[: max(len(starts) - n_held - gap, 0)])
-            held_out.append(starts[len(starts) - n_held :])
+            held = starts[len(starts) - n_held :]
+            if n_held:
+                train.append(starts[starts + train_horizon <= held[0]])
+            else:
+                train.append(starts)
+            held_out.append(held)
         return cls(
             np.concatenate(train), np.concatenate(held_out), np.concatenate(every)
         )
@@ -96,8 +100,8 @@ class WindowSplit:
         if len(self.train) == 0:
             raise ValueError(
                 "No training window is left after holding out validation_fraction="
-                f"{validation_fraction}; use a longer series or a smaller "
-                "validation_fraction."
+                f"{validation_fraction}; use a longer series, a smaller "
+                "validation_fraction or a smaller window_step."
             )
 
 
@@ -117,8 +121,10 @@ class WindowsAt:
 
     Attributes
     ----------
-    view : ndarray of shape (n_windows, length, n_columns)
-        Every window of the raw series (:func:`skseq.utils._windows.cut_windows`).
+    view : ndarray of shape (n_windows, length, n_columns) or Windows
+        Every window of the raw series: a strided view
+        (:func:`skseq.utils._windows.cut_windows`), or the raw
+        :class:`~skseq.forecasting._rows.Windows` of the training series.
     starts : ndarray of int
         The windows meant.
     """
@@ -157,16 +163,17 @@ _CACHE_VALUES = 16 * 2**20
 class WindowDataset(Dataset):
     """Training windows gathered by batch from one view of the series.
 
-    A batch gathers its windows from the strided view, so a long series costs
-    one copy, however many windows it holds. When all scaled windows fit in
+    A batch gathers its windows from the series (a strided view in memory,
+    reads from a store), so a long series costs no more than its rows,
+    however many windows it holds. When all scaled windows fit in
     64 MiB they are made once and batches slice them (what a hand-written
     loop over pre-made tensors does); each window is scaled the same way
     either way.
 
     Parameters
     ----------
-    series : ndarray of shape (n_rows, n_columns)
-        One or several transformed series, stacked (float64, role order).
+    series : SeriesRows
+        One or several series, stacked and scaled (in memory or stored).
     starts : array-like of int
         Row where each window starts.
     window_length, horizon, n_targets, n_future : int
@@ -179,7 +186,7 @@ class WindowDataset(Dataset):
     def __init__(
         self, series, starts, *, window_length, horizon, n_targets, n_future, scaler
     ):
-        self.windows = cut_windows(series, window_length + horizon)
+        self.windows = series.windows(window_length + horizon)
         self.starts = np.asarray(starts, dtype=np.int64)
         self.window_length = window_length
         self.horizon = horizon
@@ -190,7 +197,7 @@ class WindowDataset(Dataset):
         self.lengths = torch.full((len(self.starts),), self.input_length)
         self.fixed_length = True
         self._made = None
-        size = len(self.starts) * (window_length + horizon) * series.shape[1]
+        size = len(self.starts) * (window_length + horizon) * series.n_columns
         if size <= _CACHE_VALUES:
             self._made = self._make_all()
 

@@ -317,6 +317,22 @@ class StoredSequences:
         block = _read_rows(self.values, rows)[inverse]
         return self._steps_of(block, lengths), lengths
 
+    def sequence_steps(self, index, start, stop):
+        """Return steps ``start:stop`` of sequence ``index`` alone, as 2-D floats.
+
+        Reads those steps only, whatever the store's layout (a subset's
+        sequence, a padded row).
+        """
+        row = int(self.rows[index])
+        stop = min(stop, int(self.lengths[index]))
+        if self.flat:
+            offset = int(self._store_starts[row])
+            block = np.asarray(self.values[offset + start : offset + stop])
+        else:
+            block = np.asarray(self.values[row, start:stop])
+        block = _as_float(block)
+        return block[:, None] if self.univariate else block
+
     def steps(self, start, stop):
         """Return the valid steps ``start:stop`` of all sequences, concatenated.
 

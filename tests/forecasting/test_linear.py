@@ -5,6 +5,7 @@ import pytest
 from sklearn.linear_model import RidgeCV
 
 from skseq.forecasting._linear import _ALPHAS, fit_ridge
+from skseq.forecasting._rows import SeriesRows
 from skseq.forecasting._scaling import WindowScaler
 from skseq.forecasting._windows import WindowDataset, WindowsAt
 
@@ -15,10 +16,11 @@ def _dataset(n_rows, window, horizon, normalize, seed=0):
     series = np.column_stack(
         [np.sin(steps / 4) + 0.3 * rng.standard_normal(n_rows) + steps / 50]
     )
+    rows = SeriesRows.in_memory([series]).scaled(1, log=False)
     starts = np.arange(n_rows - window - horizon + 1)
-    scaler = WindowScaler.fit(series, starts, normalize, window, horizon, 1)
+    scaler = WindowScaler.fit(rows, starts, normalize, window, horizon)
     return WindowDataset(
-        series,
+        rows,
         starts,
         window_length=window,
         horizon=horizon,

@@ -1,0 +1,297 @@
+"""The rows of the training series, in memory or in their store, read as windows.
+
+A forecaster's windows are index views over its series, stacked one after
+another. :class:`SeriesRows` holds those rows: an array in memory (the
+series' values in role order), or a store that stays on disk
+(:class:`~skseq.io.StoredSequences`: a numpy memmap, zarr, Dask or HDF5
+array, or a table from :func:`skseq.io.read_parquet`), read a block at a
+time for its checks and statistics and a batch of windows at a time for
+training. Both give the same values and statistics: a pass over either reads
+blocks of the same rows (C-ordered float64), so that a fit from a store
+equals a fit on the same series in memory.
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..utils._series import TimeSeries
+from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
+from ..utils._windows import cut_windows
+from ._scaling import ValueScaler
+
+__all__ = [
+    "SeriesRows",
+    "Windows",
+    "check_lengths",
+    "recent_steps",
+    "stored_check",
+    "stored_series",
+]
+
+# windows of a store lying within this many times their own rows of one
+# another, and within _RANGE values, are read as one range, not one by one
+_SPREAD = 4
+_RANGE = 2**22
+
+
+@dataclass(frozen=True)
+class SeriesRows:
+    """The stacked rows of the training series.
+
+    Attributes
+    ----------
+    values : ndarray or StoredSequences
+        In memory: ``(n_rows, n_columns)`` float64, columns in role order.
+        A store: the series' steps, columns in their stored order.
+    lengths : ndarray of int
+        Rows of each series, in stacking order.
+    order : list of int or None
+        The stored columns in role order (None in memory).
+    scaler : ValueScaler or None
+        The transform every read applies (None: raw values).
+    target_mean, target_std : ndarray of shape (n_targets,) or None
+        The transformed targets' mean and deviation over every row.
+    """
+
+    values: object
+    lengths: np.ndarray
+    order: list | None = None
+    scaler: ValueScaler | None = None
+    target_mean: np.ndarray | None = None
+    target_std: np.ndarray | None = None
+
+    @classmethod
+    def in_memory(cls, raw):
+        """Rows of series in memory: ``raw`` holds each one's values (role order).
+
+        One series is not copied (unless it is not C-ordered).
+        """
+        values = np.ascontiguousarray(raw[0]) if len(raw) == 1 else np.concatenate(raw)
+        return cls(values, np.array([len(v) for v in raw]))
+
+    @classmethod
+    def stored(cls, store, order):
+        """Rows of the sequences of ``store``, columns read in role ``order``."""
+        return cls(store, store.lengths, list(order))
+
+    @property
+    def is_stored(self):
+        """Whether the rows stay in their store."""
+        return isinstance(self.values, StoredSequences)
+
+    @property
+    def n_columns(self):
+        """Columns of every row."""
+        return len(self.order) if self.is_stored else self.values.shape[1]
+
+    @property
+    def n_rows(self):
+        """Rows of all series together."""
+        return int(self.lengths.sum())
+
+    def read(self, start, stop):
+        """Return rows ``start:stop`` (raw, role order) as C-ordered float64.
+
+        From a store, each series' part of the rows is read on its own (a
+        window never spans two series; a block may).
+        """
+        if not self.is_stored:
+            return self.values[start:stop]
+        store, ends = self.values, np.cumsum(self.lengths)
+        first = int(np.searchsorted(ends, start, side="right"))
+        last = int(np.searchsorted(ends, stop - 1, side="right"))
+        parts = []
+        for i in range(first, last + 1):
+            begin = int(ends[i] - self.lengths[i])
+            part = store.sequence_steps(i, max(start, begin) - begin, stop - begin)
+            parts.append(part)
+        rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        # C order: column sums then add in the order of rows in memory
+        return np.ascontiguousarray(rows[:, self.order], dtype=np.float64)
+
+    def blocks(self):
+        """Yield ``(start, rows)``: the raw rows a bounded block at a time."""
+        size = block_steps(self.n_columns)
+        for start in range(0, self.n_rows, size):
+            yield start, self.read(start, min(start + size, self.n_rows))
+
+    def scaled(self, n_targets, log, check=None):
+        """Return the rows with their :class:`ValueScaler` and target moments.
+
+        Two passes over the blocks: sums, then squared deviations. The
+        covariates' mean and deviation are of their raw values, the targets'
+        of their transformed values (logarithm with ``log``). ``check`` is
+        called on each block of the first pass with its first row.
+        """
+        k = n_targets
+
+        def columns(rows):
+            out = np.array(rows, dtype=np.float64, order="C")
+            if log:
+                out[:, :k] = np.log(out[:, :k])
+            return out
+
+        n, total = self.n_rows, None
+        for start, rows in self.blocks():
+            if check is not None:
+                check(rows, start)
+            part = columns(rows).sum(axis=0)
+            total = part if total is None else total + part
+        mean = total / n
+        squares = None
+        for _, rows in self.blocks():
+            part = ((columns(rows) - mean) ** 2).sum(axis=0)
+            squares = part if squares is None else squares + part
+        std = np.sqrt(squares / n)
+        scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:])
+        return replace(self, scaler=scaler, target_mean=mean[:k], target_std=std[:k])
+
+    def windows(self, span, transformed=True):
+        """Return the :class:`Windows` of ``span`` rows (transformed by default)."""
+        return Windows(self, span, self.scaler if transformed else None)
+
+    def tails(self, length):
+        """Return the last ``length`` raw rows of each stored series (stored order).
+
+        As :class:`~skseq.utils._series.TimeSeries` of arrays (steps 0, 1, ...),
+        what ``predict`` forecasts from by default.
+        """
+        inverse = np.argsort(self.order)
+        tails = []
+        for end, n in zip(np.cumsum(self.lengths), self.lengths, strict=True):
+            values = self.read(end - length, end)[:, inverse]
+            index = pd.RangeIndex(n - length, n)
+            columns = list(range(values.shape[1]))
+            tails.append(TimeSeries(values, index, 1, columns, "array"))
+        return tuple(tails)
+
+
+class Windows:
+    """Every window of ``span`` rows of :class:`SeriesRows`, read when indexed.
+
+    ``windows[starts]`` returns the windows starting at rows ``starts``
+    ``(n, span, n_columns)``, float64 in role order: gathered from a strided
+    view of rows in memory, or read from the store (one range when the
+    windows lie close together, else one read per window), then transformed
+    by ``scaler`` (None: raw). Element by element, so a window does not
+    depend on what else is read with it.
+    """
+
+    def __init__(self, rows, span, scaler=None):
+        self.rows, self.span, self.scaler = rows, span, scaler
+        self._view = None if rows.is_stored else cut_windows(rows.values, span)
+
+    def __len__(self):
+        return self.rows.n_rows - self.span + 1
+
+    def __getitem__(self, starts):
+        starts = np.asarray(starts, dtype=np.int64)
+        if self._view is not None:
+            block = self._view[starts]
+        elif starts.size == 0:
+            block = np.empty((*starts.shape, self.span, self.rows.n_columns))
+        else:
+            block = self._read(starts)
+        return block if self.scaler is None else self.scaler.transform(block)
+
+    def _read(self, starts):
+        span, flat = self.span, starts.reshape(-1)
+        low, high = int(flat.min()), int(flat.max()) + span
+        rows = high - low
+        if rows <= _SPREAD * span * len(flat) and rows * self.rows.n_columns <= _RANGE:
+            block = cut_windows(self.rows.read(low, high), span)[flat - low]
+        else:
+            block = np.stack([self.rows.read(s, s + span) for s in flat])
+        return block.reshape(*starts.shape, *block.shape[1:])
+
+
+def stored_series(y):
+    """Return ``(store, keys, form)`` for a stored ``y``, or None in memory.
+
+    A stored array (numpy memmap, zarr, Dask, HDF5) of shape
+    ``(n_timesteps,)`` or ``(n_timesteps, n_columns)`` is one series; a
+    :class:`~skseq.io.StoredSequences` holds one series per sequence (keyed
+    by its ids, else by position), as :func:`skseq.io.read_parquet` writes a
+    long ``(id, time)`` table.
+    """
+    if isinstance(y, StoredSequences):
+        if len(y) == 1 and y.ids is None:
+            return y, None, "single"
+        keys = list(range(len(y))) if y.ids is None else list(y.ids)
+        return y, keys, "dict"
+    if not _is_lazy_array(y):
+        return None
+    if len(y.shape) not in (1, 2):
+        raise ValueError(
+            "A stored y must be 1-D (n_timesteps,) or 2-D (n_timesteps, "
+            f"n_columns), got an array of shape {tuple(y.shape)}."
+        )
+    return StoredSequences(y, lengths=[int(y.shape[0])], flat=True), None, "single"
+
+
+def recent_steps(y, length):
+    """Return the last ``length`` steps of a stored ``y`` in memory, else ``y``.
+
+    An array for one series, a dict of arrays by id for a panel: the forms
+    ``predict`` reads, which then check them as any other input.
+    """
+    stored = None if y is None else stored_series(y)
+    if stored is None:
+        return y
+    store, keys, _ = stored
+    tails = [
+        store.sequence_steps(i, max(n - length, 0), n)
+        for i, n in enumerate(store.lengths)
+    ]
+    tails = [tail[:, 0] if store.univariate else tail for tail in tails]
+    return tails[0] if keys is None else dict(zip(keys, tails, strict=True))
+
+
+def _where(store, keys, row):
+    """Name the series and step of stacked row ``row`` of a store."""
+    owner = int(np.searchsorted(store.ends, row, side="right"))
+    step = row - int(store.starts[owner])
+    return ("y" if keys is None else f"y[{keys[owner]!r}]"), step
+
+
+def check_lengths(lengths, keys, window_length, horizon):
+    """Refuse series shorter than a window and its horizon."""
+    span = window_length + horizon
+    for position, n in enumerate(lengths):
+        if n < span:
+            where = "y" if keys is None else f"y[{keys[position]!r}]"
+            raise ValueError(
+                f"{where} has {n} observations; window_length={window_length} "
+                f"and horizon={horizon} need at least {span}."
+            )
+
+
+def stored_check(store, keys, n_targets, log):
+    """Return the check of a stored series' blocks (role order) for ``scaled``.
+
+    Refuses NaN and infinite values, and targets that a log cannot take,
+    naming the series and step of the first.
+    """
+
+    def check(rows, start):
+        bad = ~np.isfinite(rows)
+        if bad.any():
+            first = int(np.flatnonzero(bad.any(axis=1))[0])
+            where, step = _where(store, keys, start + first)
+            what = "NaN" if np.isnan(rows[first]).any() else "infinite values"
+            raise ValueError(
+                f"{where} contains {what}, the first at step {step}. Fill them "
+                "first: a stored series is read as it is."
+            )
+        if log and (rows[:, :n_targets] <= 0).any():
+            first = int(np.flatnonzero((rows[:, :n_targets] <= 0).any(axis=1))[0])
+            where, step = _where(store, keys, start + first)
+            raise ValueError(
+                f"transform='log' needs positive targets, but {where} holds "
+                f"{rows[first, :n_targets].min()} at step {step}; use "
+                "transform=None."
+            )
+
+    return check
