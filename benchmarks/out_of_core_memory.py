@@ -7,7 +7,7 @@ columns (102 MB; column 0, the target, is a daily cycle of 24 steps plus
 half of column 1, a past covariate, plus noise), ``SequenceForecaster``
 defaults with ``window_length=24`` and a ``window_step`` of 40 times the
 size plus one, so that every size trains on about the same number of
-windows (9,756 to 9,999) and no two of them are the same.
+windows (9,756 to 9,998) and no two of them are the same.
 
 The data set is written 1, 10 and 100 times into a ``.npy`` file (100
 times: 10.2 GB) and opened with ``np.load(..., mmap_mode="r")``. Each fit
@@ -74,23 +74,20 @@ def write(path, times, model):
     del out
 
 
-def _fit(model, X, times):
-    """Fit the model on ``X``; return it and a figure of its quality."""
-    if model == "classifier":
-        from skseq import RNNClassifier
+def _fit(model, X, y):
+    """Fit the model on ``X``; return a function giving a figure of its quality."""
+    from skseq import RNNClassifier, SequenceForecaster  # imported already
 
-        y = np.tile(one_set()[1], times)
+    if model == "classifier":
         fitted = RNNClassifier(max_epochs=1, random_state=0, n_threads=1).fit(X, y)
         return lambda: float(fitted.score(X[:N], y[:N]))
-    from skseq import SequenceForecaster
-
     fitted = SequenceForecaster(
         window_length=24,
         target=[0],
         # one in about 40 * times windows: the same number at every size;
         # not a divisor of the copy's length, so that the copies' windows
         # differ (else 10x would train on 10 copies of 1,000 windows)
-        window_step=ROWS * times // WINDOWS + 1,
+        window_step=len(X) // WINDOWS + 1,
         max_epochs=1,
         random_state=0,
         n_threads=1,
@@ -100,7 +97,10 @@ def _fit(model, X, times):
 
 def child(path, times, in_memory, model):
     """Fit once and print what was measured, as JSON."""
+    import skseq  # noqa: F401  (torch and skseq loaded before the baseline)
+
     X = np.load(path, mmap_mode="r")
+    y = np.tile(one_set()[1], times) if model == "classifier" else None
     if in_memory:
         X = np.array(X)
     baseline = rss_anon_mb()
@@ -113,7 +113,7 @@ def child(path, times, in_memory, model):
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     start = time.perf_counter()
-    quality = _fit(model, X, times)
+    quality = _fit(model, X, y)
     seconds = time.perf_counter() - start
     quality = quality()
     done.set()

@@ -99,7 +99,10 @@ class SeriesRows:
         """
         if not self.is_stored:
             return self.values[start:stop]
-        store, ends = self.values, np.cumsum(self.lengths)
+        store, ends = self.values, self.values.ends
+        stop = min(stop, self.n_rows)
+        if stop <= start:
+            return np.empty((0, self.n_columns))
         first = int(np.searchsorted(ends, start, side="right"))
         last = int(np.searchsorted(ends, stop - 1, side="right"))
         parts = []
@@ -223,12 +226,16 @@ def stored_series(y):
         return y, keys, "dict"
     if not _is_lazy_array(y):
         return None
-    if len(y.shape) not in (1, 2):
+    try:
+        shape = tuple(int(n) for n in y.shape)
+    except (TypeError, ValueError):  # sizes not known (Dask): read into memory
+        return None
+    if len(shape) not in (1, 2):
         raise ValueError(
             "A stored y must be 1-D (n_timesteps,) or 2-D (n_timesteps, "
-            f"n_columns), got an array of shape {tuple(y.shape)}."
+            f"n_columns), got an array of shape {shape}."
         )
-    return StoredSequences(y, lengths=[int(y.shape[0])], flat=True), None, "single"
+    return StoredSequences(y, lengths=[shape[0]], flat=True), None, "single"
 
 
 def recent_steps(y, length):

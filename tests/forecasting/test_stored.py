@@ -225,3 +225,16 @@ def test_predict_reads_only_the_last_window_of_a_store(tmp_path):
         model.predict(y=panel)
     with pytest.raises(ValueError, match="y has 5 observations; at least 8"):
         model.predict(y=Recorder(_series(5)))
+
+
+def test_dask_series_of_unknown_length_is_read_into_memory():
+    da = pytest.importorskip("dask.array")
+    values = _series().astype(np.float64)
+    lazy = da.from_array(values, chunks=50)
+    lazy = lazy[lazy[:, 1] > -10]  # every row, but dask cannot know it
+    assert np.isnan(lazy.shape[0])
+    params = dict(QUICK, window_length=8, target=[0])
+    np.testing.assert_array_equal(
+        SequenceForecaster(**params).fit(lazy).predict(),
+        SequenceForecaster(**params).fit(values).predict(),
+    )
