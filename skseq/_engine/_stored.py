@@ -28,25 +28,34 @@ class StoredDataset(SequenceDataset):
         ``scale(steps, lengths)`` returns the raw steps of whole sequences as
         the network reads them (:meth:`skseq._input.FittedInput.scale_rows`).
     y, sample_weight : ndarray, default=None
-        One target and weight per sequence of ``index``.
+        One target and weight per sequence of ``index``; with ``per_step``,
+        one per step of those sequences, sequence after sequence (in memory:
+        a target per step is a small part of the steps' features).
     index : ndarray of int, default=None
         The stored sequences this dataset holds, in its order (all of them by
         default).
+    per_step : bool, default=False
+        Whether ``y`` and ``sample_weight`` hold one value per step.
     """
 
-    per_step = False
-
-    def __init__(self, store, scale, y=None, sample_weight=None, index=None):
-        self.store, self.scale = store, scale
+    def __init__(
+        self, store, scale, y=None, sample_weight=None, index=None, per_step=False
+    ):
+        self.store, self.scale, self.per_step = store, scale, per_step
         if index is None:
             index = np.arange(store.n_sequences)
         self.index = np.asarray(index, dtype=np.int64)
         self.lengths = torch.as_tensor(store.lengths[self.index])
         self.fixed_length = bool((self.lengths == self.lengths[0]).all())
+        self.offsets = torch.cumsum(self.lengths, 0) - self.lengths
         self.y = None if y is None else torch.as_tensor(y)
         self.sample_weight = (
             None if sample_weight is None else torch.as_tensor(sample_weight)
         )
+        if per_step:  # held as SequenceDataset holds them
+            self.y = None if y is None else self._store(self.y)
+            if sample_weight is not None:
+                self.sample_weight = self._store(self.sample_weight)
 
     def padded(self, index):
         """Return the sequences at ``index``, read, scaled and post-padded."""
@@ -58,12 +67,19 @@ class StoredDataset(SequenceDataset):
     def subset(self, index):
         """Return a new dataset holding the samples at ``index``."""
         index = torch.as_tensor(index, dtype=torch.int64)
+        if self.per_step:
+            lengths = self.lengths[index]
+            shift = self.offsets[index] - (torch.cumsum(lengths, 0) - lengths)
+            rows = torch.repeat_interleave(shift, lengths) + torch.arange(
+                int(lengths.sum())
+            )
+            y = self._flat(self.y, index, rows)
+            weight = self._flat(self.sample_weight, index, rows)
+        else:
+            y = None if self.y is None else self.y[index]
+            weight = None if self.sample_weight is None else self.sample_weight[index]
         return StoredDataset(
-            self.store,
-            self.scale,
-            None if self.y is None else self.y[index],
-            None if self.sample_weight is None else self.sample_weight[index],
-            self.index[index.numpy()],
+            self.store, self.scale, y, weight, self.index[index.numpy()], self.per_step
         )
 
 
@@ -80,16 +96,20 @@ def input_dataset(fitted_input, sequences, y=None, sample_weight=None, per_step=
     y, sample_weight : ndarray, default=None
         Targets and weights (one per sequence, or per step with ``per_step``).
     per_step : bool, default=False
-        Whether the targets are per step (in memory only).
+        Whether the targets are per step.
 
     Returns
     -------
     SequenceDataset or StoredDataset
     """
     if isinstance(sequences.steps, StoredSequences):
-        if per_step:
-            raise ValueError("Targets at every step are not read out of core.")
-        return StoredDataset(sequences.steps, fitted_input.scale_rows, y, sample_weight)
+        return StoredDataset(
+            sequences.steps,
+            fitted_input.scale_rows,
+            y,
+            sample_weight,
+            per_step=per_step,
+        )
     return SequenceDataset(
         fitted_input.scaled(sequences), sequences.lengths, y, sample_weight, per_step
     )

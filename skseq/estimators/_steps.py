@@ -103,6 +103,10 @@ class StepEstimator(_BaseSequenceEstimator):
         "standardize": ["boolean", StrOptions({"sequence"})],
     }
 
+    # stored numeric X is read a batch at a time; the targets of every step
+    # (a small part of the steps' features) are held in memory
+    _reads_stored = True
+
     def _reads_every_position(self):
         return False
 

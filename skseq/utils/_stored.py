@@ -87,11 +87,13 @@ def _as_float(block):
 class StoredSequences:
     """Sequences read from where they are stored, a batch at a time.
 
-    skseq's ``RNNClassifier`` and ``RNNRegressor`` read a numpy memmap, a
-    zarr array, a Dask array or an HDF5 dataset given as ``X`` without
-    loading it. This class adds what such an array alone does not say: the
-    lengths of sequences padded at their end, or sequences stored one after
-    another (``flat=True``, as :func:`skseq.io.read_parquet` writes them).
+    skseq's ``RNNClassifier``, ``RNNRegressor``, ``RNNStepRegressor`` and
+    ``RNNTagger`` read a numpy memmap, a zarr array, a Dask array or an HDF5
+    dataset given as ``X`` without loading it (``SequenceForecaster`` such a
+    ``y``, one series per sequence). This class adds what such an array
+    alone does not say: the lengths of sequences padded at their end, or
+    sequences stored one after another (``flat=True``, as
+    :func:`skseq.io.read_parquet` writes them).
 
     Parameters
     ----------

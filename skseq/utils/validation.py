@@ -435,9 +435,9 @@ def _check_stored(stored, estimator, out_of_core, mask_value):
     if not out_of_core:
         raise TypeError(
             f"X is StoredSequences, which {_name(estimator) or 'this function'} "
-            "with these parameters does not read out of core (RNNClassifier and "
-            "RNNRegressor read numeric X so, without embedding_dim); pass the "
-            "sequences themselves."
+            "with these parameters does not read out of core (RNNClassifier, "
+            "RNNRegressor, RNNStepRegressor and RNNTagger read numeric X so, "
+            "without embedding_dim); pass the sequences themselves."
         )
     name = _name(estimator)
     return stored.checked(

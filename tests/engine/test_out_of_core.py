@@ -341,3 +341,25 @@ def test_flatten_pooling_reads_stored_steps_padding_included(data):
     padded[:, -2:] = -1e9  # every sequence padded alike: one length still
     with pytest.raises(ValueError, match="padded with mask_value"):
         RNNClassifier(**params).fit(StoredSequences(padded), y)
+
+
+@pytest.mark.parametrize("estimator", ["RNNStepRegressor", "RNNTagger"])
+def test_per_step_targets_with_stored_x_equal_in_memory(data, estimator):
+    # targets of every step stay in memory; the steps are read by batch
+    import skseq
+
+    X, _, lengths = data
+    ragged = [np.asarray(X[i, :n]) for i, n in enumerate(lengths)]
+    if estimator == "RNNTagger":
+        y = [(x[:, 1] > 0).astype(int) for x in ragged]
+    else:
+        y = [x[:, 1] * 2.0 - x[:, 0] for x in ragged]
+    weight = np.linspace(0.5, 2.0, len(X))
+    params = dict(QUICK, early_stopping=True, validation_fraction=0.25)
+    make = getattr(skseq, estimator)
+    expected = make(**params).fit(ragged, y, sample_weight=weight).predict(ragged)
+    stored = StoredSequences(X, lengths)
+    got = make(**params).fit(stored, y, sample_weight=weight).predict(stored)
+    assert len(got) == len(expected)
+    for one, other in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(one, other)

@@ -238,3 +238,13 @@ def test_dask_series_of_unknown_length_is_read_into_memory():
         SequenceForecaster(**params).fit(lazy).predict(),
         SequenceForecaster(**params).fit(values).predict(),
     )
+
+
+def test_data_parallel_fit_from_a_store_equals_it_in_memory(tmp_path):
+    values = _series()
+    params = dict(QUICK, window_length=8, target=[0], processes=2)
+    expected = SequenceForecaster(**params).fit(values.astype(np.float64)).predict()
+    stored = _memmap(tmp_path / "y.npy", values)
+    np.testing.assert_array_equal(
+        SequenceForecaster(**params).fit(stored).predict(), expected
+    )
