@@ -30,7 +30,7 @@ class StoredDataset(SequenceDataset):
     y, sample_weight : ndarray, default=None
         One target and weight per sequence of ``index``; with ``per_step``,
         one per step of those sequences, sequence after sequence (in memory:
-        a target per step is a small part of the steps' features).
+        one value per step, where a step holds many features).
     index : ndarray of int, default=None
         The stored sequences this dataset holds, in its order (all of them by
         default).

@@ -27,10 +27,11 @@ def _items(y, sequences):
             )
         y = y.sort_index(level=[0, y.index.nlevels - 1], sort_remaining=False)
         codes, ids = pd.factorize(y.index.get_level_values(0))
-        if list(ids) != list(sequences.index):
+        if len(ids) != len(sequences.index) or set(ids) != set(sequences.index):
             raise ValueError("y's sequence ids differ from X's.")
         values = y.to_numpy()
-        return np.split(values, np.cumsum(np.bincount(codes))[:-1])
+        parts = dict(zip(ids, np.split(values, np.cumsum(np.bincount(codes))[:-1])))
+        return [parts[key] for key in sequences.index]  # in X's order (a store's)
     if isinstance(y, np.ndarray) and y.dtype != object:
         if y.ndim < 2:
             raise ValueError(
@@ -104,7 +105,8 @@ class StepEstimator(_BaseSequenceEstimator):
     }
 
     # stored numeric X is read a batch at a time; the targets of every step
-    # (a small part of the steps' features) are held in memory
+    # are held in memory (one value per step: small against a store of many
+    # features, not against a univariate one)
     _reads_stored = True
 
     def _reads_every_position(self):

@@ -315,7 +315,7 @@ def check_sequences(
         if stored is not None:
             # padding is cut where it is dropped (not for pooling="flatten")
             cut = mask_value if drop_padding else None
-            layout = stored.layout
+            layout, original = stored.layout, stored
             try:
                 stored = _check_stored(stored, estimator, out_of_core, cut)
             except PaddingInside:
@@ -324,7 +324,9 @@ def check_sequences(
                 warn_read_in_memory(stored)
                 X = np.asarray(X)
             else:
-                return _stored_sequences(X, stored, layout, estimator, reset, spec)
+                return _stored_sequences(
+                    X, stored, layout, estimator, reset, spec, original.lengths
+                )
     fitted_names = None
     if not reset and estimator is not None:
         fitted_names = getattr(estimator, "feature_names_in_", None)
@@ -446,9 +448,19 @@ def _check_stored(stored, estimator, out_of_core, mask_value):
     )
 
 
-def _stored_sequences(X, stored, layout, estimator, reset, spec):
-    """Return :class:`Sequences` whose steps stay in their store."""
+def _stored_sequences(X, stored, layout, estimator, reset, spec, input_lengths):
+    """Return :class:`Sequences` whose steps stay in their store.
+
+    ``input_lengths`` are the stored lengths before padding was cut off; the
+    steps kept are then the first ``stored.lengths`` of each sequence.
+    """
     width = stored.width if layout == "tabular" else stored.n_features
+    kept = None
+    if not np.array_equal(input_lengths, stored.lengths):
+        position = np.arange(int(input_lengths.max()))
+        kept = (position < stored.lengths[:, None])[position < input_lengths[:, None]]
+    else:
+        input_lengths = None
     if not reset:
         spec = estimator._input_spec if spec is None else spec
         _check_against_fit(estimator, spec, layout, width, stored.n_features, False)
@@ -460,6 +472,8 @@ def _stored_sequences(X, stored, layout, estimator, reset, spec):
         n_features_in=width,
         index=None if stored.ids is None else pd.Index(stored.ids),
         item_ndim=1 if stored.univariate else 2,
+        kept=kept,
+        input_lengths=input_lengths,
     )
 
 

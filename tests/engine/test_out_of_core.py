@@ -363,3 +363,42 @@ def test_per_step_targets_with_stored_x_equal_in_memory(data, estimator):
     assert len(got) == len(expected)
     for one, other in zip(got, expected, strict=True):
         np.testing.assert_array_equal(one, other)
+
+
+def test_per_step_targets_of_a_padded_store_align_as_in_memory(tmp_path):
+    from skseq import RNNTagger
+    from skseq.preprocessing import SequencePadder
+
+    rng = np.random.default_rng(0)
+    seqs = [rng.normal(size=(n, 2)) for n in rng.integers(3, 9, size=30)]
+    X = SequencePadder(padding="post").fit_transform(seqs)  # mask_value padding
+    np.save(tmp_path / "padded.npy", X)
+    stored = np.load(tmp_path / "padded.npy", mmap_mode="r")
+    labels = [(s[:, 0] > 0).astype(int) for s in seqs]  # one per real step
+    padded_labels = (X[:, :, 0] > 0).astype(int)  # one per stored step
+    expected = RNNTagger(**QUICK).fit(X, labels).predict(X)
+    for y in (labels, padded_labels):
+        got = RNNTagger(**QUICK).fit(stored, y).predict(stored)
+        assert isinstance(got, list) and len(got) == len(expected)
+        for one, other in zip(got, expected, strict=True):
+            np.testing.assert_array_equal(one, other)
+
+
+def test_long_per_step_targets_follow_the_store_order_of_ids():
+    from skseq import RNNStepRegressor
+
+    rng = np.random.default_rng(1)
+    ids = ["s2", "s10", "s1"]  # stored order, not sorted
+    parts = [rng.normal(size=(n, 2)) for n in (5, 7, 4)]
+    stored = StoredSequences(
+        np.concatenate(parts), lengths=[5, 7, 4], flat=True, ids=ids
+    )
+    y = pd.concat(
+        pd.Series(p[:, 0] * 2, index=pd.MultiIndex.from_product([[i], range(len(p))]))
+        for i, p in zip(ids, parts, strict=True)
+    ).sample(frac=1, random_state=0)
+    as_lists = [p[:, 0] * 2 for p in parts]
+    expected = RNNStepRegressor(**QUICK).fit(stored, as_lists).predict(stored)
+    got = RNNStepRegressor(**QUICK).fit(stored, y).predict(stored)
+    for one, other in zip(got, expected, strict=True):
+        np.testing.assert_array_equal(one, other)
