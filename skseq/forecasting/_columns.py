@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_array
 
 __all__ = [
     "ColumnRoles",
+    "check_lengths",
     "check_like_fit",
     "check_log",
     "format_forecasts",
@@ -294,19 +295,26 @@ def roles_of(panel, target, future_covariates, strategy, static=()):
 
 def raw_values(panel, keys, roles, window_length, horizon, log):
     """Each series' values in role order, checked for the window and the log."""
-    span = window_length + horizon
+    check_lengths([len(one.values) for one in panel], keys, window_length, horizon)
     raw = []
     for one, key in zip(panel, keys or [None], strict=True):
         where = "y" if key is None else f"y[{key!r}]"
-        if len(one.values) < span:
-            raise ValueError(
-                f"{where} has {len(one.values)} observations; window_length="
-                f"{window_length} and horizon={horizon} need at least {span}."
-            )
         values = roles.arrange(one.values)
         check_log(values, roles.n_targets, where, log)
         raw.append(values)
     return raw
+
+
+def check_lengths(lengths, keys, window_length, horizon):
+    """Refuse series shorter than a window and its horizon."""
+    span = window_length + horizon
+    for position, n in enumerate(lengths):
+        if n < span:
+            where = "y" if keys is None else f"y[{keys[position]!r}]"
+            raise ValueError(
+                f"{where} has {n} observations; window_length={window_length} "
+                f"and horizon={horizon} need at least {span}."
+            )
 
 
 def check_log(values, n_targets, name, log):

@@ -13,12 +13,12 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils._stored import StoredSequences
-from ._columns import ColumnRoles, raw_values, roles_of
+from ._columns import ColumnRoles, check_lengths, raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
-from ._rows import SeriesRows, check_lengths, stored_check
+from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows

@@ -24,7 +24,6 @@ from ._scaling import ValueScaler
 __all__ = [
     "SeriesRows",
     "Windows",
-    "check_lengths",
     "recent_steps",
     "stored_check",
     "stored_series",
@@ -161,11 +160,10 @@ class SeriesRows:
         As :class:`~skseq.utils._series.TimeSeries` of arrays (steps 0, 1, ...),
         what ``predict`` forecasts from by default.
         """
-        inverse = np.argsort(self.order)
-        tails = []
-        for end, n in zip(np.cumsum(self.lengths), self.lengths, strict=True):
-            values = self.read(end - length, end)[:, inverse]
-            index = pd.RangeIndex(n - length, n)
+        tails, last = [], _last_steps(self.values, length)
+        for values, n in zip(last, self.lengths, strict=True):
+            values = np.array(values, dtype=np.float64)
+            index = pd.RangeIndex(n - len(values), n)
             columns = list(range(values.shape[1]))
             tails.append(TimeSeries(values, index, 1, columns, "array"))
         return tuple(tails)
@@ -185,9 +183,6 @@ class Windows:
     def __init__(self, rows, span, scaler=None):
         self.rows, self.span, self.scaler = rows, span, scaler
         self._view = None if rows.is_stored else cut_windows(rows.values, span)
-
-    def __len__(self):
-        return self.rows.n_rows - self.span + 1
 
     def __getitem__(self, starts):
         starts = np.asarray(starts, dtype=np.int64)
@@ -238,6 +233,14 @@ def stored_series(y):
     return StoredSequences(y, lengths=[shape[0]], flat=True), None, "single"
 
 
+def _last_steps(store, length):
+    """Return the last ``length`` steps (all, if fewer) of each stored series."""
+    return [
+        store.sequence_steps(i, max(n - length, 0), n)
+        for i, n in enumerate(store.lengths)
+    ]
+
+
 def recent_steps(y, length):
     """Return the last ``length`` steps of a stored ``y`` in memory, else ``y``.
 
@@ -248,10 +251,7 @@ def recent_steps(y, length):
     if stored is None:
         return y
     store, keys, _ = stored
-    tails = [
-        store.sequence_steps(i, max(n - length, 0), n)
-        for i, n in enumerate(store.lengths)
-    ]
+    tails = _last_steps(store, length)
     tails = [tail[:, 0] if store.univariate else tail for tail in tails]
     return tails[0] if keys is None else dict(zip(keys, tails, strict=True))
 
@@ -261,18 +261,6 @@ def _where(store, keys, row):
     owner = int(np.searchsorted(store.ends, row, side="right"))
     step = row - int(store.starts[owner])
     return ("y" if keys is None else f"y[{keys[owner]!r}]"), step
-
-
-def check_lengths(lengths, keys, window_length, horizon):
-    """Refuse series shorter than a window and its horizon."""
-    span = window_length + horizon
-    for position, n in enumerate(lengths):
-        if n < span:
-            where = "y" if keys is None else f"y[{keys[position]!r}]"
-            raise ValueError(
-                f"{where} has {n} observations; window_length={window_length} "
-                f"and horizon={horizon} need at least {span}."
-            )
 
 
 def stored_check(store, keys, n_targets, log):

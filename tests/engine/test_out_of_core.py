@@ -8,6 +8,8 @@ from skseq import RNNClassifier, RNNRegressor
 from skseq.io import StoredSequences, read_parquet
 from skseq.preprocessing import SequenceScaler
 
+from .._helpers import Recorder
+
 QUICK = dict(hidden_size=8, max_epochs=3, batch_size=16, random_state=0)
 
 
@@ -27,21 +29,6 @@ def data(tmp_path):
     path = tmp_path / "x.npy"
     np.save(path, X)
     return np.load(path, mmap_mode="r"), y, lengths
-
-
-class Recorder:
-    """An array that counts what is read from it (as a store would)."""
-
-    __module__ = "h5py._hl.dataset"  # read as a lazy array
-
-    def __init__(self, values):
-        self.values, self.shape, self.dtype = values, values.shape, values.dtype
-        self.largest = 0
-
-    def __getitem__(self, key):
-        out = self.values[key]
-        self.largest = max(self.largest, out.size)
-        return out
 
 
 @pytest.mark.parametrize("standardize", [True, "sequence"])

@@ -10,6 +10,8 @@ from skseq import SequenceForecaster, load, save
 from skseq.forecasting._windows import WindowSplit
 from skseq.io import StoredSequences, read_parquet
 
+from .._helpers import Recorder
+
 QUICK = dict(hidden_size=8, max_epochs=2, batch_size=16, random_state=0)
 
 
@@ -31,21 +33,6 @@ def _series(n=400, seed=0):
 def _memmap(path, values):
     np.save(path, values)
     return np.load(path, mmap_mode="r")
-
-
-class Recorder:
-    """A lazily read array that remembers the most rows read at once."""
-
-    __module__ = "h5py._hl.dataset"  # read as a lazy array
-
-    def __init__(self, values):
-        self.values, self.shape, self.dtype = values, values.shape, values.dtype
-        self.largest = 0
-
-    def __getitem__(self, key):
-        out = self.values[key]
-        self.largest = max(self.largest, len(out))
-        return out
 
 
 @pytest.mark.parametrize("window_step, dtype", [(1, np.float64), (3, np.float32)])
@@ -143,7 +130,7 @@ def test_fit_reads_the_store_a_block_or_a_chunk_of_windows_at_a_time(small_block
     )
     # blocks of 100 rows; at most the 4,096 windows of a ridge's block (of
     # 11 rows each) at once: never the series
-    assert 0 < store.largest <= 4096 + 10 < len(values)
+    assert 0 < store.largest_rows <= 4096 + 10 < len(values)
 
 
 @pytest.mark.parametrize(
@@ -219,7 +206,7 @@ def test_predict_reads_only_the_last_window_of_a_store(tmp_path):
     newer = Recorder(_series(600, seed=1))
     expected = model.predict(y=np.asarray(newer.values, dtype=np.float64))
     np.testing.assert_array_equal(model.predict(y=newer), expected)
-    assert newer.largest == 8
+    assert newer.largest_rows == 8
     panel = StoredSequences(newer, lengths=[300, 300], flat=True, ids=["a", "b"])
     with pytest.raises(ValueError, match="fitted on a single input"):
         model.predict(y=panel)
