@@ -57,6 +57,48 @@ def test_sustained_shift_is_flagged_with_the_default_smoothing(series):
     assert np.mean((flagged >= 200) & (flagged < 280)) > 0.5
 
 
+def test_signed_average_finds_a_small_shift_that_absolute_errors_miss(series):
+    test = series[600:].copy()
+    test.iloc[200:300] += 0.1  # one noise standard deviation, for 100 steps
+    inside = {}
+    for average in ("signed", "absolute"):
+        detector = ForecastAnomalyDetector(
+            _forecaster(),
+            false_alarm_rate=0.01,
+            average=average,
+            n_forecasters=1,
+            random_state=0,
+        ).fit(series[:600])
+        flagged = np.flatnonzero(detector.predict(test) == -1)
+        inside[average] = np.sum((flagged >= 200) & (flagged < 320))
+    # errors of one sign add up in their mean, noise cancels (13 against 0)
+    assert inside["signed"] >= 5
+    assert inside["absolute"] <= inside["signed"] - 5
+
+
+def test_the_errors_are_those_of_the_members_mean_forecast(series):
+    params = dict(smoothing=1, random_state=3)
+    both = ForecastAnomalyDetector(_forecaster(), n_forecasters=2, **params)
+    both.fit(series[:600])
+    assert [f.random_state for f in both.forecasters_] == [3, 4]
+    assert both.forecaster_ is both.forecasters_[0]
+    singles = [
+        ForecastAnomalyDetector(
+            _forecaster(), n_forecasters=1, smoothing=1, random_state=seed
+        ).fit(series[:600])
+        for seed in (3, 4)
+    ]
+    test = series[600:700]
+
+    def in_units(detector):  # errors / the forecaster's unit
+        return detector._errors(test)[1] * detector.error_unit_
+
+    # the members share the unit, so the mean of their errors is the error of
+    # their mean forecast
+    expected = np.mean([in_units(single) for single in singles], axis=0)
+    np.testing.assert_allclose(in_units(both), expected, rtol=1e-5, atol=1e-6)
+
+
 def test_false_alarm_rate_is_calibrated_on_normal_data(series, detector):
     # normal continuation: about 1% flagged (binomial sd 0.4% over 600 steps)
     share = np.mean(detector.predict(series[600:]) == -1)
