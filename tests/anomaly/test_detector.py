@@ -8,6 +8,7 @@ from sklearn.model_selection import GridSearchCV
 from skseq import SequenceForecaster
 from skseq.anomaly import ForecastAnomalyDetector
 from skseq.anomaly._conformal import sequential_p_values
+from skseq.anomaly._detector import DRAWS
 
 
 def _forecaster(**params):
@@ -80,13 +81,16 @@ def test_the_errors_are_those_of_the_members_mean_forecast(series):
     params = dict(smoothing=1, random_state=3)
     both = ForecastAnomalyDetector(_forecaster(), n_forecasters=2, **params)
     both.fit(series[:600])
-    assert [f.random_state for f in both.forecasters_] == [3, 4]
+    seeds = [f.random_state for f in both.forecasters_]
+    # the first is random_state, the next drawn from it: not 4, which is the
+    # first seed of random_state=4
+    assert seeds[0] == 3 and seeds[1] not in (3, 4)
     assert both.forecaster_ is both.forecasters_[0]
     singles = [
         ForecastAnomalyDetector(
             _forecaster(), n_forecasters=1, smoothing=1, random_state=seed
         ).fit(series[:600])
-        for seed in (3, 4)
+        for seed in seeds
     ]
     test = series[600:700]
 
@@ -128,6 +132,42 @@ def test_a_series_that_does_not_continue_is_its_own_context(series, detector):
     w = detector.forecaster_.window_length_
     np.testing.assert_array_equal(scores[:w], 1.0)
     assert (scores[w:] < 1).any()
+
+
+def test_only_complete_means_are_scored_and_referenced(series):
+    detector = ForecastAnomalyDetector(
+        _forecaster(), n_forecasters=1, average="absolute", random_state=0
+    ).fit(series[:600])
+    w, smoothing = detector.forecaster_.window_length_, detector.smoothing
+    n_held = len(detector.forecaster_._fitted.calibration.residuals)
+    # the first held-out errors have fewer than smoothing before them
+    assert len(detector.reference_) == n_held - smoothing + 1
+    # scored on its own, the window of the first forecast and the errors of
+    # the first mean are context
+    scores = detector.score_samples(series[700:900])
+    np.testing.assert_array_equal(scores[: w + smoothing - 1], 1.0)
+    assert (scores[w + smoothing - 1 :] < 1).any()
+
+
+def test_signed_reference_holds_means_of_drawn_held_out_errors(series):
+    detector = ForecastAnomalyDetector(
+        _forecaster(), n_forecasters=1, random_state=0
+    ).fit(series[:600])
+    assert detector.average == "signed"
+    assert len(detector.reference_) == DRAWS
+    # held-out errors in their unit, drawn in sets of smoothing without
+    # replacement: the mean square of such means is known
+    residuals = detector.forecaster_._fitted.calibration.residuals[:, 0, 0]
+    errors = residuals.astype(np.float64) / detector.error_unit_[0]
+    n, s = len(errors), detector.smoothing
+    expected = errors.mean() ** 2 + errors.var() / s * (n - s) / (n - 1)
+    # 1,000 draws: about 5% of sampling error on the mean square
+    np.testing.assert_allclose(np.mean(detector.reference_**2), expected, rtol=0.2)
+    # the draws have their own seed: the same fit, the same reference
+    again = ForecastAnomalyDetector(_forecaster(), n_forecasters=1, random_state=0).fit(
+        series[:600]
+    )
+    np.testing.assert_array_equal(again.reference_, detector.reference_)
 
 
 def test_without_learning_a_score_depends_on_its_window_only(series):
