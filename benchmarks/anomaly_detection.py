@@ -52,7 +52,7 @@ returning a function of ``alpha`` that gives a boolean alarm array over
   p-value is below ``alpha`` on the evaluated part, which continues the
   training series (its first forecasts take their context from the training
   part's end, and the training part's in-sample errors do not join the
-  detector's reference errors, as they would when scoring the whole series).
+  detector's reference scores, as they would when scoring the whole series).
   A series with gaps in its time stamps (realTraffic, seven
   of realAWSCloudwatch) is passed with its positions as index, equally spaced
   points as the baselines see them. Skipped with a note if it cannot be
@@ -62,16 +62,17 @@ Every detector runs once per seed (the deterministic ones give the same
 figures for each seed). The skseq detector's defaults were chosen on these
 same series (real and anomaly-free groups): the window of 24 steps,
 ``normalize=None``, ``smoothing=20`` and the Pareto tail on seed 0, the
-signed average of three forecasters' errors on seeds 0-4; the baselines'
-windows were not tuned. Its reference grows with the evaluated points as they are
-scored (``learn=True``), while the baselines' thresholds stay where the
-training part put them.
+signed average and its reference (means of held-out errors drawn with
+replacement) on seeds 0-4; the baselines' windows were not tuned. Its
+reference grows with the evaluated points as they are scored
+(``learn=True``), while the baselines' thresholds stay where the training
+part put them.
 
 Run: ``.venv/bin/python benchmarks/anomaly_detection.py [--seeds 0 1 2]
 [--alpha 0.001 0.005 0.01] [--detectors "rolling z-score" IsolationForest]
 [--groups realTraffic] [--forecaster max_epochs=3] [--jobs 2] [--data DIR]``. The two
-baselines take under a minute for one seed; the skseq detector about an hour
-for three seeds on 2 shared cores (three forecasters per fit).
+baselines take under a minute for one seed; the skseq detector about 25
+minutes for three seeds on 2 shared cores (12 with ``--jobs 2``).
 """
 
 import argparse

@@ -1,13 +1,14 @@
 """ForecastAnomalyDetector: flag the points of a series its forecaster did not expect.
 
-One-step forecasters (a few seeds, their forecasts averaged) learn the
-normal course of the series; a point's anomaly score is the mean of its
+A one-step forecaster (or several seeds' mean forecast) learns the normal
+course of the series; a point's anomaly score is the size of the mean of its
 recent forecast errors, normalised as the forecaster normalises its windows,
-and compared with the same means over held-out forecasts: its conformal
-p-value (:func:`~skseq.anomaly._conformal.sequential_p_values`) is the share
-of normal scores at least as large. Flagging the points whose
-p-value is below ``false_alarm_rate`` then flags that share of normal points,
-whatever the scale or the noise of the series.
+and compared with scores of normal steps made from the errors of held-out
+forecasts: its conformal p-value
+(:func:`~skseq.anomaly._conformal.sequential_p_values`) is the share of
+normal scores at least as large. Flagging the points whose p-value is below
+``false_alarm_rate`` then flags that share of normal points, whatever the
+scale or the noise of the series.
 """
 
 from numbers import Integral, Real
@@ -96,20 +97,23 @@ def _reference(errors, average, steps):
     """Return the scores of normal steps, from the held-out ``errors``.
 
     Signed means of ``steps`` of the held-out errors ``(n, k)`` drawn at
-    random (without replacement, :data:`DRAWS` times, fixed seed): the
-    distribution of the mean of ``steps`` exchangeable errors, the
-    assumption conformal p-values make of single ones. The means of
-    consecutive errors instead overlap: ``n`` errors give about ``n /
-    steps`` independent ones, too few for a tail at 0.001 (3 to 5 times
-    the false alarms asked for on NAB's anomaly-free series, against 0.7-1.8
-    times with drawn sets). The absolute average, whose sizes of errors
+    random (with replacement, :data:`DRAWS` times, fixed seed): the
+    distribution of the mean of ``steps`` new errors drawn as the held-out
+    ones were, the assumption conformal p-values make of single ones
+    (without replacement, few held-out errors would narrow it: from 60
+    Gaussian errors, 2.6 times the false alarms asked for at 0.001). The
+    means of consecutive errors instead
+    overlap: ``n`` errors give about ``n / steps`` independent ones, too few
+    for a tail at 0.001 (3 to 5 times the false alarms asked for there).
+    Drawn with replacement, the NAB false alarms were 0.2 times the rate
+    asked for: conservative. The absolute average, whose sizes of errors
     cluster in time, and ``steps=1`` keep the scores of the consecutive
     held-out steps, each with ``steps`` errors behind it.
     """
-    if average == "signed" and steps > 1 and len(errors) >= steps:
+    if average == "signed" and steps > 1:
         rng = np.random.default_rng(0)
-        drawn = [rng.choice(len(errors), steps, replace=False) for _ in range(DRAWS)]
-        return np.sort(np.abs(errors[np.array(drawn)].mean(axis=1)).max(axis=1))
+        drawn = rng.integers(len(errors), size=(DRAWS, steps))
+        return np.sort(np.abs(errors[drawn].mean(axis=1)).max(axis=1))
     scores = _statistic(errors, average, steps)
     # the first ones have fewer than steps errors behind them (a series too
     # short for any complete mean keeps them)
@@ -142,10 +146,11 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     normal behaviour and keeps the errors of their held-out forecasts
     (``validation_fraction`` of the forecaster). A later point's score is
     the conformal p-value of its recent errors (their mean over
-    ``smoothing`` steps) among the same means of those errors: the share of
-    normal means at least as large. A point is an outlier (``predict``
-    gives -1) when its p-value is below ``false_alarm_rate``, which is then
-    about the share of normal points flagged (false alarms), whatever the
+    ``smoothing`` steps, ``average``) among such means of those held-out
+    errors: the share of normal means at least as large. A point is an
+    outlier (``predict`` gives -1) when its p-value is below
+    ``false_alarm_rate``, which is then about the share of normal points
+    flagged (false alarms), whatever the
     scale of the series: exactly so (at most) for one step's errors when
     they are exchangeable, approximately with ``smoothing`` and the fitted
     ``tail`` (see ``benchmarks/anomaly_detection.py`` for measured rates).
@@ -184,11 +189,11 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         (20 won on the NAB series of ``benchmarks/anomaly_detection.py``,
         against 1, 3 and 10, with one forecaster and the absolute average).
         A large single error still stands out, for ``smoothing`` steps; 1
-        scores each step's own error. The reference holds the means of
-        ``smoothing`` held-out errors (the first ``smoothing - 1`` have
-        fewer before them and are left out). The means overlap, so ``n``
-        held-out errors are worth about ``n / smoothing`` independent ones,
-        and the false-alarm rate is only approximate until the reference has
+        scores each step's own error. The false-alarm rate of the means is
+        approximate: they are compared with means of ``smoothing`` held-out
+        errors drawn at random ("signed") or of consecutive ones
+        ("absolute"; they overlap, so that ``n`` held-out errors give about
+        ``n / smoothing`` independent means), until the reference has
         grown.
     average : {"signed", "absolute"}, default="signed"
         How the ``smoothing`` errors are averaged. "signed": the absolute
@@ -196,21 +201,31 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         chart of the forecast errors: errors to one side (a level shift, a
         drift, a stuck sensor) add up while noise cancels. "absolute": the
         mean of their absolute values, which large errors of either sign
-        raise alike. On the NAB series "signed" found more anomaly windows
-        at every false-alarm rate measured (sum of per-series F1 13.2
-        against 12.1 at 0.001, with three forecasters). With one column
-        and ``smoothing=1`` both are the step's absolute error; with
-        several columns, each column is averaged, then the largest taken
-        ("signed"), or the largest of each step averaged ("absolute").
-    n_forecasters : int, default=3
+        raise alike. The reference of "signed" holds the means of
+        :data:`DRAWS` sets of ``smoothing`` held-out errors drawn at random
+        with replacement (the mean of new errors drawn as the held-out ones
+        were, as conformal p-values take single errors to be); that of
+        "absolute" the means of consecutive held-out errors, whose sizes
+        cluster in time. On the NAB series of
+        ``benchmarks/anomaly_detection.py``, with three forecasters,
+        "signed" found more anomaly windows than "absolute" with every
+        reference tried (sum of per-series F1 11.5, 12.6 and 12.8 at 0.001,
+        0.005 and 0.01, against 11.0, 11.7 and 11.0), and raised fewer false
+        alarms on the anomaly-free series than asked (0.2 times, against 2.8
+        times at 0.001).
+        With one column and ``smoothing=1`` both are the step's absolute
+        error; with several columns, each column is averaged, then the
+        largest taken ("signed"), or the largest of each step averaged
+        ("absolute").
+    n_forecasters : int, default=1
         Forecasters trained, each with its own seed (the first
         ``random_state``, the others drawn from it), whose mean forecast is
-        the one the errors are of: the errors of one network carry its
-        seed's quirks. On the NAB series, with the signed average, one
-        forecaster raised 0.9 to 3.4 times the false alarms asked for at
-        0.001 on the anomaly-free series, with the seed (0 to 3); the mean
-        of three, 0.7 to 1.8 times. Fitting, and the forecasts of scoring,
-        take ``n_forecasters`` times as long.
+        the one the errors are of, so that the errors carry less of one
+        seed's quirks. On the NAB series three narrowed the spread over
+        seeds of the sum of per-series F1 at 0.001 (11.4 to 11.9, against
+        10.6 to 11.8 for one) but hardly moved its median (11.5 against
+        11.4), for ``n_forecasters`` times the time of fitting and of the
+        forecasts of scoring.
     random_state : int, RandomState instance or None, default=None
         Seed of the first forecaster's training (overrides its own when not
         None), from which the others' seeds are drawn.
@@ -221,8 +236,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         The fitted forecasters.
     forecaster_ : SequenceForecaster
         The first of them (its ``window_length_`` is every one's).
-    reference_ : ndarray of shape (n_errors,)
-        The held-out scores that scores are compared with, sorted.
+    reference_ : ndarray of shape (n_reference,)
+        The scores of normal steps that scores are compared with, sorted:
+        from the held-out errors (see ``average``), then the scored steps
+        (``learn``).
     offset_ : float
         ``false_alarm_rate``: ``decision_function = score_samples - offset_``.
     n_features_in_ : int
@@ -287,7 +304,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         tail=True,
         smoothing=20,
         average="signed",
-        n_forecasters=3,
+        n_forecasters=1,
         random_state=None,
     ):
         self.smoothing = smoothing
@@ -362,8 +379,9 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
 
         Returns each step's score (:func:`_statistic` over ``smoothing``
         steps), the signed errors of the mean forecast ``(n, k)`` in units
-        of the held-out ones (both NaN for the steps with no context) and
-        the validated series.
+        of the held-out ones (both NaN for the steps with no forecast; the
+        scores also for the first ``smoothing - 1`` errors of a series
+        scored on its own) and the validated series.
         """
         check_is_fitted(self)
         forecaster = self.forecaster_
@@ -466,7 +484,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
 
         ``X`` continues the known series (the training series and earlier
         updates): later series that continue it take their context from its
-        end, and (with ``learn``) the errors of its steps join the
+        end, and (with ``learn``) the scores of its steps join the
         reference.
 
         Parameters

@@ -155,12 +155,11 @@ def test_signed_reference_holds_means_of_drawn_held_out_errors(series):
     ).fit(series[:600])
     assert detector.average == "signed"
     assert len(detector.reference_) == DRAWS
-    # held-out errors in their unit, drawn in sets of smoothing without
+    # held-out errors in their unit, drawn in sets of smoothing with
     # replacement: the mean square of such means is known
     residuals = detector.forecaster_._fitted.calibration.residuals[:, 0, 0]
     errors = residuals.astype(np.float64) / detector.error_unit_[0]
-    n, s = len(errors), detector.smoothing
-    expected = errors.mean() ** 2 + errors.var() / s * (n - s) / (n - 1)
+    expected = errors.mean() ** 2 + errors.var() / detector.smoothing
     # 1,000 draws: about 5% of sampling error on the mean square
     np.testing.assert_allclose(np.mean(detector.reference_**2), expected, rtol=0.2)
     # the draws have their own seed: the same fit, the same reference
