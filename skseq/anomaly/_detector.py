@@ -27,6 +27,7 @@ from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
 from ._base import PValueDetector
 from ._conformal import sequential_p_values
+from ._scores import reference_scores, step_scores
 
 __all__ = ["ForecastAnomalyDetector"]
 
@@ -63,63 +64,6 @@ def _check_series(X, default_freq=None, n_features=None):
             f"{n_features} features as input."
         )
     return series, X
-
-
-def _smooth(errors, steps):
-    """Mean of each error and the ``steps - 1`` before it (NaN stays NaN).
-
-    ``errors`` is ``(n,)`` or ``(n, k)``: each column on its own.
-    """
-    if steps == 1:
-        return errors
-    means = pd.DataFrame(errors).rolling(steps, min_periods=1).mean().to_numpy()
-    return np.where(np.isnan(errors), np.nan, means.reshape(np.shape(errors)))
-
-
-def _statistic(errors, average, steps):
-    """Each step's score from signed normalised errors ``(n, k)``, ``(n,)``.
-
-    "signed": the largest over the columns of the absolute mean of the
-    ``steps`` last errors; "absolute": the mean over the ``steps`` last steps
-    of the largest absolute error over the columns.
-    """
-    if average == "signed":
-        return np.abs(_smooth(errors, steps)).max(axis=1)
-    return _smooth(np.abs(errors).max(axis=1), steps)
-
-
-# signed means of smoothing errors drawn from the held-out ones (a reference
-# of this many, whose tail the Pareto fit reads)
-DRAWS = 1000
-
-
-def _reference(errors, average, steps):
-    """Return the scores of normal steps, from the held-out ``errors``.
-
-    Signed means of ``steps`` of the held-out errors ``(n, k)`` drawn at
-    random (with replacement, :data:`DRAWS` times, fixed seed): the
-    distribution of the mean of ``steps`` new errors drawn as the held-out
-    ones were, the assumption conformal p-values make of single ones
-    (without replacement, few held-out errors would narrow it: from 60
-    Gaussian errors, 2.6 times the false alarms asked for at 0.001). The
-    means of consecutive errors instead
-    overlap: ``n`` errors give about ``n / steps`` independent ones, too few
-    for a tail at 0.001 (3 to 5 times the false alarms asked for there).
-    Drawn with replacement, the NAB false alarms were 0.2 times the rate
-    asked for: conservative. The absolute average, whose sizes of errors
-    cluster in time, and ``steps=1`` keep the scores of the consecutive
-    held-out steps, each with ``steps`` errors behind it.
-    """
-    if average == "signed" and steps > 1:
-        rng = np.random.default_rng(0)
-        drawn = rng.integers(len(errors), size=(DRAWS, steps))
-        return np.sort(np.abs(errors[drawn].mean(axis=1)).max(axis=1))
-    scores = _statistic(errors, average, steps)
-    # the first ones have fewer than steps errors behind them (a series too
-    # short for any complete mean keeps them)
-    if len(scores) >= steps:
-        scores = scores[steps - 1 :]
-    return np.sort(scores)
 
 
 def _member_seeds(random_state, n):
@@ -202,7 +146,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         drift, a stuck sensor) add up while noise cancels. "absolute": the
         mean of their absolute values, which large errors of either sign
         raise alike. The reference of "signed" holds the means of
-        :data:`DRAWS` sets of ``smoothing`` held-out errors drawn at random
+        1,000 sets of ``smoothing`` held-out errors drawn at random
         with replacement (the mean of new errors drawn as the held-out ones
         were, as conformal p-values take single errors to be); that of
         "absolute" the means of consecutive held-out errors, whose sizes
@@ -364,7 +308,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         self.forecasters_ = forecasters
         self.forecaster_ = forecasters[0]
         held_out = held_out / self.error_unit_
-        self.reference_ = _reference(held_out, self.average, self.smoothing)
+        self.reference_ = reference_scores(held_out, self.average, self.smoothing)
         self.recent_errors_ = held_out[max(len(held_out) - self.smoothing + 1, 0) :]
         self.known_ = series.tail(forecasters[0]._fitted.window_length)
         self.offset_ = float(self.false_alarm_rate)
@@ -377,7 +321,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         ``own_context``: score ``X`` on its own, even if it continues the
         known series.
 
-        Returns each step's score (:func:`_statistic` over ``smoothing``
+        Returns each step's score (``step_scores`` over ``smoothing``
         steps), the signed errors of the mean forecast ``(n, k)`` in units
         of the held-out ones (both NaN for the steps with no forecast; the
         scores also for the first ``smoothing - 1`` errors of a series
@@ -425,7 +369,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                 normalised_errors
             )
         previous = self.recent_errors_ if continues else np.empty((0, k))
-        scores = _statistic(
+        scores = step_scores(
             np.concatenate([previous, errors]), self.average, self.smoothing
         )[len(previous) :]
         if not continues:  # means of fewer errors: context, as the window

@@ -8,7 +8,7 @@ from sklearn.model_selection import GridSearchCV
 from skseq import SequenceForecaster
 from skseq.anomaly import ForecastAnomalyDetector
 from skseq.anomaly._conformal import sequential_p_values
-from skseq.anomaly._detector import DRAWS
+from skseq.anomaly._scores import DRAWS
 
 
 def _forecaster(**params):
