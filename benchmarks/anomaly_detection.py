@@ -71,8 +71,8 @@ part put them.
 Run: ``.venv/bin/python benchmarks/anomaly_detection.py [--seeds 0 1 2]
 [--alpha 0.001 0.005 0.01] [--detectors "rolling z-score" IsolationForest]
 [--groups realTraffic] [--forecaster max_epochs=3] [--jobs 2] [--data DIR]``. The two
-baselines take under a minute for one seed; the skseq detector about 25
-minutes for three seeds on 2 shared cores (12 with ``--jobs 2``).
+baselines take under a minute for one seed; the skseq detector about 20
+minutes for three seeds on 2 shared cores (4 with ``--jobs 2``).
 """
 
 import argparse
