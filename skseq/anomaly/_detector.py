@@ -94,10 +94,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     errors: the share of normal means at least as large. A point is an
     outlier (``predict`` gives -1) when its p-value is below
     ``false_alarm_rate``, which is then about the share of normal points
-    flagged (false alarms), whatever the
-    scale of the series: exactly so (at most) for one step's errors when
-    they are exchangeable, approximately with ``smoothing`` and the fitted
-    ``tail`` (see ``benchmarks/anomaly_detection.py`` for measured rates).
+    flagged (false alarms), whatever the scale of the series: exactly so (at
+    most) for one step's errors when they are exchangeable, approximately
+    with ``smoothing`` and the fitted ``tail`` (see
+    ``benchmarks/anomaly_detection.py`` for measured rates).
 
     Parameters
     ----------
@@ -156,11 +156,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         reference tried (sum of per-series F1 11.5, 12.6 and 12.8 at 0.001,
         0.005 and 0.01, against 11.0, 11.7 and 11.0), and raised fewer false
         alarms on the anomaly-free series than asked (0.2 times, against 2.8
-        times at 0.001).
-        With one column and ``smoothing=1`` both are the step's absolute
-        error; with several columns, each column is averaged, then the
-        largest taken ("signed"), or the largest of each step averaged
-        ("absolute").
+        times at 0.001). With one column and ``smoothing=1`` both are the
+        step's absolute error; with several columns, each column is
+        averaged, then the largest taken ("signed"), or the largest of each
+        step averaged ("absolute").
     n_forecasters : int, default=1
         Forecasters trained, each with its own seed (the first
         ``random_state``, the others drawn from it), whose mean forecast is
