@@ -51,8 +51,7 @@ def reference_scores(errors, average, steps):
     means of consecutive errors instead
     overlap: ``n`` errors give about ``n / steps`` independent ones, too few
     for a tail at 0.001 (3 to 5 times the false alarms asked for there).
-    Drawn with replacement, the NAB false alarms were 0.2 times the rate
-    asked for: conservative. The absolute average, whose sizes of errors
+    The absolute average, whose sizes of errors
     cluster in time, and ``steps=1`` keep the scores of the consecutive
     held-out steps, each with ``steps`` errors behind it.
     """
