@@ -7,7 +7,7 @@ from sklearn.model_selection import GridSearchCV
 
 from skseq import SequenceForecaster
 from skseq.anomaly import ForecastAnomalyDetector
-from skseq.anomaly._conformal import sequential_p_values
+from skseq.anomaly._conformal import sequential_p_values, tail_shape
 from skseq.anomaly._scores import DRAWS
 
 
@@ -284,3 +284,29 @@ def test_p_value_counts_ties_as_at_least_as_large():
     p, _ = sequential_p_values(np.array([1.0, 2.0, 2.0, 3.0]), [2.0, 4.0, 0.0])
     np.testing.assert_allclose(p[:1], [4 / 5])  # 1 + three >= 2, over 5
     assert p[1] == pytest.approx(1 / 6)  # after 2.0 joined: 1 / (5 + 1)
+
+
+def test_an_anomaly_in_the_reference_does_not_hide_a_later_one():
+    # ten scores of an earlier anomaly joined 1,000 normal ones; the tail
+    # fitted to the largest 10% is no heavier than the normal scores' own,
+    # so that a later, larger score gets a p-value several times smaller than
+    # under a free fit (which reads the anomaly as a heavy tail)
+    rng = np.random.default_rng(0)
+    normal = np.sort(np.abs(rng.standard_normal(1000)))
+    reference = np.sort(np.concatenate([normal, 4 + rng.random(10)]))
+    bound = tail_shape(normal)
+    p, _ = sequential_p_values(reference, [6.0], False, tail=True, max_shape=bound)
+    free, _ = sequential_p_values(reference, [6.0], False, tail=True)
+    assert bound < 0.1  # a light tail's: exponential, or about
+    assert p[0] < 0.0005 < 11 / 1011  # counting alone: 11 as large
+    assert free[0] > 2 * p[0]  # the free fit: 0.001 here
+
+
+def test_a_heavy_tailed_reference_keeps_its_tail():
+    rng = np.random.default_rng(0)
+    normal = np.sort(np.abs(rng.standard_t(3, 2000)))
+    bound = tail_shape(normal)
+    assert 0.05 < bound < 0.7  # Student-t(3): 1/3
+    p, _ = sequential_p_values(normal, [40.0], False, tail=True, max_shape=bound)
+    exponential, _ = sequential_p_values(normal, [40.0], False, tail=True, max_shape=0)
+    assert exponential[0] < p[0] / 10  # an exponential tail would flag it
