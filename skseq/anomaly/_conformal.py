@@ -35,14 +35,12 @@ def tail_shape(scores):
     """Return the bound of later tails' shapes: the normal scores' own, or 0.
 
     The shape of the tail fitted to ``scores`` (of normal points, e.g. each
-    held-out step's own error), and at least 0 (an exponential tail): the
-    heaviest tail that :func:`sequential_p_values` then fits, once scored
-    points have joined the reference (``learn``). Anomalies that joined are
-    its largest scores, and a free fit reads them as a heavy tail, under
-    which a later anomaly of their size looks ordinary. The bound keeps the
-    tail as heavy as the normal errors' (a mean of errors with a power-law
-    tail has the same power law), or exponential, as for Gaussian, Laplace
-    or gamma-like errors. 0 when there are too few finite scores for a fit
+    held-out step's own error), and at least 0 (an exponential tail, as of
+    Gaussian, Laplace or gamma-like errors): the heaviest tail that
+    :func:`sequential_p_values` then fits (``max_shape``), whose reference
+    may hold anomalies once scored points join it. A mean of errors with a
+    power-law tail has the same power law, so the errors' own shape bounds
+    their means'. 0 when there are too few finite scores for a fit
     (``MIN_TAIL + 1``).
 
     Examples
