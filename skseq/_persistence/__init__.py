@@ -67,7 +67,12 @@ _CLASSES = {
 # Parameters added after files were first written, whose defaults change what
 # a fitted model computes. A file without one was saved before it existed, so
 # it takes the value that reproduces the model the file holds.
-_BEFORE_IT_EXISTED = {"linear_path": False, "conv_layers": 0, "method": "network"}
+_BEFORE_IT_EXISTED = {
+    "linear_path": False,
+    "conv_layers": 0,
+    "method": "network",
+    "season_inputs": None,
+}
 # Fitted attributes added since, with what a model saved before them has.
 _FITTED_BEFORE_IT_EXISTED = {
     "method_": "network",

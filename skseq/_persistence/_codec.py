@@ -30,6 +30,7 @@ from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration
 from ..forecasting._fitted import FittedForecaster
 from ..forecasting._linear import RidgeForecast
+from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..forecasting._static import StaticCovariates
 from ..utils._series import TimeSeries
@@ -51,6 +52,7 @@ DATACLASSES = {
         ConformalCalibration,
         RidgeForecast,
         StaticCovariates,
+        SeasonPhases,
         FittedForecaster,
         TimeSeries,
     )

@@ -108,8 +108,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     Parameters
     ----------
     forecaster : SequenceForecaster or None, default=None
-        The forecaster to train (cloned; its ``horizon`` and ``window_step``
-        are set to 1: its held-out errors are of consecutive steps). None:
+        The forecaster to train (cloned; ``horizon`` and ``window_step`` set
+        to 1, errors of consecutive steps; ``season_inputs=None``). None:
         ``SequenceForecaster(window_length=24, normalize=None,
         validation_fraction=0.5, refit=False)``, chosen on the NAB series:
         half of the windows held out (split conformal's even split) instead
@@ -303,8 +303,9 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             template = SequenceForecaster(**DEFAULT_FORECASTER)
         else:
             template = clone(self.forecaster)
-        # held-out errors of consecutive steps, as the scored ones are
-        template.set_params(horizon=1, window_step=1)
+        # held-out errors of consecutive steps, as the scored ones are; the
+        # scores read the series' own columns (no season phase inputs)
+        template.set_params(horizon=1, window_step=1, season_inputs=None)
         seed = template.random_state if self.random_state is None else self.random_state
         forecasters = []
         for member_seed in _member_seeds(seed, self.n_forecasters):

@@ -130,15 +130,19 @@ def _listed(target):
     return target if isinstance(target, list) else [target]
 
 
-def check_like_fit(panel, form, fitted_form, roles, fitted_tz_of, name="y"):
+def check_like_fit(
+    panel, form, fitted_form, roles, fitted_tz_of, name="y", columns=None
+):
     """Later series must have the fitted columns, form and time zone.
 
-    ``name`` is the argument the series came as, for the messages.
+    ``name`` is the argument the series came as, for the messages;
+    ``columns`` the columns expected (by default the fitted ones).
     """
-    if tuple(panel[0].columns) != roles.columns:
+    columns = roles.columns if columns is None else tuple(columns)
+    if tuple(panel[0].columns) != columns:
         raise ValueError(
             f"{name} has columns {panel[0].columns}, but the model was fitted on "
-            f"{list(roles.columns)}."
+            f"{list(columns)}."
         )
     if form != fitted_form:
         raise ValueError(

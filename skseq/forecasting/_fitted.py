@@ -12,6 +12,7 @@ from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log
 from ._conformal import ConformalCalibration
 from ._methods import METHOD_PARTS, naive, seasonal_naive
+from ._phases import SeasonPhases
 from ._scaling import ValueScaler, WindowScaler
 from ._static import StaticCovariates
 from ._windows import network_inputs
@@ -59,6 +60,8 @@ class FittedForecaster:
         output per horizon step and target.
     static : StaticCovariates or None, default=None
         The static covariates of the panel's series (:mod:`._static`).
+    phases : SeasonPhases or None, default=None
+        The season's phase indicators the series carry (:mod:`._phases`).
     each_ridge : bool, default=False
         Whether each ridge counts as one forecast in the mean of ``method``
         (fits since the ridges are judged on the held-out windows), or their
@@ -81,9 +84,19 @@ class FittedForecaster:
     quantiles: tuple | None = None
     static: StaticCovariates | None = None
     each_ridge: bool = False
+    phases: SeasonPhases | None = None
 
     def __post_init__(self):
         self._check_heads()
+        if self.phases is not None:
+            n = len(self.phases.columns)
+            if not (n == self.phases.season >= 2 and n <= self.roles.n_future):
+                raise ValueError(f"Phases {self.phases} do not match the columns.")
+            if self.roles.future[-n:] != self.phases.columns:
+                raise ValueError(
+                    f"The last future covariates {self.roles.future[-n:]} are not "
+                    f"the phases {self.phases.columns}."
+                )
         unknown = set(self.method) - set(METHOD_PARTS)
         if not self.method or unknown:
             raise ValueError(
@@ -323,13 +336,38 @@ class FittedForecaster:
             min_length=self.window_length,
             default_freq=default_freq,
         )
-        if self.static is not None:
-            panel = self.static.extend(panel, keys)
-        check_like_fit(panel, form, self.form, self.roles, self.tz)
+        panel = self.carried(panel, keys, form)
         for one in panel:
             values = self.roles.arrange(one.values)
             check_log(values, self.roles.n_targets, "y", self.values.log)
         return panel, keys
+
+    def carried(self, panel, keys, form, name="y"):
+        """Check later series like the training ones; add the columns they carry.
+
+        Static covariates, then the phases, which need the time stamps
+        (``form``: the series' input form; ``name``: their argument).
+        """
+        if self.static is not None:
+            panel = self.static.extend(panel, keys)
+        columns = self.roles.columns
+        if self.phases is not None:
+            columns = columns[: len(columns) - self.phases.season]
+        check_like_fit(panel, form, self.form, self.roles, self.tz, name, columns)
+        if self.phases is not None:
+            panel = self.phases.extend(panel, name)
+        return panel
+
+    def phases_ahead(self, rows, series):
+        """Put the phases of the forecast steps into ``rows`` (role order).
+
+        ``rows`` has shape ``(len(series), steps, n_columns)``, the steps
+        after the end of each series; returned, filled in place.
+        """
+        if self.phases is not None:
+            for row, one in zip(rows, series, strict=True):
+                row[:, -self.phases.season :] = self.phases.ahead(one, len(row))
+        return rows
 
     def interval_bounds(self, transformed, unit, coverage, margin=None, heads=None):
         """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.

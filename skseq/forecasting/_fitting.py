@@ -18,6 +18,7 @@ from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
+from ._phases import SeasonPhases
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
@@ -31,12 +32,17 @@ __all__ = ["fit_forecaster"]
 NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 
 
-def geometry(estimator, freq, lengths):
-    """Return the season and the window length for series of ``lengths`` rows."""
+def season_setting(estimator, freq):
+    """Return the season: the estimator's, or the one of the step ``freq``."""
     season = estimator.season
     if season == "auto":
         season = season_of(freq)
-    season = None if season is None else int(season)
+    return None if season is None else int(season)
+
+
+def geometry(estimator, freq, lengths):
+    """Return the season and the window length for series of ``lengths`` rows."""
+    season = season_setting(estimator, freq)
     window = estimator.window_length
     if window == "auto":
         window = window_of(min(lengths), estimator.horizon, season)
@@ -52,6 +58,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
+    phases = None
     h, log = estimator.horizon, estimator.transform == "log"
     if isinstance(panel, StoredSequences):
         lengths, freq = panel.lengths, 1
@@ -66,13 +73,16 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)
         lengths, freq = [len(one.values) for one in panel], panel[0].freq
-        roles = roles_of(
-            panel,
-            target,
-            estimator.future_covariates,
-            estimator.strategy,
-            () if static is None else static.columns,
-        )
+        # the columns the series carry: known at the forecast steps too
+        carried = () if static is None else tuple(static.columns)
+        options = (target, estimator.future_covariates, estimator.strategy)
+        roles = roles_of(panel, *options, carried)
+        if estimator.season_inputs == "auto":
+            season = season_setting(estimator, freq)
+            phases = SeasonPhases.of(panel, season, roles.targets)
+        if phases is not None:
+            panel = phases.extend(panel)
+            roles = roles_of(panel, *options, carried + phases.columns)
     season, w = geometry(estimator, freq, lengths)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
@@ -115,6 +125,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         calibration=None,
         quantiles=levels,
         static=static,
+        phases=phases,
         each_ridge=True,
     )
     fitted = replace(fitted, season=season)
@@ -152,7 +163,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "net_": final.net,
         "history_": final.net.history,
         "n_iter_": final.epochs,
-        "n_features_in_": len(roles.columns),
+        # the columns of y (and static ones), not the phases the model adds
+        "n_features_in_": len(roles.columns) - len(getattr(phases, "columns", ())),
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,

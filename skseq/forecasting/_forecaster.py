@@ -62,6 +62,12 @@ class SequenceForecaster(
         Steps of a season, for ``window_length="auto"``. "auto" reads it off
         the time index: 12 for months, 4 for quarters, 7 for days, 24 for
         hours, a day's worth of shorter steps; none for years and integers.
+    season_inputs : {"auto"} or None, default="auto"
+        "auto": series indexed by time whose changes differ by phase of a
+        season of at most 12 steps (a rank test at 1%%) carry one indicator
+        per phase (January, February, ...) as inputs known in advance, so
+        that the models learn the mean seasonal profile of every season, not
+        only of the window's (``skseq.forecasting._phases``).
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.
@@ -155,7 +161,8 @@ class SequenceForecaster(
     ----------
     %(fitted_network)s
     n_features_in_ : int
-        Number of columns of ``y``.
+        Number of columns of ``y`` (and of ``X``, and static ones; not the
+        phase indicators of ``season_inputs``).
     targets_ : list
         Names of the forecast columns.
     freq_ : pandas offset or int
@@ -214,6 +221,7 @@ class SequenceForecaster(
             StrOptions({"auto"}),
             None,
         ],
+        "season_inputs": [StrOptions({"auto"}), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",
@@ -256,6 +264,7 @@ class SequenceForecaster(
         horizon=1,
         *,
         season="auto",
+        season_inputs="auto",
         strategy="direct",
         target=None,
         future_covariates=None,
@@ -303,6 +312,7 @@ class SequenceForecaster(
         self.window_length = window_length
         self.horizon = horizon
         self.season = season
+        self.season_inputs = season_inputs
         self.strategy = strategy
         self.target = target
         self.future_covariates = future_covariates
@@ -428,7 +438,9 @@ class SequenceForecaster(
             series = as_series(series, y)
         w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
-        futures = future_rows(future, series, keys, fitted.roles, fitted.horizon)
+        futures = fitted.phases_ahead(
+            future_rows(future, series, keys, fitted.roles, fitted.horizon), series
+        )
         transformed, unit, heads = fitted.forecast(
             net, windows, futures, self.n_threads, heads=True
         )

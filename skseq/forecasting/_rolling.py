@@ -5,7 +5,7 @@ import pandas as pd
 
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
-from ._columns import check_like_fit, check_log
+from ._columns import check_log
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -64,9 +64,7 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
-    if fitted.static is not None:
-        panel = fitted.static.extend(panel, keys)
-    check_like_fit(panel, form, fitted.form, fitted.roles, fitted.tz)
+    panel = fitted.carried(panel, keys, form)
     actual_all, forecast_all, first_times = [], [], None
     bounds = [[] for _ in coverages]
     for position, one in enumerate(panel):
@@ -98,6 +96,7 @@ def rolling_forecasts(
         static = len(fitted.roles.static)
         if static:  # known past the end: the series' own
             padded[-h:, -static:] = combined[-1, -static:]
+        fitted.phases_ahead(padded[None, -h:], [one])
         view = cut_windows(padded, w + h)
         transformed, unit, heads = WindowsAt(view, origins - w).map(
             lambda windows: fitted.forecast(

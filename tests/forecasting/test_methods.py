@@ -153,8 +153,12 @@ def test_the_default_forecast_is_the_mean_of_network_and_each_ridge(
 ):
     rng = np.random.default_rng(3)
     y = monthly(50 + np.cumsum(rng.normal(size=120)))
+    # no phase inputs: the windows below are the series' values alone
     model = SequenceForecaster(
-        horizon=3, validation_fraction=validation_fraction, **QUICK
+        horizon=3,
+        validation_fraction=validation_fraction,
+        season_inputs=None,
+        **QUICK,
     ).fit(y)
     assert model.method_ == "network+linear"
     fitted, windows = model._fitted, y.to_numpy()[None, -model.window_length_ :, None]
@@ -172,7 +176,9 @@ def test_the_linear_forecast_is_the_mean_of_the_ridges(strategy):
     rng = np.random.default_rng(1)
     t = np.arange(160)
     y = monthly(20 + 0.1 * t + 3 * np.sin(2 * np.pi * t / 12) + rng.normal(size=160))
-    model = SequenceForecaster(horizon=4, strategy=strategy, **QUICK).fit(y)
+    model = SequenceForecaster(
+        horizon=4, strategy=strategy, season_inputs=None, **QUICK
+    ).fit(y)
     fitted = model._fitted
     assert len(fitted.ridges) == 4  # one per normalisation
     windows = y.to_numpy()[None, -fitted.window_length :, None]

@@ -338,6 +338,8 @@ def test_files_saved_by_earlier_versions_load_and_predict_the_same():
     # saved before method existed: the network forecast, as it was
     assert forecaster.method == "network" and forecaster.method_ == "network"
     assert forecaster.held_out_errors_ is None
+    # and before the season's phases: a refit (clone) trains without them too
+    assert forecaster.season_inputs is None and forecaster._fitted.phases is None
     np.testing.assert_allclose(
         forecaster.predict_interval(future=future, coverage=0.8).to_numpy(),
         expected["interval"],
@@ -349,8 +351,11 @@ def test_a_forecaster_saved_before_each_ridge_counted_forecasts_as_it_did(tmp_pa
     # files written before the ridges were judged on the held-out windows
     # hold no each_ridge: their "linear" forecast counts once, as their mean
     y = load_airline()[:72]
-    # without held-out windows every ridge is kept
-    model = SequenceForecaster(horizon=3, validation_fraction=0, **QUICK).fit(y)
+    # without held-out windows every ridge is kept; no phase inputs: the
+    # window below is the series' values alone
+    model = SequenceForecaster(
+        horizon=3, validation_fraction=0, season_inputs=None, **QUICK
+    ).fit(y)
     fitted = model._fitted
     assert model.method_ == "network+linear" and len(fitted.ridges) > 1
     path = tmp_path / "model.skseq"
