@@ -20,7 +20,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import SequenceForecaster
-from ..forecasting._columns import check_like_fit, check_log
+from ..forecasting._columns import check_log
 from ..forecasting._windows import WindowsAt
 from ..utils._series import TimeSeries, check_series
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
@@ -108,8 +108,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     Parameters
     ----------
     forecaster : SequenceForecaster or None, default=None
-        The forecaster to train (cloned; ``horizon`` and ``window_step`` set
-        to 1, errors of consecutive steps; ``season_inputs=None``). None:
+        The forecaster to train (cloned; its ``horizon`` and ``window_step``
+        are set to 1: its held-out errors are of consecutive steps). None:
         ``SequenceForecaster(window_length=24, normalize=None,
         validation_fraction=0.5, refit=False)``, chosen on the NAB series:
         half of the windows held out (split conformal's even split) instead
@@ -303,9 +303,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             template = SequenceForecaster(**DEFAULT_FORECASTER)
         else:
             template = clone(self.forecaster)
-        # held-out errors of consecutive steps, as the scored ones are; the
-        # scores read the series' own columns (no season phase inputs)
-        template.set_params(horizon=1, window_step=1, season_inputs=None)
+        # held-out errors of consecutive steps, as the scored ones are
+        template.set_params(horizon=1, window_step=1)
         seed = template.random_state if self.random_state is None else self.random_state
         forecasters = []
         for member_seed in _member_seeds(seed, self.n_forecasters):
@@ -338,7 +337,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             tail_shape(step_scores(held_out, self.average, 1)) if self.tail else np.inf
         )
         self.recent_errors_ = held_out[max(len(held_out) - self.smoothing + 1, 0) :]
-        self.known_ = series.tail(forecasters[0]._fitted.window_length)
+        fitted = forecasters[0]._fitted  # the columns it carries, as it reads them
+        self.known_ = fitted.carried([series], None, "single", "X")[0].tail(
+            fitted.window_length
+        )
         self.offset_ = float(self.false_alarm_rate)
         self.n_features_in_ = series.values.shape[1]
         return self
@@ -360,9 +362,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         fitted, _, freq = forecaster._state()
         known = self.known_
         series, _ = _check_series(X, default_freq=freq, n_features=self.n_features_in_)
-        check_like_fit(
-            [series], "single", fitted.form, fitted.roles, fitted.tz, name="X"
-        )
+        (series,) = fitted.carried([series], None, "single", "X")
         w, k = fitted.window_length, fitted.roles.n_targets
         values = fitted.roles.arrange(series.values)
         check_log(values, k, "X", fitted.values.log)

@@ -177,16 +177,11 @@ def future_rows(future, series, keys, roles, horizon):
     Returns
     -------
     ndarray of shape (n_series, horizon, n_columns)
-        Zeros except in the future-covariate columns (static ones: each
-        series' own values).
+        Zeros except in the given future-covariate columns (the columns the
+        series carry: ``FittedForecaster.carried_ahead``).
     """
     h, n_columns = horizon, len(roles.columns)
     rows = np.zeros((len(series), h, n_columns))
-    if roles.static:
-        last = np.stack([roles.arrange(one.values[-1]) for one in series])
-        rows[:, :, n_columns - len(roles.static) :] = last[
-            :, None, -len(roles.static) :
-        ]
     if not roles.n_given:
         if future is not None:
             raise ValueError(

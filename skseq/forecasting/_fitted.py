@@ -88,15 +88,12 @@ class FittedForecaster:
 
     def __post_init__(self):
         self._check_heads()
-        if self.phases is not None:
-            n = len(self.phases.columns)
-            if not (n == self.phases.season >= 2 and n <= self.roles.n_future):
-                raise ValueError(f"Phases {self.phases} do not match the columns.")
-            if self.roles.future[-n:] != self.phases.columns:
-                raise ValueError(
-                    f"The last future covariates {self.roles.future[-n:]} are not "
-                    f"the phases {self.phases.columns}."
-                )
+        phases = self.phases
+        if phases is not None and (
+            len(phases.columns) != phases.season
+            or self.roles.future[-phases.season :] != phases.columns
+        ):
+            raise ValueError(f"{phases} are not the last future covariates.")
         unknown = set(self.method) - set(METHOD_PARTS)
         if not self.method or unknown:
             raise ValueError(
@@ -358,12 +355,18 @@ class FittedForecaster:
             panel = self.phases.extend(panel, name)
         return panel
 
-    def phases_ahead(self, rows, series):
-        """Put the phases of the forecast steps into ``rows`` (role order).
+    def carried_ahead(self, rows, series):
+        """Put the carried columns of the forecast steps into ``rows``.
 
-        ``rows`` has shape ``(len(series), steps, n_columns)``, the steps
-        after the end of each series; returned, filled in place.
+        ``rows`` (role order) has shape ``(len(series), steps, n_columns)``,
+        the steps after the end of each series; returned, filled in place:
+        static covariates repeat the series' last row, phases follow the
+        time stamps.
         """
+        n = len(self.roles.static)  # the phases among them, last
+        if n:
+            last = np.stack([self.roles.arrange(one.values[-1]) for one in series])
+            rows[:, :, -n:] = last[:, None, -n:]
         if self.phases is not None:
             for row, one in zip(rows, series, strict=True):
                 row[:, -self.phases.season :] = self.phases.ahead(one, len(row))

@@ -40,13 +40,12 @@ def season_setting(estimator, freq):
     return None if season is None else int(season)
 
 
-def geometry(estimator, freq, lengths):
-    """Return the season and the window length for series of ``lengths`` rows."""
-    season = season_setting(estimator, freq)
+def window_setting(estimator, lengths, season):
+    """Return the window length for series of ``lengths`` rows."""
     window = estimator.window_length
     if window == "auto":
         window = window_of(min(lengths), estimator.horizon, season)
-    return season, window
+    return window
 
 
 def fit_forecaster(estimator, panel, keys, form, target, static=None):
@@ -62,6 +61,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     h, log = estimator.horizon, estimator.transform == "log"
     if isinstance(panel, StoredSequences):
         lengths, freq = panel.lengths, 1
+        season = season_setting(estimator, freq)
         roles = ColumnRoles.from_columns(
             list(range(panel.n_features)),
             target,
@@ -73,17 +73,17 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)
         lengths, freq = [len(one.values) for one in panel], panel[0].freq
+        season = season_setting(estimator, freq)
         # the columns the series carry: known at the forecast steps too
         carried = () if static is None else tuple(static.columns)
         options = (target, estimator.future_covariates, estimator.strategy)
         roles = roles_of(panel, *options, carried)
         if estimator.season_inputs == "auto":
-            season = season_setting(estimator, freq)
             phases = SeasonPhases.of(panel, season, roles.targets)
         if phases is not None:
             panel = phases.extend(panel)
             roles = roles_of(panel, *options, carried + phases.columns)
-    season, w = geometry(estimator, freq, lengths)
+    w = window_setting(estimator, lengths, season)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
@@ -164,7 +164,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "history_": final.net.history,
         "n_iter_": final.epochs,
         # the columns of y (and static ones), not the phases the model adds
-        "n_features_in_": len(roles.columns) - len(getattr(phases, "columns", ())),
+        "n_features_in_": len(roles.columns) - (0 if phases is None else season),
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,

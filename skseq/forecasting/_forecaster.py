@@ -438,7 +438,7 @@ class SequenceForecaster(
             series = as_series(series, y)
         w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
-        futures = fitted.phases_ahead(
+        futures = fitted.carried_ahead(
             future_rows(future, series, keys, fitted.roles, fitted.horizon), series
         )
         transformed, unit, heads = fitted.forecast(

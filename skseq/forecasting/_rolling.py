@@ -93,10 +93,7 @@ def rolling_forecasts(
                 "covariates; give a longer test fold."
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
-        static = len(fitted.roles.static)
-        if static:  # known past the end: the series' own
-            padded[-h:, -static:] = combined[-1, -static:]
-        fitted.phases_ahead(padded[None, -h:], [one])
+        fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
         view = cut_windows(padded, w + h)
         transformed, unit, heads = WindowsAt(view, origins - w).map(
             lambda windows: fitted.forecast(

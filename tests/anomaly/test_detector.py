@@ -310,3 +310,23 @@ def test_a_heavy_tailed_reference_keeps_its_tail():
     p, _ = sequential_p_values(normal, [40.0], False, tail=True, max_shape=bound)
     exponential, _ = sequential_p_values(normal, [40.0], False, tail=True, max_shape=0)
     assert exponential[0] < p[0] / 10  # an exponential tail would flag it
+
+
+def test_a_forecaster_with_season_phases_scores_and_streams():
+    # days with a weekly pattern: the forecaster reads the weekday as an input
+    rng = np.random.default_rng(0)
+    week = np.array([5.0, 6, 6, 7, 9, 3, 1])
+    days = pd.date_range("2022-01-03", periods=700, freq="D")
+    y = pd.Series(week[np.arange(700) % 7] + 0.3 * rng.standard_normal(700), days)
+    y.iloc[650] += 5.0  # 17 noise standard deviations
+    detector = ForecastAnomalyDetector(
+        _forecaster(), smoothing=1, false_alarm_rate=0.01, random_state=0
+    ).fit(y[:600])
+    assert detector.forecaster_._fitted.phases.season == 7
+    assert detector.n_features_in_ == 1
+    assert detector.predict(y[600:])[50] == -1
+    whole = detector.score_samples(y[600:700])
+    detector.update(y[600:640])
+    np.testing.assert_allclose(
+        detector.score_samples(y[640:700]), whole[40:], atol=1 / len(whole) + 0.01
+    )

@@ -111,7 +111,7 @@ def test_a_monthly_series_carries_its_phases_as_future_inputs():
     history = y[:-5]
     assert model.predict(history).index[0] == pd.Period("1997-08", "M")
     (series,) = fitted.carried([check_series(history)], None, "single")
-    rows = fitted.phases_ahead(np.zeros((1, 3, 13)), [series])
+    rows = fitted.carried_ahead(np.zeros((1, 3, 13)), [series])
     assert rows[0, :, 1:].argmax(axis=1).tolist() == [7, 8, 9]  # Aug-Oct
 
 
