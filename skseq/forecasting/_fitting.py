@@ -8,6 +8,7 @@ window. Each step is an object or function of this package.
 """
 
 from dataclasses import replace
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -18,7 +19,7 @@ from ._fitted import FittedForecaster
 from ._geometry import season_of, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
-from ._phases import SeasonPhases
+from ._phases import SeasonPhases, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
@@ -32,10 +33,16 @@ __all__ = ["fit_forecaster"]
 NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 
 
-def season_setting(estimator, freq):
-    """Return the season: the estimator's, or the one of the step ``freq``."""
+def season_setting(estimator, freq, panel=None, targets=()):
+    """Return the season: the estimator's, or the one of the step ``freq``.
+
+    Series indexed by integers (``freq`` an int) of an in-memory ``panel``
+    get the season their ``targets`` columns show, if any (:func:`season_in`).
+    """
     season = estimator.season
-    if season == "auto":
+    if season == "auto" and isinstance(freq, Integral) and panel is not None:
+        season = season_in(panel, targets)
+    elif season == "auto":
         season = season_of(freq)
     return None if season is None else int(season)
 
@@ -73,11 +80,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)
         lengths, freq = [len(one.values) for one in panel], panel[0].freq
-        season = season_setting(estimator, freq)
         # the columns the series carry: known at the forecast steps too
         carried = () if static is None else tuple(static.columns)
         options = (target, estimator.future_covariates, estimator.strategy)
         roles = roles_of(panel, *options, carried)
+        season = season_setting(estimator, freq, panel, roles.targets)
         if estimator.season_inputs == "auto":
             phases = SeasonPhases.of(panel, season, roles.targets)
         if phases is not None:

@@ -59,15 +59,20 @@ class SequenceForecaster(
     horizon : int, default=1
         Steps forecast at once.
     season : int, "auto" or None, default="auto"
-        Steps of a season, for ``window_length="auto"``. "auto" reads it off
-        the time index: 12 for months, 4 for quarters, 7 for days, 24 for
-        hours, a day's worth of shorter steps; none for years and integers.
+        Steps of a season, for ``window_length="auto"`` and
+        ``season_inputs``. "auto" reads it off the time index: 12 for months,
+        4 for quarters, 7 for days, 24 for hours, a day's worth of shorter
+        steps, none for years; series indexed by integers (arrays too) get
+        the season their changes show, if any of 4, 7, 12, 24 or 48 steps
+        (an autocorrelation test at 1%%: ``_geometry.season_in``).
     season_inputs : {"auto"} or None, default="auto"
-        "auto": series indexed by time whose changes differ by phase of a
-        season of at most 12 steps (a rank test at 1%%) carry one indicator
-        per phase (January, February, ...) as inputs known in advance, so
-        that the models learn the mean seasonal profile of every season, not
-        only of the window's (``skseq.forecasting._phases``).
+        "auto": series indexed by time, or by integer positions in pandas,
+        whose changes differ by phase of a season of at most 12 steps (a rank
+        test at 1%%) carry one indicator per phase (January, February, ...)
+        as inputs known in advance, so that the models learn the mean
+        seasonal profile of every season, not only of the window's
+        (``skseq.forecasting._phases``). Positions give the phases: a later
+        part of such a series keeps them (a slice does; a new array has none).
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.

@@ -1,7 +1,8 @@
 """How long a season is, and how many steps the network reads, when not given.
 
 The season comes from the time index (12 for months, 4 for quarters, 24 for
-hours...); the window spans two seasons when the series allows, so that the
+hours...; a series indexed by integers shows it in its changes or has none:
+``_phases.season_in``); the window spans two seasons when the series allows, so that the
 network sees the seasonal pattern twice, else three horizons. A window never
 leaves fewer than ``MIN_WINDOWS`` training windows, and is capped at
 ``MAX_WINDOW`` steps (an epoch costs linearly more with every step read).

@@ -11,8 +11,9 @@ short, noisy seasonal series this is where a window alone lost to it
 
 The phase of a step is its position since 1970 in steps of the series'
 frequency, modulo the season: the same for a series and for a later part of
-it, whatever its first time stamp. Series indexed by integers (arrays) have
-no time stamps and get none.
+it, whatever its first time stamp. A pandas series indexed by integers
+counts its steps by them, as pandas does (a later part sliced from it keeps
+its positions); an array has no index to count by and gets none.
 
 A monthly index does not make a series seasonal (sunspots, or an economic
 series published seasonally adjusted): there the indicators are inputs that
@@ -26,12 +27,20 @@ and US GDP 0.6-0.7.
 """
 
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from scipy.stats import kruskal
+from scipy.stats import chi2, kruskal
 
-__all__ = ["LEVEL", "MAX_PHASES", "SeasonPhases", "shows_season"]
+__all__ = [
+    "CANDIDATE_SEASONS",
+    "LEVEL",
+    "MAX_PHASES",
+    "SeasonPhases",
+    "season_in",
+    "shows_season",
+]
 
 # longer seasons (the hours of a day, a year of weeks) would add as many
 # inputs at every step of the window and of the horizon: on 4,000 hourly steps
@@ -40,6 +49,9 @@ __all__ = ["LEVEL", "MAX_PHASES", "SeasonPhases", "shows_season"]
 MAX_PHASES = 12
 # the significance level of the test that the series' changes differ by phase
 LEVEL = 0.01
+# the seasons searched for in a series indexed by integers: quarters, days of
+# the week, months, hours, half-hours (fewer candidates, fewer false finds)
+CANDIDATE_SEASONS = (4, 7, 12, 24, 48)
 
 
 def _ordinals(index, freq):
@@ -47,8 +59,10 @@ def _ordinals(index, freq):
 
     Aware stamps count in their wall-clock time, as the activity a daily or
     weekly profile follows does (a day that changes the clock repeats or
-    skips a phase).
+    skips a phase). An integer index counts its own steps.
     """
+    if isinstance(freq, Integral):
+        return np.asarray(index, dtype=np.int64) // freq
     if isinstance(index, pd.PeriodIndex):
         return index.asi8 // index.freq.n
     naive = index.tz_localize(None) if index.tz is not None else index
@@ -70,6 +84,76 @@ def shows_season(panel, season, targets):
     of a panel pool, grouped by the phase of their time stamps. Too few
     changes per phase to test, or all of them equal: no.
     """
+    statistic = _kruskal(panel, season, targets)
+    return chi2.logsf(statistic, season - 1) < np.log(LEVEL)
+
+
+def season_in(panel, targets):
+    """Return the season the changes of series indexed by integers show, or None.
+
+    Such a series says nothing of its calendar, but the changes of a
+    seasonal one differ by phase. The seasons of ``CANDIDATE_SEASONS`` that
+    at least three seasons of changes span are tested in turn, shortest
+    first, as :func:`shows_season` does (phases counted from the series'
+    positions), at ``LEVEL`` over all the candidates (Bonferroni). A season
+    found replaces a shorter one it is a multiple of only when its phases
+    differ within the shorter one's (the rank statistics are nested: their
+    difference is tested at ``LEVEL``, so the months of wine sales beat the
+    quarters they contain, and two years do not beat one); otherwise the
+    smaller p-value wins. On the
+    public panel with integer indexes this finds 12 in airline and co2 from
+    48 steps on and in wine sales from 100 (4 before), 4 in the quarterly
+    seasonal series, 48 in the
+    half-hourly one and 24 when it is averaged to hours, and none in the
+    yearly, the non-seasonal quarterly and the sunspot series; and in 65 of
+    7,000 simulated series without a season (noise, random walks, AR(1) and
+    integrated AR(1) series, smooth cycles of 31 and 131 steps; 36 to 1,000
+    steps).
+
+    Parameters
+    ----------
+    panel : list of TimeSeries
+        The series, indexed by integers (an array's positions count).
+    targets : list
+        The columns whose changes are tested.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.utils._series import check_series
+    >>> from skseq.forecasting._phases import season_in
+    >>> rng = np.random.default_rng(0)
+    >>> months = np.tile(np.sin(np.arange(12)), 8) + 0.1 * rng.normal(size=96)
+    >>> walk = rng.normal(size=96).cumsum()
+    >>> season_in([check_series(months)], [0]), season_in([check_series(walk)], [0])
+    (12, None)
+    """
+    shortest = min(len(one.values) for one in panel) - 1
+    level = np.log(LEVEL / len(CANDIDATE_SEASONS))
+    found = None  # (season, statistic, log p-value)
+    for season in CANDIDATE_SEASONS:
+        if 3 * season > shortest:
+            break
+        statistic = _kruskal(panel, season, targets)
+        log_p = chi2.logsf(statistic, season - 1)
+        if log_p >= level:
+            continue
+        if found is None:
+            found = (season, statistic, log_p)
+        elif season % found[0] == 0:  # do its phases differ within found's?
+            more = chi2.logsf(statistic - found[1], season - found[0])
+            found = (season, statistic, log_p) if more < np.log(LEVEL) else found
+        elif log_p < found[2]:
+            found = (season, statistic, log_p)
+    return None if found is None else found[0]
+
+
+def _kruskal(panel, season, targets):
+    """Return the Kruskal-Wallis statistic of :func:`shows_season` (0: no test)."""
     groups = [[] for _ in range(season)]
     for one in panel:
         columns = [list(one.columns).index(name) for name in targets]
@@ -82,17 +166,24 @@ def shows_season(panel, season, targets):
     groups = [np.concatenate(group) for group in groups]
     groups = [group[np.isfinite(group)] for group in groups]
     if min(map(len, groups)) < 2:
-        return False
+        return 0.0
     try:
-        return bool(kruskal(*groups).pvalue < LEVEL)
+        statistic = kruskal(*groups).statistic
     except ValueError:  # every change equal
-        return False
+        return 0.0
+    return float(statistic) if np.isfinite(statistic) else 0.0
 
 
-def _timed(one):
-    return isinstance(one.index, (pd.DatetimeIndex, pd.PeriodIndex)) and isinstance(
-        one.freq, pd.offsets.BaseOffset
-    )
+def _counted(one):
+    """Return how the steps of ``one`` are counted: "time", "position" or None.
+
+    Time stamps (a DatetimeIndex or PeriodIndex with a frequency), the
+    positions of a pandas integer index, or nothing to count by (an array).
+    """
+    if isinstance(one.freq, Integral):
+        return None if one.kind == "array" else "position"
+    timed = isinstance(one.index, (pd.DatetimeIndex, pd.PeriodIndex))
+    return "time" if timed and isinstance(one.freq, pd.offsets.BaseOffset) else None
 
 
 @dataclass(frozen=True)
@@ -105,6 +196,9 @@ class SeasonPhases:
         Steps of the season.
     columns : tuple of str
         Names of the indicator columns, ``"phase 1/12"`` to ``"phase 12/12"``.
+    counted : {"time", "position"}, default="time"
+        What the phases count: time stamps, or the positions of an integer
+        index; later series must be indexed the same way.
 
     Examples
     --------
@@ -118,16 +212,22 @@ class SeasonPhases:
 
     season: int
     columns: tuple
+    counted: str = "time"
 
     @classmethod
     def of(cls, panel, season, targets):
         """Return the phases of ``season`` for the series of ``panel``, or None.
 
         None without a season, for a season longer than ``MAX_PHASES``
-        steps, when a series is not indexed by time, or when the changes of
+        steps, for an array (no time stamps or positions), or when the changes of
         the ``targets`` columns do not differ by phase (:func:`shows_season`).
         """
-        if season is None or season > MAX_PHASES or not all(map(_timed, panel)):
+        counted = {_counted(one) for one in panel}
+        if (
+            season is None
+            or season > MAX_PHASES
+            or counted not in ({"time"}, {"position"})
+        ):
             return None
         try:
             seasonal = shows_season(panel, season, targets)
@@ -142,7 +242,7 @@ class SeasonPhases:
                 f"y has the columns {clash}, the names of the season's phase "
                 "indicators; rename them or set season_inputs=None."
             )
-        return cls(int(season), columns)
+        return cls(int(season), columns, counted.pop())
 
     def indicators(self, index, freq):
         """Return the indicators ``(len(index), season)`` of the time stamps."""
@@ -150,11 +250,13 @@ class SeasonPhases:
 
     def extend(self, panel, name="y"):
         """Return the series with their phase indicators appended."""
-        if not all(map(_timed, panel)):
+        if any(_counted(one) != self.counted for one in panel):
+            what = "time stamps" if self.counted == "time" else "integer positions"
             raise ValueError(
-                f"{name} has no time stamps, from which this model reads the "
-                "season's phases (season_inputs='auto' at fit): index it by time "
-                "as at fit, or fit with season_inputs=None."
+                f"{name} is not indexed by {what}, from which this model reads "
+                "the season's phases (season_inputs='auto' at fit): index it as "
+                "the series it was fitted on (a pandas index), or fit with "
+                "season_inputs=None."
             )
         return [
             replace(

@@ -6,7 +6,7 @@ import pytest
 
 import skseq
 from skseq import SequenceForecaster
-from skseq.forecasting._phases import SeasonPhases, shows_season
+from skseq.forecasting._phases import SeasonPhases, season_in, shows_season
 from skseq.utils._series import check_series
 
 FAST = dict(horizon=3, max_epochs=2, hidden_size=8, random_state=0)
@@ -126,8 +126,8 @@ def _weekly_days(n=90):
     "y, options, expected",
     [
         (_weekly_days(), {}, True),  # days: a season of 7
-        (_weekly_days().to_numpy(), dict(season=7), False),  # no time stamps
-        (_weekly_days().reset_index(drop=True), dict(season=7), False),  # RangeIndex
+        (_weekly_days().to_numpy(), dict(season=7), False),  # nothing to count by
+        (_weekly_days().reset_index(drop=True), dict(season=7), True),  # positions
         (_weekly_days(), dict(season=None), False),  # no season
         (_weekly_days(), dict(season_inputs=None), False),  # turned off
     ],
@@ -172,8 +172,46 @@ def test_a_saved_model_keeps_its_phases(tmp_path):
 def test_a_history_without_time_stamps_is_told_to_bring_them():
     y = _seasonal(96, 0)
     model = SequenceForecaster(**FAST).fit(y)
-    with pytest.raises(ValueError, match="y has no time stamps.*season_inputs=None"):
+    # positions are not months: a RangeIndex would shift the phases silently
+    message = "y is not indexed by time stamps.*season_inputs=None"
+    with pytest.raises(ValueError, match=message):
         model.predict(pd.Series(y.to_numpy()))
+    positional = SequenceForecaster(**FAST).fit(y.reset_index(drop=True))
+    with pytest.raises(ValueError, match="y is not indexed by integer positions"):
+        positional.predict(y)  # months are not positions either
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_series_indexed_by_integers_shows_its_season(seed):
+    # the season of a monthly profile under noise (and of a quarterly one)
+    # is found in its changes; a random walk, or white noise, shows none
+    y = _seasonal(96, seed).reset_index(drop=True)
+    assert season_in([check_series(y)], [y.name]) == 12
+    quarters = np.tile([3.0, -1, 2, -4], 20) + np.random.default_rng(seed).normal(
+        0, 1, 80
+    )
+    assert season_in([check_series(quarters)], [0]) == 4
+    rng = np.random.default_rng(seed)
+    for values in (rng.normal(size=200).cumsum(), rng.normal(size=200)):
+        assert season_in([check_series(values)], [0]) is None
+    # three seasons of changes are needed: 36 months are too few for 12
+    assert season_in([check_series(y[:36])], [y.name]) is None
+
+
+def test_a_seasonal_series_indexed_by_integers_gets_its_window_and_phases():
+    y = _seasonal(120, 0).reset_index(drop=True)
+    model = SequenceForecaster(**FAST).fit(y[:-12])
+    fitted = model._fitted
+    assert (fitted.season, model.window_length_) == (12, 24)  # two seasons
+    assert fitted.phases.counted == "position"
+    assert SequenceForecaster(**FAST).fit(y.to_numpy())._fitted.phases is None
+    # phases count the positions: a later part keeps them, so its forecast
+    # reads the phases of where it ends (the rolling forecast agrees)
+    (series,) = fitted.carried([check_series(y[:-7])], None, "single")
+    rows = fitted.carried_ahead(np.zeros((1, 3, 13)), [series])
+    assert rows[0, :, 1:].argmax(axis=1).tolist() == [113 % 12, 114 % 12, 115 % 12]
+    rolling = model.predict_rolling(y[-12:])
+    np.testing.assert_allclose(rolling.iloc[5], model.predict(y[:-7]), rtol=1e-9)
 
 
 def test_a_column_named_like_a_phase_is_refused():
