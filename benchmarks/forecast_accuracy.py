@@ -13,7 +13,9 @@ Contenders on the same split:
   default, for each seed: median MAE and MASE over the seeds, spread (largest
   / smallest MAE) and median seconds per fit + predict. It gets the series with
   its time index (periods for months, quarters and years; half-hours for
-  taylor), from which it takes its season and window (the same rule as W).
+  taylor), from which it takes its season and window (two seasons or three
+  horizons as W, shortened on a short series to leave ten training windows
+  per step: wineind 13, airline 11, nile 7 at the last origin).
   Its default forecast (``method="auto"``, i.e. ``"network+linear"``) is the
   mean of the network's and of each ridge's that forecast the held-out
   windows not clearly worse than the best of them; "network alone" is the

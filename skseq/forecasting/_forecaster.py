@@ -53,9 +53,11 @@ class SequenceForecaster(
     Parameters
     ----------
     window_length : int or "auto", default="auto"
-        Steps the network reads before each forecast. "auto": two seasons
-        when the series allows (at least 50 training windows left, at most 96
-        steps), else three horizons; the value used is ``window_length_``.
+        Steps the network reads before each forecast. "auto": two seasons,
+        else three horizons, at most 96 steps and at most one in 11 of the
+        series' window starts (ten training windows per step read: short
+        series get short windows, down to 4 steps); the value used is
+        ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.
     season : int, "auto" or None, default="auto"

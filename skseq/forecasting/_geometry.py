@@ -3,17 +3,31 @@
 The season comes from the time index (12 for months, 4 for quarters, 24 for
 hours...; a series indexed by integers shows it in its changes or has none:
 ``_phases.season_in``); the window spans two seasons when the series allows, so that the
-network sees the seasonal pattern twice, else three horizons. A window never
-leaves fewer than ``MIN_WINDOWS`` training windows, and is capped at
-``MAX_WINDOW`` steps (an epoch costs linearly more with every step read).
+network sees the seasonal pattern twice, else three horizons. A window is
+capped at ``MAX_WINDOW`` steps (an epoch costs linearly more with every step
+read) and leaves at least ``WINDOWS_PER_STEP`` training windows for each of
+its steps, down to ``MIN_WINDOW`` steps.
+
+Short series need short windows: a window of three horizons or two seasons
+on 34 steps leaves some ten overlapping windows to fit a dozen inputs of a
+ridge, and the forecast follows patterns that are not there. On 13 short
+non-seasonal series (statsmodels' macrodata, yearly sunspots and Nile
+flow, five origins each) windows cut to leave ten training windows per step
+lowered the default's error over the naive forecast's from 1.00 to 0.72 for
+40 steps, from 1.13 to 0.65 for 60 and from 0.72 to 0.60 for 80; on 48 and
+72 steps of the seasonal panel series from 1.04 to 0.80-0.82 times
+Holt-Winters' (``benchmarks/README.md``).
 """
 
 import pandas as pd
 
-__all__ = ["MAX_WINDOW", "MIN_WINDOWS", "season_of", "window_of"]
+__all__ = ["MAX_WINDOW", "MIN_WINDOW", "WINDOWS_PER_STEP", "season_of", "window_of"]
 
 MAX_WINDOW = 96
-MIN_WINDOWS = 50
+# training windows left for each step of the window, where the series allows
+WINDOWS_PER_STEP = 10
+# a shorter window would be standardised on too few values to be stable
+MIN_WINDOW = 4
 # steps per season, by the base of the index's frequency
 _SEASONS = {
     "M": 12,
@@ -65,11 +79,18 @@ def window_of(shortest, horizon, season):
     """Return the window length for series of ``shortest`` steps at least.
 
     Two seasons when they fit, else three horizons; at most ``MAX_WINDOW``
-    and short enough to leave ``MIN_WINDOWS`` training windows (or a fifth
-    of the series); at least 2 steps.
+    and short enough to leave ``WINDOWS_PER_STEP`` training windows per step
+    of the window, but at least ``MIN_WINDOW`` steps where the series has
+    room for two windows of them (and at least 2).
+
+    Examples
+    --------
+    >>> from skseq.forecasting._geometry import window_of
+    >>> window_of(144, 12, 12), window_of(40, 6, None), window_of(4000, 48, 48)
+    (12, 4, 96)
     """
-    windows_left = min(MIN_WINDOWS, shortest // 5)
-    longest = max(2, min(MAX_WINDOW, shortest - horizon - windows_left + 1))
+    longest = min(MAX_WINDOW, (shortest - horizon + 1) // (WINDOWS_PER_STEP + 1))
+    longest = max(2, longest, min(MIN_WINDOW, shortest - horizon - 1))
     if season and 2 <= 2 * season <= longest:
         return 2 * season
     return max(2, min(3 * horizon, longest))

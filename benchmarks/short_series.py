@@ -1,0 +1,173 @@
+"""Forecast accuracy of SequenceForecaster's defaults on short series.
+
+Users fit forecasters on series of a few dozen steps: yearly or quarterly
+figures of a decade or two. There a window model has few overlapping windows
+to learn from, and the forecasts users compare it with (the last value, the
+last value plus the average change, damped Holt-Winters) are hard to beat.
+
+Series: eleven quarterly US macroeconomic series (statsmodels' macrodata, 203
+quarters: real GDP, consumption, investment, government spending, disposable
+income, CPI, M1, T-bill rate, unemployment, inflation, real interest rate),
+yearly sunspot numbers (309 years) and the Nile's yearly flow (100 years), none
+seasonal, given without a calendar (a RangeIndex); and the four seasonal
+series of the forecasting panel (wineind, woolyrnq, co2, airline) with their
+time index. Each series is cut to its last L steps before each of five origins
+(2H apart); the last H steps of a cut are forecast from the L - H before them
+(H = 6 for the non-seasonal series, the panel's horizon up to 8 for the
+seasonal ones).
+
+Contenders on the same cuts: skseq's defaults (``SequenceForecaster(horizon=H,
+random_state=seed)``; median MAE over the seeds), the naive forecast, the
+seasonal naive one (seasonal series), the drift forecast (the last value plus
+the mean change of the cut) and damped additive Holt-Winters (statsmodels
+``ExponentialSmoothing``, seasonal for the seasonal series when the cut holds
+two seasons). Reported per group and length: skseq's MAE over each baseline's
+(geometric mean over series and origins), wins over Holt-Winters, the worst
+seed spread.
+
+Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
+[--seeds 0 1 2]`` (statsmodels: ``pip install -e .[bench]``), ~5 min.
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+import torch
+from _common import machine, print_table
+from forecast_accuracy import holt_winters, load_panel, seasonal_naive
+
+from skseq import SequenceForecaster
+
+MACRO = [
+    "realgdp",
+    "realcons",
+    "realinv",
+    "realgovt",
+    "realdpi",
+    "cpi",
+    "m1",
+    "tbilrate",
+    "unemp",
+    "infl",
+    "realint",
+]
+SEASONAL = ["wineind", "woolyrnq", "co2", "airline"]
+ORIGINS = 5
+
+
+def load_series():
+    """The series as dicts: name, group, values, index, season, horizon."""
+    import statsmodels.api as sm
+
+    macro = sm.datasets.macrodata.load_pandas().data
+    plain = {name: macro[name].to_numpy(np.float64) for name in MACRO}
+    sunspots = sm.datasets.sunspots.load_pandas().data["SUNACTIVITY"]
+    plain["sunspots yearly"] = sunspots.to_numpy(np.float64)
+    plain["nile"] = sm.datasets.nile.load_pandas().data["volume"].to_numpy(np.float64)
+    series = [
+        dict(name=name, group="non-seasonal", values=values, index=None, season=None)
+        for name, values in plain.items()
+    ]
+    series = [dict(one, horizon=6) for one in series]
+    for one in load_panel(names=SEASONAL):
+        horizon = min(one["horizon"], 8)
+        series.append(dict(one, group="seasonal", horizon=horizon))
+    return series
+
+
+def cuts(one, length):
+    """The series' last ``length`` steps before each origin, 2H apart."""
+    values, horizon = one["values"], one["horizon"]
+    for back in range(ORIGINS):
+        end = len(values) - back * 2 * horizon
+        if end - length < 0:
+            return
+        index = one["index"]
+        index = pd.RangeIndex(length) if index is None else index[end - length : end]
+        yield values[end - length : end], index
+
+
+def baselines(train, test, horizon, season):
+    """MAE of each baseline forecast of ``test`` from ``train``."""
+    steps = np.arange(1, horizon + 1)
+    forecasts = {
+        "naive": np.full(horizon, train[-1]),
+        "drift": train[-1] + (train[-1] - train[0]) / (len(train) - 1) * steps,
+    }
+    if season:
+        forecasts["seasonal naive"] = seasonal_naive(train, horizon, season)
+    fits_season = season if season and len(train) >= 2 * season + 2 else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels' convergence warnings
+        forecasts["Holt-Winters"] = holt_winters(train, horizon, fits_season)
+    return {name: float(np.abs(f - test).mean()) for name, f in forecasts.items()}
+
+
+def evaluate(series, length, seeds):
+    """One row per (series, origin): skseq's MAEs over the seeds, baselines'."""
+    rows = []
+    for one in series:
+        horizon = one["horizon"]
+        for values, index in cuts(one, length):
+            train, test = values[:-horizon], values[-horizon:]
+            y = pd.Series(train, index=index[:-horizon])
+            maes = []
+            for seed in seeds:
+                model = SequenceForecaster(horizon=horizon, random_state=seed)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    forecast = np.asarray(model.fit(y).predict(), dtype=float)
+                maes.append(float(np.abs(forecast - test).mean()))
+            base = baselines(train, test, horizon, one["season"])
+            rows.append(dict(group=one["group"], series=one["name"], maes=maes, **base))
+    return rows
+
+
+def summary(rows, length):
+    """Geometric-mean ratios of skseq's median MAE over each baseline's."""
+    table = []
+    for group in ("non-seasonal", "seasonal"):
+        mine = [r for r in rows if r["group"] == group]
+        if not mine:
+            continue
+        skseq = np.array([np.median(r["maes"]) for r in mine])
+        row = {"group": group, "L": length, "cuts": len(mine)}
+        for name in ("naive", "seasonal naive", "drift", "Holt-Winters"):
+            if name in mine[0]:
+                ratio = np.exp(np.mean(np.log(skseq / [r[name] for r in mine])))
+                row[f"/ {name}"] = f"{ratio:.3f}"
+        hw = np.array([r["Holt-Winters"] for r in mine])
+        row["wins Holt-Winters"] = f"{int((skseq < hw).sum())} of {len(mine)}"
+        spread = max(max(r["maes"]) / min(r["maes"]) for r in mine)
+        row["worst seed spread"] = f"{spread:.2f}"
+        table.append(row)
+    return table
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lengths", type=int, nargs="+", default=[40, 60, 80, 120])
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    print(machine())
+    start = time.perf_counter()
+    series = load_series()
+    table = []
+    for length in args.lengths:
+        table += summary(evaluate(series, length, args.seeds), length)
+    columns = ["group", "L", "cuts", "/ naive", "/ seasonal naive", "/ drift"]
+    columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
+    print_table(table, columns)
+    print(
+        f"\nskseq's defaults, median MAE over seeds {args.seeds}, over each "
+        "baseline's MAE on the same cuts (geometric mean; below 1: skseq better)."
+        f"\ntotal {time.perf_counter() - start:.0f} s"
+    )
+
+
+if __name__ == "__main__":
+    main()
