@@ -54,19 +54,18 @@ class SequenceForecaster(
     ----------
     window_length : int or "auto", default="auto"
         Steps the network reads before each forecast. "auto": two seasons,
-        else three horizons, at most 96 steps and at most one in 11 of the
-        series' window starts (ten training windows per step read: short
-        series get short windows, down to 4 steps); the value used is
-        ``window_length_``.
+        else three horizons, at most 96 steps, leaving ten training windows
+        per step read (short series get short windows, down to 4 steps where
+        two fit); the value used is ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.
     season : int, "auto" or None, default="auto"
         Steps of a season, for ``window_length="auto"`` and
         ``season_inputs``. "auto" reads it off the time index: 12 for months,
         4 for quarters, 7 for days, 24 for hours, a day's worth of shorter
-        steps, none for years; series indexed by integers (arrays too) get
-        the season their changes show, if any of 4, 7, 12, 24 or 48 steps
-        (an autocorrelation test at 1%%: ``_geometry.season_in``).
+        steps, none for years; series indexed by integers (arrays too, not
+        stored ones) get the season their changes show, if any of 4, 7, 12,
+        24 or 48 (a rank test by phase at 1%%: ``_phases.season_in``).
     season_inputs : {"auto"} or None, default="auto"
         "auto": series indexed by time, or by integer positions in pandas,
         whose changes differ by phase of a season of at most 12 steps (a rank
@@ -74,7 +73,8 @@ class SequenceForecaster(
         as inputs known in advance, so that the models learn the mean
         seasonal profile of every season, not only of the window's
         (``skseq.forecasting._phases``). Positions give the phases: a later
-        part of such a series keeps them (a slice does; a new array has none).
+        history must keep them (a slice does) and end no earlier than the
+        fitted series; an array has none.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.

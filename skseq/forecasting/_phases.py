@@ -26,6 +26,7 @@ public panel the seasonal series gave p-values below 1e-9, sunspots 0.2-0.3
 and US GDP 0.6-0.7.
 """
 
+import warnings
 from dataclasses import dataclass, replace
 from numbers import Integral
 
@@ -93,7 +94,7 @@ def season_in(panel, targets):
 
     Such a series says nothing of its calendar, but the changes of a
     seasonal one differ by phase. The seasons of ``CANDIDATE_SEASONS`` that
-    at least three seasons of changes span are tested in turn, shortest
+    the longest series' changes span three times are tested in turn, shortest
     first, as :func:`shows_season` does (phases counted from the series'
     positions), at ``LEVEL`` over all the candidates (Bonferroni). A season
     found replaces a shorter one it is a multiple of only when its phases
@@ -132,11 +133,11 @@ def season_in(panel, targets):
     >>> season_in([check_series(months)], [0]), season_in([check_series(walk)], [0])
     (12, None)
     """
-    shortest = min(len(one.values) for one in panel) - 1
+    longest = max(len(one.values) for one in panel) - 1
     level = np.log(LEVEL / len(CANDIDATE_SEASONS))
     found = None  # (season, statistic, log p-value)
     for season in CANDIDATE_SEASONS:
-        if 3 * season > shortest:
+        if 3 * season > longest:
             break
         statistic = _kruskal(panel, season, targets)
         log_p = chi2.logsf(statistic, season - 1)
@@ -168,10 +169,17 @@ def _kruskal(panel, season, targets):
     if min(map(len, groups)) < 2:
         return 0.0
     try:
-        statistic = kruskal(*groups).statistic
+        with warnings.catch_warnings():  # ties everywhere: a NaN, no test
+            warnings.simplefilter("ignore", RuntimeWarning)
+            statistic = kruskal(*groups).statistic
     except ValueError:  # every change equal
         return 0.0
     return float(statistic) if np.isfinite(statistic) else 0.0
+
+
+def _last(one):
+    """Return the last integer position of ``one``."""
+    return int(one.index[-1])
 
 
 def _counted(one):
@@ -199,6 +207,11 @@ class SeasonPhases:
     counted : {"time", "position"}, default="time"
         What the phases count: time stamps, or the positions of an integer
         index; later series must be indexed the same way.
+    last : int or None, default=None
+        With positions: the last position of the fitted series (the earliest
+        of a panel's). A later history must not end before it: one that does
+        is a part of the fitted series (whose positions it should keep) or a
+        new series restarted at 0, whose phases would be shifted silently.
 
     Examples
     --------
@@ -213,6 +226,7 @@ class SeasonPhases:
     season: int
     columns: tuple
     counted: str = "time"
+    last: int | None = None
 
     @classmethod
     def of(cls, panel, season, targets):
@@ -242,7 +256,10 @@ class SeasonPhases:
                 f"y has the columns {clash}, the names of the season's phase "
                 "indicators; rename them or set season_inputs=None."
             )
-        return cls(int(season), columns, counted.pop())
+        counted = counted.pop()
+        if counted == "time":
+            return cls(int(season), columns)
+        return cls(int(season), columns, counted, min(_last(one) for one in panel))
 
     def indicators(self, index, freq):
         """Return the indicators ``(len(index), season)`` of the time stamps."""
@@ -257,6 +274,16 @@ class SeasonPhases:
                 "the season's phases (season_inputs='auto' at fit): index it as "
                 "the series it was fitted on (a pandas index), or fit with "
                 "season_inputs=None."
+            )
+        early = [_last(one) for one in panel if self.last is not None]
+        if early and min(early) < self.last:
+            raise ValueError(
+                f"{name} ends at position {min(early)}, before the fitted "
+                f"series' last position {self.last}. This model reads the "
+                "season's phases from the integer index, so a series restarted "
+                "at 0 would get shifted phases: give the history the positions "
+                "it has in the fitted series' count (pandas index=range(...)), "
+                "index it by time, or fit with season_inputs=None."
             )
         return [
             replace(

@@ -228,3 +228,20 @@ def test_rolling_forecasts_read_the_phases_of_each_origin():
     np.testing.assert_allclose(rolling.iloc[0], model.predict(), rtol=1e-9)
     # a later origin: the forecast from that history
     np.testing.assert_allclose(rolling.iloc[5], model.predict(y[:-7]), rtol=1e-9)
+
+
+def test_a_positional_history_restarted_at_0_is_refused():
+    # the same values with the positions they have in the fitted count
+    # forecast with the right phases; restarted at 0 they would be shifted
+    y = _seasonal(400, 0).reset_index(drop=True)
+    model = SequenceForecaster(**FAST).fit(y[:-60])
+    assert model._fitted.phases.last == 339
+    later = y[-60:]
+    forecast = model.predict(later)
+    assert forecast.index[0] == 400
+    restarted = later.reset_index(drop=True)
+    with pytest.raises(ValueError, match="ends at position 59, before .* 339"):
+        model.predict(restarted)
+    # a panel's season search reads its longest series
+    long, short = check_series(y), check_series(y[:12])
+    assert season_in([long, short], [y.name]) == 12
