@@ -171,7 +171,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "history_": final.net.history,
         "n_iter_": final.epochs,
         # the columns of y (and static ones), not the phases the model adds
-        "n_features_in_": len(roles.columns) - (0 if phases is None else season),
+        "n_features_in_": len(roles.columns)
+        - len(() if phases is None else phases.columns),
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,

@@ -69,12 +69,12 @@ class SequenceForecaster(
     season_inputs : {"auto"} or None, default="auto"
         "auto": series indexed by time, or by integer positions in pandas,
         whose changes differ by phase of a season of at most 12 steps (a rank
-        test at 1%%) carry one indicator per phase (January, February, ...)
-        as inputs known in advance, so that the models learn the mean
-        seasonal profile of every season, not only of the window's
-        (``skseq.forecasting._phases``). Positions give the phases: a later
-        history must keep them (a slice does) and end no earlier than the
-        fitted series; an array has none.
+        test at 1%%) carry one indicator per phase (January, ...; for hours
+        or shorter steps, the days of the week) as inputs known in advance:
+        the models learn the mean profile of every season, not only the
+        window's (``_phases``). Positions give the phases: a later history
+        must keep them (a slice does) and end no earlier than the fitted
+        series; an array has none.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.

@@ -245,3 +245,31 @@ def test_a_positional_history_restarted_at_0_is_refused():
     # a panel's season search reads its longest series
     long, short = check_series(y), check_series(y[:12])
     assert season_in([long, short], [y.name]) == 12
+
+
+def _hourly(days, weekly=True, seed=0):
+    """Hours with a daily profile, lower on Saturdays and Sundays if weekly."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2021-01-04", periods=24 * days, freq="h")  # a Monday
+    daily = 10 + 3 * np.sin(2 * np.pi * index.hour / 24)
+    weekend = np.where(index.day_of_week >= 5, -4.0, 0.0) if weekly else 0.0
+    return pd.Series(daily + weekend + rng.normal(0, 0.3, len(index)), index=index)
+
+
+def test_hours_carry_the_days_of_the_week_where_the_week_shows():
+    y = _hourly(56)
+    model = SequenceForecaster(window_length=24, **FAST).fit(y)
+    phases = model._fitted.phases
+    assert (phases.season, phases.span) == (7, 24)
+    assert phases.columns[0] == "day 1/7"
+    assert model.n_features_in_ == 1
+    # the forecast steps read the day of their own time stamps
+    days = phases.indicators(y.index, y.index.freq).argmax(axis=1)
+    monday = days[0]
+    assert (days[y.index.day_of_week == 0] == monday).all()
+    (series,) = model._fitted.carried([check_series(y)], None, "single")
+    rows = model._fitted.carried_ahead(np.zeros((1, 3, 8)), [series])
+    assert (rows[0, :, 1:].argmax(axis=1) == monday).all()  # the next Monday
+    # no week in the data, or too few weeks to test it: no indicators
+    assert SequenceForecaster(**FAST).fit(_hourly(56, False))._fitted.phases is None
+    assert SequenceForecaster(**FAST).fit(_hourly(12))._fitted.phases is None
