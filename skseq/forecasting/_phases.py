@@ -182,6 +182,8 @@ def _kruskal(panel, season, targets, span=1):
             continue
         # changes between consecutive steps (or whole spans) only
         changes = np.diff(values, axis=0)[np.diff(ordinals) == 1]
+        if not len(changes):  # (a short stretch across a change of the clock)
+            continue
         spread = np.std(changes, axis=0)
         changes = changes / np.where(spread > 0, spread, 1.0)
         phases = ordinals[1:][np.diff(ordinals) == 1] % season
@@ -234,13 +236,15 @@ class SeasonPhases:
     season : int
         Steps of the season.
     columns : tuple of str
-        Names of the indicator columns, ``"phase 1/12"`` to ``"phase 12/12"``.
+        Names of the indicator columns, ``"phase 1/12"`` to ``"phase 12/12"``
+        (``"day 1/7"`` to ``"day 7/7"`` for the days of the week).
     counted : {"time", "position"}, default="time"
         What the phases count: time stamps, or the positions of an integer
         index; later series must be indexed the same way.
     span : int, default=1
         Steps per phase: a day's worth for the days of the week of a series
-        of hours or shorter steps.
+        whose steps divide a day into more than ``MAX_PHASES`` (hours,
+        minutes: the frequencies that give a day's season).
     last : int or None, default=None
         With positions: the last position of the fitted series (the earliest
         of a panel's). A later history must not end before it: one that does
