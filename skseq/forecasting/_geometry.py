@@ -2,8 +2,8 @@
 
 The season comes from the time index (12 for months, 4 for quarters, 24 for
 hours...; a series indexed by integers shows it in its changes or has none:
-``_phases.season_in``); the window spans two seasons when the series allows, so that the
-network sees the seasonal pattern twice, else three horizons. A window is
+``_phases.season_in``); the window spans two seasons when the series allows,
+so that the network sees the seasonal pattern twice, else three horizons. A window is
 capped at ``MAX_WINDOW`` steps (an epoch costs linearly more with every step
 read) and leaves at least ``WINDOWS_PER_STEP`` training windows for each of
 its steps, down to ``MIN_WINDOW`` steps.

@@ -93,7 +93,7 @@ def shows_season(panel, season, targets, span=1):
     steps per phase (a day's for the days of the week), the changes are
     those of the means of whole phases.
     """
-    statistic = _kruskal(panel, season, targets, span)
+    statistic = _kruskal(*_changes(panel, targets, span), season)
     return chi2.logsf(statistic, season - 1) < np.log(LEVEL)
 
 
@@ -144,10 +144,11 @@ def season_in(panel, targets):
     longest = max(len(one.values) for one in panel) - 1
     level = np.log(LEVEL / len(CANDIDATE_SEASONS))
     found = None  # (season, statistic, log p-value)
+    changes = _changes(panel, targets)
     for season in CANDIDATE_SEASONS:
         if 3 * season > longest:
             break
-        statistic = _kruskal(panel, season, targets)
+        statistic = _kruskal(*changes, season)
         log_p = chi2.logsf(statistic, season - 1)
         if log_p >= level:
             continue
@@ -170,26 +171,33 @@ def _means(values, ordinals, span):
     return means, blocks[first][whole]
 
 
-def _kruskal(panel, season, targets, span=1):
-    """Return the Kruskal-Wallis statistic of :func:`shows_season` (0: no test)."""
-    groups = [[] for _ in range(season)]
+def _changes(panel, targets, span=1):
+    """Return the changes of the ``targets`` columns and the ordinal of each.
+
+    Each series' changes between consecutive steps (or whole spans of
+    ``span`` steps, by their means) are scaled by their own spread, so that
+    the series of a panel pool: ``(n_changes, n_targets)`` and
+    ``(n_changes,)``.
+    """
+    pooled, stamps = [np.empty((0, len(targets)))], [np.empty(0, dtype=np.int64)]
     for one in panel:
         columns = [list(one.columns).index(name) for name in targets]
         values, ordinals = one.values[:, columns], _ordinals(one.index, one.freq)
         if span > 1:
             values, ordinals = _means(values, ordinals, span)
-        if len(values) < 2:
-            continue
-        # changes between consecutive steps (or whole spans) only
-        changes = np.diff(values, axis=0)[np.diff(ordinals) == 1]
-        if not len(changes):  # (a short stretch across a change of the clock)
-            continue
-        spread = np.std(changes, axis=0)
-        changes = changes / np.where(spread > 0, spread, 1.0)
-        phases = ordinals[1:][np.diff(ordinals) == 1] % season
-        for phase, group in enumerate(groups):
-            group.append(changes[phases == phase].ravel())
-    groups = [np.concatenate(group) for group in groups]
+        consecutive = np.diff(ordinals) == 1  # not across a change of the clock
+        changes = np.diff(values, axis=0)[consecutive]
+        if len(changes):
+            spread = np.std(changes, axis=0)
+            pooled.append(changes / np.where(spread > 0, spread, 1.0))
+            stamps.append(ordinals[1:][consecutive])
+    return np.concatenate(pooled), np.concatenate(stamps)
+
+
+def _kruskal(changes, ordinals, season):
+    """Return the Kruskal-Wallis statistic of changes by phase (0: no test)."""
+    phases = ordinals % season
+    groups = [changes[phases == phase].ravel() for phase in range(season)]
     groups = [group[np.isfinite(group)] for group in groups]
     if min(map(len, groups)) < 2:
         return 0.0
