@@ -55,6 +55,21 @@ def window_setting(estimator, lengths, season):
     return window
 
 
+def ridge_start(window, lengths, horizon, season):
+    """Return the first step of the window that the ridges read.
+
+    They read no more steps than ``window_length="auto"`` would on series of
+    ``lengths`` rows (:func:`window_of`): a longer window given by the user is
+    the network's, while a ridge with more inputs than its few overlapping
+    windows support extrapolates patterns that are not there. On short
+    series with the window given (``benchmarks/short_series.py --given``)
+    this lowered the default's error over damped Holt's from 1.47 to 1.25 at
+    40 non-seasonal steps and from 1.69 to 1.26 at 60; with the window
+    ``"auto"`` it changes nothing.
+    """
+    return max(0, window - window_of(min(lengths), horizon, season))
+
+
 def fit_forecaster(estimator, panel, keys, form, target, static=None):
     """Fit on validated series; return the fitted state and the Trained result.
 
@@ -137,7 +152,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     fitted = replace(fitted, season=season)
     ridges, normalize, linear_held = _ridges(
-        estimator, fitted, series, split, held_out, steps, normalize
+        estimator,
+        fitted,
+        series,
+        split,
+        held_out,
+        steps,
+        normalize,
+        ridge_start(w, lengths, h, season),
     )
     fitted = replace(
         fitted,
@@ -160,7 +182,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             normalizations = [r.scaler.normalize for r in fitted.ridges]
             fitted = replace(
                 fitted,
-                ridges=fit_ridges(normalizations, series, split.every, fitted, steps),
+                ridges=fit_ridges(
+                    normalizations,
+                    series,
+                    split.every,
+                    fitted,
+                    steps,
+                    fitted.ridges[0].first,
+                ),
             )
         if "network" in method:
             final = refit(estimator, series, split, fitted, seed, first)
@@ -185,8 +214,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     return state, final
 
 
-def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
+def _ridges(estimator, fitted, series, split, held_out, steps, normalize, first):
     """Fit the ridges of the "linear" forecast; choose ``normalize="auto"``.
+
+    The ridges read the window from its step ``first`` (:func:`ridge_start`).
 
     Returns the ridges (one per normalisation, on the training windows; none
     when neither the method nor the normalisation needs them), the
@@ -197,11 +228,15 @@ def _ridges(estimator, fitted, series, split, held_out, steps, normalize):
     linear = "linear" in method or method in ("auto", "select")
     tried = [c for c in NORMALIZATIONS_TRIED if w >= 2 or c != "standard"]
     if not len(split.held_out):
-        ridges = fit_ridges(tried, series, split.every, fitted, steps) if linear else ()
+        ridges = (
+            fit_ridges(tried, series, split.every, fitted, steps, first)
+            if linear
+            else ()
+        )
         return ridges, "standard" if normalize == "auto" else normalize, None
     if not linear and normalize != "auto":
         return (), normalize, None
-    ridges = fit_ridges(tried, series, split.train, fitted, steps)
+    ridges = fit_ridges(tried, series, split.train, fitted, steps, first)
     actual = _actual(fitted, held_out)
 
     def held(ridge):
