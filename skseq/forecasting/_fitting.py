@@ -16,7 +16,7 @@ from sklearn.utils import check_random_state
 from ..utils._stored import StoredSequences
 from ._columns import ColumnRoles, check_lengths, raw_values, roles_of
 from ._fitted import FittedForecaster
-from ._geometry import season_of, window_of
+from ._geometry import season_of, supported_window, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
 from ._phases import SeasonPhases, season_in
@@ -55,19 +55,21 @@ def window_setting(estimator, lengths, season):
     return window
 
 
-def ridge_start(window, lengths, horizon, season):
+def ridge_start(window, lengths, horizon):
     """Return the first step of the window that the ridges read.
 
-    They read no more steps than ``window_length="auto"`` would on series of
-    ``lengths`` rows (:func:`window_of`): a longer window given by the user is
-    the network's, while a ridge with more inputs than its few overlapping
-    windows support extrapolates patterns that are not there. On short
-    series with the window given (``benchmarks/short_series.py --given``)
-    this lowered the default's error over damped Holt's from 1.47 to 1.25 at
-    40 non-seasonal steps and from 1.69 to 1.26 at 60; with the window
-    ``"auto"`` it changes nothing.
+    They read no more steps than the shortest series supports
+    (:func:`supported_window`: ten training windows per step): a longer
+    window given by the user is the network's, while a ridge with more
+    inputs than its few overlapping windows support extrapolates patterns
+    that are not there. Their inputs are the window's last steps, normalised
+    with the whole window's statistics, and they choose ``normalize="auto"``.
+    On short series with the window given (``benchmarks/short_series.py
+    --given``) this lowered the default's error over damped Holt's from 1.47
+    to 1.25 at 40 non-seasonal steps and from 1.69 to 1.26 at 60; the window
+    ``"auto"`` is never longer.
     """
-    return max(0, window - window_of(min(lengths), horizon, season))
+    return int(max(0, window - supported_window(min(lengths), horizon)))
 
 
 def fit_forecaster(estimator, panel, keys, form, target, static=None):
@@ -159,7 +161,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         held_out,
         steps,
         normalize,
-        ridge_start(w, lengths, h, season),
+        ridge_start(w, lengths, h),
     )
     fitted = replace(
         fitted,

@@ -55,8 +55,8 @@ class SequenceForecaster(
     window_length : int or "auto", default="auto"
         Steps the network reads before each forecast. "auto": two seasons,
         else three horizons, at most 96 steps, leaving ten training windows
-        per step read (down to 4 steps where two fit), as the ridges of
-        ``method`` read at most; the value used is ``window_length_``.
+        per step read (down to 4 steps where two fit; the ridges of ``method``
+        read no more of a window given); the value used is ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.
     season : int, "auto" or None, default="auto"

@@ -21,7 +21,14 @@ lowered the default's error over the naive forecast's from 1.00 to 0.72 for
 
 import pandas as pd
 
-__all__ = ["MAX_WINDOW", "MIN_WINDOW", "WINDOWS_PER_STEP", "season_of", "window_of"]
+__all__ = [
+    "MAX_WINDOW",
+    "MIN_WINDOW",
+    "WINDOWS_PER_STEP",
+    "season_of",
+    "supported_window",
+    "window_of",
+]
 
 MAX_WINDOW = 96
 # training windows left for each step of the window, where the series allows
@@ -75,6 +82,23 @@ def season_of(freq):
     return season
 
 
+def supported_window(shortest, horizon):
+    """Return the most steps a window of series of ``shortest`` steps supports.
+
+    As many as leave ``WINDOWS_PER_STEP`` training windows per step, but at
+    least ``MIN_WINDOW`` where the series has room for two windows of them,
+    and at least 2.
+
+    Examples
+    --------
+    >>> from skseq.forecasting._geometry import supported_window
+    >>> supported_window(40, 6), supported_window(1000, 1)
+    (4, 90)
+    """
+    longest = (shortest - horizon + 1) // (WINDOWS_PER_STEP + 1)
+    return max(2, longest, min(MIN_WINDOW, shortest - horizon - 1))
+
+
 def window_of(shortest, horizon, season):
     """Return the window length for series of ``shortest`` steps at least.
 
@@ -89,8 +113,7 @@ def window_of(shortest, horizon, season):
     >>> window_of(144, 12, 12), window_of(40, 6, None), window_of(4000, 48, 48)
     (12, 4, 96)
     """
-    longest = min(MAX_WINDOW, (shortest - horizon + 1) // (WINDOWS_PER_STEP + 1))
-    longest = max(2, longest, min(MIN_WINDOW, shortest - horizon - 1))
+    longest = min(MAX_WINDOW, supported_window(shortest, horizon))
     if season and 2 <= 2 * season <= longest:
         return 2 * season
     return max(2, min(3 * horizon, longest))

@@ -107,7 +107,8 @@ class RidgeForecast:
     intercept : ndarray of shape (steps * n_targets,)
     first : int, default=0
         The first step of the network's input it reads (the earlier steps of
-        a window longer than the series supports are the network's alone).
+        a window longer than the series supports are the network's alone;
+        the normalisation still reads the whole window).
     """
 
     scaler: WindowScaler

@@ -10,6 +10,7 @@ from skseq.forecasting._geometry import (
     MAX_WINDOW,
     MIN_WINDOW,
     WINDOWS_PER_STEP,
+    supported_window,
     window_of,
 )
 
@@ -40,18 +41,18 @@ def test_a_short_monthly_series_fits_with_the_defaults():
     assert np.isfinite(model.predict().to_numpy()).all()
 
 
-def test_the_ridges_read_no_more_steps_than_the_auto_window(tmp_path):
-    # 14 steps given on 34 (horizon 6): the network reads 14, the ridges the
-    # last 4, the window "auto" would be; their forecasts ignore the others
+def test_the_ridges_read_no_more_steps_than_the_series_supports(tmp_path):
+    # 14 steps given on 34 (horizon 6): the network reads 14, the ridges take
+    # the last 4 as inputs (ten training windows per step), none of the others
     rng = np.random.default_rng(0)
     y = pd.Series(np.cumsum(rng.normal(size=34)))
     model = SequenceForecaster(
         window_length=14, horizon=6, method="linear", max_epochs=1, random_state=0
     ).fit(y)
-    assert window_of(34, 6, None) == 4
+    assert supported_window(34, 6) == 4
     ridges = model._fitted.ridges
     assert ridges and all(ridge.first == 10 for ridge in ridges)
-    X = torch.randn(5, 14, 1)
+    X = torch.randn(5, 14, 1)  # normalised windows, as the network reads them
     moved = X.clone()
     moved[:, :10] += 3.0
     for ridge in ridges:
@@ -63,3 +64,17 @@ def test_the_ridges_read_no_more_steps_than_the_auto_window(tmp_path):
     np.testing.assert_allclose(loaded.predict(), model.predict())
     auto = SequenceForecaster(horizon=6, method="linear", max_epochs=1).fit(y)
     assert all(ridge.first == 0 for ridge in auto._fitted.ridges)
+
+
+def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
+    # the window "auto" would be 3 steps (three horizons), but 600 steps
+    # support 54: the ridges read all 12 (a lag of 6 among them)
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=600)
+    for t in range(6, 600):
+        values[t] += 0.9 * values[t - 6]
+    model = SequenceForecaster(
+        window_length=12, horizon=1, season=None, method="linear", max_epochs=1
+    ).fit(pd.Series(values))
+    assert window_of(600, 1, None) == 3
+    assert all(ridge.first == 0 for ridge in model._fitted.ridges)
