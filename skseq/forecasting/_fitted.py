@@ -243,21 +243,25 @@ class FittedForecaster:
         With ``each``, the list of every ridge's forecast instead.
         """
         forecasts = [
-            self.rolled(histories, futures, ridge.outputs, ridge.scaler)
+            self.rolled(
+                histories, futures, ridge.outputs, ridge.scaler, ridge.window_length
+            )
             for ridge in (self.ridges if ridges is None else ridges)
         ]
         return forecasts if each else np.mean(forecasts, axis=0)
 
-    def rolled(self, histories, futures, outputs, scaler, levels=False):
+    def rolled(self, histories, futures, outputs, scaler, window=None, levels=False):
         """Forecasts of a model of normalised windows, over the whole horizon.
 
         ``outputs`` maps inputs ``X`` (as :func:`network_inputs` makes them
-        with ``scaler``) to outputs ``(n, steps * n_targets)``; the recursive
-        strategy feeds each step back. With ``levels``, the outputs hold one
-        value per quantile level for each (levels last) and the forecasts
-        are ``(n, horizon, n_targets, n_levels)``.
+        with ``scaler``, from the last ``window`` steps of the history, by
+        default ``window_length``) to outputs ``(n, steps * n_targets)``; the
+        recursive strategy feeds each step back. With ``levels``, the outputs
+        hold one value per quantile level for each (levels last) and the
+        forecasts are ``(n, horizon, n_targets, n_levels)``.
         """
-        w, h, k = self.window_length, self.horizon, self.roles.n_targets
+        w = self.window_length if window is None else window
+        h, k = self.horizon, self.roles.n_targets
         n, n_columns = len(histories), histories.shape[2]
         n_future = self.roles.n_future
         steps = h if self.strategy == "direct" else 1

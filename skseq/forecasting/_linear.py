@@ -33,7 +33,7 @@ _BLOCK_WINDOWS = 4096
 _ELEMENTS = 2**22
 
 
-def fit_ridge(dataset, block=_BLOCK_WINDOWS, first=0):
+def fit_ridge(dataset, block=_BLOCK_WINDOWS):
     """Ridge from the dataset's windows to their targets, alpha by leave-one-out.
 
     What ``RidgeCV(alphas=_ALPHAS)`` fits on all the windows at once (one
@@ -47,9 +47,6 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, first=0):
     larger than the Gram matrix: ``RidgeCV`` fits it directly. The two agree
     up to rounding, which can break near ties between alphas differently.
 
-    ``first`` leaves out the window's steps before it: the ridge reads the
-    later ones (and the forecast steps' known inputs).
-
     Returns
     -------
     coef : ndarray of shape (n_outputs, n_inputs)
@@ -61,10 +58,10 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, first=0):
 
     def rows(index):
         inputs, target = dataset.batch(index)
-        X = inputs["X"][:, first:].reshape(len(target), -1).double().numpy()
+        X = inputs["X"].reshape(len(target), -1).double().numpy()
         return X, target.double().numpy()
 
-    if n <= np.prod(dataset.batch(np.arange(1))[0]["X"][:, first:].shape[1:]):
+    if n <= np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]):
         ridge = RidgeCV(alphas=_ALPHAS).fit(*rows(np.arange(n)))
         coef = np.atleast_2d(ridge.coef_)
         return coef, np.atleast_1d(ridge.intercept_), float(ridge.alpha_)
@@ -105,16 +102,17 @@ class RidgeForecast:
         The normalisation of its windows.
     coef : ndarray of shape (steps * n_targets, n_inputs)
     intercept : ndarray of shape (steps * n_targets,)
-    first : int, default=0
-        The first step of the network's input it reads (the earlier steps of
-        a window longer than the series supports are the network's alone;
-        the normalisation still reads the whole window).
+    window_length : int or None, default=None
+        Steps it reads before a forecast: the last of the forecaster's window
+        (None: all of them). A window longer than the series supports is the
+        network's; the ridges read as many steps as it supports, normalised
+        on those, and learn from every window of their own length.
     """
 
     scaler: WindowScaler
     coef: np.ndarray
     intercept: np.ndarray
-    first: int = 0
+    window_length: int | None = None
 
     def outputs(self, X):
         """Return outputs ``(n, steps * n_targets)`` for network inputs ``X``.
@@ -123,7 +121,7 @@ class RidgeForecast:
         product, whose kernels depend on the number of rows: a forecast does
         not depend on what else is forecast with it.
         """
-        X = X[:, self.first :].reshape(len(X), -1).double().numpy()
+        X = X.reshape(len(X), -1).double().numpy()
         out = np.empty((len(X), len(self.coef)))
         chunk = max(1, _ELEMENTS // self.coef.size)  # rows per temporary array
         for start in range(0, len(X), chunk):
@@ -132,7 +130,7 @@ class RidgeForecast:
         return out + self.intercept
 
 
-def fit_ridges(normalizations, series, windows, fitted_like, steps, first=0):
+def fit_ridges(normalizations, series, windows, fitted_like, steps, window=None):
     """Fit one :class:`RidgeForecast` per normalisation on ``windows``.
 
     Parameters
@@ -147,14 +145,17 @@ def fit_ridges(normalizations, series, windows, fitted_like, steps, first=0):
         Geometry and roles (its window scaler is not used).
     steps : int
         Horizon steps of one output (1 for the recursive strategy).
-    first : int, default=0
-        The first step of the window the ridges read.
+    window : int or None, default=None
+        Steps the ridges read (``RidgeForecast.window_length``), with
+        ``windows`` the starts of windows of that length; None: the
+        forecaster's window.
 
     Returns
     -------
     tuple of RidgeForecast
     """
-    w, h = fitted_like.window_length, fitted_like.horizon
+    h = fitted_like.horizon
+    w = fitted_like.window_length if window is None else window
     k, n_future = fitted_like.roles.n_targets, fitted_like.roles.n_future
     ridges = []
     for normalize in normalizations:
@@ -168,6 +169,6 @@ def fit_ridges(normalizations, series, windows, fitted_like, steps, first=0):
             n_future=n_future,
             scaler=scaler,
         )
-        coef, intercept, _ = fit_ridge(dataset, first=first)
-        ridges.append(RidgeForecast(scaler, coef, intercept, first))
+        coef, intercept, _ = fit_ridge(dataset)
+        ridges.append(RidgeForecast(scaler, coef, intercept, window))
     return tuple(ridges)

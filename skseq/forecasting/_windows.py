@@ -70,21 +70,27 @@ class WindowSplit:
     every: np.ndarray
 
     @classmethod
-    def make(cls, lengths, span, validation_fraction, train_horizon, step=1):
+    def make(
+        cls, lengths, span, validation_fraction, train_horizon, step=1, counts=None
+    ):
         """Split the windows of series of ``lengths`` rows, stacked.
 
         A window starts every ``step`` rows, counted back from the latest
         one of each series. The training windows of a series end before the
         targets of its held-out ones begin: a window starting ``t`` trains
         when ``t + train_horizon`` is at most the first held-out start.
+        ``counts`` gives each series' number of held-out windows instead of
+        ``validation_fraction``: shorter windows with the same targets as
+        another split's (:meth:`held_counts`).
         """
         offsets = np.cumsum([0, *lengths])
         train, held_out, every = [], [], []
-        for offset, length in zip(offsets, lengths, strict=False):
+        for i, (offset, length) in enumerate(zip(offsets, lengths, strict=False)):
             latest = length - span
             starts = offset + np.arange(latest % step, latest + 1, step)
             every.append(starts)
             n_held = int(math.floor(validation_fraction * len(starts)))
+            n_held = n_held if counts is None else int(counts[i])
             held = starts[len(starts) - n_held :]
             if n_held:
                 train.append(starts[starts + train_horizon <= held[0]])
@@ -94,6 +100,10 @@ class WindowSplit:
         return cls(
             np.concatenate(train), np.concatenate(held_out), np.concatenate(every)
         )
+
+    def held_counts(self, lengths):
+        """Return each series' number of held-out windows, ``(n_series,)``."""
+        return np.diff(np.searchsorted(self.held_out, np.cumsum([0, *lengths])))
 
     def check(self, validation_fraction):
         """Check that some windows are left to train on."""

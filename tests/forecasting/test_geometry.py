@@ -3,7 +3,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from skseq import SequenceForecaster, load, save
 from skseq.forecasting._geometry import (
@@ -13,6 +12,7 @@ from skseq.forecasting._geometry import (
     supported_window,
     window_of,
 )
+from skseq.forecasting._windows import WindowSplit
 
 
 @pytest.mark.parametrize("shortest", [6, 10, 20, 34, 40, 60, 100, 150, 500, 5000])
@@ -42,8 +42,8 @@ def test_a_short_monthly_series_fits_with_the_defaults():
 
 
 def test_the_ridges_read_no_more_steps_than_the_series_supports(tmp_path):
-    # 14 steps given on 34 (horizon 6): the network reads 14, the ridges take
-    # the last 4 as inputs (ten training windows per step), none of the others
+    # 14 steps given on 34 (horizon 6): the network reads 14, the ridges the
+    # last 4 (ten training windows per step), normalised on those 4 alone
     rng = np.random.default_rng(0)
     y = pd.Series(np.cumsum(rng.normal(size=34)))
     model = SequenceForecaster(
@@ -51,19 +51,19 @@ def test_the_ridges_read_no_more_steps_than_the_series_supports(tmp_path):
     ).fit(y)
     assert supported_window(34, 6) == 4
     ridges = model._fitted.ridges
-    assert ridges and all(ridge.first == 10 for ridge in ridges)
-    X = torch.randn(5, 14, 1)  # normalised windows, as the network reads them
-    moved = X.clone()
-    moved[:, :10] += 3.0
-    for ridge in ridges:
-        assert ridge.coef.shape[1] == 4
-        np.testing.assert_allclose(ridge.outputs(moved), ridge.outputs(X))
+    assert ridges and all(ridge.window_length == 4 for ridge in ridges)
+    assert all(ridge.coef.shape[1] == 4 for ridge in ridges)
+    moved = y.copy()
+    moved.iloc[-14:-4] += 3.0  # steps the network reads, the ridges do not
+    forecast = model.predict()
+    np.testing.assert_allclose(model.predict(y=moved), forecast)
+    assert not np.allclose(model.predict(y=y + 3.0), forecast)
     save(model, tmp_path / "model.skseq")
     loaded = load(tmp_path / "model.skseq")
-    assert [r.first for r in loaded._fitted.ridges] == [10] * len(ridges)
-    np.testing.assert_allclose(loaded.predict(), model.predict())
+    assert [r.window_length for r in loaded._fitted.ridges] == [4] * len(ridges)
+    np.testing.assert_allclose(loaded.predict(), forecast)
     auto = SequenceForecaster(horizon=6, method="linear", max_epochs=1).fit(y)
-    assert all(ridge.first == 0 for ridge in auto._fitted.ridges)
+    assert all(ridge.window_length is None for ridge in auto._fitted.ridges)
 
 
 def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
@@ -77,4 +77,23 @@ def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
         window_length=12, horizon=1, season=None, method="linear", max_epochs=1
     ).fit(pd.Series(values))
     assert window_of(600, 1, None) == 3
-    assert all(ridge.first == 0 for ridge in model._fitted.ridges)
+    assert all(ridge.window_length is None for ridge in model._fitted.ridges)
+
+
+@pytest.mark.parametrize("step", [1, 3])
+def test_shorter_windows_hold_out_the_same_targets(step):
+    # two stacked series; windows of 4 instead of 14 (horizon 6): the same
+    # held-out targets, and every earlier window of 4 trains
+    lengths, w, k, h = [40, 55], 14, 4, 6
+    split = WindowSplit.make(lengths, w + h, 0.2, h, step)
+    own = WindowSplit.make(lengths, k + h, 0.2, h, step, split.held_counts(lengths))
+    np.testing.assert_array_equal(own.held_out, split.held_out + (w - k))
+    windows = [len(range((n - w - h) % step, n - w - h + 1, step)) for n in lengths]
+    expected = [int(0.2 * n) for n in windows]
+    np.testing.assert_array_equal(split.held_counts(lengths), expected)
+    assert set(split.train + (w - k)) < set(own.train)
+    for offset, length in zip([0, 40], lengths):
+        mine = own.train[(own.train >= offset) & (own.train < offset + length)]
+        held = own.held_out[(own.held_out >= offset) & (own.held_out < offset + length)]
+        assert mine.max() + h <= held.min()  # targets before the held-out ones
+        assert mine.min() < offset + step  # from the series' first windows
