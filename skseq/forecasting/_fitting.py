@@ -55,7 +55,7 @@ def window_setting(estimator, lengths, season):
     return window
 
 
-def ridge_split(estimator, series, split, window):
+def ridge_split(estimator, series, split, window, steps):
     """Return the ridges' window and the split of their windows.
 
     The ridges read no more steps than the shortest series supports
@@ -76,7 +76,6 @@ def ridge_split(estimator, series, split, window):
     read = min(window, supported_window(min(lengths), h))
     if read == window:
         return None, split
-    steps = h if estimator.strategy == "direct" else 1
     held = split.held_counts(lengths)
     options = (estimator.validation_fraction, steps, estimator.window_step, held)
     return int(read), WindowSplit.make(lengths, read + h, *options)
@@ -163,7 +162,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         each_ridge=True,
     )
     fitted = replace(fitted, season=season)
-    read, own = ridge_split(estimator, series, split, w)
+    read, own = ridge_split(estimator, series, split, w, steps)
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, steps, normalize
     )
@@ -229,7 +228,7 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
     w, method = fitted.window_length, estimator.method
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
-    tried = [c for c in NORMALIZATIONS_TRIED if w >= 2 or c != "standard"]
+    tried = [c for c in NORMALIZATIONS_TRIED if (read or w) >= 2 or c != "standard"]
     if not len(split.held_out):
         ridges = (
             fit_ridges(tried, series, split.every, fitted, steps, read)

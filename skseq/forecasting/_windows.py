@@ -89,8 +89,10 @@ class WindowSplit:
             latest = length - span
             starts = offset + np.arange(latest % step, latest + 1, step)
             every.append(starts)
-            n_held = int(math.floor(validation_fraction * len(starts)))
-            n_held = n_held if counts is None else int(counts[i])
+            if counts is None:
+                n_held = int(math.floor(validation_fraction * len(starts)))
+            else:
+                n_held = int(counts[i])
             held = starts[len(starts) - n_held :]
             if n_held:
                 train.append(starts[starts + train_horizon <= held[0]])
