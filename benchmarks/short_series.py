@@ -16,6 +16,12 @@ time index. Each series is cut to its last L steps before each of five origins
 (H = 6 for the non-seasonal series, the panel's horizon up to 8 for the
 seasonal ones).
 
+``--daily``: series of hours and half-hours instead, whose daily season (24
+or 48 steps) no phase indicators carry: half-hourly electricity demand
+(taylor) and six NAB series with a daily cycle (road occupancy and speed at
+two sensors, a load balancer's request count, an EC2 instance's CPU), each
+averaged to hours and to half-hours, H = 24, with their time index.
+
 Contenders on the same cuts: skseq's defaults (``SequenceForecaster(horizon=H,
 random_state=seed)``; median MAE over the seeds), the naive forecast, the
 seasonal naive one (seasonal series), the drift forecast (the last value plus
@@ -26,7 +32,8 @@ two seasons). Reported per group and length: skseq's MAE over each baseline's
 seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
-[--seeds 0 1 2] [--given]`` (statsmodels: ``pip install -e .[bench]``), ~5 min.
+[--seeds 0 1 2] [--given] [--daily]`` (statsmodels: ``pip install -e .[bench]``),
+~5 min (``--daily --lengths 120 200 289 400``: ~15 min).
 """
 
 import argparse
@@ -37,7 +44,7 @@ import numpy as np
 import pandas as pd
 import torch
 from _common import machine, print_table
-from forecast_accuracy import holt_winters, load_panel, seasonal_naive
+from forecast_accuracy import DATA, holt_winters, load_panel, seasonal_naive
 
 from skseq import SequenceForecaster
 
@@ -56,6 +63,17 @@ MACRO = [
 ]
 SEASONAL = ["wineind", "woolyrnq", "co2", "airline"]
 ORIGINS = 5
+# NAB series with a daily cycle (--daily)
+DAILY = [
+    "realTraffic/occupancy_6005.csv",
+    "realTraffic/occupancy_t4013.csv",
+    "realTraffic/speed_6005.csv",
+    "realTraffic/speed_t4013.csv",
+    "realAWSCloudwatch/elb_request_count_8c0756.csv",
+    "realAWSCloudwatch/ec2_cpu_utilization_5f5533.csv",
+]
+# steps per day of each group of --daily
+DAY = {"hourly": ("h", 24), "half-hourly": ("30min", 48)}
 
 
 def load_series():
@@ -75,6 +93,32 @@ def load_series():
     for one in load_panel(names=SEASONAL):
         horizon = min(one["horizon"], 8)
         series.append(dict(one, group="seasonal", horizon=horizon))
+    return series
+
+
+def load_daily(data=DATA):
+    """Hourly and half-hourly series (means over each step), horizon 24."""
+    taylor = load_panel(data, names=["taylor"])[0]
+    raw = {"taylor": pd.Series(taylor["values"], index=taylor["index"])}
+    for path in DAILY:
+        frame = pd.read_csv(data / "nab" / path, parse_dates=["timestamp"])
+        raw[path.split("/")[1][:-4]] = frame.set_index("timestamp")["value"]
+    series = []
+    for group, (step, season) in DAY.items():
+        for name, values in raw.items():
+            # NAB's stamps are irregular: means per step, gaps interpolated
+            regular = values.resample(step).mean().interpolate()
+            regular.index.freq = step
+            series.append(
+                dict(
+                    name=name,
+                    group=group,
+                    values=regular.to_numpy(np.float64),
+                    index=regular.index,
+                    season=season,
+                    horizon=24,
+                )
+            )
     return series
 
 
@@ -144,7 +188,7 @@ def evaluate(series, length, seeds, given=False):
 def summary(rows, length):
     """Geometric-mean ratios of skseq's median MAE over each baseline's."""
     table = []
-    for group in ("non-seasonal", "seasonal"):
+    for group in ("non-seasonal", "seasonal", *DAY):
         mine = [r for r in rows if r["group"] == group]
         if not mine:
             continue
@@ -169,11 +213,14 @@ def main():
     parser.add_argument(
         "--given", action="store_true", help="the benchmark's window given to skseq"
     )
+    parser.add_argument(
+        "--daily", action="store_true", help="hourly and half-hourly series instead"
+    )
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(machine())
     start = time.perf_counter()
-    series = load_series()
+    series = load_daily() if args.daily else load_series()
     table = []
     for length in args.lengths:
         table += summary(evaluate(series, length, args.seeds, args.given), length)

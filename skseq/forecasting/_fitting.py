@@ -55,11 +55,12 @@ def window_setting(estimator, lengths, season):
     return window
 
 
-def ridge_split(estimator, series, split, window, steps):
+def ridge_split(estimator, series, split, window, steps, season=None):
     """Return the ridges' window and the split of their windows.
 
     The ridges read no more steps than the shortest series supports
-    (:func:`supported_window`: ten training windows per step): a longer
+    (:func:`supported_window`: ten training windows per step, or a whole
+    ``season`` too long for phase indicators where it fits): a longer
     window given by the user is the network's, while a ridge with more
     inputs than its few overlapping windows support extrapolates patterns
     that are not there. Shorter, their windows are normalised on the steps
@@ -73,7 +74,7 @@ def ridge_split(estimator, series, split, window, steps):
     groups of lengths). The window ``"auto"`` is never longer: ``split``.
     """
     h, lengths = estimator.horizon, series.lengths
-    read = min(window, supported_window(min(lengths), h))
+    read = min(window, supported_window(min(lengths), h, season))
     if read == window:
         return None, split
     held = split.held_counts(lengths)
@@ -162,7 +163,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         each_ridge=True,
     )
     fitted = replace(fitted, season=season)
-    read, own = ridge_split(estimator, series, split, w, steps)
+    read, own = ridge_split(estimator, series, split, w, steps, season)
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, steps, normalize
     )

@@ -8,16 +8,18 @@ from skseq import SequenceForecaster, load, save
 from skseq.forecasting._geometry import (
     MAX_WINDOW,
     MIN_WINDOW,
+    SEASON_WINDOWS_PER_STEP,
     WINDOWS_PER_STEP,
     supported_window,
     window_of,
 )
+from skseq.forecasting._phases import MAX_PHASES
 from skseq.forecasting._windows import WindowSplit
 
 
 @pytest.mark.parametrize("shortest", [6, 10, 20, 34, 40, 60, 100, 150, 500, 5000])
 @pytest.mark.parametrize("horizon", [1, 3, 6, 12])
-@pytest.mark.parametrize("season", [None, 4, 12])
+@pytest.mark.parametrize("season", [None, 4, 12, 24, 48])
 def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, season):
     if shortest - horizon < 2:
         pytest.skip("no room for a window")
@@ -25,10 +27,37 @@ def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, seas
     windows = shortest - w - horizon + 1
     assert 2 <= w <= MAX_WINDOW
     assert windows >= 1
-    if w > MIN_WINDOW:  # not the floor: ten windows per step read
+    if season and season > MAX_PHASES and w == season:  # a whole season
+        assert windows >= SEASON_WINDOWS_PER_STEP * w
+    elif w > MIN_WINDOW:  # not the floor: ten windows per step read
         assert windows >= WINDOWS_PER_STEP * w
+    long_season = season and season > MAX_PHASES and season <= MAX_WINDOW
+    if long_season and shortest - horizon + 1 >= (SEASON_WINDOWS_PER_STEP + 1) * season:
+        assert w >= season  # a season without phase indicators: read whole
     if season and shortest - horizon + 1 >= (WINDOWS_PER_STEP + 1) * 2 * season:
         assert w == 2 * season  # two seasons where they fit
+
+
+def test_a_short_hourly_series_reads_a_whole_day():
+    # 180 hours, a day ahead: ten windows per step support 12 hours, but the
+    # daily profile (no phase indicators for 24 hours) is only in the values
+    # a day back, so the window and the ridges read 24
+    rng = np.random.default_rng(0)
+    hours = np.arange(180)
+    profile = np.where(hours % 24 < 8, 0.0, 3.0) + np.sin(hours * np.pi / 12)
+    y = pd.Series(
+        10 + profile + rng.normal(0, 0.2, 180),
+        pd.date_range("2024-01-01", periods=180, freq="h"),
+    )
+    train, test = y.iloc[:-24], y.iloc[-24:].to_numpy()
+    assert supported_window(156, 24) == 12
+    assert supported_window(156, 24, 24) == window_of(156, 24, 24) == 24
+    model = SequenceForecaster(horizon=24, max_epochs=5, random_state=0).fit(train)
+    assert model.window_length_ == 24
+    assert all(ridge.window_length is None for ridge in model._fitted.ridges)
+    error = np.abs(model.predict().to_numpy() - test).mean()
+    flat = np.abs(train.iloc[-1] - test).mean()  # the last value repeated
+    assert error < 0.25 * flat
 
 
 def test_a_short_monthly_series_fits_with_the_defaults():
