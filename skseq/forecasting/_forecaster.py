@@ -54,9 +54,9 @@ class SequenceForecaster(
     ----------
     window_length : int or "auto", default="auto"
         Steps the network reads before each forecast. "auto": two seasons,
-        else three horizons, at most 96 steps, leaving ten training windows
-        per step read (down to 4 steps where two fit; the ridges of ``method``
-        read no more of a window given); the value used is ``window_length_``.
+        else three horizons, at most 96, leaving ten training windows per
+        step (down to 4; a season of 13 to 96 steps whole where two remain;
+        the ridges read no more of a window given): ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.
     season : int, "auto" or None, default="auto"
@@ -142,16 +142,16 @@ class SequenceForecaster(
         network, judged on the windows that stopped its training): all of
         them on a short series, whose few held-out windows are no evidence,
         those that forecast about as well as the best on a long one.
-        "network+linear": the network and each kept ridge, the network one
-        forecast among up to five, so that the seed weighs little; the
-        network alone when no ridge is kept. "auto" is "network+linear". On
-        ``benchmarks/forecast_accuracy.py`` it forecast better than the
-        network alone on most series. "select" keeps whichever of the
-        network, the ridges, the naive and seasonal naive forecasts and each
-        pair of those forecasts the held-out windows best
-        (``held_out_errors_``), an optimistic judge of the network; on that
-        panel it did no better than the network alone. The network is
-        trained whatever the method.
+        "network+linear": the network and each kept ridge (the network one
+        forecast among up to five: the seed weighs little); the network
+        alone when no ridge is kept. "auto" is "network+linear", and the
+        seasonal naive forecast, judged as a ridge, where the window holds a
+        season of 13 to 96 steps (no phase indicators). "select" keeps the
+        one of the network, the ridges, the naive and seasonal naive
+        forecasts and each pair of those that forecasts the held-out windows
+        best (``held_out_errors_``), an optimistic judge of the network; on
+        ``benchmarks/forecast_accuracy.py`` it did no better than the
+        network alone. The network is trained whatever the method.
     %(training)s
     early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)

@@ -18,10 +18,11 @@ lowered the default's error over the naive forecast's from 1.00 to 0.72 for
 80 steps of the seasonal panel series from 1.04 to 0.86 and from 0.84 to
 0.69 times Holt-Winters' (``benchmarks/short_series.py``).
 
-A season too long for phase indicators (the 24 hours or 48 half-hours of a
-day) is the exception: its profile is only in the values one season back,
-so the window reads at least one season wherever that leaves
-``SEASON_WINDOWS_PER_STEP`` training windows per step: on 230 cuts of 120 to
+A season too long for phase indicators but not for a window (13 to 96
+steps: the 24 hours or 48 half-hours of a day, the 52 weeks of a year) is the
+exception: its profile is only in the values one season back, so the window
+reads at least one season wherever that leaves ``SEASON_WINDOWS_PER_STEP``
+training windows per step (weeks not measured): on 230 cuts of 120 to
 400 hourly and half-hourly steps (seven series with a daily cycle) the
 default's error over Holt-Winters' fell from 1.12 to 0.96
 (``benchmarks/short_series.py --daily``).
@@ -121,22 +122,25 @@ def _whole_season(shortest, horizon, season):
 
     The profile of a season of at most ``MAX_PHASES`` steps comes from its
     phase indicators; a longer one (the hours of a day) only from the
-    values one season back, which a shorter window does not hold.
+    values one season back, which a shorter window does not hold. Seasons
+    longer than ``MAX_WINDOW`` (the 288 five-minute steps of a day) are read
+    by no window.
     """
-    if season is None or season <= MAX_PHASES:
+    if season is None or not MAX_PHASES < season <= MAX_WINDOW:
         return 0
     room = (shortest - horizon + 1) // (SEASON_WINDOWS_PER_STEP + 1)
     return season if season <= room else 0
 
 
-def window_of(shortest, horizon, season):
+def window_of(shortest, horizon, season, whole=True):
     """Return the window length for series of ``shortest`` steps at least.
 
     Two seasons when they fit, else three horizons; at most ``MAX_WINDOW``
     and short enough to leave ``WINDOWS_PER_STEP`` training windows per step
     of the window, but at least ``MIN_WINDOW`` steps where the series has
-    room for two windows of them (and at least 2), and at least a season
-    without phase indicators where :func:`supported_window` reads it whole.
+    room for two windows of them (and at least 2), and (``whole``) at least
+    a season without phase indicators where :func:`supported_window` reads
+    it whole.
 
     Examples
     --------
@@ -146,9 +150,8 @@ def window_of(shortest, horizon, season):
     >>> window_of(150, 24, 24), window_of(150, 24, None)  # a day of hours
     (24, 11)
     """
-    longest = min(MAX_WINDOW, supported_window(shortest, horizon, season))
+    longest = min(MAX_WINDOW, supported_window(shortest, horizon))
     if season and 2 <= 2 * season <= longest:
         return 2 * season
     window = max(2, min(3 * horizon, longest))
-    whole = _whole_season(shortest, horizon, season)
-    return max(window, whole) if whole <= MAX_WINDOW else window
+    return max(window, _whole_season(shortest, horizon, season)) if whole else window

@@ -19,7 +19,7 @@ from skseq.forecasting._windows import WindowSplit
 
 @pytest.mark.parametrize("shortest", [6, 10, 20, 34, 40, 60, 100, 150, 500, 5000])
 @pytest.mark.parametrize("horizon", [1, 3, 6, 12])
-@pytest.mark.parametrize("season", [None, 4, 12, 24, 48])
+@pytest.mark.parametrize("season", [None, 4, 12, 24, 48, 144, 288])
 def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, season):
     if shortest - horizon < 2:
         pytest.skip("no room for a window")
@@ -34,7 +34,8 @@ def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, seas
     long_season = season and season > MAX_PHASES and season <= MAX_WINDOW
     if long_season and shortest - horizon + 1 >= (SEASON_WINDOWS_PER_STEP + 1) * season:
         assert w >= season  # a season without phase indicators: read whole
-    if season and shortest - horizon + 1 >= (WINDOWS_PER_STEP + 1) * 2 * season:
+    two = season and 2 * season <= MAX_WINDOW
+    if two and shortest - horizon + 1 >= (WINDOWS_PER_STEP + 1) * 2 * season:
         assert w == 2 * season  # two seasons where they fit
 
 
@@ -58,6 +59,38 @@ def test_a_short_hourly_series_reads_a_whole_day():
     error = np.abs(model.predict().to_numpy() - test).mean()
     flat = np.abs(train.iloc[-1] - test).mean()  # the last value repeated
     assert error < 0.25 * flat
+
+
+def test_a_whole_season_gives_way_where_it_leaves_no_training_window():
+    # 120 hours, two days ahead: a window of 24 leaves windows, but none whose
+    # 48 targets end before the held-out ones; the window without it fits
+    y = pd.Series(
+        np.random.default_rng(0).normal(size=120),
+        pd.date_range("2024-01-01", periods=120, freq="h"),
+    )
+    assert window_of(120, 48, 24) == 24
+    model = SequenceForecaster(horizon=48, max_epochs=1, random_state=0).fit(y)
+    assert model.window_length_ == window_of(120, 48, 24, whole=False) == 6
+
+
+def test_the_ridges_read_a_whole_season_only_where_the_window_holds_it():
+    # 100 steps, season 24 given, horizon 6: ten windows per step support 8,
+    # a whole season fits; a window of 20 does not hold it (cut to 8), one of
+    # 30 does (cut to the season), one of 24 is the season (not cut)
+    y = pd.Series(np.random.default_rng(0).normal(size=100))
+    assert supported_window(100, 6) == 8 and supported_window(100, 6, 24) == 24
+    for window, read in [(20, 8), (24, None), (30, 24)]:
+        model = SequenceForecaster(
+            window_length=window, season=24, horizon=6, method="linear", max_epochs=1
+        ).fit(y)
+        assert [r.window_length for r in model._fitted.ridges] == [read] * 4
+
+
+def test_a_season_longer_than_any_window_is_not_read_whole():
+    # five-minute steps (288 a day), ten-minute ones (144): no window of at
+    # most 96 steps holds them, so the rule of ten windows per step stands
+    assert supported_window(5000, 36, 288) == supported_window(5000, 36)
+    assert window_of(500, 36, 144) == window_of(500, 36, None) == 42
 
 
 def test_a_short_monthly_series_fits_with_the_defaults():

@@ -227,3 +227,94 @@ def test_ridges_are_kept_only_when_they_forecast():
         horizon=2, method="linear", validation_fraction=0, **QUICK
     ).fit(y)
     assert len(linear._fitted.ridges) == 4
+
+
+def hourly(values):
+    index = pd.date_range("2024-01-01", periods=len(values), freq="h")
+    return pd.Series(np.asarray(values, dtype=float), index=index)
+
+
+def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
+    # 150 hours: the window reads a day, which no phase indicators carry; the
+    # seasonal naive forecast is kept with every ridge (no candidate is
+    # clearly worse), and the default forecast is the mean of the network,
+    # each ridge and the values of the last day
+    rng = np.random.default_rng(5)
+    hours = np.arange(150)
+    y = hourly(10 + np.where(hours % 24 < 8, 0.0, 3.0) + rng.normal(0, 0.3, 150))
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    assert model.window_length_ == 24
+    assert model.method_ == "network+linear+seasonal"
+    fitted, windows = model._fitted, y.to_numpy()[None, -24:, None]
+    parts = {
+        name: fitted.forecast(model.net_, windows, None, method=(name,))[0]
+        for name in ("network", "linear", "seasonal")
+    }
+    n = len(fitted.ridges)
+    mean = (parts["network"] + n * parts["linear"] + parts["seasonal"]) / (n + 2)
+    decoded = fitted.values.inverse_transform(mean)
+    np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
+    np.testing.assert_allclose(  # yesterday's values at those hours
+        fitted.values.inverse_transform(parts["seasonal"]).ravel(),
+        y.to_numpy()[-24:-18],
+    )
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    assert loaded.method_ == model.method_
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
+    # a method given is what it names
+    given = SequenceForecaster(horizon=6, method="network+linear", **QUICK).fit(y)
+    assert given.method_ == "network+linear"
+
+
+def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):
+    from skseq.forecasting import _fitting
+
+    y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
+    judged = []
+
+    def keep(indices):
+        def confidence_set(errors, horizon):
+            judged.append(len(errors))
+            return indices
+
+        return confidence_set
+
+    # the network, four ridges, the seasonal naive forecast (index 5)
+    monkeypatch.setattr(_fitting, "confidence_set", keep([0, 5]))
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    assert judged == [6]
+    assert model.method_ == "network+seasonal" and model._fitted.ridges == ()
+    monkeypatch.setattr(_fitting, "confidence_set", keep([0, 1, 3]))
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
+    assert model.method_ == "network+linear" and kept == ["standard", "mean"]
+    # monthly series (phase indicators) do not get it: five candidates
+    monthly_values = np.tile(np.arange(12.0), 10) + np.arange(120) / 10
+    SequenceForecaster(horizon=2, **QUICK).fit(monthly(monthly_values))
+    assert judged[-1] == 5
+
+
+def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
+    # 3,000 hours without a daily profile (an AR(1) series): on its many
+    # held-out windows yesterday's values forecast clearly worse than the
+    # ridges, and the confidence set drops them
+    from skseq.forecasting import _fitting
+
+    judged = []
+
+    def recording(errors, horizon):
+        judged.append(np.asarray(errors).mean(axis=1))
+        return confidence_set(errors, horizon)
+
+    monkeypatch.setattr(_fitting, "confidence_set", recording)
+    rng = np.random.default_rng(6)
+    values = np.empty(3000)
+    values[0] = 0.0
+    for t in range(1, len(values)):
+        values[t] = 0.8 * values[t - 1] + rng.normal()
+    model = SequenceForecaster(horizon=3, **QUICK).fit(hourly(values))
+    assert model.window_length_ == 48
+    (errors,) = judged  # the network, four ridges, the seasonal naive forecast
+    assert len(errors) == 6 and errors[-1] > 1.5 * errors[:-1].max()
+    assert "seasonal" not in model.method_.split("+")
