@@ -125,11 +125,8 @@ def test_a_long_stationary_series_drops_the_ridges_of_relative_windows():
     assert model.normalize_ is None and model.method_ == "network+linear"
 
 
-def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
-    from skseq.forecasting import _fitting
-
-    y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
-    judged = []
+def keeping(judged):
+    """Return a maker of confidence sets that keep ``indices`` and record."""
 
     def keep(indices):
         def confidence_set(errors, horizon):
@@ -138,6 +135,15 @@ def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
 
         return confidence_set
 
+    return keep
+
+
+def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
+    from skseq.forecasting import _fitting
+
+    y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
+    judged = []
+    keep = keeping(judged)
     monkeypatch.setattr(_fitting, "confidence_set", keep([0]))  # the network
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
     assert judged == [5]  # the network and four ridges
@@ -272,14 +278,7 @@ def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):
 
     y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
     judged = []
-
-    def keep(indices):
-        def confidence_set(errors, horizon):
-            judged.append(len(errors))
-            return indices
-
-        return confidence_set
-
+    keep = keeping(judged)
     # the network, four ridges, the seasonal naive forecast (index 5)
     monkeypatch.setattr(_fitting, "confidence_set", keep([0, 5]))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
