@@ -16,10 +16,10 @@ from sklearn.utils import check_random_state
 from ..utils._stored import StoredSequences
 from ._columns import ColumnRoles, check_lengths, raw_values, roles_of
 from ._fitted import FittedForecaster
-from ._geometry import MAX_WINDOW, season_of, supported_window, window_of
+from ._geometry import long_season, season_of, supported_window, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
-from ._phases import MAX_PHASES, SeasonPhases, season_in
+from ._phases import SeasonPhases, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
@@ -47,8 +47,10 @@ def season_setting(estimator, freq, panel=None, targets=()):
     return None if season is None else int(season)
 
 
-def window_setting(estimator, lengths, season):
+def window_setting(estimator, lengths, season, steps):
     """Return the window length for series of ``lengths`` rows.
+
+    ``steps`` is the horizon steps of one training target (1 when recursive).
 
     A whole season that leaves no training window whose targets end before
     the held-out ones (a horizon much longer than the season, a large
@@ -61,7 +63,6 @@ def window_setting(estimator, lengths, season):
         return window
     window = window_of(min(lengths), h, season)
     plain = window_of(min(lengths), h, season, whole=False)
-    steps = h if estimator.strategy == "direct" else 1
     options = (estimator.validation_fraction, steps, estimator.window_step)
     if window == plain or len(WindowSplit.make(lengths, window + h, *options).train):
         return window
@@ -81,10 +82,11 @@ def ridge_split(estimator, series, split, window, steps, season=None):
     trains them, the earliest too; the held-out ones have the same targets
     as the network's, and these ridges choose ``normalize="auto"`` for the
     network too. The shortest series of a panel sets the length for all of
-    them. On short series with the window given (``benchmarks/short_series.py --given``)
-    the default's error over damped Holt's fell from 1.47 to 1.13 at 40
-    non-seasonal steps, from 1.69 to 1.08 at 60 (1.12 to 0.97 over eight
-    groups of lengths). The window ``"auto"`` is never longer: ``split``.
+    them. On short series with the window given
+    (``benchmarks/short_series.py --given``) the default's error over damped
+    Holt's fell from 1.47 to 1.13 at 40 non-seasonal steps, from 1.69 to
+    1.08 at 60 (1.12 to 0.97 over eight groups of lengths). The window
+    ``"auto"`` is never longer: ``split``.
     """
     h, lengths = estimator.horizon, series.lengths
     plain = supported_window(min(lengths), h)
@@ -132,14 +134,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         if phases is not None:
             panel = phases.extend(panel)
             roles = roles_of(panel, *options, carried + phases.columns)
-    w = window_setting(estimator, lengths, season)
+    steps = h if estimator.strategy == "direct" else 1
+    w = window_setting(estimator, lengths, season, steps)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
             "normalize='standard' scales each window by its own deviation, which "
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
-    steps = h if estimator.strategy == "direct" else 1
     if isinstance(panel, StoredSequences):
         check_lengths(lengths, keys, w, h)
         series = SeriesRows.stored(panel, roles.order).scaled(
@@ -300,8 +302,7 @@ def _long_season(fitted):
     Holt-Winters' fell from 0.964 to 0.926.
     """
     season = fitted.season
-    longest = min(MAX_WINDOW, fitted.window_length)
-    return season is not None and MAX_PHASES < season <= longest
+    return long_season(season) and season <= fitted.window_length
 
 
 def _method(estimator, fitted, net, held_out, linear_held):

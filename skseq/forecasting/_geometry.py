@@ -35,6 +35,7 @@ from ._phases import MAX_PHASES
 __all__ = [
     "MAX_WINDOW",
     "MIN_WINDOW",
+    "long_season",
     "WINDOWS_PER_STEP",
     "season_of",
     "supported_window",
@@ -117,16 +118,26 @@ def supported_window(shortest, horizon, season=None):
     return max(steps, _whole_season(shortest, horizon, season))
 
 
-def _whole_season(shortest, horizon, season):
-    """Return ``season`` where a window must and can read it whole, else 0.
+def long_season(season):
+    """Return whether ``season`` is too long for phase indicators, not a window.
 
     The profile of a season of at most ``MAX_PHASES`` steps comes from its
     phase indicators; a longer one (the hours of a day) only from the
-    values one season back, which a shorter window does not hold. Seasons
-    longer than ``MAX_WINDOW`` (the 288 five-minute steps of a day) are read
-    by no window.
+    values one season back. Seasons longer than ``MAX_WINDOW`` (the 288
+    five-minute steps of a day) are read by no window.
+
+    Examples
+    --------
+    >>> from skseq.forecasting._geometry import long_season
+    >>> long_season(12), long_season(24), long_season(288), long_season(None)
+    (False, True, False, False)
     """
-    if season is None or not MAX_PHASES < season <= MAX_WINDOW:
+    return season is not None and MAX_PHASES < season <= MAX_WINDOW
+
+
+def _whole_season(shortest, horizon, season):
+    """Return a :func:`long_season` where a window can read it whole, else 0."""
+    if not long_season(season):
         return 0
     room = (shortest - horizon + 1) // (SEASON_WINDOWS_PER_STEP + 1)
     return season if season <= room else 0
