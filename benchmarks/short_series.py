@@ -16,6 +16,11 @@ time index. Each series is cut to its last L steps before each of five origins
 (H = 6 for the non-seasonal series, the panel's horizon up to 8 for the
 seasonal ones).
 
+``--calendar``: the non-seasonal series with their calendar (quarters for the
+macroeconomic series, years for sunspots and the Nile) and the monthly sunspot
+numbers (a monthly index, no season), where a season the time stamps name
+can be found in noise.
+
 ``--daily``: series of hours and half-hours instead, whose daily season (24
 or 48 steps) no phase indicators carry: half-hourly electricity demand
 (taylor) and six NAB series with a daily cycle (road occupancy and speed at
@@ -32,7 +37,8 @@ two seasons). Reported per group and length: skseq's MAE over each baseline's
 seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
-[--seeds 0 1 2] [--given] [--daily]`` (statsmodels: ``pip install -e .[bench]``),
+[--seeds 0 1 2] [--given] [--calendar] [--daily]`` (statsmodels:
+``pip install -e .[bench]``),
 ~5 min (``--daily --lengths 120 200 289 400``: ~15 min).
 """
 
@@ -76,8 +82,12 @@ DAILY = [
 DAY = {"hourly": ("h", 24), "half-hourly": ("30min", 48)}
 
 
-def load_series():
-    """The series as dicts: name, group, values, index, season, horizon."""
+def load_series(calendar=False):
+    """The series as dicts: name, group, values, index, season, horizon.
+
+    ``calendar``: the non-seasonal series indexed by their time stamps, and
+    the monthly sunspot numbers with them.
+    """
     import statsmodels.api as sm
 
     macro = sm.datasets.macrodata.load_pandas().data
@@ -85,10 +95,22 @@ def load_series():
     sunspots = sm.datasets.sunspots.load_pandas().data["SUNACTIVITY"]
     plain["sunspots yearly"] = sunspots.to_numpy(np.float64)
     plain["nile"] = sm.datasets.nile.load_pandas().data["volume"].to_numpy(np.float64)
-    series = [
-        dict(name=name, group="non-seasonal", values=values, index=None, season=None)
-        for name, values in plain.items()
-    ]
+    starts = dict.fromkeys(MACRO, "1959Q1")
+    starts |= {"sunspots yearly": "1700", "nile": "1871"}
+    series = []
+    for name, values in plain.items():
+        freq = "Y" if starts[name].isdigit() else "Q"
+        index = pd.period_range(starts[name], periods=len(values), freq=freq)
+        index = index if calendar else None
+        series.append(dict(name=name, group="non-seasonal", values=values, index=index))
+    if calendar:
+        monthly = pd.read_csv(DATA / "forecasting" / "sunspots_monthly.csv")
+        index = pd.PeriodIndex(monthly["month"], freq="M")
+        values = monthly["value"].to_numpy(np.float64)
+        series.append(
+            dict(name="sunspots", group="non-seasonal", values=values, index=index)
+        )
+    series = [dict(one, season=None) for one in series]
     series = [dict(one, horizon=6) for one in series]
     for one in load_panel(names=SEASONAL):
         horizon = min(one["horizon"], 8)
@@ -214,13 +236,16 @@ def main():
         "--given", action="store_true", help="the benchmark's window given to skseq"
     )
     parser.add_argument(
+        "--calendar", action="store_true", help="non-seasonal series with a calendar"
+    )
+    parser.add_argument(
         "--daily", action="store_true", help="hourly and half-hourly series instead"
     )
     args = parser.parse_args()
     torch.set_num_threads(1)
     print(machine())
     start = time.perf_counter()
-    series = load_daily() if args.daily else load_series()
+    series = load_daily() if args.daily else load_series(args.calendar)
     table = []
     for length in args.lengths:
         table += summary(evaluate(series, length, args.seeds, args.given), length)

@@ -69,7 +69,7 @@ class SequenceForecaster(
     season_inputs : {"auto"} or None, default="auto"
         "auto": series indexed by time, or by integer positions in pandas,
         whose changes differ by phase of a season of at most 12 steps (a rank
-        test at 1%%) carry one indicator per phase (January, ...; for hours
+        test at 5%%) carry one indicator per phase (January, ...; for hours
         or shorter steps, the days of the week) as inputs known in advance:
         the models learn the mean profile of every season, not only the
         window's (``_phases``). Positions give the phases: a later history

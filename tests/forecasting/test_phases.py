@@ -3,10 +3,19 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import chi2
 
 import skseq
 from skseq import SequenceForecaster
-from skseq.forecasting._phases import SeasonPhases, season_in, shows_season
+from skseq.forecasting._phases import (
+    LEVEL,
+    NAMED_LEVEL,
+    SeasonPhases,
+    _changes,
+    _kruskal,
+    season_in,
+    shows_season,
+)
 from skseq.utils._series import check_series
 
 FAST = dict(horizon=3, max_epochs=2, hidden_size=8, random_state=0)
@@ -150,6 +159,24 @@ def test_a_monthly_index_without_a_season_gets_no_phases(seed):
     assert SequenceForecaster(**FAST).fit(y)._fitted.phases is None
     seasonal = y + 3 * np.sin(2 * np.pi * t / 12)
     assert shows_season([check_series(seasonal)], 12, [y.name])
+
+
+def test_a_named_season_is_kept_at_5_percent_a_searched_one_at_1():
+    # three years of a noisy monthly season: few changes per month to rank,
+    # p between 1% and 5%; the calendar names the season, positions do not
+    rng = np.random.default_rng(8)
+    t = np.arange(36)
+    values = 100 + 2 * np.sin(2 * np.pi * t / 12) + 2 * rng.normal(size=36)
+    y = _monthly(values)
+    panel = [check_series(y)]
+    statistic = _kruskal(*_changes(panel, [y.name]), 12)
+    assert LEVEL < chi2.sf(statistic, 11) < NAMED_LEVEL
+    assert shows_season(panel, 12, [y.name])
+    assert SequenceForecaster(**FAST).fit(y)._fitted.phases.season == 12
+    positions = pd.Series(values, name=y.name)  # a search: nothing found
+    assert season_in([check_series(positions)], [y.name]) is None
+    named = SequenceForecaster(season=12, **FAST).fit(positions)
+    assert named._fitted.phases.season == 12
 
 
 def test_a_season_longer_than_12_steps_gets_no_phases():
