@@ -242,6 +242,8 @@ def main():
         "--daily", action="store_true", help="hourly and half-hourly series instead"
     )
     args = parser.parse_args()
+    if args.calendar and args.daily:
+        parser.error("--calendar adds calendars to the series that --daily replaces")
     torch.set_num_threads(1)
     print(machine())
     start = time.perf_counter()

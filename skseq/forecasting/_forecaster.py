@@ -69,10 +69,10 @@ class SequenceForecaster(
     season_inputs : {"auto"} or None, default="auto"
         "auto": series indexed by time, or by integer positions in pandas,
         whose changes differ by phase of a season of at most 12 steps (a rank
-        test at 5%%) carry one indicator per phase (January, ...; for hours
-        or shorter steps, the days of the week) as inputs known in advance:
-        the models learn the mean profile of every season, not only the
-        window's (``_phases``). Positions give the phases: a later history
+        test at 5%%, after ``season``'s search) carry one indicator per phase
+        (January, ...; hours or shorter steps: the days of the week, at 1%%)
+        as inputs known in advance: the models learn the mean profile of
+        every season (``_phases``). Positions give the phases: a later history
         must keep them (a slice does) and end no earlier than the fitted
         series; an array has none.
     strategy : {"direct", "recursive"}, default="direct"
