@@ -11,7 +11,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log
 from ._conformal import ConformalCalibration
-from ._methods import METHOD_PARTS, naive, seasonal_naive
+from ._methods import METHOD_PARTS, average, naive, seasonal_naive
 from ._phases import SeasonPhases
 from ._scaling import ValueScaler, WindowScaler
 from ._static import StaticCovariates
@@ -66,6 +66,11 @@ class FittedForecaster:
         Whether each ridge counts as one forecast in the mean of ``method``
         (fits since the ridges are judged on the held-out windows), or their
         mean as one (what a model saved before computes).
+    models_first : bool, default=False
+        Whether the mean of the window models (network, ridges) weighs as
+        much as each rule (naive, seasonal naive) in the mean of ``method``
+        (fits since the seasonal naive forecast weighs half: ``average``),
+        or every part counts once (what a model saved before computes).
     """
 
     window_length: int
@@ -85,6 +90,7 @@ class FittedForecaster:
     static: StaticCovariates | None = None
     each_ridge: bool = False
     phases: SeasonPhases | None = None
+    models_first: bool = False
 
     def __post_init__(self):
         self._check_heads()
@@ -202,17 +208,18 @@ class FittedForecaster:
         parts, network = [], None
         for name in self.method if method is None else method:
             if name == "naive":
-                parts.append(naive(encoded, h, k))
+                parts.append((name, naive(encoded, h, k)))
             elif name == "seasonal":
-                parts.append(seasonal_naive(encoded, h, k, self.season))
+                parts.append((name, seasonal_naive(encoded, h, k, self.season)))
             elif name == "linear" and self.each_ridge:  # one forecast per ridge
-                parts.extend(self.linear(histories, futures, each=True))
+                ridges = self.linear(histories, futures, each=True)
+                parts.extend((name, forecast) for forecast in ridges)
             elif name == "linear":  # a model saved before each_ridge: one mean
-                parts.append(self.linear(histories, futures))
+                parts.append((name, self.linear(histories, futures)))
             else:  # "network"
                 network = self.network(net, histories, futures, n_threads)
-                parts.append(network[0])
-        transformed = np.mean(parts, axis=0)
+                parts.append((name, network[0]))
+        transformed = average(parts, self.models_first)
         if not heads:
             return transformed, unit
         if self.quantiles is None:

@@ -10,6 +10,7 @@ import pytest
 import skseq
 from skseq import SequenceForecaster
 from skseq.forecasting._methods import (
+    choose_method,
     confidence_set,
     methods_to_compare,
     naive,
@@ -29,6 +30,25 @@ def test_naive_and_seasonal_naive_repeat_the_end_of_the_window():
     assert naive(window, 3, 1).ravel().tolist() == [9.0, 9.0, 9.0]
     # season 4: steps 1..6 repeat 6, 7, 8, 9, then 6, 7 again
     assert seasonal_naive(window, 6, 1, 4).ravel().tolist() == [6, 7, 8, 9, 6, 7]
+
+
+def test_a_rule_weighs_as_much_as_the_window_models_together():
+    actual = np.zeros((1, 2, 1))
+    forecasts = {
+        "network": [np.full((1, 2, 1), 1.0)],
+        "linear": [np.full((1, 2, 1), 2.0), np.full((1, 2, 1), 6.0)],
+        "seasonal": [np.full((1, 2, 1), 9.0)],
+    }
+    methods = [("network", "linear"), ("linear", "seasonal")]
+    methods.append(("network", "linear", "seasonal"))
+    _, errors = choose_method(methods, forecasts, actual)
+    # the models' mean, then half of it and half the rule's forecast (each
+    # part once: 3, 5.67 and 4.5)
+    assert errors == {
+        "network+linear": 3.0,
+        "linear+seasonal": 6.5,  # (2 + 6) / 2 = 4, then (4 + 9) / 2
+        "network+linear+seasonal": 6.0,  # (1 + 2 + 6) / 3 = 3, then (3 + 9) / 2
+    }
 
 
 def test_candidates_hold_the_seasonal_naive_only_when_a_season_fits():
@@ -243,8 +263,8 @@ def hourly(values):
 def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
     # 150 hours: the window reads a day, which no phase indicators carry; the
     # seasonal naive forecast is kept with every ridge (no candidate is
-    # clearly worse), and the default forecast is the mean of the network,
-    # each ridge and the values of the last day
+    # clearly worse), and the default forecast is half the mean of the
+    # network and each ridge, half the values of the last day
     rng = np.random.default_rng(5)
     hours = np.arange(150)
     y = hourly(10 + np.where(hours % 24 < 8, 0.0, 3.0) + rng.normal(0, 0.3, 150))
@@ -257,7 +277,8 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
         for name in ("network", "linear", "seasonal")
     }
     n = len(fitted.ridges)
-    mean = (parts["network"] + n * parts["linear"] + parts["seasonal"]) / (n + 2)
+    models = (parts["network"] + n * parts["linear"]) / (n + 1)
+    mean = (models + parts["seasonal"]) / 2
     decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
     np.testing.assert_allclose(  # yesterday's values at those hours

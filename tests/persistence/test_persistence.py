@@ -385,3 +385,47 @@ def test_a_forecaster_saved_before_each_ridge_counted_forecasts_as_it_did(tmp_pa
     np.testing.assert_allclose(loaded.predict().to_numpy(), before, rtol=1e-9)
     # the model as fitted counts each ridge: a different forecast
     assert np.abs(model.predict().to_numpy() - before).max() > 1e-6
+
+
+def test_a_forecaster_saved_before_models_first_counted_each_part_once(tmp_path):
+    # files written before the seasonal naive forecast weighed half hold no
+    # models_first: each part of their method counts once
+    rng = np.random.default_rng(5)
+    hours = np.arange(150)
+    values = 10 + np.where(hours % 24 < 8, 0.0, 3.0) + rng.normal(0, 0.3, 150)
+    index = pd.date_range("2024-01-01", periods=150, freq="h")
+    y = pd.Series(values, index=index)
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    fitted = model._fitted
+    assert model.method_ == "network+linear+seasonal" and len(fitted.ridges) > 1
+    path = tmp_path / "model.skseq"
+    skseq.save(model, path)
+
+    with zipfile.ZipFile(path) as archive:
+        config = archive.read("config.json")
+    assert b', "models_first": true' in config
+    config = config.replace(b', "models_first": true', b"")
+
+    def older(name, data):
+        if name == "config.json":
+            return config
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)  # as the older version wrote it
+        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, older)
+    loaded = skseq.load(path)
+    assert loaded._fitted.models_first is False
+    window = y.to_numpy()[None, -fitted.window_length :, None]
+    parts = [
+        fitted.forecast(model.net_, window, None, method=(name,))[0]
+        for name in ("network", "linear", "seasonal")
+    ]
+    n = len(fitted.ridges)
+    flat = (parts[0] + n * parts[1] + parts[2]) / (n + 2)
+    before = fitted.values.inverse_transform(flat).ravel()
+    np.testing.assert_allclose(loaded.predict().to_numpy(), before, rtol=1e-9)
+    # the model as fitted weighs the seasonal naive forecast half
+    assert np.abs(model.predict().to_numpy() - before).max() > 1e-6
