@@ -21,6 +21,9 @@ macroeconomic series, years for sunspots and the Nile) and the monthly sunspot
 numbers (a monthly index, no season), where a season the time stamps name
 can be found in noise.
 
+``--weekly``: Mauna Loa CO2 in weeks (statsmodels, gaps interpolated), whose
+yearly cycle is no whole number of weeks, H = 8, with its time index.
+
 ``--daily``: series of hours and half-hours instead, whose daily season (24
 or 48 steps) no phase indicators carry: half-hourly electricity demand
 (taylor) and six NAB series with a daily cycle (road occupancy and speed at
@@ -37,7 +40,7 @@ two seasons). Reported per group and length: skseq's MAE over each baseline's
 seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
-[--seeds 0 1 2] [--given] [--calendar] [--daily]`` (statsmodels:
+[--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily]`` (statsmodels:
 ``pip install -e .[bench]``),
 ~5 min (``--daily --lengths 120 200 289 400``: ~15 min).
 """
@@ -116,6 +119,17 @@ def load_series(calendar=False):
         horizon = min(one["horizon"], 8)
         series.append(dict(one, group="seasonal", horizon=horizon))
     return series
+
+
+def load_weekly():
+    """Weekly CO2 (gaps interpolated), horizon 8."""
+    import statsmodels.api as sm
+
+    co2 = sm.datasets.co2.load_pandas().data["co2"].interpolate()
+    co2.index.freq = "W-SAT"
+    values = co2.to_numpy(np.float64)
+    one = dict(name="co2 weekly", group="weekly", values=values, index=co2.index)
+    return [dict(one, season=52, horizon=8)]
 
 
 def load_daily(data=DATA):
@@ -210,7 +224,7 @@ def evaluate(series, length, seeds, given=False):
 def summary(rows, length):
     """Geometric-mean ratios of skseq's median MAE over each baseline's."""
     table = []
-    for group in ("non-seasonal", "seasonal", *DAY):
+    for group in ("non-seasonal", "seasonal", "weekly", *DAY):
         mine = [r for r in rows if r["group"] == group]
         if not mine:
             continue
@@ -238,6 +252,7 @@ def main():
     parser.add_argument(
         "--calendar", action="store_true", help="non-seasonal series with a calendar"
     )
+    parser.add_argument("--weekly", action="store_true", help="weekly CO2 instead")
     parser.add_argument(
         "--daily", action="store_true", help="hourly and half-hourly series instead"
     )
@@ -247,7 +262,10 @@ def main():
     torch.set_num_threads(1)
     print(machine())
     start = time.perf_counter()
-    series = load_daily() if args.daily else load_series(args.calendar)
+    if args.daily:
+        series = load_daily()
+    else:
+        series = load_weekly() if args.weekly else load_series(args.calendar)
     table = []
     for length in args.lengths:
         table += summary(evaluate(series, length, args.seeds, args.given), length)

@@ -69,8 +69,8 @@ class FittedForecaster:
     models_first : bool, default=False
         Whether the mean of the window models (network, ridges) weighs as
         much as each rule (naive, seasonal naive) in the mean of ``method``
-        (fits since the seasonal naive forecast weighs half: ``average``),
-        or every part counts once (what a model saved before computes).
+        (fits of a series whose season is a day: ``average``), or every part
+        counts once (other fits, and every model saved before).
     """
 
     window_length: int

@@ -19,7 +19,7 @@ from ._fitted import FittedForecaster
 from ._geometry import long_season, season_of, supported_window, window_of
 from ._linear import fit_ridges
 from ._methods import choose_method, confidence_set, methods_to_compare
-from ._phases import SeasonPhases, season_in
+from ._phases import SeasonPhases, a_day, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
@@ -108,7 +108,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
-    phases = None
+    phases, daily = None, False
     h, log = estimator.horizon, estimator.transform == "log"
     if isinstance(panel, StoredSequences):
         lengths, freq = panel.lengths, 1
@@ -129,6 +129,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         options = (target, estimator.future_covariates, estimator.strategy)
         roles = roles_of(panel, *options, carried)
         season = season_setting(estimator, freq, panel, roles.targets)
+        daily = season is not None and a_day(panel, season)
         if estimator.season_inputs == "auto":
             phases = SeasonPhases.of(panel, season, roles.targets)
         if phases is not None:
@@ -178,7 +179,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         static=static,
         phases=phases,
         each_ridge=True,
-        models_first=True,
+        models_first=daily,
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season)
@@ -358,5 +359,5 @@ def _method(estimator, fitted, net, held_out, linear_held):
     for name in ("network", "naive", "seasonal"):
         if any(name in m for m in candidates):
             forecasts[name] = [held(name)]
-    chosen, errors = choose_method(candidates, forecasts, actual)
+    chosen, errors = choose_method(candidates, forecasts, actual, fitted.models_first)
     return chosen, ridges, errors

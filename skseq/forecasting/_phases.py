@@ -45,6 +45,7 @@ __all__ = [
     "NAMED_LEVEL",
     "SeasonPhases",
     "WEEK",
+    "a_day",
     "season_in",
     "shows_season",
 ]
@@ -221,8 +222,18 @@ def _kruskal(changes, ordinals, season):
     return float(statistic) if np.isfinite(statistic) else 0.0
 
 
-def _a_day(panel, season):
-    """Return whether ``season`` steps of the panel's time stamps make a day."""
+def a_day(panel, season):
+    """Return whether ``season`` steps of the panel's time stamps make a day.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skseq.utils._series import check_series
+    >>> from skseq.forecasting._phases import a_day
+    >>> hours = pd.Series(0.0, pd.date_range("2024-01-01", periods=3, freq="h"))
+    >>> a_day([check_series(hours)], 24), a_day([check_series(hours)], 168)
+    (True, False)
+    """
     freq = panel[0].freq
     if not isinstance(freq, pd.offsets.Tick) or season <= MAX_PHASES:
         return False
@@ -296,7 +307,7 @@ class SeasonPhases:
         """
         counted = {_counted(one) for one in panel}
         span = 1
-        if season is not None and counted == {"time"} and _a_day(panel, season):
+        if season is not None and counted == {"time"} and a_day(panel, season):
             season, span = WEEK, season  # the days of the week
         if (
             season is None

@@ -338,3 +338,25 @@ def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
     (errors,) = judged  # the network, four ridges, the seasonal naive forecast
     assert len(errors) == 6 and errors[-1] > 1.5 * errors[:-1].max()
     assert "seasonal" not in model.method_.split("+")
+
+
+def test_a_season_of_weeks_weighs_the_seasonal_naive_forecast_as_one_part():
+    # 52 weeks are no whole year: the seasonal naive forecast counts once, as
+    # each ridge does, not half the forecast as a day's does
+    rng = np.random.default_rng(0)
+    weeks = np.arange(260)
+    values = 20 + 3 * np.sin(2 * np.pi * weeks / 52.18) + rng.normal(0, 0.3, 260)
+    index = pd.date_range("2000-01-02", periods=260, freq="W")
+    model = SequenceForecaster(horizon=8, **QUICK).fit(pd.Series(values, index))
+    fitted = model._fitted
+    assert model.window_length_ == 52 and not fitted.models_first
+    assert model.method_ == "network+linear+seasonal"
+    window = values[None, -52:, None]
+    parts = {
+        name: fitted.forecast(model.net_, window, None, method=(name,))[0]
+        for name in ("network", "linear", "seasonal")
+    }
+    n = len(fitted.ridges)
+    flat = (parts["network"] + n * parts["linear"] + parts["seasonal"]) / (n + 2)
+    decoded = fitted.values.inverse_transform(flat).ravel()
+    np.testing.assert_allclose(model.predict().to_numpy(), decoded, rtol=1e-9)
