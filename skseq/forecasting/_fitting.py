@@ -302,7 +302,7 @@ def _long_season(fitted):
     to 400 hourly and half-hourly steps of seven series with a daily cycle
     (``benchmarks/short_series.py --daily``) the default's error over
     Holt-Winters' fell from 0.964 to 0.926 (to 0.880 with its weight of one
-    half: ``_methods.average``).
+    half where the season is a day: ``_methods.average``; weeks: one part).
     """
     season = fitted.season
     return long_season(season) and season <= fitted.window_length

@@ -151,7 +151,8 @@ def methods_to_compare(season, window_length):
 
     The network; the ridges (those kept, one forecast each); the naive
     forecast; the seasonal naive one when a season fits in the window; and
-    each pair of those (their :func:`average`, each ridge counting as one).
+    each pair of those (their :func:`average`, as the fit's ``models_first``
+    says).
     """
     single = ["network", "linear", "naive"]
     if season is not None and season <= window_length:

@@ -225,6 +225,9 @@ def _kruskal(changes, ordinals, season):
 def a_day(panel, season):
     """Return whether ``season`` steps of the panel's time stamps make a day.
 
+    Only seasons longer than ``MAX_PHASES`` steps (hours or shorter steps);
+    a series indexed by integers has no day.
+
     Examples
     --------
     >>> import pandas as pd
