@@ -360,3 +360,26 @@ def test_a_season_of_weeks_weighs_the_seasonal_naive_forecast_as_one_part():
     flat = (parts["network"] + n * parts["linear"] + parts["seasonal"]) / (n + 2)
     decoded = fitted.values.inverse_transform(flat).ravel()
     np.testing.assert_allclose(model.predict().to_numpy(), decoded, rtol=1e-9)
+
+
+@pytest.mark.parametrize("freq, season, expected", [("h", 24, True), ("W", 52, False)])
+def test_select_averages_its_pairs_as_the_fit_forecasts(
+    monkeypatch, freq, season, expected
+):
+    # method="select" judges each pair by the mean its forecast would be: the
+    # seasonal naive forecast half of it for a day, one part for weeks
+    from skseq.forecasting import _fitting
+
+    seen = []
+
+    def spy(methods, forecasts, actual, models_first=True):
+        seen.append(models_first)
+        return choose_method(methods, forecasts, actual, models_first)
+
+    monkeypatch.setattr(_fitting, "choose_method", spy)
+    steps = np.arange(260)
+    values = 20 + 3 * np.sin(2 * np.pi * steps / season) + np.cos(steps)
+    index = pd.date_range("2000-01-02", periods=260, freq=freq)
+    model = SequenceForecaster(horizon=4, method="select", **QUICK)
+    model.fit(pd.Series(values, index))
+    assert seen == [expected] and model._fitted.models_first is expected
