@@ -22,10 +22,11 @@ A season too long for phase indicators but not for a window (13 to 96
 steps: the 24 hours or 48 half-hours of a day, the 52 weeks of a year) is the
 exception: its profile is only in the values one season back, so the window
 reads at least one season wherever that leaves ``SEASON_WINDOWS_PER_STEP``
-training windows per step (weeks not measured): on 230 cuts of 120 to
-400 hourly and half-hourly steps (seven series with a daily cycle) the
-default's error over Holt-Winters' fell from 1.12 to 0.96
-(``benchmarks/short_series.py --daily``).
+training windows per step: on 230 cuts of 120 to 400 hourly and half-hourly
+steps (seven series with a daily cycle) the default's error over
+Holt-Winters' fell from 1.12 to 0.96 (``benchmarks/short_series.py
+--daily``). For weeks it is mixed (``--weekly``: better than no season on
+weekly CO2, worse on simulated weekly series without a yearly cycle).
 """
 
 import pandas as pd

@@ -32,6 +32,26 @@ def rewrite(path, change):
             archive.writestr(name, change(name, data))
 
 
+def without_field(path, field):
+    """Rewrite a saved file as a version without ``field`` in its config wrote it."""
+    with zipfile.ZipFile(path) as archive:
+        config = archive.read("config.json")
+    entry = f', "{field}": true'.encode()
+    assert entry in config
+    config = config.replace(entry, b"")
+
+    def older(name, data):
+        if name == "config.json":
+            return config
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)  # as the older version wrote it
+        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, older)
+
+
 @pytest.fixture
 def classifier():
     X, y = make_ragged_classification(n=30)
@@ -361,21 +381,7 @@ def test_a_forecaster_saved_before_each_ridge_counted_forecasts_as_it_did(tmp_pa
     path = tmp_path / "model.skseq"
     skseq.save(model, path)
 
-    with zipfile.ZipFile(path) as archive:
-        config = archive.read("config.json")
-    assert b', "each_ridge": true' in config
-    config = config.replace(b', "each_ridge": true', b"")
-
-    def older(name, data):
-        if name == "config.json":
-            return config
-        if name != "manifest.json":
-            return data
-        manifest = json.loads(data)  # as the older version wrote it
-        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
-        return json.dumps(manifest)
-
-    rewrite(path, older)
+    without_field(path, "each_ridge")
     loaded = skseq.load(path)
     assert loaded._fitted.each_ridge is False
     window = y.to_numpy()[None, -fitted.window_length :, None]
@@ -401,21 +407,7 @@ def test_a_forecaster_saved_before_models_first_counted_each_part_once(tmp_path)
     path = tmp_path / "model.skseq"
     skseq.save(model, path)
 
-    with zipfile.ZipFile(path) as archive:
-        config = archive.read("config.json")
-    assert b', "models_first": true' in config
-    config = config.replace(b', "models_first": true', b"")
-
-    def older(name, data):
-        if name == "config.json":
-            return config
-        if name != "manifest.json":
-            return data
-        manifest = json.loads(data)  # as the older version wrote it
-        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
-        return json.dumps(manifest)
-
-    rewrite(path, older)
+    without_field(path, "models_first")
     loaded = skseq.load(path)
     assert loaded._fitted.models_first is False
     window = y.to_numpy()[None, -fitted.window_length :, None]
