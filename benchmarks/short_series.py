@@ -24,6 +24,12 @@ can be found in noise.
 ``--weekly``: Mauna Loa CO2 in weeks (statsmodels, gaps interpolated), whose
 yearly cycle is no whole number of weeks, H = 8, with its time index.
 
+``--ridges``: the default's linear part instead of the default (a fit with
+``method="linear"``, whose ridges have no seed), next to each ridge alone
+(one per window normalisation), on the cuts where the held-out windows keep
+all four: which normalisation forecasts a kind of series best, and whether
+their mean is far from it.
+
 ``--daily``: series of hours and half-hours instead, whose daily season (24
 or 48 steps) no phase indicators carry: half-hourly electricity demand
 (taylor) and six NAB series with a daily cycle (road occupancy and speed at
@@ -40,12 +46,13 @@ two seasons). Reported per group and length: skseq's MAE over each baseline's
 seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
-[--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily]`` (statsmodels:
-``pip install -e .[bench]``),
-~5 min (``--daily --lengths 120 200 289 400``: ~15 min).
+[--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily] [--ridges]``
+(statsmodels: ``pip install -e .[bench]``), ~5 min (``--daily --lengths 120
+200 289 400``: ~15 min; ``--ridges`` 1-2 min).
 """
 
 import argparse
+import dataclasses
 import time
 import warnings
 
@@ -56,6 +63,7 @@ from _common import machine, print_table
 from forecast_accuracy import DATA, holt_winters, load_panel, seasonal_naive
 
 from skseq import SequenceForecaster
+from skseq.forecasting._fitting import NORMALIZATIONS_TRIED as NORMALIZATIONS
 
 MACRO = [
     "realgdp",
@@ -194,11 +202,28 @@ def given_window(n_train, horizon, season):
     return min(3 * horizon, longest)
 
 
-def evaluate(series, length, seeds, given=False):
+def each_ridge(model, test):
+    """MAE of each ridge of the fitted ``model`` alone, by its normalisation."""
+    fitted = model._fitted
+    maes = {}
+    try:
+        for ridge in fitted.ridges:
+            model._fitted = dataclasses.replace(fitted, ridges=(ridge,))
+            forecast = np.asarray(model.predict(), dtype=float)
+            maes[f"ridge {ridge.scaler.normalize}"] = float(
+                np.abs(forecast - test).mean()
+            )
+    finally:
+        model._fitted = fitted
+    return maes
+
+
+def evaluate(series, length, seeds, given=False, ridges=False):
     """One row per (series, origin): skseq's MAEs over the seeds, baselines'.
 
     ``given``: a window given to skseq, as a user who fixes it would, instead
-    of its own (:func:`given_window`).
+    of its own (:func:`given_window`). ``ridges``: the linear part of the
+    default (one fit, no seed) and each of its ridges alone.
     """
     rows = []
     for one in series:
@@ -206,9 +231,11 @@ def evaluate(series, length, seeds, given=False):
         for values, index in cuts(one, length):
             train, test = values[:-horizon], values[-horizon:]
             y = pd.Series(train, index=index[:-horizon])
-            maes = []
-            for seed in seeds:
+            maes, alone = [], {}
+            for seed in seeds[:1] if ridges else seeds:
                 model = SequenceForecaster(horizon=horizon, random_state=seed)
+                if ridges:
+                    model.set_params(method="linear", max_epochs=1)
                 if given:
                     window = given_window(len(train), horizon, one["season"])
                     model.set_params(window_length=window)
@@ -216,8 +243,11 @@ def evaluate(series, length, seeds, given=False):
                     warnings.simplefilter("ignore")
                     forecast = np.asarray(model.fit(y).predict(), dtype=float)
                 maes.append(float(np.abs(forecast - test).mean()))
+                if ridges:
+                    alone = each_ridge(model, test)
             base = baselines(train, test, horizon, one["season"])
-            rows.append(dict(group=one["group"], series=one["name"], maes=maes, **base))
+            row = dict(group=one["group"], series=one["name"], maes=maes, **base)
+            rows.append(dict(row, **alone))
     return rows
 
 
@@ -242,6 +272,27 @@ def summary(rows, length):
     return table
 
 
+def ridge_summary(rows, length):
+    """The ridges' mean and each ridge over Holt-Winters' MAE (geometric mean).
+
+    Only the cuts whose held-out windows keep every normalisation's ridge.
+    """
+    table = []
+    for group in ("non-seasonal", "seasonal", "weekly", *DAY):
+        mine = [r for r in rows if r["group"] == group]
+        every = [r for r in mine if all(f"ridge {n}" in r for n in NORMALIZATIONS)]
+        if not every:
+            continue
+        hw = np.array([r["Holt-Winters"] for r in every])
+        row = {"group": group, "L": length, "cuts": f"{len(every)} of {len(mine)}"}
+        parts = {"linear": [r["maes"][0] for r in every]}
+        parts |= {n: [r[f"ridge {n}"] for r in every] for n in NORMALIZATIONS}
+        for name, maes in parts.items():
+            row[f"{name} / Holt-Winters"] = f"{np.exp(np.mean(np.log(maes / hw))):.3f}"
+        table.append(row)
+    return table
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lengths", type=int, nargs="+", default=[40, 60, 80, 120])
@@ -256,6 +307,9 @@ def main():
     parser.add_argument(
         "--daily", action="store_true", help="hourly and half-hourly series instead"
     )
+    parser.add_argument(
+        "--ridges", action="store_true", help="the ridges' mean and each ridge alone"
+    )
     args = parser.parse_args()
     if args.calendar and args.daily:
         parser.error("--calendar adds calendars to the series that --daily replaces")
@@ -268,14 +322,20 @@ def main():
         series = load_weekly() if args.weekly else load_series(args.calendar)
     table = []
     for length in args.lengths:
-        table += summary(evaluate(series, length, args.seeds, args.given), length)
-    columns = ["group", "L", "cuts", "/ naive", "/ seasonal naive", "/ drift"]
-    columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
+        rows = evaluate(series, length, args.seeds, args.given, args.ridges)
+        table += (ridge_summary if args.ridges else summary)(rows, length)
+    if args.ridges:
+        columns = ["group", "L", "cuts"]
+        columns += [f"{n} / Holt-Winters" for n in ("linear", *NORMALIZATIONS)]
+        what = "the ridges' mean (method='linear') and each ridge alone, MAE"
+    else:
+        columns = ["group", "L", "cuts", "/ naive", "/ seasonal naive", "/ drift"]
+        columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
+        what = f"skseq's defaults, median MAE over seeds {args.seeds},"
     print_table(table, columns)
     print(
-        f"\nskseq's defaults, median MAE over seeds {args.seeds}, over each "
-        "baseline's MAE on the same cuts (geometric mean; below 1: skseq better)."
-        f"\ntotal {time.perf_counter() - start:.0f} s"
+        f"\n{what} over each baseline's MAE on the same cuts (geometric mean; "
+        f"below 1: skseq better).\ntotal {time.perf_counter() - start:.0f} s"
     )
 
 
