@@ -333,9 +333,10 @@ def main():
         columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
         what = f"skseq's defaults, median MAE over seeds {args.seeds},"
     print_table(table, columns)
+    over = "damped Holt(-Winters)' MAE" if args.ridges else "each baseline's MAE"
     print(
-        f"\n{what} over each baseline's MAE on the same cuts (geometric mean; "
-        f"below 1: skseq better).\ntotal {time.perf_counter() - start:.0f} s"
+        f"\n{what} over {over} on the same cuts (geometric mean; below 1: "
+        f"skseq better).\ntotal {time.perf_counter() - start:.0f} s"
     )
 
 
