@@ -30,6 +30,10 @@ yearly cycle is no whole number of weeks, H = 8, with its time index.
 all four: which normalisation forecasts a kind of series best, and whether
 their mean is far from it.
 
+``--parts``: next to the default, what the same fit forecasts with its
+network alone and without it (the ridges, and the seasonal naive forecast
+where the default has it; the network where it is the whole default).
+
 ``--daily``: series of hours and half-hours instead, whose daily season (24
 or 48 steps) no phase indicators carry: half-hourly electricity demand
 (taylor) and six NAB series with a daily cycle (road occupancy and speed at
@@ -46,7 +50,8 @@ two seasons). Reported per group and length: skseq's MAE over each baseline's
 seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
-[--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily] [--ridges]``
+[--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily] [--ridges]
+[--parts]``
 (statsmodels: ``pip install -e .[bench]``), ~5 min (``--daily --lengths 120
 200 289 400``: ~15 min; ``--ridges`` 1-2 min).
 """
@@ -218,12 +223,28 @@ def each_ridge(model, test):
     return maes
 
 
-def evaluate(series, length, seeds, given=False, ridges=False):
+def network_parts(model, test):
+    """MAE of the fitted default's network alone and of the default without it."""
+    fitted = model._fitted
+    rest = tuple(name for name in fitted.method if name != "network")
+    maes = {}
+    try:
+        for name, method in (("network", ("network",)), ("without network", rest)):
+            model._fitted = dataclasses.replace(fitted, method=method or ("network",))
+            forecast = np.asarray(model.predict(), dtype=float)
+            maes[name] = float(np.abs(forecast - test).mean())
+    finally:
+        model._fitted = fitted
+    return maes
+
+
+def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
     """One row per (series, origin): skseq's MAEs over the seeds, baselines'.
 
     ``given``: a window given to skseq, as a user who fixes it would, instead
     of its own (:func:`given_window`). ``ridges``: the linear part of the
-    default (one fit, no seed) and each of its ridges alone.
+    default (one fit, no seed) and each of its ridges alone. ``parts``: per
+    seed, the default's network alone and the default without it.
     """
     rows = []
     for one in series:
@@ -245,6 +266,9 @@ def evaluate(series, length, seeds, given=False, ridges=False):
                 maes.append(float(np.abs(forecast - test).mean()))
                 if ridges:
                     alone = each_ridge(model, test)
+                elif parts:
+                    for name, mae in network_parts(model, test).items():
+                        alone.setdefault(name, []).append(mae)
             base = baselines(train, test, horizon, one["season"])
             row = dict(group=one["group"], series=one["name"], maes=maes, **base)
             rows.append(dict(row, **alone))
@@ -265,6 +289,11 @@ def summary(rows, length):
                 ratio = np.exp(np.mean(np.log(skseq / [r[name] for r in mine])))
                 row[f"/ {name}"] = f"{ratio:.3f}"
         hw = np.array([r["Holt-Winters"] for r in mine])
+        for name in ("network", "without network"):
+            if name in mine[0]:
+                part = np.array([np.median(r[name]) for r in mine])
+                ratio = np.exp(np.mean(np.log(part / hw)))
+                row[f"{name} / Holt-Winters"] = f"{ratio:.3f}"
         row["wins Holt-Winters"] = f"{int((skseq < hw).sum())} of {len(mine)}"
         spread = max(max(r["maes"]) / min(r["maes"]) for r in mine)
         row["worst seed spread"] = f"{spread:.2f}"
@@ -310,9 +339,14 @@ def main():
     parser.add_argument(
         "--ridges", action="store_true", help="the ridges' mean and each ridge alone"
     )
+    parser.add_argument(
+        "--parts", action="store_true", help="the network alone, the rest without it"
+    )
     args = parser.parse_args()
     if args.calendar and args.daily:
         parser.error("--calendar adds calendars to the series that --daily replaces")
+    if args.ridges and args.parts:
+        parser.error("--ridges fits the ridges alone, without the default's parts")
     torch.set_num_threads(1)
     print(machine())
     start = time.perf_counter()
@@ -322,7 +356,7 @@ def main():
         series = load_weekly() if args.weekly else load_series(args.calendar)
     table = []
     for length in args.lengths:
-        rows = evaluate(series, length, args.seeds, args.given, args.ridges)
+        rows = evaluate(series, length, args.seeds, args.given, args.ridges, args.parts)
         table += (ridge_summary if args.ridges else summary)(rows, length)
     if args.ridges:
         columns = ["group", "L", "cuts"]
@@ -331,6 +365,11 @@ def main():
     else:
         columns = ["group", "L", "cuts", "/ naive", "/ seasonal naive", "/ drift"]
         columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
+        if args.parts:
+            columns[-2:-2] = [
+                "network / Holt-Winters",
+                "without network / Holt-Winters",
+            ]
         what = f"skseq's defaults, median MAE over seeds {args.seeds},"
     print_table(table, columns)
     over = "damped Holt(-Winters)' MAE" if args.ridges else "each baseline's MAE"
