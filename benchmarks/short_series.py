@@ -224,7 +224,11 @@ def each_ridge(model, test):
 
 
 def network_parts(model, test):
-    """MAE of the fitted default's network alone and of the default without it."""
+    """MAE of the fitted default's network alone and of the default without it.
+
+    A default that is the network alone (no ridge kept) counts as its own
+    "without network" forecast.
+    """
     fitted = model._fitted
     rest = tuple(name for name in fitted.method if name != "network")
     maes = {}
@@ -246,6 +250,8 @@ def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
     default (one fit, no seed) and each of its ridges alone. ``parts``: per
     seed, the default's network alone and the default without it.
     """
+    if ridges and parts:
+        raise ValueError("ridges fits the ridges alone, without the default's parts")
     rows = []
     for one in series:
         horizon = one["horizon"]
