@@ -196,6 +196,20 @@ def quick_forecaster(window_length, horizon, seed):
     return SequenceForecaster(horizon=horizon, max_epochs=3, random_state=seed)
 
 
+def forecast_with(model, **fields):
+    """What the fitted ``model`` forecasts with ``fields`` of its fit replaced.
+
+    The fields of its ``FittedForecaster`` (``method``, ``ridges``...) are
+    replaced for this forecast only.
+    """
+    fitted = model._fitted
+    model._fitted = dataclasses.replace(fitted, **fields)
+    try:
+        return np.asarray(model.predict(), dtype=float)
+    finally:
+        model._fitted = fitted
+
+
 def alone(model, y, method):
     """The forecast of ``method="network"`` or ``"linear"`` next to ``model``'s.
 
@@ -204,12 +218,7 @@ def alone(model, y, method):
     network: a one-epoch fit with ``method="linear"`` has the same ones.
     """
     if method == "network":
-        fitted = model._fitted
-        model._fitted = dataclasses.replace(fitted, method=("network",))
-        try:
-            return np.asarray(model.predict(), dtype=float)
-        finally:
-            model._fitted = fitted
+        return forecast_with(model, method=("network",))
     linear = clone(model).set_params(method="linear", max_epochs=1).fit(y)
     return np.asarray(linear.predict(), dtype=float)
 

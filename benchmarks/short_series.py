@@ -57,7 +57,6 @@ Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
 """
 
 import argparse
-import dataclasses
 import time
 import warnings
 
@@ -65,7 +64,13 @@ import numpy as np
 import pandas as pd
 import torch
 from _common import machine, print_table
-from forecast_accuracy import DATA, holt_winters, load_panel, seasonal_naive
+from forecast_accuracy import (
+    DATA,
+    forecast_with,
+    holt_winters,
+    load_panel,
+    seasonal_naive,
+)
 
 from skseq import SequenceForecaster
 from skseq.forecasting._fitting import NORMALIZATIONS_TRIED as NORMALIZATIONS
@@ -183,6 +188,11 @@ def cuts(one, length):
         yield values[end - length : end], index
 
 
+def mae(forecast, test):
+    """Mean absolute error of ``forecast`` on ``test``."""
+    return float(np.abs(forecast - test).mean())
+
+
 def baselines(train, test, horizon, season):
     """MAE of each baseline forecast of ``test`` from ``train``."""
     steps = np.arange(1, horizon + 1)
@@ -196,7 +206,7 @@ def baselines(train, test, horizon, season):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels' convergence warnings
         forecasts["Holt-Winters"] = holt_winters(train, horizon, fits_season)
-    return {name: float(np.abs(f - test).mean()) for name, f in forecasts.items()}
+    return {name: mae(f, test) for name, f in forecasts.items()}
 
 
 def given_window(n_train, horizon, season):
@@ -209,18 +219,12 @@ def given_window(n_train, horizon, season):
 
 def each_ridge(model, test):
     """MAE of each ridge of the fitted ``model`` alone, by its normalisation."""
-    fitted = model._fitted
-    maes = {}
-    try:
-        for ridge in fitted.ridges:
-            model._fitted = dataclasses.replace(fitted, ridges=(ridge,))
-            forecast = np.asarray(model.predict(), dtype=float)
-            maes[f"ridge {ridge.scaler.normalize}"] = float(
-                np.abs(forecast - test).mean()
-            )
-    finally:
-        model._fitted = fitted
-    return maes
+    return {
+        f"ridge {ridge.scaler.normalize}": mae(
+            forecast_with(model, ridges=(ridge,)), test
+        )
+        for ridge in model._fitted.ridges
+    }
 
 
 def network_parts(model, test):
@@ -229,17 +233,11 @@ def network_parts(model, test):
     A default that is the network alone (no ridge kept) counts as its own
     "without network" forecast.
     """
-    fitted = model._fitted
-    rest = tuple(name for name in fitted.method if name != "network")
-    maes = {}
-    try:
-        for name, method in (("network", ("network",)), ("without network", rest)):
-            model._fitted = dataclasses.replace(fitted, method=method or ("network",))
-            forecast = np.asarray(model.predict(), dtype=float)
-            maes[name] = float(np.abs(forecast - test).mean())
-    finally:
-        model._fitted = fitted
-    return maes
+    rest = tuple(name for name in model._fitted.method if name != "network")
+    return {
+        "network": mae(forecast_with(model, method=("network",)), test),
+        "without network": mae(forecast_with(model, method=rest or ("network",)), test),
+    }
 
 
 def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
@@ -269,12 +267,12 @@ def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     forecast = np.asarray(model.fit(y).predict(), dtype=float)
-                maes.append(float(np.abs(forecast - test).mean()))
+                maes.append(mae(forecast, test))
                 if ridges:
                     alone = each_ridge(model, test)
                 elif parts:
-                    for name, mae in network_parts(model, test).items():
-                        alone.setdefault(name, []).append(mae)
+                    for name, error in network_parts(model, test).items():
+                        alone.setdefault(name, []).append(error)
             base = baselines(train, test, horizon, one["season"])
             row = dict(group=one["group"], series=one["name"], maes=maes, **base)
             rows.append(dict(row, **alone))
