@@ -127,10 +127,10 @@ class SequenceForecaster(
     %(pooling_last)s
     linear_path : bool, default=True
         Add a linear function of the window to the network's output: a ridge
-        regression fitted in closed form on the training windows, kept as it
-        is, whose errors the recurrent network learns to correct (it starts at
-        zero, and early stopping ends its training when the held-out windows
-        stop improving).
+        regression fitted in closed form on the training windows (on the
+        ridges' steps of a window given longer than the series supports, if
+        no season is carried), kept as it is, whose errors the recurrent
+        network learns to correct (it starts at zero; early stopping ends its training).
     method : {"auto", "network", "linear", "network+linear", "select"}, \
             default="auto"
         What forecasts: the mean of the forecasts named, a naive or seasonal

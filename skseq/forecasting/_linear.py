@@ -33,7 +33,7 @@ _BLOCK_WINDOWS = 4096
 _ELEMENTS = 2**22
 
 
-def fit_ridge(dataset, block=_BLOCK_WINDOWS):
+def fit_ridge(dataset, block=_BLOCK_WINDOWS, columns=None):
     """Ridge from the dataset's windows to their targets, alpha by leave-one-out.
 
     What ``RidgeCV(alphas=_ALPHAS)`` fits on all the windows at once (one
@@ -47,21 +47,35 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS):
     larger than the Gram matrix: ``RidgeCV`` fits it directly. The two agree
     up to rounding, which can break near ties between alphas differently.
 
+    ``columns`` (indices into a window's flattened inputs) limits the ridge
+    to those inputs; the others get zero coefficients.
+
     Returns
     -------
     coef : ndarray of shape (n_outputs, n_inputs)
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
+    n_inputs = int(np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]))
+    if columns is None:
+        return _fit_ridge(dataset, block, slice(None), n_inputs)
+    coef, intercept, alpha = _fit_ridge(dataset, block, columns, len(columns))
+    full = np.zeros((len(coef), n_inputs))
+    full[:, columns] = coef
+    return full, intercept, alpha
+
+
+def _fit_ridge(dataset, block, columns, n_inputs):
+    """:func:`fit_ridge` on the ``n_inputs`` inputs at ``columns``."""
     n = len(dataset)
     chunks = [np.arange(start, min(start + block, n)) for start in range(0, n, block)]
 
     def rows(index):
         inputs, target = dataset.batch(index)
         X = inputs["X"].reshape(len(target), -1).double().numpy()
-        return X, target.double().numpy()
+        return X[:, columns], target.double().numpy()
 
-    if n <= np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]):
+    if n <= n_inputs:
         ridge = RidgeCV(alphas=_ALPHAS).fit(*rows(np.arange(n)))
         coef = np.atleast_2d(ridge.coef_)
         return coef, np.atleast_1d(ridge.intercept_), float(ridge.alpha_)

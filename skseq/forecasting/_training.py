@@ -86,11 +86,15 @@ def _n_levels(fitted):
     return 1 if fitted.quantiles is None else len(fitted.quantiles)
 
 
-def train_windows(estimator, series, split, fitted, seed, windows=None, **overrides):
+def train_windows(
+    estimator, series, split, fitted, seed, windows=None, linear=None, **overrides
+):
     """Train on the training windows of ``split`` (held-out ones validate).
 
-    ``windows`` trains on those instead, without validation; ``overrides``
-    go to :func:`skseq._engine.train` (``max_epochs``, ``early_stopping``).
+    ``windows`` trains on those instead, without validation; ``linear``
+    (steps, or None: the whole window) is what the linear path reads of
+    the window (:func:`_linear_columns`); ``overrides`` go to
+    :func:`skseq._engine.train` (``max_epochs``, ``early_stopping``).
     """
     stopping = estimator.early_stopping and len(split.held_out) > 0
     if windows is None and stopping:
@@ -116,7 +120,8 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
             if valid_index is None
             else dataset.subset(np.arange(len(split.train)))
         )
-        coef, intercept, _ = fit_ridge(training)
+        columns = _linear_columns(training, fitted.window_length, linear)
+        coef, intercept, _ = fit_ridge(training, columns=columns)
         # every quantile head starts as the ridge; the network learns offsets
         coef = np.repeat(coef, _n_levels(fitted), axis=0)
         intercept = np.repeat(intercept, _n_levels(fitted))
@@ -142,11 +147,25 @@ def train_windows(estimator, series, split, fitted, seed, windows=None, **overri
     )
 
 
-def refit(estimator, series, split, fitted, seed, first):
+def _linear_columns(dataset, window_length, steps):
+    """Return the flattened inputs of the last ``steps`` of the window.
+
+    With the forecast steps' rows (their future covariates) after them;
+    None (every input) when ``steps`` is None.
+    """
+    if steps is None:
+        return None
+    length, width = dataset.batch(np.arange(1))[0]["X"].shape[1:]
+    rows = np.arange(window_length - steps, length)
+    return (rows[:, None] * width + np.arange(width)).ravel()
+
+
+def refit(estimator, series, split, fitted, seed, first, linear=None):
     """Train again on every window, the latest ones too.
 
     The held-out windows have calibrated the intervals (and, with early
-    stopping, chosen the number of epochs of the ``first`` training).
+    stopping, chosen the number of epochs of the ``first`` training);
+    ``linear`` as in :func:`train_windows`.
     """
     epochs = estimator.max_epochs
     if estimator.early_stopping and len(split.held_out):
@@ -158,6 +177,7 @@ def refit(estimator, series, split, fitted, seed, first):
         fitted,
         seed,
         windows=split.every,
+        linear=linear,
         max_epochs=epochs,
         early_stopping=False,
     )

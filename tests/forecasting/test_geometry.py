@@ -128,6 +128,51 @@ def test_the_ridges_read_no_more_steps_than_the_series_supports(tmp_path):
     assert all(ridge.window_length is None for ridge in auto._fitted.ridges)
 
 
+def _linear_path(model):
+    """The linear path's weights by output, input row and column.
+
+    The window's rows, then (with known-future inputs) the forecast steps'.
+    """
+    weight = model.net_.module_.linear_path.weight.detach().numpy()
+    rows = model.window_length_ + (model.horizon if model._fitted.roles.n_future else 0)
+    return weight.reshape(len(weight), rows, -1)
+
+
+def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried():
+    # 14 steps given on 34 of a random walk (horizon 6): the network's
+    # linear path, a ridge too, reads the 4 steps the ridges read; the
+    # recurrent layers still read all 14
+    rng = np.random.default_rng(0)
+    y = pd.Series(np.cumsum(rng.normal(size=34)))
+    model = SequenceForecaster(
+        window_length=14, horizon=6, max_epochs=2, random_state=0
+    ).fit(y)
+    assert model._fitted.phases is None
+    path = _linear_path(model)
+    assert not path[:, :10].any() and path[:, 10:].any()
+    moved = y.copy()
+    moved.iloc[-14:-4] += 3.0  # read by the recurrent layers only
+    network = SequenceForecaster(
+        window_length=14, horizon=6, method="network", max_epochs=2, random_state=0
+    ).fit(y)
+    assert not np.allclose(network.predict(y=moved), network.predict())
+
+
+def test_a_season_carried_keeps_the_whole_window_in_the_linear_path():
+    # 48 months with a season the phase test finds, 24 steps given: the far
+    # steps are the last seasons' values, which the linear path reads
+    rng = np.random.default_rng(0)
+    months = np.arange(48)
+    values = 10 + 2 * np.sin(months * np.pi / 6) + rng.normal(0, 0.2, 48)
+    y = pd.Series(values, pd.period_range("2000-01", periods=48, freq="M"))
+    model = SequenceForecaster(
+        window_length=24, horizon=6, max_epochs=1, random_state=0
+    ).fit(y)
+    assert model._fitted.phases is not None
+    assert {r.window_length for r in model._fitted.ridges} == {supported_window(48, 6)}
+    assert _linear_path(model)[:, :12].any()
+
+
 def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
     # the window "auto" would be 3 steps (three horizons), but 600 steps
     # support 54: the ridges read all 12 (a lag of 6 among them)

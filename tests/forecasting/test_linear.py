@@ -60,6 +60,22 @@ def test_fit_ridge_with_about_as_many_windows_as_inputs(n_rows):
     np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-7, atol=1e-9)
 
 
+@pytest.mark.parametrize("block", [7, 4096])
+def test_fit_ridge_on_some_inputs_gives_the_others_no_weight(block):
+    # the network's linear path of a window longer than the series supports
+    # reads its last steps: RidgeCV on those inputs, zeros elsewhere
+    dataset = _dataset(200, 12, 4, "last")
+    columns = np.arange(8, 12)
+    inputs, target = dataset.batch(np.arange(len(dataset)))
+    X = inputs["X"].reshape(len(target), -1).double().numpy()[:, columns]
+    reference = RidgeCV(alphas=_ALPHAS).fit(X, target.double().numpy())
+    coef, intercept, alpha = fit_ridge(dataset, block=block, columns=columns)
+    assert coef.shape == (4, 12) and alpha == reference.alpha_
+    assert not coef[:, :8].any()
+    np.testing.assert_allclose(coef[:, 8:], reference.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(intercept, reference.intercept_, rtol=1e-8, atol=1e-10)
+
+
 def test_windows_at_maps_chunks_and_no_window():
     view = np.arange(60.0).reshape(20, 3, 1)
     starts = np.array([4, 0, 7])
