@@ -99,24 +99,28 @@ def ridge_split(estimator, series, split, window, steps, season=None):
     return int(read), WindowSplit.make(lengths, read + h, *options)
 
 
-def linear_path_window(fitted, read):
+def linear_path_window(fitted, read, tested=True):
     """Return the steps the network's linear path reads, or None: all.
 
     Where the ridges read fewer steps than a window given (``read``, from
-    :func:`ridge_split`) and the model carries no season (no phase
-    indicators, no season of 13 steps or more whole in the window; a season
-    the phase test declined counts as none), the linear path, a ridge too,
-    reads the ridges' steps: the far steps of the window are inputs its few
-    training windows do not support. The recurrent layers still read the
-    whole window. A season carried keeps the whole window, whose far steps
-    are the last season's values (cut, on seasonal cuts of 40, 60 and 120
-    steps the network alone lost 3-10%, the default up to 5%). On short
-    series with the window given (``benchmarks/short_series.py --given``,
-    seeds 0-2) the default's error over damped Holt's fell from 1.084 to
-    0.976 at 60 non-seasonal steps (the network alone: 1.551 to 1.102) and
-    from 1.006 to 0.996 at 80, and rose from 1.127 to 1.138 at 40.
+    :func:`ridge_split`) and the model carries no season, the linear path,
+    a ridge too, reads only those last steps: the far steps of the window
+    are inputs its few training windows do not support. The recurrent
+    layers still read the whole window. A season is carried by phase
+    indicators, read whole when longer (13 steps or more), or, where the
+    phases were not ``tested`` (``season_inputs=None``, stored series),
+    held by the window; one the phase test declined is not. A season
+    carried keeps the whole window, whose far steps are the last season's
+    values (cut, the default's error on monthly and quarterly cuts of 60
+    and 120 steps rose 5% and 3%). On short series with the window given
+    (``benchmarks/short_series.py --given``, seeds 0-2) the default's error
+    over damped Holt's fell from 1.084 to 0.976 at 60 non-seasonal steps
+    (the network alone: 1.551 to 1.102) and from 1.006 to 0.996 at 80, and
+    rose from 1.127 to 1.138 at 40.
     """
-    carried = fitted.phases is not None or _long_season(fitted)
+    season, w = fitted.season, fitted.window_length
+    held = not tested and season is not None and season <= w
+    carried = fitted.phases is not None or _long_season(fitted) or held
     return None if read is None or carried else read
 
 
@@ -131,7 +135,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     levels = head_levels(estimator)  # of the quantile heads (None without)
     phases, daily = None, False
     h, log = estimator.horizon, estimator.transform == "log"
-    if isinstance(panel, StoredSequences):
+    stored = isinstance(panel, StoredSequences)
+    if stored:
         lengths, freq = panel.lengths, 1
         season = season_setting(estimator, freq)
         roles = ColumnRoles.from_columns(
@@ -164,7 +169,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             "normalize='standard' scales each window by its own deviation, which "
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
-    if isinstance(panel, StoredSequences):
+    if stored:
         check_lengths(lengths, keys, w, h)
         series = SeriesRows.stored(panel, roles.order).scaled(
             roles.n_targets, log, stored_check(panel, keys, roles.n_targets, log)
@@ -213,7 +218,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         windows=WindowScaler.fit(series, split.train, normalize, w, h),
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
-    linear = linear_path_window(fitted, read)
+    tested = estimator.season_inputs == "auto" and not stored
+    linear = linear_path_window(fitted, read, tested)
     first = train_windows(estimator, series, split, fitted, seed, linear=linear)
     method, ridges, errors = _method(
         estimator, fitted, first.net, held_out, linear_held

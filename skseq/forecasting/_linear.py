@@ -43,7 +43,7 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, columns=None):
     ``h`` the leverage of a window), so that memory grows with the inputs of
     one window, not with the number of windows.
 
-    With no more windows than inputs, the matrix of all windows is no
+    With no more windows than inputs (read), the matrix of all windows is no
     larger than the Gram matrix: ``RidgeCV`` fits it directly. The two agree
     up to rounding, which can break near ties between alphas differently.
 
@@ -57,17 +57,16 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, columns=None):
     alpha : float
     """
     n_inputs = int(np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]))
-    if columns is None:
-        return _fit_ridge(dataset, block, slice(None), n_inputs)
-    coef, intercept, alpha = _fit_ridge(dataset, block, columns, len(columns))
+    columns = np.arange(n_inputs) if columns is None else np.asarray(columns)
+    coef, intercept, alpha = _fit_ridge(dataset, block, columns)
     full = np.zeros((len(coef), n_inputs))
     full[:, columns] = coef
     return full, intercept, alpha
 
 
-def _fit_ridge(dataset, block, columns, n_inputs):
-    """:func:`fit_ridge` on the ``n_inputs`` inputs at ``columns``."""
-    n = len(dataset)
+def _fit_ridge(dataset, block, columns):
+    """:func:`fit_ridge` on the inputs at ``columns``."""
+    n, n_inputs = len(dataset), len(columns)
     chunks = [np.arange(start, min(start + block, n)) for start in range(0, n, block)]
 
     def rows(index):

@@ -120,7 +120,7 @@ def train_windows(
             if valid_index is None
             else dataset.subset(np.arange(len(split.train)))
         )
-        columns = _linear_columns(training, fitted.window_length, linear)
+        columns = _linear_columns(training, linear)
         coef, intercept, _ = fit_ridge(training, columns=columns)
         # every quantile head starts as the ridge; the network learns offsets
         coef = np.repeat(coef, _n_levels(fitted), axis=0)
@@ -147,17 +147,18 @@ def train_windows(
     )
 
 
-def _linear_columns(dataset, window_length, steps):
+def _linear_columns(dataset, steps):
     """Return the flattened inputs of the last ``steps`` of the window.
 
-    With the forecast steps' rows (their future covariates) after them;
-    None (every input) when ``steps`` is None.
+    With the forecast steps' rows (their future covariates) after them: a
+    tail of the inputs, each row's columns together. None (every input)
+    when ``steps`` is None.
     """
     if steps is None:
         return None
-    length, width = dataset.batch(np.arange(1))[0]["X"].shape[1:]
-    rows = np.arange(window_length - steps, length)
-    return (rows[:, None] * width + np.arange(width)).ravel()
+    width = dataset.batch(np.arange(1))[0]["X"].shape[2]
+    first = (dataset.window_length - steps) * width
+    return np.arange(first, dataset.input_length * width)
 
 
 def refit(estimator, series, split, fitted, seed, first, linear=None):

@@ -134,43 +134,66 @@ def _linear_path(model):
     The window's rows, then (with known-future inputs) the forecast steps'.
     """
     weight = model.net_.module_.linear_path.weight.detach().numpy()
-    rows = model.window_length_ + (model.horizon if model._fitted.roles.n_future else 0)
-    return weight.reshape(len(weight), rows, -1)
+    return weight.reshape(len(weight), model.net_.module_.max_length, -1)
 
 
-def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried():
+@pytest.mark.parametrize("refit", [True, False])
+def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried(refit):
     # 14 steps given on 34 of a random walk (horizon 6): the network's
-    # linear path, a ridge too, reads the 4 steps the ridges read; the
-    # recurrent layers still read all 14
+    # linear path, a ridge too, reads the 4 steps the ridges read, in the
+    # first training (refit=False keeps it) and in the refit; the recurrent
+    # layers still read all 14
     rng = np.random.default_rng(0)
     y = pd.Series(np.cumsum(rng.normal(size=34)))
-    model = SequenceForecaster(
-        window_length=14, horizon=6, max_epochs=2, random_state=0
-    ).fit(y)
+    params = dict(window_length=14, horizon=6, max_epochs=2, random_state=0)
+    model = SequenceForecaster(refit=refit, **params).fit(y)
     assert model._fitted.phases is None
+    assert {r.window_length for r in model._fitted.ridges} == {4}
     path = _linear_path(model)
     assert not path[:, :10].any() and path[:, 10:].any()
     moved = y.copy()
     moved.iloc[-14:-4] += 3.0  # read by the recurrent layers only
-    network = SequenceForecaster(
-        window_length=14, horizon=6, method="network", max_epochs=2, random_state=0
-    ).fit(y)
+    network = SequenceForecaster(method="network", refit=refit, **params).fit(y)
     assert not np.allclose(network.predict(y=moved), network.predict())
+
+
+def test_the_cut_linear_path_reads_known_future_inputs_of_the_forecast_steps():
+    # a covariate known ahead: the rows of the forecast steps follow the
+    # window's, and the linear path keeps them with the window's last steps
+    rng = np.random.default_rng(1)
+    promo = (rng.random(40) < 0.3).astype(float)
+    y = pd.DataFrame({"y": np.cumsum(rng.normal(size=40)) + 3 * promo, "promo": promo})
+    model = SequenceForecaster(
+        window_length=14,
+        horizon=6,
+        target="y",
+        future_covariates=["promo"],
+        max_epochs=1,
+        random_state=0,
+    ).fit(y.iloc[:34])
+    read = model._fitted.ridges[0].window_length
+    path = _linear_path(model)
+    assert path.shape[1] == 14 + 6
+    assert not path[:, : 14 - read].any()
+    assert path[:, 14:].any()  # the forecast steps' promotions
 
 
 def test_a_season_carried_keeps_the_whole_window_in_the_linear_path():
     # 48 months with a season the phase test finds, 24 steps given: the far
-    # steps are the last seasons' values, which the linear path reads
+    # steps are the last seasons' values, which the linear path reads; so
+    # does a season whose phases were not tested (season_inputs=None)
     rng = np.random.default_rng(0)
     months = np.arange(48)
     values = 10 + 2 * np.sin(months * np.pi / 6) + rng.normal(0, 0.2, 48)
     y = pd.Series(values, pd.period_range("2000-01", periods=48, freq="M"))
-    model = SequenceForecaster(
-        window_length=24, horizon=6, max_epochs=1, random_state=0
-    ).fit(y)
+    params = dict(window_length=24, horizon=6, max_epochs=1, random_state=0)
+    model = SequenceForecaster(**params).fit(y)
     assert model._fitted.phases is not None
     assert {r.window_length for r in model._fitted.ridges} == {supported_window(48, 6)}
     assert _linear_path(model)[:, :12].any()
+    untested = SequenceForecaster(season_inputs=None, **params).fit(y)
+    assert untested._fitted.phases is None and untested._fitted.season == 12
+    assert _linear_path(untested)[:, :12].any()
 
 
 def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
