@@ -112,11 +112,13 @@ def linear_path_window(fitted, read, tested=True):
     held by the window; one the phase test declined is not. A season
     carried keeps the whole window, whose far steps are the last season's
     values (cut, the default's error on monthly and quarterly cuts of 60
-    and 120 steps rose 5% and 3%). On short series with the window given
-    (``benchmarks/short_series.py --given``, seeds 0-2) the default's error
-    over damped Holt's fell from 1.084 to 0.976 at 60 non-seasonal steps
-    (the network alone: 1.551 to 1.102) and from 1.006 to 0.996 at 80, and
-    rose from 1.127 to 1.138 at 40.
+    and 120 steps rose 5% and 3%). Normalised relative to the last value
+    or in the series' own scale, those steps learn from every window of
+    their length, as the ridges do (``_training._linear_path``). On short
+    series with the window given (``benchmarks/short_series.py --given``,
+    seeds 0-2) the default's error over damped Holt's fell from 1.084 to
+    0.966 at 60 non-seasonal steps (the network alone: 1.551 to 1.032),
+    from 1.127 to 1.118 at 40 and from 1.006 to 0.994 at 80.
     """
     season, w = fitted.season, fitted.window_length
     held = not tested and season is not None and season <= w
@@ -220,7 +222,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     tested = estimator.season_inputs == "auto" and not stored
     linear = linear_path_window(fitted, read, tested)
-    first = train_windows(estimator, series, split, fitted, seed, linear=linear)
+    first = train_windows(
+        estimator,
+        series,
+        split,
+        fitted,
+        seed,
+        linear=None if linear is None else (linear, own.train),
+    )
     method, ridges, errors = _method(
         estimator, fitted, first.net, held_out, linear_held
     )
@@ -240,6 +249,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
                 ),
             )
         if "network" in method:
+            linear = None if linear is None else (linear, own.every)
             final = refit(estimator, series, split, fitted, seed, first, linear)
             if final.interrupted:  # keep the complete first model
                 final = type(first)(first.net, True)

@@ -92,9 +92,9 @@ def train_windows(
     """Train on the training windows of ``split`` (held-out ones validate).
 
     ``windows`` trains on those instead, without validation; ``linear``
-    (steps, or None: the whole window) is what the linear path reads of
-    the window (:func:`_linear_columns`); ``overrides`` go to
-    :func:`skseq._engine.train` (``max_epochs``, ``early_stopping``).
+    is what the linear path reads of the window (:func:`_linear_path`);
+    ``overrides`` go to :func:`skseq._engine.train` (``max_epochs``,
+    ``early_stopping``).
     """
     stopping = estimator.early_stopping and len(split.held_out) > 0
     if windows is None and stopping:
@@ -120,8 +120,7 @@ def train_windows(
             if valid_index is None
             else dataset.subset(np.arange(len(split.train)))
         )
-        columns = _linear_columns(training, linear)
-        coef, intercept, _ = fit_ridge(training, columns=columns)
+        coef, intercept = _linear_path(training, series, fitted, linear)
         # every quantile head starts as the ridge; the network learns offsets
         coef = np.repeat(coef, _n_levels(fitted), axis=0)
         intercept = np.repeat(intercept, _n_levels(fitted))
@@ -147,18 +146,41 @@ def train_windows(
     )
 
 
-def _linear_columns(dataset, steps):
-    """Return the flattened inputs of the last ``steps`` of the window.
+def _linear_path(training, series, fitted, linear):
+    """Return the coefficients and intercept of the network's linear path.
 
-    With the forecast steps' rows (their future covariates) after them: a
-    tail of the inputs, each row's columns together. None (every input)
-    when ``steps`` is None.
+    A ridge of the ``training`` windows, or with ``linear`` (``(steps,
+    starts)``: :func:`~skseq.forecasting._fitting.linear_path_window`) of
+    their last ``steps`` and the forecast steps' rows (future covariates),
+    the other inputs at zero. Where the network's normalisation of those
+    steps does not depend on the steps before them (relative to the last
+    value, or the series' own scale), it learns from the windows of that
+    length at ``starts``, the earliest too, as the ridges do; otherwise
+    from the network's.
     """
-    if steps is None:
-        return None
-    width = dataset.batch(np.arange(1))[0]["X"].shape[2]
-    first = (dataset.window_length - steps) * width
-    return np.arange(first, dataset.input_length * width)
+    if linear is None:
+        coef, intercept, _ = fit_ridge(training)
+        return coef, intercept
+    steps, starts = linear
+    width = training.batch(np.arange(1))[0]["X"].shape[2]
+    first = (training.window_length - steps) * width
+    columns = np.arange(first, training.input_length * width)
+    if fitted.windows.normalize not in ("last", None):
+        coef, intercept, _ = fit_ridge(training, columns=columns)
+        return coef, intercept
+    shorter = WindowDataset(
+        series,
+        starts,
+        window_length=steps,
+        horizon=training.horizon,
+        n_targets=training.n_targets,
+        n_future=training.n_future,
+        scaler=fitted.windows,
+    )
+    part, intercept, _ = fit_ridge(shorter)
+    coef = np.zeros((len(part), training.input_length * width))
+    coef[:, columns] = part
+    return coef, intercept
 
 
 def refit(estimator, series, split, fitted, seed, first, linear=None):

@@ -157,6 +157,36 @@ def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried(refit
     assert not np.allclose(network.predict(y=moved), network.predict())
 
 
+@pytest.mark.parametrize("normalize", ["last", None, "standard"])
+def test_the_cut_linear_path_learns_from_every_window_of_its_length(
+    monkeypatch, normalize
+):
+    # 14 steps given on 34, the ridges' 4 read: relative to the last value or
+    # in the series' own scale those 4 are normalised alone, so the linear
+    # path learns, as the ridges do, from every window of 4 + 6 steps (25 in
+    # the refit), not only from the network's 15 of 14 + 6; standardised by
+    # the whole window, it learns from the network's
+    from skseq.forecasting import _training
+
+    seen = []
+    fit_ridge = _training.fit_ridge
+
+    def spy(dataset, *args, **kwargs):
+        seen.append((dataset.window_length, len(dataset)))
+        return fit_ridge(dataset, *args, **kwargs)
+
+    monkeypatch.setattr(_training, "fit_ridge", spy)
+    y = pd.Series(np.cumsum(np.random.default_rng(0).normal(size=34)))
+    model = SequenceForecaster(
+        window_length=14, horizon=6, normalize=normalize, max_epochs=1, random_state=0
+    ).fit(y)
+    assert model.normalize_ == normalize
+    first, refit = seen  # the first training's and the refit's
+    assert refit == ((4, 25) if normalize != "standard" else (14, 15))
+    assert first[0] == refit[0] and first[1] < refit[1]
+    assert not _linear_path(model)[:, :10].any()
+
+
 def test_the_cut_linear_path_reads_known_future_inputs_of_the_forecast_steps():
     # a covariate known ahead: the rows of the forecast steps follow the
     # window's, and the linear path keeps them with the window's last steps
