@@ -130,7 +130,7 @@ class SequenceForecaster(
         regression fitted in closed form on the training windows (on the
         ridges' steps of a window given longer than the series supports, if
         no season is carried), kept as it is, whose errors the recurrent
-        network learns to correct (it starts at zero; early stopping ends its training).
+        network learns to correct (from zero, with early stopping).
     method : {"auto", "network", "linear", "network+linear", "select"}, \
             default="auto"
         What forecasts: the mean of the forecasts named, a naive or seasonal

@@ -150,13 +150,15 @@ def _linear_path(training, series, fitted, linear):
     """Return the coefficients and intercept of the network's linear path.
 
     A ridge of the ``training`` windows, or with ``linear`` (``(steps,
-    starts)``: :func:`~skseq.forecasting._fitting.linear_path_window`) of
-    their last ``steps`` and the forecast steps' rows (future covariates),
-    the other inputs at zero. Where the network's normalisation of those
-    steps does not depend on the steps before them (relative to the last
-    value, or the series' own scale), it learns from the windows of that
-    length at ``starts``, the earliest too, as the ridges do; otherwise
-    from the network's.
+    starts)``: the steps of
+    :func:`~skseq.forecasting._fitting.linear_path_window` and the starts
+    of the ridges' windows, of :func:`~skseq.forecasting._fitting.ridge_split`)
+    of their last ``steps`` and the forecast steps' rows (future
+    covariates), the other inputs at zero. Where the network's
+    normalisation of those steps does not depend on the steps before them
+    (relative to the last value, or to the training rows' mean and scale),
+    it learns from the ridges' windows, the earliest too; otherwise
+    (relative to the whole window's mean) from the network's.
     """
     if linear is None:
         coef, intercept, _ = fit_ridge(training)

@@ -157,15 +157,15 @@ def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried(refit
     assert not np.allclose(network.predict(y=moved), network.predict())
 
 
-@pytest.mark.parametrize("normalize", ["last", None, "standard"])
+@pytest.mark.parametrize("normalize", ["last", None, "standard", "mean"])
 def test_the_cut_linear_path_learns_from_every_window_of_its_length(
     monkeypatch, normalize
 ):
     # 14 steps given on 34, the ridges' 4 read: relative to the last value or
     # in the series' own scale those 4 are normalised alone, so the linear
     # path learns, as the ridges do, from every window of 4 + 6 steps (25 in
-    # the refit), not only from the network's 15 of 14 + 6; standardised by
-    # the whole window, it learns from the network's
+    # the refit, 17 before the held-out ones), not only from the network's
+    # 15 of 14 + 6; relative to the whole window's mean, from the network's
     from skseq.forecasting import _training
 
     seen = []
@@ -182,8 +182,9 @@ def test_the_cut_linear_path_learns_from_every_window_of_its_length(
     ).fit(y)
     assert model.normalize_ == normalize
     first, refit = seen  # the first training's and the refit's
-    assert refit == ((4, 25) if normalize != "standard" else (14, 15))
-    assert first[0] == refit[0] and first[1] < refit[1]
+    alone = normalize in ("last", None)
+    assert refit == ((4, 25) if alone else (14, 15))
+    assert first == ((4, 17) if alone else (14, 7))
     assert not _linear_path(model)[:, :10].any()
 
 
