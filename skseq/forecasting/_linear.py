@@ -43,36 +43,31 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, columns=None):
     ``h`` the leverage of a window), so that memory grows with the inputs of
     one window, not with the number of windows.
 
-    With no more windows than inputs (read), the matrix of all windows is no
+    With no more windows than inputs, the matrix of all windows is no
     larger than the Gram matrix: ``RidgeCV`` fits it directly. The two agree
     up to rounding, which can break near ties between alphas differently.
 
     ``columns`` (indices into a window's flattened inputs) limits the ridge
-    to those inputs; the others get zero coefficients.
+    to those inputs, in that order; None reads them all.
 
     Returns
     -------
     coef : ndarray of shape (n_outputs, n_inputs)
+        ``n_inputs``: the columns read.
     intercept : ndarray of shape (n_outputs,)
     alpha : float
     """
-    n_inputs = int(np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]))
-    columns = np.arange(n_inputs) if columns is None else np.asarray(columns)
-    coef, intercept, alpha = _fit_ridge(dataset, block, columns)
-    full = np.zeros((len(coef), n_inputs))
-    full[:, columns] = coef
-    return full, intercept, alpha
-
-
-def _fit_ridge(dataset, block, columns):
-    """:func:`fit_ridge` on the inputs at ``columns``."""
-    n, n_inputs = len(dataset), len(columns)
+    n = len(dataset)
     chunks = [np.arange(start, min(start + block, n)) for start in range(0, n, block)]
+    if columns is None:
+        n_inputs = int(np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]))
+    else:
+        n_inputs = len(columns)
 
     def rows(index):
         inputs, target = dataset.batch(index)
         X = inputs["X"].reshape(len(target), -1).double().numpy()
-        return X[:, columns], target.double().numpy()
+        return X if columns is None else X[:, columns], target.double().numpy()
 
     if n <= n_inputs:
         ridge = RidgeCV(alphas=_ALPHAS).fit(*rows(np.arange(n)))

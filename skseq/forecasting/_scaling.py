@@ -128,6 +128,16 @@ class WindowScaler:
             unit.floor,
         )
 
+    @property
+    def tail_alone(self):
+        """Whether a window's last steps scale as they would on their own.
+
+        Relative to the window's last value, or to the series' mean: the
+        inputs of its last steps and its targets do not depend on the steps
+        before them (unlike a reference or spread over the whole window).
+        """
+        return self.normalize in ("last", None)
+
     def statistics(self, target_windows):
         """Return each window's reference and spread, ``(n, n_targets)`` each.
 

@@ -154,11 +154,9 @@ def _linear_path(training, series, fitted, linear):
     :func:`~skseq.forecasting._fitting.linear_path_window` and the starts
     of the ridges' windows, of :func:`~skseq.forecasting._fitting.ridge_split`)
     of their last ``steps`` and the forecast steps' rows (future
-    covariates), the other inputs at zero. Where the network's
-    normalisation of those steps does not depend on the steps before them
-    (relative to the last value, or to the training rows' mean and scale),
-    it learns from the ridges' windows, the earliest too; otherwise
-    (relative to the whole window's mean) from the network's.
+    covariates), the other inputs at zero. Where those steps scale alone
+    (:attr:`WindowScaler.tail_alone`) it learns from the ridges' windows,
+    the earliest too; otherwise from the network's.
     """
     if linear is None:
         coef, intercept, _ = fit_ridge(training)
@@ -167,19 +165,19 @@ def _linear_path(training, series, fitted, linear):
     width = training.batch(np.arange(1))[0]["X"].shape[2]
     first = (training.window_length - steps) * width
     columns = np.arange(first, training.input_length * width)
-    if fitted.windows.normalize not in ("last", None):
-        coef, intercept, _ = fit_ridge(training, columns=columns)
-        return coef, intercept
-    shorter = WindowDataset(
-        series,
-        starts,
-        window_length=steps,
-        horizon=training.horizon,
-        n_targets=training.n_targets,
-        n_future=training.n_future,
-        scaler=fitted.windows,
-    )
-    part, intercept, _ = fit_ridge(shorter)
+    if fitted.windows.tail_alone:
+        shorter = WindowDataset(
+            series,
+            starts,
+            window_length=steps,
+            horizon=training.horizon,
+            n_targets=training.n_targets,
+            n_future=training.n_future,
+            scaler=fitted.windows,
+        )
+        part, intercept, _ = fit_ridge(shorter)
+    else:
+        part, intercept, _ = fit_ridge(training, columns=columns)
     coef = np.zeros((len(part), training.input_length * width))
     coef[:, columns] = part
     return coef, intercept

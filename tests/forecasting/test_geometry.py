@@ -128,7 +128,7 @@ def test_the_ridges_read_no_more_steps_than_the_series_supports(tmp_path):
     assert all(ridge.window_length is None for ridge in auto._fitted.ridges)
 
 
-def _linear_path(model):
+def _path_weights(model):
     """The linear path's weights by output, input row and column.
 
     The window's rows, then (with known-future inputs) the forecast steps'.
@@ -149,7 +149,7 @@ def test_the_linear_path_reads_the_ridges_steps_where_no_season_is_carried(refit
     model = SequenceForecaster(refit=refit, **params).fit(y)
     assert model._fitted.phases is None
     assert {r.window_length for r in model._fitted.ridges} == {4}
-    path = _linear_path(model)
+    path = _path_weights(model)
     assert not path[:, :10].any() and path[:, 10:].any()
     moved = y.copy()
     moved.iloc[-14:-4] += 3.0  # read by the recurrent layers only
@@ -185,7 +185,7 @@ def test_the_cut_linear_path_learns_from_every_window_of_its_length(
     alone = normalize in ("last", None)
     assert refit == ((4, 25) if alone else (14, 15))
     assert first == ((4, 17) if alone else (14, 7))
-    assert not _linear_path(model)[:, :10].any()
+    assert not _path_weights(model)[:, :10].any()
 
 
 def test_the_cut_linear_path_reads_known_future_inputs_of_the_forecast_steps():
@@ -203,7 +203,7 @@ def test_the_cut_linear_path_reads_known_future_inputs_of_the_forecast_steps():
         random_state=0,
     ).fit(y.iloc[:34])
     read = model._fitted.ridges[0].window_length
-    path = _linear_path(model)
+    path = _path_weights(model)
     assert path.shape[1] == 14 + 6
     assert not path[:, : 14 - read].any()
     assert path[:, 14:].any()  # the forecast steps' promotions
@@ -221,10 +221,10 @@ def test_a_season_carried_keeps_the_whole_window_in_the_linear_path():
     model = SequenceForecaster(**params).fit(y)
     assert model._fitted.phases is not None
     assert {r.window_length for r in model._fitted.ridges} == {supported_window(48, 6)}
-    assert _linear_path(model)[:, :12].any()
+    assert _path_weights(model)[:, :12].any()
     untested = SequenceForecaster(season_inputs=None, **params).fit(y)
     assert untested._fitted.phases is None and untested._fitted.season == 12
-    assert _linear_path(untested)[:, :12].any()
+    assert _path_weights(untested)[:, :12].any()
 
 
 def test_a_long_series_keeps_the_whole_window_given_for_its_ridges():
