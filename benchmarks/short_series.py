@@ -34,6 +34,10 @@ their mean is far from it.
 network alone and without it (the ridges, and the seasonal naive forecast
 where the default has it; the network where it is the whole default).
 
+``--set NAME=VALUE`` (repeatable): a parameter of the default changed
+(``--set loss=huber --set hidden_size=32``; the value read as a Python
+literal, else as a string), to measure a setting on the same cuts.
+
 ``--daily``: series of hours and half-hours instead, whose daily season (24
 or 48 steps) no phase indicators carry: half-hourly electricity demand
 (taylor) and six NAB series with a daily cycle (road occupancy and speed at
@@ -51,12 +55,13 @@ seed spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
 [--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily] [--ridges]
-[--parts]``
+[--parts] [--set NAME=VALUE ...]``
 (statsmodels: ``pip install -e .[bench]``), ~5 min (``--daily --lengths 120
 200 289 400``: ~15 min; ``--ridges`` 1-2 min).
 """
 
 import argparse
+import ast
 import time
 import warnings
 
@@ -240,13 +245,16 @@ def network_parts(model, test):
     }
 
 
-def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
+def evaluate(
+    series, length, seeds, given=False, ridges=False, parts=False, params=None
+):
     """One row per (series, origin): skseq's MAEs over the seeds, baselines'.
 
     ``given``: a window given to skseq, as a user who fixes it would, instead
     of its own (:func:`given_window`). ``ridges``: the linear part of the
     default (one fit, no seed) and each of its ridges alone. ``parts``: per
     seed, the default's network alone and the default without it.
+    ``params``: parameters set on every forecaster (``--set``).
     """
     if ridges and parts:
         raise ValueError("ridges fits the ridges alone, without the default's parts")
@@ -259,6 +267,7 @@ def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
             maes, alone = [], {}
             for seed in seeds[:1] if ridges else seeds:
                 model = SequenceForecaster(horizon=horizon, random_state=seed)
+                model.set_params(**(params or {}))
                 if ridges:
                     model.set_params(method="linear", max_epochs=1)
                 if given:
@@ -277,6 +286,21 @@ def evaluate(series, length, seeds, given=False, ridges=False, parts=False):
             row = dict(group=one["group"], series=one["name"], maes=maes, **base)
             rows.append(dict(row, **alone))
     return rows
+
+
+def parse_setting(text):
+    """``"NAME=VALUE"`` as ``(NAME, VALUE)``, the value a Python literal if it is one.
+
+    >>> parse_setting("hidden_size=32"), parse_setting("loss=huber")
+    (('hidden_size', 32), ('loss', 'huber'))
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        return name, value
 
 
 def summary(rows, length):
@@ -346,13 +370,24 @@ def main():
     parser.add_argument(
         "--parts", action="store_true", help="the network alone, the rest without it"
     )
+    parser.add_argument(
+        "--set",
+        type=parse_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter of the default changed (repeatable)",
+    )
     args = parser.parse_args()
+    params = dict(args.set)
     if args.calendar and args.daily:
         parser.error("--calendar adds calendars to the series that --daily replaces")
     if args.ridges and args.parts:
         parser.error("--ridges fits the ridges alone, without the default's parts")
     torch.set_num_threads(1)
     print(machine())
+    if params:
+        print(f"parameters set: {params}")
     start = time.perf_counter()
     if args.daily:
         series = load_daily()
@@ -360,7 +395,8 @@ def main():
         series = load_weekly() if args.weekly else load_series(args.calendar)
     table = []
     for length in args.lengths:
-        rows = evaluate(series, length, args.seeds, args.given, args.ridges, args.parts)
+        options = (args.given, args.ridges, args.parts, params)
+        rows = evaluate(series, length, args.seeds, *options)
         table += (ridge_summary if args.ridges else summary)(rows, length)
     if args.ridges:
         columns = ["group", "L", "cuts"]
