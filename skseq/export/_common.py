@@ -73,11 +73,17 @@ def read_fitted(estimator, purpose):
     check_is_fitted(estimator)
     state = dict(estimator.__dict__)  # one read, as predict does
     module = state["net_"].module_
-    if type(module) is not RNNModule or module.linear_path is not None:
+    if type(module) is not RNNModule:
         raise TypeError(
             f"{purpose} needs skseq's own network (RNNModule), but this "
             f"{type(estimator).__name__} was fitted with module="
             f"{type(module).__name__}; export it with torch.onnx.export."
+        )
+    if module.linear_path is not None:
+        raise TypeError(
+            f"{purpose} does not export a network with a linear path "
+            f"(module__linear_path=True), as this {type(estimator).__name__}'s; "
+            "export it with torch.onnx.export."
         )
     module = copy.deepcopy(module).cpu().float().eval()
     module.autocast = None  # mixed precision runs in float32 here
