@@ -1,5 +1,6 @@
 """Deployment: ONNX export with onnxruntime, and step-by-step streaming."""
 
+import functools
 import json
 
 import numpy as np
@@ -171,14 +172,14 @@ def test_export_refuses_what_it_cannot_take(tmp_path):
         export_onnx(SequenceForecaster(), tmp_path / "model.onnx")
     X, y = make_ragged_classification(n=20)
     custom = RNNClassifier(**TINY, module=RNNModule).fit(X, y)
-    own = custom.net_.module_
     custom.net_.module_ = torch.nn.Module()  # stands for a network of one's own
     with pytest.raises(TypeError, match="needs skseq's own network"):
         export_onnx(custom, tmp_path / "model.onnx")
-    own.linear_path = torch.nn.Linear(1, 1)  # stands for a linear path
-    custom.net_.module_ = own
-    with pytest.raises(TypeError, match="does not export a network with a linear"):
-        export_onnx(custom, tmp_path / "model.onnx")
+    linear = functools.partial(RNNModule, linear_path=True)  # a flat window
+    X = np.random.default_rng(0).normal(size=(20, 6, 2)).astype(np.float32)
+    fitted = RNNClassifier(**TINY, module=linear, pooling="flatten").fit(X, y)
+    with pytest.raises(TypeError, match="does not take a network with a linear"):
+        export_onnx(fitted, tmp_path / "model.onnx")
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")

@@ -62,8 +62,8 @@ class Fitted:
 def read_fitted(estimator, purpose):
     """Return the :class:`Fitted` state of ``estimator``, or refuse it.
 
-    Other estimators, and networks that are not skseq's own, are refused with
-    an error that names ``purpose``.
+    Other estimators, networks that are not skseq's own, and skseq's with a
+    linear path are refused with an error that names ``purpose``.
     """
     if not isinstance(estimator, SUPPORTED):
         names = ", ".join(cls.__name__ for cls in SUPPORTED)
@@ -81,9 +81,9 @@ def read_fitted(estimator, purpose):
         )
     if module.linear_path is not None:
         raise TypeError(
-            f"{purpose} does not export a network with a linear path "
-            f"(module__linear_path=True), as this {type(estimator).__name__}'s; "
-            "export it with torch.onnx.export."
+            f"{purpose} does not take a network with a linear path "
+            f"(RNNModule(linear_path=True)), which this "
+            f"{type(estimator).__name__}'s has; export it with torch.onnx.export."
         )
     module = copy.deepcopy(module).cpu().float().eval()
     module.autocast = None  # mixed precision runs in float32 here

@@ -158,7 +158,8 @@ def export_onnx(estimator, path, *, opset=None):
     ImportError
         When the ``onnx`` package is missing (``pip install skseq[onnx]``).
     TypeError
-        For another estimator, or a network of your own.
+        For another estimator, a network of your own, or one with a linear
+        path.
 
     Examples
     --------
