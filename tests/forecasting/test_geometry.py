@@ -61,6 +61,14 @@ def test_a_short_hourly_series_reads_a_whole_day():
     assert error < 0.25 * flat
 
 
+def test_a_day_is_read_whole_where_one_training_window_per_step_remains():
+    # 136 half-hours, half a day ahead: a window of the day leaves 65
+    # training windows for its 48 steps; on 110 half-hours it would leave 39,
+    # and ten windows per step support 7 steps
+    assert window_of(136, 24, 48) == supported_window(136, 24, 48) == 48
+    assert window_of(110, 24, 48) == supported_window(110, 24, 48) == 7
+
+
 def test_a_whole_season_gives_way_where_it_leaves_no_training_window():
     # 120 hours, two days ahead: a window of 24 leaves windows, but none whose
     # 48 targets end before the held-out ones; the window without it fits
