@@ -55,7 +55,7 @@ class SequenceForecaster(
     window_length : int or "auto", default="auto"
         Steps the network reads before each forecast. "auto": two seasons,
         else three horizons, at most 96, leaving ten training windows per
-        step (down to 4; a season of 13 to 96 steps whole where two remain;
+        step (down to 4; a season of 13 to 96 steps whole where one remains;
         the ridges read no more of a window given): ``window_length_``.
     horizon : int, default=1
         Steps forecast at once.

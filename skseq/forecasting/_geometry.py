@@ -54,9 +54,9 @@ WINDOWS_PER_STEP = 10
 MIN_WINDOW = 4
 # a season that no phase indicators carry (more than MAX_PHASES steps: the
 # hours of a day) is read whole where this many training windows per step
-# remain (wherever any window trains, weekly CO2 of 70 and 80 weeks read
-# its year on 4 to 11 of them: 1.28 and 1.17 times Holt-Winters' error rose
-# to 2.57 and 1.94)
+# remain, held-out ones included (wherever any window trains, weekly CO2 of
+# 70 and 80 weeks, whose year then leaves 3 and 13 windows, rose from 1.28
+# and 1.17 times Holt-Winters' error to 2.57 and 1.94)
 SEASON_WINDOWS_PER_STEP = 1
 # steps per season, by the base of the index's frequency
 _SEASONS = {

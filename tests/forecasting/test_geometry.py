@@ -69,6 +69,26 @@ def test_a_day_is_read_whole_where_one_training_window_per_step_remains():
     assert window_of(110, 24, 48) == supported_window(110, 24, 48) == 7
 
 
+def test_a_short_hourly_series_reads_its_day_and_names_what_intervals_need():
+    # 80 hours, a day ahead: the day is read whole (one window per step), so
+    # 6 windows are held out; intervals of coverage 0.9 need 9, and the
+    # error says how to get them, while a lower coverage works
+    hours = np.arange(80)
+    y = pd.Series(
+        10
+        + np.sin(2 * np.pi * hours / 24)
+        + np.random.default_rng(0).normal(0, 0.2, 80),
+        pd.date_range("2024-01-01", periods=80, freq="h"),
+    )
+    model = SequenceForecaster(horizon=24, max_epochs=2, random_state=0).fit(y)
+    assert model.window_length_ == 24
+    with pytest.raises(
+        ValueError, match="at least 9 held-out windows, but there are 6"
+    ):
+        model.predict_interval()
+    assert model.predict_interval(coverage=0.5).shape == (24, 2)
+
+
 def test_a_whole_season_gives_way_where_it_leaves_no_training_window():
     # 120 hours, two days ahead: a window of 24 leaves windows, but none whose
     # 48 targets end before the held-out ones; the window without it fits
