@@ -420,8 +420,8 @@ def main():
                 "network / Holt-Winters",
                 "without network / Holt-Winters",
             ]
-        what = f"skseq's defaults, median MAE over seeds {args.seeds},"
-        what = what.replace("defaults", f"defaults with {params}") if params else what
+        changed = f" with {params}" if params else ""
+        what = f"skseq's defaults{changed}, median MAE over seeds {args.seeds},"
     print_table(table, columns)
     over = "damped Holt(-Winters)' MAE" if args.ridges else "each baseline's MAE"
     print(

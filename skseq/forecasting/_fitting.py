@@ -222,14 +222,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     tested = estimator.season_inputs == "auto" and not stored
-    linear = linear_path_window(fitted, read, tested)
+    path = linear_path_window(fitted, read, tested)  # its steps, None: all
     first = train_windows(
         estimator,
         series,
         split,
         fitted,
         seed,
-        linear=None if linear is None else (linear, own.train),
+        linear=None if path is None else (path, own.train),
     )
     method, ridges, errors = _method(
         estimator, fitted, first.net, held_out, linear_held
@@ -250,7 +250,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
                 ),
             )
         if "network" in method:
-            linear = None if linear is None else (linear, own.every)
+            linear = None if path is None else (path, own.every)
             final = refit(estimator, series, split, fitted, seed, first, linear)
             if final.interrupted:  # keep the complete first model
                 final = type(first)(first.net, True)

@@ -60,7 +60,7 @@ def fit_ridge(dataset, block=_BLOCK_WINDOWS, columns=None):
     n = len(dataset)
     chunks = [np.arange(start, min(start + block, n)) for start in range(0, n, block)]
     if columns is None:
-        n_inputs = int(np.prod(dataset.batch(np.arange(1))[0]["X"].shape[1:]))
+        n_inputs = dataset.input_length * dataset.input_width
     else:
         n_inputs = len(columns)
 

@@ -162,7 +162,7 @@ def _linear_path(training, series, fitted, linear):
         coef, intercept, _ = fit_ridge(training)
         return coef, intercept
     steps, starts = linear
-    width = training.batch(np.arange(1))[0]["X"].shape[2]
+    width = training.input_width
     first = (training.window_length - steps) * width
     columns = np.arange(first, training.input_length * width)
     if fitted.windows.tail_alone:

@@ -206,6 +206,8 @@ class WindowDataset(Dataset):
         self.n_future = n_future
         self.scaler = scaler
         self.input_length = window_length + (horizon if n_future else 0)
+        # the columns, and a flag of the forecast steps' rows where they come
+        self.input_width = series.n_columns + (1 if n_future else 0)
         self.lengths = torch.full((len(self.starts),), self.input_length)
         self.fixed_length = True
         self._made = None
