@@ -281,3 +281,45 @@ def test_concurrent_predictions_equal_serial_ones():
         parallel = list(pool.map(clf.predict_proba, batches))
     for expected, got in zip(serial, parallel, strict=True):
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize(
+    "make, fit, params",
+    [
+        (
+            lambda **p: RNNClassifier(**{**QUICK, "conv_layers": 1, **p}),
+            lambda model: model.fit(*make_ragged_classification(n=30)).predict_proba(
+                make_ragged_classification(n=30)[0]
+            ),
+            ["hidden_size", "num_layers", "conv_channels", "batch_size"],
+        ),
+        (
+            lambda **p: SequenceForecaster(
+                **{**QUICK, "window_length": 6, "horizon": 3, **p}
+            ),
+            lambda model: model.fit(np.sin(np.arange(80) / 3.0)).predict(),
+            ["horizon", "window_length", "hidden_size"],
+        ),
+    ],
+)
+def test_numpy_integer_parameters_train_as_python_ints(make, fit, params):
+    # grids of np.arange give NumPy integers, which the constraints accept
+    # (Interval(Integral, ...)) and torch's layers and split refuse
+    for name in params:
+        value = make().get_params()[name]
+        expected = fit(make(**{name: int(value)}))
+        np.testing.assert_array_equal(fit(make(**{name: np.int64(value)})), expected)
+
+
+def test_a_grid_of_numpy_integers_searches_the_forecaster():
+    from sklearn.model_selection import TimeSeriesSplit
+
+    y = np.sin(np.arange(90) / 3.0)
+    grid = GridSearchCV(
+        SequenceForecaster(horizon=3, **QUICK),
+        {"window_length": np.arange(4, 9, 4)},
+        cv=TimeSeriesSplit(2),
+        error_score="raise",
+    ).fit(y)
+    assert grid.best_params_["window_length"] in (4, 8)
+    assert np.isfinite(grid.cv_results_["mean_test_score"]).all()

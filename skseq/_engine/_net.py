@@ -11,6 +11,7 @@ arrive as tensors, and gradient clipping runs in the step itself.
 """
 
 import copy
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -217,6 +218,18 @@ def _callbacks(options, monitor, early_stopping):
     return callbacks
 
 
+def _plain(value):
+    """Return a NumPy integer as a Python int, anything else as it is.
+
+    A parameter's constraint (``Interval(Integral, ...)``) takes NumPy
+    integers, as grids of ``np.arange`` give them, but torch's layers and
+    ``split`` refuse them.
+    """
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    return value
+
+
 def build_net(
     module,
     module_params,
@@ -259,7 +272,7 @@ def build_net(
     criterion_params = loss if isinstance(loss, dict) else {"loss": loss}
     return LeanNet(
         module=module,
-        **{f"module__{key}": value for key, value in module_params.items()},
+        **{f"module__{key}": _plain(value) for key, value in module_params.items()},
         criterion=WeightedLoss,
         **{f"criterion__{key}": value for key, value in criterion_params.items()},
         optimizer=options.optimizer,

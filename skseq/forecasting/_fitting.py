@@ -60,7 +60,7 @@ def window_setting(estimator, lengths, season, steps):
     """
     window, h = estimator.window_length, estimator.horizon
     if window != "auto":
-        return window
+        return int(window)
     window = window_of(min(lengths), h, season)
     plain = window_of(min(lengths), h, season, whole=False)
     options = (estimator.validation_fraction, steps, estimator.window_step)
@@ -137,7 +137,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
     phases, daily = None, False
-    h, log = estimator.horizon, estimator.transform == "log"
+    h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
     if stored:
         lengths, freq = panel.lengths, 1
