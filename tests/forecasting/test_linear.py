@@ -124,3 +124,29 @@ def test_windows_forecast_a_chunk_at_a_time_as_all_at_once(monkeypatch):
     rolling = chunked.predict_rolling(later)
     assert len(rolling) > 2 * _fitted._PREDICT_BATCH
     np.testing.assert_array_equal(rolling, whole_rolling)
+
+
+@pytest.mark.parametrize("method", ["auto", "linear"])
+def test_flat_stretches_do_not_blow_up_the_standardised_windows(method):
+    # zeros with a few spikes (intermittent demand): windows of zeros have no
+    # spread, and a floor of a ten-thousandth of the series' spread made their
+    # targets 10^4 times their size (forecasts of 400 on values of 0 to 5)
+    import pandas as pd
+
+    from skseq import SequenceForecaster
+
+    values = np.r_[np.zeros(40), 5.0, np.zeros(10), 3.0]
+    y = pd.Series(values, index=pd.date_range("2024-01-01", periods=52, freq="D"))
+    model = SequenceForecaster(horizon=3, method=method, max_epochs=5, random_state=0)
+    forecast = model.fit(y).predict().to_numpy()
+    assert np.all(np.abs(forecast) <= values.max())
+    standard = WindowScaler.fit(
+        SeriesRows.in_memory([values[:, None]]).scaled(1, log=False),
+        np.arange(40),
+        "standard",
+        6,
+        3,
+    )
+    # a tenth of the deviation of one step's change in the 40 windows
+    windows = np.lib.stride_tricks.sliding_window_view(values, 6 + 3)[:40]
+    np.testing.assert_allclose(standard.floor, 0.1 * np.diff(windows).std())
