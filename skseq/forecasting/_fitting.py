@@ -189,8 +189,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         estimator.validation_fraction,
         steps,
         estimator.window_step,
-    )
-    split.check(estimator.validation_fraction)
+    ).trainable(estimator.validation_fraction)
     held_out = WindowsAt(series.windows(w + h, transformed=False), split.held_out)
     fitted = FittedForecaster(
         window_length=w,

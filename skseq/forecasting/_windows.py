@@ -7,6 +7,7 @@ batch of them and :func:`network_inputs` scales them (through the
 """
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,14 +108,27 @@ class WindowSplit:
         """Return each series' number of held-out windows, ``(n_series,)``."""
         return np.diff(np.searchsorted(self.held_out, np.cumsum([0, *lengths])))
 
-    def check(self, validation_fraction):
-        """Check that some windows are left to train on."""
-        if len(self.train) == 0:
-            raise ValueError(
-                "No training window is left after holding out validation_fraction="
-                f"{validation_fraction}; use a longer series, a smaller "
-                "validation_fraction or a smaller window_step."
-            )
+    def trainable(self, validation_fraction):
+        """Return the split, or every window training where none would.
+
+        Held-out windows whose targets overlap every earlier window (a
+        horizon about as long as the series) leave none to train on: the
+        series is then too short to hold any out, as one whose
+        ``validation_fraction`` rounds to no window, and every window trains
+        (no early stopping, no intervals), with a warning.
+        """
+        if len(self.train) or not len(self.held_out):
+            return self
+        warnings.warn(
+            f"validation_fraction={validation_fraction} leaves no training window: "
+            "the held-out windows' targets overlap every other window's. "
+            "Training on every window without holding any out (no early "
+            "stopping, and no intervals); a longer series or a shorter horizon "
+            "holds windows out.",
+            UserWarning,
+            stacklevel=5,
+        )
+        return type(self)(self.every, self.every[:0], self.every)
 
 
 # held-out windows are gathered and forecast this many at a time (a multiple

@@ -1,5 +1,7 @@
 """The window a forecaster reads when window_length="auto"."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -286,3 +288,25 @@ def test_shorter_windows_hold_out_the_same_targets(step):
         held = own.held_out[(own.held_out >= offset) & (own.held_out < offset + length)]
         assert mine.max() + h <= held.min()  # targets before the held-out ones
         assert mine.min() < offset + step  # from the series' first windows
+
+
+def test_a_series_too_short_to_hold_out_trains_on_every_window_and_says_so():
+    # 20 months at horizon 12: the 5 windows of the auto window (4) hold out
+    # 1, whose targets overlap the other 4: none would train. 15 months hold
+    # out none (a fifth of 2 windows rounds to 0) and 30 leave one to train.
+    def fit(n):
+        values = np.arange(n) % 12 + 0.1 * np.arange(n)
+        y = pd.Series(values, index=pd.period_range("2020-01", periods=n, freq="M"))
+        return SequenceForecaster(horizon=12, max_epochs=3, random_state=0).fit(y)
+
+    with pytest.warns(UserWarning, match="leaves no training window"):
+        model = fit(20)
+    forecast = model.predict()
+    assert len(forecast) == 12 and np.isfinite(forecast.to_numpy()).all()
+    assert str(forecast.index[0]) == "2021-09"
+    with pytest.raises(ValueError, match="No held-out windows"):
+        model.predict_interval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        for n in (15, 30):
+            fit(n)
