@@ -66,12 +66,17 @@ class TimeSeries:
 
 
 def shifted_index(last, freq, offsets, name=None, like=None):
-    """Return the times ``last + k * freq`` for ``k`` in ``offsets`` as an Index."""
+    """Return the times ``last + k * freq`` for ``k`` in ``offsets`` as an Index.
+
+    Time stamps one step apart carry ``freq``, as the series' index would.
+    """
     times = [last + k * freq for k in offsets]
     if isinstance(like, pd.PeriodIndex):
         return pd.PeriodIndex(times, freq=like.freq, name=name)
     if isinstance(like, pd.DatetimeIndex):
-        return pd.DatetimeIndex(times, name=name)
+        steps = np.diff(list(offsets))
+        regular = len(times) and (steps == 1).all() and freq.is_on_offset(times[0])
+        return pd.DatetimeIndex(times, name=name, freq=freq if regular else None)
     if len(times) > 1:
         return pd.RangeIndex(times[0], times[-1] + freq, freq, name=name)
     return pd.Index(times, name=name)

@@ -91,6 +91,9 @@ def test_forecast_index_continues_the_training_index(index):
         step = index[1] - index[0]
         assert forecast.index[0] - index[-1] == step
         assert forecast.index.tz == index.tz
+        # the step as the index's freq, inferred where the index had none
+        assert forecast.index.freq == pd.DatetimeIndex(index, freq="infer").freq
+        assert model.predict_interval().index.freq == forecast.index.freq
     elif isinstance(index, pd.PeriodIndex):
         assert forecast.index[0] == index[-1] + 1
     else:
