@@ -14,6 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
+from ..utils._series import refuse_missing
+
 __all__ = [
     "ColumnRoles",
     "check_lengths",
@@ -200,6 +202,11 @@ def future_rows(future, series, keys, roles, horizon):
         zip(_future_frames(future, keys, names), series, strict=True)
     ):
         missing = [c for c in names if c not in getattr(frame, "columns", [])]
+        if missing and frame.attrs.get("positional", False):
+            raise ValueError(
+                f"X is an array, but the forecaster was fitted with the future "
+                f"covariates {names} by name: give a DataFrame with those columns."
+            )
         if missing:
             raise ValueError(f"future lacks the future covariates {missing}.")
         # rows of an array X, or a RangeIndex for an array series: by position
@@ -219,8 +226,12 @@ def future_rows(future, series, keys, roles, horizon):
                     f"{frame.index[0]}."
                 )
         values = check_array(
-            frame[names].iloc[:h], dtype=np.float64, input_name="future"
+            frame[names].iloc[:h],
+            dtype=np.float64,
+            input_name="future",
+            ensure_all_finite=False,
         )
+        refuse_missing(values, expected, "X (or future)", "X.interpolate()")
         start = n_columns - roles.n_future
         rows[i, :, start : start + roles.n_given] = values
     return rows

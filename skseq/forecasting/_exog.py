@@ -12,6 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..utils._series import refuse_missing
+
 __all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
 
 
@@ -42,6 +44,8 @@ def _join_one(y, X):
             f"X must have a row for every time stamp of y ({len(y_frame)} rows, "
             f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X_frame)}."
         )
+    numeric = X_frame.select_dtypes("number")
+    refuse_missing(numeric.to_numpy(np.float64), numeric.index, "X")
     both = set(y_frame.columns) & set(X_frame.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")

@@ -82,6 +82,22 @@ def shifted_index(last, freq, offsets, name=None, like=None):
     return pd.Index(times, name=name)
 
 
+def refuse_missing(values, index, name, how=None):
+    """Raise a ValueError naming ``name`` and the first row of a missing value.
+
+    ``values`` is 2-D (rows, columns), float; ``index`` labels its rows;
+    ``how`` says how to fill them (by default ``name.interpolate()``).
+    """
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad.any(axis=1))[0])
+        what = "NaN" if np.isnan(values[bad]).any() else "infinite values"
+        raise ValueError(
+            f"{name} contains {what}: {int(bad.sum())} values, the first at "
+            f"{index[row]}. Fill them first (e.g. {how or name + '.interpolate()'})."
+        )
+
+
 def infer_frequency(index):
     """Return the step of a regular time index, or None.
 
@@ -285,14 +301,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         index = pd.RangeIndex(len(values))
     if len(values) == 0:
         raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
-    bad = ~np.isfinite(values)
-    if bad.any():
-        row = int(np.flatnonzero(bad.any(axis=1))[0])
-        what = "NaN" if np.isnan(values[bad]).any() else "infinite values"
-        raise ValueError(
-            f"{name} contains {what}: {int(bad.sum())} values, the first at "
-            f"{index[row]}. Fill them first (e.g. {name}.interpolate())."
-        )
+    refuse_missing(values, index, name)
     values = check_array(values, dtype=np.float64, input_name=name)
     if len(values) < min_length:
         raise ValueError(

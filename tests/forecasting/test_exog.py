@@ -163,3 +163,15 @@ def test_x_errors_name_x():
     future.fit(sales[:-2], X[:-2])
     with pytest.raises(ValueError, match="X must run 2 steps past the end of y"):
         future.predict(y=sales[:-2], X=X[:-2])
+    # missing values are X's, at fit and over the forecast steps
+    holed = X.copy()
+    holed.iloc[5, 0] = np.nan
+    with pytest.raises(
+        ValueError, match="X contains NaN: 1 values, the first at 2000-06"
+    ):
+        SequenceForecaster(horizon=2, **FAST).fit(sales, holed)
+    with pytest.raises(ValueError, match=r"X \(or future\) contains NaN"):
+        future.predict(X=X[-2:].assign(promo=np.nan))
+    # an array has no names to find the future covariates by
+    with pytest.raises(ValueError, match="X is an array, but .* \\['promo'\\] by name"):
+        future.predict(X=X.to_numpy()[-2:])
