@@ -167,6 +167,19 @@ def test_forecaster_bad_series(case):
         SequenceForecaster(window_length=5, horizon=4, **QUICK).fit(y)
 
 
+@pytest.mark.parametrize(
+    "freq, match",
+    [
+        ("2D", r"freq='2D': 10 time stamps fall between .* 2024-01-02.*resample"),
+        ("h", r"freq='h': 437 time stamps are missing, the first 2024-01-01 01:00"),
+    ],
+)
+def test_a_freq_the_index_does_not_follow_says_which_stamps_break_it(freq, match):
+    y = daily(np.ones(20))  # 20 days
+    with pytest.raises(ValueError, match=match):
+        SequenceForecaster(window_length=5, freq=freq, **QUICK).fit(y)
+
+
 def test_forecaster_refuses_mixed_time_zones():
     index = pd.date_range("2024-01-01", periods=40, freq="h", tz="Europe/Paris")
     y = pd.Series(np.sin(np.arange(40.0)), index=index)

@@ -134,6 +134,24 @@ def _describe_gaps(index, freq):
     return len(missing), (missing[0] if len(missing) else None)
 
 
+def _raise_off_freq(index, freq, name):
+    """Say which stamps of ``index`` break ``freq``: missing ones, or extra."""
+    count, first = _describe_gaps(index, freq)
+    if count:
+        raise ValueError(
+            f"{name}.index does not follow freq={freq.freqstr!r}: {count} time "
+            f"stamps are missing, the first {first}. Reindex with "
+            f"{name}.asfreq({freq.freqstr!r}) and fill the gaps."
+        )
+    extra = index.difference(pd.date_range(index[0], index[-1], freq=freq))
+    raise ValueError(
+        f"{name}.index does not follow freq={freq.freqstr!r}: {len(extra)} time "
+        f"stamps fall between its steps, the first {extra[0]}. Aggregate them "
+        f"(e.g. {name}.resample({freq.freqstr!r}).mean()) or give the index's "
+        "own freq."
+    )
+
+
 def _check_index(index, name, freq, default_freq=None):
     """Check that a time index is sorted, unique and regular; return its step.
 
@@ -172,12 +190,7 @@ def _check_index(index, name, freq, default_freq=None):
             step = pd.tseries.frequencies.to_offset(step)
             expected = pd.date_range(index[0], periods=len(index), freq=step)
             if not expected.equals(index):
-                count, first = _describe_gaps(index, step)
-                raise ValueError(
-                    f"{name}.index does not follow freq={step.freqstr!r}: "
-                    f"{count} time stamps are missing, the first {first}. Reindex "
-                    f"with {name}.asfreq({step.freqstr!r}) and fill the gaps."
-                )
+                _raise_off_freq(index, step, name)
             return step
         _raise_irregular(index, name)
     if isinstance(index, pd.PeriodIndex):
