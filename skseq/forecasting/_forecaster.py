@@ -11,6 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils import RegressorTags
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
@@ -23,10 +24,7 @@ from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._stored import StoredSequences
-from ._columns import (
-    format_forecasts,
-    future_rows,
-)
+from ._columns import format_forecasts, future_rows
 from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
@@ -494,7 +492,7 @@ class SequenceForecaster(
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.estimator_type = "regressor"
+        tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
         tags.requires_fit = True
         tags.target_tags.required = False
         return tags

@@ -84,6 +84,10 @@ class RollingForecasts:
         score : float
             Coefficient of determination, averaged over the target columns.
         """
+        return self._metric(y, X, r2_score)
+
+    def _metric(self, y, X, metric):
+        """``metric(actual, forecast)`` over every forecast step inside ``y``."""
         actual, forecast, _, _ = self._rolling(self._with_exog(y, X))
         mask = ~np.isnan(actual[..., 0])
-        return float(r2_score(actual[mask], forecast[mask]))
+        return float(metric(actual[mask], forecast[mask]))

@@ -1,5 +1,6 @@
-"""Model selection for forecasters: rolling-origin backtests."""
+"""Model selection for forecasters: rolling-origin backtests and scorers."""
 
 from ._backtest import backtest
+from ._scorer import forecast_scorer
 
-__all__ = ["backtest"]
+__all__ = ["backtest", "forecast_scorer"]

@@ -1,0 +1,56 @@
+"""forecast_scorer: searches over forecasters scored by any metric."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import mean_absolute_error, r2_score
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from skseq import SequenceForecaster
+from skseq.model_selection import forecast_scorer
+
+FAST = dict(max_epochs=5, hidden_size=8, random_state=0)
+
+
+def _series(n=160, seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    return pd.Series(np.sin(np.arange(n) / 4) + 0.1 * rng.normal(size=n), index=index)
+
+
+def test_the_scorer_is_the_metric_of_the_rolling_forecasts():
+    y = _series()
+    model = SequenceForecaster(window_length=6, horizon=2, **FAST).fit(y[:120])
+    test = y[120:]
+    rolling = model.predict_rolling(test).to_numpy()  # one row per step
+    values = np.r_[test.to_numpy(), np.nan]  # the last second step: past it
+    actual = np.column_stack([values[:-1], values[1:]])
+    inside = ~np.isnan(actual)
+    expected = mean_absolute_error(actual[inside], rolling[inside])
+    scorer = pickle.loads(pickle.dumps(forecast_scorer()))  # for n_jobs > 1
+    assert scorer(model, test) == pytest.approx(-expected)
+    r2 = forecast_scorer(r2_score, greater_is_better=True)
+    assert r2(model, test) == model.score(test)
+    assert "mean_absolute_error" in repr(scorer)
+
+
+def test_a_search_with_the_scorer_keeps_the_lower_error():
+    # scoring="neg_mean_absolute_error" has no y to compare with: NaN scores
+    y = _series(seed=1)
+    search = GridSearchCV(
+        SequenceForecaster(horizon=2, **FAST),
+        {"window_length": [2, 8]},
+        cv=TimeSeriesSplit(2),
+        scoring=forecast_scorer(),
+        error_score="raise",
+    ).fit(y)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.isfinite(scores).all() and (scores < 0).all()
+    assert search.best_score_ == scores.max()
+
+
+def test_the_metric_must_be_callable():
+    with pytest.raises(TypeError, match="metric must be a callable"):
+        forecast_scorer("neg_mean_absolute_error")
