@@ -390,9 +390,31 @@ class FittedForecaster:
         coverage) / 2`` among them, the CQR interval: those heads, moved out
         by the margin of :meth:`ConformalCalibration.cqr_margin`. Otherwise
         the forecast plus and minus the half-width of the held-out errors.
+        Either holds the CQR intervals of lower coverages, so that a higher
+        coverage never gives a narrower interval than a pair of heads.
         ``margin`` (in units, broadcast to ``transformed``) replaces the
-        held-out windows' one.
+        held-out windows' one (and no other interval is held).
         """
+        lower, upper = self._bounds(transformed, unit, coverage, margin, heads)
+        if heads is not None and margin is None:
+            # the heads' intervals of lower coverage lie inside (the errors'
+            # half-widths at 0.95 could be inside the heads' interval at 0.9)
+            for below in 1 - 2 * np.asarray(self.quantiles):
+                if 0 < below < coverage - 1e-9 and self.head_pair(below):
+                    inner = self._bounds(transformed, unit, below, None, heads)
+                    lower = np.minimum(lower, inner[0])
+                    upper = np.maximum(upper, inner[1])
+        decode = self.values.inverse_transform
+        bounds = np.stack([decode(lower), decode(upper)], 3)
+        targets = list(self.roles.targets)
+        if len(targets) == 1:
+            columns = pd.Index(["lower", "upper"])
+        else:
+            columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
+        return bounds.reshape(len(bounds), self.horizon, -1), columns
+
+    def _bounds(self, transformed, unit, coverage, margin, heads):
+        """One interval's bounds in the transformed space (interval_bounds)."""
         pair = None if heads is None else self.head_pair(coverage)
         if pair is None:
             lower = upper = transformed
@@ -404,15 +426,7 @@ class FittedForecaster:
                 margin = self.calibration.cqr_margin(pair, coverage)
         lower, upper = lower - margin * unit, upper + margin * unit
         # a negative margin narrows; bounds that would cross are swapped
-        lower, upper = np.minimum(lower, upper), np.maximum(lower, upper)
-        decode = self.values.inverse_transform
-        bounds = np.stack([decode(lower), decode(upper)], 3)
-        targets = list(self.roles.targets)
-        if len(targets) == 1:
-            columns = pd.Index(["lower", "upper"])
-        else:
-            columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
-        return bounds.reshape(len(bounds), self.horizon, -1), columns
+        return np.minimum(lower, upper), np.maximum(lower, upper)
 
     def quantile_values(self, transformed, unit, quantiles, heads=None):
         """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names.

@@ -41,7 +41,9 @@ class ProbabilisticForecasts:
         ``max(lower - y, y - upper)`` (normalised), or in when the heads
         were too wide. Its width follows what the heads learnt of each
         window, not only the scale of the window. Other coverages take the
-        half-widths above.
+        half-widths above, widened where needed to hold the heads' intervals
+        of lower coverage: a higher coverage never gives a narrower interval
+        than the heads do.
 
         Parameters
         ----------

@@ -317,3 +317,23 @@ def test_a_level_matches_its_head_up_to_rounding(model):
     np.testing.assert_array_equal(rounded.to_numpy(), exact.to_numpy())
     lower = model.predict_interval(coverage=0.8)["lower"]
     np.testing.assert_allclose(rounded.iloc[:, 0], lower)
+
+
+def test_a_higher_coverage_holds_the_heads_interval_of_a_lower_one():
+    # the heads give 0.9; 0.95 comes from the errors' half-widths, which
+    # were narrower than the heads' interval at every step of this series
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=120, freq="M")
+    y = pd.Series(np.sin(np.arange(120) / 3) + 0.3 * rng.normal(size=120), index)
+    model = SequenceForecaster(
+        horizon=6, quantiles=[0.05, 0.95], max_epochs=3, hidden_size=8, random_state=0
+    ).fit(y)
+    inner = model.predict_interval(coverage=0.9)
+    outer = model.predict_interval(coverage=0.95)
+    assert (outer["lower"] <= inner["lower"]).all()
+    assert (outer["upper"] >= inner["upper"]).all()
+    # and the errors' own interval at 0.95 still lies inside
+    fitted, _, _, transformed, unit, heads = model._calibrated(None, None, None)
+    errors = fitted.interval_bounds(transformed, unit, 0.95)[0][0]
+    assert (outer.to_numpy()[:, 0] <= errors[:, 0]).all()
+    assert (outer.to_numpy()[:, 1] >= errors[:, 1]).all()
