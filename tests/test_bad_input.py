@@ -156,6 +156,7 @@ SERIES_CASES = {
         r"Cannot infer a regular frequency.*freq=.*asfreq",
     ),
     "strings": (pd.Series(["a"] * 20), "non-numeric columns"),
+    "huge": (daily(np.r_[np.ones(19), 1e300]), "values up to 1e\\+300, whose squares"),
     "3-D array": (np.ones((20, 2, 2)), "must be 1-D .* or 2-D"),
 }
 

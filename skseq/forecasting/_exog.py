@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import refuse_missing
+from ..utils._series import refuse_huge, refuse_missing
 
 __all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
 
@@ -46,6 +46,7 @@ def _join_one(y, X):
         )
     numeric = X_frame.select_dtypes("number")
     refuse_missing(numeric.to_numpy(np.float64), numeric.index, "X")
+    refuse_huge(numeric.to_numpy(np.float64), "X")
     both = set(y_frame.columns) & set(X_frame.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")

@@ -82,6 +82,21 @@ def shifted_index(last, freq, offsets, name=None, like=None):
     return pd.Index(times, name=name)
 
 
+# the largest magnitude a series may hold: the squares of its deviations stay
+# below float64's maximum (1.8e308)
+_LARGEST = 1e150
+
+
+def refuse_huge(values, name):
+    """Raise a ValueError naming ``name`` if its values' squares would overflow."""
+    largest = np.abs(values).max(initial=0.0)
+    if largest > _LARGEST:
+        raise ValueError(
+            f"{name} holds values up to {largest:.3g}, whose squares overflow "
+            f"float64 (spreads, losses); divide {name} by a power of ten first."
+        )
+
+
 def refuse_missing(values, index, name, how=None):
     """Raise a ValueError naming ``name`` and the first row of a missing value.
 
@@ -316,6 +331,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
     refuse_missing(values, index, name)
     values = check_array(values, dtype=np.float64, input_name=name)
+    refuse_huge(values, name)
     if len(values) < min_length:
         raise ValueError(
             f"{name} has {len(values)} observations; at least {min_length} are needed."

@@ -175,3 +175,5 @@ def test_x_errors_name_x():
     # an array has no names to find the future covariates by
     with pytest.raises(ValueError, match="X is an array, but .* \\['promo'\\] by name"):
         future.predict(X=X.to_numpy()[-2:])
+    with pytest.raises(ValueError, match="X holds values up to 1e\\+300"):
+        SequenceForecaster(horizon=2, **FAST).fit(sales, X.assign(noise=1e300))
