@@ -90,8 +90,8 @@ class WindowScaler:
     floor : ndarray of shape (n_targets,)
         Smallest window spread with "standard", so that flat windows are not
         blown up: ``FLOOR_OF_CHANGES`` times the deviation of one step's
-        change over the training windows, at least a ten-thousandth of the
-        series' spread.
+        change in the training windows of the calmest series, at least a
+        ten-thousandth of the series' spread.
     """
 
     normalize: str | None
@@ -117,13 +117,11 @@ class WindowScaler:
         if len(starts) > _SCALE_SAMPLE:
             rng = np.random.default_rng(0)
             starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
-        windows = WindowsAt(rows.windows(window_length + horizon), np.sort(starts))
+        starts = np.sort(starts)
+        windows = WindowsAt(rows.windows(window_length + horizon), starts)
         block = windows.map(lambda windows: windows[..., :k])
-        # windows flatter than a typical step's change are not scaled up
-        # further (normalize="standard"), nor ever by more than ten thousand
-        steps = np.diff(block, axis=1).reshape(-1, k)
         floor = np.maximum(
-            FLOOR_OF_CHANGES * (steps.std(axis=0) if len(steps) else 0.0),
+            FLOOR_OF_CHANGES * _smallest_change(block, starts, rows.lengths),
             1e-4 * safe_scale(rows.target_std, 0.0),
         )
         unit = cls(
@@ -198,3 +196,22 @@ class WindowScaler:
     def unit(self, scale):
         """Return what one unit of output is worth, ``(n, horizon, k)``."""
         return scale[:, None] * self.target_scale
+
+
+def _smallest_change(block, starts, lengths):
+    """Return the deviation of one step's change of the calmest series, ``(k,)``.
+
+    Windows flatter than a tenth of it (``FLOOR_OF_CHANGES``) are not scaled
+    up further by ``normalize="standard"``. Per series, and the smallest
+    of those that change: the windows of a series a hundred times smaller
+    than another in a panel keep their own spreads, as alone.
+    """
+    k = block.shape[2]
+    series = np.searchsorted(np.cumsum(lengths), starts, side="right")
+    changes = np.diff(block, axis=1)
+    spreads = [
+        changes[series == i].reshape(-1, k).std(axis=0) for i in np.unique(series)
+    ]
+    spreads = np.array([s for s in spreads if s.size] or [np.zeros(k)])
+    positive = np.where(spreads > 0, spreads, np.inf).min(axis=0)
+    return np.where(np.isfinite(positive), positive, 0.0)

@@ -150,3 +150,20 @@ def test_flat_stretches_do_not_blow_up_the_standardised_windows(method):
     # a tenth of the deviation of one step's change in the 40 windows
     windows = np.lib.stride_tricks.sliding_window_view(values, 6 + 3)[:40]
     np.testing.assert_allclose(standard.floor, 0.1 * np.diff(windows).std())
+
+
+def test_standardised_windows_of_a_panel_keep_their_scale():
+    # the floor is the calmest series' (a pooled one made a series a hundred
+    # times smaller than another flat at every window: MAE 42 against 29)
+    import pandas as pd
+
+    from skseq import SequenceForecaster
+
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=80, freq="M")
+    small = pd.Series(10 + np.sin(np.arange(80) / 3) + rng.normal(0, 0.2, 80), index)
+    model = SequenceForecaster(
+        horizon=3, method="network", normalize="standard", max_epochs=3, random_state=0
+    )
+    forecast = model.fit({"small": small, "big": 100 * small}).predict()
+    np.testing.assert_allclose(forecast["big"], 100 * forecast["small"], rtol=1e-4)
