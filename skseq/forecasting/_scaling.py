@@ -91,7 +91,13 @@ class WindowScaler:
         Smallest window spread with "standard", so that flat windows are not
         blown up: ``FLOOR_OF_CHANGES`` times the deviation of one step's
         change in the training windows of the calmest series, at least a
-        ten-thousandth of the series' spread.
+        ten-thousandth of the series' spread. Windows forecast from take it.
+    series_floor : ndarray of shape (n_series, n_targets) or None
+        The same of each fitted series, for its training windows
+        (:meth:`statistics` given their starts): a series of zeros and
+        spikes next to a calm one keeps its own (None: fitted before).
+    series_ends : ndarray of int or None
+        Where each fitted series' rows end, stacked.
     """
 
     normalize: str | None
@@ -99,6 +105,8 @@ class WindowScaler:
     input_scale: np.ndarray
     target_scale: np.ndarray
     floor: np.ndarray
+    series_floor: np.ndarray | None = None
+    series_ends: np.ndarray | None = None
 
     @classmethod
     def fit(cls, rows, starts, normalize, window_length, horizon):
@@ -120,14 +128,22 @@ class WindowScaler:
         starts = np.sort(starts)
         windows = WindowsAt(rows.windows(window_length + horizon), starts)
         block = windows.map(lambda windows: windows[..., :k])
-        floor = np.maximum(
-            FLOOR_OF_CHANGES * _smallest_change(block, starts, rows.lengths),
-            1e-4 * safe_scale(rows.target_std, 0.0),
-        )
+        ends = np.cumsum(rows.lengths)
+        changes = _changes(block, starts, ends)  # (n_series, k), NaN: no window
+        least = 1e-4 * safe_scale(rows.target_std, 0.0)
+        calmest = np.where(changes > 0, changes, np.inf).min(axis=0)
+        calmest = np.where(np.isfinite(calmest), calmest, 0.0)
+        changes = np.where(np.isnan(changes), calmest, changes)
         unit = cls(
-            normalize, rows.target_mean, np.ones(k), np.ones((horizon, k)), floor
+            normalize,
+            rows.target_mean,
+            np.ones(k),
+            np.ones((horizon, k)),
+            np.maximum(FLOOR_OF_CHANGES * calmest, least),
+            np.maximum(FLOOR_OF_CHANGES * changes, least),
+            ends,
         )
-        reference, scale = unit.statistics(block[:, :window_length])
+        reference, scale = unit.statistics(block[:, :window_length], starts)
         inputs = unit.inputs(block[:, :window_length], reference, scale)
         relative = unit.targets(block[:, window_length:], reference, scale)
         return cls(
@@ -136,6 +152,8 @@ class WindowScaler:
             safe_scale(inputs.reshape(-1, k).std(axis=0)),
             safe_scale(relative.std(axis=0)),
             unit.floor,
+            unit.series_floor,
+            unit.series_ends,
         )
 
     @property
@@ -148,12 +166,14 @@ class WindowScaler:
         """
         return self.normalize in ("last", None)
 
-    def statistics(self, target_windows):
+    def statistics(self, target_windows, starts=None):
         """Return each window's reference and spread, ``(n, n_targets)`` each.
 
         ``target_windows`` is ``(n, window_length, n_targets)`` (float64); the
         spread is 1 except with ``normalize="standard"``. Each window's
-        statistics depend on its own values only.
+        statistics depend on its own values only, and its spread on the
+        floor of its series where ``starts`` (rows of the fitted series)
+        says which it is.
         """
         windows = np.ascontiguousarray(target_windows, dtype=np.float64)
         n, _, k = windows.shape
@@ -165,8 +185,12 @@ class WindowScaler:
             reference = np.broadcast_to(self.target_mean, (n, k)).astype(np.float64)
         if self.normalize != "standard":
             return reference, np.ones((n, k))
+        floor = self.floor
+        if starts is not None and self.series_floor is not None:
+            series = np.searchsorted(self.series_ends, starts, side="right")
+            floor = self.series_floor[series]
         spread = windows.std(axis=1, ddof=1)
-        return reference, np.maximum(spread, self.floor)
+        return reference, np.maximum(spread, floor)
 
     def inputs(self, target_windows, reference, scale):
         """Return the window's target columns as the network reads them."""
@@ -198,20 +222,16 @@ class WindowScaler:
         return scale[:, None] * self.target_scale
 
 
-def _smallest_change(block, starts, lengths):
-    """Return the deviation of one step's change of the calmest series, ``(k,)``.
+def _changes(block, starts, ends):
+    """Return each series' deviation of one step's change, ``(n_series, k)``.
 
-    Windows flatter than a tenth of it (``FLOOR_OF_CHANGES``) are not scaled
-    up further by ``normalize="standard"``. Per series, and the smallest
-    of those that change: the windows of a series a hundred times smaller
-    than another in a panel keep their own spreads, as alone.
+    Over the training windows ``block`` starting at ``starts``; NaN for a
+    series without one.
     """
     k = block.shape[2]
-    series = np.searchsorted(np.cumsum(lengths), starts, side="right")
+    series = np.searchsorted(ends, starts, side="right")
     changes = np.diff(block, axis=1)
-    spreads = [
-        changes[series == i].reshape(-1, k).std(axis=0) for i in np.unique(series)
-    ]
-    spreads = np.array([s for s in spreads if s.size] or [np.zeros(k)])
-    positive = np.where(spreads > 0, spreads, np.inf).min(axis=0)
-    return np.where(np.isfinite(positive), positive, 0.0)
+    out = np.full((len(ends), k), np.nan)
+    for i in np.unique(series):
+        out[i] = changes[series == i].reshape(-1, k).std(axis=0)
+    return out

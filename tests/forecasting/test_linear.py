@@ -167,3 +167,25 @@ def test_standardised_windows_of_a_panel_keep_their_scale():
     )
     forecast = model.fit({"small": small, "big": 100 * small}).predict()
     np.testing.assert_allclose(forecast["big"], 100 * forecast["small"], rtol=1e-4)
+
+
+def test_a_series_of_spikes_keeps_its_floor_next_to_a_calm_one():
+    # the calmest series' floor is ten thousand times smaller than the spiky
+    # one's: its windows of zeros trained on targets 10^4 times their size
+    # (forecasts of 115 on spikes of at most 9)
+    import pandas as pd
+
+    from skseq import SequenceForecaster
+
+    rng = np.random.default_rng(0)
+    spiky = np.zeros(120)
+    spiky[rng.choice(120, 10, replace=False)] = rng.integers(1, 10, 10)
+    calm = 5 + 0.01 * np.sin(np.arange(120) / 5) + 0.001 * rng.normal(size=120)
+    index = pd.date_range("2024-01-01", periods=120, freq="D")
+    panel = {"spiky": pd.Series(spiky, index), "calm": pd.Series(calm, index)}
+    model = SequenceForecaster(
+        horizon=3, method="network", normalize="standard", max_epochs=5, random_state=0
+    ).fit(panel)
+    assert np.abs(model.predict()["spiky"].to_numpy()).max() <= spiky.max()
+    windows = model._fitted.windows
+    assert windows.series_floor[0, 0] > 100 * windows.floor[0]  # spiky, calmest
