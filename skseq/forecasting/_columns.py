@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from ..utils._series import refuse_missing
+from ..utils._series import refuse_huge, refuse_missing
 
 __all__ = [
     "ColumnRoles",
@@ -232,6 +232,7 @@ def future_rows(future, series, keys, roles, horizon):
             ensure_all_finite=False,
         )
         refuse_missing(values, expected, "X (or future)", "X.interpolate()")
+        refuse_huge(values, "X (or future)")
         start = n_columns - roles.n_future
         rows[i, :, start : start + roles.n_given] = values
     return rows

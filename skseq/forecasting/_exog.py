@@ -30,8 +30,8 @@ def _frame(values, name):
     return pd.DataFrame(array)
 
 
-def _join_one(y, X):
-    """One series ``y`` and its covariates ``X``, as one frame."""
+def _join_one(y, X, name="X"):
+    """One series ``y`` and its covariates ``X`` (named ``name``), as one frame."""
     y_frame = _frame(y, "y")
     X_frame = _frame(X, "X")
     if not isinstance(y, (pd.Series, pd.DataFrame)):
@@ -45,8 +45,8 @@ def _join_one(y, X):
             f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X_frame)}."
         )
     numeric = X_frame.select_dtypes("number")
-    refuse_missing(numeric.to_numpy(np.float64), numeric.index, "X")
-    refuse_huge(numeric.to_numpy(np.float64), "X")
+    refuse_missing(numeric.to_numpy(np.float64), numeric.index, name)
+    refuse_huge(numeric.to_numpy(np.float64), name)
     both = set(y_frame.columns) & set(X_frame.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")
@@ -82,7 +82,7 @@ def join_exog(y, X):
     if isinstance(y, dict):
         if not isinstance(X, dict) or set(X) != set(y):
             raise ValueError("With a dict y, X is a dict with the same keys.")
-        joined = {key: _join_one(y[key], X[key]) for key in y}
+        joined = {key: _join_one(y[key], X[key], f"X[{key!r}]") for key in y}
         targets = next(iter(joined.values()))[1]
         return {key: frame for key, (frame, _) in joined.items()}, targets
     if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import TimeSeries
+from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
@@ -266,8 +266,8 @@ def _where(store, keys, row):
 def stored_check(store, keys, n_targets, log):
     """Return the check of a stored series' blocks (role order) for ``scaled``.
 
-    Refuses NaN and infinite values, and targets that a log cannot take,
-    naming the series and step of the first.
+    Refuses NaN and infinite values, values whose squares overflow, and
+    targets that a log cannot take, naming the series (and step) of the first.
     """
 
     def check(rows, start):
@@ -280,6 +280,9 @@ def stored_check(store, keys, n_targets, log):
                 f"{where} contains {what}, the first at step {step}. Fill them "
                 "first: a stored series is read as it is."
             )
+        if len(rows):  # the series of the largest value
+            largest = int(np.abs(rows).max(axis=1).argmax())
+            refuse_huge(rows[largest], _where(store, keys, start + largest)[0])
         if log and (rows[:, :n_targets] <= 0).any():
             first = int(np.flatnonzero((rows[:, :n_targets] <= 0).any(axis=1))[0])
             where, step = _where(store, keys, start + first)

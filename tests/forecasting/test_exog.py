@@ -177,3 +177,10 @@ def test_x_errors_name_x():
         future.predict(X=X.to_numpy()[-2:])
     with pytest.raises(ValueError, match="X holds values up to 1e\\+300"):
         SequenceForecaster(horizon=2, **FAST).fit(sales, X.assign(noise=1e300))
+    with pytest.raises(ValueError, match=r"X \(or future\) holds values up to"):
+        future.predict(X=X[-2:].assign(promo=1e300))
+    # a dict X names the series
+    with pytest.raises(ValueError, match=r"X\['b'\] contains NaN: 1 values"):
+        SequenceForecaster(horizon=2, **FAST).fit(
+            {"a": sales, "b": sales}, {"a": X, "b": holed}
+        )

@@ -36,19 +36,22 @@ def test_the_scorer_is_the_metric_of_the_rolling_forecasts():
     assert "mean_absolute_error" in repr(scorer)
 
 
-def test_a_search_with_the_scorer_keeps_the_lower_error():
+def test_a_search_scores_each_fold_by_its_rolling_forecasts():
     # scoring="neg_mean_absolute_error" has no y to compare with: NaN scores
     y = _series(seed=1)
+    cv = TimeSeriesSplit(2)
     search = GridSearchCV(
         SequenceForecaster(horizon=2, **FAST),
         {"window_length": [2, 8]},
-        cv=TimeSeriesSplit(2),
+        cv=cv,
         scoring=forecast_scorer(),
         error_score="raise",
     ).fit(y)
-    scores = search.cv_results_["mean_test_score"]
-    assert np.isfinite(scores).all() and (scores < 0).all()
-    assert search.best_score_ == scores.max()
+    train, test = list(cv.split(y))[1]
+    model = SequenceForecaster(horizon=2, window_length=8, **FAST).fit(y.iloc[train])
+    expected = forecast_scorer()(model, y.iloc[test])
+    assert search.cv_results_["split1_test_score"][1] == pytest.approx(expected)
+    assert (search.cv_results_["mean_test_score"] < 0).all()
 
 
 def test_the_metric_must_be_callable():

@@ -150,6 +150,14 @@ def test_bad_stored_values_are_refused(tmp_path, where, value, params, message):
         SequenceForecaster(**QUICK, target=[0], **params).fit(stored)
 
 
+def test_stored_values_whose_squares_overflow_are_refused(tmp_path):
+    values = _series().astype(np.float64)  # float32 cannot hold them
+    values[20, 0] = 1e300
+    stored = _memmap(tmp_path / "y.npy", values)
+    with pytest.raises(ValueError, match=r"y holds values up to 1e\+300, whose"):
+        SequenceForecaster(**QUICK, target=[0]).fit(stored)
+
+
 def test_bad_stored_series_are_refused(tmp_path):
     values = _series()
     short = StoredSequences(values, lengths=[390, 10], flat=True, ids=["a", "b"])
