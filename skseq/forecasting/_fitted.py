@@ -71,6 +71,9 @@ class FittedForecaster:
         much as each rule (naive, seasonal naive) in the mean of ``method``
         (fits of a series whose season is a day: ``average``), or every part
         counts once (other fits, and every model saved before).
+    units : ndarray of shape (n_series, n_targets) or None, default=None
+        What each series' targets were divided by (:mod:`._units`); None
+        for a single series and models saved before.
     """
 
     window_length: int
@@ -91,6 +94,7 @@ class FittedForecaster:
     each_ridge: bool = False
     phases: SeasonPhases | None = None
     models_first: bool = False
+    units: np.ndarray | None = None
 
     def __post_init__(self):
         self._check_heads()

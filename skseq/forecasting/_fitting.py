@@ -136,6 +136,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
+    units = None  # of the series of a panel (_units)
     phases, daily = None, False
     h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
@@ -174,13 +175,19 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         )
     if stored:
         check_lengths(lengths, keys, w, h)
-        series = SeriesRows.stored(panel, roles.order).scaled(
+        series = SeriesRows.stored(panel, roles.order)
+        if len(lengths) > 1:  # each series in its own unit
+            series, units = series.in_units(roles.n_targets)
+        series = series.scaled(
             roles.n_targets, log, stored_check(panel, keys, roles.n_targets, log)
         )
         tails = series.tails(w)
     else:
         raw = raw_values(panel, keys, roles, w, h, log)
-        series = SeriesRows.in_memory(raw).scaled(roles.n_targets, log)
+        series = SeriesRows.in_memory(raw)
+        if keys is not None and len(raw) > 1:  # each series in its own unit
+            series, units = series.in_units(roles.n_targets)
+        series = series.scaled(roles.n_targets, log)
         tails = tuple(one.tail(w) for one in panel)
         del raw
     split = WindowSplit.make(
@@ -208,6 +215,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         phases=phases,
         each_ridge=True,
         models_first=daily,
+        units=units,
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season)

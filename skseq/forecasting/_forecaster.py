@@ -33,6 +33,7 @@ from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
+from ._units import divided, in_units, units_for
 
 __all__ = ["SequenceForecaster"]
 
@@ -442,8 +443,10 @@ class SequenceForecaster(
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
-        w = fitted.window_length
+        w, units = fitted.window_length, units_for(fitted, series, keys)
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
+        if units is not None:
+            windows = divided(windows, units[:, None, :])
         futures = fitted.carried_ahead(
             future_rows(future, series, keys, fitted.roles, fitted.horizon), series
         )
@@ -479,12 +482,11 @@ class SequenceForecaster(
             ``horizon`` time stamps.
         """
         fitted, series, keys, transformed, _, _ = self._forecast_end(y, X, future)
+        forecast = fitted.values.inverse_transform(transformed)
+        units = units_for(fitted, series, keys)
+        forecast = in_units(forecast, units, fitted.roles.n_targets)
         return format_forecasts(
-            fitted.values.inverse_transform(transformed),
-            series,
-            keys,
-            fitted.form,
-            fitted.roles.targets,
+            forecast, series, keys, fitted.form, fitted.roles.targets
         )
 
     def _net_spec(self):

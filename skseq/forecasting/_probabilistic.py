@@ -10,6 +10,7 @@ network's quantile heads (``quantiles``), errors of those heads
 
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
+from ._units import in_units, units_for
 
 __all__ = ["ProbabilisticForecasts"]
 
@@ -68,6 +69,8 @@ class ProbabilisticForecasts:
         bounds, columns = fitted.interval_bounds(
             transformed, unit, coverage, heads=heads
         )
+        k = fitted.roles.n_targets
+        bounds = in_units(bounds, units_for(fitted, series, keys), k)
         return format_forecasts(
             bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
@@ -120,6 +123,8 @@ class ProbabilisticForecasts:
         levels = check_quantiles(quantiles)
         fitted, series, keys, transformed, unit, heads = self._calibrated(y, X, future)
         values, columns = fitted.quantile_values(transformed, unit, levels, heads)
+        k = fitted.roles.n_targets
+        values = in_units(values, units_for(fitted, series, keys), k)
         return format_forecasts(
             values, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )

@@ -6,6 +6,7 @@ import pandas as pd
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log
+from ._units import divided
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -84,6 +85,10 @@ def rolling_forecasts(
                     f"needs more than window_length={w} observations."
                 )
             combined, first = values, w
+        own = np.ones(k)  # the series' own unit in a panel (_units)
+        if fitted.units is not None:
+            own = fitted.units[_match(keys, fitted.keys, position)]
+            combined = divided(combined, own)
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps
             origins = origins[origins + h <= len(combined)]
@@ -101,14 +106,14 @@ def rolling_forecasts(
             )
         )
         futures = view[origins - w, w:]  # the horizon rows alone
-        actual_all.append(futures[..., :k].copy())  # not the covariates too
-        forecast_all.append(fitted.values.inverse_transform(transformed))
+        actual_all.append(futures[..., :k] * own)  # not the covariates too
+        forecast_all.append(fitted.values.inverse_transform(transformed) * own)
         for coverage, each in zip(coverages, bounds, strict=True):
             margin = _rolling_margin(
                 fitted, futures, transformed, unit, heads, coverage
             )
             both, _ = fitted.interval_bounds(transformed, unit, coverage, margin, heads)
-            each.append(both.reshape(len(both), h, k, 2))
+            each.append(both.reshape(len(both), h, k, 2) * own[:, None])
         first_times = one.index[origins - (len(combined) - len(values))]
     return (
         np.concatenate(actual_all),

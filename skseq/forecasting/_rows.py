@@ -20,6 +20,7 @@ from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
+from ._units import divided, unit_of
 
 __all__ = [
     "SeriesRows",
@@ -52,6 +53,9 @@ class SeriesRows:
         The transform every read applies (None: raw values).
     target_mean, target_std : ndarray of shape (n_targets,) or None
         The transformed targets' mean and deviation over every row.
+    units : ndarray of shape (n_series, n_targets) or None
+        What a store's rows of each series are divided by as they are read
+        (:meth:`in_units`; rows in memory are divided once).
     """
 
     values: object
@@ -60,6 +64,7 @@ class SeriesRows:
     scaler: ValueScaler | None = None
     target_mean: np.ndarray | None = None
     target_std: np.ndarray | None = None
+    units: np.ndarray | None = None
 
     @classmethod
     def in_memory(cls, raw):
@@ -74,6 +79,24 @@ class SeriesRows:
     def stored(cls, store, order):
         """Rows of the sequences of ``store``, columns read in role ``order``."""
         return cls(store, store.lengths, list(order))
+
+    def in_units(self, n_targets):
+        """Return the rows with each series' targets in its own unit, and units.
+
+        :func:`~skseq.forecasting._units.unit_of` each series (read once from
+        a store); in memory the rows are divided now, from a store as read.
+        """
+        ends = np.cumsum(self.lengths)
+        units = np.stack(
+            [
+                unit_of(self.read(int(end - n), int(end)), n_targets)
+                for end, n in zip(ends, self.lengths, strict=True)
+            ]
+        )
+        if self.is_stored:
+            return replace(self, units=units), units
+        values = divided(self.values, np.repeat(units, self.lengths, axis=0))
+        return replace(self, values=values), units
 
     @property
     def is_stored(self):
@@ -111,7 +134,11 @@ class SeriesRows:
             parts.append(part)
         rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
         # C order: column sums then add in the order of rows in memory
-        return np.ascontiguousarray(rows[:, self.order], dtype=np.float64)
+        rows = np.ascontiguousarray(rows[:, self.order], dtype=np.float64)
+        if self.units is None:
+            return rows
+        counts = [len(part) for part in parts]
+        return divided(rows, np.repeat(self.units[first : last + 1], counts, axis=0))
 
     def blocks(self):
         """Yield ``(start, rows)``: the raw rows a bounded block at a time."""

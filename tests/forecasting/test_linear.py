@@ -170,9 +170,10 @@ def test_standardised_windows_of_a_panel_keep_their_scale():
 
 
 def test_a_series_of_spikes_keeps_its_floor_next_to_a_calm_one():
-    # the calmest series' floor is ten thousand times smaller than the spiky
-    # one's: its windows of zeros trained on targets 10^4 times their size
-    # (forecasts of 115 on spikes of at most 9)
+    # with the calmest series' floor (before the series had their own units,
+    # ten thousand times smaller than the spiky one's) its windows of zeros
+    # trained on targets 10^4 times their size: forecasts of 115 on spikes of
+    # at most 9
     import pandas as pd
 
     from skseq import SequenceForecaster
@@ -187,5 +188,6 @@ def test_a_series_of_spikes_keeps_its_floor_next_to_a_calm_one():
         horizon=3, method="network", normalize="standard", max_epochs=5, random_state=0
     ).fit(panel)
     assert np.abs(model.predict()["spiky"].to_numpy()).max() <= spiky.max()
+    # each series its own floor; windows forecast from, the calmest one's
     windows = model._fitted.windows
-    assert windows.series_floor[0, 0] > 100 * windows.floor[0]  # spiky, calmest
+    assert windows.series_floor[1, 0] == windows.floor[0] < windows.series_floor[0, 0]
