@@ -20,7 +20,7 @@ from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
-from ._units import divided, unit_of
+from ._units import UnitSums, divided
 
 __all__ = [
     "SeriesRows",
@@ -83,16 +83,17 @@ class SeriesRows:
     def in_units(self, n_targets):
         """Return the rows with each series' targets in its own unit, and units.
 
-        :func:`~skseq.forecasting._units.unit_of` each series (read once from
-        a store); in memory the rows are divided now, from a store as read.
+        :func:`~skseq.forecasting._units.unit_of` each series, summed a block
+        of rows at a time; in memory the rows are divided now, from a store
+        as they are read.
         """
         ends = np.cumsum(self.lengths)
-        units = np.stack(
-            [
-                unit_of(self.read(int(end - n), int(end)), n_targets)
-                for end, n in zip(ends, self.lengths, strict=True)
-            ]
-        )
+        sums = [UnitSums(n_targets) for _ in ends]
+        for start, rows in self.blocks():
+            owner = np.searchsorted(ends, start + np.arange(len(rows)), side="right")
+            for i in np.unique(owner):
+                sums[i].add(rows[owner == i, :n_targets])
+        units = np.stack([one.unit() for one in sums])
         if self.is_stored:
             return replace(self, units=units), units
         values = divided(self.values, np.repeat(units, self.lengths, axis=0))

@@ -7,14 +7,14 @@ series' own scale, read every series in one unit, so a series next to one
 five times its size had 2.7 times the error it had next to a copy of itself
 (airline passengers: MAE 28.5 against 10.5). So the targets of each series
 of a panel are divided by their mean absolute change of one step (of the
-training series; a series new at ``predict`` by its own history) before
+training series; a series new at ``predict`` by its last window) before
 anything else, and its forecasts multiplied back. A single series keeps
 its values.
 """
 
 import numpy as np
 
-__all__ = ["divided", "in_units", "unit_of", "units_for"]
+__all__ = ["UnitSums", "divided", "in_units", "unit_of", "units_for"]
 
 
 def unit_of(values, n_targets):
@@ -23,22 +23,39 @@ def unit_of(values, n_targets):
     The mean absolute change of one step of each target; of a constant
     target its mean absolute value, else 1.
     """
-    targets = np.asarray(values, dtype=np.float64)[:, :n_targets]
-    step, level = (
-        _finite_mean(np.abs(np.diff(targets, axis=0))),
-        _finite_mean(np.abs(targets)),
-    )
-    return np.where(step > 0, step, np.where(level > 0, level, 1.0))
+    sums = UnitSums(n_targets)
+    sums.add(np.asarray(values, dtype=np.float64)[:, :n_targets])
+    return sums.unit()
 
 
-def _finite_mean(values):
-    """Return the column means of the finite values (0 where there are none).
+class UnitSums:
+    """Sums of a series' absolute steps and values, fed a block of rows at a time.
 
-    A series with missing values is refused later, with its own message.
+    Only finite values count: a series with missing values is refused later,
+    with its own message. Rows of consecutive ``add`` calls are consecutive
+    steps (the step between the last row of one and the first of the next
+    counts).
     """
-    finite = np.isfinite(values)
-    total = np.where(finite, values, 0.0).sum(axis=0)
-    return total / np.maximum(finite.sum(axis=0), 1)
+
+    def __init__(self, n_targets):
+        self.last = None
+        self.sums = np.zeros((2, n_targets))  # absolute steps, absolute values
+        self.counts = np.zeros((2, n_targets))
+
+    def add(self, targets):
+        """Add rows ``(n, n_targets)`` that follow those added before."""
+        rows = targets if self.last is None else np.vstack([self.last, targets])
+        for i, values in enumerate((np.abs(np.diff(rows, axis=0)), np.abs(targets))):
+            finite = np.isfinite(values)
+            self.sums[i] += np.where(finite, values, 0.0).sum(axis=0)
+            self.counts[i] += finite.sum(axis=0)
+        if len(targets):
+            self.last = targets[-1:]
+
+    def unit(self):
+        """Return the mean absolute step, else the mean absolute value, else 1."""
+        step, level = self.sums / np.maximum(self.counts, 1)
+        return np.where(step > 0, step, np.where(level > 0, level, 1.0))
 
 
 def divided(values, unit):
@@ -56,16 +73,19 @@ def units_for(fitted, series, keys):
     """Return the unit of each series to forecast, ``(n, n_targets)``, or None.
 
     A fitted series (by its key) has its training unit; another one, the
-    unit of the history given. None where the model has no units (a single
-    series, or a model saved before).
+    unit of its last ``window_length`` steps (all that a stored history
+    gives ``predict``). None where the model has no units (a single series,
+    or a model saved before).
     """
     if fitted.units is None:
         return None
     known = dict(zip(fitted.keys, fitted.units, strict=True))
-    k = fitted.roles.n_targets
+    k, w = fitted.roles.n_targets, fitted.window_length
     return np.stack(
         [
-            known[key] if key in known else unit_of(fitted.roles.arrange(one.values), k)
+            known[key]
+            if key in known
+            else unit_of(fitted.roles.arrange(one.values[-w:]), k)
             for one, key in zip(series, keys, strict=True)
         ]
     )

@@ -243,3 +243,24 @@ def test_data_parallel_fit_from_a_store_equals_it_in_memory(tmp_path):
     np.testing.assert_array_equal(
         SequenceForecaster(**params).fit(stored).predict(), expected
     )
+
+
+def test_a_panel_is_put_in_units_a_block_at_a_time(small_blocks):
+    # blocks of 100 rows span series (150, 230 and 120 rows): each series'
+    # steps across a block's edge count, those across a series' edge do not
+    from skseq.forecasting._rows import SeriesRows
+    from skseq.forecasting._units import unit_of
+
+    values = _series(500).astype(np.float64)
+    lengths = np.array([150, 230, 120])
+    store = StoredSequences(values, lengths=lengths, flat=True)
+    _, units = SeriesRows.stored(store, [0, 1, 2]).in_units(2)
+    parts = np.split(values, np.cumsum(lengths)[:-1])
+    np.testing.assert_allclose(units, [unit_of(part, 2) for part in parts])
+    # the whole history or its last window: a new series' unit is its window's
+    model = SequenceForecaster(**QUICK, window_length=8, horizon=2, target=[0])
+    model.fit({"a": values[:150], "b": 5 * values[150:380]})
+    new = values[380:]
+    np.testing.assert_array_equal(
+        model.predict(y={"c": new})["c"], model.predict(y={"c": new[-8:]})["c"]
+    )
