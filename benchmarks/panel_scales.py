@@ -24,23 +24,11 @@ import numpy as np
 import pandas as pd
 import torch
 from _common import machine, print_table
+from short_series import MACRO
 
 from skseq import SequenceForecaster
 from skseq.datasets import load_airline
 
-MACRO = [
-    "realgdp",
-    "realcons",
-    "realinv",
-    "realgovt",
-    "realdpi",
-    "cpi",
-    "m1",
-    "tbilrate",
-    "unemp",
-    "infl",
-    "realint",
-]
 HORIZON = 6
 ORIGINS = 3
 
