@@ -45,8 +45,9 @@ def _join_one(y, X, name="X"):
             f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X_frame)}."
         )
     numeric = X_frame.select_dtypes("number")
-    refuse_missing(numeric.to_numpy(np.float64), numeric.index, name)
-    refuse_huge(numeric.to_numpy(np.float64), name)
+    values = numeric.to_numpy(np.float64)
+    refuse_missing(values, numeric.index, name)
+    refuse_huge(values, name)
     both = set(y_frame.columns) & set(X_frame.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")

@@ -176,20 +176,15 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     if stored:
         check_lengths(lengths, keys, w, h)
         series = SeriesRows.stored(panel, roles.order)
-        if len(lengths) > 1:  # each series in its own unit
-            series, units = series.in_units(roles.n_targets)
-        series = series.scaled(
-            roles.n_targets, log, stored_check(panel, keys, roles.n_targets, log)
-        )
-        tails = series.tails(w)
+        check = stored_check(panel, keys, roles.n_targets, log)
+        tails = series.tails(w)  # raw: predict divides them by their units
     else:
-        raw = raw_values(panel, keys, roles, w, h, log)
-        series = SeriesRows.in_memory(raw)
-        if keys is not None and len(raw) > 1:  # each series in its own unit
-            series, units = series.in_units(roles.n_targets)
-        series = series.scaled(roles.n_targets, log)
-        tails = tuple(one.tail(w) for one in panel)
-        del raw
+        series = SeriesRows.in_memory(raw_values(panel, keys, roles, w, h, log))
+        check, tails = None, tuple(one.tail(w) for one in panel)
+    if len(lengths) > 1:  # each series in its own unit, checked before
+        series, units = series.in_units(roles.n_targets, check)
+        check = None
+    series = series.scaled(roles.n_targets, log, check)
     split = WindowSplit.make(
         series.lengths,
         w + h,

@@ -435,7 +435,7 @@ class SequenceForecaster(
         return state["_fitted"], state["net_"], state["freq_"]
 
     def _forecast_end(self, y, X, future):
-        """Forecasts (transformed space), units, heads and context of ``predict``."""
+        """Forecasts (transformed), unit, heads, context, series' units (_units)."""
         fitted, net, freq = self._state()
         if X is None:  # a store's last steps alone (X would need them all)
             y = recent_steps(y, fitted.window_length)
@@ -453,7 +453,7 @@ class SequenceForecaster(
         transformed, unit, heads = fitted.forecast(
             net, windows, futures, self.n_threads, heads=True
         )
-        return fitted, series, keys, transformed, unit, heads
+        return fitted, series, keys, transformed, unit, heads, units
 
     def predict(self, y=None, X=None, future=None):
         """Forecast the ``horizon`` steps after the end of the series.
@@ -481,10 +481,10 @@ class SequenceForecaster(
             The forecast in the form of ``y`` (float64), indexed by the next
             ``horizon`` time stamps.
         """
-        fitted, series, keys, transformed, _, _ = self._forecast_end(y, X, future)
-        forecast = fitted.values.inverse_transform(transformed)
-        units = units_for(fitted, series, keys)
-        forecast = in_units(forecast, units, fitted.roles.n_targets)
+        fitted, series, keys, transformed, *_, units = self._forecast_end(y, X, future)
+        forecast = in_units(
+            fitted.values.inverse_transform(transformed), units, fitted.roles.n_targets
+        )
         return format_forecasts(
             forecast, series, keys, fitted.form, fitted.roles.targets
         )

@@ -10,7 +10,7 @@ network's quantile heads (``quantiles``), errors of those heads
 
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
-from ._units import in_units, units_for
+from ._units import in_units
 
 __all__ = ["ProbabilisticForecasts"]
 
@@ -65,12 +65,13 @@ class ProbabilisticForecasts:
             time stamps.
         """
         check_coverage(coverage)
-        fitted, series, keys, transformed, unit, heads = self._calibrated(y, X, future)
+        fitted, series, keys, transformed, unit, heads, units = self._calibrated(
+            y, X, future
+        )
         bounds, columns = fitted.interval_bounds(
             transformed, unit, coverage, heads=heads
         )
-        k = fitted.roles.n_targets
-        bounds = in_units(bounds, units_for(fitted, series, keys), k)
+        bounds = in_units(bounds, units, fitted.roles.n_targets)
         return format_forecasts(
             bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
@@ -121,10 +122,11 @@ class ProbabilisticForecasts:
             column MultiIndex), indexed by the forecast time stamps.
         """
         levels = check_quantiles(quantiles)
-        fitted, series, keys, transformed, unit, heads = self._calibrated(y, X, future)
+        fitted, series, keys, transformed, unit, heads, units = self._calibrated(
+            y, X, future
+        )
         values, columns = fitted.quantile_values(transformed, unit, levels, heads)
-        k = fitted.roles.n_targets
-        values = in_units(values, units_for(fitted, series, keys), k)
+        values = in_units(values, units, fitted.roles.n_targets)
         return format_forecasts(
             values, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )

@@ -80,16 +80,19 @@ class SeriesRows:
         """Rows of the sequences of ``store``, columns read in role ``order``."""
         return cls(store, store.lengths, list(order))
 
-    def in_units(self, n_targets):
+    def in_units(self, n_targets, check=None):
         """Return the rows with each series' targets in its own unit, and units.
 
         :func:`~skseq.forecasting._units.unit_of` each series, summed a block
-        of rows at a time; in memory the rows are divided now, from a store
-        as they are read.
+        of rows at a time (``check`` called on each raw block, as
+        :meth:`scaled` would); in memory the rows are divided now, from a
+        store as they are read.
         """
         ends = np.cumsum(self.lengths)
         sums = [UnitSums(n_targets) for _ in ends]
         for start, rows in self.blocks():
+            if check is not None:
+                check(rows, start)
             owner = np.searchsorted(ends, start + np.arange(len(rows)), side="right")
             for i in np.unique(owner):
                 sums[i].add(rows[owner == i, :n_targets])

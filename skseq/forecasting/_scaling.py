@@ -90,14 +90,8 @@ class WindowScaler:
     floor : ndarray of shape (n_targets,)
         Smallest window spread with "standard", so that flat windows are not
         blown up: ``FLOOR_OF_CHANGES`` times the deviation of one step's
-        change in the training windows of the calmest series, at least a
-        ten-thousandth of the series' spread. Windows forecast from take it.
-    series_floor : ndarray of shape (n_series, n_targets) or None
-        The same of each fitted series, for its training windows
-        (:meth:`statistics` given their starts): a series of zeros and
-        spikes next to a calm one keeps its own (None: fitted before).
-    series_ends : ndarray of int or None
-        Where each fitted series' rows end, stacked.
+        change in the training windows (of a panel's series in their own
+        units: ``_units``), at least a ten-thousandth of the series' spread.
     """
 
     normalize: str | None
@@ -105,8 +99,6 @@ class WindowScaler:
     input_scale: np.ndarray
     target_scale: np.ndarray
     floor: np.ndarray
-    series_floor: np.ndarray | None = None
-    series_ends: np.ndarray | None = None
 
     @classmethod
     def fit(cls, rows, starts, normalize, window_length, horizon):
@@ -128,22 +120,15 @@ class WindowScaler:
         starts = np.sort(starts)
         windows = WindowsAt(rows.windows(window_length + horizon), starts)
         block = windows.map(lambda windows: windows[..., :k])
-        ends = np.cumsum(rows.lengths)
-        changes = _changes(block, starts, ends)  # (n_series, k), NaN: no window
-        least = 1e-4 * safe_scale(rows.target_std, 0.0)
-        calmest = np.where(changes > 0, changes, np.inf).min(axis=0)
-        calmest = np.where(np.isfinite(calmest), calmest, 0.0)
-        changes = np.where(np.isnan(changes), calmest, changes)
-        unit = cls(
-            normalize,
-            rows.target_mean,
-            np.ones(k),
-            np.ones((horizon, k)),
-            np.maximum(FLOOR_OF_CHANGES * calmest, least),
-            np.maximum(FLOOR_OF_CHANGES * changes, least),
-            ends,
+        changes = np.diff(block, axis=1).reshape(-1, k)
+        floor = np.maximum(
+            FLOOR_OF_CHANGES * (changes.std(axis=0) if len(changes) else 0.0),
+            1e-4 * safe_scale(rows.target_std, 0.0),
         )
-        reference, scale = unit.statistics(block[:, :window_length], starts)
+        unit = cls(
+            normalize, rows.target_mean, np.ones(k), np.ones((horizon, k)), floor
+        )
+        reference, scale = unit.statistics(block[:, :window_length])
         inputs = unit.inputs(block[:, :window_length], reference, scale)
         relative = unit.targets(block[:, window_length:], reference, scale)
         return cls(
@@ -152,8 +137,6 @@ class WindowScaler:
             safe_scale(inputs.reshape(-1, k).std(axis=0)),
             safe_scale(relative.std(axis=0)),
             unit.floor,
-            unit.series_floor,
-            unit.series_ends,
         )
 
     @property
@@ -166,14 +149,12 @@ class WindowScaler:
         """
         return self.normalize in ("last", None)
 
-    def statistics(self, target_windows, starts=None):
+    def statistics(self, target_windows):
         """Return each window's reference and spread, ``(n, n_targets)`` each.
 
         ``target_windows`` is ``(n, window_length, n_targets)`` (float64); the
         spread is 1 except with ``normalize="standard"``. Each window's
-        statistics depend on its own values only, and its spread on the
-        floor of its series where ``starts`` (rows of the fitted series)
-        says which it is.
+        statistics depend on its own values only.
         """
         windows = np.ascontiguousarray(target_windows, dtype=np.float64)
         n, _, k = windows.shape
@@ -185,12 +166,8 @@ class WindowScaler:
             reference = np.broadcast_to(self.target_mean, (n, k)).astype(np.float64)
         if self.normalize != "standard":
             return reference, np.ones((n, k))
-        floor = self.floor
-        if starts is not None and self.series_floor is not None:
-            series = np.searchsorted(self.series_ends, starts, side="right")
-            floor = self.series_floor[series]
         spread = windows.std(axis=1, ddof=1)
-        return reference, np.maximum(spread, floor)
+        return reference, np.maximum(spread, self.floor)
 
     def inputs(self, target_windows, reference, scale):
         """Return the window's target columns as the network reads them."""
@@ -220,18 +197,3 @@ class WindowScaler:
     def unit(self, scale):
         """Return what one unit of output is worth, ``(n, horizon, k)``."""
         return scale[:, None] * self.target_scale
-
-
-def _changes(block, starts, ends):
-    """Return each series' deviation of one step's change, ``(n_series, k)``.
-
-    Over the training windows ``block`` starting at ``starts``; NaN for a
-    series without one.
-    """
-    k = block.shape[2]
-    series = np.searchsorted(ends, starts, side="right")
-    changes = np.diff(block, axis=1)
-    out = np.full((len(ends), k), np.nan)
-    for i in np.unique(series):
-        out[i] = changes[series == i].reshape(-1, k).std(axis=0)
-    return out

@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
 
-def network_inputs(block, window_length, n_future, scaler, n_targets, starts=None):
+def network_inputs(block, window_length, n_future, scaler, n_targets):
     """Return the network's input for windows of transformed rows.
 
     Parameters
@@ -29,9 +29,6 @@ def network_inputs(block, window_length, n_future, scaler, n_targets, starts=Non
         reads too.
     window_length, n_future, n_targets : int
     scaler : WindowScaler
-    starts : ndarray of int, default=None
-        The windows' rows in the fitted series, for their series' floors
-        (:meth:`WindowScaler.statistics`); None: windows to forecast from.
 
     Returns
     -------
@@ -43,7 +40,7 @@ def network_inputs(block, window_length, n_future, scaler, n_targets, starts=Non
         Each window's statistics, for the inverse transform.
     """
     w, k = window_length, n_targets
-    reference, scale = scaler.statistics(block[:, :w, :k], starts)
+    reference, scale = scaler.statistics(block[:, :w, :k])
     X = np.array(block, dtype=np.float64)
     X[:, :w, :k] = scaler.inputs(block[:, :w, :k], reference, scale)
     if n_future:
@@ -266,9 +263,8 @@ class WindowDataset(Dataset):
     def _make(self, index):
         w, k = self.window_length, self.n_targets
         block = self.windows[self.starts[index]]
-        starts = self.starts[index]
         X, reference, scale = network_inputs(
-            block[:, : self.input_length], w, self.n_future, self.scaler, k, starts
+            block[:, : self.input_length], w, self.n_future, self.scaler, k
         )
         y = self.scaler.targets(block[:, w : w + self.horizon, :k], reference, scale)
         y = torch.as_tensor(y.reshape(len(X), -1).astype(np.float32))

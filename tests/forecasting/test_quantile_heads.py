@@ -283,7 +283,7 @@ def test_a_head_without_its_mirror_is_conformalised_on_its_own():
         window_length=12, horizon=3, quantiles=[0.9], **QUICK
     ).fit(noisy_sine(200))
     assert model.quantiles_ == [0.5, 0.9]
-    fitted, _, _, transformed, unit, heads = model._forecast_end(None, None, None)
+    fitted, _, _, transformed, unit, heads, _ = model._forecast_end(None, None, None)
     # the 0.9 head moved by the rank of its own held-out errors
     expected = heads[..., 1] + fitted.calibration.head_offsets(1, 0.9) * unit
     values = model.predict_quantiles(quantiles=[0.5, 0.9])
@@ -333,7 +333,7 @@ def test_a_higher_coverage_holds_the_heads_interval_of_a_lower_one():
     assert (outer["lower"] <= inner["lower"]).all()
     assert (outer["upper"] >= inner["upper"]).all()
     # and the errors' own interval at 0.95 still lies inside
-    fitted, _, _, transformed, unit, heads = model._calibrated(None, None, None)
+    fitted, _, _, transformed, unit, heads, _ = model._calibrated(None, None, None)
     errors = fitted.interval_bounds(transformed, unit, 0.95)[0][0]
     assert (outer.to_numpy()[:, 0] <= errors[:, 0]).all()
     assert (outer.to_numpy()[:, 1] >= errors[:, 1]).all()
