@@ -387,7 +387,7 @@ class FittedForecaster:
                 row[:, -self.phases.season :] = self.phases.ahead(one, len(row))
         return rows
 
-    def interval_bounds(self, transformed, unit, coverage, margin=None, heads=None):
+    def interval_bounds(self, transformed, unit, coverage, margin_of=None, heads=None):
         """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.
 
         Given the quantile ``heads`` (:meth:`forecast`) and heads at ``(1 -/+
@@ -396,16 +396,21 @@ class FittedForecaster:
         the forecast plus and minus the half-width of the held-out errors.
         Either holds the CQR intervals of lower coverages, so that a higher
         coverage never gives a narrower interval than a pair of heads.
-        ``margin`` (in units, broadcast to ``transformed``) replaces the
-        held-out windows' one (and no other interval is held).
+        ``margin_of(coverage)`` (in units, broadcast to ``transformed``)
+        replaces the held-out windows' margins (rolling origins: the errors
+        known at each origin).
         """
-        lower, upper = self._bounds(transformed, unit, coverage, margin, heads)
-        if heads is not None and margin is None:
+        margin_of = margin_of or (lambda level: None)
+        bounds = self._bounds(transformed, unit, coverage, margin_of(coverage), heads)
+        lower, upper = bounds
+        if heads is not None:
             # the heads' intervals of lower coverage lie inside (the errors'
             # half-widths at 0.95 could be inside the heads' interval at 0.9)
             for below in 1 - 2 * np.asarray(self.quantiles):
                 if 0 < below < coverage - 1e-9 and self.head_pair(below):
-                    inner = self._bounds(transformed, unit, below, None, heads)
+                    inner = self._bounds(
+                        transformed, unit, below, margin_of(below), heads
+                    )
                     lower = np.minimum(lower, inner[0])
                     upper = np.maximum(upper, inner[1])
         decode = self.values.inverse_transform

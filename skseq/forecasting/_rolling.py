@@ -1,5 +1,7 @@
 """Forecasts from every step of a series, without refitting (score, backtests)."""
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -50,7 +52,9 @@ def rolling_forecasts(
         seen (:meth:`ConformalCalibration.rolling_half_widths`). With
         quantile heads at ``(1 -/+ coverage) / 2``, the CQR interval of those
         heads, its margin calibrated the same way
-        (:meth:`ConformalCalibration.rolling_cqr_margins`).
+        (:meth:`ConformalCalibration.rolling_cqr_margins`). As with
+        ``predict_interval``, an interval holds the heads' intervals of lower
+        coverages.
 
     Returns
     -------
@@ -109,10 +113,13 @@ def rolling_forecasts(
         actual_all.append(futures[..., :k] * own)  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed) * own)
         for coverage, each in zip(coverages, bounds, strict=True):
-            margin = _rolling_margin(
-                fitted, futures, transformed, unit, heads, coverage
+            both, _ = fitted.interval_bounds(
+                transformed,
+                unit,
+                coverage,
+                partial(_rolling_margin, fitted, futures, transformed, unit, heads),
+                heads,
             )
-            both, _ = fitted.interval_bounds(transformed, unit, coverage, margin, heads)
             each.append(both.reshape(len(both), h, k, 2) * own[:, None])
         first_times = one.index[origins - (len(combined) - len(values))]
     return (

@@ -337,3 +337,18 @@ def test_a_higher_coverage_holds_the_heads_interval_of_a_lower_one():
     errors = fitted.interval_bounds(transformed, unit, 0.95)[0][0]
     assert (outer.to_numpy()[:, 0] <= errors[:, 0]).all()
     assert (outer.to_numpy()[:, 1] >= errors[:, 1]).all()
+
+
+def test_rolling_intervals_hold_the_heads_interval_of_a_lower_coverage():
+    # backtest's intervals: each origin's 0.95 interval (half-widths of the
+    # errors known there) holds its heads' CQR interval at 0.9; before, it
+    # lay inside at 224 of the 600 bounds
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=160, freq="M")
+    y = pd.Series(np.sin(np.arange(160) / 3) + 0.3 * rng.normal(size=160), index)
+    model = SequenceForecaster(
+        horizon=6, quantiles=[0.05, 0.95], max_epochs=3, hidden_size=8, random_state=0
+    ).fit(y[:120])
+    _, _, _, (inner, outer) = model._rolling(y[100:], (0.9, 0.95))
+    assert (outer[..., 0] <= inner[..., 0]).all()
+    assert (outer[..., 1] >= inner[..., 1]).all()
