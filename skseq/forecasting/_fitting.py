@@ -31,6 +31,9 @@ __all__ = ["fit_forecaster"]
 # what normalize="auto" chooses from, and the normalisations of the ridges
 # of the "linear" forecasts (None: the series' own mean and scale)
 NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
+# a series whose last window (or season) lies beyond all but this share of
+# its earlier values trends: its own scale is not tried (_ridges)
+EDGE = 0.03
 
 
 def season_setting(estimator, freq, panel=None, targets=()):
@@ -281,6 +284,16 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
     ``ridge_windows`` is the split of the ridges' windows and their length
     (None: the network's), as :func:`ridge_split` returns them.
 
+    The series' own scale (None) is not tried where most series end beyond
+    all but ``EDGE`` of their earlier values (the mean of their last window,
+    or season if longer: :meth:`SeriesRows.share_at_edge`). A ridge or network
+    in the series' own scale then forecasts from levels it never trained on,
+    and a trend's few held-out windows do not show it. On the 319 short cuts
+    of ``benchmarks/short_series.py`` the default's error over Holt-Winters'
+    fell from 0.925 to 0.912, on twelve further public series (three origins,
+    window given) from 0.968 to 0.958 (austres, a trend, 1.31 to 1.18), and
+    the five origins of the panel's six short series were 0.925 and 0.926.
+
     Returns the ridges (one per normalisation, on the training windows; none
     when neither the method nor the normalisation needs them), the
     normalisation, and each ridge's held-out forecasts (None without
@@ -290,6 +303,9 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
     tried = [c for c in NORMALIZATIONS_TRIED if (read or w) >= 2 or c != "standard"]
+    ends = max(w, fitted.season or 1)  # the steps whose mean is compared
+    if series.share_at_edge(fitted.roles.n_targets, ends, EDGE) > 0.5:
+        tried.remove(None)  # most series trend: their own scale extrapolates
     if not len(split.held_out):
         ridges = (
             fit_ridges(tried, series, split.every, fitted, steps, read)

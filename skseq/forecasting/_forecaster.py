@@ -92,9 +92,9 @@ class SequenceForecaster(
         window's own standard deviation), its last value, or its mean, so that
         the network learns shapes and the level of a series does not matter;
         None standardises with the series' own mean and scale. "auto" fits a
-        ridge regression of the held-out windows in each of these and keeps
-        the one that forecasts them best (``normalize_``); no one choice wins
-        on every series (``benchmarks/forecast_accuracy.py``).
+        ridge regression of the held-out windows in each (None not where the
+        series ends beyond its earlier values) and keeps the one that
+        forecasts them best (``normalize_``); no one choice always wins.
     transform : {"log"} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).

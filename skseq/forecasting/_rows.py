@@ -102,6 +102,34 @@ class SeriesRows:
         values = divided(self.values, np.repeat(units, self.lengths, axis=0))
         return replace(self, values=values), units
 
+    def share_at_edge(self, n_targets, length, edge):
+        """Return the share of series (and targets) that end at their edge.
+
+        A series ends at its edge where the mean of its last ``length`` rows
+        lies above or below all but a share ``edge`` of its earlier values:
+        a trend, or a level the series never had. Read a block at a time.
+        """
+        ends = np.cumsum(self.lengths)
+        last = np.stack(
+            [
+                self.read(end - min(length, n), end)[:, :n_targets].mean(axis=0)
+                for end, n in zip(ends, self.lengths, strict=True)
+            ]
+        )
+        below = np.zeros_like(last)
+        earlier = np.zeros(len(ends))
+        for start, rows in self.blocks():
+            at = start + np.arange(len(rows))
+            owner = np.searchsorted(ends, at, side="right")
+            before = at < ends[owner] - length  # not among the last rows
+            for i in np.unique(owner[before]):
+                part = rows[(owner == i) & before, :n_targets]
+                below[i] += (part < last[i]).sum(axis=0)
+                earlier[i] += len(part)
+        with np.errstate(invalid="ignore"):  # no earlier rows: not at an edge
+            share = below / earlier[:, None]
+        return float(np.mean((share >= 1 - edge) | (share <= edge)))
+
     @property
     def is_stored(self):
         """Whether the rows stay in their store."""

@@ -383,3 +383,23 @@ def test_select_averages_its_pairs_as_the_fit_forecasts(
     model = SequenceForecaster(horizon=4, method="select", **QUICK)
     model.fit(pd.Series(values, index))
     assert seen == [expected] and model._fitted.models_first is expected
+
+
+@pytest.mark.parametrize(
+    "trend, tried",
+    [(0.5, ["standard", "last", "mean"]), (0.0, ["standard", "last", "mean", None])],
+)
+def test_the_series_own_scale_is_not_tried_on_a_trend(trend, tried):
+    # a trend ends above every earlier value: a ridge (or network) in the
+    # series' own scale would forecast from levels it never trained on
+    rng = np.random.default_rng(0)
+    values = trend * np.arange(120) + rng.normal(size=120)
+    model = SequenceForecaster(
+        horizon=3,
+        window_length=6,
+        method="linear",
+        validation_fraction=0,
+        max_epochs=1,
+        random_state=0,
+    ).fit(pd.Series(values))
+    assert [ridge.scaler.normalize for ridge in model._fitted.ridges] == tried

@@ -264,3 +264,26 @@ def test_a_panel_is_put_in_units_a_block_at_a_time(small_blocks):
     np.testing.assert_array_equal(
         model.predict(y={"c": new})["c"], model.predict(y={"c": new[-8:]})["c"]
     )
+
+
+def test_the_share_of_series_at_their_edge_is_read_a_block_at_a_time(small_blocks):
+    # blocks of 100 rows span the series: a trend ends above its earlier
+    # values, a sine and noise do not; a store counts as memory does
+    from skseq.forecasting._rows import SeriesRows
+
+    rng = np.random.default_rng(0)
+    steps = np.arange(500.0)
+    values = np.column_stack(
+        [np.sin(steps / 3), rng.standard_normal(500), np.zeros(500)]
+    )
+    values[150:380, 0] = steps[150:380] / 10  # the second series trends
+    lengths = np.array([150, 230, 120])
+    store = StoredSequences(values, lengths=lengths, flat=True)
+    stored = SeriesRows.stored(store, [0, 1, 2])
+    memory = SeriesRows(values, lengths)
+    for rows in (stored, memory):
+        assert rows.share_at_edge(1, 8, 0.03) == pytest.approx(1 / 3)
+        # both targets: the noise ends within its values
+        assert rows.share_at_edge(2, 8, 0.03) == pytest.approx(1 / 6)
+    falling = SeriesRows(-values[150:380], np.array([230]))
+    assert falling.share_at_edge(1, 8, 0.03) == 1
