@@ -136,7 +136,7 @@ class SequenceForecaster(
         What forecasts: the mean of the forecasts named, a naive or seasonal
         naive one weighing as much as the others together for a daily season.
         "network": the network. "linear": ridge regressions of the window, one
-        per normalisation of ``normalize`` (closed form, no seed), each one
+        per normalisation "auto" tries (closed form, no seed), each a
         forecast. With held-out windows only the ridges not clearly worse than
         the best forecast there are kept (a one-sided t bound at 97.5%% on the
         mean difference, over windows a horizon apart; the best may be the

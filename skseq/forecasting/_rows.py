@@ -93,9 +93,8 @@ class SeriesRows:
         for start, rows in self.blocks():
             if check is not None:
                 check(rows, start)
-            owner = np.searchsorted(ends, start + np.arange(len(rows)), side="right")
-            for i in np.unique(owner):
-                sums[i].add(rows[owner == i, :n_targets])
+            for i, lo, hi in _owned(ends, start, start + len(rows)):
+                sums[i].add(rows[lo:hi, :n_targets])
         units = np.stack([one.unit() for one in sums])
         if self.is_stored:
             return replace(self, units=units), units
@@ -106,8 +105,11 @@ class SeriesRows:
         """Return the share of series (and targets) that end at their edge.
 
         A series ends at its edge where the mean of its last ``length`` rows
-        lies above or below all but a share ``edge`` of its earlier values:
-        a trend, or a level the series never had. Read a block at a time.
+        lies above, or below, all but a share ``edge`` of its earlier values
+        (a trend, or a level the series never had); with fewer than ``1 /
+        edge`` earlier values, where "all but" would be all, it does not.
+        The last rows are read a series at a time, the earlier ones a block
+        at a time.
         """
         ends = np.cumsum(self.lengths)
         last = np.stack(
@@ -116,19 +118,19 @@ class SeriesRows:
                 for end, n in zip(ends, self.lengths, strict=True)
             ]
         )
-        below = np.zeros_like(last)
+        below, above = np.zeros_like(last), np.zeros_like(last)
         earlier = np.zeros(len(ends))
         for start, rows in self.blocks():
-            at = start + np.arange(len(rows))
-            owner = np.searchsorted(ends, at, side="right")
-            before = at < ends[owner] - length  # not among the last rows
-            for i in np.unique(owner[before]):
-                part = rows[(owner == i) & before, :n_targets]
-                below[i] += (part < last[i]).sum(axis=0)
-                earlier[i] += len(part)
-        with np.errstate(invalid="ignore"):  # no earlier rows: not at an edge
-            share = below / earlier[:, None]
-        return float(np.mean((share >= 1 - edge) | (share <= edge)))
+            for i, lo, hi in _owned(ends, start, start + len(rows)):
+                hi = min(hi, ends[i] - length - start)  # not the last rows
+                if hi > lo:
+                    part = rows[lo:hi, :n_targets]
+                    below[i] += (part < last[i]).sum(axis=0)
+                    above[i] += (part > last[i]).sum(axis=0)
+                    earlier[i] += hi - lo
+        most = (1 - edge) * earlier[:, None]  # ties count on neither side
+        at_edge = ((below >= most) | (above >= most)) & (earlier >= 1 / edge)[:, None]
+        return float(np.mean(at_edge))
 
     @property
     def is_stored(self):
@@ -352,3 +354,16 @@ def stored_check(store, keys, n_targets, log):
             )
 
     return check
+
+
+def _owned(ends, start, stop):
+    """Yield ``(i, lo, hi)``: the rows ``lo:hi`` of a block that series ``i`` owns.
+
+    The block holds rows ``start:stop`` of the series ending at ``ends``;
+    ``lo`` and ``hi`` are positions in it.
+    """
+    first = int(np.searchsorted(ends, start, side="right"))
+    last = int(np.searchsorted(ends, stop - 1, side="right"))
+    for i in range(first, last + 1):
+        begin = 0 if i == 0 else int(ends[i - 1])
+        yield i, max(begin, start) - start, min(int(ends[i]), stop) - start

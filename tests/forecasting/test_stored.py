@@ -287,3 +287,12 @@ def test_the_share_of_series_at_their_edge_is_read_a_block_at_a_time(small_block
         assert rows.share_at_edge(2, 8, 0.03) == pytest.approx(1 / 6)
     falling = SeriesRows(-values[150:380], np.array([230]))
     assert falling.share_at_edge(1, 8, 0.03) == 1
+    # ties count on neither side: zeros with spikes, ending in zeros, are
+    # not below their history
+    spiky = np.where(rng.random(120) < 0.2, 3.0, 0.0)
+    spiky[-6:] = 0
+    assert SeriesRows(spiky[:, None], np.array([120])).share_at_edge(1, 6, 0.03) == 0
+    # fewer earlier values than 1 / 0.03 (33 of 41) decide nothing; 34 do
+    for n, share in [(41, 0), (42, 1)]:
+        rising = SeriesRows(np.arange(n, dtype=float)[:, None], np.array([n]))
+        assert rising.share_at_edge(1, 8, 0.03) == share
