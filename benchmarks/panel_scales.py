@@ -10,7 +10,10 @@ measurements:
 - the eleven quarterly US macroeconomic series of statsmodels' macrodata
   (mean absolute changes of 0.24 to 65) as one panel, horizon 6, three
   origins 6 quarters apart: skseq's MAE over the naive forecast's, per series
-  and as a geometric mean, median over seeds.
+  and as a geometric mean, median over seeds; next to the same defaults
+  fitted on each series alone (eleven models) and damped Holt (statsmodels'
+  ExponentialSmoothing, no season: the changes show none), on the same
+  origins.
 
 Run: ``.venv/bin/python benchmarks/panel_scales.py [--seeds 0 1 2]``; needs
 statsmodels (``pip install -e .[bench]``).
@@ -25,6 +28,7 @@ import pandas as pd
 import torch
 from _common import machine, print_table
 from short_series import MACRO
+from sklearn.base import clone
 
 from skseq import SequenceForecaster
 from skseq.datasets import load_airline
@@ -45,13 +49,26 @@ def invariance(ratios, seed):
     return rows
 
 
+def holt(train, horizon):
+    from statsmodels.tsa.holtwinters import ExponentialSmoothing
+
+    model = ExponentialSmoothing(train, trend="add", damped_trend=True)
+    return model.fit().forecast(horizon)
+
+
 def macro_panel(seeds):
-    """skseq's MAE over the naive forecast's on the macro panel, per series."""
+    """MAE over the naive forecast's on the macro panel, per series.
+
+    skseq's global model (``"/ naive"``), one model per series (``"alone /
+    naive"``) and damped Holt (``"Holt / naive"``), geometric means over the
+    origins of the median over ``seeds``.
+    """
     import statsmodels.api as sm
 
     data = sm.datasets.macrodata.load_pandas().data
     index = pd.period_range("1959Q1", periods=len(data), freq="Q")
-    ratios = {name: [] for name in MACRO}
+    columns = ["/ naive", "alone / naive", "Holt / naive"]
+    ratios = {name: {c: [] for c in columns} for name in MACRO}
     for back in range(ORIGINS):
         end = len(data) - back * HORIZON
         cut = end - HORIZON
@@ -59,23 +76,37 @@ def macro_panel(seeds):
             n: pd.Series(data[n].to_numpy(float)[:cut], index[:cut]) for n in MACRO
         }
         test = {n: data[n].to_numpy(float)[cut:end] for n in MACRO}
-        per_seed = {name: [] for name in MACRO}
+        naive = {n: np.abs(train[n].iloc[-1] - test[n]).mean() for n in MACRO}
+        per_seed = {name: {c: [] for c in columns[:2]} for name in MACRO}
         for seed in seeds:
             model = SequenceForecaster(horizon=HORIZON, random_state=seed)
             forecast = model.fit(train).predict()
             for name in MACRO:
-                error = np.abs(forecast[name].to_numpy() - test[name]).mean()
-                naive = np.abs(train[name].iloc[-1] - test[name]).mean()
-                per_seed[name].append(error / naive)
+                alone = clone(model).fit(train[name]).predict().to_numpy()
+                for column, values in zip(
+                    columns[:2], [forecast[name].to_numpy(), alone], strict=True
+                ):
+                    error = np.abs(values - test[name]).mean()
+                    per_seed[name][column].append(error / naive[name])
         for name in MACRO:
-            ratios[name].append(float(np.median(per_seed[name])))
+            for column in columns[:2]:
+                ratios[name][column].append(float(np.median(per_seed[name][column])))
+            error = np.abs(holt(train[name].to_numpy(), HORIZON) - test[name]).mean()
+            ratios[name]["Holt / naive"].append(error / naive[name])
     rows = [
-        {"series": name, "/ naive": float(np.exp(np.mean(np.log(r))))}
+        {"series": name, **{c: float(np.exp(np.mean(np.log(r[c])))) for c in columns}}
         for name, r in ratios.items()
     ]
-    every = np.concatenate([np.log(r) for r in ratios.values()])
-    rows.append({"series": "geometric mean", "/ naive": float(np.exp(every.mean()))})
-    return rows
+    every = {
+        c: np.concatenate([np.log(r[c]) for r in ratios.values()]) for c in columns
+    }
+    rows.append(
+        {
+            "series": "geometric mean",
+            **{c: float(np.exp(every[c].mean())) for c in columns},
+        }
+    )
+    return rows, columns
 
 
 def main():
@@ -91,7 +122,8 @@ def main():
         ["copy k times larger", "airline MAE"],
     )
     print()
-    print_table(macro_panel(args.seeds), ["series", "/ naive"])
+    rows, columns = macro_panel(args.seeds)
+    print_table(rows, ["series", *columns])
     print(f"\nseeds {args.seeds}; total {time.perf_counter() - start:.0f} s")
 
 
