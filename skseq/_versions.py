@@ -4,12 +4,12 @@ At the bottom of the import tree: every other module may import it, it
 imports none of skseq.
 """
 
-import warnings
-
 import numpy as np
 import sklearn
 import skorch
 import torch
+
+from .utils._warnings import warn
 
 __all__ = [
     "VersionMismatchWarning",
@@ -63,11 +63,10 @@ def warn_on_version_mismatch(written, what):
         if written.get(name) != current[name]
     ]
     if differ:
-        warnings.warn(
+        warn(
             f"{what} with {', '.join(differ)}; predictions may differ. Refit the "
             "model with the current versions to be sure.",
             VersionMismatchWarning,
-            stacklevel=4,
         )
 
 

@@ -27,7 +27,6 @@ import dataclasses
 import io
 import json
 import os
-import warnings
 
 import numpy as np
 import safetensors
@@ -46,6 +45,7 @@ from ..estimators import (
     RNNTagger,
     SequenceForecaster,
 )
+from ..utils._warnings import warn
 from ._archive import read_archive, tensor_shapes, write_archive
 from ._codec import Decoder, Encoder, FileError, UseGiven, check_type
 from ._upgrade import upgrade_format1
@@ -202,11 +202,9 @@ def _estimator(path, cls, params, given, decode):
         raise ValueError(f"{path}: params: {exc}") from exc
     cores = os.cpu_count() or 1
     if estimator.n_threads is not None and estimator.n_threads > cores:
-        warnings.warn(
+        warn(
             f"{path} asks for n_threads={estimator.n_threads}; this machine has "
             f"{cores} cores, so n_threads={cores} is used.",
-            UserWarning,
-            stacklevel=3,
         )
         estimator.n_threads = cores
     return estimator

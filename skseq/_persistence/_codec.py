@@ -14,7 +14,6 @@ import inspect
 import json
 import types
 import typing
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,6 +33,7 @@ from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..forecasting._static import StaticCovariates
 from ..utils._series import TimeSeries
+from ..utils._warnings import warn
 from ..utils.validation import InputSpec
 
 __all__ = ["NET", "Decoder", "Encoder", "FileError", "UseGiven", "check_type"]
@@ -178,10 +178,8 @@ class Encoder:
                 "role": "module",
             }
         if isinstance(value, np.random.RandomState):
-            warnings.warn(
+            warn(
                 "random_state is a RandomState instance, which is saved as None.",
-                UserWarning,
-                stacklevel=4,
             )
             return None
         raise TypeError(f"Cannot save a value of type {type(value).__name__}.")

@@ -9,7 +9,6 @@ p-value the share of held-out normal sequences whose error is at least as
 large (split conformal).
 """
 
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -19,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import RNNRegressor, RNNStepRegressor
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 from ._base import PValueDetector
 from ._conformal import sequential_p_values
@@ -197,13 +197,11 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         scale = np.where(scale > 0, scale, 1.0)
         reference = np.sort(self._errors([steps[i] for i in held], estimator, scale))
         if self.false_alarm_rate * (n_held + 1) < 1:
-            warnings.warn(
+            warn(
                 f"With {n_held} held-out sequences the smallest p-value is "
                 f"1/{n_held + 1}, above false_alarm_rate={self.false_alarm_rate}: "
                 "no sequence can be flagged. Raise calibration_fraction or "
                 "false_alarm_rate, or give more normal sequences.",
-                UserWarning,
-                stacklevel=2,
             )
         state = {
             "estimator_": estimator,

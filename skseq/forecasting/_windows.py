@@ -7,12 +7,13 @@ batch of them and :func:`network_inputs` scales them (through the
 """
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch.utils.data import Dataset
+
+from ..utils._warnings import warn
 
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
@@ -119,14 +120,12 @@ class WindowSplit:
         """
         if len(self.train) or not len(self.held_out):
             return self
-        warnings.warn(
+        warn(
             f"validation_fraction={validation_fraction} leaves no training window: "
             "the held-out windows' targets overlap every other window's. "
             "Training on every window without holding any out (no early "
             "stopping, and no intervals); a longer series or a shorter horizon "
             "holds windows out.",
-            UserWarning,
-            stacklevel=5,
         )
         return type(self)(self.every, self.every[:0], self.every)
 

@@ -8,9 +8,10 @@ the data (checks, statistics). Nothing here keeps a copy of the store.
 """
 
 import copy
-import warnings
 
 import numpy as np
+
+from ._warnings import warn
 
 __all__ = [
     "PaddingInside",
@@ -35,13 +36,11 @@ class PaddingInside(ValueError):
 def warn_read_in_memory(stored):
     """Warn that a stored array padded inside its sequences is read into memory."""
     size = np.prod(stored.values.shape) * stored.dtype.itemsize
-    warnings.warn(
+    warn(
         f"X ({size / 1e9:.2g} GB) has padding steps inside its sequences, which "
         "a store cannot cut without a copy: it is read into memory. Store the "
         "sequences without that padding (with their lengths, "
         "skseq.io.StoredSequences) to read it out of core.",
-        UserWarning,
-        stacklevel=4,
     )
 
 
