@@ -102,7 +102,11 @@ class ProbabilisticForecasts:
         conformalised on its own errors, at the ranks above (one-sided
         conformalisation). Other levels come from the forecast's errors, as
         above. The values are sorted along the levels (rearrangement), so
-        they never cross.
+        they never cross. Without a pair of heads, the levels ``(1 -/+ c) /
+        2`` are not the bounds of ``predict_interval(coverage=c)``: those are
+        symmetric about the forecast (quantiles of the absolute errors), and
+        hold the heads' intervals of lower coverages. Each construction
+        is calibrated on the same held-out errors.
 
         Parameters
         ----------
