@@ -1,7 +1,7 @@
 """skseq's version, the versions a model depends on, and warnings on mismatch.
 
-At the bottom of the import tree: every other module may import it, it
-imports none of skseq.
+Near the bottom of the import tree: every other module may import it; it
+imports only ``skseq.utils`` (its warnings).
 """
 
 import numpy as np
@@ -74,7 +74,8 @@ class VersionStamped:
     """Mixin: a fitted estimator's pickle records versions, and warns on load."""
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # a copy: on Python 3.11+ object.__getstate__ returns __dict__ itself
+        state = dict(super().__getstate__())
         if any(key.endswith("_") for key in state if not key.startswith("__")):
             state["_skseq_versions"] = versions()
         return state

@@ -104,9 +104,9 @@ class ProbabilisticForecasts:
         above. The values are sorted along the levels (rearrangement), so
         they never cross. Without a pair of heads, the levels ``(1 -/+ c) /
         2`` are not the bounds of ``predict_interval(coverage=c)``: those are
-        symmetric about the forecast (quantiles of the absolute errors), and
-        hold the heads' intervals of lower coverages. Each construction
-        is calibrated on the same held-out errors.
+        symmetric about the forecast (quantiles of the absolute errors),
+        except where widened to hold the heads' intervals of lower coverage.
+        Each construction is calibrated on the same held-out errors.
 
         Parameters
         ----------

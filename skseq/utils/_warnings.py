@@ -1,23 +1,18 @@
 """Warnings that point at the user's code, not at skseq's own frames."""
 
 import inspect
-import os
 import warnings
-from pathlib import Path
-
-import sklearn
 
 __all__ = ["warn"]
 
-# skseq's frames, and those of scikit-learn's decorators of fit (base) and
-# of functions such as backtest (validate_params)
-_SKIPPED = (
-    str(Path(__file__).resolve().parents[1]) + os.sep,
-    *(
-        str(Path(sklearn.__file__).parent / name)
-        for name in ("base.py", "utils/_param_validation.py")
-    ),
-)
+# scikit-learn's decorators of fit (base) and of functions such as backtest
+_WRAPPERS = ("sklearn.base", "sklearn.utils._param_validation")
+
+
+def _skipped(frame):
+    """Whether ``frame`` is skseq's or one of scikit-learn's decorators."""
+    name = frame.f_globals.get("__name__", "")
+    return name == "skseq" or name.startswith("skseq.") or name in _WRAPPERS
 
 
 def warn(message, category=UserWarning):
@@ -25,7 +20,8 @@ def warn(message, category=UserWarning):
 
     A fixed ``stacklevel`` points inside skseq when the same code is reached
     by another path (a forecaster fitted by ``backtest``, a loader called
-    from another loader); the frames of the package are skipped instead, and
+    from another loader); the frames of the package's modules (by name, not
+    by file: a symlinked path names the files otherwise) are skipped, and
     those of scikit-learn's decorators around ``fit`` and around functions
     such as ``backtest``. Through ``GridSearchCV`` it points at
     scikit-learn's call of ``fit``.
@@ -41,6 +37,6 @@ def warn(message, category=UserWarning):
     'careful'
     """
     frame, level = inspect.currentframe().f_back, 2
-    while frame is not None and frame.f_code.co_filename.startswith(_SKIPPED):
+    while frame is not None and _skipped(frame):
         frame, level = frame.f_back, level + 1
     warnings.warn(message, category, stacklevel=level)

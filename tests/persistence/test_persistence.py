@@ -243,6 +243,7 @@ def test_pickle_records_versions_and_warns_on_mismatch(classifier):
     clf, X = classifier
     state = clf.__getstate__()
     assert state["_skseq_versions"]["torch"] == torch.__version__
+    assert "_skseq_versions" not in vars(clf)  # the state is a copy
     state["_skseq_versions"]["scikit-learn"] = "0.24"
     restored = RNNClassifier.__new__(RNNClassifier)
     with pytest.warns(skseq.VersionMismatchWarning, match="scikit-learn 0.24"):

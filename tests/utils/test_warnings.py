@@ -28,3 +28,40 @@ def test_a_warning_points_at_the_users_call_directly_or_through_backtest():
         assert found and all(w.filename == __file__ for w in found), [
             (w.filename, w.lineno) for w in found
         ]
+
+
+def test_a_warning_points_at_the_users_call_when_skseq_is_imported_by_a_symlink(
+    tmp_path,
+):
+    # frames are skipped by module name: through a symlink the file names
+    # differ from the package's resolved path (before, the warning pointed
+    # at skseq/forecasting/_windows.py)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import skseq
+
+    link = tmp_path / "link"
+    link.symlink_to(Path(skseq.__file__).resolve().parents[1])
+    script = tmp_path / "user.py"
+    script.write_text(
+        "import warnings\n"
+        "import numpy as np, pandas as pd\n"
+        "import skseq\n"
+        "from skseq import SequenceForecaster\n"
+        "assert skseq.__file__.startswith(" + repr(str(link)) + ")\n"
+        "n = 20\n"
+        "y = pd.Series(np.arange(n) % 12 + 0.1 * np.arange(n),\n"
+        "              index=pd.period_range('2020-01', periods=n, freq='M'))\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    SequenceForecaster(horizon=12, max_epochs=1).fit(y)\n"
+        "print([w.filename for w in caught if 'training window' in str(w.message)])\n"
+    )
+    env = {"PYTHONPATH": str(link), "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == repr([str(script)])
