@@ -319,15 +319,21 @@ def test_a_level_matches_its_head_up_to_rounding(model):
     np.testing.assert_allclose(rounded.iloc[:, 0], lower)
 
 
+def _heads_at_5_and_95():
+    """160 noisy months, and a model with heads at 0.05 and 0.95 on 120."""
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=160, freq="M")
+    y = pd.Series(np.sin(np.arange(160) / 3) + 0.3 * rng.normal(size=160), index)
+    model = SequenceForecaster(
+        horizon=6, quantiles=[0.05, 0.95], max_epochs=3, hidden_size=8, random_state=0
+    )
+    return y, model.fit(y[:120])
+
+
 def test_a_higher_coverage_holds_the_heads_interval_of_a_lower_one():
     # the heads give 0.9; 0.95 comes from the errors' half-widths, which
     # were narrower than the heads' interval at every step of this series
-    rng = np.random.default_rng(0)
-    index = pd.period_range("2000-01", periods=120, freq="M")
-    y = pd.Series(np.sin(np.arange(120) / 3) + 0.3 * rng.normal(size=120), index)
-    model = SequenceForecaster(
-        horizon=6, quantiles=[0.05, 0.95], max_epochs=3, hidden_size=8, random_state=0
-    ).fit(y)
+    _, model = _heads_at_5_and_95()
     inner = model.predict_interval(coverage=0.9)
     outer = model.predict_interval(coverage=0.95)
     assert (outer["lower"] <= inner["lower"]).all()
@@ -343,12 +349,7 @@ def test_rolling_intervals_hold_the_heads_interval_of_a_lower_coverage():
     # backtest's intervals: each origin's 0.95 interval (half-widths of the
     # errors known there) holds its heads' CQR interval at 0.9; before, it
     # lay inside at 224 of the 600 bounds
-    rng = np.random.default_rng(0)
-    index = pd.period_range("2000-01", periods=160, freq="M")
-    y = pd.Series(np.sin(np.arange(160) / 3) + 0.3 * rng.normal(size=160), index)
-    model = SequenceForecaster(
-        horizon=6, quantiles=[0.05, 0.95], max_epochs=3, hidden_size=8, random_state=0
-    ).fit(y[:120])
+    y, model = _heads_at_5_and_95()
     _, _, _, (inner, outer) = model._rolling(y[100:], (0.9, 0.95))
     assert (outer[..., 0] <= inner[..., 0]).all()
     assert (outer[..., 1] >= inner[..., 1]).all()
