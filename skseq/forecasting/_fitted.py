@@ -401,8 +401,9 @@ class FittedForecaster:
         known at each origin).
         """
         margin_of = margin_of or (lambda level: None)
-        bounds = self._bounds(transformed, unit, coverage, margin_of(coverage), heads)
-        lower, upper = bounds
+        lower, upper = self._bounds(
+            transformed, unit, coverage, margin_of(coverage), heads
+        )
         if heads is not None:
             # the heads' intervals of lower coverage lie inside (the errors'
             # half-widths at 0.95 could be inside the heads' interval at 0.9)

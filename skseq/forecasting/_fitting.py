@@ -302,19 +302,15 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
     w, method = fitted.window_length, estimator.method
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
+    chosen = "standard" if normalize == "auto" else normalize  # if none judge
+    if not linear and (normalize != "auto" or not len(split.held_out)):
+        return (), chosen, None  # no ridge needed
     tried = [c for c in NORMALIZATIONS_TRIED if (read or w) >= 2 or c != "standard"]
     ends = max(w, fitted.season or 1)  # the steps whose mean is compared
     if series.share_at_edge(fitted.roles.n_targets, ends, EDGE) > 0.5:
         tried.remove(None)  # most series trend: their own scale extrapolates
     if not len(split.held_out):
-        ridges = (
-            fit_ridges(tried, series, split.every, fitted, steps, read)
-            if linear
-            else ()
-        )
-        return ridges, "standard" if normalize == "auto" else normalize, None
-    if not linear and normalize != "auto":
-        return (), normalize, None
+        return fit_ridges(tried, series, split.every, fitted, steps, read), chosen, None
     ridges = fit_ridges(tried, series, split.train, fitted, steps, read)
     actual = _actual(fitted, held_out)
 

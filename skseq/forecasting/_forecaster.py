@@ -33,7 +33,7 @@ from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
-from ._units import divided, in_units, units_for
+from ._units import divided, times_units, units_for
 
 __all__ = ["SequenceForecaster"]
 
@@ -482,7 +482,7 @@ class SequenceForecaster(
             ``horizon`` time stamps.
         """
         fitted, series, keys, transformed, *_, units = self._forecast_end(y, X, future)
-        forecast = in_units(
+        forecast = times_units(
             fitted.values.inverse_transform(transformed), units, fitted.roles.n_targets
         )
         return format_forecasts(

@@ -10,7 +10,7 @@ network's quantile heads (``quantiles``), errors of those heads
 
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
-from ._units import in_units
+from ._units import times_units
 
 __all__ = ["ProbabilisticForecasts"]
 
@@ -71,7 +71,7 @@ class ProbabilisticForecasts:
         bounds, columns = fitted.interval_bounds(
             transformed, unit, coverage, heads=heads
         )
-        bounds = in_units(bounds, units, fitted.roles.n_targets)
+        bounds = times_units(bounds, units, fitted.roles.n_targets)
         return format_forecasts(
             bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
@@ -130,7 +130,7 @@ class ProbabilisticForecasts:
             y, X, future
         )
         values, columns = fitted.quantile_values(transformed, unit, levels, heads)
-        values = in_units(values, units, fitted.roles.n_targets)
+        values = times_units(values, units, fitted.roles.n_targets)
         return format_forecasts(
             values, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )

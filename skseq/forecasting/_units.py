@@ -14,7 +14,7 @@ its values.
 
 import numpy as np
 
-__all__ = ["UnitSums", "divided", "in_units", "unit_of", "units_for"]
+__all__ = ["UnitSums", "divided", "times_units", "unit_of", "units_for"]
 
 
 def unit_of(values, n_targets):
@@ -91,8 +91,10 @@ def units_for(fitted, series, keys):
     )
 
 
-def in_units(values, units, n_targets):
+def times_units(values, units, n_targets):
     """Return forecasts times each series' units (None: as they are).
+
+    The inverse of :func:`divided` for what ``predict`` returns.
 
     ``values`` is ``(n, horizon, n_targets * c)``, target-major: ``c``
     values per target (1, the two bounds of an interval, the quantiles).
