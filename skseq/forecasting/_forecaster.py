@@ -140,18 +140,18 @@ class SequenceForecaster(
         forecast. With held-out windows only the ridges not clearly worse than
         the best forecast there are kept (a one-sided t bound at 97.5%% on the
         mean difference, over windows a horizon apart; the best may be the
-        network, judged on the windows that stopped its training): all of them
-        on a short series, whose few held-out windows are no evidence, those
-        that forecast about as well as the best on a long one. "network+linear":
-        the network and each kept ridge (the network one of up to five); the
-        network alone when no ridge is kept. "auto" is "network+linear", and the
-        seasonal naive forecast, judged as a ridge, where the window holds a
-        season of 13 to 96 steps (no phase indicators). "select" keeps the one
-        of the network, the ridges, the naive and seasonal naive forecasts and
-        each pair of those that forecasts the held-out windows best
-        (``held_out_errors_``), an optimistic judge of the network (on
-        ``benchmarks/forecast_accuracy.py`` no better than it). The network is
-        trained whatever the method.
+        network, its error there times 1.2 for the windows that stopped its
+        training): all of them on a short series, whose few held-out windows
+        are no evidence, those that forecast about as well as the best on a
+        long one. "network+linear": the network and each kept ridge (the
+        network one of up to five); the network alone when no ridge is kept.
+        "auto" is "network+linear", and the seasonal naive forecast, judged as
+        a ridge, where the window holds a season of 13 to 96 steps (no phase
+        indicators). "select" keeps the one of the network, the ridges, the
+        naive and seasonal naive forecasts and each pair of those that
+        forecasts the held-out windows best (``held_out_errors_``), an
+        optimistic judge of the network (on ``benchmarks/forecast_accuracy.py``
+        no better than it). The network is trained whatever the method.
     %(training)s
     early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)

@@ -25,6 +25,7 @@ from scipy.stats import t as student_t
 
 __all__ = [
     "METHOD_PARTS",
+    "NETWORK_OPTIMISM",
     "RULES",
     "average",
     "choose_method",
@@ -37,6 +38,10 @@ __all__ = [
 # the forecasts a method averages: the network, the ridges (one forecast per
 # window normalisation kept), the last value, the last season's values
 METHOD_PARTS = ("network", "linear", "naive", "seasonal")
+# how much lower the network's error on the held-out windows is than on the
+# next ones, against the ridges': the windows that stopped its training also
+# judge it (_fitting._method)
+NETWORK_OPTIMISM = 1.2
 # the forecasts that repeat values of the window instead of fitting a map
 RULES = ("naive", "seasonal")
 

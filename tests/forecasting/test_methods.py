@@ -10,6 +10,7 @@ import pytest
 import skseq
 from skseq import SequenceForecaster
 from skseq.forecasting._methods import (
+    NETWORK_OPTIMISM,
     choose_method,
     confidence_set,
     methods_to_compare,
@@ -172,6 +173,28 @@ def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
     kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
     assert model.method_ == "network+linear" and kept == ["last", None]
+
+
+def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
+    # the windows that stopped its training judge it: its error there is
+    # raised before the ridges are compared with it; theirs are unchanged
+    from skseq.forecasting import _fitting
+
+    judged = []
+
+    def recording(errors, horizon):
+        judged.append(np.asarray(errors).mean(axis=1))
+        return confidence_set(errors, horizon)
+
+    monkeypatch.setattr(_fitting, "confidence_set", recording)
+    y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
+    SequenceForecaster(horizon=2, **QUICK).fit(y)
+    monkeypatch.setattr(_fitting, "NETWORK_OPTIMISM", 1.0)
+    SequenceForecaster(horizon=2, **QUICK).fit(y)
+    raised, plain = judged  # the network first, then four ridges
+    assert NETWORK_OPTIMISM > 1
+    assert raised[0] == pytest.approx(NETWORK_OPTIMISM * plain[0], rel=1e-9)
+    np.testing.assert_allclose(raised[1:], plain[1:], rtol=1e-9)
 
 
 @pytest.mark.parametrize("validation_fraction", [0.2, 0])
