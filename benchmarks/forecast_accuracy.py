@@ -18,7 +18,8 @@ Contenders on the same split:
   per step: wineind 13, airline 11, nile 7 at the last origin).
   Its default forecast (``method="auto"``, i.e. ``"network+linear"``) is the
   mean of the network's and of each ridge's that forecast the held-out
-  windows not clearly worse than the best of them; "network alone" is the
+  windows not clearly worse than the best of them (the network's error
+  there raised by ``_methods.NETWORK_OPTIMISM``); "network alone" is the
   same fit forecasting with ``method="network"``, "linear alone" a fit with
   ``method="linear"`` (the ridges judged among themselves).
 - naive (last value) and seasonal naive (the value one season earlier);

@@ -39,8 +39,8 @@ __all__ = [
 # window normalisation kept), the last value, the last season's values
 METHOD_PARTS = ("network", "linear", "naive", "seasonal")
 # how much lower the network's error on the held-out windows is than on the
-# next ones, against the ridges': the windows that stopped its training also
-# judge it (_fitting._method)
+# next steps, against the ridges': the windows that stopped its training
+# also judge it (_fitting._method; benchmarks/README.md measures it)
 NETWORK_OPTIMISM = 1.2
 # the forecasts that repeat values of the window instead of fitting a map
 RULES = ("naive", "seasonal")

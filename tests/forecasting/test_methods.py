@@ -177,7 +177,8 @@ def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
 
 def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
     # the windows that stopped its training judge it: its error there is
-    # raised before the ridges are compared with it; theirs are unchanged
+    # raised before the ridges are compared with it; theirs are unchanged.
+    # Without early stopping those windows did not choose it: not raised
     from skseq.forecasting import _fitting
 
     judged = []
@@ -189,12 +190,15 @@ def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
     monkeypatch.setattr(_fitting, "confidence_set", recording)
     y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
     SequenceForecaster(horizon=2, **QUICK).fit(y)
+    SequenceForecaster(horizon=2, early_stopping=False, **QUICK).fit(y)
     monkeypatch.setattr(_fitting, "NETWORK_OPTIMISM", 1.0)
-    SequenceForecaster(horizon=2, **QUICK).fit(y)
-    raised, plain = judged  # the network first, then four ridges
+    for early_stopping in (True, False):
+        SequenceForecaster(horizon=2, early_stopping=early_stopping, **QUICK).fit(y)
+    raised, unstopped, plain, plain_unstopped = judged  # network, four ridges
     assert NETWORK_OPTIMISM > 1
     assert raised[0] == pytest.approx(NETWORK_OPTIMISM * plain[0], rel=1e-9)
     np.testing.assert_allclose(raised[1:], plain[1:], rtol=1e-9)
+    np.testing.assert_allclose(unstopped, plain_unstopped, rtol=1e-9)
 
 
 @pytest.mark.parametrize("validation_fraction", [0.2, 0])
