@@ -218,6 +218,20 @@ def test_future_covariates_of_the_wrong_form():
         plain.predict(future=future)
 
 
+def test_column_lists_name_each_column_once_in_any_list_form():
+    data = _covariate_frame()
+    for option in ({"target": ["v", "v"]}, {"future_covariates": ["c", "c"]}):
+        (name,) = option
+        model = SequenceForecaster(window_length=6, **option, **QUICK)
+        with pytest.raises(ValueError, match=f"{name} lists the columns .* than once"):
+            model.fit(data)
+    listed = SequenceForecaster(window_length=6, target=["v"], **QUICK).fit(data)
+    for target in (np.array(["v"]), data.columns[:1]):
+        model = SequenceForecaster(window_length=6, target=target, **QUICK).fit(data)
+        assert model.targets_ == ["v"]
+        pd.testing.assert_frame_equal(model.predict(), listed.predict())
+
+
 def test_forecaster_argument_errors():
     y = load_airline()
     model = SequenceForecaster(window_length=12, **QUICK).fit(y[:-12])
@@ -229,6 +243,12 @@ def test_forecaster_argument_errors():
         backtest(SequenceForecaster(window_length=12, **QUICK), y, cv=2, sp=0)
     with pytest.raises(ValueError, match="backtest splits one series in time"):
         backtest(SequenceForecaster(window_length=12, **QUICK), {"a": y}, cv=2)
+    short = SequenceForecaster(window_length=6, horizon=3, **QUICK)
+    with pytest.raises(ValueError, match=r"X must have one row per step of y \(144"):
+        backtest(short, y, X=np.ones((len(y) - 5, 1)), cv=2)
+    # 60 folds of 2 steps: the third step of the horizon is never scored
+    with pytest.raises(ValueError, match="at most 2 steps, fewer than horizon=3"):
+        backtest(short, y, cv=60, coverage=0.5)
 
 
 def test_predict_uses_the_fitted_geometry_after_set_params():

@@ -62,6 +62,11 @@ class ColumnRoles:
             )
         columns = list(columns)
         future = list(future_covariates or [])
+        lists = (("target", _listed(target)), ("future_covariates", future))
+        for name, listed in lists:
+            repeated = sorted({c for c in listed if listed.count(c) > 1}, key=str)
+            if repeated:
+                raise ValueError(f"{name} lists the columns {repeated} more than once.")
         missing = [c for c in future if c not in columns]
         if missing:
             raise ValueError(
@@ -72,7 +77,7 @@ class ColumnRoles:
         if target is None:
             targets = [c for c in columns if c not in future]
         else:
-            targets = target if isinstance(target, list) else [target]
+            targets = _listed(target)
             unknown = [c for c in targets if c not in columns]
             if unknown:
                 raise ValueError(
@@ -127,9 +132,12 @@ class ColumnRoles:
 
 
 def _listed(target):
+    """Return the target column names: one name (any hashable) or several."""
     if target is None:
         return []
-    return target if isinstance(target, list) else [target]
+    if isinstance(target, (list, np.ndarray, pd.Index)):
+        return list(target)
+    return [target]
 
 
 def check_like_fit(

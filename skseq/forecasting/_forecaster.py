@@ -77,7 +77,7 @@ class SequenceForecaster(
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.
-    target : str, int, list or None, default=None
+    target : str, int, list, array of names or None, default=None
         Column(s) of a DataFrame ``y`` to forecast. The other columns are
         covariates: known only up to the forecast time ("past covariates"),
         unless listed in ``future_covariates``. None forecasts every column

@@ -119,9 +119,23 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     coverages = _coverages(coverage)
     if X is not None:
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
+        if len(X) != len(y):
+            raise ValueError(
+                f"X must have one row per step of y ({len(y)} rows), split with "
+                f"it; it has {len(X)}."
+            )
+    splits = list(cv.split(np.arange(len(y))))
+    longest = max((len(test) for _, test in splits), default=0)
+    if longest < forecaster.horizon:
+        raise ValueError(
+            f"The test folds of cv have at most {longest} steps, fewer than "
+            f"horizon={forecaster.horizon}: the later horizon steps would never "
+            "be scored. Use fewer splits (cv), or a splitter with test_size >= "
+            "horizon."
+        )
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
-    for train_index, test_index in cv.split(np.arange(len(y))):
+    for train_index, test_index in splits:
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
             model = clone(forecaster).fit(train)
