@@ -278,3 +278,43 @@ def test_series_messages_name_the_real_problem():
     y = pd.Series(np.arange(40.0), index=[f"t{i}" for i in range(40)])
     with pytest.raises(ValueError, match="y.index holds .* indexed by time"):
         SequenceForecaster(window_length=5, **QUICK).fit(y)
+
+
+def test_inputs_are_refused_naming_the_argument_at_fault():
+    data = _covariate_frame()
+    y, X = data[["v"]], data[["c"]]
+    model = SequenceForecaster(window_length=6, **QUICK)
+    with pytest.raises(TypeError, match=r"X has non-numeric columns \['s'\]"):
+        model.fit(y, X.assign(s="a"))
+    stamped = X.set_axis(pd.date_range("2000-01-01", periods=len(X), freq="D"))
+    with pytest.raises(ValueError, match="X's index must be the time stamps of y"):
+        model.fit(y.to_numpy(), stamped)
+    with pytest.raises(ValueError, match="y is empty"):
+        model.fit(np.array([]))
+    with pytest.raises(TypeError, match="y holds non-numeric values"):
+        model.fit(np.array(pd.date_range("2000-01-01", periods=60)))
+    with pytest.raises(ValueError, match="freq must be a pandas frequency"):
+        SequenceForecaster(freq="banana", **QUICK).fit(stamped)
+    fitted = SequenceForecaster(window_length=6, **QUICK).fit(y, X)
+    with pytest.raises(ValueError, match=r"\['c'\] missing: if they came as X"):
+        fitted.score(y)
+    ahead = SequenceForecaster(window_length=6, future_covariates=["c"], **QUICK)
+    ahead.fit(data)
+    future = pd.DataFrame(
+        {"c": ["x"]}, index=pd.period_range("2005-01", periods=1, freq="M")
+    )
+    with pytest.raises(TypeError, match=r"future\) has non-numeric columns \['c'\]"):
+        ahead.predict(future=future)
+
+
+def test_panel_side_inputs_are_checked_by_series():
+    data = _covariate_frame()
+    panel = {"a": data["v"], "b": data["v"] + 1}
+    model = SequenceForecaster(window_length=6, **QUICK)
+    static = pd.DataFrame({"k": [1.0, np.inf]}, index=["a", "b"])
+    with pytest.raises(ValueError, match="static holds infinite values"):
+        model.fit(panel, static=static)
+    long_y = pd.concat(panel, names=["id", "t"])
+    long_X = pd.concat({"a": data[["c"]]}, names=["id", "t"])
+    with pytest.raises(ValueError, match=r"X has no rows for the series \['b'\]"):
+        model.fit(long_y, long_X)

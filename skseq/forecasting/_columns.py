@@ -150,9 +150,11 @@ def check_like_fit(
     """
     columns = roles.columns if columns is None else tuple(columns)
     if tuple(panel[0].columns) != columns:
+        missing = [c for c in columns if c not in panel[0].columns]
+        hint = f" ({missing} missing: if they came as X, pass X too)" if missing else ""
         raise ValueError(
             f"{name} has columns {panel[0].columns}, but the model was fitted on "
-            f"{list(columns)}."
+            f"{list(columns)}{hint}."
         )
     if form != fitted_form:
         raise ValueError(
@@ -233,8 +235,20 @@ def future_rows(future, series, keys, roles, horizon):
                     f"series, {expected[0]} to {expected[-1]}; it starts at "
                     f"{frame.index[0]}."
                 )
+        given = frame[names].iloc[:h]
+        non_numeric = [
+            c
+            for c in names
+            if not pd.api.types.is_numeric_dtype(given[c])
+            or pd.api.types.is_bool_dtype(given[c])
+        ]
+        if non_numeric:
+            raise TypeError(
+                f"X (or future) has non-numeric columns {non_numeric}; give the "
+                "future covariates as numbers, as at fit."
+            )
         values = check_array(
-            frame[names].iloc[:h],
+            given,
             dtype=np.float64,
             input_name="future",
             ensure_all_finite=False,

@@ -39,12 +39,24 @@ def _join_one(y, X, name="X"):
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         X_frame.columns = [f"x{i}" for i in range(X_frame.shape[1])]
         X_frame.index = y_frame.index[: len(X_frame)]
-    if len(X_frame) != len(y_frame) or not X_frame.index.equals(y_frame.index):
+    if len(X_frame) != len(y_frame):
         raise ValueError(
             f"X must have a row for every time stamp of y ({len(y_frame)} rows, "
             f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X_frame)}."
         )
+    if not X_frame.index.equals(y_frame.index):
+        raise ValueError(
+            f"X's index must be the time stamps of y ({y_frame.index[0]} to "
+            f"{y_frame.index[-1]}); it runs from {X_frame.index[0]} to "
+            f"{X_frame.index[-1]}. Give X as an array, or with the index of y."
+        )
     numeric = X_frame.select_dtypes("number")
+    non_numeric = [c for c in X_frame.columns if c not in numeric.columns]
+    if non_numeric:
+        raise TypeError(
+            f"{name} has non-numeric columns {non_numeric}; encode categories "
+            "and booleans as numeric columns first."
+        )
     values = numeric.to_numpy(np.float64)
     refuse_missing(values, numeric.index, name)
     refuse_huge(values, name)
@@ -146,6 +158,12 @@ def _split_long(y, X, extra):
             "ids and times."
         )
     ids = y.index.get_level_values(0).unique()
+    missing = list(ids.difference(X.index.get_level_values(0).unique()))
+    if missing:
+        raise ValueError(
+            f"X has no rows for the series {missing[:5]} of y: a long X holds "
+            "the ids and times of y."
+        )
     parts = {
         key: _split_one(y.xs(key, level=0), X.xs(key, level=0), extra) for key in ids
     }

@@ -56,6 +56,8 @@ class StaticCovariates:
         if static.isna().any().any():
             raise ValueError("static holds missing values; fill them first.")
         encoded = _encode(static)
+        if not np.isfinite(encoded.to_numpy(dtype=np.float64)).all():
+            raise ValueError("static holds infinite values; replace them first.")
         if encoded.columns.has_duplicates:
             repeated = list(encoded.columns[encoded.columns.duplicated()].unique())
             raise ValueError(

@@ -167,6 +167,17 @@ def _raise_off_freq(index, freq, name):
     )
 
 
+def _offset(freq):
+    """Return ``freq`` (the user's ``freq``, or one inferred) as a pandas offset."""
+    try:
+        return pd.tseries.frequencies.to_offset(freq)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"freq must be a pandas frequency of time stamps such as 'D', 'MS' or "
+            f"'30min'; got {freq!r}."
+        ) from None
+
+
 def _check_index(index, name, freq, default_freq=None):
     """Check that a time index is sorted, unique and regular; return its step.
 
@@ -202,7 +213,7 @@ def _check_index(index, name, freq, default_freq=None):
         if step is None and default_freq is not None and len(index) < 3:
             step = default_freq
         if step is not None:
-            step = pd.tseries.frequencies.to_offset(step)
+            step = _offset(step)
             expected = pd.date_range(index[0], periods=len(index), freq=step)
             if not expected.equals(index):
                 _raise_off_freq(index, step, name)
@@ -317,14 +328,16 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
                 f"{name} is complex; complex data is not supported (forecast the "
                 "real and imaginary parts as two columns)."
             )
-        if values.dtype.kind in "OUSV":
+        if values.dtype.kind in "OUSVmM":  # not numbers, or times
             raise TypeError(f"{name} holds non-numeric values ({values.dtype}).")
         if values.ndim not in (1, 2):
             raise ValueError(
                 f"{name} must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_columns), "
                 f"got an array of shape {values.shape}."
             )
-        values = values.astype(np.float64).reshape(len(values), -1)
+        values = values.astype(np.float64)
+        # an empty array, whatever its shape, is refused below
+        values = values.reshape(len(values), -1) if values.size else np.empty((0, 1))
         columns = list(range(values.shape[1]))
         index = pd.RangeIndex(len(values))
     if len(values) == 0:
@@ -344,7 +357,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         step = freq if freq is not None else (index.freq or default_freq)
         if step is None:
             _raise_irregular(index, name)
-        step = pd.tseries.frequencies.to_offset(step)
+        step = _offset(step)
     else:
         step = default_freq if default_freq is not None else 1
     return TimeSeries(values, index, step, columns, kind, series_name)
