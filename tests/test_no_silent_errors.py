@@ -318,3 +318,15 @@ def test_panel_side_inputs_are_checked_by_series():
     long_X = pd.concat({"a": data[["c"]]}, names=["id", "t"])
     with pytest.raises(ValueError, match=r"X has no rows for the series \['b'\]"):
         model.fit(long_y, long_X)
+
+
+def test_series_of_another_step_are_refused():
+    values = 10 + 3 * np.sin(2 * np.pi * np.arange(96) / 12)
+    monthly = pd.Series(values, pd.date_range("2000-01-01", periods=96, freq="MS"))
+    daily = monthly.set_axis(pd.date_range("2000-01-01", periods=96, freq="D"))
+    model = SequenceForecaster(window_length=6, **QUICK).fit(monthly)
+    with pytest.raises(ValueError, match="y has steps of 'D', but the model was"):
+        model.predict(y=daily)
+    assert len(model.predict(y=monthly[:-12])) == model.horizon
+    with pytest.raises(ValueError, match="a series of y has steps of 'D', but the"):
+        SequenceForecaster(window_length=6, **QUICK).fit({"m": monthly, "d": daily})

@@ -172,6 +172,18 @@ def check_like_fit(
         )
 
 
+def check_step(panel, step, name="y", of="the model was fitted on"):
+    """Series with time stamps must have ``step``: the training series' (``of``)."""
+    for one in panel:
+        stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
+        if stamped and one.freq != step:
+            raise ValueError(
+                f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
+                f"{step.freqstr!r}; resample it (e.g. "
+                f"{name}.resample({step.freqstr!r}).mean())."
+            )
+
+
 def future_rows(future, series, keys, roles, horizon):
     """Raw horizon rows (role order) holding the future covariates of ``predict``.
 

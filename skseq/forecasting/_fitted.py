@@ -9,7 +9,7 @@ import torch
 
 from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
-from ._columns import ColumnRoles, check_like_fit, check_log
+from ._columns import ColumnRoles, check_like_fit, check_log, check_step
 from ._conformal import ConformalCalibration
 from ._methods import METHOD_PARTS, average, naive, seasonal_naive
 from ._phases import SeasonPhases
@@ -348,6 +348,7 @@ class FittedForecaster:
             min_length=self.window_length,
             default_freq=default_freq,
         )
+        check_step(panel, default_freq)
         panel = self.carried(panel, keys, form)
         for one in panel:
             values = self.roles.arrange(one.values)

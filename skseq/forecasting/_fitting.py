@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils._stored import StoredSequences
-from ._columns import ColumnRoles, check_lengths, raw_values, roles_of
+from ._columns import ColumnRoles, check_lengths, check_step, raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import long_season, season_of, supported_window, window_of
 from ._linear import fit_ridges
@@ -162,6 +162,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)
         lengths, freq = [len(one.values) for one in panel], panel[0].freq
+        check_step(panel, freq, "a series of y", "the first one has")
         # the columns the series carry: known at the forecast steps too
         carried = () if static is None else tuple(static.columns)
         options = (target, estimator.future_covariates, estimator.strategy)
