@@ -4,6 +4,8 @@ Each case is either computed correctly or refused with an error that names
 the argument and the way out (sklearn's wording where sklearn has one).
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -330,3 +332,13 @@ def test_series_of_another_step_are_refused():
     assert len(model.predict(y=monthly[:-12])) == model.horizon
     with pytest.raises(ValueError, match="a series of y has steps of 'D', but the"):
         SequenceForecaster(window_length=6, **QUICK).fit({"m": monthly, "d": daily})
+
+
+def test_backtest_of_a_series_that_repeats_itself_leaves_mase_undefined():
+    y = pd.Series(7.0, index=pd.date_range("2020-01-01", periods=60, freq="D"))
+    model = SequenceForecaster(window_length=6, horizon=3, **QUICK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        table = backtest(model, y, cv=2)
+    assert table["MASE"].isna().all()  # its naive forecast has no error
+    assert (table["MAE"] < 1e-3).all() and (table["sMAPE"] < 1e-2).all()

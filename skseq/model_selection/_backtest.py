@@ -28,13 +28,18 @@ def _rows(y, index):
 
 
 def _seasonal_naive_mae(y, sp):
-    """Mean absolute error of the seasonal naive forecast in-sample, per column."""
+    """Mean absolute error of the seasonal naive forecast in-sample, per column.
+
+    NaN where it is zero (a training part that repeats itself exactly): MASE
+    is then undefined.
+    """
     values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     if len(values) <= sp:
         raise ValueError(
             f"MASE needs more than sp={sp} training observations, got {len(values)}."
         )
-    return np.abs(values[sp:] - values[:-sp]).mean(axis=0)
+    scale = np.abs(values[sp:] - values[:-sp]).mean(axis=0)
+    return np.where(scale > 0, scale, np.nan)
 
 
 @validate_params(
@@ -81,9 +86,11 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     -------
     pandas.DataFrame
         One row per horizon step (``1 .. horizon``) with columns ``MAE``,
-        ``RMSE``, ``sMAPE`` (in %, 0 to 200), ``MASE`` and ``n_forecasts``,
-        averaged over the target columns. With ``coverage``, for each level
-        ``c`` also ``coverage@c`` (share of actual values inside the
+        ``RMSE``, ``sMAPE`` (in %, 0 to 200; 0 where the actual value and the
+        forecast are both 0), ``MASE`` (NaN where a training
+        part repeats itself exactly, whose seasonal naive error is zero) and
+        ``n_forecasts``, averaged over the target columns. With ``coverage``,
+        for each level ``c`` also ``coverage@c`` (share of actual values inside the
         interval), ``width@c`` (mean width), ``Winkler@c`` (mean width plus
         ``2 / (1 - c)`` times the distance of each value outside the
         interval; lower is better) and ``pinball@c`` (mean pinball loss of the
@@ -154,15 +161,16 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         error = actual - forecast
         errors.append(error)
         scaled.append(np.abs(error) / scale)
-        relative.append(200 * np.abs(error) / (np.abs(actual) + np.abs(forecast)))
+        both = np.abs(actual) + np.abs(forecast)  # sMAPE: 0 where both are 0
+        relative.append(200 * np.abs(error) / np.where(both > 0, both, np.inf))
     error = np.concatenate(errors)
     count = (~np.isnan(error[..., 0])).sum(axis=0)
     table = pd.DataFrame(
         {
-            "MAE": np.nanmean(np.abs(error), axis=(0, 2)),
-            "RMSE": np.sqrt(np.nanmean(error**2, axis=(0, 2))),
-            "sMAPE": np.nanmean(np.concatenate(relative), axis=(0, 2)),
-            "MASE": np.nanmean(np.concatenate(scaled), axis=(0, 2)),
+            "MAE": _step_mean(np.abs(error)),
+            "RMSE": np.sqrt(_step_mean(error**2)),
+            "sMAPE": _step_mean(np.concatenate(relative)),
+            "MASE": _step_mean(np.concatenate(scaled)),
             "n_forecasts": count,
         },
         index=pd.RangeIndex(1, error.shape[1] + 1, name="horizon"),
@@ -172,6 +180,18 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         for name, values in _interval_scores(actual, np.concatenate(each), level):
             table[f"{name}@{level:g}"] = values
     return table
+
+
+def _step_mean(values):
+    """Mean per horizon step of ``(n, horizon, k)`` values, NaN ones left out.
+
+    NaN (without numpy's warning) for a step with no value: MASE of a
+    training part that repeats itself exactly.
+    """
+    known = ~np.isnan(values)
+    count = known.sum(axis=(0, 2))
+    total = np.where(known, values, 0.0).sum(axis=(0, 2))
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _coverages(coverage):
