@@ -249,8 +249,12 @@ def test_forecaster_argument_errors():
     with pytest.raises(ValueError, match=r"X must have one row per step of y \(144"):
         backtest(short, y, X=np.ones((len(y) - 5, 1)), cv=2)
     # 60 folds of 2 steps: the third step of the horizon is never scored
-    with pytest.raises(ValueError, match="at most 2 steps, fewer than horizon=3"):
-        backtest(short, y, cv=60, coverage=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        table = backtest(short, y, cv=60, coverage=0.5)
+    assert table["n_forecasts"].tolist()[2] == 0 and table.iloc[2, :4].isna().all()
+    assert table.iloc[:2, :4].notna().all().all()
+    assert table["coverage@0.5"].iloc[:2].notna().all()
 
 
 def test_predict_uses_the_fitted_geometry_after_set_params():
@@ -298,7 +302,9 @@ def test_inputs_are_refused_naming_the_argument_at_fault():
     with pytest.raises(ValueError, match="freq must be a pandas frequency"):
         SequenceForecaster(freq="banana", **QUICK).fit(stamped)
     fitted = SequenceForecaster(window_length=6, **QUICK).fit(y, X)
-    with pytest.raises(ValueError, match=r"\['c'\] missing: if they came as X"):
+    with pytest.raises(
+        ValueError, match=r"missing \['c'\]: columns that came as X need X"
+    ):
         fitted.score(y)
     ahead = SequenceForecaster(window_length=6, future_covariates=["c"], **QUICK)
     ahead.fit(data)
@@ -330,8 +336,15 @@ def test_series_of_another_step_are_refused():
     with pytest.raises(ValueError, match="y has steps of 'D', but the model was"):
         model.predict(y=daily)
     assert len(model.predict(y=monthly[:-12])) == model.horizon
-    with pytest.raises(ValueError, match="a series of y has steps of 'D', but the"):
+    with pytest.raises(ValueError, match=r"y\['d'\] has steps of 'D', but y\['m'\]"):
         SequenceForecaster(window_length=6, **QUICK).fit({"m": monthly, "d": daily})
+    # one step spelled two ways, or weeks anchored on other days: accepted
+    weekly = pd.Series(values, pd.date_range("2000-01-02", periods=96, freq="7D"))
+    model = SequenceForecaster(window_length=6, **QUICK).fit(weekly)
+    unmarked = weekly[-12:].set_axis(pd.DatetimeIndex(list(weekly.index[-12:])))
+    assert len(model.predict(y=unmarked)) == model.horizon  # inferred W-SUN
+    mondays = weekly.set_axis(weekly.index + pd.Timedelta(days=1))
+    SequenceForecaster(window_length=6, **QUICK).fit({"sun": weekly, "mon": mondays})
 
 
 def test_backtest_of_a_series_that_repeats_itself_leaves_mase_undefined():

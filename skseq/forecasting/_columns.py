@@ -135,7 +135,7 @@ def _listed(target):
     """Return the target column names: one name (any hashable) or several."""
     if target is None:
         return []
-    if isinstance(target, (list, np.ndarray, pd.Index)):
+    if isinstance(target, (list, np.ndarray, pd.Index)) and np.ndim(target):
         return list(target)
     return [target]
 
@@ -151,7 +151,8 @@ def check_like_fit(
     columns = roles.columns if columns is None else tuple(columns)
     if tuple(panel[0].columns) != columns:
         missing = [c for c in columns if c not in panel[0].columns]
-        hint = f" ({missing} missing: if they came as X, pass X too)" if missing else ""
+        hint = f" (missing {missing}: columns that came as X need X again)"
+        hint = hint if missing else ""
         raise ValueError(
             f"{name} has columns {panel[0].columns}, but the model was fitted on "
             f"{list(columns)}{hint}."
@@ -172,16 +173,28 @@ def check_like_fit(
         )
 
 
-def check_step(panel, step, name="y", of="the model was fitted on"):
-    """Series with time stamps must have ``step``: the training series' (``of``)."""
-    for one in panel:
+def check_step(panel, keys, step, of="the model was fitted on"):
+    """Series with time stamps must have ``step``: the training series' (``of``).
+
+    Steps are compared by the time between two of them, so that spellings of
+    one step ('7D' and 'W-SUN', '24h' and 'D') and weeks or months anchored
+    on other days pass.
+    """
+    for i, one in enumerate(panel):
         stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
-        if stamped and one.freq != step:
+        if stamped and _step_length(one.freq) != _step_length(step):
+            name = "y" if keys is None else f"y[{keys[i]!r}]"
             raise ValueError(
                 f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
-                f"{step.freqstr!r}; resample it (e.g. "
-                f"{name}.resample({step.freqstr!r}).mean())."
+                f"{step.freqstr!r}; resample it first (e.g. with "
+                f"pandas' resample({step.freqstr!r}).mean())."
             )
+
+
+def _step_length(offset):
+    """Return the time from one step of ``offset`` to the next (from 2000)."""
+    start = pd.Timestamp("2000-01-03") + offset
+    return start + offset - start
 
 
 def future_rows(future, series, keys, roles, horizon):

@@ -348,7 +348,7 @@ class FittedForecaster:
             min_length=self.window_length,
             default_freq=default_freq,
         )
-        check_step(panel, default_freq)
+        check_step(panel, keys, default_freq)
         panel = self.carried(panel, keys, form)
         for one in panel:
             values = self.roles.arrange(one.values)

@@ -162,7 +162,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)
         lengths, freq = [len(one.values) for one in panel], panel[0].freq
-        check_step(panel, freq, "a series of y", "the first one has")
+        if keys:  # the series of a panel share one step
+            check_step(panel, keys, freq, f"y[{keys[0]!r}] has")
         # the columns the series carry: known at the forecast steps too
         carried = () if static is None else tuple(static.columns)
         options = (target, estimator.future_covariates, estimator.strategy)

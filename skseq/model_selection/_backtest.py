@@ -87,14 +87,16 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     pandas.DataFrame
         One row per horizon step (``1 .. horizon``) with columns ``MAE``,
         ``RMSE``, ``sMAPE`` (in %, 0 to 200; 0 where the actual value and the
-        forecast are both 0), ``MASE`` (NaN where a training
-        part repeats itself exactly, whose seasonal naive error is zero) and
-        ``n_forecasts``, averaged over the target columns. With ``coverage``,
-        for each level ``c`` also ``coverage@c`` (share of actual values inside the
-        interval), ``width@c`` (mean width), ``Winkler@c`` (mean width plus
-        ``2 / (1 - c)`` times the distance of each value outside the
-        interval; lower is better) and ``pinball@c`` (mean pinball loss of the
-        two bounds as quantiles ``(1 - c) / 2`` and ``(1 + c) / 2``).
+        forecast are both 0), ``MASE`` (NaN where a training part repeats
+        itself exactly, whose seasonal naive error is zero) and
+        ``n_forecasts``, averaged over the target columns; NaN at the steps
+        that no test fold reaches (``n_forecasts`` 0: folds shorter than the
+        horizon). With ``coverage``, for each level ``c`` also ``coverage@c``
+        (share of actual values inside the interval), ``width@c`` (mean
+        width), ``Winkler@c`` (mean width plus ``2 / (1 - c)`` times the
+        distance of each value outside the interval; lower is better) and
+        ``pinball@c`` (mean pinball loss of the two bounds as quantiles
+        ``(1 - c) / 2`` and ``(1 + c) / 2``).
 
     Examples
     --------
@@ -131,18 +133,9 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
                 f"X must have one row per step of y ({len(y)} rows), split with "
                 f"it; it has {len(X)}."
             )
-    splits = list(cv.split(np.arange(len(y))))
-    longest = max((len(test) for _, test in splits), default=0)
-    if longest < forecaster.horizon:
-        raise ValueError(
-            f"The test folds of cv have at most {longest} steps, fewer than "
-            f"horizon={forecaster.horizon}: the later horizon steps would never "
-            "be scored. Use fewer splits (cv), or a splitter with test_size >= "
-            "horizon."
-        )
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
-    for train_index, test_index in splits:
+    for train_index, test_index in cv.split(np.arange(len(y))):
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
             model = clone(forecaster).fit(train)
@@ -215,6 +208,10 @@ def _interval_scores(actual, bounds, coverage):
     scores = {name: [] for name in ("coverage", "width", "Winkler", "pinball")}
     for step in range(actual.shape[1]):
         known = ~np.isnan(actual[:, step])
+        if not known.any():  # test folds shorter than the horizon: no score
+            for values in scores.values():
+                values.append(np.nan)
+            continue
         y = actual[:, step][known]
         lower, upper = bounds[:, step, :, 0][known], bounds[:, step, :, 1][known]
         outside = np.clip(lower - y, 0, None) + np.clip(y - upper, 0, None)

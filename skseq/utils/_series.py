@@ -171,10 +171,10 @@ def _offset(freq):
     """Return ``freq`` (the user's ``freq``, or one inferred) as a pandas offset."""
     try:
         return pd.tseries.frequencies.to_offset(freq)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError) as error:
         raise ValueError(
             f"freq must be a pandas frequency of time stamps such as 'D', 'MS' or "
-            f"'30min'; got {freq!r}."
+            f"'30min'; got {freq!r} (pandas: {error})"
         ) from None
 
 
