@@ -333,8 +333,9 @@ def test_series_of_another_step_are_refused():
     monthly = pd.Series(values, pd.date_range("2000-01-01", periods=96, freq="MS"))
     daily = monthly.set_axis(pd.date_range("2000-01-01", periods=96, freq="D"))
     model = SequenceForecaster(window_length=6, **QUICK).fit(monthly)
-    with pytest.raises(ValueError, match="y has steps of 'D', but the model was"):
-        model.predict(y=daily)
+    for method in (model.predict, model.score, model.predict_rolling):
+        with pytest.raises(ValueError, match="y has steps of 'D', but the model was"):
+            method(y=daily)
     assert len(model.predict(y=monthly[:-12])) == model.horizon
     with pytest.raises(ValueError, match=r"y\['d'\] has steps of 'D', but y\['m'\]"):
         SequenceForecaster(window_length=6, **QUICK).fit({"m": monthly, "d": daily})

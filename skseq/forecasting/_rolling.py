@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
-from ._columns import check_log
+from ._columns import check_log, check_step
 from ._units import divided
 from ._windows import WindowsAt
 
@@ -69,6 +69,7 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
+    check_step(panel, keys, default_freq)
     panel = fitted.carried(panel, keys, form)
     actual_all, forecast_all, first_times = [], [], None
     bounds = [[] for _ in coverages]
