@@ -356,3 +356,13 @@ def test_backtest_of_a_series_that_repeats_itself_leaves_mase_undefined():
         table = backtest(model, y, cv=2)
     assert table["MASE"].isna().all()  # its naive forecast has no error
     assert (table["MAE"] < 1e-3).all() and (table["sMAPE"] < 1e-2).all()
+
+
+def test_a_series_of_one_window_fits_without_numpy_warnings():
+    # one training window: the ridges' leave-one-out has nothing to leave out
+    y = pd.Series(np.sin(np.arange(9.0)), pd.date_range("2000-01-01", periods=9))
+    model = SequenceForecaster(window_length=6, horizon=3, **QUICK)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        forecast = model.fit(y).predict()
+    assert np.isfinite(forecast.to_numpy()).all() and len(forecast) == 3
