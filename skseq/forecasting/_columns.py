@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from ..utils._series import refuse_huge, refuse_missing
+from ..utils._series import non_numeric_columns, refuse_huge, refuse_missing
 
 __all__ = [
     "ColumnRoles",
@@ -261,12 +261,7 @@ def future_rows(future, series, keys, roles, horizon):
                     f"{frame.index[0]}."
                 )
         given = frame[names].iloc[:h]
-        non_numeric = [
-            c
-            for c in names
-            if not pd.api.types.is_numeric_dtype(given[c])
-            or pd.api.types.is_bool_dtype(given[c])
-        ]
+        non_numeric = non_numeric_columns(given)
         if non_numeric:
             raise TypeError(
                 f"X (or future) has non-numeric columns {non_numeric}; give the "

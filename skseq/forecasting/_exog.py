@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import refuse_huge, refuse_missing
+from ..utils._series import non_numeric_columns, refuse_huge, refuse_missing
 
 __all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
 
@@ -50,15 +50,14 @@ def _join_one(y, X, name="X"):
             f"{y_frame.index[-1]}); it runs from {X_frame.index[0]} to "
             f"{X_frame.index[-1]}. Give X as an array, or with the index of y."
         )
-    numeric = X_frame.select_dtypes("number")
-    non_numeric = [c for c in X_frame.columns if c not in numeric.columns]
+    non_numeric = non_numeric_columns(X_frame)
     if non_numeric:
         raise TypeError(
             f"{name} has non-numeric columns {non_numeric}; encode categories "
             "and booleans as numeric columns first."
         )
-    values = numeric.to_numpy(np.float64)
-    refuse_missing(values, numeric.index, name)
+    values = X_frame.to_numpy(np.float64)
+    refuse_missing(values, X_frame.index, name)
     refuse_huge(values, name)
     both = set(y_frame.columns) & set(X_frame.columns)
     if both:

@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-__all__ = ["TimeSeries", "check_panel", "check_series", "infer_frequency"]
+__all__ = [
+    "TimeSeries",
+    "check_panel",
+    "check_series",
+    "infer_frequency",
+    "non_numeric_columns",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,6 +173,16 @@ def _raise_off_freq(index, freq, name):
     )
 
 
+def non_numeric_columns(frame):
+    """Return the columns of ``frame`` that are not numbers (booleans are not)."""
+    return [
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c])
+        or pd.api.types.is_bool_dtype(frame[c])
+    ]
+
+
 def _offset(freq):
     """Return ``freq`` (the user's ``freq``, or one inferred) as a pandas offset."""
     try:
@@ -308,12 +324,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
                 f"{name} has complex columns {complex_columns}; complex data is not "
                 "supported (forecast the real and imaginary parts as two columns)."
             )
-        non_numeric = [
-            c
-            for c in frame.columns
-            if not pd.api.types.is_numeric_dtype(frame[c])
-            or pd.api.types.is_bool_dtype(frame[c])
-        ]
+        non_numeric = non_numeric_columns(frame)
         if non_numeric:
             raise TypeError(
                 f"{name} has non-numeric columns {non_numeric}; forecast numbers, "

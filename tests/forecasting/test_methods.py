@@ -159,6 +159,16 @@ def keeping(judged):
     return keep
 
 
+def recording(judged):
+    """Return a confidence set that records each model's mean error, then judges."""
+
+    def confidence_set_recorded(errors, horizon):
+        judged.append(np.asarray(errors).mean(axis=1))
+        return confidence_set(errors, horizon)
+
+    return confidence_set_recorded
+
+
 def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
     from skseq.forecasting import _fitting
 
@@ -182,12 +192,7 @@ def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
     from skseq.forecasting import _fitting
 
     judged = []
-
-    def recording(errors, horizon):
-        judged.append(np.asarray(errors).mean(axis=1))
-        return confidence_set(errors, horizon)
-
-    monkeypatch.setattr(_fitting, "confidence_set", recording)
+    monkeypatch.setattr(_fitting, "confidence_set", recording(judged))
     y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
     SequenceForecaster(horizon=2, **QUICK).fit(y)
     SequenceForecaster(horizon=2, early_stopping=False, **QUICK).fit(y)
@@ -349,12 +354,7 @@ def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
     from skseq.forecasting import _fitting
 
     judged = []
-
-    def recording(errors, horizon):
-        judged.append(np.asarray(errors).mean(axis=1))
-        return confidence_set(errors, horizon)
-
-    monkeypatch.setattr(_fitting, "confidence_set", recording)
+    monkeypatch.setattr(_fitting, "confidence_set", recording(judged))
     rng = np.random.default_rng(6)
     values = np.empty(3000)
     values[0] = 0.0
