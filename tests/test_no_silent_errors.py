@@ -322,6 +322,8 @@ def test_panel_side_inputs_are_checked_by_series():
     static = pd.DataFrame({"k": [1.0, np.inf]}, index=["a", "b"])
     with pytest.raises(ValueError, match="static holds infinite values"):
         model.fit(panel, static=static)
+    with pytest.raises(ValueError, match="static holds values up to 2e\\+200"):
+        model.fit(panel, static=static.assign(k=[1e200, 2e200]))
     long_y = pd.concat(panel, names=["id", "t"])
     long_X = pd.concat({"a": data[["c"]]}, names=["id", "t"])
     with pytest.raises(ValueError, match=r"X has no rows for the series \['b'\]"):
@@ -366,3 +368,27 @@ def test_a_series_of_one_window_fits_without_numpy_warnings():
         warnings.simplefilter("error", RuntimeWarning)
         forecast = model.fit(y).predict()
     assert np.isfinite(forecast.to_numpy()).all() and len(forecast) == 3
+
+
+def test_a_panel_model_scores_a_series_it_did_not_see():
+    # predict took a new series of a global model; score refused it
+    data = _covariate_frame()
+    model = SequenceForecaster(window_length=6, horizon=2, **QUICK)
+    model.fit({"a": data["v"], "b": data["v"] + 1})
+    new = data["v"] * 2 + 3
+    actual, forecast, _, _ = model._rolling({"c": new})
+    assert forecast.shape == (54, 2, 1)  # from its own first six steps on
+    # the first as predict makes it from those steps (their unit, _units)
+    first = model.predict(y={"c": new[:6]})["c"].to_numpy()
+    np.testing.assert_allclose(forecast[0, :, 0], first, rtol=1e-6)
+    np.testing.assert_array_equal(actual[0, :, 0], new[6:8])
+    assert np.isfinite(model.score({"c": new}))
+    with pytest.raises(ValueError, match="series 'c' was not seen at fit; fore"):
+        model.score({"c": new[:6]})
+
+
+def test_a_target_renamed_since_fit_gets_no_hint_about_x():
+    y = _covariate_frame()["v"].rename("sales")
+    model = SequenceForecaster(window_length=6, **QUICK).fit(y)
+    with pytest.raises(ValueError, match=r"fitted on \['sales'\]\.$"):
+        model.predict(y=y.rename("Sales"))

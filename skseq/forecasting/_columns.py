@@ -8,7 +8,7 @@ check later input against the fitted columns, read the future covariates of
 ``predict`` and put forecasts back into the form of the input.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -143,16 +143,26 @@ def _listed(target):
 def check_like_fit(
     panel, form, fitted_form, roles, fitted_tz_of, name="y", columns=None
 ):
-    """Later series must have the fitted columns, form and time zone.
+    """Return later series in the fitted columns' order; check form and zone.
 
-    ``name`` is the argument the series came as, for the messages;
-    ``columns`` the columns expected (by default the fitted ones).
+    They must have the fitted columns (in any order: the same names in
+    another order are put in the fitted one), form and time zone. ``name``
+    is the argument the series came as, for the messages; ``columns`` the
+    columns expected (by default the fitted ones).
     """
     columns = roles.columns if columns is None else tuple(columns)
+    given = list(panel[0].columns)
+    if len(given) == len(columns) and set(given) == set(columns):
+        order = [given.index(column) for column in columns]
+        panel = [
+            replace(one, values=one.values[:, order], columns=list(columns))
+            for one in panel
+        ]
     if tuple(panel[0].columns) != columns:
-        missing = [c for c in columns if c not in panel[0].columns]
+        missing = [c for c in columns if c not in given]
+        covariates = [c for c in missing if c not in roles.targets]
         hint = f" (missing {missing}: columns that came as X need X again)"
-        hint = hint if missing else ""
+        hint = hint if covariates else ""
         raise ValueError(
             f"{name} has columns {panel[0].columns}, but the model was fitted on "
             f"{list(columns)}{hint}."
@@ -171,6 +181,7 @@ def check_like_fit(
             f"{'tz-naive' if fitted_tz is None else f'{fitted_tz}'} time "
             f"stamps; convert them first ({name}.tz_localize / {name}.tz_convert)."
         )
+    return panel
 
 
 def check_step(panel, keys, step, of="the model was fitted on"):
@@ -253,10 +264,13 @@ def future_rows(future, series, keys, roles, horizon):
                 f"future has {len(frame)} rows; the {h} forecast steps need {h}."
             )
         expected = one.future_index(h)
+        stamps = frame.index[:h]
+        if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
+            stamps = stamps.tz_convert(expected.tz)  # the same instants
         if not positional:
-            if not frame.index[:h].equals(expected):
+            if not stamps.equals(expected):
                 raise ValueError(
-                    f"future must be indexed by the {h} time stamps after the "
+                    f"X (or future) must be indexed by the {h} time stamps after the "
                     f"series, {expected[0]} to {expected[-1]}; it starts at "
                     f"{frame.index[0]}."
                 )

@@ -19,7 +19,11 @@ ADAPTATION = 0.02
 
 
 def check_coverage(coverage):
-    """Refuse a coverage that is not a number in (0, 1)."""
+    """Return ``coverage`` as a float; refuse one that is not a number in (0, 1).
+
+    ``np.float32(0.8)`` is 0.8, as written (:func:`_as_written`): the quantile
+    heads at 0.1 and 0.9 give its interval, as they give ``0.8``'s.
+    """
     if (
         not isinstance(coverage, Real)
         or isinstance(coverage, bool)
@@ -28,10 +32,18 @@ def check_coverage(coverage):
         raise ValueError(
             f"coverage must be a float in (0, 1), e.g. 0.9; got {coverage!r}."
         )
+    return _as_written(coverage)
+
+
+def _as_written(level):
+    """Return a level as the float its shortest repr reads (float32's 0.1: 0.1)."""
+    return float(str(level))
 
 
 def check_quantiles(quantiles):
     """Return the quantile levels sorted and unique; refuse any outside (0, 1)."""
+    if isinstance(quantiles, np.ndarray) and quantiles.ndim == 1:
+        quantiles = list(quantiles)  # numpy scalars, which keep their precision
     levels = np.atleast_1d(np.asarray(quantiles, dtype=object))
     if (
         levels.ndim != 1
@@ -45,8 +57,8 @@ def check_quantiles(quantiles):
             "quantiles must be floats in (0, 1), e.g. [0.1, 0.5, 0.9]; got "
             f"{quantiles!r}."
         )
-    # float(str(q)): 0.1 given as float32 stays 0.1, a usable column label
-    return np.unique([float(str(q)) for q in levels])
+    # 0.1 given as float32 stays 0.1, a usable column label
+    return np.unique([_as_written(q) for q in levels])
 
 
 @dataclass(frozen=True)
@@ -243,10 +255,11 @@ def _ranked(residuals, quantiles):
         needed = max(1, math.floor(1 / min(min(quantiles), 1 - max(quantiles))) - 2)
         while _ranks(needed, quantiles) is None:
             needed += 1
+        extreme = [float(q) for q in quantiles if _ranks(n, [q]) is None]
         raise ValueError(
-            f"quantiles {[float(q) for q in quantiles]} need at least {needed} "
-            f"held-out windows, but there are {n}; raise validation_fraction or "
-            "ask for less extreme quantiles."
+            f"quantiles {extreme} need at least {needed} held-out windows, but "
+            f"there are {n}; raise validation_fraction or ask for less extreme "
+            "quantiles."
         )
     ordered = np.sort(residuals, axis=0)
     return np.stack([ordered[rank - 1] for rank in ranks])

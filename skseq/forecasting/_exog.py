@@ -34,7 +34,8 @@ def _join_one(y, X, name="X"):
     """One series ``y`` and its covariates ``X`` (named ``name``), as one frame."""
     y_frame = _frame(y, "y")
     X_frame = _frame(X, "X")
-    if not isinstance(y, (pd.Series, pd.DataFrame)):
+    unnamed = isinstance(y, pd.Series) and y.name is None  # else a column 0
+    if unnamed or not isinstance(y, (pd.Series, pd.DataFrame)):
         y_frame.columns = [f"y{i}" for i in range(y_frame.shape[1])]
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         X_frame.columns = [f"x{i}" for i in range(X_frame.shape[1])]
@@ -49,6 +50,12 @@ def _join_one(y, X, name="X"):
             f"X's index must be the time stamps of y ({y_frame.index[0]} to "
             f"{y_frame.index[-1]}); it runs from {X_frame.index[0]} to "
             f"{X_frame.index[-1]}. Give X as an array, or with the index of y."
+        )
+    complex_columns = [c for c in X_frame if X_frame[c].dtype.kind == "c"]
+    if complex_columns:
+        raise ValueError(
+            f"{name} has complex columns {complex_columns}; complex data is not "
+            "supported (give the real and imaginary parts as two columns)."
         )
     non_numeric = non_numeric_columns(X_frame)
     if non_numeric:
@@ -134,6 +141,9 @@ def _split_one(y, X, extra):
             history = history.set_axis(y.index)
         after.attrs["positional"] = True
     else:  # by time stamp: X may start earlier than y, and runs on after it
+        zone = getattr(y.index, "tz", None)
+        if zone is not None and getattr(frame.index, "tz", None) is not None:
+            frame = frame.set_axis(frame.index.tz_convert(zone))  # same instants
         if frame.index.has_duplicates:
             raise ValueError("X holds repeated time stamps; give one row per time.")
         try:

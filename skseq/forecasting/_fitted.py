@@ -363,10 +363,11 @@ class FittedForecaster:
         """
         if self.static is not None:
             panel = self.static.extend(panel, keys)
-        columns = self.roles.columns
-        if self.phases is not None:
-            columns = columns[: len(columns) - self.phases.season]
-        check_like_fit(panel, form, self.form, self.roles, self.tz, name, columns)
+        phases = 0 if self.phases is None else self.phases.season  # added after
+        columns = self.roles.columns[: len(self.roles.columns) - phases]
+        panel = check_like_fit(
+            panel, form, self.form, self.roles, self.tz, name, columns
+        )
         if self.phases is not None:
             panel = self.phases.extend(panel, name)
         return panel
@@ -395,8 +396,8 @@ class FittedForecaster:
         coverage) / 2`` among them, the CQR interval: those heads, moved out
         by the margin of :meth:`ConformalCalibration.cqr_margin`. Otherwise
         the forecast plus and minus the half-width of the held-out errors.
-        Either holds the CQR intervals of lower coverages, so that a higher
-        coverage never gives a narrower interval than a pair of heads.
+        Either holds the CQR intervals of lower coverages and lies inside
+        those of higher ones, so that intervals nest as their coverages do.
         ``margin_of(coverage)`` (in units, broadcast to ``transformed``)
         replaces the held-out windows' margins (rolling origins: the errors
         known at each origin).
@@ -405,16 +406,16 @@ class FittedForecaster:
         lower, upper = self._bounds(
             transformed, unit, coverage, margin_of(coverage), heads
         )
-        if heads is not None:
-            # the heads' intervals of lower coverage lie inside (the errors'
-            # half-widths at 0.95 could be inside the heads' interval at 0.9)
-            for below in 1 - 2 * np.asarray(self.quantiles):
-                if 0 < below < coverage - 1e-9 and self.head_pair(below):
-                    inner = self._bounds(
-                        transformed, unit, below, margin_of(below), heads
-                    )
-                    lower = np.minimum(lower, inner[0])
-                    upper = np.maximum(upper, inner[1])
+        # the errors' half-widths at 0.95 could lie inside the heads' at 0.9
+        for level in 1 - 2 * np.asarray(self.quantiles if heads is not None else []):
+            if 0 < level and abs(level - coverage) > 1e-9 and self.head_pair(level):
+                low, high = self._bounds(
+                    transformed, unit, level, margin_of(level), heads
+                )
+                if level < coverage:
+                    lower, upper = np.minimum(lower, low), np.maximum(upper, high)
+                else:
+                    lower, upper = np.clip(lower, low, high), np.clip(upper, low, high)
         decode = self.values.inverse_transform
         bounds = np.stack([decode(lower), decode(upper)], 3)
         targets = list(self.roles.targets)

@@ -64,7 +64,7 @@ class ProbabilisticForecasts:
             ``(target, bound)`` column MultiIndex), indexed by the forecast
             time stamps.
         """
-        check_coverage(coverage)
+        coverage = check_coverage(coverage)
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
             y, X, future
         )

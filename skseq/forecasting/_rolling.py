@@ -8,30 +8,42 @@ import pandas as pd
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
-from ._units import divided
+from ._exog import as_series
+from ._units import divided, unit_of
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
 
 
 def _match(keys, fitted_keys, position):
-    """Position of a test series among the fitted ones (by id when there are ids)."""
+    """Position of a test series among the fitted ones, None: not fitted.
+
+    By id when there are ids, else by position.
+    """
     if keys is None:
         return position
     key = keys[position]
-    if key not in fitted_keys:
-        raise ValueError(f"Series {key!r} was not seen at fit.")
-    return list(fitted_keys).index(key)
+    return list(fitted_keys).index(key) if key in fitted_keys else None
 
 
 def rolling_forecasts(
-    fitted, net, y, freq=None, n_threads=None, default_freq=None, coverages=()
+    fitted,
+    net,
+    y,
+    freq=None,
+    n_threads=None,
+    default_freq=None,
+    coverages=(),
+    form_of=None,
 ):
     """Forecasts from every step of ``y``: actual and forecast values.
 
     A series that continues the training one (by its index; arrays always
     do) takes its first windows from the end of the training series;
-    otherwise its first ``window_length`` steps are its own context.
+    otherwise (a series of a panel not seen at fit too) its first
+    ``window_length`` steps are its own context, and in a panel its unit
+    (``_units``) is theirs, as ``predict`` takes a new series' unit from its
+    last window.
 
     Parameters
     ----------
@@ -44,6 +56,10 @@ def rolling_forecasts(
     n_threads : int or None, default=None
     default_freq : pandas offset or int, default=None
         The training series' step, for folds too short to infer one.
+    form_of : series, dict or long DataFrame, default=None
+        The user's ``y`` where ``y`` is it joined with the columns of ``X``:
+        the forecasts take its form (an array ``y`` continues the training
+        series as an array does).
     coverages : sequence of float, default=()
         Nominal coverages of prediction intervals to return too. They follow
         the errors: the interval of an origin is calibrated on the errors
@@ -70,29 +86,38 @@ def rolling_forecasts(
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
+    if form_of is not None:
+        panel = as_series(panel, form_of)
     panel = fitted.carried(panel, keys, form)
     actual_all, forecast_all, first_times = [], [], None
     bounds = [[] for _ in coverages]
     for position, one in enumerate(panel):
         values = fitted.roles.arrange(one.values)
         check_log(values, k, "y", fitted.values.log)
-        train = fitted.tails[_match(keys, fitted.keys, position)]
-        continues = one.kind == "array" or one.index[0] == train.future_index(1)[0]
+        index = _match(keys, fitted.keys, position)
+        train = None if index is None else fitted.tails[index]
+        continues = train is not None and (
+            one.kind == "array" or one.index[0] == train.future_index(1)[0]
+        )
         if continues:
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)
         else:
             if len(values) <= w:
+                where = (
+                    f"series {keys[position]!r} was not seen at fit"
+                    if train is None
+                    else "it does not continue the training series (it starts "
+                    f"at {one.index[0]}, not {train.future_index(1)[0]})"
+                )
                 raise ValueError(
-                    f"y has {len(values)} observations and does not continue the "
-                    f"training series (it starts at {one.index[0]}, not "
-                    f"{train.future_index(1)[0]}); forecasting through it "
-                    f"needs more than window_length={w} observations."
+                    f"y has {len(values)} observations and {where}; forecasting "
+                    f"through it needs more than window_length={w} observations."
                 )
             combined, first = values, w
         own = np.ones(k)  # the series' own unit in a panel (_units)
         if fitted.units is not None:
-            own = fitted.units[_match(keys, fitted.keys, position)]
+            own = unit_of(values[:w], k) if index is None else fitted.units[index]
             combined = divided(combined, own)
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps

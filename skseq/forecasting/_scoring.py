@@ -17,20 +17,25 @@ __all__ = ["RollingForecasts"]
 class RollingForecasts:
     """``predict_rolling`` and ``score`` of SequenceForecaster."""
 
-    def _rolling(self, y, coverages=()):
+    def _rolling(self, y, X=None, coverages=()):
+        """:func:`rolling_forecasts` of ``y`` (with the columns of ``X``)."""
         fitted, net, freq = self._state()
         if coverages and fitted.calibration is None:
             raise ValueError(
                 "No held-out windows to calibrate intervals: fit with "
                 "validation_fraction > 0."
             )
+        joined = y if X is None else join_exog(y, split_exog(y, X)[0])[0]
         return rolling_forecasts(
-            fitted, net, y, self.freq, self.n_threads, freq, coverages
+            fitted,
+            net,
+            joined,
+            self.freq,
+            self.n_threads,
+            freq,
+            coverages,
+            form_of=None if X is None else y,
         )
-
-    def _with_exog(self, y, X):
-        """Return ``y`` with the columns of ``X`` over its time stamps (if any)."""
-        return y if X is None else join_exog(y, split_exog(y, X)[0])[0]
 
     def predict_rolling(self, y, X=None):
         """Forecast from every step of a series, without refitting.
@@ -59,7 +64,7 @@ class RollingForecasts:
                 "predict_rolling takes one series; for many, use score or "
                 "skseq.model_selection.backtest."
             )
-        _, forecast, first_times, _ = self._rolling(self._with_exog(y, X))
+        _, forecast, first_times, _ = self._rolling(y, X)
         return rolling_frame(forecast, first_times, fitted.roles.targets)
 
     def score(self, y, X=None):
@@ -88,6 +93,6 @@ class RollingForecasts:
 
     def _metric(self, y, X, metric):
         """``metric(actual, forecast)`` over every forecast step inside ``y``."""
-        actual, forecast, _, _ = self._rolling(self._with_exog(y, X))
+        actual, forecast, _, _ = self._rolling(y, X)
         mask = ~np.isnan(actual[..., 0])
         return float(metric(actual[mask], forecast[mask]))

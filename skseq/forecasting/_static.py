@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ..utils._series import refuse_huge
+
 __all__ = ["StaticCovariates"]
 
 
@@ -56,8 +58,10 @@ class StaticCovariates:
         if static.isna().any().any():
             raise ValueError("static holds missing values; fill them first.")
         encoded = _encode(static)
-        if not np.isfinite(encoded.to_numpy(dtype=np.float64)).all():
+        values = encoded.to_numpy(dtype=np.float64)
+        if not np.isfinite(values).all():
             raise ValueError("static holds infinite values; replace them first.")
+        refuse_huge(values, "static")
         if encoded.columns.has_duplicates:
             repeated = list(encoded.columns[encoded.columns.duplicated()].unique())
             raise ValueError(

@@ -138,11 +138,11 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     for train_index, test_index in cv.split(np.arange(len(y))):
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
-            model = clone(forecaster).fit(train)
+            model, test_X = clone(forecaster).fit(train), None
         else:
             model = clone(forecaster).fit(train, _rows(X, train_index))
-            test = model._with_exog(test, _rows(X, test_index))
-        actual, forecast, _, intervals = model._rolling(test, coverages)
+            test_X = _rows(X, test_index)
+        actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
         actuals.append(actual)
         for each, interval in zip(bounds, intervals, strict=True):
             each.append(interval)
@@ -191,10 +191,10 @@ def _coverages(coverage):
     """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
     if coverage is None:
         return ()
+    if isinstance(coverage, np.ndarray):
+        coverage = list(coverage.ravel())  # numpy scalars keep their precision
     levels = np.atleast_1d(np.asarray(coverage, dtype=object))
-    for level in levels.ravel():
-        check_coverage(level)
-    return tuple(float(c) for c in levels.ravel())
+    return tuple(check_coverage(level) for level in levels.ravel())
 
 
 def _interval_scores(actual, bounds, coverage):

@@ -184,3 +184,45 @@ def test_x_errors_name_x():
         SequenceForecaster(horizon=2, **FAST).fit(
             {"a": sales, "b": sales}, {"a": X, "b": holed}
         )
+
+
+def test_an_array_fold_with_x_continues_the_training_series():
+    # with X, the fold was scored from its own first window_length steps:
+    # 2 forecasts instead of 8, and folds of 6 steps or fewer failed
+    rng = np.random.default_rng(0)
+    y, X = np.sin(np.arange(48) / 3) + 5, rng.normal(size=(48, 1))
+    model = SequenceForecaster(window_length=6, horizon=2, **FAST).fit(y[:40], X[:40])
+    rolling = model.predict_rolling(y[40:], X=X[40:])
+    assert rolling.shape == (8, 2) and rolling.index[0] == 0
+    first = model.predict(y=y[:40], X=X[:40])  # from the end of the training
+    np.testing.assert_allclose(rolling.iloc[0], first)
+    assert np.isfinite(model.score(y[40:45], X=X[40:45]))
+
+
+def test_x_is_read_by_name_zone_and_position_as_pandas_users_expect():
+    sales, X = sales_and_promotions(60)
+    model = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    model.fit(sales[:-2], X[:-2])
+    forecast = model.predict(y=sales[:-2], X=X)
+    # columns in another order are the same columns
+    reordered = model.predict(y=sales[:-2], X=X[["noise", "promo"]])
+    pd.testing.assert_series_equal(reordered, forecast)
+    # an unnamed series beside a frame of an array (columns 0, 1...)
+    unnamed = sales.rename(None)
+    frame = pd.DataFrame(X.to_numpy(), index=X.index)
+    plain = SequenceForecaster(horizon=2, **FAST).fit(unnamed[:-2], frame[:-2])
+    assert plain.predict().name is None
+    with pytest.raises(ValueError, match="X has complex columns"):
+        SequenceForecaster(horizon=2, **FAST).fit(sales, X.astype(complex))
+
+
+def test_x_in_another_time_zone_is_the_same_instants():
+    index = pd.date_range("2024-03-01", periods=62, freq="h", tz="Europe/Berlin")
+    y = pd.Series(np.sin(np.arange(60) / 3) + 5, index[:60])
+    X = pd.DataFrame({"b": np.arange(62.0)}, index)
+    model = SequenceForecaster(horizon=2, future_covariates=["b"], **FAST)
+    forecast = model.fit(y, X[:60]).predict(X=X[60:])
+    utc = X.tz_convert("UTC")
+    pd.testing.assert_series_equal(model.predict(X=utc[60:]), forecast)
+    other = SequenceForecaster(horizon=2, future_covariates=["b"], **FAST)
+    pd.testing.assert_series_equal(other.fit(y, utc[:60]).predict(X=X[60:]), forecast)

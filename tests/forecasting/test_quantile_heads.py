@@ -350,6 +350,47 @@ def test_rolling_intervals_hold_the_heads_interval_of_a_lower_coverage():
     # errors known there) holds its heads' CQR interval at 0.9; before, it
     # lay inside at 224 of the 600 bounds
     y, model = _heads_at_5_and_95()
-    _, _, _, (inner, outer) = model._rolling(y[100:], (0.9, 0.95))
+    _, _, _, (inner, outer) = model._rolling(y[100:], coverages=(0.9, 0.95))
     assert (outer[..., 0] <= inner[..., 0]).all()
     assert (outer[..., 1] >= inner[..., 1]).all()
+
+
+def test_float32_levels_and_coverages_find_their_heads(model):
+    # np.float32(0.1) is 0.10000000149011612 as a Python float: read as
+    # written, it is the head at 0.1, not a level between the heads
+    heads = model.predict_interval(coverage=0.8)
+    single = model.predict_interval(coverage=np.float32(0.8))
+    pd.testing.assert_frame_equal(single, heads)
+    levels = np.array([0.1, 0.9], dtype=np.float32)
+    np.testing.assert_array_equal(
+        model.predict_quantiles(quantiles=levels).to_numpy(), heads.to_numpy()
+    )
+    refit = SequenceForecaster(
+        window_length=12, horizon=3, quantiles=levels, **QUICK
+    ).fit(noisy_sine(300))
+    assert refit.quantiles_ == [0.1, 0.5, 0.9]
+    assert refit._fitted.head_pair(0.8) is not None
+
+
+def test_a_lower_coverage_lies_inside_the_heads_interval_of_a_higher_one():
+    # heads at 0.1 and 0.9 give 0.8; the errors' half-widths at 0.7 lay
+    # outside the heads' interval at the first step before
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2000-01", periods=60, freq="M")
+    y = pd.Series(np.sin(np.arange(60) / 3) + rng.normal(0, 0.1, 60) + 5, index)
+    model = SequenceForecaster(
+        window_length=6,
+        horizon=2,
+        quantiles=[0.1, 0.9],
+        max_epochs=2,
+        hidden_size=8,
+        random_state=0,
+    ).fit(y)
+    outer = model.predict_interval(coverage=0.8).to_numpy()
+    fitted, _, _, transformed, unit, heads, _ = model._calibrated(None, None, None)
+    plain = fitted.interval_bounds(transformed, unit, 0.7)[0][0]
+    assert (plain[:, 0] < outer[:, 0]).any() or (plain[:, 1] > outer[:, 1]).any()
+    inner = model.predict_interval(coverage=0.7).to_numpy()
+    assert (inner[:, 0] >= outer[:, 0]).all() and (inner[:, 1] <= outer[:, 1]).all()
+    # inside the heads' interval, the errors' own bounds are kept
+    np.testing.assert_allclose(inner, np.clip(plain, outer[:, :1], outer[:, 1:]))
