@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from sklearn.base import clone
 
 from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
 from skseq.datasets import load_airline
@@ -293,8 +294,13 @@ def test_inputs_are_refused_naming_the_argument_at_fault():
     with pytest.raises(TypeError, match=r"X has non-numeric columns \['s'\]"):
         model.fit(y, X.assign(s="a"))
     stamped = X.set_axis(pd.date_range("2000-01-01", periods=len(X), freq="D"))
-    with pytest.raises(ValueError, match="X's index must be the time stamps of y"):
-        model.fit(y.to_numpy(), stamped)
+    # an array y has no time stamps: any X is read by position, as an array
+    by_position = clone(model).fit(y.to_numpy(), stamped).predict()
+    np.testing.assert_array_equal(
+        by_position, clone(model).fit(y.to_numpy(), X.to_numpy()).predict()
+    )
+    with pytest.raises(ValueError, match=r"X must be indexed by time stamps like y"):
+        model.fit(y, stamped)
     with pytest.raises(ValueError, match="y is empty"):
         model.fit(np.array([]))
     with pytest.raises(TypeError, match="y holds non-numeric values"):

@@ -145,28 +145,22 @@ def check_like_fit(
 ):
     """Return later series in the fitted columns' order; check form and zone.
 
-    They must have the fitted columns (in any order: the same names in
+    Each must have the fitted columns (in any order: the same names in
     another order are put in the fitted one), form and time zone. ``name``
     is the argument the series came as, for the messages; ``columns`` the
     columns expected (by default the fitted ones).
     """
     columns = roles.columns if columns is None else tuple(columns)
-    given = list(panel[0].columns)
-    if len(given) == len(columns) and set(given) == set(columns):
-        order = [given.index(column) for column in columns]
-        panel = [
-            replace(one, values=one.values[:, order], columns=list(columns))
-            for one in panel
-        ]
-    if tuple(panel[0].columns) != columns:
-        missing = [c for c in columns if c not in given]
-        covariates = [c for c in missing if c not in roles.targets]
-        hint = f" (missing {missing}: columns that came as X need X again)"
-        hint = hint if covariates else ""
-        raise ValueError(
-            f"{name} has columns {panel[0].columns}, but the model was fitted on "
-            f"{list(columns)}{hint}."
-        )
+    panel = [_in_order(one, columns) for one in panel]
+    for one in panel:
+        if tuple(one.columns) != columns:
+            missing = [c for c in columns if c not in one.columns]
+            covariates = [c for c in missing if c not in roles.targets]
+            hint = f" (missing {covariates}: columns that came as X need X again)"
+            raise ValueError(
+                f"{name} has columns {one.columns}, but the model was fitted on "
+                f"{list(columns)}{hint if covariates else ''}."
+            )
     if form != fitted_form:
         raise ValueError(
             f"{name} is a {form} input, but the model was fitted on a "
@@ -182,6 +176,15 @@ def check_like_fit(
             f"stamps; convert them first ({name}.tz_localize / {name}.tz_convert)."
         )
     return panel
+
+
+def _in_order(one, columns):
+    """Return a series with the same column names as ``columns`` in their order."""
+    given = list(one.columns)
+    if len(given) != len(columns) or set(given) != set(columns):
+        return one
+    order = [given.index(column) for column in columns]
+    return replace(one, values=one.values[:, order], columns=list(columns))
 
 
 def check_step(panel, keys, step, of="the model was fitted on"):

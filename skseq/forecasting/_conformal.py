@@ -12,7 +12,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
+__all__ = ["ConformalCalibration", "as_listed", "check_coverage", "check_quantiles"]
 
 # how fast rolling intervals adapt their level to the misses they see
 ADAPTATION = 0.02
@@ -36,15 +36,24 @@ def check_coverage(coverage):
 
 
 def _as_written(level):
-    """Return a level as the float its shortest repr reads (float32's 0.1: 0.1)."""
-    return float(str(level))
+    """Return a level as a float; a numpy float as its repr reads (float32's 0.1)."""
+    return float(str(level)) if isinstance(level, np.floating) else float(level)
+
+
+def as_listed(levels):
+    """Return numpy or pandas levels as a list of numpy scalars, others as given.
+
+    Read through ``dtype=object``, a float32 array's values become Python
+    floats (0.10000000149011612); its scalars keep their precision.
+    """
+    if hasattr(levels, "dtype") and np.ndim(levels) <= 1:
+        return list(np.atleast_1d(np.asarray(levels)))
+    return levels
 
 
 def check_quantiles(quantiles):
     """Return the quantile levels sorted and unique; refuse any outside (0, 1)."""
-    if isinstance(quantiles, np.ndarray) and quantiles.ndim == 1:
-        quantiles = list(quantiles)  # numpy scalars, which keep their precision
-    levels = np.atleast_1d(np.asarray(quantiles, dtype=object))
+    levels = np.atleast_1d(np.asarray(as_listed(quantiles), dtype=object))
     if (
         levels.ndim != 1
         or not len(levels)

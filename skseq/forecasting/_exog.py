@@ -34,9 +34,10 @@ def _join_one(y, X, name="X"):
     """One series ``y`` and its covariates ``X`` (named ``name``), as one frame."""
     y_frame = _frame(y, "y")
     X_frame = _frame(X, "X")
-    unnamed = isinstance(y, pd.Series) and y.name is None  # else a column 0
-    if unnamed or not isinstance(y, (pd.Series, pd.DataFrame)):
+    if not isinstance(y, (pd.Series, pd.DataFrame)):
         y_frame.columns = [f"y{i}" for i in range(y_frame.shape[1])]
+    elif isinstance(y, pd.Series) and y.name is None and 0 in X_frame.columns:
+        y_frame.columns = ["y0"]  # both would be column 0 (an X of an array)
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         X_frame.columns = [f"x{i}" for i in range(X_frame.shape[1])]
         X_frame.index = y_frame.index[: len(X_frame)]
@@ -137,8 +138,8 @@ def _split_one(y, X, extra):
                 f"{len(frame)}."
             )
         history, after = frame.iloc[: len(y)].copy(), frame.iloc[len(y) :].copy()
-        if isinstance(y, (pd.Series, pd.DataFrame)):
-            history = history.set_axis(y.index)
+        pandas = isinstance(y, (pd.Series, pd.DataFrame))
+        history = history.set_axis(y.index if pandas else pd.RangeIndex(len(y)))
         after.attrs["positional"] = True
     else:  # by time stamp: X may start earlier than y, and runs on after it
         zone = getattr(y.index, "tz", None)

@@ -396,8 +396,8 @@ class FittedForecaster:
         coverage) / 2`` among them, the CQR interval: those heads, moved out
         by the margin of :meth:`ConformalCalibration.cqr_margin`. Otherwise
         the forecast plus and minus the half-width of the held-out errors.
-        Either holds the CQR intervals of lower coverages and lies inside
-        those of higher ones, so that intervals nest as their coverages do.
+        Either holds the CQR intervals of lower coverages; without heads of
+        its own, it lies inside those of higher ones (so intervals nest).
         ``margin_of(coverage)`` (in units, broadcast to ``transformed``)
         replaces the held-out windows' margins (rolling origins: the errors
         known at each origin).
@@ -414,7 +414,7 @@ class FittedForecaster:
                 )
                 if level < coverage:
                     lower, upper = np.minimum(lower, low), np.maximum(upper, high)
-                else:
+                elif self.head_pair(coverage) is None:  # no heads of its own
                     lower, upper = np.clip(lower, low, high), np.clip(upper, low, high)
         decode = self.values.inverse_transform
         bounds = np.stack([decode(lower), decode(upper)], 3)

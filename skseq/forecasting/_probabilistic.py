@@ -43,8 +43,8 @@ class ProbabilisticForecasts:
         were too wide. Its width follows what the heads learnt of each
         window, not only the scale of the window. Other coverages take the
         half-widths above, widened where needed to hold the heads' intervals
-        of lower coverage: a higher coverage never gives a narrower interval
-        than the heads do.
+        of lower coverage and narrowed to lie inside those of higher
+        coverage: the intervals of two coverages nest.
 
         Parameters
         ----------

@@ -7,7 +7,8 @@ series' own scale, read every series in one unit, so a series next to one
 five times its size had 2.7 times the error it had next to a copy of itself
 (airline passengers: MAE 28.5 against 10.5). So the targets of each series
 of a panel are divided by their mean absolute change of one step (of the
-training series; a series new at ``predict`` by its last window) before
+training series; a series new at ``predict`` by its last window, one new at
+``score`` by its first) before
 anything else, and its forecasts multiplied back. A single series keeps
 its values.
 """

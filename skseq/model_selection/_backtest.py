@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
-from ..forecasting._conformal import check_coverage
+from ..forecasting._conformal import as_listed, check_coverage
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 
@@ -191,9 +191,7 @@ def _coverages(coverage):
     """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
     if coverage is None:
         return ()
-    if isinstance(coverage, np.ndarray):
-        coverage = list(coverage.ravel())  # numpy scalars keep their precision
-    levels = np.atleast_1d(np.asarray(coverage, dtype=object))
+    levels = np.atleast_1d(np.asarray(as_listed(coverage), dtype=object))
     return tuple(check_coverage(level) for level in levels.ravel())
 
 

@@ -212,6 +212,9 @@ def test_x_is_read_by_name_zone_and_position_as_pandas_users_expect():
     frame = pd.DataFrame(X.to_numpy(), index=X.index)
     plain = SequenceForecaster(horizon=2, **FAST).fit(unnamed[:-2], frame[:-2])
     assert plain.predict().name is None
+    # beside named columns it keeps its column 0 (models saved before read it)
+    named = SequenceForecaster(horizon=2, **FAST).fit(unnamed[:-2], X[:-2])
+    assert named.targets_ == [0]
     with pytest.raises(ValueError, match="X has complex columns"):
         SequenceForecaster(horizon=2, **FAST).fit(sales, X.astype(complex))
 
@@ -226,3 +229,34 @@ def test_x_in_another_time_zone_is_the_same_instants():
     pd.testing.assert_series_equal(model.predict(X=utc[60:]), forecast)
     other = SequenceForecaster(horizon=2, future_covariates=["b"], **FAST)
     pd.testing.assert_series_equal(other.fit(y, utc[:60]).predict(X=X[60:]), forecast)
+
+
+def test_each_series_of_a_panel_is_read_by_its_own_column_names():
+    # the order of the first series was applied to all: 'b' with its columns
+    # swapped was read as if in order (R² -5.9 on this panel)
+    index = pd.period_range("2000-01", periods=60, freq="M")
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {"v": np.sin(np.arange(60) / 3) + 2, "c": rng.normal(size=60) * 100}, index
+    )
+    model = SequenceForecaster(horizon=2, target="v", **FAST)
+    model.fit({"a": df[:40], "b": 2 * df[:40]})
+    score = model.score({"a": df[40:], "b": 2 * df[40:]})
+    swapped = 2 * df[40:][["c", "v"]]
+    assert model.score({"a": df[40:], "b": swapped}) == score
+    with pytest.raises(ValueError, match=r"y has columns \['v'\], but the model"):
+        model.score({"a": df[40:], "b": df[40:][["v"]]})
+
+
+def test_cross_validation_of_an_array_with_a_frame_x():
+    # sklearn's folds of a DataFrame keep its index (65 to 69): with an array
+    # y, X is read by position
+    from sklearn.model_selection import cross_val_score
+
+    sales, X = sales_and_promotions(70)
+    model = SequenceForecaster(window_length=6, horizon=2, **FAST)
+    folds = TimeSeriesSplit(n_splits=2, test_size=5)
+    scores = cross_val_score(
+        model, sales.to_numpy(), X.reset_index(drop=True), cv=folds, error_score="raise"
+    )
+    assert np.isfinite(scores).all()

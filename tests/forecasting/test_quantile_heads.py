@@ -394,3 +394,36 @@ def test_a_lower_coverage_lies_inside_the_heads_interval_of_a_higher_one():
     assert (inner[:, 0] >= outer[:, 0]).all() and (inner[:, 1] <= outer[:, 1]).all()
     # inside the heads' interval, the errors' own bounds are kept
     np.testing.assert_allclose(inner, np.clip(plain, outer[:, :1], outer[:, 1:]))
+
+
+def test_a_coverage_with_its_own_heads_is_their_interval(monkeypatch):
+    # with heads at 0.05, 0.1, 0.9 and 0.95, the 0.8 interval is the CQR
+    # interval of 0.1 and 0.9, as predict_quantiles gives it, even where it
+    # sticks out of the 0.9 pair's (the 0.9 interval is widened to hold it)
+    model = SequenceForecaster(
+        window_length=12, horizon=3, quantiles=[0.05, 0.1, 0.9, 0.95], **QUICK
+    ).fit(noisy_sine(300))
+    margin = ConformalCalibration.cqr_margin
+
+    def wider_at_80(self, pair, coverage, *rest):  # make the 0.8 pair stick out
+        return margin(self, pair, coverage, *rest) + 3.0 * np.isclose(coverage, 0.8)
+
+    monkeypatch.setattr(ConformalCalibration, "cqr_margin", wider_at_80)
+    interval = model.predict_interval(coverage=0.8).to_numpy()
+    values = model.predict_quantiles(quantiles=[0.1, 0.9]).to_numpy()
+    np.testing.assert_allclose(interval, values)
+    wide = model.predict_interval(coverage=0.9).to_numpy()
+    np.testing.assert_allclose(wide, interval)  # held, not the other way round
+
+
+def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
+    from fractions import Fraction
+
+    heads = model.predict_interval(coverage=0.8)
+    for levels in (pd.Series([0.1, 0.9], dtype="float32"), np.float16([0.1, 0.9])):
+        np.testing.assert_array_equal(
+            model.predict_quantiles(quantiles=levels).to_numpy(), heads.to_numpy()
+        )
+    pd.testing.assert_frame_equal(
+        model.predict_interval(coverage=Fraction(4, 5)), heads
+    )
