@@ -41,10 +41,11 @@ def _as_written(level):
 
 
 def as_listed(levels):
-    """Return numpy or pandas levels as a list of numpy scalars, others as given.
+    """Return numpy or pandas levels (at most 1-D) as numpy scalars, or as given.
 
     Read through ``dtype=object``, a float32 array's values become Python
-    floats (0.10000000149011612); its scalars keep their precision.
+    floats (0.10000000149011612); its scalars keep their precision. Other
+    shapes are returned as given, for the caller's check to refuse.
     """
     if hasattr(levels, "dtype") and np.ndim(levels) <= 1:
         return list(np.atleast_1d(np.asarray(levels)))

@@ -41,10 +41,11 @@ class ProbabilisticForecasts:
         by the same quantile of the held-out windows' conformity scores
         ``max(lower - y, y - upper)`` (normalised), or in when the heads
         were too wide. Its width follows what the heads learnt of each
-        window, not only the scale of the window. Other coverages take the
-        half-widths above, widened where needed to hold the heads' intervals
-        of lower coverage and narrowed to lie inside those of higher
-        coverage: the intervals of two coverages nest.
+        window, not only the scale of the window; it is widened where needed
+        to hold the interval of a pair of heads of lower coverage. Other
+        coverages take the half-widths above, widened where needed to hold
+        the heads' intervals of lower coverage and narrowed to lie inside
+        those of higher coverage: the intervals of two coverages nest.
 
         Parameters
         ----------
@@ -105,7 +106,8 @@ class ProbabilisticForecasts:
         they never cross. Without a pair of heads, the levels ``(1 -/+ c) /
         2`` are not the bounds of ``predict_interval(coverage=c)``: those are
         symmetric about the forecast (quantiles of the absolute errors),
-        except where widened to hold the heads' intervals of lower coverage.
+        except where widened to hold the heads' intervals of lower coverage
+        or narrowed to lie inside those of higher coverage.
         Each construction is calibrated on the same held-out errors.
 
         Parameters

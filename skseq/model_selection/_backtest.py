@@ -128,6 +128,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     coverages = _coverages(coverage)
     if X is not None:
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
+        if not isinstance(y, (pd.Series, pd.DataFrame)):
+            X = X.reset_index(drop=True)  # as y's folds: an array y reads X so
         if len(X) != len(y):
             raise ValueError(
                 f"X must have one row per step of y ({len(y)} rows), split with "
@@ -191,6 +193,8 @@ def _coverages(coverage):
     """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
     if coverage is None:
         return ()
+    if hasattr(coverage, "dtype") or hasattr(coverage, "dtypes"):
+        coverage = np.asarray(coverage).ravel()  # numpy or pandas, any shape
     levels = np.atleast_1d(np.asarray(as_listed(coverage), dtype=object))
     return tuple(check_coverage(level) for level in levels.ravel())
 

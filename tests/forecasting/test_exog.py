@@ -260,3 +260,13 @@ def test_cross_validation_of_an_array_with_a_frame_x():
         model, sales.to_numpy(), X.reset_index(drop=True), cv=folds, error_score="raise"
     )
     assert np.isfinite(scores).all()
+
+
+def test_backtest_of_an_array_reads_a_stamped_x_by_position():
+    from skseq.model_selection import backtest
+
+    sales, X = sales_and_promotions(80)
+    model = SequenceForecaster(window_length=6, horizon=2, **FAST)
+    stamped = backtest(model, sales.to_numpy(), X, cv=2)
+    plain = backtest(model, sales.to_numpy(), X.to_numpy(), cv=2)
+    pd.testing.assert_frame_equal(stamped, plain)

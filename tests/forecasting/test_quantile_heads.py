@@ -427,3 +427,7 @@ def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
     pd.testing.assert_frame_equal(
         model.predict_interval(coverage=Fraction(4, 5)), heads
     )
+    from skseq.model_selection._backtest import _coverages
+
+    assert _coverages(np.float32([[0.8, 0.9]])) == (0.8, 0.9)
+    assert _coverages(pd.DataFrame({"c": [0.8]}, dtype="float32")) == (0.8,)
