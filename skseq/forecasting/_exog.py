@@ -151,9 +151,15 @@ def _split_one(y, X, extra):
             history = frame.loc[frame.index.isin(y.index)]
             after = frame.loc[frame.index > y.index[-1]]
         except TypeError as exc:
+            like, got = (type(i).__name__ for i in (y.index, frame.index))
+            if isinstance(y.index, pd.DatetimeIndex) and got == "DatetimeIndex":
+                # one is tz-aware, the other tz-naive
+                like, got = (
+                    f"DatetimeIndex {f'in {i.tz}' if i.tz else 'tz-naive'}"
+                    for i in (y.index, frame.index)
+                )
             raise ValueError(
-                f"X must be indexed by time stamps like y ({type(y.index).__name__}"
-                f"), got a {type(frame.index).__name__}."
+                f"X must be indexed by time stamps like y ({like}), got a {got}."
             ) from exc
         if len(history) == len(y):
             history = history.loc[y.index]  # in y's order

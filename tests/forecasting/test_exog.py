@@ -229,6 +229,11 @@ def test_x_in_another_time_zone_is_the_same_instants():
     pd.testing.assert_series_equal(model.predict(X=utc[60:]), forecast)
     other = SequenceForecaster(horizon=2, future_covariates=["b"], **FAST)
     pd.testing.assert_series_equal(other.fit(y, utc[:60]).predict(X=X[60:]), forecast)
+    # a tz-naive y beside a tz-aware X: the message says which is which
+    naive = y.tz_localize(None)
+    message = r"like y \(DatetimeIndex tz-naive\), got a DatetimeIndex in UTC"
+    with pytest.raises(ValueError, match=message):
+        other.fit(naive, utc[:60])
 
 
 def test_each_series_of_a_panel_is_read_by_its_own_column_names():
