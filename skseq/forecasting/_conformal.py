@@ -12,7 +12,7 @@ from numbers import Real
 
 import numpy as np
 
-__all__ = ["ConformalCalibration", "as_listed", "check_coverage", "check_quantiles"]
+__all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
 
 # how fast rolling intervals adapt their level to the misses they see
 ADAPTATION = 0.02
@@ -40,21 +40,13 @@ def _as_written(level):
     return float(str(level)) if isinstance(level, np.floating) else float(level)
 
 
-def as_listed(levels):
-    """Return numpy or pandas levels (at most 1-D) as numpy scalars, or as given.
-
-    Read through ``dtype=object``, a float32 array's values become Python
-    floats (0.10000000149011612); its scalars keep their precision. Other
-    shapes are returned as given, for the caller's check to refuse.
-    """
-    if hasattr(levels, "dtype") and np.ndim(levels) <= 1:
-        return list(np.atleast_1d(np.asarray(levels)))
-    return levels
-
-
 def check_quantiles(quantiles):
     """Return the quantile levels sorted and unique; refuse any outside (0, 1)."""
-    levels = np.atleast_1d(np.asarray(as_listed(quantiles), dtype=object))
+    if hasattr(quantiles, "dtype") and np.ndim(quantiles) <= 1:  # numpy, pandas
+        # as numpy scalars: through dtype=object a float32 array's 0.1 would
+        # become 0.10000000149011612 (2-D input is left to the check below)
+        quantiles = list(np.atleast_1d(np.asarray(quantiles)))
+    levels = np.atleast_1d(np.asarray(quantiles, dtype=object))
     if (
         levels.ndim != 1
         or not len(levels)

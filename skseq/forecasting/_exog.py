@@ -12,7 +12,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import non_numeric_columns, refuse_huge, refuse_missing
+from ..utils._series import (
+    non_numeric_columns,
+    refuse_complex_columns,
+    refuse_huge,
+    refuse_missing,
+)
 
 __all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
 
@@ -31,46 +36,35 @@ def _frame(values, name):
 
 
 def _join_one(y, X, name="X"):
-    """One series ``y`` and its covariates ``X`` (named ``name``), as one frame."""
+    """One series ``y`` and its covariates ``X`` (named ``name``), as one frame.
+
+    ``X`` is the frame :func:`split_exog` gives over ``y``: its rows at the
+    time stamps of ``y`` (fewer where ``X`` lacks some), in their order.
+    """
     y_frame = _frame(y, "y")
-    X_frame = _frame(X, "X")
     if not isinstance(y, (pd.Series, pd.DataFrame)):
         y_frame.columns = [f"y{i}" for i in range(y_frame.shape[1])]
-    elif isinstance(y, pd.Series) and y.name is None and 0 in X_frame.columns:
-        y_frame.columns = ["y0"]  # both would be column 0 (an X of an array)
-    if not isinstance(X, (pd.Series, pd.DataFrame)):
-        X_frame.columns = [f"x{i}" for i in range(X_frame.shape[1])]
-        X_frame.index = y_frame.index[: len(X_frame)]
-    if len(X_frame) != len(y_frame):
+    elif isinstance(y, pd.Series) and y.name is None and 0 in X.columns:
+        y_frame.columns = ["y0"]  # both would be column 0 (X a frame of an array)
+    if len(X) != len(y_frame):
         raise ValueError(
             f"X must have a row for every time stamp of y ({len(y_frame)} rows, "
-            f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X_frame)}."
+            f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X)}."
         )
-    if not X_frame.index.equals(y_frame.index):
-        raise ValueError(
-            f"X's index must be the time stamps of y ({y_frame.index[0]} to "
-            f"{y_frame.index[-1]}); it runs from {X_frame.index[0]} to "
-            f"{X_frame.index[-1]}. Give X as an array, or with the index of y."
-        )
-    complex_columns = [c for c in X_frame if X_frame[c].dtype.kind == "c"]
-    if complex_columns:
-        raise ValueError(
-            f"{name} has complex columns {complex_columns}; complex data is not "
-            "supported (give the real and imaginary parts as two columns)."
-        )
-    non_numeric = non_numeric_columns(X_frame)
+    refuse_complex_columns(X, name)
+    non_numeric = non_numeric_columns(X)
     if non_numeric:
         raise TypeError(
             f"{name} has non-numeric columns {non_numeric}; encode categories "
             "and booleans as numeric columns first."
         )
-    values = X_frame.to_numpy(np.float64)
-    refuse_missing(values, X_frame.index, name)
+    values = X.to_numpy(np.float64)
+    refuse_missing(values, X.index, name)
     refuse_huge(values, name)
-    both = set(y_frame.columns) & set(X_frame.columns)
+    both = set(y_frame.columns) & set(X.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")
-    return pd.concat([y_frame, X_frame], axis=1), list(y_frame.columns)
+    return pd.concat([y_frame, X], axis=1), list(y_frame.columns)
 
 
 def _form_of(one, value):

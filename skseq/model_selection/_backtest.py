@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
-from ..forecasting._conformal import as_listed, check_coverage
+from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 
@@ -129,7 +129,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     if X is not None:
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
         if not isinstance(y, (pd.Series, pd.DataFrame)):
-            X = X.reset_index(drop=True)  # as y's folds: an array y reads X so
+            X = X.reset_index(drop=True)  # by position, as _rows indexes y's folds
         if len(X) != len(y):
             raise ValueError(
                 f"X must have one row per step of y ({len(y)} rows), split with "
@@ -193,9 +193,9 @@ def _coverages(coverage):
     """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
     if coverage is None:
         return ()
-    if hasattr(coverage, "dtype") or hasattr(coverage, "dtypes"):
-        coverage = np.asarray(coverage).ravel()  # numpy or pandas, any shape
-    levels = np.atleast_1d(np.asarray(as_listed(coverage), dtype=object))
+    if hasattr(coverage, "dtype") or hasattr(coverage, "dtypes"):  # numpy, pandas
+        coverage = list(np.asarray(coverage).ravel())  # scalars keep float32's 0.8
+    levels = np.atleast_1d(np.asarray(coverage, dtype=object))
     return tuple(check_coverage(level) for level in levels.ravel())
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "check_series",
     "infer_frequency",
     "non_numeric_columns",
+    "refuse_complex_columns",
 ]
 
 
@@ -183,6 +184,16 @@ def non_numeric_columns(frame):
     ]
 
 
+def refuse_complex_columns(frame, name):
+    """Raise a ValueError naming ``name`` and its complex columns, if any."""
+    columns = [c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c])]
+    if columns:
+        raise ValueError(
+            f"{name} has complex columns {columns}; complex data is not supported "
+            "(give the real and imaginary parts as two columns)."
+        )
+
+
 def _offset(freq):
     """Return ``freq`` (the user's ``freq``, or one inferred) as a pandas offset."""
     try:
@@ -316,14 +327,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
                 f"{name} has duplicate column names {duplicated}; give each column "
                 "its own name."
             )
-        complex_columns = [
-            c for c in frame.columns if pd.api.types.is_complex_dtype(frame[c])
-        ]
-        if complex_columns:
-            raise ValueError(
-                f"{name} has complex columns {complex_columns}; complex data is not "
-                "supported (forecast the real and imaginary parts as two columns)."
-            )
+        refuse_complex_columns(frame, name)
         non_numeric = non_numeric_columns(frame)
         if non_numeric:
             raise TypeError(
