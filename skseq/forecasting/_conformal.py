@@ -293,7 +293,8 @@ def _adaptive_margins(held, new, coverage, step_size):
         miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
         for t in range(n_origins):
             seen = t - step - 1  # the latest origin whose outcome is known
-            if seen >= 0:
+            # NaN: an origin forecast by another rule (a still series, _units)
+            if seen >= 0 and not np.isnan(new[seen, step]).any():
                 score = new[seen, step]
                 missed = score > margins[seen, step]
                 miss_rate += step_size * ((1 - coverage) - missed)

@@ -74,6 +74,10 @@ class FittedForecaster:
     units : ndarray of shape (n_series, n_targets) or None, default=None
         What each series' targets were divided by (:mod:`._units`); None
         for a single series and models saved before.
+    still : ndarray of shape (n_series,) or None, default=None
+        Which series never changed in training: forecast at their value
+        (:mod:`._units`); None where ``units`` is, and in models saved
+        before still series were.
     """
 
     window_length: int
@@ -95,6 +99,7 @@ class FittedForecaster:
     phases: SeasonPhases | None = None
     models_first: bool = False
     units: np.ndarray | None = None
+    still: np.ndarray | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -341,18 +346,13 @@ class FittedForecaster:
         """
         if y is None:
             return list(self.tails), self.keys
-        panel, keys, form = check_panel(
-            y,
-            freq=freq,
-            name="y",
-            min_length=self.window_length,
-            default_freq=default_freq,
-        )
+        options = dict(freq=freq, name="y", default_freq=default_freq)
+        panel, keys, form = check_panel(y, min_length=self.window_length, **options)
         check_step(panel, keys, default_freq)
         panel = self.carried(panel, keys, form)
         for one in panel:
-            values = self.roles.arrange(one.values)
-            check_log(values, self.roles.n_targets, "y", self.values.log)
+            arranged = self.roles.arrange(one.values)
+            check_log(arranged, self.roles.n_targets, "y", self.values.log)
         return panel, keys
 
     def carried(self, panel, keys, form, name="y"):

@@ -144,7 +144,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
-    units = None  # of the series of a panel (_units)
+    units = still = None  # of the series of a panel (_units)
     phases, daily = None, False
     h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
@@ -192,16 +192,20 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         series = SeriesRows.in_memory(raw_values(panel, keys, roles, w, h, log))
         check, tails = None, tuple(one.tail(w) for one in panel)
     if len(lengths) > 1:  # each series in its own unit, checked before
-        series, units = series.in_units(roles.n_targets, check)
+        series, units, still = series.in_units(roles.n_targets, check)
         check = None
     series = series.scaled(roles.n_targets, log, check)
-    split = WindowSplit.make(
-        series.lengths,
-        w + h,
-        estimator.validation_fraction,
-        steps,
-        estimator.window_step,
-    ).trainable(estimator.validation_fraction)
+    split = (
+        WindowSplit.make(
+            series.lengths,
+            w + h,
+            estimator.validation_fraction,
+            steps,
+            estimator.window_step,
+        )
+        .without(series.lengths, still)  # still series train nothing (_units)
+        .trainable(estimator.validation_fraction)
+    )
     held_out = WindowsAt(series.windows(w + h, transformed=False), split.held_out)
     fitted = FittedForecaster(
         window_length=w,
@@ -221,9 +225,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         each_ridge=True,
         models_first=daily,
         units=units,
+        still=still,
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season)
+    own = own.without(series.lengths, still)
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, steps, normalize
     )

@@ -33,7 +33,7 @@ from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
-from ._units import divided, times_units, units_for
+from ._units import divided, hold_still, times_units, units_for
 
 __all__ = ["SequenceForecaster"]
 
@@ -443,17 +443,16 @@ class SequenceForecaster(
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
-        w, units = fitted.window_length, units_for(fitted, series, keys)
+        (units, still), w = units_for(fitted, series, keys), fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
         if units is not None:
             windows = divided(windows, units[:, None, :])
         futures = fitted.carried_ahead(
             future_rows(future, series, keys, fitted.roles, fitted.horizon), series
         )
-        transformed, unit, heads = fitted.forecast(
-            net, windows, futures, self.n_threads, heads=True
-        )
-        return fitted, series, keys, transformed, unit, heads, units
+        forecasts = fitted.forecast(net, windows, futures, self.n_threads, heads=True)
+        forecasts = hold_still(fitted, windows, still, *forecasts)
+        return fitted, series, keys, *forecasts, units
 
     def predict(self, y=None, X=None, future=None):
         """Forecast the ``horizon`` steps after the end of the series.

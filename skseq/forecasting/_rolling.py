@@ -9,7 +9,7 @@ from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
-from ._units import divided, unit_of
+from ._units import divided, flat, hold_still, unit_of
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -115,10 +115,16 @@ def rolling_forecasts(
                     f"through it needs more than window_length={w} observations."
                 )
             combined, first = values, w
-        own = np.ones(k)  # the series' own unit in a panel (_units)
+        own, still = np.ones(k), False  # its own unit in a panel, and still
         if fitted.units is not None:
             own = unit_of(values[:w], k) if index is None else fitted.units[index]
             combined = divided(combined, own)
+            if fitted.still is not None:
+                still = (
+                    fitted.still[index]
+                    if index is not None
+                    else flat(values[None, :w], k)[0]
+                )
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps
             origins = origins[origins + h <= len(combined)]
@@ -136,14 +142,20 @@ def rolling_forecasts(
             )
         )
         futures = view[origins - w, w:]  # the horizon rows alone
+        still = flat(view[origins - w, :w], k) if still else None
+        transformed, held, heads = hold_still(
+            fitted, view[origins - w, :w], still, transformed, unit, heads
+        )
         actual_all.append(futures[..., :k] * own)  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed) * own)
         for coverage, each in zip(coverages, bounds, strict=True):
             both, _ = fitted.interval_bounds(
                 transformed,
-                unit,
+                held,
                 coverage,
-                partial(_rolling_margin, fitted, futures, transformed, unit, heads),
+                partial(
+                    _rolling_margin, fitted, futures, transformed, unit, heads, still
+                ),
                 heads,
             )
             each.append(both.reshape(len(both), h, k, 2) * own[:, None])
@@ -156,19 +168,24 @@ def rolling_forecasts(
     )
 
 
-def _rolling_margin(fitted, futures, transformed, unit, heads, coverage):
+def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):
     """Margins of the intervals of consecutive origins, as errors become known.
 
     Around the forecast, or between the quantile heads at ``(1 -/+ coverage)
     / 2`` when there are such heads (``fitted.interval_bounds`` makes the same
-    choice).
+    choice). The errors of ``still`` origins (held at their value, or None)
+    are not counted: they are forecast by another rule.
     """
     known = fitted.values.transform(futures)[..., : fitted.roles.n_targets]
     pair = None if heads is None else fitted.head_pair(coverage)
     if pair is None:
         errors = (known - transformed) / unit
+    else:
+        errors = (known[..., None] - heads) / unit[..., None]
+    if still is not None:
+        errors[still] = np.nan
+    if pair is None:
         return fitted.calibration.rolling_half_widths(errors, coverage)
-    errors = (known[..., None] - heads) / unit[..., None]
     return fitted.calibration.rolling_cqr_margins(pair, errors, coverage)
 
 

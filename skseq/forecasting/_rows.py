@@ -81,7 +81,7 @@ class SeriesRows:
         return cls(store, store.lengths, list(order))
 
     def in_units(self, n_targets, check=None):
-        """Return the rows with each series' targets in its own unit, and units.
+        """Return the rows with each series' targets in its own unit, units, still.
 
         :func:`~skseq.forecasting._units.unit_of` each series, summed a block
         of rows at a time (``check`` called on each raw block, as
@@ -96,10 +96,11 @@ class SeriesRows:
             for i, lo, hi in _owned(ends, start, start + len(rows)):
                 sums[i].add(rows[lo:hi, :n_targets])
         units = np.stack([one.unit() for one in sums])
+        still = np.array([one.still() for one in sums])
         if self.is_stored:
-            return replace(self, units=units), units
+            return replace(self, units=units), units, still
         values = divided(self.values, np.repeat(units, self.lengths, axis=0))
-        return replace(self, values=values), units
+        return replace(self, values=values), units, still
 
     def share_at_edge(self, n_targets, length, edge):
         """Return the share of series (and targets) that end at their edge.

@@ -11,11 +11,27 @@ training series; a series new at ``predict`` by its last window, one new at
 ``score`` by its first) before
 anything else, and its forecasts multiplied back. A single series keeps
 its values.
+
+A series of a panel that never changes has no step to be its unit: it is
+*still*. Its windows train nothing and calibrate no interval (in its level
+as its unit, its errors dwarfed the other series' and widened their
+intervals 3.5 times), and it is forecast at its value, with intervals and
+quantiles of no width, for as long as the window it is forecast from holds
+that value (:func:`hold_still`). So is a series new at ``predict`` whose
+window never changes: it has no unit either.
 """
 
 import numpy as np
 
-__all__ = ["UnitSums", "divided", "times_units", "unit_of", "units_for"]
+__all__ = [
+    "UnitSums",
+    "divided",
+    "flat",
+    "hold_still",
+    "times_units",
+    "unit_of",
+    "units_for",
+]
 
 
 def unit_of(values, n_targets):
@@ -58,6 +74,10 @@ class UnitSums:
         step, level = self.sums / np.maximum(self.counts, 1)
         return np.where(step > 0, step, np.where(level > 0, level, 1.0))
 
+    def still(self):
+        """Return whether no target of the series ever changed."""
+        return bool((self.sums[0] == 0).all())
+
 
 def divided(values, unit):
     """Return rows (role order) with their targets divided by ``unit``.
@@ -71,25 +91,53 @@ def divided(values, unit):
 
 
 def units_for(fitted, series, keys):
-    """Return the unit of each series to forecast, ``(n, n_targets)``, or None.
+    """Return each series' unit ``(n, n_targets)`` and which are still, or Nones.
 
     A fitted series (by its key) has its training unit; another one, the
     unit of its last ``window_length`` steps (all that a stored history
-    gives ``predict``). None where the model has no units (a single series,
-    or a model saved before).
+    gives ``predict``). A series is still (``(n,)`` bool) where its last
+    window never changes and it never changed in training, or is new. None
+    where the model has no units (a single series, or a model saved
+    before); no series is still in a model saved before still series were.
     """
     if fitted.units is None:
-        return None
-    known = dict(zip(fitted.keys, fitted.units, strict=True))
+        return None, None
+    still = np.zeros(len(fitted.keys), bool) if fitted.still is None else fitted.still
+    known = dict(zip(fitted.keys, zip(fitted.units, still), strict=True))
     k, w = fitted.roles.n_targets, fitted.window_length
-    return np.stack(
-        [
-            known[key]
-            if key in known
-            else unit_of(fitted.roles.arrange(one.values[-w:]), k)
-            for one, key in zip(series, keys, strict=True)
-        ]
-    )
+    windows = [fitted.roles.arrange(one.values[-w:]) for one in series]
+    units, held = [], []
+    for key, window in zip(keys, windows, strict=True):
+        unit, was_still = known.get(key, (unit_of(window, k), True))
+        units.append(unit)
+        held.append(was_still and flat(window[None], k)[0])
+    return np.stack(units), np.array(held)
+
+
+def flat(windows, n_targets):
+    """Return whether each window's targets never change, ``(n,)`` bool."""
+    targets = np.asarray(windows)[..., :n_targets]
+    return (targets == targets[:, -1:]).all(axis=(1, 2))
+
+
+def hold_still(fitted, windows, still, transformed, unit, heads=None):
+    """Return forecasts with still windows' at their last value, of unit 0.
+
+    ``windows`` are the rows forecast from (role order, in units), ``still``
+    which of them to hold (None: none); ``transformed``, ``unit`` and
+    ``heads`` are :meth:`FittedForecaster.forecast`'s. A unit of 0 gives
+    intervals and quantiles of no width around the value.
+    """
+    if still is None or not still.any():
+        return transformed, unit, heads
+    k = fitted.roles.n_targets
+    last = fitted.values.transform(np.asarray(windows)[still, -1:])[..., :k]
+    transformed, unit = transformed.copy(), unit.copy()
+    transformed[still], unit[still] = last, 0.0
+    if heads is not None:
+        heads = heads.copy()
+        heads[still] = last[..., None]
+    return transformed, unit, heads
 
 
 def times_units(values, units, n_targets):

@@ -109,6 +109,23 @@ class WindowSplit:
         """Return each series' number of held-out windows, ``(n_series,)``."""
         return np.diff(np.searchsorted(self.held_out, np.cumsum([0, *lengths])))
 
+    def without(self, lengths, still):
+        """Return the split without the windows of the ``still`` series.
+
+        ``still`` (``(n_series,)`` bool, or None) flags the series of
+        ``lengths`` rows (stacked) whose windows neither train nor are held
+        out (:mod:`._units`); where none or every series is, the split as it
+        is.
+        """
+        if still is None or still.all() or not still.any():
+            return self
+        ends = np.cumsum(lengths)
+
+        def kept(starts):
+            return starts[~still[np.searchsorted(ends, starts, side="right")]]
+
+        return type(self)(kept(self.train), kept(self.held_out), kept(self.every))
+
     def trainable(self, validation_fraction):
         """Return the split, or every window training where none would.
 

@@ -254,9 +254,10 @@ def test_a_panel_is_put_in_units_a_block_at_a_time(small_blocks):
     values = _series(500).astype(np.float64)
     lengths = np.array([150, 230, 120])
     store = StoredSequences(values, lengths=lengths, flat=True)
-    _, units = SeriesRows.stored(store, [0, 1, 2]).in_units(2)
+    _, units, still = SeriesRows.stored(store, [0, 1, 2]).in_units(2)
     parts = np.split(values, np.cumsum(lengths)[:-1])
     np.testing.assert_allclose(units, [unit_of(part, 2) for part in parts])
+    assert not still.any()
     # the whole history or its last window: a new series' unit is its window's
     model = SequenceForecaster(**QUICK, window_length=8, horizon=2, target=[0])
     model.fit({"a": values[:150], "b": 5 * values[150:380]})

@@ -1,0 +1,90 @@
+"""A series of a panel that never changes is forecast at its value (_units)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import SequenceForecaster
+from skseq.model_selection import backtest
+
+FAST = dict(max_epochs=5, hidden_size=8, random_state=0, horizon=3)
+
+
+def _panel(n=90, seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=n, freq="D")
+    t = np.arange(n)
+    moving = 10 + np.sin(2 * np.pi * t / 7) + 0.1 * rng.normal(size=n)
+    walk = 50 + np.cumsum(rng.normal(size=n))
+    return {"a": pd.Series(moving, index), "b": pd.Series(walk, index)}, index
+
+
+@pytest.mark.parametrize("value", [7.0, 0.0])
+def test_a_still_series_keeps_its_value_and_leaves_the_others_as_they_were(value):
+    # before, a constant 7 beside two moving series was forecast 7.2 to 9.7
+    # and the others' intervals were 3.5 times as wide: its windows, in its
+    # level as its unit, trained the model and calibrated the intervals
+    panel, index = _panel()
+    alone = SequenceForecaster(**FAST).fit(panel)
+    model = SequenceForecaster(**FAST).fit({**panel, "c": pd.Series(value, index)})
+    assert model._fitted.still.tolist() == [False, False, True]
+    forecast = model.predict()
+    bounds = model.predict_interval(coverage=0.9)
+    quantiles = model.predict_quantiles(quantiles=[0.1, 0.5, 0.9])
+    assert (forecast["c"] == value).all()
+    assert (bounds["c"].to_numpy() == value).all()
+    assert (quantiles["c"].to_numpy() == value).all()
+    for key in "ab":  # as if it were not there (the transform's moments aside)
+        np.testing.assert_allclose(forecast[key], alone.predict()[key], rtol=1e-3)
+        width = bounds[key]["upper"] - bounds[key]["lower"]
+        expected = alone.predict_interval(coverage=0.9)[key]
+        np.testing.assert_allclose(
+            width, expected["upper"] - expected["lower"], rtol=1e-2
+        )
+        assert (width > 0).all()
+
+
+def test_a_still_series_is_held_while_it_stays_and_forecast_once_it_moves():
+    from skseq.forecasting._rolling import rolling_forecasts
+
+    panel, index = _panel(120)
+    steps = np.r_[np.full(100, 5.0), 5.0 + np.arange(1, 21)]  # moves at step 100
+    full = {**panel, "c": pd.Series(steps, index)}
+    model = SequenceForecaster(**FAST).fit({k: one[:90] for k, one in full.items()})
+    actual, forecast, first_times, (bounds,) = rolling_forecasts(
+        model._fitted, model.net_, {"c": full["c"][90:]}, coverages=(0.8,)
+    )
+    flat = first_times <= index[100]  # windows of fives alone
+    assert flat.sum() == 11 and (~flat).sum() == 20 - 1  # origins 91..120
+    np.testing.assert_array_equal(forecast[flat], 5.0)
+    np.testing.assert_array_equal(bounds[flat], 5.0)
+    moved = forecast[~flat]
+    assert (moved[:, 0, 0] > 5.0).mean() > 0.5  # the model's, not the value
+    assert (bounds[~flat][..., 1] > bounds[~flat][..., 0]).all()
+    # a whole panel scores, the still series' held forecasts among them
+    assert np.isfinite(model.score({k: one[90:] for k, one in full.items()}))
+
+
+def test_a_new_series_whose_window_never_changes_is_forecast_at_its_value():
+    panel, index = _panel()
+    model = SequenceForecaster(**FAST).fit(panel)
+    assert model._fitted.still.tolist() == [False, False]
+    new = {"n": pd.Series(3.0, index), "m": panel["a"] * 2}
+    forecast = model.predict(y=new)
+    bounds = model.predict_interval(y=new)
+    assert (forecast["n"] == 3.0).all() and (bounds["n"].to_numpy() == 3.0).all()
+    assert (bounds["m"]["upper"] > bounds["m"]["lower"]).all()
+    # a fitted series that moved is forecast by the model, flat window or not
+    flat_a = pd.Series(np.r_[panel["a"][:-30].to_numpy(), np.full(30, 9.0)], index)
+    assert not (model.predict(y={"a": flat_a})["a"] == 9.0).all()
+
+
+def test_a_single_series_and_a_panel_of_still_series_forecast_their_values():
+    _, index = _panel()
+    both = {"c": pd.Series(7.0, index), "z": pd.Series(0.0, index)}
+    model = SequenceForecaster(**FAST).fit(both)  # nothing else to train on
+    forecast = model.predict()
+    assert (forecast["c"] == 7.0).all() and (forecast["z"] == 0.0).all()
+    single = SequenceForecaster(**FAST).fit(pd.Series(7.0, index))
+    assert single._fitted.still is None
+    np.testing.assert_allclose(single.predict(), 7.0)
