@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from skseq import SequenceForecaster
-from skseq.model_selection import backtest
 
 FAST = dict(max_epochs=5, hidden_size=8, random_state=0, horizon=3)
 
