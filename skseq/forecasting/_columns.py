@@ -363,9 +363,8 @@ def roles_of(panel, target, future_covariates, strategy, static=()):
     )
 
 
-def raw_values(panel, keys, roles, window_length, horizon, log):
-    """Each series' values in role order, checked for the window and the log."""
-    check_lengths([len(one.values) for one in panel], keys, window_length, horizon)
+def raw_values(panel, keys, roles, log):
+    """Each series' values in role order, checked for the log."""
     raw = []
     for one, key in zip(panel, keys or [None], strict=True):
         where = "y" if key is None else f"y[{key!r}]"

@@ -138,7 +138,9 @@ class ConformalCalibration:
         errors drift. Where it aims below zero the largest error is taken,
         at or above one the smallest. As :meth:`half_width`, the quantile is
         numpy's "higher" one, one rank above the textbook conformal rank: a
-        little wider.
+        little wider. An origin whose errors are NaN (forecast by another
+        rule: a still series, ``_units``) counts neither as a hit nor as a
+        miss, and its errors join none of the quantiles.
         """
         self._level(coverage)  # enough held-out windows
         return _adaptive_margins(

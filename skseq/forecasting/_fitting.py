@@ -55,10 +55,12 @@ def season_setting(estimator, freq, panel=None, targets=()):
     return None if season is None else int(season)
 
 
-def window_setting(estimator, lengths, season, steps):
+def window_setting(estimator, lengths, season, steps, still=None):
     """Return the window length for series of ``lengths`` rows.
 
     ``steps`` is the horizon steps of one training target (1 when recursive).
+    Series flagged ``still`` (:mod:`._units`) train nothing: the window is
+    chosen for the others, no longer than the shortest series holds.
 
     A whole season that leaves no training window whose targets end before
     the held-out ones (a horizon much longer than the season, a large
@@ -69,6 +71,10 @@ def window_setting(estimator, lengths, season, steps):
     window, h = estimator.window_length, estimator.horizon
     if window != "auto":
         return int(window)
+    if still is not None and still.any() and not still.all():
+        longest = min(lengths) - h
+        moving = np.asarray(lengths)[~still]
+        return min(window_setting(estimator, moving, season, steps), longest)
     window = window_of(min(lengths), h, season)
     plain = window_of(min(lengths), h, season, whole=False)
     options = (estimator.validation_fraction, steps, estimator.window_step)
@@ -77,7 +83,7 @@ def window_setting(estimator, lengths, season, steps):
     return plain
 
 
-def ridge_split(estimator, series, split, window, steps, season=None):
+def ridge_split(estimator, series, split, window, steps, season=None, still=None):
     """Return the ridges' window and the split of their windows.
 
     The ridges read no more steps than the shortest series supports
@@ -90,21 +96,23 @@ def ridge_split(estimator, series, split, window, steps, season=None):
     trains them, the earliest too; the held-out ones have the same targets
     as the network's, and these ridges choose ``normalize="auto"`` for the
     network too. The shortest series of a panel sets the length for all of
-    them. On short series with the window given
+    them (of those not ``still``). On short series with the window given
     (``benchmarks/short_series.py --given``) the default's error over damped
     Holt's fell from 1.47 to 1.13 at 40 non-seasonal steps, from 1.69 to
     1.08 at 60 (1.12 to 0.97 over eight groups of lengths). The window
     ``"auto"`` is never longer: ``split``.
     """
     h, lengths = estimator.horizon, series.lengths
-    plain = supported_window(min(lengths), h)
-    whole = supported_window(min(lengths), h, season)  # a whole season, if read
+    moving = lengths if still is None or still.all() else lengths[~still]
+    plain = supported_window(min(moving), h)
+    whole = supported_window(min(moving), h, season)  # a whole season, if read
     read = whole if plain < whole <= window else min(window, plain)
     if read == window:
         return None, split
     held = split.held_counts(lengths)
     options = (estimator.validation_fraction, steps, estimator.window_step, held)
-    return int(read), WindowSplit.make(lengths, read + h, *options)
+    own = WindowSplit.make(lengths, read + h, *options)
+    return int(read), own.without(lengths, still)
 
 
 def linear_path_window(fitted, read, tested=True):
@@ -175,25 +183,26 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         if phases is not None:
             panel = phases.extend(panel)
             roles = roles_of(panel, *options, carried + phases.columns)
+    if stored:
+        series = SeriesRows.stored(panel, roles.order)
+        check = stored_check(panel, keys, roles.n_targets, log)
+    else:
+        series = SeriesRows.in_memory(raw_values(panel, keys, roles, log))
+        check = None
+    if len(lengths) > 1:  # each series in its own unit, checked before
+        series, units, still = series.in_units(roles.n_targets, check)
+        check = None
     steps = h if estimator.strategy == "direct" else 1
-    w = window_setting(estimator, lengths, season, steps)
+    w = window_setting(estimator, lengths, season, steps, still)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
             "normalize='standard' scales each window by its own deviation, which "
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
-    if stored:
-        check_lengths(lengths, keys, w, h)
-        series = SeriesRows.stored(panel, roles.order)
-        check = stored_check(panel, keys, roles.n_targets, log)
-        tails = series.tails(w)  # raw: predict divides them by their units
-    else:
-        series = SeriesRows.in_memory(raw_values(panel, keys, roles, w, h, log))
-        check, tails = None, tuple(one.tail(w) for one in panel)
-    if len(lengths) > 1:  # each series in its own unit, checked before
-        series, units, still = series.in_units(roles.n_targets, check)
-        check = None
+    check_lengths(lengths, keys, w, h)
+    # raw: predict divides them by their units
+    tails = series.tails(w) if stored else tuple(one.tail(w) for one in panel)
     series = series.scaled(roles.n_targets, log, check)
     split = (
         WindowSplit.make(
@@ -228,8 +237,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         still=still,
     )
     fitted = replace(fitted, season=season)
-    read, own = ridge_split(estimator, series, split, w, steps, season)
-    own = own.without(series.lengths, still)
+    read, own = ridge_split(estimator, series, split, w, steps, season, still)
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, steps, normalize
     )

@@ -451,7 +451,7 @@ class SequenceForecaster(
             future_rows(future, series, keys, fitted.roles, fitted.horizon), series
         )
         forecasts = fitted.forecast(net, windows, futures, self.n_threads, heads=True)
-        forecasts = hold_still(fitted, windows, still, *forecasts)
+        forecasts = hold_still(fitted, windows[:, -1], still, *forecasts)
         return fitted, series, keys, *forecasts, units
 
     def predict(self, y=None, X=None, future=None):

@@ -21,9 +21,12 @@ class ProbabilisticForecasts:
     def _calibrated(self, y, X, future):
         fitted, _, _ = self._state()
         if fitted.calibration is None:
+            still = fitted.still is not None and fitted.still.any()
+            still = " (series that never change hold none out)" if still else ""
             raise ValueError(
                 "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0 and a series long enough to hold some out."
+                "validation_fraction > 0 and a series long enough to hold some "
+                f"out{still}."
             )
         return self._forecast_end(y, X, future)
 

@@ -9,7 +9,7 @@ from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
-from ._units import divided, flat, hold_still, unit_of
+from ._units import divided, held, hold_still, still_series, unit_of
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -115,16 +115,10 @@ def rolling_forecasts(
                     f"through it needs more than window_length={w} observations."
                 )
             combined, first = values, w
-        own, still = np.ones(k), False  # its own unit in a panel, and still
+        own, raw = np.ones(k), combined  # its own unit in a panel (_units)
         if fitted.units is not None:
             own = unit_of(values[:w], k) if index is None else fitted.units[index]
             combined = divided(combined, own)
-            if fitted.still is not None:
-                still = (
-                    fitted.still[index]
-                    if index is not None
-                    else flat(values[None, :w], k)[0]
-                )
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps
             origins = origins[origins + h <= len(combined)]
@@ -142,16 +136,19 @@ def rolling_forecasts(
             )
         )
         futures = view[origins - w, w:]  # the horizon rows alone
-        still = flat(view[origins - w, :w], k) if still else None
-        transformed, held, heads = hold_still(
-            fitted, view[origins - w, :w], still, transformed, unit, heads
+        # windows of a series that never changed in training, at its value
+        still = None
+        if still_series(fitted, index):
+            still = held(fitted, index, cut_windows(raw[:, :k], w)[origins - w])
+        transformed, unit_held, heads = hold_still(
+            fitted, view[origins - w, w - 1], still, transformed, unit, heads
         )
         actual_all.append(futures[..., :k] * own)  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed) * own)
         for coverage, each in zip(coverages, bounds, strict=True):
             both, _ = fitted.interval_bounds(
                 transformed,
-                held,
+                unit_held,
                 coverage,
                 partial(
                     _rolling_margin, fitted, futures, transformed, unit, heads, still

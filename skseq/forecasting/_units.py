@@ -16,9 +16,9 @@ A series of a panel that never changes has no step to be its unit: it is
 *still*. Its windows train nothing and calibrate no interval (in its level
 as its unit, its errors dwarfed the other series' and widened their
 intervals 3.5 times), and it is forecast at its value, with intervals and
-quantiles of no width, for as long as the window it is forecast from holds
-that value (:func:`hold_still`). So is a series new at ``predict`` whose
-window never changes: it has no unit either.
+quantiles of no width, for as long as the window it is forecast from keeps
+that value (:func:`hold_still`). A series new at ``predict`` is forecast by
+the model, whatever its window.
 """
 
 import numpy as np
@@ -26,8 +26,9 @@ import numpy as np
 __all__ = [
     "UnitSums",
     "divided",
-    "flat",
+    "held",
     "hold_still",
+    "still_series",
     "times_units",
     "unit_of",
     "units_for",
@@ -38,7 +39,7 @@ def unit_of(values, n_targets):
     """Return a series' unit, ``(n_targets,)``, from its rows (role order).
 
     The mean absolute change of one step of each target; of a constant
-    target its mean absolute value, else 1.
+    target its absolute value, else 1.
     """
     sums = UnitSums(n_targets)
     sums.add(np.asarray(values, dtype=np.float64)[:, :n_targets])
@@ -46,9 +47,9 @@ def unit_of(values, n_targets):
 
 
 class UnitSums:
-    """Sums of a series' absolute steps and values, fed a block of rows at a time.
+    """Sums of a series' absolute steps, fed a block of rows at a time.
 
-    Only finite values count: a series with missing values is refused later,
+    Only finite steps count: a series with missing values is refused later,
     with its own message. Rows of consecutive ``add`` calls are consecutive
     steps (the step between the last row of one and the first of the next
     counts).
@@ -56,27 +57,32 @@ class UnitSums:
 
     def __init__(self, n_targets):
         self.last = None
-        self.sums = np.zeros((2, n_targets))  # absolute steps, absolute values
-        self.counts = np.zeros((2, n_targets))
+        self.sums = np.zeros(n_targets)
+        self.counts = np.zeros(n_targets)
 
     def add(self, targets):
         """Add rows ``(n, n_targets)`` that follow those added before."""
         rows = targets if self.last is None else np.vstack([self.last, targets])
-        for i, values in enumerate((np.abs(np.diff(rows, axis=0)), np.abs(targets))):
-            finite = np.isfinite(values)
-            self.sums[i] += np.where(finite, values, 0.0).sum(axis=0)
-            self.counts[i] += finite.sum(axis=0)
+        steps = np.abs(np.diff(rows, axis=0))
+        finite = np.isfinite(steps)
+        self.sums += np.where(finite, steps, 0.0).sum(axis=0)
+        self.counts += finite.sum(axis=0)
         if len(targets):
             self.last = targets[-1:]
 
     def unit(self):
-        """Return the mean absolute step, else the mean absolute value, else 1."""
-        step, level = self.sums / np.maximum(self.counts, 1)
+        """Return the mean absolute step, else the absolute value, else 1.
+
+        A target without steps has one value: divided by its absolute value,
+        it is exactly 1 (or -1), and multiplied back, itself.
+        """
+        step = self.sums / np.maximum(self.counts, 1)
+        level = 0.0 if self.last is None else np.abs(self.last[0])
         return np.where(step > 0, step, np.where(level > 0, level, 1.0))
 
     def still(self):
         """Return whether no target of the series ever changed."""
-        return bool((self.sums[0] == 0).all())
+        return bool((self.sums == 0).all())
 
 
 def divided(values, unit):
@@ -91,52 +97,67 @@ def divided(values, unit):
 
 
 def units_for(fitted, series, keys):
-    """Return each series' unit ``(n, n_targets)`` and which are still, or Nones.
+    """Return each series' unit ``(n, n_targets)`` and which are held, or Nones.
 
     A fitted series (by its key) has its training unit; another one, the
     unit of its last ``window_length`` steps (all that a stored history
-    gives ``predict``). A series is still (``(n,)`` bool) where its last
-    window never changes and it never changed in training, or is new. None
-    where the model has no units (a single series, or a model saved
-    before); no series is still in a model saved before still series were.
+    gives ``predict``). A series is held at its value (``(n,)`` bool) where
+    it never changed in training and its last window keeps that value
+    (:func:`held`). None where the model has no units (a single series, or a
+    model saved before).
     """
     if fitted.units is None:
         return None, None
-    still = np.zeros(len(fitted.keys), bool) if fitted.still is None else fitted.still
-    known = dict(zip(fitted.keys, zip(fitted.units, still), strict=True))
+    known = {key: i for i, key in enumerate(fitted.keys)}
     k, w = fitted.roles.n_targets, fitted.window_length
-    windows = [fitted.roles.arrange(one.values[-w:]) for one in series]
-    units, held = [], []
-    for key, window in zip(keys, windows, strict=True):
-        unit, was_still = known.get(key, (unit_of(window, k), True))
-        units.append(unit)
-        held.append(was_still and flat(window[None], k)[0])
-    return np.stack(units), np.array(held)
+    units, still = [], []
+    for one, key in zip(series, keys, strict=True):
+        window = fitted.roles.arrange(one.values[-w:])
+        i = known.get(key)
+        units.append(unit_of(window, k) if i is None else fitted.units[i])
+        still.append(held(fitted, i, window[None])[0])
+    return np.stack(units), np.array(still)
 
 
-def flat(windows, n_targets):
-    """Return whether each window's targets never change, ``(n,)`` bool."""
-    targets = np.asarray(windows)[..., :n_targets]
-    return (targets == targets[:, -1:]).all(axis=(1, 2))
+def held(fitted, index, windows):
+    """Return which windows of the fitted series ``index`` are held, ``(n,)``.
+
+    Those of a series that never changed in training (:attr:`still`) whose
+    targets (raw, ``(n, length, n_columns)``) all keep its training value.
+    None of a series new at ``predict`` (``index`` None: a window's few
+    steps are no evidence that it never moves; an intermittent series'
+    windows are often flat), nor of a model saved before still series were.
+    """
+    if not still_series(fitted, index):
+        return np.zeros(len(windows), bool)
+    k = fitted.roles.n_targets
+    value = fitted.roles.arrange(fitted.tails[index].values[-1:])[:, :k]
+    return (np.asarray(windows)[..., :k] == value).all(axis=(1, 2))
 
 
-def hold_still(fitted, windows, still, transformed, unit, heads=None):
-    """Return forecasts with still windows' at their last value, of unit 0.
+def still_series(fitted, index):
+    """Return whether the fitted series ``index`` (None: a new one) is still."""
+    return index is not None and fitted.still is not None and fitted.still[index]
 
-    ``windows`` are the rows forecast from (role order, in units), ``still``
-    which of them to hold (None: none); ``transformed``, ``unit`` and
-    ``heads`` are :meth:`FittedForecaster.forecast`'s. A unit of 0 gives
-    intervals and quantiles of no width around the value.
+
+def hold_still(fitted, last_rows, still, transformed, unit, heads=None):
+    """Return forecasts with held windows' at their last value, of unit 0.
+
+    ``last_rows`` are the last rows of the windows forecast from (role
+    order, in units, ``(n, n_columns)``), ``still`` which of them to hold
+    (:func:`held`; None: none); ``transformed``, ``unit`` and ``heads`` are
+    :meth:`FittedForecaster.forecast`'s. A unit of 0 gives intervals and
+    quantiles of no width around the value.
     """
     if still is None or not still.any():
         return transformed, unit, heads
     k = fitted.roles.n_targets
-    last = fitted.values.transform(np.asarray(windows)[still, -1:])[..., :k]
+    value = fitted.values.transform(np.asarray(last_rows)[still][:, None])[..., :k]
     transformed, unit = transformed.copy(), unit.copy()
-    transformed[still], unit[still] = last, 0.0
+    transformed[still], unit[still] = value, 0.0
     if heads is not None:
         heads = heads.copy()
-        heads[still] = last[..., None]
+        heads[still] = value[..., None]
     return transformed, unit, heads
 
 

@@ -64,18 +64,45 @@ def test_a_still_series_is_held_while_it_stays_and_forecast_once_it_moves():
     assert np.isfinite(model.score({k: one[90:] for k, one in full.items()}))
 
 
-def test_a_new_series_whose_window_never_changes_is_forecast_at_its_value():
+def test_only_a_fitted_still_series_at_its_training_value_is_held():
     panel, index = _panel()
-    model = SequenceForecaster(**FAST).fit(panel)
-    assert model._fitted.still.tolist() == [False, False]
-    new = {"n": pd.Series(3.0, index), "m": panel["a"] * 2}
-    forecast = model.predict(y=new)
+    model = SequenceForecaster(**FAST).fit({**panel, "c": pd.Series(-2.7, index)})
+    np.testing.assert_array_equal(model.predict()["c"], -2.7)  # exactly
+    # a new series' flat window is no evidence that it never moves (an
+    # intermittent series' windows are often flat): the model forecasts it
+    new = {"n": pd.Series(3.0, index), "c": pd.Series(9.0, index)}
     bounds = model.predict_interval(y=new)
-    assert (forecast["n"] == 3.0).all() and (bounds["n"].to_numpy() == 3.0).all()
-    assert (bounds["m"]["upper"] > bounds["m"]["lower"]).all()
-    # a fitted series that moved is forecast by the model, flat window or not
-    flat_a = pd.Series(np.r_[panel["a"][:-30].to_numpy(), np.full(30, 9.0)], index)
-    assert not (model.predict(y={"a": flat_a})["a"] == 9.0).all()
+    for key in new:  # nor is the still series once it has moved
+        assert (bounds[key]["upper"] > bounds[key]["lower"]).all()
+    again = model.predict_interval(y={"c": pd.Series(-2.7, index)})["c"]
+    np.testing.assert_array_equal(again, -2.7)
+
+
+def test_a_still_series_sets_no_window_and_holds_no_window_out():
+    # hourly: two short moving series, a long constant one; before, the
+    # constant series' windows let a whole day be the window, which left
+    # the short ones no training window, and the intervals no calibration
+    index = pd.date_range("2024-01-01", periods=400, freq="h")
+    rng = np.random.default_rng(0)
+    t = np.arange(71)
+    moving = {
+        key: pd.Series(10 + np.sin(t / 3 + shift) + rng.normal(0, 0.1, 71), index[:71])
+        for key, shift in (("a", 0.0), ("b", 1.0))
+    }
+    params = dict(FAST, horizon=24, validation_fraction=0.1)
+    alone = SequenceForecaster(**params).fit(moving)
+    model = SequenceForecaster(**params).fit({**moving, "c": pd.Series(7.0, index)})
+    assert model.window_length_ == alone.window_length_ < 24
+    bounds = model.predict_interval(coverage=0.8)
+    assert (bounds["a"]["upper"] > bounds["a"]["lower"]).all()
+    assert (bounds["c"].to_numpy() == 7.0).all()
+    # validation_fraction leaves the moving series no held-out window: the
+    # message says the still series hold none out either
+    short = SequenceForecaster(**dict(params, validation_fraction=0.03)).fit(
+        {**moving, "c": pd.Series(7.0, index)}
+    )
+    with pytest.raises(ValueError, match="series that never change hold none out"):
+        short.predict_interval()
 
 
 def test_a_single_series_and_a_panel_of_still_series_forecast_their_values():
