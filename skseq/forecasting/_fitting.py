@@ -60,7 +60,8 @@ def window_setting(estimator, lengths, season, steps, still=None):
 
     ``steps`` is the horizon steps of one training target (1 when recursive).
     Series flagged ``still`` (:mod:`._units`) train nothing: the window is
-    chosen for the others, no longer than the shortest series holds.
+    chosen for the others, cut (to no fewer than 2 steps) where a still
+    series is too short for it.
 
     A whole season that leaves no training window whose targets end before
     the held-out ones (a horizon much longer than the season, a large
@@ -72,9 +73,9 @@ def window_setting(estimator, lengths, season, steps, still=None):
     if window != "auto":
         return int(window)
     if still is not None and still.any() and not still.all():
-        longest = min(lengths) - h
-        moving = np.asarray(lengths)[~still]
-        return min(window_setting(estimator, moving, season, steps), longest)
+        lengths = np.asarray(lengths)
+        window = window_setting(estimator, lengths[~still], season, steps)
+        return int(max(2, min(window, min(lengths[still]) - h)))
     window = window_of(min(lengths), h, season)
     plain = window_of(min(lengths), h, season, whole=False)
     options = (estimator.validation_fraction, steps, estimator.window_step)

@@ -22,6 +22,7 @@ class ProbabilisticForecasts:
         fitted, _, _ = self._state()
         if fitted.calibration is None:
             still = fitted.still is not None and fitted.still.any()
+            still = still and self.validation_fraction > 0
             still = " (series that never change hold none out)" if still else ""
             raise ValueError(
                 "No held-out windows to calibrate intervals: fit with "

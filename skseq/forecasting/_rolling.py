@@ -68,9 +68,9 @@ def rolling_forecasts(
         seen (:meth:`ConformalCalibration.rolling_half_widths`). With
         quantile heads at ``(1 -/+ coverage) / 2``, the CQR interval of those
         heads, its margin calibrated the same way
-        (:meth:`ConformalCalibration.rolling_cqr_margins`). An interval
-        holds the intervals of lower coverages (widened where their adaptive
-        levels crossed).
+        (:meth:`ConformalCalibration.rolling_cqr_margins`). As with
+        ``predict_interval``, an interval holds the heads' intervals of lower
+        coverages.
 
     Returns
     -------
@@ -161,30 +161,8 @@ def rolling_forecasts(
         np.concatenate(actual_all),
         np.concatenate(forecast_all),
         first_times,
-        _nested([np.concatenate(each) for each in bounds], coverages),
+        [np.concatenate(each) for each in bounds],
     )
-
-
-def _nested(bounds, coverages):
-    """Return the intervals ``(..., 2)``, each widened to hold those of lower coverage.
-
-    Each coverage's level adapts to its own misses: a run of values between
-    the 80% and the 90% bounds raises the first level and lowers the second,
-    and the two crossed at 2.5% of the origins and steps of a series whose
-    volatility changes. Widening only raises a coverage.
-    """
-    out = list(bounds)
-    order = np.argsort(coverages, kind="stable")
-    for lower, higher in zip(order, order[1:]):
-        held, wider = out[lower], out[higher]
-        out[higher] = np.stack(
-            [
-                np.minimum(held[..., 0], wider[..., 0]),
-                np.maximum(held[..., 1], wider[..., 1]),
-            ],
-            axis=-1,
-        )
-    return out
 
 
 def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):

@@ -132,7 +132,9 @@ def held(fitted, index, windows):
         return np.zeros(len(windows), bool)
     k = fitted.roles.n_targets
     value = fitted.roles.arrange(fitted.tails[index].values[-1:])[:, :k]
-    return (np.asarray(windows)[..., :k] == value).all(axis=(1, 2))
+    # to float32's precision: a float32 store's 0.1 is 0.1 given in float64
+    targets = np.asarray(windows)[..., :k].astype(np.float32)
+    return (targets == value.astype(np.float32)).all(axis=(1, 2))
 
 
 def still_series(fitted, index):

@@ -128,28 +128,3 @@ def test_rolling_origins_of_nan_errors_count_neither_as_hit_nor_miss():
         assert (widths[: 21 + step, step] == static[step]).all()
         assert np.isfinite(widths[21 + step :, step]).all()
         assert (widths[-1, step] > static[step]).all()  # then it adapts
-
-
-def test_rolling_intervals_of_two_coverages_nest():
-    # each coverage's level adapts to its own misses: where the volatility
-    # changes, the 80% and 90% intervals crossed at 2.5% of the steps
-    from skseq.forecasting._rolling import rolling_forecasts
-
-    rng = np.random.default_rng(0)
-    n = 2000
-    t = np.arange(n)
-    noise = rng.standard_t(3, n) * np.where((t // 100) % 2 == 0, 1.5, 0.45)
-    y = pd.Series(
-        10 + np.sin(t * 2 * np.pi / 7) + noise * np.where(t > 1000, 1, 0.33),
-        index=pd.date_range("2024-01-01", periods=n, freq="D"),
-    )
-    model = SequenceForecaster(horizon=5, max_epochs=10, hidden_size=8).fit(y[:200])
-    *_, bounds = rolling_forecasts(
-        model._fitted, model.net_, y[200:], coverages=(0.9, 0.7, 0.8)
-    )
-    levels = dict(zip((0.9, 0.7, 0.8), bounds, strict=True))
-    for low, high in ((0.7, 0.8), (0.8, 0.9)):
-        assert (levels[high][..., 0] <= levels[low][..., 0]).all()
-        assert (levels[high][..., 1] >= levels[low][..., 1]).all()
-    widths = {level: np.diff(b, axis=-1).mean() for level, b in levels.items()}
-    assert widths[0.7] < widths[0.8] < widths[0.9]

@@ -114,3 +114,29 @@ def test_a_single_series_and_a_panel_of_still_series_forecast_their_values():
     single = SequenceForecaster(**FAST).fit(pd.Series(7.0, index))
     assert single._fitted.still is None
     np.testing.assert_allclose(single.predict(), 7.0)
+
+
+def test_a_still_series_too_short_for_the_window_cuts_it_or_is_refused():
+    panel, index = _panel()  # the moving series alone choose a longer window
+    alone = SequenceForecaster(**FAST).fit(panel).window_length_
+    short = SequenceForecaster(**FAST).fit({**panel, "c": pd.Series(7.0, index[:8])})
+    assert 2 <= short.window_length_ == 8 - 3 < alone
+    assert (short.predict()["c"] == 7.0).all()
+    # one too short for any window is named, as a moving one would be
+    with pytest.raises(ValueError, match=r"y\['c'\] has 4 observations"):
+        SequenceForecaster(**FAST).fit({**panel, "c": pd.Series(7.0, index[:4])})
+
+
+def test_a_still_value_from_a_float32_store_is_its_float64_value(tmp_path):
+    from skseq.io import StoredSequences
+
+    panel, _ = _panel()
+    values = np.concatenate([panel["a"], np.full(90, 0.1), panel["b"]])
+    np.save(tmp_path / "y.npy", values[:, None].astype(np.float32))
+    store = StoredSequences(
+        np.load(tmp_path / "y.npy", mmap_mode="r"), lengths=[90] * 3, flat=True
+    )
+    model = SequenceForecaster(**FAST).fit(store)
+    assert model._fitted.still.tolist() == [False, True, False]
+    bounds = model.predict_interval(y={1: np.full(20, 0.1)})[1].to_numpy()
+    np.testing.assert_allclose(bounds, 0.1, rtol=1e-15)  # held, of no width
