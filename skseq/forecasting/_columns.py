@@ -262,11 +262,13 @@ def future_rows(future, series, keys, roles, horizon):
         positional = frame.attrs.get("positional", False) or (
             isinstance(frame.index, pd.RangeIndex) and one.kind == "array"
         )
+        expected, first = one.future_index(h), frame.index[:1]
+        if not positional:  # rows before the forecast steps (the history's) too
+            frame = _from_stamp(frame, expected[0])
         if len(frame) < h or (positional and len(frame) != h):
             raise ValueError(
                 f"future has {len(frame)} rows; the {h} forecast steps need {h}."
             )
-        expected = one.future_index(h)
         stamps = frame.index[:h]
         if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
             stamps = stamps.tz_convert(expected.tz)  # the same instants
@@ -275,7 +277,7 @@ def future_rows(future, series, keys, roles, horizon):
                 raise ValueError(
                     f"X (or future) must be indexed by the {h} time stamps after the "
                     f"series, {expected[0]} to {expected[-1]}; it starts at "
-                    f"{frame.index[0]}."
+                    f"{first[0]}."
                 )
         given = frame[names].iloc[:h]
         non_numeric = non_numeric_columns(given)
@@ -295,6 +297,22 @@ def future_rows(future, series, keys, roles, horizon):
         start = n_columns - roles.n_future
         rows[i, :, start : start + roles.n_given] = values
     return rows
+
+
+def _from_stamp(frame, stamp):
+    """Return ``frame`` from its row at ``stamp`` on, or as it is without one.
+
+    ``X`` over the history and the forecast steps, as sktime takes it: the
+    rows before the first forecast step are not read.
+    """
+    index = frame.index
+    if getattr(index, "tz", None) and getattr(stamp, "tz", None):
+        index = index.tz_convert(stamp.tz)  # the same instants
+    try:
+        start = index.get_loc(stamp) if index.is_unique else None
+    except (KeyError, TypeError, ValueError):
+        return frame  # the stamps' check says what was expected
+    return frame.iloc[start:] if isinstance(start, int) else frame
 
 
 def _future_frames(future, keys, names):

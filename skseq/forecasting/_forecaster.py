@@ -468,7 +468,7 @@ class SequenceForecaster(
         X : DataFrame, array-like or dict, default=None
             With a model fitted on ``fit(y, X)``: the exogenous series over the
             ``horizon`` forecast steps (their future covariates are read), and
-            before them over ``y``'s time stamps when ``y`` is given.
+            before them over ``y``'s time stamps (without ``y``, not read).
         future : DataFrame, dict or long DataFrame, default=None
             The future covariates over the ``horizon`` forecast steps, indexed
             by their time stamps (needed with ``future_covariates``), for a

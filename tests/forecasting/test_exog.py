@@ -35,6 +35,11 @@ def test_future_exogenous_values_drive_the_forecast():
     assert (model.predict(X=on) - model.predict(X=off)).mean() > 4  # promo adds ~8
     bounds = model.predict_interval(X=X[-3:])
     assert (bounds["lower"] < forecast).all() and (forecast < bounds["upper"]).all()
+    # X over the history and the forecast steps, as sktime takes it: the
+    # rows before the first forecast step are not read
+    np.testing.assert_array_equal(model.predict(X=X), forecast)
+    with pytest.raises(ValueError, match="it starts at 2000-01"):
+        model.predict(X=X[:-3])  # no row at the first forecast step
     # a new history with its exogenous rows, then the future ones
     again = model.predict(y=sales[:-10], X=X[:-7])
     assert again.index.equals(sales.index[-10:-7])
