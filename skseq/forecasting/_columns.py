@@ -258,16 +258,16 @@ def future_rows(future, series, keys, roles, horizon):
             )
         if missing:
             raise ValueError(f"future lacks the future covariates {missing}.")
-        # rows of an array X, or a RangeIndex for an array series: by position
-        positional = frame.attrs.get("positional", False) or (
-            isinstance(frame.index, pd.RangeIndex) and one.kind == "array"
-        )
-        expected, first = one.future_index(h), frame.index[:1]
-        if not positional:  # rows before the forecast steps (the history's) too
-            frame = _from_stamp(frame, expected[0])
+        # rows of an array X, or any X of an array series (its stamps are
+        # made up): by position, as fit reads them
+        positional = frame.attrs.get("positional", False) or one.kind == "array"
+        expected, given = one.future_index(h), frame.index
+        if not positional:
+            frame = _from_stamp(frame, expected[0])  # the history's rows too
         if len(frame) < h or (positional and len(frame) != h):
+            after = "" if len(frame) == len(given) else f" from {expected[0]} on"
             raise ValueError(
-                f"future has {len(frame)} rows; the {h} forecast steps need {h}."
+                f"future has {len(frame)} rows{after}; the {h} forecast steps need {h}."
             )
         stamps = frame.index[:h]
         if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
@@ -276,8 +276,8 @@ def future_rows(future, series, keys, roles, horizon):
             if not stamps.equals(expected):
                 raise ValueError(
                     f"X (or future) must be indexed by the {h} time stamps after the "
-                    f"series, {expected[0]} to {expected[-1]}; it starts at "
-                    f"{first[0]}."
+                    f"series, {expected[0]} to {expected[-1]}; it has {given[0]} to "
+                    f"{given[-1]}."
                 )
         given = frame[names].iloc[:h]
         non_numeric = non_numeric_columns(given)

@@ -38,7 +38,7 @@ def test_future_exogenous_values_drive_the_forecast():
     # X over the history and the forecast steps, as sktime takes it: the
     # rows before the first forecast step are not read
     np.testing.assert_array_equal(model.predict(X=X), forecast)
-    with pytest.raises(ValueError, match="it starts at 2000-01"):
+    with pytest.raises(ValueError, match="it has 2000-01 to 2012-03"):
         model.predict(X=X[:-3])  # no row at the first forecast step
     # a new history with its exogenous rows, then the future ones
     again = model.predict(y=sales[:-10], X=X[:-7])
@@ -280,3 +280,18 @@ def test_backtest_of_an_array_reads_a_stamped_x_by_position():
     stamped = backtest(model, sales.to_numpy(), X, cv=2)
     plain = backtest(model, sales.to_numpy(), X.to_numpy(), cv=2)
     pd.testing.assert_frame_equal(stamped, plain)
+
+
+def test_an_array_y_reads_any_future_X_by_position():
+    # its time stamps are positions the model made up: an X labelled by
+    # weeks 101-103 is the three forecast steps, as fit reads X by position
+    # (before: refused at predict, and an X over the history and the future
+    # was read from the row labelled 100, a history row, with no error)
+    sales, X = sales_and_promotions(103)
+    X = X.set_index(pd.Index(np.arange(1, 104), name="week"))
+    model = SequenceForecaster(horizon=3, future_covariates=["promo"], **FAST)
+    model.fit(sales.to_numpy()[:100], X.iloc[:100])
+    expected = model.predict(X=X.iloc[-3:].reset_index(drop=True))
+    np.testing.assert_array_equal(model.predict(X=X.iloc[-3:]), expected)
+    with pytest.raises(ValueError, match="future has 103 rows"):
+        model.predict(X=X)
