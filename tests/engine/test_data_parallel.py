@@ -247,7 +247,9 @@ def test_torchrun_launch_trains_the_model_of_the_forked_processes(tmp_path):
         str(script),
     ]
     done = subprocess.run(command, capture_output=True, text=True, env=env)
-    assert done.returncode == 0, done.stderr[-2000:]
+    # the ranks' own messages come before the launcher's summary (a rank
+    # once ended by SIGABRT in CI, on a busy machine, with no message kept)
+    assert done.returncode == 0, done.stderr[-12000:]
     forked = RNNRegressor(
         hidden_size=8, max_epochs=2, batch_size=8, random_state=0, processes=2
     ).fit(X, y)
