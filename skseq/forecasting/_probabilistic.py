@@ -51,6 +51,10 @@ class ProbabilisticForecasts:
         the heads' intervals of lower coverage and narrowed to lie inside
         those of higher coverage: the intervals of two coverages nest.
 
+        A series of a panel that never changed in training, forecast from
+        its training value, gets an interval of no width around it (as do
+        its quantiles): its windows calibrated nothing.
+
         Parameters
         ----------
         y : series, dict or long DataFrame, default=None
