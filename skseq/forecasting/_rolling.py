@@ -115,8 +115,9 @@ def rolling_forecasts(
                     f"through it needs more than window_length={w} observations."
                 )
             combined, first = values, w
-        own, raw = np.ones(k), combined  # its own unit in a panel (_units)
-        if fitted.units is not None:
+        own = np.ones(k)  # its own unit in a panel (_units)
+        was_still = still_series(fitted, index)  # each window in its own unit
+        if fitted.units is not None and not was_still:
             own = unit_of(values[:w], k) if index is None else fitted.units[index]
             combined = divided(combined, own)
         origins = np.arange(first, len(combined))
@@ -129,19 +130,18 @@ def rolling_forecasts(
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
-        view = cut_windows(padded, w + h)
-        transformed, unit, heads = WindowsAt(view, origins - w).map(
+        view, starts, still = cut_windows(padded, w + h), origins - w, None
+        if was_still:  # held, or in its window's unit
+            view, own, still = _still_windows(fitted, index, view[starts])
+            starts = np.arange(len(view))
+        transformed, unit, heads = WindowsAt(view, starts).map(
             lambda windows: fitted.forecast(
                 net, windows[:, :w], windows[:, w:], n_threads, heads=True
             )
         )
-        futures = view[origins - w, w:]  # the horizon rows alone
-        # windows of a series that never changed in training, at its value
-        still = None
-        if still_series(fitted, index):
-            still = held(fitted, index, cut_windows(raw[:, :k], w)[origins - w])
+        futures = view[starts, w:]  # the horizon rows alone
         transformed, unit_held, heads = hold_still(
-            fitted, view[origins - w, w - 1], still, transformed, unit, heads
+            fitted, view[starts, w - 1], still, transformed, unit, heads
         )
         actual_all.append(futures[..., :k] * own)  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed) * own)
@@ -155,7 +155,7 @@ def rolling_forecasts(
                 ),
                 heads,
             )
-            each.append(both.reshape(len(both), h, k, 2) * own[:, None])
+            each.append(both.reshape(len(both), h, k, 2) * own[..., None])
         first_times = one.index[origins - (len(combined) - len(values))]
     return (
         np.concatenate(actual_all),
@@ -163,6 +163,22 @@ def rolling_forecasts(
         first_times,
         [np.concatenate(each) for each in bounds],
     )
+
+
+def _still_windows(fitted, index, windows):
+    """Windows of a series still in training, each in its own unit.
+
+    ``windows`` are the raw rows of each origin's window and horizon.
+    Returns them with their targets divided by the unit of
+    their window's steps (:func:`unit_of`; of a window that kept the
+    training value, the training unit), those units ``(n, 1, k)``, and which
+    windows are held at their value (:func:`held`). Its training unit, its
+    level, would turn a move into steps as large as the level.
+    """
+    w, k = fitted.window_length, fitted.roles.n_targets
+    units = np.stack([unit_of(window[:w], k) for window in windows])[:, None]
+    still = held(fitted, index, windows[:, :w])
+    return divided(windows, units), units, still
 
 
 def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):

@@ -17,8 +17,8 @@ A series of a panel that never changes has no step to be its unit: it is
 as its unit, its errors dwarfed the other series' and widened their
 intervals 3.5 times), and it is forecast at its value, with intervals and
 quantiles of no width, for as long as the window it is forecast from keeps
-that value (:func:`hold_still`). A series new at ``predict`` is forecast by
-the model, whatever its window.
+that value (:func:`hold_still`); once it moves, in its window's unit. A
+series new at ``predict`` is forecast by the model, whatever its window.
 """
 
 import numpy as np
@@ -99,12 +99,12 @@ def divided(values, unit):
 def units_for(fitted, series, keys):
     """Return each series' unit ``(n, n_targets)`` and which are held, or Nones.
 
-    A fitted series (by its key) has its training unit; another one, the
-    unit of its last ``window_length`` steps (all that a stored history
-    gives ``predict``). A series is held at its value (``(n,)`` bool) where
-    it never changed in training and its last window keeps that value
-    (:func:`held`). None where the model has no units (a single series, or a
-    model saved before).
+    A fitted series (by its key) has its training unit; another one, or a
+    still one that has moved, the unit of its last ``window_length`` steps
+    (all that a stored history gives ``predict``). A series is held at its
+    value (``(n,)`` bool) where it never changed in training and its last
+    window keeps that value (:func:`held`). None where the model has no
+    units (a single series, or a model saved before).
     """
     if fitted.units is None:
         return None, None
@@ -114,8 +114,10 @@ def units_for(fitted, series, keys):
     for one, key in zip(series, keys, strict=True):
         window = fitted.roles.arrange(one.values[-w:])
         i = known.get(key)
-        units.append(unit_of(window, k) if i is None else fitted.units[i])
         still.append(held(fitted, i, window[None])[0])
+        # still in training, its unit was its level: once moved, its window's
+        moved = still_series(fitted, i) and not still[-1]
+        units.append(unit_of(window, k) if i is None or moved else fitted.units[i])
     return np.stack(units), np.array(still)
 
 

@@ -140,3 +140,26 @@ def test_a_still_value_from_a_float32_store_is_its_float64_value(tmp_path):
     assert model._fitted.still.tolist() == [False, True, False]
     bounds = model.predict_interval(y={1: np.full(20, 0.1)})[1].to_numpy()
     np.testing.assert_allclose(bounds, 0.1, rtol=1e-15)  # held, of no width
+
+
+def test_a_still_series_that_moves_is_forecast_in_its_window_s_unit():
+    # its training unit is its level: a move of 0.01 on a level of 100 was
+    # read as steps of 100 (forecast 140 to 180, the naive error 0.01)
+    panel, index = _panel(120)
+    rng = np.random.default_rng(3)
+    moving = 100 + np.cumsum(rng.normal(0, 0.01, 30))
+    c = pd.Series(np.r_[np.full(90, 100.0), moving], index)
+    model = SequenceForecaster(**FAST).fit(
+        {**{k: v[:90] for k, v in panel.items()}, "c": c[:90]}
+    )
+    forecast = model.predict(y={"c": c})["c"]
+    assert (np.abs(forecast - c.iloc[-1]) < 0.5).all()
+    # the same in rolling forecasts: the held ones exact, then close
+    from skseq.forecasting._rolling import rolling_forecasts
+
+    actual, forecast, first_times, _ = rolling_forecasts(
+        model._fitted, model.net_, {"c": c[90:]}
+    )
+    np.testing.assert_array_equal(forecast[0], 100.0)  # its window: all 100
+    known = ~np.isnan(actual)
+    assert np.abs(forecast - actual)[known].max() < 0.5
