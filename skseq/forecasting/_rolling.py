@@ -9,7 +9,7 @@ from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
-from ._units import divided, held, hold_still, still_series, unit_of
+from ._units import divided, held, hold_still, still_series, window_units
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -118,7 +118,11 @@ def rolling_forecasts(
         own = np.ones(k)  # its own unit in a panel (_units)
         was_still = still_series(fitted, index)  # each window in its own unit
         if fitted.units is not None and not was_still:
-            own = unit_of(values[:w], k) if index is None else fitted.units[index]
+            own = (
+                window_units(fitted, values[None, :w])[0]
+                if index is None
+                else fitted.units[index]
+            )
             combined = divided(combined, own)
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps
@@ -170,15 +174,16 @@ def _still_windows(fitted, index, windows):
 
     ``windows`` are the raw rows of each origin's window and horizon.
     Returns them with their targets divided by the unit of
-    their window's steps (:func:`unit_of`; of a window that kept the
+    their window (:func:`window_units`; of a window that kept the
     training value, the training unit), those units ``(n, 1, k)``, and which
     windows are held at their value (:func:`held`). Its training unit, its
     level, would turn a move into steps as large as the level.
     """
-    w, k = fitted.window_length, fitted.roles.n_targets
-    units = np.stack([unit_of(window[:w], k) for window in windows])[:, None]
+    w = fitted.window_length
     still = held(fitted, index, windows[:, :w])
-    return divided(windows, units), units, still
+    units = window_units(fitted, windows[:, :w])
+    units[still] = fitted.units[index]  # exactly its value back
+    return divided(windows, units[:, None]), units[:, None], still
 
 
 def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):

@@ -32,6 +32,7 @@ __all__ = [
     "times_units",
     "unit_of",
     "units_for",
+    "window_units",
 ]
 
 
@@ -85,6 +86,38 @@ class UnitSums:
         return bool((self.sums == 0).all())
 
 
+def window_units(fitted, windows):
+    """Return the units ``(n, n_targets)`` of windows the model did not fit on.
+
+    ``windows`` are raw rows ``(n, length, n_columns)`` (role order). Each
+    target's unit is its mean absolute step (:func:`unit_of`); a target that
+    does not change in its window has no step, and takes its absolute value
+    times the median ratio of unit to level of the fitted series that move
+    (its value alone, the model's small moves became moves of the size of
+    the value: a new window flat at 100 was forecast 105, 82 and 66 beside
+    series of level 10 and 50).
+    """
+    k = fitted.roles.n_targets
+    targets = np.asarray(windows, dtype=np.float64)[..., :k]
+    units = np.stack([unit_of(window, k) for window in targets])
+    flat = (targets == targets[:, -1:]).all(axis=1) & (targets[:, -1] != 0)
+    if flat.any():
+        moving = [i for i in range(len(fitted.keys)) if not still_series(fitted, i)]
+        ratio = np.ones(k)
+        if moving:
+            levels = np.stack(
+                [
+                    np.abs(fitted.roles.arrange(fitted.tails[i].values)[:, :k]).mean(0)
+                    for i in moving
+                ]
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.median(fitted.units[moving] / levels, axis=0)
+            ratio = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+        units = np.where(flat, np.abs(targets[:, -1]) * ratio, units)
+    return units
+
+
 def divided(values, unit):
     """Return rows (role order) with their targets divided by ``unit``.
 
@@ -109,7 +142,7 @@ def units_for(fitted, series, keys):
     if fitted.units is None:
         return None, None
     known = {key: i for i, key in enumerate(fitted.keys)}
-    k, w = fitted.roles.n_targets, fitted.window_length
+    w = fitted.window_length
     units, still = [], []
     for one, key in zip(series, keys, strict=True):
         window = fitted.roles.arrange(one.values[-w:])
@@ -117,7 +150,8 @@ def units_for(fitted, series, keys):
         still.append(held(fitted, i, window[None])[0])
         # still in training, its unit was its level: once moved, its window's
         moved = still_series(fitted, i) and not still[-1]
-        units.append(unit_of(window, k) if i is None or moved else fitted.units[i])
+        own = fitted.units[i] if i is not None and not moved else None
+        units.append(window_units(fitted, window[None])[0] if own is None else own)
     return np.stack(units), np.array(still)
 
 

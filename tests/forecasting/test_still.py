@@ -76,6 +76,10 @@ def test_only_a_fitted_still_series_at_its_training_value_is_held():
         assert (bounds[key]["upper"] > bounds[key]["lower"]).all()
     again = model.predict_interval(y={"c": pd.Series(-2.7, index)})["c"]
     np.testing.assert_array_equal(again, -2.7)
+    # a flat window has no step to be its unit: its value times the moving
+    # series' typical step per level (its value alone: 100 gave 105, 82, 66)
+    flat = model.predict(y={"n": pd.Series(100.0, index)})["n"]
+    assert (np.abs(flat - 100.0) < 3.0).all()
 
 
 def test_a_still_series_sets_no_window_and_holds_no_window_out():
