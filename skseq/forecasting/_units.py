@@ -93,9 +93,9 @@ def window_units(fitted, windows):
     target's unit is its mean absolute step (:func:`unit_of`); a target that
     does not change in its window has no step, and takes its absolute value
     times the median ratio of unit to level of the fitted series that move
-    (its value alone, the model's small moves became moves of the size of
-    the value: a new window flat at 100 was forecast 105, 82 and 66 beside
-    series of level 10 and 50).
+    and are not at 0 (its value alone, the model's small moves became moves
+    of the size of the value: a new window flat at 100 was forecast 105, 82
+    and 66 beside series of level 10 and 50).
     """
     k = fitted.roles.n_targets
     targets = np.asarray(windows, dtype=np.float64)[..., :k]
@@ -111,9 +111,11 @@ def window_units(fitted, windows):
                     for i in moving
                 ]
             )
+            # a series at 0 (an intermittent one between sales) has no ratio
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.median(fitted.units[moving] / levels, axis=0)
-            ratio = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
+                ratios = np.where(levels > 0, fitted.units[moving] / levels, np.nan)
+            known = ~np.isnan(ratios).all(axis=0)
+            ratio[known] = np.nanmedian(ratios[:, known], axis=0)
         units = np.where(flat, np.abs(targets[:, -1]) * ratio, units)
     return units
 

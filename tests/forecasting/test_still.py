@@ -167,3 +167,21 @@ def test_a_still_series_that_moves_is_forecast_in_its_window_s_unit():
     np.testing.assert_array_equal(forecast[0], 100.0)  # its window: all 100
     known = ~np.isnan(actual)
     assert np.abs(forecast - actual)[known].max() < 0.5
+
+
+def test_a_flat_new_window_takes_the_moving_series_step_per_level():
+    from skseq.forecasting._units import window_units
+
+    panel, index = _panel()
+    rng = np.random.default_rng(4)
+    sales = np.r_[rng.integers(0, 5, 60), np.zeros(30)]  # ends with no sales
+    model = SequenceForecaster(**FAST).fit(
+        {"a": panel["a"], "z": pd.Series(sales, index)}
+    )
+    fitted = model._fitted
+    level = np.abs(fitted.roles.arrange(fitted.tails[0].values)[:, 0]).mean()
+    unit = window_units(fitted, np.full((1, fitted.window_length, 1), 100.0))
+    # the series at 0 has no ratio: a's alone (before: the median of a's and
+    # an infinite one, which fell back to the value, 100)
+    np.testing.assert_allclose(unit[0], 100 * fitted.units[0] / level)
+    assert unit[0, 0] < 20
