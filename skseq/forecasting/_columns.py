@@ -261,24 +261,22 @@ def future_rows(future, series, keys, roles, horizon):
         # rows of an array X, or any X of an array series (its stamps are
         # made up): by position, as fit reads them
         positional = frame.attrs.get("positional", False) or one.kind == "array"
-        expected, given = one.future_index(h), frame.index
+        expected, stamps = one.future_index(h), frame.index
         if not positional:
+            if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
+                frame = frame.set_axis(stamps.tz_convert(expected.tz))  # same instants
             frame = _from_stamp(frame, expected[0])  # the history's rows too
         if len(frame) < h or (positional and len(frame) != h):
-            after = "" if len(frame) == len(given) else f" from {expected[0]} on"
+            after = "" if len(frame) == len(stamps) else f" from {expected[0]} on"
             raise ValueError(
                 f"future has {len(frame)} rows{after}; the {h} forecast steps need {h}."
             )
-        stamps = frame.index[:h]
-        if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
-            stamps = stamps.tz_convert(expected.tz)  # the same instants
-        if not positional:
-            if not stamps.equals(expected):
-                raise ValueError(
-                    f"X (or future) must be indexed by the {h} time stamps after the "
-                    f"series, {expected[0]} to {expected[-1]}; it has {given[0]} to "
-                    f"{given[-1]}."
-                )
+        if not positional and not frame.index[:h].equals(expected):
+            raise ValueError(
+                f"X (or future) must be indexed by the {h} time stamps after the "
+                f"series, {expected[0]} to {expected[-1]}; it has {stamps[0]} to "
+                f"{stamps[-1]}."
+            )
         given = frame[names].iloc[:h]
         non_numeric = non_numeric_columns(given)
         if non_numeric:
@@ -306,8 +304,6 @@ def _from_stamp(frame, stamp):
     rows before the first forecast step are not read.
     """
     index = frame.index
-    if getattr(index, "tz", None) and getattr(stamp, "tz", None):
-        index = index.tz_convert(stamp.tz)  # the same instants
     try:
         start = index.get_loc(stamp) if index.is_unique else None
     except (KeyError, TypeError, ValueError):

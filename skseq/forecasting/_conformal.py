@@ -288,6 +288,8 @@ def _adaptive_margins(held, new, coverage, step_size):
     # closest to nominal
     margins = np.empty(new.shape)
     targets = np.arange(k)
+    # NaN: an origin forecast by another rule (a still series, _units)
+    known = ~np.isnan(new).any(axis=2)
     for step in range(horizon):
         # the scores known so far, sorted per target; each origin inserts
         # the score that became known there (no re-sorting)
@@ -295,8 +297,7 @@ def _adaptive_margins(held, new, coverage, step_size):
         miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
         for t in range(n_origins):
             seen = t - step - 1  # the latest origin whose outcome is known
-            # NaN: an origin forecast by another rule (a still series, _units)
-            if seen >= 0 and not np.isnan(new[seen, step]).any():
+            if seen >= 0 and known[seen, step]:
                 score = new[seen, step]
                 missed = score > margins[seen, step]
                 miss_rate += step_size * ((1 - coverage) - missed)

@@ -29,6 +29,7 @@ from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
+from ._units import some_still
 from ._windows import WindowsAt, WindowSplit
 
 __all__ = ["fit_forecaster"]
@@ -72,7 +73,7 @@ def window_setting(estimator, lengths, season, steps, still=None):
     window, h = estimator.window_length, estimator.horizon
     if window != "auto":
         return int(window)
-    if still is not None and still.any() and not still.all():
+    if some_still(still):
         lengths = np.asarray(lengths)
         window = window_setting(estimator, lengths[~still], season, steps)
         return int(max(2, min(window, min(lengths[still]) - h)))
@@ -104,7 +105,7 @@ def ridge_split(estimator, series, split, window, steps, season=None, still=None
     ``"auto"`` is never longer: ``split``.
     """
     h, lengths = estimator.horizon, series.lengths
-    moving = lengths if still is None or still.all() else lengths[~still]
+    moving = lengths[~still] if some_still(still) else lengths
     plain = supported_window(min(moving), h)
     whole = supported_window(min(moving), h, season)  # a whole season, if read
     read = whole if plain < whole <= window else min(window, plain)

@@ -443,8 +443,9 @@ class SequenceForecaster(
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
-        (units, still), w = units_for(fitted, series, keys), fitted.window_length
+        w = fitted.window_length
         windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
+        units, still = units_for(fitted, windows, keys)
         if units is not None:
             windows = divided(windows, units[:, None, :])
         futures = fitted.carried_ahead(

@@ -83,7 +83,7 @@ class SeriesRows:
     def in_units(self, n_targets, check=None):
         """Return the rows with each series' targets in its own unit, units, still.
 
-        :func:`~skseq.forecasting._units.unit_of` each series, summed a block
+        :class:`~skseq.forecasting._units.UnitSums` of each series, summed a block
         of rows at a time (``check`` called on each raw block, as
         :meth:`scaled` would); in memory the rows are divided now, from a
         store as they are read.

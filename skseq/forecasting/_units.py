@@ -28,23 +28,12 @@ __all__ = [
     "divided",
     "held",
     "hold_still",
+    "some_still",
     "still_series",
     "times_units",
-    "unit_of",
     "units_for",
     "window_units",
 ]
-
-
-def unit_of(values, n_targets):
-    """Return a series' unit, ``(n_targets,)``, from its rows (role order).
-
-    The mean absolute change of one step of each target; of a constant
-    target its absolute value, else 1.
-    """
-    sums = UnitSums(n_targets)
-    sums.add(np.asarray(values, dtype=np.float64)[:, :n_targets])
-    return sums.unit()
 
 
 class UnitSums:
@@ -77,47 +66,53 @@ class UnitSums:
         A target without steps has one value: divided by its absolute value,
         it is exactly 1 (or -1), and multiplied back, itself.
         """
-        step = self.sums / np.maximum(self.counts, 1)
-        level = 0.0 if self.last is None else np.abs(self.last[0])
-        return np.where(step > 0, step, np.where(level > 0, level, 1.0))
+        last = 0.0 if self.last is None else self.last[0]
+        return _unit(self.sums / np.maximum(self.counts, 1), last)
 
     def still(self):
         """Return whether no target of the series ever changed."""
         return bool((self.sums == 0).all())
 
 
+def _unit(step, last, ratio=1.0):
+    """Return the mean absolute step, else ``|last| * ratio``, else 1."""
+    level = np.abs(last)
+    return np.where(step > 0, step, np.where(level > 0, level * ratio, 1.0))
+
+
+def some_still(still):
+    """Return whether some series of a panel are still, but not all of them."""
+    return still is not None and bool(still.any()) and not still.all()
+
+
 def window_units(fitted, windows):
     """Return the units ``(n, n_targets)`` of windows the model did not fit on.
 
-    ``windows`` are raw rows ``(n, length, n_columns)`` (role order). Each
-    target's unit is its mean absolute step (:func:`unit_of`); a target that
-    does not change in its window has no step, and takes its absolute value
-    times the median ratio of unit to level of the fitted series that move
-    and are not at 0 (its value alone, the model's small moves became moves
-    of the size of the value: a new window flat at 100 was forecast 105, 82
-    and 66 beside series of level 10 and 50).
+    ``windows`` are raw rows ``(n, length, n_columns)`` (role order, finite:
+    ``predict`` and ``score`` refuse missing values). Each target's unit is
+    its mean absolute step; a target that does not change in its window has
+    no step, and takes its absolute value times the median ratio of unit to
+    level of the fitted series that move and are not at 0 (its value alone,
+    the model's small moves became moves of the size of the value: a new
+    window flat at 100 was forecast 105, 82 and 66 beside series of level
+    10 and 50).
     """
     k = fitted.roles.n_targets
     targets = np.asarray(windows, dtype=np.float64)[..., :k]
-    units = np.stack([unit_of(window, k) for window in targets])
-    flat = (targets == targets[:, -1:]).all(axis=1) & (targets[:, -1] != 0)
-    if flat.any():
-        moving = [i for i in range(len(fitted.keys)) if not still_series(fitted, i)]
-        ratio = np.ones(k)
-        if moving:
-            levels = np.stack(
-                [
-                    np.abs(fitted.roles.arrange(fitted.tails[i].values)[:, :k]).mean(0)
-                    for i in moving
-                ]
-            )
-            # a series at 0 (an intermittent one between sales) has no ratio
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratios = np.where(levels > 0, fitted.units[moving] / levels, np.nan)
-            known = ~np.isnan(ratios).all(axis=0)
-            ratio[known] = np.nanmedian(ratios[:, known], axis=0)
-        units = np.where(flat, np.abs(targets[:, -1]) * ratio, units)
-    return units
+    step = np.abs(np.diff(targets, axis=1)).mean(axis=1)
+    if not ((step == 0) & (targets[:, -1] != 0)).any():
+        return _unit(step, targets[:, -1])
+    moving = [i for i in range(len(fitted.keys)) if not still_series(fitted, i)]
+    ratio = np.ones(k)
+    if moving:
+        tails = [fitted.roles.arrange(fitted.tails[i].values) for i in moving]
+        levels = np.stack([np.abs(tail[:, :k]).mean(axis=0) for tail in tails])
+        # a series at 0 (an intermittent one between sales) has no ratio
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(levels > 0, fitted.units[moving] / levels, np.nan)
+        known = ~np.isnan(ratios).all(axis=0)
+        ratio[known] = np.nanmedian(ratios[:, known], axis=0)
+    return _unit(step, targets[:, -1], ratio)
 
 
 def divided(values, unit):
@@ -131,30 +126,35 @@ def divided(values, unit):
     return out
 
 
-def units_for(fitted, series, keys):
-    """Return each series' unit ``(n, n_targets)`` and which are held, or Nones.
+def units_for(fitted, windows, keys):
+    """Return the units ``(n, n_targets)`` of the series to forecast, held ones.
 
-    A fitted series (by its key) has its training unit; another one, or a
-    still one that has moved, the unit of its last ``window_length`` steps
-    (all that a stored history gives ``predict``). A series is held at its
-    value (``(n,)`` bool) where it never changed in training and its last
-    window keeps that value (:func:`held`). None where the model has no
-    units (a single series, or a model saved before).
+    ``windows`` are their last ``window_length`` raw rows (role order),
+    ``keys`` their ids. A fitted series (by its key) has its training unit;
+    another one, or a still one that has moved, its window's
+    (:func:`window_units`). A series is held at its value (``(n,)`` bool)
+    where it never changed in training and its window keeps that value
+    (:func:`held`). Nones where the model has no units (a single series, or
+    a model saved before).
     """
     if fitted.units is None:
         return None, None
     known = {key: i for i, key in enumerate(fitted.keys)}
-    w = fitted.window_length
-    units, still = [], []
-    for one, key in zip(series, keys, strict=True):
-        window = fitted.roles.arrange(one.values[-w:])
-        i = known.get(key)
-        still.append(held(fitted, i, window[None])[0])
-        # still in training, its unit was its level: once moved, its window's
-        moved = still_series(fitted, i) and not still[-1]
-        own = fitted.units[i] if i is not None and not moved else None
-        units.append(window_units(fitted, window[None])[0] if own is None else own)
-    return np.stack(units), np.array(still)
+    index = [known.get(key) for key in keys]
+    still = np.array([held(fitted, i, [one])[0] for i, one in zip(index, windows)])
+    # a still series' training unit is its level: once moved, its window's
+    fitted_unit = np.array(
+        [
+            i is not None and (held or not still_series(fitted, i))
+            for i, held in zip(index, still)
+        ]
+    )
+    units = np.empty((len(windows), fitted.roles.n_targets))
+    if not fitted_unit.all():
+        units[~fitted_unit] = window_units(fitted, np.asarray(windows)[~fitted_unit])
+    for j in np.flatnonzero(fitted_unit):
+        units[j] = fitted.units[index[j]]
+    return units, still
 
 
 def held(fitted, index, windows):

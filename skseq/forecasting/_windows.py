@@ -14,6 +14,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..utils._warnings import warn
+from ._units import some_still
 
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
@@ -117,7 +118,7 @@ class WindowSplit:
         out (:mod:`._units`); where none or every series is, the split as it
         is.
         """
-        if still is None or still.all() or not still.any():
+        if not some_still(still):
             return self
         ends = np.cumsum(lengths)
 

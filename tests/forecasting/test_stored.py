@@ -249,7 +249,12 @@ def test_a_panel_is_put_in_units_a_block_at_a_time(small_blocks):
     # blocks of 100 rows span series (150, 230 and 120 rows): each series'
     # steps across a block's edge count, those across a series' edge do not
     from skseq.forecasting._rows import SeriesRows
-    from skseq.forecasting._units import unit_of
+    from skseq.forecasting._units import UnitSums
+
+    def unit_of(part, n_targets):
+        sums = UnitSums(n_targets)
+        sums.add(part[:, :n_targets])
+        return sums.unit()
 
     values = _series(500).astype(np.float64)
     lengths = np.array([150, 230, 120])
