@@ -72,6 +72,7 @@ _BEFORE_IT_EXISTED = {
     "conv_layers": 0,
     "method": "network",
     "season_inputs": None,
+    "season_lag": None,
 }
 # Fitted attributes added since, with what a model saved before them has.
 _FITTED_BEFORE_IT_EXISTED = {

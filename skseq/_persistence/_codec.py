@@ -28,6 +28,7 @@ from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
 from ..forecasting._conformal import ConformalCalibration
 from ..forecasting._fitted import FittedForecaster
+from ..forecasting._lags import SeasonLag
 from ..forecasting._linear import RidgeForecast
 from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
@@ -53,6 +54,7 @@ DATACLASSES = {
         RidgeForecast,
         StaticCovariates,
         SeasonPhases,
+        SeasonLag,
         FittedForecaster,
         TimeSeries,
     )

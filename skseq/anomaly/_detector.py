@@ -303,8 +303,9 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             template = SequenceForecaster(**DEFAULT_FORECASTER)
         else:
             template = clone(self.forecaster)
-        # held-out errors of consecutive steps, as the scored ones are
-        template.set_params(horizon=1, window_step=1)
+        # held-out errors of consecutive steps, as the scored ones are (of
+        # windows alone: the scoring reads no week back)
+        template.set_params(horizon=1, window_step=1, season_lag=None)
         seed = template.random_state if self.random_state is None else self.random_state
         forecasters = []
         for member_seed in _member_seeds(seed, self.n_forecasters):

@@ -9,8 +9,9 @@ import torch
 
 from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
-from ._columns import ColumnRoles, check_like_fit, check_log, check_step
+from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
 from ._conformal import ConformalCalibration
+from ._lags import SeasonLag
 from ._methods import METHOD_PARTS, average, naive, seasonal_naive
 from ._phases import SeasonPhases
 from ._scaling import ValueScaler, WindowScaler
@@ -40,7 +41,7 @@ class FittedForecaster:
     windows : WindowScaler
         Per-window normalisation.
     tails : tuple of TimeSeries
-        The last ``window_length`` rows of each training series, from which
+        The last :attr:`lookback` rows of each training series, from which
         ``predict()`` forecasts.
     keys : tuple or None
         The series ids of a global model.
@@ -78,6 +79,8 @@ class FittedForecaster:
         Which series never changed in training: forecast at their value
         (:mod:`._units`); None where ``units`` is, and in models saved
         before still series were.
+    lag : SeasonLag or None, default=None
+        The targets a week back, read at the forecast steps (:mod:`._lags`).
     """
 
     window_length: int
@@ -100,6 +103,7 @@ class FittedForecaster:
     models_first: bool = False
     units: np.ndarray | None = None
     still: np.ndarray | None = None
+    lag: SeasonLag | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -124,9 +128,9 @@ class FittedForecaster:
                 f"steps, got {self.season!r}."
             )
         for tail in self.tails:
-            if tail.values.shape != (self.window_length, len(self.roles.columns)):
+            if tail.values.shape != (self.lookback, len(self.roles.columns)):
                 raise ValueError(
-                    f"Each series' last rows must be ({self.window_length}, "
+                    f"Each series' last rows must be ({self.lookback}, "
                     f"{len(self.roles.columns)}), got {tail.values.shape}."
                 )
         k = self.roles.n_targets
@@ -135,6 +139,15 @@ class FittedForecaster:
                 f"The window scaler needs a scale per horizon step and target, "
                 f"({self.horizon}, {k}); got {np.shape(self.windows.target_scale)}."
             )
+
+    @property
+    def lookback(self):
+        """Steps of history a forecast reads: the window, or a week (``lag``)."""
+        return (
+            self.window_length
+            if self.lag is None
+            else max(self.window_length, self.lag.lag)
+        )
 
     def _check_heads(self):
         """Refuse quantile heads that the network could not have."""
@@ -347,7 +360,10 @@ class FittedForecaster:
         if y is None:
             return list(self.tails), self.keys
         options = dict(freq=freq, name="y", default_freq=default_freq)
-        panel, keys, form = check_panel(y, min_length=self.window_length, **options)
+        shortest = self.window_length if self.lag is None else 1  # checked below
+        panel, keys, form = check_panel(y, min_length=shortest, **options)
+        if self.lag is not None:
+            self.lag.check_lengths(panel, keys, self.lookback)
         check_step(panel, keys, default_freq)
         panel = self.carried(panel, keys, form)
         for one in panel:
@@ -358,16 +374,21 @@ class FittedForecaster:
     def carried(self, panel, keys, form, name="y"):
         """Check later series like the training ones; add the columns they carry.
 
-        Static covariates, then the phases, which need the time stamps
-        (``form``: the series' input form; ``name``: their argument).
+        Static covariates, the targets a week back (filled later, in the
+        series' units: :meth:`lagged_ahead`), then the phases, which need
+        the time stamps (``form``: the series' input form; ``name``: their
+        argument).
         """
         if self.static is not None:
             panel = self.static.extend(panel, keys)
-        phases = 0 if self.phases is None else self.phases.season  # added after
-        columns = self.roles.columns[: len(self.roles.columns) - phases]
+        added = 0 if self.phases is None else self.phases.season  # added after
+        added += 0 if self.lag is None else len(self.lag.columns)
+        columns = self.roles.columns[: len(self.roles.columns) - added]
         panel = check_like_fit(
             panel, form, self.form, self.roles, self.tz, name, columns
         )
+        if self.lag is not None:
+            panel = self.lag.extend(panel, self.roles.targets)
         if self.phases is not None:
             panel = self.phases.extend(panel, name)
         return panel
@@ -388,6 +409,25 @@ class FittedForecaster:
             for row, one in zip(rows, series, strict=True):
                 row[:, -self.phases.season :] = self.phases.ahead(one, len(row))
         return rows
+
+    def futures(self, future, series, keys, histories):
+        """Return the rows of the forecast steps after ``series`` (role order).
+
+        The user's ``future`` covariates (``future_rows``), the columns the
+        series carry, the targets a week back (of ``histories``).
+        """
+        rows = future_rows(future, series, keys, self.roles, self.horizon)
+        return self.lagged_ahead(self.carried_ahead(rows, series), histories)
+
+    def lagged_ahead(self, futures, histories):
+        """Put the targets a week back into the forecast steps' rows, in place.
+
+        ``histories`` ``(n, lookback, n_columns)``: in ``futures``' units.
+        """
+        if self.lag is not None:
+            at = list(self.lag.positions)
+            futures[:, :, at] = self.lag.ahead(histories, futures.shape[1])
+        return futures
 
     def interval_bounds(self, transformed, unit, coverage, margin_of=None, heads=None):
         """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.
@@ -439,46 +479,6 @@ class FittedForecaster:
         lower, upper = lower - margin * unit, upper + margin * unit
         # a negative margin narrows; bounds that would cross are swapped
         return np.minimum(lower, upper), np.maximum(lower, upper)
-
-    def quantile_values(self, transformed, unit, quantiles, heads=None):
-        """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names.
-
-        ``quantiles`` are sorted. A level that is one of the quantile
-        ``heads`` (:meth:`head_index`) is conformalised: as a bound of the
-        CQR interval of the heads ``q`` and ``1 - q`` when both are heads,
-        else on its own (:meth:`ConformalCalibration.head_offsets`). Other
-        levels are the forecast plus the held-out errors' offsets. The values
-        are sorted along the levels, so that they do not cross.
-        """
-        calibration = self.calibration
-        index = {}  # the levels that are heads: their index
-        if heads is not None:
-            found = {q: self.head_index(q) for q in quantiles}
-            index = {q: i for q, i in found.items() if i is not None}
-        others = [q for q in quantiles if q not in index]
-        offsets = dict(zip(others, calibration.offsets(others))) if others else {}
-        values = []
-        for q in quantiles:
-            if q not in index:
-                values.append(transformed + offsets[q] * unit)
-                continue
-            level = self.quantiles[index[q]]  # the head's own, unrounded
-            pair = self.head_pair(abs(1 - 2 * level))
-            if pair is None or pair[0] == pair[1]:  # no mirror, or the median
-                offset = calibration.head_offsets(index[q], level)
-            else:
-                margin = calibration.cqr_margin(pair, abs(1 - 2 * level), q)
-                offset = margin if level > 0.5 else -margin
-            values.append(heads[..., index[q]] + offset * unit)
-        values = self.values.inverse_transform(np.sort(np.stack(values, 3), axis=3))
-        targets = list(self.roles.targets)
-        if len(targets) == 1:
-            columns = pd.Index(list(quantiles), name="quantile")
-        else:
-            columns = pd.MultiIndex.from_product(
-                [targets, list(quantiles)], names=[None, "quantile"]
-            )
-        return values.reshape(len(values), self.horizon, -1), columns
 
     @property
     def tz(self):

@@ -17,6 +17,7 @@ from ..utils._stored import StoredSequences
 from ._columns import ColumnRoles, check_lengths, check_step, raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import long_season, season_of, supported_window, window_of
+from ._lags import SeasonLag
 from ._linear import fit_ridges
 from ._methods import (
     NETWORK_OPTIMISM,
@@ -56,7 +57,16 @@ def season_setting(estimator, freq, panel=None, targets=()):
     return None if season is None else int(season)
 
 
-def window_setting(estimator, lengths, season, steps, still=None):
+def first_row(lag, window):
+    """Return the first row a window of ``window`` steps may start at.
+
+    Its forecast steps need the targets ``lag`` steps before them
+    (:class:`SeasonLag`, or None: every row).
+    """
+    return 0 if lag is None else max(0, lag.lag - window)
+
+
+def window_setting(estimator, lengths, season, steps, still=None, lag=None):
     """Return the window length for series of ``lengths`` rows.
 
     ``steps`` is the horizon steps of one training target (1 when recursive).
@@ -75,17 +85,21 @@ def window_setting(estimator, lengths, season, steps, still=None):
         return int(window)
     if some_still(still):
         lengths = np.asarray(lengths)
-        window = window_setting(estimator, lengths[~still], season, steps)
+        window = window_setting(estimator, lengths[~still], season, steps, lag=lag)
         return int(max(2, min(window, min(lengths[still]) - h)))
     window = window_of(min(lengths), h, season)
     plain = window_of(min(lengths), h, season, whole=False)
     options = (estimator.validation_fraction, steps, estimator.window_step)
-    if window == plain or len(WindowSplit.make(lengths, window + h, *options).train):
+    first = first_row(lag, window)
+    split = WindowSplit.make(lengths, window + h, *options, first=first)
+    if window == plain or len(split.train):
         return window
     return plain
 
 
-def ridge_split(estimator, series, split, window, steps, season=None, still=None):
+def ridge_split(
+    estimator, series, split, window, steps, season=None, still=None, lag=None
+):
     """Return the ridges' window and the split of their windows.
 
     The ridges read no more steps than the shortest series supports
@@ -113,7 +127,7 @@ def ridge_split(estimator, series, split, window, steps, season=None, still=None
         return None, split
     held = split.held_counts(lengths)
     options = (estimator.validation_fraction, steps, estimator.window_step, held)
-    own = WindowSplit.make(lengths, read + h, *options)
+    own = WindowSplit.make(lengths, read + h, *options, first=first_row(lag, read))
     return int(read), own.without(lengths, still)
 
 
@@ -155,7 +169,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
     units = still = None  # of the series of a panel (_units)
-    phases, daily = None, False
+    phases, lag, daily = None, None, False
     h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
     if stored:
@@ -182,9 +196,23 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         daily = season is not None and a_day(panel, season)
         if estimator.season_inputs == "auto":
             phases = SeasonPhases.of(panel, season, roles.targets)
+        lag = SeasonLag.of(
+            estimator.season_lag,
+            phases,
+            lengths,
+            h,
+            roles.targets,
+            panel[0].columns,
+            estimator.window_step,
+        )
+        if lag is not None:  # before the phases, which stay the last columns
+            panel = lag.extend(panel, roles.targets)
+            carried += lag.columns
         if phases is not None:
             panel = phases.extend(panel)
-            roles = roles_of(panel, *options, carried + phases.columns)
+            carried += phases.columns
+        roles = roles_of(panel, *options, carried)
+        lag = None if lag is None else lag.placed(roles)
     if stored:
         series = SeriesRows.stored(panel, roles.order)
         check = stored_check(panel, keys, roles.n_targets, log)
@@ -194,8 +222,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     if len(lengths) > 1:  # each series in its own unit, checked before
         series, units, still = series.in_units(roles.n_targets, check)
         check = None
+    series = series.with_lag(lag)  # in the series' units
     steps = h if estimator.strategy == "direct" else 1
-    w = window_setting(estimator, lengths, season, steps, still)
+    w = window_setting(estimator, lengths, season, steps, still, lag)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
@@ -204,8 +233,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         )
     check_lengths(lengths, keys, w, h)
     # raw: predict divides them by their units
-    tails = series.tails(w) if stored else tuple(one.tail(w) for one in panel)
-    series = series.scaled(roles.n_targets, log, check)
+    back = w if lag is None else max(w, lag.lag)  # a week back too (_lags)
+    tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
+    lagged = () if lag is None else lag.positions
+    series = series.scaled(roles.n_targets, log, check, lagged)
     split = (
         WindowSplit.make(
             series.lengths,
@@ -213,6 +244,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             estimator.validation_fraction,
             steps,
             estimator.window_step,
+            first=first_row(lag, w),
         )
         .without(series.lengths, still)  # still series train nothing (_units)
         .trainable(estimator.validation_fraction)
@@ -233,13 +265,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         quantiles=levels,
         static=static,
         phases=phases,
+        lag=lag,
         each_ridge=True,
         models_first=daily,
         units=units,
         still=still,
     )
     fitted = replace(fitted, season=season)
-    read, own = ridge_split(estimator, series, split, w, steps, season, still)
+    read, own = ridge_split(estimator, series, split, w, steps, season, still, lag)
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, steps, normalize
     )
@@ -288,7 +321,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "n_iter_": final.epochs,
         # the columns of y (and static ones), not the phases the model adds
         "n_features_in_": len(roles.columns)
-        - len(() if phases is None else phases.columns),
+        - len(() if phases is None else phases.columns)
+        - len(() if lag is None else lag.columns),
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,

@@ -9,7 +9,6 @@ object or function of this package; the fitted state is one frozen
 
 from numbers import Integral, Real
 
-import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import RegressorTags
 from sklearn.utils.validation import check_is_fitted
@@ -24,7 +23,7 @@ from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._stored import StoredSequences
-from ._columns import format_forecasts, future_rows
+from ._columns import format_forecasts
 from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
@@ -33,7 +32,7 @@ from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
-from ._units import divided, hold_still, times_units, units_for
+from ._units import hold_still, in_units, times_units
 
 __all__ = ["SequenceForecaster"]
 
@@ -74,6 +73,10 @@ class SequenceForecaster(
         every season (``_phases``). Positions give the phases: a later history
         must keep them (a slice does) and end no earlier than the fitted
         series; an array has none.
+    season_lag : {"auto"} or None, default="auto"
+        "auto": series whose days of the week are phases (above; none with
+        ``season_inputs=None``) and long enough also read the targets a week
+        before each forecast step (``_lags``); histories then need a week.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.
@@ -229,6 +232,7 @@ class SequenceForecaster(
             None,
         ],
         "season_inputs": [StrOptions({"auto"}), None],
+        "season_lag": [StrOptions({"auto"}), None],
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",
@@ -272,6 +276,7 @@ class SequenceForecaster(
         *,
         season="auto",
         season_inputs="auto",
+        season_lag="auto",
         strategy="direct",
         target=None,
         future_covariates=None,
@@ -320,6 +325,7 @@ class SequenceForecaster(
         self.horizon = horizon
         self.season = season
         self.season_inputs = season_inputs
+        self.season_lag = season_lag
         self.strategy = strategy
         self.target = target
         self.future_covariates = future_covariates
@@ -438,19 +444,14 @@ class SequenceForecaster(
         """Forecasts (transformed), unit, heads, context, series' units (_units)."""
         fitted, net, freq = self._state()
         if X is None:  # a store's last steps alone (X would need them all)
-            y = recent_steps(y, fitted.window_length)
+            y = recent_steps(y, fitted.lookback)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
-        w = fitted.window_length
-        windows = np.stack([fitted.roles.arrange(one.values[-w:]) for one in series])
-        units, still = units_for(fitted, windows, keys)
-        if units is not None:
-            windows = divided(windows, units[:, None, :])
-        futures = fitted.carried_ahead(
-            future_rows(future, series, keys, fitted.roles, fitted.horizon), series
-        )
+        histories, units, still = in_units(fitted, series, keys)
+        windows = histories[:, -fitted.window_length :]
+        futures = fitted.futures(future, series, keys, histories)
         forecasts = fitted.forecast(net, windows, futures, self.n_threads, heads=True)
         forecasts = hold_still(fitted, windows[:, -1], still, *forecasts)
         return fitted, series, keys, *forecasts, units
@@ -462,10 +463,9 @@ class SequenceForecaster(
         ----------
         y : series, dict or long DataFrame, default=None
             Recent history to forecast from, in the form given to ``fit``
-            (at least ``window_length`` steps); by default the end of the
-            training series. No refit is done. Of a stored ``y`` (as in
-            ``fit``) without ``X``, only the last ``window_length`` steps are
-            read.
+            (``window_length`` steps, or a week with ``season_lag``); by
+            default the end of the training series. No refit is done. Of a
+            stored ``y`` without ``X``, only the steps needed are read.
         X : DataFrame, array-like or dict, default=None
             With a model fitted on ``fit(y, X)``: the exogenous series over the
             ``horizon`` forecast steps (their future covariates are read), and

@@ -8,6 +8,9 @@ network's quantile heads (``quantiles``), errors of those heads
 (conformalised quantile regression).
 """
 
+import numpy as np
+import pandas as pd
+
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
 from ._units import times_units
@@ -139,8 +142,50 @@ class ProbabilisticForecasts:
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
             y, X, future
         )
-        values, columns = fitted.quantile_values(transformed, unit, levels, heads)
+        values, columns = quantile_values(fitted, transformed, unit, levels, heads)
         values = times_units(values, units, fitted.roles.n_targets)
         return format_forecasts(
             values, series, keys, fitted.form, fitted.roles.targets, columns=columns
         )
+
+
+def quantile_values(fitted, transformed, unit, quantiles, heads=None):
+    """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names.
+
+    Of a :class:`FittedForecaster`; ``quantiles`` are sorted. A level
+    that is one of the quantile ``heads`` (:meth:`FittedForecaster.head_index`)
+    is conformalised: as a bound of the CQR interval of the heads ``q`` and
+    ``1 - q`` when both are heads, else on its own
+    (:meth:`ConformalCalibration.head_offsets`). Other levels are the
+    forecast plus the held-out errors' offsets. The values are sorted along
+    the levels, so that they do not cross.
+    """
+    calibration = fitted.calibration
+    index = {}  # the levels that are heads: their index
+    if heads is not None:
+        found = {q: fitted.head_index(q) for q in quantiles}
+        index = {q: i for q, i in found.items() if i is not None}
+    others = [q for q in quantiles if q not in index]
+    offsets = dict(zip(others, calibration.offsets(others))) if others else {}
+    values = []
+    for q in quantiles:
+        if q not in index:
+            values.append(transformed + offsets[q] * unit)
+            continue
+        level = fitted.quantiles[index[q]]  # the head's own, unrounded
+        pair = fitted.head_pair(abs(1 - 2 * level))
+        if pair is None or pair[0] == pair[1]:  # no mirror, or the median
+            offset = calibration.head_offsets(index[q], level)
+        else:
+            margin = calibration.cqr_margin(pair, abs(1 - 2 * level), q)
+            offset = margin if level > 0.5 else -margin
+        values.append(heads[..., index[q]] + offset * unit)
+    values = fitted.values.inverse_transform(np.sort(np.stack(values, 3), axis=3))
+    targets = list(fitted.roles.targets)
+    if len(targets) == 1:
+        columns = pd.Index(list(quantiles), name="quantile")
+    else:
+        columns = pd.MultiIndex.from_product(
+            [targets, list(quantiles)], names=[None, "quantile"]
+        )
+    return values.reshape(len(values), fitted.horizon, -1), columns

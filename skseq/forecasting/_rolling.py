@@ -84,6 +84,7 @@ def rolling_forecasts(
         units.
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
+    back = fitted.lookback  # the window, or a week (season_lag)
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
     if form_of is not None:
@@ -103,7 +104,7 @@ def rolling_forecasts(
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)
         else:
-            if len(values) <= w:
+            if len(values) <= back:
                 where = (
                     f"series {keys[position]!r} was not seen at fit"
                     if train is None
@@ -112,9 +113,9 @@ def rolling_forecasts(
                 )
                 raise ValueError(
                     f"y has {len(values)} observations and {where}; forecasting "
-                    f"through it needs more than window_length={w} observations."
+                    f"through it needs more than {_read(fitted)}."
                 )
-            combined, first = values, w
+            combined, first = values, back
         own = np.ones(k)  # its own unit in a panel (_units)
         was_still = still_series(fitted, index)  # each window in its own unit
         if fitted.units is not None and not was_still:
@@ -134,6 +135,8 @@ def rolling_forecasts(
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
+        if fitted.lag is not None:  # the targets a week back, in their unit
+            padded = fitted.lag.fill(padded, [len(padded)])
         view, starts, still = cut_windows(padded, w + h), origins - w, None
         if was_still:  # held, or in its window's unit
             view, own, still = _still_windows(fitted, index, view[starts])
@@ -183,7 +186,21 @@ def _still_windows(fitted, index, windows):
     still = held(fitted, index, windows[:, :w])
     units = window_units(fitted, windows[:, :w])
     units[still] = fitted.units[index]  # exactly its value back
-    return divided(windows, units[:, None]), units[:, None], still
+    out = divided(windows, units[:, None])
+    if fitted.lag is not None:  # the targets a week back too
+        out[..., list(fitted.lag.positions)] /= units[:, None]
+    return out, units[:, None], still
+
+
+def _read(fitted):
+    """Name the steps a forecast reads, for messages."""
+    w = fitted.window_length
+    if fitted.lookback == w:
+        return f"window_length={w} observations"
+    return (
+        f"{fitted.lookback}, since the model reads the targets a week back too "
+        "(season_lag='auto'; fit with season_lag=None to read the window alone)"
+    )
 
 
 def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):

@@ -181,13 +181,15 @@ class SeriesRows:
         for start in range(0, self.n_rows, size):
             yield start, self.read(start, min(start + size, self.n_rows))
 
-    def scaled(self, n_targets, log, check=None):
+    def scaled(self, n_targets, log, check=None, lagged=()):
         """Return the rows with their :class:`ValueScaler` and target moments.
 
         Two passes over the blocks: sums, then squared deviations. The
         covariates' mean and deviation are of their raw values, the targets'
-        of their transformed values (logarithm with ``log``). ``check`` is
-        called on each block of the first pass with its first row.
+        of their transformed values (logarithm with ``log``); the targets a
+        season back (``lagged`` positions) are transformed as the targets.
+        ``check`` is called on each block of the first pass with its first
+        row.
         """
         k = n_targets
 
@@ -209,8 +211,14 @@ class SeriesRows:
             part = ((columns(rows) - mean) ** 2).sum(axis=0)
             squares = part if squares is None else squares + part
         std = np.sqrt(squares / n)
-        scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:])
+        scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:], lagged)
         return replace(self, scaler=scaler, target_mean=mean[:k], target_std=std[:k])
+
+    def with_lag(self, lag):
+        """Return the rows in memory with the columns of ``lag`` filled (or as is)."""
+        if lag is None:
+            return self
+        return replace(self, values=lag.fill(self.values, self.lengths))
 
     def windows(self, span, transformed=True):
         """Return the :class:`Windows` of ``span`` rows (transformed by default)."""

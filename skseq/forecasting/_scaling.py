@@ -45,24 +45,32 @@ class ValueScaler:
         Model the logarithm of the targets.
     cov_mean, cov_scale : ndarray of shape (n_covariates,)
         Standardisation of the other columns.
+    lagged : tuple of int, default=()
+        Positions (role order) of the targets a season back
+        (:mod:`._lags`): transformed as the targets, not standardised.
     """
 
     n_targets: int
     log: bool
     cov_mean: np.ndarray
     cov_scale: np.ndarray
+    lagged: tuple = ()
 
     @classmethod
-    def from_moments(cls, n_targets, log, mean, std):
+    def from_moments(cls, n_targets, log, mean, std, lagged=()):
         """Return the scaling of covariates of raw ``mean`` and deviation ``std``."""
-        return cls(n_targets, log, mean, safe_scale(std, mean))
+        mean, scale = np.array(mean), safe_scale(std, mean)
+        at = [i - n_targets for i in lagged]
+        mean[at], scale[at] = 0.0, 1.0
+        return cls(n_targets, log, mean, scale, tuple(lagged))
 
     def transform(self, values):
         """Raw values (role order, last axis) -> the transformed space (float64)."""
         out = np.array(values, dtype=np.float64, order="C")
-        k = self.n_targets
+        k, at = self.n_targets, list(self.lagged)
         if self.log:
             out[..., :k] = np.log(out[..., :k])
+            out[..., at] = np.log(out[..., at])
         out[..., k:] = (out[..., k:] - self.cov_mean) / self.cov_scale
         return out
 
@@ -92,6 +100,10 @@ class WindowScaler:
         blown up: ``FLOOR_OF_CHANGES`` times the deviation of one step's
         change in the training windows (of a panel's series in their own
         units: ``_units``), at least a ten-thousandth of the series' spread.
+    lagged : tuple of int, default=()
+        Positions (role order) of the targets a season back, read at the
+        forecast steps relative to the window, as its targets
+        (:func:`~skseq.forecasting._windows.network_inputs`).
     """
 
     normalize: str | None
@@ -99,6 +111,7 @@ class WindowScaler:
     input_scale: np.ndarray
     target_scale: np.ndarray
     floor: np.ndarray
+    lagged: tuple = ()
 
     @classmethod
     def fit(cls, rows, starts, normalize, window_length, horizon):
@@ -137,6 +150,7 @@ class WindowScaler:
             safe_scale(inputs.reshape(-1, k).std(axis=0)),
             safe_scale(relative.std(axis=0)),
             unit.floor,
+            rows.scaler.lagged,
         )
 
     @property

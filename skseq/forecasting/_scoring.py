@@ -41,8 +41,9 @@ class RollingForecasts:
         """Forecast from every step of a series, without refitting.
 
         The forecast made at each step of ``y`` from the ``window_length``
-        steps before it (taken from the end of the training series for the
-        first steps, when ``y`` continues it), as :meth:`score` makes them.
+        steps before it (and a week with ``season_lag``; taken from the end
+        of the training series for the first steps, when ``y`` continues
+        it), as :meth:`score` makes them.
 
         Parameters
         ----------
@@ -73,7 +74,8 @@ class RollingForecasts:
         ``y`` is a test fold in the form given to ``fit``. When it continues
         the training series (arrays are taken to), the first forecasts start
         from the end of the training series; otherwise the first
-        ``window_length`` steps of ``y`` are its own context. Every horizon
+        ``window_length`` steps of ``y`` (or a week, with ``season_lag``) are
+        its own context. Every horizon
         step of every forecast that falls inside ``y`` counts.
 
         Parameters

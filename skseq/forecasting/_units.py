@@ -28,6 +28,7 @@ __all__ = [
     "divided",
     "held",
     "hold_still",
+    "in_units",
     "some_still",
     "still_series",
     "times_units",
@@ -105,7 +106,8 @@ def window_units(fitted, windows):
     moving = [i for i in range(len(fitted.keys)) if not still_series(fitted, i)]
     ratio = np.ones(k)
     if moving:
-        tails = [fitted.roles.arrange(fitted.tails[i].values) for i in moving]
+        w = fitted.window_length
+        tails = [fitted.roles.arrange(fitted.tails[i].values[-w:]) for i in moving]
         levels = np.stack([np.abs(tail[:, :k]).mean(axis=0) for tail in tails])
         # a series at 0 (an intermittent one between sales) has no ratio
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -124,6 +126,21 @@ def divided(values, unit):
     out = np.array(values, dtype=np.float64)
     out[..., : np.shape(unit)[-1]] /= unit
     return out
+
+
+def in_units(fitted, series, keys):
+    """Return the histories to forecast from in their units, units, held ones.
+
+    The last :attr:`~FittedForecaster.lookback` rows (role order) of each of
+    ``series`` (ids ``keys``), divided by their units (:func:`units_for`,
+    read from their last ``window_length`` rows).
+    """
+    back, w = fitted.lookback, fitted.window_length
+    histories = np.stack([fitted.roles.arrange(one.values[-back:]) for one in series])
+    units, still = units_for(fitted, histories[:, -w:], keys)
+    if units is not None:
+        histories = divided(histories, units[:, None, :])
+    return histories, units, still
 
 
 def units_for(fitted, windows, keys):

@@ -37,7 +37,9 @@ def network_inputs(block, window_length, n_future, scaler, n_targets):
     X : torch.Tensor of shape (n, length, n_columns [+ 1])
         float32: the target columns of the window relative to it (scaled in
         float64), past covariates as they are. Over the forecast steps, only
-        the future covariates and a flag column set to 1 (zeros elsewhere).
+        the future covariates and a flag column set to 1 (zeros elsewhere);
+        the targets a season back (``scaler.lagged``) only there, relative
+        to the window as its targets.
     reference, scale : ndarray of shape (n, n_targets)
         Each window's statistics, for the inverse transform.
     """
@@ -45,6 +47,10 @@ def network_inputs(block, window_length, n_future, scaler, n_targets):
     reference, scale = scaler.statistics(block[:, :w, :k])
     X = np.array(block, dtype=np.float64)
     X[:, :w, :k] = scaler.inputs(block[:, :w, :k], reference, scale)
+    at = list(scaler.lagged)  # the targets a season back
+    if at:  # read at the forecast steps, relative to the window
+        X[:, :w, at] = 0.0
+        X[:, w:, at] = scaler.inputs(block[:, w:, at], reference, scale)
     if n_future:
         X[:, w:, : X.shape[2] - n_future] = 0.0
         flag = np.zeros(X.shape[:2] + (1,))
@@ -74,7 +80,14 @@ class WindowSplit:
 
     @classmethod
     def make(
-        cls, lengths, span, validation_fraction, train_horizon, step=1, counts=None
+        cls,
+        lengths,
+        span,
+        validation_fraction,
+        train_horizon,
+        step=1,
+        counts=None,
+        first=0,
     ):
         """Split the windows of series of ``lengths`` rows, stacked.
 
@@ -84,13 +97,16 @@ class WindowSplit:
         when ``t + train_horizon`` is at most the first held-out start.
         ``counts`` gives each series' number of held-out windows instead of
         ``validation_fraction``: shorter windows with the same targets as
-        another split's (:meth:`held_counts`).
+        another split's (:meth:`held_counts`). No window of a series starts
+        before its row ``first`` (whose forecast steps have a season before
+        them: :mod:`._lags`).
         """
         offsets = np.cumsum([0, *lengths])
         train, held_out, every = [], [], []
         for i, (offset, length) in enumerate(zip(offsets, lengths, strict=False)):
             latest = length - span
-            starts = offset + np.arange(latest % step, latest + 1, step)
+            starts = np.arange(latest % step, latest + 1, step)
+            starts = offset + starts[starts >= first]
             every.append(starts)
             if counts is None:
                 n_held = int(math.floor(validation_fraction * len(starts)))

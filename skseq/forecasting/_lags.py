@@ -1,0 +1,151 @@
+"""The targets one long season back, over the forecast steps, as inputs.
+
+A window of two days of half-hours cannot tell a Sunday's profile from a
+Saturday's, and a window of a week (336 steps) costs the network seven times
+the time of two days, on thousands of windows. Series of hours and shorter
+steps whose days differ (the days of the week among their phases,
+:mod:`._phases`) read, beside their window, the target's values one week
+before each forecast step: the last week's forecast steps, what the seasonal
+naive forecast of the week repeats. The models read them relative to the
+window (its reference and spread, as the window's own targets), so that a
+ridge can forecast "last week's profile, at this week's level".
+
+The values are columns the series carry, known in advance (future
+covariates), filled from the series' own targets in the unit and scale the
+models read them in (a week of steps, also across a change of the
+clock); a window reads them at its forecast steps only (the
+week back of the window's own steps as well was worse in 4 of 5 origins of
+a ridge outside the library). On the panel's half-hourly electricity demand
+(4,032 steps, horizon 48, a window of 96; five origins a horizon apart,
+seed 0) the default's error fell from 0.712 to 0.613 of Holt-Winters' and
+from 0.912 to 0.785 of the weekly seasonal naive forecast's
+(``benchmarks/forecast_accuracy.py --origins 5 --series taylor``). Shorter
+series, which leave fewer than ``WINDOWS_PER_STEP`` windows per forecast
+step beyond a week, do not read it (no series of
+``benchmarks/short_series.py`` does).
+"""
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from ._geometry import WINDOWS_PER_STEP
+
+__all__ = ["SeasonLag"]
+
+
+@dataclass(frozen=True)
+class SeasonLag:
+    """The targets ``lag`` steps back, as columns the series carry.
+
+    Attributes
+    ----------
+    lag : int
+        Steps back: a week of the series' steps.
+    columns : tuple of str
+        One column per target, ``"<target> a week back"``.
+    positions : tuple of int
+        The columns' positions in role order (set once the roles are known).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skseq.forecasting._lags import SeasonLag
+    >>> lag = SeasonLag(3, ("y a week back",), (1,))
+    >>> rows = np.column_stack([np.arange(8.0), np.zeros(8)])
+    >>> lag.fill(rows, [8])[:, 1].tolist()
+    [0.0, 1.0, 2.0, 0.0, 1.0, 2.0, 3.0, 4.0]
+    >>> lag.ahead(rows[None], 2)[0, :, 0].tolist()
+    [5.0, 6.0]
+    """
+
+    lag: int
+    columns: tuple
+    positions: tuple = ()
+
+    @classmethod
+    def of(cls, setting, phases, lengths, horizon, targets, columns, step=1):
+        """Return the lag of series of ``lengths`` rows, or None.
+
+        With ``setting="auto"``: a week, where the series carry the days of
+        the week as phases (steps of a day or shorter whose days differ),
+        each series holds ``WINDOWS_PER_STEP`` windows (one every ``step``
+        rows) per forecast step whose forecast steps have a week before
+        them, and the week is at least the horizon (its values are known at
+        every forecast step).
+        """
+        if setting is None or phases is None or phases.span == 1:
+            return None
+        lag = int(phases.season * phases.span)
+        windows = (min(lengths) - lag - horizon) // step + 1
+        if lag < horizon or windows < WINDOWS_PER_STEP * horizon:
+            return None
+        names = tuple(
+            "a week back" if t is None else f"{t} a week back" for t in targets
+        )
+        clash = sorted(set(names) & set(columns), key=str)
+        if clash:
+            raise ValueError(
+                f"y has the columns {clash}, the names of the targets a week "
+                "back; rename them or set season_lag=None."
+            )
+        return cls(lag, names)
+
+    def check_lengths(self, panel, keys, lookback):
+        """Refuse histories shorter than ``lookback`` steps, naming the lag.
+
+        ``lookback`` is the steps a forecast reads: at least the lag.
+        """
+        for one, key in zip(panel, keys or [None], strict=True):
+            if len(one.values) < lookback:
+                name = "y" if key is None else f"y[{key!r}]"
+                raise ValueError(
+                    f"{name} has {len(one.values)} steps, but this model reads "
+                    f"{lookback}: the targets a week ({self.lag} steps) before "
+                    "each forecast step too (season_lag='auto'). Give a longer "
+                    "history, or fit with season_lag=None."
+                )
+
+    def placed(self, roles):
+        """Return the lag with its columns' positions in ``roles``' order."""
+        order = [*roles.targets, *roles.past, *roles.future]
+        return replace(self, positions=tuple(order.index(c) for c in self.columns))
+
+    def extend(self, panel, targets):
+        """Return the series with the lag's columns appended.
+
+        They hold the ``targets`` themselves until :meth:`fill` (finite where
+        a log reads them); only the forecast steps' are read.
+        """
+        out = []
+        for one in panel:
+            at = [list(one.columns).index(target) for target in targets]
+            values = np.hstack([one.values, one.values[:, at]])
+            columns = [*one.columns, *self.columns]
+            out.append(replace(one, values=values, columns=columns))
+        return out
+
+    def fill(self, rows, lengths):
+        """Return stacked ``rows`` (role order) with the lag's columns filled.
+
+        A series' row ``t`` gets its targets of row ``t - lag``; its first
+        ``lag`` rows, which no window reads at its forecast steps, their own.
+        """
+        out = np.array(rows, dtype=np.float64)
+        k, at = len(self.columns), list(self.positions)
+        start = 0
+        for n in lengths:
+            part = out[start : start + n]
+            part[:, at] = part[:, :k]
+            part[self.lag :, at] = part[: n - self.lag, :k]
+            start += n
+        return out
+
+    def ahead(self, histories, steps):
+        """Return the targets ``lag`` steps before each of ``steps`` forecast steps.
+
+        ``histories`` ``(n, at least lag, n_columns)`` (role order) end at
+        the forecast origin; the result is ``(n, steps, n_targets)``.
+        """
+        k, n = len(self.columns), histories.shape[1]
+        return histories[:, n - self.lag : n - self.lag + steps, :k]

@@ -1,0 +1,165 @@
+"""Series whose days differ read the targets a week back (_lags)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import SequenceForecaster
+from skseq.anomaly import ForecastAnomalyDetector
+from skseq.forecasting._lags import SeasonLag
+
+WEEK = 7 * 24
+FAST = dict(max_epochs=3, hidden_size=8, random_state=0, horizon=24)
+
+
+def _hourly(weeks=6, seed=0, scale=1.0):
+    """Hours with a daily profile that differs at the weekend."""
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=weeks * WEEK, freq="h")
+    hour, day = index.hour.to_numpy(), index.day_of_week.to_numpy()
+    weekday = 10 + 3 * np.sin(2 * np.pi * hour / 24)
+    weekend = 6 + 2 * np.cos(2 * np.pi * hour / 24)
+    values = np.where(day >= 5, weekend, weekday) + 0.3 * rng.normal(size=len(index))
+    return pd.Series(scale * values, index)
+
+
+def test_hourly_series_whose_days_differ_read_a_week_back():
+    model = SequenceForecaster(**FAST).fit(_hourly())
+    lag = model._fitted.lag
+    assert lag.lag == WEEK and lag.columns == ("a week back",)
+    assert model.n_features_in_ == 1  # the model's own columns are not y's
+    assert model._fitted.lookback == WEEK
+    assert all(len(tail.values) == WEEK for tail in model._fitted.tails)
+
+
+def test_the_forecast_reads_the_week_before_its_steps_and_only_with_the_lag():
+    y = _hourly()
+    w = 48
+    moved = y.copy()
+    # the forecast steps' hours a week back, before the window
+    moved.iloc[len(y) - WEEK : len(y) - WEEK + 24] += 5.0
+    for setting, reads in (("auto", True), (None, False)):
+        model = SequenceForecaster(window_length=w, season_lag=setting, **FAST)
+        model.fit(y)
+        change = np.abs(model.predict(y=moved) - model.predict(y=y)).max()
+        assert (change > 0.05) if reads else (change == 0.0), (setting, change)
+
+
+def _drifting(seed, weeks=8):
+    """Hours whose profile of each day of the week drifts from week to week."""
+    rng = np.random.default_rng(seed)
+    hours = 2 * np.pi * np.arange(24) / 24
+    basis = np.stack([f((j + 1) * hours) for f in (np.sin, np.cos) for j in range(3)])
+    profiles, weeks_of_values = rng.normal(size=(7, 6)), []
+    for _ in range(weeks):
+        profiles = profiles + 0.5 * rng.normal(size=(7, 6))
+        weekend = np.repeat([0, 0, 0, 0, 0, -3, -3], 24)  # the days differ
+        weeks_of_values.append(10 + (profiles @ basis).reshape(-1) + weekend)
+    values = np.concatenate(weeks_of_values) + 0.1 * rng.normal(size=weeks * WEEK)
+    return pd.Series(values, pd.date_range("2024-01-01", periods=len(values), freq="h"))
+
+
+def test_the_ridges_follow_the_days_profiles_from_the_week_before():
+    # each day's profile drifts from week to week: the days of the week as
+    # phases give a mean profile, the week back gives the latest one (the
+    # ridges have no seed: no training noise)
+    errors = {"auto": 0.0, None: 0.0}
+    for seed in (0, 2):
+        y = _drifting(seed)
+        for setting in errors:
+            options = dict(FAST, method="linear", season_lag=setting)
+            model = SequenceForecaster(window_length=48, **options).fit(y.iloc[:-24])
+            assert model._fitted.phases is not None
+            errors[setting] += np.abs(model.predict() - y.iloc[-24:]).mean()
+    assert errors["auto"] < 0.75 * errors[None], errors
+
+
+def test_a_panel_reads_each_series_week_in_its_own_unit():
+    # the week back is divided by the series' unit, as its window: a copy
+    # at a thousand times the scale is forecast a thousand times as large
+    small = _hourly()
+    model = SequenceForecaster(**FAST).fit({"a": small, "b": 1000 * small})
+    assert model._fitted.lag is not None
+    forecast = model.predict()
+    np.testing.assert_allclose(forecast["b"], 1000 * forecast["a"], rtol=1e-4)
+
+
+def test_intervals_rolling_forecasts_and_the_log_work_with_the_lag():
+    y = _hourly()
+    train, test = y.iloc[: -3 * 24], y.iloc[-3 * 24 :]
+    model = SequenceForecaster(transform="log", **FAST).fit(train)
+    assert model._fitted.lag is not None
+    bounds = model.predict_interval(coverage=0.9)
+    assert np.isfinite(bounds.to_numpy()).all()
+    assert (bounds["lower"] <= bounds["upper"]).all()
+    rolling = model.predict_rolling(test)
+    # the first origin continues the training series: predict's forecast
+    np.testing.assert_allclose(rolling.iloc[0].to_numpy(), model.predict(), rtol=1e-6)
+    assert np.isfinite(model.score(test))
+
+
+def test_a_history_shorter_than_a_week_is_refused_by_name():
+    model = SequenceForecaster(**FAST).fit(_hourly())
+    for steps in (30, 100):  # shorter than the window too: the week named
+        with pytest.raises(
+            ValueError, match=f"has {steps} steps, but this model reads 168"
+        ):
+            model.predict(y=_hourly().iloc[:steps])
+    panel = SequenceForecaster(**FAST).fit({"a": _hourly(), "b": _hourly(seed=1)})
+    with pytest.raises(ValueError, match="y\\['b'\\] has 100 steps.*season_lag=None"):
+        panel.predict(y={"a": _hourly(), "b": _hourly().iloc[:100]})
+    short = _hourly().iloc[:100]
+    with pytest.raises(ValueError, match="needs more than 168, since the model"):
+        model.predict_rolling(short.set_axis(short.index + pd.Timedelta("1000D")))
+
+
+def test_no_lag_without_the_days_or_the_room_or_when_set_to_none():
+    daily = _hourly()
+    assert SequenceForecaster(**FAST, season_lag=None).fit(daily)._fitted.lag is None
+    # three weeks: a week back leaves fewer than ten windows per forecast step
+    short = SequenceForecaster(**FAST).fit(daily.iloc[: 3 * WEEK])
+    assert short._fitted.lag is None
+    same = _hourly().groupby(_hourly().index.hour).transform("mean")  # no weekday
+    flat = SequenceForecaster(**FAST).fit(same + 0.01 * np.arange(len(same)) % 1)
+    assert flat._fitted.lag is None
+
+
+def test_a_column_named_as_the_lag_is_refused():
+    y = _hourly().to_frame("load")
+    y["load a week back"] = 0.0
+    model = SequenceForecaster(target="load", **FAST)
+    with pytest.raises(ValueError, match="names of the targets a week back"):
+        model.fit(y)
+
+
+def test_the_anomaly_detector_reads_windows_alone():
+    detector = ForecastAnomalyDetector(
+        SequenceForecaster(max_epochs=2, hidden_size=8), n_forecasters=1
+    ).fit(_hourly(weeks=5))
+    assert detector.forecaster_._fitted.lag is None
+
+
+def test_fill_and_ahead_follow_each_series():
+    lag = SeasonLag(2, ("y a week back",), (1,))
+    rows = np.column_stack([np.arange(7.0), np.zeros(7)])
+    filled = lag.fill(rows, [3, 4])  # two series of 3 and 4 rows
+    assert filled[:, 1].tolist() == [0.0, 1.0, 0.0, 3.0, 4.0, 3.0, 4.0]
+    assert lag.ahead(filled[None, 3:], 2)[0, :, 0].tolist() == [5.0, 6.0]
+
+
+def test_a_model_reading_a_week_back_saves_and_loads(tmp_path):
+    import skseq
+
+    model = SequenceForecaster(**FAST).fit(_hourly())
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    assert loaded._fitted.lag == model._fitted.lag
+    np.testing.assert_array_equal(loaded.predict(), model.predict())
+
+
+def test_later_series_with_other_columns_get_the_columns_message():
+    y = _hourly().to_frame("load")
+    model = SequenceForecaster(**FAST).fit(y)
+    assert model._fitted.lag is not None
+    with pytest.raises(ValueError, match="but the model was fitted on \\['load'\\]"):
+        model.predict(y=y.rename(columns={"load": "Load"}))
