@@ -137,7 +137,8 @@ class SeasonLag:
         for n in lengths:
             part = out[start : start + n]
             part[:, at] = part[:, :k]
-            part[self.lag :, at] = part[: n - self.lag, :k]
+            if n > self.lag:
+                part[self.lag :, at] = part[: n - self.lag, :k]
             start += n
         return out
 

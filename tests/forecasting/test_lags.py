@@ -145,6 +145,9 @@ def test_fill_and_ahead_follow_each_series():
     filled = lag.fill(rows, [3, 4])  # two series of 3 and 4 rows
     assert filled[:, 1].tolist() == [0.0, 1.0, 0.0, 3.0, 4.0, 3.0, 4.0]
     assert lag.ahead(filled[None, 3:], 2)[0, :, 0].tolist() == [5.0, 6.0]
+    # a series shorter than the lag keeps its own targets
+    longer = SeasonLag(5, ("y a week back",), (1,))
+    assert longer.fill(rows[:4], [4])[:, 1].tolist() == [0.0, 1.0, 2.0, 3.0]
 
 
 def test_a_model_reading_a_week_back_saves_and_loads(tmp_path):
