@@ -172,6 +172,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     phases, lag, daily = None, None, False
     h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
+    if stored and isinstance(estimator.season_lag, Integral):
+        raise ValueError(
+            "season_lag fills columns of the series' lagged targets, which a "
+            "stored y cannot hold: read it into memory, or set season_lag=None."
+        )
     if stored:
         lengths, freq = panel.lengths, 1
         season = season_setting(estimator, freq)

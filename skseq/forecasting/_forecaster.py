@@ -27,6 +27,7 @@ from ._columns import format_forecasts
 from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
+from ._lags import SEASON_LAG_CONSTRAINT
 from ._probabilistic import ProbabilisticForecasts
 from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
@@ -73,10 +74,10 @@ class SequenceForecaster(
         every season (``_phases``). Positions give the phases: a later history
         must keep them (a slice does) and end no earlier than the fitted
         series; an array has none.
-    season_lag : {"auto"} or None, default="auto"
-        "auto": series whose days of the week are phases (above; none with
-        ``season_inputs=None``) and long enough also read the targets a week
-        before each forecast step (``_lags``); histories then need a week.
+    season_lag : {"auto"}, int or None, default="auto"
+        Also read the targets this many steps before each forecast step
+        (``_lags``); "auto": a week, for series whose days of the week are
+        phases (above) and long enough; histories then need as many steps.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.
@@ -232,7 +233,7 @@ class SequenceForecaster(
             None,
         ],
         "season_inputs": [StrOptions({"auto"}), None],
-        "season_lag": [StrOptions({"auto"}), None],
+        "season_lag": SEASON_LAG_CONSTRAINT,
         "horizon": [Interval(Integral, 1, None, closed="left")],
         "strategy": [StrOptions({"direct", "recursive"})],
         "target": "no_validation",
@@ -495,6 +496,5 @@ class SequenceForecaster(
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
-        tags.requires_fit = True
         tags.target_tags.required = False
         return tags

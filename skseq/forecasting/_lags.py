@@ -22,16 +22,27 @@ from 0.912 to 0.785 of the weekly seasonal naive forecast's
 (``benchmarks/forecast_accuracy.py --origins 5 --series taylor``). Shorter
 series, which leave fewer than ``WINDOWS_PER_STEP`` windows per forecast
 step beyond a week, do not read it (no series of
-``benchmarks/short_series.py`` does).
+``benchmarks/short_series.py`` does). A user's ``season_lag`` (an int) is
+read by any series in memory, as the week is.
 """
 
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 import numpy as np
 
+from ..utils._sklearn_compat import Interval, StrOptions
 from ._geometry import WINDOWS_PER_STEP
 
-__all__ = ["SeasonLag"]
+__all__ = ["SEASON_LAG_CONSTRAINT", "SeasonLag"]
+
+# SequenceForecaster's season_lag: "auto" (a week where it helps), the steps
+# back, or None
+SEASON_LAG_CONSTRAINT = [
+    StrOptions({"auto"}),
+    Interval(Integral, 1, None, closed="left"),
+    None,
+]
 
 
 @dataclass(frozen=True)
@@ -41,9 +52,10 @@ class SeasonLag:
     Attributes
     ----------
     lag : int
-        Steps back: a week of the series' steps.
+        Steps back: a week of the series' steps, or ``season_lag``.
     columns : tuple of str
-        One column per target, ``"<target> a week back"``.
+        One column per target, ``"<target> a week back"`` (``"<target> 7
+        steps back"`` for a lag given).
     positions : tuple of int
         The columns' positions in role order (set once the roles are known).
 
@@ -72,22 +84,38 @@ class SeasonLag:
         each series holds ``WINDOWS_PER_STEP`` windows (one every ``step``
         rows) per forecast step whose forecast steps have a week before
         them, and the week is at least the horizon (its values are known at
-        every forecast step).
+        every forecast step). An int ``setting`` is the lag, refused where
+        it is shorter than the horizon or leaves a series no window.
         """
-        if setting is None or phases is None or phases.span == 1:
+        if setting == "auto":
+            if phases is None or phases.span == 1:
+                return None
+            lag = int(phases.season * phases.span)
+            windows = (min(lengths) - lag - horizon) // step + 1
+            if lag < horizon or windows < WINDOWS_PER_STEP * horizon:
+                return None
+            back = "a week back"
+        elif setting is None:
             return None
-        lag = int(phases.season * phases.span)
-        windows = (min(lengths) - lag - horizon) // step + 1
-        if lag < horizon or windows < WINDOWS_PER_STEP * horizon:
-            return None
-        names = tuple(
-            "a week back" if t is None else f"{t} a week back" for t in targets
-        )
+        else:
+            lag, back = int(setting), f"{int(setting)} steps back"
+            if lag < horizon:
+                raise ValueError(
+                    f"season_lag={lag} must be at least horizon={horizon}: the "
+                    "targets it reads before each forecast step must be known."
+                )
+            if min(lengths) <= lag + horizon - 1:
+                raise ValueError(
+                    f"season_lag={lag} leaves no training window: the shortest "
+                    f"series has {min(lengths)} steps, and a window needs "
+                    f"{lag + horizon} (season_lag + horizon)."
+                )
+        names = tuple(back if t is None else f"{t} {back}" for t in targets)
         clash = sorted(set(names) & set(columns), key=str)
         if clash:
             raise ValueError(
-                f"y has the columns {clash}, the names of the targets a week "
-                "back; rename them or set season_lag=None."
+                f"y has the columns {clash}, the names of the lagged targets' "
+                "columns; rename them or set season_lag=None."
             )
         return cls(lag, names)
 
@@ -101,9 +129,9 @@ class SeasonLag:
                 name = "y" if key is None else f"y[{key!r}]"
                 raise ValueError(
                     f"{name} has {len(one.values)} steps, but this model reads "
-                    f"{lookback}: the targets a week ({self.lag} steps) before "
-                    "each forecast step too (season_lag='auto'). Give a longer "
-                    "history, or fit with season_lag=None."
+                    f"{lookback}: the targets {self.lag} steps before each "
+                    "forecast step too (season_lag). Give a longer history, or "
+                    "fit with season_lag=None."
                 )
 
     def placed(self, roles):

@@ -198,8 +198,9 @@ def _read(fitted):
     if fitted.lookback == w:
         return f"window_length={w} observations"
     return (
-        f"{fitted.lookback}, since the model reads the targets a week back too "
-        "(season_lag='auto'; fit with season_lag=None to read the window alone)"
+        f"{fitted.lookback}, since the model reads the targets "
+        f"{fitted.lag.lag} steps back too (season_lag; fit with "
+        "season_lag=None to read the window alone)"
     )
 
 

@@ -128,7 +128,7 @@ def test_a_column_named_as_the_lag_is_refused():
     y = _hourly().to_frame("load")
     y["load a week back"] = 0.0
     model = SequenceForecaster(target="load", **FAST)
-    with pytest.raises(ValueError, match="names of the targets a week back"):
+    with pytest.raises(ValueError, match="names of the lagged targets. columns"):
         model.fit(y)
 
 
@@ -166,3 +166,48 @@ def test_later_series_with_other_columns_get_the_columns_message():
     assert model._fitted.lag is not None
     with pytest.raises(ValueError, match="but the model was fitted on \\['load'\\]"):
         model.predict(y=y.rename(columns={"load": "Load"}))
+
+
+def _daily(n=200, seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2020-01-01", periods=n, freq="D")
+    return pd.Series(10 + np.cumsum(rng.normal(size=n)), index)
+
+
+def test_a_lag_given_is_read_by_any_series():
+    y = _daily()
+    options = dict(window_length=3, max_epochs=2, hidden_size=8, random_state=0)
+    model = SequenceForecaster(horizon=2, season_lag=10, **options).fit(y)
+    assert model._fitted.lag.lag == 10
+    assert model._fitted.lag.columns == ("10 steps back",)
+    moved = y.copy()
+    moved.iloc[-10] += 3.0  # read by the first forecast step only
+    assert np.abs(model.predict(y=moved) - model.predict(y=y)).max() > 1e-3
+    moved = y.copy()
+    moved.iloc[-11] += 3.0  # before the lag and the window: read by no step
+    np.testing.assert_array_equal(model.predict(y=moved), model.predict(y=y))
+    assert np.isfinite(model.score(_daily(260).iloc[200:]))
+
+
+@pytest.mark.parametrize(
+    "lag, match",
+    [
+        (1, "season_lag=1 must be at least horizon=2"),
+        (199, "season_lag=199 leaves no training window: the shortest series"),
+    ],
+)
+def test_a_lag_given_that_cannot_be_read_is_refused(lag, match):
+    model = SequenceForecaster(horizon=2, window_length=3, season_lag=lag)
+    with pytest.raises(ValueError, match=match):
+        model.fit(_daily())
+
+
+def test_a_stored_series_refuses_a_lag_given(tmp_path):
+    stored = np.lib.format.open_memmap(
+        tmp_path / "y.npy", mode="w+", dtype=np.float64, shape=(200,)
+    )
+    stored[:] = _daily().to_numpy()
+    model = SequenceForecaster(horizon=2, window_length=3, season_lag=10)
+    with pytest.raises(ValueError, match="a stored y cannot hold: read it into"):
+        model.fit(stored)
+    SequenceForecaster(horizon=2, window_length=3, max_epochs=1).fit(stored)
