@@ -80,7 +80,7 @@ class FittedForecaster:
         (:mod:`._units`); None where ``units`` is, and in models saved
         before still series were.
     lag : SeasonLag or None, default=None
-        The targets a week back, read at the forecast steps (:mod:`._lags`).
+        The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     """
 
     window_length: int
@@ -142,12 +142,8 @@ class FittedForecaster:
 
     @property
     def lookback(self):
-        """Steps of history a forecast reads: the window, or a week (``lag``)."""
-        return (
-            self.window_length
-            if self.lag is None
-            else max(self.window_length, self.lag.lag)
-        )
+        """Steps of history a forecast reads: the window, or the ``lag``."""
+        return max(self.window_length, 0 if self.lag is None else self.lag.lag)
 
     def _check_heads(self):
         """Refuse quantile heads that the network could not have."""
@@ -360,9 +356,10 @@ class FittedForecaster:
         if y is None:
             return list(self.tails), self.keys
         options = dict(freq=freq, name="y", default_freq=default_freq)
-        shortest = self.window_length if self.lag is None else 1  # checked below
+        lagged = self.lookback > self.window_length  # the lag's message, below
+        shortest = 1 if lagged else self.window_length
         panel, keys, form = check_panel(y, min_length=shortest, **options)
-        if self.lag is not None:
+        if lagged:
             self.lag.check_lengths(panel, keys, self.lookback)
         check_step(panel, keys, default_freq)
         panel = self.carried(panel, keys, form)

@@ -238,7 +238,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         )
     check_lengths(lengths, keys, w, h)
     # raw: predict divides them by their units
-    back = w if lag is None else max(w, lag.lag)  # a week back too (_lags)
+    back = w if lag is None else max(w, lag.lag)  # the lag too (_lags)
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
     lagged = () if lag is None else lag.positions
     series = series.scaled(roles.n_targets, log, check, lagged)

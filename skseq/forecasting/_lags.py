@@ -97,6 +97,10 @@ class SeasonLag:
             back = "a week back"
         elif setting is None:
             return None
+        elif isinstance(setting, bool):
+            raise ValueError(
+                f"season_lag must be 'auto', an int or None, got {setting}."
+            )
         else:
             lag, back = int(setting), f"{int(setting)} steps back"
             if lag < horizon:

@@ -84,7 +84,7 @@ def rolling_forecasts(
         units.
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
-    back = fitted.lookback  # the window, or a week (season_lag)
+    back = fitted.lookback  # the window, or the lag (season_lag)
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
     if form_of is not None:
@@ -135,7 +135,7 @@ def rolling_forecasts(
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
-        if fitted.lag is not None:  # the targets a week back, in their unit
+        if fitted.lag is not None:  # the lagged targets, in their unit
             padded = fitted.lag.fill(padded, [len(padded)])
         view, starts, still = cut_windows(padded, w + h), origins - w, None
         if was_still:  # held, or in its window's unit
@@ -187,7 +187,7 @@ def _still_windows(fitted, index, windows):
     units = window_units(fitted, windows[:, :w])
     units[still] = fitted.units[index]  # exactly its value back
     out = divided(windows, units[:, None])
-    if fitted.lag is not None:  # the targets a week back too
+    if fitted.lag is not None:  # the lagged targets too
         out[..., list(fitted.lag.positions)] /= units[:, None]
     return out, units[:, None], still
 

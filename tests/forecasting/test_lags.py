@@ -211,3 +211,12 @@ def test_a_stored_series_refuses_a_lag_given(tmp_path):
     with pytest.raises(ValueError, match="a stored y cannot hold: read it into"):
         model.fit(stored)
     SequenceForecaster(horizon=2, window_length=3, max_epochs=1).fit(stored)
+
+
+def test_a_history_shorter_than_a_window_longer_than_the_lag_names_the_window():
+    options = dict(window_length=30, max_epochs=1, hidden_size=8, random_state=0)
+    model = SequenceForecaster(horizon=2, season_lag=10, **options).fit(_daily())
+    with pytest.raises(ValueError, match="at least 30 are needed"):
+        model.predict(y=_daily().iloc[:20])
+    with pytest.raises(ValueError, match="season_lag must be 'auto', an int or None"):
+        SequenceForecaster(season_lag=True).fit(_daily())
