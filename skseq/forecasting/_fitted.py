@@ -11,7 +11,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
 from ._conformal import ConformalCalibration
-from ._lags import SeasonLag
+from ._lags import SeasonLag, lookback
 from ._methods import METHOD_PARTS, average, naive, seasonal_naive
 from ._phases import SeasonPhases
 from ._scaling import ValueScaler, WindowScaler
@@ -143,7 +143,7 @@ class FittedForecaster:
     @property
     def lookback(self):
         """Steps of history a forecast reads: the window, or the ``lag``."""
-        return max(self.window_length, 0 if self.lag is None else self.lag.lag)
+        return lookback(self.window_length, self.lag)
 
     def _check_heads(self):
         """Refuse quantile heads that the network could not have."""
@@ -371,8 +371,8 @@ class FittedForecaster:
     def carried(self, panel, keys, form, name="y"):
         """Check later series like the training ones; add the columns they carry.
 
-        Static covariates, the targets a week back (filled later, in the
-        series' units: :meth:`lagged_ahead`), then the phases, which need
+        Static covariates, the lagged targets (filled later, in the
+        series' units: :meth:`futures`), then the phases, which need
         the time stamps (``form``: the series' input form; ``name``: their
         argument).
         """
@@ -411,20 +411,15 @@ class FittedForecaster:
         """Return the rows of the forecast steps after ``series`` (role order).
 
         The user's ``future`` covariates (``future_rows``), the columns the
-        series carry, the targets a week back (of ``histories``).
+        series carry, the lagged targets: of ``histories`` ``(n, lookback,
+        n_columns)``, in the units the rows are read in.
         """
         rows = future_rows(future, series, keys, self.roles, self.horizon)
-        return self.lagged_ahead(self.carried_ahead(rows, series), histories)
-
-    def lagged_ahead(self, futures, histories):
-        """Put the targets a week back into the forecast steps' rows, in place.
-
-        ``histories`` ``(n, lookback, n_columns)``: in ``futures``' units.
-        """
+        rows = self.carried_ahead(rows, series)
         if self.lag is not None:
             at = list(self.lag.positions)
-            futures[:, :, at] = self.lag.ahead(histories, futures.shape[1])
-        return futures
+            rows[:, :, at] = self.lag.ahead(histories, self.horizon)
+        return rows
 
     def interval_bounds(self, transformed, unit, coverage, margin_of=None, heads=None):
         """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.

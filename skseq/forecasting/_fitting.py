@@ -17,7 +17,7 @@ from ..utils._stored import StoredSequences
 from ._columns import ColumnRoles, check_lengths, check_step, raw_values, roles_of
 from ._fitted import FittedForecaster
 from ._geometry import long_season, season_of, supported_window, window_of
-from ._lags import SeasonLag
+from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
 from ._methods import (
     NETWORK_OPTIMISM,
@@ -55,15 +55,6 @@ def season_setting(estimator, freq, panel=None, targets=()):
     elif season == "auto":
         season = season_of(freq)
     return None if season is None else int(season)
-
-
-def first_row(lag, window):
-    """Return the first row a window of ``window`` steps may start at.
-
-    Its forecast steps need the targets ``lag`` steps before them
-    (:class:`SeasonLag`, or None: every row).
-    """
-    return 0 if lag is None else max(0, lag.lag - window)
 
 
 def window_setting(estimator, lengths, season, steps, still=None, lag=None):
@@ -238,7 +229,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         )
     check_lengths(lengths, keys, w, h)
     # raw: predict divides them by their units
-    back = w if lag is None else max(w, lag.lag)  # the lag too (_lags)
+    back = lookback(w, lag)  # the lag's steps too
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
     lagged = () if lag is None else lag.positions
     series = series.scaled(roles.n_targets, log, check, lagged)

@@ -33,7 +33,7 @@ from ._rows import recent_steps, stored_series
 from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
-from ._units import hold_still, in_units, times_units
+from ._units import histories_in_units, hold_still, times_units
 
 __all__ = ["SequenceForecaster"]
 
@@ -450,7 +450,7 @@ class SequenceForecaster(
         series, keys = fitted.series_to_forecast(joined, self.freq, freq)
         if X is not None and y is not None:  # the form of the user's y
             series = as_series(series, y)
-        histories, units, still = in_units(fitted, series, keys)
+        histories, units, still = histories_in_units(fitted, series, keys)
         windows = histories[:, -fitted.window_length :]
         futures = fitted.futures(future, series, keys, histories)
         forecasts = fitted.forecast(net, windows, futures, self.n_threads, heads=True)

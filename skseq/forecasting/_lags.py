@@ -34,7 +34,7 @@ import numpy as np
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._geometry import WINDOWS_PER_STEP
 
-__all__ = ["SEASON_LAG_CONSTRAINT", "SeasonLag"]
+__all__ = ["SEASON_LAG_CONSTRAINT", "SeasonLag", "first_row", "lookback"]
 
 # SequenceForecaster's season_lag: "auto" (a week where it helps), the steps
 # back, or None
@@ -140,7 +140,7 @@ class SeasonLag:
 
     def placed(self, roles):
         """Return the lag with its columns' positions in ``roles``' order."""
-        order = [*roles.targets, *roles.past, *roles.future]
+        order = [roles.columns[i] for i in roles.order]
         return replace(self, positions=tuple(order.index(c) for c in self.columns))
 
     def extend(self, panel, targets):
@@ -182,3 +182,20 @@ class SeasonLag:
         """
         k, n = len(self.columns), histories.shape[1]
         return histories[:, n - self.lag : n - self.lag + steps, :k]
+
+
+def lookback(window, lag):
+    """Return the steps of history a forecast reads: the window, or the lag.
+
+    ``lag`` is a :class:`SeasonLag` or None.
+    """
+    return window if lag is None else max(window, lag.lag)
+
+
+def first_row(lag, window):
+    """Return the first row a window of ``window`` steps may start at.
+
+    Its forecast steps need the targets ``lag`` steps before them
+    (:class:`SeasonLag`, or None: every row).
+    """
+    return 0 if lag is None else max(0, lag.lag - window)

@@ -70,7 +70,8 @@ class ValueScaler:
         k, at = self.n_targets, list(self.lagged)
         if self.log:
             out[..., :k] = np.log(out[..., :k])
-            out[..., at] = np.log(out[..., at])
+            if at:
+                out[..., at] = np.log(out[..., at])
         out[..., k:] = (out[..., k:] - self.cov_mean) / self.cov_scale
         return out
 

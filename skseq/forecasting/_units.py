@@ -27,8 +27,8 @@ __all__ = [
     "UnitSums",
     "divided",
     "held",
+    "histories_in_units",
     "hold_still",
-    "in_units",
     "some_still",
     "still_series",
     "times_units",
@@ -128,7 +128,7 @@ def divided(values, unit):
     return out
 
 
-def in_units(fitted, series, keys):
+def histories_in_units(fitted, series, keys):
     """Return the histories to forecast from in their units, units, held ones.
 
     The last :attr:`~FittedForecaster.lookback` rows (role order) of each of
@@ -162,8 +162,8 @@ def units_for(fitted, windows, keys):
     # a still series' training unit is its level: once moved, its window's
     fitted_unit = np.array(
         [
-            i is not None and (held or not still_series(fitted, i))
-            for i, held in zip(index, still)
+            i is not None and (kept or not still_series(fitted, i))
+            for i, kept in zip(index, still)
         ]
     )
     units = np.empty((len(windows), fitted.roles.n_targets))
