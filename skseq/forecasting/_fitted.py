@@ -417,8 +417,10 @@ class FittedForecaster:
         rows = future_rows(future, series, keys, self.roles, self.horizon)
         rows = self.carried_ahead(rows, series)
         if self.lag is not None:
-            at = list(self.lag.positions)
-            rows[:, :, at] = self.lag.ahead(histories, self.horizon)
+            at, h = list(self.lag.positions), self.horizon
+            backs = [self.lag.backs(one.future_index(h)) for one in series]
+            backs = None if backs[0] is None else np.stack(backs)
+            rows[:, :, at] = self.lag.ahead(histories, h, backs)
         return rows
 
     def interval_bounds(self, transformed, unit, coverage, margin_of=None, heads=None):

@@ -198,7 +198,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             lengths,
             h,
             roles.targets,
-            panel[0].columns,
+            panel[0],
             estimator.window_step,
         )
         if lag is not None:  # before the phases, which stay the last columns
@@ -218,7 +218,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     if len(lengths) > 1:  # each series in its own unit, checked before
         series, units, still = series.in_units(roles.n_targets, check)
         check = None
-    series = series.with_lag(lag)  # in the series' units
+    series = series.with_lag(lag, panel)  # in the series' units
     steps = h if estimator.strategy == "direct" else 1
     w = window_setting(estimator, lengths, season, steps, still, lag)
     normalize = estimator.normalize

@@ -76,8 +76,8 @@ class SequenceForecaster(
         series; an array has none.
     season_lag : {"auto"}, int or None, default="auto"
         Also read the targets this many steps before each forecast step
-        (``_lags``); "auto": a week, for series whose days of the week are
-        phases (above) and long enough; histories then need as many steps.
+        (``_lags``); "auto": a week of the wall clock, for series whose days
+        of the week are phases (above) and long enough; histories need them.
     strategy : {"direct", "recursive"}, default="direct"
         "direct": one network output per horizon step. "recursive": a one-step
         network applied ``horizon`` times, each forecast fed back as input.

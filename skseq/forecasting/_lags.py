@@ -12,8 +12,7 @@ ridge can forecast "last week's profile, at this week's level".
 
 The values are columns the series carry, known in advance (future
 covariates), filled from the series' own targets in the unit and scale the
-models read them in (a week of steps, also across a change of the
-clock); a window reads them at its forecast steps only (the
+models read them in; a window reads them at its forecast steps only (the
 week back of the window's own steps as well was worse in 4 of 5 origins of
 a ridge outside the library). On the panel's half-hourly electricity demand
 (4,032 steps, horizon 48, a window of 96; five origins a horizon apart,
@@ -24,12 +23,18 @@ series, which leave fewer than ``WINDOWS_PER_STEP`` windows per forecast
 step beyond a week, do not read it (no series of
 ``benchmarks/short_series.py`` does). A user's ``season_lag`` (an int) is
 read by any series in memory, as the week is.
+
+On a time-zone-aware index the week is the wall clock's, as the phases are:
+the week before Monday 12:00 is last Monday 12:00, a week of steps less an
+hour where the clocks went forward between them, more an hour where they
+went back (``SeasonLag.clock``). A lag given counts steps.
 """
 
 from dataclasses import dataclass, replace
 from numbers import Integral
 
 import numpy as np
+import pandas as pd
 
 from ..utils._sklearn_compat import Interval, StrOptions
 from ._geometry import WINDOWS_PER_STEP
@@ -58,6 +63,9 @@ class SeasonLag:
         steps back"`` for a lag given).
     positions : tuple of int
         The columns' positions in role order (set once the roles are known).
+    clock : int, default=0
+        Steps of an hour where the week follows the wall clock of a
+        time-zone-aware index (:meth:`backs`), else 0: the lag's steps.
 
     Examples
     --------
@@ -74,9 +82,10 @@ class SeasonLag:
     lag: int
     columns: tuple
     positions: tuple = ()
+    clock: int = 0
 
     @classmethod
-    def of(cls, setting, phases, lengths, horizon, targets, columns, step=1):
+    def of(cls, setting, phases, lengths, horizon, targets, first, step=1):
         """Return the lag of series of ``lengths`` rows, or None.
 
         With ``setting="auto"``: a week, where the series carry the days of
@@ -84,15 +93,18 @@ class SeasonLag:
         each series holds ``WINDOWS_PER_STEP`` windows (one every ``step``
         rows) per forecast step whose forecast steps have a week before
         them, and the week is at least the horizon (its values are known at
-        every forecast step). An int ``setting`` is the lag, refused where
-        it is shorter than the horizon or leaves a series no window.
+        every forecast step); on the wall clock where the index of
+        ``first`` (the first series) is time-zone-aware. An int ``setting``
+        is the lag, refused where it is shorter than the horizon or leaves a
+        series no window.
         """
+        clock = 0
         if setting == "auto":
             if phases is None or phases.span == 1:
                 return None
-            lag = int(phases.season * phases.span)
-            windows = (min(lengths) - lag - horizon) // step + 1
-            if lag < horizon or windows < WINDOWS_PER_STEP * horizon:
+            lag, clock = int(phases.season * phases.span), _hour_steps(first)
+            windows = (min(lengths) - lag - clock - horizon) // step + 1
+            if lag - clock < horizon or windows < WINDOWS_PER_STEP * horizon:
                 return None
             back = "a week back"
         elif setting is None:
@@ -115,13 +127,13 @@ class SeasonLag:
                     f"{lag + horizon} (season_lag + horizon)."
                 )
         names = tuple(back if t is None else f"{t} {back}" for t in targets)
-        clash = sorted(set(names) & set(columns), key=str)
+        clash = sorted(set(names) & set(first.columns), key=str)
         if clash:
             raise ValueError(
                 f"y has the columns {clash}, the names of the lagged targets' "
                 "columns; rename them or set season_lag=None."
             )
-        return cls(lag, names)
+        return cls(lag, names, clock=clock)
 
     def check_lengths(self, panel, keys, lookback):
         """Refuse histories shorter than ``lookback`` steps, naming the lag.
@@ -133,7 +145,7 @@ class SeasonLag:
                 name = "y" if key is None else f"y[{key!r}]"
                 raise ValueError(
                     f"{name} has {len(one.values)} steps, but this model reads "
-                    f"{lookback}: the targets {self.lag} steps before each "
+                    f"{lookback}: the targets {self.steps} before each "
                     "forecast step too (season_lag). Give a longer history, or "
                     "fit with season_lag=None."
                 )
@@ -157,31 +169,89 @@ class SeasonLag:
             out.append(replace(one, values=values, columns=columns))
         return out
 
-    def fill(self, rows, lengths):
+    @property
+    def longest(self):
+        """Return the most steps back a row reads: the lag, and the clock's hour."""
+        return self.lag + self.clock
+
+    @property
+    def steps(self):
+        """Name the steps back, for messages."""
+        late = f" ({self.longest} after the clocks go back)" if self.clock else ""
+        return f"{self.lag} steps{late}"
+
+    def backs(self, index):
+        """Return the steps back of each time stamp of ``index``, or None: the lag.
+
+        On the wall clock (``clock`` steps an hour): the lag less the change
+        of the clock's offset from UTC since the time a lag of steps before.
+        """
+        if not self.clock:
+            return None
+        step = pd.Timedelta(hours=1) / self.clock
+        change = _utc_offset(index) - _utc_offset(index - self.lag * step)
+        moved = np.round(np.asarray(change / step, dtype=np.float64)).astype(int)
+        return self.lag - np.clip(moved, -self.clock, self.clock)
+
+    def fill(self, rows, lengths, backs=None):
         """Return stacked ``rows`` (role order) with the lag's columns filled.
 
-        A series' row ``t`` gets its targets of row ``t - lag``; its first
-        ``lag`` rows, which no window reads at its forecast steps, their own.
+        A series' row ``t`` gets its targets of row ``t - lag`` (``t -
+        backs[i][t]`` for series ``i``, from :meth:`backs`, where given);
+        its first rows, which no window reads at its forecast steps, their
+        own.
         """
         out = np.array(rows, dtype=np.float64)
         k, at = len(self.columns), list(self.positions)
         start = 0
-        for n in lengths:
+        for i, n in enumerate(lengths):
             part = out[start : start + n]
             part[:, at] = part[:, :k]
-            if n > self.lag:
-                part[self.lag :, at] = part[: n - self.lag, :k]
+            back = self.lag if backs is None or backs[i] is None else backs[i]
+            read = np.arange(n) - back
+            known = np.flatnonzero(read >= 0)
+            part[np.ix_(known, at)] = part[read[known], :k]
             start += n
         return out
 
-    def ahead(self, histories, steps):
+    def ahead(self, histories, steps, backs=None):
         """Return the targets ``lag`` steps before each of ``steps`` forecast steps.
 
-        ``histories`` ``(n, at least lag, n_columns)`` (role order) end at
-        the forecast origin; the result is ``(n, steps, n_targets)``.
+        ``histories`` ``(n, at least longest, n_columns)`` (role order) end
+        at the forecast origin; ``backs`` ``(n, steps)`` (:meth:`backs` of
+        the forecast steps' time stamps) replace the lag where given. The
+        result is ``(n, steps, n_targets)``.
         """
         k, n = len(self.columns), histories.shape[1]
-        return histories[:, n - self.lag : n - self.lag + steps, :k]
+        if backs is None:
+            return histories[:, n - self.lag : n - self.lag + steps, :k]
+        read = n + np.arange(steps) - np.asarray(backs)
+        return np.take_along_axis(histories[..., :k], read[..., None], axis=1)
+
+
+def _hour_steps(one):
+    """Return the steps of an hour of a series whose clock changes, or 0.
+
+    A series on a time-zone-aware index whose zone's offset from UTC is not
+    fixed (a fixed one, UTC, tells its offset without a date); 0 also where
+    an hour is not a whole number of steps (the clock's change would move
+    the week by part of a step).
+    """
+    index = one.index
+    if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
+        return 0
+    if index.tz.utcoffset(None) is not None:
+        return 0
+    try:
+        steps = pd.Timedelta(hours=1) / pd.Timedelta(one.freq)
+    except (TypeError, ValueError):  # a calendar step (a month), not a time
+        return 0
+    return int(steps) if steps >= 1 and steps == int(steps) else 0
+
+
+def _utc_offset(index):
+    """Return each time stamp's offset from UTC (wall clock less UTC)."""
+    return index.tz_localize(None) - index.tz_convert(None)
 
 
 def lookback(window, lag):
@@ -189,7 +259,7 @@ def lookback(window, lag):
 
     ``lag`` is a :class:`SeasonLag` or None.
     """
-    return window if lag is None else max(window, lag.lag)
+    return window if lag is None else max(window, lag.longest)
 
 
 def first_row(lag, window):
@@ -198,4 +268,4 @@ def first_row(lag, window):
     Its forecast steps need the targets ``lag`` steps before them
     (:class:`SeasonLag`, or None: every row).
     """
-    return 0 if lag is None else max(0, lag.lag - window)
+    return 0 if lag is None else max(0, lag.longest - window)

@@ -5,7 +5,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from ..utils._series import check_panel
+from ..utils._series import check_panel, shifted_index
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
@@ -136,7 +136,13 @@ def rolling_forecasts(
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
         if fitted.lag is not None:  # the lagged targets, in their unit
-            padded = fitted.lag.fill(padded, [len(padded)])
+            backs = None
+            if fitted.lag.clock:  # the padded rows' time stamps set the steps back
+                before = len(combined) - len(values)  # the training tail's rows
+                times = range(-before, len(padded) - before)
+                index = shifted_index(one.index[0], one.freq, times, like=one.index)
+                backs = [fitted.lag.backs(index)]
+            padded = fitted.lag.fill(padded, [len(padded)], backs)
         view, starts, still = cut_windows(padded, w + h), origins - w, None
         if was_still:  # held, or in its window's unit
             view, own, still = _still_windows(fitted, index, view[starts])
@@ -199,7 +205,7 @@ def _read(fitted):
         return f"window_length={w} observations"
     return (
         f"{fitted.lookback}, since the model reads the targets "
-        f"{fitted.lag.lag} steps back too (season_lag; fit with "
+        f"{fitted.lag.steps} back too (season_lag; fit with "
         "season_lag=None to read the window alone)"
     )
 

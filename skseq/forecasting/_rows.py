@@ -214,11 +214,15 @@ class SeriesRows:
         scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:], lagged)
         return replace(self, scaler=scaler, target_mean=mean[:k], target_std=std[:k])
 
-    def with_lag(self, lag):
-        """Return the rows in memory with the columns of ``lag`` filled (or as is)."""
+    def with_lag(self, lag, panel):
+        """Return the rows in memory with the columns of ``lag`` filled (or as is).
+
+        ``panel`` holds the series, whose time stamps set the steps back.
+        """
         if lag is None:
             return self
-        return replace(self, values=lag.fill(self.values, self.lengths))
+        backs = [lag.backs(one.index) for one in panel]
+        return replace(self, values=lag.fill(self.values, self.lengths, backs))
 
     def windows(self, span, transformed=True):
         """Return the :class:`Windows` of ``span`` rows (transformed by default)."""

@@ -220,3 +220,65 @@ def test_a_history_shorter_than_a_window_longer_than_the_lag_names_the_window():
         model.predict(y=_daily().iloc[:20])
     with pytest.raises(ValueError, match="season_lag must be 'auto', an int or None"):
         SequenceForecaster(season_lag=True).fit(_daily())
+
+
+def _wall_clock_weeks(start, end):
+    """Half-hours in London whose profile follows the wall clock's week."""
+    index = pd.date_range(
+        start, end, freq="30min", tz="Europe/London", inclusive="left"
+    )
+    wall = index.tz_localize(None)
+    hour = wall.hour + wall.minute / 60
+    weekday = np.where(wall.day_of_week >= 5, 5.0, 10.0)
+    wednesday = 2.0 * (wall.day_of_week == 2)
+    return pd.Series(weekday + wednesday + 3 * np.sin(2 * np.pi * hour / 24), index)
+
+
+@pytest.mark.parametrize(
+    "start, end, change, back",
+    [  # London's clocks go forward an hour, then back, at 01:00 UTC
+        ("2024-03-18", "2024-04-15", "2024-03-31 01:00", 2 * WEEK - 2),
+        ("2024-10-14", "2024-11-11", "2024-10-27 01:00", 2 * WEEK + 2),
+    ],
+)
+def test_a_week_back_follows_the_wall_clock_across_a_change_of_the_clock(
+    start, end, change, back
+):
+    y = _wall_clock_weeks(start, end)
+    lag = SeasonLag(2 * WEEK, ("y a week back",), (1,), clock=2)
+    backs = lag.backs(y.index)
+    since = y.index - pd.Timestamp(change, tz="UTC")
+    moved = (since >= pd.Timedelta(0)) & (since < pd.Timedelta(days=7))
+    assert (backs[moved] == back).all() and (backs[~moved] == 2 * WEEK).all()
+    values = y.to_numpy()
+    rows = np.column_stack([values, np.zeros_like(values)])
+    read = np.arange(len(y)) >= 2 * WEEK + 2
+    # the wall clock's week repeats the values (but for an hour the change
+    # skipped a week before); a week of steps does not, after the change
+    wall = lag.fill(rows, [len(y)], [backs])[:, 1]
+    steps = SeasonLag(2 * WEEK, ("y a week back",), (1,)).fill(rows, [len(y)])[:, 1]
+    assert (~np.isclose(wall, values))[read].sum() <= 2
+    assert (~np.isclose(steps, values))[read & moved].sum() > 100
+    # the forecast steps read the same rows through ahead()
+    origin = int(np.flatnonzero(moved)[10])
+    ahead = lag.ahead(rows[None, :origin], 4, backs[None, origin : origin + 4])
+    np.testing.assert_allclose(ahead[0, :, 0], values[origin : origin + 4])
+
+
+def test_a_time_zone_aware_series_reads_the_wall_clocks_week():
+    y = _wall_clock_weeks("2024-02-19", "2024-04-15")
+    end = y.index.get_loc(pd.Timestamp("2024-04-02 12:00", tz="Europe/London"))
+    options = dict(FAST, horizon=4)
+    model = SequenceForecaster(**options).fit(y.iloc[:end])
+    assert model._fitted.lag.clock == 2 and model._fitted.lookback == 2 * WEEK + 2
+    rolling = model.predict_rolling(y.iloc[end : end + 48])
+    np.testing.assert_allclose(rolling.iloc[0].to_numpy(), model.predict(), rtol=1e-6)
+    late = "has 337 steps, but this model reads 338: the targets 336 steps .338 aft"
+    with pytest.raises(ValueError, match=late):
+        model.predict(y=y.iloc[end - 337 : end])
+    # UTC's clock never changes, nor a series' without a time zone
+    for index in (y.index.tz_convert("UTC"), y.index.tz_localize(None)):
+        if index.tz is None:  # its wall clock skips an hour: steps instead
+            index = pd.date_range(index[0], periods=len(y), freq="30min")
+        fixed = SequenceForecaster(**options).fit(y.iloc[:end].set_axis(index[:end]))
+        assert fixed._fitted.lag.clock == 0 and fixed._fitted.lookback == 2 * WEEK
