@@ -265,12 +265,16 @@ def test_a_week_back_follows_the_wall_clock_across_a_change_of_the_clock(
     np.testing.assert_allclose(ahead[0, :, 0], values[origin : origin + 4])
 
 
-def test_a_time_zone_aware_series_reads_the_wall_clocks_week():
+def test_a_time_zone_aware_series_reads_the_wall_clocks_week(tmp_path):
+    import skseq
+
     y = _wall_clock_weeks("2024-02-19", "2024-04-15")
     end = y.index.get_loc(pd.Timestamp("2024-04-02 12:00", tz="Europe/London"))
     options = dict(FAST, horizon=4)
     model = SequenceForecaster(**options).fit(y.iloc[:end])
     assert model._fitted.lag.clock == 2 and model._fitted.lookback == 2 * WEEK + 2
+    skseq.save(model, tmp_path / "model.skseq")
+    assert skseq.load(tmp_path / "model.skseq")._fitted.lag == model._fitted.lag
     rolling = model.predict_rolling(y.iloc[end : end + 48])
     np.testing.assert_allclose(rolling.iloc[0].to_numpy(), model.predict(), rtol=1e-6)
     late = "has 337 steps, but this model reads 338: the targets 336 steps .338 aft"
@@ -282,3 +286,14 @@ def test_a_time_zone_aware_series_reads_the_wall_clocks_week():
             index = pd.date_range(index[0], periods=len(y), freq="30min")
         fixed = SequenceForecaster(**options).fit(y.iloc[:end].set_axis(index[:end]))
         assert fixed._fitted.lag.clock == 0 and fixed._fitted.lookback == 2 * WEEK
+
+
+def test_the_ridges_window_leaves_ten_windows_per_step_after_the_lag():
+    # the ridges read no more steps than ten training windows per step
+    # support, counted after the lag's steps, before which no window's
+    # forecast steps have the targets the lag reads
+    y = pd.Series(np.random.default_rng(0).normal(size=200).cumsum())
+    options = dict(FAST, horizon=2, window_length=30, method="linear")
+    for lag, read in ((None, 18), (100, 9)):
+        model = SequenceForecaster(season_lag=lag, **options).fit(y)
+        assert {ridge.window_length for ridge in model._fitted.ridges} == {read}
