@@ -418,8 +418,10 @@ class FittedForecaster:
         rows = self.carried_ahead(rows, series)
         if self.lag is not None:
             at, h = list(self.lag.positions), self.horizon
-            backs = [self.lag.backs(one.future_index(h)) for one in series]
-            backs = None if backs[0] is None else np.stack(backs)
+            backs = np.full((len(series), h), self.lag.lag)  # where no clock moves
+            for i, one in enumerate(series if self.lag.clock else ()):
+                back = self.lag.backs(one.future_index(h))
+                backs[i] = self.lag.lag if back is None else back
             rows[:, :, at] = self.lag.ahead(histories, h, backs)
         return rows
 

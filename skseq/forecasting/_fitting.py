@@ -200,7 +200,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             lengths,
             h,
             roles.targets,
-            panel[0],
+            panel,
             estimator.window_step,
         )
         if lag is not None:  # before the phases, which stay the last columns

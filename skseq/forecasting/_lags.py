@@ -24,10 +24,12 @@ step beyond a week, do not read it (no series of
 ``benchmarks/short_series.py`` does). A user's ``season_lag`` (an int) is
 read by any series in memory, as the week is.
 
-On a time-zone-aware index the week is the wall clock's, as the phases are:
-the week before Monday 12:00 is last Monday 12:00, a week of steps less an
-hour where the clocks went forward between them, more an hour where they
-went back (``SeasonLag.clock``). A lag given counts steps.
+In a time zone whose clock changes the week is the wall clock's, as the
+phases are: the week before Monday 12:00 is last Monday 12:00, a week of
+steps less an hour where the clocks went forward between them, more an hour
+where they went back (``SeasonLag.clock``; each series of a panel by its
+own clock). Histories then hold that hour more, and a horizon of a week
+less an hour at most reads it. A lag given counts steps.
 """
 
 from dataclasses import dataclass, replace
@@ -85,7 +87,7 @@ class SeasonLag:
     clock: int = 0
 
     @classmethod
-    def of(cls, setting, phases, lengths, horizon, targets, first, step=1):
+    def of(cls, setting, phases, lengths, horizon, targets, panel, step=1):
         """Return the lag of series of ``lengths`` rows, or None.
 
         With ``setting="auto"``: a week, where the series carry the days of
@@ -93,16 +95,17 @@ class SeasonLag:
         each series holds ``WINDOWS_PER_STEP`` windows (one every ``step``
         rows) per forecast step whose forecast steps have a week before
         them, and the week is at least the horizon (its values are known at
-        every forecast step); on the wall clock where the index of
-        ``first`` (the first series) is time-zone-aware. An int ``setting``
-        is the lag, refused where it is shorter than the horizon or leaves a
-        series no window.
+        every forecast step, less the hour a clock moves); on the wall
+        clock where a series of ``panel`` is in a zone whose clock changes.
+        An int ``setting`` is the lag, refused where it is shorter than the
+        horizon or leaves a series no window.
         """
         clock = 0
         if setting == "auto":
             if phases is None or phases.span == 1:
                 return None
-            lag, clock = int(phases.season * phases.span), _hour_steps(first)
+            lag = int(phases.season * phases.span)
+            clock = max(_hour_steps(one) for one in panel)
             windows = (min(lengths) - lag - clock - horizon) // step + 1
             if lag - clock < horizon or windows < WINDOWS_PER_STEP * horizon:
                 return None
@@ -127,7 +130,7 @@ class SeasonLag:
                     f"{lag + horizon} (season_lag + horizon)."
                 )
         names = tuple(back if t is None else f"{t} {back}" for t in targets)
-        clash = sorted(set(names) & set(first.columns), key=str)
+        clash = sorted(set(names) & set(panel[0].columns), key=str)
         if clash:
             raise ValueError(
                 f"y has the columns {clash}, the names of the lagged targets' "
@@ -183,10 +186,11 @@ class SeasonLag:
     def backs(self, index):
         """Return the steps back of each time stamp of ``index``, or None: the lag.
 
-        On the wall clock (``clock`` steps an hour): the lag less the change
-        of the clock's offset from UTC since the time a lag of steps before.
+        On the wall clock (``clock`` steps an hour) of a time-zone-aware
+        ``index``: the lag less the change of the clock's offset from UTC
+        since the time a lag of steps before.
         """
-        if not self.clock:
+        if not self.clock or getattr(index, "tz", None) is None:
             return None
         step = pd.Timedelta(hours=1) / self.clock
         change = _utc_offset(index) - _utc_offset(index - self.lag * step)
@@ -232,15 +236,16 @@ class SeasonLag:
 def _hour_steps(one):
     """Return the steps of an hour of a series whose clock changes, or 0.
 
-    A series on a time-zone-aware index whose zone's offset from UTC is not
-    fixed (a fixed one, UTC, tells its offset without a date); 0 also where
-    an hour is not a whole number of steps (the clock's change would move
-    the week by part of a step).
+    A series on a time-zone-aware index whose zone's offset from UTC changes
+    within a year either side of its end (not UTC, nor Asia/Tokyo); 0 also
+    where an hour is not a whole number of steps (the clock's change would
+    move the week by part of a step).
     """
     index = one.index
     if not isinstance(index, pd.DatetimeIndex) or index.tz is None:
         return 0
-    if index.tz.utcoffset(None) is not None:
+    days = index[-1] + pd.to_timedelta(np.arange(-366, 367), unit="D")
+    if len(set(_utc_offset(days))) == 1:
         return 0
     try:
         steps = pd.Timedelta(hours=1) / pd.Timedelta(one.freq)

@@ -5,7 +5,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from ..utils._series import check_panel, shifted_index
+from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
@@ -139,9 +139,9 @@ def rolling_forecasts(
             backs = None
             if fitted.lag.clock:  # the padded rows' time stamps set the steps back
                 before = len(combined) - len(values)  # the training tail's rows
-                times = range(-before, len(padded) - before)
-                index = shifted_index(one.index[0], one.freq, times, like=one.index)
-                backs = [fitted.lag.backs(index)]
+                steps = np.arange(-before, len(padded) - before)
+                step = pd.Timedelta(one.freq)  # a time: the lag has a clock
+                backs = [fitted.lag.backs(one.index[0] + pd.to_timedelta(steps * step))]
             padded = fitted.lag.fill(padded, [len(padded)], backs)
         view, starts, still = cut_windows(padded, w + h), origins - w, None
         if was_still:  # held, or in its window's unit

@@ -297,3 +297,26 @@ def test_the_ridges_window_leaves_ten_windows_per_step_after_the_lag():
     for lag, read in ((None, 18), (100, 9)):
         model = SequenceForecaster(season_lag=lag, **options).fit(y)
         assert {ridge.window_length for ridge in model._fitted.ridges} == {read}
+
+
+def test_panels_mixing_clocks_read_each_series_week_by_its_own_clock():
+    # found by review: a zone-less series beside one in London failed in
+    # pandas, and a constant series made score pass a time index as its key
+    y = _wall_clock_weeks("2024-02-19", "2024-04-15")
+    end = y.index.get_loc(pd.Timestamp("2024-04-02 12:00", tz="Europe/London"))
+    utc = y.tz_convert("UTC")
+    zoneless = pd.Series(
+        y.to_numpy(), pd.date_range("2024-01-01", periods=len(y), freq="30min")
+    )
+    options = dict(FAST, horizon=4, window_length=16)
+    for second in (utc, zoneless, pd.Series(5.0, index=y.index)):
+        for panel in ({"a": y, "b": second}, {"b": second, "a": y}):
+            train = {key: one.iloc[:end] for key, one in panel.items()}
+            model = SequenceForecaster(**options).fit(train)
+            assert model._fitted.lag.clock == 2  # whichever comes first
+            forecasts = model.predict()
+            assert all(np.isfinite(one.to_numpy()).all() for one in forecasts.values())
+            test = {key: one.iloc[end : end + 12] for key, one in panel.items()}
+            assert np.isfinite(model.score(test))
+    tokyo = SequenceForecaster(**options).fit(y.iloc[:end].tz_convert("Asia/Tokyo"))
+    assert tokyo._fitted.lag.clock == 0  # its clock has not changed since 1951
