@@ -362,7 +362,7 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
         return (), chosen, None  # no ridge needed
     tried = [c for c in NORMALIZATIONS_TRIED if (read or w) >= 2 or c != "standard"]
     ends = max(w, fitted.season or 1)  # the steps whose mean is compared
-    if series.share_at_edge(fitted.roles.n_targets, ends, EDGE) > 0.5:
+    if series.share_at_edge(fitted.roles.n_targets, ends, EDGE, fitted.still) > 0.5:
         tried.remove(None)  # most series trend: their own scale extrapolates
     if not len(split.held_out):
         return fit_ridges(tried, series, split.every, fitted, steps, read), chosen, None

@@ -189,7 +189,9 @@ def _changes(panel, targets, span=1):
     Each series' changes between consecutive steps (or whole spans of
     ``span`` steps, by their means) are scaled by their own spread, so that
     the series of a panel pool: ``(n_changes, n_targets)`` and
-    ``(n_changes,)``.
+    ``(n_changes,)``. Those of a target that never changes (a still series
+    of a panel, :mod:`._units`) are NaN, left out of the test: their ties
+    in every phase would hide the others' phases.
     """
     pooled, stamps = [np.empty((0, len(targets)))], [np.empty(0, dtype=np.int64)]
     for one in panel:
@@ -201,7 +203,8 @@ def _changes(panel, targets, span=1):
         changes = np.diff(values, axis=0)[consecutive]
         if len(changes):
             spread = np.std(changes, axis=0)
-            pooled.append(changes / np.where(spread > 0, spread, 1.0))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pooled.append(np.where(spread > 0, changes / spread, np.nan))
             stamps.append(ordinals[1:][consecutive])
     return np.concatenate(pooled), np.concatenate(stamps)
 

@@ -102,7 +102,7 @@ class SeriesRows:
         values = divided(self.values, np.repeat(units, self.lengths, axis=0))
         return replace(self, values=values), units, still
 
-    def share_at_edge(self, n_targets, length, edge):
+    def share_at_edge(self, n_targets, length, edge, still=None):
         """Return the share of series (and targets) that end at their edge.
 
         A series ends at its edge where the mean of its last ``length`` rows
@@ -110,7 +110,8 @@ class SeriesRows:
         (a trend, or a level the series never had); with fewer than ``1 /
         edge`` earlier values, where "all but" would be all, it does not.
         The last rows are read a series at a time, the earlier ones a block
-        at a time.
+        at a time. Series flagged ``still`` (:mod:`._units`), which train
+        nothing, are not counted.
         """
         ends = np.cumsum(self.lengths)
         last = np.stack(
@@ -131,7 +132,8 @@ class SeriesRows:
                     earlier[i] += hi - lo
         most = (1 - edge) * earlier[:, None]  # ties count on neither side
         at_edge = ((below >= most) | (above >= most)) & (earlier >= 1 / edge)[:, None]
-        return float(np.mean(at_edge))
+        moving = slice(None) if still is None or still.all() else ~np.asarray(still)
+        return float(np.mean(at_edge[moving]))
 
     @property
     def is_stored(self):

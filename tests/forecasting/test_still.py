@@ -185,3 +185,25 @@ def test_a_flat_new_window_takes_the_moving_series_step_per_level():
     # an infinite one, which fell back to the value, 100)
     np.testing.assert_allclose(unit[0], 100 * fitted.units[0] / level)
     assert unit[0, 0] < 20
+
+
+def test_still_series_sway_neither_the_phase_test_nor_the_trend_rule():
+    from skseq.forecasting._phases import shows_season
+    from skseq.utils._series import check_series
+
+    # a weak season: found in the seasonal series alone; before, the ties
+    # of three constant series in every phase hid it (p 0.045 -> 0.094)
+    rng = np.random.default_rng(0)
+    months = pd.period_range("2015-01", periods=60, freq="M")
+    wave = 10 + 1.5 * np.sin(2 * np.pi * np.arange(60) / 12) + rng.normal(size=60)
+    seasonal = check_series(pd.Series(wave, months))
+    constants = [check_series(pd.Series(5.0, months)) for _ in range(3)]
+    assert shows_season([seasonal], 12, [seasonal.columns[0]])
+    assert shows_season([seasonal, *constants], 12, [seasonal.columns[0]])
+    # a trend beside two constant series: the series' own scale (None) is
+    # not tried, as for the trend alone (before, one series in three trended)
+    index = pd.date_range("2024-01-01", periods=90, freq="D")
+    trend = pd.Series(10 + 0.5 * np.arange(90) + rng.normal(size=90), index)
+    for panel in ({"t": trend}, {"t": trend, "c": trend * 0 + 3, "d": trend * 0}):
+        model = SequenceForecaster(**FAST, method="linear").fit(panel)
+        assert None not in {ridge.scaler.normalize for ridge in model._fitted.ridges}
