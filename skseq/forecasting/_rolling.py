@@ -119,8 +119,9 @@ def rolling_forecasts(
         own = np.ones(k)  # its own unit in a panel (_units)
         was_still = still_series(fitted, index)  # each window in its own unit
         if fitted.units is not None and not was_still:
+            # a new series: the unit of the window before its first origin
             own = (
-                window_units(fitted, values[None, :w])[0]
+                window_units(fitted, values[None, back - w : back])[0]
                 if index is None
                 else fitted.units[index]
             )

@@ -320,3 +320,20 @@ def test_panels_mixing_clocks_read_each_series_week_by_its_own_clock():
             assert np.isfinite(model.score(test))
     tokyo = SequenceForecaster(**options).fit(y.iloc[:end].tz_convert("Asia/Tokyo"))
     assert tokyo._fitted.lag.clock == 0  # its clock has not changed since 1951
+
+
+def test_a_new_series_of_a_panel_gets_the_unit_of_its_first_window():
+    # found by review: the rolling forecasts (score, backtest) of a series
+    # new at predict took the unit of its first steps, not of the window
+    # before its first origin, which with a lag comes a lag later
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2020-01-01", periods=200, freq="D")
+    walks = [pd.Series(10 + rng.normal(size=200).cumsum(), index) for _ in range(3)]
+    options = dict(FAST, horizon=4, window_length=10, season_lag=30)
+    model = SequenceForecaster(**options).fit({"a": walks[0], "b": 3 * walks[1]})
+    back = model._fitted.lookback
+    new = 50 * walks[2].iloc[: back + 1]
+    new.iloc[:10] *= 5  # its first steps: another scale than the window's
+    _, rolling, *_ = model._rolling({"z": new})
+    expected = model.predict(y={"z": new.iloc[:back]})["z"].to_numpy()
+    np.testing.assert_allclose(rolling[0, :, 0], expected, rtol=1e-6)
