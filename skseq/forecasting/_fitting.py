@@ -310,7 +310,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             )
         if "network" in method:
             linear = None if path is None else (path, own.every)
-            final = refit(estimator, series, split, fitted, seed, first, linear)
+            final = refit(
+                estimator, series, split, fitted, seed, first, held_out, linear
+            )
             if final.interrupted:  # keep the complete first model
                 final = type(first)(first.net, True)
     state = {

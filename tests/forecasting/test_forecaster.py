@@ -479,6 +479,35 @@ def test_refit_after_calibration_learns_from_every_window():
     assert np.all(interval["lower"] < forecast) and np.all(forecast < interval["upper"])
 
 
+def test_a_refit_that_forecasts_its_held_out_windows_worse_is_not_kept(monkeypatch):
+    # the refit trains on the held-out windows too, with nothing to stop it
+    # at a spike of its loss: one whose weights a spike threw off (here
+    # noise added after training) forecasts them worse than the first
+    # network did unseen, and the first is kept
+    import torch
+
+    from skseq.forecasting import _training
+
+    y = daily(seasonal(160))
+    params = dict(window_length=10, validation_fraction=0.2, batch_size=10, **FAST)
+    train = _training.train_windows
+
+    def spiked(*args, **kwargs):
+        trained = train(*args, **kwargs)
+        if kwargs.get("windows") is not None:  # the refit, on every window
+            with torch.no_grad():
+                for weights in trained.net.module_.parameters():
+                    weights.add_(3.0 * torch.randn_like(weights))
+        return trained
+
+    batches = {}
+    for name, training in (("refit", train), ("spiked", spiked)):
+        monkeypatch.setattr(_training, "train_windows", training)
+        model = SequenceForecaster(**params).fit(y)
+        batches[name] = model.history_[-1]["train_batch_count"]
+    assert batches == {"refit": 15, "spiked": 12}  # every window, the first's
+
+
 def test_a_panel_forecasts_each_series_in_its_own_unit():
     # the ridges relative to a window's last value read every series in one
     # unit: a series next to five times itself had 2.7 times the error
