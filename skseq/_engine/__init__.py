@@ -7,6 +7,7 @@ underneath (:mod:`._net`).
 """
 
 from ._data import BatchIterator, FixedSplit, SequenceDataset, sort_by_length
+from ._net import TrainingDiverged
 from ._options import (
     LR_SCHEDULES,
     NETWORK_CONSTRAINTS,
@@ -31,6 +32,7 @@ __all__ = [
     "SequenceDataset",
     "StoredDataset",
     "Trained",
+    "TrainingDiverged",
     "TrainingOptions",
     "continue_from",
     "input_dataset",

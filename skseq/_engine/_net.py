@@ -22,7 +22,7 @@ from skorch.utils import TeeGenerator
 from ..modules import WeightedLoss
 from ._data import BatchIterator
 
-__all__ = ["LeanNet", "build_net"]
+__all__ = ["LeanNet", "TrainingDiverged", "build_net"]
 
 # prediction needs no small batches: at least this many rows per forward pass
 _MIN_PREDICT_BATCH = 256
@@ -161,6 +161,10 @@ class LeanNet(NeuralNet):
         return {"loss": loss, "y_pred": y_pred}
 
 
+class TrainingDiverged(ValueError):
+    """The training loss of an epoch is not finite (:class:`_DivergenceGuard`)."""
+
+
 class _DivergenceGuard(Callback):
     """Stop training with a clear error once the epoch loss is not finite."""
 
@@ -172,7 +176,7 @@ class _DivergenceGuard(Callback):
         """Raise when the mean training loss of the epoch is nan or inf."""
         loss = net.history[-1, "train_loss"]
         if not np.isfinite(loss):
-            raise ValueError(
+            raise TrainingDiverged(
                 f"Training of {self.estimator_name} diverged: the training loss is "
                 f"{loss} at epoch {len(net.history)}. Lower lr (now {self.lr}), keep "
                 "clip_grad_norm set, and check that the inputs are scaled."

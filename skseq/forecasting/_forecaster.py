@@ -116,9 +116,9 @@ class SequenceForecaster(
         With ``validation_fraction > 0``, train again on every window once
         the held-out ones have calibrated the intervals (and chosen the number
         of epochs with early stopping): the forecasts then learn from the
-        latest data too, for twice the training time. The intervals come from
-        the first model, which saw less data, so they tend to be slightly
-        wide. False keeps the first model.
+        latest data too, for twice the training time (a refit worse than the
+        first model on the held-out windows it trained on is dropped). The
+        intervals come from the first model. False keeps the first model.
     window_step : int, default=1
         Steps between the starts of consecutive windows of a series, counted
         back from its latest window: 1 trains, validates and calibrates on

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from .._base import conv_params
-from .._engine import TrainingOptions, resolve_module, train
+from .._engine import TrainingDiverged, TrainingOptions, resolve_module, train
 from ._conformal import check_quantiles
 from ._linear import fit_ridge
 from ._methods import NETWORK_OPTIMISM
@@ -193,34 +193,39 @@ def refit(estimator, series, split, fitted, seed, first, held_out, linear=None):
     windows (``held_out``, a :class:`WindowsAt`), which it trains on, worse
     than ``first`` did without them, whose error there is raised by
     ``NETWORK_OPTIMISM`` (those windows stopped it), has failed, and
-    ``first`` is returned: nothing stops a refit at a spike of its loss
-    (Adam's, late in training). On taylor's third origin
-    (``benchmarks/forecast_accuracy.py --origins 5``) seed 2's refit loss
-    jumped from 0.0037 to 0.25 in its last two epochs: the network's MAE
-    990 on the test, the first network's 141. Without the margin 127 of
-    708 refits of ``benchmarks/short_series.py`` would give way, by a few
-    percent; with it 17, and none of twelve further series' 210.
+    ``first`` is returned (also where the refit's loss diverges): nothing
+    stops a refit at a spike of its loss (Adam's, late in training). On
+    taylor's third origin (``benchmarks/forecast_accuracy.py --origins 5``)
+    seed 2's refit loss jumped from 0.0037 to 0.25 in its last two epochs:
+    the network's MAE 990 on the test, the first network's 141. Without the
+    margin 127 of 708 refits of ``benchmarks/short_series.py`` would give
+    way, by a few percent; with it 17, and none of twelve further series'
+    210.
     """
     epochs = estimator.max_epochs
     if estimator.early_stopping and len(split.held_out):
         epochs = int(np.argmin(first.net.history[:, "valid_loss"])) + 1
-    final = train_windows(
-        estimator,
-        series,
-        split,
-        fitted,
-        seed,
-        windows=split.every,
-        linear=linear,
-        max_epochs=epochs,
-        early_stopping=False,
-    )
+    try:
+        final = train_windows(
+            estimator,
+            series,
+            split,
+            fitted,
+            seed,
+            windows=split.every,
+            linear=linear,
+            max_epochs=epochs,
+            early_stopping=False,
+        )
+    except TrainingDiverged:  # its loss went to inf: the first is complete
+        return first
     if final.interrupted:
         return final
     errors = [
         _held_error(fitted, net, held_out, estimator) for net in (first.net, final.net)
     ]
-    return first if errors[1] > NETWORK_OPTIMISM * errors[0] else final
+    # not "refit worse": a refit forecasting NaN is no better
+    return final if errors[1] <= NETWORK_OPTIMISM * errors[0] else first
 
 
 def _held_error(fitted, net, held_out, estimator):

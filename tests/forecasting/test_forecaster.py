@@ -516,3 +516,31 @@ def test_a_panel_forecasts_each_series_in_its_own_unit():
     forecast, bounds = model.predict(), model.predict_interval(coverage=0.8)
     np.testing.assert_allclose(forecast["b"], 5 * forecast["a"], rtol=1e-5)
     np.testing.assert_allclose(bounds["b"], 5 * bounds["a"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("failure", ["nan", "diverged"])
+def test_a_refit_that_fails_outright_gives_way_to_the_first(monkeypatch, failure):
+    # found by review: a refit forecasting NaN compared as not worse, and a
+    # refit whose loss went to inf aborted a fit whose first model was done
+    import torch
+
+    from skseq._engine import TrainingDiverged
+    from skseq.forecasting import _training
+
+    train = _training.train_windows
+
+    def failing(*args, **kwargs):
+        trained = train(*args, **kwargs)
+        if kwargs.get("windows") is not None:  # the refit, on every window
+            if failure == "diverged":
+                raise TrainingDiverged("the training loss is inf")
+            with torch.no_grad():
+                for weights in trained.net.module_.parameters():
+                    weights.fill_(float("nan"))
+        return trained
+
+    monkeypatch.setattr(_training, "train_windows", failing)
+    params = dict(window_length=10, validation_fraction=0.2, batch_size=10, **FAST)
+    model = SequenceForecaster(**params).fit(daily(seasonal(160)))
+    assert model.history_[-1]["train_batch_count"] == 12  # the first network
+    assert np.isfinite(model.predict().to_numpy()).all()
