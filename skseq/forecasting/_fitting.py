@@ -16,15 +16,16 @@ from sklearn.utils import check_random_state
 from ..utils._stored import StoredSequences
 from ._columns import ColumnRoles, check_lengths, check_step, raw_values, roles_of
 from ._fitted import FittedForecaster
-from ._geometry import long_season, season_of, supported_window, window_of
+from ._geometry import season_of, supported_window, window_of
+from ._judged import (
+    held_targets,
+    judged_method,
+    network_errors,
+    reads_long_season,
+    refit_holds,
+)
 from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
-from ._methods import (
-    NETWORK_OPTIMISM,
-    choose_method,
-    confidence_set,
-    methods_to_compare,
-)
 from ._phases import SeasonPhases, a_day, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
@@ -148,7 +149,7 @@ def linear_path_window(fitted, read, tested=True):
     """
     season, w = fitted.season, fitted.window_length
     held = not tested and season is not None and season <= w
-    carried = fitted.phases is not None or _long_season(fitted) or held
+    carried = fitted.phases is not None or reads_long_season(fitted) or held
     return None if read is None or carried else read
 
 
@@ -271,8 +272,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season, still, lag)
+    actual = held_targets(fitted, held_out) if len(split.held_out) else None
     ridges, normalize, linear_held = _ridges(
-        estimator, fitted, series, (own, read), held_out, steps, normalize
+        estimator, fitted, series, (own, read), held_out, actual, steps, normalize
     )
     fitted = replace(
         fitted,
@@ -290,8 +292,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         seed,
         linear=None if path is None else (path, own.train),
     )
-    method, ridges, errors = _method(
-        estimator, fitted, first.net, held_out, linear_held
+    first_errors = None  # the first network's, on the held-out windows
+    if actual is not None:
+        first_errors = network_errors(estimator, fitted, first.net, held_out, actual)
+    method, ridges, errors = judged_method(
+        estimator, fitted, first.net, held_out, linear_held, actual, first_errors
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)
@@ -310,11 +315,15 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             )
         if "network" in method:
             linear = None if path is None else (path, own.every)
-            final = refit(
-                estimator, series, split, fitted, seed, first, held_out, linear
-            )
+            final = refit(estimator, series, split, fitted, seed, first, linear)
             if final.interrupted:  # keep the complete first model
                 final = type(first)(first.net, True)
+            elif final is not first:
+                refit_errors = network_errors(
+                    estimator, fitted, final.net, held_out, actual
+                )
+                if not refit_holds(estimator, first_errors, refit_errors):
+                    final = first
     state = {
         "net_": final.net,
         "history_": final.net.history,
@@ -335,11 +344,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     return state, final
 
 
-def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize):
+def _ridges(
+    estimator, fitted, series, ridge_windows, held_out, actual, steps, normalize
+):
     """Fit the ridges of the "linear" forecast; choose ``normalize="auto"``.
 
     ``ridge_windows`` is the split of the ridges' windows and their length
-    (None: the network's), as :func:`ridge_split` returns them.
+    (None: the network's), as :func:`ridge_split` returns them; ``actual``
+    the held-out windows' targets (:func:`held_targets`).
 
     The series' own scale (None) is not tried where most series end beyond
     all but ``EDGE`` of their earlier values (the mean of their last window,
@@ -369,7 +381,6 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
     if not len(split.held_out):
         return fit_ridges(tried, series, split.every, fitted, steps, read), chosen, None
     ridges = fit_ridges(tried, series, split.train, fitted, steps, read)
-    actual = _actual(fitted, held_out)
 
     def held(ridge):
         return held_out.map(
@@ -384,96 +395,3 @@ def _ridges(estimator, fitted, series, ridge_windows, held_out, steps, normalize
         errors[~np.isfinite(errors)] = np.inf  # a failed ridge is never chosen
         normalize = ridges[int(np.argmin(errors))].scaler.normalize
     return (ridges, normalize, each) if linear else ((), normalize, None)
-
-
-def _actual(fitted, held_out):
-    """Return the targets of the held-out windows, in the transformed space."""
-    w, k = fitted.window_length, fitted.roles.n_targets
-    return held_out.map(
-        lambda windows: fitted.values.transform(windows[:, w:])[..., :k]
-    )
-
-
-def _window_errors(forecast, actual, unit):
-    """Return each window's mean absolute error in its unit, ``(n_windows,)``.
-
-    ``unit`` (:meth:`FittedForecaster.forecast`) makes the errors of windows
-    of different scales, or series of a panel, comparable.
-    """
-    return (np.abs(forecast - actual) / unit).mean(axis=(1, 2))
-
-
-def _long_season(fitted):
-    """Return whether the window holds a season too long for phase indicators.
-
-    A season of 13 to ``MAX_WINDOW`` steps (the day of hours or half-hours,
-    the year of weeks): the seasonal naive forecast is then the only one that
-    repeats its whole profile, and joins the candidates. On 230 cuts of 120
-    to 400 hourly and half-hourly steps of seven series with a daily cycle
-    (``benchmarks/short_series.py --daily``) the default's error over
-    Holt-Winters' fell from 0.964 to 0.926 (to 0.880 with its weight of one
-    half where the season is a day: ``_methods.average``; weeks: one part).
-    """
-    season = fitted.season
-    return long_season(season) and season <= fitted.window_length
-
-
-def _method(estimator, fitted, net, held_out, linear_held):
-    """Return the forecasts to average, the ridges kept, every candidate's error.
-
-    "auto" is the network and the ridges, and the seasonal naive forecast
-    where the window holds a season too long for phase indicators
-    (:func:`_long_season`). With held-out windows, the ridges (and that
-    forecast) kept are those not clearly worse than the best forecast among
-    them and the network, when the method holds it (:func:`confidence_set`);
-    no ridge kept leaves the network ("network+linear" becomes "network"). The
-    network itself is always kept: it is what trains. Where those windows
-    also stopped its training (``early_stopping``), its error there is
-    optimistic, and is multiplied by ``NETWORK_OPTIMISM`` before the ridges
-    and the seasonal naive forecast are judged against it (measured in
-    benchmarks/README.md, "The network's held-out error is optimistic").
-    "select" compares the candidates on the held-out windows as they are
-    (the network alone without them).
-    """
-    method = "network+linear" if estimator.method == "auto" else estimator.method
-    seasonal = estimator.method == "auto" and _long_season(fitted)
-    if linear_held is None:  # no held-out windows: nothing to judge by
-        method = "network" if method == "select" else method
-        method += "+seasonal" if seasonal else ""
-        return tuple(method.split("+")), fitted.ridges, None
-    method = tuple(method.split("+"))
-    w = fitted.window_length
-    actual = _actual(fitted, held_out)
-
-    def held(name, part=0):
-        def forecast(windows):
-            return fitted.forecast(
-                net, windows[:, :w], windows[:, w:], estimator.n_threads, (name,)
-            )[part]
-
-        return held_out.map(forecast)
-
-    unit = held("naive", part=1)  # what one step of a window is worth
-    errors = [_window_errors(forecast, actual, unit) for forecast in linear_held]
-    network = "network" in method  # the network is judged with the ridges
-    if network:
-        network_errors = _window_errors(held("network"), actual, unit)
-        optimism = NETWORK_OPTIMISM if estimator.early_stopping else 1.0
-        errors.insert(0, optimism * network_errors)
-    if seasonal:  # judged with the ridges, kept if not clearly worse
-        errors.append(_window_errors(held("seasonal"), actual, unit))
-    kept = [i - network for i in confidence_set(errors, fitted.horizon)]
-    ridges = tuple(fitted.ridges[i] for i in kept if 0 <= i < len(linear_held))
-    if method != ("select",):
-        if not ridges:
-            method = tuple(name for name in method if name != "linear")
-        if seasonal and len(linear_held) in kept:
-            method = (*method, "seasonal")
-        return method, ridges, None
-    candidates = methods_to_compare(fitted.season, fitted.window_length)
-    forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}
-    for name in ("network", "naive", "seasonal"):
-        if any(name in m for m in candidates):
-            forecasts[name] = [held(name)]
-    chosen, errors = choose_method(candidates, forecasts, actual, fitted.models_first)
-    return chosen, ridges, errors

@@ -40,7 +40,7 @@ __all__ = [
 METHOD_PARTS = ("network", "linear", "naive", "seasonal")
 # how much lower the network's error on the held-out windows is than on the
 # next steps, against the ridges': the windows that stopped its training
-# also judge it (_fitting._method; benchmarks/README.md measures it)
+# also judge it (_judged.judged_method; benchmarks/README.md measures it)
 NETWORK_OPTIMISM = 1.2
 # the forecasts that repeat values of the window instead of fitting a map
 RULES = ("naive", "seasonal")

@@ -7,7 +7,6 @@ from .._base import conv_params
 from .._engine import TrainingDiverged, TrainingOptions, resolve_module, train
 from ._conformal import check_quantiles
 from ._linear import fit_ridge
-from ._methods import NETWORK_OPTIMISM
 from ._windows import WindowDataset
 
 __all__ = ["head_levels", "net_spec", "refit", "train_windows"]
@@ -184,29 +183,20 @@ def _linear_path(training, series, fitted, linear):
     return coef, intercept
 
 
-def refit(estimator, series, split, fitted, seed, first, held_out, linear=None):
+def refit(estimator, series, split, fitted, seed, first, linear=None):
     """Train again on every window, the latest ones too.
 
     The held-out windows have calibrated the intervals (and, with early
     stopping, chosen the number of epochs of the ``first`` training);
-    ``linear`` as in :func:`train_windows`. A refit that forecasts those
-    windows (``held_out``, a :class:`WindowsAt`), which it trains on, worse
-    than ``first`` did without them, whose error there is raised by
-    ``NETWORK_OPTIMISM`` (those windows stopped it), has failed, and
-    ``first`` is returned (also where the refit's loss diverges): nothing
-    stops a refit at a spike of its loss (Adam's, late in training). On
-    taylor's third origin (``benchmarks/forecast_accuracy.py --origins 5``)
-    seed 2's refit loss jumped from 0.0037 to 0.25 in its last two epochs:
-    the network's MAE 990 on the test, the first network's 141. Without the
-    margin 127 of 708 refits of ``benchmarks/short_series.py`` would give
-    way, by a few percent; with it 17, and none of twelve further series'
-    210.
+    ``linear`` as in :func:`train_windows`. A refit whose loss diverges
+    returns ``first``, which is complete; one that forecasts worse is
+    judged by the caller (``_judged.refit_holds``).
     """
     epochs = estimator.max_epochs
     if estimator.early_stopping and len(split.held_out):
         epochs = int(np.argmin(first.net.history[:, "valid_loss"])) + 1
     try:
-        final = train_windows(
+        return train_windows(
             estimator,
             series,
             split,
@@ -219,24 +209,3 @@ def refit(estimator, series, split, fitted, seed, first, held_out, linear=None):
         )
     except TrainingDiverged:  # its loss went to inf: the first is complete
         return first
-    if final.interrupted:
-        return final
-    errors = [
-        _held_error(fitted, net, held_out, estimator) for net in (first.net, final.net)
-    ]
-    # not "refit worse": a refit forecasting NaN is no better
-    return final if errors[1] <= NETWORK_OPTIMISM * errors[0] else first
-
-
-def _held_error(fitted, net, held_out, estimator):
-    """Return the network's mean error on the held-out windows, in their units."""
-    w, k = fitted.window_length, fitted.roles.n_targets
-
-    def errors(windows):
-        forecast, unit = fitted.forecast(
-            net, windows[:, :w], windows[:, w:], estimator.n_threads, ("network",)
-        )
-        actual = fitted.values.transform(windows[:, w:])[..., :k]
-        return np.abs(forecast - actual) / unit
-
-    return float(np.mean(held_out.map(errors)))

@@ -170,16 +170,16 @@ def recording(judged):
 
 
 def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
-    from skseq.forecasting import _fitting
+    from skseq.forecasting import _judged
 
     y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
     judged = []
     keep = keeping(judged)
-    monkeypatch.setattr(_fitting, "confidence_set", keep([0]))  # the network
+    monkeypatch.setattr(_judged, "confidence_set", keep([0]))  # the network
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
     assert judged == [5]  # the network and four ridges
     assert model.method_ == "network" and model._fitted.ridges == ()
-    monkeypatch.setattr(_fitting, "confidence_set", keep([2, 4]))  # two ridges
+    monkeypatch.setattr(_judged, "confidence_set", keep([2, 4]))  # two ridges
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
     kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
     assert model.method_ == "network+linear" and kept == ["last", None]
@@ -189,14 +189,14 @@ def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
     # the windows that stopped its training judge it: its error there is
     # raised before the ridges are compared with it; theirs are unchanged.
     # Without early stopping those windows did not choose it: not raised
-    from skseq.forecasting import _fitting
+    from skseq.forecasting import _judged
 
     judged = []
-    monkeypatch.setattr(_fitting, "confidence_set", recording(judged))
+    monkeypatch.setattr(_judged, "confidence_set", recording(judged))
     y = monthly(np.tile(np.arange(12.0), 10) + np.arange(120) / 10)
     SequenceForecaster(horizon=2, **QUICK).fit(y)
     SequenceForecaster(horizon=2, early_stopping=False, **QUICK).fit(y)
-    monkeypatch.setattr(_fitting, "NETWORK_OPTIMISM", 1.0)
+    monkeypatch.setattr(_judged, "NETWORK_OPTIMISM", 1.0)
     for early_stopping in (True, False):
         SequenceForecaster(horizon=2, early_stopping=early_stopping, **QUICK).fit(y)
     raised, unstopped, plain, plain_unstopped = judged  # network, four ridges
@@ -327,17 +327,17 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
 
 
 def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):
-    from skseq.forecasting import _fitting
+    from skseq.forecasting import _judged
 
     y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
     judged = []
     keep = keeping(judged)
     # the network, four ridges, the seasonal naive forecast (index 5)
-    monkeypatch.setattr(_fitting, "confidence_set", keep([0, 5]))
+    monkeypatch.setattr(_judged, "confidence_set", keep([0, 5]))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
     assert judged == [6]
     assert model.method_ == "network+seasonal" and model._fitted.ridges == ()
-    monkeypatch.setattr(_fitting, "confidence_set", keep([0, 1, 3]))
+    monkeypatch.setattr(_judged, "confidence_set", keep([0, 1, 3]))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
     kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
     assert model.method_ == "network+linear" and kept == ["standard", "mean"]
@@ -351,10 +351,10 @@ def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
     # 3,000 hours without a daily profile (an AR(1) series): on its many
     # held-out windows yesterday's values forecast clearly worse than the
     # ridges, and the confidence set drops them
-    from skseq.forecasting import _fitting
+    from skseq.forecasting import _judged
 
     judged = []
-    monkeypatch.setattr(_fitting, "confidence_set", recording(judged))
+    monkeypatch.setattr(_judged, "confidence_set", recording(judged))
     rng = np.random.default_rng(6)
     values = np.empty(3000)
     values[0] = 0.0
@@ -395,7 +395,7 @@ def test_select_averages_its_pairs_as_the_fit_forecasts(
 ):
     # method="select" judges each pair by the mean its forecast would be: the
     # seasonal naive forecast half of it for a day, one part for weeks
-    from skseq.forecasting import _fitting
+    from skseq.forecasting import _judged
 
     seen = []
 
@@ -403,7 +403,7 @@ def test_select_averages_its_pairs_as_the_fit_forecasts(
         seen.append(models_first)
         return choose_method(methods, forecasts, actual, models_first)
 
-    monkeypatch.setattr(_fitting, "choose_method", spy)
+    monkeypatch.setattr(_judged, "choose_method", spy)
     steps = np.arange(260)
     values = 20 + 3 * np.sin(2 * np.pi * steps / season) + np.cos(steps)
     index = pd.date_range("2000-01-02", periods=260, freq=freq)
