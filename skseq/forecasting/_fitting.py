@@ -235,7 +235,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     back = lookback(w, lag)  # the lag's steps too
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
     lagged = () if lag is None else lag.positions
-    series = series.scaled(roles.n_targets, log, check, lagged)
+    series = series.scaled(roles.n_targets, log, check, lagged, still)
     split = (
         WindowSplit.make(
             series.lengths,

@@ -20,7 +20,7 @@ from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
-from ._units import UnitSums, divided
+from ._units import UnitSums, divided, some_still
 
 __all__ = [
     "SeriesRows",
@@ -52,7 +52,8 @@ class SeriesRows:
     scaler : ValueScaler or None
         The transform every read applies (None: raw values).
     target_mean, target_std : ndarray of shape (n_targets,) or None
-        The transformed targets' mean and deviation over every row.
+        The transformed targets' mean and deviation over the rows (of the
+        series not still: :meth:`scaled`).
     units : ndarray of shape (n_series, n_targets) or None
         What a store's rows of each series are divided by as they are read
         (:meth:`in_units`; rows in memory are divided once).
@@ -183,7 +184,7 @@ class SeriesRows:
         for start in range(0, self.n_rows, size):
             yield start, self.read(start, min(start + size, self.n_rows))
 
-    def scaled(self, n_targets, log, check=None, lagged=()):
+    def scaled(self, n_targets, log, check=None, lagged=(), still=None):
         """Return the rows with their :class:`ValueScaler` and target moments.
 
         Two passes over the blocks: sums, then squared deviations. The
@@ -191,26 +192,33 @@ class SeriesRows:
         of their transformed values (logarithm with ``log``); the targets a
         season back (``lagged`` positions) are transformed as the targets.
         ``check`` is called on each block of the first pass with its first
-        row.
+        row. The rows of series flagged ``still`` (:mod:`._units`), which
+        train nothing, do not count, unless every series is.
         """
-        k = n_targets
+        k, ends = n_targets, np.cumsum(self.lengths)
+        skip = some_still(still)
 
-        def columns(rows):
+        def columns(start, rows):
             out = np.array(rows, dtype=np.float64, order="C")
             if log:
                 out[:, :k] = np.log(out[:, :k])
-            return out
+            if not skip:
+                return out
+            owned = _owned(ends, start, start + len(out))
+            kept = [out[lo:hi] for i, lo, hi in owned if not still[i]]
+            return np.concatenate([out[:0], *kept])
 
-        n, total = self.n_rows, None
+        n = self.n_rows - (self.lengths[still].sum() if skip else 0)
+        total = None
         for start, rows in self.blocks():
             if check is not None:
                 check(rows, start)
-            part = columns(rows).sum(axis=0)
+            part = columns(start, rows).sum(axis=0)
             total = part if total is None else total + part
         mean = total / n
         squares = None
-        for _, rows in self.blocks():
-            part = ((columns(rows) - mean) ** 2).sum(axis=0)
+        for start, rows in self.blocks():
+            part = ((columns(start, rows) - mean) ** 2).sum(axis=0)
             squares = part if squares is None else squares + part
         std = np.sqrt(squares / n)
         scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:], lagged)
