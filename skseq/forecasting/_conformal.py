@@ -105,9 +105,8 @@ class ConformalCalibration:
         few windows.
         """
         n = len(self.residuals)
-        level = math.ceil((n + 1) * coverage) / n
-        if level <= 1:
-            return level
+        if self.calibrates(coverage):
+            return math.ceil((n + 1) * coverage) / n
         needed = _windows_needed(coverage)
         if quantile is None:
             asked, advice = f"coverage={coverage}", "lower coverage"
@@ -123,6 +122,15 @@ class ConformalCalibration:
             f"{asked} needs at least {needed} held-out windows, but there are "
             f"{n}; raise validation_fraction or {advice}."
         )
+
+    def calibrates(self, coverage):
+        """Return whether the held-out windows are enough for ``coverage``."""
+        n = len(self.residuals)
+        return math.ceil((n + 1) * coverage) <= n
+
+    def calibrates_level(self, quantile):
+        """Return whether they are enough for a one-sided ``quantile`` (offsets)."""
+        return _ranks(len(self.residuals), [quantile]) is not None
 
     def rolling_half_widths(self, errors, coverage, step_size=ADAPTATION):
         """Half-widths ``(n_origins, horizon, n_targets)`` that follow new errors.

@@ -442,9 +442,11 @@ class FittedForecaster:
         lower, upper = self._bounds(
             transformed, unit, coverage, margin_of(coverage), heads
         )
-        # the errors' half-widths at 0.95 could lie inside the heads' at 0.9
+        # the errors' half-widths at 0.95 could lie inside the heads' at 0.9;
+        # heads too extreme for the held-out windows bound nothing
         for level in 1 - 2 * np.asarray(self.quantiles if heads is not None else []):
-            if 0 < level and abs(level - coverage) > 1e-9 and self.head_pair(level):
+            bounds = self.head_pair(level) and self.calibration.calibrates(level)
+            if 0 < level and abs(level - coverage) > 1e-9 and bounds:
                 low, high = self._bounds(
                     transformed, unit, level, margin_of(level), heads
                 )

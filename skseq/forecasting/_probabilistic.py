@@ -113,8 +113,10 @@ class ProbabilisticForecasts:
         half-widths: a little wider. A head without its mirror is
         conformalised on its own errors, at the ranks above (one-sided
         conformalisation). Other levels come from the forecast's errors, as
-        above. The values are sorted along the levels (rearrangement), so
-        they never cross. Without a pair of heads, the levels ``(1 -/+ c) /
+        above, moved to lie between the values of the heads on either side;
+        heads are moved out to hold those nearer the median. So a level's
+        value does not depend on the other levels asked for, and the values
+        never cross. Without a pair of heads, the levels ``(1 -/+ c) /
         2`` are not the bounds of ``predict_interval(coverage=c)``: those are
         symmetric about the forecast (quantiles of the absolute errors),
         except where widened to hold the heads' intervals of lower coverage
@@ -153,34 +155,39 @@ def quantile_values(fitted, transformed, unit, quantiles, heads=None):
     """Quantile forecasts ``(n, horizon, n_targets * n_quantiles)``, names.
 
     Of a :class:`FittedForecaster`; ``quantiles`` are sorted. A level
-    that is one of the quantile ``heads`` (:meth:`FittedForecaster.head_index`)
-    is conformalised: as a bound of the CQR interval of the heads ``q`` and
-    ``1 - q`` when both are heads, else on its own
-    (:meth:`ConformalCalibration.head_offsets`). Other levels are the
-    forecast plus the held-out errors' offsets. The values are sorted along
-    the levels, so that they do not cross.
+    that is one of the quantile ``heads`` takes its value from
+    :func:`_head_values`. Other levels are the forecast plus the held-out
+    errors' offsets, moved to lie between the values of the heads on
+    either side (as :meth:`FittedForecaster.interval_bounds` nests its
+    intervals). A level's value does not depend on the other levels asked
+    for, and higher levels never give lower values.
     """
     calibration = fitted.calibration
     index = {}  # the levels that are heads: their index
+    known = {}  # every head's value that the held-out windows calibrate
     if heads is not None:
         found = {q: fitted.head_index(q) for q in quantiles}
         index = {q: i for q, i in found.items() if i is not None}
+        known = _head_values(fitted, heads, unit)
     others = [q for q in quantiles if q not in index]
     offsets = dict(zip(others, calibration.offsets(others))) if others else {}
     values = []
     for q in quantiles:
-        if q not in index:
-            values.append(transformed + offsets[q] * unit)
+        if q in index:
+            level = fitted.quantiles[index[q]]  # the head's own, unrounded
+            if level not in known:  # too extreme: its error names it
+                _head_value(fitted, heads, unit, index[q], q)
+            values.append(known[level])
             continue
-        level = fitted.quantiles[index[q]]  # the head's own, unrounded
-        pair = fitted.head_pair(abs(1 - 2 * level))
-        if pair is None or pair[0] == pair[1]:  # no mirror, or the median
-            offset = calibration.head_offsets(index[q], level)
-        else:
-            margin = calibration.cqr_margin(pair, abs(1 - 2 * level), q)
-            offset = margin if level > 0.5 else -margin
-        values.append(heads[..., index[q]] + offset * unit)
-    values = fitted.values.inverse_transform(np.sort(np.stack(values, 3), axis=3))
+        value = transformed + offsets[q] * unit
+        below = [level for level in known if level < q]
+        above = [level for level in known if level > q]
+        if below:
+            value = np.maximum(value, known[max(below)])
+        if above:
+            value = np.minimum(value, known[min(above)])
+        values.append(value)
+    values = fitted.values.inverse_transform(np.stack(values, 3))
     targets = list(fitted.roles.targets)
     if len(targets) == 1:
         columns = pd.Index(list(quantiles), name="quantile")
@@ -189,3 +196,49 @@ def quantile_values(fitted, transformed, unit, quantiles, heads=None):
             [targets, list(quantiles)], names=[None, "quantile"]
         )
     return values.reshape(len(values), fitted.horizon, -1), columns
+
+
+def _head_values(fitted, heads, unit):
+    """Return ``{level: value}`` of every head the held-out windows calibrate.
+
+    A head whose mirror level ``1 - q`` is a head too is that bound of
+    their CQR interval (:meth:`ConformalCalibration.cqr_margin`), else
+    conformalised on its own errors (one-sided,
+    :meth:`ConformalCalibration.head_offsets`). Outward from the median,
+    each value is moved to hold those nearer the median (the CQR margins of
+    two pairs differ): the values never cross.
+    """
+    calibration, values = fitted.calibration, {}
+    for i, level in enumerate(fitted.quantiles):
+        pair = fitted.head_pair(abs(1 - 2 * level))
+        if pair is None or pair[0] == pair[1]:
+            usable = calibration.calibrates_level(level)
+        else:
+            usable = calibration.calibrates(abs(1 - 2 * level))
+        if usable:
+            values[level] = _head_value(fitted, heads, unit, i, level)
+    levels = sorted(values)
+    upward = [q for q in levels if q >= 0.5]
+    for inner, outer in zip(upward, upward[1:]):
+        values[outer] = np.maximum(values[outer], values[inner])
+    downward = [q for q in reversed(levels) if q <= 0.5]
+    for inner, outer in zip(downward, downward[1:]):
+        values[outer] = np.minimum(values[outer], values[inner])
+    return values
+
+
+def _head_value(fitted, heads, unit, head, quantile):
+    """Return the conformalised value of the quantile head ``head`` (index).
+
+    ``quantile`` is the level asked for, named in the error when there are
+    too few held-out windows for it.
+    """
+    level = fitted.quantiles[head]
+    pair = fitted.head_pair(abs(1 - 2 * level))
+    calibration = fitted.calibration
+    if pair is None or pair[0] == pair[1]:  # no mirror, or the median
+        offset = calibration.head_offsets(head, level)
+    else:
+        margin = calibration.cqr_margin(pair, abs(1 - 2 * level), quantile)
+        offset = margin if level > 0.5 else -margin
+    return heads[..., head] + offset * unit

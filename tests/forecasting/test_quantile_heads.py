@@ -431,3 +431,39 @@ def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
 
     assert _coverages(np.float32([[0.8, 0.9]])) == (0.8, 0.9)
     assert _coverages(pd.DataFrame({"c": [0.8]}, dtype="float32")) == (0.8,)
+
+
+def test_a_level_s_value_does_not_depend_on_the_levels_asked_with_it():
+    # before, the values were sorted across levels after the fact: asking
+    # for 0.05 beside 0.1 moved 0.05's value into 0.1's column, and levels
+    # asked one at a time crossed (0.90 at 25.75 above 0.91 at 24.55)
+    model = SequenceForecaster(
+        window_length=12, horizon=3, quantiles=[0.1, 0.25, 0.75, 0.9], **QUICK
+    ).fit(noisy_sine(300))
+    levels = np.round(np.arange(0.03, 0.98, 0.01), 2)
+    together = model.predict_quantiles(quantiles=levels)
+    alone = pd.concat([model.predict_quantiles(quantiles=[q]) for q in levels], axis=1)
+    np.testing.assert_allclose(alone.to_numpy(), together.to_numpy(), rtol=1e-12)
+    assert (np.diff(alone.to_numpy(), axis=1) >= 0).all()
+    # a head's level is the bound of its CQR interval
+    lower = model.predict_interval(coverage=0.8)["lower"].to_numpy()
+    np.testing.assert_allclose(together[0.1].to_numpy(), lower, rtol=1e-12)
+
+
+def test_heads_too_extreme_for_the_held_out_windows_leave_other_intervals():
+    # heads at 0.01 and 0.99 calibrate 0.98, which needs 49 held-out windows:
+    # before, every interval raised that error through the nesting of
+    # intervals, predict_interval(coverage=0.8) and backtest alike
+    y = noisy_sine(200)
+    model = SequenceForecaster(
+        window_length=12, horizon=3, quantiles=[0.01, 0.99], **QUICK
+    ).fit(y[:160])
+    assert len(model._fitted.calibration.residuals) < 49
+    bounds = model.predict_interval(coverage=0.8)
+    assert (bounds["lower"] < bounds["upper"]).all()
+    _, _, _, (rolling,) = model._rolling(y[140:], coverages=(0.8,))
+    assert np.isfinite(rolling).all()
+    values = model.predict_quantiles(quantiles=[0.1, 0.9])
+    assert (values[0.1] < values[0.9]).all()
+    with pytest.raises(ValueError, match=r"quantiles: 0.99 is a bound .* needs at le"):
+        model.predict_quantiles(quantiles=[0.99])
