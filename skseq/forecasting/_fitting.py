@@ -279,7 +279,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     fitted = replace(
         fitted,
         ridges=ridges,
-        windows=WindowScaler.fit(series, split.train, normalize, w, h),
+        windows=WindowScaler.fit(
+            series, split.train, normalize, w, h, floor_starts=split.every
+        ),
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)
     tested = estimator.season_inputs == "auto" and not stored

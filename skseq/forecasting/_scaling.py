@@ -99,8 +99,9 @@ class WindowScaler:
     floor : ndarray of shape (n_targets,)
         Smallest window spread with "standard", so that flat windows are not
         blown up: ``FLOOR_OF_CHANGES`` times the deviation of one step's
-        change in the training windows (of a panel's series in their own
-        units: ``_units``), at least a ten-thousandth of the series' spread.
+        change in every window the network trains on, held-out ones too (of
+        a panel's series in their own units: ``_units``), at least a
+        ten-thousandth of the series' spread.
     lagged : tuple of int, default=()
         Positions (role order) of the targets a season back, read at the
         forecast steps relative to the window, as its targets
@@ -115,7 +116,7 @@ class WindowScaler:
     lagged: tuple = ()
 
     @classmethod
-    def fit(cls, rows, starts, normalize, window_length, horizon):
+    def fit(cls, rows, starts, normalize, window_length, horizon, floor_starts=None):
         """Learn the global scales from training windows.
 
         Parameters
@@ -126,15 +127,27 @@ class WindowScaler:
             Rows where the training windows start.
         normalize : {"standard", "last", "mean"} or None
         window_length, horizon : int
+        floor_starts : ndarray of int or None, default=None
+            Rows where the windows whose changes set the floor start (None:
+            ``starts``). The refit trains on the held-out windows too, with
+            this scaler: a series flat in its training windows that moved
+            only in its latest ones had a floor of a ten-thousandth of its
+            spread there, their targets came out 78,000 window spreads, and
+            59 zeros and a 1 were forecast 198.6.
         """
         k = len(rows.target_mean)
-        if len(starts) > _SCALE_SAMPLE:
-            rng = np.random.default_rng(0)
-            starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
-        starts = np.sort(starts)
-        windows = WindowsAt(rows.windows(window_length + horizon), starts)
-        block = windows.map(lambda windows: windows[..., :k])
-        changes = np.diff(block, axis=1).reshape(-1, k)
+
+        def sample(starts):
+            if len(starts) > _SCALE_SAMPLE:
+                rng = np.random.default_rng(0)
+                starts = rng.choice(starts, _SCALE_SAMPLE, replace=False)
+            starts = np.sort(starts)
+            windows = WindowsAt(rows.windows(window_length + horizon), starts)
+            return windows.map(lambda windows: windows[..., :k])
+
+        block = sample(starts)
+        both = block if floor_starts is None else sample(floor_starts)
+        changes = np.diff(both, axis=1).reshape(-1, k)
         floor = np.maximum(
             FLOOR_OF_CHANGES * (changes.std(axis=0) if len(changes) else 0.0),
             1e-4 * safe_scale(rows.target_std, 0.0),

@@ -152,6 +152,31 @@ def test_flat_stretches_do_not_blow_up_the_standardised_windows(method):
     np.testing.assert_allclose(standard.floor, 0.1 * np.diff(windows).std())
 
 
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.r_[np.zeros(59), 1.0],
+        np.r_[np.full(59, 5.0), 6.0],
+        np.r_[np.zeros(58), 9.0, 11],
+    ],
+)
+def test_a_series_that_moves_only_in_its_held_out_windows_is_not_blown_up(values):
+    # a product launched in its last steps: every training window is flat,
+    # so the floor fell to a ten-thousandth of the series' spread, and the
+    # refit on the held-out windows (their targets 78,000 window spreads)
+    # forecast 198.6 after 59 zeros and a 1, 2901 for the launch at step 3
+    import pandas as pd
+
+    from skseq import SequenceForecaster
+
+    y = pd.Series(values, index=pd.date_range("2024-01-01", periods=60, freq="D"))
+    model = SequenceForecaster(horizon=3, random_state=0).fit(y)
+    forecast = model.predict().to_numpy()
+    low, high = values.min(), values.max()
+    assert np.all(forecast >= low - 3 * (high - low))
+    assert np.all(forecast <= high + 3 * (high - low))
+
+
 def test_standardised_windows_of_a_panel_keep_their_scale():
     # the floor is pooled over series in their own units (pooled over their
     # raw values, a series a hundred times smaller than another was floored
