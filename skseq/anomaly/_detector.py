@@ -48,21 +48,22 @@ def _check_series(X, default_freq=None, n_features=None):
 
     Returns the :class:`TimeSeries` and ``X`` (arrays as float arrays).
     """
+    least = 2 if n_features is None else 1
     if not isinstance(X, (pd.Series, pd.DataFrame)):
-        X = check_array(
-            X, ensure_2d=False, ensure_min_samples=2 if n_features is None else 1
+        X = check_array(  # NaN and inf: check_series names them, as for pandas
+            X,
+            ensure_2d=False,
+            ensure_min_samples=least,
+            ensure_all_finite=False,
+            estimator="ForecastAnomalyDetector",
+            input_name="X",
         )
         if X.ndim == 1 and n_features not in (None, 1):
             raise ValueError(
                 f"X is 1-D, but the detector was fitted on {n_features} columns; "
                 "Reshape your data to (n_timesteps, n_columns)."
             )
-    series = check_series(
-        X,
-        name="X",
-        min_length=2 if n_features is None else 1,
-        default_freq=default_freq,
-    )
+    series = check_series(X, name="X", min_length=least, default_freq=default_freq)
     found = series.values.shape[1]
     if n_features is not None and found != n_features:
         raise ValueError(

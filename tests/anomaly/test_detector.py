@@ -256,6 +256,14 @@ def test_bad_input_gets_clear_errors(series):
     gap.iloc[5] = np.nan
     with pytest.raises(ValueError, match="X contains NaN"):
         ForecastAnomalyDetector(_forecaster()).fit(gap)
+    # arrays too (sklearn said "Input contains NaN", naming no argument)
+    with pytest.raises(ValueError, match="X contains NaN: 1 values, the first at 5"):
+        ForecastAnomalyDetector(_forecaster()).fit(gap.to_numpy())
+    ahead = np.r_[series[300:310].to_numpy(), np.inf]
+    with pytest.raises(ValueError, match="X contains infinite values"):
+        fitted.predict(ahead)
+    with pytest.raises(ValueError, match="required by ForecastAnomalyDetector"):
+        fitted.predict(np.array([]))
 
 
 def test_forecaster_parameters_are_tunable(series):
