@@ -25,6 +25,7 @@ __all__ = [
     "future_rows",
     "raw_values",
     "roles_of",
+    "same_columns",
 ]
 
 
@@ -146,20 +147,25 @@ def check_like_fit(
     """Return later series in the fitted columns' order; check form and zone.
 
     Each must have the fitted columns (in any order: the same names in
-    another order are put in the fitted one), form and time zone. ``name``
-    is the argument the series came as, for the messages; ``columns`` the
-    columns expected (by default the fitted ones).
+    another order are put in the fitted one), form and time zone; a pandas
+    Series of a model of one target is that target, whatever its name.
+    ``name`` is the argument the series came as, for the messages;
+    ``columns`` the columns expected (by default the fitted ones).
     """
     columns = roles.columns if columns is None else tuple(columns)
+    if roles.n_targets == 1 and columns[0] == roles.targets[0]:
+        panel = [_named(one, columns) for one in panel]
     panel = [_in_order(one, columns) for one in panel]
     for one in panel:
         if tuple(one.columns) != columns:
             missing = [c for c in columns if c not in one.columns]
-            covariates = [c for c in missing if c not in roles.targets]
-            hint = f" (missing {covariates}: columns that came as X need X again)"
+            extra = [c for c in one.columns if c not in columns]
+            hints = [f"missing {missing}"] if missing else []
+            hints += [f"not seen at fit {extra}"] if extra else []
             raise ValueError(
                 f"{name} has columns {one.columns}, but the model was fitted on "
-                f"{list(columns)}{hint if covariates else ''}."
+                f"{list(columns)} ({'; '.join(hints)}); covariates come again as "
+                "they came at fit (columns of y, or X)."
             )
     if form != fitted_form:
         raise ValueError(
@@ -178,6 +184,17 @@ def check_like_fit(
     return panel
 
 
+def _named(one, columns):
+    """Return ``one`` with a Series. column named as the target, ``columns[0]``.
+
+    The name of a Series is no column: it is the target (its first column,
+    before those of ``X``) unless it is named like another of ``columns``.
+    """
+    if one.kind != "series" or one.columns[0] in columns:
+        return one
+    return replace(one, columns=[columns[0], *one.columns[1:]])
+
+
 def _in_order(one, columns):
     """Return a series with the same column names as ``columns`` in their order."""
     given = list(one.columns)
@@ -185,6 +202,29 @@ def _in_order(one, columns):
         return one
     order = [given.index(column) for column in columns]
     return replace(one, values=one.values[:, order], columns=list(columns))
+
+
+def same_columns(panel, keys):
+    """Return the series of a panel with the first one's columns, in its order.
+
+    Frames whose columns are the first's in another order are put in its
+    order. A pandas Series' name is no column: a panel of Series (a dict of
+    a wide frame's columns, each named by its id) has one target, named as
+    the first.
+    """
+    first = panel[0]
+    aligned = [first]
+    for key, one in zip(keys[1:] if keys else (), panel[1:], strict=True):
+        if first.kind == one.kind == "series":
+            one = replace(one, columns=[first.columns[0], *one.columns[1:]])
+        one = _in_order(one, first.columns)
+        if one.columns != first.columns:
+            raise ValueError(
+                f"The series of a panel share their columns, but y[{keys[0]!r}] "
+                f"has {first.columns} and y[{key!r}] {one.columns}."
+            )
+        aligned.append(one)
+    return aligned
 
 
 def check_step(panel, keys, step, of="the model was fitted on"):
@@ -365,15 +405,9 @@ def format_forecasts(forecasts, series, keys, form, targets, columns=None):
 
 
 def roles_of(panel, target, future_covariates, strategy, static=()):
-    """Return the column roles of validated series (which share their columns)."""
-    columns = panel[0].columns
-    for one in panel[1:]:
-        if one.columns != columns:
-            raise ValueError(
-                f"All series need the same columns; got {columns} and {one.columns}."
-            )
+    """Return the column roles of validated series (:func:`same_columns`)."""
     return ColumnRoles.from_columns(
-        columns, target, future_covariates, strategy, static
+        panel[0].columns, target, future_covariates, strategy, static
     )
 
 

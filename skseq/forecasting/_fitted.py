@@ -11,6 +11,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
 from ._conformal import ConformalCalibration
+from ._exog import as_series
 from ._lags import SeasonLag, lookback
 from ._methods import METHOD_PARTS, average, naive, seasonal_naive
 from ._phases import SeasonPhases
@@ -347,21 +348,23 @@ class FittedForecaster:
 
         return ConformalCalibration(*windows.map(errors))
 
-    def series_to_forecast(self, y, freq=None, default_freq=None):
+    def series_to_forecast(self, y, freq=None, default_freq=None, form_of=None):
         """Return the series to forecast from (``y``, or the training ones), ids.
 
         ``freq`` is the forecaster's option, ``default_freq`` the training
-        series' step (for histories too short to infer one).
+        series' step, ``form_of`` the user's ``y`` of a ``y`` joined with ``X``.
         """
         if y is None:
             return list(self.tails), self.keys
-        options = dict(freq=freq, name="y", default_freq=default_freq)
         lagged = self.lookback > self.window_length  # the lag's message, below
         shortest = 1 if lagged else self.window_length
-        panel, keys, form = check_panel(y, min_length=shortest, **options)
+        options = dict(freq=freq, default_freq=default_freq, min_length=shortest)
+        panel, keys, form = check_panel(y, name="y", **options)
         if lagged:
             self.lag.check_lengths(panel, keys, self.lookback)
         check_step(panel, keys, default_freq)
+        if form_of is not None:
+            panel = as_series(panel, form_of)
         panel = self.carried(panel, keys, form)
         for one in panel:
             arranged = self.roles.arrange(one.values)
@@ -485,10 +488,7 @@ class FittedForecaster:
 
 
 def _outputs(net, X, n_threads=None):
-    """Return the network's outputs ``(n, steps * n_targets * n_levels)``.
-
-    For the inputs ``X``; levels last, one per quantile head (one without).
-    """
+    """Return the outputs ``(n, steps * n_targets * n_levels)``, levels last."""
     lengths = torch.full((len(X),), X.shape[1])
     return predict_outputs(
         net,

@@ -14,7 +14,14 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils._stored import StoredSequences
-from ._columns import ColumnRoles, check_lengths, check_step, raw_values, roles_of
+from ._columns import (
+    ColumnRoles,
+    check_lengths,
+    check_step,
+    raw_values,
+    roles_of,
+    same_columns,
+)
 from ._fitted import FittedForecaster
 from ._geometry import season_of, supported_window, window_of
 from ._judged import (
@@ -181,6 +188,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             estimator.strategy,
         )
     else:
+        panel = same_columns(panel, keys)
         if static is not None:
             static = StaticCovariates.fit(static, keys, panel[0].columns)
             panel = static.extend(panel, keys)

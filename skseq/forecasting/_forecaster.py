@@ -447,9 +447,8 @@ class SequenceForecaster(
         if X is None:  # a store's last steps alone (X would need them all)
             y = recent_steps(y, fitted.lookback)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
-        series, keys = fitted.series_to_forecast(joined, self.freq, freq)
-        if X is not None and y is not None:  # the form of the user's y
-            series = as_series(series, y)
+        form_of = None if X is None else y  # the form of the user's y
+        series, keys = fitted.series_to_forecast(joined, self.freq, freq, form_of)
         histories, units, still = histories_in_units(fitted, series, keys)
         windows = histories[:, -fitted.window_length :]
         futures = fitted.futures(future, series, keys, histories)

@@ -1,0 +1,76 @@
+"""The columns of the series: a frame's names are its columns, a Series' name
+is not (a panel of Series has one target, whatever each Series is named)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import SequenceForecaster
+
+TINY = dict(
+    horizon=3,
+    window_length=8,
+    max_epochs=2,
+    hidden_size=8,
+    random_state=0,
+    season_inputs=None,
+    season_lag=None,
+)
+
+
+def wide(n=60, columns=("s1", "s2", "s3"), seed=0):
+    rng = np.random.default_rng(seed)
+    index = pd.period_range("2010-01", periods=n, freq="M")
+    values = rng.normal(size=(n, len(columns))).cumsum(axis=0) + 20
+    return pd.DataFrame(values, index=index, columns=list(columns))
+
+
+def test_a_panel_of_series_named_by_their_ids_is_one_target():
+    frame = wide()
+    named = dict(frame.items())  # each Series named by its id
+    unnamed = {key: series.rename(None) for key, series in named.items()}
+    model = SequenceForecaster(**TINY).fit(named)
+    forecast = model.predict()
+    assert [forecast[key].name for key in named] == ["s1", "s2", "s3"]
+    plain = SequenceForecaster(**TINY).fit(unnamed)
+    for key in named:  # the names change nothing
+        np.testing.assert_array_equal(forecast[key], plain.predict()[key])
+        np.testing.assert_array_equal(plain.predict(y=named)[key], forecast[key])
+    assert np.isfinite(plain.score(named))
+
+
+def test_a_series_model_takes_a_series_of_another_name():
+    series = wide()["s1"]
+    model = SequenceForecaster(**TINY).fit(series.rename(None))
+    renamed = model.predict(y=series.rename("x"))
+    np.testing.assert_array_equal(renamed, model.predict(y=series.rename(None)))
+    assert renamed.name == "x"
+    assert model.score(series.rename("other")[40:]) == model.score(series[40:])
+    # with X, the Series is the target beside the columns of X
+    X = {key: wide(seed=1)[["s1"]].set_axis(["promo"], axis=1) for key in "ab"}
+    panel = {"a": series.rename("a"), "b": wide()["s2"].rename("b")}
+    model = SequenceForecaster(**TINY).fit(panel, X=X)
+    assert model.predict(y=panel, X=X)["b"].name == "b"
+
+
+def test_frames_of_a_panel_are_read_by_column_name_at_fit_too():
+    frames = {key: wide(columns=("v", "p", "q"), seed=i) for i, key in enumerate("ab")}
+    shuffled = dict(frames, b=frames["b"][["q", "v", "p"]])
+    model = SequenceForecaster(target="v", **TINY).fit(frames)
+    again = SequenceForecaster(target="v", **TINY).fit(shuffled)
+    for key in frames:
+        pd.testing.assert_frame_equal(again.predict()[key], model.predict()[key])
+    # a frame's names are its columns: other names are other columns
+    other = dict(frames, b=frames["b"].rename(columns={"q": "r"}))
+    with pytest.raises(ValueError, match=r"y\['a'\] has \['v', 'p', 'q'\] and y\['b'"):
+        SequenceForecaster(target="v", **TINY).fit(other)
+    with pytest.raises(ValueError, match=r"missing \['q'\]; not seen at fit \['r'\]"):
+        model.predict(y=other)
+
+
+def test_a_missing_column_of_y_is_not_said_to_come_as_x():
+    frame = wide(columns=("sales", "promo", "temp"))
+    model = SequenceForecaster(target="sales", **TINY).fit(frame)
+    with pytest.raises(ValueError, match=r"missing \['temp'\]\)") as error:
+        model.predict(y=frame[["sales", "promo"]])
+    assert "came as X" not in str(error.value)
