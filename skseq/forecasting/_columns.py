@@ -297,27 +297,18 @@ def future_rows(future, series, keys, roles, horizon):
                 f"covariates {names} by name: give a DataFrame with those columns."
             )
         if missing:
-            raise ValueError(f"future lacks the future covariates {missing}.")
+            raise ValueError(f"X (or future) lacks the future covariates {missing}.")
         # rows of an array X, or any X of an array series (its stamps are
         # made up): by position, as fit reads them
         positional = frame.attrs.get("positional", False) or one.kind == "array"
-        expected, stamps = one.future_index(h), frame.index
-        if not positional:
-            if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
-                frame = frame.set_axis(stamps.tz_convert(expected.tz))  # same instants
-            frame = _from_stamp(frame, expected[0])  # the history's rows too
-        if len(frame) < h or (positional and len(frame) != h):
-            after = "" if len(frame) == len(stamps) else f" from {expected[0]} on"
+        expected = one.future_index(h)
+        frame = frame if positional else _at_stamps(frame, expected)
+        if positional and len(frame) != h:
             raise ValueError(
-                f"future has {len(frame)} rows{after}; the {h} forecast steps need {h}."
+                f"X (or future) is read by position here: it needs the {h} rows "
+                f"of the forecast steps, got {len(frame)}."
             )
-        if not positional and not frame.index[:h].equals(expected):
-            raise ValueError(
-                f"X (or future) must be indexed by the {h} time stamps after the "
-                f"series, {expected[0]} to {expected[-1]}; it has {stamps[0]} to "
-                f"{stamps[-1]}."
-            )
-        given = frame[names].iloc[:h]
+        given = frame[names]
         non_numeric = non_numeric_columns(given)
         if non_numeric:
             raise TypeError(
@@ -337,18 +328,35 @@ def future_rows(future, series, keys, roles, horizon):
     return rows
 
 
-def _from_stamp(frame, stamp):
-    """Return ``frame`` from its row at ``stamp`` on, or as it is without one.
+def _at_stamps(frame, expected):
+    """Return the rows of ``frame`` at the time stamps ``expected``, in order.
 
-    ``X`` over the history and the forecast steps, as sktime takes it: the
-    rows before the first forecast step are not read.
+    Rows are read by label, as fit reads ``X``: ``X`` over the history and
+    the forecast steps, as sktime takes it, in any order; the other rows are
+    not read.
     """
-    index = frame.index
-    try:
-        start = index.get_loc(stamp) if index.is_unique else None
-    except (KeyError, TypeError, ValueError):
-        return frame  # the stamps' check says what was expected
-    return frame.iloc[start:] if isinstance(start, int) else frame
+    stamps = frame.index
+    if getattr(stamps, "tz", None) and getattr(expected, "tz", None):
+        frame = frame.set_axis(stamps.tz_convert(expected.tz))  # same instants
+    if frame.index.has_duplicates:
+        repeated = frame.index[frame.index.duplicated()].unique()
+        raise ValueError(
+            f"X (or future) has {len(repeated)} repeated time stamps, the first "
+            f"{repeated[0]}; give one row per time stamp."
+        )
+    missing = expected[~expected.isin(frame.index)]
+    if len(missing):
+        zone = getattr(stamps, "tz", None)
+        zone = f" in {zone}" if zone else " tz-naive" * (stamps.dtype.kind == "M")
+        has = f"its index: {type(stamps).__name__}{zone}" + (
+            f" from {stamps[0]}" if len(stamps) else " and no rows"
+        )
+        raise ValueError(
+            f"X (or future) must have a row at each of the {len(expected)} time "
+            f"stamps after the series, {expected[0]} to {expected[-1]}; it lacks "
+            f"{len(missing)}, the first {missing[0]} ({has})."
+        )
+    return frame.loc[expected]
 
 
 def _future_frames(future, keys, names):

@@ -38,7 +38,7 @@ def test_future_exogenous_values_drive_the_forecast():
     # X over the history and the forecast steps, as sktime takes it: the
     # rows before the first forecast step are not read
     np.testing.assert_array_equal(model.predict(X=X), forecast)
-    with pytest.raises(ValueError, match="it has 2000-01 to 2012-03"):
+    with pytest.raises(ValueError, match="it lacks 3, the first 2012-04"):
         model.predict(X=X[:-3])  # no row at the first forecast step
     # a new history with its exogenous rows, then the future ones
     again = model.predict(y=sales[:-10], X=X[:-7])
@@ -83,7 +83,9 @@ def test_exogenous_histories_in_every_form():
     model.fit(sales.to_numpy()[:-2], X.to_numpy()[:-2])
     from_history = model.predict(y=sales.to_numpy()[:-10], X=X.to_numpy()[:-8])
     assert from_history.shape == (2,)
-    with pytest.raises(ValueError, match="future has 150 rows; the 2 forecast"):
+    with pytest.raises(
+        ValueError, match="it needs the 2 rows of the forecast steps, got 150"
+    ):
         model.predict(X=X.to_numpy())  # the whole X: not the next 2 steps
     # a Series y with array X: positions, the forecast on y's time stamps
     mixed = SequenceForecaster(horizon=2, future_covariates=["x0"], **FAST)
@@ -125,7 +127,9 @@ def test_exogenous_rows_that_cannot_be_placed_are_refused():
     ranged = pd.DataFrame(X.to_numpy(), columns=["x0", "x1"])
     future_model = SequenceForecaster(horizon=2, future_covariates=["x0"], **FAST)
     future_model.fit(sales.to_numpy()[:-2], X.to_numpy()[:-2])
-    with pytest.raises(ValueError, match="future has 5 rows; the 2 forecast steps"):
+    with pytest.raises(
+        ValueError, match="needs the 2 rows of the forecast steps, got 5"
+    ):
         future_model.predict(X=ranged.iloc[-5:])
     dated = SequenceForecaster(horizon=2, **FAST).fit(sales[:-2], X[:-2])
     with pytest.raises(ValueError, match="X must be indexed by time stamps like y"):
@@ -293,5 +297,41 @@ def test_an_array_y_reads_any_future_X_by_position():
     model.fit(sales.to_numpy()[:100], X.iloc[:100])
     expected = model.predict(X=X.iloc[-3:].reset_index(drop=True))
     np.testing.assert_array_equal(model.predict(X=X.iloc[-3:]), expected)
-    with pytest.raises(ValueError, match="future has 103 rows"):
+    with pytest.raises(
+        ValueError, match="needs the 3 rows of the forecast steps, got 103"
+    ):
         model.predict(X=X)
+
+
+def test_predict_reads_the_future_rows_by_time_stamp_in_any_order():
+    # fit and score read X by time stamp; predict took its rows by position
+    # from the first forecast stamp, and refused rows in another order
+    sales, X = sales_and_promotions(63)
+    small = dict(max_epochs=2, hidden_size=8, random_state=0)
+    model = SequenceForecaster(horizon=3, future_covariates=["promo"], **small)
+    model.fit(sales[:60], X[:60])
+    forecast = model.predict(X=X[60:])
+    pd.testing.assert_series_equal(model.predict(X=X[60:].iloc[::-1]), forecast)
+    pd.testing.assert_series_equal(
+        model.predict(y=sales[:60], X=X.iloc[::-1]), forecast
+    )
+    columns = SequenceForecaster(
+        horizon=3, target="sales", future_covariates=["promo"], **small
+    ).fit(pd.concat([sales, X], axis=1)[:60])
+    ahead = columns.predict(future=X[60:])
+    pd.testing.assert_frame_equal(columns.predict(future=X[60:].iloc[::-1]), ahead)
+    # a long panel's future rows, shuffled
+    long = pd.concat({"a": X, "b": X}, names=["id", "t"])
+    panel = SequenceForecaster(horizon=3, future_covariates=["promo"], **small)
+    panel.fit(
+        pd.concat({"a": sales[:60], "b": sales[:60]}),
+        long.loc[(slice(None), X.index[:60]), :],
+    )
+    future = long.loc[(slice(None), X.index[60:]), :]
+    expected = panel.predict(X=future)
+    shuffled = panel.predict(X=future.sample(frac=1, random_state=0))
+    pd.testing.assert_series_equal(shuffled, expected)
+    with pytest.raises(
+        ValueError, match="X \\(or future\\) has 1 repeated time stamps"
+    ):
+        model.predict(X=pd.concat([X[60:], X[60:61]]))

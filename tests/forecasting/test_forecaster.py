@@ -173,11 +173,13 @@ def test_past_covariates_help_and_future_covariates_are_needed_at_predict():
 
     with pytest.raises(ValueError, match=r"future covariates \['promo'\] are needed"):
         with_future.predict()
-    with pytest.raises(ValueError, match="future has 2 rows"):
+    with pytest.raises(ValueError, match="it lacks 1, the first"):
         with_future.predict(future=future[:2])
-    with pytest.raises(ValueError, match="must be indexed by the 3 time stamps"):
+    with pytest.raises(
+        ValueError, match="must have a row at each of the 3 time stamps"
+    ):
         with_future.predict(future=future.shift(1, freq="D"))
-    with pytest.raises(ValueError, match=r"future lacks the future covariates"):
+    with pytest.raises(ValueError, match=r"future\) lacks the future covariates"):
         with_future.predict(future=future.rename(columns={"promo": "price"}))
 
     # as a past covariate the promo says nothing of the future promos
