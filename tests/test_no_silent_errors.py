@@ -393,6 +393,12 @@ def test_a_panel_model_scores_a_series_it_did_not_see():
 
 def test_a_target_renamed_since_fit_gets_no_hint_about_x():
     y = _covariate_frame()["v"].rename("sales")
+    model = SequenceForecaster(window_length=6, **QUICK).fit(y.to_frame())
+    message = (
+        r"fitted on \['sales'\] \(missing \['sales'\]; not seen at fit \['Sales'\]\)\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        model.predict(y=y.rename("Sales").to_frame())
+    # a Series' name is no column: the Series is the target
     model = SequenceForecaster(window_length=6, **QUICK).fit(y)
-    with pytest.raises(ValueError, match=r"fitted on \['sales'\]\.$"):
-        model.predict(y=y.rename("Sales"))
+    np.testing.assert_array_equal(model.predict(y=y.rename("Sales")), model.predict())

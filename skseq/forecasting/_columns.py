@@ -162,10 +162,15 @@ def check_like_fit(
             extra = [c for c in one.columns if c not in columns]
             hints = [f"missing {missing}"] if missing else []
             hints += [f"not seen at fit {extra}"] if extra else []
+            again = any(c not in roles.targets for c in missing)
             raise ValueError(
                 f"{name} has columns {one.columns}, but the model was fitted on "
-                f"{list(columns)} ({'; '.join(hints)}); covariates come again as "
-                "they came at fit (columns of y, or X)."
+                f"{list(columns)} ({'; '.join(hints)})"
+                + (
+                    "; covariates come again as they came at fit (columns of y, or X)."
+                    if again
+                    else "."
+                )
             )
     if form != fitted_form:
         raise ValueError(
