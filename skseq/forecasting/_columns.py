@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from ..utils._series import non_numeric_columns, refuse_huge, refuse_missing
+from ..utils._series import (
+    non_numeric_columns,
+    refuse_complex_columns,
+    refuse_duplicate_columns,
+    refuse_huge,
+    refuse_missing,
+)
 
 __all__ = [
     "ColumnRoles",
@@ -313,7 +319,9 @@ def future_rows(future, series, keys, roles, horizon):
                 f"X (or future) is read by position here: it needs the {h} rows "
                 f"of the forecast steps, got {len(frame)}."
             )
+        refuse_duplicate_columns(frame, "X (or future)")
         given = frame[names]
+        refuse_complex_columns(given, "X (or future)")
         non_numeric = non_numeric_columns(given)
         if non_numeric:
             raise TypeError(

@@ -13,8 +13,11 @@ import numpy as np
 import pandas as pd
 
 from ..utils._series import (
+    check_stamps,
     non_numeric_columns,
     refuse_complex_columns,
+    refuse_duplicate_columns,
+    refuse_empty,
     refuse_huge,
     refuse_missing,
 )
@@ -46,11 +49,7 @@ def _join_one(y, X, name="X"):
         y_frame.columns = [f"y{i}" for i in range(y_frame.shape[1])]
     elif isinstance(y, pd.Series) and y.name is None and 0 in X.columns:
         y_frame.columns = ["y0"]  # both would be column 0 (X a frame of an array)
-    if len(X) != len(y_frame):
-        raise ValueError(
-            f"X must have a row for every time stamp of y ({len(y_frame)} rows, "
-            f"{y_frame.index[0]} to {y_frame.index[-1]}); it has {len(X)}."
-        )
+    refuse_duplicate_columns(X, name)
     refuse_complex_columns(X, name)
     non_numeric = non_numeric_columns(X)
     if non_numeric:
@@ -115,21 +114,24 @@ def exog_frame(X):
     return frame
 
 
-def _split_one(y, X, extra):
+def _split_one(y, X, extra, name="X", y_name="y"):
     """One series' exogenous rows: those over ``y`` and those after it.
 
     Arrays (or any ``X`` of an array ``y``) are read by position and must hold
     ``len(y) + e`` rows for an ``e`` in ``extra``; pandas ``X`` of a pandas
-    ``y`` is read by time stamp.
+    ``y`` is read by time stamp, and must have a row at each. ``name`` and
+    ``y_name`` are the arguments, for the messages.
     """
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        check_stamps(y.index, y_name)  # before X is read by them
     frame = exog_frame(X)
     if frame.attrs.get("positional") or not isinstance(y, (pd.Series, pd.DataFrame)):
         allowed = [len(y) + e for e in extra]
         if len(frame) not in allowed:
+            needs = " or ".join(map(str, allowed))
             raise ValueError(
-                f"X is read by position here: it needs {' or '.join(map(str, allowed))}"
-                f" rows (the {len(y)} of y, then the forecast steps), got "
-                f"{len(frame)}."
+                f"{name} is read by position here: it needs {needs} rows (the "
+                f"{len(y)} of {y_name}, then the forecast steps), got {len(frame)}."
             )
         history, after = frame.iloc[: len(y)].copy(), frame.iloc[len(y) :].copy()
         pandas = isinstance(y, (pd.Series, pd.DataFrame))
@@ -140,7 +142,9 @@ def _split_one(y, X, extra):
         if zone is not None and getattr(frame.index, "tz", None) is not None:
             frame = frame.set_axis(frame.index.tz_convert(zone))  # same instants
         if frame.index.has_duplicates:
-            raise ValueError("X holds repeated time stamps; give one row per time.")
+            raise ValueError(
+                f"{name} holds repeated time stamps; give one row per time."
+            )
         try:
             history = frame.loc[frame.index.isin(y.index)]
             after = frame.loc[frame.index > y.index[-1]]
@@ -153,15 +157,21 @@ def _split_one(y, X, extra):
                     for i in (y.index, frame.index)
                 )
             raise ValueError(
-                f"X must be indexed by time stamps like y ({like}), got a {got}."
+                f"{name} must be indexed by time stamps like {y_name} ({like}), got "
+                f"a {got}."
             ) from exc
-        if len(history) == len(y):
-            history = history.loc[y.index]  # in y's order
+        if len(history) != len(y):
+            missing = y.index[~y.index.isin(history.index)]
+            raise ValueError(
+                f"{name} must have a row for every time stamp of {y_name}; it lacks "
+                f"{len(missing)}, the first {missing[0]}."
+            )
     history.attrs.pop("positional", None)
     return history, (after if len(after) else None)
 
 
 def _split_long(y, X, extra):
+    refuse_empty(len(y), "y")
     if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
         raise ValueError(
             "With a long y (series id, time), X is a long DataFrame with the same "
@@ -175,7 +185,10 @@ def _split_long(y, X, extra):
             "the ids and times of y."
         )
     parts = {
-        key: _split_one(y.xs(key, level=0), X.xs(key, level=0), extra) for key in ids
+        key: _split_one(
+            y.xs(key, level=0), X.xs(key, level=0), extra, f"X[{key!r}]", f"y[{key!r}]"
+        )
+        for key in ids
     }
     history = pd.concat({key: h for key, (h, _) in parts.items()}, names=y.index.names)
     history = history.reindex(y.index)  # in y's order (sorted by id or by time)
@@ -194,7 +207,10 @@ def split_exog(y, X, extra=(0,)):
     if isinstance(y, dict):
         if not isinstance(X, dict) or set(X) != set(y):
             raise ValueError("With a dict y, X is a dict with the same keys.")
-        parts = {key: _split_one(y[key], X[key], extra) for key in y}
+        parts = {
+            key: _split_one(y[key], X[key], extra, f"X[{key!r}]", f"y[{key!r}]")
+            for key in y
+        }
         history = {key: h for key, (h, _) in parts.items()}
         after = {key: f for key, (_, f) in parts.items() if f is not None}
         return history, (after if len(after) == len(y) else None)

@@ -17,9 +17,12 @@ __all__ = [
     "TimeSeries",
     "check_panel",
     "check_series",
+    "check_stamps",
     "infer_frequency",
     "non_numeric_columns",
     "refuse_complex_columns",
+    "refuse_duplicate_columns",
+    "refuse_empty",
 ]
 
 
@@ -205,12 +208,22 @@ def _offset(freq):
         ) from None
 
 
-def _check_index(index, name, freq, default_freq=None):
-    """Check that a time index is sorted, unique and regular; return its step.
+def refuse_empty(length, name):
+    """Raise a ValueError naming ``name`` if the series has no time step."""
+    if length == 0:
+        raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
 
-    ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
-    training series' step) is used when an index is too short to infer one.
+
+def check_stamps(index, name):
+    """Refuse an index (of ``name``) empty, not of times, repeated or unsorted.
+
+    The checks of a series' time stamps that need no step (the index of
+    more than one): ``X`` is read by the stamps of ``y``, so they are made
+    before ``X`` is.
     """
+    refuse_empty(len(index), name)
+    if len(index) == 1:
+        return  # a step of time stamps is checked from two
     if not (
         isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.RangeIndex))
         or pd.api.types.is_integer_dtype(index)
@@ -235,6 +248,25 @@ def _check_index(index, name, freq, default_freq=None):
             f"{index[first_bad - 1]} then {index[first_bad]}); sort it with "
             f"{name}.sort_index()."
         )
+
+
+def refuse_duplicate_columns(frame, name):
+    """Raise a ValueError naming ``name`` and its repeated column names."""
+    if frame.columns.has_duplicates:
+        duplicated = list(frame.columns[frame.columns.duplicated()].unique())
+        raise ValueError(
+            f"{name} has duplicate column names {duplicated}; give each column "
+            "its own name."
+        )
+
+
+def _check_index(index, name, freq, default_freq=None):
+    """Check that a time index is sorted, unique and regular; return its step.
+
+    ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
+    training series' step) is used when an index is too short to infer one.
+    """
+    check_stamps(index, name)
     if isinstance(index, pd.DatetimeIndex):
         step = freq if freq is not None else infer_frequency(index)
         if step is None and default_freq is not None and len(index) < 3:
@@ -321,12 +353,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
                 f"{name} has a MultiIndex; many series go as a dict of series or a "
                 "long DataFrame indexed by (series id, time) to a global model."
             )
-        if frame.columns.has_duplicates:
-            duplicated = list(frame.columns[frame.columns.duplicated()].unique())
-            raise ValueError(
-                f"{name} has duplicate column names {duplicated}; give each column "
-                "its own name."
-            )
+        refuse_duplicate_columns(frame, name)
         refuse_complex_columns(frame, name)
         non_numeric = non_numeric_columns(frame)
         if non_numeric:
@@ -355,8 +382,7 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         values = values.reshape(len(values), -1) if values.size else np.empty((0, 1))
         columns = list(range(values.shape[1]))
         index = pd.RangeIndex(len(values))
-    if len(values) == 0:
-        raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
+    refuse_empty(len(values), name)
     refuse_missing(values, index, name)
     values = check_array(values, dtype=np.float64, input_name=name)
     refuse_huge(values, name)

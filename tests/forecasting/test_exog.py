@@ -335,3 +335,36 @@ def test_predict_reads_the_future_rows_by_time_stamp_in_any_order():
         ValueError, match="X \\(or future\\) has 1 repeated time stamps"
     ):
         model.predict(X=pd.concat([X[60:], X[60:61]]))
+
+
+def test_y_is_checked_before_x_is_read_by_its_time_stamps():
+    # an empty y crashed with pandas' IndexError, a repeated stamp of y was
+    # blamed on X, duplicate columns were called non-numeric, and a long X
+    # lacking a row said "X contains NaN" (NaNs of its reindexing)
+    sales, X = sales_and_promotions(60)
+    model = SequenceForecaster(horizon=2, future_covariates=["promo"], max_epochs=1)
+    with pytest.raises(ValueError, match="^y is empty"):
+        model.fit(sales[:0], X)
+    with pytest.raises(ValueError, match=r"^y\['b'\] is empty"):
+        model.fit({"a": sales, "b": sales[:0]}, {"a": X, "b": X[:0]})
+    repeated = pd.concat([sales, sales.iloc[[30]]]).sort_index()
+    with pytest.raises(ValueError, match="^y.index has 1 duplicated time stamps"):
+        model.fit(repeated, X)
+    twice = pd.concat([X["promo"], X["noise"].rename("promo")], axis=1)
+    with pytest.raises(ValueError, match=r"^X has duplicate column names \['promo'\]"):
+        model.fit(sales, twice)
+    long = pd.concat({"a": X, "b": X}, names=["id", "t"])
+    y = pd.concat({"a": sales, "b": sales}, names=["id", "t"])
+    holed = long.drop(("b", X.index[5]))
+    with pytest.raises(ValueError, match=r"X\['b'\] must have a row for every time"):
+        model.fit(y, holed)
+    fitted = SequenceForecaster(
+        horizon=2, future_covariates=["promo"], max_epochs=1, hidden_size=8
+    ).fit(sales[:58], X[:58])
+    with pytest.raises(ValueError, match="^y is empty"):
+        fitted.predict(y=sales[:0], X=X[58:])
+    with pytest.raises(ValueError, match="^y is empty"):
+        fitted.score(sales[:0], X[:0])
+    future = pd.concat([X[58:], X[58:].rename(columns={"noise": "promo"})], axis=1)
+    with pytest.raises(ValueError, match=r"future\) has duplicate column names"):
+        fitted.predict(X=future)
