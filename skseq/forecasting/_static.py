@@ -14,7 +14,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import refuse_huge
+from ..utils._series import (
+    refuse_complex_columns,
+    refuse_duplicate_columns,
+    refuse_huge,
+)
 
 __all__ = ["StaticCovariates"]
 
@@ -52,6 +56,8 @@ class StaticCovariates:
                 "static must be a pandas DataFrame indexed by the series ids, one "
                 f"row per series; got a {type(static).__name__}."
             )
+        refuse_duplicate_columns(static, "static")  # before they are read
+        refuse_complex_columns(static, "static")
         if static.index.has_duplicates:
             repeated = list(static.index[static.index.duplicated()].unique())
             raise ValueError(f"static has several rows for the series {repeated}.")

@@ -66,6 +66,13 @@ def test_static_covariates_are_read_in_every_form_and_method():
         (lambda s: s.rename(columns={"size": 0}).iloc[:, :0], "no columns"),
         (lambda s: pd.concat([s, s.iloc[:1]]), "several rows for the series"),
         (lambda s: s.to_numpy(), "DataFrame indexed by the series ids"),
+        # before: the imaginary part dropped with a numpy warning only
+        (lambda s: s.assign(size=s["size"] + 1j), "complex columns \\['size'\\]"),
+        # before: pandas' "Buffer has wrong number of dimensions"
+        (
+            lambda s: s.set_axis(["size", "size"], axis=1),
+            "duplicate column names \\['size'\\]",
+        ),
     ],
 )
 def test_bad_static_tables_are_refused(change, message):
