@@ -365,7 +365,7 @@ class FittedForecaster:
         check_step(panel, keys, default_freq)
         if form_of is not None:
             panel = as_series(panel, form_of)
-        panel = self.carried(panel, keys, form)
+        panel = self.carried(panel, keys, form, "y" if form_of is None else "y with X")
         for one in panel:
             arranged = self.roles.arrange(one.values)
             check_log(arranged, self.roles.n_targets, "y", self.values.log)

@@ -89,7 +89,7 @@ def rolling_forecasts(
     check_step(panel, keys, default_freq)
     if form_of is not None:
         panel = as_series(panel, form_of)
-    panel = fitted.carried(panel, keys, form)
+    panel = fitted.carried(panel, keys, form, "y" if form_of is None else "y with X")
     actual_all, forecast_all, first_times = [], [], None
     bounds = [[] for _ in coverages]
     for position, one in enumerate(panel):

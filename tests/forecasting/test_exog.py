@@ -368,3 +368,15 @@ def test_y_is_checked_before_x_is_read_by_its_time_stamps():
     future = pd.concat([X[58:], X[58:].rename(columns={"noise": "promo"})], axis=1)
     with pytest.raises(ValueError, match=r"future\) has duplicate column names"):
         fitted.predict(X=future)
+
+
+def test_a_column_of_x_unseen_at_fit_is_said_to_come_with_x():
+    # it was reported as "y has columns [..., 'extra']"
+    sales, X = sales_and_promotions(60)
+    model = SequenceForecaster(max_epochs=1, hidden_size=8, horizon=2)
+    model.fit(sales, X)
+    message = r"^y with X has columns .* \(not seen at fit \['extra'\]\)\.$"
+    with pytest.raises(ValueError, match=message):
+        model.predict(y=sales, X=X.assign(extra=1.0))
+    with pytest.raises(ValueError, match=message):
+        model.score(sales[-20:], X[-20:].assign(extra=1.0))
