@@ -249,7 +249,10 @@ def test_bad_input_gets_clear_errors(series):
         detector.fit(series[:300])
     fitted = ForecastAnomalyDetector(_forecaster(), random_state=0).fit(series[:300])
     with pytest.raises(ValueError, match=r"^X has columns \['other'\]"):
-        fitted.predict(series[300:400].rename("other"))
+        fitted.predict(series[300:400].to_frame("other"))
+    # a Series' name is no column (a model of one target): read as the target
+    renamed = fitted.predict(series[300:400].rename("other"))
+    np.testing.assert_array_equal(renamed, fitted.predict(series[300:400]))
     with pytest.raises(ValueError, match="false_alarm_rate"):
         ForecastAnomalyDetector(false_alarm_rate=0.9).fit(series[:300])
     gap = series[:300].copy()
