@@ -106,7 +106,7 @@ class ConformalCalibration:
         """
         n = len(self.residuals)
         if self.calibrates(coverage):
-            return math.ceil((n + 1) * coverage) / n
+            return _rank(n, coverage) / n
         needed = _windows_needed(coverage)
         if quantile is None:
             asked, advice = f"coverage={coverage}", "lower coverage"
@@ -126,7 +126,7 @@ class ConformalCalibration:
     def calibrates(self, coverage):
         """Return whether the held-out windows are enough for ``coverage``."""
         n = len(self.residuals)
-        return math.ceil((n + 1) * coverage) <= n
+        return _rank(n, coverage) <= n
 
     def calibrates_level(self, quantile):
         """Return whether they are enough for a one-sided ``quantile`` (offsets)."""
@@ -233,6 +233,16 @@ class ConformalCalibration:
         return _ranked(self.heads[..., head], [quantile])[0]
 
 
+def _rank(n, level, up=True):
+    """Return ``ceil((n + 1) * level)`` (``floor`` with ``up=False``).
+
+    Of the product to nine decimals: in floats, ``100 * 0.55`` is
+    ``55.00000000000001``, whose ceiling, 56, is one rank too many.
+    """
+    product = round((n + 1) * level, 9)
+    return math.ceil(product) if up else math.floor(product)
+
+
 def _windows_needed(coverage):
     """Return the fewest held-out windows that calibrate ``coverage``.
 
@@ -241,7 +251,7 @@ def _windows_needed(coverage):
     the arithmetic of ``_level`` so that the two agree on rounding.
     """
     n = max(1, math.floor(coverage / (1 - coverage)) - 1)
-    while math.ceil((n + 1) * coverage) > n:
+    while _rank(n, coverage) > n:
         n += 1
     return n
 
@@ -251,10 +261,7 @@ def _ranks(n, quantiles):
 
     None when a rank falls outside ``1..n``: too few values for a level.
     """
-    ranks = [
-        math.ceil((n + 1) * q) if q >= 0.5 else math.floor((n + 1) * q)
-        for q in quantiles
-    ]
+    ranks = [_rank(n, q, up=q >= 0.5) for q in quantiles]
     return ranks if 1 <= min(ranks) and max(ranks) <= n else None
 
 

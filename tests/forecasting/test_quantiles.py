@@ -68,3 +68,21 @@ def test_quantile_errors():
     ).fit(y)
     with pytest.raises(ValueError, match="No held-out windows"):
         none_held_out.predict_quantiles()
+
+
+@pytest.mark.parametrize(
+    "n, level, rank",
+    [(99, 0.55, 55), (179, 0.35, 63), (19, 0.9, 18), (9, 0.1, 1)],
+)
+def test_conformal_ranks_are_not_moved_by_float_rounding(n, level, rank):
+    # in floats 100 * 0.55 is 55.00000000000001 and 180 * 0.35 is
+    # 62.99999999999999: the ranks were 56 and 62, one off
+    from skseq.forecasting._conformal import ConformalCalibration
+
+    residuals = np.arange(1.0, n + 1)[:, None, None]  # the k-th smallest is k
+    calibration = ConformalCalibration(residuals)
+    assert calibration.offsets([level])[0, 0, 0] == rank
+    if level > 0.5:  # the half-width: numpy's "higher" quantile at rank / n
+        assert calibration.half_width(level)[0, 0] == np.quantile(
+            residuals[:, 0, 0], rank / n, method="higher"
+        )
