@@ -198,7 +198,7 @@ def test_an_unsupported_estimator_logs_nothing(mlflow, gunpoint):
     clf, X = gunpoint
     padder = SequencePadder().fit(X)  # skseq.save takes estimators, not this
     with mlflow.start_run() as run:
-        with pytest.raises(TypeError, match="skseq.save takes skseq estimators"):
+        with pytest.raises(TypeError, match="skseq.save takes the estimators"):
             skseq.mlflow.log_model(padder, "padder")
         # an input example MLflow cannot save is refused before anything, too
         with pytest.raises(ValueError, match="different lengths"):

@@ -117,8 +117,9 @@ RNNSeq2Seq or SequenceForecaster
     """
     if type(estimator).__name__ not in _CLASSES:
         raise TypeError(
-            f"skseq.save takes skseq estimators; got {type(estimator).__name__}. "
-            "Use joblib or pickle for other objects (trusted files only)."
+            f"skseq.save takes the estimators {sorted(_CLASSES)}; got "
+            f"{type(estimator).__name__}. Use joblib or pickle for other objects "
+            "(trusted files only)."
         )
     check_is_fitted(estimator)
     encode = Encoder()

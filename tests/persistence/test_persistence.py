@@ -284,8 +284,16 @@ def test_save_needs_a_fitted_skseq_estimator(tmp_path):
 
     with pytest.raises(NotFittedError):
         skseq.save(RNNClassifier(), tmp_path / "x.skseq")
-    with pytest.raises(TypeError, match="takes skseq estimators"):
+    with pytest.raises(TypeError, match=r"takes the estimators \[.*'RNNClassifier'"):
         skseq.save(LinearRegression(), tmp_path / "x.skseq")
+    # the detector is one of skseq's, but not one save takes: the message
+    # said "takes skseq estimators"
+    from skseq.anomaly import ForecastAnomalyDetector
+
+    detector = ForecastAnomalyDetector(SequenceForecaster(max_epochs=1, hidden_size=4))
+    detector.fit(np.sin(np.arange(120) / 3))
+    with pytest.raises(TypeError, match="got ForecastAnomalyDetector. Use joblib"):
+        skseq.save(detector, tmp_path / "x.skseq")
 
 
 def test_forecaster_over_a_daylight_saving_change_round_trips(tmp_path):
