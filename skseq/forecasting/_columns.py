@@ -196,12 +196,12 @@ def check_like_fit(
 
 
 def _named(one, columns):
-    """Return ``one`` with a Series. column named as the target, ``columns[0]``.
+    """Return ``one`` with a Series' column named as the target, ``columns[0]``.
 
-    The name of a Series is no column: it is the target (its first column,
-    before those of ``X``) unless it is named like another of ``columns``.
+    The name of a Series is no column: its values are the target (its first
+    column, before those of ``X`` or static covariates), whatever its name.
     """
-    if one.kind != "series" or one.columns[0] in columns:
+    if one.kind != "series":
         return one
     return replace(one, columns=[columns[0], *one.columns[1:]])
 
@@ -216,25 +216,27 @@ def _in_order(one, columns):
 
 
 def same_columns(panel, keys):
-    """Return the series of a panel with the first one's columns, in its order.
+    """Return the series of a panel with the same columns, in the same order.
 
-    Frames whose columns are the first's in another order are put in its
-    order. A pandas Series' name is no column: a panel of Series (a dict of
-    a wide frame's columns, each named by its id) has one target, named as
-    the first.
+    Those of its first frame (of the first series if all are Series), in
+    its order: frames with the same columns in another order are put in
+    it. A pandas Series' name is no column (:func:`_named`): a panel of
+    Series (a dict of a wide frame's columns, each named by its id) has one
+    target, named as the first, and a Series beside frames is their target.
     """
-    first = panel[0]
-    aligned = [first]
-    for key, one in zip(keys[1:] if keys else (), panel[1:], strict=True):
-        if first.kind == one.kind == "series":
-            one = replace(one, columns=[first.columns[0], *one.columns[1:]])
-        one = _in_order(one, first.columns)
-        if one.columns != first.columns:
+    if len(panel) == 1:
+        return panel
+    at = next((i for i, one in enumerate(panel) if one.kind != "series"), 0)
+    columns = panel[at].columns
+    aligned = []
+    for key, one in zip(keys, panel, strict=True):
+        same = _in_order(_named(one, columns), columns)
+        if same.columns != columns:
             raise ValueError(
-                f"The series of a panel share their columns, but y[{keys[0]!r}] "
-                f"has {first.columns} and y[{key!r}] {one.columns}."
+                "The series of a panel share their columns (with those of X), "
+                f"but y[{keys[at]!r}] has {columns} and y[{key!r}] {one.columns}."
             )
-        aligned.append(one)
+        aligned.append(same)
     return aligned
 
 
@@ -319,8 +321,9 @@ def future_rows(future, series, keys, roles, horizon):
                 f"X (or future) is read by position here: it needs the {h} rows "
                 f"of the forecast steps, got {len(frame)}."
             )
-        refuse_duplicate_columns(frame, "X (or future)")
-        given = frame[names]
+        given = frame.loc[:, frame.columns.isin(names)]  # others are not read
+        refuse_duplicate_columns(given, "X (or future)")
+        given = given[names]
         refuse_complex_columns(given, "X (or future)")
         non_numeric = non_numeric_columns(given)
         if non_numeric:
@@ -362,7 +365,7 @@ def _at_stamps(frame, expected):
         zone = getattr(stamps, "tz", None)
         zone = f" in {zone}" if zone else " tz-naive" * (stamps.dtype.kind == "M")
         has = f"its index: {type(stamps).__name__}{zone}" + (
-            f" from {stamps[0]}" if len(stamps) else " and no rows"
+            f" from {stamps.min()}" if len(stamps) else " and no rows"
         )
         raise ValueError(
             f"X (or future) must have a row at each of the {len(expected)} time "

@@ -239,8 +239,8 @@ def _rank(n, level, up=True):
     Of the product to nine decimals: in floats, ``100 * 0.55`` is
     ``55.00000000000001``, whose ceiling, 56, is one rank too many.
     """
-    product = round((n + 1) * level, 9)
-    return math.ceil(product) if up else math.floor(product)
+    product = np.round((n + 1) * np.asarray(level), 9)  # a level per target too
+    return (np.ceil(product) if up else np.floor(product)).astype(int)
 
 
 def _windows_needed(coverage):
@@ -318,7 +318,7 @@ def _adaptive_margins(held, new, coverage, step_size):
                 miss_rate += step_size * ((1 - coverage) - missed)
                 ordered = _insert_sorted(ordered, score)
             m = len(ordered)
-            level = np.clip(np.ceil((m + 1) * (1 - miss_rate)) / m, 0, 1)
+            level = np.clip(_rank(m, 1 - miss_rate) / m, 0, 1)
             # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
             margins[t, step] = ordered[np.ceil(level * (m - 1)).astype(int), targets]
     return margins

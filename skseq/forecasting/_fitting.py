@@ -287,8 +287,13 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     fitted = replace(
         fitted,
         ridges=ridges,
-        windows=WindowScaler.fit(
-            series, split.train, normalize, w, h, floor_starts=split.every
+        windows=WindowScaler.fit(  # the refit trains on every window
+            series,
+            split.train,
+            normalize,
+            w,
+            h,
+            floor_starts=split.every if estimator.refit else None,
         ),
     )
     seed = check_random_state(estimator.random_state).randint(np.iinfo(np.int32).max)

@@ -368,6 +368,9 @@ def test_y_is_checked_before_x_is_read_by_its_time_stamps():
     future = pd.concat([X[58:], X[58:].rename(columns={"noise": "promo"})], axis=1)
     with pytest.raises(ValueError, match=r"future\) has duplicate column names"):
         fitted.predict(X=future)
+    # columns it does not read may repeat, as before
+    unread = pd.concat([X[58:], X[58:][["noise"]]], axis=1)
+    np.testing.assert_array_equal(fitted.predict(X=unread), fitted.predict(X=X[58:]))
 
 
 def test_a_column_of_x_unseen_at_fit_is_said_to_come_with_x():

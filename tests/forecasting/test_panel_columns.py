@@ -71,6 +71,32 @@ def test_frames_of_a_panel_are_read_by_column_name_at_fit_too():
 def test_a_missing_column_of_y_is_not_said_to_come_as_x():
     frame = wide(columns=("sales", "promo", "temp"))
     model = SequenceForecaster(target="sales", **TINY).fit(frame)
-    with pytest.raises(ValueError, match=r"missing \['temp'\]\)") as error:
+    # it said "(missing ['temp']: columns that came as X need X again)"
+    message = r"missing \['temp'\]\); covariates come again as they came at fit"
+    with pytest.raises(ValueError, match=message + r" \(columns of y, or X\)\.$"):
         model.predict(y=frame[["sales", "promo"]])
-    assert "came as X" not in str(error.value)
+
+
+def test_a_series_beside_frames_or_static_is_the_target_whatever_its_name():
+    frames = {key: wide(columns=("v",), seed=i) for i, key in enumerate("ab")}
+    mixed = dict(frames, b=frames["b"]["v"].rename("b"))  # a Series beside a frame
+    model = SequenceForecaster(**TINY).fit(frames)
+    again = SequenceForecaster(**TINY).fit(mixed)
+    np.testing.assert_array_equal(again.predict()["b"], model.predict()["b"]["v"])
+    # named like a static column (which is added before the columns are
+    # matched): it was refused as "y has columns ['size', 'size']"
+    series = {key: one["v"].rename(key) for key, one in frames.items()}
+    static = pd.DataFrame({"size": [1.0, 2.0]}, index=["a", "b"])
+    model = SequenceForecaster(**TINY).fit(series, static=static)
+    renamed = dict(series, b=series["b"].rename("size"))
+    np.testing.assert_array_equal(model.predict(y=renamed)["b"], model.predict()["b"])
+
+
+def test_columns_of_x_that_differ_between_series_are_named_as_given():
+    # the message named the Series' renamed columns and blamed y alone
+    panel = {key: wide()[f"s{i + 1}"].rename(key) for i, key in enumerate("ab")}
+    promo = wide(seed=1)["s1"]
+    X = {"a": promo.to_frame("promo"), "b": promo.to_frame("price")}
+    message = r"y\['a'\] has \['a', 'promo'\] and y\['b'\] \['b', 'price'\]"
+    with pytest.raises(ValueError, match=r"\(with those of X\).*" + message):
+        SequenceForecaster(**TINY).fit(panel, X=X)

@@ -83,6 +83,8 @@ def test_conformal_ranks_are_not_moved_by_float_rounding(n, level, rank):
     calibration = ConformalCalibration(residuals)
     assert calibration.offsets([level])[0, 0, 0] == rank
     if level > 0.5:  # the half-width: numpy's "higher" quantile at rank / n
-        assert calibration.half_width(level)[0, 0] == np.quantile(
-            residuals[:, 0, 0], rank / n, method="higher"
-        )
+        width = calibration.half_width(level)[0, 0]
+        assert width == np.quantile(residuals[:, 0, 0], rank / n, method="higher")
+        # rolling intervals start there, before any outcome is known
+        unknown = np.full((2, 1, 1), np.nan)
+        assert (calibration.rolling_half_widths(unknown, level) == width).all()
