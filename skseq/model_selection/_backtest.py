@@ -130,6 +130,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         X = exog_frame(X)  # arrays: columns x0, x1... read by position
         if not isinstance(y, (pd.Series, pd.DataFrame)):
             X = X.reset_index(drop=True)  # by position, as _rows indexes y's folds
+        elif len(X) == len(y) and X.index.is_unique and X.index.isin(y.index).all():
+            X = X.loc[y.index]  # y's time stamps in another order: as fit reads X
         if len(X) != len(y):
             raise ValueError(
                 f"X must have one row per step of y ({len(y)} rows), split with "

@@ -161,6 +161,10 @@ def test_rolling_forecasts_and_backtests_take_X():
     for y, exog in ((sales, X), (sales.to_numpy(), X.to_numpy())):
         errors = backtest(SequenceForecaster(horizon=2, **FAST), y, exog, cv=2)
         assert errors.index.tolist() == [1, 2] and np.isfinite(errors["MAE"]).all()
+    # X by time stamp, in any order, as fit reads it (its reversed rows were
+    # split by position: "X must have a row for every time stamp of y")
+    errors = backtest(model, sales, X, cv=2)
+    pd.testing.assert_frame_equal(backtest(model, sales, X.iloc[::-1], cv=2), errors)
 
 
 def test_x_errors_name_x():
