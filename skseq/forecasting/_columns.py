@@ -29,6 +29,7 @@ __all__ = [
     "check_log",
     "format_forecasts",
     "future_rows",
+    "id_level",
     "raw_values",
     "roles_of",
     "same_columns",
@@ -403,12 +404,14 @@ def _future_frames(future, keys, names):
     return [future.xs(key, level=0) for key in keys]
 
 
-def format_forecasts(forecasts, series, keys, form, targets, columns=None):
+def format_forecasts(forecasts, series, keys, fitted, y, columns=None):
     """Forecast arrays ``(n_series, h, k)`` -> the form of the input.
 
+    Of the :class:`FittedForecaster` ``fitted``, from the history ``y`` (None:
+    the training series', whose id level's name a long frame takes again).
     ``columns`` names the last axis (intervals); by default the targets.
     """
-    h = forecasts.shape[1]
+    h, targets = forecasts.shape[1], fitted.roles.targets
     outputs = []
     for values, one in zip(forecasts, series, strict=True):
         index = one.future_index(h)
@@ -421,11 +424,18 @@ def format_forecasts(forecasts, series, keys, form, targets, columns=None):
         else:
             # arrays: (horizon,) for one target, (horizon, k) for several
             outputs.append(values[:, 0] if values.shape[1] == 1 else values)
-    if form == "single":
+    if fitted.form == "single":
         return outputs[0]
-    if form == "dict":
+    if fitted.form == "dict":
         return dict(zip(keys, outputs, strict=True))
-    return pd.concat(outputs, keys=keys)
+    name = fitted.key_name if y is None else id_level(y)
+    return pd.concat(outputs, keys=keys, names=[name])
+
+
+def id_level(y):
+    """Return the name of the id level of a long frame ``y`` (None: another form)."""
+    index = getattr(y, "index", None)
+    return index.names[0] if isinstance(index, pd.MultiIndex) else None
 
 
 def roles_of(panel, target, future_covariates, strategy, static=()):

@@ -47,7 +47,8 @@ class FittedForecaster:
     keys : tuple or None
         The series ids of a global model.
     form : {"single", "dict", "long"}
-        The form of the training ``y``, which forecasts take again.
+        The form of the training ``y``, which forecasts take again (a long
+        frame its id level's name, ``key_name``).
     calibration : ConformalCalibration or None
         Errors of held-out windows, for intervals.
     method : tuple of str, default=("network",)
@@ -77,9 +78,8 @@ class FittedForecaster:
         What each series' targets were divided by (:mod:`._units`); None
         for a single series and models saved before.
     still : ndarray of shape (n_series,) or None, default=None
-        Which series never changed in training: forecast at their value
-        (:mod:`._units`); None where ``units`` is, and in models saved
-        before still series were.
+        Which series never changed in training, forecast at their value
+        (:mod:`._units`); None where ``units`` is, or saved before.
     lag : SeasonLag or None, default=None
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     """
@@ -105,6 +105,7 @@ class FittedForecaster:
     units: np.ndarray | None = None
     still: np.ndarray | None = None
     lag: SeasonLag | None = None
+    key_name: object = None
 
     def __post_init__(self):
         self._check_heads()

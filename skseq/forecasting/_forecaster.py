@@ -7,6 +7,7 @@ object or function of this package; the fitted state is one frozen
 :class:`~skseq.forecasting._fitted.FittedForecaster` and the network.
 """
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator
@@ -23,7 +24,7 @@ from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._stored import StoredSequences
-from ._columns import format_forecasts
+from ._columns import format_forecasts, id_level
 from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
@@ -432,6 +433,7 @@ class SequenceForecaster(
         if X is not None:
             panel = as_series(panel, original)
         state, trained = fit_forecaster(self, panel, keys, form, target, static)
+        state["_fitted"] = replace(state["_fitted"], key_name=id_level(y))
         set_fitted(self, state, interrupted=trained.interrupted)
         return self
 
@@ -485,9 +487,7 @@ class SequenceForecaster(
         forecast = times_units(
             fitted.values.inverse_transform(transformed), units, fitted.roles.n_targets
         )
-        return format_forecasts(
-            forecast, series, keys, fitted.form, fitted.roles.targets
-        )
+        return format_forecasts(forecast, series, keys, fitted, y)
 
     def _net_spec(self):
         return net_spec(self, self._fitted)

@@ -84,9 +84,7 @@ class ProbabilisticForecasts:
             transformed, unit, coverage, heads=heads
         )
         bounds = times_units(bounds, units, fitted.roles.n_targets)
-        return format_forecasts(
-            bounds, series, keys, fitted.form, fitted.roles.targets, columns=columns
-        )
+        return format_forecasts(bounds, series, keys, fitted, y, columns=columns)
 
     def predict_quantiles(self, y=None, X=None, future=None, quantiles=(0.1, 0.5, 0.9)):
         """Quantile forecasts over the forecast horizon (split conformal).
@@ -146,9 +144,7 @@ class ProbabilisticForecasts:
         )
         values, columns = quantile_values(fitted, transformed, unit, levels, heads)
         values = times_units(values, units, fitted.roles.n_targets)
-        return format_forecasts(
-            values, series, keys, fitted.form, fitted.roles.targets, columns=columns
-        )
+        return format_forecasts(values, series, keys, fitted, y, columns=columns)
 
 
 def quantile_values(fitted, transformed, unit, quantiles, heads=None):

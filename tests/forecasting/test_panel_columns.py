@@ -100,3 +100,20 @@ def test_columns_of_x_that_differ_between_series_are_named_as_given():
     message = r"y\['a'\] has \['a', 'promo'\] and y\['b'\] \['b', 'price'\]"
     with pytest.raises(ValueError, match=r"\(with those of X\).*" + message):
         SequenceForecaster(**TINY).fit(panel, X=X)
+
+
+def test_long_forecasts_keep_the_name_of_the_id_level(tmp_path):
+    # they came back as [None, 't']
+    import skseq
+
+    frame = wide(columns=("a", "b"))
+    long = pd.concat(dict(frame.items()), names=["id", "t"])
+    model = SequenceForecaster(**TINY).fit(long)
+    assert model.predict().index.names == ["id", "t"]
+    assert model.predict_interval(coverage=0.8).index.names == ["id", "t"]
+    assert model.predict_quantiles().index.names == ["id", "t"]
+    # a history given names its own
+    renamed = long.rename_axis(["series", "month"])
+    assert model.predict(y=renamed).index.names == ["series", "month"]
+    skseq.save(model, tmp_path / "model.skseq")
+    assert skseq.load(tmp_path / "model.skseq").predict().index.names == ["id", "t"]
