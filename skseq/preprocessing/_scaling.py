@@ -139,8 +139,10 @@ class SequenceScaler(
         check_is_fitted(self)
         sequences = check_sequences(X, estimator=self, reset=False)
         valid = self._valid(sequences)
-        out = sequences.values.astype(np.float32)
-        out[valid] = function(out[valid].astype(np.float64)).astype(np.float32)
+        values = sequences.values  # scaled in float64: 1e8 + 1 is not 1e8
+        out = np.empty(values.shape, dtype=np.float32)
+        out[~valid] = values[~valid]
+        out[valid] = function(values[valid].astype(np.float64)).astype(np.float32)
         if sequences.layout == "ragged":
             return unpad(out, sequences.lengths, sequences.item_ndim), sequences.index
         return (out[:, :, 0] if sequences.item_ndim == 1 else out), sequences.index

@@ -293,6 +293,20 @@ def test_scaler_uses_all_valid_steps_and_keeps_padding():
     np.testing.assert_allclose(minmax.transform(X)[0], [[0.0, 0.0], [0.5, 1.0]])
 
 
+def test_scaler_scales_large_values_in_float64():
+    # they were cast to float32 first: 1e8 + 0, 1, 2, 3 all became 1e8 and
+    # scaled to -1.567; 1e39 overflowed float32 to inf
+    X = [1e8 + np.array([0.0, 1, 2, 3]), 1e8 + np.array([1.0, 2])]
+    scaled = SequenceScaler().fit(X).transform(X)
+    steps = np.concatenate(X)[:, None]
+    expected = (steps - steps.mean()) / steps.std()
+    np.testing.assert_allclose(np.concatenate(scaled), expected[:, 0], rtol=1e-6)
+    huge = [1e39 * np.array([1.0, 2, 3])]
+    np.testing.assert_allclose(
+        SequenceScaler().fit(huge).transform(huge)[0], [-1.2247449, 0, 1.2247449]
+    )
+
+
 def test_scaler_inside_grid_search():
     X, y = make_ragged_classification(n=40)
     X = [100.0 * x + 7.0 for x in X]
