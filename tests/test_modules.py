@@ -178,3 +178,20 @@ def test_a_traced_conv_network_serves_padded_batches():
     X, lengths = torch.randn(3, 16, 1), torch.tensor([16, 9, 4])
     with torch.no_grad():
         torch.testing.assert_close(traced(X, lengths), module(X, lengths))
+
+
+def test_batch_norm_takes_a_batch_of_one_value_per_channel():
+    # one sequence one step long (the last batch of 33 such sequences):
+    # torch's own batch normalisation raised "Expected more than 1 value per
+    # channel when training" from inside the conv front end
+    from skseq import RNNClassifier
+    from skseq.modules import MaskedBatchNorm1d
+
+    norm = MaskedBatchNorm1d(2).train()
+    with torch.no_grad():
+        norm.bias.copy_(torch.tensor([0.5, -1.0]))
+    out = norm(torch.tensor([[[3.0], [7.0]]]), None)
+    torch.testing.assert_close(out, torch.tensor([[[0.5], [-1.0]]]))
+    X = np.random.default_rng(0).normal(size=(33, 1, 1))
+    clf = RNNClassifier(conv_layers=1, conv_channels=4, max_epochs=2, hidden_size=4)
+    assert clf.fit(X, np.arange(33) % 2).predict(X).shape == (33,)

@@ -53,10 +53,14 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         """Normalise ``x`` (batch, channels, steps) where ``mask`` is True.
 
         ``mask`` None means every step is valid: torch's own (fused) batch
-        normalisation, which computes the same.
+        normalisation, which computes the same, but refuses a batch of one
+        value per channel (one sequence one step long), which is normalised
+        here (to the bias: its variance is 0).
         """
-        if not self.training or mask is None:
+        if not self.training or (mask is None and x.shape[0] * x.shape[2] > 1):
             return super().forward(x)
+        if mask is None:
+            mask = torch.ones_like(x[:, :1], dtype=torch.bool)
         weight = mask.to(x.dtype)
         count = weight.sum().clamp(min=1)
         mean = (x * weight).sum(dim=(0, 2)) / count
