@@ -2,9 +2,10 @@
 
 A side is text (strings cut into characters or words), token sequences
 (lists of strings), or numeric sequences (as the other estimators read
-them). :class:`SideForm` is what a fitted :class:`RNNSeq2Seq` keeps of each
-side: its vocabulary (token ids from 2; 0 is padding, 1 an unknown token) or
-the standardisation of its values, and the form outputs take.
+them: steps of :data:`skseq.MASK_VALUE` are padding). :class:`SideForm` is
+what a fitted :class:`RNNSeq2Seq` keeps of each side: its vocabulary (token
+ids from 2; 0 is padding, 1 an unknown token) or the standardisation of its
+values, and the form outputs take.
 :class:`PairDataset` batches sources with their targets for the engine.
 """
 
@@ -18,7 +19,7 @@ from torch.utils.data import Dataset
 from .._engine import SequenceDataset
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._encoding import _check_token_sequences, _join_tokens
-from ..utils import check_sequences
+from ..utils import MASK_VALUE, check_sequences
 from ._regressor import TargetScaling
 
 __all__ = ["PairDataset", "SideForm", "read_side", "teacher_pairs"]
@@ -68,7 +69,8 @@ def read_side(values, unit, name, estimator):
         )
         return kind, flat, lengths, False
     try:
-        sequences = check_sequences(values, input_name=name)
+        # steps padded with MASK_VALUE are padding, as for the other estimators
+        sequences = check_sequences(values, mask_value=MASK_VALUE, input_name=name)
     except TypeError as exc:
         raise ValueError(
             f"{name} must hold strings, sequences of string tokens, or numeric "

@@ -10,6 +10,7 @@ from skseq import RNNSeq2Seq
 from skseq.datasets import make_reversal
 from skseq.metrics import token_accuracy
 from skseq.modules import Seq2SeqModule, beam_search
+from skseq.preprocessing import SequencePadder
 from skseq.utils import to_long_format
 
 QUICK = dict(hidden_size=32, embedding_dim=16, batch_size=32, lr=0.01, random_state=0)
@@ -209,6 +210,24 @@ def test_numeric_sequences_of_learned_lengths():
     ]
     # the values spread with std 1: a network that ignored X would err by ~0.8
     assert np.median(errors) < 0.4
+
+
+def test_mask_value_padding_ends_numeric_sequences():
+    # steps padded with MASK_VALUE are padding on either side, as elsewhere
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=int(n)) for n in rng.integers(3, 7, size=40)]
+    y = [x[::-1].copy() for x in X]
+    tiny = dict(hidden_size=8, max_epochs=2, random_state=0)
+    model = RNNSeq2Seq(**tiny).fit(X, y)
+    padder = SequencePadder(maxlen=8, dtype="float64")
+    for a, b in zip(
+        model.predict(padder.fit_transform(X)), model.predict(X), strict=True
+    ):
+        np.testing.assert_array_equal(a, b)
+    on_padded = RNNSeq2Seq(**tiny).fit(X, padder.fit_transform(y))
+    learned, expected = on_padded.target_.scaling, model.target_.scaling
+    np.testing.assert_allclose(learned.mean, expected.mean)
+    np.testing.assert_allclose(learned.scale, expected.scale)
 
 
 def test_token_lists_in_token_arrays_out():
