@@ -75,6 +75,15 @@ def normalised(weights):
     return (weights / weights.mean()).astype(np.float32)
 
 
+def check_y_given(estimator, y):
+    """Refuse a missing ``y`` in scikit-learn's words."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            "is None."
+        )
+
+
 def check_same_length(sequences, y):
     """One target per sequence."""
     if len(y) != sequences.n_samples:
@@ -213,13 +222,6 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             # stored numbers stay in their store (see skseq.io)
             out_of_core=self._reads_stored and self.embedding_dim is None,
         )
-
-    def _check_y_given(self, y):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
 
     def _check_fit_input(self, sequences):
         """Check what ``X`` must satisfy for the chosen network options."""

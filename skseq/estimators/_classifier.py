@@ -15,6 +15,7 @@ from .._base import (
     _BaseSequenceEstimator,
     align_to_ids,
     check_same_length,
+    check_y_given,
     normalised,
     sample_weights,
 )
@@ -247,7 +248,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
             The fitted classifier.
         """
         sequences = self._check_X(X, reset=True)
-        self._check_y_given(y)
+        check_y_given(self, y)
         y, classes, y_index = self._check_labels(y, sequences)
         weights = sample_weights(sample_weight, len(y))
         if self.class_weight is not None:

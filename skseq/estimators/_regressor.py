@@ -10,6 +10,7 @@ from .._base import (
     _BaseSequenceEstimator,
     align_to_ids,
     check_same_length,
+    check_y_given,
     normalised,
     sample_weights,
 )
@@ -248,7 +249,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
             The fitted regressor.
         """
         sequences = self._check_X(X, reset=True)
-        self._check_y_given(y)
+        check_y_given(self, y)
         y = check_array(
             align_to_ids(y, sequences),
             ensure_2d=False,

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
 
-from .._base import set_fitted, validation_index
+from .._base import check_y_given, set_fitted, validation_index
 from .._docstrings import fill_doc
 from .._engine import (
     PROCESSES_CONSTRAINT,
@@ -338,6 +338,7 @@ default="adam"
         self : RNNSeq2Seq
             The fitted model.
         """
+        check_y_given(self, y)
         kind_x, steps_x, lengths_x, flat_x = self._read(X, "X")
         kind_y, steps_y, lengths_y, flat_y = self._read(y, "y")
         if len(lengths_x) != len(lengths_y):

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._base import normalised, sample_weights
+from .._base import check_y_given, normalised, sample_weights
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
 from ..modules import REGRESSION_LOSSES
@@ -193,7 +193,7 @@ class RNNStepRegressor(StepEstimator):
             The fitted regressor.
         """
         sequences = self._check_X(X, reset=True)
-        self._check_y_given(y)
+        check_y_given(self, y)
         values = self._values(y, sequences)
         target = values.reshape(len(values), -1)
         warm = self._warm_state()

@@ -8,7 +8,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import normalised, sample_weights
+from .._base import check_y_given, normalised, sample_weights
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
 from ..utils._sklearn_compat import StrOptions, _fit_context
@@ -208,7 +208,7 @@ class RNNTagger(StepEstimator):
             The fitted tagger.
         """
         sequences = self._check_X(X, reset=True)
-        self._check_y_given(y)
+        check_y_given(self, y)
         labels = self._labels(y, sequences)
         warm = self._warm_state()
         if warm is None:

@@ -272,6 +272,7 @@ def test_grid_search_selects_by_exact_match():
         (["abc", "de"], ["cba"], "as many sequences"),
         (["abc", ""], ["cba", "x"], "Sequence 1 of X has length 0"),
         ([object(), object()], ["a", "b"], "Sequence 0 of X is not a 1-D"),
+        (["abc"], None, "requires y to be passed, but the target y is None"),
     ],
 )
 def test_bad_input_is_named(X, y, match):
