@@ -95,13 +95,14 @@ def check_same_length(sequences, y):
 
 
 def align_to_ids(y, sequences):
-    """Order a ``y`` Series indexed by sequence ids like the sequences.
+    """Order the rows of a ``y`` indexed by sequence ids like the sequences.
 
-    A ``y`` indexed by some of the ids, not the same ones (a fold of ``y`` in
-    another order than ``X``), is refused; integer labels against integer
-    ids are positions (folds of a plain ``pd.Series(y)``), paired so.
+    ``y`` is a Series or a DataFrame (one column per output). A ``y``
+    indexed by some of the ids, not the same ones (a fold of ``y`` in another
+    order than ``X``), is refused; integer labels against integer ids are
+    positions (folds of a plain ``pd.Series(y)``), paired so.
     """
-    if sequences.index is None or not isinstance(y, pd.Series):
+    if sequences.index is None or not isinstance(y, (pd.Series, pd.DataFrame)):
         return y
     ids, labels = set(sequences.index), set(y.index)
     if y.index.is_unique and labels == ids:

@@ -302,7 +302,8 @@ _INPUT_NOTES = """\
     sequence's prediction does not depend on the other sequences of the call.
     Values are computed in float32, after centring and scaling in float64. A
     long DataFrame indexed by ``(sequence id, time)`` gives one sample per id,
-    in sorted id order; a ``y`` Series indexed by the ids is aligned to them.
+    in sorted id order; a ``y`` Series or DataFrame indexed by the ids is
+    aligned to them (its rows by id).
     Cross-validation splitters need the list form: see
     :func:`skseq.utils.from_long_format`."""
 

@@ -70,6 +70,18 @@ def test_a_long_frame_with_three_index_levels_is_refused():
         check_sequences(frame)
 
 
+def test_a_target_frame_is_lined_up_with_a_long_frame_by_id():
+    rng = np.random.default_rng(0)
+    ids = [f"s{k}" for k in rng.permutation(12)]
+    rows = [(i, t, rng.normal()) for i in ids for t in range(4)]
+    X = pd.DataFrame(rows, columns=["id", "t", "x"]).set_index(["id", "t"])
+    y = pd.DataFrame(rng.normal(size=(12, 2)), index=pd.Index(ids, name="id"))
+    by_id = RNNRegressor(**QUICK).fit(X, y.sort_index()).predict(X)
+    np.testing.assert_array_equal(RNNRegressor(**QUICK).fit(X, y).predict(X), by_id)
+    with pytest.raises(ValueError, match="y is indexed by ids of X's sequences"):
+        RNNRegressor(**QUICK).fit(X, y.iloc[1:])
+
+
 # -------------------------------------------------------------- targets
 
 
