@@ -33,7 +33,7 @@ from ._engine import (
 from ._input import FittedInput, check_token_ids
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
-from .utils._sklearn_compat import Interval, StrOptions, _check_sample_weight
+from .utils._sklearn_compat import Interval, StrOptions
 from .utils._stored import StoredSequences
 from .utils.validation import check_sequences
 
@@ -54,25 +54,6 @@ def conv_params(estimator):
         "conv_layers": estimator.conv_layers if layers is None else layers,
         **params,
     }
-
-
-def sample_weights(sample_weight, n_samples):
-    """Validate ``sample_weight`` (float64); None stays None."""
-    if sample_weight is None:
-        return None
-    return _check_sample_weight(
-        sample_weight,
-        np.empty((n_samples, 0)),
-        dtype=np.float64,
-        ensure_non_negative=True,
-    )
-
-
-def normalised(weights):
-    """Scale weights to mean 1 (float32), so their scale does not act as a lr."""
-    if weights is None:
-        return None
-    return (weights / weights.mean()).astype(np.float32)
 
 
 def check_y_given(estimator, y):

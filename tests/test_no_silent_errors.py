@@ -12,7 +12,7 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq import RNNClassifier, RNNRegressor, RNNTagger, SequenceForecaster
 from skseq.datasets import load_airline
 from skseq.model_selection import backtest
 from skseq.preprocessing import SequencePadder, SequenceScaler
@@ -100,6 +100,18 @@ def test_class_weights_must_be_finite_and_non_negative(weight):
     clf = RNNClassifier(class_weight={0: weight, 1: 1.0}, **QUICK)
     with pytest.raises(ValueError, match="class_weight must map labels to finite"):
         clf.fit(X3, LABELS)
+
+
+def test_weights_that_sum_to_zero_are_refused_before_training():
+    zero = "weights of the training samples sum to zero: with class_weight"
+    with pytest.raises(ValueError, match=zero + ", every"):
+        RNNClassifier(class_weight={0: 0, 1: 0, 2: 1}, **QUICK).fit(X3, LABELS)
+    clf = RNNClassifier(class_weight={0: 0, 1: 1}, **QUICK)
+    with pytest.raises(ValueError, match=zero + " and sample_weight"):
+        clf.fit(X3, LABELS, sample_weight=LABELS == 0)
+    tags = [np.arange(len(x)) % 2 for x in X3]
+    with pytest.raises(ValueError, match=zero):
+        RNNTagger(class_weight={0: 0, 1: 0, 5: 1}, **QUICK).fit(X3, tags)
 
 
 # ------------------------------------------------------------- padding

@@ -1,13 +1,10 @@
 """RNNClassifier: a recurrent network that labels whole sequences."""
 
-from numbers import Real
-
 import numpy as np
 import pandas as pd
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
 from sklearn.utils import column_or_1d
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
@@ -16,33 +13,14 @@ from .._base import (
     align_to_ids,
     check_same_length,
     check_y_given,
-    normalised,
-    sample_weights,
 )
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._weights import class_weighted, normalised, sample_weights
 
 __all__ = ["RNNClassifier"]
-
-
-def _check_class_weight(class_weight, classes):
-    """Class weights must be finite and non-negative, and not all zero."""
-    if not isinstance(class_weight, dict):
-        return
-    weights = list(class_weight.values())
-    bad = {
-        label: weight
-        for label, weight in class_weight.items()
-        if not isinstance(weight, Real) or not np.isfinite(weight) or weight < 0
-    }
-    if bad:
-        raise ValueError(
-            f"class_weight must map labels to finite weights >= 0; got {bad}."
-        )
-    if weights and not any(weights) and set(class_weight) >= set(classes.tolist()):
-        raise ValueError("class_weight gives every class weight 0: nothing to learn.")
 
 
 @fill_doc
@@ -250,11 +228,13 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         sequences = self._check_X(X, reset=True)
         check_y_given(self, y)
         y, classes, y_index = self._check_labels(y, sequences)
-        weights = sample_weights(sample_weight, len(y))
-        if self.class_weight is not None:
-            _check_class_weight(self.class_weight, classes)
-            per_class = compute_class_weight(self.class_weight, classes=classes, y=y)
-            weights = per_class[y_index] * (1.0 if weights is None else weights)
+        weights = class_weighted(
+            sample_weights(sample_weight, len(y)),
+            self.class_weight,
+            y,
+            classes,
+            y_index,
+        )
         state, trained = self._fit_network(
             sequences,
             y_index.astype(np.int64),

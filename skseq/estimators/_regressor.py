@@ -11,8 +11,6 @@ from .._base import (
     align_to_ids,
     check_same_length,
     check_y_given,
-    normalised,
-    sample_weights,
 )
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
@@ -20,6 +18,7 @@ from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._weights import normalised, sample_weights
 
 __all__ = ["RNNRegressor", "TargetScaling"]
 

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._base import check_y_given, normalised, sample_weights
+from .._base import check_y_given
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
 from ..modules import REGRESSION_LOSSES
@@ -12,6 +12,7 @@ from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._regressor import TargetScaling
 from ._steps import StepEstimator, flat_step_targets, per_sequence
+from ._weights import normalised, sample_weights
 
 __all__ = ["RNNStepRegressor"]
 

@@ -4,17 +4,16 @@ import numpy as np
 import pandas as pd
 from scipy.special import softmax
 from sklearn.metrics import accuracy_score
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import check_y_given, normalised, sample_weights
+from .._base import check_y_given
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
-from ._classifier import _check_class_weight
 from ._steps import StepEstimator, flat_step_targets, per_sequence
+from ._weights import class_weighted, normalised, sample_weights
 
 __all__ = ["RNNTagger"]
 
@@ -231,12 +230,7 @@ class RNNTagger(StepEstimator):
         weights = sample_weights(sample_weight, sequences.n_samples)
         if weights is not None:
             weights = np.repeat(weights, sequences.lengths)
-        if self.class_weight is not None:
-            _check_class_weight(self.class_weight, classes)
-            per_class = compute_class_weight(
-                self.class_weight, classes=classes, y=labels
-            )
-            weights = per_class[index] * (1.0 if weights is None else weights)
+        weights = class_weighted(weights, self.class_weight, labels, classes, index)
         state, trained = self._fit_network(
             sequences,
             index.astype(np.int64),

@@ -1,0 +1,66 @@
+"""The weights of the training samples in the loss: sample and class weights."""
+
+from numbers import Real
+
+import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+
+from ..utils._sklearn_compat import _check_sample_weight
+
+__all__ = ["class_weighted", "normalised", "sample_weights"]
+
+
+def sample_weights(sample_weight, n_samples):
+    """Validate ``sample_weight`` (float64); None stays None."""
+    if sample_weight is None:
+        return None
+    return _check_sample_weight(
+        sample_weight,
+        np.empty((n_samples, 0)),
+        dtype=np.float64,
+        ensure_non_negative=True,
+    )
+
+
+def _check_class_weight(class_weight):
+    """Class weights must be finite and non-negative."""
+    if not isinstance(class_weight, dict):
+        return
+    bad = {
+        label: weight
+        for label, weight in class_weight.items()
+        if not isinstance(weight, Real) or not np.isfinite(weight) or weight < 0
+    }
+    if bad:
+        raise ValueError(
+            f"class_weight must map labels to finite weights >= 0; got {bad}."
+        )
+
+
+def class_weighted(weights, class_weight, labels, classes, index):
+    """Multiply the sample ``weights`` (or None) by the weights of the classes.
+
+    ``labels`` are the training labels, ``index`` their positions in
+    ``classes``. Weights that sum to zero are refused: nothing would be
+    learnt.
+    """
+    if class_weight is None:
+        return weights
+    _check_class_weight(class_weight)
+    per_class = compute_class_weight(class_weight, classes=classes, y=labels)
+    weighted = per_class[index] * (1.0 if weights is None else weights)
+    if not weighted.any():
+        names = "class_weight" if weights is None else "class_weight and sample_weight"
+        raise ValueError(
+            f"The weights of the training samples sum to zero: with {names}, "
+            "every sample of y weighs 0, so there is nothing to learn. Give "
+            "some samples a weight > 0."
+        )
+    return weighted
+
+
+def normalised(weights):
+    """Scale weights to mean 1 (float32), so their scale does not act as a lr."""
+    if weights is None:
+        return None
+    return (weights / weights.mean()).astype(np.float32)
