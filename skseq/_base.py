@@ -190,6 +190,15 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         }
 
     def _check_X(self, X, *, reset, spec=None):
+        warm = self._warm_state() if reset else None
+        if warm is not None:  # X must fit the network that training continues
+            try:
+                return self._check_X(X, reset=False, spec=warm["_input"].spec)
+            except ValueError as error:
+                raise ValueError(
+                    f"{error} (warm_start=True continues the network fitted "
+                    "before; set warm_start=False to start over.)"
+                ) from error
         tokens = self.embedding_dim is not None and not self.categorical_features
         return check_sequences(
             X,
@@ -375,14 +384,18 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             "net_": trained.net,
             "history_": trained.net.history,
             "n_iter_": trained.epochs,
-            "n_features_in_": sequences.n_features_in,
+            # the input of the first fit, which a warm start continues
+            "n_features_in_": fitted_input.spec.n_features_in,
             "conv_layers_": conv_layers,
             "_input": fitted_input,
         }
         if fitted_input.vocab_size is not None:
             state["vocab_size_"] = fitted_input.vocab_size
-        if sequences.feature_names is not None:
-            state["feature_names_in_"] = sequences.feature_names
+        names = (
+            sequences.feature_names if warm is None else warm.get("feature_names_in_")
+        )
+        if names is not None:
+            state["feature_names_in_"] = names
         return state, trained
 
     def _set_fitted(self, state, trained):
@@ -472,11 +485,5 @@ def _check_warm_input(fitted_input, sequences):
             f"warm_start=True continues a network fitted on "
             f"{'numbers' if sequences.is_tokens else 'token ids'}, but X holds "
             f"{kind}; set warm_start=False to start over."
-        )
-    if sequences.n_channels != fitted_input.spec.n_channels:
-        raise ValueError(
-            f"warm_start=True continues a network fitted on "
-            f"{fitted_input.spec.n_channels} features per step, but X has "
-            f"{sequences.n_channels}; set warm_start=False to start over."
         )
     fitted_input.check(sequences)

@@ -19,6 +19,8 @@ from skseq import RNNClassifier, RNNRegressor
 
 from ._helpers import QUICK, make_ragged_classification, make_ragged_regression
 
+X2 = np.random.default_rng(1).normal(size=(4, 6))
+
 # ------------------------------------------------------------- warm starts
 
 
@@ -48,12 +50,27 @@ def test_warm_start_keeps_classes_scaling_and_checks_new_data():
     assert clf.classes_.tolist() == ["no", "yes"]
     with pytest.raises(ValueError, match=r"holds \['maybe'\]"):
         clf.fit(X[:2], np.array(["maybe", "no"]))
-    with pytest.raises(ValueError, match="fitted on 2 features per step"):
+    with pytest.raises(ValueError, match="X has 3 features, but RNNClassifier is"):
         clf.fit([np.ones((3, 3))] * 2, ["no", "yes"])
     Xr, yr = make_ragged_regression(n=30)
     reg = RNNRegressor(warm_start=True, **QUICK).fit(Xr, yr)
     with pytest.raises(ValueError, match="network with 2 outputs, but y has 1"):
         reg.fit(Xr, yr[:, 0])
+
+
+def test_a_warm_start_keeps_the_input_of_the_first_fit():
+    rng = np.random.default_rng(0)
+    y = np.arange(30) % 2
+    clf = RNNClassifier(warm_start=True, **QUICK).fit(rng.normal(size=(30, 6)), y)
+    expecting = "X has 9 features, but RNNClassifier is expecting 6 .*warm_start"
+    with pytest.raises(ValueError, match=expecting):
+        clf.fit(rng.normal(size=(30, 9)), y)
+    assert clf.n_features_in_ == 6 and clf.predict(X2).shape == (4,)
+    ragged = [rng.normal(size=n) for n in range(2, 32)]
+    clf = RNNClassifier(warm_start=True, **QUICK).fit(ragged, y)
+    clf.fit(rng.normal(size=(30, 9)), y)  # univariate sequences of 9 steps
+    assert clf.n_features_in_ == 1  # still any length, as predict takes
+    assert clf.predict(X2).shape == (4,)
 
 
 # ------------------------------------------------------ successive halving
