@@ -15,7 +15,7 @@ from sklearn.model_selection import (
 )
 from skorch.exceptions import DeviceWarning
 
-from skseq import RNNClassifier, RNNRegressor
+from skseq import RNNClassifier, RNNRegressor, RNNTagger
 
 from ._helpers import QUICK, make_ragged_classification, make_ragged_regression
 
@@ -71,6 +71,18 @@ def test_a_warm_start_keeps_the_input_of_the_first_fit():
     clf.fit(rng.normal(size=(30, 9)), y)  # univariate sequences of 9 steps
     assert clf.n_features_in_ == 1  # still any length, as predict takes
     assert clf.predict(X2).shape == (4,)
+
+
+def test_a_warm_start_balances_the_classes_of_the_new_labels():
+    X, y = make_ragged_classification(n=30)
+    y3 = np.arange(30) % 3
+    clf = RNNClassifier(warm_start=True, class_weight="balanced", **QUICK)
+    clf.fit(X, y3).fit(X[:20], y3[:20] % 2)  # classes 0 and 1 only
+    assert clf.classes_.tolist() == [0, 1, 2]
+    tags = [np.arange(len(x)) % 3 for x in X]
+    tagger = RNNTagger(warm_start=True, class_weight="balanced", **QUICK)
+    tagger.fit(X, tags).fit(X, [t % 2 for t in tags])
+    assert tagger.classes_.tolist() == [0, 1, 2]
 
 
 # ------------------------------------------------------ successive halving

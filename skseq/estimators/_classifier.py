@@ -45,7 +45,8 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, ``{label: weight}`` (missing
         labels weigh 1), or "balanced" for weights inversely proportional to
-        the class frequencies. Multiplied with ``sample_weight``.
+        the class frequencies in ``y`` (with ``warm_start``, over the classes
+        present in this ``y``). Multiplied with ``sample_weight``.
     %(runtime)s
     %(processes)s
 

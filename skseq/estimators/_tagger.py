@@ -39,7 +39,8 @@ class RNNTagger(StepEstimator):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes in the loss, ``{label: weight}`` (missing
         labels weigh 1), or "balanced" for weights inversely proportional to
-        the class frequencies over all steps.
+        the class frequencies over all steps (with ``warm_start``, over the
+        classes present in this ``y``).
     %(runtime)s
     %(processes)s
 

@@ -41,13 +41,20 @@ def class_weighted(weights, class_weight, labels, classes, index):
     """Multiply the sample ``weights`` (or None) by the weights of the classes.
 
     ``labels`` are the training labels, ``index`` their positions in
-    ``classes``. Weights that sum to zero are refused: nothing would be
+    ``classes``. "balanced" weighs the classes present in ``labels`` (a warm
+    start may train on some of the fitted classes only; the others have no
+    sample to weigh). Weights that sum to zero are refused: nothing would be
     learnt.
     """
     if class_weight is None:
         return weights
     _check_class_weight(class_weight)
-    per_class = compute_class_weight(class_weight, classes=classes, y=labels)
+    balanced = isinstance(class_weight, str)
+    present = np.unique(index) if balanced else np.arange(len(classes))
+    per_class = np.zeros(len(classes))
+    per_class[present] = compute_class_weight(
+        class_weight, classes=classes[present], y=labels
+    )
     weighted = per_class[index] * (1.0 if weights is None else weights)
     if not weighted.any():
         names = "class_weight" if weights is None else "class_weight and sample_weight"
