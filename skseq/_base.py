@@ -214,6 +214,16 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             out_of_core=self._reads_stored and self.embedding_dim is None,
         )
 
+    def _refuse_masked_steps(self, sequences):
+        """pooling='flatten' reads every step: none may be ``mask_value`` padding."""
+        numbers = not sequences.is_tokens and self.mask_value is not None
+        if numbers and _holds_step(sequences.steps, self.mask_value):
+            raise ValueError(
+                f"pooling='flatten' reads every step, padding included, but X has "
+                f"steps padded with mask_value={self.mask_value}. Pad with a neutral "
+                "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
+            )
+
     def _check_fit_input(self, sequences):
         """Check what ``X`` must satisfy for the chosen network options."""
         flatten = self._reads_every_position()
@@ -228,17 +238,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"{sequences.lengths.min()} to {sequences.lengths.max()}. Pad them "
                 f"to one length ({pad}) or choose pooling='max'."
             )
-        if (
-            flatten
-            and not sequences.is_tokens
-            and self.mask_value is not None
-            and _holds_step(sequences.steps, self.mask_value)
-        ):
-            raise ValueError(
-                f"pooling='flatten' reads every step, padding included, but X has "
-                f"steps padded with mask_value={self.mask_value}. Pad with a neutral "
-                "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
-            )
+        if flatten:
+            self._refuse_masked_steps(sequences)
         if sequences.is_tokens and self.vocab_size is not None:
             check_token_ids(sequences.steps, self.vocab_size, "vocab_size")
 
@@ -431,6 +432,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"as at fit; X has lengths {sequences.lengths.min()} to "
                 f"{sequences.lengths.max()}."
             )
+        if max_length is not None:  # it read them as values of -1e9
+            self._refuse_masked_steps(sequences)
         dataset = input_dataset(fitted_input, sequences)
         outputs = predict_outputs(
             state["net_"],

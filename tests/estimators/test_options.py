@@ -9,7 +9,7 @@ import torch
 from sklearn.model_selection import GridSearchCV
 from skorch.callbacks import Callback
 
-from skseq import RNNClassifier, RNNRegressor, TrainingInterrupted
+from skseq import MASK_VALUE, RNNClassifier, RNNRegressor, TrainingInterrupted
 from skseq.utils import from_long_format
 
 from .._helpers import (
@@ -66,6 +66,11 @@ def test_flatten_pooling_needs_one_length():
     assert clf.predict(X).shape == (30,)
     with pytest.raises(ValueError, match="exactly 6 steps"):
         clf.predict(np.zeros((2, 7, 2)))
+    # padding at predict too (it was read as values of -1e9, as fit refuses)
+    padded = X[:2].copy()
+    padded[:, 4:] = MASK_VALUE
+    with pytest.raises(ValueError, match=r"padded with mask_value=.*value=0\.0"):
+        clf.predict(padded)
     ragged, labels = make_ragged_classification(n=20)
     with pytest.raises(ValueError, match="pooling='flatten' needs sequences of one"):
         RNNClassifier(pooling="flatten", **QUICK).fit(ragged, labels)
