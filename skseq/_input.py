@@ -114,12 +114,17 @@ def categorical_ids(steps, column):
     return values.astype(np.int64)
 
 
-def _check_float32(out):
+def _check_float32(out, standardised=True):
     """Return ``out``, refused if the float32 cast overflowed."""
     if not np.isfinite(out).all():
+        advice = (
+            "even standardised: X lies far beyond the values the model was fitted on"
+            if standardised
+            else "set standardize=True or rescale X"
+        )
         raise ValueError(
             "X holds values beyond the range of float32, which the network "
-            "computes in; set standardize=True or rescale X."
+            f"computes in ({advice})."
         )
     return out
 
@@ -264,7 +269,7 @@ class FittedInput:
         """
         if not self.mean.any() and np.all(self.scale == 1.0):
             with np.errstate(over="ignore"):
-                return _check_float32(steps.astype(np.float32))
+                return _check_float32(steps.astype(np.float32), standardised=False)
         out = np.empty(steps.shape, dtype=np.float32)
         size = block_steps(steps.shape[1])
         for start in range(0, len(steps), size):

@@ -301,7 +301,8 @@ def test_streaming_refuses_values_beyond_float32_as_predict_does():
     X[:, :, 1] *= 1e-35  # a real spread, scaled up by 1e35
     clf = RNNClassifier(**TINY).fit(X, X[:, 0, 0] > 0)
     beyond = np.array([[0.0, 1e4]])  # 1e39 once standardised
-    with pytest.raises(ValueError, match="beyond the range of float32"):
+    # it advised standardize=True, which was on
+    with pytest.raises(ValueError, match=r"float32.*\(even standardised: X lies"):
         clf.predict([beyond])
     stream = StreamingPredictor(clf)
     with pytest.raises(ValueError, match="beyond the range of float32"):
@@ -316,3 +317,5 @@ def test_streaming_refuses_values_beyond_float32_as_predict_does():
     raw = RNNClassifier(**TINY, standardize=False).fit(X, X[:, 0, 0] > 0)
     with pytest.raises(ValueError, match="beyond the range of float32"):
         StreamingPredictor(raw).step(np.array([[1e39, 0.0]]))
+    with pytest.raises(ValueError, match=r"float32.*\(set standardize=True or"):
+        raw.predict([np.array([[1e39, 0.0]])])
