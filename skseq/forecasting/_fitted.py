@@ -47,8 +47,7 @@ class FittedForecaster:
     keys : tuple or None
         The series ids of a global model.
     form : {"single", "dict", "long"}
-        The form of the training ``y``, which forecasts take again (a long
-        frame its id level's name, ``key_name``).
+        The form of the training ``y``, which forecasts take again.
     calibration : ConformalCalibration or None
         Errors of held-out windows, for intervals.
     method : tuple of str, default=("network",)
@@ -82,6 +81,8 @@ class FittedForecaster:
         (:mod:`._units`); None where ``units`` is, or saved before.
     lag : SeasonLag or None, default=None
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
+    key_name : object, default=None
+        The name of a long training ``y``'s id level, which forecasts take.
     """
 
     window_length: int
