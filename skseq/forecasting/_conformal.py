@@ -8,6 +8,7 @@ values fell outside it.
 
 import math
 from dataclasses import dataclass
+from itertools import product
 from numbers import Real
 
 import numpy as np
@@ -76,6 +77,10 @@ class ConformalCalibration:
     heads : ndarray of shape (n_windows, horizon, n_targets, n_levels) or None
         ``(actual - head) / unit`` of each quantile head of the network, in
         the same units; None for a network without heads.
+
+    A target's errors are NaN in the windows where another rule forecasts
+    it (a still target of a panel's series, :mod:`._units`): they count in
+    none of its quantiles, which are taken over that target's windows.
     """
 
     residuals: np.ndarray
@@ -104,10 +109,10 @@ class ConformalCalibration:
         of this interval, named instead of ``coverage`` when there are too
         few windows.
         """
-        n = len(self.residuals)
         if self.calibrates(coverage):
+            n = self.counts
             return _rank(n, coverage) / n
-        needed = _windows_needed(coverage)
+        n, needed = self.counts.min(), _windows_needed(coverage)
         if quantile is None:
             asked, advice = f"coverage={coverage}", "lower coverage"
         else:
@@ -123,14 +128,31 @@ class ConformalCalibration:
             f"{n}; raise validation_fraction or {advice}."
         )
 
+    @property
+    def counts(self):
+        """The held-out windows of each target, ``(n_targets,)`` (see NaN above)."""
+        return (~np.isnan(self.residuals[:, 0])).sum(axis=0)
+
+    def without(self, left_out):
+        """Return the calibration with the errors of ``left_out`` as NaN.
+
+        ``left_out`` is ``(n_windows, n_targets)``: the targets of windows
+        forecast by another rule (:func:`~skseq.forecasting._units.left_out`).
+        """
+        residuals = np.where(left_out[:, None, :], np.nan, self.residuals)
+        heads = self.heads
+        if heads is not None:
+            heads = np.where(left_out[:, None, :, None], np.nan, heads)
+        return ConformalCalibration(residuals.astype(self.residuals.dtype), heads)
+
     def calibrates(self, coverage):
         """Return whether the held-out windows are enough for ``coverage``."""
-        n = len(self.residuals)
+        n = self.counts.min()
         return _rank(n, coverage) <= n
 
     def calibrates_level(self, quantile):
         """Return whether they are enough for a one-sided ``quantile`` (offsets)."""
-        return _ranks(len(self.residuals), [quantile]) is not None
+        return _ranks(self.counts.min(), [quantile]) is not None
 
     def rolling_half_widths(self, errors, coverage, step_size=ADAPTATION):
         """Half-widths ``(n_origins, horizon, n_targets)`` that follow new errors.
@@ -196,8 +218,7 @@ class ConformalCalibration:
         this margin as one of its bounds, named in the error when there are
         too few held-out windows; None for an interval.
         """
-        level = self._level(coverage, quantile)
-        return np.quantile(self.cqr_scores(pair), level, axis=0, method="higher")
+        return _higher(self.cqr_scores(pair), self._level(coverage, quantile))
 
     def half_width(self, coverage):
         """Half-width of the intervals in units, ``(horizon, n_targets)``.
@@ -208,8 +229,7 @@ class ConformalCalibration:
         quantile is numpy's "higher" one, one rank above the textbook
         conformal rank ``ceil((n + 1) * coverage)``: a little wider.
         """
-        level = self._level(coverage)
-        return np.quantile(np.abs(self.residuals), level, axis=0, method="higher")
+        return _higher(np.abs(self.residuals), self._level(coverage))
 
     def offsets(self, quantiles):
         """Signed residual quantiles in units, ``(n_quantiles, horizon, n_targets)``.
@@ -231,6 +251,19 @@ class ConformalCalibration:
         conformalised ``quantile`` on its own (one-sided CQR).
         """
         return _ranked(self.heads[..., head], [quantile])[0]
+
+
+def _higher(values, level):
+    """Return numpy's "higher" quantile over axis 0, NaNs left out.
+
+    ``np.quantile(values, level, axis=0, method="higher")`` of each column's
+    finite values (``(n, horizon, n_targets)``); ``level`` broadcasts to the
+    targets (a level per target where their windows differ in number).
+    """
+    ordered = np.sort(values, axis=0)  # NaN last
+    n = (~np.isnan(values)).sum(axis=0)
+    index = np.ceil((n - 1) * np.asarray(level)).astype(int)
+    return np.take_along_axis(ordered, index[None], axis=0)[0]
 
 
 def _rank(n, level, up=True):
@@ -266,8 +299,13 @@ def _ranks(n, quantiles):
 
 
 def _ranked(residuals, quantiles):
-    """Rank statistics of ``residuals`` per level (see ``offsets``)."""
-    n = len(residuals)
+    """Rank statistics of ``residuals`` per level (see ``offsets``).
+
+    Of each target's finite values: its windows (NaN are left out, sorted
+    last).
+    """
+    counts = (~np.isnan(residuals[:, 0])).sum(axis=0)
+    n = counts.min()
     ranks = _ranks(n, quantiles)
     if ranks is None:
         # the fewest values that fit, found with the ranks' own rounding
@@ -281,7 +319,11 @@ def _ranked(residuals, quantiles):
             "quantiles."
         )
     ordered = np.sort(residuals, axis=0)
-    return np.stack([ordered[rank - 1] for rank in ranks])
+    ranks = [_rank(counts, q, up=q >= 0.5) for q in quantiles]  # per target
+    h = residuals.shape[1]
+    return np.stack(
+        [np.take_along_axis(ordered, np.tile(r - 1, (1, h, 1)), 0)[0] for r in ranks]
+    )
 
 
 def _cqr_scores(errors, pair):
@@ -295,41 +337,31 @@ def _adaptive_margins(held, new, coverage, step_size):
 
     ``held`` are the held-out windows' scores ``(n_windows, horizon,
     n_targets)``, ``new`` those of consecutive origins; a value is missed
-    when its score exceeds the margin (see ``rolling_half_widths``).
+    when its score exceeds the margin (see ``rolling_half_widths``). A NaN
+    score (a target forecast by another rule at that origin: a still one,
+    ``_units``) is neither a hit nor a miss and joins no quantile.
     """
     n_origins, horizon, k = new.shape
     # measured on the panel of benchmarks/forecast_intervals.py: every
     # score known so far (not the latest n alone) and this step size came
     # closest to nominal
     margins = np.empty(new.shape)
-    targets = np.arange(k)
-    # NaN: an origin forecast by another rule (a still series, _units)
-    known = ~np.isnan(new).any(axis=2)
-    for step in range(horizon):
-        # the scores known so far, sorted per target; each origin inserts
-        # the score that became known there (no re-sorting)
-        ordered = np.sort(held[:, step], axis=0)
-        miss_rate = np.full(k, 1 - coverage)  # aimed at, per target
+    known = ~np.isnan(new)
+    for step, target in product(range(horizon), range(k)):
+        # the scores known so far, sorted; each origin inserts the score
+        # that became known there (no re-sorting)
+        column = held[:, step, target]
+        ordered = np.sort(column[~np.isnan(column)])
+        miss_rate = 1 - coverage  # aimed at
         for t in range(n_origins):
             seen = t - step - 1  # the latest origin whose outcome is known
-            if seen >= 0 and known[seen, step]:
-                score = new[seen, step]
-                missed = score > margins[seen, step]
+            if seen >= 0 and known[seen, step, target]:
+                score = new[seen, step, target]
+                missed = score > margins[seen, step, target]
                 miss_rate += step_size * ((1 - coverage) - missed)
-                ordered = _insert_sorted(ordered, score)
+                ordered = np.insert(ordered, np.searchsorted(ordered, score), score)
             m = len(ordered)
             level = np.clip(_rank(m, 1 - miss_rate) / m, 0, 1)
             # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
-            margins[t, step] = ordered[np.ceil(level * (m - 1)).astype(int), targets]
+            margins[t, step, target] = ordered[int(np.ceil(level * (m - 1)))]
     return margins
-
-
-def _insert_sorted(ordered, values):
-    """Insert one value per column into the sorted columns of ``ordered``."""
-    return np.stack(
-        [
-            np.insert(column, np.searchsorted(column, value), value)
-            for column, value in zip(ordered.T, values, strict=True)
-        ],
-        axis=1,
-    )

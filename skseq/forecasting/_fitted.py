@@ -76,9 +76,9 @@ class FittedForecaster:
     units : ndarray of shape (n_series, n_targets) or None, default=None
         What each series' targets were divided by (:mod:`._units`); None
         for a single series and models saved before.
-    still : ndarray of shape (n_series,) or None, default=None
-        Which series never changed in training, forecast at their value
-        (:mod:`._units`); None where ``units`` is, or saved before.
+    still : ndarray of shape (n_series, n_targets) or None, default=None
+        Which targets never changed in training, forecast at their value
+        (:mod:`._units`; ``(n_series,)`` saved before); None as ``units``.
     lag : SeasonLag or None, default=None
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     key_name : object, default=None

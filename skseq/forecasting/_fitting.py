@@ -33,12 +33,13 @@ from ._judged import (
 )
 from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
+from ._methods import held_mean
 from ._phases import SeasonPhases, a_day, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
-from ._units import some_still
+from ._units import left_out, some_still
 from ._windows import WindowsAt, WindowSplit
 
 __all__ = ["fit_forecaster"]
@@ -169,7 +170,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     :class:`StaticCovariates` (or None).
     """
     levels = head_levels(estimator)  # of the quantile heads (None without)
-    units = still = None  # of the series of a panel (_units)
+    units = still = all_still = None  # of the series of a panel (_units)
     phases, lag, daily = None, None, False
     h, log = int(estimator.horizon), estimator.transform == "log"
     stored = isinstance(panel, StoredSequences)
@@ -228,10 +229,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         check = None
     if len(lengths) > 1:  # each series in its own unit, checked before
         series, units, still = series.in_units(roles.n_targets, check)
+        all_still = still.all(axis=1)  # series that train nothing
         check = None
     series = series.with_lag(lag, panel)  # in the series' units
     steps = h if estimator.strategy == "direct" else 1
-    w = window_setting(estimator, lengths, season, steps, still, lag)
+    w = window_setting(estimator, lengths, season, steps, all_still, lag)
     normalize = estimator.normalize
     if normalize == "standard" and w < 2:
         raise ValueError(
@@ -253,7 +255,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             estimator.window_step,
             first=first_row(lag, w),
         )
-        .without(series.lengths, still)  # still series train nothing (_units)
+        .without(series.lengths, all_still)  # still series train nothing (_units)
         .trainable(estimator.validation_fraction)
     )
     held_out = WindowsAt(series.windows(w + h, transformed=False), split.held_out)
@@ -279,8 +281,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         still=still,
     )
     fitted = replace(fitted, season=season)
-    read, own = ridge_split(estimator, series, split, w, steps, season, still, lag)
-    actual = held_targets(fitted, held_out) if len(split.held_out) else None
+    read, own = ridge_split(estimator, series, split, w, steps, season, all_still, lag)
+    left = left_out(still, series.lengths, split.held_out)  # still targets
+    actual = held_targets(fitted, held_out, left) if len(split.held_out) else None
     ridges, normalize, linear_held = _ridges(
         estimator, fitted, series, (own, read), held_out, actual, steps, normalize
     )
@@ -315,9 +318,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)
-    fitted = replace(
-        fitted, calibration=fitted.calibrate(first.net, held_out, estimator.n_threads)
-    )
+    calibration = fitted.calibrate(first.net, held_out, estimator.n_threads)
+    if calibration is not None and left is not None:
+        calibration = calibration.without(left)
+    fitted = replace(fitted, calibration=calibration)
     final = first
     if estimator.refit and len(split.held_out) and not first.interrupted:
         if fitted.ridges:
@@ -406,7 +410,8 @@ def _ridges(
 
     each = [held(ridge) for ridge in ridges]
     if normalize == "auto":
-        errors = np.array([np.abs(forecast - actual).mean() for forecast in each])
+        errors = [held_mean(np.abs(forecast - actual), actual) for forecast in each]
+        errors = np.array(errors)
         errors[~np.isfinite(errors)] = np.inf  # a failed ridge is never chosen
         normalize = ridges[int(np.argmin(errors))].scaler.normalize
     return (ridges, normalize, each) if linear else ((), normalize, None)

@@ -14,6 +14,7 @@ from ._methods import (
     NETWORK_OPTIMISM,
     choose_method,
     confidence_set,
+    held_mean,
     methods_to_compare,
 )
 
@@ -27,12 +28,19 @@ __all__ = [
 ]
 
 
-def held_targets(fitted, held_out):
-    """Return the targets of the held-out windows, in the transformed space."""
+def held_targets(fitted, held_out, left_out=None):
+    """Return the targets of the held-out windows, in the transformed space.
+
+    NaN where ``left_out`` (``(n_windows, n_targets)``, or None) flags a
+    target forecast by another rule (a still one, :mod:`._units`).
+    """
     w, k = fitted.window_length, fitted.roles.n_targets
-    return held_out.map(
+    actual = held_out.map(
         lambda windows: fitted.values.transform(windows[:, w:])[..., :k]
     )
+    if left_out is None:
+        return actual
+    return np.where(left_out[:, None, :], np.nan, actual)
 
 
 def window_errors(forecast, actual, unit):
@@ -41,7 +49,7 @@ def window_errors(forecast, actual, unit):
     ``unit`` (:meth:`FittedForecaster.forecast`) makes the errors of windows
     of different scales, or series of a panel, comparable.
     """
-    return (np.abs(forecast - actual) / unit).mean(axis=(1, 2))
+    return held_mean(np.abs(forecast - actual) / unit, actual, axis=(1, 2))
 
 
 def network_errors(estimator, fitted, net, held_out, actual):

@@ -30,6 +30,7 @@ __all__ = [
     "average",
     "choose_method",
     "confidence_set",
+    "held_mean",
     "methods_to_compare",
     "naive",
     "seasonal_naive",
@@ -76,6 +77,17 @@ def average(named, models_first=True):
     models = [forecast for name, forecast in named if name not in RULES]
     rules = [forecast for name, forecast in named if name in RULES]
     return np.mean(([np.mean(models, axis=0)] if models else []) + rules, axis=0)
+
+
+def held_mean(errors, actual, axis=None):
+    """Return the mean of held-out ``errors`` where the ``actual`` value counts.
+
+    ``actual`` is NaN where a still target of a panel's series is forecast
+    by another rule (:mod:`._units`): its errors judge nothing. Errors of a
+    forecast that is NaN itself stay NaN.
+    """
+    counted = ~np.isnan(actual)
+    return np.where(counted, errors, 0.0).sum(axis=axis) / counted.sum(axis=axis)
 
 
 def naive(encoded, horizon, n_targets):
@@ -176,7 +188,7 @@ def choose_method(methods, forecasts, actual, models_first=True):
         Single forecast name -> list of its held-out forecasts ``(n, horizon,
         k)`` (transformed space): one, or one per ridge for "linear".
     actual : ndarray of shape (n, horizon, k)
-        What happened.
+        What happened (NaN: not counted, :func:`held_mean`).
     models_first : bool, default=True
         How the parts of a method are averaged (:func:`average`).
 
@@ -192,6 +204,6 @@ def choose_method(methods, forecasts, actual, models_first=True):
     for method in methods:
         named = [(name, f) for name in method for f in forecasts[name]]
         predicted = average(named, models_first)
-        errors["+".join(method)] = float(np.abs(predicted - actual).mean())
+        errors["+".join(method)] = float(held_mean(np.abs(predicted - actual), actual))
     best = min(errors, key=errors.get)
     return tuple(best.split("+")), errors

@@ -8,12 +8,14 @@ network's quantile heads (``quantiles``), errors of those heads
 (conformalised quantile regression).
 """
 
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
-from ._units import times_units
+from ._units import still_series, times_units
 
 __all__ = ["ProbabilisticForecasts"]
 
@@ -24,8 +26,9 @@ class ProbabilisticForecasts:
     def _calibrated(self, y, X, future):
         fitted, _, _ = self._state()
         if fitted.calibration is None:
-            still = fitted.still is not None and fitted.still.any()
-            still = still and self.validation_fraction > 0
+            still = fitted.still is not None and self.validation_fraction > 0
+            series = range(len(fitted.keys or ()))
+            still = still and any(map(partial(still_series, fitted), series))
             still = " (series that never change hold none out)" if still else ""
             raise ValueError(
                 "No held-out windows to calibrate intervals: fit with "

@@ -9,7 +9,7 @@ from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._columns import check_log, check_step
 from ._exog import as_series
-from ._units import divided, held, hold_still, still_series, window_units
+from ._units import divided, held, hold_still, still_targets, window_units
 from ._windows import WindowsAt
 
 __all__ = ["rolling_forecasts", "rolling_frame"]
@@ -117,7 +117,7 @@ def rolling_forecasts(
                 )
             combined, first = values, back
         own = np.ones(k)  # its own unit in a panel (_units)
-        was_still = still_series(fitted, index)  # each window in its own unit
+        was_still = still_targets(fitted, index).any()  # windows in their units
         if fitted.units is not None and not was_still:
             # a new series: the unit of the window before its first origin
             own = (
@@ -180,19 +180,22 @@ def rolling_forecasts(
 
 
 def _still_windows(fitted, index, windows):
-    """Windows of a series still in training, each in its own unit.
+    """Windows of a series with still targets, each in its own units.
 
     ``windows`` are the raw rows of each origin's window and horizon.
-    Returns them with their targets divided by the unit of
-    their window (:func:`window_units`; of a window that kept the
-    training value, the training unit), those units ``(n, 1, k)``, and which
-    windows are held at their value (:func:`held`). Its training unit, its
-    level, would turn a move into steps as large as the level.
+    Returns them with their targets divided by their training units, but a
+    still target that moved in the window by its window's unit
+    (:func:`window_units`), those units ``(n, 1, k)``, and which targets of
+    which windows are held at their value (:func:`held`, ``(n, k)``). A
+    still target's training unit, its level, would turn a move into steps
+    as large as the level.
     """
     w = fitted.window_length
     still = held(fitted, index, windows[:, :w])
-    units = window_units(fitted, windows[:, :w])
-    units[still] = fitted.units[index]  # exactly its value back
+    moved = still_targets(fitted, index) & ~still
+    units = np.broadcast_to(fitted.units[index], still.shape).copy()
+    if moved.any():  # exactly its value back where held
+        units[moved] = window_units(fitted, windows[:, :w])[moved]
     out = divided(windows, units[:, None])
     if fitted.lag is not None:  # the lagged targets too
         out[..., list(fitted.lag.positions)] /= units[:, None]
@@ -225,8 +228,9 @@ def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):
         errors = (known - transformed) / unit
     else:
         errors = (known[..., None] - heads) / unit[..., None]
-    if still is not None:
-        errors[still] = np.nan
+    if still is not None:  # (n, k) of errors (n, h, k) or (n, h, k, levels)
+        mask = still[:, None, :, None] if errors.ndim == 4 else still[:, None, :]
+        errors = np.where(mask, np.nan, errors)
     if pair is None:
         return fitted.calibration.rolling_half_widths(errors, coverage)
     return fitted.calibration.rolling_cqr_margins(pair, errors, coverage)

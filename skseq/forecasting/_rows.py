@@ -20,7 +20,7 @@ from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
-from ._units import UnitSums, divided, some_still
+from ._units import UnitSums, divided
 
 __all__ = [
     "SeriesRows",
@@ -84,6 +84,9 @@ class SeriesRows:
     def in_units(self, n_targets, check=None):
         """Return the rows with each series' targets in its own unit, units, still.
 
+        ``still``: which targets of each series never change, ``(n_series,
+        n_targets)``.
+
         :class:`~skseq.forecasting._units.UnitSums` of each series, summed a block
         of rows at a time (``check`` called on each raw block, as
         :meth:`scaled` would); in memory the rows are divided now, from a
@@ -111,8 +114,8 @@ class SeriesRows:
         (a trend, or a level the series never had); with fewer than ``1 /
         edge`` earlier values, where "all but" would be all, it does not.
         The last rows are read a series at a time, the earlier ones a block
-        at a time. Series flagged ``still`` (:mod:`._units`), which train
-        nothing, are not counted.
+        at a time. Targets flagged ``still`` (``(n_series, n_targets)``,
+        :mod:`._units`) are not counted.
         """
         ends = np.cumsum(self.lengths)
         last = np.stack(
@@ -133,8 +136,9 @@ class SeriesRows:
                     earlier[i] += hi - lo
         most = (1 - edge) * earlier[:, None]  # ties count on neither side
         at_edge = ((below >= most) | (above >= most)) & (earlier >= 1 / edge)[:, None]
-        moving = slice(None) if still is None or still.all() else ~np.asarray(still)
-        return float(np.mean(at_edge[moving]))
+        if still is None or still.all():
+            return float(np.mean(at_edge))
+        return float(np.mean(at_edge[~still]))
 
     @property
     def is_stored(self):
@@ -192,35 +196,38 @@ class SeriesRows:
         of their transformed values (logarithm with ``log``); the targets a
         season back (``lagged`` positions) are transformed as the targets.
         ``check`` is called on each block of the first pass with its first
-        row. The rows of series flagged ``still`` (:mod:`._units`), which
-        train nothing, do not count, unless every series is.
+        row. Of the targets flagged ``still`` (``(n_series, n_targets)``,
+        :mod:`._units`) no value counts, nor any row of a series whose
+        targets all are, which trains nothing; all count where every target
+        of every series is still.
         """
         k, ends = n_targets, np.cumsum(self.lengths)
-        skip = some_still(still)
+        skip = still is not None and still.any() and not still.all()
 
         def columns(start, rows):
             out = np.array(rows, dtype=np.float64, order="C")
             if log:
                 out[:, :k] = np.log(out[:, :k])
-            if not skip:
-                return out
-            owned = _owned(ends, start, start + len(out))
-            kept = [out[lo:hi] for i, lo, hi in owned if not still[i]]
-            return np.concatenate([out[:0], *kept])
+            counted = np.ones(out.shape, bool)
+            if skip:  # the values that count
+                for i, lo, hi in _owned(ends, start, start + len(out)):
+                    left_out = np.flatnonzero(still[i])
+                    counted[lo:hi, slice(None) if still[i].all() else left_out] = False
+            return out, counted
 
-        n = self.n_rows - (self.lengths[still].sum() if skip else 0)
-        total = None
+        total = counts = 0
         for start, rows in self.blocks():
             if check is not None:
                 check(rows, start)
-            part = columns(start, rows).sum(axis=0)
-            total = part if total is None else total + part
-        mean = total / n
-        squares = None
+            out, counted = columns(start, rows)
+            total = total + np.where(counted, out, 0.0).sum(axis=0)
+            counts = counts + counted.sum(axis=0)
+        mean = total / counts
+        squares = 0
         for start, rows in self.blocks():
-            part = ((columns(start, rows) - mean) ** 2).sum(axis=0)
-            squares = part if squares is None else squares + part
-        std = np.sqrt(squares / n)
+            out, counted = columns(start, rows)
+            squares = squares + np.where(counted, (out - mean) ** 2, 0.0).sum(axis=0)
+        std = np.sqrt(squares / counts)
         scaler = ValueScaler.from_moments(k, log, mean[k:], std[k:], lagged)
         return replace(self, scaler=scaler, target_mean=mean[:k], target_std=std[:k])
 

@@ -12,13 +12,16 @@ training series; a series new at ``predict`` by its last window, one new at
 anything else, and its forecasts multiplied back. A single series keeps
 its values.
 
-A series of a panel that never changes has no step to be its unit: it is
-*still*. Its windows train nothing and calibrate no interval (in its level
-as its unit, its errors dwarfed the other series' and widened their
-intervals 3.5 times), and it is forecast at its value, with intervals and
-quantiles of no width, for as long as the window it is forecast from keeps
-that value (:func:`hold_still`); once it moves, in its window's unit. A
-series new at ``predict`` is forecast by the model, whatever its window.
+A target of a panel's series that never changes has no step to be its
+unit: it is *still*. A series whose targets are all still trains nothing and
+calibrates no interval (in its level as its unit, its errors dwarfed the
+other series' and widened their intervals 3.5 times). A still target, of
+such a series or beside targets that move, is forecast at its value, with
+intervals and quantiles of no width, for as long as the window it is
+forecast from keeps that value (:func:`hold_still`); once it moves, in its
+window's unit. Its values count in none of the transform's moments. (Beside
+a moving target, the model read a constant 1000 and forecast 769 to 1201.)
+A series new at ``predict`` is forecast by the model, whatever its window.
 """
 
 import numpy as np
@@ -29,8 +32,10 @@ __all__ = [
     "held",
     "histories_in_units",
     "hold_still",
+    "left_out",
     "some_still",
     "still_series",
+    "still_targets",
     "times_units",
     "units_for",
     "window_units",
@@ -71,8 +76,8 @@ class UnitSums:
         return _unit(self.sums / np.maximum(self.counts, 1), last)
 
     def still(self):
-        """Return whether no target of the series ever changed."""
-        return bool((self.sums == 0).all())
+        """Return which targets of the series never changed, ``(n_targets,)``."""
+        return self.sums == 0
 
 
 def _unit(step, last, ratio=1.0):
@@ -82,7 +87,10 @@ def _unit(step, last, ratio=1.0):
 
 
 def some_still(still):
-    """Return whether some series of a panel are still, but not all of them."""
+    """Return whether some series of a panel are still, but not all of them.
+
+    ``still`` is ``(n_series,)``: whether all targets of each series are.
+    """
     return still is not None and bool(still.any()) and not still.all()
 
 
@@ -109,9 +117,12 @@ def window_units(fitted, windows):
         w = fitted.window_length
         tails = [fitted.roles.arrange(fitted.tails[i].values[-w:]) for i in moving]
         levels = np.stack([np.abs(tail[:, :k]).mean(axis=0) for tail in tails])
-        # a series at 0 (an intermittent one between sales) has no ratio
+        # nor has a still target (its unit is its level), nor a series at 0
+        # (an intermittent one between sales)
+        still = np.stack([still_targets(fitted, i) for i in moving])
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(levels > 0, fitted.units[moving] / levels, np.nan)
+            ratios = fitted.units[moving] / levels
+        ratios = np.where((levels > 0) & ~still, ratios, np.nan)
         known = ~np.isnan(ratios).all(axis=0)
         ratio[known] = np.nanmedian(ratios[:, known], axis=0)
     return _unit(step, targets[:, -1], ratio)
@@ -147,74 +158,112 @@ def units_for(fitted, windows, keys):
     """Return the units ``(n, n_targets)`` of the series to forecast, held ones.
 
     ``windows`` are their last ``window_length`` raw rows (role order),
-    ``keys`` their ids. A fitted series (by its key) has its training unit;
-    another one, or a still one that has moved, its window's
-    (:func:`window_units`). A series is held at its value (``(n,)`` bool)
-    where it never changed in training and its window keeps that value
-    (:func:`held`). Nones where the model has no units (a single series, or
-    a model saved before).
+    ``keys`` their ids. A fitted series (by its key) has its training units,
+    but a still target that has moved its window's (:func:`window_units`);
+    another series its window's. A target is held at its value (``(n,
+    n_targets)`` bool) where it never changed in training and its window
+    keeps that value (:func:`held`). Nones where the model has no units (a
+    single series, or a model saved before).
     """
     if fitted.units is None:
         return None, None
     known = {key: i for i, key in enumerate(fitted.keys)}
     index = [known.get(key) for key in keys]
-    still = np.array([held(fitted, i, [one])[0] for i, one in zip(index, windows)])
-    # a still series' training unit is its level: once moved, its window's
-    fitted_unit = np.array(
+    still = np.concatenate([held(fitted, i, [one]) for i, one in zip(index, windows)])
+    # a still target's training unit is its level: once moved, its window's
+    moved = np.stack(
         [
-            i is not None and (kept or not still_series(fitted, i))
-            for i, kept in zip(index, still)
+            np.ones(fitted.roles.n_targets, bool)
+            if i is None
+            else still_targets(fitted, i)
+            for i in index
         ]
     )
+    moved &= ~still
     units = np.empty((len(windows), fitted.roles.n_targets))
-    if not fitted_unit.all():
-        units[~fitted_unit] = window_units(fitted, np.asarray(windows)[~fitted_unit])
-    for j in np.flatnonzero(fitted_unit):
-        units[j] = fitted.units[index[j]]
+    own = moved.any(axis=1)
+    if own.any():
+        units[own] = window_units(fitted, np.asarray(windows)[own])
+    for j, i in enumerate(index):
+        if i is not None:
+            units[j] = np.where(moved[j], units[j], fitted.units[i])
     return units, still
 
 
 def held(fitted, index, windows):
-    """Return which windows of the fitted series ``index`` are held, ``(n,)``.
+    """Return which targets of windows of the fitted series ``index`` are held.
 
-    Those of a series that never changed in training (:attr:`still`) whose
-    targets (raw, ``(n, length, n_columns)``) all keep its training value.
-    None of a series new at ``predict`` (``index`` None: a window's few
-    steps are no evidence that it never moves; an intermittent series'
-    windows are often flat), nor of a model saved before still series were.
+    ``(n, n_targets)``: the targets that never changed in training
+    (:func:`still_targets`) and keep their training value throughout the
+    window (raw, ``(n, length, n_columns)``). None of a series new at
+    ``predict`` (``index`` None: a window's few steps are no evidence that
+    it never moves; an intermittent series' windows are often flat), nor of
+    a model saved before still series were.
     """
-    if not still_series(fitted, index):
-        return np.zeros(len(windows), bool)
     k = fitted.roles.n_targets
+    still = still_targets(fitted, index)
+    if not still.any():
+        return np.zeros((len(windows), k), bool)
     value = fitted.roles.arrange(fitted.tails[index].values[-1:])[:, :k]
     # to float32's precision: a float32 store's 0.1 is 0.1 given in float64
     targets = np.asarray(windows)[..., :k].astype(np.float32)
-    return (targets == value.astype(np.float32)).all(axis=(1, 2))
+    return (targets == value.astype(np.float32)).all(axis=1) & still
+
+
+def left_out(still, lengths, starts):
+    """Return which targets of held-out windows judge and calibrate nothing.
+
+    ``(n_windows, n_targets)``: the still targets (``still``, ``(n_series,
+    n_targets)``, or None) of the series of ``lengths`` rows (stacked) that
+    the windows starting at rows ``starts`` belong to. A target still in
+    every window counts in them all (it has no other errors). None where
+    nothing is left out.
+    """
+    if still is None:
+        return None
+    ends = np.cumsum(lengths)
+    out = still[np.searchsorted(ends, starts, side="right")]
+    out &= ~out.all(axis=0)
+    return out if out.any() else None
+
+
+def still_targets(fitted, index):
+    """Return which targets of the fitted series ``index`` are still, ``(k,)``.
+
+    None of a series new at ``predict`` (``index`` None). A model saved
+    before targets were still one at a time flags whole series.
+    """
+    k = fitted.roles.n_targets
+    if index is None or fitted.still is None:
+        return np.zeros(k, bool)
+    return np.broadcast_to(fitted.still[index], (k,)).copy()
 
 
 def still_series(fitted, index):
-    """Return whether the fitted series ``index`` (None: a new one) is still."""
-    return index is not None and fitted.still is not None and fitted.still[index]
+    """Return whether every target of the fitted series ``index`` is still."""
+    return bool(still_targets(fitted, index).all())
 
 
 def hold_still(fitted, last_rows, still, transformed, unit, heads=None):
-    """Return forecasts with held windows' at their last value, of unit 0.
+    """Return forecasts with held targets at their last value, of unit 0.
 
     ``last_rows`` are the last rows of the windows forecast from (role
-    order, in units, ``(n, n_columns)``), ``still`` which of them to hold
-    (:func:`held`; None: none); ``transformed``, ``unit`` and ``heads`` are
-    :meth:`FittedForecaster.forecast`'s. A unit of 0 gives intervals and
-    quantiles of no width around the value.
+    order, in units, ``(n, n_columns)``), ``still`` which of their targets
+    to hold (``(n, n_targets)``, :func:`held`; None: none); ``transformed``,
+    ``unit`` and ``heads`` are :meth:`FittedForecaster.forecast`'s. A unit
+    of 0 gives intervals and quantiles of no width around the value.
     """
     if still is None or not still.any():
         return transformed, unit, heads
     k = fitted.roles.n_targets
-    value = fitted.values.transform(np.asarray(last_rows)[still][:, None])[..., :k]
-    transformed, unit = transformed.copy(), unit.copy()
-    transformed[still], unit[still] = value, 0.0
+    rows = still.any(axis=1)
+    value = np.zeros((len(still), 1, k))
+    value[rows] = fitted.values.transform(np.asarray(last_rows)[rows][:, None])[..., :k]
+    mask = still[:, None, :]
+    transformed = np.where(mask, value, transformed)
+    unit = np.where(mask, 0.0, unit)
     if heads is not None:
-        heads = heads.copy()
-        heads[still] = value[..., None]
+        heads = np.where(mask[..., None], value[..., None], heads)
     return transformed, unit, heads
 
 

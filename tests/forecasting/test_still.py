@@ -26,7 +26,7 @@ def test_a_still_series_keeps_its_value_and_leaves_the_others_as_they_were(value
     panel, index = _panel()
     alone = SequenceForecaster(**FAST).fit(panel)
     model = SequenceForecaster(**FAST).fit({**panel, "c": pd.Series(value, index)})
-    assert model._fitted.still.tolist() == [False, False, True]
+    assert model._fitted.still.tolist() == [[False], [False], [True]]
     forecast = model.predict()
     bounds = model.predict_interval(coverage=0.9)
     quantiles = model.predict_quantiles(quantiles=[0.1, 0.5, 0.9])
@@ -149,7 +149,7 @@ def test_a_still_value_from_a_float32_store_is_its_float64_value(tmp_path):
         np.load(tmp_path / "y.npy", mmap_mode="r"), lengths=[90] * 3, flat=True
     )
     model = SequenceForecaster(**FAST).fit(store)
-    assert model._fitted.still.tolist() == [False, True, False]
+    assert model._fitted.still.tolist() == [[False], [True], [False]]
     bounds = model.predict_interval(y={1: np.full(20, 0.1)})[1].to_numpy()
     np.testing.assert_allclose(bounds, 0.1, rtol=1e-15)  # held, of no width
     # its rows, read a block at a time, leave the moments as without it
