@@ -30,11 +30,10 @@ from ._engine import (
     resolve_module,
     train,
 )
-from ._input import FittedInput, check_token_ids
+from ._input import FittedInput, check_token_ids, refuse_masked_steps
 from ._versions import VersionStamped
 from .exceptions import TrainingInterrupted
 from .utils._sklearn_compat import Interval, StrOptions
-from .utils._stored import StoredSequences
 from .utils.validation import check_sequences
 
 __all__ = ["conv_params", "set_fitted", "validation_index"]
@@ -189,44 +188,62 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             **conv_params(self),
         }
 
-    def _check_X(self, X, *, reset, spec=None):
+    def _reading(self, fitted=None):
+        """``check_sequences`` options: from the parameters, or as ``fitted`` read X.
+
+        A parameter set after fit takes effect at the next fit (scikit-learn's rule).
+        """
+        if fitted is None:
+            embedded = self.embedding_dim is not None
+            tokens = embedded and not self.categorical_features
+            mask_value, flatten = self.mask_value, self._reads_every_position()
+        else:
+            tokens = fitted.vocab_size is not None
+            embedded = tokens or bool(fitted.categorical)
+            mask_value, flatten = fitted.mask_value, fitted.max_length is not None
+        return {
+            "tokens": tokens,
+            "mask_value": mask_value,
+            # flatten reads every position: padding stays (token id 0 becomes
+            # the embedding's zero vector, as with Keras' Embedding + Flatten)
+            "drop_padding": not flatten,
+            # stored numbers stay in their store (see skseq.io)
+            "out_of_core": self._reads_stored and not embedded,
+        }
+
+    def _check_X(self, X, *, reset, fitted=None):
         warm = self._warm_state() if reset else None
         if warm is not None:  # X must fit the network that training continues
+            fitted, now = warm["_input"], self._reading()
             try:
-                return self._check_X(X, reset=False, spec=warm["_input"].spec)
+                changed = [
+                    f"{key}: {value!r} -> {now[key]!r}"
+                    for key, value in self._reading(fitted).items()
+                    if now[key] != value
+                ]
+                if changed:
+                    raise ValueError(
+                        "embedding_dim, categorical_features, mask_value or pooling "
+                        f"changed how X is read ({', '.join(changed)})"
+                    )
+                return self._check_X(X, reset=False, fitted=fitted)
             except ValueError as error:
                 raise ValueError(
                     f"{error} (warm_start=True continues the network fitted "
                     "before; set warm_start=False to start over.)"
                 ) from error
-        tokens = self.embedding_dim is not None and not self.categorical_features
         return check_sequences(
             X,
             estimator=self,
             reset=reset,
-            spec=spec,
-            tokens=tokens,
-            mask_value=self.mask_value,
-            # flatten reads every position: padding stays (token id 0 becomes
-            # the embedding's zero vector, as with Keras' Embedding + Flatten)
-            drop_padding=not self._reads_every_position(),
-            # stored numbers stay in their store (see skseq.io)
-            out_of_core=self._reads_stored and self.embedding_dim is None,
+            spec=None if fitted is None else fitted.spec,
+            **self._reading(fitted),
         )
 
-    def _refuse_masked_steps(self, sequences):
-        """pooling='flatten' reads every step: none may be ``mask_value`` padding."""
-        numbers = not sequences.is_tokens and self.mask_value is not None
-        if numbers and _holds_step(sequences.steps, self.mask_value):
-            raise ValueError(
-                f"pooling='flatten' reads every step, padding included, but X has "
-                f"steps padded with mask_value={self.mask_value}. Pad with a neutral "
-                "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
-            )
-
-    def _check_fit_input(self, sequences):
-        """Check what ``X`` must satisfy for the chosen network options."""
-        flatten = self._reads_every_position()
+    def _check_fit_input(self, sequences, fitted=None):
+        """Check what ``X`` must satisfy for the network (``fitted``: continued)."""
+        reading = self._reading(fitted)
+        flatten = not reading["drop_padding"]
         if flatten and not sequences.fixed_length:
             pad = (
                 "SequencePadder(dtype='int64'), which pads with id 0"
@@ -239,7 +256,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"to one length ({pad}) or choose pooling='max'."
             )
         if flatten:
-            self._refuse_masked_steps(sequences)
+            refuse_masked_steps(sequences, reading["mask_value"])
         if sequences.is_tokens and self.vocab_size is not None:
             check_token_ids(sequences.steps, self.vocab_size, "vocab_size")
 
@@ -251,6 +268,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             vocab_size=self.vocab_size,
             categorical=self._categorical_columns(sequences),
             keep_length=self._reads_every_position(),
+            mask_value=self.mask_value,
         )
 
     def _categorical_columns(self, sequences):
@@ -345,13 +363,14 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         """Train a net on validated sequences; return the fitted state.
 
         With ``warm_start`` and a previous fit, training continues from it
-        (its input scaling and vocabulary kept). Nothing is assigned to
+        (how it reads its input kept: scaling, vocabularies, padding). Nothing
+        is assigned to
         ``self`` here (see :meth:`_set_fitted`). Returns the state dict and
         the :class:`~skseq._engine.Trained` result.
         """
-        self._check_fit_input(sequences)
-        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         warm = self._warm_state()
+        self._check_fit_input(sequences, None if warm is None else warm["_input"])
+        seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         # a warm start keeps what "auto" chose; a number given is checked
         # against the fitted network by continue_from
         auto_kept = warm is not None and self.conv_layers == "auto"
@@ -364,7 +383,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             fitted_input = self._fit_input(sequences)
         else:
             fitted_input = warm["_input"]
-            _check_warm_input(fitted_input, sequences)
+            fitted_input.check(sequences)
         dataset = input_dataset(
             fitted_input, sequences, target, sample_weight, per_step=per_step
         )
@@ -421,7 +440,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         # one read of the fitted state, so a concurrent refit cannot mix models
         state = dict(self.__dict__)
         fitted_input = state["_input"]
-        sequences = self._check_X(X, reset=False, spec=fitted_input.spec)
+        sequences = self._check_X(X, reset=False, fitted=fitted_input)
         fitted_input.check(sequences)
         max_length = fitted_input.max_length
         if max_length is not None and not (
@@ -433,7 +452,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
                 f"{sequences.lengths.max()}."
             )
         if max_length is not None:  # it read them as values of -1e9
-            self._refuse_masked_steps(sequences)
+            refuse_masked_steps(sequences, fitted_input.mask_value)
         dataset = input_dataset(fitted_input, sequences)
         outputs = predict_outputs(
             state["net_"],
@@ -444,12 +463,6 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             order=np.argsort(sequences.lengths, kind="stable"),
         ).numpy()
         return outputs, state, sequences
-
-
-def _holds_step(steps, value):
-    """Whether any step's features all equal ``value`` (stored: block by block)."""
-    blocks = steps.blocks() if isinstance(steps, StoredSequences) else [steps]
-    return any(np.all(b == b.dtype.type(value), axis=1).any() for b in blocks)
 
 
 def set_fitted(estimator, state, *, interrupted):
@@ -478,15 +491,3 @@ def set_fitted(estimator, state, *, interrupted):
         f"{state['n_iter_']} epochs; {kept}.",
         partial,
     )
-
-
-def _check_warm_input(fitted_input, sequences):
-    """With warm_start, new sequences must fit the network being continued."""
-    if sequences.is_tokens != (fitted_input.vocab_size is not None):
-        kind = "token ids" if sequences.is_tokens else "numbers"
-        raise ValueError(
-            f"warm_start=True continues a network fitted on "
-            f"{'numbers' if sequences.is_tokens else 'token ids'}, but X holds "
-            f"{kind}; set warm_start=False to start over."
-        )
-    fitted_input.check(sequences)

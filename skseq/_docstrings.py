@@ -198,7 +198,9 @@ _WARM_START = """\
     warm_start : bool, default=False
         When fitted already, ``fit`` continues training the network for
         ``max_epochs`` more epochs (keeping its input and target scaling and
-        classes) instead of starting over; ``history_`` holds all epochs.
+        classes, and reading ``X`` as at its first fit: a changed
+        ``embedding_dim``, ``mask_value`` or structure is refused) instead of
+        starting over; ``history_`` holds all epochs.
         With ``max_epochs`` as the resource of HalvingGridSearchCV there is no
         need for it: each round refits from scratch."""
 

@@ -15,7 +15,14 @@ import numpy as np
 from .utils._stored import StoredSequences, block_steps
 from .utils.validation import InputSpec
 
-__all__ = ["AUTO_LENGTH", "FittedInput", "check_token_ids", "is_long", "safe_scale"]
+__all__ = [
+    "AUTO_LENGTH",
+    "FittedInput",
+    "check_token_ids",
+    "is_long",
+    "refuse_masked_steps",
+    "safe_scale",
+]
 
 # numeric sequences this long (the longest at fit) read as shapes ("auto")
 AUTO_LENGTH = 100
@@ -114,6 +121,20 @@ def categorical_ids(steps, column):
     return values.astype(np.int64)
 
 
+def refuse_masked_steps(sequences, mask_value):
+    """pooling='flatten' reads every step: none may be ``mask_value`` padding."""
+    if sequences.is_tokens or mask_value is None:
+        return
+    steps = sequences.steps
+    blocks = steps.blocks() if isinstance(steps, StoredSequences) else [steps]
+    if any(np.all(b == b.dtype.type(mask_value), axis=1).any() for b in blocks):
+        raise ValueError(
+            f"pooling='flatten' reads every step, padding included, but X has "
+            f"steps padded with mask_value={mask_value}. Pad with a neutral "
+            "value instead (SequencePadder(value=0.0)) or choose pooling='max'."
+        )
+
+
 def _check_float32(out, standardised=True):
     """Return ``out``, refused if the float32 cast overflowed."""
     if not np.isfinite(out).all():
@@ -151,6 +172,8 @@ class FittedInput:
     per_sequence : bool
         Whether each sequence is standardised by its own mean and standard
         deviation over its valid steps (``standardize="sequence"``).
+    mask_value : float or None
+        Steps whose features all equal it are padding (``mask_value`` at fit).
     """
 
     spec: InputSpec
@@ -161,6 +184,7 @@ class FittedInput:
     categorical: tuple = ()
     categorical_sizes: tuple = ()
     per_sequence: bool = False
+    mask_value: float | None = None
 
     def __post_init__(self):
         shape = (self.spec.n_channels,)
@@ -175,7 +199,16 @@ class FittedInput:
             raise ValueError("Invalid categorical columns of the input.")
 
     @classmethod
-    def fit(cls, sequences, *, standardize, vocab_size, categorical, keep_length):
+    def fit(
+        cls,
+        sequences,
+        *,
+        standardize,
+        vocab_size,
+        categorical,
+        keep_length,
+        mask_value,
+    ):
         """Learn the standardisation and the vocabularies from training input."""
         n_features = sequences.n_channels
         mean, scale = np.zeros(n_features), np.ones(n_features)
@@ -203,6 +236,7 @@ class FittedInput:
             tuple(categorical),
             sizes,
             per_sequence,
+            mask_value,
         )
 
     def check(self, sequences, name="vocab_size_"):

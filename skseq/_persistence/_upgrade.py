@@ -1,9 +1,13 @@
-"""Read the fitted state of format-1 files (skseq before its typed state).
+"""Read the fitted state of files in older formats.
 
-Format 1 wrote an estimator's attributes as they were: the input scaling in
-``_x_mean`` / ``_x_scale`` and the forecaster's state in a dict ``_state``.
-They map one to one onto today's typed state.
+Format 1 (skseq before its typed state) wrote an estimator's attributes as
+they were: the input scaling in ``_x_mean`` / ``_x_scale`` and the
+forecaster's state in a dict ``_state``. They map one to one onto today's
+typed state. Format 2 held no ``mask_value`` in the fitted input: the models
+read ``X`` with the parameter's, which the file holds.
 """
+
+import dataclasses
 
 from .._input import FittedInput
 from ..estimators._regressor import TargetScaling
@@ -13,16 +17,17 @@ from ..forecasting._fitted import FittedForecaster
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..utils._series import TimeSeries
 
-__all__ = ["upgrade_format1"]
+__all__ = ["upgrade_format1", "upgrade_format2"]
 
 
-def _sequence_state(fitted, is_regressor):
+def _sequence_state(fitted, mask_value, is_regressor):
     fitted["_input"] = FittedInput(
         fitted.pop("_input_spec"),
         fitted.pop("_x_mean"),
         fitted.pop("_x_scale"),
         fitted.pop("_max_length"),
         fitted.get("vocab_size_"),
+        mask_value=mask_value,
     )
     if is_regressor:
         fitted["_target"] = TargetScaling(
@@ -85,4 +90,13 @@ def upgrade_format1(class_name, params, fitted):
     fitted = {key: value for key, value in fitted.items() if key != "net_"}
     if class_name == "SequenceForecaster":
         return _forecaster_state(fitted, params)
-    return _sequence_state(fitted, class_name == "RNNRegressor")
+    return _sequence_state(fitted, params["mask_value"], class_name == "RNNRegressor")
+
+
+def upgrade_format2(params, fitted):
+    """Today's fitted state from a format-2 file's: ``mask_value`` added."""
+    if "_input" in fitted:
+        fitted["_input"] = dataclasses.replace(
+            fitted["_input"], mask_value=params["mask_value"]
+        )
+    return fitted

@@ -413,10 +413,11 @@ default="adam"
         tokens = self.encoder_.inverse_transform([np.array(generated, dtype=np.int64)])[
             0
         ]
-        text = _join_tokens(tokens, self.unit)
+        unit = self.encoder_.split  # as fitted, whatever unit says now
+        text = _join_tokens(tokens, unit)
         if not shown:
             return text
-        return shown[0] + (" " if self.unit == "word" and text else "") + text
+        return shown[0] + (" " if unit == "word" and text else "") + text
 
     # --------------------------------------------------------------- score
 

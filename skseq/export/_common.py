@@ -32,8 +32,6 @@ class Fitted:
         The labels of a classifier or tagger; None for a regressor.
     target : TargetScaling or None
         The target scaling of a regressor; None for a classifier.
-    mask_value : float or None
-        Steps whose features all equal it are padding.
     """
 
     name: str
@@ -41,7 +39,6 @@ class Fitted:
     input: FittedInput
     classes: np.ndarray | None
     target: object
-    mask_value: float | None
 
     @property
     def tokens(self):
@@ -93,5 +90,4 @@ def read_fitted(estimator, purpose):
         input=state["_input"],
         classes=state.get("classes_"),
         target=state.get("_target"),
-        mask_value=estimator.mask_value,
     )

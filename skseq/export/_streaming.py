@@ -149,8 +149,8 @@ class StreamingPredictor:
         if not np.isfinite(values).all():
             raise ValueError("x holds NaN or infinite values.")
         valid = np.ones(len(values), dtype=bool)
-        if fitted.mask_value is not None:
-            valid = ~np.all(values == fitted.mask_value, axis=1)
+        if fitted.input.mask_value is not None:
+            valid = ~np.all(values == fitted.input.mask_value, axis=1)
         for column, size in zip(
             fitted.input.categorical, fitted.input.categorical_sizes, strict=True
         ):

@@ -428,3 +428,36 @@ def test_a_forecaster_saved_before_models_first_counted_each_part_once(tmp_path)
     np.testing.assert_allclose(loaded.predict().to_numpy(), before, rtol=1e-9)
     # the model as fitted weighs the seasonal naive forecast half
     assert np.abs(model.predict().to_numpy() - before).max() > 1e-6
+
+
+def test_a_file_holds_how_the_model_read_x_and_format_2_its_parameter(tmp_path):
+    X, y = make_ragged_classification(n=30)
+    X = [np.vstack([x, np.full((2, x.shape[1]), -7.0)]) for x in X]
+    model = RNNClassifier(**QUICK, mask_value=-7.0).fit(X, y)
+    proba = model.predict_proba(X)
+    path = tmp_path / "model.skseq"
+    # a parameter set after fit is the next fit's: the file keeps the model's
+    skseq.save(model.set_params(mask_value=None), path)
+    np.testing.assert_allclose(skseq.load(path).predict_proba(X), proba, atol=1e-12)
+    # format 2 held no mask_value in the fitted input: the parameter's, as then
+    skseq.save(model.set_params(mask_value=-7.0), path)
+    with zipfile.ZipFile(path) as archive:
+        config = archive.read("config.json")
+    entry = b', "mask_value": -7.0'
+    assert config.count(entry) == 1
+    config = config.replace(entry, b"")
+
+    def format2(name, data):
+        if name == "config.json":
+            return config
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["format_version"] = 2
+        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, format2)
+    loaded = skseq.load(path)
+    assert loaded._input.mask_value == -7.0
+    np.testing.assert_allclose(loaded.predict_proba(X), proba, atol=1e-12)
