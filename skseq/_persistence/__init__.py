@@ -93,6 +93,12 @@ RNNSeq2Seq or SequenceForecaster
     path : str or path-like
         File to write (by convention ending in ``.skseq``).
 
+    Raises
+    ------
+    ValueError
+        If parameters of the network were set after fit (``set_params``): the
+        file holds the parameters, from which ``load`` builds the network.
+
     See Also
     --------
     load : Read the file back.
@@ -122,6 +128,7 @@ RNNSeq2Seq or SequenceForecaster
             "(trusted files only)."
         )
     check_is_fitted(estimator)
+    _check_network_described(estimator)
     encode = Encoder()
     fitted = {
         name: getattr(estimator, name)
@@ -143,6 +150,26 @@ RNNSeq2Seq or SequenceForecaster
     }
     members["weights.safetensors"] = safetensors.torch.save(weights)
     write_archive(path, members)
+
+
+def _check_network_described(estimator):
+    """Refuse parameters that no longer describe the network (load builds it so)."""
+    module, params, _ = estimator._net_spec()
+    built = estimator.net_.get_params_for("module")
+    changed = sorted(
+        name
+        for name in params.keys() | built.keys()
+        if name not in params
+        or name not in built
+        or not np.array_equal(params[name], built[name])
+    )
+    if changed or estimator.net_.module is not module:
+        raise ValueError(
+            f"The parameters of this {type(estimator).__name__} were set after fit "
+            f"and no longer describe its network ({', '.join(changed) or 'module'} "
+            "differ), which a file rebuilds from them: fit it again, or set them "
+            "back, before saving."
+        )
 
 
 def _config(path, data):

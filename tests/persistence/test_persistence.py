@@ -461,3 +461,12 @@ def test_a_file_holds_how_the_model_read_x_and_format_2_its_parameter(tmp_path):
     loaded = skseq.load(path)
     assert loaded._input.mask_value == -7.0
     np.testing.assert_allclose(loaded.predict_proba(X), proba, atol=1e-12)
+
+
+def test_a_network_its_parameters_no_longer_describe_is_not_saved(tmp_path, classifier):
+    model, _ = classifier
+    model.set_params(hidden_size=2 * QUICK["hidden_size"])  # load would build this
+    with pytest.raises(ValueError, match=r"set after fit.*\(hidden_size differ\)"):
+        skseq.save(model, tmp_path / "model.skseq")
+    assert not (tmp_path / "model.skseq").exists()
+    skseq.save(model.set_params(hidden_size=QUICK["hidden_size"]), tmp_path / "m.skseq")
