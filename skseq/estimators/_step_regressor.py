@@ -54,7 +54,9 @@ class RNNStepRegressor(StepEstimator):
     -----
     ``y`` holds a value (or a row of values) for every step of ``X``: a list
     of arrays, one per sequence, or an array ``(n_samples, n_steps[,
-    n_outputs])`` for fixed-length ``X``. Predictions come in the same form.
+    n_outputs])`` for fixed-length ``X``. Predictions come in the same form
+    (an array for an array ``X``, also through a Pipeline with pandas
+    output).
     ``score`` is the R² over all steps (averaged over outputs).
 
     Examples

@@ -62,8 +62,10 @@ class RNNTagger(StepEstimator):
     sequence (the form for sequences of different lengths), or a 2-D array
     ``(n_samples, n_steps)`` for fixed-length ``X``, or a long Series indexed
     like a long ``X``. Predictions come in the same form: an array for an
-    array ``X``, else a list of arrays. Steps that ``X`` marks as padding
-    (``mask_value``, token id 0) get no label and take none from ``y``.
+    array ``X`` (also through a Pipeline with pandas output, whose long frame
+    made of that array reads as the array), else a list of arrays. Steps
+    that ``X`` marks as padding (``mask_value``, token id 0) get no label and
+    take none from ``y``.
     ``score`` is the accuracy over all steps.
 
     Examples

@@ -12,6 +12,8 @@ from sklearn.utils.validation import check_array
 # a long frame's attribute: its ids are positions, not ids to align y with
 POSITIONAL_IDS = "skseq_positional_ids"
 ONE_DIMENSIONAL = "skseq_one_dimensional"
+# ... and: it was made of one array (sequences of one length), read as one
+ONE_ARRAY = "skseq_one_array"
 
 __all__ = [
     "POSITIONAL_IDS",
@@ -77,6 +79,9 @@ def to_long_format(sequences, columns=None, ids=None):
     pandas.DataFrame
         Indexed by ``(sequence, step)``: the sequence's id (or position) and
         the step from 0; one column per feature, in the sequences' dtype.
+        Made of an array, it is read as a 3-D array, so that estimators with
+        an output at every step return arrays for it, as they would for the
+        array (see :func:`check_sequences`).
 
     Examples
     --------
@@ -86,6 +91,7 @@ def to_long_format(sequences, columns=None, ids=None):
     >>> frame.index.tolist(), frame["x0"].tolist()
     ([(0, 0), (0, 1), (1, 0)], [1.0, 2.0, 5.0])
     """
+    one_array = isinstance(sequences, np.ndarray) and sequences.dtype != object
     sequences = [np.asarray(s) for s in sequences]
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate([s.reshape(len(s), -1) for s in sequences])
@@ -109,7 +115,21 @@ def to_long_format(sequences, columns=None, ids=None):
     frame.attrs[POSITIONAL_IDS] = positions
     # 1-D sequences (rows of a 2-D array): what _from_sequence_output restores
     frame.attrs[ONE_DIMENSIONAL] = all(s.ndim == 1 for s in sequences)
+    frame.attrs[ONE_ARRAY] = one_array
     return frame
+
+
+def read_long_frame(frame, estimator, input_name, tokens):
+    """Return a long frame's ``(steps, lengths, ids, layout)``.
+
+    ``ids`` is None where they are positions (:func:`to_long_format`'s
+    default); the layout is "dense" for a frame made of one array, which
+    reads as that array, else "ragged".
+    """
+    steps, lengths, ids = _split_long_frame(frame, estimator, input_name, tokens)
+    ids = None if frame.attrs.get(POSITIONAL_IDS) else ids
+    one_array = frame.attrs.get(ONE_ARRAY) and np.unique(lengths).size == 1
+    return steps, lengths, ids, "dense" if one_array else "ragged"
 
 
 def _split_long_frame(frame, estimator, input_name, tokens=False):

@@ -29,14 +29,13 @@ import pandas as pd
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
 from ._ragged import (
-    POSITIONAL_IDS,
     _drop_steps,
     _looks_ragged,
     _pad_flat,
     _ragged_to_flat,
-    _split_long_frame,
     from_long_format,
     pad_ragged,
+    read_long_frame,
     unpad,
     valid_steps,
 )
@@ -106,7 +105,8 @@ class Sequences:
     lengths : ndarray of shape (n_samples,)
         Number of valid steps per sequence (int64, each at least 1).
     layout : {"tabular", "dense", "ragged"}
-        The input form: a 2-D array, a 3-D array, or a list / long DataFrame.
+        The input form: a 2-D array, a 3-D array (or a long DataFrame made of
+        an array by :func:`to_long_format`), or a list / long DataFrame.
     n_features_in : int
         What scikit-learn calls the number of features: the number of steps
         for a 2-D array, the number of features per step otherwise.
@@ -332,10 +332,10 @@ def check_sequences(
         fitted_names = getattr(estimator, "feature_names_in_", None)
     feature_names, index, item_ndim, from_list = None, None, 2, False
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
-        layout = "ragged"
         feature_names = _get_feature_names(X)
-        steps, lengths, index = _split_long_frame(X, estimator, input_name, tokens)
-        index = None if X.attrs.get(POSITIONAL_IDS) else index
+        steps, lengths, index, layout = read_long_frame(
+            X, estimator, input_name, tokens
+        )
         if tokens:
             checks = dict(estimator=estimator, input_name=input_name)
             steps = check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]

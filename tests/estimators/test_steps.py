@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import (
@@ -206,3 +207,19 @@ def test_token_ids_and_numeric_features_in_one_input():
         RNNTagger(categorical_features=[0]).fit(X, y)
     with pytest.raises(ValueError, match="not integer ids"):
         RNNTagger(embedding_dim=2, categorical_features=[2]).fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", [RNNTagger, RNNStepRegressor])
+def test_a_pipeline_with_pandas_output_returns_the_form_it_would_without(Estimator):
+    # the scaler's pandas output, a long frame, is read as the array it was
+    # made of: predictions for a 2-D X stay one array (they were a list)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(12, 5))
+    y = X > 0 if Estimator is RNNTagger else 2 * X
+    model = Estimator(hidden_size=8, max_epochs=2, random_state=0)
+    plain = make_pipeline(SequenceScaler(), clone(model)).fit(X, y)
+    framed = make_pipeline(SequenceScaler(), clone(model))
+    framed.set_output(transform="pandas")
+    predicted = framed.fit(X, y).predict(X)
+    assert isinstance(predicted, np.ndarray) and predicted.shape == X.shape
+    np.testing.assert_allclose(predicted, plain.predict(X), rtol=1e-5, atol=1e-6)

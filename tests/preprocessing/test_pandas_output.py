@@ -145,3 +145,11 @@ def test_integer_columns_stay_numbers_unless_they_are_token_ids():
     # a mask value that is not an integer masks nothing here (an integer
     # cast would make it 0 and drop the zeros)
     assert check_sequences(frame, mask_value=0.5).lengths.tolist() == [3, 2]
+
+
+def test_a_long_frame_made_of_an_array_reads_as_that_array():
+    array = RNG.normal(size=(3, 4, 2))
+    assert check_sequences(to_long_format(array)).layout == "dense"
+    assert check_sequences(to_long_format(list(array))).layout == "ragged"
+    # rows dropped since: sequences of other lengths, no longer one array
+    assert check_sequences(to_long_format(array).iloc[1:]).layout == "ragged"
