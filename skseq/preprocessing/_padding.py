@@ -70,7 +70,12 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         other value must be given to the estimators as ``mask_value``.
     dtype : str or numpy dtype, default="float32"
         Output dtype. An integer dtype reads the input as token ids, of which
-        0 is padding.
+        0 is padding. float32, what the networks compute in, has a 24-bit
+        significand (about 7 significant digits): integers beyond 2**24 and
+        values that differ only past their 7th digit round to one value
+        (1e8 + 1 becomes 1e8). "float64" keeps them apart; skseq's
+        estimators standardise float64 input in float64 before the network
+        reads it in float32.
 
     Attributes
     ----------
@@ -99,6 +104,11 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     array([[1., 0.],
            [2., 3.],
            [5., 6.]], dtype=float32)
+    >>> large = [np.array([1e8, 1e8 + 1])]
+    >>> np.diff(SequencePadder().fit_transform(large)).item()
+    0.0
+    >>> np.diff(SequencePadder(dtype="float64").fit_transform(large)).item()
+    1.0
     """
 
     _parameter_constraints: dict = {
