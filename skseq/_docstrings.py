@@ -244,7 +244,10 @@ _RUNTIME = """\
         recent GPUs; bfloat16 needs no loss scaling). On a CPU the recurrent
         layers of an LSTM stay in float32 (oneDNN has no bfloat16 LSTM on
         most CPUs). Not applied to your own ``module``, which can use
-        ``torch.autocast`` itself.
+        ``torch.autocast`` itself. In bfloat16 a sequence's prediction may
+        depend on the other sequences of the ``predict`` call (by up to about
+        1e-3 in probabilities, measured on a CPU): the float32 guarantee that
+        it does not is off.
     n_threads : int or None, default=1
         torch intra-op threads used inside ``fit`` and ``predict``, restored
         afterwards. One thread is fastest for small recurrent networks on a
