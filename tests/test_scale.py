@@ -201,3 +201,13 @@ def test_mixed_precision_runs_the_network_under_autocast():
     assert proba.dtype == np.float64
     # bfloat16 keeps ~3 significant digits: close to, not equal to, float32
     assert np.abs(proba - plain.predict_proba(X)).max() < 0.1
+
+
+def test_mixed_precision_trains_a_convolutional_front_end():
+    # its batch normalisation kept bfloat16 statistics in float32 buffers
+    # (RuntimeError: expected dtype float for `end`), also for conv_layers="auto"
+    X, y = make_ragged_classification(n=16)  # ragged: the masked statistics
+    mixed = RNNClassifier(mixed_precision=True, conv_layers=1, **QUICK).fit(X, y)
+    norm = mixed.net_.module_.conv.norms[0]
+    assert norm.running_mean.dtype == torch.float32
+    assert np.isfinite(mixed.predict_proba(X)).all()

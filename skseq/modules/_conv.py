@@ -66,10 +66,10 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         mean = (x * weight).sum(dim=(0, 2)) / count
         centred = (x - mean[None, :, None]) * weight
         var = (centred**2).sum(dim=(0, 2)) / count
-        with torch.no_grad():
+        with torch.no_grad():  # statistics kept in float32 (also under autocast)
             unbiased = var * count / (count - 1).clamp(min=1)
-            self.running_mean.lerp_(mean, self.momentum)
-            self.running_var.lerp_(unbiased, self.momentum)
+            self.running_mean.lerp_(mean.to(self.running_mean.dtype), self.momentum)
+            self.running_var.lerp_(unbiased.to(self.running_var.dtype), self.momentum)
             self.num_batches_tracked += 1
         out = (x - mean[None, :, None]) / torch.sqrt(var[None, :, None] + self.eps)
         return out * self.weight[None, :, None] + self.bias[None, :, None]
