@@ -11,6 +11,7 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ._searches import rolling_forecaster
 
 __all__ = ["backtest"]
 
@@ -64,8 +65,11 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
 
     Parameters
     ----------
-    forecaster : SequenceForecaster
-        The (unfitted) forecaster to evaluate.
+    forecaster : SequenceForecaster or a search over one
+        The (unfitted) forecaster to evaluate. A search (``GridSearchCV``
+        over a forecaster, with ``refit=True``) is tuned on each training
+        part and forecasts with its ``best_estimator_``: nested
+        cross-validation.
     y : pandas.Series, pandas.DataFrame or array-like
         One series (covariates as columns, as for ``fit``).
     X : pandas.DataFrame, array-like or None, default=None
@@ -146,6 +150,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         else:
             model = clone(forecaster).fit(train, _rows(X, train_index))
             test_X = _rows(X, test_index)
+        model = rolling_forecaster(model, "backtest")
         actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
         actuals.append(actual)
         for each, interval in zip(bounds, intervals, strict=True):

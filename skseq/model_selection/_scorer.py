@@ -2,6 +2,8 @@
 
 from sklearn.metrics import mean_absolute_error
 
+from ._searches import rolling_forecaster
+
 __all__ = ["forecast_scorer"]
 
 
@@ -12,7 +14,8 @@ class _ForecastScorer:
         self.metric, self.sign = metric, sign
 
     def __call__(self, estimator, y, X=None):
-        return self.sign * estimator._metric(y, X, self.metric)
+        forecaster = rolling_forecaster(estimator, "forecast_scorer")
+        return self.sign * forecaster._metric(y, X, self.metric)
 
     def __repr__(self):
         name = getattr(self.metric, "__name__", repr(self.metric))
@@ -41,7 +44,9 @@ def forecast_scorer(metric=mean_absolute_error, *, greater_is_better=False):
     -------
     scorer : callable
         ``scorer(forecaster, y, X=None)``, for ``scoring=`` of
-        ``GridSearchCV`` or ``cross_val_score``.
+        ``GridSearchCV`` or ``cross_val_score``; a fitted search over a
+        forecaster (nested cross-validation) is scored by its
+        ``best_estimator_``.
 
     Examples
     --------

@@ -57,3 +57,30 @@ def test_a_search_scores_each_fold_by_its_rolling_forecasts():
 def test_the_metric_must_be_callable():
     with pytest.raises(TypeError, match="metric must be a callable"):
         forecast_scorer("neg_mean_absolute_error")
+
+
+def test_a_fitted_search_is_scored_and_backtested_by_its_best_forecaster():
+    # nested cross-validation: the outer scorer gets the search itself (its
+    # score was NaN, with AttributeError '_metric' as a warning)
+    from sklearn.model_selection import cross_val_score
+
+    from skseq.model_selection import backtest
+
+    y = _series(n=120)
+    search = GridSearchCV(
+        SequenceForecaster(horizon=2, max_epochs=2, hidden_size=4, random_state=0),
+        {"window_length": [2, 4]},
+        cv=TimeSeriesSplit(2),
+        scoring=forecast_scorer(),
+    )
+    outer = cross_val_score(
+        search, y, cv=TimeSeriesSplit(2), scoring=forecast_scorer(), error_score="raise"
+    )
+    assert np.isfinite(outer).all() and (outer < 0).all()
+    fitted = search.fit(y[:80])
+    expected = forecast_scorer()(fitted.best_estimator_, y[80:])
+    assert forecast_scorer()(fitted, y[80:]) == expected
+    table = backtest(search, y, cv=2)
+    assert table["n_forecasts"].tolist() == [80, 78] and table["MAE"].notna().all()
+    with pytest.raises(TypeError, match="forecast_scorer takes a SequenceForecaster"):
+        forecast_scorer()(GridSearchCV(search.estimator, {}, refit=False), y)
