@@ -42,12 +42,37 @@ def _value_columns(schema, id_column, time_column, columns):
     if columns is None:
         skipped = {id_column, time_column, *index}
         columns = [n for n in names if n not in skipped]
+    elif isinstance(columns, str):  # one column, not its letters
+        columns = [columns]
     missing = [c for c in columns if c not in names]
     if missing or not columns:
         raise ValueError(
             f"columns must name value columns of the file ({names}); got {columns}."
         )
+    other = [c for c in columns if not _is_number(schema.field(c).type)]
+    if other:
+        kinds = ", ".join(f"{c!r} ({schema.field(c).type})" for c in other)
+        raise ValueError(
+            f"The value columns must hold numbers; these do not: {kinds}. Name the "
+            "numeric ones in columns=, or encode categories as integer ids "
+            "first (skseq.preprocessing.SequenceOrdinalEncoder)."
+        )
     return list(columns)
+
+
+def _is_number(kind):
+    """Whether an Arrow type converts to the stored float values."""
+    import pyarrow as pa
+
+    return any(
+        test(kind)
+        for test in (
+            pa.types.is_integer,
+            pa.types.is_floating,
+            pa.types.is_boolean,
+            pa.types.is_decimal,
+        )
+    )
 
 
 class _Order:
@@ -115,8 +140,10 @@ def read_parquet(
         A Parquet file.
     id_column, time_column : str
         The columns holding the sequence id and the time.
-    columns : list of str, default=None
-        The value columns (the features), in order; by default all others.
+    columns : str or list of str, default=None
+        The value columns (the features), in order; by default all others
+        (the id and time columns, and a pandas index, aside). They must hold
+        numbers (integers, floats, booleans or decimals).
     dtype : dtype, default=np.float32
         Type of the stored values.
     directory : str or path-like, default=None

@@ -316,6 +316,14 @@ def test_parquet_columns_are_checked(long_table):
         read_parquet(path, id_column="id", time_column="t")
     with pytest.raises(ValueError, match="columns must name value columns"):
         read_parquet(path, id_column="id", time_column="time", columns=["c"])
+    # the id as a value: numpy's "could not convert string to float: 's000'"
+    with pytest.raises(ValueError, match="must hold numbers; these do not: 'id'"):
+        read_parquet(path, id_column="id", time_column="time", columns=["a", "id"])
+    # one name, not its letters ("columns must name...; got b")
+    one = read_parquet(path, id_column="id", time_column="time", columns="b")
+    two = read_parquet(path, id_column="id", time_column="time", columns=["b"])
+    assert one.n_features == 1
+    np.testing.assert_array_equal(one.read([0, 1])[0], two.read([0, 1])[0])
 
 
 def test_flatten_pooling_reads_stored_steps_padding_included(data):
