@@ -119,6 +119,22 @@ def test_values_far_from_zero_keep_their_digits(tmp_path):
     np.testing.assert_allclose(proba, clf.predict_proba(X_new), atol=ATOL)
 
 
+def test_targets_far_from_zero_keep_their_digits(tmp_path):
+    # float32 predictions held 1e6 to within 0.06: 0.024 off predict, whose
+    # predictions spread over 0.01; float64 ones, as predict's, agree
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 8, 2))
+    reg = RNNRegressor(**TINY).fit(X, 1e6 + 0.01 * X[:, :, 0].sum(axis=1))
+    X_new = rng.normal(size=(20, 8, 2))
+    expected = reg.predict(X_new)
+    assert expected.std() > 0.005
+    (predictions,), _ = run_onnx(reg, tmp_path, *padded(list(X_new)))
+    assert predictions.dtype == np.float64
+    np.testing.assert_allclose(
+        predictions, expected, rtol=0, atol=1e-3 * expected.std()
+    )
+
+
 def test_token_classifier_export_takes_ids(tmp_path):
     rng = np.random.default_rng(0)
     X = [rng.integers(1, 20, size=k) for k in rng.integers(2, 9, size=40)]

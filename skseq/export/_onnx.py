@@ -90,8 +90,10 @@ class DeployedModel(nn.Module):
         out = self.network(X, lengths)
         if self.classify:
             return torch.softmax(out, dim=-1), out.argmax(dim=-1)
+        # float64, as predict: float32 would round targets far from zero
+        # (1e6 to within 0.06) as the float32 input would have rounded X
         predictions = out.double() * self.target_scale + self.target_mean
-        return (predictions[..., 0] if self.flat else predictions).float()
+        return predictions[..., 0] if self.flat else predictions
 
 
 def _example(fitted):
@@ -138,7 +140,7 @@ def export_onnx(estimator, path, *, opset=None):
     n_classes)``, ``predict_proba``) and ``class_index`` (int64, ``(batch,)``,
     the column of the predicted class); the labels are in the model's
     metadata, ``classes``, as a JSON list (labels JSON cannot hold are written
-    as strings). For a regressor, ``predictions`` (float32, in the targets'
+    as strings). For a regressor, ``predictions`` (float64, in the targets'
     units and shape, as ``predict``). :class:`~skseq.RNNTagger` and
     :class:`~skseq.RNNStepRegressor` have a ``length`` axis after the batch
     one; their outputs past a row's length are not meaningful.
