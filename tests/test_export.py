@@ -335,3 +335,25 @@ def test_streaming_refuses_values_beyond_float32_as_predict_does():
         StreamingPredictor(raw).step(np.array([[1e39, 0.0]]))
     with pytest.raises(ValueError, match=r"float32.*\(set standardize=True or"):
         raw.predict([np.array([[1e39, 0.0]])])
+
+
+def test_streaming_checks_the_feature_names_as_predict_does():
+    # a step as a DataFrame with the columns swapped was read by position:
+    # other outputs, where predict refuses the frame
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 5, 2))
+    index = pd.MultiIndex.from_product([range(30), range(5)])
+    long = pd.DataFrame(X.reshape(-1, 2), columns=["a", "b"], index=index)
+    reg = RNNRegressor(**TINY).fit(long, X[:, :, 0].sum(axis=1))
+    stream = StreamingPredictor(reg)
+    np.testing.assert_array_equal(stream.feature_names_in_, ["a", "b"])
+    step = pd.DataFrame(X[:3, 0], columns=["a", "b"])
+    expected = stream.step(step)
+    first = long[long.index.get_level_values(1) == 0].iloc[:3]  # one step each
+    np.testing.assert_allclose(expected, reg.predict(first), atol=ATOL)
+    np.testing.assert_array_equal(stream.reset().step(X[:3, 0]), expected)
+    with pytest.raises(ValueError, match="feature names should match"):
+        stream.reset().step(step[["b", "a"]])
+    assert stream.n_steps_ is None  # refused before it read anything

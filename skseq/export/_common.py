@@ -32,6 +32,8 @@ class Fitted:
         The labels of a classifier or tagger; None for a regressor.
     target : TargetScaling or None
         The target scaling of a regressor; None for a classifier.
+    feature_names : ndarray or None
+        The estimator's ``feature_names_in_``, if it was fitted with them.
     """
 
     name: str
@@ -39,6 +41,7 @@ class Fitted:
     input: FittedInput
     classes: np.ndarray | None
     target: object
+    feature_names: np.ndarray | None = None
 
     @property
     def tokens(self):
@@ -90,4 +93,5 @@ def read_fitted(estimator, purpose):
         input=state["_input"],
         classes=state.get("classes_"),
         target=state.get("_target"),
+        feature_names=state.get("feature_names_in_"),
     )

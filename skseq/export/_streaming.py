@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from .._input import categorical_ids, check_token_ids
+from ..utils._sklearn_compat import _check_feature_names
 from ._common import read_fitted
 
 __all__ = ["StreamingPredictor"]
@@ -52,6 +53,10 @@ class StreamingPredictor:
     n_steps_ : ndarray of shape (n_streams,) or None
         The valid steps each stream has read since the last :meth:`reset`
         (None before the first step).
+    feature_names_in_ : ndarray of shape (n_features,)
+        The estimator's, when it was fitted on named features: a step given
+        as a DataFrame must have these columns, in this order, as in
+        ``predict``.
 
     Raises
     ------
@@ -105,6 +110,8 @@ class StreamingPredictor:
                 "sequence. Fit with standardize=True to stream."
             )
         self._fitted = fitted
+        if fitted.feature_names is not None:
+            self.feature_names_in_ = fitted.feature_names
         self.reset()
 
     def reset(self):
@@ -138,6 +145,8 @@ class StreamingPredictor:
                 )
             check_token_ids(ids, fitted.input.vocab_size, "vocab_size_", "x")
             return torch.as_tensor(ids, dtype=torch.int64)[:, None], ids != 0
+        if hasattr(x, "columns"):  # read by position: names must be in order
+            _check_feature_names(self, x, reset=False)
         values = np.asarray(x, dtype=np.float64)
         if values.ndim == 1 and n_channels == 1:
             values = values[:, None]
@@ -182,7 +191,8 @@ class StreamingPredictor:
         Raises
         ------
         ValueError
-            For a step of another shape or number of streams, a stream whose
+            For a step of another shape or number of streams, a DataFrame
+            whose columns are not the fitted features in order, a stream whose
             first step is padding, or values that ``predict`` refuses (NaN,
             unknown ids, beyond float32 once standardised).
         """
