@@ -235,8 +235,11 @@ default="adam"
 
     # -------------------------------------------------------------- tokens
 
-    def _documents(self, X, encoder=None, reset=False):
-        """Token-id arrays of the documents of ``X``, and the encoder used."""
+    def _documents(self, X, encoder=None, reset=False, name="X"):
+        """Token-id arrays of the documents of ``X``, and the encoder used.
+
+        ``name`` is the argument's in messages ("prompt": one document).
+        """
         if isinstance(X, str):
             X = [X]
         if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
@@ -251,23 +254,31 @@ default="adam"
                 ).fit(list(X))
             if encoder is None:
                 raise ValueError(
-                    "This model was fitted on token ids; give X as token ids too."
+                    f"This model was fitted on token ids; give {name} as token ids too."
                 )
             return [
                 np.asarray(ids, dtype=np.int64) for ids in encoder.transform(list(X))
             ], encoder
         if encoder is not None and not reset:
-            raise ValueError("This model was fitted on text; give X as text too.")
+            raise ValueError(f"This model was fitted on text; give {name} as text too.")
         documents = [np.asarray(x) for x in X]
         for position, ids in enumerate(documents):
+            where = name if name == "prompt" else f"{name}[{position}]"
             if (
                 ids.ndim != 1
                 or ids.dtype.kind not in "iu"
                 or (ids.size and ids.min() < 1)
             ):
                 raise ValueError(
-                    f"X[{position}] must be a 1-D sequence of integer token ids "
-                    ">= 1 (0 is padding), or X a list of strings."
+                    f"{where} must be a 1-D sequence of integer token ids "
+                    f">= 1 (0 is padding), or {name} text."
+                )
+            # a fitted model's embedding has no row for a larger id
+            if not reset and ids.size and ids.max() >= self.vocab_size_:
+                raise ValueError(
+                    f"{where} holds the token id {ids.max()}, but this model "
+                    f"was fitted on ids up to {self.vocab_size_ - 1} (the last "
+                    "one ends a document)."
                 )
         return [ids.astype(np.int64) for ids in documents], None
 
@@ -378,19 +389,22 @@ default="adam"
             spaces), or token ids for a model fitted on token ids. Generation
             stops early at an end-of-document token.
         """
-        if not isinstance(temperature, Real) or temperature <= 0:
+        if not isinstance(temperature, Real) or not temperature > 0:  # NaN too
             raise ValueError(f"temperature must be a number > 0, got {temperature!r}.")
+        if not isinstance(n_steps, Integral) or n_steps < 0:
+            raise ValueError(f"n_steps must be an int >= 0, got {n_steps!r}.")
         module = self._module()
         end = self.vocab_size_ - 1
         if prompt is None or (isinstance(prompt, str) and not prompt):
-            prompt_ids = np.array([end])  # a new document starts after an end
-            shown = []
+            ids, shown = np.array([], dtype=np.int64), []
         elif isinstance(prompt, str):
-            prompt_ids = self._documents([prompt], self.encoder_)[0][0]
+            ids = self._documents([prompt], self.encoder_, name="prompt")[0][0]
             shown = [prompt]
         else:
-            prompt_ids = self._documents([np.asarray(prompt)], self.encoder_)[0][0]
-            shown = list(prompt_ids)
+            prompt = [np.asarray(prompt)]
+            ids = self._documents(prompt, self.encoder_, name="prompt")[0][0]
+            shown = list(ids)
+        prompt_ids = ids if shown else np.array([end])  # a new document
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
         generated = []

@@ -77,3 +77,19 @@ def test_grid_search_selects_by_score_and_pickles(fitted):
     assert loaded.generate("We", n_steps=20, random_state=0) == fitted.generate(
         "We", n_steps=20, random_state=0
     )
+
+
+def test_generate_refuses_ids_and_settings_it_cannot_read():
+    model = RNNLanguageModel(**{**QUICK, "max_epochs": 1}).fit([np.arange(2, 7)] * 4)
+    assert model.vocab_size_ == 8  # 2 to 6, then the end-of-document id 7
+    with pytest.raises(ValueError, match="prompt holds the token id 9, but this"):
+        model.generate([2, 9])
+    with pytest.raises(ValueError, match=r"X\[1\] holds the token id 8, but"):
+        model.score([[2, 3], [8]])
+    with pytest.raises(ValueError, match="give prompt as token ids"):
+        model.generate("ab")
+    with pytest.raises(ValueError, match="temperature must be a number > 0"):
+        model.generate([2], temperature=float("nan"))
+    with pytest.raises(ValueError, match="n_steps must be an int >= 0, got 2.5"):
+        model.generate([2], n_steps=2.5)
+    assert model.generate([2, 3], n_steps=0).tolist() == [2, 3]
