@@ -373,7 +373,9 @@ default="adam"
         Parameters
         ----------
         prompt : str, array-like of int or None, default=None
-            Text (or token ids) to continue; None starts a new document.
+            The start of a document (text or token ids), to continue; None
+            starts a new document. Like every document of ``fit`` and
+            :meth:`score`, it is read after an end-of-document token.
         n_steps : int, default=100
             Tokens to generate.
         temperature : float, default=1.0
@@ -404,7 +406,8 @@ default="adam"
             prompt = [np.asarray(prompt)]
             ids = self._documents(prompt, self.encoder_, name="prompt")[0][0]
             shown = list(ids)
-        prompt_ids = ids if shown else np.array([end])  # a new document
+        # a document starts after an end token, as fit and score read it
+        prompt_ids = np.concatenate([[end], ids])
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
         generated = []

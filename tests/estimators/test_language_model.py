@@ -79,6 +79,19 @@ def test_grid_search_selects_by_score_and_pickles(fitted):
     )
 
 
+def test_a_prompt_is_read_as_the_start_of_a_document():
+    # 2 starts a document only before 3; inside one (after 4) it precedes 5
+    rng = np.random.default_rng(0)
+    docs = [[2, 3] if rng.random() < 0.5 else [4, 2, 5] for _ in range(300)]
+    model = RNNLanguageModel(
+        hidden_size=16, embedding_dim=8, max_epochs=30, bptt_steps=8, random_state=0
+    ).fit(docs)
+    assert model.score([[2, 3]]) > model.score([[2, 5]]) + 1
+    # read from an empty state instead, 2 was followed by 5 (0.59 against 0.40)
+    nexts = [model.generate([2], 1, 0.1, seed)[-1] for seed in range(10)]
+    assert nexts == [3] * 10
+
+
 def test_generate_refuses_ids_and_settings_it_cannot_read():
     model = RNNLanguageModel(**{**QUICK, "max_epochs": 1}).fit([np.arange(2, 7)] * 4)
     assert model.vocab_size_ == 8  # 2 to 6, then the end-of-document id 7
