@@ -3,15 +3,28 @@
 import numpy as np
 from sklearn.base import OutlierMixin
 
-__all__ = ["PValueDetector"]
+__all__ = ["PValueDetector", "flag_offset"]
+
+
+def flag_offset(false_alarm_rate):
+    """Return the ``offset_`` that flags the p-values at most ``false_alarm_rate``.
+
+    The next float above the rate: scikit-learn flags a negative
+    ``decision_function = score_samples - offset_``, while conformal
+    p-values keep their promise, ``P(p <= rate) <= rate``, up to the rate
+    itself. An offset of the rate would flag none of ``n`` held-out scores'
+    p-values ``k / (n + 1)`` that equals it (with 19 held out and a rate of
+    0.05, no sample at all).
+    """
+    return float(np.nextafter(float(false_alarm_rate), np.inf))
 
 
 class PValueDetector(OutlierMixin):
     """``decision_function`` and ``predict`` of a detector whose scores are p-values.
 
-    The subclass sets ``offset_`` (its ``false_alarm_rate``) in ``fit`` and
-    defines ``score_samples``; a sample is an outlier when its p-value is
-    below ``offset_``.
+    The subclass sets ``offset_`` (:func:`flag_offset` of its
+    ``false_alarm_rate``) in ``fit`` and defines ``score_samples``; a sample
+    is an outlier when its p-value is below ``offset_``.
     """
 
     def _labels(self, p_values):

@@ -6,7 +6,7 @@ recent forecast errors, normalised as the forecaster normalises its windows,
 and compared with scores of normal steps made from the errors of held-out
 forecasts: its conformal p-value
 (:func:`~skseq.anomaly._conformal.sequential_p_values`) is the share of
-normal scores at least as large. Flagging the points whose p-value is below
+normal scores at least as large. Flagging the points whose p-value is at most
 ``false_alarm_rate`` then flags that share of normal points, whatever the
 scale or the noise of the series.
 """
@@ -25,7 +25,7 @@ from ..forecasting._windows import WindowsAt
 from ..utils._series import TimeSeries, check_series
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
-from ._base import PValueDetector
+from ._base import PValueDetector, flag_offset
 from ._conformal import sequential_p_values, tail_shape
 from ._scores import reference_scores, step_scores
 
@@ -99,7 +99,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     the conformal p-value of its recent errors (their mean over
     ``smoothing`` steps, ``average``) among such means of those held-out
     errors: the share of normal means at least as large. A point is an
-    outlier (``predict`` gives -1) when its p-value is below
+    outlier (``predict`` gives -1) when its p-value is at most
     ``false_alarm_rate``, which is then about the share of normal points
     flagged (false alarms), whatever the scale of the series: exactly so (at
     most) for one step's errors when they are exchangeable, approximately
@@ -123,7 +123,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         reached as ``forecaster__<name>`` (e.g. in a grid search).
     false_alarm_rate : float, default=0.001
         Share of normal points to flag, in (0, 0.5]: a point is flagged when
-        its p-value is below it. Counting resolves down to ``1 / (n + 1)``
+        its p-value is at most it. Counting resolves down to ``1 / (n + 1)``
         with ``n`` reference scores; ``tail`` goes further.
     learn : bool, default=True
         While scoring a series, the score of each point joins the held-out
@@ -208,7 +208,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         without it): that of the tail of the held-out steps' own errors (a
         mean of errors has their tail), or 0 where theirs is lighter.
     offset_ : float
-        ``false_alarm_rate``: ``decision_function = score_samples - offset_``.
+        The next float above ``false_alarm_rate`` (a p-value equal to it is
+        flagged): ``decision_function = score_samples - offset_``.
     n_features_in_ : int
         Number of columns of the series.
 
@@ -343,7 +344,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         self.known_ = fitted.carried([series], None, "single", "X")[0].tail(
             fitted.window_length
         )
-        self.offset_ = float(self.false_alarm_rate)
+        self.offset_ = flag_offset(self.false_alarm_rate)
         self.n_features_in_ = series.values.shape[1]
         return self
 

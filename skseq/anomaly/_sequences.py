@@ -20,7 +20,7 @@ from ..estimators import RNNRegressor, RNNStepRegressor
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
-from ._base import PValueDetector
+from ._base import PValueDetector, flag_offset
 from ._conformal import sequential_p_values
 
 __all__ = ["SequenceAnomalyDetector"]
@@ -46,7 +46,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     error is its mean squared error (in units of each feature's standard
     deviation); its score is the conformal p-value of that error among the
     held-out sequences' errors. A sequence is an outlier (``predict`` gives
-    -1) when its p-value is below ``false_alarm_rate``, which is then the
+    -1) when its p-value is at most ``false_alarm_rate``, which is then the
     share of normal sequences flagged.
 
     Parameters
@@ -82,7 +82,8 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     reference_ : ndarray of shape (n_held_out,)
         The held-out sequences' errors, sorted.
     offset_ : float
-        ``false_alarm_rate``: ``decision_function = score_samples - offset_``.
+        The next float above ``false_alarm_rate`` (a p-value equal to the
+        rate is flagged): ``decision_function = score_samples - offset_``.
     n_features_in_ : int
         As the sequence estimators: steps of a 2-D ``X``, else features per
         step.
@@ -196,7 +197,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         scale = flat.std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
         reference = np.sort(self._errors([steps[i] for i in held], estimator, scale))
-        if self.false_alarm_rate * (n_held + 1) < 1:
+        if 1 / (n_held + 1) > self.false_alarm_rate:  # as the p-values round
             warn(
                 f"With {n_held} held-out sequences the smallest p-value is "
                 f"1/{n_held + 1}, above false_alarm_rate={self.false_alarm_rate}: "
@@ -207,7 +208,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
             "estimator_": estimator,
             "scale_": scale,
             "reference_": reference,
-            "offset_": float(self.false_alarm_rate),
+            "offset_": flag_offset(self.false_alarm_rate),
             "n_features_in_": sequences.n_features_in,
             "_input_spec": sequences.spec,
         }

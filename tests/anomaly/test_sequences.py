@@ -41,7 +41,7 @@ def test_odd_shapes_score_higher_and_normal_ones_pass(data, method, estimator):
     scores = detector.score_samples(test_normal)
     assert np.all((scores >= 0) & (scores <= 1))  # the fitted tail can give 0
     np.testing.assert_array_equal(
-        detector.decision_function(test_normal), scores - 0.05
+        detector.decision_function(test_normal), scores - detector.offset_
     )
 
 
@@ -91,3 +91,19 @@ def test_a_rate_below_the_smallest_p_value_warns():
 def test_too_few_sequences_get_a_clear_error():
     with pytest.raises(ValueError, match="too few to train on some and hold out"):
         SequenceAnomalyDetector().fit([np.arange(5.0)])
+
+
+def test_a_p_value_equal_to_the_false_alarm_rate_is_flagged(recwarn):
+    # 9 held out: the smallest p-value is 1/10, the rate asked for
+    detector = SequenceAnomalyDetector(
+        estimator=RNNRegressor(hidden_size=4, max_epochs=2),
+        false_alarm_rate=0.1,
+        calibration_fraction=0.5,
+        random_state=0,
+    ).fit(_normal(18, np.random.default_rng(0), length=10))
+    assert len(detector.reference_) == 9 and not recwarn.list
+    odd = [np.full(10, 1e3)]
+    assert detector.score_samples(odd).tolist() == [0.1]
+    # was 0.0 and labelled 1: no sequence could ever be flagged
+    assert detector.decision_function(odd)[0] < 0
+    assert detector.predict(odd).tolist() == [-1]
