@@ -181,12 +181,16 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         rng = check_random_state(self.random_state)
         order = rng.permutation(n)
         held, train = order[:n_held], order[n_held:]
-        if self.estimator is not None:
-            estimator = clone(self.estimator)
-        elif self.method == "reconstruction":
-            estimator = RNNRegressor()
-        else:
-            estimator = RNNStepRegressor()
+        kinds = {"reconstruction": RNNRegressor, "next_step": RNNStepRegressor}
+        kind = kinds[self.method]
+        other_method, other = next(i for i in kinds.items() if i[1] is not kind)
+        if isinstance(self.estimator, other):
+            raise ValueError(
+                f"method={self.method!r} trains an {kind.__name__}, but estimator "
+                f"is an {other.__name__}; give an {kind.__name__}, or "
+                f"method={other_method!r}."
+            )
+        estimator = kind() if self.estimator is None else clone(self.estimator)
         if self.method == "next_step":
             estimator.set_params(bidirectional=False)
         if self.random_state is not None:

@@ -107,3 +107,17 @@ def test_a_p_value_equal_to_the_false_alarm_rate_is_flagged(recwarn):
     # was 0.0 and labelled 1: no sequence could ever be flagged
     assert detector.decision_function(odd)[0] < 0
     assert detector.predict(odd).tolist() == [-1]
+
+
+@pytest.mark.parametrize(
+    "method, estimator, message",
+    [
+        ("next_step", RNNRegressor(), "trains an RNNStepRegressor, but estimator"),
+        ("reconstruction", RNNStepRegressor(), "trains an RNNRegressor, but"),
+    ],
+)
+def test_an_estimator_of_the_other_method_is_refused(method, estimator, message):
+    # they failed in numpy ('inhomogeneous shape') or in the network's y check
+    normal = _normal(10, np.random.default_rng(0), length=6)
+    with pytest.raises(ValueError, match=message):
+        SequenceAnomalyDetector(method, estimator).fit(normal)
