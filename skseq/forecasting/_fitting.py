@@ -313,8 +313,16 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     first_errors = None  # the first network's, on the held-out windows
     if actual is not None:
         first_errors = network_errors(estimator, fitted, first.net, held_out, actual)
+    counts = split.held_counts(series.lengths)  # the windows of each series
     method, ridges, errors = judged_method(
-        estimator, fitted, first.net, held_out, linear_held, actual, first_errors
+        estimator,
+        fitted,
+        first.net,
+        held_out,
+        linear_held,
+        actual,
+        first_errors,
+        counts,
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)

@@ -98,12 +98,13 @@ def reads_long_season(fitted):
 
 
 def judged_method(
-    estimator, fitted, net, held_out, linear_held, actual, network_errors
+    estimator, fitted, net, held_out, linear_held, actual, network_errors, counts
 ):
     """Return the forecasts to average, the ridges kept, every candidate's error.
 
     ``actual`` and ``network_errors`` are the held-out windows' targets and
-    the network's errors there (:func:`network_errors`), or None.
+    the network's errors there (:func:`network_errors`), or None; ``counts``
+    the held-out windows of each series (:func:`confidence_set`).
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
@@ -144,7 +145,7 @@ def judged_method(
         errors.insert(0, optimism * network_errors)
     if seasonal:  # judged with the ridges, kept if not clearly worse
         errors.append(window_errors(held("seasonal"), actual, unit))
-    kept = [i - network for i in confidence_set(errors, fitted.horizon)]
+    kept = [i - network for i in confidence_set(errors, fitted.horizon, counts=counts)]
     ridges = tuple(fitted.ridges[i] for i in kept if 0 <= i < len(linear_held))
     if method != ("select",):
         if not ridges:

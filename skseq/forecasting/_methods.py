@@ -105,7 +105,7 @@ def seasonal_naive(encoded, horizon, n_targets, season):
     return encoded[:, w - season + np.arange(horizon) % season, :n_targets]
 
 
-def confidence_set(errors, horizon, level=0.975):
+def confidence_set(errors, horizon, level=0.975, counts=None):
     """Return the indices of the models not clearly worse than the best.
 
     A model is dropped when its held-out error exceeds the best model's by
@@ -122,6 +122,11 @@ def confidence_set(errors, horizon, level=0.975):
     (sunspots: one ridge of four, whose mean had almost three times its
     error). A model with a non-finite error is dropped.
 
+    The windows of a panel are blocked series by series (``counts``), so
+    that no block spans two series and the order of the series changes
+    nothing (blocks across them kept 3 ridges of 4 in one order and 4 in
+    another); a series with fewer windows than ``horizon`` is one block.
+
     Parameters
     ----------
     errors : array-like of shape (n_models, n_windows)
@@ -131,6 +136,9 @@ def confidence_set(errors, horizon, level=0.975):
         Steps forecast from each window.
     level : float, default=0.975
         Confidence of the bound that a kept model may lose by.
+    counts : array-like of int or None, default=None
+        The windows of each series of a panel, in the order of the windows
+        (None: one series).
 
     Returns
     -------
@@ -145,12 +153,12 @@ def confidence_set(errors, horizon, level=0.975):
         return list(range(n_models))
     # rows that are not finite are dropped; zeros keep the arithmetic quiet
     errors = np.where(finite[:, None], errors, 0.0)
-    n_blocks = errors.shape[1] // horizon
-    blocks = errors[:, errors.shape[1] - n_blocks * horizon :]
-    blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
-    # the latest block, and every other one before it (every one for a
-    # horizon of one step: those windows share no target step)
-    blocks = blocks[:, ::-1][:, :: 2 if horizon > 1 else 1]
+    if counts is None:
+        blocks = _blocks(errors, horizon)
+    else:
+        ends = np.cumsum(counts)[:-1]
+        parts = [_blocks(one, horizon, whole=True) for one in np.split(errors, ends, 1)]
+        blocks = np.concatenate(parts, axis=1)
     n = blocks.shape[1]
     if n < 2:
         return [int(i) for i in np.flatnonzero(finite)]
@@ -161,6 +169,23 @@ def confidence_set(errors, horizon, level=0.975):
     return [
         i for i in range(n_models) if finite[i] and difference[i].mean() <= bound[i]
     ]
+
+
+def _blocks(errors, horizon, whole=False):
+    """Return the means of the blocks :func:`confidence_set` compares.
+
+    Of ``horizon`` consecutive windows (``errors`` ``(n_models, n_windows)``),
+    the latest block, and every other one before it (every one for a
+    horizon of one step: those windows share no target step). With
+    ``whole``, fewer windows than ``horizon`` are one block.
+    """
+    n_models, n_windows = errors.shape
+    if whole and 0 < n_windows < horizon:
+        return errors.mean(axis=1, keepdims=True)
+    n_blocks = n_windows // horizon
+    blocks = errors[:, n_windows - n_blocks * horizon :]
+    blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
+    return blocks[:, ::-1][:, :: 2 if horizon > 1 else 1]
 
 
 def methods_to_compare(season, window_length):

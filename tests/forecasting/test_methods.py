@@ -130,6 +130,42 @@ def test_the_confidence_set_compares_blocks_that_share_no_target_step():
     assert dropped / 400 < 0.09
 
 
+def test_the_confidence_set_blocks_a_panel_series_by_series():
+    rng = np.random.default_rng(0)
+    errors = rng.gamma(2.0, size=(3, 17)) + [[0.0], [0.2], [0.6]]
+    counts = [7, 2, 8]  # three series' windows, the second fewer than horizon
+    ends = np.cumsum(counts)[:-1]
+    parts = np.split(errors, ends, axis=1)
+    kept = confidence_set(errors, horizon=3, counts=counts)
+    # the same in any order of the series (blocks spanning two series moved
+    # with it: a panel kept 3 ridges of 4 in one order, 4 in another)
+    for order in ([2, 0, 1], [1, 2, 0]):
+        swapped = np.concatenate([parts[i] for i in order], axis=1)
+        assert confidence_set(swapped, 3, counts=[counts[i] for i in order]) == kept
+    # one series' windows alone, as before: blocks from the latest
+    assert confidence_set(parts[0], 3, counts=[7]) == confidence_set(parts[0], 3)
+    # a series with fewer windows than horizon is one block: three series of
+    # one window each compare three blocks
+    clear = np.array([[1.0, 1.1, 0.9], [3.0, 3.2, 2.9]])
+    assert confidence_set(clear, horizon=3, counts=[1, 1, 1]) == [0]
+    assert confidence_set(clear, horizon=3) == [0, 1]  # one series: no block
+
+
+def test_a_panel_forecasts_alike_in_any_order_of_its_series():
+    rng = np.random.default_rng(0)
+    index = pd.period_range("2020-01", periods=60, freq="M")
+    sales = {
+        key: pd.Series(100 * (i + 1) + np.cumsum(rng.normal(size=60)), index)
+        for i, key in enumerate("bac")
+    }
+    params = dict(QUICK, window_length=5, horizon=2, method="linear")
+    first = SequenceForecaster(**params).fit(sales)
+    again = SequenceForecaster(**params).fit({key: sales[key] for key in "abc"})
+    assert len(first._fitted.ridges) == len(again._fitted.ridges)
+    for key in "abc":
+        np.testing.assert_allclose(first.predict()[key], again.predict()[key])
+
+
 def test_a_long_stationary_series_drops_the_ridges_of_relative_windows():
     # a series that returns to its mean within a step or two: windows taken
     # relative to their last value or mean lose that level, and forecast
@@ -150,7 +186,7 @@ def keeping(judged):
     """Return a maker of confidence sets that keep ``indices`` and record."""
 
     def keep(indices):
-        def confidence_set(errors, horizon):
+        def confidence_set(errors, horizon, counts=None):
             judged.append(len(errors))
             return indices
 
@@ -162,9 +198,9 @@ def keeping(judged):
 def recording(judged):
     """Return a confidence set that records each model's mean error, then judges."""
 
-    def confidence_set_recorded(errors, horizon):
+    def confidence_set_recorded(errors, horizon, counts=None):
         judged.append(np.asarray(errors).mean(axis=1))
-        return confidence_set(errors, horizon)
+        return confidence_set(errors, horizon, counts=counts)
 
     return confidence_set_recorded
 
