@@ -199,10 +199,13 @@ class SeriesRows:
         row. Of the targets flagged ``still`` (``(n_series, n_targets)``,
         :mod:`._units`) no value counts, nor any row of a series whose
         targets all are, which trains nothing; all count where every target
-        of every series is still.
+        of every series is still, and a target's where it is still in every
+        series (its moments were NaN: the network diverged).
         """
         k, ends = n_targets, np.cumsum(self.lengths)
         skip = still is not None and still.any() and not still.all()
+        # a target still in every series counts (it has no other values)
+        everywhere = still.all(axis=0) if skip else None
 
         def columns(start, rows):
             out = np.array(rows, dtype=np.float64, order="C")
@@ -211,7 +214,7 @@ class SeriesRows:
             counted = np.ones(out.shape, bool)
             if skip:  # the values that count
                 for i, lo, hi in _owned(ends, start, start + len(out)):
-                    left_out = np.flatnonzero(still[i])
+                    left_out = np.flatnonzero(still[i] & ~everywhere)
                     counted[lo:hi, slice(None) if still[i].all() else left_out] = False
             return out, counted
 

@@ -160,3 +160,25 @@ def test_a_model_saved_with_still_series_holds_them_as_before():
     for key, frame in expected.items():
         pd.testing.assert_frame_equal(again[key], frame)
     assert (again["s0"].to_numpy() == 7.0).all()
+
+
+def test_a_target_still_in_every_series_keeps_its_moments():
+    # c never changes in any series while a moves: leaving out all of its
+    # values made its mean and deviation NaN (0 / 0), and normalize=None
+    # diverged at its first epoch
+    panel, _ = _panel(3.0)
+    panel = {
+        key: one.assign(c=float(i + 1)) for i, (key, one) in enumerate(panel.items())
+    }
+    from skseq.forecasting._rows import SeriesRows
+
+    raw = [np.c_[one["a"], one["c"]] for one in panel.values()]
+    rows, _, still = SeriesRows.in_memory(raw).in_units(2)
+    assert still[:, 1].all() and not still[:, 0].any()
+    scaled = rows.scaled(2, False, still=still)
+    np.testing.assert_allclose(scaled.target_mean, rows.values.mean(axis=0))
+    np.testing.assert_allclose(scaled.target_std, rows.values.std(axis=0))
+    model = SequenceForecaster(**FAST, normalize=None).fit(panel)
+    forecast = model.predict()
+    assert all((forecast[key]["c"] == i + 1.0).all() for i, key in enumerate(panel))
+    assert np.isfinite(forecast["s0"]["a"]).all()
