@@ -169,6 +169,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
     # whether fit and predict read stored X (skseq.io) out of core
     _reads_stored = False
 
+    def __setstate__(self, state):
+        if "_input" in state:  # pickled before it held mask_value: the parameter's
+            state["_input"] = state["_input"].upgraded(state.get("mask_value"))
+        super().__setstate__(state)
+
     # ------------------------------------------------------------------ input
 
     def _reads_every_position(self):

@@ -8,6 +8,7 @@ features such as capitalisation flags). Each token column gets its own
 embedding in the network.
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -238,6 +239,16 @@ class FittedInput:
             per_sequence,
             mask_value,
         )
+
+    def upgraded(self, mask_value):
+        """Return this input, given ``mask_value`` if it was pickled without one.
+
+        A model pickled before the fitted input held it read ``X`` with its
+        ``mask_value`` parameter (as format-2 files do; see skseq.load).
+        """
+        if "mask_value" in vars(self):
+            return self
+        return dataclasses.replace(self, mask_value=mask_value)
 
     def check(self, sequences, name="vocab_size_"):
         """Check the token ids of new input against the vocabularies."""

@@ -470,3 +470,16 @@ def test_a_network_its_parameters_no_longer_describe_is_not_saved(tmp_path, clas
         skseq.save(model, tmp_path / "model.skseq")
     assert not (tmp_path / "model.skseq").exists()
     skseq.save(model.set_params(hidden_size=QUICK["hidden_size"]), tmp_path / "m.skseq")
+
+
+def test_a_model_pickled_before_its_input_held_mask_value_reads_x_as_then():
+    # FittedInput gained mask_value: an older pickle has none, which read as
+    # None and kept SequencePadder's -1e9 steps as values (probabilities 0.3 off)
+    X, y = make_ragged_classification(n=30)
+    padded = skseq.preprocessing.SequencePadder().fit_transform(X)
+    model = RNNClassifier(**QUICK).fit(X, y)
+    proba = model.predict_proba(padded)
+    del vars(model._input)["mask_value"]  # as unpickled from before it existed
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded._input.mask_value == model.mask_value
+    np.testing.assert_array_equal(loaded.predict_proba(padded), proba)
