@@ -357,3 +357,18 @@ def test_streaming_checks_the_feature_names_as_predict_does():
     with pytest.raises(ValueError, match="feature names should match"):
         stream.reset().step(step[["b", "a"]])
     assert stream.n_steps_ is None  # refused before it read anything
+
+
+def test_streaming_a_model_fitted_on_a_wide_frame_reads_a_step_frame():
+    # the columns of a 2-D X are time steps: a step of its one feature, as a
+    # DataFrame, was refused ('feature names should match': t0..t4 missing)
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(30, 5)), columns=[f"t{i}" for i in range(5)])
+    reg = RNNRegressor(**TINY).fit(X, X.sum(axis=1))
+    stream = StreamingPredictor(reg)
+    assert not hasattr(stream, "feature_names_in_")
+    for t in range(5):
+        out = stream.step(pd.DataFrame({"value": X[f"t{t}"].iloc[:3]}))
+    np.testing.assert_allclose(out, reg.predict(X.iloc[:3]), atol=ATOL)

@@ -56,7 +56,8 @@ class StreamingPredictor:
     feature_names_in_ : ndarray of shape (n_features,)
         The estimator's, when it was fitted on named features: a step given
         as a DataFrame must have these columns, in this order, as in
-        ``predict``.
+        ``predict``. Not set for a 2-D ``X``, whose columns are time steps: a
+        step of one feature is read whatever its column's name.
 
     Raises
     ------
@@ -110,7 +111,9 @@ class StreamingPredictor:
                 "sequence. Fit with standardize=True to stream."
             )
         self._fitted = fitted
-        if fitted.feature_names is not None:
+        # the columns of a 2-D X name its time steps, not a step's features
+        self._named_steps = fitted.input.spec.layout != "tabular"
+        if fitted.feature_names is not None and self._named_steps:
             self.feature_names_in_ = fitted.feature_names
         self.reset()
 
@@ -145,7 +148,7 @@ class StreamingPredictor:
                 )
             check_token_ids(ids, fitted.input.vocab_size, "vocab_size_", "x")
             return torch.as_tensor(ids, dtype=torch.int64)[:, None], ids != 0
-        if hasattr(x, "columns"):  # read by position: names must be in order
+        if hasattr(x, "columns") and self._named_steps:  # names, in order
             _check_feature_names(self, x, reset=False)
         values = np.asarray(x, dtype=np.float64)
         if values.ndim == 1 and n_channels == 1:
