@@ -195,7 +195,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
             estimator.set_params(bidirectional=False)
         if self.random_state is not None:
             estimator.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
-        inputs, targets = self._pairs([steps[i] for i in train])
+        inputs, targets = self._pairs([steps[i] for i in train], estimator)
         estimator.fit(inputs, targets)
         flat = np.concatenate([steps[i] for i in train])
         scale = flat.std(axis=0)
@@ -222,9 +222,13 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         self.__dict__.update(state)
         return self
 
-    def _pairs(self, steps):
-        """Return what the network reads and what it outputs, for ``steps``."""
-        if self.method == "next_step":
+    def _pairs(self, steps, estimator):
+        """Return what ``estimator`` reads and what it outputs, for ``steps``.
+
+        Its class says the method (not ``method``, which may have been set
+        after fit: it takes effect at the next fit).
+        """
+        if isinstance(estimator, RNNStepRegressor):  # method="next_step"
             return [s[:-1] for s in steps], [s[1:] for s in steps]
         return steps, np.stack([_resampled(s).ravel() for s in steps])
 
@@ -232,7 +236,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         """Mean squared error of each sequence, in units of each feature."""
         estimator = self.estimator_ if estimator is None else estimator
         scale = self.scale_ if scale is None else scale
-        inputs, targets = self._pairs(steps)
+        inputs, targets = self._pairs(steps, estimator)
         predicted = estimator.predict(inputs)
         return np.array(
             [

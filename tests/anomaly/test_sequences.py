@@ -121,3 +121,21 @@ def test_an_estimator_of_the_other_method_is_refused(method, estimator, message)
     normal = _normal(10, np.random.default_rng(0), length=6)
     with pytest.raises(ValueError, match=message):
         SequenceAnomalyDetector(method, estimator).fit(normal)
+
+
+@pytest.mark.parametrize(
+    "method, estimator",
+    [
+        ("reconstruction", RNNRegressor(hidden_size=4, max_epochs=2)),
+        ("next_step", RNNStepRegressor(hidden_size=4, max_epochs=2)),
+    ],
+)
+def test_a_method_set_after_fit_takes_effect_at_the_next_fit(method, estimator):
+    # score_samples paired the sequences by the method set after fit ('cannot
+    # reshape array of size 8 into shape (64,)' and the like)
+    normal = _normal(12, np.random.default_rng(0), length=8)
+    detector = SequenceAnomalyDetector(method, estimator, random_state=0).fit(normal)
+    scores = detector.score_samples(normal)
+    other = "next_step" if method == "reconstruction" else "reconstruction"
+    detector.set_params(method=other)
+    np.testing.assert_array_equal(detector.score_samples(normal), scores)
