@@ -374,7 +374,7 @@ default="adam"
         ----------
         prompt : str, array-like of int or None, default=None
             The start of a document (text or token ids), to continue; None
-            starts a new document. Like every document of ``fit`` and
+            or an empty one starts a new document. Like every document of ``fit`` and
             :meth:`score`, it is read after an end-of-document token.
         n_steps : int, default=100
             Tokens to generate.
@@ -397,7 +397,8 @@ default="adam"
             raise ValueError(f"n_steps must be an int >= 0, got {n_steps!r}.")
         module = self._module()
         end = self.vocab_size_ - 1
-        if prompt is None or (isinstance(prompt, str) and not prompt):
+        empty = isinstance(prompt, str) or np.ndim(prompt) == 1  # [] is float64
+        if prompt is None or (empty and len(prompt) == 0):
             ids, shown = np.array([], dtype=np.int64), []
         elif isinstance(prompt, str):
             ids = self._documents([prompt], self.encoder_, name="prompt")[0][0]

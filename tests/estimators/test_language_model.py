@@ -106,3 +106,12 @@ def test_generate_refuses_ids_and_settings_it_cannot_read():
     with pytest.raises(ValueError, match="n_steps must be an int >= 0, got 2.5"):
         model.generate([2], n_steps=2.5)
     assert model.generate([2, 3], n_steps=0).tolist() == [2, 3]
+
+
+def test_an_empty_prompt_starts_a_new_document_in_any_form():
+    # [] (float64 to numpy) was refused as no integer ids, where "" and an
+    # empty int array started a new document
+    model = RNNLanguageModel(**{**QUICK, "max_epochs": 1}).fit([np.arange(2, 7)] * 4)
+    new = model.generate(None, n_steps=5, random_state=0)
+    for empty in ([], (), np.array([], dtype=np.int64), ""):
+        np.testing.assert_array_equal(model.generate(empty, 5, random_state=0), new)
