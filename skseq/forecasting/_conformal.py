@@ -125,7 +125,7 @@ class ConformalCalibration:
             advice = "ask for less extreme quantiles"
         raise ValueError(
             f"{asked} needs at least {needed} held-out windows, but there are "
-            f"{n}; raise validation_fraction or {advice}."
+            f"{n}{_fewer(self.residuals)}; raise validation_fraction or {advice}."
         )
 
     @property
@@ -266,6 +266,17 @@ def _higher(values, level):
     return np.take_along_axis(ordered, index[None], axis=0)[0]
 
 
+def _fewer(residuals):
+    """Say why a target has fewer windows than the others, for messages."""
+    n = len(residuals)
+    if (~np.isnan(residuals[:, 0])).sum(axis=0).min() == n:
+        return ""
+    return (
+        f" for a target that never changes in some series, whose windows "
+        f"do not count for it (of {n})"
+    )
+
+
 def _rank(n, level, up=True):
     """Return ``ceil((n + 1) * level)`` (``floor`` with ``up=False``).
 
@@ -315,8 +326,8 @@ def _ranked(residuals, quantiles):
         extreme = [float(q) for q in quantiles if _ranks(n, [q]) is None]
         raise ValueError(
             f"quantiles {extreme} need at least {needed} held-out windows, but "
-            f"there are {n}; raise validation_fraction or ask for less extreme "
-            "quantiles."
+            f"there are {n}{_fewer(residuals)}; raise validation_fraction or ask "
+            "for less extreme quantiles."
         )
     ordered = np.sort(residuals, axis=0)
     ranks = [_rank(counts, q, up=q >= 0.5) for q in quantiles]  # per target

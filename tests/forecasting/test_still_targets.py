@@ -142,8 +142,13 @@ def test_quantiles_leave_out_the_nan_errors_of_each_target():
     )
     # the fewest windows of a target decide what can be calibrated
     assert full.calibrates(0.975) and not part.calibrates(0.975)
-    with pytest.raises(ValueError, match="needs at least 39 held-out windows.*30"):
+    fewer = "39 held-out windows, but there are 30 for a target that never"
+    with pytest.raises(ValueError, match=fewer):
         part.half_width(0.975)
+    with pytest.raises(ValueError, match="there are 41; raise"):
+        full.offsets([0.01])
+    with pytest.raises(ValueError, match="there are 30 for a target"):
+        part.offsets([0.02])
 
 
 def test_a_model_saved_with_still_series_holds_them_as_before():
