@@ -122,10 +122,13 @@ def confidence_set(errors, horizon, level=0.975, counts=None):
     (sunspots: one ridge of four, whose mean had almost three times its
     error). A model with a non-finite error is dropped.
 
-    The windows of a panel are blocked series by series (``counts``), so
-    that no block spans two series and the order of the series changes
-    nothing (blocks across them kept 3 ridges of 4 in one order and 4 in
-    another); a series with fewer windows than ``horizon`` is one block.
+    The windows of a panel (``counts``) are blocked by their place from the
+    end of their series: a block is the mean of every series' windows at
+    the same places (the latest ``horizon`` of each, and so on), so that the
+    order of the series changes nothing (blocks of the windows in a row,
+    across series, kept 3 ridges of 4 in one order and 4 in another), and
+    windows of the same time in several series, whose errors move together,
+    count as one block, not as independent evidence.
 
     Parameters
     ----------
@@ -153,12 +156,10 @@ def confidence_set(errors, horizon, level=0.975, counts=None):
         return list(range(n_models))
     # rows that are not finite are dropped; zeros keep the arithmetic quiet
     errors = np.where(finite[:, None], errors, 0.0)
-    if counts is None:
-        blocks = _blocks(errors, horizon)
-    else:
-        ends = np.cumsum(counts)[:-1]
-        parts = [_blocks(one, horizon, whole=True) for one in np.split(errors, ends, 1)]
-        blocks = np.concatenate(parts, axis=1)
+    blocks = _blocks(errors, horizon, counts)
+    # the latest block, and every other one before it (every one for a
+    # horizon of one step: those windows share no target step)
+    blocks = blocks[:, :: 2 if horizon > 1 else 1]
     n = blocks.shape[1]
     if n < 2:
         return [int(i) for i in np.flatnonzero(finite)]
@@ -171,21 +172,27 @@ def confidence_set(errors, horizon, level=0.975, counts=None):
     ]
 
 
-def _blocks(errors, horizon, whole=False):
-    """Return the means of the blocks :func:`confidence_set` compares.
+def _blocks(errors, horizon, counts=None):
+    """Return the means of blocks of ``horizon`` windows, the latest first.
 
-    Of ``horizon`` consecutive windows (``errors`` ``(n_models, n_windows)``),
-    the latest block, and every other one before it (every one for a
-    horizon of one step: those windows share no target step). With
-    ``whole``, fewer windows than ``horizon`` are one block.
+    ``errors`` is ``(n_models, n_windows)``; ``counts`` the windows of each
+    series of a panel (None: one series), whose blocks join by place from
+    the end. Earlier windows that fill no block of ``horizon`` are left out
+    (of a panel, those beyond the longest series' blocks; one block where
+    no series fills one).
     """
     n_models, n_windows = errors.shape
-    if whole and 0 < n_windows < horizon:
-        return errors.mean(axis=1, keepdims=True)
-    n_blocks = n_windows // horizon
-    blocks = errors[:, n_windows - n_blocks * horizon :]
-    blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
-    return blocks[:, ::-1][:, :: 2 if horizon > 1 else 1]
+    if counts is None or len(counts) == 1:
+        n_blocks = n_windows // horizon
+        blocks = errors[:, n_windows - n_blocks * horizon :]
+        blocks = blocks.reshape(n_models, n_blocks, horizon).mean(axis=2)
+        return blocks[:, ::-1]
+    place = np.concatenate([np.arange(n)[::-1] for n in counts]) // horizon
+    n_blocks = max(max(n // horizon for n in counts), 1)
+    kept = place < n_blocks
+    sums = np.zeros((n_blocks, n_models))
+    np.add.at(sums, place[kept], errors[:, kept].T)
+    return (sums / np.bincount(place[kept], minlength=n_blocks)[:, None]).T
 
 
 def methods_to_compare(season, window_length):
