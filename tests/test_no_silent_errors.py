@@ -86,6 +86,45 @@ def test_a_target_frame_is_lined_up_with_a_long_frame_by_id():
         RNNRegressor(**QUICK).fit(X, y.iloc[1:])
 
 
+def _shuffled_long_frame():
+    """A long frame of 30 ragged sequences, its rows and ids out of order."""
+    rng = np.random.default_rng(1)
+    ids = [f"s{k:02d}" for k in range(30)]
+    rows = [(i, t, *rng.normal(size=2)) for i in ids for t in range(rng.integers(3, 8))]
+    X = pd.DataFrame(rows, columns=["id", "t", "a", "b"]).set_index(["id", "t"])
+    X = X.iloc[rng.permutation(len(X))]
+    sums = X["a"].groupby(level="id").sum()
+    order = rng.permutation(30)
+    y = (sums > 0).astype(int).iloc[order]
+    weight = pd.Series(rng.uniform(0.1, 1.1, size=30), index=sums.index).iloc[order]
+    return X, y, weight
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_weights_and_score_are_lined_up_with_a_long_frame_by_id(Estimator):
+    X, y, weight = _shuffled_long_frame()
+    if Estimator is RNNRegressor:
+        y = (y * 2.0 - 1 + X["b"].groupby(level="id").mean()).reindex(y.index)
+    params = dict(QUICK, max_epochs=20)  # a classifier that predicts both labels
+    by_id = Estimator(**params).fit(X, y.sort_index(), weight.sort_index())
+    # y was lined up by id but the weights were paired by position (outputs
+    # 0.24-0.27 apart), and score paired y by position (accuracy 0.60 for
+    # 0.93, R2 -0.80 for 0.84)
+    shuffled = Estimator(**params).fit(X, y, weight)
+    outputs = "predict_proba" if Estimator is RNNClassifier else "predict"
+    np.testing.assert_allclose(
+        getattr(shuffled, outputs)(X),
+        getattr(by_id, outputs)(X),
+        rtol=1e-9,
+        atol=1e-12,
+    )
+    sorted_score = by_id.score(X, y.sort_index(), weight.sort_index())
+    assert by_id.score(X, y, weight) == pytest.approx(sorted_score, abs=1e-12)
+    unweighted = by_id.score(X, y.sort_index())
+    assert by_id.score(X, y) == pytest.approx(unweighted, abs=1e-12)
+    assert by_id.score(X, y.sort_index().to_numpy()) == unweighted
+
+
 # -------------------------------------------------------------- targets
 
 

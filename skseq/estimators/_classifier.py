@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
@@ -219,7 +220,8 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         y : array-like of shape (n_samples,)
             Class labels (int, str, bool, ...).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
+            Per-sample weights of the loss (a Series indexed by sequence ids
+            is lined up with a long-format ``X`` by id, as ``y`` is).
 
         Returns
         -------
@@ -230,7 +232,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         check_y_given(self, y)
         y, classes, y_index = self._check_labels(y, sequences)
         weights = class_weighted(
-            sample_weights(sample_weight, len(y)),
+            sample_weights(align_to_ids(sample_weight, sequences), len(y)),
             self.class_weight,
             y,
             classes,
@@ -293,3 +295,32 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         """
         outputs, state, _ = self._forward(X)
         return state["classes_"][outputs.argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy of the predictions of ``X`` against the labels ``y``.
+
+        As in ``fit``, a ``y`` (and ``sample_weight``) indexed by sequence
+        ids is lined up with a long-format ``X`` by id.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+        y : array-like of shape (n_samples,)
+            True labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            Accuracy (scikit-learn's ``accuracy_score``).
+        """
+        outputs, state, sequences = self._forward(X)
+        return float(
+            accuracy_score(
+                align_to_ids(y, sequences),
+                state["classes_"][outputs.argmax(axis=1)],
+                sample_weight=align_to_ids(sample_weight, sequences),
+            )
+        )

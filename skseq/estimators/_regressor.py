@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array
 
 from .._base import (
@@ -240,7 +241,8 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss.
+            Per-sample weights of the loss (a Series indexed by sequence ids
+            is lined up with a long-format ``X`` by id, as ``y`` is).
 
         Returns
         -------
@@ -266,7 +268,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         state, trained = self._fit_network(
             sequences,
             scaling.transform(y.reshape(len(y), -1)),
-            normalised(sample_weights(sample_weight, len(y))),
+            normalised(sample_weights(align_to_ids(sample_weight, sequences), len(y))),
             len(scaling.mean),
             self.loss,
         )
@@ -289,3 +291,32 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         """
         outputs, state, _ = self._forward(X)
         return state["_target"].inverse_transform(outputs)
+
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R² of the predictions of ``X``.
+
+        As in ``fit``, a ``y`` (and ``sample_weight``) indexed by sequence
+        ids is lined up with a long-format ``X`` by id.
+
+        Parameters
+        ----------
+        X : array-like or list of array-like
+            Sequences.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        score : float
+            R² (scikit-learn's ``r2_score``, outputs averaged uniformly).
+        """
+        outputs, state, sequences = self._forward(X)
+        return float(
+            r2_score(
+                align_to_ids(y, sequences),
+                state["_target"].inverse_transform(outputs),
+                sample_weight=align_to_ids(sample_weight, sequences),
+            )
+        )
