@@ -106,7 +106,8 @@ _TRAINING = """\
 class, default=%(optimizer)s
         Optimizer, by name or as a ``torch.optim.Optimizer`` subclass.%(optimizer_text)s
     optimizer_kwargs : dict or None, default=None
-        Further options of the optimizer, e.g. ``{"momentum": 0.9}`` for SGD.
+        Further options of the optimizer, e.g. ``{"momentum": 0.9}`` for SGD
+        (``lr`` and ``weight_decay`` are parameters of their own).
     weight_decay : float%(auto_opt)s, default=%(decay)s
         The optimizer's ``weight_decay`` (decoupled in AdamW).%(decay_text)s
     clip_grad_norm : float or None, default=1.0

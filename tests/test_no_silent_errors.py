@@ -236,6 +236,15 @@ def test_one_long_sequence_does_not_pad_every_batch():
             "weight_decay=0.1 needs an optimizer with an L2 penalty",
         ),
         (dict(optimizer_kwargs={"momentun": 0.9}), r"\['momentun'\] are not options"),
+        # it trained at lr 0.5 while lr (a grid's, the schedules') said 0.01
+        (
+            dict(lr=0.01, optimizer_kwargs={"lr": 0.5}),
+            r"optimizer_kwargs sets \['lr'\].*pass lr=0.5 as the estimator's",
+        ),
+        (
+            dict(optimizer_kwargs={"weight_decay": 0.3, "amsgrad": True}),
+            r"sets \['weight_decay'\].*pass weight_decay=0.3",
+        ),
     ],
 )
 def test_training_options_are_checked_before_training(params, match):

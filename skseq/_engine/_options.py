@@ -120,6 +120,16 @@ def _optimizer_params(optimizer, weight_decay, optimizer_kwargs):
             f"optimizer_kwargs {unknown} are not options of {optimizer.__name__}; "
             f"it takes {[n for n in accepted if n not in ('self', 'params')]}."
         )
+    # the estimator's own parameters: a second value would silently win over
+    # them (and over a grid searching them, the schedules, the messages)
+    own = [name for name in ("lr", "weight_decay") if name in params]
+    if own:
+        given = ", ".join(f"{name}={params[name]!r}" for name in own)
+        raise ValueError(
+            f"optimizer_kwargs sets {own}, which the estimator's parameters of "
+            f"the same name set; pass {given} as the estimator's parameters "
+            "instead."
+        )
     if "weight_decay" in accepted:
         params.setdefault("weight_decay", weight_decay)
     elif weight_decay:

@@ -23,6 +23,7 @@ signature; a file from an untrusted source is safe to load (it runs no code
 and its sizes are bounded) but its model is whatever its author made.
 """
 
+import copy
 import dataclasses
 import io
 import json
@@ -286,11 +287,18 @@ def _network(path, estimator, weights_data):
         weights = safetensors.torch.load(weights_data)
     except (safetensors.SafetensorError, ValueError) as exc:
         raise ValueError(f"{path}: weights.safetensors is malformed ({exc}).") from exc
-    training_options = getattr(estimator, "_training_options", None)
+    source = estimator
+    extra = getattr(estimator, "optimizer_kwargs", None) or {}
+    if {"lr", "weight_decay"} & extra.keys():  # saved before fit refused them
+        source = copy.copy(estimator)
+        source.optimizer_kwargs = {
+            k: v for k, v in extra.items() if k not in ("lr", "weight_decay")
+        }
+    training_options = getattr(source, "_training_options", None)
     options = dataclasses.replace(
         training_options()
         if training_options
-        else TrainingOptions.from_estimator(estimator),
+        else TrainingOptions.from_estimator(source),
         device="cpu",
     )
     net = build_net(module, module_params, loss, options)

@@ -483,3 +483,15 @@ def test_a_model_pickled_before_its_input_held_mask_value_reads_x_as_then():
     loaded = pickle.loads(pickle.dumps(model))
     assert loaded._input.mask_value == model.mask_value
     np.testing.assert_array_equal(loaded.predict_proba(padded), proba)
+
+
+def test_a_file_whose_optimizer_kwargs_set_lr_still_loads(tmp_path):
+    # saved before fit refused them; load built the options and raised
+    X, y = make_ragged_classification(n=30)
+    clf = RNNClassifier(**QUICK).fit(X, y)
+    clf.set_params(optimizer_kwargs={"lr": 0.05, "weight_decay": 0.1})
+    skseq.save(clf, tmp_path / "m.skseq")
+    loaded = skseq.load(tmp_path / "m.skseq")
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+    with pytest.raises(ValueError, match=r"optimizer_kwargs sets \['lr', 'weight"):
+        loaded.fit(X, y)
