@@ -28,6 +28,7 @@ import dataclasses
 import io
 import json
 import os
+import zipfile
 
 import numpy as np
 import safetensors
@@ -192,6 +193,18 @@ def _config(path, data):
 
 
 def _arrays(path, data):
+    # arrays.npz is itself a zip: its members are checked before numpy inflates
+    # them (save writes them uncompressed, so they hold no more than the file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as npz:
+            declared = sum(info.file_size for info in npz.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ValueError(f"{path}: arrays.npz is malformed ({exc}).") from exc
+    if declared > len(data):
+        raise ValueError(
+            f"{path}: arrays.npz declares {declared} bytes of arrays in {len(data)} "
+            "bytes; skseq writes them uncompressed, so they would inflate: refused."
+        )
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             return {name: npz[name] for name in npz.files}

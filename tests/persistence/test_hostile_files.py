@@ -6,6 +6,7 @@ on its own, and refuse before anything large is allocated.
 """
 
 import hashlib
+import io
 import json
 import os
 import time
@@ -73,6 +74,34 @@ def test_a_member_that_inflates_hugely_is_refused_before_it_is_read(saved, tmp_p
     tracemalloc.start()
     start = time.perf_counter()
     with pytest.raises(ValueError, match="arrays.npz declares .* refused"):
+        skseq.load(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20 * 2**20 and time.perf_counter() - start < 5
+
+
+def test_an_array_that_inflates_inside_the_npz_is_refused_before_it_is_read(
+    saved, tmp_path
+):
+    # arrays.npz is a zip too: a deflated member of 200 MiB of zeros keeps the
+    # npz (and so the file) small, under the outer archive's limits
+    content = members(saved)
+    npz = io.BytesIO()
+    with zipfile.ZipFile(npz, "w", compression=zipfile.ZIP_DEFLATED) as inner:
+        with zipfile.ZipFile(io.BytesIO(content["arrays.npz"])) as original:
+            for name in original.namelist():
+                inner.writestr(name, original.read(name))
+        with inner.open("bomb.npy", "w") as member:
+            header = {"descr": "<f8", "fortran_order": False, "shape": (25 * 2**20,)}
+            np.lib.format.write_array_header_1_0(member, header)
+            for _ in range(200):
+                member.write(bytes(2**20))
+    content["arrays.npz"] = npz.getvalue()
+    path = write(tmp_path / "inner-bomb.skseq", content)
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="arrays.npz declares .* would inflate"):
         skseq.load(path)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
