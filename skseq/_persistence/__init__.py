@@ -24,7 +24,6 @@ and its sizes are bounded) but its model is whatever its author made.
 """
 
 import copy
-import dataclasses
 import io
 import json
 import os
@@ -300,19 +299,20 @@ def _network(path, estimator, weights_data):
         weights = safetensors.torch.load(weights_data)
     except (safetensors.SafetensorError, ValueError) as exc:
         raise ValueError(f"{path}: weights.safetensors is malformed ({exc}).") from exc
-    source = estimator
+    # the net is made on the CPU, whatever device the model was fitted on: a
+    # model fitted on a GPU loads on a machine without one
+    on_cpu = copy.copy(estimator)
+    on_cpu.device = "cpu"
     extra = getattr(estimator, "optimizer_kwargs", None) or {}
     if {"lr", "weight_decay"} & extra.keys():  # saved before fit refused them
-        source = copy.copy(estimator)
-        source.optimizer_kwargs = {
+        on_cpu.optimizer_kwargs = {
             k: v for k, v in extra.items() if k not in ("lr", "weight_decay")
         }
-    training_options = getattr(source, "_training_options", None)
-    options = dataclasses.replace(
+    training_options = getattr(on_cpu, "_training_options", None)
+    options = (
         training_options()
         if training_options
-        else TrainingOptions.from_estimator(source),
-        device="cpu",
+        else TrainingOptions.from_estimator(on_cpu)
     )
     net = build_net(module, module_params, loss, options)
     net.initialize()
