@@ -180,7 +180,7 @@ def _config(path, data):
         raise ValueError(f"{path}: config.json is not valid JSON ({exc}).") from exc
     if not isinstance(config, dict):
         raise ValueError(f"{path}: config.json is not an object.")
-    if config.get("class") not in _CLASSES:
+    if not isinstance(config.get("class"), str) or config["class"] not in _CLASSES:
         raise ValueError(
             f"{path}: config.json field class names no skseq estimator "
             f"({config.get('class')!r})."
@@ -271,12 +271,17 @@ def _fitted_state(path, cls, fitted):
 
 def _network(path, estimator, weights_data):
     """Build the net of a loaded estimator, checking weights before reading."""
-    module, module_params, loss = estimator._net_spec()
-    with torch.device("meta"):
-        expected = {
-            name: tuple(tensor.shape)
-            for name, tensor in module(**module_params).state_dict().items()
-        }
+    try:
+        module, module_params, loss = estimator._net_spec()
+        with torch.device("meta"):
+            expected = {
+                name: tuple(tensor.shape)
+                for name, tensor in module(**module_params).state_dict().items()
+            }
+    except (TypeError, ValueError, RuntimeError, KeyError, AttributeError) as exc:
+        raise ValueError(
+            f"{path}: the parameters and fitted state describe no network ({exc})."
+        ) from exc
     found = tensor_shapes(path, weights_data)
     if {name: shape for name, (_, shape) in found.items()} != expected:
         differ = sorted(

@@ -178,6 +178,16 @@ def test_inconsistent_fitted_state_is_refused(saved, tmp_path):
         skseq.load(with_config(saved, tmp_path, shorter_mean))
 
 
+def test_fitted_state_that_describes_no_network_is_refused(saved, tmp_path):
+    def no_vocabulary(config):  # numbers read through an embedding of 0 ids
+        for key, value in config["fitted"]["__items__"]:
+            if key == "_input":
+                value["fields"]["vocab_size"] = 0
+
+    with pytest.raises(ValueError, match="changed.skseq: .* describe no network"):
+        skseq.load(with_config(saved, tmp_path, no_vocabulary))
+
+
 MALFORMED = {
     "manifest not JSON": ({"manifest.json": b"{nope"}, "manifest.json is not valid"),
     "no checksums": (
@@ -195,6 +205,10 @@ MALFORMED = {
     "config a list": ({"config.json": "[]"}, "config.json is not an object"),
     "unknown class": (
         {"config.json": json.dumps({"class": "os.system", "params": {}, "fitted": {}})},
+        "field class names no skseq estimator",
+    ),
+    "class not a string": (
+        {"config.json": json.dumps({"class": [1, 2], "params": {}, "fitted": {}})},
         "field class names no skseq estimator",
     ),
     "unknown tag": (
