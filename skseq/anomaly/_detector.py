@@ -11,23 +11,23 @@ normal scores at least as large. Flagging the points whose p-value is at most
 scale or the noise of the series.
 """
 
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, clone
-from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import SequenceForecaster
 from ..forecasting._columns import check_log
 from ..forecasting._windows import WindowsAt
-from ..utils._series import TimeSeries, check_series
+from ..utils._series import TimeSeries
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
 from ._base import PValueDetector, flag_offset
-from ._conformal import sequential_p_values, tail_shape
-from ._scores import reference_scores, step_scores
+from ._conformal import tail_shape
+from ._input import check_series_of_detector
+from ._scores import Scoring
 
 __all__ = ["ForecastAnomalyDetector"]
 
@@ -41,36 +41,6 @@ DEFAULT_FORECASTER = {
     "validation_fraction": 0.5,
     "refit": False,
 }
-
-
-def _check_series(X, default_freq=None, n_features=None):
-    """Validate a series ``X`` (sklearn's messages for arrays).
-
-    Returns the :class:`TimeSeries` and ``X`` (arrays as float arrays).
-    """
-    least = 2 if n_features is None else 1
-    if not isinstance(X, (pd.Series, pd.DataFrame)):
-        X = check_array(  # NaN and inf: check_series names them, as for pandas
-            X,
-            ensure_2d=False,
-            ensure_min_samples=least,
-            ensure_all_finite=False,
-            estimator="ForecastAnomalyDetector",
-            input_name="X",
-        )
-        if X.ndim == 1 and n_features not in (None, 1):
-            raise ValueError(
-                f"X is 1-D, but the detector was fitted on {n_features} columns; "
-                "Reshape your data to (n_timesteps, n_columns)."
-            )
-    series = check_series(X, name="X", min_length=least, default_freq=default_freq)
-    found = series.values.shape[1]
-    if n_features is not None and found != n_features:
-        raise ValueError(
-            f"X has {found} features, but ForecastAnomalyDetector is expecting "
-            f"{n_features} features as input."
-        )
-    return series, X
 
 
 def _member_seeds(random_state, n):
@@ -235,6 +205,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     known series without refitting, and ``update(new_points)`` then makes
     them known (their scores join the reference).
 
+    Scoring and :meth:`update` read the ``smoothing``, ``average``,
+    ``learn``, ``tail`` and ``false_alarm_rate`` of the last fit, which made
+    the reference: a parameter set after fit takes effect at the next fit.
+
     Examples
     --------
     >>> import numpy as np
@@ -300,7 +274,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         self : ForecastAnomalyDetector
             The fitted detector.
         """
-        series, X = _check_series(X)
+        series, X = check_series_of_detector(X)
         if self.forecaster is None:
             template = SequenceForecaster(**DEFAULT_FORECASTER)
         else:
@@ -333,13 +307,16 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         self.forecasters_ = forecasters
         self.forecaster_ = forecasters[0]
         held_out = held_out / self.error_unit_
-        self.reference_ = reference_scores(held_out, self.average, self.smoothing)
+        self._scoring = scoring = Scoring.of(self.get_params())
+        self.reference_ = scoring.reference(held_out)
         # the held-out steps' own errors, not the reference: 1,000 means of a
         # few hundred drawn errors show a lighter tail than theirs
         self.tail_shape_ = (
-            tail_shape(step_scores(held_out, self.average, 1)) if self.tail else np.inf
+            tail_shape(replace(scoring, smoothing=1).steps(held_out))
+            if scoring.tail
+            else np.inf
         )
-        self.recent_errors_ = held_out[max(len(held_out) - self.smoothing + 1, 0) :]
+        self.recent_errors_ = scoring.recent(held_out)
         fitted = forecasters[0]._fitted  # the columns it carries, as it reads them
         self.known_ = fitted.carried([series], None, "single", "X")[0].tail(
             fitted.window_length
@@ -348,23 +325,33 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         self.n_features_in_ = series.values.shape[1]
         return self
 
+    def __setstate__(self, state):
+        # pickled before the scoring settings were fitted state: it scored
+        # with its parameters, and before the tail bound with a free tail
+        if "reference_" in state:
+            state.setdefault("_scoring", Scoring.of(state))
+            state.setdefault("tail_shape_", np.inf)
+        super().__setstate__(state)
+
     def _errors(self, X, own_context=False):
         """Return the scores of the steps of ``X`` and their normalised errors.
 
         ``own_context``: score ``X`` on its own, even if it continues the
         known series.
 
-        Returns each step's score (``step_scores`` over ``smoothing``
-        steps), the signed errors of the mean forecast ``(n, k)`` in units
-        of the held-out ones (both NaN for the steps with no forecast; the
-        scores also for the first ``smoothing - 1`` errors of a series
-        scored on its own) and the validated series.
+        Returns each step's score (``step_scores`` over the fitted
+        ``smoothing`` steps), the signed errors of the mean forecast
+        ``(n, k)`` in units of the held-out ones (both NaN for the steps with
+        no forecast; the scores also for the first ``smoothing - 1`` errors
+        of a series scored on its own) and the validated series.
         """
         check_is_fitted(self)
         forecaster = self.forecaster_
         fitted, _, freq = forecaster._state()
         known = self.known_
-        series, _ = _check_series(X, default_freq=freq, n_features=self.n_features_in_)
+        series, _ = check_series_of_detector(
+            X, default_freq=freq, n_features=self.n_features_in_
+        )
         (series,) = fitted.carried([series], None, "single", "X")
         w, k = fitted.window_length, fitted.roles.n_targets
         values = fitted.roles.arrange(series.values)
@@ -400,24 +387,18 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                 normalised_errors
             )
         previous = self.recent_errors_ if continues else np.empty((0, k))
-        scores = step_scores(
-            np.concatenate([previous, errors]), self.average, self.smoothing
-        )[len(previous) :]
+        scoring = self._scoring
+        scores = scoring.steps(np.concatenate([previous, errors]))[len(previous) :]
         if not continues:  # means of fewer errors: context, as the window
-            scores[: w + self.smoothing - 1] = np.nan
+            scores[: w + scoring.smoothing - 1] = np.nan
         return scores, errors, series
 
     def _p_values(self, X, own_context=False):
         errors, raw, series = self._errors(X, own_context)
         scored = ~np.isnan(errors)
         p_values = np.ones(len(errors))
-        p_values[scored], reference = sequential_p_values(
-            self.reference_,
-            errors[scored],
-            learn=self.learn,
-            tail=self.tail,
-            # a detector pickled before the bound existed fits a free tail
-            max_shape=getattr(self, "tail_shape_", np.inf),
+        p_values[scored], reference = self._scoring.p_values(
+            self.reference_, errors[scored], self.tail_shape_
         )
         return p_values, reference, series, raw
 
@@ -493,6 +474,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
             values, index, known.freq, known.columns, known.kind, known.name
         )
         self.reference_ = reference
-        recent = np.concatenate([self.recent_errors_, errors])
-        self.recent_errors_ = recent[max(len(recent) - self.smoothing + 1, 0) :]
+        self.recent_errors_ = self._scoring.recent(
+            np.concatenate([self.recent_errors_, errors])
+        )
         return self

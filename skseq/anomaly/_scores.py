@@ -3,12 +3,17 @@
 A step's score is the size of the mean of its last ``smoothing`` normalised
 errors (:func:`step_scores`); the scores of normal steps, which p-values
 compare it with, come from the held-out errors (:func:`reference_scores`).
+:class:`Scoring` holds the settings a fitted detector scores with.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["DRAWS", "reference_scores", "step_scores"]
+from ._conformal import sequential_p_values
+
+__all__ = ["DRAWS", "Scoring", "reference_scores", "step_scores"]
 
 
 def _smooth(errors, steps):
@@ -65,3 +70,56 @@ def reference_scores(errors, average, steps):
     if len(scores) >= steps:
         scores = scores[steps - 1 :]
     return np.sort(scores)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How a fitted detector scores: its parameters at fit.
+
+    Its reference and tail bound were made with them, so that a parameter
+    set after fit takes effect at the next fit (scikit-learn's rule).
+
+    Attributes
+    ----------
+    smoothing : int
+        Errors averaged into a step's score.
+    average : {"signed", "absolute"}
+        How they are averaged (:func:`step_scores`).
+    learn : bool
+        Whether scored steps join the reference.
+    tail : bool
+        Whether the largest scores' p-values come from a fitted tail.
+    """
+
+    smoothing: int
+    average: str
+    learn: bool
+    tail: bool
+
+    @classmethod
+    def of(cls, params):
+        """Return the settings of ``params``, a detector's parameters."""
+        return cls(
+            int(params["smoothing"]),
+            params["average"],
+            bool(params["learn"]),
+            bool(params["tail"]),
+        )
+
+    def steps(self, errors):
+        """Return each step's score from normalised ``errors`` (:func:`step_scores`)."""
+        return step_scores(errors, self.average, self.smoothing)
+
+    def reference(self, errors):
+        """Return the scores of normal steps from held-out ``errors``."""
+        return reference_scores(errors, self.average, self.smoothing)
+
+    def recent(self, errors):
+        """Return the last ``smoothing - 1`` of ``errors``: the next mean's others."""
+        return errors[max(len(errors) - self.smoothing + 1, 0) :]
+
+    def p_values(self, reference, scores, max_shape):
+        """Return :func:`~._conformal.sequential_p_values` with these settings."""
+        return sequential_p_values(
+            reference, scores, learn=self.learn, tail=self.tail, max_shape=max_shape
+        )

@@ -1,8 +1,11 @@
 """ForecastAnomalyDetector flags what its forecast did not expect, at the rate asked."""
 
+import pickle
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skseq import SequenceForecaster
@@ -198,6 +201,49 @@ def test_streaming_with_update_scores_as_one_call(series, smoothing):
     assert len(detector.reference_) > 100  # the normal steps joined
     with pytest.raises(ValueError, match="must continue the known series"):
         detector.update(series[900:950])
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("smoothing", 1), ("average", "absolute"), ("tail", True), ("learn", True)],
+)
+def test_a_parameter_set_after_fit_takes_effect_at_the_next_fit(series, name, value):
+    # scoring read smoothing, average, tail and learn as set after fit,
+    # against the reference made with the fitted ones (smoothing=1 moved
+    # p-values by up to 0.97)
+    detector = ForecastAnomalyDetector(
+        _forecaster().set_params(max_epochs=1),
+        smoothing=3,
+        tail=False,
+        learn=False,
+        random_state=0,
+    ).fit(series[:300])
+    test = series[300:400].copy()
+    test.iloc[50] += 2.0  # a score beyond the reference: the tail's p-value
+    scores = detector.score_samples(test)
+    reference, recent = detector.reference_, detector.recent_errors_
+    detector.set_params(**{name: value})
+    np.testing.assert_array_equal(detector.score_samples(test), scores)
+    detector.update(test)
+    np.testing.assert_array_equal(detector.reference_, reference)  # learn=False
+    assert len(detector.recent_errors_) == len(recent)  # smoothing - 1
+    refitted = clone(detector).fit(series[:300]).score_samples(test)
+    assert not np.array_equal(refitted, scores)
+
+
+def test_a_detector_pickled_before_its_scoring_settings_scores_as_then(series):
+    detector = ForecastAnomalyDetector(
+        _forecaster().set_params(max_epochs=1),
+        smoothing=3,
+        average="absolute",
+        random_state=0,
+    ).fit(series[:300])
+    scores = detector.score_samples(series[300:400])
+    state = detector.__getstate__()
+    del state["_scoring"]  # as pickled then: the parameters were read
+    old = ForecastAnomalyDetector.__new__(ForecastAnomalyDetector)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    np.testing.assert_array_equal(old.score_samples(series[300:400]), scores)
 
 
 def test_one_step_at_a_time(series):
