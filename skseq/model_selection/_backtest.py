@@ -84,7 +84,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         previous value; 12 for monthly data with a yearly season).
     coverage : float, sequence of float or None, default=None
         Nominal coverage(s) of prediction intervals (``predict_interval``) to
-        evaluate too, e.g. ``(0.8, 0.95)``.
+        evaluate too, e.g. ``(0.8, 0.95)``: distinct levels, as the columns
+        name them (6 significant digits).
 
     Returns
     -------
@@ -180,7 +181,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     actual = np.concatenate(actuals)
     for level, each in zip(coverages, bounds, strict=True):
         for name, values in _interval_scores(actual, np.concatenate(each), level):
-            table[f"{name}@{level:g}"] = values
+            table[f"{name}@{_label(level)}"] = values
     return table
 
 
@@ -196,14 +197,33 @@ def _step_mean(values):
     return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
+def _label(level):
+    """Return how the columns of ``level`` name it: ``coverage@<label>``."""
+    return f"{level:g}"
+
+
 def _coverages(coverage):
-    """Return the nominal coverages asked for as a tuple of floats in (0, 1)."""
+    """Return the nominal coverages asked for as a tuple of floats in (0, 1).
+
+    Refuse two that the column labels (6 significant digits) cannot tell
+    apart: one's scores would overwrite the other's.
+    """
     if coverage is None:
         return ()
     if hasattr(coverage, "dtype") or hasattr(coverage, "dtypes"):  # numpy, pandas
         coverage = list(np.asarray(coverage).ravel())  # scalars keep float32's 0.8
     levels = np.atleast_1d(np.asarray(coverage, dtype=object))
-    return tuple(check_coverage(level) for level in levels.ravel())
+    levels = tuple(check_coverage(level) for level in levels.ravel())
+    labels = [_label(level) for level in levels]
+    for i, label in enumerate(labels):
+        first = labels.index(label)
+        if first < i:
+            raise ValueError(
+                f"coverage holds {levels[first]!r} and {levels[i]!r}, which the "
+                f"columns both label {label} (coverage@{label}, ...): give each "
+                "level once, distinct to 6 significant digits."
+            )
+    return levels
 
 
 def _interval_scores(actual, bounds, coverage):

@@ -56,6 +56,16 @@ def test_backtest_refuses_a_bad_coverage(coverage):
         backtest(model, y, coverage=coverage)
 
 
+@pytest.mark.parametrize("coverage", [(0.95, 0.9500001), [0.9, 0.8, 0.9]])
+def test_backtest_refuses_levels_its_columns_label_alike(coverage):
+    # both levels' scores went to coverage@0.95 and the like: the second
+    # overwrote the first, and the table showed one level
+    y = np.arange(60.0)
+    model = SequenceForecaster(window_length=4, max_epochs=1)
+    with pytest.raises(ValueError, match=r"coverage holds .* both label 0\.9"):
+        backtest(model, y, coverage=coverage)
+
+
 def test_backtest_coverage_needs_held_out_windows():
     y = np.sin(np.arange(80.0))
     model = SequenceForecaster(window_length=4, validation_fraction=0, max_epochs=1)
