@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
-import pandas as pd
 import torch
 
 from .._engine import SequenceDataset, predict_outputs
@@ -429,59 +428,6 @@ class FittedForecaster:
                 backs[i] = self.lag.lag if back is None else back
             rows[:, :, at] = self.lag.ahead(histories, h, backs)
         return rows
-
-    def interval_bounds(self, transformed, unit, coverage, margin_of=None, heads=None):
-        """Lower and upper bounds ``(n, horizon, n_targets * 2)`` and their names.
-
-        Given the quantile ``heads`` (:meth:`forecast`) and heads at ``(1 -/+
-        coverage) / 2`` among them, the CQR interval: those heads, moved out
-        by the margin of :meth:`ConformalCalibration.cqr_margin`. Otherwise
-        the forecast plus and minus the half-width of the held-out errors.
-        Either holds the CQR intervals of lower coverages; without heads of
-        its own, it lies inside those of higher ones (so intervals nest).
-        ``margin_of(coverage)`` (in units, broadcast to ``transformed``)
-        replaces the held-out windows' margins (rolling origins: the errors
-        known at each origin).
-        """
-        margin_of = margin_of or (lambda level: None)
-        lower, upper = self._bounds(
-            transformed, unit, coverage, margin_of(coverage), heads
-        )
-        # the errors' half-widths at 0.95 could lie inside the heads' at 0.9;
-        # heads too extreme for the held-out windows bound nothing
-        for level in 1 - 2 * np.asarray(self.quantiles if heads is not None else []):
-            bounds = self.head_pair(level) and self.calibration.calibrates(level)
-            if 0 < level and abs(level - coverage) > 1e-9 and bounds:
-                low, high = self._bounds(
-                    transformed, unit, level, margin_of(level), heads
-                )
-                if level < coverage:
-                    lower, upper = np.minimum(lower, low), np.maximum(upper, high)
-                elif self.head_pair(coverage) is None:  # no heads of its own
-                    lower, upper = np.clip(lower, low, high), np.clip(upper, low, high)
-        decode = self.values.inverse_transform
-        bounds = np.stack([decode(lower), decode(upper)], 3)
-        targets = list(self.roles.targets)
-        if len(targets) == 1:
-            columns = pd.Index(["lower", "upper"])
-        else:
-            columns = pd.MultiIndex.from_product([targets, ["lower", "upper"]])
-        return bounds.reshape(len(bounds), self.horizon, -1), columns
-
-    def _bounds(self, transformed, unit, coverage, margin, heads):
-        """One interval's bounds in the transformed space (interval_bounds)."""
-        pair = None if heads is None else self.head_pair(coverage)
-        if pair is None:
-            lower = upper = transformed
-            if margin is None:
-                margin = self.calibration.half_width(coverage)
-        else:
-            lower, upper = heads[..., pair[0]], heads[..., pair[1]]
-            if margin is None:
-                margin = self.calibration.cqr_margin(pair, coverage)
-        lower, upper = lower - margin * unit, upper + margin * unit
-        # a negative margin narrows; bounds that would cross are swapped
-        return np.minimum(lower, upper), np.maximum(lower, upper)
 
     @property
     def tz(self):

@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ._bounds import interval_bounds
 from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
 from ._units import still_series, times_units
@@ -83,8 +84,8 @@ class ProbabilisticForecasts:
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
             y, X, future
         )
-        bounds, columns = fitted.interval_bounds(
-            transformed, unit, coverage, heads=heads
+        bounds, columns = interval_bounds(
+            fitted, transformed, unit, coverage, heads=heads
         )
         bounds = times_units(bounds, units, fitted.roles.n_targets)
         return format_forecasts(bounds, series, keys, fitted, y, columns=columns)
@@ -157,8 +158,8 @@ def quantile_values(fitted, transformed, unit, quantiles, heads=None):
     that is one of the quantile ``heads`` takes its value from
     :func:`_head_values`. Other levels are the forecast plus the held-out
     errors' offsets, moved to lie between the values of the heads on
-    either side (as :meth:`FittedForecaster.interval_bounds` nests its
-    intervals). A level's value does not depend on the other levels asked
+    either side (as :func:`~skseq.forecasting._bounds.interval_bounds`
+    nests its intervals). A level's value does not depend on the other levels asked
     for, and higher levels never give lower values.
     """
     calibration = fitted.calibration

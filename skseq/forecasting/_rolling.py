@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
+from ._bounds import interval_bounds
 from ._columns import check_log, check_step
 from ._exog import as_series
 from ._units import divided, held, hold_still, still_targets, window_units
@@ -160,7 +161,8 @@ def rolling_forecasts(
         actual_all.append(futures[..., :k] * own)  # not the covariates too
         forecast_all.append(fitted.values.inverse_transform(transformed) * own)
         for coverage, each in zip(coverages, bounds, strict=True):
-            both, _ = fitted.interval_bounds(
+            both, _ = interval_bounds(
+                fitted,
                 transformed,
                 unit_held,
                 coverage,
@@ -218,7 +220,7 @@ def _rolling_margin(fitted, futures, transformed, unit, heads, still, coverage):
     """Margins of the intervals of consecutive origins, as errors become known.
 
     Around the forecast, or between the quantile heads at ``(1 -/+ coverage)
-    / 2`` when there are such heads (``fitted.interval_bounds`` makes the same
+    / 2`` when there are such heads (:func:`interval_bounds` makes the same
     choice). The errors of ``still`` origins (held at their value, or None)
     are not counted: they are forecast by another rule.
     """

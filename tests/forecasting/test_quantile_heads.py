@@ -9,6 +9,7 @@ import torch
 
 import skseq
 from skseq import SequenceForecaster
+from skseq.forecasting._bounds import interval_bounds
 from skseq.forecasting._conformal import ConformalCalibration
 from skseq.model_selection import backtest
 from skseq.modules import PinballLoss, WeightedLoss
@@ -340,7 +341,7 @@ def test_a_higher_coverage_holds_the_heads_interval_of_a_lower_one():
     assert (outer["upper"] >= inner["upper"]).all()
     # and the errors' own interval at 0.95 still lies inside
     fitted, _, _, transformed, unit, heads, _ = model._calibrated(None, None, None)
-    errors = fitted.interval_bounds(transformed, unit, 0.95)[0][0]
+    errors = interval_bounds(fitted, transformed, unit, 0.95)[0][0]
     assert (outer.to_numpy()[:, 0] <= errors[:, 0]).all()
     assert (outer.to_numpy()[:, 1] >= errors[:, 1]).all()
 
@@ -388,7 +389,7 @@ def test_a_lower_coverage_lies_inside_the_heads_interval_of_a_higher_one():
     ).fit(y)
     outer = model.predict_interval(coverage=0.8).to_numpy()
     fitted, _, _, transformed, unit, heads, _ = model._calibrated(None, None, None)
-    plain = fitted.interval_bounds(transformed, unit, 0.7)[0][0]
+    plain = interval_bounds(fitted, transformed, unit, 0.7)[0][0]
     assert (plain[:, 0] < outer[:, 0]).any() or (plain[:, 1] > outer[:, 1]).any()
     inner = model.predict_interval(coverage=0.7).to_numpy()
     assert (inner[:, 0] >= outer[:, 0]).all() and (inner[:, 1] <= outer[:, 1]).all()
