@@ -8,7 +8,6 @@ object or function of this package; the fitted state is one frozen
 """
 
 from dataclasses import replace
-from numbers import Integral, Real
 
 from sklearn.base import BaseEstimator
 from sklearn.utils import RegressorTags
@@ -18,20 +17,17 @@ from skorch.history import History
 
 from .._base import set_fitted
 from .._docstrings import fill_doc
-from .._engine import NETWORK_CONSTRAINTS, PROCESSES_CONSTRAINT, TRAINING_CONSTRAINTS
 from .._versions import VersionStamped
-from ..modules import REGRESSION_LOSSES
 from ..utils._series import check_panel
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import _fit_context
 from ..utils._stored import StoredSequences
 from ._columns import format_forecasts, id_level
+from ._constraints import FORECASTER_CONSTRAINTS
 from ._exog import as_series, join_exog, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
-from ._lags import SEASON_LAG_CONSTRAINT
 from ._probabilistic import ProbabilisticForecasts
 from ._rows import recent_steps, stored_series
-from ._scaling import NORMALIZATIONS
 from ._scoring import RollingForecasts
 from ._training import net_spec
 from ._units import histories_in_units, hold_still, times_units
@@ -222,38 +218,7 @@ class SequenceForecaster(
     ['1961-01', '1961-02', '1961-03']
     """
 
-    _parameter_constraints: dict = {
-        "processes": PROCESSES_CONSTRAINT,
-        "window_length": [
-            Interval(Integral, 1, None, closed="left"),
-            StrOptions({"auto"}),
-        ],
-        "season": [
-            Interval(Integral, 2, None, closed="left"),
-            StrOptions({"auto"}),
-            None,
-        ],
-        "season_inputs": [StrOptions({"auto"}), None],
-        "season_lag": SEASON_LAG_CONSTRAINT,
-        "horizon": [Interval(Integral, 1, None, closed="left")],
-        "strategy": [StrOptions({"direct", "recursive"})],
-        "target": "no_validation",
-        "future_covariates": [list, None],
-        "normalize": [StrOptions({*NORMALIZATIONS, "auto"}), None],
-        "transform": [StrOptions({"log"}), None],
-        "freq": "no_validation",
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "refit": ["boolean"],
-        "window_step": [Interval(Integral, 1, None, closed="left")],
-        "linear_path": ["boolean"],
-        "method": [
-            StrOptions({"auto", "network", "linear", "network+linear", "select"})
-        ],
-        **NETWORK_CONSTRAINTS,
-        **TRAINING_CONSTRAINTS,
-        "loss": [StrOptions(set(REGRESSION_LOSSES))],
-        "quantiles": ["array-like", None],
-    }
+    _parameter_constraints: dict = FORECASTER_CONSTRAINTS
     # the fitted state, as skseq.save writes it: name -> type
     _fitted_attributes = {
         "net_": NeuralNet,
