@@ -49,7 +49,7 @@ from ..estimators import (
 from ..utils._warnings import warn
 from ._archive import read_archive, tensor_shapes, write_archive
 from ._codec import Decoder, Encoder, FileError, UseGiven, check_type
-from ._upgrade import upgrade_format1, upgrade_format2
+from ._upgrade import upgrade_format1, upgrade_format2, upgrade_format3
 
 __all__ = ["VersionMismatchWarning", "load", "save"]
 
@@ -377,10 +377,13 @@ def load(path, *, module=None, optimizer=None, callbacks=None):
         fitted = decode(config["fitted"], "fitted")
         if not isinstance(fitted, dict):
             raise FileError("field fitted is malformed")
-        if manifest["format_version"] == 1:
+        version = manifest["format_version"]
+        if version == 1:
             fitted = upgrade_format1(cls.__name__, estimator.get_params(), fitted)
-        elif manifest["format_version"] == 2:
+        elif version == 2:
             fitted = upgrade_format2(estimator.get_params(), fitted)
+        if version in (2, 3):
+            fitted = upgrade_format3(estimator.get_params(), fitted)
         _fitted_state(path, cls, fitted)
     except FileError as exc:
         raise ValueError(f"{path}: {exc}.") from exc

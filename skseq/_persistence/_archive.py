@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 FORMAT = "skseq"
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 MEMBERS = ("config.json", "arrays.npz", "weights.safetensors")
 # a member may inflate to at most this many times its compressed size (zip
 # bombs inflate 1,000-fold; numbers and weights compress less than 10-fold)

@@ -4,7 +4,9 @@ Format 1 (skseq before its typed state) wrote an estimator's attributes as
 they were: the input scaling in ``_x_mean`` / ``_x_scale`` and the
 forecaster's state in a dict ``_state``. They map one to one onto today's
 typed state. Format 2 held no ``mask_value`` in the fitted input: the models
-read ``X`` with the parameter's, which the file holds.
+read ``X`` with the parameter's, which the file holds. Up to format 3, a
+forecaster's state held no ``freq``: it checked later series with the
+parameter's, likewise.
 """
 
 import dataclasses
@@ -17,7 +19,7 @@ from ..forecasting._fitted import FittedForecaster
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..utils._series import TimeSeries
 
-__all__ = ["upgrade_format1", "upgrade_format2"]
+__all__ = ["upgrade_format1", "upgrade_format2", "upgrade_format3"]
 
 
 def _sequence_state(fitted, mask_value, is_regressor):
@@ -81,6 +83,7 @@ def _forecaster_state(fitted, params):
         keys=None if state["keys"] is None else tuple(state["keys"]),
         form=state["form"],
         calibration=None if residuals is None else ConformalCalibration(residuals),
+        freq=params["freq"],
     )
     return fitted
 
@@ -99,4 +102,11 @@ def upgrade_format2(params, fitted):
         fitted["_input"] = dataclasses.replace(
             fitted["_input"], mask_value=params["mask_value"]
         )
+    return fitted
+
+
+def upgrade_format3(params, fitted):
+    """Today's fitted state from a format-2 or 3 file's: a forecaster's ``freq``."""
+    if "_fitted" in fitted:
+        fitted["_fitted"] = dataclasses.replace(fitted["_fitted"], freq=params["freq"])
     return fitted

@@ -1,6 +1,6 @@
 """What a fitted forecaster knows, and the one rule by which it forecasts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -82,6 +82,10 @@ class FittedForecaster:
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     key_name : object, default=None
         The name of a long training ``y``'s id level, which forecasts take.
+    freq : str, pandas offset or None, default=None
+        The ``freq`` parameter at fit, with which ``predict`` and ``score``
+        check the series they are given (``freq_`` is the step found; a
+        model saved before takes the parameter it holds: :meth:`upgraded`).
     """
 
     window_length: int
@@ -106,6 +110,7 @@ class FittedForecaster:
     still: np.ndarray | None = None
     lag: SeasonLag | None = None
     key_name: object = None
+    freq: object = None
 
     def __post_init__(self):
         self._check_heads()
@@ -141,6 +146,14 @@ class FittedForecaster:
                 f"The window scaler needs a scale per horizon step and target, "
                 f"({self.horizon}, {k}); got {np.shape(self.windows.target_scale)}."
             )
+
+    def upgraded(self, freq):
+        """Return this state, given ``freq`` if it was pickled without one.
+
+        A model pickled before the fitted state held it checked later series
+        with its ``freq`` parameter (as files up to format 3 do: skseq.load).
+        """
+        return self if "freq" in vars(self) else replace(self, freq=freq)
 
     @property
     def lookback(self):

@@ -279,6 +279,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         models_first=daily,
         units=units,
         still=still,
+        freq=estimator.freq,
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season, all_still, lag)

@@ -204,8 +204,10 @@ class SequenceForecaster(
     from the end of the training series.
 
     What ``predict`` does depends on the fitted model only: changing
-    ``window_length``, ``horizon``, ``strategy``, ``normalize`` or
-    ``transform`` with ``set_params`` takes effect at the next ``fit``.
+    ``window_length``, ``horizon``, ``strategy``, ``normalize``,
+    ``transform`` or ``freq`` (which a ``y`` given to ``predict`` or
+    ``score`` follows) with ``set_params`` takes effect at the next ``fit``;
+    ``n_threads`` alone applies at once.
 
     Examples
     --------
@@ -415,7 +417,7 @@ class SequenceForecaster(
             y = recent_steps(y, fitted.lookback)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
         form_of = None if X is None else y  # the form of the user's y
-        series, keys = fitted.series_to_forecast(joined, self.freq, freq, form_of)
+        series, keys = fitted.series_to_forecast(joined, fitted.freq, freq, form_of)
         histories, units, still = histories_in_units(fitted, series, keys)
         windows = histories[:, -fitted.window_length :]
         futures = fitted.futures(future, series, keys, histories)
@@ -453,6 +455,11 @@ class SequenceForecaster(
             fitted.values.inverse_transform(transformed), units, fitted.roles.n_targets
         )
         return format_forecasts(forecast, series, keys, fitted, y)
+
+    def __setstate__(self, state):
+        if "_fitted" in state:  # pickled before it held freq: the parameter's
+            state["_fitted"] = state["_fitted"].upgraded(state.get("freq"))
+        super().__setstate__(state)
 
     def _net_spec(self):
         return net_spec(self, self._fitted)

@@ -27,7 +27,7 @@ class ProbabilisticForecasts:
     def _calibrated(self, y, X, future):
         fitted, _, _ = self._state()
         if fitted.calibration is None:
-            still = fitted.still is not None and self.validation_fraction > 0
+            still = fitted.still is not None
             series = range(len(fitted.keys or ()))
             still = still and any(map(partial(still_series, fitted), series))
             still = " (series that never change hold none out)" if still else ""

@@ -30,7 +30,7 @@ class RollingForecasts:
             fitted,
             net,
             joined,
-            self.freq,
+            fitted.freq,
             self.n_threads,
             freq,
             coverages,

@@ -546,3 +546,30 @@ def test_a_refit_that_fails_outright_gives_way_to_the_first(monkeypatch, failure
     model = SequenceForecaster(**params).fit(daily(seasonal(160)))
     assert model.history_[-1]["train_batch_count"] == 12  # the first network
     assert np.isfinite(model.predict().to_numpy()).all()
+
+
+def test_freq_set_after_fit_takes_effect_at_the_next_fit():
+    # found by review: predict(y=...), predict_interval, predict_rolling and
+    # score read the freq parameter, so set_params(freq="h") after a daily fit
+    # refused y ("1357 time stamps are missing"); the fitted state holds it
+    y = daily(seasonal(60))
+    params = dict(window_length=8, horizon=2, max_epochs=3, hidden_size=8)
+    model = SequenceForecaster(**params, random_state=0, freq="D").fit(y)
+
+    def forecasts():
+        return (
+            model.predict(y=y),
+            model.predict_interval(y=y),
+            model.predict_rolling(y[30:]),
+            model.score(y[30:]),
+        )
+
+    before = forecasts()
+    model.set_params(freq="h")
+    after = forecasts()
+    pd.testing.assert_series_equal(after[0], before[0])
+    pd.testing.assert_frame_equal(after[1], before[1])
+    pd.testing.assert_frame_equal(after[2], before[2])
+    assert after[3] == before[3]
+    with pytest.raises(ValueError, match="does not follow freq='h'"):
+        model.fit(y)  # the next fit reads it

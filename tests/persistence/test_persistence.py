@@ -495,3 +495,45 @@ def test_a_file_whose_optimizer_kwargs_set_lr_still_loads(tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     with pytest.raises(ValueError, match=r"optimizer_kwargs sets \['lr', 'weight"):
         loaded.fit(X, y)
+
+
+def test_a_forecaster_file_holds_its_fit_freq_and_format_3_its_parameter(tmp_path):
+    # the fitted state holds the freq parameter at fit, which predict(y=...)
+    # reads; a format-3 file held none: the parameter it holds, as then
+    y = pd.Series(np.sin(np.arange(60) / 3), pd.date_range("2024", periods=60))
+    model = SequenceForecaster(window_length=8, **QUICK, freq="D").fit(y)
+    forecast = model.predict(y=y)
+    path = tmp_path / "model.skseq"
+    skseq.save(model.set_params(freq="h"), path)  # the next fit's
+    pd.testing.assert_series_equal(skseq.load(path).predict(y=y), forecast)
+    skseq.save(model.set_params(freq="D"), path)
+    with zipfile.ZipFile(path) as archive:
+        config = archive.read("config.json")
+    entry = b', "freq": "D"}'
+    assert config.count(entry) == 1
+    config = config.replace(entry, b"}")
+
+    def format3(name, data):
+        if name == "config.json":
+            return config
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["format_version"] = 3
+        manifest["sha256"]["config.json"] = hashlib.sha256(config).hexdigest()
+        return json.dumps(manifest)
+
+    rewrite(path, format3)
+    loaded = skseq.load(path)
+    assert loaded._fitted.freq == "D"
+    pd.testing.assert_series_equal(loaded.predict(y=y), forecast)
+
+
+def test_a_forecaster_pickled_before_its_state_held_freq_reads_y_as_then():
+    y = pd.Series(np.sin(np.arange(60) / 3), pd.date_range("2024", periods=60))
+    model = SequenceForecaster(window_length=8, **QUICK, freq="D").fit(y)
+    forecast = model.predict(y=y)
+    del vars(model._fitted)["freq"]  # as unpickled from before it existed
+    loaded = pickle.loads(pickle.dumps(model))
+    assert loaded._fitted.freq == "D"
+    pd.testing.assert_series_equal(loaded.set_params(freq="h").predict(y=y), forecast)
