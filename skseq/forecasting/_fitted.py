@@ -200,7 +200,14 @@ class FittedForecaster:
         return None if lower is None or upper is None else (lower, upper)
 
     def forecast(
-        self, net, histories, futures, n_threads=None, method=None, heads=False
+        self,
+        net,
+        histories,
+        futures,
+        n_threads=None,
+        method=None,
+        heads=False,
+        held=None,
     ):
         """Forecasts in the transformed space and their unit, ``(n, horizon, k)``.
 
@@ -219,6 +226,9 @@ class FittedForecaster:
             The forecasts to average; by default the fitted ``method``.
         heads : bool, default=False
             Also return the quantile heads.
+        held : ndarray of shape (n, n_targets) or None, default=None
+            Targets held at their value (:func:`~._units.held`): the recursive
+            strategy feeds that value back, not their forecast.
 
         Returns
         -------
@@ -245,12 +255,12 @@ class FittedForecaster:
             elif name == "seasonal":
                 parts.append((name, seasonal_naive(encoded, h, k, self.season)))
             elif name == "linear" and self.each_ridge:  # one forecast per ridge
-                ridges = self.linear(histories, futures, each=True)
+                ridges = self.linear(histories, futures, each=True, held=held)
                 parts.extend((name, forecast) for forecast in ridges)
             elif name == "linear":  # a model saved before each_ridge: one mean
-                parts.append((name, self.linear(histories, futures)))
+                parts.append((name, self.linear(histories, futures, held=held)))
             else:  # "network"
-                network = self.network(net, histories, futures, n_threads)
+                network = self.network(net, histories, futures, n_threads, held)
                 parts.append((name, network[0]))
         transformed = average(parts, self.models_first)
         if not heads:
@@ -258,11 +268,11 @@ class FittedForecaster:
         if self.quantiles is None:
             return transformed, unit, None
         if network is None:  # a method without the network
-            network = self.network(net, histories, futures, n_threads)
+            network = self.network(net, histories, futures, n_threads, held)
         median, levels = network
         return transformed, unit, levels + (transformed - median)[..., None]
 
-    def network(self, net, histories, futures, n_threads=None):
+    def network(self, net, histories, futures, n_threads=None, held=None):
         """Return the network's forecasts ``(n, horizon, k)`` and quantile heads.
 
         The heads ``(n, horizon, k, n_levels)`` are sorted along the levels
@@ -270,35 +280,45 @@ class FittedForecaster:
         quantiles that do not cross, and no farther from the true ones), and
         the forecast is the median head; None without heads.
         """
+        rolled = partial(self.rolled, histories, futures, held=held)
         outputs = partial(_outputs, net, n_threads=n_threads)
         if self.quantiles is None:
-            return self.rolled(histories, futures, outputs, self.windows), None
-        levels = self.rolled(histories, futures, outputs, self.windows, levels=True)
+            return rolled(outputs, self.windows), None
+        levels = rolled(outputs, self.windows, levels=True)
         levels = np.sort(levels, axis=-1)
         return levels[..., self.quantiles.index(0.5)], levels
 
-    def linear(self, histories, futures, ridges=None, each=False):
+    def linear(self, histories, futures, ridges=None, each=False, held=None):
         """Return the mean forecast of the ridges (by default the fitted ones).
 
         With ``each``, the list of every ridge's forecast instead.
         """
         forecasts = [
             self.rolled(
-                histories, futures, ridge.outputs, ridge.scaler, ridge.window_length
+                histories,
+                futures,
+                ridge.outputs,
+                ridge.scaler,
+                ridge.window_length,
+                held=held,
             )
             for ridge in (self.ridges if ridges is None else ridges)
         ]
         return forecasts if each else np.mean(forecasts, axis=0)
 
-    def rolled(self, histories, futures, outputs, scaler, window=None, levels=False):
+    def rolled(
+        self, histories, futures, outputs, scaler, window=None, levels=False, held=None
+    ):
         """Forecasts of a model of normalised windows, over the whole horizon.
 
         ``outputs`` maps inputs ``X`` (as :func:`network_inputs` makes them
         with ``scaler``, from the last ``window`` steps of the history, by
         default ``window_length``) to outputs ``(n, steps * n_targets)``; the
-        recursive strategy feeds each step back. With ``levels``, the outputs
-        hold one value per quantile level for each (levels last) and the
-        forecasts are ``(n, horizon, n_targets, n_levels)``.
+        recursive strategy feeds each step back, but the targets ``held``
+        ``(n, n_targets)`` keep their value (as in the windows it trained on,
+        and as :func:`~._units.hold_still` forecasts them). With ``levels``,
+        the outputs hold one value per quantile level for each (levels last)
+        and the forecasts are ``(n, horizon, n_targets, n_levels)``.
         """
         w = self.window_length if window is None else window
         h, k = self.horizon, self.roles.n_targets
@@ -334,24 +354,29 @@ class FittedForecaster:
                 new_rows[:, 0, :k] = self.values.inverse_transform(
                     transformed[:, 0, :, 0]
                 )
+                if held is not None:
+                    new_rows[:, 0, :k] = np.where(
+                        held, buffer[:, -1, :k], new_rows[:, 0, :k]
+                    )
                 if n_future:
                     new_rows[:, 0, k:] = futures[:, step, k:]
                 buffer = np.concatenate([buffer, new_rows], axis=1)
         forecasts = np.concatenate(forecasts, axis=1)
         return forecasts if levels else forecasts[..., 0]
 
-    def calibrate(self, net, windows, n_threads=None):
+    def calibrate(self, net, windows, n_threads=None, held=None):
         """Calibration from the raw held-out windows, a :class:`WindowsAt`.
 
-        Their rows are ``window_length`` of history, then the horizon.
+        Their rows are ``window_length`` of history, then the horizon;
+        ``held`` ``(n_windows, n_targets)`` or None, as :meth:`forecast`'s.
         """
         if len(windows) == 0:
             return None
         w, k = self.window_length, self.roles.n_targets
 
-        def errors(block):
+        def errors(block, held):
             predicted, unit, heads = self.forecast(
-                net, block[:, :w], block[:, w:], n_threads, heads=True
+                net, block[:, :w], block[:, w:], n_threads, heads=True, held=held
             )
             actual = self.values.transform(block[:, w:])[..., :k]
             if heads is not None:
@@ -360,7 +385,7 @@ class FittedForecaster:
                 )
             return ((actual - predicted) / unit).astype(np.float32), heads
 
-        return ConformalCalibration(*windows.map(errors))
+        return ConformalCalibration(*windows.map(errors, held))
 
     def series_to_forecast(self, y, freq=None, default_freq=None, form_of=None):
         """Return the series to forecast from (``y``, or the training ones), ids.

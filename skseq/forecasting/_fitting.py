@@ -39,7 +39,7 @@ from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
-from ._units import left_out, some_still
+from ._units import left_out, some_still, still_of_windows
 from ._windows import WindowsAt, WindowSplit
 
 __all__ = ["fit_forecaster"]
@@ -327,7 +327,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)
-    calibration = fitted.calibrate(first.net, held_out, estimator.n_threads)
+    held = still_of_windows(still, series.lengths, split.held_out)
+    calibration = fitted.calibrate(first.net, held_out, estimator.n_threads, held)
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
     fitted = replace(fitted, calibration=calibration)

@@ -421,7 +421,9 @@ class SequenceForecaster(
         histories, units, still = histories_in_units(fitted, series, keys)
         windows = histories[:, -fitted.window_length :]
         futures = fitted.futures(future, series, keys, histories)
-        forecasts = fitted.forecast(net, windows, futures, self.n_threads, heads=True)
+        forecasts = fitted.forecast(
+            net, windows, futures, self.n_threads, heads=True, held=still
+        )
         forecasts = hold_still(fitted, windows[:, -1], still, *forecasts)
         return fitted, series, keys, *forecasts, units
 

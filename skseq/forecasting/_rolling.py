@@ -150,9 +150,10 @@ def rolling_forecasts(
             view, own, still = _still_windows(fitted, index, view[starts])
             starts = np.arange(len(view))
         transformed, unit, heads = WindowsAt(view, starts).map(
-            lambda windows: fitted.forecast(
-                net, windows[:, :w], windows[:, w:], n_threads, heads=True
-            )
+            lambda windows, held: fitted.forecast(
+                net, windows[:, :w], windows[:, w:], n_threads, heads=True, held=held
+            ),
+            still,
         )
         futures = view[starts, w:]  # the horizon rows alone
         transformed, unit_held, heads = hold_still(

@@ -18,7 +18,8 @@ calibrates no interval (in its level as its unit, its errors dwarfed the
 other series' and widened their intervals 3.5 times). A still target, of
 such a series or beside targets that move, is forecast at its value, with
 intervals and quantiles of no width, for as long as the window it is
-forecast from keeps that value (:func:`hold_still`); once it moves, in its
+forecast from keeps that value (:func:`hold_still`; the recursive strategy
+feeds that value back: :meth:`FittedForecaster.rolled`); once it moves, in its
 window's unit. Its values count in none of the transform's moments. (Beside
 a moving target, the model read a constant 1000 and forecast 769 to 1201.)
 A series new at ``predict`` is forecast by the model, whatever its window.
@@ -34,6 +35,7 @@ __all__ = [
     "hold_still",
     "left_out",
     "some_still",
+    "still_of_windows",
     "still_series",
     "still_targets",
     "times_units",
@@ -219,12 +221,23 @@ def left_out(still, lengths, starts):
     every window counts in them all (it has no other errors). None where
     nothing is left out.
     """
-    if still is None:
+    out = still_of_windows(still, lengths, starts)
+    if out is None:
         return None
-    ends = np.cumsum(lengths)
-    out = still[np.searchsorted(ends, starts, side="right")]
     out &= ~out.all(axis=0)
     return out if out.any() else None
+
+
+def still_of_windows(still, lengths, starts):
+    """Return the still targets ``(n_windows, n_targets)`` of training windows.
+
+    Of the series (``still``, ``(n_series, n_targets)``, or None: None) of
+    ``lengths`` rows (stacked) that the windows starting at rows ``starts``
+    belong to: they keep their value in those windows (:func:`held`).
+    """
+    if still is None:
+        return None
+    return still[np.searchsorted(np.cumsum(lengths), starts, side="right")]
 
 
 def still_targets(fitted, index):

@@ -194,18 +194,25 @@ class WindowsAt:
     def __len__(self):
         return len(self.starts)
 
-    def map(self, function):
+    def map(self, function, *along):
         """Return ``function(windows)`` over the chunks, joined along the windows.
 
         ``function`` takes raw windows ``(n, length, n_columns)`` and returns an
         array, or a tuple of arrays (or None) with one row per window. With
         no window it is called once with none (``n = 0``); the forecasts
-        cannot take that, so their callers check for windows first.
+        cannot take that, so their callers check for windows first. Each of
+        ``along`` (a row per window, or None) comes as a further argument,
+        its rows of the chunk.
         """
+
+        def chunk(rows):
+            parts = (None if one is None else one[rows] for one in along)
+            return function(self.view[self.starts[rows]], *parts)
+
         parts = [
-            function(self.view[self.starts[start : start + _CHUNK_WINDOWS]])
+            chunk(slice(start, start + _CHUNK_WINDOWS))
             for start in range(0, len(self.starts), _CHUNK_WINDOWS)
-        ] or [function(self.view[self.starts[:0]])]  # no window: empty results
+        ] or [chunk(slice(0, 0))]  # no window: empty results
         if not isinstance(parts[0], tuple):
             return np.concatenate(parts)
         return tuple(

@@ -187,3 +187,32 @@ def test_a_target_still_in_every_series_keeps_its_moments():
     forecast = model.predict()
     assert all((forecast[key]["c"] == i + 1.0).all() for i, key in enumerate(panel))
     assert np.isfinite(forecast["s0"]["a"]).all()
+
+
+def test_a_recursive_forecast_feeds_a_held_target_back_at_its_value(monkeypatch):
+    # found by review: hold_still replaced c only after the whole recursive
+    # forecast, so its steps fed back the network's forecast of the constant
+    # 1000 (1110, 1190, 1505 after 3 epochs), which a's later steps read
+    from skseq.forecasting import _fitted
+
+    panel, _ = _panel(1000.0)
+    params = dict(FAST, max_epochs=3, window_length=14, method="network")
+    model = SequenceForecaster(**params, strategy="recursive").fit(panel)
+    fitted, rows = model._fitted, []
+    inputs = _fitted.network_inputs
+
+    def spy(encoded, *args, **kwargs):
+        rows.append(encoded[:, -1])  # the last row of each window read
+        return inputs(encoded, *args, **kwargs)
+
+    def fed():
+        last = np.concatenate(rows)[:, None]
+        c = fitted.values.inverse_transform(last)[:, 0, 1] * fitted.units[0, 1]
+        rows.clear()
+        return c
+
+    monkeypatch.setattr(_fitted, "network_inputs", spy)
+    model.predict(y={"s0": panel["s0"]})
+    np.testing.assert_allclose(fed(), 1000.0)  # at each of the 4 steps
+    model.score({"s0": panel["s0"][-30:]})  # backtests and predict_rolling too
+    np.testing.assert_allclose(fed(), 1000.0)
