@@ -364,6 +364,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         loss,
         stratify=None,
         per_step=False,
+        outputs=None,
     ):
         """Train a net on validated sequences; return the fitted state.
 
@@ -404,6 +405,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             seed=seed,
             valid_index=self._validation_split(len(dataset), seed, stratify),
             warm=None if warm is None else warm["net_"],
+            outputs=outputs,
         )
         state = {
             "net_": trained.net,

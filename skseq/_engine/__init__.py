@@ -16,6 +16,7 @@ from ._options import (
     TRAINING_CONSTRAINTS,
     TrainingOptions,
 )
+from ._outputs import NetOutputs
 from ._predict import MIN_ROWS, predict_outputs
 from ._stored import StoredDataset, input_dataset
 from ._train import Trained, continue_from, resolve_module, train
@@ -29,6 +30,7 @@ __all__ = [
     "TRAINING_CONSTRAINTS",
     "BatchIterator",
     "FixedSplit",
+    "NetOutputs",
     "SequenceDataset",
     "StoredDataset",
     "Trained",

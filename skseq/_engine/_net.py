@@ -17,7 +17,8 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
-from skorch.utils import TeeGenerator
+from skorch.callbacks.scoring import ScoringBase
+from skorch.utils import TeeGenerator, to_numpy
 
 from ..modules import WeightedLoss
 from ._data import BatchIterator
@@ -61,14 +62,48 @@ class LeanNet(NeuralNet):
     *args, **kwargs
         As for ``skorch.NeuralNet``, plus ``clip_grad_norm`` (float or None):
         the gradient norm is clipped to it after each backward pass, as
-        skorch's ``GradientNormClipping`` does.
+        skorch's ``GradientNormClipping`` does; and ``outputs``
+        (:class:`NetOutputs` or None): what ``predict`` and ``predict_proba``
+        make of the network's outputs (None: the outputs, as skorch gives).
     """
 
-    def __init__(self, *args, clip_grad_norm=None, **kwargs):
+    # nets pickled before ``outputs`` existed predict the outputs, as then
+    outputs = None
+
+    def __init__(self, *args, clip_grad_norm=None, outputs=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.clip_grad_norm = clip_grad_norm
+        self.outputs = outputs
         # the World of data-parallel training while it runs (see _parallel)
         self.world = None
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        if self.outputs is not None and self.outputs.n_classes is not None:
+            tags.estimator_type = "classifier"  # scorers of probabilities
+        return tags
+
+    @property
+    def classes_(self):
+        """Class indices ``0, 1, ...`` when the outputs are class logits."""
+        if self.outputs is None or self.outputs.n_classes is None:
+            raise AttributeError("classes_ is defined for class outputs only.")
+        return np.arange(self.outputs.n_classes)
+
+    def _outputs_of(self, X):
+        return np.concatenate([to_numpy(out) for out in self.forward_iter(X)])
+
+    def predict_proba(self, X):
+        """Class probabilities, or values in the target's units (see outputs)."""
+        if self.outputs is None:
+            return super().predict_proba(X)
+        return self.outputs.values(self._outputs_of(X))
+
+    def predict(self, X):
+        """Class indices, or values in the target's units (see outputs)."""
+        if self.outputs is None:
+            return super().predict(X)
+        return self.outputs.predict(self._outputs_of(X))
 
     def get_iterator(self, dataset, training=False):
         """Return skorch's iterator; in data-parallel training, this rank's share."""
@@ -201,7 +236,20 @@ def _scheduler(options, monitor):
     return None
 
 
-def _callbacks(options, monitor, early_stopping):
+def _scoring_targets(callbacks, outputs):
+    """Give skorch's scoring callbacks the targets as ``outputs`` predicts them.
+
+    Only those with skorch's default ``target_extractor``; one of your own
+    gets the batches' targets as they are (``(target, weight)`` with weights).
+    """
+    for callback in callbacks:
+        callback = callback[1] if isinstance(callback, tuple) else callback
+        if isinstance(callback, ScoringBase) and callback.target_extractor is to_numpy:
+            callback.target_extractor = outputs.scoring_target
+    return callbacks
+
+
+def _callbacks(options, monitor, early_stopping, outputs):
     callbacks = [("divergence_guard", _DivergenceGuard(options.name, options.lr))]
     scheduler = _scheduler(options, monitor)
     if scheduler is not None:
@@ -218,7 +266,8 @@ def _callbacks(options, monitor, early_stopping):
     if options.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
     # each fit gets its own copies: callbacks keep state between epochs
-    callbacks.extend(copy.deepcopy(list(options.callbacks)))
+    own = copy.deepcopy(list(options.callbacks))
+    callbacks.extend(own if outputs is None else _scoring_targets(own, outputs))
     return callbacks
 
 
@@ -245,6 +294,7 @@ def build_net(
     early_stopping=None,
     iterator=None,
     callbacks=(),
+    outputs=None,
 ):
     """Build the skorch net of ``module``; ``max_epochs``/``early_stopping`` override.
 
@@ -269,6 +319,9 @@ def build_net(
         The training batches' iterator, instead of :class:`BatchIterator`.
     callbacks : sequence of (name, Callback), default=()
         Callbacks of the estimator's own, before the user's.
+    outputs : NetOutputs or None, default=None
+        What the net's ``predict`` makes of the outputs, for skorch's scoring
+        callbacks among the user's (None: the outputs as they are).
     """
     if early_stopping is None:
         early_stopping = options.early_stopping
@@ -289,10 +342,12 @@ def build_net(
         iterator_valid=BatchIterator,
         iterator_valid__batch_size=max(options.batch_size, _MIN_PREDICT_BATCH),
         train_split=train_split,
-        callbacks=list(callbacks) + _callbacks(options, monitor, early_stopping),
+        callbacks=list(callbacks)
+        + _callbacks(options, monitor, early_stopping, outputs),
         # skorch's epoch table is formatted every epoch, printed or not
         **({} if options.verbose else {"callbacks__print_log": None}),
         clip_grad_norm=options.clip_grad_norm,
+        outputs=outputs,
         device=options.device,
         verbose=options.verbose,
     )

@@ -145,6 +145,7 @@ def train(
     iterator=None,
     callbacks=(),
     initialize=None,
+    outputs=None,
 ):
     """Train a new net on ``dataset``, or continue the ``warm`` one.
 
@@ -199,6 +200,7 @@ def train(
                 early_stopping=early_stopping,
                 iterator=iterator,
                 callbacks=callbacks,
+                outputs=outputs,
             ),
             options,
             seed,

@@ -319,7 +319,14 @@ def _network(path, estimator, weights_data):
         if training_options
         else TrainingOptions.from_estimator(on_cpu)
     )
-    net = build_net(module, module_params, loss, options)
+    net_outputs = getattr(estimator, "_net_outputs", None)
+    net = build_net(
+        module,
+        module_params,
+        loss,
+        options,
+        outputs=net_outputs() if net_outputs else None,
+    )
     net.initialize()
     net.module_.load_state_dict(weights)
     return net

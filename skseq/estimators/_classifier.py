@@ -16,7 +16,7 @@ from .._base import (
     check_y_given,
 )
 from .._docstrings import fill_doc
-from .._engine import PROCESSES_CONSTRAINT
+from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._weights import class_weighted, normalised, sample_weights
@@ -174,6 +174,9 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
     def _net_spec(self):
         return self._sequence_net_spec(len(self.classes_), "cross_entropy")
 
+    def _net_outputs(self):
+        return NetOutputs(n_classes=len(self.classes_))
+
     def _check_labels(self, y, sequences):
         """Return the checked labels, the classes, and each label's class index."""
         y = check_array(
@@ -245,6 +248,7 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
             len(classes),
             "cross_entropy",
             stratify=y_index,
+            outputs=NetOutputs(n_classes=len(classes)),
         )
         state["classes_"] = classes
         self._set_fitted(state, trained)

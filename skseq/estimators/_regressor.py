@@ -14,7 +14,7 @@ from .._base import (
     check_y_given,
 )
 from .._docstrings import fill_doc
-from .._engine import PROCESSES_CONSTRAINT
+from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
@@ -215,6 +215,9 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     def _net_spec(self):
         return self._sequence_net_spec(self.n_outputs_, self.loss)
 
+    def _net_outputs(self):
+        return NetOutputs(target=self._target)
+
     def _target_scaling(self, y):
         """Return the target scaling: learned, or the warm-started network's."""
         target = y.reshape(len(y), -1)
@@ -271,6 +274,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
             normalised(sample_weights(align_to_ids(sample_weight, sequences), len(y))),
             len(scaling.mean),
             self.loss,
+            outputs=NetOutputs(target=scaling),
         )
         state.update(n_outputs_=len(scaling.mean), _target=scaling)
         self._set_fitted(state, trained)

@@ -1,0 +1,179 @@
+"""skorch's EpochScoring with a scorer name scores the fitted model's predictions.
+
+Each score in ``history_`` is checked against scikit-learn's metric on the
+estimator's own predictions of the same samples: the validation split with
+``on_train=False``, the training samples with ``on_train=True`` (a learning
+rate so small that the weights do not move during the epoch, whose training
+batches are scored before each step).
+"""
+
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.metrics import (
+    accuracy_score,
+    f1_score,
+    log_loss,
+    mean_absolute_error,
+    r2_score,
+    roc_auc_score,
+)
+from skorch.callbacks import EpochScoring
+
+import skseq
+from skseq import RNNClassifier, RNNRegressor
+
+BASE = dict(hidden_size=8, batch_size=8, dropout=0.0, random_state=0)
+
+
+def _sequences(n, seed):
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(3, 12, size=n)
+    return [rng.normal(size=(length, 2)) for length in lengths], rng
+
+
+def _labels(X, rng, classes):
+    """Labels that the first feature's mean predicts, with some noise."""
+    signal = np.array([x[:, 0].mean() for x in X]) + rng.normal(0, 0.5, len(X))
+    edges = np.quantile(signal, np.linspace(0, 1, len(classes) + 1)[1:-1])
+    return np.asarray(classes)[np.searchsorted(edges, signal)]
+
+
+def _scored(estimator, X, y, on_train):
+    """The samples scored, their targets, and the fitted model's epoch."""
+    split = estimator.net_.train_split
+    if split is None:
+        index = np.arange(len(X))
+    elif on_train:
+        index = np.setdiff1d(np.arange(len(X)), split.valid_index)
+    else:
+        index = split.valid_index
+    # one epoch: the fitted model is the one it scored
+    assert estimator.n_iter_ == 1
+    return [X[i] for i in index], y[index], estimator.history_[-1]
+
+
+def _case(on_train):
+    # on_train: no validation split, weights that stay put within the epoch
+    if on_train:
+        return dict(early_stopping=False, max_epochs=1, lr=1e-12)
+    return dict(early_stopping=True, max_epochs=1)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("on_train", [False, True])
+def test_binary_classifier_scores_match_sklearn(weighted, on_train):
+    X, rng = _sequences(80, 0)
+    y = _labels(X, rng, ["no", "yes"])
+    weight = rng.uniform(0.5, 2.0, len(y)) if weighted else None
+    names = ["accuracy", "f1_macro", "roc_auc", "neg_log_loss"]
+    clf = RNNClassifier(
+        callbacks=[EpochScoring(name, on_train=on_train) for name in names],
+        **BASE,
+        **_case(on_train),
+    ).fit(X, y, sample_weight=weight)
+    X_scored, y_scored, epoch = _scored(clf, X, y, on_train)
+    proba = clf.predict_proba(X_scored)
+    expected = {
+        "accuracy": accuracy_score(y_scored, clf.predict(X_scored)),
+        "f1_macro": f1_score(y_scored, clf.predict(X_scored), average="macro"),
+        "roc_auc": roc_auc_score(y_scored == "yes", proba[:, 1]),
+        "neg_log_loss": -log_loss(y_scored, proba, labels=clf.classes_),
+    }
+    for name in names:
+        assert epoch[name] == pytest.approx(expected[name], rel=1e-5, abs=1e-6), name
+    assert 0.0 < epoch["accuracy"] < 1.0  # a score that tells something
+
+
+def test_multiclass_classifier_scores_match_sklearn():
+    X, rng = _sequences(90, 1)
+    y = _labels(X, rng, [10, 20, 30])
+    names = ["accuracy", "f1_macro", "roc_auc_ovr", "neg_log_loss"]
+    clf = RNNClassifier(
+        callbacks=[EpochScoring(name) for name in names], **BASE, **_case(False)
+    ).fit(X, y)
+    X_scored, y_scored, epoch = _scored(clf, X, y, on_train=False)
+    proba = clf.predict_proba(X_scored)
+    expected = {
+        "accuracy": accuracy_score(y_scored, clf.predict(X_scored)),
+        "f1_macro": f1_score(y_scored, clf.predict(X_scored), average="macro"),
+        "roc_auc_ovr": roc_auc_score(
+            y_scored, proba, multi_class="ovr", labels=clf.classes_
+        ),
+        "neg_log_loss": -log_loss(y_scored, proba, labels=clf.classes_),
+    }
+    for name in names:
+        assert epoch[name] == pytest.approx(expected[name], rel=1e-5), name
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("on_train", [False, True])
+@pytest.mark.parametrize("two_outputs", [False, True])
+def test_regressor_scores_are_in_the_target_units(weighted, on_train, two_outputs):
+    X, rng = _sequences(80, 2)
+    means = np.array([x[:, 0].mean() for x in X])
+    # far from mean 0 and scale 1: standardised errors would be 40 times smaller
+    y = (
+        np.column_stack([100 + 40 * means, 5 * means])
+        if two_outputs
+        else 100 + 40 * means
+    )
+    weight = rng.uniform(0.5, 2.0, len(y)) if weighted else None
+    names = ["r2", "neg_mean_absolute_error"]
+    reg = RNNRegressor(
+        callbacks=[EpochScoring(name, on_train=on_train) for name in names],
+        **BASE,
+        **_case(on_train),
+    ).fit(X, y, sample_weight=weight)
+    X_scored, y_scored, epoch = _scored(reg, X, y, on_train)
+    predicted = reg.predict(X_scored)
+    assert epoch["r2"] == pytest.approx(
+        r2_score(y_scored, predicted), rel=1e-4, abs=1e-5
+    )
+    assert epoch["neg_mean_absolute_error"] == pytest.approx(
+        -mean_absolute_error(y_scored, predicted), rel=1e-5
+    )
+
+
+def test_a_target_extractor_of_your_own_gets_the_batches_targets():
+    X, rng = _sequences(40, 3)
+    y = _labels(X, rng, [0, 1])
+    seen = []
+
+    def first_of_pair(batch_target):
+        seen.append(type(batch_target))
+        return batch_target[0].numpy()
+
+    RNNClassifier(
+        callbacks=[EpochScoring("accuracy", target_extractor=first_of_pair)],
+        **BASE,
+        **_case(False),
+    ).fit(X, y, sample_weight=np.ones(len(y)))
+    assert seen and set(seen) == {tuple}  # (target, weight), as documented
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+def test_the_net_predicts_the_same_after_save_load_and_pickle(tmp_path, Estimator):
+    X, rng = _sequences(40, 4)
+    y = _labels(X, rng, [0, 1]) if Estimator is RNNClassifier else rng.normal(size=40)
+    model = Estimator(
+        callbacks=[EpochScoring("accuracy" if Estimator is RNNClassifier else "r2")],
+        **BASE,
+        **_case(False),
+    ).fit(X, y)
+    dataset = model.net_.train_split(_dataset(model, X))[1]
+    expected = model.net_.predict(dataset)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    np.testing.assert_allclose(loaded.net_.predict(dataset), expected, rtol=1e-6)
+    unpickled = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(unpickled.net_.predict(dataset), expected)
+    np.testing.assert_array_equal(unpickled.predict(X), model.predict(X))
+
+
+def _dataset(model, X):
+    from skseq._engine import input_dataset
+
+    sequences = model._check_X(X, reset=False, fitted=model._input)
+    return input_dataset(model._input, sequences)
