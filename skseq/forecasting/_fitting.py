@@ -285,8 +285,17 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     read, own = ridge_split(estimator, series, split, w, steps, season, all_still, lag)
     left = left_out(still, series.lengths, split.held_out)  # still targets
     actual = held_targets(fitted, held_out, left) if len(split.held_out) else None
+    # fed back at their value by the recursive strategy, as predict does
+    held = still_of_windows(still, series.lengths, split.held_out)
     ridges, normalize, linear_held = _ridges(
-        estimator, fitted, series, (own, read), held_out, actual, steps, normalize
+        estimator,
+        fitted,
+        series,
+        (own, read),
+        (held_out, held),
+        actual,
+        steps,
+        normalize,
     )
     fitted = replace(
         fitted,
@@ -313,7 +322,9 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     first_errors = None  # the first network's, on the held-out windows
     if actual is not None:
-        first_errors = network_errors(estimator, fitted, first.net, held_out, actual)
+        first_errors = network_errors(
+            estimator, fitted, first.net, held_out, actual, held
+        )
     counts = split.held_counts(series.lengths)  # the windows of each series
     method, ridges, errors = judged_method(
         estimator,
@@ -324,10 +335,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         actual,
         first_errors,
         counts,
+        held,
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     fitted = replace(fitted, method=method, ridges=ridges)
-    held = still_of_windows(still, series.lengths, split.held_out)
     calibration = fitted.calibrate(first.net, held_out, estimator.n_threads, held)
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
@@ -349,7 +360,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
                 final = type(first)(first.net, True)
             elif final is not first:
                 refit_errors = network_errors(
-                    estimator, fitted, final.net, held_out, actual
+                    estimator, fitted, final.net, held_out, actual, held
                 )
                 if not refit_holds(estimator, first_errors, refit_errors):
                     final = first
@@ -374,7 +385,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
 
 
 def _ridges(
-    estimator, fitted, series, ridge_windows, held_out, actual, steps, normalize
+    estimator, fitted, series, ridge_windows, held_windows, actual, steps, normalize
 ):
     """Fit the ridges of the "linear" forecast; choose ``normalize="auto"``.
 
@@ -395,9 +406,11 @@ def _ridges(
     Returns the ridges (one per normalisation, on the training windows; none
     when neither the method nor the normalisation needs them), the
     normalisation, and each ridge's held-out forecasts (None without
-    held-out windows).
+    held-out windows). ``held_windows`` is the held-out windows and their
+    still targets (:meth:`FittedForecaster.rolled`'s ``held``).
     """
     w, method = fitted.window_length, estimator.method
+    held_out, held = held_windows
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
     chosen = "standard" if normalize == "auto" else normalize  # if none judge
@@ -411,14 +424,20 @@ def _ridges(
         return fit_ridges(tried, series, split.every, fitted, steps, read), chosen, None
     ridges = fit_ridges(tried, series, split.train, fitted, steps, read)
 
-    def held(ridge):
+    def forecast_of(ridge):
         return held_out.map(
-            lambda windows: fitted.rolled(
-                windows[:, :w], windows[:, w:], ridge.outputs, ridge.scaler, read
-            )
+            lambda windows, still: fitted.rolled(
+                windows[:, :w],
+                windows[:, w:],
+                ridge.outputs,
+                ridge.scaler,
+                read,
+                held=still,
+            ),
+            held,
         )
 
-    each = [held(ridge) for ridge in ridges]
+    each = [forecast_of(ridge) for ridge in ridges]
     if normalize == "auto":
         errors = [held_mean(np.abs(forecast - actual), actual) for forecast in each]
         errors = np.array(errors)

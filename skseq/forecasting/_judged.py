@@ -52,13 +52,22 @@ def window_errors(forecast, actual, unit):
     return held_mean(np.abs(forecast - actual) / unit, actual, axis=(1, 2))
 
 
-def network_errors(estimator, fitted, net, held_out, actual):
-    """Return the network's error on each held-out window (:func:`window_errors`)."""
+def network_errors(estimator, fitted, net, held_out, actual, held=None):
+    """Return the network's error on each held-out window (:func:`window_errors`).
+
+    ``held``: the windows' still targets, as :meth:`FittedForecaster.forecast`'s.
+    """
     w = fitted.window_length
     forecast, unit = held_out.map(
-        lambda windows: fitted.forecast(
-            net, windows[:, :w], windows[:, w:], estimator.n_threads, ("network",)
-        )
+        lambda windows, still: fitted.forecast(
+            net,
+            windows[:, :w],
+            windows[:, w:],
+            estimator.n_threads,
+            ("network",),
+            held=still,
+        ),
+        held,
     )
     return window_errors(forecast, actual, unit)
 
@@ -98,13 +107,22 @@ def reads_long_season(fitted):
 
 
 def judged_method(
-    estimator, fitted, net, held_out, linear_held, actual, network_errors, counts
+    estimator,
+    fitted,
+    net,
+    held_out,
+    linear_held,
+    actual,
+    network_errors,
+    counts,
+    held=None,
 ):
     """Return the forecasts to average, the ridges kept, every candidate's error.
 
     ``actual`` and ``network_errors`` are the held-out windows' targets and
     the network's errors there (:func:`network_errors`), or None; ``counts``
-    the held-out windows of each series (:func:`confidence_set`).
+    the held-out windows of each series (:func:`confidence_set`); ``held``
+    their still targets (:meth:`FittedForecaster.forecast`).
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
@@ -129,22 +147,27 @@ def judged_method(
     method = tuple(method.split("+"))
     w = fitted.window_length
 
-    def held(name, part=0):
-        def forecast(windows):
+    def forecast_of(name, part=0):
+        def forecast(windows, still):
             return fitted.forecast(
-                net, windows[:, :w], windows[:, w:], estimator.n_threads, (name,)
+                net,
+                windows[:, :w],
+                windows[:, w:],
+                estimator.n_threads,
+                (name,),
+                held=still,
             )[part]
 
-        return held_out.map(forecast)
+        return held_out.map(forecast, held)
 
-    unit = held("naive", part=1)  # what one step of a window is worth
+    unit = forecast_of("naive", part=1)  # what one step of a window is worth
     errors = [window_errors(forecast, actual, unit) for forecast in linear_held]
     network = "network" in method  # the network is judged with the ridges
     if network:
         optimism = NETWORK_OPTIMISM if estimator.early_stopping else 1.0
         errors.insert(0, optimism * network_errors)
     if seasonal:  # judged with the ridges, kept if not clearly worse
-        errors.append(window_errors(held("seasonal"), actual, unit))
+        errors.append(window_errors(forecast_of("seasonal"), actual, unit))
     kept = [i - network for i in confidence_set(errors, fitted.horizon, counts=counts)]
     ridges = tuple(fitted.ridges[i] for i in kept if 0 <= i < len(linear_held))
     if method != ("select",):
@@ -157,6 +180,6 @@ def judged_method(
     forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}
     for name in ("network", "naive", "seasonal"):
         if any(name in m for m in candidates):
-            forecasts[name] = [held(name)]
+            forecasts[name] = [forecast_of(name)]
     chosen, errors = choose_method(candidates, forecasts, actual, fitted.models_first)
     return chosen, ridges, errors

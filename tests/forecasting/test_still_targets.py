@@ -216,3 +216,27 @@ def test_a_recursive_forecast_feeds_a_held_target_back_at_its_value(monkeypatch)
     np.testing.assert_allclose(fed(), 1000.0)  # at each of the 4 steps
     model.score({"s0": panel["s0"][-30:]})  # backtests and predict_rolling too
     np.testing.assert_allclose(fed(), 1000.0)
+
+
+@pytest.mark.parametrize("method", ["auto", "select"])
+def test_fit_judges_recursive_forecasts_with_held_targets_fed_back(monkeypatch, method):
+    # found by review: the held-out forecasts that choose the method (and
+    # normalize="auto", the refit) fed back the network's and the ridges'
+    # forecasts of a still target, unlike predict and the calibration
+    from skseq.forecasting import _fitted
+
+    panel, _ = _panel(1000.0)
+    inputs, fed = _fitted.network_inputs, []
+
+    def spy(encoded, *args, **kwargs):
+        # s0's windows (c still in its first rows; the others' c walks)
+        c = encoded[..., 1]
+        still = (c[:, :4] == c[:, :1]).all(axis=1)
+        fed.append(c[still] - c[still, :1])
+        return inputs(encoded, *args, **kwargs)
+
+    monkeypatch.setattr(_fitted, "network_inputs", spy)
+    params = dict(FAST, max_epochs=3, window_length=14, method=method)
+    SequenceForecaster(**params, strategy="recursive").fit(panel)
+    fed = np.concatenate([one.ravel() for one in fed])
+    assert len(fed) and not fed.any()
