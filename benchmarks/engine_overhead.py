@@ -26,10 +26,11 @@ batch. The two alternate in one
 process, ``--repeats`` times each; seconds per epoch are the median over the
 second half of the epochs, then over the repeats. One torch thread.
 
-The first ~0.15 s of small-GRU training after other heavy work (the
-forecaster's ridges and first network; a large matmul does the same to the
-raw loop) run at about half speed on this machine. An airline epoch lasts
-~25 ms, so the median skips those epochs only if there are enough of them:
+For ~0.15 s after a large BLAS call (the forecaster's ridges; a large
+matmul does the same before the raw loop) NumPy's OpenBLAS worker thread
+spins on the other core, and the process's CPU time counts it: an airline
+epoch lasts ~25 ms, so the median skips those epochs only if there are
+enough of them:
 before this was accounted for, the forecaster read 1.8-1.9x the raw loop,
 comparing its 2 warm-up epochs with the raw loop's steady ones.
 
