@@ -238,12 +238,15 @@ _RUNTIME = """\
         skorch callbacks (or ``(name, callback)`` pairs) added to training,
         e.g. ``skorch.callbacks.EpochScoring`` or ``Checkpoint``. A callback
         that raises KeyboardInterrupt ends training normally, as in skorch.
-        For :class:`~skseq.RNNClassifier` and :class:`~skseq.RNNRegressor`,
+        For :class:`~skseq.RNNClassifier`, :class:`~skseq.RNNRegressor`,
+        :class:`~skseq.RNNTagger` and :class:`~skseq.RNNStepRegressor`,
         ``EpochScoring("accuracy")`` (any scikit-learn scorer name, e.g.
         ``"roc_auc"``, ``"neg_log_loss"``, ``"r2"``) scores the net's
         predictions, unweighted, of the validation split (``on_train=True``:
         the training batches): class indices and probabilities, regression
-        values in the target's units. See the user guide for the rest.
+        values in the target's units; for the per-step estimators, of every
+        valid step (none of the padding), as their ``score``. See the user
+        guide for the rest.
     device : str or torch.device, default="cpu"
         "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.
     mixed_precision : bool, default=False

@@ -16,7 +16,13 @@ from numbers import Integral
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping, LRScheduler, ProgressBar
+from skorch.callbacks import (
+    Callback,
+    EarlyStopping,
+    EpochScoring,
+    LRScheduler,
+    ProgressBar,
+)
 from skorch.callbacks.scoring import ScoringBase
 from skorch.utils import TeeGenerator, to_numpy
 
@@ -91,7 +97,11 @@ class LeanNet(NeuralNet):
         return np.arange(self.outputs.n_classes)
 
     def _outputs_of(self, X):
-        return np.concatenate([to_numpy(out) for out in self.forward_iter(X)])
+        outputs = list(self.forward_iter(X))
+        if self.outputs.per_step and isinstance(X, dict) and outputs[0].ndim == 3:
+            # BatchScoring's cached outputs of the batch whose inputs are X
+            outputs = [self.outputs.valid_steps(outputs[0], X["lengths"])]
+        return np.concatenate([to_numpy(out) for out in outputs])
 
     def predict_proba(self, X):
         """Class probabilities, or values in the target's units (see outputs)."""
@@ -104,6 +114,32 @@ class LeanNet(NeuralNet):
         if self.outputs is None:
             return super().predict(X)
         return self.outputs.predict(self._outputs_of(X))
+
+    def evaluation_step(self, batch, training=False):
+        """Return the outputs of ``batch``; per step, of its valid steps only."""
+        y_pred = super().evaluation_step(batch, training)
+        if self.outputs is not None and self.outputs.per_step:
+            return self.outputs.valid_steps(y_pred, batch[0]["lengths"])
+        return y_pred
+
+    def on_epoch_end(self, net, **kwargs):
+        """Keep the valid steps of the per-step outputs that scorers cached.
+
+        skorch calls this before the callbacks' ``on_epoch_end``: each
+        ``EpochScoring`` then predicts from rows that match the targets of
+        :meth:`NetOutputs.scoring_target`, one per valid step.
+        """
+        super().on_epoch_end(net, **kwargs)
+        if self.outputs is None or not self.outputs.per_step:
+            return
+        for _, callback in self.callbacks_:
+            if isinstance(callback, EpochScoring) and callback.y_trues_:
+                callback.y_preds_ = [
+                    self.outputs.valid_steps(y_pred, y_true["lengths"])
+                    for y_pred, y_true in zip(
+                        callback.y_preds_, callback.y_trues_, strict=True
+                    )
+                ]
 
     def get_iterator(self, dataset, training=False):
         """Return skorch's iterator; in data-parallel training, this rank's share."""

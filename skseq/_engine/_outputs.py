@@ -8,6 +8,12 @@ then gives class indices or values in the target's units, its
 ``predict_proba`` probabilities, and :meth:`NetOutputs.scoring_target`
 turns a batch's target into what the scorer compares them with. The work
 is done once per epoch, on the outputs skorch caches; none per batch.
+
+A per-step network gives ``(batch, steps, k)`` outputs, padded to each
+batch's longest sequence; its targets are ``{"target", "weight",
+"lengths"}``. :meth:`NetOutputs.valid_steps` keeps the rows of the valid
+steps, sequence after sequence, of both, so that the scorers compare the
+steps the estimator's ``score`` does and none of the padding.
 """
 
 from dataclasses import dataclass
@@ -15,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import softmax
 from skorch.utils import to_numpy
+
+from ..modules import valid_mask
 
 __all__ = ["NetOutputs"]
 
@@ -33,10 +41,20 @@ class NetOutputs:
         Anything with ``inverse_transform(outputs)`` that maps outputs, and
         the training targets the network learned, back to the target's
         units (a regressor's ``TargetScaling``).
+    per_step : bool, default=False
+        The network gives an output at every step: :meth:`valid_steps`
+        keeps those of the valid steps.
     """
 
     n_classes: int | None = None
     target: object = None
+    per_step: bool = False
+
+    @staticmethod
+    def valid_steps(values, lengths):
+        """Return the rows of the valid steps of padded ``(batch, steps, ...)``."""
+        mask = valid_mask(lengths.to(values.device), values.shape[1])
+        return values[mask]
 
     def values(self, outputs):
         """Return the probabilities or values of ``outputs`` (a 2-D array)."""
@@ -55,9 +73,12 @@ class NetOutputs:
     def scoring_target(self, y):
         """Return a batch's target as scorers compare it with :meth:`predict`.
 
-        skseq's batches hold ``(target, weight)`` when trained with weights;
-        the scorers see the target alone (skorch passes them no weights).
+        skseq's batches hold ``(target, weight)`` when trained with weights,
+        per-step ones ``{"target", "weight", "lengths"}``; the scorers see
+        the target alone (skorch passes them no weights), of the valid steps.
         """
+        if isinstance(y, dict):
+            y = self.valid_steps(y["target"], y["lengths"])
         if isinstance(y, tuple):
             y = y[0]
         y = to_numpy(y)

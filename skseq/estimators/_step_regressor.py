@@ -6,7 +6,7 @@ from sklearn.utils.validation import check_array, check_is_fitted
 
 from .._base import check_y_given
 from .._docstrings import fill_doc
-from .._engine import PROCESSES_CONSTRAINT
+from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -164,6 +164,9 @@ class RNNStepRegressor(StepEstimator):
     def _net_spec(self):
         return self._sequence_net_spec(self.n_outputs_, self.loss)
 
+    def _net_outputs(self):
+        return NetOutputs(target=self._target, per_step=True)
+
     def _values(self, y, sequences):
         """Return the targets of every step, checked, as ``(total_steps, k)``."""
         values = flat_step_targets(y, sequences)
@@ -221,6 +224,7 @@ class RNNStepRegressor(StepEstimator):
             target.shape[1],
             self.loss,
             per_step=True,
+            outputs=NetOutputs(target=scaling, per_step=True),
         )
         state.update(n_outputs_=target.shape[1], _target=scaling)
         self._set_fitted(state, trained)

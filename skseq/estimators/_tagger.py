@@ -9,7 +9,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._base import check_y_given
 from .._docstrings import fill_doc
-from .._engine import PROCESSES_CONSTRAINT
+from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._steps import StepEstimator, flat_step_targets, per_sequence
@@ -174,6 +174,9 @@ class RNNTagger(StepEstimator):
     def _net_spec(self):
         return self._sequence_net_spec(len(self.classes_), "cross_entropy")
 
+    def _net_outputs(self):
+        return NetOutputs(n_classes=len(self.classes_), per_step=True)
+
     def _labels(self, y, sequences):
         """Return the labels of every step, checked and flat."""
         labels = flat_step_targets(y, sequences)
@@ -241,6 +244,7 @@ class RNNTagger(StepEstimator):
             len(classes),
             "cross_entropy",
             per_step=True,
+            outputs=NetOutputs(n_classes=len(classes), per_step=True),
         )
         state["classes_"] = classes
         self._set_fitted(state, trained)

@@ -19,10 +19,16 @@ from sklearn.metrics import (
     r2_score,
     roc_auc_score,
 )
-from skorch.callbacks import EpochScoring
+from skorch.callbacks import BatchScoring, EpochScoring
 
 import skseq
-from skseq import RNNClassifier, RNNRegressor
+from skseq import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNStepRegressor,
+    RNNTagger,
+)
+from skseq.utils.validation import MASK_VALUE
 
 BASE = dict(hidden_size=8, batch_size=8, dropout=0.0, random_state=0)
 
@@ -51,7 +57,8 @@ def _scored(estimator, X, y, on_train):
         index = split.valid_index
     # one epoch: the fitted model is the one it scored
     assert estimator.n_iter_ == 1
-    return [X[i] for i in index], y[index], estimator.history_[-1]
+    y_scored = [y[i] for i in index] if isinstance(y, list) else y[index]
+    return [X[i] for i in index], y_scored, estimator.history_[-1]
 
 
 def _case(on_train):
@@ -153,12 +160,20 @@ def test_a_target_extractor_of_your_own_gets_the_batches_targets():
     assert seen and set(seen) == {tuple}  # (target, weight), as documented
 
 
-@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor])
+@pytest.mark.parametrize(
+    "Estimator", [RNNClassifier, RNNRegressor, RNNTagger, RNNStepRegressor]
+)
 def test_the_net_predicts_the_same_after_save_load_and_pickle(tmp_path, Estimator):
     X, rng = _sequences(40, 4)
-    y = _labels(X, rng, [0, 1]) if Estimator is RNNClassifier else rng.normal(size=40)
+    y = {
+        RNNClassifier: lambda: _labels(X, rng, [0, 1]),
+        RNNRegressor: lambda: rng.normal(size=40),
+        RNNTagger: lambda: _step_labels(X, rng, [0, 1]),
+        RNNStepRegressor: lambda: _step_values(X, rng, False),
+    }[Estimator]()
+    classifies = Estimator in (RNNClassifier, RNNTagger)
     model = Estimator(
-        callbacks=[EpochScoring("accuracy" if Estimator is RNNClassifier else "r2")],
+        callbacks=[EpochScoring("accuracy" if classifies else "r2")],
         **BASE,
         **_case(False),
     ).fit(X, y)
@@ -169,7 +184,8 @@ def test_the_net_predicts_the_same_after_save_load_and_pickle(tmp_path, Estimato
     np.testing.assert_allclose(loaded.net_.predict(dataset), expected, rtol=1e-6)
     unpickled = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(unpickled.net_.predict(dataset), expected)
-    np.testing.assert_array_equal(unpickled.predict(X), model.predict(X))
+    for got, want in zip(unpickled.predict(X), model.predict(X), strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def _dataset(model, X):
@@ -177,3 +193,115 @@ def _dataset(model, X):
 
     sequences = model._check_X(X, reset=False, fitted=model._input)
     return input_dataset(model._input, sequences)
+
+
+# per-step estimators: the scores are over the valid steps, as their ``score``
+
+
+def _step_labels(X, rng, classes):
+    """A label per step that the step's first feature predicts, with noise."""
+    classes = np.asarray(classes)
+    return [
+        classes[(x[:, 0] + rng.normal(0, 0.7, len(x)) > 0).astype(int) % len(classes)]
+        for x in X
+    ]
+
+
+def _step_values(X, rng, two_outputs):
+    """Values per step far from mean 0 and scale 1 (see the regressor's test)."""
+    values = [100 + 40 * x[:, 0] + rng.normal(0, 5, len(x)) for x in X]
+    if two_outputs:
+        return [np.column_stack([v, -0.1 * v]) for v in values]
+    return values
+
+
+def _masked(X, y):
+    """X as one array whose short sequences end in MASK_VALUE steps, y padded."""
+    longest = max(len(x) for x in X)
+    X_padded = np.full((len(X), longest, X[0].shape[1]), MASK_VALUE)
+    y_padded = np.full((len(y), longest), y[0][0])  # labels of padding: ignored
+    for i, (x, labels) in enumerate(zip(X, y, strict=True)):
+        X_padded[i, : len(x)], y_padded[i, : len(x)] = x, labels
+    return X_padded, y_padded
+
+
+def _flat(per_sequence, X):
+    """Per-step values of the valid steps of ``X``, concatenated."""
+    lengths = [int((~np.all(np.asarray(x) == MASK_VALUE, axis=-1)).sum()) for x in X]
+    return np.concatenate(
+        [np.asarray(v)[:n] for v, n in zip(per_sequence, lengths, strict=True)]
+    )
+
+
+@pytest.mark.parametrize("layout", ["ragged", "fixed", "masked"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("on_train", [False, True])
+def test_tagger_scores_match_sklearn_over_the_valid_steps(layout, weighted, on_train):
+    X, rng = _sequences(60, 5)
+    if layout == "fixed":
+        X = [x[:6] for x in X if len(x) >= 6]
+    y = _step_labels(X, rng, ["a", "b", "c"])
+    if layout == "masked":
+        X, y = _masked(X, y)
+    elif layout == "fixed":
+        X, y = np.stack(X), np.stack(y)
+    weight = rng.uniform(0.5, 2.0, len(y)) if weighted else None
+    names = ["accuracy", "f1_macro", "neg_log_loss"]
+    tagger = RNNTagger(
+        callbacks=[EpochScoring(name, on_train=on_train) for name in names],
+        **BASE,
+        **_case(on_train),
+    ).fit(X, y, sample_weight=weight)
+    X_scored, y_scored, epoch = _scored(tagger, list(X), list(y), on_train)
+    y_true = _flat(y_scored, X_scored)
+    predicted = _flat(tagger.predict(X_scored), X_scored)
+    proba = _flat(tagger.predict_proba(X_scored), X_scored)
+    assert len(y_true) < sum(len(y) for y in y_scored) or layout != "masked"
+    expected = {
+        "accuracy": accuracy_score(y_true, predicted),
+        "f1_macro": f1_score(y_true, predicted, average="macro"),
+        "neg_log_loss": -log_loss(y_true, proba, labels=tagger.classes_),
+    }
+    for name in names:
+        assert epoch[name] == pytest.approx(expected[name], rel=1e-5, abs=1e-6), name
+    # the accuracy over all steps, as the tagger's own (unweighted) score
+    assert epoch["accuracy"] == pytest.approx(tagger.score(X_scored, y_scored))
+    assert 0.0 < epoch["accuracy"] < 1.0
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("on_train", [False, True])
+@pytest.mark.parametrize("two_outputs", [False, True])
+def test_step_regressor_scores_are_over_the_valid_steps_in_the_target_units(
+    weighted, on_train, two_outputs
+):
+    X, rng = _sequences(60, 6)
+    y = _step_values(X, rng, two_outputs)
+    weight = rng.uniform(0.5, 2.0, len(y)) if weighted else None
+    names = ["r2", "neg_mean_absolute_error"]
+    reg = RNNStepRegressor(
+        callbacks=[EpochScoring(name, on_train=on_train) for name in names],
+        **BASE,
+        **_case(on_train),
+    ).fit(X, y, sample_weight=weight)
+    X_scored, y_scored, epoch = _scored(reg, X, y, on_train)
+    y_true, predicted = np.concatenate(y_scored), np.concatenate(reg.predict(X_scored))
+    assert epoch["r2"] == pytest.approx(r2_score(y_true, predicted), rel=1e-4, abs=1e-5)
+    assert epoch["r2"] == pytest.approx(reg.score(X_scored, y_scored), rel=1e-4)
+    assert epoch["neg_mean_absolute_error"] == pytest.approx(
+        -mean_absolute_error(y_true, predicted), rel=1e-5
+    )
+
+
+def test_tagger_batch_scoring_scores_the_valid_steps_of_each_batch():
+    X, rng = _sequences(60, 7)
+    y = _step_labels(X, rng, [0, 1])
+    # the validation split is one batch: its score is the split's
+    tagger = RNNTagger(
+        callbacks=[BatchScoring("accuracy")], **BASE, **_case(False)
+    ).fit(X, y)
+    X_scored, y_scored, epoch = _scored(tagger, X, y, on_train=False)
+    expected = accuracy_score(
+        np.concatenate(y_scored), np.concatenate(tagger.predict(X_scored))
+    )
+    assert epoch["accuracy"] == pytest.approx(expected)
