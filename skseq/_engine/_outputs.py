@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import softmax
+from skorch.callbacks.scoring import ScoringBase
 from skorch.utils import to_numpy
 
 from ..modules import valid_mask
 
-__all__ = ["NetOutputs"]
+__all__ = ["NetOutputs", "check_scoring_callbacks"]
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,36 @@ class NetOutputs:
         if self.target is not None and self.n_classes is None:
             return self.target.inverse_transform(y)
         return y
+
+
+def check_scoring_callbacks(callbacks, outputs, estimator):
+    """Refuse skorch scoring callbacks by scorer name that would not score right.
+
+    Parameters
+    ----------
+    callbacks : sequence of (name, Callback)
+        The user's callbacks.
+    outputs : NetOutputs or None
+        What the net's ``predict`` gives; None: the network's raw outputs.
+    estimator : str
+        The estimator's name, for the message.
+    """
+    for _, callback in callbacks:
+        if not isinstance(callback, ScoringBase) or not isinstance(
+            callback.scoring, str
+        ):
+            continue
+        given = f"{type(callback).__name__}({callback.scoring!r})"
+        if outputs is None:
+            raise ValueError(
+                f"{given} is not supported by {estimator}: a scorer name would "
+                f"score the network's raw outputs, not {estimator}'s predictions. "
+                "Remove the callback, or pass a scoring function of your own "
+                "(scoring=callable(net, X, y))."
+            )
+        if not callback.use_caching:
+            raise ValueError(
+                f"{given} with use_caching=False is not supported by {estimator}: "
+                "the scorer would get no targets. Keep use_caching=True (the "
+                "default), which scores the predictions made during the epoch."
+            )

@@ -21,6 +21,7 @@ from .._runtime import seeded, torch_threads
 from ..modules import RNNModule
 from ._data import FixedSplit
 from ._net import build_net
+from ._outputs import check_scoring_callbacks
 from ._parallel import data_parallel
 
 __all__ = ["Trained", "continue_from", "resolve_module", "train"]
@@ -184,6 +185,7 @@ def train(
     -------
     Trained
     """
+    check_scoring_callbacks(options.callbacks, outputs, options.name)
     with data_parallel(options.processes, options.device) as world:
         if world is not None and world.rank:
             options = replace(options, verbose=0)  # rank 0 prints

@@ -24,10 +24,14 @@ from skorch.callbacks import BatchScoring, EpochScoring
 import skseq
 from skseq import (
     RNNClassifier,
+    RNNLanguageModel,
     RNNRegressor,
+    RNNSeq2Seq,
     RNNStepRegressor,
     RNNTagger,
+    SequenceForecaster,
 )
+from skseq.datasets import load_airline, make_reversal
 from skseq.utils.validation import MASK_VALUE
 
 BASE = dict(hidden_size=8, batch_size=8, dropout=0.0, random_state=0)
@@ -305,3 +309,46 @@ def test_tagger_batch_scoring_scores_the_valid_steps_of_each_batch():
         np.concatenate(y_scored), np.concatenate(tagger.predict(X_scored))
     )
     assert epoch["accuracy"] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor, RNNTagger])
+def test_a_scorer_name_without_caching_is_refused_at_fit(Estimator):
+    X, rng = _sequences(30, 8)
+    y = {
+        RNNClassifier: lambda: _labels(X, rng, [0, 1]),
+        RNNRegressor: lambda: rng.normal(size=30),
+        RNNTagger: lambda: _step_labels(X, rng, [0, 1]),
+    }[Estimator]()
+    scoring = "r2" if Estimator is RNNRegressor else "accuracy"
+    model = Estimator(
+        callbacks=[EpochScoring(scoring, use_caching=False)], **BASE, **_case(False)
+    )
+    with pytest.raises(ValueError, match=r"use_caching=False is not supported by"):
+        model.fit(X, y)
+
+
+def _forecaster(callbacks):
+    model = SequenceForecaster(
+        window_length=12, horizon=3, hidden_size=8, max_epochs=1, random_state=0
+    )
+    return model.set_params(callbacks=callbacks), (load_airline(),)
+
+
+def _seq2seq(callbacks):
+    X, y = make_reversal(40, max_length=5, random_state=0)
+    return RNNSeq2Seq(callbacks=callbacks, **BASE, max_epochs=1), (X, y)
+
+
+def _language_model(callbacks):
+    text = ["the cat sat on the mat", "the dog sat on the log"] * 5
+    model = RNNLanguageModel(hidden_size=8, max_epochs=1, random_state=0)
+    return model.set_params(callbacks=callbacks), (text,)
+
+
+@pytest.mark.parametrize("make", [_forecaster, _seq2seq, _language_model])
+def test_a_scorer_name_is_refused_where_not_supported(make):
+    # on_train: the forecaster's net is scored (in scaled units) without a
+    # validation split; the others crashed deep in skorch
+    model, data = make([EpochScoring("r2", on_train=True)])
+    with pytest.raises(ValueError, match=r"EpochScoring\('r2'\) is not supported by"):
+        model.fit(*data)
