@@ -20,6 +20,7 @@ import torch
 
 from .._runtime import torch_threads
 from ._data import budget_batches, step_budget
+from ._memory import predict_cap
 
 __all__ = ["MIN_ROWS", "predict_outputs"]
 
@@ -42,6 +43,23 @@ def _pad_rows(inputs, n_rows):
         ),
     }
     return {**inputs, **padded}
+
+
+def _within_memory(module, lengths, batches):
+    """Yield each batch, cut to fit ``PREDICT_BUDGET``, and the rows to run.
+
+    The rows are :data:`MIN_ROWS`, or fewer where that many sequences of the
+    batch's length would exceed the budget (``_memory.predict_cap``): such
+    long sequences may then round differently with other sequences beside
+    them.
+    """
+    for index in batches:
+        cap = predict_cap(module, int(lengths[index].max()))
+        if cap is None or cap >= max(len(index), MIN_ROWS):
+            yield index, MIN_ROWS
+            continue
+        for part in torch.split(index, cap):
+            yield part, min(MIN_ROWS, cap)
 
 
 def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None):
@@ -81,10 +99,10 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None)
         batches = budget_batches(order, lengths, batch_size, budget)
     outputs = None
     with torch_threads(n_threads), torch.inference_mode():
-        for index in batches:
+        for index, rows in _within_memory(module, dataset.lengths, batches):
             inputs, _ = dataset.batch(index)
             lengths = inputs["lengths"]
-            inputs = _pad_rows(inputs, MIN_ROWS)
+            inputs = _pad_rows(inputs, rows)
             inputs = {key: value.to(net.device) for key, value in inputs.items()}
             out = module(**inputs)[: len(index)].float().cpu()
             if out.ndim == 3:  # one output per step: keep the valid ones

@@ -19,7 +19,8 @@ from skorch import NeuralNet
 
 from .._runtime import seeded, torch_threads
 from ..modules import RNNModule
-from ._data import FixedSplit
+from ._data import FixedSplit, step_budget
+from ._memory import check_training
 from ._net import build_net
 from ._outputs import check_scoring_callbacks
 from ._parallel import data_parallel
@@ -104,6 +105,16 @@ def continue_from(net, warm):
     net.history = copy.deepcopy(warm.history)
 
 
+def _check_memory(net, dataset, options, world):
+    """Refuse a batch too big for memory, before it takes it (`_memory`)."""
+    lengths = dataset.lengths.numpy()
+    if not len(lengths):
+        return
+    budget = None if dataset.fixed_length else step_budget(lengths, options.batch_size)
+    local = 1 if world is None or options.processes == "torchrun" else world.size
+    check_training(net.module_, lengths, options.batch_size, budget, local)
+
+
 def _fit(world, dataset, net, options, seed, warm, initialize):
     """Train ``net`` in this process, one rank of ``world`` (or alone)."""
     net.world = world
@@ -114,6 +125,7 @@ def _fit(world, dataset, net, options, seed, warm, initialize):
         _watch_ctrl_c() as ctrl_c,
     ):
         net.initialize()
+        _check_memory(net, dataset, options, world)
         if warm is not None:
             continue_from(net, warm)
         elif initialize is not None:
