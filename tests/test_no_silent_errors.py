@@ -138,6 +138,36 @@ def test_complex_and_missing_targets_are_refused():
         SequenceForecaster(**QUICK).fit(np.arange(40) + 1j)
 
 
+# pd.NA in a 'string' or object y failed inside sklearn's finite check
+# ("TypeError: boolean value of NA is ambiguous"); nullable Int64/boolean and
+# category y said "Input y contains NaN." (fit) or gave a TypeError (score)
+NA_LABELS = {
+    "string": pd.Series(["a", "b", pd.NA] * 8, dtype="string"),
+    "object": pd.Series(["a", "b", pd.NA] * 8, dtype=object),
+    "Int64": pd.Series([1, 2, pd.NA] * 8, dtype="Int64"),
+    "boolean": pd.Series([True, False, pd.NA] * 8, dtype="boolean"),
+    "category": pd.Series(["a", "b", None] * 8, dtype="category"),
+}
+MISSING = r"missing labels \(None, NaN or pd.NA\) at 8 "
+
+
+@pytest.mark.parametrize("dtype", list(NA_LABELS))
+def test_pandas_missing_labels_are_refused_in_fit_and_score(dtype):
+    y = NA_LABELS[dtype]
+    with pytest.raises(ValueError, match=MISSING + "positions, the first 2"):
+        RNNClassifier(**QUICK).fit(X3, y)
+    clf = RNNClassifier(**QUICK).fit(X3, y.iloc[[0, 1] * 12])
+    with pytest.raises(ValueError, match=MISSING + "positions, the first 2"):
+        clf.score(X3, y)
+    with_na, clean = y.iloc[[0, 1, 2, 0, 1]], y.iloc[[0, 1, 0, 1, 0]]
+    tags = [with_na] * 8 + [clean] * 16
+    with pytest.raises(ValueError, match=MISSING + "steps, the first step 2 of seq"):
+        RNNTagger(**QUICK).fit(X3, tags)
+    tagger = RNNTagger(**QUICK).fit(X3, [clean] * 24)
+    with pytest.raises(ValueError, match=MISSING + "steps, the first step 2 of seq"):
+        tagger.score(X3, tags)
+
+
 @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "2"])
 def test_class_weights_must_be_finite_and_non_negative(weight):
     clf = RNNClassifier(class_weight={0: weight, 1: 1.0}, **QUICK)

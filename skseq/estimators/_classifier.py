@@ -1,7 +1,6 @@
 """RNNClassifier: a recurrent network that labels whole sequences."""
 
 import numpy as np
-import pandas as pd
 from scipy.special import log_softmax, softmax
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -19,6 +18,7 @@ from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._labels import refuse_missing_labels
 from ._weights import class_weighted, normalised, sample_weights
 
 __all__ = ["RNNClassifier"]
@@ -179,16 +179,10 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
 
     def _check_labels(self, y, sequences):
         """Return the checked labels, the classes, and each label's class index."""
-        y = check_array(
-            align_to_ids(y, sequences), ensure_2d=False, dtype=None, input_name="y"
-        )
+        y = align_to_ids(y, sequences)
+        refuse_missing_labels(y)
+        y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         y = column_or_1d(y, warn=True)
-        missing = np.flatnonzero(pd.isna(y)) if y.dtype == object else []
-        if len(missing):
-            raise ValueError(
-                f"y holds missing labels (None or NaN) at {len(missing)} positions, "
-                f"the first {missing[0]}; drop those samples or give them a label."
-            )
         check_classification_targets(y)
         check_same_length(sequences, y)
         warm = self._warm_state()
@@ -321,9 +315,11 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
             Accuracy (scikit-learn's ``accuracy_score``).
         """
         outputs, state, sequences = self._forward(X)
+        y = align_to_ids(y, sequences)
+        refuse_missing_labels(y)
         return float(
             accuracy_score(
-                align_to_ids(y, sequences),
+                y,
                 state["classes_"][outputs.argmax(axis=1)],
                 sample_weight=align_to_ids(sample_weight, sequences),
             )

@@ -1,7 +1,6 @@
 """RNNTagger: a label at every step (part-of-speech tagging, named entities)."""
 
 import numpy as np
-import pandas as pd
 from scipy.special import softmax
 from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
@@ -12,6 +11,7 @@ from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._labels import refuse_missing_labels
 from ._steps import StepEstimator, flat_step_targets, per_sequence
 from ._weights import class_weighted, normalised, sample_weights
 
@@ -185,12 +185,14 @@ class RNNTagger(StepEstimator):
                 f"y must hold one label per step; its steps have shape "
                 f"{labels.shape[1:]}."
             )
-        missing = np.flatnonzero(pd.isna(labels)) if labels.dtype == object else []
-        if len(missing):
-            raise ValueError(
-                f"y holds missing labels (None or NaN) at {len(missing)} steps; "
-                "give every step a label."
-            )
+        ends = np.cumsum(sequences.lengths)
+
+        def locate(step):
+            sequence = int(np.searchsorted(ends, step, side="right"))
+            start = ends[sequence - 1] if sequence else 0
+            return f"step {step - start} of sequence {sequence}"
+
+        refuse_missing_labels(labels, "steps", "give every step a label", locate)
         check_classification_targets(labels)
         return labels
 
