@@ -12,7 +12,13 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from skseq import RNNClassifier, RNNRegressor, RNNTagger, SequenceForecaster
+from skseq import (
+    RNNClassifier,
+    RNNRegressor,
+    RNNStepRegressor,
+    RNNTagger,
+    SequenceForecaster,
+)
 from skseq.datasets import load_airline
 from skseq.model_selection import backtest
 from skseq.preprocessing import SequencePadder, SequenceScaler
@@ -166,6 +172,21 @@ def test_pandas_missing_labels_are_refused_in_fit_and_score(dtype):
     tagger = RNNTagger(**QUICK).fit(X3, [clean] * 24)
     with pytest.raises(ValueError, match=MISSING + "steps, the first step 2 of seq"):
         tagger.score(X3, tags)
+
+
+def test_nullable_float_targets_with_pd_na_are_refused_naming_y():
+    y = pd.Series([1.0, 2.0, pd.NA] * 8, dtype="Float64")
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        RNNRegressor(**QUICK).fit(X3, y)
+    reg = RNNRegressor(**QUICK).fit(X3, np.arange(24.0))
+    with pytest.raises(ValueError, match="Input y contains NaN"):  # was "Input"
+        reg.score(X3, y)
+    steps = [y.iloc[:5]] * 24  # a pd.NA at step 2 of each
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        RNNStepRegressor(**QUICK).fit(X3, steps)
+    step_reg = RNNStepRegressor(**QUICK).fit(X3, np.ones((24, 5)))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        step_reg.score(X3, steps)
 
 
 @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "2"])

@@ -233,6 +233,23 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
             )
         return TargetScaling(fitted.mean, fitted.scale, y.ndim)
 
+    def _check_targets(self, y, sequences):
+        """Return ``y`` lined up with the sequences, checked (float64)."""
+        y = check_array(
+            align_to_ids(y, sequences),
+            ensure_2d=False,
+            dtype=np.float64,
+            input_name="y",
+            estimator=self,
+        )
+        if y.ndim > 2:
+            raise ValueError(
+                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs), got "
+                f"shape {y.shape}."
+            )
+        check_same_length(sequences, y)
+        return y
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
         """Train the network on sequences ``X`` with targets ``y``.
@@ -254,19 +271,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         """
         sequences = self._check_X(X, reset=True)
         check_y_given(self, y)
-        y = check_array(
-            align_to_ids(y, sequences),
-            ensure_2d=False,
-            dtype=np.float64,
-            input_name="y",
-            estimator=self,
-        )
-        if y.ndim > 2:
-            raise ValueError(
-                f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs), got "
-                f"shape {y.shape}."
-            )
-        check_same_length(sequences, y)
+        y = self._check_targets(y, sequences)
         scaling = self._target_scaling(y)
         state, trained = self._fit_network(
             sequences,
@@ -319,7 +324,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         outputs, state, sequences = self._forward(X)
         return float(
             r2_score(
-                align_to_ids(y, sequences),
+                self._check_targets(y, sequences),
                 state["_target"].inverse_transform(outputs),
                 sample_weight=align_to_ids(sample_weight, sequences),
             )
