@@ -46,6 +46,7 @@ from ..estimators import (
     RNNTagger,
     SequenceForecaster,
 )
+from ..forecasting._structure import check_structure
 from ..utils._warnings import warn
 from ._archive import read_archive, tensor_shapes, write_archive
 from ._codec import Decoder, Encoder, FileError, UseGiven, check_type
@@ -267,6 +268,13 @@ def _fitted_state(path, cls, fitted):
         check_type(fitted[name], annotation, f"fitted.{name}")
     if (fitted.get("conv_layers_") or 0) < 0:
         raise ValueError(f"{path}: fitted.conv_layers_ must be >= 0.")
+    if "_fitted" in fitted:  # a forecaster's: what predict reads, in shape
+        try:
+            check_structure(fitted["_fitted"])
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ValueError(
+                f"{path}: field fitted._fitted is inconsistent: {exc}."
+            ) from exc
 
 
 def _network(path, estimator, weights_data):

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import skseq
-from skseq import RNNClassifier
+from skseq import RNNClassifier, SequenceForecaster
 
 from .._helpers import QUICK, make_ragged_classification
 
@@ -248,3 +248,108 @@ def test_a_valid_file_still_loads(saved):
     X, _ = make_ragged_classification(n=5)
     assert loaded.predict_proba(X).shape == (5, 2)
     assert np.isfinite(loaded.predict_proba(X)).all()
+
+
+@pytest.fixture(scope="module")
+def saved_panel(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    panel = {key: 10 + rng.normal(size=60).cumsum() for key in ("a", "b")}
+    model = SequenceForecaster(window_length=6, horizon=2, **QUICK).fit(panel)
+    path = tmp_path_factory.mktemp("files") / "panel.skseq"
+    skseq.save(model, path)
+    return path
+
+
+def _state(config):
+    return dict(config["fitted"]["__items__"])["_fitted"]["fields"]
+
+
+def _tuple(name):
+    """Change the tuple of field ``name`` of the fitted state by ``how``."""
+    return lambda how: lambda config, arrays: how(_state(config)[name]["__tuple__"])
+
+
+def _array(name, value):
+    """Put ``value`` in place of the array of field ``name`` (dotted)."""
+
+    def change(config, arrays):
+        spec = _state(config)
+        *owners, field = name.split(".")
+        for owner in owners:
+            spec = spec[owner]["fields"]
+        arrays[spec[field]["__array__"]] = value
+
+    return change
+
+
+def _set(name, value):
+    return lambda config, arrays: _state(config).__setitem__(name, value)
+
+
+# tampered fitted states of a forecaster that loaded, then failed at predict
+# (IndexError, "zip() argument 2 is longer than argument 1", "'int' object
+# has no attribute 'outputs'", broadcast errors) or forecast from a wrong state
+TAMPERED_FORECASTERS = {
+    "a series' tail dropped": (
+        _tuple("tails")(lambda tails: tails.pop()),
+        "tails holds 1 elements, but keys names 2 series",
+    ),
+    "an id added": (
+        _tuple("keys")(lambda keys: keys.append("c")),
+        "tails holds 2 elements, but keys names 3 series",
+    ),
+    "an id repeated": (
+        _tuple("keys")(lambda keys: keys.__setitem__(1, "a")),
+        "keys names an element more than once",
+    ),
+    "no ids for a dict": (
+        _set("keys", None),
+        "keys is None, but the series came as a dict",
+    ),
+    "a ridge that is a number": (
+        _tuple("ridges")(lambda ridges: ridges.__setitem__(0, 3)),
+        r"ridges\[0\] must be a RidgeForecast, got int",
+    ),
+    "a ridge reading more than the window": (
+        _tuple("ridges")(lambda ridges: ridges[0]["fields"].update(window_length=99)),
+        r"ridges\[0\].window_length must be in \[1, 6\]",
+    ),
+    "units of 3 series": (
+        _array("units", np.ones((3, 1))),
+        r"units must have shape \(2, 1\), got \(3, 1\)",
+    ),
+    "still as numbers": (
+        _array("still", np.zeros((2, 1))),
+        "still must be an array of booleans",
+    ),
+    "a scaler's shape": (
+        _array("windows.target_mean", np.ones((1, 2))),
+        r"windows.target_mean must have shape \(1,\), got \(1, 2\)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", TAMPERED_FORECASTERS)
+def test_a_forecasters_tampered_state_is_refused_at_load(saved_panel, tmp_path, case):
+    change, match = TAMPERED_FORECASTERS[case]
+    content = members(saved_panel)
+    config = json.loads(content["config.json"])
+    with np.load(io.BytesIO(content["arrays.npz"])) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    change(config, arrays)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    content["arrays.npz"] = buffer.getvalue()
+    content["config.json"] = json.dumps(config).encode()
+    path = write(tmp_path / "forecaster.skseq", content)
+    inconsistent = "forecaster.skseq: field fitted._fitted is inconsistent: "
+    with pytest.raises(ValueError, match=inconsistent + match) as caught:
+        skseq.load(path)
+    assert type(caught.value) is ValueError
+
+
+def test_a_valid_panel_forecaster_file_still_loads(saved_panel):
+    loaded = skseq.load(saved_panel)
+    forecast = loaded.predict()
+    assert list(forecast) == ["a", "b"]
+    assert all(np.isfinite(one).all() for one in forecast.values())
