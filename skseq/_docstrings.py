@@ -245,8 +245,10 @@ _RUNTIME = """\
         predictions, unweighted, of the validation split (``on_train=True``:
         the training batches): class indices and probabilities, regression
         values in the target's units; for the per-step estimators, of every
-        valid step (none of the padding), as their ``score``. A scorer name
-        with ``use_caching=False``, or for the forecaster, is refused at fit.
+        valid step (none of the padding), as their ``score``. A scorer (name,
+        object or metric function) with ``use_caching=False``, or for the
+        forecaster, sequence-to-sequence and language models, is refused at
+        fit.
         See the user guide for the rest.
     device : str or torch.device, default="cpu"
         "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.

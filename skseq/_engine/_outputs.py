@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import softmax
-from skorch.callbacks.scoring import ScoringBase
+from sklearn.metrics._scorer import _BaseScorer
+from skorch.callbacks.scoring import ScoringBase, convert_sklearn_metric_function
 from skorch.utils import to_numpy
 
 from ..modules import valid_mask
@@ -88,8 +89,24 @@ class NetOutputs:
         return y
 
 
+def _scorer_text(scoring):
+    """Return how a scikit-learn scorer was given, for a message; else None.
+
+    A scorer name, a scorer object (``make_scorer``, ``get_scorer``) and a
+    metric function that skorch turns into a scorer (``r2_score``) all score
+    the net's ``predict``/``predict_proba`` against skorch's targets.
+    """
+    if isinstance(scoring, str):
+        return repr(scoring)
+    if isinstance(scoring, _BaseScorer):
+        return repr(scoring)
+    if convert_sklearn_metric_function(scoring) is not scoring:
+        return scoring.__name__
+    return None
+
+
 def check_scoring_callbacks(callbacks, outputs, estimator):
-    """Refuse skorch scoring callbacks by scorer name that would not score right.
+    """Refuse skorch scoring callbacks by scorer that would not score right.
 
     Parameters
     ----------
@@ -101,21 +118,23 @@ def check_scoring_callbacks(callbacks, outputs, estimator):
         The estimator's name, for the message.
     """
     for _, callback in callbacks:
-        if not isinstance(callback, ScoringBase) or not isinstance(
-            callback.scoring, str
-        ):
+        if not isinstance(callback, ScoringBase):
             continue
-        given = f"{type(callback).__name__}({callback.scoring!r})"
+        scoring = _scorer_text(callback.scoring)
+        if scoring is None:
+            continue
+        given = f"{type(callback).__name__}({scoring})"
         if outputs is None:
             raise ValueError(
-                f"{given} is not supported by {estimator}: a scorer name would "
-                f"score the network's raw outputs, not {estimator}'s predictions. "
-                "Remove the callback, or pass a scoring function of your own "
-                "(scoring=callable(net, X, y))."
+                f"{given} is not supported by {estimator}: a scikit-learn scorer "
+                f"would score the network's raw outputs, not {estimator}'s "
+                "predictions. Remove the callback, or pass a scoring function of "
+                "your own (scoring=callable(net, X, y))."
             )
         if not callback.use_caching:
             raise ValueError(
                 f"{given} with use_caching=False is not supported by {estimator}: "
-                "the scorer would get no targets. Keep use_caching=True (the "
-                "default), which scores the predictions made during the epoch."
+                "the scorer would get no targets (EpochScoring) or a batch the "
+                "net cannot predict again (BatchScoring). Keep use_caching=True "
+                "(the default), which scores the predictions made during the epoch."
             )

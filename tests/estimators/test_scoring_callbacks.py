@@ -14,6 +14,7 @@ import pytest
 from sklearn.metrics import (
     accuracy_score,
     f1_score,
+    get_scorer,
     log_loss,
     mean_absolute_error,
     r2_score,
@@ -352,3 +353,25 @@ def test_a_scorer_name_is_refused_where_not_supported(make):
     model, data = make([EpochScoring("r2", on_train=True)])
     with pytest.raises(ValueError, match=r"EpochScoring\('r2'\) is not supported by"):
         model.fit(*data)
+
+
+@pytest.mark.parametrize("scoring", [get_scorer("r2"), r2_score])
+def test_a_scorer_object_or_metric_function_is_refused_as_a_name(scoring):
+    # the forecaster recorded the r2 of its scaled windows (0.906 on airline)
+    model, data = _forecaster([EpochScoring(scoring, on_train=True, name="r2")])
+    with pytest.raises(ValueError, match=r"is not supported by SequenceForecaster"):
+        model.fit(*data)
+    # and without caching the scorer got no targets ("Input contains NaN")
+    X, rng = _sequences(30, 8)
+    clf = RNNClassifier(
+        callbacks=[EpochScoring(scoring, use_caching=False, name="r2")],
+        **BASE,
+        **_case(False),
+    )
+    with pytest.raises(ValueError, match=r"use_caching=False is not supported"):
+        clf.fit(X, _labels(X, rng, [0, 1]))
+
+
+def test_a_scoring_function_of_your_own_is_left_alone():
+    model, data = _forecaster([EpochScoring(lambda net, X, y: 1.0, on_train=True)])
+    assert model.fit(*data).history_[-1]["<lambda>"] == 1.0
