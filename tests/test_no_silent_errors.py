@@ -189,6 +189,30 @@ def test_nullable_float_targets_with_pd_na_are_refused_naming_y():
         step_reg.score(X3, steps)
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda values: np.array(values, dtype=object),
+        lambda values: pd.Series(values, dtype=object),
+    ],
+    ids=["ndarray", "series"],
+)
+def test_object_targets_with_pd_na_are_refused_naming_y(make):
+    # float(pd.NA) raised "TypeError: float() argument must be ... 'NAType'"
+    y = make([1.0, 2.0, pd.NA] * 8)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        RNNRegressor(**QUICK).fit(X3, y)
+    reg = RNNRegressor(**QUICK).fit(X3, make(list(np.arange(24.0))))
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        reg.score(X3, y)
+    steps = [make([1.0, 2.0, pd.NA, 3.0, 4.0])] * 24
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        RNNStepRegressor(**QUICK).fit(X3, steps)
+    step_reg = RNNStepRegressor(**QUICK).fit(X3, [make([1.0] * 5)] * 24)
+    with pytest.raises(ValueError, match="Input y contains NaN"):
+        step_reg.score(X3, steps)
+
+
 @pytest.mark.parametrize("weight", [-1.0, np.nan, np.inf, "2"])
 def test_class_weights_must_be_finite_and_non_negative(weight):
     clf = RNNClassifier(class_weight={0: weight, 1: 1.0}, **QUICK)

@@ -1,13 +1,16 @@
-"""Class labels as users give them: missing ones are refused up front.
+"""Missing values in ``y`` as users give them, found by one test.
 
-One check for every estimator that takes class labels (:class:`RNNClassifier`
-per sequence, :class:`RNNTagger` per step), in ``fit`` and in ``score``.
+Class labels: missing ones are refused up front, by one check for every
+estimator that takes class labels (:class:`RNNClassifier` per sequence,
+:class:`RNNTagger` per step), in ``fit`` and in ``score``. Regression targets
+of an object dtype: their ``pd.NA`` (and None) become NaN, which scikit-learn's
+finite check then refuses naming ``y``, as it does any other NaN.
 """
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["refuse_missing_labels"]
+__all__ = ["nan_for_missing", "refuse_missing_labels"]
 
 # numpy kinds that can hold a missing value: object, float, complex, datetime
 _NULLABLE_KINDS = "OfcMm"
@@ -64,3 +67,42 @@ def refuse_missing_labels(
             f"y holds missing labels (None, NaN or pd.NA) at {len(missing)} "
             f"{unit}, the first {locate(int(missing[0]))}; {remedy}."
         )
+
+
+def nan_for_missing(y):
+    """Return ``y`` with the missing values of an object dtype as NaN.
+
+    ``check_array(y, dtype=np.float64)`` converts an object array value by
+    value, and ``float(pd.NA)`` raises a TypeError naming no argument; with
+    NaN in their place the check says "Input y contains NaN." as for a float
+    ``y``. Anything else (numeric and pandas nullable dtypes, ragged lists)
+    is returned as given, for the check to judge.
+
+    Parameters
+    ----------
+    y : array-like or pandas object
+        Regression targets.
+
+    Returns
+    -------
+    y : array-like
+        ``y``, or a float-convertible object array in its place.
+    """
+    if isinstance(y, (pd.Series, pd.DataFrame, pd.Index)):
+        dtypes = y.dtypes if isinstance(y, pd.DataFrame) else [y.dtype]
+        if not any(dtype.kind == "O" for dtype in dtypes):
+            return y
+    elif not isinstance(y, (list, tuple, np.ndarray)):
+        return y
+    try:
+        values = np.asarray(y)
+    except (ValueError, TypeError):  # ragged: check_array says so
+        return y
+    if values.dtype != object:
+        return y
+    missing = pd.isna(values)
+    if not missing.any():
+        return y
+    values = values.copy()
+    values[missing] = np.nan
+    return values

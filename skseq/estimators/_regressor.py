@@ -19,6 +19,7 @@ from .._input import safe_scale
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._labels import nan_for_missing
 from ._weights import normalised, sample_weights
 
 __all__ = ["RNNRegressor", "TargetScaling"]
@@ -236,7 +237,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     def _check_targets(self, y, sequences):
         """Return ``y`` lined up with the sequences, checked (float64)."""
         y = check_array(
-            align_to_ids(y, sequences),
+            nan_for_missing(align_to_ids(y, sequences)),
             ensure_2d=False,
             dtype=np.float64,
             input_name="y",

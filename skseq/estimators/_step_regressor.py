@@ -10,6 +10,7 @@ from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
+from ._labels import nan_for_missing
 from ._regressor import TargetScaling
 from ._steps import StepEstimator, flat_step_targets, per_sequence
 from ._weights import normalised, sample_weights
@@ -169,7 +170,7 @@ class RNNStepRegressor(StepEstimator):
 
     def _values(self, y, sequences):
         """Return the targets of every step, checked, as ``(total_steps, k)``."""
-        values = flat_step_targets(y, sequences)
+        values = nan_for_missing(flat_step_targets(y, sequences))
         values = check_array(
             values, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
