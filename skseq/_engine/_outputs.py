@@ -120,6 +120,18 @@ def check_scoring_callbacks(callbacks, outputs, estimator):
     for _, callback in callbacks:
         if not isinstance(callback, ScoringBase):
             continue
+        if callback.scoring is None:
+            named = (
+                'a scorer name (e.g. "accuracy", "r2") or '
+                if outputs is not None
+                else ""
+            )
+            raise ValueError(
+                f"{type(callback).__name__}(scoring=None) is not supported by "
+                f"{estimator}: skorch would call the net's 'score' method, which "
+                f"it has not. Pass {named}a scoring function of your own "
+                "(scoring=callable(net, X, y))."
+            )
         scoring = _scorer_text(callback.scoring)
         if scoring is None:
             continue

@@ -372,6 +372,18 @@ def test_a_scorer_object_or_metric_function_is_refused_as_a_name(scoring):
         clf.fit(X, _labels(X, rng, [0, 1]))
 
 
+@pytest.mark.parametrize("Callback", [EpochScoring, BatchScoring])
+def test_scoring_none_is_refused_at_fit(Callback):
+    # failed after the first epoch: "estimator should have a 'score' method"
+    X, rng = _sequences(30, 8)
+    clf = RNNClassifier(callbacks=[Callback(None)], **BASE, **_case(False))
+    with pytest.raises(ValueError, match=r"scoring=None\) is not supported by"):
+        clf.fit(X, _labels(X, rng, [0, 1]))
+    model, data = _forecaster([Callback(None, on_train=True)])
+    with pytest.raises(ValueError, match=r"a scoring function of your own"):
+        model.fit(*data)
+
+
 def test_a_scoring_function_of_your_own_is_left_alone():
     model, data = _forecaster([EpochScoring(lambda net, X, y: 1.0, on_train=True)])
     assert model.fit(*data).history_[-1]["<lambda>"] == 1.0
