@@ -277,11 +277,20 @@ def _scoring_targets(callbacks, outputs):
 
     Only those with skorch's default ``target_extractor``; one of your own
     gets the batches' targets as they are (``(target, weight)`` with weights).
+    A scorer name that needs every class gets them (:meth:`NetOutputs.scorer`),
+    under its name in the history.
     """
     for callback in callbacks:
         callback = callback[1] if isinstance(callback, tuple) else callback
-        if isinstance(callback, ScoringBase) and callback.target_extractor is to_numpy:
+        if not isinstance(callback, ScoringBase):
+            continue
+        if callback.target_extractor is to_numpy:
             callback.target_extractor = outputs.scoring_target
+        scorer = outputs.scorer(callback.scoring)
+        if scorer is not callback.scoring:
+            if callback.name is None:
+                callback.name = callback.scoring
+            callback.scoring = scorer
     return callbacks
 
 

@@ -14,12 +14,18 @@ batch's longest sequence; its targets are ``{"target", "weight",
 "lengths"}``. :meth:`NetOutputs.valid_steps` keeps the rows of the valid
 steps, sequence after sequence, of both, so that the scorers compare the
 steps the estimator's ``score`` does and none of the padding.
+
+A scorer that reads the classes from the targets (``"neg_log_loss"``,
+``"neg_brier_score"``) fails on a batch or split that lacks a class the
+probabilities have a column for; :meth:`NetOutputs.scorer` gives it every
+class, as ``log_loss(..., labels=classes_)`` does.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import softmax
+from sklearn.metrics import brier_score_loss, log_loss, make_scorer
 from sklearn.metrics._scorer import _BaseScorer
 from skorch.callbacks.scoring import ScoringBase, convert_sklearn_metric_function
 from skorch.utils import to_numpy
@@ -27,6 +33,9 @@ from skorch.utils import to_numpy
 from ..modules import valid_mask
 
 __all__ = ["NetOutputs", "check_scoring_callbacks"]
+
+# scorer names whose metric infers the classes from y_true unless given labels
+_PROBABILITY_LOSSES = {"neg_log_loss": log_loss, "neg_brier_score": brier_score_loss}
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,26 @@ class NetOutputs:
         if self.n_classes is not None:
             return outputs.argmax(axis=1)
         return self.values(outputs)
+
+    def scorer(self, scoring):
+        """Return the scorer of ``scoring``, told every class where it needs them.
+
+        ``"neg_log_loss"`` and ``"neg_brier_score"`` of class outputs become
+        the same scorer with ``labels`` all the classes' indices: a split
+        without one of them is scored, not refused for "different number of
+        classes". Anything else is returned as given.
+        """
+        if self.n_classes is None or not isinstance(scoring, str):
+            return scoring
+        metric = _PROBABILITY_LOSSES.get(scoring)
+        if metric is None:
+            return scoring
+        return make_scorer(
+            metric,
+            greater_is_better=False,
+            response_method="predict_proba",
+            labels=np.arange(self.n_classes),
+        )
 
     def scoring_target(self, y):
         """Return a batch's target as scorers compare it with :meth:`predict`.

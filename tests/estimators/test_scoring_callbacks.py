@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import (
     accuracy_score,
+    brier_score_loss,
     f1_score,
     get_scorer,
     log_loss,
@@ -310,6 +311,33 @@ def test_tagger_batch_scoring_scores_the_valid_steps_of_each_batch():
         np.concatenate(y_scored), np.concatenate(tagger.predict(X_scored))
     )
     assert epoch["accuracy"] == pytest.approx(expected)
+
+
+def test_probability_losses_are_given_every_tag_of_the_tagger():
+    # a tag missing from the validation steps (and from most training
+    # batches): log_loss raised "y_true and y_prob contain different number
+    # of classes" mid-fit
+    X, rng = _sequences(60, 5)
+    y = _step_labels(X, rng, ["a", "b"])
+    y[0] = np.where(np.arange(len(y[0])) == 0, "c", y[0])
+    names = ["neg_log_loss", "neg_brier_score"]
+    tagger = RNNTagger(
+        callbacks=[EpochScoring(name, lower_is_better=False) for name in names]
+        + [BatchScoring("neg_log_loss", on_train=True, name="train_log_loss")],
+        **BASE,
+        **_case(False),
+    ).fit(X, y)
+    X_scored, y_scored, epoch = _scored(tagger, X, y, on_train=False)
+    y_true = np.concatenate(y_scored)
+    assert "c" not in y_true and "c" in tagger.classes_
+    proba = np.concatenate(tagger.predict_proba(X_scored))
+    expected = {
+        "neg_log_loss": -log_loss(y_true, proba, labels=tagger.classes_),
+        "neg_brier_score": -brier_score_loss(y_true, proba, labels=tagger.classes_),
+    }
+    for name in names:
+        assert epoch[name] == pytest.approx(expected[name], rel=1e-5), name
+    assert np.isfinite(epoch["train_log_loss"])
 
 
 @pytest.mark.parametrize("Estimator", [RNNClassifier, RNNRegressor, RNNTagger])
