@@ -24,6 +24,7 @@ half of it.
 import math
 from pathlib import Path
 
+import torch
 from torch import nn
 
 from ..modules import RNNModule
@@ -83,11 +84,25 @@ def step_bytes(module, length, table):
     return total + steps * sum(table[mode] * units for mode, units in _cells(module))
 
 
+def _inactive_file(stat, key):
+    """Bytes of ``key`` (inactive file cache) in a cgroup's ``memory.stat``."""
+    try:
+        for line in Path(stat).read_text().split("\n"):
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def available_memory():
     """Return the bytes this process may still take, or None where unknown.
 
     The system's available memory and free swap (``/proc/meminfo``), or less
-    where a control group (a container's limit) leaves less.
+    where a control group (a container's limit) leaves less. A control
+    group's usage counts the file cache, which the kernel reclaims before it
+    kills: its inactive part is left out, as ``MemAvailable`` leaves it out.
     """
     try:
         fields = dict(
@@ -104,20 +119,28 @@ def available_memory():
         return None
     if "MemAvailable" not in fields:
         return None
-    for limit, usage in (
-        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+    for limit, usage, stat, cache in (
+        (
+            "/sys/fs/cgroup/memory.max",
+            "/sys/fs/cgroup/memory.current",
+            "/sys/fs/cgroup/memory.stat",
+            "inactive_file",
+        ),
         (
             "/sys/fs/cgroup/memory/memory.limit_in_bytes",
             "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+            "/sys/fs/cgroup/memory/memory.stat",
+            "total_inactive_file",
         ),
     ):
         try:
             text = Path(limit).read_text().strip()
             if text != "max":
-                free = min(free, int(text) - int(Path(usage).read_text()))
+                used = int(Path(usage).read_text()) - _inactive_file(stat, cache)
+                free = min(free, int(text) - max(used, 0))
         except (OSError, ValueError):
             continue
-    return free
+    return max(free, 0)
 
 
 def _size(n_bytes):
@@ -173,34 +196,40 @@ def check_training(module, lengths, batch_size, max_steps=None, processes=1):
     if needed <= free:
         return
     # the estimate is a lower bound: advise a batch that fits what was measured
-    fit_rows = int(free // (per_sequence * MEASURED_OVER_BOUND))
-    advice = (
-        f"lower batch_size to at most {fit_rows}"
-        if fit_rows >= 1
-        else "cut the sequences (SequencePadder(maxlen=...) keeps their "
-        "last steps), or shorten them with a convolutional front end "
-        "(conv_layers with conv_pool > 1)"
-    )
+    # (in each process of data-parallel training)
+    fit_rows = int(free // (per_sequence * MEASURED_OVER_BOUND * processes))
+    if fit_rows >= 1:
+        advice = f"lower batch_size to at most {fit_rows}"
+    elif processes > 1 and free >= per_sequence * MEASURED_OVER_BOUND:
+        advice = "train in fewer processes, or lower batch_size"
+    else:
+        advice = (
+            "cut the sequences (SequencePadder(maxlen=...) keeps their "
+            "last steps), or shorten them with a convolutional front end "
+            "(conv_layers with conv_pool > 1)"
+        )
+    each = f" in each of {processes} processes" if processes > 1 else ""
     raise MemoryError(
         f"Training needs at least {_size(needed)} for a batch of {rows} "
-        f"sequence{'s' if rows > 1 else ''} of {longest:,} steps (the network "
-        f"keeps every step's activations for the backward pass), more than the "
-        f"{_size(free)} of memory available: {advice}."
+        f"sequence{'s' if rows > 1 else ''} of {longest:,} steps{each} (the "
+        f"network keeps every step's activations for the backward pass), more "
+        f"than the {_size(free)} of memory available: {advice}."
     )
 
 
-def predict_cap(module, length):
+def predict_cap(module, length, device="cpu"):
     """Return the most sequences of ``length`` steps one forward pass may run.
 
     At prediction time: as many as keep the pass within
     :data:`PREDICT_BUDGET` (at least one); None where ``module`` is not
-    estimated. Refuses a single sequence that needs more than the memory
-    available.
+    estimated. On the CPU, refuses a single sequence that needs more than
+    the memory available (an accelerator's memory is not this machine's: its
+    own out-of-memory error is clean).
     """
     per_sequence = step_bytes(module, length, PREDICT_BYTES)
     if per_sequence is None:
         return None
-    if per_sequence > PREDICT_BUDGET:
+    if per_sequence > PREDICT_BUDGET and torch.device(device).type == "cpu":
         free = available_memory()
         # PREDICT_BYTES is at most twice what was measured: refuse on half
         if free is not None and per_sequence / 2 > free:

@@ -45,7 +45,7 @@ def _pad_rows(inputs, n_rows):
     return {**inputs, **padded}
 
 
-def _within_memory(module, lengths, batches):
+def _within_memory(module, lengths, batches, device="cpu"):
     """Yield each batch, cut to fit ``PREDICT_BUDGET``, and the rows to run.
 
     The rows are :data:`MIN_ROWS`, or fewer where that many sequences of the
@@ -54,7 +54,7 @@ def _within_memory(module, lengths, batches):
     them.
     """
     for index in batches:
-        cap = predict_cap(module, int(lengths[index].max()))
+        cap = predict_cap(module, int(lengths[index].max()), device)
         if cap is None or cap >= max(len(index), MIN_ROWS):
             yield index, MIN_ROWS
             continue
@@ -99,7 +99,7 @@ def predict_outputs(net, dataset, *, batch_size=256, n_threads=None, order=None)
         batches = budget_batches(order, lengths, batch_size, budget)
     outputs = None
     with torch_threads(n_threads), torch.inference_mode():
-        for index, rows in _within_memory(module, dataset.lengths, batches):
+        for index, rows in _within_memory(module, dataset.lengths, batches, net.device):
             inputs, _ = dataset.batch(index)
             lengths = inputs["lengths"]
             inputs = _pad_rows(inputs, rows)

@@ -106,9 +106,13 @@ def continue_from(net, warm):
 
 
 def _check_memory(net, dataset, options, world):
-    """Refuse a batch too big for memory, before it takes it (`_memory`)."""
+    """Refuse a batch too big for memory, before it takes it (`_memory`).
+
+    Only on the CPU: on an accelerator the activations take its memory, not
+    this machine's, and torch raises a clean out-of-memory error there.
+    """
     lengths = dataset.lengths.numpy()
-    if not len(lengths):
+    if not len(lengths) or torch.device(options.device).type != "cpu":
         return
     budget = None if dataset.fixed_length else step_budget(lengths, options.batch_size)
     local = 1 if world is None or options.processes == "torchrun" else world.size

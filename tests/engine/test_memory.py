@@ -1,14 +1,18 @@
 """Memory of long sequences: refused before it is taken, bounded at predict."""
 
+import re
 import subprocess
 import sys
 import textwrap
+import types
 
 import numpy as np
 import pytest
+import torch
 
 from skseq import RNNClassifier, RNNTagger
 from skseq._engine import _memory
+from skseq._engine._train import _check_memory
 from skseq.modules import RNNModule
 
 
@@ -140,3 +144,88 @@ def test_the_training_estimate_is_below_what_torch_takes(cell):
     )
     # measured 1.57 (GRU), 1.72 (LSTM), 1.56 (RNN)
     assert 1.0 < ratio < 3.0
+
+
+def test_data_parallel_advice_fits_each_process(monkeypatch):
+    # two processes each hold a batch: the batch_size advised fits both
+    monkeypatch.setattr(_memory, "available_memory", lambda: 40 << 20)
+    module = RNNModule(input_size=1, output_size=2, hidden_size=64)
+    lengths = np.full(16, 2000)
+    with pytest.raises(
+        MemoryError, match=r"in each of 2 processes.*at most (\d+)\."
+    ) as info:
+        _memory.check_training(module, lengths, 8, processes=2)
+    advised = int(re.search(r"at most (\d+)", str(info.value)).group(1))
+    assert advised == 2
+    _memory.check_training(module, lengths, advised, processes=2)
+    # one sequence fits a process, but not one in each of two
+    monkeypatch.setattr(_memory, "available_memory", lambda: 10 << 20)
+    with pytest.raises(MemoryError, match=r"train in fewer processes"):
+        _memory.check_training(module, lengths, 8, processes=2)
+
+
+def _fake_system(monkeypatch, tmp_path, files):
+    for name, text in files.items():
+        path = tmp_path / name.lstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    monkeypatch.setattr(_memory, "Path", lambda name: tmp_path / name.lstrip("/"))
+
+
+@pytest.mark.parametrize(
+    "prefix, names",
+    [
+        ("/sys/fs/cgroup/", ("memory.max", "memory.current", "inactive_file")),
+        (
+            "/sys/fs/cgroup/memory/",
+            ("memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"),
+        ),
+    ],
+)
+def test_a_containers_file_cache_counts_as_available(
+    monkeypatch, tmp_path, prefix, names
+):
+    # an 8 GiB container that read 6 GiB of files: its usage (7.5 GiB)
+    # counts their cache, which the kernel reclaims before it kills
+    limit, usage, cache = names
+    gib = 1 << 30
+    _fake_system(
+        monkeypatch,
+        tmp_path,
+        {
+            "/proc/meminfo": f"MemAvailable: {16 * gib // 1024} kB\n",
+            prefix + limit: f"{8 * gib}\n",
+            prefix + usage: f"{15 * gib // 2}\n",
+            prefix + "memory.stat": f"active_file 1\n{cache} {6 * gib}\n",
+        },
+    )
+    assert _memory.available_memory() == 8 * gib - (15 * gib // 2 - 6 * gib)
+    # without memory.stat, the usage as it is
+    (tmp_path / (prefix + "memory.stat").lstrip("/")).unlink()
+    assert _memory.available_memory() == gib // 2
+    # a usage over the limit leaves nothing, not a negative figure
+    (tmp_path / (prefix + usage).lstrip("/")).write_text(f"{9 * gib}\n")
+    assert _memory.available_memory() == 0
+
+
+def test_an_accelerators_activations_are_not_held_to_this_machines_memory(
+    monkeypatch,
+):
+    monkeypatch.setattr(_memory, "available_memory", lambda: 1 << 20)
+    module = RNNModule(input_size=1, output_size=2, hidden_size=64)
+    net = types.SimpleNamespace(module_=module)
+    dataset = types.SimpleNamespace(
+        lengths=torch.full((8,), 100_000), fixed_length=True
+    )
+    options = types.SimpleNamespace(batch_size=8, processes=1, device="cuda:0")
+    _check_memory(net, dataset, options, None)  # the GPU's own memory
+    with pytest.raises(MemoryError, match="Training needs"):
+        _check_memory(net, dataset, replace_device(options, "cpu"), None)
+    monkeypatch.setattr(_memory, "PREDICT_BUDGET", 1000)
+    assert _memory.predict_cap(module, 100_000, "cuda") == 1
+    with pytest.raises(MemoryError, match="Predicting a sequence"):
+        _memory.predict_cap(module, 100_000, "cpu")
+
+
+def replace_device(options, device):
+    return types.SimpleNamespace(**{**vars(options), "device": device})
