@@ -23,7 +23,7 @@ from ._columns import (
     same_columns,
 )
 from ._fitted import FittedForecaster
-from ._geometry import season_of, supported_window, window_of
+from ._geometry import long_season, season_of, supported_window, window_of
 from ._judged import (
     held_targets,
     judged_method,
@@ -34,7 +34,7 @@ from ._judged import (
 from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
 from ._methods import held_mean
-from ._phases import SeasonPhases, a_day, season_in
+from ._phases import SeasonPhases, a_day, repeats_season, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._static import StaticCovariates
@@ -57,12 +57,24 @@ def season_setting(estimator, freq, panel=None, targets=()):
 
     Series indexed by integers (``freq`` an int) of an in-memory ``panel``
     get the season their ``targets`` columns show, if any (:func:`season_in`).
+    A season too long for phase indicators that the step names and that is
+    not a day (a year of weeks) is kept where the values a season back
+    forecast an in-memory ``panel`` well (:func:`repeats_season`); a day of
+    hours is read whatever its values (reading it whole was measured on
+    series of hours and half-hours, benchmarks/README.md).
     """
     season = estimator.season
     if season == "auto" and isinstance(freq, Integral) and panel is not None:
         season = season_in(panel, targets)
     elif season == "auto":
         season = season_of(freq)
+        if (
+            long_season(season)
+            and panel is not None
+            and not a_day(panel, season)
+            and not repeats_season(panel, season, targets, estimator.horizon)
+        ):
+            season = None
     return None if season is None else int(season)
 
 

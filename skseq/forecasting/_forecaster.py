@@ -59,9 +59,12 @@ class SequenceForecaster(
         Steps of a season, for ``window_length="auto"`` and
         ``season_inputs``. "auto" reads it off the time index: 12 for months,
         4 for quarters, 7 for days, 24 for hours, a day's worth of shorter
-        steps, none for years; series indexed by integers (arrays too, not
-        stored ones) get the season their changes show, if any of 4, 7, 12,
-        24 or 48 (a rank test by phase at 1%%: ``_phases.season_in``).
+        steps, none for years, and 52 for weeks where the values a year
+        back forecast the series better than the last value
+        (``_phases.repeats_season``); series indexed by integers (arrays
+        too, not stored ones) get the season their changes show, if any of
+        4, 7, 12, 24 or 48 (a rank test by phase at 1%%:
+        ``_phases.season_in``).
     season_inputs : {"auto"} or None, default="auto"
         "auto": series indexed by time, or by integer positions in pandas,
         whose changes differ by phase of a season of at most 12 steps (a rank

@@ -13,6 +13,7 @@ from skseq.forecasting._phases import (
     SeasonPhases,
     _changes,
     _kruskal,
+    repeats_season,
     season_in,
     shows_season,
 )
@@ -302,3 +303,34 @@ def test_hours_carry_the_days_of_the_week_where_the_week_shows():
     # no week in the data, or too few weeks to test it: no indicators
     assert SequenceForecaster(**FAST).fit(_hourly(56, False))._fitted.phases is None
     assert SequenceForecaster(**FAST).fit(_hourly(12))._fitted.phases is None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_year_of_weeks_is_read_where_the_series_repeats_it(seed):
+    # weekly sales driven by promotions on a random walk, no yearly cycle: a
+    # window of 52 weeks read the year anyway and forecast 2-3 times worse
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2020-01-06", periods=130, freq="W-MON")
+    walk = 50 + np.cumsum(rng.normal(0, 0.5, 130)) + rng.normal(0, 1, 130)
+    promo = (rng.random(130) < 0.3).astype(float)
+    y = pd.Series(walk + 10 * promo, index, name="sales")
+    yearly = pd.Series(
+        20 + 3 * np.sin(2 * np.pi * np.arange(130) / 52.18) + rng.normal(0, 0.3, 130),
+        index,
+        name="sales",
+    )
+    assert not repeats_season([check_series(y)], 52, ["sales"], 4)
+    assert repeats_season([check_series(yearly)], 52, ["sales"], 4)
+    assert repeats_season([check_series(y[:55])], 52, ["sales"], 4)  # too short
+    options = dict(FAST, horizon=4)
+    assert SequenceForecaster(**options).fit(yearly).window_length_ == 52
+    model = SequenceForecaster(**options).fit(y)
+    assert model._fitted.season is None and model.window_length_ < 52
+    # a season the user gives is read as given
+    given = SequenceForecaster(season=52, **options).fit(y)
+    assert given._fitted.season == 52 and given.window_length_ == 52
+    # a day of hours is read whatever its values
+    hours = pd.date_range("2020-01-01", periods=300, freq="h")
+    noise = pd.Series(rng.normal(size=300).cumsum(), hours, name="sales")
+    assert not repeats_season([check_series(noise)], 24, ["sales"], 4)
+    assert SequenceForecaster(**options).fit(noise)._fitted.season == 24
