@@ -72,7 +72,9 @@ def season_setting(estimator, freq, panel=None, targets=()):
             long_season(season)
             and panel is not None
             and not a_day(panel, season)
-            and not repeats_season(panel, season, targets, estimator.horizon)
+            and not repeats_season(
+                panel, season, targets, estimator.horizon, estimator.transform == "log"
+            )
         ):
             season = None
     return None if season is None else int(season)

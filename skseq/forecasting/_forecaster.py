@@ -60,8 +60,11 @@ class SequenceForecaster(
         ``season_inputs``. "auto" reads it off the time index: 12 for months,
         4 for quarters, 7 for days, 24 for hours, a day's worth of shorter
         steps, none for years, and 52 for weeks where the values a year
-        back forecast the series better than the last value
-        (``_phases.repeats_season``); series indexed by integers (arrays
+        back, moved by the series' drift, forecast it in sample with at most
+        0.9 times the last value's error (the median over a panel's series
+        and targets, in logarithms with ``transform="log"``; series too
+        short to tell keep it:
+        ``_phases.repeats_season``); series indexed by integers (arrays
         too, not stored ones) get the season their changes show, if any of
         4, 7, 12, 24 or 48 (a rank test by phase at 1%%:
         ``_phases.season_in``).

@@ -334,3 +334,45 @@ def test_a_year_of_weeks_is_read_where_the_series_repeats_it(seed):
     noise = pd.Series(rng.normal(size=300).cumsum(), hours, name="sales")
     assert not repeats_season([check_series(noise)], 24, ["sales"], 4)
     assert SequenceForecaster(**options).fit(noise)._fitted.season == 24
+
+
+def test_repeats_season_of_panels_and_long_horizons():
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2020-01-05", periods=160, freq="W")
+
+    def yearly(seed):
+        noise = np.random.default_rng(seed).normal(0, 0.3, 160)
+        values = 20 + 3 * np.sin(2 * np.pi * np.arange(160) / 52.18) + noise
+        return check_series(pd.Series(values, index, name="y"))
+
+    walk = check_series(pd.Series(rng.normal(size=160).cumsum(), index, name="y"))
+    # a horizon longer than the season: the steps from the horizon on
+    # (broadcast error before)
+    assert repeats_season([yearly(0)], 52, ["y"], 60)
+    assert not repeats_season([walk], 52, ["y"], 60)
+    weekly = pd.Series(yearly(0).values[:, 0], index, name="y")
+    model = SequenceForecaster(**dict(FAST, horizon=60)).fit(weekly)
+    assert model._fitted.season == 52 and len(model.predict()) == 60
+    # one series whose level shifts once (ratio 11) does not outweigh nine
+    # that repeat their year (0.5 each)
+    shift = pd.Series(np.where(np.arange(160) < 100, 5.0, 6.0), index, name="y")
+    nine = [yearly(seed) for seed in range(9)]
+    assert repeats_season(nine + [check_series(shift)], 52, ["y"], 4)
+    assert not repeats_season([check_series(shift)], 52, ["y"], 4)
+    # a straight line is still once moved by its drift (rounding left out)
+    line = check_series(pd.Series(10 + 0.1 * np.arange(160), index, name="y"))
+    assert repeats_season([line], 52, ["y"], 4)
+
+
+def test_repeats_season_compares_logarithms_with_the_log_transform():
+    # a yearly cycle growing 0.5% a week: 0.94 in its values, 0.47 in logs
+    rng = np.random.default_rng(1)
+    steps = np.arange(200)
+    values = np.exp(0.005 * steps) * (10 + 3 * np.sin(2 * np.pi * steps / 52.18))
+    values *= np.exp(rng.normal(0, 0.03, 200))
+    index = pd.date_range("2020-01-05", periods=200, freq="W")
+    y = pd.Series(values, index, name="y")
+    assert not repeats_season([check_series(y)], 52, ["y"], 4)
+    assert repeats_season([check_series(y)], 52, ["y"], 4, log=True)
+    model = SequenceForecaster(**dict(FAST, horizon=4), transform="log").fit(y)
+    assert model._fitted.season == 52
