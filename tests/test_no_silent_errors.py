@@ -386,6 +386,7 @@ def test_column_lists_name_each_column_once_in_any_list_form():
         pd.testing.assert_frame_equal(model.predict(), listed.predict())
 
 
+@pytest.mark.slow
 def test_forecaster_argument_errors():
     y = load_airline()
     model = SequenceForecaster(window_length=12, **QUICK).fit(y[:-12])

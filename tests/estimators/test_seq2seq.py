@@ -78,6 +78,7 @@ def _ending_module(seed):
     return module
 
 
+@pytest.mark.slow
 def test_beam_search_finds_likelier_outputs_than_greedy():
     # a briefly trained model: it ends its outputs, but is often unsure
     X, y = make_reversal(

@@ -9,6 +9,9 @@ from skseq.anomaly import ForecastAnomalyDetector
 from skseq.forecasting._lags import SeasonLag
 
 WEEK = 7 * 24
+# hourly and half-hourly series of weeks: the slowest file of the suite
+pytestmark = pytest.mark.slow
+
 FAST = dict(max_epochs=3, hidden_size=8, random_state=0, horizon=24)
 
 

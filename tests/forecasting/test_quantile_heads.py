@@ -146,6 +146,7 @@ def test_coverages_without_heads_are_intervals_around_the_forecast(model):
     np.testing.assert_allclose(middle, model.predict())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "training",
     [
