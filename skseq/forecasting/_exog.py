@@ -22,7 +22,14 @@ from ..utils._series import (
     refuse_missing,
 )
 
-__all__ = ["as_series", "exog_frame", "join_exog", "split_exog", "with_exog"]
+__all__ = [
+    "as_series",
+    "exog_frame",
+    "join_exog",
+    "refuse_covariates_as_y",
+    "split_exog",
+    "with_exog",
+]
 
 
 def _frame(values, name):
@@ -248,3 +255,22 @@ def with_exog(y, X, future, n_future, horizon):
             "are read over the forecast steps."
         )
     return join_exog(y, history)[0], future if n_future else None
+
+
+def refuse_covariates_as_y(y, roles):
+    """Refuse a ``y`` given to ``predict`` that holds covariates and no target.
+
+    Such a frame is ``X`` passed by position (``predict(future_X)``, or a
+    search's ``predict(X)``, which passes it as the first argument); it would
+    otherwise fail on its length or its columns, without saying so.
+    """
+    if not isinstance(y, pd.DataFrame) or not len(y.columns):
+        return
+    covariates = [c for c in roles.columns if c not in roles.targets]
+    if all(c in covariates for c in y.columns):
+        raise ValueError(
+            f"y holds the covariates {list(y.columns)} and none of the targets "
+            f"{list(roles.targets)}: give covariates as predict(X=...) (or "
+            "future=...). A search's predict(X) passes X as y: call "
+            "search.best_estimator_.predict(X=...)."
+        )

@@ -23,7 +23,7 @@ from ..utils._sklearn_compat import _fit_context
 from ..utils._stored import StoredSequences
 from ._columns import format_forecasts, id_level
 from ._constraints import FORECASTER_CONSTRAINTS
-from ._exog import as_series, join_exog, split_exog, with_exog
+from ._exog import as_series, join_exog, refuse_covariates_as_y, split_exog, with_exog
 from ._fitted import FittedForecaster
 from ._fitting import fit_forecaster
 from ._probabilistic import ProbabilisticForecasts
@@ -419,6 +419,7 @@ class SequenceForecaster(
     def _forecast_end(self, y, X, future):
         """Forecasts (transformed), unit, heads, context, series' units (_units)."""
         fitted, net, freq = self._state()
+        refuse_covariates_as_y(y, fitted.roles)
         if X is None:  # a store's last steps alone (X would need them all)
             y = recent_steps(y, fitted.lookback)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)

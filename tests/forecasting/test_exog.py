@@ -387,3 +387,18 @@ def test_a_column_of_x_unseen_at_fit_is_said_to_come_with_x():
         model.predict(y=sales, X=X.assign(extra=1.0))
     with pytest.raises(ValueError, match=message):
         model.score(sales[-20:], X[-20:].assign(extra=1.0))
+
+
+def test_covariates_given_as_y_name_the_argument():
+    # predict(future_X) or a search's predict(X) passes the covariates as y:
+    # the error says so, not that y is too short to forecast from
+    sales, X = sales_and_promotions(60)
+    model = SequenceForecaster(
+        horizon=3, window_length=6, future_covariates=["promo"], max_epochs=1
+    ).fit(sales[:-3], X[:-3])
+    for given in (X[-3:], X):
+        with pytest.raises(ValueError, match=r"predict\(X=...\)"):
+            model.predict(given)
+    with pytest.raises(ValueError, match="best_estimator_"):
+        model.predict_interval(X[-3:])
+    assert len(model.predict(X=X[-3:])) == 3
