@@ -165,6 +165,12 @@ def check_like_fit(
     panel = [_in_order(one, columns) for one in panel]
     for one in panel:
         if tuple(one.columns) != columns:
+            if one.kind == "array":  # its columns are positions, not names
+                raise ValueError(
+                    f"{name} is an array, but the model was fitted on a pandas "
+                    f"Series or DataFrame (columns {list(columns)}): give {name} "
+                    "as one, as at fit."
+                )
             missing = [c for c in columns if c not in one.columns]
             extra = [c for c in one.columns if c not in columns]
             hints = [f"missing {missing}"] if missing else []

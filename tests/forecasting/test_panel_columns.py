@@ -53,6 +53,18 @@ def test_a_series_model_takes_a_series_of_another_name():
     assert model.predict(y=panel, X=X)["b"].name == "b"
 
 
+def test_an_array_given_to_a_pandas_model_is_said_to_be_an_array():
+    # it said "y has columns [0], but the model was fitted on [None] (missing
+    # [None]; not seen at fit [0])"
+    series = wide()["s1"]
+    for name in (None, "sales"):
+        model = SequenceForecaster(**TINY).fit(series.rename(name))
+        with pytest.raises(ValueError, match="y is an array, but the model was fit"):
+            model.predict(y=series.to_numpy()[-10:])
+        with pytest.raises(ValueError, match="y is an array"):
+            model.score(series.to_numpy()[-10:])
+
+
 def test_frames_of_a_panel_are_read_by_column_name_at_fit_too():
     frames = {key: wide(columns=("v", "p", "q"), seed=i) for i, key in enumerate("ab")}
     shuffled = dict(frames, b=frames["b"][["q", "v", "p"]])
