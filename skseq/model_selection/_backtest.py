@@ -61,7 +61,10 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     training part; it then forecasts from every step of the test part (the
     first forecast starts at the end of the training part), as in
     :meth:`SequenceForecaster.score`. The errors of all those forecasts are
-    gathered per horizon step.
+    gathered per horizon step. With future covariates an origin forecasts
+    only where the test part holds the covariates of its whole horizon: the
+    last ``horizon - 1`` origins of each part are left out (``n_forecasts``
+    counts what was scored).
 
     Parameters
     ----------

@@ -129,3 +129,18 @@ def test_long_forecasts_keep_the_name_of_the_id_level(tmp_path):
     assert model.predict(y=renamed).index.names == ["series", "month"]
     skseq.save(model, tmp_path / "model.skseq")
     assert skseq.load(tmp_path / "model.skseq").predict().index.names == ["id", "t"]
+
+
+def test_a_flat_long_frame_is_told_to_set_its_id_and_time_as_index():
+    # a long table straight from a CSV: id and week as columns, not the index
+    frame = wide(columns=("a", "b"))
+    long = pd.concat(dict(frame.items()), names=["store", "week"]).rename("sales")
+    flat = long.reset_index()
+    with pytest.raises(TypeError, match=r"'store'.*y\.set_index\(\[id_column"):
+        SequenceForecaster(**TINY).fit(flat)
+    # indexed as the message says, it fits
+    indexed = flat.set_index(["store", "week"])
+    assert SequenceForecaster(**TINY).fit(indexed).predict().index.names == [
+        "store",
+        "week",
+    ]
