@@ -165,7 +165,9 @@ def check_like_fit(
     panel = [_in_order(one, columns) for one in panel]
     for one in panel:
         if tuple(one.columns) != columns:
-            if one.kind == "array":  # its columns are positions, not names
+            # an array's columns are positions: none is a target's name unless
+            # the model was fitted on an array too (then the names tell more)
+            if one.kind == "array" and not any(c in roles.targets for c in one.columns):
                 raise ValueError(
                     f"{name} is an array, but the model was fitted on a pandas "
                     f"Series or DataFrame (columns {list(columns)}): give {name} "

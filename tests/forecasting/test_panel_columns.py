@@ -65,6 +65,20 @@ def test_an_array_given_to_a_pandas_model_is_said_to_be_an_array():
             model.score(series.to_numpy()[-10:])
 
 
+def test_an_array_model_given_other_columns_is_not_said_pandas_fitted():
+    # a model fitted on arrays, given an array of other columns (or an X with
+    # a column more), said "y is an array, but the model was fitted on a pandas
+    # Series or DataFrame"; the columns tell what differs
+    values = wide()["s1"].to_numpy()
+    model = SequenceForecaster(**TINY).fit(values)
+    with pytest.raises(ValueError, match=r"columns \[0, 1\], but the model was fit"):
+        model.predict(y=np.c_[values, values])
+    X = pd.DataFrame({"p": np.arange(60.0), "q": np.ones(60)})
+    model = SequenceForecaster(**TINY).fit(values, X[["p"]])
+    with pytest.raises(ValueError, match=r"not seen at fit \['q'\]"):
+        model.predict(y=values, X=X)
+
+
 def test_frames_of_a_panel_are_read_by_column_name_at_fit_too():
     frames = {key: wide(columns=("v", "p", "q"), seed=i) for i, key in enumerate("ab")}
     shuffled = dict(frames, b=frames["b"][["q", "v", "p"]])
