@@ -268,9 +268,18 @@ def refuse_covariates_as_y(y, roles):
         return
     covariates = [c for c in roles.columns if c not in roles.targets]
     if all(c in covariates for c in y.columns):
+        if roles.n_given:
+            remedy = (
+                "give covariates as predict(X=...) (or future=...). A search's "
+                "predict(X) passes X as y: call search.best_estimator_.predict(X=...)."
+            )
+        else:  # predict(X=...) alone would be refused: no future covariates
+            remedy = (
+                "y is the targets' recent history; this forecaster has no future "
+                "covariates, so covariates come beside it, as at fit "
+                "(predict(y=history, X=its_covariate_rows), or columns of y)."
+            )
         raise ValueError(
             f"y holds the covariates {list(y.columns)} and none of the targets "
-            f"{list(roles.targets)}: give covariates as predict(X=...) (or "
-            "future=...). A search's predict(X) passes X as y: call "
-            "search.best_estimator_.predict(X=...)."
+            f"{list(roles.targets)}: {remedy}"
         )

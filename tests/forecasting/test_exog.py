@@ -402,3 +402,15 @@ def test_covariates_given_as_y_name_the_argument():
     with pytest.raises(ValueError, match="best_estimator_"):
         model.predict_interval(X[-3:])
     assert len(model.predict(X=X[-3:])) == 3
+
+
+def test_covariates_given_as_y_of_a_model_without_future_ones_ask_for_history():
+    # predict(X=...) alone is refused where no covariate is future: the message
+    # asked for it
+    sales, X = sales_and_promotions(60)
+    model = SequenceForecaster(horizon=3, window_length=6, max_epochs=1)
+    model.fit(sales, X)
+    with pytest.raises(ValueError, match="no future covariates") as error:
+        model.predict(X)
+    assert "predict(X=...)" not in str(error.value)
+    assert len(model.predict(y=sales, X=X)) == 3
