@@ -359,9 +359,10 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         if non_numeric:
             raise TypeError(
                 f"{name} has non-numeric columns {non_numeric}; forecast numbers, "
-                "and encode categories as numeric covariate columns first (a long "
-                "DataFrame of many series is indexed by its series id and time "
-                f"columns: {name}.set_index([id_column, time_column]))."
+                "and encode categories as numeric covariate columns first. Time "
+                f"stamps go in the index ({name}.set_index(time_column)), and a "
+                "long DataFrame of many series is indexed by its series id and "
+                f"time: {name}.set_index([id_column, time_column])."
             )
         index = frame.index
         values = frame.to_numpy(dtype=np.float64)

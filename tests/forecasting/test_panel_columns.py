@@ -158,3 +158,12 @@ def test_a_flat_long_frame_is_told_to_set_its_id_and_time_as_index():
         "store",
         "week",
     ]
+
+
+def test_a_date_column_is_told_to_go_in_the_index():
+    dates = pd.date_range("2020-01-01", periods=30, freq="D")
+    frame = pd.DataFrame({"date": dates, "sales": np.arange(30.0)})
+    with pytest.raises(TypeError, match=r"\['date'\].*y\.set_index\(time_column\)"):
+        SequenceForecaster(**TINY).fit(frame)
+    model = SequenceForecaster(**TINY).fit(frame.set_index("date"))
+    assert model.predict().index[0] == pd.Timestamp("2020-01-31")
