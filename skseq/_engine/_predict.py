@@ -53,8 +53,12 @@ def _within_memory(module, lengths, batches, device="cpu"):
     long sequences may then round differently with other sequences beside
     them.
     """
+    caps = {}  # by length: the estimate walks the module's layers
     for index in batches:
-        cap = predict_cap(module, int(lengths[index].max()), device)
+        length = int(lengths[index].max())
+        if length not in caps:
+            caps[length] = predict_cap(module, length, device)
+        cap = caps[length]
         if cap is None or cap >= max(len(index), MIN_ROWS):
             yield index, MIN_ROWS
             continue
