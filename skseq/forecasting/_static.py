@@ -88,9 +88,12 @@ class StaticCovariates:
         position = {key: i for i, key in enumerate(self.ids)}
         missing = [key for key in keys if key not in position]
         if missing:
+            # the same ids of another type (1 and "1")
+            alike = [i for i in self.ids if str(i) in set(map(str, missing))]
+            held = f", though its index holds {alike[:10]!r}" * bool(alike)
             raise ValueError(
-                f"static has no row for the series {missing[:10]}"
-                f"{' ...' if len(missing) > 10 else ''}; refit with their rows."
+                f"static has no row for the series {missing[:10]!r}"
+                f"{' ...' if len(missing) > 10 else ''}{held}; refit with their rows."
             )
         return self.values[[position[key] for key in keys]]
 

@@ -61,7 +61,7 @@ def test_static_covariates_are_read_in_every_form_and_method():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda s: s.drop(index="s1"), "no row for the series \\['s1'\\]"),
+        (lambda s: s.drop(index="s1"), "no row for the series \\['s1'\\]; refit"),
         (lambda s: s.assign(size=np.nan), "missing values"),
         (lambda s: s.rename(columns={"size": 0}).iloc[:, :0], "no columns"),
         (lambda s: pd.concat([s, s.iloc[:1]]), "several rows for the series"),
@@ -88,6 +88,11 @@ def test_static_needs_a_panel_and_known_ids():
     clash = {key: one.to_frame("size") for key, one in series.items()}
     with pytest.raises(ValueError, match="share the column names \\['size'\\]"):
         SequenceForecaster(**FAST).fit(clash, static=static)
+    # the same ids as another type are shown beside them
+    numbered = {str(i): one for i, one in enumerate(series.values())}
+    message = "series \\['0', '1', '2', '3'\\], though its index holds \\[0, 1, 2, 3\\]"
+    with pytest.raises(ValueError, match=message):
+        SequenceForecaster(**FAST).fit(numbered, static=static.set_axis(range(4)))
     model = SequenceForecaster(**FAST).fit(series, static=static)
     with pytest.raises(ValueError, match="no row for the series \\[.new.\\]; refit"):
         model.predict(y={"new": series["s0"]})
