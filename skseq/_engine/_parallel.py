@@ -25,6 +25,7 @@ Two ways to start the processes:
   returns the trained model.
 """
 
+import atexit
 import gc
 import os
 import signal
@@ -115,6 +116,22 @@ class World:
                 buffer /= self.size
 
 
+def _init_group(backend, **options):
+    """Start torch's default process group, so that it can also be left.
+
+    torch.optim imports torch._dynamo at the first optimizer made; imported
+    after the group started, it keeps the group alive past
+    ``destroy_process_group`` (torch 2.13), and gloo's threads, left to the
+    interpreter's teardown, can end the process with SIGABRT ("terminate
+    called without an active exception"; 4 of 28 torchrun launches on a busy
+    machine, none of 100 with it imported first). Imported first, it costs
+    no time the optimizer would not take.
+    """
+    import torch._dynamo  # noqa: F401
+
+    dist.init_process_group(backend, timeout=_TIMEOUT, **options)
+
+
 def _backend(device):
     return "nccl" if str(device).startswith("cuda") else "gloo"
 
@@ -123,9 +140,7 @@ def _backend(device):
 def _group(backend, rank, size, store):
     """Join a process group for the block, then leave it as it was."""
     excepthook = sys.excepthook  # torch's prefixes tracebacks with the rank
-    dist.init_process_group(
-        backend, store=store, rank=rank, world_size=size, timeout=_TIMEOUT
-    )
+    _init_group(backend, store=store, rank=rank, world_size=size)
     try:
         yield World(rank, size)
     finally:
@@ -294,7 +309,9 @@ def _torchrun(device):
     """Join the process group torchrun describes; yield this process's World.
 
     The group is made once and kept for the life of the process (torchrun's
-    processes end with the script), so that fits can follow each other.
+    processes end with the script), so that fits can follow each other, and
+    left at exit while the interpreter is still whole (``_init_group``). A
+    group the script started itself is the script's.
     """
     if "WORLD_SIZE" not in os.environ or "RANK" not in os.environ:
         raise ValueError(
@@ -306,8 +323,14 @@ def _torchrun(device):
         # one GPU per process: "cuda" is this process's own
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
     if not dist.is_initialized():
-        dist.init_process_group(_backend(device), timeout=_TIMEOUT)
+        _init_group(_backend(device))
+        atexit.register(_leave_group)
     yield World(dist.get_rank(), dist.get_world_size())
+
+
+def _leave_group():
+    if dist.is_initialized():
+        dist.destroy_process_group()
 
 
 @contextmanager
