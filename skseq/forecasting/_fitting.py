@@ -50,6 +50,10 @@ NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 # a series whose last window (or season) lies beyond all but this share of
 # its earlier values trends: its own scale is not tried (_ridges)
 EDGE = 0.03
+# "standard" divides a window's targets by their spread, but not the
+# covariates the user gave: from fewer steps than this that spread is too
+# noisy for one coefficient to carry a covariate's effect (_ridges)
+SPREAD_STEPS = 6
 
 
 def season_setting(estimator, freq, panel=None, targets=()):
@@ -398,6 +402,12 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     return state, final
 
 
+def _covariates_given(fitted):
+    """Return the number of the user's covariate columns (past, future, static)."""
+    added = sum(len(part.columns) for part in (fitted.phases, fitted.lag) if part)
+    return len(fitted.roles.columns) - fitted.roles.n_targets - added
+
+
 def _ridges(
     estimator, fitted, series, ridge_windows, held_windows, actual, steps, normalize
 ):
@@ -430,7 +440,11 @@ def _ridges(
     chosen = "standard" if normalize == "auto" else normalize  # if none judge
     if not linear and (normalize != "auto" or not len(split.held_out)):
         return (), chosen, None  # no ridge needed
-    tried = [c for c in NORMALIZATIONS_TRIED if (read or w) >= 2 or c != "standard"]
+    steps_read = read or w
+    spread_from = SPREAD_STEPS if _covariates_given(fitted) else 2
+    tried = [
+        c for c in NORMALIZATIONS_TRIED if steps_read >= spread_from or c != "standard"
+    ]
     ends = max(w, fitted.season or 1)  # the steps whose mean is compared
     if series.share_at_edge(fitted.roles.n_targets, ends, EDGE, fitted.still) > 0.5:
         tried.remove(None)  # most series trend: their own scale extrapolates

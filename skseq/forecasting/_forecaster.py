@@ -100,8 +100,10 @@ class SequenceForecaster(
         the network learns shapes and the level of a series does not matter;
         None standardises with the series' own mean and scale. "auto" fits a
         ridge regression of the held-out windows in each (None not where the
-        series ends beyond its earlier values) and keeps the one that
-        forecasts them best (``normalize_``); no one choice always wins.
+        series ends beyond its earlier values; "standard" not where covariates
+        are given and the window has fewer than 6 steps, too few for a spread
+        that scales the targets but not the covariates) and keeps the one
+        that forecasts them best (``normalize_``); no one choice always wins.
     transform : {"log"} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).

@@ -474,3 +474,35 @@ def test_the_series_own_scale_is_not_tried_on_a_trend(trend, tried):
         random_state=0,
     ).fit(pd.Series(values))
     assert [ridge.scaler.normalize for ridge in model._fitted.ridges] == tried
+
+
+@pytest.mark.parametrize(
+    "window, covariate, standard", [(5, True, False), (5, False, True), (6, True, True)]
+)
+def test_windows_too_short_for_their_spread_drop_standard_with_covariates(
+    monkeypatch, window, covariate, standard
+):
+    # "standard" divides the targets by the window's spread, not the user's
+    # covariates: spread from fewer than 6 steps varies too much for one
+    # coefficient to carry a covariate's effect (benchmarks/README.md)
+    from skseq.forecasting import _judged
+
+    def keep_all(errors, horizon, counts=None):
+        return list(range(len(errors)))
+
+    monkeypatch.setattr(_judged, "confidence_set", keep_all)
+    rng = np.random.default_rng(0)
+    promo = (rng.random(124) < 0.3).astype(float)
+    values = 50 + np.cumsum(rng.normal(0, 0.5, 124)) + 10 * promo
+    index = pd.date_range("2020-01-06", periods=124, freq="W-MON")
+    X = pd.DataFrame({"promo": promo}, index) if covariate else None
+    model = SequenceForecaster(
+        horizon=4,
+        window_length=window,
+        future_covariates=["promo"] if covariate else None,
+        max_epochs=1,
+        random_state=0,
+    ).fit(pd.Series(values, index), X)
+    kept = {ridge.scaler.normalize for ridge in model._fitted.ridges}
+    assert ("standard" in kept) is standard
+    assert {"last", "mean"} <= kept
