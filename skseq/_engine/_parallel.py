@@ -309,9 +309,10 @@ def _torchrun(device):
     """Join the process group torchrun describes; yield this process's World.
 
     The group is made once and kept for the life of the process (torchrun's
-    processes end with the script), so that fits can follow each other, and
-    left at exit while the interpreter is still whole (``_init_group``). A
-    group the script started itself is the script's.
+    processes end with the script), so that fits can follow each other. A
+    gloo group is left at exit while the interpreter is still whole
+    (``_init_group``). A group the script started before the first fit is
+    the script's.
     """
     if "WORLD_SIZE" not in os.environ or "RANK" not in os.environ:
         raise ValueError(
@@ -323,8 +324,10 @@ def _torchrun(device):
         # one GPU per process: "cuda" is this process's own
         torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", 0)))
     if not dist.is_initialized():
-        _init_group(_backend(device))
-        atexit.register(_leave_group)
+        backend = _backend(device)
+        _init_group(backend)
+        if backend == "gloo":  # NCCL's can wait on the others, at an exit on error
+            atexit.register(_leave_group)
     yield World(dist.get_rank(), dist.get_world_size())
 
 

@@ -437,11 +437,13 @@ def _ridges(
     held_out, held = held_windows
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
-    chosen = "standard" if normalize == "auto" else normalize  # if none judge
+    spread_from = SPREAD_STEPS if _covariates_given(fitted) else 2
+    chosen = normalize  # if none judge: the network's spread where it may be read
+    if normalize == "auto":
+        chosen = "mean" if 2 <= w < spread_from else "standard"
     if not linear and (normalize != "auto" or not len(split.held_out)):
         return (), chosen, None  # no ridge needed
     steps_read = read or w
-    spread_from = SPREAD_STEPS if _covariates_given(fitted) else 2
     tried = [
         c for c in NORMALIZATIONS_TRIED if steps_read >= spread_from or c != "standard"
     ]

@@ -101,9 +101,11 @@ class SequenceForecaster(
         None standardises with the series' own mean and scale. "auto" fits a
         ridge regression of the held-out windows in each (None not where the
         series ends beyond its earlier values; "standard" not where covariates
-        are given and the window has fewer than 6 steps, too few for a spread
-        that scales the targets but not the covariates) and keeps the one
-        that forecasts them best (``normalize_``); no one choice always wins.
+        are given and the ridges read fewer than 6 steps, too few for a
+        spread that scales the targets but not the covariates) and keeps the
+        one that forecasts them best (``normalize_``; without held-out
+        windows "standard", or "mean" where covariates are given and the
+        window has 2 to 5 steps); no one choice always wins.
     transform : {"log"} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).

@@ -89,8 +89,9 @@ class StaticCovariates:
         missing = [key for key in keys if key not in position]
         if missing:
             # the same ids of another type (1 and "1")
-            alike = [i for i in self.ids if str(i) in set(map(str, missing))]
-            held = f", though its index holds {alike[:10]!r}" * bool(alike)
+            spelled = set(map(str, missing))
+            alike = pd.Index([i for i in self.ids if str(i) in spelled][:10])
+            held = f", though its index holds {alike.tolist()!r}" * bool(len(alike))
             raise ValueError(
                 f"static has no row for the series {missing[:10]!r}"
                 f"{' ...' if len(missing) > 10 else ''}{held}; refit with their rows."

@@ -506,3 +506,24 @@ def test_windows_too_short_for_their_spread_drop_standard_with_covariates(
     kept = {ridge.scaler.normalize for ridge in model._fitted.ridges}
     assert ("standard" in kept) is standard
     assert {"last", "mean"} <= kept
+
+
+def test_without_held_out_windows_short_windows_with_covariates_are_not_standard():
+    rng = np.random.default_rng(0)
+    promo = (rng.random(40) < 0.3).astype(float)
+    values = 50 + np.cumsum(rng.normal(0, 0.5, 40)) + 10 * promo
+    index = pd.date_range("2020-01-06", periods=40, freq="W-MON")
+    X = pd.DataFrame({"promo": promo}, index)
+    y = pd.Series(values, index)
+    params = dict(horizon=4, validation_fraction=0, max_epochs=1, random_state=0)
+    for covariates, window, expected in [(X, 4, "mean"), (None, 4, "standard")]:
+        model = SequenceForecaster(
+            window_length=window,
+            future_covariates=None if covariates is None else ["promo"],
+            **params,
+        ).fit(y, covariates)
+        assert model.normalize_ == expected
+    model = SequenceForecaster(
+        window_length=6, future_covariates=["promo"], **params
+    ).fit(y, X)
+    assert model.normalize_ == "standard"
