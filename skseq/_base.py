@@ -265,10 +265,11 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         if sequences.is_tokens and self.vocab_size is not None:
             check_token_ids(sequences.steps, self.vocab_size, "vocab_size")
 
-    def _fit_input(self, sequences):
+    def _fit_input(self, sequences, sample_weight=None):
         """Standardisation and vocabularies learned from the training sequences."""
         return FittedInput.fit(
             sequences,
+            sample_weight=sample_weight,
             standardize=self.standardize,
             vocab_size=self.vocab_size,
             categorical=self._categorical_columns(sequences),
@@ -370,9 +371,8 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
 
         With ``warm_start`` and a previous fit, training continues from it
         (how it reads its input kept: scaling, vocabularies, padding). Nothing
-        is assigned to
-        ``self`` here (see :meth:`_set_fitted`). Returns the state dict and
-        the :class:`~skseq._engine.Trained` result.
+        is assigned to ``self`` here (see :meth:`_set_fitted`). Returns the
+        state dict and the :class:`~skseq._engine.Trained` result.
         """
         warm = self._warm_state()
         self._check_fit_input(sequences, None if warm is None else warm["_input"])
@@ -386,7 +386,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         )
         options = self._training_options(conv_layers, sequences.n_samples)
         if warm is None:
-            fitted_input = self._fit_input(sequences)
+            fitted_input = self._fit_input(sequences, sample_weight)
         else:
             fitted_input = warm["_input"]
             fitted_input.check(sequences)

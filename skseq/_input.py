@@ -52,23 +52,33 @@ def safe_scale(std, mean=0.0):
     return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
 
 
-def column_stats(steps):
+def column_stats(steps, weights=None):
     """Return the mean and standard deviation of each column of ``steps``.
 
     Computed in float64 a block (:func:`~skseq.utils._stored.block_steps`) at a time
     (blocks merged by Chan, Golub and LeVeque's update), so that in-memory
     and stored steps give the same figures without a full-size copy.
+    ``weights`` (one per step, or None) weighs the steps: a step of weight 0
+    counts as if it were left out.
     """
     if isinstance(steps, StoredSequences):
         blocks = steps.blocks()
     else:
         size = block_steps(steps.shape[1])
         blocks = (steps[i : i + size] for i in range(0, len(steps), size))
-    count, mean, m2 = 0, None, None
+    count, mean, m2, start = 0, None, None, 0
     for block in blocks:
-        n = len(block)
-        block_mean = block.mean(axis=0, dtype=np.float64)
-        block_m2 = ((block - block_mean) ** 2).sum(axis=0)
+        if weights is None:
+            n = len(block)
+            block_mean = block.mean(axis=0, dtype=np.float64)
+            block_m2 = ((block - block_mean) ** 2).sum(axis=0)
+        else:
+            w = weights[start : start + len(block), None]
+            start, n = start + len(block), w.sum()
+            if n == 0:
+                continue
+            block_mean = (block * w).sum(axis=0) / n
+            block_m2 = (w * (block - block_mean) ** 2).sum(axis=0)
         if count == 0:
             count, mean, m2 = n, block_mean, block_m2
             continue
@@ -77,6 +87,20 @@ def column_stats(steps):
         m2 = m2 + block_m2 + delta**2 * (count * n / total)
         count = total
     return mean, np.sqrt(m2 / count)
+
+
+def step_weights(sample_weight, lengths):
+    """Return a weight per step: a sequence's, or a step's; None if all alike.
+
+    ``sample_weight`` holds one weight per sequence (``len(lengths)``), one
+    per step (``lengths.sum()``), or is None.
+    """
+    if sample_weight is None or np.ptp(sample_weight) == 0:
+        return None
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if len(weights) == len(lengths):
+        return np.repeat(weights, lengths)
+    return weights if len(weights) == lengths.sum() else None
 
 
 def learned_vocab_size(ids, name="X"):
@@ -209,15 +233,22 @@ class FittedInput:
         categorical,
         keep_length,
         mask_value,
+        sample_weight=None,
     ):
-        """Learn the standardisation and the vocabularies from training input."""
+        """Learn the standardisation and the vocabularies from training input.
+
+        ``sample_weight`` (one per sequence, or None) weighs each sequence's
+        steps in the standardisation, as in the training loss.
+        """
         n_features = sequences.n_channels
         mean, scale = np.zeros(n_features), np.ones(n_features)
         if standardize == "auto":
             standardize = "sequence" if is_long(sequences) else True
         per_sequence = standardize == "sequence" and not sequences.is_tokens
         if standardize and not per_sequence and not sequences.is_tokens:
-            mean, std = column_stats(sequences.steps)
+            mean, std = column_stats(
+                sequences.steps, step_weights(sample_weight, sequences.lengths)
+            )
             scale = safe_scale(std, mean)
             mean[list(categorical)], scale[list(categorical)] = 0.0, 1.0
         token_vocab = None

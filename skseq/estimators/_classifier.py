@@ -217,8 +217,10 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         y : array-like of shape (n_samples,)
             Class labels (int, str, bool, ...).
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss (a Series indexed by sequence ids
-            is lined up with a long-format ``X`` by id, as ``y`` is).
+            Per-sample weights of the loss and of the statistics that scale
+            the inputs, so that a weight of 0 leaves a sequence out (a Series
+            indexed by sequence ids is lined up with a long-format ``X`` by
+            id, as ``y`` is).
 
         Returns
         -------

@@ -49,10 +49,18 @@ class TargetScaling:
             )
 
     @classmethod
-    def fit(cls, target, ndim):
-        """Learn the mean and scale of each column of ``target`` (2-D)."""
-        mean = target.mean(axis=0)
-        return cls(mean, safe_scale(target.std(axis=0), mean), ndim)
+    def fit(cls, target, ndim, weights=None):
+        """Learn the mean and scale of each column of ``target`` (2-D).
+
+        ``weights`` (one per row, or None) weighs the rows, as the loss does:
+        a row of weight 0 counts as if it were left out.
+        """
+        if weights is None or np.ptp(weights) == 0:
+            mean = target.mean(axis=0)
+            return cls(mean, safe_scale(target.std(axis=0), mean), ndim)
+        mean = np.average(target, axis=0, weights=weights)
+        variance = np.average((target - mean) ** 2, axis=0, weights=weights)
+        return cls(mean, safe_scale(np.sqrt(variance), mean), ndim)
 
     def transform(self, target):
         """Standardised targets (float32) for the network."""
@@ -219,12 +227,12 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
     def _net_outputs(self):
         return NetOutputs(target=self._target)
 
-    def _target_scaling(self, y):
+    def _target_scaling(self, y, weights=None):
         """Return the target scaling: learned, or the warm-started network's."""
         target = y.reshape(len(y), -1)
         warm = self._warm_state()
         if warm is None:
-            return TargetScaling.fit(target, y.ndim)
+            return TargetScaling.fit(target, y.ndim, weights)
         fitted = warm["_target"]
         if target.shape[1] != len(fitted.mean):
             raise ValueError(
@@ -262,8 +270,10 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Targets.
         sample_weight : array-like of shape (n_samples,), default=None
-            Per-sample weights of the loss (a Series indexed by sequence ids
-            is lined up with a long-format ``X`` by id, as ``y`` is).
+            Per-sample weights of the loss and of the statistics that scale
+            inputs and targets, so that a weight of 0 leaves a sequence out (a
+            Series indexed by sequence ids is lined up with a long-format
+            ``X`` by id, as ``y`` is).
 
         Returns
         -------
@@ -273,11 +283,12 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
         sequences = self._check_X(X, reset=True)
         check_y_given(self, y)
         y = self._check_targets(y, sequences)
-        scaling = self._target_scaling(y)
+        weights = sample_weights(align_to_ids(sample_weight, sequences), len(y))
+        scaling = self._target_scaling(y, weights)
         state, trained = self._fit_network(
             sequences,
             scaling.transform(y.reshape(len(y), -1)),
-            normalised(sample_weights(align_to_ids(sample_weight, sequences), len(y))),
+            normalised(weights),
             len(scaling.mean),
             self.loss,
             outputs=NetOutputs(target=scaling),

@@ -192,7 +192,9 @@ class RNNStepRegressor(StepEstimator):
         y : list of array-like or array-like
             A value (or row of values) for every step of ``X``.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sequence in the loss (given to its every step).
+            Weight of each sequence in the loss (given to its every step) and
+            in the statistics that scale inputs and targets, so that a weight
+            of 0 leaves a sequence out.
 
         Returns
         -------
@@ -205,8 +207,11 @@ class RNNStepRegressor(StepEstimator):
         target = values.reshape(len(values), -1)
         warm = self._warm_state()
         ndim = 1 if values.ndim == 1 else 2
+        weights = sample_weights(sample_weight, sequences.n_samples)
+        if weights is not None:
+            weights = np.repeat(weights, sequences.lengths)
         if warm is None:
-            scaling = TargetScaling.fit(target, ndim)
+            scaling = TargetScaling.fit(target, ndim, weights)
         else:
             fitted = warm["_target"]
             if target.shape[1] != len(fitted.mean):
@@ -215,9 +220,6 @@ class RNNStepRegressor(StepEstimator):
                     f"outputs, but y has {target.shape[1]}; set warm_start=False."
                 )
             scaling = TargetScaling(fitted.mean, fitted.scale, ndim)
-        weights = sample_weights(sample_weight, sequences.n_samples)
-        if weights is not None:
-            weights = np.repeat(weights, sequences.lengths)
         state, trained = self._fit_network(
             sequences,
             scaling.transform(target),

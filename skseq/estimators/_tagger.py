@@ -207,7 +207,9 @@ class RNNTagger(StepEstimator):
         y : list of array-like, array-like or long Series
             A label for every step of ``X`` (see Notes of the class).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sequence in the loss (given to its every step).
+            Weight of each sequence in the loss (given to its every step) and
+            in the statistics that scale numeric inputs, so that a weight of
+            0 leaves a sequence out.
 
         Returns
         -------
