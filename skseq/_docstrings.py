@@ -43,7 +43,7 @@ _CONVOLUTION = """\
         features, whose mean joins their summary too."""
 
 _AUTO_CONV = """ "auto": 3 when ``X`` holds numeric
-        sequences of 100 steps or more (the longest at fit), else 0; the
+        sequences of 100 steps or more (half of them at fit), else 0; the
         number used is ``conv_layers_``. Measured on long UCR sets
         (benchmarks/README.md)."""
 
@@ -344,7 +344,7 @@ _FRAGMENTS = {
         "auto_type": ', "sequence" or "auto"',
         "default": '"auto"',
         "auto_text": ' "auto": "sequence" when ``X`` holds\n        numeric '
-        "sequences of 100 steps or more (the longest at fit),\n        else True.",
+        "sequences of 100 steps or more (half of them at fit),\n        else True.",
     },
     "training": _training(),
     "training_auto": _training(auto=True),

@@ -25,7 +25,7 @@ __all__ = [
     "safe_scale",
 ]
 
-# numeric sequences this long (the longest at fit) read as shapes ("auto")
+# numeric sequences this long (half of them at fit) read as shapes ("auto")
 AUTO_LENGTH = 100
 
 # a learned vocabulary this large must be dense: ids up to 10x the ids used
@@ -36,9 +36,14 @@ def is_long(sequences):
     """Whether ``X`` holds numeric sequences long enough to read as shapes.
 
     What the "auto" defaults of the classifier key on: a convolutional front
-    end and per-sequence standardisation for such input.
+    end and per-sequence standardisation for such input. The median length
+    decides, so that a few long sequences do not change how short ones are
+    read (one sequence of 100 steps among 120 of 5 to 19 had set held-out R2
+    from 0.99 to -0.25, their level lost to per-sequence scaling).
     """
-    return not sequences.is_tokens and sequences.max_length >= AUTO_LENGTH
+    if sequences.is_tokens:
+        return False
+    return np.median(sequences.lengths) >= AUTO_LENGTH
 
 
 def safe_scale(std, mean=0.0):
