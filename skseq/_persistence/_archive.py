@@ -5,8 +5,10 @@ directory are checked first (zipfile then reads no more than they say), so a
 small file that inflates to gigabytes is refused at once.
 """
 
+import errno
 import hashlib
 import json
+import os
 import struct
 import zipfile
 
@@ -101,8 +103,11 @@ def read_archive(path):
 
     Raises ValueError naming the file for anything that is not an intact
     skseq file: not a zip, missing or oversized members, a malformed
-    manifest, a newer format, a checksum that does not match.
+    manifest, a newer format, a checksum that does not match;
+    FileNotFoundError where there is no file.
     """
+    if isinstance(path, (str, os.PathLike)) and not os.path.exists(path):
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()

@@ -37,6 +37,23 @@ def _check_class_weight(class_weight):
         )
 
 
+def _refuse_unknown_labels(class_weight, classes):
+    """Labels of ``class_weight`` not among ``classes``, where scikit-learn errs.
+
+    It refuses them only while some class has no weight of its own, and its
+    message then names those classes, not the labels at fault.
+    """
+    if not isinstance(class_weight, dict):
+        return
+    known = set(classes.tolist())
+    unknown = [label for label in class_weight if label not in known]
+    if unknown and not known <= set(class_weight):
+        raise ValueError(
+            f"class_weight has weights for {unknown}, which are not classes of "
+            f"y ({classes.tolist()}); the classes left out weigh 1."
+        )
+
+
 def class_weighted(weights, class_weight, labels, classes, index):
     """Multiply the sample ``weights`` (or None) by the weights of the classes.
 
@@ -49,6 +66,7 @@ def class_weighted(weights, class_weight, labels, classes, index):
     if class_weight is None:
         return weights
     _check_class_weight(class_weight)
+    _refuse_unknown_labels(class_weight, classes)
     balanced = isinstance(class_weight, str)
     present = np.unique(index) if balanced else np.arange(len(classes))
     per_class = np.zeros(len(classes))

@@ -267,6 +267,17 @@ def test_class_weight_shifts_predictions_toward_the_weighted_class():
     assert balanced.fit(X, imbalanced).predict(X).mean() > plain + 0.2
 
 
+def test_class_weight_labels_that_are_no_classes_are_named():
+    # scikit-learn's message named the classes without weights, not label 99
+    X = np.random.default_rng(0).normal(size=(30, 5, 1))
+    y = np.array([2, 5, 10] * 10)
+    message = "weights for \\[99\\], which are not classes of y \\(\\[2, 5, 10\\]\\)"
+    with pytest.raises(ValueError, match=message):
+        RNNClassifier(class_weight={10: 2.0, 99: 5.0}, **QUICK).fit(X, y)
+    # every class weighted: an extra label is ignored, as scikit-learn does
+    RNNClassifier(class_weight={2: 1.0, 5: 1.0, 10: 2.0, 99: 5.0}, **QUICK).fit(X, y)
+
+
 def test_user_callbacks_run_and_history_holds_every_epoch():
     X, y = make_ragged_classification(n=20)
     recorder = RecordWeights()

@@ -219,6 +219,11 @@ def test_corrupted_file_is_refused(tmp_path, classifier):
     (tmp_path / "junk.skseq").write_bytes(b"not a zip file")
     with pytest.raises(ValueError, match="not a readable skseq file"):
         skseq.load(tmp_path / "junk.skseq")
+    # no file is not a damaged one: FileNotFoundError, as open() raises
+    with pytest.raises(FileNotFoundError, match="missing.skseq"):
+        skseq.load(tmp_path / "missing.skseq")
+    with pytest.raises(FileNotFoundError):
+        skseq.load(str(tmp_path / "missing.skseq"))
 
 
 def test_version_mismatch_warns(tmp_path, classifier):
