@@ -48,6 +48,11 @@ def fit(estimator, X, y=GOOD_Y):
 
 NUMERIC_CASES = {
     "nan": ([np.array([[1.0, np.nan]])] + GOOD_X[1:], "Input X contains NaN"),
+    # NaN padding: the advice names ragged lists and mask_value
+    "nan padding": (
+        np.r_[np.ones((4, 6)), np.c_[np.ones((4, 4)), np.full((4, 2), np.nan)]],
+        "contains NaN. If it pads shorter sequences .* list of arrays .*mask_value",
+    ),
     "inf": ([np.array([[np.inf, 1.0]])] + GOOD_X[1:], "Input X contains infinity"),
     "empty": (np.empty((0, 4)), r"Found array with 0 sample\(s\)"),
     "empty list": ([], r"Found 0 sequences in X"),

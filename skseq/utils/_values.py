@@ -51,13 +51,25 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
     if not tokens:
         _refuse_strings(values, estimator, input_name)
         with np.errstate(over="ignore", invalid="ignore"):
-            return check_array(
-                values,
-                dtype=[np.float64, np.float32],
-                allow_nd=allow_nd,
-                estimator=estimator,
-                input_name=input_name,
-            )
+            try:
+                return check_array(
+                    values,
+                    dtype=[np.float64, np.float32],
+                    allow_nd=allow_nd,
+                    estimator=estimator,
+                    input_name=input_name,
+                )
+            except ValueError as error:
+                if "contains NaN" not in str(error):
+                    raise
+                # scikit-learn's advice is for tables (HistGradientBoosting)
+                raise ValueError(
+                    f"Input {input_name} contains NaN. If it pads shorter "
+                    f"sequences to one length, give {input_name} as a list of "
+                    "arrays of their own lengths, or pad with a number and set "
+                    "mask_value to it; fill missing steps first (e.g. with "
+                    "pandas' interpolate or ffill)."
+                ) from None
     values = check_array(
         values,
         dtype=None,
