@@ -361,6 +361,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         sequences,
         target,
         sample_weight,
+        input_weight,
         output_size,
         loss,
         stratify=None,
@@ -373,6 +374,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         (how it reads its input kept: scaling, vocabularies, padding). Nothing
         is assigned to ``self`` here (see :meth:`_set_fitted`). Returns the
         state dict and the :class:`~skseq._engine.Trained` result.
+        ``input_weight``: the user's weights of the input scaling, or None.
         """
         warm = self._warm_state()
         self._check_fit_input(sequences, None if warm is None else warm["_input"])
@@ -386,7 +388,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         )
         options = self._training_options(conv_layers, sequences.n_samples)
         if warm is None:
-            fitted_input = self._fit_input(sequences, sample_weight)
+            fitted_input = self._fit_input(sequences, input_weight)
         else:
             fitted_input = warm["_input"]
             fitted_input.check(sequences)
@@ -418,9 +420,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         }
         if fitted_input.vocab_size is not None:
             state["vocab_size_"] = fitted_input.vocab_size
-        names = (
-            sequences.feature_names if warm is None else warm.get("feature_names_in_")
-        )
+        names = warm.get("feature_names_in_") if warm else sequences.feature_names
         if names is not None:
             state["feature_names_in_"] = names
         return state, trained

@@ -43,9 +43,9 @@ _CONVOLUTION = """\
         features, whose mean joins their summary too."""
 
 _AUTO_CONV = """ "auto": 3 when ``X`` holds numeric
-        sequences of 100 steps or more (half of them at fit), else 0; the
-        number used is ``conv_layers_``. Measured on long UCR sets
-        (benchmarks/README.md)."""
+        sequences of 100 steps or more (a quarter of them or more at fit),
+        else 0; the number used is ``conv_layers_``. Measured on long UCR
+        sets (benchmarks/README.md)."""
 
 
 def _convolution(layers, pool, mode, auto=False):
@@ -344,7 +344,8 @@ _FRAGMENTS = {
         "auto_type": ', "sequence" or "auto"',
         "default": '"auto"',
         "auto_text": ' "auto": "sequence" when ``X`` holds\n        numeric '
-        "sequences of 100 steps or more (half of them at fit),\n        else True.",
+        "sequences of 100 steps or more (a quarter of them or more\n"
+        "        at fit), else True.",
     },
     "training": _training(),
     "training_auto": _training(auto=True),

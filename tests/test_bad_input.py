@@ -48,10 +48,11 @@ def fit(estimator, X, y=GOOD_Y):
 
 NUMERIC_CASES = {
     "nan": ([np.array([[1.0, np.nan]])] + GOOD_X[1:], "Input X contains NaN"),
-    # NaN padding: the advice names ragged lists and mask_value
+    # NaN padding: the advice names ragged lists (and mask_value where it is
+    # a parameter: test_nan_padding_advice_names_mask_value_where_it_is_one)
     "nan padding": (
         np.r_[np.ones((4, 6)), np.c_[np.ones((4, 4)), np.full((4, 2), np.nan)]],
-        "contains NaN. If it pads shorter sequences .* list of arrays .*mask_value",
+        "contains NaN. If it pads shorter sequences .* list of arrays",
     ),
     "inf": ([np.array([[np.inf, 1.0]])] + GOOD_X[1:], "Input X contains infinity"),
     "empty": (np.empty((0, 4)), r"Found array with 0 sample\(s\)"),
@@ -342,3 +343,12 @@ def test_a_grid_of_numpy_integers_searches_the_forecaster():
     ).fit(y)
     assert grid.best_params_["window_length"] in (4, 8)
     assert np.isfinite(grid.cv_results_["mean_test_score"]).all()
+
+
+def test_nan_padding_advice_names_mask_value_where_it_is_one():
+    X = np.c_[np.ones((4, 4)), np.full((4, 2), np.nan)]
+    with pytest.raises(ValueError, match="own lengths, or pad with a number and set"):
+        RNNClassifier().fit(X, [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="own lengths; fill") as error:
+        SequencePadder().fit(X)
+    assert "mask_value" not in str(error.value)

@@ -367,6 +367,8 @@ def load(path, *, module=None, optimizer=None, callbacks=None):
         does not match, a malformed or unknown field, oversized members,
         weights that do not fit the network), or needs a class you did not
         pass. The message names the file and the field.
+    FileNotFoundError
+        If there is no file at ``path``.
 
     Examples
     --------

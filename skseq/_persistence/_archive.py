@@ -5,10 +5,8 @@ directory are checked first (zipfile then reads no more than they say), so a
 small file that inflates to gigabytes is refused at once.
 """
 
-import errno
 import hashlib
 import json
-import os
 import struct
 import zipfile
 
@@ -106,14 +104,14 @@ def read_archive(path):
     manifest, a newer format, a checksum that does not match;
     FileNotFoundError where there is no file.
     """
-    if isinstance(path, (str, os.PathLike)) and not os.path.exists(path):
-        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             _check_sizes(path, infos)
             manifest = _manifest(path, archive.read("manifest.json"))
             members = {name: archive.read(name) for name in MEMBERS}
+    except FileNotFoundError:
+        raise  # no file is not a damaged one
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise ValueError(
             f"{path} is not a readable skseq file (or it is damaged): {exc}"

@@ -230,17 +230,13 @@ class RNNClassifier(ClassifierMixin, _BaseSequenceEstimator):
         sequences = self._check_X(X, reset=True)
         check_y_given(self, y)
         y, classes, y_index = self._check_labels(y, sequences)
-        weights = class_weighted(
-            sample_weights(align_to_ids(sample_weight, sequences), len(y)),
-            self.class_weight,
-            y,
-            classes,
-            y_index,
-        )
+        given = sample_weights(align_to_ids(sample_weight, sequences), len(y))
+        weights = class_weighted(given, self.class_weight, y, classes, y_index)
         state, trained = self._fit_network(
             sequences,
             y_index.astype(np.int64),
             normalised(weights),
+            given,  # class weights weigh the loss, not the input's scaling
             len(classes),
             "cross_entropy",
             stratify=y_index,

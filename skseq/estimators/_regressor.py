@@ -289,6 +289,7 @@ class RNNRegressor(RegressorMixin, _BaseSequenceEstimator):
             sequences,
             scaling.transform(y.reshape(len(y), -1)),
             normalised(weights),
+            weights,
             len(scaling.mean),
             self.loss,
             outputs=NetOutputs(target=scaling),

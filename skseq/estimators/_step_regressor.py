@@ -207,9 +207,8 @@ class RNNStepRegressor(StepEstimator):
         target = values.reshape(len(values), -1)
         warm = self._warm_state()
         ndim = 1 if values.ndim == 1 else 2
-        weights = sample_weights(sample_weight, sequences.n_samples)
-        if weights is not None:
-            weights = np.repeat(weights, sequences.lengths)
+        given = sample_weights(sample_weight, sequences.n_samples)
+        weights = None if given is None else np.repeat(given, sequences.lengths)
         if warm is None:
             scaling = TargetScaling.fit(target, ndim, weights)
         else:
@@ -224,6 +223,7 @@ class RNNStepRegressor(StepEstimator):
             sequences,
             scaling.transform(target),
             normalised(weights),
+            given,
             target.shape[1],
             self.loss,
             per_step=True,
@@ -274,7 +274,6 @@ class RNNStepRegressor(StepEstimator):
         check_is_fitted(self)
         predictions, sequences = self._flat_predictions(X)
         values = self._values(y, sequences)
-        weights = sample_weights(sample_weight, sequences.n_samples)
-        if weights is not None:
-            weights = np.repeat(weights, sequences.lengths)
+        given = sample_weights(sample_weight, sequences.n_samples)
+        weights = None if given is None else np.repeat(given, sequences.lengths)
         return float(r2_score(values, predictions, sample_weight=weights))

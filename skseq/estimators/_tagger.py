@@ -237,14 +237,14 @@ class RNNTagger(StepEstimator):
                 f"{type(self).__name__} needs at least 2 classes over the steps, "
                 f"but y holds only {classes.tolist()[0]!r}."
             )
-        weights = sample_weights(sample_weight, sequences.n_samples)
-        if weights is not None:
-            weights = np.repeat(weights, sequences.lengths)
+        given = sample_weights(sample_weight, sequences.n_samples)
+        weights = None if given is None else np.repeat(given, sequences.lengths)
         weights = class_weighted(weights, self.class_weight, labels, classes, index)
         state, trained = self._fit_network(
             sequences,
             index.astype(np.int64),
             normalised(weights),
+            given,  # class weights weigh the loss, not the input's scaling
             len(classes),
             "cross_entropy",
             per_step=True,

@@ -63,12 +63,13 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
                 if "contains NaN" not in str(error):
                     raise
                 # scikit-learn's advice is for tables (HistGradientBoosting)
+                masks = "mask_value" in getattr(estimator, "get_params", dict)()
+                mask = ", or pad with a number and set mask_value to it" * masks
                 raise ValueError(
                     f"Input {input_name} contains NaN. If it pads shorter "
                     f"sequences to one length, give {input_name} as a list of "
-                    "arrays of their own lengths, or pad with a number and set "
-                    "mask_value to it; fill missing steps first (e.g. with "
-                    "pandas' interpolate or ffill)."
+                    f"arrays of their own lengths{mask}; fill missing steps "
+                    "first (e.g. with pandas' interpolate or ffill)."
                 ) from None
     values = check_array(
         values,

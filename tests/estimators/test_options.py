@@ -450,7 +450,7 @@ def test_auto_front_end_and_learning_rate_follow_the_length_of_the_sequences():
     assert tokens.conv_layers_ == 0  # token ids are no shapes
 
 
-def test_the_median_length_decides_the_auto_front_end_and_scaling():
+def test_a_quarter_of_long_sequences_decides_the_auto_front_end_and_scaling():
     # one long sequence among short ones used to switch every sequence to
     # per-sequence scaling and the front end, losing their levels
     rng = np.random.default_rng(0)
@@ -458,9 +458,9 @@ def test_the_median_length_decides_the_auto_front_end_and_scaling():
     y = np.arange(40) % 2
     few_long = RNNClassifier(**QUICK).fit(short + [rng.normal(size=300)], y)
     assert few_long.conv_layers_ == 0 and not few_long._input.per_sequence
-    long = [rng.normal(size=int(rng.integers(100, 300))) for _ in range(21)]
-    most_long = RNNClassifier(**QUICK).fit(short[:19] + long, y)
-    assert most_long.conv_layers_ == 3 and most_long._input.per_sequence
+    long = [rng.normal(size=int(rng.integers(100, 300))) for _ in range(10)]
+    quarter_long = RNNClassifier(**QUICK).fit(short[:30] + long, y)
+    assert quarter_long.conv_layers_ == 3 and quarter_long._input.per_sequence
 
 
 @pytest.mark.parametrize("estimator", [RNNClassifier, RNNRegressor])

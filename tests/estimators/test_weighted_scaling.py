@@ -53,3 +53,31 @@ def test_equal_weights_leave_the_statistics_as_without_weights():
     for fitted in ("_input", "_target"):
         a, b = getattr(plain, fitted), getattr(equal, fitted)
         assert np.array_equal(a.mean, b.mean) and np.array_equal(a.scale, b.scale)
+
+
+def test_class_weights_leave_the_input_scaling_alone():
+    # they weigh the loss; a scaler in a pipeline would not see them either
+    X, _ = _data(2)
+    y = np.r_[np.zeros(32), np.ones(8)].astype(int)
+    X = [x + 3 * label for x, label in zip(X, y, strict=True)]
+    plain = RNNClassifier(**FAST).fit(X, y)
+    balanced = RNNClassifier(class_weight="balanced", **FAST).fit(X, y)
+    assert np.array_equal(plain._input.mean, balanced._input.mean)
+
+
+def test_stored_sequences_are_weighted_as_in_memory(monkeypatch):
+    from skseq import _input
+    from skseq.io import StoredSequences
+    from skseq.utils import _stored
+
+    for module in (_input, _stored):  # blocks across the sequences
+        monkeypatch.setattr(module, "block_steps", lambda width: 7)
+    X, rng = _data(3)
+    y = np.array([x.sum() for x in X])
+    weights = np.r_[rng.uniform(0.5, 2, len(X) - 1), 0.0]
+    lengths = np.array([len(x) for x in X])
+    stored = StoredSequences(np.concatenate(X), lengths, flat=True)
+    memory = RNNRegressor(**FAST).fit(X, y, sample_weight=weights)
+    disk = RNNRegressor(**FAST).fit(stored, y, sample_weight=weights)
+    np.testing.assert_allclose(disk._input.mean, memory._input.mean, rtol=1e-12)
+    np.testing.assert_allclose(disk._input.scale, memory._input.scale, rtol=1e-12)
