@@ -121,7 +121,8 @@ def test_embedding_reads_token_ids_with_zero_as_padding():
 def test_dropout_sits_between_stacked_layers_only():
     module = RNNModule(2, 1, num_layers=2, dropout=0.5)
     assert module.rnn.dropout == 0.5
-    single = RNNModule(2, 1, num_layers=1, dropout=0.5)
+    with pytest.warns(UserWarning, match="dropout=0.5 acts between stacked"):
+        single = RNNModule(2, 1, num_layers=1, dropout=0.5)
     assert single.rnn.dropout == 0.0
 
 

@@ -12,6 +12,8 @@ reversed *within its own length* (see :func:`reverse_padded`), so it too
 starts at the last valid step, never in the padding.
 """
 
+import warnings
+
 import torch
 from torch import nn
 
@@ -175,6 +177,13 @@ class RNNModule(nn.Module):
         if conv_mode not in CONV_MODES:
             raise ValueError(
                 f"conv_mode must be one of {CONV_MODES}, got {conv_mode!r}."
+            )
+        if dropout and num_layers == 1:  # as torch warns of its own layers
+            warnings.warn(
+                f"dropout={dropout} acts between stacked recurrent layers, so with "
+                "num_layers=1 it has no effect; set num_layers=2 or more.",
+                UserWarning,
+                stacklevel=2,
             )
         if per_step and conv_layers and (conv_pool > 1 or conv_mode != "features"):
             raise ValueError(
