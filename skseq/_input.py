@@ -23,6 +23,7 @@ __all__ = [
     "is_long",
     "refuse_masked_steps",
     "safe_scale",
+    "unequal_weights",
 ]
 
 # numeric sequences this long (this share of them at fit) read as shapes
@@ -58,6 +59,16 @@ def safe_scale(std, mean=0.0):
     return np.where(std > np.maximum(bound, np.finfo(np.float64).tiny), std, 1.0)
 
 
+def unequal_weights(weights):
+    """Return ``weights`` (float64), or None where all are equal or None.
+
+    Equal weights give the unweighted statistics, computed as without them.
+    """
+    if weights is None or np.ptp(weights) == 0:
+        return None
+    return np.asarray(weights, dtype=np.float64)
+
+
 def column_stats(steps, weights=None, lengths=None):
     """Return the mean and standard deviation of each column of ``steps``.
 
@@ -67,10 +78,8 @@ def column_stats(steps, weights=None, lengths=None):
     ``weights`` (one per sequence of ``lengths`` steps, or None) weighs each
     sequence's steps: a sequence of weight 0 counts as if it were left out.
     """
-    if weights is not None and np.ptp(weights) == 0:
-        weights = None  # equal weights: the unweighted figures
+    weights = unequal_weights(weights)
     if weights is not None:
-        weights = np.asarray(weights, dtype=np.float64)
         ends = np.cumsum(lengths)
     if isinstance(steps, StoredSequences):
         blocks = steps.blocks()

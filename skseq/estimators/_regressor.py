@@ -15,7 +15,7 @@ from .._base import (
 )
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
-from .._input import safe_scale
+from .._input import safe_scale, unequal_weights
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
@@ -55,7 +55,8 @@ class TargetScaling:
         ``weights`` (one per row, or None) weighs the rows, as the loss does:
         a row of weight 0 counts as if it were left out.
         """
-        if weights is None or np.ptp(weights) == 0:
+        weights = unequal_weights(weights)
+        if weights is None:
             mean = target.mean(axis=0)
             return cls(mean, safe_scale(target.std(axis=0), mean), ndim)
         mean = np.average(target, axis=0, weights=weights)

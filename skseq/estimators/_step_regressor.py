@@ -13,7 +13,7 @@ from ..utils.validation import MASK_VALUE
 from ._labels import nan_for_missing
 from ._regressor import TargetScaling
 from ._steps import StepEstimator, flat_step_targets, per_sequence
-from ._weights import normalised, sample_weights
+from ._weights import normalised, step_weights
 
 __all__ = ["RNNStepRegressor"]
 
@@ -207,8 +207,7 @@ class RNNStepRegressor(StepEstimator):
         target = values.reshape(len(values), -1)
         warm = self._warm_state()
         ndim = 1 if values.ndim == 1 else 2
-        given = sample_weights(sample_weight, sequences.n_samples)
-        weights = None if given is None else np.repeat(given, sequences.lengths)
+        given, weights = step_weights(sample_weight, sequences)
         if warm is None:
             scaling = TargetScaling.fit(target, ndim, weights)
         else:
@@ -274,6 +273,5 @@ class RNNStepRegressor(StepEstimator):
         check_is_fitted(self)
         predictions, sequences = self._flat_predictions(X)
         values = self._values(y, sequences)
-        given = sample_weights(sample_weight, sequences.n_samples)
-        weights = None if given is None else np.repeat(given, sequences.lengths)
+        weights = step_weights(sample_weight, sequences)[1]
         return float(r2_score(values, predictions, sample_weight=weights))

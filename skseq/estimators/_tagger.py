@@ -13,7 +13,7 @@ from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._labels import refuse_missing_labels
 from ._steps import StepEstimator, flat_step_targets, per_sequence
-from ._weights import class_weighted, normalised, sample_weights
+from ._weights import class_weighted, normalised, step_weights
 
 __all__ = ["RNNTagger"]
 
@@ -237,8 +237,7 @@ class RNNTagger(StepEstimator):
                 f"{type(self).__name__} needs at least 2 classes over the steps, "
                 f"but y holds only {classes.tolist()[0]!r}."
             )
-        given = sample_weights(sample_weight, sequences.n_samples)
-        weights = None if given is None else np.repeat(given, sequences.lengths)
+        given, weights = step_weights(sample_weight, sequences)
         weights = class_weighted(weights, self.class_weight, labels, classes, index)
         state, trained = self._fit_network(
             sequences,
@@ -313,8 +312,6 @@ class RNNTagger(StepEstimator):
         check_is_fitted(self)
         proba, state, sequences = self._probabilities(X)
         labels = self._labels(y, sequences)
-        weights = sample_weights(sample_weight, sequences.n_samples)
-        if weights is not None:
-            weights = np.repeat(weights, sequences.lengths)
+        weights = step_weights(sample_weight, sequences)[1]
         predicted = state["classes_"][proba.argmax(axis=1)]
         return float(accuracy_score(labels, predicted, sample_weight=weights))

@@ -7,7 +7,7 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from ..utils._sklearn_compat import _check_sample_weight
 
-__all__ = ["class_weighted", "normalised", "sample_weights"]
+__all__ = ["class_weighted", "normalised", "sample_weights", "step_weights"]
 
 
 def sample_weights(sample_weight, n_samples):
@@ -22,8 +22,24 @@ def sample_weights(sample_weight, n_samples):
     )
 
 
-def _check_class_weight(class_weight):
-    """Class weights must be finite and non-negative."""
+def step_weights(sample_weight, sequences):
+    """Validate ``sample_weight`` per sequence; return it and it per step.
+
+    Both are None without weights; a sequence's weight goes to its every step.
+    """
+    given = sample_weights(sample_weight, sequences.n_samples)
+    if given is None:
+        return None, None
+    return given, np.repeat(given, sequences.lengths)
+
+
+def _check_class_weight(class_weight, classes):
+    """Class weights must be finite and non-negative, for classes of y.
+
+    scikit-learn refuses labels that are no classes only while some class has
+    no weight of its own, and its message then names those classes, not the
+    labels at fault: the same cases are refused here, naming the labels.
+    """
     if not isinstance(class_weight, dict):
         return
     bad = {
@@ -35,16 +51,6 @@ def _check_class_weight(class_weight):
         raise ValueError(
             f"class_weight must map labels to finite weights >= 0; got {bad}."
         )
-
-
-def _refuse_unknown_labels(class_weight, classes):
-    """Labels of ``class_weight`` not among ``classes``, where scikit-learn errs.
-
-    It refuses them only while some class has no weight of its own, and its
-    message then names those classes, not the labels at fault.
-    """
-    if not isinstance(class_weight, dict):
-        return
     known = set(classes.tolist())
     unknown = [label for label in class_weight if label not in known]
     if unknown and not known <= set(class_weight):
@@ -65,8 +71,7 @@ def class_weighted(weights, class_weight, labels, classes, index):
     """
     if class_weight is None:
         return weights
-    _check_class_weight(class_weight)
-    _refuse_unknown_labels(class_weight, classes)
+    _check_class_weight(class_weight, classes)
     balanced = isinstance(class_weight, str)
     present = np.unique(index) if balanced else np.arange(len(classes))
     per_class = np.zeros(len(classes))

@@ -386,10 +386,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "net_": final.net,
         "history_": final.net.history,
         "n_iter_": final.epochs,
-        # the columns of y (and static ones), not the phases the model adds
-        "n_features_in_": len(roles.columns)
-        - len(() if phases is None else phases.columns)
-        - len(() if lag is None else lag.columns),
+        "n_features_in_": _user_columns(fitted),
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,
@@ -402,10 +399,13 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     return state, final
 
 
-def _covariates_given(fitted):
-    """Return the number of the user's covariate columns (past, future, static)."""
+def _user_columns(fitted):
+    """Return the number of columns of y, X and static (not those the model adds).
+
+    The phase indicators and the week back are the model's own columns.
+    """
     added = sum(len(part.columns) for part in (fitted.phases, fitted.lag) if part)
-    return len(fitted.roles.columns) - fitted.roles.n_targets - added
+    return len(fitted.roles.columns) - added
 
 
 def _ridges(
@@ -437,7 +437,8 @@ def _ridges(
     held_out, held = held_windows
     split, read = ridge_windows
     linear = "linear" in method or method in ("auto", "select")
-    spread_from = SPREAD_STEPS if _covariates_given(fitted) else 2
+    covariates = _user_columns(fitted) > fitted.roles.n_targets
+    spread_from = SPREAD_STEPS if covariates else 2
     chosen = normalize  # if none judge: the network's spread where it may be read
     if normalize == "auto":
         chosen = "mean" if 2 <= w < spread_from else "standard"
