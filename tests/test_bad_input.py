@@ -138,6 +138,12 @@ def daily(values, index=None):
     return pd.Series(values, index=index)
 
 
+def long_frame():
+    """Two series of 20 days, a long frame indexed by (id, time)."""
+    days = pd.date_range("2024-01-01", periods=20)
+    return pd.Series(np.ones(40), index=pd.MultiIndex.from_product([["a", "b"], days]))
+
+
 SERIES_CASES = {
     "too short": (
         daily(np.ones(8)),
@@ -161,7 +167,31 @@ SERIES_CASES = {
         daily(np.ones(20), pd.date_range("2024-01-01", periods=21).delete(4)),
         r"Cannot infer a regular frequency.*freq=.*asfreq",
     ),
-    "strings": (pd.Series(["a"] * 20), "non-numeric columns"),
+    "strings": (pd.Series(["a"] * 20), r"y has dtype (object|str), not numbers"),
+    "flags": (daily(np.arange(20) % 2 == 0), r"y has dtype bool.*astype\(float\)"),
+    "missing time stamp": (
+        daily(
+            np.ones(20), pd.date_range("2024-01-01", periods=20).insert(3, pd.NaT)[:20]
+        ),
+        r"1 missing time stamps \(NaT\), the first at row 3",
+    ),
+    "time first": (
+        pd.Series(
+            np.ones(60),
+            index=pd.MultiIndex.from_product(
+                [pd.date_range("2024", periods=20), [7, 8, 9]]
+            ),
+        ),
+        r"time stamps first.*y\.swaplevel\(\)\.sort_index\(\)",
+    ),
+    "long unsorted": (
+        long_frame().iloc[::-1],
+        r"y\['b'\]\.index is not sorted .*sort it with y\.sort_index\(\)",
+    ),
+    "long duplicated": (
+        pd.concat([long_frame(), long_frame().iloc[:1]]).sort_index(),
+        r"y\['a'\]\.index has 1 duplicated .*y\.groupby\(level=\[0, 1\]\)",
+    ),
     "huge": (daily(np.r_[np.ones(19), 1e300]), "values up to 1e\\+300, whose squares"),
     "3-D array": (np.ones((20, 2, 2)), "must be 1-D .* or 2-D"),
 }

@@ -214,16 +214,15 @@ def refuse_empty(length, name):
         raise ValueError(f"{name} is empty; a series needs at least 1 time step.")
 
 
-def check_stamps(index, name):
+def check_stamps(index, name, whole=None):
     """Refuse an index (of ``name``) empty, not of times, repeated or unsorted.
 
     The checks of a series' time stamps that need no step (the index of
     more than one): ``X`` is read by the stamps of ``y``, so they are made
-    before ``X`` is.
+    before ``X`` is. ``whole``: the name of the long frame the series is one
+    of, which the remedies act on (``name`` locates the problem).
     """
     refuse_empty(len(index), name)
-    if len(index) == 1:
-        return  # a step of time stamps is checked from two
     if not (
         isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.RangeIndex))
         or pd.api.types.is_integer_dtype(index)
@@ -233,12 +232,24 @@ def check_stamps(index, name):
             "(a DatetimeIndex, PeriodIndex or evenly spaced integers). Convert it, "
             f"e.g. {name}.index = pd.to_datetime({name}.index)."
         )
+    if index.hasnans:  # NaT: no order, no step
+        first = int(np.flatnonzero(index.isna())[0])
+        raise ValueError(
+            f"{name}.index has {int(index.isna().sum())} missing time stamps (NaT), "
+            f"the first at row {first}; drop or fill them."
+        )
+    if len(index) == 1:
+        return  # a step of time stamps is checked from two
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()
+        remedy = (
+            f"{name}.groupby(level=0).mean()"
+            if whole is None
+            else f"{whole}.groupby(level=[0, 1]).mean()"
+        )
         raise ValueError(
             f"{name}.index has {len(duplicated)} duplicated time stamps, the first "
-            f"is {duplicated[0]}; aggregate them first, e.g. with "
-            f"{name}.groupby(level=0).mean()."
+            f"is {duplicated[0]}; aggregate them first, e.g. with {remedy}."
         )
     if not index.is_monotonic_increasing:
         values = index.to_numpy()
@@ -246,7 +257,7 @@ def check_stamps(index, name):
         raise ValueError(
             f"{name}.index is not sorted in increasing order (first violation: "
             f"{index[first_bad - 1]} then {index[first_bad]}); sort it with "
-            f"{name}.sort_index()."
+            f"{whole or name}.sort_index()."
         )
 
 
@@ -260,13 +271,14 @@ def refuse_duplicate_columns(frame, name):
         )
 
 
-def _check_index(index, name, freq, default_freq=None):
+def _check_index(index, name, freq, default_freq=None, whole=None):
     """Check that a time index is sorted, unique and regular; return its step.
 
     ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
-    training series' step) is used when an index is too short to infer one.
+    training series' step) is used when an index is too short to infer one;
+    ``whole`` as :func:`check_stamps`'s.
     """
-    check_stamps(index, name)
+    check_stamps(index, name, whole)
     if isinstance(index, pd.DatetimeIndex):
         step = freq if freq is not None else infer_frequency(index)
         if step is None and default_freq is not None and len(index) < 3:
@@ -317,7 +329,9 @@ def _raise_irregular(index, name):
     )
 
 
-def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
+def check_series(
+    y, *, freq=None, name="y", min_length=1, default_freq=None, whole=None
+):
     """Validate one time series.
 
     Parameters
@@ -333,6 +347,9 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
     default_freq : pandas offset, int or None, default=None
         The step to assume when the index is too short to infer one (the
         training series' step, for recent history given to ``predict``).
+    whole : str or None, default=None
+        The name of the long frame ``y`` is one series of (the remedies of
+        messages act on it).
 
     Returns
     -------
@@ -356,6 +373,12 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         refuse_duplicate_columns(frame, name)
         refuse_complex_columns(frame, name)
         non_numeric = non_numeric_columns(frame)
+        if non_numeric and kind == "series":
+            raise TypeError(
+                f"{name} has dtype {y.dtype}, not numbers; convert it "
+                f"({name}.astype(float) for flags), or encode categories as "
+                "numeric covariate columns."
+            )
         if non_numeric:
             raise TypeError(
                 f"{name} has non-numeric columns {non_numeric}; forecast numbers, "
@@ -393,8 +416,10 @@ def check_series(y, *, freq=None, name="y", min_length=1, default_freq=None):
         raise ValueError(
             f"{name} has {len(values)} observations; at least {min_length} are needed."
         )
+    if len(index) == 1:
+        check_stamps(index, name, whole)  # its type (a step needs two)
     if len(index) > 1:
-        step = _check_index(index, name, freq, default_freq)
+        step = _check_index(index, name, freq, default_freq, whole)
     elif isinstance(index, pd.PeriodIndex):
         step = index.freq
     elif isinstance(index, pd.DatetimeIndex):
@@ -426,10 +451,34 @@ def check_panel(y, *, freq=None, name="y", min_length=1, default_freq=None):
         series = [check_series(y[k], name=f"{name}[{k!r}]", **options) for k in keys]
         return series, keys, "dict"
     if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
+        _check_levels(y.index, name)
         keys = list(pd.unique(y.index.get_level_values(0)))
         series = [
-            check_series(y.xs(k, level=0), name=f"{name}[{k!r}]", **options)
+            check_series(y.xs(k, level=0), name=f"{name}[{k!r}]", whole=name, **options)
             for k in keys
         ]
         return series, keys, "long"
     return [check_series(y, name=name, **options)], None, "single"
+
+
+def _times(level):
+    """Return whether an index level holds time stamps (dates or periods)."""
+    return isinstance(level, (pd.DatetimeIndex, pd.PeriodIndex))
+
+
+def _check_levels(index, name):
+    """Refuse a long frame's MultiIndex that is not (series id, time).
+
+    Time stamps first (``set_index(["date", "store"])``) would read each date
+    as a series and the ids as its steps, silently where the ids are integers.
+    """
+    if index.nlevels != 2:
+        raise ValueError(
+            f"{name} has a MultiIndex of {index.nlevels} levels; a long frame of "
+            "many series is indexed by (series id, time)."
+        )
+    if _times(index.levels[0]) and not _times(index.levels[1]):
+        raise ValueError(
+            f"{name}'s MultiIndex has the time stamps first; a long frame is "
+            f"indexed by (series id, time): use {name}.swaplevel().sort_index()."
+        )
