@@ -32,6 +32,7 @@ from ..forecasting._lags import SeasonLag
 from ..forecasting._linear import RidgeForecast
 from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
+from ..forecasting._smoothing import Smoothing
 from ..forecasting._static import StaticCovariates
 from ..utils._series import TimeSeries
 from ..utils._warnings import warn
@@ -52,6 +53,7 @@ DATACLASSES = {
         WindowScaler,
         ConformalCalibration,
         RidgeForecast,
+        Smoothing,
         StaticCovariates,
         SeasonPhases,
         SeasonLag,

@@ -12,7 +12,7 @@ from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future
 from ._conformal import ConformalCalibration
 from ._exog import as_series
 from ._lags import SeasonLag, lookback
-from ._methods import METHOD_PARTS, average, naive, seasonal_naive
+from ._methods import average, check_parts, naive, seasonal_naive
 from ._phases import SeasonPhases
 from ._scaling import ValueScaler, WindowScaler
 from ._static import StaticCovariates
@@ -82,6 +82,9 @@ class FittedForecaster:
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     key_name : object, default=None
         The name of a long training ``y``'s id level, which forecasts take.
+    smoothing : tuple of Smoothing or None, default=None
+        The exponential smoothing part at the end of the training series,
+        one model per target (:mod:`._smoothed`), where ``method`` holds it.
     freq : str, pandas offset or None, default=None
         The ``freq`` parameter at fit, with which ``predict`` and ``score``
         check the series they are given (``freq_`` is the step found; a
@@ -111,6 +114,7 @@ class FittedForecaster:
     lag: SeasonLag | None = None
     key_name: object = None
     freq: object = None
+    smoothing: tuple | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -120,20 +124,7 @@ class FittedForecaster:
             or self.roles.future[-phases.season :] != phases.columns
         ):
             raise ValueError(f"{phases} are not the last future covariates.")
-        unknown = set(self.method) - set(METHOD_PARTS)
-        if not self.method or unknown:
-            raise ValueError(
-                f"method must name forecasts among {METHOD_PARTS}, got {self.method}."
-            )
-        if "linear" in self.method and not self.ridges:
-            raise ValueError('method "linear" needs the ridges, and there are none.')
-        if "seasonal" in self.method and not (
-            isinstance(self.season, int) and 2 <= self.season <= self.window_length
-        ):
-            raise ValueError(
-                "The seasonal naive forecast needs a season of 2 to window_length "
-                f"steps, got {self.season!r}."
-            )
+        check_parts(self)
         for tail in self.tails:
             if tail.values.shape != (self.lookback, len(self.roles.columns)):
                 raise ValueError(
@@ -208,6 +199,7 @@ class FittedForecaster:
         method=None,
         heads=False,
         held=None,
+        smoothed=None,
     ):
         """Forecasts in the transformed space and their unit, ``(n, horizon, k)``.
 
@@ -229,6 +221,9 @@ class FittedForecaster:
         held : ndarray of shape (n, n_targets) or None, default=None
             Targets held at their value (:func:`~._units.held`): the recursive
             strategy feeds that value back, not their forecast.
+        smoothed : ndarray of shape (n, horizon, n_targets) or None
+            The exponential smoothing part's forecasts (:mod:`._smoothed`),
+            where the method holds it; None leaves the part out.
 
         Returns
         -------
@@ -259,6 +254,9 @@ class FittedForecaster:
                 parts.extend((name, forecast) for forecast in ridges)
             elif name == "linear":  # a model saved before each_ridge: one mean
                 parts.append((name, self.linear(histories, futures, held=held)))
+            elif name == "smoothing":
+                if smoothed is not None:
+                    parts.append((name, smoothed))
             else:  # "network"
                 network = self.network(net, histories, futures, n_threads, held)
                 parts.append((name, network[0]))
@@ -364,19 +362,26 @@ class FittedForecaster:
         forecasts = np.concatenate(forecasts, axis=1)
         return forecasts if levels else forecasts[..., 0]
 
-    def calibrate(self, net, windows, n_threads=None, held=None):
+    def calibrate(self, net, windows, n_threads=None, held=None, smoothed=None):
         """Calibration from the raw held-out windows, a :class:`WindowsAt`.
 
         Their rows are ``window_length`` of history, then the horizon;
-        ``held`` ``(n_windows, n_targets)`` or None, as :meth:`forecast`'s.
+        ``held`` and ``smoothed`` (a row per window) or None, as
+        :meth:`forecast`'s.
         """
         if len(windows) == 0:
             return None
         w, k = self.window_length, self.roles.n_targets
 
-        def errors(block, held):
+        def errors(block, held, smoothed):
             predicted, unit, heads = self.forecast(
-                net, block[:, :w], block[:, w:], n_threads, heads=True, held=held
+                net,
+                block[:, :w],
+                block[:, w:],
+                n_threads,
+                heads=True,
+                held=held,
+                smoothed=smoothed,
             )
             actual = self.values.transform(block[:, w:])[..., :k]
             if heads is not None:
@@ -385,7 +390,7 @@ class FittedForecaster:
                 )
             return ((actual - predicted) / unit).astype(np.float32), heads
 
-        return ConformalCalibration(*windows.map(errors, held))
+        return ConformalCalibration(*windows.map(errors, held, smoothed))
 
     def series_to_forecast(self, y, freq=None, default_freq=None, form_of=None):
         """Return the series to forecast from (``y``, or the training ones), ids.

@@ -37,6 +37,7 @@ from ._methods import held_mean
 from ._phases import SeasonPhases, a_day, repeats_season, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
+from ._smoothed import final_smoothing, smoothing_candidate, smoothing_tried
 from ._static import StaticCovariates
 from ._training import head_levels, refit, train_windows
 from ._units import left_out, some_still, still_of_windows
@@ -344,6 +345,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             estimator, fitted, first.net, held_out, actual, held
         )
     counts = split.held_counts(series.lengths)  # the windows of each series
+    columns = _user_columns(fitted)
+    models = smoothed = None  # the exponential smoothing part, its forecasts
+    if smoothing_tried(estimator, fitted, lengths, stored, columns):
+        models, smoothed = smoothing_candidate(fitted, series.values, split.held_out)
     method, ridges, errors = judged_method(
         estimator,
         fitted,
@@ -354,10 +359,18 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         first_errors,
         counts,
         held,
+        smoothed,
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
-    fitted = replace(fitted, method=method, ridges=ridges)
-    calibration = fitted.calibrate(first.net, held_out, estimator.n_threads, held)
+    if models is not None and actual is None:  # nothing judges it: kept
+        method = (*method, "smoothing")
+    smoothing = None  # the part's models at the end of the series
+    if "smoothing" in method:
+        smoothing = final_smoothing(models, fitted, series.values, estimator.refit)
+    fitted = replace(fitted, method=method, ridges=ridges, smoothing=smoothing)
+    calibration = fitted.calibrate(
+        first.net, held_out, estimator.n_threads, held, smoothed
+    )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
     fitted = replace(fitted, calibration=calibration)
@@ -386,7 +399,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         "net_": final.net,
         "history_": final.net.history,
         "n_iter_": final.epochs,
-        "n_features_in_": _user_columns(fitted),
+        "n_features_in_": columns,
         "targets_": list(roles.targets),
         "freq_": freq,
         "normalize_": normalize,

@@ -29,6 +29,7 @@ from ._fitting import fit_forecaster
 from ._probabilistic import ProbabilisticForecasts
 from ._rows import recent_steps, stored_series
 from ._scoring import RollingForecasts
+from ._smoothed import smoothed_ahead
 from ._training import net_spec
 from ._units import histories_in_units, hold_still, times_units
 
@@ -105,7 +106,11 @@ class SequenceForecaster(
         spread that scales the targets but not the covariates) and keeps the
         one that forecasts them best (``normalize_``; without held-out
         windows "standard", or "mean" where covariates are given and the
-        window has 2 to 5 steps); no one choice always wins.
+        window has 2 to 5 steps); no one choice always wins. It is the
+        network's: the ridges of ``method`` "linear" and "auto" read the
+        windows in each normalisation whatever it says (one in the series'
+        own scale among them), so only ``method="network"`` forecasts a
+        series whose level left the training range as its shape says.
     transform : {"log"} or None, default=None
         Model the logarithm of the targets (positive series with a
         multiplicative season or trend, e.g. airline passengers).
@@ -158,7 +163,10 @@ class SequenceForecaster(
         network one of up to five); the network alone when no ridge is kept.
         "auto" is "network+linear", and the seasonal naive forecast, judged as
         a ridge, where the window holds a season of 13 to 96 steps (no phase
-        indicators). "select" keeps the one of the network, the ridges, the
+        indicators); for a single series without covariates forecast two or
+        more steps ahead, also damped Holt-Winters exponential smoothing of
+        the whole series (the bounds of statsmodels' ``ExponentialSmoothing``),
+        judged as a ridge. "select" keeps the one of the network, the ridges, the
         naive and seasonal naive forecasts and each pair of those that
         forecasts the held-out windows best (``held_out_errors_``), an
         optimistic judge of the network (on ``benchmarks/forecast_accuracy.py``
@@ -432,8 +440,15 @@ class SequenceForecaster(
         histories, units, still = histories_in_units(fitted, series, keys)
         windows = histories[:, -fitted.window_length :]
         futures = fitted.futures(future, series, keys, histories)
+        smoothed = smoothed_ahead(fitted, None if y is None else series)
         forecasts = fitted.forecast(
-            net, windows, futures, self.n_threads, heads=True, held=still
+            net,
+            windows,
+            futures,
+            self.n_threads,
+            heads=True,
+            held=still,
+            smoothed=smoothed,
         )
         forecasts = hold_still(fitted, windows[:, -1], still, *forecasts)
         return fitted, series, keys, *forecasts, units

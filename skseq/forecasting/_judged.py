@@ -116,13 +116,16 @@ def judged_method(
     network_errors,
     counts,
     held=None,
+    smoothed=None,
 ):
     """Return the forecasts to average, the ridges kept, every candidate's error.
 
     ``actual`` and ``network_errors`` are the held-out windows' targets and
     the network's errors there (:func:`network_errors`), or None; ``counts``
     the held-out windows of each series (:func:`confidence_set`); ``held``
-    their still targets (:meth:`FittedForecaster.forecast`).
+    their still targets (:meth:`FittedForecaster.forecast`); ``smoothed``
+    the exponential smoothing part's forecasts of those windows where it is
+    a candidate (:mod:`._smoothed`), else None.
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
@@ -168,6 +171,9 @@ def judged_method(
         errors.insert(0, optimism * network_errors)
     if seasonal:  # judged with the ridges, kept if not clearly worse
         errors.append(window_errors(forecast_of("seasonal"), actual, unit))
+    smoothing = smoothed is not None
+    if smoothing:  # the same
+        errors.append(window_errors(smoothed, actual, unit))
     kept = [i - network for i in confidence_set(errors, fitted.horizon, counts=counts)]
     ridges = tuple(fitted.ridges[i] for i in kept if 0 <= i < len(linear_held))
     if method != ("select",):
@@ -175,6 +181,8 @@ def judged_method(
             method = tuple(name for name in method if name != "linear")
         if seasonal and len(linear_held) in kept:
             method = (*method, "seasonal")
+        if smoothing and len(errors) - 1 - network in kept:
+            method = (*method, "smoothing")
         return method, ridges, None
     candidates = methods_to_compare(fitted.season, fitted.window_length)
     forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}

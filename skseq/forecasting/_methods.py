@@ -1,18 +1,20 @@
-"""What forecasts: the network, the ridges, a naive rule, or a mean of those.
+"""What forecasts: the network, the ridges, smoothing, a naive rule, or a mean.
 
 A network trained on a short, noisy series can lose to a linear model, to the
 last value or to the last season's values, the forecasts users compare it
 with, and its forecast moves with the seed. A method is a mean of forecasts
 (:func:`average`): of the window models, the network and each ridge (one per
 window normalisation, those not clearly worse than the best on the held-out
-windows: :func:`confidence_set`), and of the rules, the naive or the
-seasonal naive forecast. The default, the network and the ridges, counts the
-network as one forecast among up to five, an ensemble in which the seed
-weighs little. ``method="select"``
+windows: :func:`confidence_set`), with them the exponential smoothing of the
+whole series (:mod:`._smoothed`, which the forecaster gives), and of the
+rules, the naive or the seasonal naive forecast. The default, the network
+and the ridges, counts the network as one forecast among up to six, an
+ensemble in which the seed weighs little. ``method="select"``
 compares candidates on the held-out windows, which already calibrate the
 intervals and stop the training, and keeps whichever forecasts them best.
 
-Every method forecasts from the same window, in the transformed space (after
+Every method forecasts from the same window (the smoothing part from the
+series), in the transformed space (after
 the log and the value scaling), so that it fits into
 :meth:`~skseq.forecasting._fitted.FittedForecaster.forecast` and the
 conformal calibration as the network does.
@@ -28,6 +30,7 @@ __all__ = [
     "NETWORK_OPTIMISM",
     "RULES",
     "average",
+    "check_parts",
     "choose_method",
     "confidence_set",
     "held_mean",
@@ -37,8 +40,9 @@ __all__ = [
 ]
 
 # the forecasts a method averages: the network, the ridges (one forecast per
-# window normalisation kept), the last value, the last season's values
-METHOD_PARTS = ("network", "linear", "naive", "seasonal")
+# window normalisation kept), the last value, the last season's values, the
+# exponential smoothing of the whole series (_smoothed)
+METHOD_PARTS = ("network", "linear", "naive", "seasonal", "smoothing")
 # how much lower the network's error on the held-out windows is than on the
 # next steps, against the ridges': the windows that stopped its training
 # also judge it (_judged.judged_method; benchmarks/README.md measures it)
@@ -52,7 +56,8 @@ def average(named, models_first=True):
 
     ``named`` is a list of ``(name, forecast)`` pairs (a name of
     ``METHOD_PARTS``, one pair per ridge). With ``models_first``, the window
-    models (the network and the ridges, one forecast each) are averaged
+    models (the network, the ridges and the smoothing part, one forecast
+    each) are averaged
     first, and their mean weighs as much as each rule (otherwise every part
     counts once): where the season is a day, the seasonal naive forecast of
     ``method="auto"`` is half of the forecast, not one part in six. The two
@@ -77,6 +82,32 @@ def average(named, models_first=True):
     models = [forecast for name, forecast in named if name not in RULES]
     rules = [forecast for name, forecast in named if name in RULES]
     return np.mean(([np.mean(models, axis=0)] if models else []) + rules, axis=0)
+
+
+def check_parts(fitted):
+    """Refuse a fitted forecaster's ``method`` without what its parts need."""
+    method = fitted.method
+    unknown = set(method) - set(METHOD_PARTS)
+    if not method or unknown:
+        raise ValueError(
+            f"method must name forecasts among {METHOD_PARTS}, got {method}."
+        )
+    if "linear" in method and not fitted.ridges:
+        raise ValueError('method "linear" needs the ridges, and there are none.')
+    season = fitted.season
+    if "seasonal" in method and not (
+        isinstance(season, int) and 2 <= season <= fitted.window_length
+    ):
+        raise ValueError(
+            "The seasonal naive forecast needs a season of 2 to window_length "
+            f"steps, got {season!r}."
+        )
+    models, k = fitted.smoothing, fitted.roles.n_targets
+    if "smoothing" in method and (models is None or len(models) != k):
+        raise ValueError(
+            f'method "smoothing" needs an exponential smoothing model per target '
+            f"({k}), got {models!r}."
+        )
 
 
 def held_mean(errors, actual, axis=None):

@@ -10,6 +10,7 @@ from ..utils._windows import cut_windows
 from ._bounds import interval_bounds
 from ._columns import check_log, check_step
 from ._exog import as_series
+from ._smoothed import smoothed_along
 from ._units import divided, held, hold_still, still_targets, window_units
 from ._windows import WindowsAt
 
@@ -149,11 +150,22 @@ def rolling_forecasts(
         if was_still:  # held, or in its window's unit
             view, own, still = _still_windows(fitted, index, view[starts])
             starts = np.arange(len(view))
+        smoothed = None  # a single series' exponential smoothing part
+        if "smoothing" in fitted.method:
+            read = len(combined) - len(values)  # the training tail's rows
+            smoothed = smoothed_along(fitted, values, origins - read, continues)
         transformed, unit, heads = WindowsAt(view, starts).map(
-            lambda windows, held: fitted.forecast(
-                net, windows[:, :w], windows[:, w:], n_threads, heads=True, held=held
+            lambda windows, held, smoothed: fitted.forecast(
+                net,
+                windows[:, :w],
+                windows[:, w:],
+                n_threads,
+                heads=True,
+                held=held,
+                smoothed=smoothed,
             ),
             still,
+            smoothed,
         )
         futures = view[starts, w:]  # the horizon rows alone
         transformed, unit_held, heads = hold_still(

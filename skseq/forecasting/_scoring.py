@@ -76,7 +76,11 @@ class RollingForecasts:
         from the end of the training series; otherwise the first
         ``window_length`` steps of ``y`` (or a week, with ``season_lag``) are
         its own context. Every horizon
-        step of every forecast that falls inside ``y`` counts.
+        step of every forecast that falls inside ``y`` counts. An array has
+        no time stamps to tell: a fold that does not follow the training
+        series (``TimeSeriesSplit(gap=...)``, ``KFold``) goes as a pandas
+        series, whose index places it (a RangeIndex keeps its positions
+        through scikit-learn's splitters).
 
         Parameters
         ----------

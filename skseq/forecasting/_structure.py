@@ -18,6 +18,7 @@ import numpy as np
 from ..utils._series import TimeSeries
 from ._linear import RidgeForecast
 from ._scaling import NORMALIZATIONS
+from ._smoothing import Smoothing
 
 __all__ = ["check_structure"]
 
@@ -103,6 +104,20 @@ def _ridge(ridge, field, fitted, steps, n_columns):
     _window_scaler(ridge.scaler, f"{field}.scaler", fitted.horizon, k, n_columns)
 
 
+def _smoothing(model, field):
+    if not isinstance(model, Smoothing):
+        _fail(f"{field} must be a Smoothing, got {type(model).__name__}")
+    if not np.isfinite([*model.params, model.level, model.trend]).all():
+        _fail(f"{field} must have finite parameters and states")
+    if model.season is None:
+        if model.seasonal is not None:
+            _fail(f"{field} has seasonal states but no season")
+    elif model.season < 2:
+        _fail(f"{field}.season must be >= 2")
+    else:
+        _array(model.seasonal, f"{field}.seasonal", (model.season,))
+
+
 def _series(fitted):
     """Check the tails and ids; return the number of series."""
     tails, keys = fitted.tails, fitted.keys
@@ -155,6 +170,8 @@ def check_structure(fitted):
     steps = fitted.horizon if fitted.strategy == "direct" else 1
     for i, ridge in enumerate(fitted.ridges):
         _ridge(ridge, f"ridges[{i}]", fitted, steps, n_columns)
+    for i, model in enumerate(fitted.smoothing or ()):
+        _smoothing(model, f"smoothing[{i}]")
     if fitted.calibration is not None:
         residuals = fitted.calibration.residuals
         _array(residuals, "calibration.residuals", (None, fitted.horizon, k))

@@ -360,7 +360,7 @@ def test_backtest_errors_per_horizon_step():
             pd.Series(seasonal(40), index=pd.date_range("2024", periods=41).delete(7)),
             r"Cannot infer a regular frequency .* y.asfreq",
         ),
-        (pd.Series(["a"] * 40), "non-numeric"),
+        (pd.Series(["a"] * 40), "not numbers"),
         (pd.Series([], dtype=float), "is empty"),
     ],
 )

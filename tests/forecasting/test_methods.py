@@ -21,6 +21,11 @@ from skseq.forecasting._methods import (
 QUICK = dict(max_epochs=3, hidden_size=8, random_state=0)
 
 
+def smoothing_part(fitted):
+    """The smoothing part's forecast from the end of the training series."""
+    return np.stack([m.forecast(fitted.horizon) for m in fitted.smoothing], 1)[None]
+
+
 def monthly(values):
     index = pd.period_range("1990-01", periods=len(values), freq="M")
     return pd.Series(np.asarray(values, dtype=float), index=index)
@@ -187,7 +192,8 @@ def test_a_long_stationary_series_drops_the_ridges_of_relative_windows():
         horizon=3, window_length=4, max_epochs=1, random_state=0
     ).fit(pd.Series(values))
     assert [ridge.scaler.normalize for ridge in model._fitted.ridges] == [None]
-    assert model.normalize_ is None and model.method_ == "network+linear"
+    assert model.normalize_ is None
+    assert model.method_ == "network+linear+smoothing"  # the series whole, kept
 
 
 def keeping(judged):
@@ -221,7 +227,7 @@ def test_the_network_forecasts_alone_when_no_ridge_is_kept(monkeypatch):
     keep = keeping(judged)
     monkeypatch.setattr(_judged, "confidence_set", keep([0]))  # the network
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
-    assert judged == [5]  # the network and four ridges
+    assert judged == [6]  # the network, four ridges, the smoothing part
     assert model.method_ == "network" and model._fitted.ridges == ()
     monkeypatch.setattr(_judged, "confidence_set", keep([2, 4]))  # two ridges
     model = SequenceForecaster(horizon=2, **QUICK).fit(y)
@@ -243,7 +249,8 @@ def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
     monkeypatch.setattr(_judged, "NETWORK_OPTIMISM", 1.0)
     for early_stopping in (True, False):
         SequenceForecaster(horizon=2, early_stopping=early_stopping, **QUICK).fit(y)
-    raised, unstopped, plain, plain_unstopped = judged  # network, four ridges
+    # the network, four ridges, the smoothing part
+    raised, unstopped, plain, plain_unstopped = judged
     assert NETWORK_OPTIMISM > 1
     assert raised[0] == pytest.approx(NETWORK_OPTIMISM * plain[0], rel=1e-9)
     np.testing.assert_allclose(raised[1:], plain[1:], rtol=1e-9)
@@ -251,7 +258,7 @@ def test_the_network_is_judged_by_its_held_out_error_raised(monkeypatch):
 
 
 @pytest.mark.parametrize("validation_fraction", [0.2, 0])
-def test_the_default_forecast_is_the_mean_of_network_and_each_ridge(
+def test_the_default_forecast_is_the_mean_of_the_network_each_ridge_and_smoothing(
     validation_fraction,
 ):
     rng = np.random.default_rng(3)
@@ -263,13 +270,15 @@ def test_the_default_forecast_is_the_mean_of_network_and_each_ridge(
         season_inputs=None,
         **QUICK,
     ).fit(y)
-    assert model.method_ == "network+linear"
+    assert model.method_ == "network+linear+smoothing"
     fitted, windows = model._fitted, y.to_numpy()[None, -model.window_length_ :, None]
     network, _ = fitted.forecast(model.net_, windows, None, method=("network",))
     linear, _ = fitted.forecast(model.net_, windows, None, method=("linear",))
-    # the network counts as one forecast, each ridge as another
+    # the network counts as one forecast, each ridge as another, the
+    # exponential smoothing of the whole series as another
     n = len(fitted.ridges)
-    decoded = fitted.values.inverse_transform((network + n * linear) / (n + 1))
+    mean = (network + n * linear + smoothing_part(fitted)) / (n + 2)
+    decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
     assert np.abs(network - linear).max() > 1e-6  # two different forecasts
 
@@ -346,14 +355,15 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
     y = hourly(10 + np.where(hours % 24 < 8, 0.0, 3.0) + rng.normal(0, 0.3, 150))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
     assert model.window_length_ == 24
-    assert model.method_ == "network+linear+seasonal"
+    assert model.method_ == "network+linear+seasonal+smoothing"
     fitted, windows = model._fitted, y.to_numpy()[None, -24:, None]
     parts = {
         name: fitted.forecast(model.net_, windows, None, method=(name,))[0]
         for name in ("network", "linear", "seasonal")
     }
-    n = len(fitted.ridges)
-    models = (parts["network"] + n * parts["linear"]) / (n + 1)
+    n = len(fitted.ridges)  # the smoothing part is a model: among them
+    models = parts["network"] + n * parts["linear"] + smoothing_part(fitted)
+    models = models / (n + 2)
     mean = (models + parts["seasonal"]) / 2
     decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
@@ -376,19 +386,20 @@ def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):
     y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
     judged = []
     keep = keeping(judged)
-    # the network, four ridges, the seasonal naive forecast (index 5)
+    # the network, four ridges, the seasonal naive forecast (index 5), the
+    # smoothing part (6)
     monkeypatch.setattr(_judged, "confidence_set", keep([0, 5]))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
-    assert judged == [6]
+    assert judged == [7]
     assert model.method_ == "network+seasonal" and model._fitted.ridges == ()
     monkeypatch.setattr(_judged, "confidence_set", keep([0, 1, 3]))
     model = SequenceForecaster(horizon=6, **QUICK).fit(y)
     kept = [ridge.scaler.normalize for ridge in model._fitted.ridges]
     assert model.method_ == "network+linear" and kept == ["standard", "mean"]
-    # monthly series (phase indicators) do not get it: five candidates
+    # monthly series (phase indicators) do not get it: six candidates
     monthly_values = np.tile(np.arange(12.0), 10) + np.arange(120) / 10
     SequenceForecaster(horizon=2, **QUICK).fit(monthly(monthly_values))
-    assert judged[-1] == 5
+    assert judged[-1] == 6
 
 
 def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
@@ -406,8 +417,9 @@ def test_a_seasonal_naive_forecast_clearly_worse_is_dropped(monkeypatch):
         values[t] = 0.8 * values[t - 1] + rng.normal()
     model = SequenceForecaster(horizon=3, **QUICK).fit(hourly(values))
     assert model.window_length_ == 48
-    (errors,) = judged  # the network, four ridges, the seasonal naive forecast
-    assert len(errors) == 6 and errors[-1] > 1.5 * errors[:-1].max()
+    # the network, four ridges, the seasonal naive forecast, the smoothing part
+    (errors,) = judged
+    assert len(errors) == 7 and errors[5] > 1.5 * np.delete(errors, 5).max()
     assert "seasonal" not in model.method_.split("+")
 
 
@@ -421,14 +433,15 @@ def test_a_season_of_weeks_weighs_the_seasonal_naive_forecast_as_one_part():
     model = SequenceForecaster(horizon=8, **QUICK).fit(pd.Series(values, index))
     fitted = model._fitted
     assert model.window_length_ == 52 and not fitted.models_first
-    assert model.method_ == "network+linear+seasonal"
+    assert model.method_ == "network+linear+seasonal+smoothing"
     window = values[None, -52:, None]
     parts = {
         name: fitted.forecast(model.net_, window, None, method=(name,))[0]
         for name in ("network", "linear", "seasonal")
     }
     n = len(fitted.ridges)
-    flat = (parts["network"] + n * parts["linear"] + parts["seasonal"]) / (n + 2)
+    flat = parts["network"] + n * parts["linear"] + parts["seasonal"]
+    flat = (flat + smoothing_part(fitted)) / (n + 3)
     decoded = fitted.values.inverse_transform(flat).ravel()
     np.testing.assert_allclose(model.predict().to_numpy(), decoded, rtol=1e-9)
 
