@@ -206,9 +206,10 @@ def test_a_series_too_short_to_fit_the_part_goes_without_it():
     assert "smoothing" not in model.method_
 
 
-def test_the_part_judged_is_the_part_that_forecasts(monkeypatch):
-    # 27 months: the steps before the held-out windows hold no two seasons,
-    # so the part judged has none, and neither has the one that forecasts
+def test_a_season_not_before_the_held_out_windows_is_no_candidate(monkeypatch):
+    # 27 months: two seasons in the series, not in the steps before its
+    # held-out windows; the part judged there would have no season, the one
+    # refitted would: it is not tried (a candidate kept by every judge)
     from skseq.forecasting import _judged
 
     keep_all = lambda errors, horizon, counts=None: list(range(len(errors)))  # noqa: E731
@@ -216,8 +217,12 @@ def test_the_part_judged_is_the_part_that_forecasts(monkeypatch):
     index = pd.date_range("1990-01", periods=27, freq="MS")
     y = pd.Series(seasonal_series(27), index=index)
     model = SequenceForecaster(horizon=3, **FAST).fit(y)
-    assert "smoothing" in model.method_ and model._fitted.season == 12
-    assert model._fitted.smoothing[0].season is None
+    assert model._fitted.season == 12 and "smoothing" not in model.method_
+    longer = pd.Series(
+        seasonal_series(60), index=pd.date_range("1990-01", periods=60, freq="MS")
+    )
+    kept = SequenceForecaster(horizon=3, **FAST).fit(longer)
+    assert kept._fitted.smoothing[0].season == 12
 
 
 def test_without_held_out_windows_the_part_is_kept_as_the_ridges():
