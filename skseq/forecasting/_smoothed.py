@@ -105,7 +105,7 @@ def smoothed_ahead(fitted, series=None):
     From the end of the training series, or of the one of ``series`` (the
     series given to ``predict``): one that continues the training series
     (:func:`_training_end`) is read on from its end, as the rolling
-    forecasts do; another from its own fitted start (:meth:`Smoothing.read`),
+    forecasts do; another from its own fitted start (:meth:`Smoothing.start`),
     None where it is too short for that (a warning says the forecast goes
     without the part).
     """

@@ -101,10 +101,6 @@ class Smoothing:
         y = np.asarray(y, dtype=np.float64)
         return self._with(_filter(y, self.params[None], self._lanes()), len(y))
 
-    def read(self, y):
-        """Return the model at the end of ``y``, read from its fitted start."""
-        return self.start(y).after(y)
-
     def along(self, y, origins, horizon):
         """Forecasts of ``horizon`` steps from ``origins`` as it reads ``y``.
 
@@ -191,7 +187,7 @@ def _fit(y, season):
         states = _fitted_states(y, _absolute(best[None]), states)
         best = _minimise(y, best, states, season is not None)
     params = _absolute(best[None])[0]
-    # as Smoothing.read finds them: the series fitted on continues its fit
+    # as Smoothing.start finds them: the series fitted on starts as it did
     return params, _fitted_states(y, params[None], states)
 
 

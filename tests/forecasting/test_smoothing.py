@@ -68,7 +68,7 @@ def test_a_series_read_again_continues_its_fit():
     y = seasonal_series(100)
     model = fit_smoothing(y, 12)
     end = model.after(y)
-    read = end.read(y)  # its own start fitted again, then the series
+    read = end.start(y).after(y)  # its own start fitted again, then the series
     assert (read.level, read.trend) == (end.level, end.trend)
     np.testing.assert_array_equal(read.seasonal, end.seasonal)
     np.testing.assert_allclose(model.along(y, [100], 5)[0], end.forecast(5))
