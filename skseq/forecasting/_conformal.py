@@ -4,6 +4,11 @@ Around the forecast, from its errors; and, for a network with quantile heads,
 conformalised quantile regression (CQR, Romano, Patterson and Candes 2019):
 an interval between two heads, widened or narrowed by how far the held-out
 values fell outside it.
+
+A coverage (or quantile level) beyond what the ranks of ``n`` held-out
+windows reach (0.95 needs 19) takes a Student t bound on the errors'
+spread instead, at least their most extreme value (:func:`_spread_bound`):
+a short series still gets intervals around its forecast.
 """
 
 import math
@@ -12,11 +17,15 @@ from itertools import product
 from numbers import Real
 
 import numpy as np
+from scipy.stats import t as student_t
 
 __all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
 
 # how fast rolling intervals adapt their level to the misses they see
 ADAPTATION = 0.02
+# the fewest held-out windows whose spread bounds an interval or quantile
+# that their ranks cannot reach (:func:`_spread_bound`)
+FEWEST = 2
 
 
 def check_coverage(coverage):
@@ -170,11 +179,13 @@ class ConformalCalibration:
         numpy's "higher" one, one rank above the textbook conformal rank: a
         little wider. An origin whose errors are NaN (forecast by another
         rule: a still series, ``_units``) counts neither as a hit nor as a
-        miss, and its errors join none of the quantiles.
+        miss, and its errors join none of the quantiles. While the errors
+        known are too few for the ranks to reach ``coverage``, the margin is
+        their Student t bound (:meth:`half_width`).
         """
-        self._level(coverage)  # enough held-out windows
+        self._check_fewest(f"coverage={coverage}")
         return _adaptive_margins(
-            np.abs(self.residuals), np.abs(errors), coverage, step_size
+            np.abs(self.residuals), np.abs(errors), coverage, step_size, spread=True
         )
 
     def rolling_cqr_margins(self, pair, errors, coverage, step_size=ADAPTATION):
@@ -227,9 +238,18 @@ class ConformalCalibration:
         quantile of the absolute residuals: at least ``coverage`` of new
         errors fall inside when they behave like the held-out ones. The
         quantile is numpy's "higher" one, one rank above the textbook
-        conformal rank ``ceil((n + 1) * coverage)``: a little wider.
+        conformal rank ``ceil((n + 1) * coverage)``: a little wider. Where
+        that rank exceeds ``n`` (a target's windows), the Student t bound of
+        :func:`_spread_bound` at ``(1 + coverage) / 2``.
         """
-        return _higher(np.abs(self.residuals), self._level(coverage))
+        errors, counts = np.abs(self.residuals), self.counts
+        ranked = _rank(counts, coverage) <= counts  # per target
+        if ranked.all():
+            return _higher(errors, self._level(coverage))
+        self._check_fewest(f"coverage={coverage}")
+        level = np.where(ranked, _rank(counts, coverage) / counts, 1.0)
+        bound = _spread_bound(errors, (1 + coverage) / 2, counts)
+        return np.where(ranked, _higher(errors, level), bound)
 
     def offsets(self, quantiles):
         """Signed residual quantiles in units, ``(n_quantiles, horizon, n_targets)``.
@@ -238,10 +258,29 @@ class ConformalCalibration:
         residual, ``k = ceil((n + 1) q)`` from the median up and
         ``floor((n + 1) q)`` below it: each one-sided bound then holds with
         probability at least ``q`` (at most ``q`` below the median) when new
-        errors behave like the held-out ones. Higher levels never give lower
-        values, so the quantiles do not cross.
+        errors behave like the held-out ones. A level whose rank falls
+        outside ``1..n`` takes the Student t bound of :func:`_spread_bound`,
+        beyond every held-out error. Higher levels never give lower values,
+        so the quantiles do not cross.
         """
-        return _ranked(self.residuals, quantiles)
+        n = self.counts.min()
+        beyond = [q for q in quantiles if _ranks(n, [q]) is None]
+        if not beyond or n < FEWEST:  # the ranks, or their error
+            return _ranked(self.residuals, quantiles)
+        within = [q for q in quantiles if q not in beyond]
+        values = dict(zip(within, _ranked(self.residuals, within))) if within else {}
+        for q in beyond:
+            values[q] = _spread_bound(self.residuals, q, self.counts)
+        return np.stack([values[q] for q in quantiles])
+
+    def _check_fewest(self, asked):
+        """Refuse ``asked`` (for the message) with fewer than ``FEWEST`` windows."""
+        n = self.counts.min()
+        if n < FEWEST:
+            raise ValueError(
+                f"{asked} needs at least {FEWEST} held-out windows, but there are "
+                f"{n}{_fewer(self.residuals)}; raise validation_fraction."
+            )
 
     def head_offsets(self, head, quantile):
         """Offset in units ``(horizon, n_targets)`` of one quantile head.
@@ -337,20 +376,43 @@ def _ranked(residuals, quantiles):
     )
 
 
+def _spread_bound(errors, level, counts):
+    """Return a bound at ``level`` on new errors from few held-out ones ``(h, k)``.
+
+    The ``level`` quantile of Student's t with as many degrees of freedom as
+    each target has windows (``counts``), times the root mean square of its
+    errors at each step: the errors taken as normal with mean zero (the
+    forecast unbiased) and that spread. It is at least the largest error for
+    a level above one half (at most the smallest below), where ranks would
+    take one beyond them. ``errors`` are ``(n_windows, horizon, n_targets)``,
+    absolute ones for an interval's half-width at ``(1 + coverage) / 2``.
+    At the end of 474 cuts of 40 and 80 steps (``benchmarks/short_intervals.py``,
+    seeds 0-2), whose 95% intervals the ranks could not give, it covered
+    0.83-0.96 of the points at 95% (damped ETS's own intervals: 0.74-0.83).
+    """
+    spread = np.sqrt(np.nanmean(np.square(errors), axis=0))
+    bound = student_t.ppf(level, np.asarray(counts)) * spread
+    if level >= 0.5:
+        return np.maximum(bound, np.nanmax(errors, axis=0))
+    return np.minimum(bound, np.nanmin(errors, axis=0))
+
+
 def _cqr_scores(errors, pair):
     """``max(lower - actual, actual - upper) / unit`` from the heads' errors."""
     lower, upper = pair
     return np.maximum(-errors[..., lower], errors[..., upper])
 
 
-def _adaptive_margins(held, new, coverage, step_size):
+def _adaptive_margins(held, new, coverage, step_size, spread=False):
     """Margins ``(n_origins, horizon, n_targets)`` from scores as they arrive.
 
     ``held`` are the held-out windows' scores ``(n_windows, horizon,
     n_targets)``, ``new`` those of consecutive origins; a value is missed
     when its score exceeds the margin (see ``rolling_half_widths``). A NaN
     score (a target forecast by another rule at that origin: a still one,
-    ``_units``) is neither a hit nor a miss and joins no quantile.
+    ``_units``) is neither a hit nor a miss and joins no quantile. With
+    ``spread`` (absolute errors), too few scores for the ranks to reach
+    ``coverage`` give their Student t bound (:func:`_spread_bound`).
     """
     n_origins, horizon, k = new.shape
     # measured on the panel of benchmarks/forecast_intervals.py: every
@@ -372,6 +434,10 @@ def _adaptive_margins(held, new, coverage, step_size):
                 miss_rate += step_size * ((1 - coverage) - missed)
                 ordered = np.insert(ordered, np.searchsorted(ordered, score), score)
             m = len(ordered)
+            if spread and _rank(m, coverage) > m:
+                bound = _spread_bound(ordered[:, None], (1 + coverage) / 2, m)
+                margins[t, step, target] = bound[0]
+                continue
             level = np.clip(_rank(m, 1 - miss_rate) / m, 0, 1)
             # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
             margins[t, step, target] = ordered[int(np.ceil(level * (m - 1)))]

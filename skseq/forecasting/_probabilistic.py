@@ -44,7 +44,10 @@ class ProbabilisticForecasts:
         The errors of the held-out windows (``validation_fraction``), one set
         per horizon step, give the interval half-widths: with ``n`` held-out
         windows, the ``ceil((n + 1) * coverage) / n`` quantile of their
-        absolute normalised errors.
+        absolute normalised errors. Where that rank exceeds ``n`` (a short
+        series: 0.95 needs 19 windows), a Student t bound on their spread
+        (``n`` degrees of freedom, at least their largest error); it needs
+        2 windows.
 
         A model with quantile heads at ``(1 - coverage) / 2`` and ``(1 +
         coverage) / 2`` (``quantiles``) gives the interval between those
@@ -97,8 +100,10 @@ class ProbabilisticForecasts:
         normalised errors of the held-out windows (``validation_fraction``):
         with ``n`` of them, level ``q`` takes the ``ceil((n + 1) q)``-th
         smallest error from the median up and the ``floor((n + 1) q)``-th
-        below it. Higher levels never give lower values (no crossing), and a
-        skewed error distribution gives skewed quantiles. The 0.5 quantile is
+        below it (a level beyond those ranks: the Student t bound of
+        :meth:`predict_interval`, one-sided). Higher levels never give lower
+        values (no crossing), and a skewed error distribution gives skewed
+        quantiles. The 0.5 quantile is
         the forecast corrected by the median held-out error, so it can differ
         from :meth:`predict`.
 

@@ -10,6 +10,7 @@ from skseq.forecasting._conformal import (
     _adaptive_margins,
     _higher,
     _rank,
+    _spread_bound,
 )
 from skseq.forecasting._rolling import rolling_forecasts
 
@@ -140,15 +141,22 @@ def test_quantiles_leave_out_the_nan_errors_of_each_target():
         part.offsets([0.1, 0.9])[..., 1],
         ConformalCalibration(values[11:]).offsets([0.1, 0.9])[..., 1],
     )
-    # the fewest windows of a target decide what can be calibrated
+    # the fewest windows of a target decide what the ranks calibrate; a
+    # target whose windows are too few takes the bound on their spread
     assert full.calibrates(0.975) and not part.calibrates(0.975)
-    fewer = "39 held-out windows, but there are 30 for a target that never"
+    widths = part.half_width(0.975)
+    np.testing.assert_array_equal(widths[:, 0], full.half_width(0.975)[:, 0])
+    bound = _spread_bound(np.abs(values[11:, :, 1:]), 0.9875, [30])
+    np.testing.assert_array_equal(widths[:, 1], bound[:, 0])
+    lowest = _spread_bound(values[11:, :, 1:], 0.02, [30])
+    np.testing.assert_array_equal(part.offsets([0.02])[0, :, 1], lowest[:, 0])
+    fewer = "2 held-out windows, but there are 1 for a target that never"
+    one = values.copy()
+    one[1:, :, 1] = np.nan
     with pytest.raises(ValueError, match=fewer):
-        part.half_width(0.975)
-    with pytest.raises(ValueError, match="there are 41; raise"):
-        full.offsets([0.01])
-    with pytest.raises(ValueError, match="there are 30 for a target"):
-        part.offsets([0.02])
+        ConformalCalibration(one).half_width(0.975)
+    with pytest.raises(ValueError, match="there are 1 for a target"):
+        ConformalCalibration(one).offsets([0.02])
 
 
 def test_a_model_saved_with_still_series_holds_them_as_before():

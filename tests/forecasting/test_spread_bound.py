@@ -1,0 +1,63 @@
+"""Intervals and quantiles beyond the ranks of few held-out windows."""
+
+import numpy as np
+import pytest
+
+from skseq.forecasting._conformal import ConformalCalibration, _spread_bound
+
+
+@pytest.mark.parametrize("n", [3, 6, 12])
+def test_the_bound_covers_normal_errors_as_asked(n):
+    # each horizon step is one draw of n held-out windows and one new error,
+    # normal of a scale that differs between draws: the Student t bound
+    # covers 0.95 of them (a normal quantile of the same spread: 0.87 at n=3)
+    rng = np.random.default_rng(n)
+    scale = rng.uniform(0.1, 10, size=(1, 20000, 1))
+    held = scale * rng.normal(size=(n, 20000, 1))
+    new = scale[0] * rng.normal(size=(20000, 1))
+    calibration = ConformalCalibration(held)
+    assert not calibration.calibrates(0.95)
+    inside = (np.abs(new) <= calibration.half_width(0.95)).mean()
+    assert 0.945 < inside < 0.965
+    # quantiles alike, one-sided
+    below = (new <= calibration.offsets([0.975])[0]).mean()
+    assert 0.97 < below < 0.985
+
+
+def test_the_bound_lies_beyond_every_held_out_error():
+    errors = np.array([0.1, 0.2, 5.0])[:, None, None]  # one outlier
+    calibration = ConformalCalibration(errors)
+    assert calibration.half_width(0.95)[0, 0] >= 5.0
+    levels = [0.01, 0.2, 0.5, 0.8, 0.99]
+    offsets = calibration.offsets(levels)[:, 0, 0]
+    assert (np.diff(offsets) >= 0).all()  # no crossing
+    assert offsets[0] <= 0.1 and offsets[-1] >= 5.0
+    # the ranks where they reach: the median is the middle error
+    assert offsets[2] == 0.2
+
+
+def test_rolling_intervals_take_the_bound_until_the_ranks_reach():
+    rng = np.random.default_rng(0)
+    calibration = ConformalCalibration(rng.normal(size=(3, 1, 1)))
+    errors = rng.normal(size=(40, 1, 1))
+    widths = calibration.rolling_half_widths(errors, 0.95)[:, 0, 0]
+    # origin t knows the 3 held-out errors and those of origins before it
+    assert widths[0] == calibration.half_width(0.95)[0, 0]
+    for t in (5, 15):
+        known = np.concatenate([calibration.residuals[:, 0, 0], errors[:t, 0, 0]])
+        assert widths[t] == _spread_bound(np.abs(known)[:, None], 0.975, len(known))[0]
+    # from 19 known errors on, a rank among them
+    known = np.abs(np.concatenate([calibration.residuals[:, 0, 0], errors[:, 0, 0]]))
+    assert set(widths[16:]) <= set(known)
+
+
+def test_one_held_out_window_bounds_nothing():
+    calibration = ConformalCalibration(np.ones((1, 2, 1)))
+    calibration.half_width(0.5)  # the ranks of one window reach 0.5
+    message = "coverage=0.9 needs at least 2 held-out windows, but there are 1"
+    with pytest.raises(ValueError, match=message):
+        calibration.half_width(0.9)
+    with pytest.raises(ValueError, match=message):
+        calibration.rolling_half_widths(np.ones((4, 2, 1)), 0.9)
+    with pytest.raises(ValueError, match="need at least .* held-out windows"):
+        calibration.offsets([0.05])
