@@ -123,7 +123,7 @@ class SequenceForecaster(
         calibrate :meth:`predict_interval` (split conformal), they choose
         ``normalize="auto"``, and they are the validation set of early
         stopping. 0 trains once, on every window, and gives no intervals; so
-        does a series too short to leave a training window (with a warning).
+        does a share that leaves no training or no held-out window (warned).
     refit : bool, default=True
         With ``validation_fraction > 0``, train again on every window once
         the held-out ones have calibrated the intervals (and chosen the number

@@ -23,7 +23,8 @@ class RollingForecasts:
         if coverages and fitted.calibration is None:
             raise ValueError(
                 "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0."
+                "validation_fraction > 0 and a series long enough to hold some "
+                "out."
             )
         joined = y if X is None else join_exog(y, split_exog(y, X)[0])[0]
         return rolling_forecasts(

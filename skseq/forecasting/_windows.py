@@ -152,7 +152,17 @@ class WindowSplit:
         ``validation_fraction`` rounds to no window, and every window trains
         (no early stopping, no intervals), with a warning.
         """
-        if len(self.train) or not len(self.held_out):
+        if not len(self.held_out):
+            if validation_fraction and len(self.every):
+                warn(
+                    f"validation_fraction={validation_fraction} of the "
+                    f"{len(self.every)} windows rounds to no held-out window: "
+                    "training on every window (no early stopping, and no "
+                    "intervals); a longer series, a shorter window or horizon, "
+                    "or a larger validation_fraction holds windows out.",
+                )
+            return self
+        if len(self.train):
             return self
         warn(
             f"validation_fraction={validation_fraction} leaves no training window: "

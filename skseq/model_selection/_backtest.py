@@ -147,7 +147,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
             )
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
-    for train_index, test_index in cv.split(np.arange(len(y))):
+    for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(y)))):
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
             model, test_X = clone(forecaster).fit(train), None
@@ -155,7 +155,17 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
             model = clone(forecaster).fit(train, _rows(X, train_index))
             test_X = _rows(X, test_index)
         model = rolling_forecaster(model, "backtest")
-        actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
+        try:
+            actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
+        except ValueError as exc:
+            if not coverages or "held-out windows" not in str(exc):
+                raise
+            raise ValueError(
+                f"backtest's fold {fold} trains on {len(train_index)} steps, too "
+                f"few for its intervals: {exc} Pass a cv whose first fold trains "
+                "on more steps (e.g. TimeSeriesSplit(n_splits=2) or a smaller "
+                "test_size), or no coverage."
+            ) from exc
         actuals.append(actual)
         for each, interval in zip(bounds, intervals, strict=True):
             each.append(interval)

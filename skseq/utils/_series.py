@@ -312,21 +312,24 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
 
 
 def _raise_irregular(index, name):
-    hint = ""
+    advice = (
+        f" Pass freq=... (e.g. freq='D'), or reindex with {name}.asfreq(freq) "
+        "and fill the gaps."
+    )
     if len(index) >= 3:
         try:
             guess = pd.tseries.frequencies.to_offset(pd.Series(index).diff().min())
             count, first = _describe_gaps(index, guess)
-            hint = (
+            # freq= names the step; it cannot fill the missing stamps
+            advice = (
                 f" With the smallest step ({guess.freqstr}) {count} time stamps "
-                f"are missing, the first {first}."
+                f"are missing, the first {first}. Reindex with "
+                f"{name}.asfreq({guess.freqstr!r}) and fill the gaps (e.g. "
+                ".interpolate())."
             )
         except (ValueError, TypeError):
             pass
-    raise ValueError(
-        f"Cannot infer a regular frequency from {name}.index.{hint} Pass freq=... "
-        f"(e.g. freq='D'), or reindex with {name}.asfreq(freq) and fill the gaps."
-    )
+    raise ValueError(f"Cannot infer a regular frequency from {name}.index.{advice}")
 
 
 def check_series(
