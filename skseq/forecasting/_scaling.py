@@ -31,6 +31,9 @@ _SCALE_SAMPLE = 20_000
 # error, as before, and changes the twelve further series only where they
 # are flat (PBS scripts, solar generation at night) by under 4%.
 FLOOR_OF_CHANGES = 0.1
+# the smallest window spread of an interval's unit, in medians of the
+# training windows' spreads ("standard"; :meth:`WindowScaler.unit`)
+UNIT_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,10 @@ class WindowScaler:
         Positions (role order) of the targets a season back, read at the
         forecast steps relative to the window, as its targets
         (:func:`~skseq.forecasting._windows.network_inputs`).
+    unit_floor : ndarray of shape (n_targets,) or None, default=None
+        Smallest window spread of an interval's unit with "standard"
+        (:meth:`unit`): ``UNIT_FLOOR`` times the training windows' median
+        spread; None (other normalisations, models saved before it): ``floor``.
     """
 
     normalize: str | None
@@ -114,6 +121,7 @@ class WindowScaler:
     target_scale: np.ndarray
     floor: np.ndarray
     lagged: tuple = ()
+    unit_floor: np.ndarray | None = None
 
     @classmethod
     def fit(cls, rows, starts, normalize, window_length, horizon, floor_starts=None):
@@ -158,6 +166,9 @@ class WindowScaler:
         reference, scale = unit.statistics(block[:, :window_length])
         inputs = unit.inputs(block[:, :window_length], reference, scale)
         relative = unit.targets(block[:, window_length:], reference, scale)
+        unit_floor = None
+        if normalize == "standard" and len(scale):
+            unit_floor = np.maximum(UNIT_FLOOR * np.median(scale, axis=0), floor)
         return cls(
             normalize,
             unit.target_mean,
@@ -165,6 +176,7 @@ class WindowScaler:
             safe_scale(relative.std(axis=0)),
             unit.floor,
             rows.scaler.lagged,
+            unit_floor,
         )
 
     @property
@@ -227,13 +239,13 @@ class WindowScaler:
 
         The errors of the held-out windows are divided by it, and the
         intervals multiply their quantile by it. With ``normalize="standard"``
-        a window's spread counts at least one step's change (the floor over
-        ``FLOOR_OF_CHANGES``): a flat window (a sensor stuck for a day) is no
-        evidence that the next steps will be as calm, and with the floor
-        alone its held-out errors, ten times one step's change, widened the
-        95% intervals of a week of hours to 28 times the series' range (2.8
-        now; 0.48 without the flat stretch).
+        a window's spread counts at least ``unit_floor``, half the training
+        windows' median spread: a flat window (a sensor stuck for a day) is
+        no evidence that the next steps will be as calm, and with the
+        network's floor alone (a tenth of one step's change) its held-out
+        errors widened the 95% intervals of a week of hours to 28 times the
+        series' range (0.48 without the flat stretch).
         """
-        if self.normalize == "standard":
-            scale = np.maximum(scale, self.floor / FLOOR_OF_CHANGES)
+        if self.unit_floor is not None:
+            scale = np.maximum(scale, self.unit_floor)
         return scale[:, None] * self.target_scale

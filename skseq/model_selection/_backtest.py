@@ -158,13 +158,14 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         try:
             actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
         except ValueError as exc:
-            if not coverages or "held-out windows" not in str(exc):
+            held = model.get_params().get("validation_fraction", 0)
+            if not (coverages and held) or "held-out windows" not in str(exc):
                 raise
             raise ValueError(
                 f"backtest's fold {fold} trains on {len(train_index)} steps, too "
-                f"few for its intervals: {exc} Pass a cv whose first fold trains "
-                "on more steps (e.g. TimeSeriesSplit(n_splits=2) or a smaller "
-                "test_size), or no coverage."
+                f"few for its intervals: {exc} Pass a cv whose folds train on "
+                "more steps (fewer splits, or a smaller test_size), or no "
+                "coverage."
             ) from exc
         actuals.append(actual)
         for each, interval in zip(bounds, intervals, strict=True):

@@ -312,24 +312,23 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
 
 
 def _raise_irregular(index, name):
-    advice = (
-        f" Pass freq=... (e.g. freq='D'), or reindex with {name}.asfreq(freq) "
-        "and fill the gaps."
-    )
+    hint = ""
     if len(index) >= 3:
         try:
             guess = pd.tseries.frequencies.to_offset(pd.Series(index).diff().min())
             count, first = _describe_gaps(index, guess)
-            # freq= names the step; it cannot fill the missing stamps
-            advice = (
+            hint = (
                 f" With the smallest step ({guess.freqstr}) {count} time stamps "
-                f"are missing, the first {first}. Reindex with "
-                f"{name}.asfreq({guess.freqstr!r}) and fill the gaps (e.g. "
-                ".interpolate())."
+                f"are missing, the first {first}."
             )
         except (ValueError, TypeError):
             pass
-    raise ValueError(f"Cannot infer a regular frequency from {name}.index.{advice}")
+    # freq= names the step pandas cannot infer; it does not fill missing stamps
+    raise ValueError(
+        f"Cannot infer a regular frequency from {name}.index.{hint} Reindex "
+        f"with {name}.asfreq(freq) at the series' step (e.g. 'D', 'h', 'MS') and "
+        "fill the gaps, or, if no stamp is missing, pass freq=... naming it."
+    )
 
 
 def check_series(

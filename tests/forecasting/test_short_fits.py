@@ -27,16 +27,17 @@ def test_a_share_that_rounds_to_no_held_out_window_warns_at_fit():
         model.fit(_yearly(15))
     with pytest.raises(ValueError, match="No held-out windows"):
         model.predict_interval()
-    # asked for none: no warning
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    # asked for none: no such warning
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
         model.set_params(validation_fraction=0.0).fit(_yearly(15))
+    assert not [w for w in raised if "held-out" in str(w.message)]
 
 
 def test_backtest_names_the_fold_too_short_for_intervals():
     # the first of TimeSeriesSplit(3)'s folds trains on 10 of 40 years
     model = SequenceForecaster(window_length=6, horizon=3, **QUICK)
-    with pytest.raises(ValueError, match="fold 0 trains on 10 steps.*first fold"):
+    with pytest.raises(ValueError, match="fold 0 trains on 10 steps.*fewer splits"):
         backtest(model, _yearly(40), coverage=0.8)
     longer = [(np.arange(30), np.arange(30, 40))]
     table = backtest(model, _yearly(40), cv=longer, coverage=0.8)
@@ -58,4 +59,4 @@ def test_intervals_after_a_flat_stretch_stay_near_the_series_range():
     assert model.normalize_ == "standard"  # the windows divided by their spread
     interval = model.predict_interval(coverage=0.95)
     widths = (interval["upper"] - interval["lower"]) / (y.max() - y.min())
-    assert widths.max() < 6  # 3.1 with the floor of one step's change
+    assert widths.max() < 6  # 2.7 with the unit's floor of half the median
