@@ -159,8 +159,12 @@ class ConformalCalibration:
 
     def calibrates(self, coverage):
         """Return whether the held-out windows are enough for ``coverage``."""
-        n = self.counts.min()
-        return _rank(n, coverage) <= n
+        return bool(self._reaches(coverage).all())
+
+    def _reaches(self, coverage):
+        """Return whether each target's windows rank ``coverage``, ``(n_targets,)``."""
+        counts = self.counts
+        return _rank(counts, coverage) <= counts
 
     def calibrates_level(self, quantile):
         """Return whether they are enough for a one-sided ``quantile`` (offsets)."""
@@ -186,8 +190,7 @@ class ConformalCalibration:
         known are too few for the ranks to reach ``coverage``, the margin is
         their Student t bound (:meth:`half_width`).
         """
-        counts = self.counts
-        ranked = _rank(counts, coverage) <= counts  # per target, as half_width
+        ranked = self._reaches(coverage)
         if not ranked.all():
             self._check_fewest(f"coverage={coverage} needs", ~ranked)
         return _adaptive_margins(
@@ -249,7 +252,7 @@ class ConformalCalibration:
         :func:`_spread_bound` at ``(1 + coverage) / 2``.
         """
         errors, counts = np.abs(self.residuals), self.counts
-        ranked = _rank(counts, coverage) <= counts  # per target
+        ranked = self._reaches(coverage)
         if ranked.all():
             return _higher(errors, self._level(coverage))
         self._check_fewest(f"coverage={coverage} needs", ~ranked)

@@ -158,7 +158,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         try:
             actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
         except ValueError as exc:
-            held = model.get_params().get("validation_fraction", 0)
+            held = model.validation_fraction
             if not (coverages and held) or "held-out windows" not in str(exc):
                 raise
             raise ValueError(
