@@ -18,24 +18,14 @@ from ._columns import format_forecasts
 from ._conformal import check_coverage, check_quantiles
 from ._units import still_series, times_units
 
-__all__ = ["ProbabilisticForecasts"]
+__all__ = ["ProbabilisticForecasts", "check_calibrated"]
 
 
 class ProbabilisticForecasts:
     """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
 
     def _calibrated(self, y, X, future):
-        fitted, _, _ = self._state()
-        if fitted.calibration is None:
-            still = fitted.still is not None
-            series = range(len(fitted.keys or ()))
-            still = still and any(map(partial(still_series, fitted), series))
-            still = " (series that never change hold none out)" if still else ""
-            raise ValueError(
-                "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0 and a series long enough to hold some "
-                f"out{still}."
-            )
+        check_calibrated(self._state()[0])
         return self._forecast_end(y, X, future)
 
     def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
@@ -154,6 +144,21 @@ class ProbabilisticForecasts:
         values, columns = quantile_values(fitted, transformed, unit, levels, heads)
         values = times_units(values, units, fitted.roles.n_targets)
         return format_forecasts(values, series, keys, fitted, y, columns=columns)
+
+
+def check_calibrated(fitted):
+    """Refuse intervals of a fitted forecaster that held no window out."""
+    if fitted.calibration is not None:
+        return
+    still = fitted.still is not None
+    series = range(len(fitted.keys or ()))
+    still = still and any(map(partial(still_series, fitted), series))
+    still = " (series that never change hold none out)" if still else ""
+    raise ValueError(
+        "No held-out windows to calibrate intervals: fit with "
+        "validation_fraction > 0 and a series long enough to hold some "
+        f"out{still}."
+    )
 
 
 def quantile_values(fitted, transformed, unit, quantiles, heads=None):

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 
 from ._exog import join_exog, split_exog
+from ._probabilistic import check_calibrated
 from ._rolling import rolling_forecasts, rolling_frame
 
 __all__ = ["RollingForecasts"]
@@ -20,12 +21,8 @@ class RollingForecasts:
     def _rolling(self, y, X=None, coverages=()):
         """:func:`rolling_forecasts` of ``y`` (with the columns of ``X``)."""
         fitted, net, freq = self._state()
-        if coverages and fitted.calibration is None:
-            raise ValueError(
-                "No held-out windows to calibrate intervals: fit with "
-                "validation_fraction > 0 and a series long enough to hold some "
-                "out."
-            )
+        if coverages:
+            check_calibrated(fitted)
         joined = y if X is None else join_exog(y, split_exog(y, X)[0])[0]
         return rolling_forecasts(
             fitted,
