@@ -15,11 +15,12 @@ from .estimators import (
     RNNTagger,
     SequenceForecaster,
 )
-from .exceptions import TrainingInterrupted
+from .exceptions import ExtrapolationWarning, TrainingInterrupted
 from .utils import MASK_VALUE
 
 __all__ = [
     "MASK_VALUE",
+    "ExtrapolationWarning",
     "RNNClassifier",
     "RNNLanguageModel",
     "RNNRegressor",

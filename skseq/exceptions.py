@@ -2,7 +2,30 @@
 
 from ._versions import VersionMismatchWarning
 
-__all__ = ["TrainingInterrupted", "VersionMismatchWarning"]
+__all__ = ["ExtrapolationWarning", "TrainingInterrupted", "VersionMismatchWarning"]
+
+
+class ExtrapolationWarning(UserWarning):
+    """A forecast reads a window unlike any the models trained on.
+
+    :class:`skseq.SequenceForecaster` warns at ``fit`` (and ``predict``, given
+    a history) where the last window of a series changes several times more
+    than any earlier step did (a value entered wrongly, a spike, a break):
+    the forecasts and their intervals then extrapolate from it.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import skseq
+    >>> y = np.r_[np.linspace(100, 130, 40), 900.0]  # a wrong last value
+    >>> model = skseq.SequenceForecaster(window_length=4, method="linear")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     model = model.fit(y)
+    >>> [w.category.__name__ for w in caught]
+    ['ExtrapolationWarning']
+    """
 
 
 class TrainingInterrupted(KeyboardInterrupt):

@@ -11,6 +11,7 @@ normal scores at least as large. Flagging the points whose p-value is at most
 scale or the noise of the series.
 """
 
+import warnings
 from dataclasses import replace
 from numbers import Integral, Real
 
@@ -19,6 +20,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import SequenceForecaster
+from ..exceptions import ExtrapolationWarning
 from ..forecasting._columns import check_log
 from ..forecasting._windows import WindowsAt
 from ..utils._series import TimeSeries
@@ -286,7 +288,11 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         forecasters = []
         for member_seed in _member_seeds(seed, self.n_forecasters):
             forecaster = clone(template).set_params(random_state=member_seed)
-            forecasters.append(forecaster.fit(X))
+            with warnings.catch_warnings():
+                # an anomaly at the end of X is what the detector scores; the
+                # forecasts from its last window are not what it gives
+                warnings.simplefilter("ignore", ExtrapolationWarning)
+                forecasters.append(forecaster.fit(X))
             if forecaster._fitted.calibration is None:
                 raise ValueError(
                     "X is too short to hold out windows whose errors calibrate "

@@ -11,6 +11,7 @@ from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
 from ._conformal import ConformalCalibration
 from ._exog import as_series
+from ._extremes import warn_extreme_ends
 from ._lags import SeasonLag, lookback
 from ._methods import average, check_parts, naive, seasonal_naive
 from ._phases import SeasonPhases
@@ -410,9 +411,11 @@ class FittedForecaster:
         if form_of is not None:
             panel = as_series(panel, form_of)
         panel = self.carried(panel, keys, form, "y" if form_of is None else "y with X")
-        for one in panel:
-            arranged = self.roles.arrange(one.values)
-            check_log(arranged, self.roles.n_targets, "y", self.values.log)
+        arranged = [self.roles.arrange(one.values) for one in panel]
+        for one in arranged:
+            check_log(one, self.roles.n_targets, "y", self.values.log)
+        k, w, log = self.roles.n_targets, self.window_length, self.values.log
+        warn_extreme_ends(panel, keys, arranged, k, w, log)  # as fit does
         return panel, keys
 
     def carried(self, panel, keys, form, name="y"):

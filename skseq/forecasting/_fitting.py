@@ -22,6 +22,7 @@ from ._columns import (
     roles_of,
     same_columns,
 )
+from ._extremes import warn_extreme_ends
 from ._fitted import FittedForecaster
 from ._geometry import long_season, season_of, supported_window, window_of
 from ._judged import (
@@ -244,7 +245,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         series = SeriesRows.stored(panel, roles.order)
         check = stored_check(panel, keys, roles.n_targets, log)
     else:
-        series = SeriesRows.in_memory(raw_values(panel, keys, roles, log))
+        raw = raw_values(panel, keys, roles, log)
+        series = SeriesRows.in_memory(raw)
         check = None
     if len(lengths) > 1:  # each series in its own unit, checked before
         series, units, still = series.in_units(roles.n_targets, check)
@@ -260,6 +262,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
     check_lengths(lengths, keys, w, h)
+    if not stored:
+        warn_extreme_ends(panel, keys, raw, roles.n_targets, w, log)
     # raw: predict divides them by their units
     back = lookback(w, lag)  # the lag's steps too
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
