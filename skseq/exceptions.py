@@ -9,9 +9,10 @@ class ExtrapolationWarning(UserWarning):
     """A forecast reads a window unlike any the models trained on.
 
     :class:`skseq.SequenceForecaster` warns at ``fit`` (and ``predict``, given
-    a history) where the last window of a series changes several times more
-    than any earlier step did (a value entered wrongly, a spike, a break):
-    the forecasts and their intervals then extrapolate from it.
+    a history with earlier steps to compare with) where the steps a forecast
+    reads of a series in memory change several times more than any earlier
+    step did (a value entered wrongly, a spike, a break): the forecasts and
+    their intervals then extrapolate from them.
 
     Examples
     --------

@@ -7,13 +7,15 @@ models trained on: the ridges, linear in the window, extrapolate from it,
 and the held-out windows that calibrate the intervals held nothing like it.
 48 months of 200 to 320 ending in 2000 were forecast up to 5,434 (up to
 8,654 by ``method="linear"``), inside 90% intervals of +-25 at five of the
-six steps. Fitting warns, naming the step, so that a wrong value can be
-corrected, and so does a forecast from a history given to ``predict``; a
-level that did shift is forecast as the models extrapolate it.
+six steps. Fitting a series in memory warns, naming the step, so that a
+wrong value can be corrected, and so does a forecast from a history given to
+``predict`` that holds ``FEWEST`` steps before those it reads (a history of
+the window alone has nothing to compare with); a level that did shift is
+forecast as the models extrapolate it. The steps read are the window, or
+with ``season_lag`` the lookback.
 """
 
 import numpy as np
-import pandas as pd
 
 from ..exceptions import ExtrapolationWarning
 from ..utils._warnings import warn
@@ -69,14 +71,15 @@ def end_change(values, n_targets, window_length, log=False):
     return times, steps
 
 
-def warn_extreme_ends(panel, keys, raw, n_targets, window_length, log=False):
+def warn_extreme_ends(panel, keys, raw, targets, window_length, log=False):
     """Warn where a series' last window changes far more than its earlier steps.
 
     ``raw`` holds each series of ``panel`` (TimeSeries, for their time
-    stamps; ``keys``: a panel's keys or None) in role order; the other
-    arguments are :func:`end_change`'s.
+    stamps; ``keys``: a panel's keys or None) in role order, ``targets``
+    names its target columns; ``window_length`` is the steps a forecast
+    reads (with a lag, its lookback); ``log`` as in :func:`end_change`.
     """
-    found = []
+    n_targets, found = len(targets), []
     for position, values in enumerate(raw):
         times, steps = end_change(values, n_targets, window_length, log)
         if times is not None and times.max() > TIMES:
@@ -87,17 +90,16 @@ def warn_extreme_ends(panel, keys, raw, n_targets, window_length, log=False):
     described = []
     for position, target, step, times in found[:NAMED]:
         where = "y" if keys is None else f"y[{keys[position]!r}]"
-        column = "" if n_targets == 1 else f" (target {target})"
+        column = "" if n_targets == 1 else f" (column {targets[target]!r})"
         before, after = raw[position][step - 1 : step + 1, target]
-        index = panel[position].index
-        at = f"step {step}" if isinstance(index, pd.RangeIndex) else index[step]
         how = (
             "after steps that never changed"
             if np.isinf(times)
-            else f"{times:.0f} times the largest change before its last steps"
+            else f"{times:.3g} times the largest change before its last steps"
         )
         described.append(
-            f"{where}{column} moves from {before:.4g} to {after:.4g} at {at}, {how}"
+            f"{where}{column} moves from {before:.4g} to {after:.4g} at "
+            f"{panel[position].index[step]}, {how}"
         )
     more = len(found) - NAMED
     warn(

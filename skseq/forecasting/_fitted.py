@@ -81,6 +81,10 @@ class FittedForecaster:
         (:mod:`._units`; ``(n_series,)`` saved before); None as ``units``.
     lag : SeasonLag or None, default=None
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
+    week_naive : bool, default=False
+        Whether the seasonal naive forecast repeats the targets ``lag`` back
+        (fits that read them: :meth:`SeasonLag.repeated`), not the window's
+        last season (other fits, and every model saved before).
     key_name : object, default=None
         The name of a long training ``y``'s id level, which forecasts take.
     smoothing : tuple of Smoothing or None, default=None
@@ -113,6 +117,7 @@ class FittedForecaster:
     units: np.ndarray | None = None
     still: np.ndarray | None = None
     lag: SeasonLag | None = None
+    week_naive: bool = False
     key_name: object = None
     freq: object = None
     smoothing: tuple | None = None
@@ -248,6 +253,8 @@ class FittedForecaster:
         for name in self.method if method is None else method:
             if name == "naive":
                 parts.append((name, naive(encoded, h, k)))
+            elif name == "seasonal" and self.week_naive:  # the lag's steps back
+                parts.append((name, self.lag.repeated(futures, self.values)))
             elif name == "seasonal":
                 parts.append((name, seasonal_naive(encoded, h, k, self.season)))
             elif name == "linear" and self.each_ridge:  # one forecast per ridge
@@ -414,8 +421,8 @@ class FittedForecaster:
         arranged = [self.roles.arrange(one.values) for one in panel]
         for one in arranged:
             check_log(one, self.roles.n_targets, "y", self.values.log)
-        k, w, log = self.roles.n_targets, self.window_length, self.values.log
-        warn_extreme_ends(panel, keys, arranged, k, w, log)  # as fit does
+        targets, log = self.roles.targets, self.values.log
+        warn_extreme_ends(panel, keys, arranged, targets, self.lookback, log)
         return panel, keys
 
     def carried(self, panel, keys, form, name="y"):

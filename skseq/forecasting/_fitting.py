@@ -24,7 +24,13 @@ from ._columns import (
 )
 from ._extremes import warn_extreme_ends
 from ._fitted import FittedForecaster
-from ._geometry import long_season, season_of, supported_window, window_of
+from ._geometry import (
+    long_season,
+    season_of,
+    supported_window,
+    warn_short_panel,
+    window_of,
+)
 from ._judged import (
     held_targets,
     judged_method,
@@ -52,9 +58,8 @@ NORMALIZATIONS_TRIED = (*NORMALIZATIONS, None)
 # a series whose last window (or season) lies beyond all but this share of
 # its earlier values trends: its own scale is not tried (_ridges)
 EDGE = 0.03
-# "standard" divides a window's targets by their spread, but not the
-# covariates the user gave: from fewer steps than this that spread is too
-# noisy for one coefficient to carry a covariate's effect (_ridges)
+# "standard" divides a window's targets by their spread, not the user's
+# covariates: from fewer steps it is too noisy to carry their effects (_ridges)
 SPREAD_STEPS = 6
 
 
@@ -112,9 +117,9 @@ def window_setting(estimator, lengths, season, steps, still=None, lag=None):
     options = (estimator.validation_fraction, steps, estimator.window_step)
     first = first_row(lag, window)
     split = WindowSplit.make(lengths, window + h, *options, first=first)
-    if window == plain or len(split.train):
-        return window
-    return plain
+    chosen = window if window == plain or len(split.train) else plain
+    warn_short_panel(lengths, h, season, chosen)
+    return chosen
 
 
 def ridge_split(
@@ -262,10 +267,10 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
     check_lengths(lengths, keys, w, h)
-    if not stored:
-        warn_extreme_ends(panel, keys, raw, roles.n_targets, w, log)
     # raw: predict divides them by their units
     back = lookback(w, lag)  # the lag's steps too
+    if not stored:
+        warn_extreme_ends(panel, keys, raw, roles.targets, back, log)
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
     lagged = () if lag is None else lag.positions
     series = series.scaled(roles.n_targets, log, check, lagged, still)
@@ -298,6 +303,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         static=static,
         phases=phases,
         lag=lag,
+        week_naive=lag is not None,
         each_ridge=True,
         models_first=daily,
         units=units,

@@ -35,6 +35,7 @@ longer, worse on simulated weekly series without a yearly cycle).
 
 import pandas as pd
 
+from ..utils._warnings import warn
 from ._phases import MAX_PHASES
 
 __all__ = [
@@ -174,3 +175,23 @@ def window_of(shortest, horizon, season, whole=True):
         return 2 * season
     window = max(2, min(3 * horizon, longest))
     return max(window, _whole_season(shortest, horizon, season)) if whole else window
+
+
+def warn_short_panel(lengths, horizon, season, window):
+    """Warn where a panel's shortest series cuts the window to half or less.
+
+    ``window`` is the length chosen for series of ``lengths`` steps (the
+    shortest sets it: every series is read through windows of one length);
+    the longest would support :func:`window_of` of its own. One short series
+    (a product launched last week) so shortens the window of every other.
+    """
+    if len(lengths) < 2:
+        return
+    longest = window_of(max(lengths), horizon, season)
+    if 2 * window <= longest:
+        warn(
+            f"window_length='auto' chose {window} steps, the most the shortest "
+            f"series ({min(lengths)} steps) supports, for every series of the "
+            f"panel; the longest would read {longest}. Set window_length, or fit "
+            "the shortest series apart."
+        )

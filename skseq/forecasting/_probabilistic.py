@@ -24,8 +24,11 @@ __all__ = ["ProbabilisticForecasts", "check_calibrated"]
 class ProbabilisticForecasts:
     """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
 
-    def _calibrated(self, y, X, future):
-        check_calibrated(self._state()[0])
+    def _calibrated(self, y, X, future, levels=None):
+        fitted = self._state()[0]
+        check_calibrated(fitted)
+        if levels is not None:
+            _check_not_levels(y, fitted, levels)
         return self._forecast_end(y, X, future)
 
     def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
@@ -75,7 +78,7 @@ class ProbabilisticForecasts:
         """
         coverage = check_coverage(coverage)
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
-            y, X, future
+            y, X, future, "coverage"
         )
         bounds, columns = interval_bounds(
             fitted, transformed, unit, coverage, heads=heads
@@ -139,11 +142,44 @@ class ProbabilisticForecasts:
         """
         levels = check_quantiles(quantiles)
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
-            y, X, future
+            y, X, future, "quantiles"
         )
         values, columns = quantile_values(fitted, transformed, unit, levels, heads)
         values = times_units(values, units, fitted.roles.n_targets)
         return format_forecasts(values, series, keys, fitted, y, columns=columns)
+
+
+def _check_not_levels(y, fitted, levels):
+    """Refuse a ``y`` that holds levels given by position (``levels`` names them).
+
+    ``y`` comes first, as in ``predict``: ``predict_interval(0.9)`` or
+    ``predict_quantiles([0.1, 0.9])`` meant the levels, and a list of values
+    between 0 and 1 was read as a history (a series fitted on an array
+    forecast from it, silently). A number, or a list or array of values
+    strictly between 0 and 1 where the series fitted left that range, is
+    refused.
+    """
+    if y is None or isinstance(y, (pd.Series, pd.DataFrame, dict)):
+        return
+    try:
+        values = np.asarray(y, dtype=np.float64)
+    except (TypeError, ValueError):
+        return  # not numbers: the checks of y say what is wrong
+    k = fitted.roles.n_targets
+    fitted_values = np.concatenate([t.values[:, :k].ravel() for t in fitted.tails])
+    within = values.ndim == 1 and len(values) and ((values > 0) & (values < 1)).all()
+    if values.ndim == 0 or (
+        within and not ((fitted_values >= 0) & (fitted_values <= 1)).all()
+    ):
+        got = (
+            f"the number {values:g}"
+            if values.ndim == 0
+            else f"{len(values)} values from {values.min():g} to {values.max():g}"
+        )
+        raise ValueError(
+            f"y is the history to forecast from (as in predict), got {got}, "
+            f"which look like {levels}: pass {levels}=... by keyword."
+        )
 
 
 def check_calibrated(fitted):

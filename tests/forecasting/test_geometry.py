@@ -208,7 +208,12 @@ def test_the_cut_linear_path_learns_from_every_window_of_its_length(
     monkeypatch.setattr(_training, "fit_ridge", spy)
     y = pd.Series(np.cumsum(np.random.default_rng(0).normal(size=34)))
     model = SequenceForecaster(
-        window_length=14, horizon=6, normalize=normalize, max_epochs=1, random_state=0
+        window_length=14,
+        horizon=6,
+        normalize=normalize,
+        method="network+linear",  # "auto" leaves a network of one epoch out
+        max_epochs=1,
+        random_state=0,
     ).fit(y)
     assert model.normalize_ == normalize
     first, refit = seen  # the first training's and the refit's
@@ -312,3 +317,25 @@ def test_a_series_too_short_to_hold_out_trains_on_every_window_and_says_so():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
         fit(30)
+
+
+def test_a_short_series_that_cuts_a_panels_window_warns():
+    rng = np.random.default_rng(0)
+
+    def daily(n):
+        index = pd.date_range("2020-01-01", periods=n, freq="D")
+        return pd.Series(10 + np.sin(np.arange(n)) + rng.normal(0, 0.3, n), index)
+
+    panel = {"a": daily(161), "b": daily(161)}
+    model = SequenceForecaster(horizon=3, method="linear", random_state=0)
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        model.fit(panel)
+        model.fit({**panel, "new": daily(110)})  # 14 -> 9: no warning
+        assert not [w for w in raised if "window_length='auto'" in str(w.message)]
+        model.fit({**panel, "new": daily(8)})
+        model.set_params(window_length=4).fit({**panel, "new": daily(8)})
+    (warning,) = [w for w in raised if "window_length='auto'" in str(w.message)]
+    message = str(warning.message)
+    assert "chose 4 steps" in message and "shortest series (8 steps)" in message
+    assert "the longest would read 14" in message

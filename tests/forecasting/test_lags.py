@@ -1,5 +1,7 @@
 """Series whose days differ read the targets a week back (_lags)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -160,6 +162,7 @@ def test_a_model_reading_a_week_back_saves_and_loads(tmp_path):
     skseq.save(model, tmp_path / "model.skseq")
     loaded = skseq.load(tmp_path / "model.skseq")
     assert loaded._fitted.lag == model._fitted.lag
+    assert loaded._fitted.week_naive
     np.testing.assert_array_equal(loaded.predict(), model.predict())
 
 
@@ -340,3 +343,22 @@ def test_a_new_series_of_a_panel_gets_the_unit_of_its_first_window():
     _, rolling, *_ = model._rolling({"z": new})
     expected = model.predict(y={"z": new.iloc[:back]})["z"].to_numpy()
     np.testing.assert_allclose(rolling[0, :, 0], expected, rtol=1e-6)
+
+
+def test_the_seasonal_naive_forecast_repeats_the_week_back_where_it_is_read():
+    # the last day repeated carries Sunday's profile into Monday; the rule
+    # repeats the forecast steps' hours a week back instead
+    y = _hourly(weeks=6)[: -6 * 24]  # ends on a Sunday: a Monday next
+    model = SequenceForecaster(**FAST).fit(y)
+    fitted = model._fitted
+    assert fitted.week_naive
+    histories = np.stack([t.values for t in fitted.tails])
+    futures = fitted.futures(None, list(fitted.tails), None, histories)
+    rule = fitted.forecast(model.net_, histories, futures, method=("seasonal",))[0]
+    decoded = fitted.values.inverse_transform(rule)[0, :, 0]
+    np.testing.assert_allclose(decoded, y.to_numpy()[-WEEK : -WEEK + 24])
+    # a model saved before repeated the window's last day
+    old = replace(fitted, week_naive=False)
+    rule = old.forecast(model.net_, histories, futures, method=("seasonal",))[0]
+    last_day = y.to_numpy()[-24:]
+    np.testing.assert_allclose(old.values.inverse_transform(rule)[0, :, 0], last_day)

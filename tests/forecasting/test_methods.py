@@ -540,3 +540,21 @@ def test_without_held_out_windows_short_windows_with_covariates_are_not_standard
         window_length=6, future_covariates=["promo"], **params
     ).fit(y, X)
     assert model.normalize_ == "standard"
+
+
+def test_a_network_whose_training_diverged_is_left_out_with_a_warning():
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2020-01-01", periods=120, freq="D")
+    y = pd.Series(10 + np.sin(np.arange(120) * 2 * np.pi / 7), index)
+    y += rng.normal(0, 0.2, 120)
+    train, test = y[:-7], y[-7:].to_numpy()
+    model = SequenceForecaster(horizon=7, lr=3.0, max_epochs=20, random_state=0)
+    with pytest.warns(UserWarning, match="times the error of the best other"):
+        model.fit(train)
+    assert "network" not in model.method_ and "linear" in model.method_
+    assert np.abs(model.predict().to_numpy() - test).mean() < 0.5
+    # trained as usual, the network stays
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        model.set_params(lr=0.01).fit(train)
+    assert "network" in model.method_

@@ -90,3 +90,19 @@ def test_conformal_ranks_are_not_moved_by_float_rounding(n, level, rank):
         # rolling intervals start there, before any outcome is known
         unknown = np.full((2, 1, 1), np.nan)
         assert (calibration.rolling_half_widths(unknown, level) == width).all()
+
+
+def test_levels_given_by_position_are_refused_not_read_as_a_history():
+    rng = np.random.default_rng(0)
+    level = 100 + rng.normal(0, 1, 200)
+    model = SequenceForecaster(horizon=3, method="linear", random_state=0)
+    model.fit(level)
+    levels = np.round(np.arange(0.05, 1.0, 0.05), 2)  # as long as a window
+    with pytest.raises(ValueError, match="19 values from 0.05 to 0.95.*quantiles="):
+        model.predict_quantiles(levels)
+    with pytest.raises(ValueError, match="the number 0.9.*pass coverage=... by"):
+        model.predict_interval(0.9)
+    # a series of shares between 0 and 1 is a history like any
+    shares = 1 / (1 + np.exp(-rng.normal(0, 1, 200)))
+    model.fit(shares)
+    assert model.predict_quantiles(shares[-50:], quantiles=[0.5]).shape == (3, 1)

@@ -554,3 +554,20 @@ def test_a_forecaster_pickled_before_its_state_held_freq_reads_y_as_then():
     loaded = pickle.loads(pickle.dumps(model))
     assert loaded._fitted.freq == "D"
     pd.testing.assert_series_equal(loaded.set_params(freq="h").predict(y=y), forecast)
+
+
+def test_a_forecaster_saved_before_week_naive_repeats_the_last_day(tmp_path):
+    # files written before the seasonal naive forecast of a fit reading the
+    # week back repeated it hold no week_naive: they repeat the last day
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2024-01-01", periods=6 * 168, freq="h")
+    weekend = np.asarray(index.day_of_week >= 5, dtype=float)
+    values = 10 + 3 * np.sin(2 * np.pi * index.hour / 24) + 4 * weekend
+    y = pd.Series(values + rng.normal(0, 0.3, len(index)), index=index)
+    model = SequenceForecaster(horizon=24, max_epochs=2, hidden_size=8, random_state=0)
+    model.fit(y)
+    assert model._fitted.lag is not None and model._fitted.week_naive
+    loaded = loaded_without(model, tmp_path / "model.skseq", "week_naive")
+    assert loaded._fitted.week_naive is False
+    assert "seasonal" in model.method_  # so the forecasts differ by the rule
+    assert np.abs(loaded.predict() - model.predict()).max() > 1e-6
