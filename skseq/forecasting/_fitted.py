@@ -83,8 +83,8 @@ class FittedForecaster:
         The targets a week (or ``season_lag`` steps) back (:mod:`._lags`).
     week_naive : bool, default=False
         Whether the seasonal naive forecast repeats the targets ``lag`` back
-        (fits that read them: :meth:`SeasonLag.repeated`), not the window's
-        last season (other fits, and every model saved before).
+        (fits that read a lag of whole seasons: :meth:`SeasonLag.repeated`),
+        not the window's last season (others, and models saved before).
     key_name : object, default=None
         The name of a long training ``y``'s id level, which forecasts take.
     smoothing : tuple of Smoothing or None, default=None

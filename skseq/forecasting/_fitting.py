@@ -35,7 +35,6 @@ from ._judged import (
     held_targets,
     judged_method,
     network_errors,
-    reads_long_season,
     refit_holds,
 )
 from ._lags import SeasonLag, first_row, lookback
@@ -46,7 +45,7 @@ from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
 from ._smoothed import final_smoothing, smoothing_candidate, smoothing_tried
 from ._static import StaticCovariates
-from ._training import head_levels, refit, train_windows
+from ._training import head_levels, linear_path_window, refit, train_windows
 from ._units import left_out, some_still, still_of_windows
 from ._windows import WindowsAt, WindowSplit
 
@@ -101,9 +100,9 @@ def window_setting(estimator, lengths, season, steps, still=None, lag=None):
 
     A whole season that leaves no training window whose targets end before
     the held-out ones (a horizon much longer than the season, a large
-    ``validation_fraction``) gives way to the window without it. One that
-    leaves a few trains the first fit on them; the refit and the ridges'
-    refit read every window.
+    ``validation_fraction``) gives way to the window without it; one that
+    leaves a few trains the first fit on them. A panel's shortest series
+    that halves the longest's window warns (:func:`warn_short_panel`).
     """
     window, h = estimator.window_length, estimator.horizon
     if window != "auto":
@@ -118,7 +117,9 @@ def window_setting(estimator, lengths, season, steps, still=None, lag=None):
     first = first_row(lag, window)
     split = WindowSplit.make(lengths, window + h, *options, first=first)
     chosen = window if window == plain or len(split.train) else plain
-    warn_short_panel(lengths, h, season, chosen)
+    if min(lengths) < max(lengths):
+        alone = window_setting(estimator, [max(lengths)], season, steps, lag=lag)
+        warn_short_panel(lengths, chosen, alone)
     return chosen
 
 
@@ -156,34 +157,6 @@ def ridge_split(
     options = (estimator.validation_fraction, steps, estimator.window_step, held)
     own = WindowSplit.make(lengths, read + h, *options, first=first_row(lag, read))
     return int(read), own.without(lengths, still)
-
-
-def linear_path_window(fitted, read, tested=True):
-    """Return the steps the network's linear path reads, or None: all.
-
-    Where the ridges read fewer steps than a window given (``read``, from
-    :func:`ridge_split`) and the model carries no season, the linear path,
-    a ridge too, reads only those last steps: the far steps of the window
-    are inputs its few training windows do not support. The recurrent
-    layers still read the whole window. A season is carried by phase
-    indicators, read whole when longer (13 steps or more), or, where the
-    phases were not ``tested`` (``season_inputs=None``, stored series),
-    held by the window; one the phase test declined is not. A season
-    carried keeps the whole window, whose far steps are the last season's
-    values (cut, the default's error on monthly and quarterly cuts of 60
-    and 120 steps rose 5% and 3%). Normalised relative to the last value
-    or in the series' own scale, those steps learn from every window of
-    their length, as the ridges do (``_training._linear_path``). On short
-    series with the window given (``benchmarks/short_series.py --given``,
-    seeds 0-2) the default's error over damped Holt's fell from 1.084 to
-    0.966 at 60 non-seasonal steps (the network alone: 1.551 to 1.032),
-    from 1.127 to 1.118 at 40 and from 1.006 to 0.994 at 80, and rose from
-    1.026 to 1.029 at 120.
-    """
-    season, w = fitted.season, fitted.window_length
-    held = not tested and season is not None and season <= w
-    carried = fitted.phases is not None or reads_long_season(fitted) or held
-    return None if read is None or carried else read
 
 
 def fit_forecaster(estimator, panel, keys, form, target, static=None):
@@ -303,7 +276,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         static=static,
         phases=phases,
         lag=lag,
-        week_naive=lag is not None,
+        week_naive=lag is not None and lag.lag % (season or lag.lag) == 0,
         each_ridge=True,
         models_first=daily,
         units=units,

@@ -177,17 +177,14 @@ def window_of(shortest, horizon, season, whole=True):
     return max(window, _whole_season(shortest, horizon, season)) if whole else window
 
 
-def warn_short_panel(lengths, horizon, season, window):
+def warn_short_panel(lengths, window, longest):
     """Warn where a panel's shortest series cuts the window to half or less.
 
     ``window`` is the length chosen for series of ``lengths`` steps (the
-    shortest sets it: every series is read through windows of one length);
-    the longest would support :func:`window_of` of its own. One short series
+    shortest sets it: every series is read through windows of one length),
+    ``longest`` the one the longest series alone would get. One short series
     (a product launched last week) so shortens the window of every other.
     """
-    if len(lengths) < 2:
-        return
-    longest = window_of(max(lengths), horizon, season)
     if 2 * window <= longest:
         warn(
             f"window_length='auto' chose {window} steps, the most the shortest "

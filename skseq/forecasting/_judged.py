@@ -191,13 +191,13 @@ def judged_method(
     if method != ("select",):
         if not ridges:
             method = tuple(name for name in method if name != "linear")
-        others = tuple(name for name in method if name != "network")
-        if estimator.method == "auto" and others and _diverged(fitted, errors):
-            method = others
         if seasonal and len(linear_held) in kept:
             method = (*method, "seasonal")
         if smoothing and len(errors) - 1 - network in kept:
             method = (*method, "smoothing")
+        others = tuple(name for name in method if name != "network")
+        if estimator.method == "auto" and others and _diverged(fitted, errors):
+            method = others
         return method, ridges, None
     candidates = methods_to_compare(fitted.season, fitted.window_length)
     forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}
@@ -214,17 +214,26 @@ def _diverged(fitted, errors):
     Where it exceeds ``DIVERGED`` times the best other forecast's and one
     unit (:func:`window_errors`: the training targets' spread about their
     window's reference, near the naive forecast's error), so that a network
-    of a few epochs beside exact ridges stays (a warning says so); not
-    where the network's quantile heads give the intervals.
+    of a few epochs beside exact ridges stays (a warning says so), or where
+    its error is not finite; not where the network's quantile heads give the
+    intervals, nor where no other forecast's error is finite.
     """
     error = float(np.mean(errors[0]))
-    best = min((float(np.mean(e)) for e in errors[1:]), default=np.inf)
-    if fitted.quantiles is not None or not error > max(DIVERGED * best, 1.0):
+    others = [float(np.mean(e)) for e in errors[1:]]
+    best = min((e for e in others if np.isfinite(e)), default=np.nan)
+    if fitted.quantiles is not None or not np.isfinite(best):
         return False
-    ratio = error / best if best > 0 else np.inf
+    if np.isfinite(error) and not error > max(DIVERGED * best, 1.0):
+        return False
+    if not np.isfinite(error):
+        how = "no finite error"
+    elif best > 0:
+        how = f"{error / best:.3g} times the error of the best other forecast"
+    else:
+        how = f"an error of {error:.3g} units where another forecast had none"
     warn(
-        f"The network forecast the held-out windows with {ratio:.3g} times the "
-        "error of the best other forecast and is left out of method_: its "
-        "training may have diverged (lower lr, or check the data)."
+        f"The network forecast the held-out windows with {how}, and is left "
+        "out of method_: it may have trained too few epochs, or diverged (too "
+        "high an lr)."
     )
     return True

@@ -155,9 +155,9 @@ def _check_not_levels(y, fitted, levels):
     ``y`` comes first, as in ``predict``: ``predict_interval(0.9)`` or
     ``predict_quantiles([0.1, 0.9])`` meant the levels, and a list of values
     between 0 and 1 was read as a history (a series fitted on an array
-    forecast from it, silently). A number, or a list or array of values
-    strictly between 0 and 1 where the series fitted left that range, is
-    refused.
+    forecast from it, silently). Refused: a number; values strictly between
+    0 and 1, fewer than a history holds or all multiples of 0.005 (as
+    levels are), where the series fitted left that range.
     """
     if y is None or isinstance(y, (pd.Series, pd.DataFrame, dict)):
         return
@@ -165,21 +165,25 @@ def _check_not_levels(y, fitted, levels):
         values = np.asarray(y, dtype=np.float64)
     except (TypeError, ValueError):
         return  # not numbers: the checks of y say what is wrong
-    k = fitted.roles.n_targets
-    fitted_values = np.concatenate([t.values[:, :k].ravel() for t in fitted.tails])
-    within = values.ndim == 1 and len(values) and ((values > 0) & (values < 1)).all()
-    if values.ndim == 0 or (
-        within and not ((fitted_values >= 0) & (fitted_values <= 1)).all()
-    ):
-        got = (
-            f"the number {values:g}"
-            if values.ndim == 0
-            else f"{len(values)} values from {values.min():g} to {values.max():g}"
-        )
-        raise ValueError(
-            f"y is the history to forecast from (as in predict), got {got}, "
-            f"which look like {levels}: pass {levels}=... by keyword."
-        )
+    if values.ndim == 1 and len(values) and ((values > 0) & (values < 1)).all():
+        k = fitted.roles.n_targets
+        tails = [fitted.roles.arrange(t.values)[:, :k] for t in fitted.tails]
+        fitted_within = all(((t >= 0) & (t <= 1)).all() for t in tails)
+        rounded = np.allclose(values * 200, np.round(values * 200), atol=1e-6)
+        short = len(values) < fitted.lookback
+        if fitted_within or not (rounded or short):
+            return
+    elif values.ndim != 0:
+        return
+    got = (
+        f"the number {values:g}"
+        if values.ndim == 0
+        else f"{len(values)} values from {values.min():g} to {values.max():g}"
+    )
+    raise ValueError(
+        f"y is the history to forecast from (as in predict), got {got}, "
+        f"which look like {levels}: pass {levels}=... by keyword."
+    )
 
 
 def check_calibrated(fitted):

@@ -339,3 +339,18 @@ def test_a_short_series_that_cuts_a_panels_window_warns():
     message = str(warning.message)
     assert "chose 4 steps" in message and "shortest series (8 steps)" in message
     assert "the longest would read 14" in message
+
+
+def test_a_panel_of_equal_lengths_does_not_warn_of_its_shortest_series():
+    # a whole day that leaves no training window gives way to a shorter one,
+    # for every series alike
+    index = pd.date_range("2024-01-01", periods=110, freq="h")
+    rng = np.random.default_rng(0)
+    day = np.sin(2 * np.pi * np.arange(110) / 24)
+    panel = {k: pd.Series(10 + day + rng.normal(0, 0.1, 110), index) for k in "abc"}
+    model = SequenceForecaster(horizon=48, method="linear", random_state=0)
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        model.fit(panel)
+    assert model.window_length_ < 24  # the day gave way
+    assert not [w for w in raised if "window_length='auto'" in str(w.message)]

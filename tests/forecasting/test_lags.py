@@ -362,3 +362,13 @@ def test_the_seasonal_naive_forecast_repeats_the_week_back_where_it_is_read():
     rule = old.forecast(model.net_, histories, futures, method=("seasonal",))[0]
     last_day = y.to_numpy()[-24:]
     np.testing.assert_allclose(old.values.inverse_transform(rule)[0, :, 0], last_day)
+
+
+def test_a_lag_given_that_is_no_multiple_of_the_season_keeps_its_seasonal_naive():
+    # six hours back is no day: the seasonal naive forecast repeats the day
+    y = _hourly(weeks=3)
+    model = SequenceForecaster(season_lag=6, validation_fraction=0.0, **FAST)
+    model.set_params(horizon=6).fit(y)
+    assert model._fitted.lag.lag == 6 and not model._fitted.week_naive
+    model.set_params(season_lag=48).fit(y)
+    assert model._fitted.week_naive  # two days back is a multiple of the day

@@ -1,5 +1,6 @@
 """What forecasts: the network, the ridges, their mean, or a held-out choice."""
 
+import types
 import warnings
 from dataclasses import replace
 
@@ -558,3 +559,27 @@ def test_a_network_whose_training_diverged_is_left_out_with_a_warning():
         warnings.simplefilter("error", UserWarning)
         model.set_params(lr=0.01).fit(train)
     assert "network" in model.method_
+
+
+def test_a_diverged_network_is_left_out_where_smoothing_is_the_best_part():
+    # an exact sine: every ridge is dropped for the smoothing part, which
+    # alone then forecasts
+    y = pd.Series(10 + 3 * np.sin(2 * np.pi * np.arange(300) / 12))
+    model = SequenceForecaster(horizon=6, lr=3.0, max_epochs=10, random_state=0)
+    with pytest.warns(UserWarning, match="left out of method_"):
+        model.fit(y)
+    assert model.method_ == "smoothing"
+
+
+def test_a_network_with_no_finite_held_out_error_is_left_out():
+    from skseq.forecasting._judged import _diverged
+
+    fitted = types.SimpleNamespace(quantiles=None)
+    good, bad = np.full(6, 0.3), np.full(6, np.nan)
+    with pytest.warns(UserWarning, match="no finite error"):
+        assert _diverged(fitted, [bad, good, good * 2])
+    with pytest.warns(UserWarning, match="1e\\+03 times"):  # a NaN ridge aside
+        assert _diverged(fitted, [good * 1000, bad, good])
+    assert not _diverged(fitted, [good * 3, good])  # within 4 times
+    assert not _diverged(fitted, [bad, bad])  # nothing to compare with
+    assert not _diverged(types.SimpleNamespace(quantiles=(0.1, 0.5, 0.9)), [bad, good])

@@ -106,3 +106,13 @@ def test_levels_given_by_position_are_refused_not_read_as_a_history():
     shares = 1 / (1 + np.exp(-rng.normal(0, 1, 200)))
     model.fit(shares)
     assert model.predict_quantiles(shares[-50:], quantiles=[0.5]).shape == (3, 1)
+
+
+def test_a_history_between_zero_and_one_of_a_wider_series_is_read():
+    # the last window of a sine within [-1, 1] happens to lie in (0, 1)
+    y = np.sin(2 * np.pi * np.arange(220) / 100)
+    model = SequenceForecaster(horizon=3, method="linear", random_state=0).fit(y)
+    history = y[-model.window_length_ :]
+    assert ((history > 0) & (history < 1)).all()
+    assert model.predict_interval(history).shape == (3, 2)
+    assert model.predict_quantiles(history).shape == (3, 3)
