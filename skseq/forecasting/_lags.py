@@ -228,7 +228,7 @@ class SeasonLag:
         the week differ, the last day, repeated, carries a Sunday into a
         Monday: on six weeks of hours whose weekends are 8 higher (noise of
         1), a Monday's MAE was 4.8 with it as half the forecast, 1.2 with
-        the week back.
+        the week back (``benchmarks/weekend_hours.py``).
         """
         rows = np.array(futures, dtype=np.float64)
         k = len(self.columns)
