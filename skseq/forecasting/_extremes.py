@@ -8,10 +8,10 @@ and the held-out windows that calibrate the intervals held nothing like it.
 48 months of 200 to 320 ending in 2000 were forecast up to 5,434 (up to
 8,654 by ``method="linear"``), inside 90% intervals of +-25 at five of the
 six steps. Fitting a series in memory warns, naming the step, so that a
-wrong value can be corrected, and so does a forecast from a history given to
-``predict`` that holds ``FEWEST`` steps before those it reads (a history of
-the window alone has nothing to compare with); a level that did shift is
-forecast as the models extrapolate it. The steps read are the window, or
+wrong value can be corrected, and so does a forecast from a history given
+to ``predict`` that holds ``FEWEST + 1`` steps before those it reads (a
+history of the window alone has nothing to compare with); a level that did
+shift is forecast as the models extrapolate it. The steps read are the window, or
 with ``season_lag`` the lookback.
 """
 
