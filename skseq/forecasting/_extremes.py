@@ -11,8 +11,8 @@ six steps. Fitting a series in memory warns, naming the step, so that a
 wrong value can be corrected, and so does a forecast from a history given
 to ``predict`` that holds ``FEWEST + 1`` steps before those it reads (a
 history of the window alone has nothing to compare with); a level that did
-shift is forecast as the models extrapolate it. The steps read are the window, or
-with ``season_lag`` the lookback.
+shift is forecast as the models extrapolate it. The steps read are the
+window, or with ``season_lag`` the lookback.
 """
 
 import numpy as np

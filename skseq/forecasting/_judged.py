@@ -31,11 +31,11 @@ __all__ = [
 
 
 # the network's held-out error (times its optimism) over the best other
-# forecast's beyond which (and beyond one unit) it is left out of "auto":
-# a network whose training
-# diverged (lr=3 on a clean series of 120 days: 50 times the ridges' error,
-# MAE 4.3 against 0.2). Over the 472 fits of benchmarks/short_series.py
-# (--lengths 40 80 120, seeds 0-1) the ratio was at most 2.4
+# forecast's beyond which (and beyond one unit) it is left out of "auto": a
+# network whose training diverged (lr=3 on a clean series of 120 days: 50
+# times the ridges' error, MAE 4.3 against 0.2). Over the 472 fits of
+# benchmarks/short_series.py (--lengths 40 80 120, seeds 0-1) the ratio was
+# at most 2.4
 DIVERGED = 4.0
 
 
