@@ -3,6 +3,7 @@
 import pickle
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -98,6 +99,27 @@ def test_forecast_index_continues_the_training_index(index):
         assert forecast.index[0] == index[-1] + 1
     else:
         assert list(forecast.index) == [160, 161, 162]
+
+
+def test_business_day_periods_do_not_repeat_pandas_deprecation():
+    # pandas warns where the user builds the index; skseq's own indexes
+    # built from it repeated that warning about six times per fit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            index = pd.period_range("2024-01-01", periods=60, freq="B")
+        except (ValueError, TypeError):  # a pandas without such periods
+            pytest.skip("pandas has no business-day periods")
+    y = pd.Series(seasonal(60), index=index)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        model = SequenceForecaster(window_length=7, horizon=3, **FAST).fit(y)
+        forecast = model.predict()
+        steps = model.predict_rolling(y).index
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the test's own periods
+        assert forecast.index[0] == index[-1] + 1
+        assert steps[0] == index[7]
 
 
 def test_freq_parameter_for_an_index_pandas_cannot_infer():
