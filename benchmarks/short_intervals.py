@@ -16,9 +16,14 @@ it, statsmodels' damped additive ETS (``ETSModel``, error, trend and season
 additive, the season where the cut holds two) and its prediction intervals
 on the same points.
 
+A fit that holds out fewer than two windows (cuts of about 12-22 steps)
+takes the naive forecast's errors over its training windows instead
+(``_naive_errors``); "refused": points of fits with a single window.
+
 Reported per group and length: points (cut, step and seed); for each
 coverage, the share of points whose interval came from the ranks, coverage
-over those and over the points of the bound, coverage over all points, and
+over those, over the points of the bound and over those of the naive
+errors, coverage over all points, and
 the mean width over the MAE of the forecasts; ETS's coverage and width over
 its MAE.
 
@@ -70,9 +75,17 @@ def ets_intervals(train, horizon, season):
     return np.asarray(prediction.predicted_mean), bounds
 
 
-def ranked(model, level):
-    """Whether every target's held-out windows reach ``level`` by their ranks."""
-    return bool(model._fitted.calibration.calibrates(level))
+def kind(model, level):
+    """Where the interval at ``level`` comes from: "ranks", "bound" or "naive".
+
+    "ranks": every target's held-out windows reach ``level`` by their ranks;
+    "bound": the t bound on their spread; "naive": the naive forecast's
+    errors over the training windows (fewer than two held out).
+    """
+    calibration = model._fitted.calibration
+    if calibration.naive:
+        return "naive"
+    return "ranks" if calibration.calibrates(level) else "bound"
 
 
 def evaluate(series, length, seeds):
@@ -89,7 +102,13 @@ def evaluate(series, length, seeds):
                 record = dict(group=one["group"], series=one["name"], n=horizon)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    model.fit(y)
+                    try:
+                        model.fit(y)
+                    except ValueError:  # a cut too short for its horizon
+                        continue
+                    if model._fitted.calibration is None:  # under two windows
+                        records.append(dict(record, refused=True))
+                        continue
                     forecast = np.asarray(model.predict(), dtype=float).ravel()
                     record["mae"] = np.abs(forecast - test).mean()
                     for level in LEVELS:
@@ -98,7 +117,7 @@ def evaluate(series, length, seeds):
                         record[level] = (
                             ((lower <= test) & (test <= upper)).mean(),
                             (upper - lower).mean(),
-                            ranked(model, level),
+                            kind(model, level),
                         )
                 if ets is not None:
                     mean, bounds = ets
@@ -114,18 +133,24 @@ def summary(records, length):
     """One row per group: coverage and width of each level, skseq and ETS."""
     rows = []
     for group in dict.fromkeys(r["group"] for r in records):
-        mine = [r for r in records if r["group"] == group]
+        refused = sum(r["n"] for r in records if r["group"] == group and "refused" in r)
+        mine = [r for r in records if r["group"] == group and "refused" not in r]
+        if not mine:
+            continue
         n = np.array([r["n"] for r in mine])
         row = {"group": group, "L": length, "points": int(n.sum())}
+        row["refused"] = refused
         mae = np.array([r["mae"] for r in mine])
         for level in LEVELS:
-            hits, widths, by_rank = map(np.array, zip(*(r[level] for r in mine)))
+            hits, widths, kinds = map(np.array, zip(*(r[level] for r in mine)))
             name = f"{level:.0%}"
-            row[f"ranked {name}"] = f"{(n * by_rank).sum() / n.sum():.2f}"
-            for kind, where in (("ranks", by_rank), ("bound", ~by_rank)):
+            ranks = kinds == "ranks"
+            row[f"ranked {name}"] = f"{(n * ranks).sum() / n.sum():.2f}"
+            for source in ("ranks", "bound", "naive"):
+                where = kinds == source
                 if where.any():
                     cover = (hits * n)[where].sum() / n[where].sum()
-                    row[f"cov {kind} {name}"] = f"{cover:.3f}"
+                    row[f"cov {source} {name}"] = f"{cover:.3f}"
             row[f"cov {name}"] = f"{(hits * n).sum() / n.sum():.3f}"
             row[f"width/MAE {name}"] = f"{widths.mean() / mae.mean():.2f}"
             ets = [r for r in mine if f"ets {level}" in r]
@@ -155,10 +180,11 @@ def main():
     table = []
     for length in args.lengths:
         table += summary(evaluate(series, length, args.seeds), length)
-    columns = ["group", "L", "points"]
+    columns = ["group", "L", "points", "refused"]
     for level in LEVELS:
         name = f"{level:.0%}"
         columns += [f"ranked {name}", f"cov ranks {name}", f"cov bound {name}"]
+        columns += [f"cov naive {name}"]
         columns += [f"cov {name}", f"width/MAE {name}"]
         columns += [f"ETS cov {name}", f"ETS width/MAE {name}"]
     print_table(table, columns)

@@ -150,6 +150,10 @@ SERIES_CASES = {
         "has 8 observations; window_length=5 and horizon=4 need at least 9",
     ),
     "nan": (daily(np.r_[np.ones(20), np.nan]), "contains NaN.*interpolate"),
+    "nan in a column": (
+        pd.DataFrame({"a": np.ones(20), "b": np.r_[np.ones(19), np.nan]}),
+        "contains NaN: 1 values, the first at 19 in column 'b'",
+    ),
     "unsorted": (
         daily(np.ones(20), pd.date_range("2024-01-01", periods=20)[::-1]),
         r"not sorted in increasing order .*sort_index\(\)",

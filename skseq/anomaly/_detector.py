@@ -293,7 +293,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                 # forecasts from its last window are not what it gives
                 warnings.simplefilter("ignore", ExtrapolationWarning)
                 forecasters.append(forecaster.fit(X))
-            if forecaster._fitted.calibration is None:
+            calibration = forecaster._fitted.calibration
+            if calibration is None or calibration.naive:  # none held out
                 raise ValueError(
                     "X is too short to hold out windows whose errors calibrate "
                     f"the scores: {len(series.values)} steps with the "

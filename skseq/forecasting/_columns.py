@@ -346,7 +346,9 @@ def future_rows(future, series, keys, roles, horizon):
             input_name="future",
             ensure_all_finite=False,
         )
-        refuse_missing(values, expected, "X (or future)", "X.interpolate()")
+        refuse_missing(
+            values, expected, "X (or future)", "X.interpolate()", columns=names
+        )
         refuse_huge(values, "X (or future)")
         start = n_columns - roles.n_future
         rows[i, :, start : start + roles.n_given] = values

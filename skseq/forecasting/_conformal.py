@@ -86,6 +86,9 @@ class ConformalCalibration:
     heads : ndarray of shape (n_windows, horizon, n_targets, n_levels) or None
         ``(actual - head) / unit`` of each quantile head of the network, in
         the same units; None for a network without heads.
+    naive : bool
+        The errors are the naive forecast's on the training windows, not the
+        forecast's on held-out ones (:mod:`._naive_errors`).
 
     A target's errors are NaN in the windows where another rule forecasts
     it (a still target of a panel's series, :mod:`._units`): they count in
@@ -94,6 +97,7 @@ class ConformalCalibration:
 
     residuals: np.ndarray
     heads: np.ndarray | None = None
+    naive: bool = False
 
     def __post_init__(self):
         if np.ndim(self.residuals) != 3 or len(self.residuals) == 0:
@@ -155,7 +159,8 @@ class ConformalCalibration:
         heads = self.heads
         if heads is not None:
             heads = np.where(left_out[:, None, :, None], np.nan, heads)
-        return ConformalCalibration(residuals.astype(self.residuals.dtype), heads)
+        residuals = residuals.astype(self.residuals.dtype)
+        return ConformalCalibration(residuals, heads, self.naive)
 
     def calibrates(self, coverage):
         """Return whether the held-out windows are enough for ``coverage``."""

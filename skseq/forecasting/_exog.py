@@ -65,7 +65,7 @@ def _join_one(y, X, name="X"):
             "and booleans as numeric columns first."
         )
     values = X.to_numpy(np.float64)
-    refuse_missing(values, X.index, name)
+    refuse_missing(values, X.index, name, columns=list(X.columns))
     refuse_huge(values, name)
     both = set(y_frame.columns) & set(X.columns)
     if both:

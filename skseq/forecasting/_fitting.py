@@ -22,6 +22,7 @@ from ._columns import (
     roles_of,
     same_columns,
 )
+from ._conformal import FEWEST
 from ._extremes import warn_extreme_ends
 from ._fitted import FittedForecaster
 from ._geometry import (
@@ -40,6 +41,7 @@ from ._judged import (
 from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
 from ._methods import held_mean
+from ._naive_errors import naive_calibration
 from ._phases import SeasonPhases, a_day, repeats_season, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
@@ -356,6 +358,12 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
+    if calibration is None or calibration.counts.min() < FEWEST:
+        every = WindowsAt(held_out.view, split.every)
+        naive = naive_calibration(
+            fitted, every, left_out(still, series.lengths, split.every)
+        )
+        calibration = calibration if naive is None else naive
     fitted = replace(fitted, calibration=calibration)
     final = first
     if estimator.refit and len(split.held_out) and not first.interrupted:

@@ -122,8 +122,9 @@ class SequenceForecaster(
         ``horizon - 1`` of them with ``window_step=1``). Their errors
         calibrate :meth:`predict_interval` (split conformal), they choose
         ``normalize="auto"``, and they are the validation set of early
-        stopping. 0 trains once, on every window, and gives no intervals; so
-        does a share that leaves no training or no held-out window (warned).
+        stopping. 0 trains on every window; its intervals then read the naive
+        forecast's errors there (warned; none with quantile heads), as do a
+        share's that leaves no training or fewer than two held-out windows.
     refit : bool, default=True
         With ``validation_fraction > 0``, train again on every window once
         the held-out ones have calibrated the intervals (and chosen the number

@@ -13,9 +13,10 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from ..utils._warnings import warn
 from ._bounds import interval_bounds
 from ._columns import format_forecasts
-from ._conformal import check_coverage, check_quantiles
+from ._conformal import FEWEST, check_coverage, check_quantiles
 from ._units import still_series, times_units
 
 __all__ = ["ProbabilisticForecasts", "check_calibrated"]
@@ -40,7 +41,9 @@ class ProbabilisticForecasts:
         absolute normalised errors. Where that rank exceeds ``n`` (a short
         series: 0.95 needs 19 windows), a Student t bound on their spread
         (``n`` degrees of freedom, at least their largest error); it needs
-        2 windows.
+        2 windows. With fewer, the naive forecast's errors over the training
+        windows, centred, take their place, with a warning (a fit without
+        quantile heads).
 
         A model with quantile heads at ``(1 - coverage) / 2`` and ``(1 +
         coverage) / 2`` (``quantiles``) gives the interval between those
@@ -187,8 +190,18 @@ def _check_not_levels(y, fitted, levels):
 
 
 def check_calibrated(fitted):
-    """Refuse intervals of a fitted forecaster that held no window out."""
+    """Refuse intervals of a fitted forecaster without errors to calibrate them.
+
+    Warn where the errors are the naive forecast's (:mod:`._naive_errors`).
+    """
     if fitted.calibration is not None:
+        if fitted.calibration.naive:
+            warn(
+                "Too few held-out windows to calibrate intervals (fewer than "
+                f"{FEWEST}): their spread is the naive forecast's errors over "
+                "the training windows; a longer series or a larger "
+                "validation_fraction calibrates them on the forecast's own."
+            )
         return
     still = fitted.still is not None
     series = range(len(fitted.keys or ()))

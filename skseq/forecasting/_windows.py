@@ -18,6 +18,12 @@ from ._units import some_still
 
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
+# what intervals read without held-out windows (:mod:`._naive_errors`)
+_NAIVE = (
+    "intervals, where there are two windows and no quantile heads, from the "
+    "naive forecast's errors"
+)
+
 
 def network_inputs(block, window_length, n_future, scaler, n_targets):
     """Return the network's input for windows of transformed rows.
@@ -150,15 +156,16 @@ class WindowSplit:
         horizon about as long as the series) leave none to train on: the
         series is then too short to hold any out, as one whose
         ``validation_fraction`` rounds to no window, and every window trains
-        (no early stopping, no intervals), with a warning.
+        (no early stopping, intervals from the naive forecast's errors),
+        with a warning.
         """
         if not len(self.held_out):
             if validation_fraction and len(self.every):
                 warn(
                     f"validation_fraction={validation_fraction} of the "
                     f"{len(self.every)} windows rounds to no held-out window: "
-                    "training on every window (no early stopping, and no "
-                    "intervals); a longer series, a shorter window or horizon, "
+                    f"training on every window (no early stopping; {_NAIVE}); "
+                    "a longer series, a shorter window or horizon, "
                     "or a larger validation_fraction holds windows out.",
                 )
             return self
@@ -168,7 +175,7 @@ class WindowSplit:
             f"validation_fraction={validation_fraction} leaves no training window: "
             "the held-out windows' targets overlap every other window's. "
             "Training on every window without holding any out (no early "
-            "stopping, and no intervals); a longer series or a shorter horizon "
+            f"stopping; {_NAIVE}); a longer series or a shorter horizon "
             "holds windows out.",
         )
         return type(self)(self.every, self.every[:0], self.every)

@@ -127,19 +127,25 @@ def refuse_huge(values, name):
         )
 
 
-def refuse_missing(values, index, name, how=None):
+def refuse_missing(values, index, name, how=None, columns=None):
     """Raise a ValueError naming ``name`` and the first row of a missing value.
 
     ``values`` is 2-D (rows, columns), float; ``index`` labels its rows;
-    ``how`` says how to fill them (by default ``name.interpolate()``).
+    ``how`` says how to fill them (by default ``name.interpolate()``);
+    ``columns`` names the columns, and the message the first one missing
+    where there are several.
     """
     bad = ~np.isfinite(values)
     if bad.any():
         row = int(np.flatnonzero(bad.any(axis=1))[0])
         what = "NaN" if np.isnan(values[bad]).any() else "infinite values"
+        column = ""
+        if columns is not None and len(columns) > 1:
+            column = f" in column {columns[int(np.flatnonzero(bad[row])[0])]!r}"
         raise ValueError(
             f"{name} contains {what}: {int(bad.sum())} values, the first at "
-            f"{index[row]}. Fill them first (e.g. {how or name + '.interpolate()'})."
+            f"{index[row]}{column}. Fill them first (e.g. "
+            f"{how or name + '.interpolate()'})."
         )
 
 
@@ -432,7 +438,7 @@ def check_series(
         columns = list(range(values.shape[1]))
         index = pd.RangeIndex(len(values))
     refuse_empty(len(values), name)
-    refuse_missing(values, index, name)
+    refuse_missing(values, index, name, columns=columns)
     values = check_array(values, dtype=np.float64, input_name=name)
     refuse_huge(values, name)
     if len(values) < min_length:

@@ -66,11 +66,15 @@ def test_backtest_refuses_levels_its_columns_label_alike(coverage):
         backtest(model, y, coverage=coverage)
 
 
-def test_backtest_coverage_needs_held_out_windows():
+def test_backtest_coverage_without_held_out_windows_reads_naive_errors():
     y = np.sin(np.arange(80.0))
     model = SequenceForecaster(window_length=4, validation_fraction=0, max_epochs=1)
+    with pytest.warns(UserWarning, match="naive forecast's errors"):
+        table = backtest(model, y, cv=2, coverage=0.8)
+    assert table["coverage@0.8"].between(0, 1).all()
+    heads = model.set_params(quantiles=[0.1, 0.5, 0.9])
     with pytest.raises(ValueError, match="No held-out windows"):
-        backtest(model, y, cv=2, coverage=0.8)
+        backtest(heads, y, cv=2, coverage=0.8)
 
 
 def test_scores_skip_steps_past_the_end_of_the_series():

@@ -309,8 +309,11 @@ def test_interval_shape_and_errors():
     with pytest.raises(ValueError, match="coverage must be a float in"):
         model.predict_interval(coverage=1.5)
     no_holdout = SequenceForecaster(window_length=12, validation_fraction=0, **FAST)
-    with pytest.raises(ValueError, match="No held-out windows"):
-        no_holdout.fit(y).predict_interval()
+    no_holdout.fit(y)
+    with pytest.warns(UserWarning, match="naive forecast's errors"):
+        naive = no_holdout.predict_interval()
+    assert np.all(naive["lower"] < no_holdout.predict())
+    assert np.all(no_holdout.predict() < naive["upper"])
 
 
 # ---------------------------------------------------------- model selection
