@@ -18,7 +18,7 @@ on the same points.
 
 A fit that holds out fewer than two windows (cuts of about 12-22 steps)
 takes the naive forecast's errors over its training windows instead
-(``_naive_errors``); "refused": points of fits with a single window.
+(``_calibrating``); "refused": points of fits with a single window.
 
 Reported per group and length: points (cut, step and seed); for each
 coverage, the share of points whose interval came from the ranks, coverage
@@ -82,10 +82,9 @@ def kind(model, level):
     "bound": the t bound on their spread; "naive": the naive forecast's
     errors over the training windows (fewer than two held out).
     """
-    calibration = model._fitted.calibration
-    if calibration.naive:
+    if model._fitted.naive_calibration is not None:
         return "naive"
-    return "ranks" if calibration.calibrates(level) else "bound"
+    return "ranks" if model._fitted.calibration.calibrates(level) else "bound"
 
 
 def evaluate(series, length, seeds):
@@ -106,7 +105,8 @@ def evaluate(series, length, seeds):
                         model.fit(y)
                     except ValueError:  # a cut too short for its horizon
                         continue
-                    if model._fitted.calibration is None:  # under two windows
+                    fitted = model._fitted
+                    if fitted.calibration is None and fitted.naive_calibration is None:
                         records.append(dict(record, refused=True))
                         continue
                     forecast = np.asarray(model.predict(), dtype=float).ravel()

@@ -34,6 +34,7 @@ from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..forecasting._smoothing import Smoothing
 from ..forecasting._static import StaticCovariates
+from ..utils._periods import business_periods_quiet
 from ..utils._series import TimeSeries
 from ..utils._warnings import warn
 from ..utils.validation import InputSpec
@@ -188,6 +189,7 @@ class Encoder:
             return None
         raise TypeError(f"Cannot save a value of type {type(value).__name__}.")
 
+    @business_periods_quiet
     def index(self, index):
         out = {"name": self(index.name)}
         if isinstance(index, pd.PeriodIndex):
@@ -393,6 +395,7 @@ def _hashable(key):
     return tuple(key) if isinstance(key, list) else key
 
 
+@business_periods_quiet
 def _index(spec, decode):
     name = decode(spec["name"])
     kind = spec["type"]

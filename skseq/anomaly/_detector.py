@@ -293,8 +293,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                 # forecasts from its last window are not what it gives
                 warnings.simplefilter("ignore", ExtrapolationWarning)
                 forecasters.append(forecaster.fit(X))
-            calibration = forecaster._fitted.calibration
-            if calibration is None or calibration.naive:  # none held out
+            if forecaster._fitted.calibration is None:
                 raise ValueError(
                     "X is too short to hold out windows whose errors calibrate "
                     f"the scores: {len(series.values)} steps with the "

@@ -88,7 +88,7 @@ class ConformalCalibration:
         the same units; None for a network without heads.
     naive : bool
         The errors are the naive forecast's on the training windows, not the
-        forecast's on held-out ones (:mod:`._naive_errors`).
+        forecast's on held-out ones (:mod:`._calibrating`).
 
     A target's errors are NaN in the windows where another rule forecasts
     it (a still target of a panel's series, :mod:`._units`): they count in
@@ -276,7 +276,16 @@ class ConformalCalibration:
         outside ``1..n`` (a target's windows) takes the Student t bound of
         :func:`_spread_bound` there, beyond every held-out error. Higher
         levels never give lower values, so the quantiles do not cross.
+
+        The naive forecast's errors (:attr:`naive`) are not the forecast's:
+        on a trend they all lie on one side of it, and their signed ranks
+        counted the trend twice (every quantile above a forecast that
+        follows it). Level ``q`` is then the bound of the interval of
+        coverage ``|2q - 1|`` on its side (:meth:`half_width`), the median
+        the forecast.
         """
+        if self.naive:
+            return np.stack([self._symmetric(q) for q in quantiles])
         counts = self.counts
         reach = np.array(
             [[_ranks(n, [q]) is not None for n in counts] for q in quantiles]
@@ -292,6 +301,16 @@ class ConformalCalibration:
                 value[:, row] = _ranked(self.residuals[..., row], [q])[0]
             values.append(value)
         return np.stack(values)
+
+    def _symmetric(self, quantile):
+        """Level ``quantile`` of the naive errors, ``(horizon, n_targets)``.
+
+        The bound on its side of the interval of coverage ``|2q - 1|``.
+        """
+        if quantile == 0.5:
+            return np.zeros(self.residuals.shape[1:])
+        width = self.half_width(abs(2 * quantile - 1))
+        return width if quantile > 0.5 else -width
 
     def _check_fewest(self, asked, among=None):
         """Refuse ``asked`` ("coverage=0.9 needs") with under ``FEWEST`` windows.

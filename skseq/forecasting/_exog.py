@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..utils._periods import business_periods_quiet
 from ..utils._series import (
     check_stamps,
     non_numeric_columns,
@@ -121,6 +122,7 @@ def exog_frame(X):
     return frame
 
 
+@business_periods_quiet
 def _split_one(y, X, extra, name="X", y_name="y"):
     """One series' exogenous rows: those over ``y`` and those after it.
 

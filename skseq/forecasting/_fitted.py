@@ -49,7 +49,7 @@ class FittedForecaster:
     form : {"single", "dict", "long"}
         The form of the training ``y``, which forecasts take again.
     calibration : ConformalCalibration or None
-        Errors of held-out windows, for intervals.
+        Errors of held-out windows, for intervals (:mod:`._calibrating`).
     method : tuple of str, default=("network",)
         The forecasts averaged (:mod:`skseq.forecasting._methods`).
     season : int or None, default=None
@@ -94,6 +94,9 @@ class FittedForecaster:
         The ``freq`` parameter at fit, with which ``predict`` and ``score``
         check the series they are given (``freq_`` is the step found; a
         model saved before takes the parameter it holds: :meth:`upgraded`).
+    naive_calibration : ConformalCalibration or None, default=None
+        Errors of the naive forecast, for the intervals of a fit that held
+        out fewer than two windows (:mod:`._calibrating`); None otherwise.
     """
 
     window_length: int
@@ -121,6 +124,7 @@ class FittedForecaster:
     key_name: object = None
     freq: object = None
     smoothing: tuple | None = None
+    naive_calibration: ConformalCalibration | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -369,36 +373,6 @@ class FittedForecaster:
                 buffer = np.concatenate([buffer, new_rows], axis=1)
         forecasts = np.concatenate(forecasts, axis=1)
         return forecasts if levels else forecasts[..., 0]
-
-    def calibrate(self, net, windows, n_threads=None, held=None, smoothed=None):
-        """Calibration from the raw held-out windows, a :class:`WindowsAt`.
-
-        Their rows are ``window_length`` of history, then the horizon;
-        ``held`` and ``smoothed`` (a row per window) or None, as
-        :meth:`forecast`'s.
-        """
-        if len(windows) == 0:
-            return None
-        w, k = self.window_length, self.roles.n_targets
-
-        def errors(block, held, smoothed):
-            predicted, unit, heads = self.forecast(
-                net,
-                block[:, :w],
-                block[:, w:],
-                n_threads,
-                heads=True,
-                held=held,
-                smoothed=smoothed,
-            )
-            actual = self.values.transform(block[:, w:])[..., :k]
-            if heads is not None:
-                heads = ((actual[..., None] - heads) / unit[..., None]).astype(
-                    np.float32
-                )
-            return ((actual - predicted) / unit).astype(np.float32), heads
-
-        return ConformalCalibration(*windows.map(errors, held, smoothed))
 
     def series_to_forecast(self, y, freq=None, default_freq=None, form_of=None):
         """Return the series to forecast from (``y``, or the training ones), ids.

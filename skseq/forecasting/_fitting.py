@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils._stored import StoredSequences
+from ._calibrating import held_out_calibration, naive_calibration
 from ._columns import (
     ColumnRoles,
     check_lengths,
@@ -22,7 +23,6 @@ from ._columns import (
     roles_of,
     same_columns,
 )
-from ._conformal import FEWEST
 from ._extremes import warn_extreme_ends
 from ._fitted import FittedForecaster
 from ._geometry import (
@@ -41,7 +41,6 @@ from ._judged import (
 from ._lags import SeasonLag, first_row, lookback
 from ._linear import fit_ridges
 from ._methods import held_mean
-from ._naive_errors import naive_calibration
 from ._phases import SeasonPhases, a_day, repeats_season, season_in
 from ._rows import SeriesRows, stored_check
 from ._scaling import NORMALIZATIONS, WindowScaler
@@ -353,18 +352,16 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     if "smoothing" in method:
         smoothing = final_smoothing(models, fitted, series.values, estimator.refit)
     fitted = replace(fitted, method=method, ridges=ridges, smoothing=smoothing)
-    calibration = fitted.calibrate(
-        first.net, held_out, estimator.n_threads, held, smoothed
+    calibration = held_out_calibration(
+        fitted, first.net, held_out, estimator.n_threads, held, smoothed
     )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
-    if calibration is None or calibration.counts.min() < FEWEST:
-        every = WindowsAt(held_out.view, split.every)
-        naive = naive_calibration(
-            fitted, every, left_out(still, series.lengths, split.every)
-        )
-        calibration = calibration if naive is None else naive
-    fitted = replace(fitted, calibration=calibration)
+    every = WindowsAt(held_out.view, split.every)
+    naive = naive_calibration(
+        fitted, calibration, every, left_out(still, series.lengths, split.every)
+    )
+    fitted = replace(fitted, calibration=calibration, naive_calibration=naive)
     final = first
     if estimator.refit and len(split.held_out) and not first.interrupted:
         if fitted.ridges:

@@ -8,6 +8,7 @@ network's quantile heads (``quantiles``), errors of those heads
 (conformalised quantile regression).
 """
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -19,18 +20,18 @@ from ._columns import format_forecasts
 from ._conformal import FEWEST, check_coverage, check_quantiles
 from ._units import still_series, times_units
 
-__all__ = ["ProbabilisticForecasts", "check_calibrated"]
+__all__ = ["ProbabilisticForecasts", "calibrated"]
 
 
 class ProbabilisticForecasts:
     """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
 
     def _calibrated(self, y, X, future, levels=None):
-        fitted = self._state()[0]
-        check_calibrated(fitted)
+        fitted = calibrated(self._state()[0])
         if levels is not None:
             _check_not_levels(y, fitted, levels)
-        return self._forecast_end(y, X, future)
+        _, *forecasts = self._forecast_end(y, X, future)
+        return fitted, *forecasts
 
     def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
         """Prediction intervals over the forecast horizon (split conformal).
@@ -42,8 +43,8 @@ class ProbabilisticForecasts:
         series: 0.95 needs 19 windows), a Student t bound on their spread
         (``n`` degrees of freedom, at least their largest error); it needs
         2 windows. With fewer, the naive forecast's errors over the training
-        windows, centred, take their place, with a warning (a fit without
-        quantile heads).
+        windows take their place, with a warning (a fit without quantile
+        heads; :mod:`~skseq.forecasting._calibrating`).
 
         A model with quantile heads at ``(1 - coverage) / 2`` and ``(1 +
         coverage) / 2`` (``quantiles``) gives the interval between those
@@ -189,20 +190,23 @@ def _check_not_levels(y, fitted, levels):
     )
 
 
-def check_calibrated(fitted):
-    """Refuse intervals of a fitted forecaster without errors to calibrate them.
+def calibrated(fitted):
+    """Return ``fitted`` with the errors that calibrate its intervals.
 
-    Warn where the errors are the naive forecast's (:mod:`._naive_errors`).
+    Its held-out windows', or the naive forecast's where it held out fewer
+    than two (:mod:`._calibrating`), with a warning; refuse a fit with
+    neither.
     """
+    if fitted.naive_calibration is not None:
+        warn(
+            "Too few held-out windows to calibrate intervals (fewer than "
+            f"{FEWEST}): their spread is the naive forecast's errors over "
+            "the training windows; a longer series or a larger "
+            "validation_fraction calibrates them on the forecast's own."
+        )
+        return replace(fitted, calibration=fitted.naive_calibration)
     if fitted.calibration is not None:
-        if fitted.calibration.naive:
-            warn(
-                "Too few held-out windows to calibrate intervals (fewer than "
-                f"{FEWEST}): their spread is the naive forecast's errors over "
-                "the training windows; a longer series or a larger "
-                "validation_fraction calibrates them on the forecast's own."
-            )
-        return
+        return fitted
     still = fitted.still is not None
     series = range(len(fitted.keys or ()))
     still = still and any(map(partial(still_series, fitted), series))

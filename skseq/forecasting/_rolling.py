@@ -37,15 +37,16 @@ def rolling_forecasts(
     default_freq=None,
     coverages=(),
     form_of=None,
+    array_follows=True,
 ):
     """Forecasts from every step of ``y``: actual and forecast values.
 
-    A series that continues the training one (by its index; arrays always
-    do) takes its first windows from the end of the training series;
-    otherwise (a series of a panel not seen at fit too) its first
-    ``window_length`` steps are its own context, and in a panel its unit
-    (``_units``) is theirs, as ``predict`` takes a new series' unit from its
-    last window.
+    A series that continues the training one (by its index; arrays do
+    unless ``array_follows`` is False) takes its first windows from the end
+    of the training series; otherwise (a series of a panel not seen at fit
+    too) its first ``window_length`` steps are its own context, and in a
+    panel its unit (``_units``) is theirs, as ``predict`` takes a new
+    series' unit from its last window.
 
     Parameters
     ----------
@@ -73,6 +74,9 @@ def rolling_forecasts(
         (:meth:`ConformalCalibration.rolling_cqr_margins`). As with
         ``predict_interval``, an interval holds the heads' intervals of lower
         coverages.
+    array_follows : bool, default=True
+        Whether an array ``y`` continues the training series (a test fold
+        of :func:`~skseq.model_selection.backtest` after a gap does not).
 
     Returns
     -------
@@ -99,20 +103,26 @@ def rolling_forecasts(
         check_log(values, k, "y", fitted.values.log)
         index = _match(keys, fitted.keys, position)
         train = None if index is None else fitted.tails[index]
-        continues = train is not None and (
-            one.kind == "array" or one.index[0] == train.future_index(1)[0]
-        )
+        if train is None:
+            continues = False
+        elif one.kind == "array":
+            continues = array_follows
+        else:
+            continues = one.index[0] == train.future_index(1)[0]
         if continues:
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)
         else:
             if len(values) <= back:
-                where = (
-                    f"series {keys[position]!r} was not seen at fit"
-                    if train is None
-                    else "it does not continue the training series (it starts "
-                    f"at {one.index[0]}, not {train.future_index(1)[0]})"
-                )
+                if train is None:
+                    where = f"series {keys[position]!r} was not seen at fit"
+                elif one.kind == "array":
+                    where = "it does not continue the training series (a gap)"
+                else:
+                    where = (
+                        "it does not continue the training series (it starts "
+                        f"at {one.index[0]}, not {train.future_index(1)[0]})"
+                    )
                 raise ValueError(
                     f"y has {len(values)} observations and {where}; forecasting "
                     f"through it needs more than {_read(fitted)}."

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.metrics import r2_score
 
 from ._exog import join_exog, split_exog
-from ._probabilistic import check_calibrated
+from ._probabilistic import calibrated
 from ._rolling import rolling_forecasts, rolling_frame
 
 __all__ = ["RollingForecasts"]
@@ -18,11 +18,11 @@ __all__ = ["RollingForecasts"]
 class RollingForecasts:
     """``predict_rolling`` and ``score`` of SequenceForecaster."""
 
-    def _rolling(self, y, X=None, coverages=()):
+    def _rolling(self, y, X=None, coverages=(), array_follows=True):
         """:func:`rolling_forecasts` of ``y`` (with the columns of ``X``)."""
         fitted, net, freq = self._state()
         if coverages:
-            check_calibrated(fitted)
+            fitted = calibrated(fitted)
         joined = y if X is None else join_exog(y, split_exog(y, X)[0])[0]
         return rolling_forecasts(
             fitted,
@@ -33,6 +33,7 @@ class RollingForecasts:
             freq,
             coverages,
             form_of=None if X is None else y,
+            array_follows=array_follows,
         )
 
     def predict_rolling(self, y, X=None):

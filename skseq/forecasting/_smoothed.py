@@ -127,13 +127,18 @@ def _training_end(tail, one, rows, roles):
 
     ``one`` continues the training series where it starts at the next time
     stamp (0), or holds its last step with its values at every step they
-    share (an array: ends with them, as its steps have no time stamps);
-    None otherwise.
+    share; None otherwise. An array, whose steps have no time stamps, holds
+    it where it ends with those values (the training series, or its end),
+    or where it starts as the training series did and runs on past it (its
+    positions are the training array's: ``predict(y=y[:230])`` of a model
+    fitted on ``y[:200]`` reads the smoothing on from step 200, as the
+    rolling forecasts do; it was started again).
     """
     last = roles.arrange(tail.values)
     if one.kind == "array":
         shared = min(len(rows), len(last))
-        return len(rows) if np.array_equal(rows[-shared:], last[-shared:]) else None
+        if np.array_equal(rows[-shared:], last[-shared:]):
+            return len(rows)
     if one.index[0] == tail.future_index(1)[0]:
         return 0
     position = one.index.get_indexer(tail.index[-1:])[0]

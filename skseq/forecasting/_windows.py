@@ -18,10 +18,10 @@ from ._units import some_still
 
 __all__ = ["WindowDataset", "WindowSplit", "WindowsAt", "network_inputs"]
 
-# what intervals read without held-out windows (:mod:`._naive_errors`)
+# what intervals read without held-out windows (:mod:`._calibrating`)
 _NAIVE = (
-    "intervals, where there are two windows and no quantile heads, from the "
-    "naive forecast's errors"
+    "intervals, where there are at least two windows and no quantile heads, "
+    "from the naive forecast's errors"
 )
 
 

@@ -17,15 +17,16 @@ __all__ = ["backtest"]
 
 
 def _rows(y, index):
-    """Return rows of ``y``, arrays as pandas with positional time stamps.
+    """Return rows of ``y`` in its form: an array's folds are arrays.
 
-    Then a test fold after a gap is not taken to continue its training fold.
+    As pandas with positional stamps, an array's folds were fitted as a
+    series indexed by integers, which carries phase indicators that the
+    array's model has none of (a noisy sine of period 12: backtest's MAE
+    0.87 against 0.99-1.09 for the model ``fit`` gives).
     """
     if isinstance(y, (pd.Series, pd.DataFrame)):
         return y.iloc[index]
-    values = np.asarray(y)
-    frame = pd.Series(values) if values.ndim == 1 else pd.DataFrame(values)
-    return frame.iloc[index]
+    return np.asarray(y)[index]
 
 
 def _seasonal_naive_mae(y, sp):
@@ -155,8 +156,12 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
             model = clone(forecaster).fit(train, _rows(X, train_index))
             test_X = _rows(X, test_index)
         model = rolling_forecaster(model, "backtest")
+        # an array's test fold continues its training fold unless a gap parts them
+        follows = len(train_index) and test_index[0] == train_index[-1] + 1
         try:
-            actual, forecast, _, intervals = model._rolling(test, test_X, coverages)
+            actual, forecast, _, intervals = model._rolling(
+                test, test_X, coverages, bool(follows)
+            )
         except ValueError as exc:
             held = model.validation_fraction
             if not (coverages and held) or "held-out windows" not in str(exc):

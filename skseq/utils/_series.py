@@ -6,13 +6,14 @@ A series is given as a pandas Series or DataFrame indexed by time
 a long DataFrame indexed by ``(series id, time)``.
 """
 
-import functools
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
+
+from ._periods import business_periods_quiet
 
 __all__ = [
     "TimeSeries",
@@ -76,25 +77,7 @@ class TimeSeries:
         )
 
 
-def _business_periods_quiet(function):
-    """Run ``function`` without pandas' warning that business-day periods go.
-
-    pandas warned the user once, where they built their ``PeriodIndex`` of
-    ``freq="B"``; the indexes skseq builds from it (the forecast's, the
-    regularity check's) repeated it about six times per fit.
-    """
-
-    @functools.wraps(function)
-    def quiet(*args, **kwargs):
-        with warnings.catch_warnings():
-            for message in (r"Period with BDay freq", r"PeriodDtype\[B\]"):
-                warnings.filterwarnings("ignore", message, FutureWarning)
-            return function(*args, **kwargs)
-
-    return quiet
-
-
-@_business_periods_quiet
+@business_periods_quiet
 def shifted_index(last, freq, offsets, name=None, like=None):
     """Return the times ``last + k * freq`` for ``k`` in ``offsets`` as an Index.
 
@@ -297,7 +280,7 @@ def refuse_duplicate_columns(frame, name):
         )
 
 
-@_business_periods_quiet
+@business_periods_quiet
 def _check_index(index, name, freq, default_freq=None, whole=None):
     """Check that a time index is sorted, unique and regular; return its step.
 

@@ -11,6 +11,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
+import skseq
 from skseq import SequenceForecaster
 from skseq.datasets import load_airline
 from skseq.model_selection import backtest
@@ -101,9 +102,10 @@ def test_forecast_index_continues_the_training_index(index):
         assert list(forecast.index) == [160, 161, 162]
 
 
-def test_business_day_periods_do_not_repeat_pandas_deprecation():
+def test_business_day_periods_do_not_repeat_pandas_deprecation(tmp_path):
     # pandas warns where the user builds the index; skseq's own indexes
-    # built from it repeated that warning about six times per fit
+    # built from it repeated that warning about six times per fit (and
+    # with X, and saving and loading the model)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         try:
@@ -111,11 +113,16 @@ def test_business_day_periods_do_not_repeat_pandas_deprecation():
         except (ValueError, TypeError):  # a pandas without such periods
             pytest.skip("pandas has no business-day periods")
     y = pd.Series(seasonal(60), index=index)
+    X = pd.DataFrame({"x": np.arange(60.0)}, index=index)
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         model = SequenceForecaster(window_length=7, horizon=3, **FAST).fit(y)
         forecast = model.predict()
         steps = model.predict_rolling(y).index
+        SequenceForecaster(window_length=7, horizon=3, **FAST).fit(y, X)
+        skseq.save(model, tmp_path / "model")
+        loaded = skseq.load(tmp_path / "model").predict()
+    pd.testing.assert_series_equal(loaded, forecast)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # the test's own periods
         assert forecast.index[0] == index[-1] + 1
@@ -482,13 +489,33 @@ def test_standard_normalisation_needs_two_steps():
 
 
 def test_backtest_on_an_array_respects_gaps_between_folds():
-    y = seasonal(300)
+    # a random walk: no phases for the series' positions, so an array and a
+    # series indexed by integers give the same model; the gap's test folds
+    # start from their own first window in both
+    y = 10 + np.cumsum(np.random.default_rng(0).normal(size=300))
     model = SequenceForecaster(window_length=10, horizon=2, **FAST)
     cv = TimeSeriesSplit(2, gap=10, test_size=40)
     as_array = backtest(model, y, cv=cv)
     as_series = backtest(model, pd.Series(y), cv=cv)
     pd.testing.assert_frame_equal(as_array, as_series)
     assert as_array["n_forecasts"].iloc[0] == 2 * (40 - 10)
+
+
+def test_backtest_on_an_array_scores_the_model_fit_gives_the_array():
+    # a series indexed by integers carries phase indicators of its
+    # positions, an array none: backtest fitted its folds as the former
+    y = seasonal(200) + np.random.default_rng(0).normal(0, 0.3, 200)
+    model = SequenceForecaster(window_length=12, horizon=2, **FAST)
+    train, test = np.arange(160), np.arange(160, 200)
+    table = backtest(model, y, cv=[(train, test)])
+    fitted = clone(model).fit(y[train])
+    assert fitted._fitted.phases is None
+    assert clone(model).fit(pd.Series(y[train]))._fitted.phases is not None
+    rolling = fitted.predict_rolling(y[test]).to_numpy()
+    actual = np.stack([y[test], np.r_[y[test][1:], np.nan]], axis=1)
+    np.testing.assert_allclose(
+        table["MAE"], np.nanmean(np.abs(actual - rolling), axis=0), rtol=1e-6
+    )
 
 
 def test_refit_after_calibration_learns_from_every_window():

@@ -150,6 +150,20 @@ def test_scores_read_the_part_from_the_end_of_the_training_series(smoothed):
     )
 
 
+def test_an_array_history_that_runs_past_training_continues_the_part():
+    # an array has no time stamps: predict(y=y[:230]) of a model fitted on
+    # y[:200] started the part again on the 230 steps, where the rolling
+    # forecasts (arrays continue the training series) read it on
+    y = seasonal_series(260, seed=3)
+    model = SequenceForecaster(horizon=6, window_length=12, **FAST).fit(y[:200])
+    assert "smoothing" in model.method_.split("+")
+    rolling = model.predict_rolling(y[200:])
+    for origin in (5, 30):
+        np.testing.assert_allclose(
+            model.predict(y=y[: 200 + origin]), rolling.iloc[origin], rtol=1e-9
+        )
+
+
 def test_a_fold_of_its_own_reads_no_step_after_each_origin(smoothed):
     model, y = smoothed
     # a fold that does not follow the training series: its start is fitted

@@ -108,13 +108,21 @@ def test_a_still_series_sets_no_window_and_holds_no_window_out():
     bounds = model.predict_interval(coverage=0.8)
     assert (bounds["a"]["upper"] > bounds["a"]["lower"]).all()
     assert (bounds["c"].to_numpy() == 7.0).all()
-    # validation_fraction leaves the moving series no held-out window: the
-    # message says the still series hold none out either
+    # validation_fraction leaves the moving series no held-out window: their
+    # intervals read the naive forecast's errors, the still series' none
     short = SequenceForecaster(**dict(params, validation_fraction=0.03)).fit(
         {**moving, "c": pd.Series(7.0, index)}
     )
+    with pytest.warns(UserWarning, match="naive forecast's errors"):
+        bounds = short.predict_interval(coverage=0.8)
+    assert (bounds["a"]["upper"] > bounds["a"]["lower"]).all()
+    assert (bounds["c"].to_numpy() == 7.0).all()
+    # with quantile heads (whose correction needs held-out windows) the
+    # message says the still series hold none out either
+    heads = short.set_params(quantiles=[0.1, 0.5, 0.9])
+    heads.fit({**moving, "c": pd.Series(7.0, index)})
     with pytest.raises(ValueError, match="series that never change hold none out"):
-        short.predict_interval()
+        heads.predict_interval()
 
 
 def test_a_single_series_and_a_panel_of_still_series_forecast_their_values():
