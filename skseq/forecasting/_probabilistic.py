@@ -27,11 +27,12 @@ class ProbabilisticForecasts:
     """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
 
     def _calibrated(self, y, X, future, levels=None):
-        fitted = calibrated(self._state()[0])
+        fitted = calibrated(self._state()[0])  # refuses, or warns
         if levels is not None:
             _check_not_levels(y, fitted, levels)
-        _, *forecasts = self._forecast_end(y, X, future)
-        return fitted, *forecasts
+        # the fit _forecast_end read (once: a refit meanwhile does not mix)
+        fitted, *forecasts = self._forecast_end(y, X, future)
+        return interval_fit(fitted), *forecasts
 
     def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
         """Prediction intervals over the forecast horizon (split conformal).
@@ -102,7 +103,11 @@ class ProbabilisticForecasts:
         values (no crossing), and a skewed error distribution gives skewed
         quantiles. The 0.5 quantile is
         the forecast corrected by the median held-out error, so it can differ
-        from :meth:`predict`.
+        from :meth:`predict`. A fit that held out fewer than two windows
+        takes the naive forecast's errors instead (as
+        :meth:`predict_interval`, with a warning), symmetric: level ``q`` is
+        the bound of ``predict_interval(coverage=|2q - 1|)`` on its side, 0.5
+        the forecast.
 
         With quantile heads (``quantiles`` at fit), a level that is a head
         (up to rounding: ``1 - 0.9`` is the head at 0.1) comes from it,
@@ -204,7 +209,7 @@ def calibrated(fitted):
             "the training windows; a longer series or a larger "
             "validation_fraction calibrates them on the forecast's own."
         )
-        return replace(fitted, calibration=fitted.naive_calibration)
+        return interval_fit(fitted)
     if fitted.calibration is not None:
         return fitted
     still = fitted.still is not None
@@ -216,6 +221,13 @@ def calibrated(fitted):
         "validation_fraction > 0 and a series long enough to hold some "
         f"out{still}."
     )
+
+
+def interval_fit(fitted):
+    """Return ``fitted`` with its naive errors as its calibration, if it has them."""
+    if fitted.naive_calibration is None:
+        return fitted
+    return replace(fitted, calibration=fitted.naive_calibration)
 
 
 def quantile_values(fitted, transformed, unit, quantiles, heads=None):

@@ -128,17 +128,19 @@ def _training_end(tail, one, rows, roles):
     ``one`` continues the training series where it starts at the next time
     stamp (0), or holds its last step with its values at every step they
     share; None otherwise. An array, whose steps have no time stamps, holds
-    it where it ends with those values (the training series, or its end),
-    or where it starts as the training series did and runs on past it (its
-    positions are the training array's: ``predict(y=y[:230])`` of a model
-    fitted on ``y[:200]`` reads the smoothing on from step 200, as the
-    rolling forecasts do; it was started again).
+    it where it ends with those values and is no longer than the training
+    array (the training series, or its end): a longer one that happens to
+    end as it did (the zeros of a shop closed at weekends, another shop's)
+    went on from the training series' smoothing, at its level. Matching an
+    array that runs on past the training one by its positions was tried and
+    left: a few equal values (those zeros) are no evidence that it did.
     """
     last = roles.arrange(tail.values)
     if one.kind == "array":
         shared = min(len(rows), len(last))
-        if np.array_equal(rows[-shared:], last[-shared:]):
-            return len(rows)
+        longer = tail.kind == "array" and len(rows) > tail.index[-1] + 1
+        ends = np.array_equal(rows[-shared:], last[-shared:])
+        return len(rows) if ends and not longer else None
     if one.index[0] == tail.future_index(1)[0]:
         return 0
     position = one.index.get_indexer(tail.index[-1:])[0]

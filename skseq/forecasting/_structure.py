@@ -172,9 +172,11 @@ def check_structure(fitted):
         _ridge(ridge, f"ridges[{i}]", fitted, steps, n_columns)
     for i, model in enumerate(fitted.smoothing or ()):
         _smoothing(model, f"smoothing[{i}]")
-    if fitted.calibration is not None:
-        residuals = fitted.calibration.residuals
-        _array(residuals, "calibration.residuals", (None, fitted.horizon, k))
+    for name in ("calibration", "naive_calibration"):
+        calibration = getattr(fitted, name)
+        if calibration is not None:
+            residuals = calibration.residuals
+            _array(residuals, f"{name}.residuals", (None, fitted.horizon, k))
     if fitted.units is not None:
         _array(fitted.units, "units", (n, k), kinds="f")
     still = fitted.still

@@ -29,6 +29,24 @@ def _rows(y, index):
     return np.asarray(y)[index]
 
 
+def _check_consecutive(fold, train_index, test_index):
+    """Refuse folds of an array whose rows skip some: nothing marks the gap.
+
+    A pandas series' index shows it (and is refused as not regularly
+    spaced); an array's fold would be read as one series, its pieces joined.
+    """
+    for name, rows in (("training", train_index), ("test", test_index)):
+        steps = np.diff(rows)
+        if len(steps) and not (steps == 1).all():
+            skip = int(np.flatnonzero(steps != 1)[0])
+            raise ValueError(
+                f"backtest's fold {fold} has {name} rows that are not "
+                f"consecutive (row {rows[skip]} then {rows[skip + 1]}): an "
+                "array's fold is fitted as one series. Use a cv of consecutive "
+                "folds (TimeSeriesSplit), or give y as a pandas series."
+            )
+
+
 def _seasonal_naive_mae(y, sp):
     """Mean absolute error of the seasonal naive forecast in-sample, per column.
 
@@ -75,7 +93,12 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         part and forecasts with its ``best_estimator_``: nested
         cross-validation.
     y : pandas.Series, pandas.DataFrame or array-like
-        One series (covariates as columns, as for ``fit``).
+        One series (covariates as columns, as for ``fit``). An array's folds
+        are arrays, fitted as ``fit`` takes the array, and must be
+        consecutive rows; a test fold after a gap starts from its own first
+        window. A search whose own cv leaves gaps scores its inner test
+        folds of an array as continuing their training folds (``score``
+        cannot see the gap): give y as a pandas series there.
     X : pandas.DataFrame, array-like or None, default=None
         Exogenous series with a row for every time stamp of ``y``, split with
         it (as ``fit(y, X)`` takes them).
@@ -149,6 +172,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
     for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(y)))):
+        if not isinstance(y, (pd.Series, pd.DataFrame)):
+            _check_consecutive(fold, train_index, test_index)
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
             model, test_X = clone(forecaster).fit(train), None

@@ -501,6 +501,20 @@ def test_backtest_on_an_array_respects_gaps_between_folds():
     assert as_array["n_forecasts"].iloc[0] == 2 * (40 - 10)
 
 
+@pytest.mark.parametrize(
+    "train, test, which",
+    [
+        (np.r_[0:30, 50:80], np.arange(80, 100), r"training .* \(row 29 then 50\)"),
+        (np.arange(40), np.r_[40:50, 60:75], r"test rows .* \(row 49 then 60\)"),
+    ],
+)
+def test_backtest_refuses_array_folds_that_skip_rows(train, test, which):
+    # an array's fold is fitted as one series: its pieces would be joined
+    model = SequenceForecaster(window_length=4, horizon=2, **FAST)
+    with pytest.raises(ValueError, match=f"fold 0 has {which}"):
+        backtest(model, seasonal(100), cv=[(train, test)])
+
+
 def test_backtest_on_an_array_scores_the_model_fit_gives_the_array():
     # a series indexed by integers carries phase indicators of its
     # positions, an array none: backtest fitted its folds as the former

@@ -10,6 +10,7 @@ import skseq
 from skseq import SequenceForecaster
 from skseq.forecasting import _forecaster
 from skseq.forecasting._smoothing import Smoothing, check_steps, fit_smoothing
+from skseq.utils._series import check_series
 
 FAST = dict(max_epochs=5, hidden_size=8, random_state=0)
 
@@ -150,18 +151,32 @@ def test_scores_read_the_part_from_the_end_of_the_training_series(smoothed):
     )
 
 
-def test_an_array_history_that_runs_past_training_continues_the_part():
-    # an array has no time stamps: predict(y=y[:230]) of a model fitted on
-    # y[:200] started the part again on the 230 steps, where the rolling
-    # forecasts (arrays continue the training series) read it on
-    y = seasonal_series(260, seed=3)
-    model = SequenceForecaster(horizon=6, window_length=12, **FAST).fit(y[:200])
+def test_a_longer_array_that_ends_as_training_did_starts_the_part_again():
+    # an array has no time stamps: one longer than the training array that
+    # happens to end with its last values (another shop's weekend zeros)
+    # went on from the training series' smoothing, at its level
+    y = seasonal_series(200, seed=3)
+    y[-2:] = 0.0
+    with pytest.warns(skseq.ExtrapolationWarning):  # the zeros
+        model = SequenceForecaster(horizon=6, window_length=2, **FAST).fit(y)
     assert "smoothing" in model.method_.split("+")
-    rolling = model.predict_rolling(y[200:])
-    for origin in (5, 30):
-        np.testing.assert_allclose(
-            model.predict(y=y[: 200 + origin]), rolling.iloc[origin], rtol=1e-9
+    other = 150 + seasonal_series(260, seed=4)
+    other[-2:] = 0.0
+    own = skseq.forecasting._smoothed.smoothed_ahead(
+        model._fitted, [check_series(other)]
+    )
+    again = skseq.forecasting._smoothed.smoothed_along(
+        model._fitted, other[:, None], [len(other)], continues=False
+    )
+    np.testing.assert_allclose(own, again)
+    training = skseq.forecasting._smoothed.smoothed_ahead(model._fitted)
+    assert np.abs(own - training).min() > 3  # 6.2 to 18.4 when measured
+    # the training array itself, or its end, goes on from the training fit
+    for history in (y, y[-50:]):
+        ahead = skseq.forecasting._smoothed.smoothed_ahead(
+            model._fitted, [check_series(history)]
         )
+        np.testing.assert_allclose(ahead, training)
 
 
 def test_a_fold_of_its_own_reads_no_step_after_each_origin(smoothed):

@@ -286,6 +286,20 @@ def _set(name, value):
     return lambda config, arrays: _state(config).__setitem__(name, value)
 
 
+def _naive_errors(shape):
+    """Give the state naive errors (:mod:`._calibrating`) of ``shape``."""
+
+    def change(config, arrays):
+        state = _state(config)
+        spec = json.loads(json.dumps(state["calibration"]))
+        name = spec["fields"]["residuals"]["__array__"] + "_naive"
+        spec["fields"]["residuals"]["__array__"] = name
+        arrays[name] = np.zeros(shape, np.float32)
+        state["naive_calibration"] = spec
+
+    return change
+
+
 # tampered fitted states of a forecaster that loaded, then failed at predict
 # (IndexError, "zip() argument 2 is longer than argument 1", "'int' object
 # has no attribute 'outputs'", broadcast errors) or forecast from a wrong state
@@ -321,6 +335,14 @@ TAMPERED_FORECASTERS = {
     "still as numbers": (
         _array("still", np.zeros((2, 1))),
         "still must be an array of booleans",
+    ),
+    "errors of 3 targets": (
+        _array("calibration.residuals", np.zeros((4, 2, 3), np.float32)),
+        r"calibration.residuals must have shape \(n, 2, 1\), got \(4, 2, 3\)",
+    ),
+    "naive errors of 3 targets": (
+        _naive_errors((9, 2, 3)),
+        r"naive_calibration.residuals must have shape \(n, 2, 1\), got \(9, 2, 3\)",
     ),
     "a scaler's shape": (
         _array("windows.target_mean", np.ones((1, 2))),
