@@ -9,13 +9,10 @@ and the held-out windows that calibrate the intervals held nothing like it.
 8,654 by ``method="linear"``), inside 90% intervals of +-25 at five of the
 six steps. Fitting a series in memory warns, naming the step, so that a
 wrong value can be corrected, and so does a forecast from a history given
-to ``predict`` that holds ``FEWEST + 1`` steps before those it reads. A
-shorter history (the window alone) of a training series (by its key, or
-the single series) is compared with that series' largest change instead
-(:func:`largest_changes`, kept with the model; a model saved before has
-none and checks none). A level that did shift is forecast as the models
-extrapolate it. The steps read are the window, or with ``season_lag`` the
-lookback.
+to ``predict`` that holds ``FEWEST + 1`` steps before those it reads (a
+history of the window alone has nothing to compare with); a level that did
+shift is forecast as the models extrapolate it. The steps read are the
+window, or with ``season_lag`` the lookback.
 """
 
 import numpy as np
@@ -23,7 +20,7 @@ import numpy as np
 from ..exceptions import ExtrapolationWarning
 from ..utils._warnings import warn
 
-__all__ = ["end_change", "known_changes", "largest_changes", "warn_extreme_ends"]
+__all__ = ["end_change", "warn_extreme_ends"]
 
 # times the largest earlier change that a change in the last window must
 # exceed. Over every end of the forecasting panel and of NAB's series
@@ -37,38 +34,7 @@ FEWEST = 8
 NAMED = 3
 
 
-def largest_changes(raw, n_targets, log=False):
-    """Return each series' largest absolute change of each target ``(n, k)``.
-
-    ``raw`` holds the series in role order; in logarithms with ``log``. NaN
-    for a series of fewer than ``FEWEST`` changes (no comparison).
-    """
-    largest = np.full((len(raw), n_targets), np.nan)
-    for i, values in enumerate(raw):
-        targets = values[:, :n_targets]
-        changes = np.abs(np.diff(np.log(targets) if log else targets, axis=0))
-        if len(changes) >= FEWEST:
-            largest[i] = np.nanmax(changes, axis=0, initial=0.0)
-    return largest
-
-
-def known_changes(largest, fitted_keys, keys, n):
-    """Return the training series' largest changes of ``n`` series, or None.
-
-    ``largest`` is :func:`largest_changes` of the training series (None: a
-    model saved before); a series is matched by its key among
-    ``fitted_keys``, or (no keys) by its position. None for a series new
-    at ``predict``.
-    """
-    if largest is None:
-        return None
-    if keys is None:
-        return [largest[i] if i < len(largest) else None for i in range(n)]
-    index = {key: i for i, key in enumerate(fitted_keys or ())}
-    return [largest[index[key]] if key in index else None for key in keys]
-
-
-def end_change(values, n_targets, window_length, log=False, known=None):
+def end_change(values, n_targets, window_length, log=False):
     """Return how far a series' last window changes beyond its earlier steps.
 
     Parameters
@@ -82,10 +48,6 @@ def end_change(values, n_targets, window_length, log=False, known=None):
     log : bool, default=False
         Whether the targets are modelled in logarithms: their changes are
         compared there.
-    known : ndarray of shape (n_targets,) or None, default=None
-        The largest change of the training series this one belongs to (NaN:
-        none known), compared with where fewer than ``FEWEST`` changes come
-        before the window (a history of the window alone).
 
     Returns
     -------
@@ -99,12 +61,9 @@ def end_change(values, n_targets, window_length, log=False, known=None):
     targets = values[:, :n_targets]
     changes = np.abs(np.diff(np.log(targets) if log else targets, axis=0))
     before, end = changes[:-window_length], changes[-window_length:]
-    known = None if known is None or np.isnan(known).any() else known
-    if len(before) < FEWEST and known is None:
+    if len(before) < FEWEST:
         return None, None
     largest = np.nanmax(before, axis=0, initial=0.0)
-    if len(before) < FEWEST:  # a history of about the window alone
-        largest = np.maximum(largest, known)
     latest = np.nanmax(end, axis=0, initial=0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         times = np.where(latest > 0, latest / largest, 0.0)
@@ -112,21 +71,17 @@ def end_change(values, n_targets, window_length, log=False, known=None):
     return times, steps
 
 
-def warn_extreme_ends(panel, keys, raw, targets, window_length, log=False, known=None):
+def warn_extreme_ends(panel, keys, raw, targets, window_length, log=False):
     """Warn where a series' last window changes far more than its earlier steps.
 
     ``raw`` holds each series of ``panel`` (TimeSeries, for their time
     stamps; ``keys``: a panel's keys or None) in role order, ``targets``
     names its target columns; ``window_length`` is the steps a forecast
-    reads (with a lag, its lookback); ``log`` and ``known`` (one per series,
-    or None) as in :func:`end_change`.
+    reads (with a lag, its lookback); ``log`` as in :func:`end_change`.
     """
     n_targets, found = len(targets), []
-    known = [None] * len(raw) if known is None else known
     for position, values in enumerate(raw):
-        times, steps = end_change(
-            values, n_targets, window_length, log, known[position]
-        )
+        times, steps = end_change(values, n_targets, window_length, log)
         if times is not None and times.max() > TIMES:
             target = int(np.argmax(times))
             found.append((position, target, steps[target], times[target]))

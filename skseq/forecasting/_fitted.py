@@ -11,7 +11,7 @@ from ..utils._series import check_panel
 from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
 from ._conformal import ConformalCalibration
 from ._exog import as_series
-from ._extremes import known_changes, warn_extreme_ends
+from ._extremes import warn_extreme_ends
 from ._lags import SeasonLag, lookback
 from ._methods import average, check_parts, naive, seasonal_naive
 from ._phases import SeasonPhases
@@ -97,9 +97,6 @@ class FittedForecaster:
     naive_calibration : ConformalCalibration or None, default=None
         Errors of the naive forecast, for the intervals of a fit that held
         out fewer than two windows (:mod:`._calibrating`); None otherwise.
-    largest_changes : ndarray of shape (n_series, n_targets) or None, default=None
-        Each training series' largest change (:mod:`._extremes`), checked
-        against a history of about the window alone; None: not checked.
     """
 
     window_length: int
@@ -128,7 +125,6 @@ class FittedForecaster:
     freq: object = None
     smoothing: tuple | None = None
     naive_calibration: ConformalCalibration | None = None
-    largest_changes: np.ndarray | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -400,8 +396,7 @@ class FittedForecaster:
         for one in arranged:
             check_log(one, self.roles.n_targets, "y", self.values.log)
         targets, log = self.roles.targets, self.values.log
-        known = known_changes(self.largest_changes, self.keys, keys, len(panel))
-        warn_extreme_ends(panel, keys, arranged, targets, self.lookback, log, known)
+        warn_extreme_ends(panel, keys, arranged, targets, self.lookback, log)
         return panel, keys
 
     def carried(self, panel, keys, form, name="y"):

@@ -23,7 +23,7 @@ from ._columns import (
     roles_of,
     same_columns,
 )
-from ._extremes import largest_changes, warn_extreme_ends
+from ._extremes import warn_extreme_ends
 from ._fitted import FittedForecaster
 from ._geometry import (
     long_season,
@@ -243,7 +243,6 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     check_lengths(lengths, keys, w, h)
     # raw: predict divides them by their units
     back = lookback(w, lag)  # the lag's steps too
-    largest = None if stored else largest_changes(raw, roles.n_targets, log)
     if not stored:
         warn_extreme_ends(panel, keys, raw, roles.targets, back, log)
     tails = series.tails(w) if stored else tuple(one.tail(back) for one in panel)
@@ -284,7 +283,6 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         units=units,
         still=still,
         freq=estimator.freq,
-        largest_changes=largest,
     )
     fitted = replace(fitted, season=season)
     read, own = ridge_split(estimator, series, split, w, steps, season, all_still, lag)

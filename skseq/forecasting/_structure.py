@@ -179,8 +179,6 @@ def check_structure(fitted):
             _array(residuals, f"{name}.residuals", (None, fitted.horizon, k))
     if fitted.units is not None:
         _array(fitted.units, "units", (n, k), kinds="f")
-    if fitted.largest_changes is not None:
-        _array(fitted.largest_changes, "largest_changes", (n, k), kinds="f")
     still = fitted.still
     if still is not None:  # (n_series,) in models saved before
         _array(still, "still", (n, k) if np.ndim(still) == 2 else (n,), kinds="b")

@@ -1,7 +1,6 @@
 """A last window that changes as no earlier step did: fit warns, naming it."""
 
 import warnings
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -103,33 +102,11 @@ def test_predict_from_a_history_that_spikes_warns():
     later.iloc[-1] = 2000.0
     with pytest.warns(ExtrapolationWarning, match="to 2000 at 2019-12"):
         model.predict(later)
-    # the window alone is compared with the training series' largest change
-    with pytest.warns(ExtrapolationWarning, match="to 2000 at 2019-12"):
-        model.predict(later[-model.window_length_ :])
+    # the window alone holds no earlier step to compare with: no warning
     with warnings.catch_warnings():
         warnings.simplefilter("error", ExtrapolationWarning)
         model.predict(y)
-        model.predict(y[-model.window_length_ :])
-        # a model saved before kept no largest change: nothing to compare
-        model._fitted = replace(model._fitted, largest_changes=None)
         model.predict(later[-model.window_length_ :])
-
-
-def test_a_panel_window_is_compared_with_its_own_series():
-    # series "b" moves ten times as much as "a": b's ordinary window is no
-    # spike, a's window with b's steps is; a series new at predict has
-    # nothing to compare with
-    rng = np.random.default_rng(0)
-    a, b = (scale * rng.normal(size=80).cumsum() for scale in (1.0, 10.0))
-    model = SequenceForecaster(horizon=2, **LINEAR).fit({"a": a, "b": b})
-    w = model.window_length_
-    jump = np.r_[a[-w:-1], a[-2] + 20 * np.abs(np.diff(a)).max()]
-    with pytest.warns(ExtrapolationWarning, match=r"y\['a'\] moves from"):
-        model.predict({"a": jump, "b": b[-w:]})
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", ExtrapolationWarning)
-        model.predict({"a": a[-w:], "b": b[-w:]})
-        model.predict({"z": jump})
 
 
 def test_a_series_that_never_changed_before_its_end_says_so():
