@@ -150,6 +150,10 @@ SERIES_CASES = {
         "has 8 observations; window_length=5 and horizon=4 need at least 9",
     ),
     "nan": (daily(np.r_[np.ones(20), np.nan]), "contains NaN.*interpolate"),
+    "a row vector": (
+        np.arange(30.0).reshape(1, -1),
+        "has 1 observations; .* It has 30 columns: each row is a time step",
+    ),
     "nan in a column": (
         pd.DataFrame({"a": np.ones(20), "b": np.r_[np.ones(19), np.nan]}),
         "contains NaN: 1 values, the first at 19 in column 'b'",

@@ -78,8 +78,8 @@ class ColumnRoles:
         missing = [c for c in future if c not in columns]
         if missing:
             raise ValueError(
-                f"future_covariates {missing} are not columns of y; its columns "
-                f"are {columns}."
+                f"future_covariates {missing} name no column of X (fit(y, X)) or "
+                f"of y; their columns are {columns}."
             )
         future += list(static)  # the series carry them: known in advance
         if target is None:
@@ -408,7 +408,9 @@ def _future_frames(future, keys, names):
         )
     missing = [key for key in keys if key not in available]
     if missing:
-        raise ValueError(f"future lacks the future covariates of series {missing}.")
+        raise ValueError(
+            f"X (or future) lacks the future covariates of series {missing}."
+        )
     if isinstance(future, dict):
         return [future[key] for key in keys]
     return [future.xs(key, level=0) for key in keys]
@@ -466,15 +468,25 @@ def raw_values(panel, keys, roles, log):
     return raw
 
 
-def check_lengths(lengths, keys, window_length, horizon):
-    """Refuse series shorter than a window and its horizon."""
+def check_lengths(lengths, keys, window_length, horizon, n_columns=1):
+    """Refuse series shorter than a window and its horizon.
+
+    A series of one row and several columns (``n_columns``: of y and X) is
+    likely a row vector, ``(1, n)``: the message says a step is a row.
+    """
     span = window_length + horizon
     for position, n in enumerate(lengths):
         if n < span:
             where = "y" if keys is None else f"y[{keys[position]!r}]"
+            row = ""
+            if n == 1 and n_columns > 1:
+                row = (
+                    f" It has {n_columns} columns: each row is a time step, so "
+                    "a series is a column (y.ravel(), or y.T for several)."
+                )
             raise ValueError(
                 f"{where} has {n} observations; window_length={window_length} "
-                f"and horizon={horizon} need at least {span}."
+                f"and horizon={horizon} need at least {span}.{row}"
             )
 
 

@@ -240,7 +240,8 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
             "normalize='standard' scales each window by its own deviation, which "
             "needs window_length >= 2; use normalize='last' or a longer window."
         )
-    check_lengths(lengths, keys, w, h)
+    given = len(roles.columns) - (0 if stored else len(carried))  # y's and X's
+    check_lengths(lengths, keys, w, h, given)
     # raw: predict divides them by their units
     back = lookback(w, lag)  # the lag's steps too
     if not stored:

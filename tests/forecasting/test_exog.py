@@ -414,3 +414,18 @@ def test_covariates_given_as_y_of_a_model_without_future_ones_ask_for_history():
         model.predict(X)
     assert "predict(X=...)" not in str(error.value)
     assert len(model.predict(y=sales, X=X)) == 3
+
+
+def test_future_covariates_missing_for_a_series_name_it_and_the_argument():
+    # the future rows came in X: the message named "future" alone
+    index = pd.date_range("2024-01-01", periods=42, freq="D")
+    rng = np.random.default_rng(0)
+    y = {key: pd.Series(10 + rng.normal(size=40).cumsum(), index[:40]) for key in "ab"}
+    promos = {key: rng.integers(0, 2, 42) * 1.0 for key in "ab"}
+    X = {key: pd.DataFrame({"promo": promo}, index) for key, promo in promos.items()}
+    model = SequenceForecaster(horizon=2, future_covariates=["promo"], **FAST)
+    model.fit(y, {key: frame.iloc[:40] for key, frame in X.items()})
+    with pytest.raises(ValueError, match=r"X \(or future\) lacks .* series \['b'\]"):
+        model.predict(X={"a": X["a"], "c": X["b"]})
+    with pytest.raises(ValueError, match=r"\['price'\] name no column of X"):
+        model.set_params(future_covariates=["price"]).fit(y["a"], X["a"].iloc[:40])

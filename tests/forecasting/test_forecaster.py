@@ -234,7 +234,7 @@ def test_column_role_errors():
         SequenceForecaster(
             window_length=5, target="y", strategy="recursive", **FAST
         ).fit(y)
-    with pytest.raises(ValueError, match=r"future_covariates \['z'\] are not"):
+    with pytest.raises(ValueError, match=r"future_covariates \['z'\] name no column"):
         SequenceForecaster(future_covariates=["z"], **FAST).fit(y)
 
 
