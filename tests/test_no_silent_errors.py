@@ -363,7 +363,7 @@ def test_future_covariates_of_the_wrong_form():
     many = SequenceForecaster(window_length=6, future_covariates=["c"], **QUICK)
     many.fit({"a": data, "b": data})
     future = pd.DataFrame({"c": [1.0]}, index=next_step)
-    with pytest.raises(ValueError, match=r"future lacks the .* of series \['b'\]"):
+    with pytest.raises(ValueError, match=r"future\) lacks the .* of series \['b'\]"):
         many.predict(future={"a": future})
     with pytest.raises(ValueError, match="With many series, future is a dict"):
         many.predict(future=future)
