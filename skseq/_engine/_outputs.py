@@ -33,11 +33,6 @@ from ..modules import valid_mask
 
 __all__ = ["NetOutputs", "check_scoring_callbacks"]
 
-try:  # scikit-learn's scorer objects (make_scorer, get_scorer): a private name
-    from sklearn.metrics._scorer import _BaseScorer as _SCORERS
-except ImportError:  # moved in a later release: known by their score function
-    _SCORERS = ()
-
 # scorer names whose metric infers the classes from y_true unless given labels
 _PROBABILITY_LOSSES = {"neg_log_loss": log_loss, "neg_brier_score": brier_score_loss}
 
@@ -131,7 +126,7 @@ def _scorer_text(scoring):
     """
     if isinstance(scoring, str):
         return repr(scoring)
-    if isinstance(scoring, _SCORERS) or hasattr(scoring, "_score_func"):
+    if hasattr(scoring, "_score_func"):  # make_scorer's, get_scorer's objects
         return repr(scoring)
     if convert_sklearn_metric_function(scoring) is not scoring:
         return scoring.__name__

@@ -27,6 +27,7 @@ are: the anomaly detector reads them, one window or more.
 import numpy as np
 
 from ._conformal import FEWEST, ConformalCalibration
+from ._units import left_out
 
 __all__ = ["held_out_calibration", "naive_calibration"]
 
@@ -63,13 +64,13 @@ def held_out_calibration(
     return ConformalCalibration(*windows.map(errors, held, smoothed))
 
 
-def naive_calibration(fitted, calibration, windows, left=None):
+def naive_calibration(fitted, calibration, windows, still=None, lengths=None):
     """Return the naive errors of ``windows`` (``WindowsAt``) where intervals need them.
 
     None where ``calibration`` (the held-out one, or None) has two windows
     for some target, where ``windows`` are fewer than ``FEWEST``, or the fit
-    has quantile heads. ``left``: the targets of each window to leave out
-    (``(n_windows, n_targets)``, :func:`~._units.left_out`), or None.
+    has quantile heads. ``still`` and ``lengths``: the still targets of the
+    series of those rows, left out of the windows (:func:`~._units.left_out`).
     """
     if calibration is not None and calibration.counts.max() >= FEWEST:
         return None
@@ -85,6 +86,7 @@ def naive_calibration(fitted, calibration, windows, left=None):
         return (actual - forecast) / unit
 
     residuals = windows.map(errors)
+    left = left_out(still, lengths, windows.starts)
     if left is not None:
         residuals = np.where(left[:, None, :], np.nan, residuals)
     return ConformalCalibration(residuals.astype(np.float32), naive=True)

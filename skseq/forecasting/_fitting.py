@@ -359,9 +359,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
     every = WindowsAt(held_out.view, split.every)
-    naive = naive_calibration(
-        fitted, calibration, every, left_out(still, series.lengths, split.every)
-    )
+    naive = naive_calibration(fitted, calibration, every, still, series.lengths)
     fitted = replace(fitted, calibration=calibration, naive_calibration=naive)
     final = first
     if estimator.refit and len(split.held_out) and not first.interrupted:
