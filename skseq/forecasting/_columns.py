@@ -306,8 +306,8 @@ def future_rows(future, series, keys, roles, horizon):
     if future is None:
         raise ValueError(
             f"The future covariates {names} are needed over the {h} forecast "
-            f"steps: pass predict(future=...) with those columns for the next "
-            f"{h} time stamps."
+            f"steps: pass predict(X=...) (or future=...) with those columns for "
+            f"the next {h} time stamps."
         )
     for i, (frame, one) in enumerate(
         zip(_future_frames(future, keys, names), series, strict=True)

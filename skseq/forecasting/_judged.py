@@ -140,7 +140,10 @@ def judged_method(
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
-    (:func:`reads_long_season`). With held-out windows, the ridges (and that
+    (:func:`reads_long_season`) and ``predict`` is given no future covariates
+    (that forecast would not read them: on 200 hours of a daily sine plus
+    three times a covariate known in advance, half of the forecast gave MAE
+    1.18, the window models 0.05). With held-out windows, the ridges (and that
     forecast) kept are those not clearly worse than the best forecast among
     them and the network, when the method holds it (:func:`confidence_set`);
     no ridge kept leaves the network ("network+linear" becomes "network"). The
@@ -155,6 +158,7 @@ def judged_method(
     """
     method = "network+linear" if estimator.method == "auto" else estimator.method
     seasonal = estimator.method == "auto" and reads_long_season(fitted)
+    seasonal &= not fitted.roles.n_given  # it would not read future covariates
     if linear_held is None:  # no held-out windows: nothing to judge by
         method = "network" if method == "select" else method
         method += "+seasonal" if seasonal else ""

@@ -128,7 +128,8 @@ def _encode(static):
     for column in static.columns:
         if not _numeric(static[column]):
             values = static[column].to_numpy()
-            for category in pd.unique(values):
+            # sorted: the table's row order must not change the model
+            for category in sorted(pd.unique(values), key=str):
                 indicator = (values == category).astype(np.float64)
                 parts.append(
                     pd.Series(indicator, static.index, name=f"{column}={category}")

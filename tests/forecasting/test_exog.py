@@ -429,3 +429,31 @@ def test_future_covariates_missing_for_a_series_name_it_and_the_argument():
         model.predict(X={"a": X["a"], "c": X["b"]})
     with pytest.raises(ValueError, match=r"\['price'\] name no column of X"):
         model.set_params(future_covariates=["price"]).fit(y["a"], X["a"].iloc[:40])
+
+
+def test_the_seasonal_naive_forecast_is_no_part_where_future_covariates_are_given():
+    # hours of a daily sine plus three times a covariate known in advance: the
+    # seasonal naive forecast (a part of "auto" where the window holds a day)
+    # repeats yesterday, whatever the covariate tomorrow
+    rng = np.random.default_rng(0)
+    n, horizon = 200, 12
+    index = pd.date_range("2024-01-01", periods=n + horizon, freq="h")
+    x = rng.normal(size=n + horizon)
+    day = 5 * np.sin(np.arange(n + horizon) / 24 * 2 * np.pi)
+    y = pd.Series(20 + day + 3 * x + rng.normal(scale=0.05, size=n + horizon), index)
+    X = pd.DataFrame({"x": x}, index=index)
+    settings = dict(horizon=horizon, window_length=48, max_epochs=10, random_state=0)
+    alone = SequenceForecaster(**settings).fit(y[:n])
+    assert "seasonal" in alone.method_  # a candidate without the covariate
+    model = SequenceForecaster(future_covariates=["x"], **settings).fit(y[:n], X[:n])
+    assert "seasonal" not in model.method_
+    error = np.abs(model.predict(X=X[n:]) - y[n:]).mean()
+    assert error < 0.3  # 1.18 with the seasonal naive forecast as half of it
+
+
+def test_a_forecast_without_the_future_covariates_asks_for_x():
+    sales, X = sales_and_promotions(n=40)
+    model = SequenceForecaster(horizon=3, future_covariates=["promo"], max_epochs=1)
+    model.fit(sales, X)
+    with pytest.raises(ValueError, match=r"pass predict\(X=\.\.\.\)"):
+        model.predict()

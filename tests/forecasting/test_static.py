@@ -26,7 +26,7 @@ def _panel(n_series=4, n=40, seed=0):
 def test_series_with_one_history_are_told_apart_by_their_static_rows():
     series, static = _panel()
     model = SequenceForecaster(**FAST).fit(series, static=static)
-    assert model._fitted.static.columns == ("size", "kind=up", "kind=down")
+    assert model._fitted.static.columns == ("size", "kind=down", "kind=up")
     assert model.n_features_in_ == 4  # the series' column and three static ones
     history = series["s0"][:-5]
     same = {"s0": history, "s1": history, "s2": history}
@@ -132,3 +132,15 @@ def test_ids_of_any_kind_are_saved(tmp_path, ids):
     loaded = skseq.load(tmp_path / "model.skseq")
     for key, forecast in model.predict().items():
         np.testing.assert_array_equal(loaded.predict()[key], forecast)
+
+
+def test_the_order_of_the_static_rows_does_not_change_the_model():
+    # the indicators of a category come in sorted order, not in the order
+    # the table's rows first name them
+    series, static = _panel()
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    reversed_rows = SequenceForecaster(**FAST).fit(series, static=static[::-1])
+    assert reversed_rows._fitted.static.columns == model._fitted.static.columns
+    forecast, other = model.predict(), reversed_rows.predict()
+    for name in series:
+        np.testing.assert_array_equal(other[name], forecast[name])
