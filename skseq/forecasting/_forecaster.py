@@ -164,11 +164,11 @@ class SequenceForecaster(
         network one of up to five); the network alone when no ridge is kept.
         "auto" is "network+linear", and the seasonal naive forecast, judged as
         a ridge, where the window holds a season of 13 to 96 steps (no phase
-        indicators); for a single series without covariates forecast two or
-        more steps ahead, also damped Holt-Winters exponential smoothing of
-        the whole series (the bounds of statsmodels' ``ExponentialSmoothing``),
-        judged as a ridge. "select" keeps the one of the network, the ridges, the
-        naive and seasonal naive forecasts and each pair of those that
+        indicators) and no future covariates are given; for a single series
+        without covariates forecast two or more steps ahead, also damped
+        Holt-Winters smoothing of the whole series (statsmodels' bounds),
+        judged as a ridge. "select" keeps the one of the network, the ridges,
+        the naive and seasonal naive forecasts and each pair of those that
         forecasts the held-out windows best (``held_out_errors_``), an
         optimistic judge of the network (on ``benchmarks/forecast_accuracy.py``
         no better than it). The network is trained whatever the method.
