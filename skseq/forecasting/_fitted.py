@@ -97,6 +97,10 @@ class FittedForecaster:
     naive_calibration : ConformalCalibration or None, default=None
         Errors of the naive forecast, for the intervals of a fit that held
         out fewer than two windows (:mod:`._calibrating`); None otherwise.
+    smoothing_weight : float or None, default=None
+        The smoothing part's share of the window models' mean
+        (:func:`~._judged.smoothing_weight`); None: one part among them
+        (models saved before).
     """
 
     window_length: int
@@ -125,6 +129,7 @@ class FittedForecaster:
     freq: object = None
     smoothing: tuple | None = None
     naive_calibration: ConformalCalibration | None = None
+    smoothing_weight: float | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -272,7 +277,7 @@ class FittedForecaster:
             else:  # "network"
                 network = self.network(net, histories, futures, n_threads, held)
                 parts.append((name, network[0]))
-        transformed = average(parts, self.models_first)
+        transformed = average(parts, self.models_first, self.smoothing_weight)
         if not heads:
             return transformed, unit
         if self.quantiles is None:

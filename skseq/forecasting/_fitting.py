@@ -33,6 +33,7 @@ from ._geometry import (
     window_of,
 )
 from ._judged import (
+    EVEN,
     held_targets,
     judged_method,
     network_errors,
@@ -334,7 +335,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     models = smoothed = None  # the exponential smoothing part, its forecasts
     if smoothing_tried(estimator, fitted, lengths, stored, columns):
         models, smoothed = smoothing_candidate(fitted, series.values, split.held_out)
-    method, ridges, errors = judged_method(
+    method, ridges, errors, weight = judged_method(
         estimator,
         fitted,
         first.net,
@@ -348,11 +349,17 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     if models is not None and actual is None:  # nothing judges it: kept
-        method = (*method, "smoothing")
+        method, weight = (*method, "smoothing"), EVEN
     smoothing = None  # the part's models at the end of the series
     if "smoothing" in method:
         smoothing = final_smoothing(models, fitted, series.values, estimator.refit)
-    fitted = replace(fitted, method=method, ridges=ridges, smoothing=smoothing)
+    fitted = replace(
+        fitted,
+        method=method,
+        ridges=ridges,
+        smoothing=smoothing,
+        smoothing_weight=weight if smoothing is not None else None,
+    )
     calibration = held_out_calibration(
         fitted, first.net, held_out, estimator.n_threads, held, smoothed
     )

@@ -51,7 +51,7 @@ NETWORK_OPTIMISM = 1.2
 RULES = ("naive", "seasonal")
 
 
-def average(named, models_first=True):
+def average(named, models_first=True, smoothing_weight=None):
     """Return the mean forecast of a method's parts.
 
     ``named`` is a list of ``(name, forecast)`` pairs (a name of
@@ -69,6 +69,12 @@ def average(named, models_first=True):
     half weight raised the error from 0.815 to 1.281 of Holt-Winters' at
     260 weeks, so other seasons keep one part each.
 
+    ``smoothing_weight`` (:func:`~._judged.smoothing_weight`), where the
+    smoothing part is among the window models: its share of their mean,
+    the other window models sharing the rest equally (None: one part each,
+    as models saved before). The window models still weigh together what
+    they weighed before against the rules.
+
     Examples
     --------
     >>> import numpy as np
@@ -77,11 +83,19 @@ def average(named, models_first=True):
     >>> float(average(parts)), float(average(parts + [("seasonal", 4.0)]))
     (2.0, 3.0)
     """
-    if not models_first:
-        return np.mean([forecast for _, forecast in named], axis=0)
     models = [forecast for name, forecast in named if name not in RULES]
     rules = [forecast for name, forecast in named if name in RULES]
-    return np.mean(([np.mean(models, axis=0)] if models else []) + rules, axis=0)
+    mean = np.mean(models, axis=0) if models else None
+    others = [forecast for name, forecast in named if name not in (*RULES, "smoothing")]
+    if smoothing_weight is not None and others and len(others) < len(models):
+        smoothed = next(forecast for name, forecast in named if name == "smoothing")
+        mean = (1 - smoothing_weight) * np.mean(others, axis=0)
+        mean = mean + smoothing_weight * smoothed
+    if not models:
+        return np.mean(rules, axis=0)
+    if models_first:
+        return np.mean([mean, *rules], axis=0)
+    return (len(models) * mean + np.sum(rules, axis=0)) / (len(models) + len(rules))
 
 
 def check_parts(fitted):

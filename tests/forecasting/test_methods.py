@@ -10,8 +10,10 @@ import pytest
 
 import skseq
 from skseq import SequenceForecaster
+from skseq.forecasting._judged import smoothing_weight
 from skseq.forecasting._methods import (
     NETWORK_OPTIMISM,
+    average,
     choose_method,
     confidence_set,
     methods_to_compare,
@@ -56,6 +58,26 @@ def test_a_rule_weighs_as_much_as_the_window_models_together():
         "linear+seasonal": 6.5,  # (2 + 6) / 2 = 4, then (4 + 9) / 2
         "network+linear+seasonal": 6.0,  # (1 + 2 + 6) / 3 = 3, then (3 + 9) / 2
     }
+
+
+def test_the_smoothing_part_takes_its_share_of_the_window_models_mean():
+    parts = [("network", 1.0), ("linear", 2.0), ("linear", 3.0), ("smoothing", 6.0)]
+    assert average(parts, False) == 3.0  # no share: one part among four
+    assert average(parts, False, 0.25) == 0.75 * 2.0 + 0.25 * 6.0
+    # the window models weigh together what they did against a rule
+    with_rule = [*parts, ("seasonal", 4.0)]
+    assert average(with_rule, True, 0.25) == (3.0 + 4.0) / 2
+    assert average(with_rule, False, 0.25) == (4 * 3.0 + 4.0) / 5
+    assert average([("smoothing", 6.0), ("seasonal", 4.0)], True, 0.25) == 5.0
+
+
+def test_the_smoothing_share_is_the_other_models_error_over_both():
+    # an error three times the other models' gives a quarter, equal ones half
+    assert smoothing_weight([np.array([1.0, 1.0])], np.array([3.0, 3.0])) == 0.25
+    assert smoothing_weight([np.ones(2), np.full(2, 3.0)], np.full(2, 2.0)) == 0.5
+    assert smoothing_weight([np.ones(2)], np.array([np.nan, 3.0])) == 0.25
+    assert smoothing_weight([], np.full(2, 3.0)) == 0.5  # nothing else: half
+    assert smoothing_weight([np.zeros(2)], np.zeros(2)) == 0.5
 
 
 def test_candidates_hold_the_seasonal_naive_only_when_a_season_fits():
@@ -275,10 +297,14 @@ def test_the_default_forecast_is_the_mean_of_the_network_each_ridge_and_smoothin
     fitted, windows = model._fitted, y.to_numpy()[None, -model.window_length_ :, None]
     network, _ = fitted.forecast(model.net_, windows, None, method=("network",))
     linear, _ = fitted.forecast(model.net_, windows, None, method=("linear",))
-    # the network counts as one forecast, each ridge as another, the
-    # exponential smoothing of the whole series as another
-    n = len(fitted.ridges)
-    mean = (network + n * linear + smoothing_part(fitted)) / (n + 2)
+    # the network counts as one forecast, each ridge as another; the
+    # exponential smoothing of the whole series takes its share of their mean
+    n, weight = len(fitted.ridges), fitted.smoothing_weight
+    assert 0 < weight < 1
+    if validation_fraction == 0:  # nothing judges it: half
+        assert weight == 0.5
+    others = (network + n * linear) / (n + 1)
+    mean = (1 - weight) * others + weight * smoothing_part(fitted)
     decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
     assert np.abs(network - linear).max() > 1e-6  # two different forecasts
@@ -362,9 +388,10 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
         name: fitted.forecast(model.net_, windows, None, method=(name,))[0]
         for name in ("network", "linear", "seasonal")
     }
-    n = len(fitted.ridges)  # the smoothing part is a model: among them
-    models = parts["network"] + n * parts["linear"] + smoothing_part(fitted)
-    models = models / (n + 2)
+    n, weight = len(fitted.ridges), fitted.smoothing_weight
+    # the smoothing part is a model: its share of their mean
+    others = (parts["network"] + n * parts["linear"]) / (n + 1)
+    models = (1 - weight) * others + weight * smoothing_part(fitted)
     mean = (models + parts["seasonal"]) / 2
     decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
@@ -440,9 +467,12 @@ def test_a_season_of_weeks_weighs_the_seasonal_naive_forecast_as_one_part():
         name: fitted.forecast(model.net_, window, None, method=(name,))[0]
         for name in ("network", "linear", "seasonal")
     }
-    n = len(fitted.ridges)
-    flat = parts["network"] + n * parts["linear"] + parts["seasonal"]
-    flat = (flat + smoothing_part(fitted)) / (n + 3)
+    # the window models (the network, each ridge, the smoothing part by its
+    # share) weigh n + 2 parts, the seasonal naive forecast one
+    n, weight = len(fitted.ridges), fitted.smoothing_weight
+    others = (parts["network"] + n * parts["linear"]) / (n + 1)
+    models = (1 - weight) * others + weight * smoothing_part(fitted)
+    flat = ((n + 2) * models + parts["seasonal"]) / (n + 3)
     decoded = fitted.values.inverse_transform(flat).ravel()
     np.testing.assert_allclose(model.predict().to_numpy(), decoded, rtol=1e-9)
 

@@ -344,6 +344,10 @@ TAMPERED_FORECASTERS = {
         _naive_errors((9, 2, 3)),
         r"naive_calibration.residuals must have shape \(n, 2, 1\), got \(9, 2, 3\)",
     ),
+    "a smoothing weight beyond one": (
+        _set("smoothing_weight", 1.5),
+        r"smoothing_weight must lie in \[0, 1\]",
+    ),
     "a scaler's shape": (
         _array("windows.target_mean", np.ones((1, 2))),
         r"windows.target_mean must have shape \(1,\), got \(1, 2\)",
