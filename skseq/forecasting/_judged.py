@@ -206,14 +206,16 @@ def judged_method(
             method = tuple(name for name in method if name != "linear")
         if seasonal and len(linear_held) in kept:
             method = (*method, "seasonal")
-        weight = None
         if smoothing and len(errors) - 1 - network in kept:
             method = (*method, "smoothing")
-            models = [errors[i + network] for i in kept if i < len(linear_held)]
-            weight = smoothing_weight(models, errors[-1])
         others = tuple(name for name in method if name != "network")
         if estimator.method == "auto" and others and _diverged(fitted, errors):
             method = others
+        weight = None
+        if "smoothing" in method:  # against the window models it is averaged with
+            models = [errors[i + network] for i in kept if 0 <= i < len(linear_held)]
+            models = [errors[0], *models] if "network" in method else models
+            weight = smoothing_weight(models, errors[-1])
         return method, ridges, None, weight
     candidates = methods_to_compare(fitted.season, fitted.window_length)
     forecasts = {"linear": [linear_held[i] for i in kept if i >= 0]}
@@ -228,18 +230,20 @@ def smoothing_weight(models, smoothing):
     """Return the smoothing part's share of the window models' mean.
 
     ``models``: the held-out errors (:func:`window_errors`) of the window
-    models kept (the network's times its optimism), ``smoothing`` the
-    part's. The share is the models' mean error over the sum of both, so
-    that the part with the lower error weighs more, and each half where
-    they are equal; ``EVEN`` where nothing judges. As one part among up to
-    six window models, the part that reads every step of the series weighed
-    a sixth where four ridges were kept, its weight set by how many ridges
-    forecast alike. Over damped Holt-Winters' error (seeds 0-2; README.md in
-    benchmarks/, "The smoothing part's share"), fifteen classical series
+    models the forecast averages with it (the network's times its
+    optimism), ``smoothing`` the part's. The share is the models' mean
+    error over the sum of both, so that the part with the lower error
+    weighs more, and each half where they are equal; ``EVEN`` where nothing
+    judges. As one part among up to six window models, the part that reads
+    every step of the series weighed a sixth where four ridges were kept,
+    its weight set by how many ridges forecast alike. Over damped
+    Holt-Winters' error (seeds 0-2; README.md in benchmarks/, "The
+    smoothing part's share"), fifteen classical series
     (``further_series.py``, 42 origins) went from 0.952 to 0.891, the
-    panel's five origins from 0.917 to 0.909 and 319 short cuts
-    (``short_series.py``) from 0.917 to 0.908, their seasonal cuts of 80
-    steps from 0.734 to 0.818; half the mean, or a third, did less.
+    panel's five origins from 0.917 to 0.909 and the six rows of short cuts
+    (``short_series.py``, geometric mean of the rows) from 0.917 to 0.908,
+    their seasonal cuts of 80 steps from 0.734 to 0.818; half the mean, or a
+    third, did less.
     """
     error = float(np.nanmean(smoothing))
     others = float(np.mean([np.nanmean(e) for e in models])) if models else error

@@ -584,6 +584,10 @@ def test_a_network_whose_training_diverged_is_left_out_with_a_warning():
         model.fit(train)
     assert "network" not in model.method_ and "linear" in model.method_
     assert np.abs(model.predict().to_numpy() - test).mean() < 0.5
+    # the smoothing part's share is set against the ridges alone (0.98 with
+    # the left-out network's error counted among theirs)
+    assert model.method_ == "linear+smoothing"
+    assert 0.2 < model._fitted.smoothing_weight < 0.8
     # trained as usual, the network stays
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)
