@@ -85,14 +85,17 @@ def average(named, models_first=True, smoothing_weight=None):
     """
     models = [forecast for name, forecast in named if name not in RULES]
     rules = [forecast for name, forecast in named if name in RULES]
-    mean = np.mean(models, axis=0) if models else None
     others = [forecast for name, forecast in named if name not in (*RULES, "smoothing")]
-    if smoothing_weight is not None and others and len(others) < len(models):
+    shared = smoothing_weight is not None and 0 < len(others) < len(models)
+    if not shared and not models_first:  # every part counts once
+        return np.mean([forecast for _, forecast in named], axis=0)
+    if not models:
+        return np.mean(rules, axis=0)
+    mean = np.mean(models, axis=0)
+    if shared:  # the smoothing part's share, the other window models the rest
         smoothed = next(forecast for name, forecast in named if name == "smoothing")
         mean = (1 - smoothing_weight) * np.mean(others, axis=0)
         mean = mean + smoothing_weight * smoothed
-    if not models:
-        return np.mean(rules, axis=0)
     if models_first:
         return np.mean([mean, *rules], axis=0)
     return (len(models) * mean + np.sum(rules, axis=0)) / (len(models) + len(rules))
