@@ -71,7 +71,33 @@ def _join_one(y, X, name="X"):
     both = set(y_frame.columns) & set(X.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")
+    _refuse_target_as_covariate(y_frame, X, values, name)
     return pd.concat([y_frame, X], axis=1), list(y_frame.columns)
+
+
+def _refuse_target_as_covariate(y_frame, X, values, name):
+    """Refuse a column of ``X`` that repeats a moving column of ``y``.
+
+    A target is no covariate of itself; scikit-learn's ``cross_val_score(
+    forecaster, y, y)`` and ``GridSearchCV(...).fit(y, y)`` pass the series
+    as both (to score with a scoring string), and would otherwise fail at
+    ``predict`` with a message about columns.
+    """
+    targets = y_frame.to_numpy()
+    if len(targets) < 2 or not np.issubdtype(targets.dtype, np.number):
+        return
+    for i, target in enumerate(targets.T.astype(np.float64)):
+        if np.ptp(target) == 0:  # a flat target may equal an indicator
+            continue
+        same = np.flatnonzero((values == target[:, None]).all(axis=0))
+        if len(same):
+            raise ValueError(
+                f"{name} column {X.columns[same[0]]!r} holds the values of y "
+                f"column {y_frame.columns[i]!r}: a target is no covariate of "
+                "itself. To cross-validate or search a forecaster, give the "
+                "series once (cross_val_score(forecaster, y, cv=...)) and score "
+                "with scoring=skseq.model_selection.forecast_scorer()."
+            )
 
 
 def _form_of(one, value):

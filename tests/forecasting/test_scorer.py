@@ -84,3 +84,30 @@ def test_a_fitted_search_is_scored_and_backtested_by_its_best_forecaster():
     assert table["n_forecasts"].tolist() == [80, 78] and table["MAE"].notna().all()
     with pytest.raises(TypeError, match="forecast_scorer takes a SequenceForecaster"):
         forecast_scorer()(GridSearchCV(search.estimator, {}, refit=False), y)
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_the_series_given_as_y_and_as_x_points_to_the_scorer(array):
+    # cross_val_score(forecaster, y, y, scoring="neg_...") passes it as both
+    from sklearn.model_selection import cross_val_score
+
+    y = _series(n=60)
+    y = y.to_numpy() if array else y
+    with pytest.raises(ValueError, match="forecast_scorer") as info:
+        cross_val_score(
+            SequenceForecaster(horizon=2, **FAST),
+            y,
+            y,
+            cv=TimeSeriesSplit(2),
+            scoring="neg_mean_absolute_error",
+            error_score="raise",
+        )
+    assert "holds the values of y" in str(info.value)
+
+
+def test_a_covariate_equal_to_a_flat_target_is_read():
+    # a constant target may equal an indicator column: no refusal there
+    y = pd.Series(np.ones(40), index=pd.period_range("2000-01", periods=40, freq="M"))
+    X = pd.DataFrame({"on": np.ones(40)}, index=y.index)
+    model = SequenceForecaster(horizon=2, window_length=4, **FAST).fit(y, X)
+    np.testing.assert_allclose(model.predict(y, X=X), 1.0)
