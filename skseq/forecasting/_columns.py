@@ -21,6 +21,7 @@ from ..utils._series import (
     refuse_huge,
     refuse_missing,
 )
+from ._calendar import on_fitted_clock
 
 __all__ = [
     "ColumnRoles",
@@ -148,16 +149,16 @@ def _listed(target):
     return [target]
 
 
-def check_like_fit(
-    panel, form, fitted_form, roles, fitted_tz_of, name="y", columns=None
-):
+def check_like_fit(panel, form, fitted_form, roles, zones, name="y", columns=None):
     """Return later series in the fitted columns' order; check form and zone.
 
     Each must have the fitted columns (in any order: the same names in
     another order are put in the fitted one), form and time zone; a pandas
     Series of a model of one target is that target, whatever its name.
-    ``name`` is the argument the series came as, for the messages;
-    ``columns`` the columns expected (by default the fitted ones).
+    ``zones``: each series' fitted time zone (:func:`._calendar.fitted_zones`),
+    to which its stamps are converted; ``name`` is the argument the series
+    came as, for the messages; ``columns`` the columns expected (by default
+    the fitted ones).
     """
     columns = roles.columns if columns is None else tuple(columns)
     if roles.n_targets == 1 and columns[0] == roles.targets[0]:
@@ -192,16 +193,7 @@ def check_like_fit(
             f"{name} is a {form} input, but the model was fitted on a "
             f"{fitted_form} input."
         )
-    fitted_tz = fitted_tz_of
-    tz = getattr(panel[0].index, "tz", None)
-    if (fitted_tz is None) != (tz is None):
-        raise ValueError(
-            f"{name}'s time stamps are {'tz-naive' if tz is None else f'in {tz}'}, "
-            "but the model was fitted on "
-            f"{'tz-naive' if fitted_tz is None else f'{fitted_tz}'} time "
-            f"stamps; convert them first ({name}.tz_localize / {name}.tz_convert)."
-        )
-    return panel
+    return on_fitted_clock(panel, zones, name)
 
 
 def _named(one, columns):
@@ -247,30 +239,6 @@ def same_columns(panel, keys):
             )
         aligned.append(same)
     return aligned
-
-
-def check_step(panel, keys, step, of="the model was fitted on"):
-    """Series with time stamps must have ``step``: the training series' (``of``).
-
-    Steps are compared by the time between two of them, so that spellings of
-    one step ('7D' and 'W-SUN', '24h' and 'D') and weeks or months anchored
-    on other days pass.
-    """
-    for i, one in enumerate(panel):
-        stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
-        if stamped and _step_length(one.freq) != _step_length(step):
-            name = "y" if keys is None else f"y[{keys[i]!r}]"
-            raise ValueError(
-                f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
-                f"{step.freqstr!r}; resample it first (e.g. with "
-                f"pandas' resample({step.freqstr!r}).mean())."
-            )
-
-
-def _step_length(offset):
-    """Return the time from one step of ``offset`` to the next (from 2000)."""
-    start = pd.Timestamp("2000-01-03") + offset
-    return start + offset - start
 
 
 def future_rows(future, series, keys, roles, horizon):

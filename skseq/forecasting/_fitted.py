@@ -8,7 +8,8 @@ import torch
 
 from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
-from ._columns import ColumnRoles, check_like_fit, check_log, check_step, future_rows
+from ._calendar import check_step, fitted_zones, zone_first
+from ._columns import ColumnRoles, check_like_fit, check_log, future_rows
 from ._conformal import ConformalCalibration
 from ._exog import as_series
 from ._extremes import warn_extreme_ends
@@ -390,6 +391,7 @@ class FittedForecaster:
         lagged = self.lookback > self.window_length  # the lag's message, below
         shortest = 1 if lagged else self.window_length
         options = dict(freq=freq, default_freq=default_freq, min_length=shortest)
+        zone_first(y, self.zones)
         panel, keys, form = check_panel(y, name="y", **options)
         if lagged:
             self.lag.check_lengths(panel, keys, self.lookback)
@@ -418,12 +420,18 @@ class FittedForecaster:
         added += 0 if self.lag is None else len(self.lag.columns)
         columns = self.roles.columns[: len(self.roles.columns) - added]
         panel = check_like_fit(
-            panel, form, self.form, self.roles, self.tz, name, columns
+            panel,
+            form,
+            self.form,
+            self.roles,
+            self.zones(keys, len(panel)),
+            name,
+            columns,
         )
         if self.lag is not None:
             panel = self.lag.extend(panel, self.roles.targets)
         if self.phases is not None:
-            panel = self.phases.extend(panel, name)
+            panel = self.phases.extend(panel, name, self.tails[0].freq)
         return panel
 
     def carried_ahead(self, rows, series):
@@ -440,7 +448,9 @@ class FittedForecaster:
             rows[:, :, -n:] = last[:, None, -n:]
         if self.phases is not None:
             for row, one in zip(rows, series, strict=True):
-                row[:, -self.phases.season :] = self.phases.ahead(one, len(row))
+                row[:, -self.phases.season :] = self.phases.ahead(
+                    one, len(row), self.tails[0].freq
+                )
         return rows
 
     def futures(self, future, series, keys, histories):
@@ -461,10 +471,9 @@ class FittedForecaster:
             rows[:, :, at] = self.lag.ahead(histories, h, backs)
         return rows
 
-    @property
-    def tz(self):
-        """Time zone of the training series' time stamps (None if naive)."""
-        return getattr(self.tails[0].index, "tz", None)
+    def zones(self, keys, n_series):
+        """Return the fitted zone of each later series (:func:`fitted_zones`)."""
+        return fitted_zones(self.tails, self.keys, keys, n_series)
 
 
 def _outputs(net, X, n_threads=None):

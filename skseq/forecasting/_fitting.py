@@ -14,11 +14,11 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ..utils._stored import StoredSequences
+from ._calendar import check_step
 from ._calibrating import held_out_calibration, naive_calibration
 from ._columns import (
     ColumnRoles,
     check_lengths,
-    check_step,
     raw_values,
     roles_of,
     same_columns,

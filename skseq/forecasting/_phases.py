@@ -89,7 +89,9 @@ def _ordinals(index, freq):
     if isinstance(freq, Integral):
         return np.asarray(index, dtype=np.int64) // freq
     if isinstance(index, pd.PeriodIndex):
-        return index.asi8 // index.freq.n
+        if freq is None or freq == index.freq:
+            return index.asi8 // index.freq.n
+        index = index.to_timestamp(how="start")  # periods of another calendar
     naive = index.tz_localize(None) if index.tz is not None else index
     if isinstance(freq, pd.offsets.Tick):  # hours, minutes (days before pandas 3)
         since = naive - pd.Timestamp("1970-01-01")
@@ -401,8 +403,16 @@ class SeasonPhases:
         phases = (_ordinals(index, freq) // self.span) % self.season
         return np.eye(self.season)[phases]
 
-    def extend(self, panel, name="y"):
-        """Return the series with their phase indicators appended."""
+    def extend(self, panel, name="y", freq=None):
+        """Return the series with their phase indicators appended.
+
+        ``freq``: the step the phases are counted in, the training series'
+        for later series (default: each series' own). Stamps of one step
+        spelled otherwise (quarters anchored in October, periods of a fiscal
+        year ending in September) name other phases in their own count: on
+        quarters of the same dates, a forecast read a season turned by one
+        quarter (126 where 134 was due).
+        """
         if any(_counted(one) != self.counted for one in panel):
             what = "time stamps" if self.counted == "time" else "integer positions"
             raise ValueError(
@@ -424,12 +434,19 @@ class SeasonPhases:
         return [
             replace(
                 one,
-                values=np.hstack([one.values, self.indicators(one.index, one.freq)]),
+                values=np.hstack(
+                    [
+                        one.values,
+                        self.indicators(one.index, one.freq if freq is None else freq),
+                    ]
+                ),
                 columns=list(one.columns) + list(self.columns),
             )
             for one in panel
         ]
 
-    def ahead(self, one, steps):
+    def ahead(self, one, steps, freq=None):
         """Return the indicators of the ``steps`` time stamps after ``one``."""
-        return self.indicators(one.future_index(steps), one.freq)
+        return self.indicators(
+            one.future_index(steps), one.freq if freq is None else freq
+        )

@@ -8,7 +8,8 @@ import pandas as pd
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._bounds import interval_bounds
-from ._columns import check_log, check_step
+from ._calendar import check_step, zone_first
+from ._columns import check_log
 from ._exog import as_series
 from ._smoothed import smoothed_along
 from ._units import divided, held, hold_still, still_targets, window_units
@@ -91,6 +92,7 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     back = fitted.lookback  # the window, or the lag (season_lag)
+    zone_first(y, fitted.zones)
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
     if form_of is not None:
