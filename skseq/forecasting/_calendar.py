@@ -14,6 +14,7 @@ __all__ = [
     "ANY",
     "check_step",
     "check_zone",
+    "fitted_steps",
     "fitted_zones",
     "on_fitted_clock",
     "shared_zone",
@@ -69,13 +70,27 @@ def fitted_zones(tails, fitted_keys, keys, n_series):
     (each series is read on its own clock); a later series whose id was not
     fitted takes the zone the fitted series share, if they share one.
     """
-    shared = shared_zone(tails)
+    zones = [getattr(one.index, "tz", None) for one in tails]
+    return _by_key(zones, fitted_keys, keys, n_series, shared_zone(tails))
+
+
+def fitted_steps(tails, fitted_keys, keys, n_series):
+    """Return the step each later series' phases count in: its id's at fit.
+
+    Spellings of one step count phases alike only in their own series: a
+    panel of quarters anchored in January beside ones anchored in October
+    counts each as it was fitted; a new id in the first fitted series' step.
+    """
+    steps = [one.freq for one in tails]
+    return _by_key(steps, fitted_keys, keys, n_series, steps[0])
+
+
+def _by_key(values, fitted_keys, keys, n_series, default):
+    """Each later series' value of the fitted series of its id, else ``default``."""
     if keys is None or fitted_keys is None:
-        return [shared] * n_series
-    by_key = {
-        key: getattr(one.index, "tz", None) for key, one in zip(fitted_keys, tails)
-    }
-    return [by_key.get(key, shared) for key in keys]
+        return [values[0] if len(values) == 1 else default] * n_series
+    by_key = dict(zip(fitted_keys, values, strict=True))
+    return [by_key.get(key, default) for key in keys]
 
 
 def on_fitted_clock(panel, zones, name="y"):
@@ -116,12 +131,40 @@ def check_zone(tz, fitted_tz, name="y"):
 
 
 def zone_first(y, zones_of):
-    """Check the zones of a pandas ``y`` (or a dict of them) before their steps.
+    """Return a pandas ``y`` (a dict of them, a long frame) on the fitted clocks.
 
-    ``zones_of(keys, n_series)`` gives the fitted zones (:func:`fitted_zones`).
+    Checked and converted before its step is inferred: naive stamps of an
+    aware series repeat or skip an hour where the clock changes, and a day
+    of another zone does too (22:00 in Berlin is 21:00 or 20:00 UTC); both
+    were refused as series with a missing step. ``zones_of(keys, n_series)``
+    gives the fitted zones (:func:`fitted_zones`). A long frame is converted
+    where its ids share one fitted zone.
     """
-    named = y if isinstance(y, dict) else {None: y}
-    keys = None if not isinstance(y, dict) else list(y)
-    for (key, one), zone in zip(named.items(), zones_of(keys, len(named)), strict=True):
-        if isinstance(getattr(one, "index", None), pd.DatetimeIndex):
-            check_zone(one.index.tz, zone, "y" if key is None else f"y[{key!r}]")
+    if isinstance(y, dict):
+        zones = zones_of(list(y), len(y))
+        return {
+            key: _on_zone(one, zone, f"y[{key!r}]")
+            for (key, one), zone in zip(y.items(), zones, strict=True)
+        }
+    index = getattr(y, "index", None)
+    if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
+        ids, times = index.levels
+        if not isinstance(times, pd.DatetimeIndex):
+            return y
+        zones = zones_of(list(ids), len(ids))
+        for zone in zones:
+            check_zone(times.tz, zone, "y")
+        if times.tz is None or len({str(z) for z in zones}) != 1 or zones[0] is ANY:
+            return y
+        return y.set_axis(index.set_levels(times.tz_convert(zones[0]), level=1))
+    return _on_zone(y, zones_of(None, 1)[0], "y")
+
+
+def _on_zone(one, zone, name):
+    """Return one pandas series in ``zone`` (checked; others as they are)."""
+    if not isinstance(getattr(one, "index", None), pd.DatetimeIndex):
+        return one
+    check_zone(one.index.tz, zone, name)
+    if one.index.tz is None or zone is ANY:
+        return one
+    return one.tz_convert(zone)

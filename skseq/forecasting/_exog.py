@@ -46,11 +46,13 @@ def _frame(values, name):
     return pd.DataFrame(array)
 
 
-def _join_one(y, X, name="X"):
+def _join_one(y, X, name="X", at_fit=False):
     """One series ``y`` and its covariates ``X`` (named ``name``), as one frame.
 
     ``X`` is the frame :func:`split_exog` gives over ``y``: its rows at the
     time stamps of ``y`` (fewer where ``X`` lacks some), in their order.
+    ``at_fit``: refuse an ``X`` that repeats ``y``
+    (:func:`_refuse_target_as_covariate`).
     """
     y_frame = _frame(y, "y")
     if not isinstance(y, (pd.Series, pd.DataFrame)):
@@ -71,33 +73,33 @@ def _join_one(y, X, name="X"):
     both = set(y_frame.columns) & set(X.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")
-    _refuse_target_as_covariate(y_frame, X, values, name)
+    if at_fit:
+        _refuse_target_as_covariate(y_frame, X, values, name)
     return pd.concat([y_frame, X], axis=1), list(y_frame.columns)
 
 
 def _refuse_target_as_covariate(y_frame, X, values, name):
-    """Refuse a column of ``X`` that repeats a moving column of ``y``.
+    """Refuse an ``X`` at fit whose every column repeats a moving target.
 
-    A target is no covariate of itself; scikit-learn's ``cross_val_score(
-    forecaster, y, y)`` and ``GridSearchCV(...).fit(y, y)`` pass the series
-    as both (to score with a scoring string), and would otherwise fail at
-    ``predict`` with a message about columns.
+    scikit-learn's ``cross_val_score(forecaster, y, y)`` and
+    ``GridSearchCV(...).fit(y, y)`` pass the series as both (to score with a
+    scoring string), and failed at ``predict`` with a message about columns.
+    Only at fit and only where every column of ``X`` is a target: a real
+    covariate may equal the target over a stretch (the orders of a shop
+    where no stock ran out).
     """
     targets = y_frame.to_numpy()
     if len(targets) < 2 or not np.issubdtype(targets.dtype, np.number):
         return
-    for i, target in enumerate(targets.T.astype(np.float64)):
-        if np.ptp(target) == 0:  # a flat target may equal an indicator
-            continue
-        same = np.flatnonzero((values == target[:, None]).all(axis=0))
-        if len(same):
-            raise ValueError(
-                f"{name} column {X.columns[same[0]]!r} holds the values of y "
-                f"column {y_frame.columns[i]!r}: a target is no covariate of "
-                "itself. To cross-validate or search a forecaster, give the "
-                "series once (cross_val_score(forecaster, y, cv=...)) and score "
-                "with scoring=skseq.model_selection.forecast_scorer()."
-            )
+    moving = [t for t in targets.T.astype(np.float64) if np.ptp(t) > 0]
+    repeated = [any((column == t).all() for t in moving) for column in values.T]
+    if moving and all(repeated):
+        raise ValueError(
+            f"{name} holds the values of y: a target is no covariate of "
+            "itself. To cross-validate or search a forecaster, give the "
+            "series once (cross_val_score(forecaster, y, cv=...)) and score "
+            "with scoring=skseq.model_selection.forecast_scorer()."
+        )
 
 
 def _form_of(one, value):
@@ -120,22 +122,19 @@ def as_series(panel, y):
     return [_form_of(one, y) for one in panel]
 
 
-def join_exog(y, X):
+def join_exog(y, X, at_fit=False):
     """Return ``y`` with the columns of ``X``, in the form of ``y``, and targets.
 
     A dict ``y`` takes a dict ``X`` (the same keys); a long frame takes a long
-    frame (the same ids and times).
+    frame (the same ids and times). ``at_fit``: as :func:`_join_one`.
     """
     if isinstance(y, dict):
         if not isinstance(X, dict) or set(X) != set(y):
             raise ValueError("With a dict y, X is a dict with the same keys.")
-        joined = {key: _join_one(y[key], X[key], f"X[{key!r}]") for key in y}
+        joined = {key: _join_one(y[key], X[key], f"X[{key!r}]", at_fit) for key in y}
         targets = next(iter(joined.values()))[1]
         return {key: frame for key, (frame, _) in joined.items()}, targets
-    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
-        joined, targets = _join_one(y, X)
-        return joined, targets
-    return _join_one(y, X)
+    return _join_one(y, X, at_fit=at_fit)
 
 
 def exog_frame(X):

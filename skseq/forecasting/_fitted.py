@@ -8,7 +8,7 @@ import torch
 
 from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
-from ._calendar import check_step, fitted_zones, zone_first
+from ._calendar import check_step, fitted_steps, fitted_zones, zone_first
 from ._columns import ColumnRoles, check_like_fit, check_log, future_rows
 from ._conformal import ConformalCalibration
 from ._exog import as_series
@@ -391,7 +391,7 @@ class FittedForecaster:
         lagged = self.lookback > self.window_length  # the lag's message, below
         shortest = 1 if lagged else self.window_length
         options = dict(freq=freq, default_freq=default_freq, min_length=shortest)
-        zone_first(y, self.zones)
+        y = zone_first(y, self.zones)
         panel, keys, form = check_panel(y, name="y", **options)
         if lagged:
             self.lag.check_lengths(panel, keys, self.lookback)
@@ -431,26 +431,25 @@ class FittedForecaster:
         if self.lag is not None:
             panel = self.lag.extend(panel, self.roles.targets)
         if self.phases is not None:
-            panel = self.phases.extend(panel, name, self.tails[0].freq)
+            panel = self.phases.extend(panel, name, self.steps(keys, len(panel)))
         return panel
 
-    def carried_ahead(self, rows, series):
+    def carried_ahead(self, rows, series, keys=None):
         """Put the carried columns of the forecast steps into ``rows``.
 
         ``rows`` (role order) has shape ``(len(series), steps, n_columns)``,
-        the steps after the end of each series; returned, filled in place:
-        static covariates repeat the series' last row, phases follow the
-        time stamps.
+        the steps after the end of each series (ids ``keys``); returned,
+        filled in place: static covariates repeat the series' last row,
+        phases follow the time stamps.
         """
         n = len(self.roles.static)  # the phases among them, last
         if n:
             last = np.stack([self.roles.arrange(one.values[-1]) for one in series])
             rows[:, :, -n:] = last[:, None, -n:]
         if self.phases is not None:
-            for row, one in zip(rows, series, strict=True):
-                row[:, -self.phases.season :] = self.phases.ahead(
-                    one, len(row), self.tails[0].freq
-                )
+            steps = self.steps(keys, len(series))
+            for row, one, step in zip(rows, series, steps, strict=True):
+                row[:, -self.phases.season :] = self.phases.ahead(one, len(row), step)
         return rows
 
     def futures(self, future, series, keys, histories):
@@ -461,7 +460,7 @@ class FittedForecaster:
         n_columns)``, in the units the rows are read in.
         """
         rows = future_rows(future, series, keys, self.roles, self.horizon)
-        rows = self.carried_ahead(rows, series)
+        rows = self.carried_ahead(rows, series, keys)
         if self.lag is not None:
             at, h = list(self.lag.positions), self.horizon
             backs = np.full((len(series), h), self.lag.lag)  # where no clock moves
@@ -474,6 +473,10 @@ class FittedForecaster:
     def zones(self, keys, n_series):
         """Return the fitted zone of each later series (:func:`fitted_zones`)."""
         return fitted_zones(self.tails, self.keys, keys, n_series)
+
+    def steps(self, keys, n_series):
+        """Return the fitted step of each later series (:func:`fitted_steps`)."""
+        return fitted_steps(self.tails, self.keys, keys, n_series)
 
 
 def _outputs(net, X, n_threads=None):

@@ -414,7 +414,7 @@ class SequenceForecaster(
                 raise ValueError(
                     "With X, the targets are the columns of y: leave target=None."
                 )
-            y, target = join_exog(original := y, split_exog(y, X)[0])
+            y, target = join_exog(original := y, split_exog(y, X)[0], at_fit=True)
         panel, keys, form = check_panel(y, freq=self.freq, name="y")
         if X is not None:
             panel = as_series(panel, original)

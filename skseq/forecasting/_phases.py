@@ -403,16 +403,17 @@ class SeasonPhases:
         phases = (_ordinals(index, freq) // self.span) % self.season
         return np.eye(self.season)[phases]
 
-    def extend(self, panel, name="y", freq=None):
+    def extend(self, panel, name="y", steps=None):
         """Return the series with their phase indicators appended.
 
-        ``freq``: the step the phases are counted in, the training series'
-        for later series (default: each series' own). Stamps of one step
-        spelled otherwise (quarters anchored in October, periods of a fiscal
-        year ending in September) name other phases in their own count: on
-        quarters of the same dates, a forecast read a season turned by one
-        quarter (126 where 134 was due).
+        ``steps``: the step each series' phases are counted in, that of its
+        id at fit for later series (default: each series' own). Stamps of
+        one step spelled otherwise (quarters anchored in October, periods of
+        a fiscal year ending in September) name other phases in their own
+        count: on quarters of the same dates, a forecast read a season
+        turned by one quarter (126 where 134 was due).
         """
+        steps = [one.freq for one in panel] if steps is None else steps
         if any(_counted(one) != self.counted for one in panel):
             what = "time stamps" if self.counted == "time" else "integer positions"
             raise ValueError(
@@ -434,15 +435,10 @@ class SeasonPhases:
         return [
             replace(
                 one,
-                values=np.hstack(
-                    [
-                        one.values,
-                        self.indicators(one.index, one.freq if freq is None else freq),
-                    ]
-                ),
+                values=np.hstack([one.values, self.indicators(one.index, step)]),
                 columns=list(one.columns) + list(self.columns),
             )
-            for one in panel
+            for one, step in zip(panel, steps, strict=True)
         ]
 
     def ahead(self, one, steps, freq=None):

@@ -92,7 +92,7 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     back = fitted.lookback  # the window, or the lag (season_lag)
-    zone_first(y, fitted.zones)
+    y = zone_first(y, fitted.zones)
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
     if form_of is not None:
@@ -149,7 +149,8 @@ def rolling_forecasts(
                 "covariates; give a longer test fold."
             )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
-        fitted.carried_ahead(padded[None, -h:], [one])  # known past the end
+        key = None if keys is None else [keys[position]]
+        fitted.carried_ahead(padded[None, -h:], [one], key)  # known past the end
         if fitted.lag is not None:  # the lagged targets, in their unit
             backs = None
             if fitted.lag.clock:  # the padded rows' time stamps set the steps back

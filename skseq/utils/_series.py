@@ -285,14 +285,17 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
     """Check that a time index is sorted, unique and regular; return its step.
 
     ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
-    training series' step) is used when an index is too short to infer one;
+    training series' step) is used where the index keeps it (a week of
+    business days would be inferred as days) or is too short to infer one;
     ``whole`` as :func:`check_stamps`'s.
     """
     check_stamps(index, name, whole)
     if isinstance(index, pd.DatetimeIndex):
-        step = freq if freq is not None else infer_frequency(index)
-        if step is None and default_freq is not None and len(index) < 3:
-            step = default_freq
+        step = freq
+        if step is None and hasattr(default_freq, "freqstr"):  # an offset
+            kept = pd.date_range(index[0], periods=len(index), freq=default_freq)
+            step = default_freq if kept.equals(index) or len(index) < 3 else None
+        step = infer_frequency(index) if step is None else step
         if step is not None:
             step = _offset(step)
             expected = pd.date_range(index[0], periods=len(index), freq=step)

@@ -108,3 +108,59 @@ def test_each_series_of_a_panel_is_read_on_its_own_fitted_clock():
     assert str(got["a"].index.tz) == "Europe/London" and got["b"].index.tz is None
     with pytest.raises(ValueError, match="tz-naive, but the model was fitted"):
         model.predict(y={"a": a.tz_localize(None), "b": b})
+
+
+def test_each_series_of_a_panel_counts_its_phases_as_at_fit():
+    # found by review: a panel of quarters anchored in January beside the
+    # same quarters spelled 'QS-OCT' (as infer_freq names them) counted the
+    # second's forecast steps in the first's step, its training in its own
+    a = _quarters(pd.date_range("2000-01-01", periods=48, freq="QS"))
+    b = a.set_axis(pd.DatetimeIndex(list(a.index), freq="QS-OCT"))
+    model = SequenceForecaster(horizon=4, season_lag=None, **FAST).fit({"a": a, "b": b})
+    phases, (_, tail) = model._fitted.phases, model._fitted.tails
+    last = phases.indicators(tail.index[-1:], tail.freq).argmax(axis=1)[0]
+    ahead = model._fitted.futures(None, [tail], ["b"], None)  # no lag: unread
+    first = ahead[0, 0, -phases.season :].argmax()
+    assert first == (last + 1) % phases.season
+    given = model.predict(y={"a": a, "b": b})
+    for key, forecast in model.predict().items():
+        np.testing.assert_allclose(given[key], forecast, rtol=1e-12)
+
+
+def test_days_of_another_zone_across_a_change_of_the_clock_are_read():
+    # found by review: midnight in Berlin is 22:00 or 23:00 UTC, a step
+    # inferred before the conversion was irregular
+    index = pd.date_range("2024-08-01", "2024-11-20", freq="D", tz="Europe/Berlin")
+    y = pd.Series(
+        100 + np.random.default_rng(0).normal(size=len(index)).cumsum(), index
+    )
+    model = SequenceForecaster(horizon=3, window_length=14, **FAST).fit(y)
+    history = y["2024-10-15":"2024-11-10"]
+    expected = model.predict(y=history)
+    np.testing.assert_allclose(model.predict(y=history.tz_convert("UTC")), expected)
+
+
+def test_a_long_frame_of_naive_stamps_is_named_naive():
+    index = pd.date_range("2024-03-25", periods=200, freq="h", tz="Europe/Berlin")
+    rng = np.random.default_rng(0)
+    panel = {key: pd.Series(rng.normal(size=200).cumsum(), index) for key in "ab"}
+    long = pd.concat(panel)
+    model = SequenceForecaster(horizon=3, max_epochs=3, hidden_size=8).fit(long)
+    naive = pd.concat({k: v.tz_localize(None) for k, v in panel.items()})
+    for call in (model.predict, model.score):
+        with pytest.raises(ValueError, match="tz-naive, but the model was fitted"):
+            call(naive)
+    utc = pd.concat({k: v.tz_convert("UTC") for k, v in panel.items()})
+    np.testing.assert_allclose(model.predict(utc), model.predict(long))
+
+
+@pytest.mark.filterwarnings("ignore:The forecasts leave out")  # a week: too short
+def test_a_week_of_business_days_read_from_a_file_keeps_their_step():
+    # found by review: Monday to Friday without a freq is inferred as days
+    index = pd.bdate_range("2024-01-01", periods=60)
+    y = pd.Series(100 + np.arange(60) % 5, index=index, dtype=float)
+    model = SequenceForecaster(horizon=3, window_length=5, **FAST).fit(y)
+    week = y["2024-03-11":"2024-03-15"]
+    week = week.set_axis(pd.DatetimeIndex(list(week.index)))  # freq None
+    forecast = model.predict(y=week)
+    assert list(forecast.index.day_name()) == ["Monday", "Tuesday", "Wednesday"]

@@ -111,3 +111,19 @@ def test_a_covariate_equal_to_a_flat_target_is_read():
     X = pd.DataFrame({"on": np.ones(40)}, index=y.index)
     model = SequenceForecaster(horizon=2, window_length=4, **FAST).fit(y, X)
     np.testing.assert_allclose(model.predict(y, X=X), 1.0)
+
+
+def test_a_covariate_equal_to_the_target_over_a_history_is_read():
+    # found by review: sales = min(orders, stock) equal the orders over a
+    # week without a stock-out; only an X that repeats y at fit is refused
+    rng = np.random.default_rng(0)
+    index = pd.date_range("2024-01-01", periods=120, freq="D")
+    orders = rng.poisson(20, 120).astype(float)
+    stock = np.where(rng.random(120) < 0.2, 15.0, 99.0)
+    sales = pd.Series(np.minimum(orders, stock), index, name="sales")
+    X = pd.DataFrame({"orders": orders}, index)
+    model = SequenceForecaster(horizon=2, window_length=7, **FAST).fit(sales, X)
+    same = np.convolve((sales.to_numpy() == orders).astype(int), np.ones(7), "valid")
+    end = int(np.flatnonzero(same == 7)[-1]) + 7
+    week = slice(end - 7, end)
+    assert np.isfinite(model.predict(sales.iloc[week], X=X.iloc[week])).all()
