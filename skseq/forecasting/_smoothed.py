@@ -6,14 +6,17 @@ for a single series without covariates forecast more than one step ahead,
 judged on the held-out windows as the ridges are (kept unless clearly worse
 than the best there; always where they are too few to tell). It forecasts
 in the transformed space (after the log and the value scaling), one model
-per target. Measured in benchmarks/README.md ("Damped Holt-Winters as a
-part").
+per target; its form (the values, or their logarithms where every step of
+the series is positive) is chosen on the steps before the held-out windows
+and kept when it is fitted again on every step. Measured in
+benchmarks/README.md ("Damped Holt-Winters as a part", "A season that
+grows with the level").
 """
 
 import numpy as np
 
 from ..utils._warnings import warn
-from ._smoothing import fit_smoothing, usable_season
+from ._smoothing import NotPositiveError, fit_smoothing, usable_season
 
 __all__ = [
     "final_smoothing",
@@ -22,6 +25,8 @@ __all__ = [
     "smoothing_candidate",
     "smoothing_tried",
 ]
+
+HINT = " Give the whole series to forecast with it."
 
 
 def smoothing_tried(estimator, fitted, lengths, stored, user_columns):
@@ -71,8 +76,14 @@ def smoothing_candidate(fitted, rows, starts):
         # without its season, kept there, made the error 1.21 of
         # Holt-Winters'; the part judged without it and refitted with it 0.95
         return None, None
+    # a form of logarithms where every step of the series is positive (not
+    # where the targets are logarithms already: the values' form is then one)
+    positive = not fitted.values.log and (targets > 0).all()
     try:
-        models = [fit_smoothing(target[:cut], season) for target in targets.T]
+        models = [
+            fit_smoothing(target[:cut], season, None if positive else False)
+            for target in targets.T
+        ]
     except ValueError:  # too few steps
         return None, None
     if not len(origins):
@@ -94,7 +105,8 @@ def final_smoothing(models, fitted, rows, refit=True):
     targets = _targets(fitted, rows).T
     if refit:
         models = [
-            fit_smoothing(t, m.season) for m, t in zip(models, targets, strict=True)
+            fit_smoothing(t, m.season, m.log)
+            for m, t in zip(models, targets, strict=True)
         ]
     return tuple(m.after(t) for m, t in zip(models, targets, strict=True))
 
@@ -162,23 +174,27 @@ def smoothed_along(fitted, rows, origins, continues):
     """
     targets = _targets(fitted, rows)
     models = fitted.smoothing
-    if not continues:
-        context = int(min(origins))
-        try:
+    try:
+        if not continues:
+            context = int(min(origins))
             models = [
                 m.start(t[:context]) for m, t in zip(models, targets.T, strict=True)
             ]
-        except ValueError as error:
-            warn(
-                f"The forecasts leave out their exponential smoothing part: {error} "
-                "Give the whole series to forecast with it.",
-                UserWarning,
-            )
-            return None
-    return np.stack(
-        [
-            m.along(t, origins, fitted.horizon)
-            for m, t in zip(models, targets.T, strict=True)
-        ],
-        axis=2,
-    )
+        return np.stack(
+            [
+                m.along(t, origins, fitted.horizon)
+                for m, t in zip(models, targets.T, strict=True)
+            ],
+            axis=2,
+        )
+    except ValueError as error:  # too short, or not positive for logarithms
+        if set(fitted.method) <= {"smoothing"}:  # no other part to forecast
+            raise ValueError(
+                f"The forecast is the exponential smoothing part alone: {error}"
+            ) from error
+        hint = "" if isinstance(error, NotPositiveError) else HINT
+        warn(
+            f"The forecasts leave out their exponential smoothing part: {error}{hint}",
+            UserWarning,
+        )
+        return None

@@ -1,4 +1,4 @@
-"""Damped additive Holt-Winters exponential smoothing of one series.
+"""Damped Holt-Winters exponential smoothing of one series (or its logarithms).
 
 The forecast users compare a network with: a level, a damped trend and a
 season, each updated by a share of every one-step error (Hyndman and
@@ -15,6 +15,10 @@ least-squares problem: the errors are affine in them), starting from the
 means of the first seasons; parameters and states are fitted twice in turn.
 Values are taken relative to the first, so that a large offset costs no
 precision.
+
+A series of positive values is also fitted in logarithms (a trend and a
+season that grow with the level: multiplicative ones), and the form whose
+one-step errors are the likelier is kept (:func:`fit_smoothing`).
 """
 
 from dataclasses import dataclass, replace
@@ -25,6 +29,7 @@ from scipy.linalg import lstsq
 from scipy.optimize import minimize
 
 __all__ = [
+    "NotPositiveError",
     "Smoothing",
     "check_steps",
     "fit_smoothing",
@@ -45,6 +50,10 @@ _GRID = (
 )
 
 
+class NotPositiveError(ValueError):
+    """A model of logarithms given values that are not positive."""
+
+
 @dataclass(frozen=True, eq=False)
 class Smoothing:
     """A damped Holt(-Winters) model and its states at a step of a series.
@@ -61,6 +70,11 @@ class Smoothing:
         The states before the next step to read (after the steps read).
     seasonal : ndarray of shape (season,) or None
         The seasonal states then, the next step's first.
+    log : bool, default=False
+        Whether the model reads the logarithms of the values (a trend and a
+        season that grow with the level) and forecasts their exponential;
+        its states are then in logarithms. Such a model reads positive
+        values only.
     """
 
     alpha: float
@@ -71,6 +85,7 @@ class Smoothing:
     level: float
     trend: float
     seasonal: np.ndarray | None
+    log: bool = False
 
     @property
     def params(self):
@@ -86,11 +101,12 @@ class Smoothing:
 
         The initial states that fit ``y`` best for these parameters (as at
         fit: a series the model was fitted on starts as it did). Raises
-        ValueError where ``y`` is too short to fit them (:func:`check_steps`).
+        ValueError where ``y`` is too short to fit them (:func:`check_steps`),
+        or not positive for a model of logarithms.
         """
-        y = check_steps(y, self.season)
-        offset = y[0]  # the states of values relative to the first
-        z = y - offset
+        z = self._read(check_steps(y, self.season))
+        offset = z[0]  # the states of values relative to the first
+        z = z - offset
         level, trend, seasonal = _fitted_states(
             z, self.params[None], _initial_states(z, self.season)
         )
@@ -98,17 +114,18 @@ class Smoothing:
 
     def after(self, y):
         """Return the model after it has read the steps ``y``."""
-        y = np.asarray(y, dtype=np.float64)
-        return self._with(_filter(y, self.params[None], self._lanes()), len(y))
+        z = self._read(y)
+        return self._with(_filter(z, self.params[None], self._lanes()), len(z))
 
     def along(self, y, origins, horizon):
         """Forecasts of ``horizon`` steps from ``origins`` as it reads ``y``.
 
         An origin is the number of steps of ``y`` read before the forecast (0:
         the model as it is, ``len(y)``: after all of them). Returns
-        ``(len(origins), horizon)``.
+        ``(len(origins), horizon)``. Raises ValueError where the steps read
+        are not positive for a model of logarithms.
         """
-        y = np.asarray(y, dtype=np.float64)
+        z = self._read(np.asarray(y, dtype=np.float64)[: max(origins, default=0)])
         out = np.full((len(origins), horizon), np.nan)
         at = {}
         for i, origin in enumerate(origins):
@@ -119,8 +136,12 @@ class Smoothing:
             if t in at:
                 out[at[t]] = _ahead(level, trend, seasonal, phi, horizon, t)[0]
 
-        _filter(y[: max(origins, default=0)], self.params[None], self._lanes(), record)
-        return out
+        _filter(z, self.params[None], self._lanes(), record)
+        return np.exp(out) if self.log else out
+
+    def _read(self, y):
+        """Return the values ``y`` as the model reads them (:func:`_read`)."""
+        return _read(y, self.log)
 
     def _lanes(self):
         seasonal = None if self.seasonal is None else self.seasonal[None].copy()
@@ -157,22 +178,79 @@ def usable_season(season, n_steps):
     return season if season is not None and 2 <= season <= n_steps // 2 else None
 
 
-def fit_smoothing(y, season=None):
+def fit_smoothing(y, season=None, log=None):
     """Return the :class:`Smoothing` of ``y`` with the least one-step error.
 
     ``season`` is used where ``y`` holds at least two of them (else damped
     Holt). The model is before the first step of ``y``: ``after(y)`` reads it.
+    ``log``: whether it reads the logarithms of ``y`` (positive values
+    only); None: the form of the two whose one-step errors are the likelier,
+    on a series whose values are all positive (:func:`_fitted_form`).
     """
     season = usable_season(season, len(y))
     y = check_steps(y, season)
-    offset = y[0]  # values relative to the first: no precision lost to it
-    params, (level, trend, seasonal) = _fit(y - offset, season)
-    level = level + offset
+    if log is None:
+        forms = (False, True) if (y > 0).all() else (False,)
+    else:
+        forms = (bool(log),)
+    fits = [_fitted_form(y, season, form) for form in forms]
+    return min(fits, key=lambda fit: fit[1])[0]
+
+
+def _fitted_form(y, season, log):
+    """Return the model of ``y`` (of its logarithms with ``log``) and its score.
+
+    The score is minus twice the Gaussian log-likelihood of its one-step
+    errors, in the values' scale (the logarithms' density moved there by
+    the Jacobian, ``2 sum(log y)``), less constants: the information
+    criteria of the two forms (the same parameters and states) differ by as
+    much. R's ``forecast::ets`` chooses among additive and multiplicative
+    forms alike. The form of logarithms forecasts the exponential of their
+    mean, a median of the values: below their mean by about exp(s**2 / 2),
+    ``s`` the spread of its errors in logarithms. Over damped additive
+    Holt-Winters' error (seeds 0-2;
+    benchmarks/README.md, "A season that grows with the level"), the
+    default's error went from 0.896 to 0.888 on fifteen classical series
+    (42 origins), from 0.909 to 0.895 on the panel's five origins and from
+    0.908 to 0.897 over the six rows of short cuts (seasonal cuts of 120
+    steps 0.831 to 0.885, a loss); with simple exponential smoothing (no
+    trend) among the forms too, 0.889, 0.892 and 0.903.
+    """
+    z = _read(y, log)
+    offset = z[0]  # values relative to the first: no precision lost to it
+    params, (level, trend, seasonal) = _fit(z - offset, season)
+    sse = float(_sse(z - offset, params[None], level, trend, seasonal)[0])
     alpha, beta, gamma, phi = (float(p) for p in params)
     seasonal = None if seasonal is None else np.asarray(seasonal, dtype=np.float64)
-    return Smoothing(
-        alpha, beta, gamma, phi, season, float(level), float(trend), seasonal
+    model = Smoothing(
+        alpha,
+        beta,
+        gamma,
+        phi,
+        season,
+        float(level + offset),
+        float(trend),
+        seasonal,
+        log,
     )
+    with np.errstate(divide="ignore"):
+        score = len(z) * np.log(sse / len(z)) + (2 * np.sum(z) if log else 0.0)
+    # no likelihood where the squared errors under- or overflow (values of
+    # 1e-170: the values' form would win with an error of 0)
+    return model, (score if np.isfinite(score) else np.inf)
+
+
+def _read(y, log):
+    """Return ``y`` as float64, or its logarithms with ``log`` (positive only)."""
+    y = np.asarray(y, dtype=np.float64)
+    if not log:
+        return y
+    if not (y > 0).all():
+        raise NotPositiveError(
+            "it models the logarithms of the series, which holds values "
+            "that are not positive."
+        )
+    return np.log(y)
 
 
 def _fit(y, season):
