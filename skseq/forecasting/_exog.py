@@ -51,8 +51,7 @@ def _join_one(y, X, name="X", at_fit=False):
 
     ``X`` is the frame :func:`split_exog` gives over ``y``: its rows at the
     time stamps of ``y`` (fewer where ``X`` lacks some), in their order.
-    ``at_fit``: refuse an ``X`` that repeats ``y``
-    (:func:`_refuse_target_as_covariate`).
+    ``at_fit``: refuse an ``X`` that repeats ``y`` (:func:`_repeats`).
     """
     y_frame = _frame(y, "y")
     if not isinstance(y, (pd.Series, pd.DataFrame)):
@@ -70,36 +69,40 @@ def _join_one(y, X, name="X", at_fit=False):
     values = X.to_numpy(np.float64)
     refuse_missing(values, X.index, name, columns=list(X.columns))
     refuse_huge(values, name)
+    if at_fit and _repeats(y_frame.to_numpy(), values):  # before the names
+        raise _repeated(name)
     both = set(y_frame.columns) & set(X.columns)
     if both:
         raise ValueError(f"y and X share the column names {sorted(both)}.")
-    if at_fit:
-        _refuse_target_as_covariate(y_frame, X, values, name)
     return pd.concat([y_frame, X], axis=1), list(y_frame.columns)
 
 
-def _refuse_target_as_covariate(y_frame, X, values, name):
-    """Refuse an ``X`` at fit whose every column repeats a moving target.
+def _repeats(targets, values):
+    """Return whether every column of ``values`` repeats a target, one moving.
 
     scikit-learn's ``cross_val_score(forecaster, y, y)`` and
-    ``GridSearchCV(...).fit(y, y)`` pass the series as both (to score with a
-    scoring string), and failed at ``predict`` with a message about columns.
-    Only at fit and only where every column of ``X`` is a target: a real
-    covariate may equal the target over a stretch (the orders of a shop
-    where no stock ran out).
+    ``GridSearchCV(...).fit(y, y)`` pass the series as ``y`` and ``X`` (to
+    score with a scoring string), and failed at ``predict`` with a message
+    about columns; :func:`join_exog` refuses it at fit. A real covariate may
+    equal a target over a stretch, or one series of a panel (the orders of a
+    shop where no stock ran out), so only an ``X`` that is ``y`` counts.
     """
-    targets = y_frame.to_numpy()
-    if len(targets) < 2 or not np.issubdtype(targets.dtype, np.number):
-        return
-    moving = [t for t in targets.T.astype(np.float64) if np.ptp(t) > 0]
-    repeated = [any((column == t).all() for t in moving) for column in values.T]
-    if moving and all(repeated):
-        raise ValueError(
-            f"{name} holds the values of y: a target is no covariate of "
-            "itself. To cross-validate or search a forecaster, give the "
-            "series once (cross_val_score(forecaster, y, cv=...)) and score "
-            "with scoring=skseq.model_selection.forecast_scorer()."
-        )
+    numeric = all(np.issubdtype(a.dtype, np.number) for a in (targets, values))
+    if len(targets) < 2 or not numeric or len(values) != len(targets):
+        return False
+    targets = targets.astype(np.float64)
+    equal = (values[:, :, None] == targets[:, None, :]).all(axis=0)  # (X, y)
+    moving = np.ptp(targets, axis=0) > 0
+    return bool(equal.any(axis=1).all() and equal[:, moving].any())
+
+
+def _repeated(name):
+    return ValueError(
+        f"{name} holds the values of y: a target is no covariate of itself. To "
+        "cross-validate or search a forecaster, give the series once "
+        "(cross_val_score(forecaster, y, cv=...)) and score with "
+        "scoring=skseq.model_selection.forecast_scorer()."
+    )
 
 
 def _form_of(one, value):
@@ -131,7 +134,10 @@ def join_exog(y, X, at_fit=False):
     if isinstance(y, dict):
         if not isinstance(X, dict) or set(X) != set(y):
             raise ValueError("With a dict y, X is a dict with the same keys.")
-        joined = {key: _join_one(y[key], X[key], f"X[{key!r}]", at_fit) for key in y}
+        pairs = [(_frame(y[key], "y"), _frame(X[key], "X")) for key in y]
+        if at_fit and all(_repeats(a.to_numpy(), b.to_numpy()) for a, b in pairs):
+            raise _repeated("X")  # a panel: every series' X its y
+        joined = {key: _join_one(y[key], X[key], f"X[{key!r}]") for key in y}
         targets = next(iter(joined.values()))[1]
         return {key: frame for key, (frame, _) in joined.items()}, targets
     return _join_one(y, X, at_fit=at_fit)

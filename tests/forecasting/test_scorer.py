@@ -86,13 +86,13 @@ def test_a_fitted_search_is_scored_and_backtested_by_its_best_forecaster():
         forecast_scorer()(GridSearchCV(search.estimator, {}, refit=False), y)
 
 
-@pytest.mark.parametrize("array", [False, True])
-def test_the_series_given_as_y_and_as_x_points_to_the_scorer(array):
+@pytest.mark.parametrize("form", ["series", "named", "array"])
+def test_the_series_given_as_y_and_as_x_points_to_the_scorer(form):
     # cross_val_score(forecaster, y, y, scoring="neg_...") passes it as both
     from sklearn.model_selection import cross_val_score
 
     y = _series(n=60)
-    y = y.to_numpy() if array else y
+    y = {"series": y, "named": y.rename("sales"), "array": y.to_numpy()}[form]
     with pytest.raises(ValueError, match="forecast_scorer") as info:
         cross_val_score(
             SequenceForecaster(horizon=2, **FAST),
@@ -127,3 +127,25 @@ def test_a_covariate_equal_to_the_target_over_a_history_is_read():
     end = int(np.flatnonzero(same == 7)[-1]) + 7
     week = slice(end - 7, end)
     assert np.isfinite(model.predict(sales.iloc[week], X=X.iloc[week])).all()
+
+
+def test_a_panel_refuses_only_an_x_that_is_y_in_every_series():
+    # found by review: one shop that never ran out of stock blocked the panel
+    rng = np.random.default_rng(1)
+    index = pd.date_range("2024-01-01", periods=80, freq="D")
+    orders = {key: pd.Series(rng.poisson(20, 80).astype(float), index) for key in "ab"}
+    sales = {"a": orders["a"].rename("sales"), "b": orders["b"].clip(upper=18)}
+    sales["b"] = sales["b"].rename("sales")
+    X = {key: orders[key].rename("orders").to_frame() for key in "ab"}
+    model = SequenceForecaster(horizon=2, window_length=7, **FAST).fit(sales, X)
+    forecasts = model.predict(y=sales, X=X)
+    assert all(np.isfinite(forecasts[key]).all() for key in "ab")
+    with pytest.raises(ValueError, match="holds the values of y"):
+        again = {key: frame.rename(columns=str.upper) for key, frame in X.items()}
+        SequenceForecaster(horizon=2, **FAST).fit(X, again)
+
+
+def test_a_flat_target_beside_a_moving_one_is_no_covariate_either():
+    y = _series(n=60).to_frame("level").assign(flat=1.0)
+    with pytest.raises(ValueError, match="holds the values of y"):
+        SequenceForecaster(horizon=2, **FAST).fit(y, y.rename(columns=str.upper))
