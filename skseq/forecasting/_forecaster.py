@@ -166,7 +166,7 @@ class SequenceForecaster(
         a ridge, where the window holds a season of 13 to 96 steps (no phase
         indicators) and no future covariates are given; for a single series
         without covariates forecast two or more steps ahead, also damped
-        Holt-Winters smoothing of the whole series (statsmodels' bounds),
+        Holt-Winters smoothing of the whole series (or of its logarithms),
         judged as a ridge. "select" keeps the one of the network, the ridges,
         the naive and seasonal naive forecasts and each pair of those that
         forecasts the held-out windows best (``held_out_errors_``), an
