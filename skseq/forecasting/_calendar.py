@@ -7,6 +7,7 @@ where the phase indicators and the week back read their hours.
 """
 
 from dataclasses import replace
+from functools import cache
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ def check_step(panel, keys, step, of="the model was fitted on"):
     """
     for i, one in enumerate(panel):
         stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
-        if stamped and _step_length(one.freq) != _step_length(step):
+        if stamped and _step_length(one.freq) != _step_length(step):  # cached
             name = "y" if keys is None else f"y[{keys[i]!r}]"
             raise ValueError(
                 f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
@@ -43,6 +44,7 @@ def check_step(panel, keys, step, of="the model was fitted on"):
             )
 
 
+@cache
 def _step_length(offset):
     """Return the times from one step of ``offset`` to the next, a tuple.
 
@@ -107,7 +109,7 @@ def on_fitted_clock(panel, zones, name="y"):
     for one, zone in zip(panel, zones, strict=True):
         tz = getattr(one.index, "tz", None)
         check_zone(tz, zone, name)
-        if tz is not None and zone is not ANY:
+        if _converts(tz, zone):
             one = replace(one, index=one.index.tz_convert(zone))
         out.append(one)
     return out
@@ -154,7 +156,7 @@ def zone_first(y, zones_of):
         zones = zones_of(list(ids), len(ids))
         for zone in zones:
             check_zone(times.tz, zone, "y")
-        if times.tz is None or len({str(z) for z in zones}) != 1 or zones[0] is ANY:
+        if len({str(z) for z in zones}) != 1 or not _converts(times.tz, zones[0]):
             return y
         return y.set_axis(index.set_levels(times.tz_convert(zones[0]), level=1))
     return _on_zone(y, zones_of(None, 1)[0], "y")
@@ -165,6 +167,9 @@ def _on_zone(one, zone, name):
     if not isinstance(getattr(one, "index", None), pd.DatetimeIndex):
         return one
     check_zone(one.index.tz, zone, name)
-    if one.index.tz is None or zone is ANY:
-        return one
-    return one.tz_convert(zone)
+    return one.tz_convert(zone) if _converts(one.index.tz, zone) else one
+
+
+def _converts(tz, zone):
+    """Return whether aware stamps in ``tz`` are to be converted to ``zone``."""
+    return tz is not None and zone is not ANY and str(tz) != str(zone)

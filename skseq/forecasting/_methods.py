@@ -91,11 +91,12 @@ def average(named, models_first=True, smoothing_weight=None):
         return np.mean([forecast for _, forecast in named], axis=0)
     if not models:
         return np.mean(rules, axis=0)
-    mean = np.mean(models, axis=0)
     if shared:  # the smoothing part's share, the other window models the rest
         smoothed = next(forecast for name, forecast in named if name == "smoothing")
         mean = (1 - smoothing_weight) * np.mean(others, axis=0)
         mean = mean + smoothing_weight * smoothed
+    else:
+        mean = np.mean(models, axis=0)
     if models_first:
         return np.mean([mean, *rules], axis=0)
     return (len(models) * mean + np.sum(rules, axis=0)) / (len(models) + len(rules))

@@ -284,17 +284,18 @@ def refuse_duplicate_columns(frame, name):
 def _check_index(index, name, freq, default_freq=None, whole=None):
     """Check that a time index is sorted, unique and regular; return its step.
 
-    ``freq`` (the user's) applies to a DatetimeIndex; ``default_freq`` (the
-    training series' step) is used where the index keeps it (a week of
-    business days would be inferred as days) or is too short to infer one;
-    ``whole`` as :func:`check_stamps`'s.
+    ``freq`` (the user's) applies to a DatetimeIndex, else ``default_freq`` (the
+    training step) where the index keeps it (business days would be inferred
+    as days) or is too short to infer one; ``whole``: :func:`check_stamps`'s.
     """
     check_stamps(index, name, whole)
     if isinstance(index, pd.DatetimeIndex):
         step = freq
         if step is None and hasattr(default_freq, "freqstr"):  # an offset
             kept = pd.date_range(index[0], periods=len(index), freq=default_freq)
-            step = default_freq if kept.equals(index) or len(index) < 3 else None
+            if kept.equals(index):
+                return default_freq
+            step = default_freq if len(index) < 3 else None
         step = infer_frequency(index) if step is None else step
         if step is not None:
             step = _offset(step)
