@@ -172,7 +172,7 @@ class SequenceForecaster(
         forecasts the held-out windows best (``held_out_errors_``), an
         optimistic judge of the network (on ``benchmarks/forecast_accuracy.py``
         no better than it). The network is trained whatever the method.
-    %(training)s
+    %(training_forecast)s
     early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)
         has not improved by ``tol`` for ``n_iter_no_change`` epochs, and
@@ -289,7 +289,7 @@ class SequenceForecaster(
         method="auto",
         max_epochs=100,
         batch_size=32,
-        lr=0.01,
+        lr=0.003,
         optimizer="adam",
         optimizer_kwargs=None,
         weight_decay=0.0,
