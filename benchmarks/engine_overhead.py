@@ -148,6 +148,7 @@ def airline():
         horizon=12,
         **MODULE,
         batch_size=16,
+        lr=1e-2,  # the raw loop's (the forecaster's default is 3e-3)
         clip_grad_norm=None,
         early_stopping=False,
         random_state=0,

@@ -65,8 +65,8 @@ print(f"rolling z-score: {z_found} of {len(windows)} found, {z_outside} outside"
 # One series decides little: on this one the z-score finds both windows.
 # Over the 24 real series of the benchmark (``benchmarks/anomaly_detection.py``)
 # the sum of the per-series event-level F1 of the detector is above the
-# z-score's and IsolationForest's at false-alarm rates of 0.005 and 0.01,
-# below IsolationForest's at 0.001 (figures in ``benchmarks/README.md``).
+# z-score's and IsolationForest's at false-alarm rates of 0.001 and 0.005,
+# below IsolationForest's at 0.01 (figures in ``benchmarks/README.md``).
 
 # %%
 # The series with its labelled windows and the flagged points, and the
