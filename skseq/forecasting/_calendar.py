@@ -18,7 +18,6 @@ __all__ = [
     "fitted_steps",
     "fitted_zones",
     "on_fitted_clock",
-    "shared_zone",
     "zone_first",
 ]
 
@@ -35,7 +34,7 @@ def check_step(panel, keys, step, of="the model was fitted on"):
     """
     for i, one in enumerate(panel):
         stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
-        if stamped and _step_length(one.freq) != _step_length(step):  # cached
+        if stamped and _step_length(one.freq) != _step_length(step):
             name = "y" if keys is None else f"y[{keys[i]!r}]"
             raise ValueError(
                 f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
@@ -58,9 +57,8 @@ def _step_length(offset):
     return tuple(lengths)
 
 
-def shared_zone(tails):
+def _shared(zones):
     """Return the zone the fitted series share (None: naive), or ``ANY``."""
-    zones = [getattr(one.index, "tz", None) for one in tails]
     return zones[0] if len({str(zone) for zone in zones}) == 1 else ANY
 
 
@@ -73,7 +71,7 @@ def fitted_zones(tails, fitted_keys, keys, n_series):
     fitted takes the zone the fitted series share, if they share one.
     """
     zones = [getattr(one.index, "tz", None) for one in tails]
-    return _by_key(zones, fitted_keys, keys, n_series, shared_zone(tails))
+    return _by_key(zones, fitted_keys, keys, n_series, _shared(zones))
 
 
 def fitted_steps(tails, fitted_keys, keys, n_series):
@@ -90,7 +88,7 @@ def fitted_steps(tails, fitted_keys, keys, n_series):
 def _by_key(values, fitted_keys, keys, n_series, default):
     """Each later series' value of the fitted series of its id, else ``default``."""
     if keys is None or fitted_keys is None:
-        return [values[0] if len(values) == 1 else default] * n_series
+        return [default] * n_series
     by_key = dict(zip(fitted_keys, values, strict=True))
     return [by_key.get(key, default) for key in keys]
 
