@@ -333,8 +333,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
     counts = split.held_counts(series.lengths)  # the windows of each series
     columns = _user_columns(fitted)
     models = smoothed = None  # the exponential smoothing part, its forecasts
+    in_sample = False  # whether those forecasts are in sample (judge only)
     if smoothing_tried(estimator, fitted, lengths, stored, columns):
-        models, smoothed = smoothing_candidate(fitted, series.values, split.held_out)
+        models, smoothed, in_sample = smoothing_candidate(
+            fitted, series.values, split.held_out
+        )
     method, ridges, errors, weight = judged_method(
         estimator,
         fitted,
@@ -346,13 +349,15 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         counts,
         held,
         smoothed,
+        in_sample,
     )
     ridges = ridges if "linear" in method else ()  # kept where they forecast
     if models is not None and actual is None:  # nothing judges it: kept
         method, weight = (*method, "smoothing"), EVEN
     smoothing = None  # the part's models at the end of the series
     if "smoothing" in method:
-        smoothing = final_smoothing(models, fitted, series.values, estimator.refit)
+        again = estimator.refit and not in_sample  # not fitted on every step
+        smoothing = final_smoothing(models, fitted, series.values, again)
     fitted = replace(
         fitted,
         method=method,
@@ -360,9 +365,16 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         smoothing=smoothing,
         smoothing_weight=weight if smoothing is not None else None,
     )
-    calibration = held_out_calibration(
-        fitted, first.net, held_out, estimator.n_threads, held, smoothed
-    )
+    calibration = None  # a forecast that is the in-sample part alone has none
+    if not (in_sample and fitted.method == ("smoothing",)):  # (the naive errors)
+        calibration = held_out_calibration(
+            fitted,
+            first.net,
+            held_out,
+            estimator.n_threads,
+            held,
+            None if in_sample else smoothed,  # in sample: not calibrated on
+        )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
     every = WindowsAt(held_out.view, split.every)

@@ -133,6 +133,7 @@ def judged_method(
     counts,
     held=None,
     smoothed=None,
+    in_sample=False,
 ):
     """Return the forecasts to average, the ridges kept, the errors, a weight.
 
@@ -145,7 +146,10 @@ def judged_method(
     the held-out windows of each series (:func:`confidence_set`); ``held``
     their still targets (:meth:`FittedForecaster.forecast`); ``smoothed``
     the exponential smoothing part's forecasts of those windows where it is
-    a candidate (:mod:`._smoothed`), else None.
+    a candidate (:mod:`._smoothed`), else None; ``in_sample``: whether
+    those forecasts are in sample (an optimistic judge, which drops no other
+    forecast and leaves no network out; the part is kept where it is not
+    clearly worse than the others, and weighed by its errors there).
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
@@ -199,7 +203,13 @@ def judged_method(
     smoothing = smoothed is not None
     if smoothing:  # the same
         errors.append(window_errors(smoothed, actual, unit))
-    kept = [i - network for i in confidence_set(errors, fitted.horizon, counts=counts)]
+    judges = errors[:-1] if in_sample else errors  # out of sample
+    kept = confidence_set(judges, fitted.horizon, counts=counts)
+    if in_sample and len(judges) in confidence_set(
+        errors, fitted.horizon, counts=counts
+    ):
+        kept = [*kept, len(judges)]
+    kept = [i - network for i in kept]
     ridges = tuple(fitted.ridges[i] for i in kept if 0 <= i < len(linear_held))
     if method != ("select",):
         if not ridges:
@@ -209,7 +219,7 @@ def judged_method(
         if smoothing and len(errors) - 1 - network in kept:
             method = (*method, "smoothing")
         others = tuple(name for name in method if name != "network")
-        if estimator.method == "auto" and others and _diverged(fitted, errors):
+        if estimator.method == "auto" and others and _diverged(fitted, judges):
             method = others
         weight = None
         if "smoothing" in method:  # against the window models it is averaged with

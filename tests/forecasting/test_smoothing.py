@@ -239,23 +239,56 @@ def test_a_series_too_short_to_fit_the_part_goes_without_it():
     assert "smoothing" not in model.method_
 
 
-def test_a_season_not_before_the_held_out_windows_is_no_candidate(monkeypatch):
+def test_a_season_not_before_the_held_out_windows_is_judged_in_sample(monkeypatch):
     # 27 months: two seasons in the series, not in the steps before its
-    # held-out windows; the part judged there would have no season, the one
-    # refitted would: it is not tried (a candidate kept by every judge)
-    from skseq.forecasting import _judged
+    # held-out windows: the part is fitted on every step with its season,
+    # judged on the windows it read, and calibrates no interval
+    from skseq.forecasting import _fitting, _judged
 
     keep_all = lambda errors, horizon, counts=None: list(range(len(errors)))  # noqa: E731
     monkeypatch.setattr(_judged, "confidence_set", keep_all)
-    index = pd.date_range("1990-01", periods=27, freq="MS")
-    y = pd.Series(seasonal_series(27), index=index)
+    calibrated_with = []
+    calibrate = _fitting.held_out_calibration
+
+    def spy(*args):
+        calibrated_with.append(args[-1])
+        return calibrate(*args)
+
+    monkeypatch.setattr(_fitting, "held_out_calibration", spy)
+    y = pd.Series(
+        seasonal_series(27), index=pd.date_range("1990-01", periods=27, freq="MS")
+    )
     model = SequenceForecaster(horizon=3, **FAST).fit(y)
-    assert model._fitted.season == 12 and "smoothing" not in model.method_
+    assert "smoothing" in model.method_.split("+")
+    assert model._fitted.smoothing[0].season == 12
+    assert calibrated_with[-1] is None  # its in-sample forecasts: not calibrated on
+    lower, upper = model.predict_interval(coverage=0.8).T.to_numpy()
+    assert (lower < upper).all()
     longer = pd.Series(
         seasonal_series(60), index=pd.date_range("1990-01", periods=60, freq="MS")
     )
     kept = SequenceForecaster(horizon=3, **FAST).fit(longer)
     assert kept._fitted.smoothing[0].season == 12
+    assert calibrated_with[-1] is not None  # out of sample: calibrates
+
+
+def test_the_in_sample_part_alone_takes_the_naive_errors_for_intervals(monkeypatch):
+    # a forecast that is the in-sample part alone (a network left out, no
+    # ridge kept) has no held-out errors of its own to calibrate on
+    from skseq.forecasting import _fitting
+
+    def smoothing_alone(*args):
+        return ("smoothing",), (), None, 0.5
+
+    monkeypatch.setattr(_fitting, "judged_method", smoothing_alone)
+    y = pd.Series(
+        seasonal_series(27), index=pd.date_range("1990-01", periods=27, freq="MS")
+    )
+    model = SequenceForecaster(horizon=3, **FAST).fit(y)
+    assert model.method_ == "smoothing" and model._fitted.calibration is None
+    with pytest.warns(UserWarning, match="naive forecast's errors"):
+        lower, upper = model.predict_interval(coverage=0.8).T.to_numpy()
+    assert np.isfinite(lower).all() and (lower < upper).all()
 
 
 def test_without_held_out_windows_the_part_is_kept_as_the_ridges():
