@@ -356,7 +356,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         method, weight = (*method, "smoothing"), EVEN
     smoothing = None  # the part's models at the end of the series
     if "smoothing" in method:
-        again = estimator.refit and not in_sample  # not fitted on every step
+        again = estimator.refit and not in_sample  # in sample: fitted on every step
         smoothing = final_smoothing(models, fitted, series.values, again)
     fitted = replace(
         fitted,
