@@ -365,16 +365,14 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         smoothing=smoothing,
         smoothing_weight=weight if smoothing is not None else None,
     )
-    calibration = None  # a forecast that is the in-sample part alone has none
-    if not (in_sample and fitted.method == ("smoothing",)):  # (the naive errors)
-        calibration = held_out_calibration(
-            fitted,
-            first.net,
-            held_out,
-            estimator.n_threads,
-            held,
-            None if in_sample else smoothed,  # in sample: not calibrated on
-        )
+    calibration = held_out_calibration(  # in-sample forecasts: not calibrated on
+        fitted,  # (a forecast of them alone cannot be: they leave no network out)
+        first.net,
+        held_out,
+        estimator.n_threads,
+        held,
+        None if in_sample else smoothed,
+    )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)
     every = WindowsAt(held_out.view, split.every)

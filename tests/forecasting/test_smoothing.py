@@ -272,25 +272,6 @@ def test_a_season_not_before_the_held_out_windows_is_judged_in_sample(monkeypatc
     assert calibrated_with[-1] is not None  # out of sample: calibrates
 
 
-def test_the_in_sample_part_alone_takes_the_naive_errors_for_intervals(monkeypatch):
-    # a forecast that is the in-sample part alone (a network left out, no
-    # ridge kept) has no held-out errors of its own to calibrate on
-    from skseq.forecasting import _fitting
-
-    def smoothing_alone(*args):
-        return ("smoothing",), (), None, 0.5
-
-    monkeypatch.setattr(_fitting, "judged_method", smoothing_alone)
-    y = pd.Series(
-        seasonal_series(27), index=pd.date_range("1990-01", periods=27, freq="MS")
-    )
-    model = SequenceForecaster(horizon=3, **FAST).fit(y)
-    assert model.method_ == "smoothing" and model._fitted.calibration is None
-    with pytest.warns(UserWarning, match="naive forecast's errors"):
-        lower, upper = model.predict_interval(coverage=0.8).T.to_numpy()
-    assert np.isfinite(lower).all() and (lower < upper).all()
-
-
 def test_without_held_out_windows_the_part_is_kept_as_the_ridges():
     index = pd.date_range("1990-01", periods=120, freq="MS")
     y = pd.Series(seasonal_series(120), index=index)
