@@ -23,9 +23,10 @@ takes the naive forecast's errors over its training windows instead
 Reported per group and length: points (cut, step and seed); for each
 coverage, the share of points whose interval came from the ranks, coverage
 over those, over the points of the bound and over those of the naive
-errors, coverage over all points, and
-the mean width over the MAE of the forecasts; ETS's coverage and width over
-its MAE.
+errors, coverage over all points, the mean width over the MAE of the
+forecasts and the mean Winkler score (width plus ``2 / (1 - coverage)``
+times the miss, over the cut's mean absolute change: lower is better);
+ETS's coverage, width over its MAE and Winkler score.
 
 Run: ``.venv/bin/python benchmarks/short_intervals.py [--lengths 40 80 120]
 [--seeds 0 1 2] [--daily]`` (statsmodels: ``pip install -e .[bench]``), ~5 min.
@@ -75,6 +76,17 @@ def ets_intervals(train, horizon, season):
     return np.asarray(prediction.predicted_mean), bounds
 
 
+def winkler(lower, upper, actual, level, train):
+    """Mean Winkler score of an interval over the mean change of ``train``.
+
+    The width plus ``2 / (1 - level)`` times how far each value falls outside
+    (lower is better); scaled so that series of any unit can be averaged.
+    """
+    outside = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
+    score = (upper - lower) + 2 / (1 - level) * outside
+    return score.mean() / (np.abs(np.diff(train)).mean() or 1.0)
+
+
 def kind(model, level):
     """Where the interval at ``level`` comes from: "ranks", "bound" or "naive".
 
@@ -118,13 +130,18 @@ def evaluate(series, length, seeds):
                             ((lower <= test) & (test <= upper)).mean(),
                             (upper - lower).mean(),
                             kind(model, level),
+                            winkler(lower, upper, test, level, train),
                         )
                 if ets is not None:
                     mean, bounds = ets
                     record["ets mae"] = np.abs(mean - test).mean()
                     for level, (lower, upper) in bounds.items():
                         inside = ((lower <= test) & (test <= upper)).mean()
-                        record[f"ets {level}"] = (inside, (upper - lower).mean())
+                        record[f"ets {level}"] = (
+                            inside,
+                            (upper - lower).mean(),
+                            winkler(lower, upper, test, level, train),
+                        )
                 records.append(record)
     return records
 
@@ -142,7 +159,7 @@ def summary(records, length):
         row["refused"] = refused
         mae = np.array([r["mae"] for r in mine])
         for level in LEVELS:
-            hits, widths, kinds = map(np.array, zip(*(r[level] for r in mine)))
+            hits, widths, kinds, scores = map(np.array, zip(*(r[level] for r in mine)))
             name = f"{level:.0%}"
             ranks = kinds == "ranks"
             row[f"ranked {name}"] = f"{(n * ranks).sum() / n.sum():.2f}"
@@ -153,14 +170,16 @@ def summary(records, length):
                     row[f"cov {source} {name}"] = f"{cover:.3f}"
             row[f"cov {name}"] = f"{(hits * n).sum() / n.sum():.3f}"
             row[f"width/MAE {name}"] = f"{widths.mean() / mae.mean():.2f}"
+            row[f"Winkler {name}"] = f"{scores.mean():.2f}"
             ets = [r for r in mine if f"ets {level}" in r]
             if ets:
                 pairs = (r[f"ets {level}"] for r in ets)
-                e_hits, e_widths = map(np.array, zip(*pairs))
+                e_hits, e_widths, e_scores = map(np.array, zip(*pairs))
                 e_n = np.array([r["n"] for r in ets])
                 e_mae = np.array([r["ets mae"] for r in ets])
                 row[f"ETS cov {name}"] = f"{(e_hits * e_n).sum() / e_n.sum():.3f}"
                 row[f"ETS width/MAE {name}"] = f"{e_widths.mean() / e_mae.mean():.2f}"
+                row[f"ETS Winkler {name}"] = f"{e_scores.mean():.2f}"
         rows.append(row)
     return rows
 
@@ -186,7 +205,8 @@ def main():
         columns += [f"ranked {name}", f"cov ranks {name}", f"cov bound {name}"]
         columns += [f"cov naive {name}"]
         columns += [f"cov {name}", f"width/MAE {name}"]
-        columns += [f"ETS cov {name}", f"ETS width/MAE {name}"]
+        columns += [f"Winkler {name}", f"ETS cov {name}", f"ETS width/MAE {name}"]
+        columns += [f"ETS Winkler {name}"]
     print_table(table, columns)
     print(
         f"\nskseq's defaults (seeds {args.seeds}) and damped additive ETS: share "

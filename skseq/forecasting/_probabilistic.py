@@ -42,7 +42,8 @@ class ProbabilisticForecasts:
         windows, the ``ceil((n + 1) * coverage) / n`` quantile of their
         absolute normalised errors. Where that rank exceeds ``n`` (a short
         series: 0.95 needs 19 windows), a Student t bound on their spread
-        (``n`` degrees of freedom, at least their largest error); it needs
+        (``n`` degrees of freedom, half as many where the windows overlap,
+        at least their largest error); it needs
         2 windows. With fewer, the naive forecast's errors over the training
         windows take their place, with a warning (a fit without quantile
         heads; :mod:`~skseq.forecasting._calibrating`).

@@ -8,13 +8,14 @@ from skseq.forecasting._conformal import ConformalCalibration, _spread_bound
 
 @pytest.mark.parametrize("n", [3, 6, 12])
 def test_the_bound_covers_normal_errors_as_asked(n):
-    # each horizon step is one draw of n held-out windows and one new error,
-    # normal of a scale that differs between draws: the Student t bound
-    # covers 0.95 of them (a normal quantile of the same spread: 0.856 at n=3)
+    # each target is one draw of n held-out windows of one step and one new
+    # error, normal of a scale that differs between draws: the Student t
+    # bound covers 0.95 of them (a normal quantile of the same spread: 0.856
+    # at n=3)
     rng = np.random.default_rng(n)
-    scale = rng.uniform(0.1, 10, size=(1, 20000, 1))
-    held = scale * rng.normal(size=(n, 20000, 1))
-    new = scale[0] * rng.normal(size=(20000, 1))
+    scale = rng.uniform(0.1, 10, size=(1, 1, 20000))
+    held = scale * rng.normal(size=(n, 1, 20000))
+    new = scale[0] * rng.normal(size=(1, 20000))
     calibration = ConformalCalibration(held)
     assert not calibration.calibrates(0.95)
     inside = (np.abs(new) <= calibration.half_width(0.95)).mean()
@@ -22,6 +23,39 @@ def test_the_bound_covers_normal_errors_as_asked(n):
     # quantiles alike, one-sided
     below = (new <= calibration.offsets([0.975])[0]).mean()
     assert 0.97 < below < 0.985
+
+
+def test_the_bound_of_overlapping_windows_covers_persistent_errors():
+    # a random walk forecast by its last value: the error at step h of the
+    # window from origin o sums the shocks o + 1 .. o + h, so consecutive
+    # windows share all but one; 12 such windows of 6 steps (one draw per
+    # target) and the window after their last step. Counting every window
+    # as independent covered 0.93 at 95%
+    n, horizon, draws = 12, 6, 4000
+    rng = np.random.default_rng(0)
+    shocks = rng.normal(size=(n + 2 * horizon, draws))
+    shocks *= rng.uniform(0.1, 10, size=draws)
+    walk = np.cumsum(shocks, axis=0)
+    steps = np.arange(1, horizon + 1)
+    held = np.stack([walk[o + steps] - walk[o] for o in range(n)])
+    last = n - 1 + horizon  # the last step the held-out windows forecast
+    new = walk[last + steps] - walk[last]
+    calibration = ConformalCalibration(held)
+    assert not calibration.calibrates(0.95)
+    inside = (np.abs(new) <= calibration.half_width(0.95)).mean()
+    assert 0.94 < inside < 0.97
+
+
+def test_overlapping_windows_keep_two_degrees_of_freedom():
+    # halving the degrees of freedom of 2 or 3 windows would give the
+    # Cauchy's tails (a t quantile of 12.7 at 97.5%): they keep two
+    rng = np.random.default_rng(1)
+    for n in (2, 3):
+        errors = rng.normal(size=(n, 4, 1))
+        overlapping = ConformalCalibration(errors).half_width(0.95)
+        spread = np.sqrt(np.mean(errors**2, axis=0))
+        expected = np.maximum(4.303 * spread, np.abs(errors).max(axis=0))
+        np.testing.assert_allclose(overlapping, expected, rtol=1e-3)
 
 
 def test_the_bound_lies_beyond_every_held_out_error():
