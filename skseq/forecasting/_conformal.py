@@ -433,14 +433,14 @@ def _spread_bound(errors, level, counts, horizon=None):
     The degrees of freedom are the windows of each target (``counts``), a
     ``horizon`` of one step (None: ``errors.shape[1]``); ``OVERLAP`` times
     fewer otherwise, at least two (one's t quantile is three times two's).
-    Consecutive held-out windows then share all but one target step, and
-    where a forecast's errors persist (a level missed for several steps)
-    theirs move together: their spread varies more than that of independent
-    windows. On simulated persistent errors (an AR(1) of 0.9, a random walk;
-    6 to 20 windows, horizons 6 to 24) the bound covered 0.90-0.93 at 95%
-    with every window counted, 0.91-0.97 with half; independent ones
-    0.95-0.96 and 0.97-0.98. ``benchmarks/README.md`` measures it at the end
-    of short series.
+    Consecutive windows then share all but one target step (a ``window_step``
+    of the horizon or more shares none: wider than needed), and where errors
+    persist (a level missed for several steps) theirs move together: their
+    spread varies more than that of independent windows. On simulated
+    persistent errors (an AR(1) of 0.9, a random walk; 6 to 20 windows,
+    horizons 6 to 24) the bound covered 0.90-0.93 at 95% with every window
+    counted, 0.91-0.97 with half; independent ones 0.95-0.96 and 0.97-0.98.
+    ``benchmarks/README.md`` measures it at the end of short series.
     """
     spread = np.sqrt(np.nanmean(np.square(errors), axis=0))
     horizon = errors.shape[1] if horizon is None else horizon
