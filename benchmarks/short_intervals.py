@@ -43,6 +43,7 @@ from _common import machine, print_table
 from short_series import cuts, load_daily, load_series
 
 from skseq import SequenceForecaster
+from skseq.model_selection._backtest import _interval_scores
 
 LEVELS = (0.8, 0.95)
 
@@ -79,12 +80,12 @@ def ets_intervals(train, horizon, season):
 def winkler(lower, upper, actual, level, train):
     """Mean Winkler score of an interval over the mean change of ``train``.
 
-    The width plus ``2 / (1 - level)`` times how far each value falls outside
-    (lower is better); scaled so that series of any unit can be averaged.
+    The backtest's score (``skseq.model_selection``), scaled so that series
+    of any unit can be averaged.
     """
-    outside = np.maximum(lower - actual, 0) + np.maximum(actual - upper, 0)
-    score = (upper - lower) + 2 / (1 - level) * outside
-    return score.mean() / (np.abs(np.diff(train)).mean() or 1.0)
+    bounds = np.stack([lower, upper], axis=-1)[None, :, None]  # one origin
+    steps = dict(_interval_scores(actual[None, :, None], bounds, level))["Winkler"]
+    return np.mean(steps) / (np.abs(np.diff(train)).mean() or 1.0)
 
 
 def kind(model, level):

@@ -365,13 +365,11 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         smoothing=smoothing,
         smoothing_weight=weight if smoothing is not None else None,
     )
-    calibration = held_out_calibration(  # in-sample forecasts: not calibrated on
-        fitted,  # (a forecast of them alone cannot be: they leave no network out)
-        first.net,
-        held_out,
-        estimator.n_threads,
-        held,
-        None if in_sample else smoothed,
+    # in-sample forecasts calibrate nothing (none forecasts alone: their
+    # errors leave no network out, _judged)
+    calibrated = None if in_sample else smoothed
+    calibration = held_out_calibration(
+        fitted, first.net, held_out, estimator.n_threads, held, calibrated
     )
     if calibration is not None and left is not None:
         calibration = calibration.without(left)

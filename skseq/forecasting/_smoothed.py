@@ -83,11 +83,10 @@ def smoothing_candidate(fitted, rows, starts):
     targets = _targets(fitted, rows)
     origins = np.asarray(starts) + fitted.window_length
     cut = int(origins.min()) if len(origins) else len(targets)
-    in_sample = usable_season(fitted.season, cut) != usable_season(
-        fitted.season, len(targets)
-    )
-    cut = len(targets) if in_sample else cut
-    season = usable_season(fitted.season, cut)
+    season, whole = (usable_season(fitted.season, n) for n in (cut, len(targets)))
+    in_sample = season != whole
+    if in_sample:  # its season read twice only by every step
+        cut, season = len(targets), whole
     # a form of logarithms where every step of the series is positive (not
     # where the targets are logarithms already: the values' form is then one)
     positive = not fitted.values.log and (targets > 0).all()
