@@ -51,11 +51,14 @@ transform), so those are refused there.
 Contenders on the same cuts: skseq's defaults (``SequenceForecaster(horizon=H,
 random_state=seed)``; median MAE over the seeds), the naive forecast, the
 seasonal naive one (seasonal series), the drift forecast (the last value plus
-the mean change of the cut) and damped additive Holt-Winters (statsmodels
-``ExponentialSmoothing``, seasonal for the seasonal series when the cut holds
-two seasons). Reported per group and length: skseq's MAE over each baseline's
-(geometric mean over series and origins), wins over Holt-Winters, the worst
-seed spread.
+the mean change of the cut), the forecasting benchmark's Ridge (one
+multi-output ridge on the raw window of ``--given``'s length) and damped
+additive Holt-Winters (statsmodels ``ExponentialSmoothing``, seasonal for the
+seasonal series when the cut holds two seasons). Reported per group and
+length: skseq's MAE over each baseline's (geometric mean over series and
+origins), wins over the best of naive, seasonal naive and Ridge on each cut
+(the forecasting issue's first target) and over Holt-Winters, the worst seed
+spread.
 
 Run: ``.venv/bin/python benchmarks/short_series.py [--lengths 40 60 80 120]
 [--seeds 0 1 2] [--given] [--calendar] [--weekly] [--daily] [--ridges]
@@ -78,6 +81,7 @@ from forecast_accuracy import (
     forecast_with,
     holt_winters,
     load_panel,
+    ridge,
     seasonal_naive,
 )
 
@@ -98,6 +102,8 @@ MACRO = [
     "realint",
 ]
 SEASONAL = ["wineind", "woolyrnq", "co2", "airline"]
+# the baselines of the forecasting issue's first target, the best of them per cut
+SIMPLE = ("naive", "seasonal naive", "Ridge")
 ORIGINS = 5
 # NAB series with a daily cycle (--daily)
 DAILY = [
@@ -211,6 +217,9 @@ def baselines(train, test, horizon, season):
     }
     if season:
         forecasts["seasonal naive"] = seasonal_naive(train, horizon, season)
+    # the forecasting benchmark's Ridge on the window a user would give
+    window = given_window(len(train), horizon, season)
+    forecasts["Ridge"] = ridge(train, horizon, window)
     fits_season = season if season and len(train) >= 2 * season + 2 else None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels' convergence warnings
@@ -316,7 +325,7 @@ def summary(rows, length):
             continue
         skseq = np.array([np.median(r["maes"]) for r in mine])
         row = {"group": group, "L": length, "cuts": len(mine)}
-        for name in ("naive", "seasonal naive", "drift", "Holt-Winters"):
+        for name in ("naive", "seasonal naive", "drift", "Ridge", "Holt-Winters"):
             if name in mine[0]:
                 ratio = np.exp(np.mean(np.log(skseq / [r[name] for r in mine])))
                 row[f"/ {name}"] = f"{ratio:.3f}"
@@ -327,6 +336,9 @@ def summary(rows, length):
                 ratio = np.exp(np.mean(np.log(part / hw)))
                 row[f"{name} / Holt-Winters"] = f"{ratio:.3f}"
         row["wins Holt-Winters"] = f"{int((skseq < hw).sum())} of {len(mine)}"
+        simple = [min(r.get(n, np.inf) for n in SIMPLE) for r in mine]
+        row["wins best simple"] = f"{int((skseq < simple).sum())} of {len(mine)}"
+        row["Holt-Winters wins best simple"] = f"{int((hw < simple).sum())}"
         spread = max(max(r["maes"]) / min(r["maes"]) for r in mine)
         row["worst seed spread"] = f"{spread:.2f}"
         table.append(row)
@@ -414,7 +426,9 @@ def main():
         what = "the ridges' mean (method='linear') and each ridge alone, MAE"
     else:
         columns = ["group", "L", "cuts", "/ naive", "/ seasonal naive", "/ drift"]
-        columns += ["/ Holt-Winters", "wins Holt-Winters", "worst seed spread"]
+        columns += ["/ Ridge", "/ Holt-Winters", "wins best simple"]
+        columns += ["Holt-Winters wins best simple", "wins Holt-Winters"]
+        columns += ["worst seed spread"]
         if args.parts:
             columns[-2:-2] = [
                 "network / Holt-Winters",
