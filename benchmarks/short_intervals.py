@@ -3,7 +3,7 @@
 A short series holds out few windows: of 40 yearly steps forecast 6 ahead,
 6 are held out, and split conformal needs 4 for 80% and 19 for 95%.
 Where the ranks of the held-out errors cannot reach a coverage, the interval
-takes a Student t bound on their spread (``_conformal._spread_bound``). This
+takes a Student t bound on their spread (``_ranks.spread_bound``). This
 script measures both kinds where users meet them: at the end of a short
 series (``predict_interval`` after ``fit``, the last H steps held back).
 

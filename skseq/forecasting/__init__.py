@@ -2,7 +2,8 @@
 
 :class:`SequenceForecaster` and its parts: column roles and frames
 (``_columns``), training windows (``_windows``), per-column and per-window
-scaling (``_scaling``), conformal calibration (``_conformal``) and the fitted
+scaling (``_scaling``), conformal calibration (``_conformal``, from the ranks
+of held-out errors or a bound beyond them: ``_ranks``) and the fitted
 state with its forecasting rule (``_fitted``).
 """
 

@@ -2,7 +2,7 @@
 
 Split conformal intervals rank the forecast's errors on the held-out windows
 (:func:`held_out_calibration`), and at least two windows bound a spread
-(:data:`~._conformal.FEWEST`). A series of 11 to 15 steps forecast 3 ahead
+(:data:`~._ranks.FEWEST`). A series of 11 to 15 steps forecast 3 ahead
 holds out one, and a fit with ``validation_fraction=0`` none, so
 ``predict_interval`` had no errors to read. Such a fit also keeps the errors
 of the naive forecast (the seasonal naive one where the window holds a
@@ -16,7 +16,7 @@ short series (``benchmarks/short_intervals.py --lengths 18 22``, seeds 0-2)
 they covered 0.77-0.79 of the points at 80% and 0.91-0.97 at 95%
 (statsmodels' damped ETS intervals: 0.36-0.63 and 0.53-0.81); centred on
 each step's mean error, 0.48-0.55 and 0.67-0.72 (before the t bound's
-degrees of freedom were halved, :func:`~._conformal._spread_bound`). A
+degrees of freedom were halved, :func:`~._ranks.spread_bound`). A
 quantile is the bound of the interval on its side
 (:meth:`~._conformal.ConformalCalibration.offsets`): the signed errors of a
 trend, all on one side, count it twice. A fit with quantile heads keeps its
@@ -28,7 +28,8 @@ them, one window or more.
 
 import numpy as np
 
-from ._conformal import FEWEST, ConformalCalibration
+from ._conformal import ConformalCalibration
+from ._ranks import FEWEST
 from ._units import left_out
 
 __all__ = ["held_out_calibration", "naive_calibration"]

@@ -7,27 +7,31 @@ values fell outside it.
 
 A coverage (or quantile level) beyond what the ranks of ``n`` held-out
 windows reach (0.95 needs 19) takes a Student t bound on the errors'
-spread instead, at least their most extreme value (:func:`_spread_bound`):
-a short series still gets intervals around its forecast.
+spread instead (:mod:`._ranks`): a short series still gets intervals
+around its forecast.
 """
 
-import math
 from dataclasses import dataclass
 from itertools import product
 from numbers import Real
 
 import numpy as np
-from scipy.stats import t as student_t
+
+from ._ranks import (
+    FEWEST,
+    fewer_note,
+    higher_quantile,
+    level_ranks,
+    quantile_rank,
+    ranked,
+    spread_bound,
+    windows_needed,
+)
 
 __all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
 
 # how fast rolling intervals adapt their level to the misses they see
 ADAPTATION = 0.02
-# the fewest held-out windows whose spread bounds an interval or quantile
-# that their ranks cannot reach (:func:`_spread_bound`)
-FEWEST = 2
-# how many times fewer degrees of freedom the bound gives overlapping windows
-OVERLAP = 2
 
 
 def check_coverage(coverage):
@@ -126,8 +130,8 @@ class ConformalCalibration:
         """
         if self.calibrates(coverage):
             n = self.counts
-            return _rank(n, coverage) / n
-        n, needed = self.counts.min(), _windows_needed(coverage)
+            return quantile_rank(n, coverage) / n
+        n, needed = self.counts.min(), windows_needed(coverage)
         # only the heads' intervals come here: a coverage whose bounds are not
         # heads takes the bound on the residuals' spread (half_width)
         if quantile is None:
@@ -143,7 +147,7 @@ class ConformalCalibration:
             advice = "ask for levels that are not quantile heads"
         raise ValueError(
             f"{asked} needs at least {needed} held-out windows, but there are "
-            f"{n}{_fewer(self.residuals)}; raise validation_fraction or {advice}."
+            f"{n}{fewer_note(self.residuals)}; raise validation_fraction or {advice}."
         )
 
     @property
@@ -171,11 +175,11 @@ class ConformalCalibration:
     def _reaches(self, coverage):
         """Return whether each target's windows rank ``coverage``, ``(n_targets,)``."""
         counts = self.counts
-        return _rank(counts, coverage) <= counts
+        return quantile_rank(counts, coverage) <= counts
 
     def calibrates_level(self, quantile):
         """Return whether they are enough for a one-sided ``quantile`` (offsets)."""
-        return _ranks(self.counts.min(), [quantile]) is not None
+        return level_ranks(self.counts.min(), [quantile]) is not None
 
     def rolling_half_widths(self, errors, coverage, step_size=ADAPTATION):
         """Half-widths ``(n_origins, horizon, n_targets)`` that follow new errors.
@@ -197,9 +201,9 @@ class ConformalCalibration:
         known are too few for the ranks to reach ``coverage``, the margin is
         their Student t bound (:meth:`half_width`).
         """
-        ranked = self._reaches(coverage)
-        if not ranked.all():
-            self._check_fewest(f"coverage={coverage} needs", ~ranked)
+        reached = self._reaches(coverage)
+        if not reached.all():
+            self._check_fewest(f"coverage={coverage} needs", ~reached)
         return _adaptive_margins(
             np.abs(self.residuals), np.abs(errors), coverage, step_size, spread=True
         )
@@ -245,7 +249,7 @@ class ConformalCalibration:
         this margin as one of its bounds, named in the error when there are
         too few held-out windows; None for an interval.
         """
-        return _higher(self.cqr_scores(pair), self._level(coverage, quantile))
+        return higher_quantile(self.cqr_scores(pair), self._level(coverage, quantile))
 
     def half_width(self, coverage):
         """Half-width of the intervals in units, ``(horizon, n_targets)``.
@@ -256,16 +260,16 @@ class ConformalCalibration:
         quantile is numpy's "higher" one, one rank above the textbook
         conformal rank ``ceil((n + 1) * coverage)``: a little wider. Where
         that rank exceeds ``n`` (a target's windows), the Student t bound of
-        :func:`_spread_bound` at ``(1 + coverage) / 2``.
+        :func:`spread_bound` at ``(1 + coverage) / 2``.
         """
         errors, counts = np.abs(self.residuals), self.counts
-        ranked = self._reaches(coverage)
-        if ranked.all():
-            return _higher(errors, self._level(coverage))
-        self._check_fewest(f"coverage={coverage} needs", ~ranked)
-        level = np.where(ranked, _rank(counts, coverage) / counts, 1.0)
-        bound = _spread_bound(errors, (1 + coverage) / 2, counts)
-        return np.where(ranked, _higher(errors, level), bound)
+        reached = self._reaches(coverage)
+        if reached.all():
+            return higher_quantile(errors, self._level(coverage))
+        self._check_fewest(f"coverage={coverage} needs", ~reached)
+        level = np.where(reached, quantile_rank(counts, coverage) / counts, 1.0)
+        bound = spread_bound(errors, (1 + coverage) / 2, counts)
+        return np.where(reached, higher_quantile(errors, level), bound)
 
     def offsets(self, quantiles):
         """Signed residual quantiles in units, ``(n_quantiles, horizon, n_targets)``.
@@ -276,7 +280,7 @@ class ConformalCalibration:
         probability at least ``q`` (at most ``q`` below the median) when new
         errors behave like the held-out ones. A level whose rank falls
         outside ``1..n`` (a target's windows) takes the Student t bound of
-        :func:`_spread_bound` there, beyond every held-out error. Higher
+        :func:`spread_bound` there, beyond every held-out error. Higher
         levels never give lower values, so the quantiles do not cross.
 
         The naive forecast's errors (:attr:`naive`) are not the forecast's:
@@ -290,17 +294,17 @@ class ConformalCalibration:
             return np.stack([self._symmetric(q) for q in quantiles])
         counts = self.counts
         reach = np.array(
-            [[_ranks(n, [q]) is not None for n in counts] for q in quantiles]
+            [[level_ranks(n, [q]) is not None for n in counts] for q in quantiles]
         )
         if reach.all():
-            return _ranked(self.residuals, quantiles)
+            return ranked(self.residuals, quantiles)
         beyond = [float(q) for q, row in zip(quantiles, reach) if not row.all()]
         self._check_fewest(f"quantiles {beyond} need", ~reach.all(axis=0))
         values = []
         for q, row in zip(quantiles, reach):
-            value = _spread_bound(self.residuals, q, counts)
+            value = spread_bound(self.residuals, q, counts)
             if row.any():  # the targets whose ranks reach it
-                value[:, row] = _ranked(self.residuals[..., row], [q])[0]
+                value[:, row] = ranked(self.residuals[..., row], [q])[0]
             values.append(value)
         return np.stack(values)
 
@@ -323,7 +327,7 @@ class ConformalCalibration:
         if n < FEWEST:
             raise ValueError(
                 f"{asked} at least {FEWEST} held-out windows, but there are "
-                f"{n}{_fewer(self.residuals)}; raise validation_fraction."
+                f"{n}{fewer_note(self.residuals)}; raise validation_fraction."
             )
 
     def head_offsets(self, head, quantile):
@@ -333,124 +337,7 @@ class ConformalCalibration:
         (index) instead of the forecast's: the head moved by it is a
         conformalised ``quantile`` on its own (one-sided CQR).
         """
-        return _ranked(self.heads[..., head], [quantile])[0]
-
-
-def _higher(values, level):
-    """Return numpy's "higher" quantile over axis 0, NaNs left out.
-
-    ``np.quantile(values, level, axis=0, method="higher")`` of each column's
-    finite values (``(n, horizon, n_targets)``); ``level`` broadcasts to the
-    targets (a level per target where their windows differ in number).
-    """
-    ordered = np.sort(values, axis=0)  # NaN last
-    n = (~np.isnan(values)).sum(axis=0)
-    index = np.ceil((n - 1) * np.asarray(level)).astype(int)
-    return np.take_along_axis(ordered, index[None], axis=0)[0]
-
-
-def _fewer(residuals):
-    """Say why a target has fewer windows than the others, for messages."""
-    n = len(residuals)
-    if (~np.isnan(residuals[:, 0])).sum(axis=0).min() == n:
-        return ""
-    return (
-        f" for a target that never changes in some series, whose windows "
-        f"do not count for it (of {n})"
-    )
-
-
-def _rank(n, level, up=True):
-    """Return ``ceil((n + 1) * level)`` (``floor`` with ``up=False``).
-
-    Of the product to nine decimals: in floats, ``100 * 0.55`` is
-    ``55.00000000000001``, whose ceiling, 56, is one rank too many.
-    """
-    product = np.round((n + 1) * np.asarray(level), 9)  # a level per target too
-    return (np.ceil(product) if up else np.floor(product)).astype(int)
-
-
-def _windows_needed(coverage):
-    """Return the fewest held-out windows that calibrate ``coverage``.
-
-    The smallest ``n`` with ``ceil((n + 1) * coverage) <= n``, that is
-    ``ceil(coverage / (1 - coverage))`` (9 for 0.9, 19 for 0.95), found with
-    the arithmetic of ``_level`` so that the two agree on rounding.
-    """
-    n = max(1, math.floor(coverage / (1 - coverage)) - 1)
-    while _rank(n, coverage) > n:
-        n += 1
-    return n
-
-
-def _ranks(n, quantiles):
-    """Return the ranks (from 1) of ``offsets`` among ``n`` values, or None.
-
-    None when a rank falls outside ``1..n``: too few values for a level.
-    """
-    ranks = [_rank(n, q, up=q >= 0.5) for q in quantiles]
-    return ranks if 1 <= min(ranks) and max(ranks) <= n else None
-
-
-def _ranked(residuals, quantiles):
-    """Rank statistics of ``residuals`` per level (see ``offsets``).
-
-    Of each target's finite values: its windows (NaN are left out, sorted
-    last).
-    """
-    counts = (~np.isnan(residuals[:, 0])).sum(axis=0)
-    n = counts.min()
-    ranks = _ranks(n, quantiles)
-    if ranks is None:
-        # the fewest values that fit, found with the ranks' own rounding
-        needed = max(1, math.floor(1 / min(min(quantiles), 1 - max(quantiles))) - 2)
-        while _ranks(needed, quantiles) is None:
-            needed += 1
-        extreme = [float(q) for q in quantiles if _ranks(n, [q]) is None]
-        raise ValueError(
-            f"quantiles {extreme} need at least {needed} held-out windows, but "
-            f"there are {n}{_fewer(residuals)}; raise validation_fraction or ask "
-            "for levels that are not quantile heads."
-        )
-    ordered = np.sort(residuals, axis=0)
-    ranks = [_rank(counts, q, up=q >= 0.5) for q in quantiles]  # per target
-    h = residuals.shape[1]
-    return np.stack(
-        [np.take_along_axis(ordered, np.tile(r - 1, (1, h, 1)), 0)[0] for r in ranks]
-    )
-
-
-def _spread_bound(errors, level, counts, horizon=None):
-    """Return a bound at ``level`` on new errors from few held-out ones ``(h, k)``.
-
-    The ``level`` quantile of Student's t times the root mean square of each
-    target's errors at each step: the errors taken as normal with mean zero
-    (the forecast unbiased) and that spread. It is at least the largest error for
-    a level above one half (at most the smallest below), where ranks would
-    take one beyond them. ``errors`` are ``(n_windows, horizon, n_targets)``,
-    absolute ones for an interval's half-width at ``(1 + coverage) / 2``.
-
-    The degrees of freedom are the windows of each target (``counts``), a
-    ``horizon`` of one step (None: ``errors.shape[1]``); ``OVERLAP`` times
-    fewer otherwise, at least two (one's t quantile is three times two's).
-    Consecutive windows then share all but one target step (a ``window_step``
-    of the horizon or more shares none: wider than needed), and where errors
-    persist (a level missed for several steps) theirs move together: their
-    spread varies more than that of independent windows. On simulated
-    persistent errors (an AR(1) of 0.9, a random walk; 6 to 20 windows,
-    horizons 6 to 24) the bound covered 0.90-0.93 at 95% with every window
-    counted, 0.91-0.97 with half; independent ones 0.95-0.96 and 0.97-0.98.
-    ``benchmarks/README.md`` measures it at the end of short series.
-    """
-    spread = np.sqrt(np.nanmean(np.square(errors), axis=0))
-    horizon = errors.shape[1] if horizon is None else horizon
-    freedom = np.asarray(counts, dtype=float)
-    if horizon > 1:
-        freedom = np.maximum(freedom / OVERLAP, np.minimum(freedom, 2))
-    bound = student_t.ppf(level, freedom) * spread
-    if level >= 0.5:
-        return np.maximum(bound, np.nanmax(errors, axis=0))
-    return np.minimum(bound, np.nanmin(errors, axis=0))
+        return ranked(self.heads[..., head], [quantile])[0]
 
 
 def _cqr_scores(errors, pair):
@@ -468,7 +355,7 @@ def _adaptive_margins(held, new, coverage, step_size, spread=False):
     score (a target forecast by another rule at that origin: a still one,
     ``_units``) is neither a hit nor a miss and joins no quantile. With
     ``spread`` (absolute errors), too few scores for the ranks to reach
-    ``coverage`` give their Student t bound (:func:`_spread_bound`).
+    ``coverage`` give their Student t bound (:func:`spread_bound`).
     """
     n_origins, horizon, k = new.shape
     # measured on the panel of benchmarks/forecast_intervals.py: every
@@ -490,11 +377,11 @@ def _adaptive_margins(held, new, coverage, step_size, spread=False):
                 miss_rate += step_size * ((1 - coverage) - missed)
                 ordered = np.insert(ordered, np.searchsorted(ordered, score), score)
             m = len(ordered)
-            if spread and _rank(m, coverage) > m:
-                bound = _spread_bound(ordered[:, None], (1 + coverage) / 2, m, horizon)
+            if spread and quantile_rank(m, coverage) > m:
+                bound = spread_bound(ordered[:, None], (1 + coverage) / 2, m, horizon)
                 margins[t, step, target] = bound[0]
                 continue
-            level = np.clip(_rank(m, 1 - miss_rate) / m, 0, 1)
+            level = np.clip(quantile_rank(m, 1 - miss_rate) / m, 0, 1)
             # np.quantile(..., method="higher"): the value at ceil(level (m - 1))
             margins[t, step, target] = ordered[int(np.ceil(level * (m - 1)))]
     return margins

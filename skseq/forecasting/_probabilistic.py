@@ -17,7 +17,8 @@ import pandas as pd
 from ..utils._warnings import warn
 from ._bounds import interval_bounds
 from ._columns import format_forecasts
-from ._conformal import FEWEST, check_coverage, check_quantiles
+from ._conformal import check_coverage, check_quantiles
+from ._ranks import FEWEST
 from ._units import still_series, times_units
 
 __all__ = ["ProbabilisticForecasts", "calibrated"]

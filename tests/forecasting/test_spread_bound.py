@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy.stats import t as student_t
 
-from skseq.forecasting._conformal import ConformalCalibration, _spread_bound
+from skseq.forecasting._conformal import ConformalCalibration
+from skseq.forecasting._ranks import spread_bound
 
 
 @pytest.mark.parametrize("n", [3, 6, 12])
@@ -81,7 +82,7 @@ def test_rolling_intervals_take_the_bound_until_the_ranks_reach():
     assert widths[0] == calibration.half_width(0.95)[0, 0]
     for t in (5, 15):
         known = np.concatenate([calibration.residuals[:, 0, 0], errors[:t, 0, 0]])
-        assert widths[t] == _spread_bound(np.abs(known)[:, None], 0.975, len(known))[0]
+        assert widths[t] == spread_bound(np.abs(known)[:, None], 0.975, len(known))[0]
     # from 19 known errors on (origin 16), a rank among those known there
     held = calibration.residuals[:, 0, 0]
     for t in range(16, 40):
@@ -104,7 +105,7 @@ def test_a_target_whose_ranks_reach_a_level_keeps_them():
     np.testing.assert_array_equal(
         panel.half_width(0.98)[:, 0], alone.half_width(0.98)[:, 0]
     )
-    lowest = _spread_bound(part[:30, :, 1:], 0.02, [30])
+    lowest = spread_bound(part[:30, :, 1:], 0.02, [30])
     np.testing.assert_array_equal(panel.offsets([0.02])[0, :, 1], lowest[:, 0])
 
 

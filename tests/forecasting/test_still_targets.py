@@ -5,13 +5,8 @@ import pandas as pd
 import pytest
 
 from skseq import SequenceForecaster
-from skseq.forecasting._conformal import (
-    ConformalCalibration,
-    _adaptive_margins,
-    _higher,
-    _rank,
-    _spread_bound,
-)
+from skseq.forecasting._conformal import ConformalCalibration, _adaptive_margins
+from skseq.forecasting._ranks import higher_quantile, quantile_rank, spread_bound
 from skseq.forecasting._rolling import rolling_forecasts
 
 FAST = dict(max_epochs=5, hidden_size=8, random_state=0, horizon=4)
@@ -66,7 +61,7 @@ def test_a_still_target_calibrates_nothing_and_counts_in_no_moment():
     assert np.isnan(residuals[..., 1]).sum() == (len(residuals) - counts[1]) * 4
     # the intervals of c are of its moving series' errors alone
     finite = residuals[~np.isnan(residuals[:, 0, 1]), :, 1]
-    level = _rank(len(finite), 0.8) / len(finite)
+    level = quantile_rank(len(finite), 0.8) / len(finite)
     np.testing.assert_array_equal(
         fitted.calibration.half_width(0.8)[:, 1],
         np.quantile(np.abs(finite), level, axis=0, method="higher"),
@@ -112,7 +107,9 @@ def test_adaptive_margins_leave_out_nan_scores_of_one_target_only():
     alone = _adaptive_margins(held[..., :1], new[..., :1], 0.8, 0.02)
     np.testing.assert_array_equal(both[..., :1], alone)
     assert not np.isnan(both).any()
-    first = np.quantile(held[..., 1], _rank(30, 0.8) / 30, axis=0, method="higher")
+    first = np.quantile(
+        held[..., 1], quantile_rank(30, 0.8) / 30, axis=0, method="higher"
+    )
     np.testing.assert_array_equal(both[0, :, 1], first)
 
 
@@ -120,13 +117,15 @@ def test_quantiles_leave_out_the_nan_errors_of_each_target():
     rng = np.random.default_rng(1)
     values = rng.normal(size=(41, 3, 2))
     np.testing.assert_array_equal(
-        _higher(values, 0.7), np.quantile(values, 0.7, axis=0, method="higher")
+        higher_quantile(values, 0.7), np.quantile(values, 0.7, axis=0, method="higher")
     )
     some = values.copy()
     some[:11, :, 1] = np.nan
     level = np.array([0.7, 0.6])
-    higher = _higher(some, level)
-    np.testing.assert_array_equal(higher[:, 0], _higher(values[..., :1], 0.7)[:, 0])
+    higher = higher_quantile(some, level)
+    np.testing.assert_array_equal(
+        higher[:, 0], higher_quantile(values[..., :1], 0.7)[:, 0]
+    )
     np.testing.assert_array_equal(
         higher[:, 1], np.quantile(values[11:, :, 1], 0.6, axis=0, method="higher")
     )
@@ -146,9 +145,9 @@ def test_quantiles_leave_out_the_nan_errors_of_each_target():
     assert full.calibrates(0.975) and not part.calibrates(0.975)
     widths = part.half_width(0.975)
     np.testing.assert_array_equal(widths[:, 0], full.half_width(0.975)[:, 0])
-    bound = _spread_bound(np.abs(values[11:, :, 1:]), 0.9875, [30])
+    bound = spread_bound(np.abs(values[11:, :, 1:]), 0.9875, [30])
     np.testing.assert_array_equal(widths[:, 1], bound[:, 0])
-    lowest = _spread_bound(values[11:, :, 1:], 0.02, [30])
+    lowest = spread_bound(values[11:, :, 1:], 0.02, [30])
     np.testing.assert_array_equal(part.offsets([0.02])[0, :, 1], lowest[:, 0])
     fewer = "2 held-out windows, but there are 1 for a target that never"
     one = values.copy()
