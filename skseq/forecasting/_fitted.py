@@ -100,8 +100,13 @@ class FittedForecaster:
         out fewer than two windows (:mod:`._calibrating`); None otherwise.
     smoothing_weight : float or None, default=None
         The smoothing part's share of the window models' mean
-        (:func:`~._judged.smoothing_weight`); None: one part among them
+        (:func:`~._judged.error_share`); None: one part among them
         (models saved before).
+    rule_weight : float or None, default=None
+        The seasonal naive forecast's share of the forecast where the
+        window models' mean comes first (``models_first``), set by the
+        held-out windows (:func:`~._judged.error_share`); None: half
+        (models saved before, fits without held-out windows).
     """
 
     window_length: int
@@ -131,6 +136,7 @@ class FittedForecaster:
     smoothing: tuple | None = None
     naive_calibration: ConformalCalibration | None = None
     smoothing_weight: float | None = None
+    rule_weight: float | None = None
 
     def __post_init__(self):
         self._check_heads()
@@ -278,7 +284,9 @@ class FittedForecaster:
             else:  # "network"
                 network = self.network(net, histories, futures, n_threads, held)
                 parts.append((name, network[0]))
-        transformed = average(parts, self.models_first, self.smoothing_weight)
+        transformed = average(
+            parts, self.models_first, self.smoothing_weight, self.rule_weight
+        )
         if not heads:
             return transformed, unit
         if self.quantiles is None:

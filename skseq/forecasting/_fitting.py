@@ -338,7 +338,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         models, smoothed, in_sample = smoothing_candidate(
             fitted, series.values, split.held_out
         )
-    method, ridges, errors, weight = judged_method(
+    method, ridges, errors, weight, rule = judged_method(
         estimator,
         fitted,
         first.net,
@@ -364,6 +364,7 @@ def fit_forecaster(estimator, panel, keys, form, target, static=None):
         ridges=ridges,
         smoothing=smoothing,
         smoothing_weight=weight if smoothing is not None else None,
+        rule_weight=rule,
     )
     # in-sample forecasts calibrate nothing (none forecasts alone: their
     # errors leave no network out, _judged)

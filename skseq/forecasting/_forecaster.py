@@ -150,8 +150,8 @@ class SequenceForecaster(
         network learns to correct (from zero, with early stopping).
     method : {"auto", "network", "linear", "network+linear", "select"}, \
             default="auto"
-        What forecasts: the mean of the forecasts named, a naive or seasonal
-        naive one weighing as much as the others together for a daily season.
+        What forecasts: the mean of the forecasts named; for a daily season the
+        seasonal naive one weighs against the others by their held-out errors.
         "network": the network. "linear": ridge regressions of the window, one
         per normalisation "auto" tries (closed form, no seed), each a
         forecast. With held-out windows only the ridges not clearly worse than

@@ -51,29 +51,31 @@ NETWORK_OPTIMISM = 1.2
 RULES = ("naive", "seasonal")
 
 
-def average(named, models_first=True, smoothing_weight=None):
+def average(named, models_first=True, smoothing_weight=None, rule_weight=None):
     """Return the mean forecast of a method's parts.
 
     ``named`` is a list of ``(name, forecast)`` pairs (a name of
     ``METHOD_PARTS``, one pair per ridge). With ``models_first``, the window
     models (the network, the ridges and the smoothing part, one forecast
-    each) are averaged
-    first, and their mean weighs as much as each rule (otherwise every part
-    counts once): where the season is a day, the seasonal naive forecast of
-    ``method="auto"`` is half of the forecast, not one part in six. The two
-    read the window under different assumptions (a map fitted on the
-    training windows, the last season repeated); on 230 short hourly and
-    half-hourly cuts (``benchmarks/short_series.py --daily``) the default's
-    error over Holt-Winters' fell from 0.926 to 0.880. A year of weeks
+    each) are averaged first, and their mean weighs as much as each rule
+    (otherwise every part counts once), or takes ``1 - rule_weight`` of the
+    forecast: where the season is a day, the seasonal naive forecast of
+    ``method="auto"`` is half of the forecast or its share by the held-out
+    errors, not one part in six. The two read the window under different
+    assumptions (a map fitted on the training windows, the last season
+    repeated); on 230 short hourly and half-hourly cuts
+    (``benchmarks/short_series.py --daily``) half of it took the default's
+    error over Holt-Winters' from 0.926 to 0.880. A year of weeks
     repeats less exactly (52.18 of them): on weekly CO2 (``--weekly``) the
     half weight raised the error from 0.815 to 1.281 of Holt-Winters' at
     260 weeks, so other seasons keep one part each.
 
-    ``smoothing_weight`` (:func:`~._judged.smoothing_weight`), where the
+    ``smoothing_weight`` (:func:`~._judged.error_share`), where the
     smoothing part is among the window models: its share of their mean,
     the other window models sharing the rest equally (None: one part each,
-    as models saved before). The window models still weigh together what
-    they weighed before against the rules.
+    as models saved before). ``rule_weight`` (the same function), with
+    ``models_first``: the rules' share of the forecast, set by the held-out
+    windows (None: each rule weighs as much as the models' mean).
 
     Examples
     --------
@@ -97,6 +99,8 @@ def average(named, models_first=True, smoothing_weight=None):
         mean = mean + smoothing_weight * smoothed
     else:
         mean = np.mean(models, axis=0)
+    if models_first and rule_weight is not None and rules:
+        return (1 - rule_weight) * mean + rule_weight * np.mean(rules, axis=0)
     if models_first:
         return np.mean([mean, *rules], axis=0)
     return (len(models) * mean + np.sum(rules, axis=0)) / (len(models) + len(rules))

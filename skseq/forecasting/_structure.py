@@ -172,9 +172,10 @@ def check_structure(fitted):
         _ridge(ridge, f"ridges[{i}]", fitted, steps, n_columns)
     for i, model in enumerate(fitted.smoothing or ()):
         _smoothing(model, f"smoothing[{i}]")
-    weight = fitted.smoothing_weight
-    if weight is not None and not 0 <= weight <= 1:
-        _fail("smoothing_weight must lie in [0, 1]")
+    for name in ("smoothing_weight", "rule_weight"):
+        weight = getattr(fitted, name)
+        if weight is not None and not 0 <= weight <= 1:
+            _fail(f"{name} must lie in [0, 1]")
     for name in ("calibration", "naive_calibration"):
         calibration = getattr(fitted, name)
         if calibration is not None:

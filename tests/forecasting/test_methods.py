@@ -10,7 +10,7 @@ import pytest
 
 import skseq
 from skseq import SequenceForecaster
-from skseq.forecasting._judged import smoothing_weight
+from skseq.forecasting._judged import error_share
 from skseq.forecasting._methods import (
     NETWORK_OPTIMISM,
     average,
@@ -71,13 +71,21 @@ def test_the_smoothing_part_takes_its_share_of_the_window_models_mean():
     assert average([("smoothing", 6.0), ("seasonal", 4.0)], True, 0.25) == 5.0
 
 
-def test_the_smoothing_share_is_the_other_models_error_over_both():
+def test_a_share_is_the_other_models_error_over_both():
     # an error three times the other models' gives a quarter, equal ones half
-    assert smoothing_weight([np.array([1.0, 1.0])], np.array([3.0, 3.0])) == 0.25
-    assert smoothing_weight([np.ones(2), np.full(2, 3.0)], np.full(2, 2.0)) == 0.5
-    assert smoothing_weight([np.ones(2)], np.array([np.nan, 3.0])) == 0.25
-    assert smoothing_weight([], np.full(2, 3.0)) == 0.5  # nothing else: half
-    assert smoothing_weight([np.zeros(2)], np.zeros(2)) == 0.5
+    assert error_share([np.array([1.0, 1.0])], np.array([3.0, 3.0])) == 0.25
+    assert error_share([np.ones(2), np.full(2, 3.0)], np.full(2, 2.0)) == 0.5
+    assert error_share([np.ones(2)], np.array([np.nan, 3.0])) == 0.25
+    assert error_share([], np.full(2, 3.0)) == 0.5  # nothing else: half
+    assert error_share([np.zeros(2)], np.zeros(2)) == 0.5
+
+
+def test_the_rules_take_their_share_of_the_forecast():
+    parts = [("network", 1.0), ("linear", 3.0), ("seasonal", 6.0)]
+    assert average(parts, True) == (2.0 + 6.0) / 2  # no share: half
+    assert average(parts, True, rule_weight=0.25) == 0.75 * 2.0 + 0.25 * 6.0
+    assert average(parts, False, rule_weight=0.25) == 10.0 / 3  # each part once
+    assert average(parts[:2], True, rule_weight=0.25) == 2.0  # no rule to weigh
 
 
 def test_candidates_hold_the_seasonal_naive_only_when_a_season_fits():
@@ -375,8 +383,9 @@ def hourly(values):
 def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
     # 150 hours: the window reads a day, which no phase indicators carry; the
     # seasonal naive forecast is kept with every ridge (no candidate is
-    # clearly worse), and the default forecast is half the mean of the
-    # network and each ridge, half the values of the last day
+    # clearly worse), and the default forecast is the mean of the network and
+    # each ridge and the values of the last day, in shares set by their
+    # held-out errors
     rng = np.random.default_rng(5)
     hours = np.arange(150)
     y = hourly(10 + np.where(hours % 24 < 8, 0.0, 3.0) + rng.normal(0, 0.3, 150))
@@ -392,7 +401,9 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
     # the smoothing part is a model: its share of their mean
     others = (parts["network"] + n * parts["linear"]) / (n + 1)
     models = (1 - weight) * others + weight * smoothing_part(fitted)
-    mean = (models + parts["seasonal"]) / 2
+    rule = fitted.rule_weight
+    assert 0.2 < rule < 0.8
+    mean = (1 - rule) * models + rule * parts["seasonal"]
     decoded = fitted.values.inverse_transform(mean)
     np.testing.assert_allclose(model.predict().to_numpy(), decoded.ravel(), rtol=1e-9)
     np.testing.assert_allclose(  # yesterday's values at those hours
@@ -406,6 +417,22 @@ def test_a_daily_season_of_hours_adds_the_seasonal_naive_forecast(tmp_path):
     # a method given is what it names
     given = SequenceForecaster(horizon=6, method="network+linear", **QUICK).fit(y)
     assert given.method_ == "network+linear"
+
+
+def test_a_day_that_repeats_exactly_is_forecast_by_the_seasonal_naive():
+    # yesterday's values make no error on the held-out windows, the network
+    # of three epochs does: the seasonal naive forecast takes all of the
+    # forecast, where a fixed half would keep the network's errors in it
+    y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    fitted, window = model._fitted, y.to_numpy()[None, -24:, None]
+    assert "seasonal" in model.method_.split("+")
+    assert fitted.rule_weight > 0.999
+    network = fitted.forecast(model.net_, window, None, method=("network",))[0]
+    network = fitted.values.inverse_transform(network).ravel()
+    yesterday = y.to_numpy()[-24:-18]
+    assert np.abs(network - yesterday).max() > 1e-3
+    np.testing.assert_allclose(model.predict().to_numpy(), yesterday, atol=1e-6)
 
 
 def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):

@@ -348,6 +348,10 @@ TAMPERED_FORECASTERS = {
         _set("smoothing_weight", 1.5),
         r"smoothing_weight must lie in \[0, 1\]",
     ),
+    "a negative share of the seasonal naive forecast": (
+        _set("rule_weight", -0.5),
+        r"rule_weight must lie in \[0, 1\]",
+    ),
     "a scaler's shape": (
         _array("windows.target_mean", np.ones((1, 2))),
         r"windows.target_mean must have shape \(1,\), got \(1, 2\)",

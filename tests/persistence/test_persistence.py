@@ -526,9 +526,9 @@ def test_a_forecaster_file_holds_its_fit_freq_and_format_3_its_parameter(tmp_pat
     skseq.save(model.set_params(freq="D"), path)
     with zipfile.ZipFile(path) as archive:
         config = archive.read("config.json")
-    # none of the three was in format 3
+    # none of the five was in format 3
     entry = b', "freq": "D", "smoothing": null, "naive_calibration": null, '
-    entry += b'"smoothing_weight": null}'
+    entry += b'"smoothing_weight": null, "rule_weight": null}'
     assert config.count(entry) == 1
     config = config.replace(entry, b"}")
 
