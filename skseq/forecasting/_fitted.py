@@ -71,7 +71,8 @@ class FittedForecaster:
         mean as one (what a model saved before computes).
     models_first : bool, default=False
         Whether the mean of the window models (network, ridges) weighs as
-        much as each rule (naive, seasonal naive) in the mean of ``method``
+        much as each rule (naive, seasonal naive), or ``1 - rule_weight``, in
+        the mean of ``method``
         (fits of a series whose season is a day: ``average``), or every part
         counts once (other fits, and every model saved before).
     units : ndarray of shape (n_series, n_targets) or None, default=None

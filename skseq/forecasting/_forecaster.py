@@ -150,8 +150,8 @@ class SequenceForecaster(
         network learns to correct (from zero, with early stopping).
     method : {"auto", "network", "linear", "network+linear", "select"}, \
             default="auto"
-        What forecasts: the mean of the forecasts named; for a daily season the
-        seasonal naive one weighs against the others by their held-out errors.
+        What forecasts: the mean of the forecasts named; for a daily season a
+        rule weighs as the others together ("auto": as their held-out errors say).
         "network": the network. "linear": ridge regressions of the window, one
         per normalisation "auto" tries (closed form, no seed), each a
         forecast. With held-out windows only the ridges not clearly worse than
@@ -165,8 +165,8 @@ class SequenceForecaster(
         "auto" is "network+linear", and the seasonal naive forecast, judged as
         a ridge, where the window holds a season of 13 to 96 steps (no phase
         indicators) and no future covariates are given; for a single series
-        without covariates forecast two or more steps ahead, also damped
-        Holt-Winters smoothing of the whole series (or of its logarithms),
+        without covariates or season_lag forecast two or more steps ahead,
+        also damped Holt-Winters smoothing of the series (or its logarithms),
         judged as a ridge. "select" keeps the one of the network, the ridges,
         the naive and seasonal naive forecasts and each pair of those that
         forecasts the held-out windows best (``held_out_errors_``), an

@@ -372,3 +372,42 @@ def test_a_lag_given_that_is_no_multiple_of_the_season_keeps_its_seasonal_naive(
     assert model._fitted.lag.lag == 6 and not model._fitted.week_naive
     model.set_params(season_lag=48).fit(y)
     assert model._fitted.week_naive  # two days back is a multiple of the day
+
+
+def test_no_smoothing_part_where_the_fit_reads_a_week_back():
+    # its one season, the day, would carry a Sunday into a Monday
+    y = _hourly(weeks=6)[: -6 * 24]  # ends on a Sunday: a Monday next
+    model = SequenceForecaster(**FAST).fit(y)
+    assert model._fitted.lag is not None
+    assert "smoothing" not in model.method_.split("+")
+    assert model._fitted.smoothing is None
+    # without the lag the same series has the part
+    plain = SequenceForecaster(season_lag=None, **FAST).fit(y)
+    assert "smoothing" in plain.method_.split("+")
+    # the Monday follows the weekdays, not the weekend before it
+    monday = (
+        y.index[-1]
+        + pd.Timedelta(hours=1)
+        + pd.timedelta_range(0, periods=24, freq="h")
+    )
+    weekday = 10 + 3 * np.sin(2 * np.pi * monday.hour.to_numpy() / 24)
+    assert np.abs(model.predict().to_numpy() - weekday).mean() < 1.0
+
+
+def test_the_smoothing_part_stays_where_the_lag_is_its_own_season():
+    # a lag of the season itself (12 months) is a cycle the part carries; a
+    # longer one (a week of hours) is not
+    from types import SimpleNamespace
+
+    from skseq.forecasting._smoothed import smoothing_tried
+
+    model = SequenceForecaster(horizon=2)
+    roles = SimpleNamespace(n_targets=1)
+
+    def tried(lag, season=12):
+        lagged = None if lag is None else SeasonLag(lag, (f"{lag} steps back",))
+        fitted = SimpleNamespace(lag=lagged, season=season, roles=roles)
+        return smoothing_tried(model, fitted, [120], False, 1)
+
+    assert tried(None) and tried(12) and not tried(24)
+    assert not tried(WEEK, season=24) and not tried(2, season=None)

@@ -435,6 +435,46 @@ def test_a_day_that_repeats_exactly_is_forecast_by_the_seasonal_naive():
     np.testing.assert_allclose(model.predict().to_numpy(), yesterday, atol=1e-6)
 
 
+@pytest.mark.parametrize("kept", [[0, 1, 2, 3, 4, 5, 6], [0, 5], [1, 3, 5, 6]])
+def test_the_seasonal_naive_share_reads_its_own_errors(monkeypatch, kept):
+    # the errors judged are the network's, four ridges', the seasonal naive
+    # forecast's (index 5) and the smoothing part's (6); the share of the
+    # seasonal naive forecast weighs its errors against the window models
+    # kept, whichever ridges are dropped
+    from skseq.forecasting import _judged
+
+    judged, shares = [], []
+
+    def confidence_set(errors, horizon, counts=None):
+        judged.append([np.asarray(e) for e in errors])
+        return kept
+
+    def error_share(models, part):
+        shares.append(([np.asarray(m) for m in models], np.asarray(part)))
+        return _judged.error_share.__wrapped__(models, part)
+
+    error_share.__wrapped__ = _judged.error_share
+    monkeypatch.setattr(_judged, "confidence_set", confidence_set)
+    monkeypatch.setattr(_judged, "error_share", error_share)
+    y = hourly(10 + np.where(np.arange(150) % 24 < 8, 0.0, 3.0))
+    y = y + np.random.default_rng(0).normal(0, 0.3, 150)
+    model = SequenceForecaster(horizon=6, **QUICK).fit(y)
+    (errors,) = judged
+    assert len(errors) == 7 and "seasonal" in model.method_.split("+")
+    # the network and the ridges kept, and the smoothing part where kept
+    expected = [errors[0]] + [errors[i] for i in kept if 0 < i < 5]
+    if 6 in kept:  # its own share comes first
+        (_, smoothing_part), (models, part) = shares
+        np.testing.assert_array_equal(smoothing_part, errors[6])
+        expected.append(errors[6])
+    else:
+        ((models, part),) = shares
+    np.testing.assert_array_equal(part, errors[5])
+    assert len(models) == len(expected)
+    for got, want in zip(models, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_the_seasonal_naive_forecast_is_judged_with_the_ridges(monkeypatch):
     from skseq.forecasting import _judged
 
