@@ -429,8 +429,9 @@ def main():
         columns += ["/ Ridge", "/ Holt-Winters", "wins best simple"]
         columns += ["Holt-Winters wins best simple", "wins Holt-Winters"]
         columns += ["worst seed spread"]
-        if args.parts:
-            columns[-2:-2] = [
+        if args.parts:  # after the ratio to Holt-Winters
+            at = columns.index("/ Holt-Winters") + 1
+            columns[at:at] = [
                 "network / Holt-Winters",
                 "without network / Holt-Winters",
             ]

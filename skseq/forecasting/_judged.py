@@ -23,11 +23,11 @@ from ._methods import (
 __all__ = [
     "DIVERGED",
     "EVEN",
+    "error_share",
     "held_targets",
     "judged_method",
     "reads_long_season",
     "network_errors",
-    "error_share",
     "refit_holds",
     "window_errors",
 ]
