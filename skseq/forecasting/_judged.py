@@ -8,6 +8,8 @@ season's seasonal naive forecast (:func:`error_share`), and whether the
 network trained again on every window is kept (:func:`refit_holds`).
 """
 
+import math
+
 import numpy as np
 
 from ..utils._warnings import warn
@@ -151,7 +153,7 @@ def judged_method(
     a candidate (:mod:`._smoothed`), else None; ``in_sample``: whether
     those forecasts are in sample (an optimistic judge, which drops no other
     forecast and leaves no network out; the part is kept where it is not
-    clearly worse than the others, and weighed by its errors there).
+    clearly worse than the others, and weighed by its squared errors there).
 
     "auto" is the network and the ridges, and the seasonal naive forecast
     where the window holds a season too long for phase indicators
@@ -246,10 +248,12 @@ def error_share(models, part):
 
     ``models``: the held-out errors (:func:`window_errors`) of the window
     models the forecast averages with it (the network's times its
-    optimism), ``part`` the part's. The share is the models' mean error
-    over the sum of both, so that the part with the lower error weighs
-    more, and each half where they are equal; ``EVEN`` where nothing
-    judges.
+    optimism), ``part`` the part's. Each weighs by the inverse of its
+    squared error (Bates and Granger's weights of a combination, the mean
+    absolute error standing for the spread): the part's share is the
+    models' mean error squared over the sum of both squares, so that a part
+    with three times their error weighs a tenth, and each half where they
+    are equal; ``EVEN`` where nothing judges.
 
     The smoothing part's share of the window models' mean: as one part
     among up to six window models, the part that reads every step of the
@@ -270,11 +274,18 @@ def error_share(models, part):
     (189 cuts) 1.3%; a fixed two thirds was worse. The smoothing part's
     errors count among the models' there even where they are in sample
     (optimistic: a lower share for the rule), as they set its own share.
+
+    Both shares were the errors themselves over their sum (a part with
+    three times the models' error weighed a quarter). Squared, over
+    Holt-Winters' error (seeds 0-2; "Shares by squared errors"): 321 short
+    cuts with the window given 0.913 -> 0.903, the fifteen classical series
+    0.884 -> 0.878, the panel's five origins 0.884 -> 0.882, and 230 hourly
+    and half-hourly cuts 0.800 -> 0.801.
     """
     error = float(np.nanmean(part))
     others = float(np.mean([np.nanmean(e) for e in models])) if models else error
-    total = error + others
-    return others / total if np.isfinite(total) and total > 0 else EVEN
+    norm = math.hypot(error, others)  # no overflow where the squares would
+    return (others / norm) ** 2 if np.isfinite(norm) and norm > 0 else EVEN
 
 
 def _diverged(fitted, errors):

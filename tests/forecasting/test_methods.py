@@ -71,13 +71,20 @@ def test_the_smoothing_part_takes_its_share_of_the_window_models_mean():
     assert average([("smoothing", 6.0), ("seasonal", 4.0)], True, 0.25) == 5.0
 
 
-def test_a_share_is_the_other_models_error_over_both():
-    # an error three times the other models' gives a quarter, equal ones half
-    assert error_share([np.array([1.0, 1.0])], np.array([3.0, 3.0])) == 0.25
-    assert error_share([np.ones(2), np.full(2, 3.0)], np.full(2, 2.0)) == 0.5
-    assert error_share([np.ones(2)], np.array([np.nan, 3.0])) == 0.25
-    assert error_share([], np.full(2, 3.0)) == 0.5  # nothing else: half
+def test_a_share_is_the_other_models_squared_error_over_both():
+    # an error three times the other models' gives a tenth, equal ones half
+    share = pytest.approx
+    assert error_share([np.array([1.0, 1.0])], np.array([3.0, 3.0])) == share(0.1)
+    assert error_share([np.array([3.0, 3.0])], np.array([1.0, 1.0])) == share(0.9)
+    assert error_share([np.ones(2), np.full(2, 3.0)], np.full(2, 2.0)) == share(0.5)
+    assert error_share([np.ones(2)], np.array([np.nan, 3.0])) == share(0.1)
+    assert error_share([], np.full(2, 3.0)) == share(0.5)  # nothing else: half
     assert error_share([np.zeros(2)], np.zeros(2)) == 0.5
+    assert error_share([np.ones(2)], np.zeros(2)) == 1.0
+    # errors whose squares overflow or underflow a float keep their ratio
+    assert error_share([np.ones(2)], np.full(2, 1e200)) == share(0.0, abs=1e-300)
+    assert error_share([np.full(2, 1e200)], np.ones(2)) == share(1.0)
+    assert error_share([np.full(2, 1e-170)], np.full(2, 3e-170)) == share(0.1)
 
 
 def test_the_rules_take_their_share_of_the_forecast():
@@ -651,8 +658,8 @@ def test_a_network_whose_training_diverged_is_left_out_with_a_warning():
         model.fit(train)
     assert "network" not in model.method_ and "linear" in model.method_
     assert np.abs(model.predict().to_numpy() - test).mean() < 0.5
-    # the smoothing part's share is set against the ridges alone (0.98 with
-    # the left-out network's error counted among theirs)
+    # the smoothing part's share is set against the ridges alone (near 1
+    # with the left-out network's error counted among theirs)
     assert model.method_ == "linear+smoothing"
     assert 0.2 < model._fitted.smoothing_weight < 0.8
     # trained as usual, the network stays
