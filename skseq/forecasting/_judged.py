@@ -275,7 +275,7 @@ def error_share(models, part):
     errors count among the models' there even where they are in sample
     (optimistic: a lower share for the rule), as they set its own share.
 
-    Both shares were the errors themselves over their sum (a part with
+    Both shares were the other side's error over their sum (a part with
     three times the models' error weighed a quarter). Squared, over
     Holt-Winters' error (seeds 0-2; "Shares by squared errors"): 321 short
     cuts with the window given 0.913 -> 0.903, the fifteen classical series
