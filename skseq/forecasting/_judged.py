@@ -42,8 +42,7 @@ __all__ = [
 # benchmarks/short_series.py (--lengths 40 80 120, seeds 0-1) the ratio was
 # at most 2.4
 DIVERGED = 4.0
-# the smoothing part's share of the window models' mean where no held-out
-# window judges it (:func:`error_share`)
+# a share (:func:`error_share`) where nothing judges it
 EVEN = 0.5
 
 
@@ -285,7 +284,7 @@ def error_share(models, part):
     error = float(np.nanmean(part))
     others = float(np.mean([np.nanmean(e) for e in models])) if models else error
     norm = math.hypot(error, others)  # no overflow where the squares would
-    return (others / norm) ** 2 if np.isfinite(norm) and norm > 0 else EVEN
+    return (others / norm) ** 2 if math.isfinite(norm) and norm > 0 else EVEN
 
 
 def _diverged(fitted, errors):
