@@ -11,7 +11,7 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
-from ._searches import rolling_forecaster
+from ._searches import check_rolling, rolling_forecaster
 
 __all__ = ["backtest"]
 
@@ -141,6 +141,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     >>> errors.index.tolist()
     [1, 2]
     """
+    check_rolling(forecaster, "backtest")  # before a fold trains
     if isinstance(y, dict) or (
         isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
     ):

@@ -1,8 +1,24 @@
 """The forecaster that makes the rolling forecasts of a fitted estimator."""
 
 from ..forecasting import SequenceForecaster
+from ..utils._sklearn_compat import BaseSearchCV
 
-__all__ = ["rolling_forecaster"]
+__all__ = ["check_rolling", "rolling_forecaster"]
+
+
+def check_rolling(estimator, purpose):
+    """Refuse, before any fit, an estimator that :func:`rolling_forecaster` would.
+
+    A :class:`SequenceForecaster`, or a search over one (nested ones too),
+    passes; anything else (a regressor whose ``fit`` takes ``X`` and ``y``,
+    a pipeline) is refused with the error that names ``purpose``, not with
+    one from its ``fit``, nor after it has trained.
+    """
+    found = estimator
+    while isinstance(found, BaseSearchCV):
+        found = found.estimator
+    if not isinstance(found, SequenceForecaster):
+        _refuse(estimator, purpose)
 
 
 def rolling_forecaster(estimator, purpose):
@@ -20,6 +36,11 @@ def rolling_forecaster(estimator, purpose):
         found = found.best_estimator_
     if isinstance(found, SequenceForecaster):
         return found
+    _refuse(estimator, purpose)
+
+
+def _refuse(estimator, purpose):
+    """Raise the error of an ``estimator`` that makes no rolling forecasts."""
     refit = (
         " (a search must be refitted: refit=True)"
         if hasattr(estimator, "cv_results_")

@@ -5,6 +5,8 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator
+from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, r2_score
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
@@ -84,6 +86,31 @@ def test_a_fitted_search_is_scored_and_backtested_by_its_best_forecaster():
     assert table["n_forecasts"].tolist() == [80, 78] and table["MAE"].notna().all()
     with pytest.raises(TypeError, match="forecast_scorer takes a SequenceForecaster"):
         forecast_scorer()(GridSearchCV(search.estimator, {}, refit=False), y)
+
+
+class _Fits(BaseEstimator):
+    """Fits on y alone and forecasts: not a SequenceForecaster."""
+
+    fits = 0
+
+    def fit(self, y, X=None):
+        type(self).fits += 1
+        return self
+
+    def predict(self, X=None):
+        return np.zeros(1)
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_backtest_refuses_what_is_not_a_forecaster_before_it_trains(wrap):
+    from skseq.model_selection import backtest
+
+    estimator = GridSearchCV(_Fits(), {}, cv=2) if wrap else _Fits()
+    with pytest.raises(TypeError, match="backtest takes a SequenceForecaster"):
+        backtest(estimator, _series(n=60), cv=2)
+    assert _Fits.fits == 0  # before, the first fold trained, then was refused
+    with pytest.raises(TypeError, match="backtest takes a SequenceForecaster"):
+        backtest(Ridge(), _series(n=60), cv=2)  # before: Ridge.fit's TypeError
 
 
 @pytest.mark.parametrize("form", ["series", "named", "array"])
