@@ -28,18 +28,28 @@ from ._ranks import (
     windows_needed,
 )
 
-__all__ = ["ConformalCalibration", "check_coverage", "check_quantiles"]
+__all__ = [
+    "LEVEL_TOLERANCE",
+    "ConformalCalibration",
+    "check_coverage",
+    "check_quantiles",
+]
 
 # how fast rolling intervals adapt their level to the misses they see
 ADAPTATION = 0.02
+# levels closer than this are one (``1 - 0.9`` is the head at 0.1)
+LEVEL_TOLERANCE = 1e-9
 
 
 def check_coverage(coverage):
     """Return ``coverage`` as a float; refuse one that is not a number in (0, 1).
 
     ``np.float32(0.8)`` is 0.8, as written (:func:`_as_written`): the quantile
-    heads at 0.1 and 0.9 give its interval, as they give ``0.8``'s.
+    heads at 0.1 and 0.9 give its interval, as they give ``0.8``'s. A 0-d
+    array is its number, as ``backtest``'s ``coverage`` takes it.
     """
+    if isinstance(coverage, np.ndarray) and coverage.ndim == 0:
+        coverage = coverage[()]  # a numpy scalar
     if (
         not isinstance(coverage, Real)
         or isinstance(coverage, bool)
@@ -76,7 +86,15 @@ def check_quantiles(quantiles):
             f"{quantiles!r}."
         )
     # 0.1 given as float32 stays 0.1, a usable column label
-    return np.unique([_as_written(q) for q in levels])
+    levels = np.unique([_as_written(q) for q in levels])
+    close = np.flatnonzero(np.diff(levels) <= LEVEL_TOLERANCE)
+    if len(close):  # one level twice, as columns or heads
+        low, high = float(levels[close[0]]), float(levels[close[0] + 1])
+        raise ValueError(
+            f"quantiles holds {low!r} and {high!r}, one level up to rounding: "
+            "give each level once."
+        )
+    return levels
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from .._engine import SequenceDataset, predict_outputs
 from ..utils._series import check_panel
 from ._calendar import check_step, fitted_steps, fitted_zones, zone_first
 from ._columns import ColumnRoles, check_like_fit, check_log, future_rows
-from ._conformal import ConformalCalibration
+from ._conformal import LEVEL_TOLERANCE, ConformalCalibration
 from ._exog import as_series
 from ._extremes import warn_extreme_ends
 from ._lags import SeasonLag, lookback
@@ -204,7 +204,8 @@ class FittedForecaster:
         """
         if self.quantiles is None:
             return None
-        found = np.flatnonzero(np.isclose(self.quantiles, level, rtol=0, atol=1e-9))
+        close = np.isclose(self.quantiles, level, rtol=0, atol=LEVEL_TOLERANCE)
+        found = np.flatnonzero(close)
         return int(found[0]) if len(found) else None
 
     def head_pair(self, coverage):

@@ -432,10 +432,21 @@ def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
     pd.testing.assert_frame_equal(
         model.predict_interval(coverage=Fraction(4, 5)), heads
     )
+    # a 0-d array, as backtest's coverage takes it (refused here before)
+    pd.testing.assert_frame_equal(model.predict_interval(coverage=np.array(0.8)), heads)
     from skseq.model_selection._backtest import _coverages
 
     assert _coverages(np.float32([[0.8, 0.9]])) == (0.8, 0.9)
     assert _coverages(pd.DataFrame({"c": [0.8]}, dtype="float32")) == (0.8,)
+
+
+def test_one_level_given_twice_up_to_rounding_is_refused(model):
+    # 1 - 0.9 is the head at 0.1 (head_index): beside 0.1 it made a second,
+    # near-identical column before
+    with pytest.raises(ValueError, match="0.1, one level up to rounding"):
+        model.predict_quantiles(quantiles=[0.1, 1 - 0.9])
+    with pytest.raises(ValueError, match="one level up to rounding"):
+        SequenceForecaster(horizon=3, quantiles=[0.5, 0.5 + 1e-12]).fit(noisy_sine(60))
 
 
 def test_a_level_s_value_does_not_depend_on_the_levels_asked_with_it():
