@@ -64,9 +64,20 @@ _SEASONS = {
     "M": 12,
     "MS": 12,
     "ME": 12,
+    "BM": 12,
+    "BMS": 12,
+    "BME": 12,
+    "CBMS": 12,
+    "CBME": 12,
+    "SM": 24,
+    "SMS": 24,
+    "SME": 24,
     "Q": 4,
     "QS": 4,
     "QE": 4,
+    "BQ": 4,
+    "BQS": 4,
+    "BQE": 4,
     "W": 52,
     "D": 7,
     "B": 5,
@@ -78,9 +89,12 @@ _SEASONS = {
 def season_of(freq):
     """Return the steps of a season for a time step ``freq``, or None.
 
-    Months: 12, quarters: 4, weeks: 52, days: 7, business days: 5, hours: 24,
-    minutes: a day's worth (48 for half-hours). Years and integer steps have
-    no season.
+    Months (of any anchor, business ones too): 12, half-months: 24,
+    quarters: 4, weeks: 52, days: 7, business days: 5, hours: 24, minutes:
+    a day's worth (48 for half-hours). A step of several units has the
+    season its count divides into at least two steps (2 hours: 12, 2
+    months: 6), else none (2 days, 5 business days). Years and integer
+    steps have no season.
 
     Examples
     --------
@@ -88,6 +102,8 @@ def season_of(freq):
     >>> from skseq.forecasting._geometry import season_of
     >>> season_of(pd.period_range("2000-01", periods=2, freq="M").freq), season_of(1)
     (12, None)
+    >>> season_of("2h"), season_of("BME"), season_of("2D")
+    (12, 12, None)
     """
     if freq is None or isinstance(freq, int):
         return None
@@ -100,10 +116,10 @@ def season_of(freq):
     if name in ("min", "T"):
         steps_per_day = 24 * 60 / offset.n
         return int(steps_per_day) if steps_per_day == int(steps_per_day) else None
-    season = _SEASONS.get(name)
-    if season is None or offset.n != 1:
+    season, n = _SEASONS.get(name), offset.n
+    if season is None or n < 1 or season % n or season // n < 2:
         return None
-    return season
+    return season // n
 
 
 def supported_window(shortest, horizon, season=None):
