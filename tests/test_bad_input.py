@@ -173,7 +173,18 @@ SERIES_CASES = {
     ),
     "irregular": (
         daily(np.ones(20), pd.date_range("2024-01-01", periods=21).delete(4)),
-        r"Cannot infer a regular frequency.*missing.*y\.asfreq\(freq\).*freq=",
+        r"Cannot infer a regular frequency.*At its step \(D\) 1 time stamp is "
+        r"missing, the first 2024-01-05.*y\.asfreq\(freq\).*freq=",
+    ),
+    "a month missing": (  # counted at 28 days before: 42 missing, wrongly
+        daily(
+            np.ones(39), pd.date_range("2010-01-01", periods=40, freq="MS").delete(20)
+        ),
+        r"At its step \(MS\) 1 time stamp is missing, the first 2011-09-01",
+    ),
+    "business days missing": (  # not days: weekends are no gap
+        daily(np.ones(37), pd.bdate_range("2024-01-01", periods=40).delete([3, 9, 10])),
+        r"At its step \(B\) 3 time stamps are missing, the first 2024-01-04",
     ),
     "strings": (pd.Series(["a"] * 20), r"y has dtype (object|str), not numbers"),
     "flags": (daily(np.arange(20) % 2 == 0), r"y has dtype bool.*astype\(float\)"),
@@ -223,6 +234,18 @@ def test_a_freq_the_index_does_not_follow_says_which_stamps_break_it(freq, match
     y = daily(np.ones(20))  # 20 days
     with pytest.raises(ValueError, match=match):
         SequenceForecaster(window_length=5, freq=freq, **QUICK).fit(y)
+
+
+def test_a_history_with_a_gap_is_counted_at_the_training_step():
+    y = daily(
+        np.sin(np.arange(40.0)), pd.date_range("2010-01-01", periods=40, freq="MS")
+    )
+    model = SequenceForecaster(window_length=5, horizon=2, **QUICK).fit(y)
+    with pytest.raises(
+        ValueError,
+        match=rf"step \(MS\) 1 time stamp is missing, the first {y.index[-7].date()}",
+    ):
+        model.predict(y=y.iloc[-12:].drop(y.index[-7]))
 
 
 def test_forecaster_refuses_mixed_time_zones():

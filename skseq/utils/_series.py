@@ -6,7 +6,6 @@ A series is given as a pandas Series or DataFrame indexed by time
 a long DataFrame indexed by ``(series id, time)``.
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,13 +13,13 @@ import pandas as pd
 from sklearn.utils.validation import check_array
 
 from ._periods import business_periods_quiet
+from ._steps import infer_frequency, raise_irregular, raise_off_freq
 
 __all__ = [
     "TimeSeries",
     "check_panel",
     "check_series",
     "check_stamps",
-    "infer_frequency",
     "non_numeric_columns",
     "refuse_complex_columns",
     "refuse_duplicate_columns",
@@ -130,60 +129,6 @@ def refuse_missing(values, index, name, how=None, columns=None):
             f"{index[row]}{column}. Fill them first (e.g. "
             f"{how or name + '.interpolate()'})."
         )
-
-
-def infer_frequency(index):
-    """Return the step of a regular time index, or None.
-
-    Uses ``index.freq`` when set, else ``pandas.infer_freq`` (asking pandas
-    for its future offset return type, so pandas 3.1's Pandas4Warning about
-    strings is neither raised nor relied on).
-    """
-    if isinstance(index, pd.PeriodIndex):
-        return index.freq
-    if isinstance(index, pd.DatetimeIndex):
-        if index.freq is not None:
-            return index.freq
-        if len(index) < 3:
-            return None
-        try:
-            with pd.option_context("future.infer_freq_returns_offset", True):
-                freq = pd.infer_freq(index)
-        except (pd.errors.OptionError, KeyError):  # pandas without the option
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                freq = pd.infer_freq(index)
-        return None if freq is None else pd.tseries.frequencies.to_offset(freq)
-    if isinstance(index, pd.RangeIndex):
-        return index.step
-    if pd.api.types.is_integer_dtype(index):
-        steps = np.unique(np.diff(index.to_numpy()))
-        return int(steps[0]) if len(steps) == 1 else None
-    return None
-
-
-def _describe_gaps(index, freq):
-    expected = pd.date_range(index[0], index[-1], freq=freq)
-    missing = expected.difference(index)
-    return len(missing), (missing[0] if len(missing) else None)
-
-
-def _raise_off_freq(index, freq, name):
-    """Say which stamps of ``index`` break ``freq``: missing ones, or extra."""
-    count, first = _describe_gaps(index, freq)
-    if count:
-        raise ValueError(
-            f"{name}.index does not follow freq={freq.freqstr!r}: {count} time "
-            f"stamps are missing, the first {first}. Reindex with "
-            f"{name}.asfreq({freq.freqstr!r}) and fill the gaps."
-        )
-    extra = index.difference(pd.date_range(index[0], index[-1], freq=freq))
-    raise ValueError(
-        f"{name}.index does not follow freq={freq.freqstr!r}: {len(extra)} time "
-        f"stamps fall between its steps, the first {extra[0]}. Aggregate them "
-        f"(e.g. {name}.resample({freq.freqstr!r}).mean()) or give the index's "
-        "own freq."
-    )
 
 
 def non_numeric_columns(frame):
@@ -301,9 +246,9 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
             step = _offset(step)
             expected = pd.date_range(index[0], periods=len(index), freq=step)
             if not expected.equals(index):
-                _raise_off_freq(index, step, name)
+                raise_off_freq(index, step, name)
             return step
-        _raise_irregular(index, name)
+        raise_irregular(index, name, default_freq)
     if isinstance(index, pd.PeriodIndex):
         expected = pd.period_range(index[0], periods=len(index), freq=index.freq)
         if not expected.equals(index):
@@ -323,26 +268,6 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
             "DatetimeIndex, PeriodIndex or evenly spaced integer index."
         )
     return step
-
-
-def _raise_irregular(index, name):
-    hint = ""
-    if len(index) >= 3:
-        try:
-            guess = pd.tseries.frequencies.to_offset(pd.Series(index).diff().min())
-            count, first = _describe_gaps(index, guess)
-            hint = (
-                f" With the smallest step ({guess.freqstr}) {count} time stamps "
-                f"are missing, the first {first}."
-            )
-        except (ValueError, TypeError):
-            pass
-    # freq= names the step pandas cannot infer; it does not fill missing stamps
-    raise ValueError(
-        f"Cannot infer a regular frequency from {name}.index.{hint} Reindex "
-        f"with {name}.asfreq(freq) at the series' step (e.g. 'D', 'h', 'MS') and "
-        "fill the gaps, or, if no stamp is missing, pass freq=... naming it."
-    )
 
 
 def check_series(
@@ -441,7 +366,7 @@ def check_series(
     elif isinstance(index, pd.DatetimeIndex):
         step = freq if freq is not None else (index.freq or default_freq)
         if step is None:
-            _raise_irregular(index, name)
+            raise_irregular(index, name)
         step = _offset(step)
     else:
         step = default_freq if default_freq is not None else 1

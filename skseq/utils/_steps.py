@@ -1,0 +1,124 @@
+"""The step of a time index, and the stamps that break it.
+
+:func:`infer_frequency` finds a regular index's step. An index that has none
+is refused with the stamps that break it: those missing from the step's
+grid (:func:`raise_off_freq` for a step the user names,
+:func:`raise_irregular` for one found from the stamps themselves, or from
+the training series at ``predict``).
+"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["infer_frequency", "raise_irregular", "raise_off_freq"]
+
+# the runs of three stamps whose step is inferred (evenly spread) where an
+# irregular index's step is looked for: one run outside its gaps is enough
+RUNS = 25
+
+
+def infer_frequency(index):
+    """Return the step of a regular time index, or None.
+
+    Uses ``index.freq`` when set, else ``pandas.infer_freq`` (asking pandas
+    for its future offset return type, so pandas 3.1's Pandas4Warning about
+    strings is neither raised nor relied on).
+    """
+    if isinstance(index, pd.PeriodIndex):
+        return index.freq
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is not None:
+            return index.freq
+        if len(index) < 3:
+            return None
+        try:
+            with pd.option_context("future.infer_freq_returns_offset", True):
+                freq = pd.infer_freq(index)
+        except (pd.errors.OptionError, KeyError):  # pandas without the option
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                freq = pd.infer_freq(index)
+        return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+    if isinstance(index, pd.RangeIndex):
+        return index.step
+    if pd.api.types.is_integer_dtype(index):
+        steps = np.unique(np.diff(index.to_numpy()))
+        return int(steps[0]) if len(steps) == 1 else None
+    return None
+
+
+def _missing(index, freq):
+    """Return how many stamps of ``freq``'s grid ``index`` misses, and the first."""
+    expected = pd.date_range(index[0], index[-1], freq=freq)
+    missing = expected.difference(index)
+    return len(missing), (missing[0] if len(missing) else None)
+
+
+def _stamps(count):
+    """``count`` time stamps, in words: "1 time stamp is", "3 time stamps are"."""
+    return f"{count} time stamp is" if count == 1 else f"{count} time stamps are"
+
+
+def raise_off_freq(index, freq, name):
+    """Say which stamps of ``index`` break ``freq``: missing ones, or extra."""
+    count, first = _missing(index, freq)
+    if count:
+        raise ValueError(
+            f"{name}.index does not follow freq={freq.freqstr!r}: {_stamps(count)} "
+            f"missing, the first {first}. Reindex with "
+            f"{name}.asfreq({freq.freqstr!r}) and fill the gaps."
+        )
+    extra = index.difference(pd.date_range(index[0], index[-1], freq=freq))
+    raise ValueError(
+        f"{name}.index does not follow freq={freq.freqstr!r}: {len(extra)} time "
+        f"stamps fall between its steps, the first {extra[0]}. Aggregate them "
+        f"(e.g. {name}.resample({freq.freqstr!r}).mean()) or give the index's "
+        "own freq."
+    )
+
+
+def _grid_step(index, known=None):
+    """Return the step whose grid holds every stamp of ``index``, or None.
+
+    ``known`` (the training series' step at ``predict``) where its grid does;
+    else, of the steps of runs of three stamps and the smallest difference
+    between stamps, the one whose grid misses fewest: a month with a gap is
+    a month, not the 28 days of the shortest one, and business days are not
+    days.
+    """
+
+    def holds(step):  # every stamp on the grid
+        return index.isin(pd.date_range(index[0], index[-1], freq=step))
+
+    if isinstance(known, pd.offsets.BaseOffset) and holds(known).all():
+        return known
+    runs = np.unique(np.linspace(0, len(index) - 3, RUNS).astype(int))
+    steps = {infer_frequency(index[i : i + 3]) for i in runs} - {None}
+    try:
+        steps.add(pd.tseries.frequencies.to_offset(np.diff(index).min()))
+    except (ValueError, TypeError):  # no positive difference
+        pass
+    steps = [step for step in steps if holds(step).all()]
+    return min(steps, key=lambda step: _missing(index, step)[0], default=None)
+
+
+def raise_irregular(index, name, known=None):
+    """Refuse a DatetimeIndex whose step cannot be inferred, naming its gaps.
+
+    The gaps are those of the step whose grid holds every stamp
+    (:func:`_grid_step`; ``known``: the training series' step), if any.
+    """
+    step = _grid_step(index, known) if len(index) >= 3 else None
+    hint = ""
+    if step is not None:
+        count, first = _missing(index, step)
+        hint = f" At its step ({step.freqstr}) {_stamps(count)} missing, "
+        hint += f"the first {first}."
+    # freq= names the step pandas cannot infer; it does not fill missing stamps
+    raise ValueError(
+        f"Cannot infer a regular frequency from {name}.index.{hint} Reindex "
+        f"with {name}.asfreq(freq) at the series' step (e.g. 'D', 'h', 'MS') and "
+        "fill the gaps, or, if no stamp is missing, pass freq=... naming it."
+    )
