@@ -372,10 +372,10 @@ class SequenceForecaster(
             n_columns)``) or a :class:`~skseq.io.StoredSequences` (one series
             per sequence, keyed by its ids, as :func:`skseq.io.read_parquet`
             reads a long table) stays in its store: it is checked and scaled
-            a block at a time and its windows are read a batch at a time,
-            with the same model as in memory (columns are covariates by
-            position: ``target=[0]``). With ``X`` or ``static``, a stored
-            array is read into memory.
+            a block at a time and its windows a batch at a time, as in memory
+            less what reads every step at once (the season its values show:
+            give ``season``; the smoothing part); columns are covariates by
+            position (``target=[0]``); with ``X`` or ``static`` it is read in.
         X : pandas.DataFrame, array-like, dict or long DataFrame, default=None
             Exogenous series with a row for every time stamp of ``y`` (the
             sktime and skforecast convention): covariates known only up to the
