@@ -182,6 +182,10 @@ SERIES_CASES = {
         ),
         r"At its step \(MS\) 1 time stamp is missing, the first 2011-09-01",
     ),
+    "three stamps": (  # the smallest difference names the step (24h)
+        daily(np.ones(3), pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-04"])),
+        r"At its step \(24h\) 1 time stamp is missing, the first 2024-01-03",
+    ),
     "business days missing": (  # not days: weekends are no gap
         daily(np.ones(37), pd.bdate_range("2024-01-01", periods=40).delete([3, 9, 10])),
         r"At its step \(B\) 3 time stamps are missing, the first 2024-01-04",
@@ -234,6 +238,14 @@ def test_a_freq_the_index_does_not_follow_says_which_stamps_break_it(freq, match
     y = daily(np.ones(20))  # 20 days
     with pytest.raises(ValueError, match=match):
         SequenceForecaster(window_length=5, freq=freq, **QUICK).fit(y)
+
+
+def test_one_stamp_between_the_steps_of_freq_is_named():
+    index = pd.date_range("2024-01-01", periods=10, freq="2D").insert(3, "2024-01-06")
+    with pytest.raises(ValueError, match=r"1 time stamp falls between .* 2024-01-06"):
+        SequenceForecaster(window_length=5, freq="2D", **QUICK).fit(
+            daily(np.ones(11), index)
+        )
 
 
 def test_a_history_with_a_gap_is_counted_at_the_training_step():

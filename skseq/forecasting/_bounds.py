@@ -9,6 +9,8 @@ conformity scores; the intervals of several coverages nest.
 import numpy as np
 import pandas as pd
 
+from ._conformal import LEVEL_TOLERANCE
+
 __all__ = ["interval_bounds"]
 
 
@@ -33,7 +35,7 @@ def interval_bounds(fitted, transformed, unit, coverage, margin_of=None, heads=N
     # heads too extreme for the held-out windows bound nothing
     for level in 1 - 2 * np.asarray(fitted.quantiles if heads is not None else []):
         bounds = fitted.head_pair(level) and fitted.calibration.calibrates(level)
-        if 0 < level and abs(level - coverage) > 1e-9 and bounds:
+        if 0 < level and abs(level - coverage) > LEVEL_TOLERANCE and bounds:
             low, high = _bounds(
                 fitted, transformed, unit, level, margin_of(level), heads
             )

@@ -67,7 +67,11 @@ def _as_written(level):
 
 
 def check_quantiles(quantiles):
-    """Return the quantile levels sorted and unique; refuse any outside (0, 1)."""
+    """Return the quantile levels sorted; refuse any outside (0, 1), or twice.
+
+    Two levels closer than ``LEVEL_TOLERANCE`` are one (``1 - 0.9`` is 0.1),
+    given twice.
+    """
     if hasattr(quantiles, "dtype") and np.ndim(quantiles) <= 1:  # numpy, pandas
         # as numpy scalars: through dtype=object a float32 array's 0.1 would
         # become 0.10000000149011612 (2-D input is left to the check below)
@@ -86,12 +90,12 @@ def check_quantiles(quantiles):
             f"{quantiles!r}."
         )
     # 0.1 given as float32 stays 0.1, a usable column label
-    levels = np.unique([_as_written(q) for q in levels])
+    levels = np.sort([_as_written(q) for q in levels])
     close = np.flatnonzero(np.diff(levels) <= LEVEL_TOLERANCE)
-    if len(close):  # one level twice, as columns or heads
+    if len(close):  # one level twice, as columns or heads (backtest's too)
         low, high = float(levels[close[0]]), float(levels[close[0] + 1])
         raise ValueError(
-            f"quantiles holds {low!r} and {high!r}, one level up to rounding: "
+            f"quantiles holds {low!r} and {high!r}, one level (up to rounding): "
             "give each level once."
         )
     return levels

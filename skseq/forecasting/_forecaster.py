@@ -60,8 +60,8 @@ class SequenceForecaster(
         Steps of a season, for ``window_length="auto"`` and
         ``season_inputs``. "auto" reads it off the time index: 12 for months,
         4 for quarters, 7 for days, 24 for hours, a day's worth of shorter
-        steps, none for years, and 52 for weeks where the values a year
-        back, moved by the series' drift, forecast it in sample with at most
+        steps (2 hours: 12), none for years, and 52 for weeks where a year
+        back, moved by the series' drift, forecasts it in sample with at most
         0.9 times the last value's error (the median over a panel's series
         and targets, in logarithms with ``transform="log"``; series too
         short to tell keep it:

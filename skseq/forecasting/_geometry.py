@@ -61,28 +61,23 @@ MIN_WINDOW = 4
 SEASON_WINDOWS_PER_STEP = 1
 # steps per season, by the base of the index's frequency
 _SEASONS = {
-    "M": 12,
     "MS": 12,
     "ME": 12,
-    "BM": 12,
     "BMS": 12,
     "BME": 12,
     "CBMS": 12,
     "CBME": 12,
-    "SM": 24,
     "SMS": 24,
     "SME": 24,
-    "Q": 4,
     "QS": 4,
     "QE": 4,
-    "BQ": 4,
     "BQS": 4,
     "BQE": 4,
     "W": 52,
     "D": 7,
     "B": 5,
     "h": 24,
-    "H": 24,
+    "min": 24 * 60,
 }
 
 
@@ -112,11 +107,7 @@ def season_of(freq):
         if isinstance(freq, pd.offsets.BaseOffset)
         else pd.tseries.frequencies.to_offset(freq)
     )
-    name = offset.rule_code.split("-")[0]
-    if name in ("min", "T"):
-        steps_per_day = 24 * 60 / offset.n
-        return int(steps_per_day) if steps_per_day == int(steps_per_day) else None
-    season, n = _SEASONS.get(name), offset.n
+    season, n = _SEASONS.get(offset.rule_code.split("-")[0]), offset.n
     if season is None or n < 1 or season % n or season // n < 2:
         return None
     return season // n

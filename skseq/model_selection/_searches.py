@@ -1,21 +1,22 @@
 """The forecaster that makes the rolling forecasts of a fitted estimator."""
 
 from ..forecasting import SequenceForecaster
-from ..utils._sklearn_compat import BaseSearchCV
 
 __all__ = ["check_rolling", "rolling_forecaster"]
 
 
 def check_rolling(estimator, purpose):
-    """Refuse, before any fit, an estimator that :func:`rolling_forecaster` would.
+    """Refuse, before any fit, an estimator that wraps no forecaster.
 
-    A :class:`SequenceForecaster`, or a search over one (nested ones too),
-    passes; anything else (a regressor whose ``fit`` takes ``X`` and ``y``,
-    a pipeline) is refused with the error that names ``purpose``, not with
-    one from its ``fit``, nor after it has trained.
+    A :class:`SequenceForecaster`, or anything whose ``estimator`` is one,
+    nested or not (a search), passes; anything else (a regressor whose
+    ``fit`` takes ``X`` and ``y``, a pipeline) is refused with the error
+    that names ``purpose``, not with one from its ``fit``, nor after it has
+    trained. A fitted wrapper without ``best_estimator_`` is refused after
+    it has trained (:func:`rolling_forecaster`).
     """
     found = estimator
-    while isinstance(found, BaseSearchCV):
+    while not isinstance(found, SequenceForecaster) and hasattr(found, "estimator"):
         found = found.estimator
     if not isinstance(found, SequenceForecaster):
         _refuse(estimator, purpose)

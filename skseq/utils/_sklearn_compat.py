@@ -5,7 +5,6 @@ here keeps a version fix to one file (as imbalanced-learn does).
 """
 
 from sklearn.base import _fit_context
-from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -21,7 +20,6 @@ from sklearn.utils.validation import (
 )
 
 __all__ = [
-    "BaseSearchCV",
     "HasMethods",
     "Interval",
     "StrOptions",

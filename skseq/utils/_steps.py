@@ -8,6 +8,7 @@ the training series at ``predict``).
 """
 
 import warnings
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -56,9 +57,9 @@ def _missing(index, freq):
     return len(missing), (missing[0] if len(missing) else None)
 
 
-def _stamps(count):
-    """``count`` time stamps, in words: "1 time stamp is", "3 time stamps are"."""
-    return f"{count} time stamp is" if count == 1 else f"{count} time stamps are"
+def _stamps(count, one, many):
+    """``count`` time stamps and a verb that agrees: "1 time stamp is"."""
+    return f"{count} time stamp {one}" if count == 1 else f"{count} time stamps {many}"
 
 
 def raise_off_freq(index, freq, name):
@@ -66,14 +67,15 @@ def raise_off_freq(index, freq, name):
     count, first = _missing(index, freq)
     if count:
         raise ValueError(
-            f"{name}.index does not follow freq={freq.freqstr!r}: {_stamps(count)} "
-            f"missing, the first {first}. Reindex with "
+            f"{name}.index does not follow freq={freq.freqstr!r}: "
+            f"{_stamps(count, 'is', 'are')} missing, the first {first}. Reindex with "
             f"{name}.asfreq({freq.freqstr!r}) and fill the gaps."
         )
     extra = index.difference(pd.date_range(index[0], index[-1], freq=freq))
     raise ValueError(
-        f"{name}.index does not follow freq={freq.freqstr!r}: {len(extra)} time "
-        f"stamps fall between its steps, the first {extra[0]}. Aggregate them "
+        f"{name}.index does not follow freq={freq.freqstr!r}: "
+        f"{_stamps(len(extra), 'falls', 'fall')} between its steps, the first "
+        f"{extra[0]}. Aggregate them "
         f"(e.g. {name}.resample({freq.freqstr!r}).mean()) or give the index's "
         "own freq."
     )
@@ -83,24 +85,25 @@ def _grid_step(index, known=None):
     """Return the step whose grid holds every stamp of ``index``, or None.
 
     ``known`` (the training series' step at ``predict``) where its grid does;
-    else, of the steps of runs of three stamps and the smallest difference
-    between stamps, the one whose grid misses fewest: a month with a gap is
-    a month, not the 28 days of the shortest one, and business days are not
-    days.
+    else, of the steps of runs of three stamps (the most common first) and
+    the smallest difference between stamps, the first whose grid misses
+    fewest: a month with a gap is a month, not the 28 days of the shortest
+    one, and business days are not days.
     """
 
     def holds(step):  # every stamp on the grid
-        return index.isin(pd.date_range(index[0], index[-1], freq=step))
+        return index.isin(pd.date_range(index[0], index[-1], freq=step)).all()
 
-    if isinstance(known, pd.offsets.BaseOffset) and holds(known).all():
+    if isinstance(known, pd.offsets.BaseOffset) and holds(known):
         return known
     runs = np.unique(np.linspace(0, len(index) - 3, RUNS).astype(int))
-    steps = {infer_frequency(index[i : i + 3]) for i in runs} - {None}
+    found = Counter(infer_frequency(index[i : i + 3]) for i in runs)
+    steps = [step for step, _ in found.most_common() if step is not None]
     try:
-        steps.add(pd.tseries.frequencies.to_offset(np.diff(index).min()))
+        steps.append(pd.tseries.frequencies.to_offset((index[1:] - index[:-1]).min()))
     except (ValueError, TypeError):  # no positive difference
         pass
-    steps = [step for step in steps if holds(step).all()]
+    steps = [step for step in dict.fromkeys(steps) if holds(step)]
     return min(steps, key=lambda step: _missing(index, step)[0], default=None)
 
 
@@ -114,7 +117,7 @@ def raise_irregular(index, name, known=None):
     hint = ""
     if step is not None:
         count, first = _missing(index, step)
-        hint = f" At its step ({step.freqstr}) {_stamps(count)} missing, "
+        hint = f" At its step ({step.freqstr}) {_stamps(count, 'is', 'are')} missing, "
         hint += f"the first {first}."
     # freq= names the step pandas cannot infer; it does not fill missing stamps
     raise ValueError(

@@ -58,6 +58,8 @@ def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, seas
         ("2D", None),  # a week is not a whole number of them
         ("5B", None),  # a season of one step
         ("YS", None),
+        ("1440min", None),  # 1 before, which fit could not use
+        ("7min", None),
     ],
 )
 def test_the_season_of_a_step_reads_its_unit_and_count(freq, season):

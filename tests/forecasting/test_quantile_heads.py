@@ -443,9 +443,9 @@ def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
 def test_one_level_given_twice_up_to_rounding_is_refused(model):
     # 1 - 0.9 is the head at 0.1 (head_index): beside 0.1 it made a second,
     # near-identical column before
-    with pytest.raises(ValueError, match="0.1, one level up to rounding"):
+    with pytest.raises(ValueError, match=r"0.1, one level \(up to rounding\)"):
         model.predict_quantiles(quantiles=[0.1, 1 - 0.9])
-    with pytest.raises(ValueError, match="one level up to rounding"):
+    with pytest.raises(ValueError, match=r"one level \(up to rounding\)"):
         SequenceForecaster(horizon=3, quantiles=[0.5, 0.5 + 1e-12]).fit(noisy_sine(60))
 
 

@@ -113,6 +113,19 @@ def test_backtest_refuses_what_is_not_a_forecaster_before_it_trains(wrap):
         backtest(Ridge(), _series(n=60), cv=2)  # before: Ridge.fit's TypeError
 
 
+def test_a_search_of_another_library_is_not_refused_before_it_trains():
+    # duck-typed as rolling_forecaster is: an estimator over a forecaster
+    from skseq.model_selection._searches import check_rolling
+
+    class Search(BaseEstimator):
+        def __init__(self, estimator):
+            self.estimator = estimator
+
+    check_rolling(Search(Search(SequenceForecaster())), "backtest")
+    with pytest.raises(TypeError, match="backtest takes a SequenceForecaster"):
+        check_rolling(Search(Ridge()), "backtest")
+
+
 @pytest.mark.parametrize("form", ["series", "named", "array"])
 def test_the_series_given_as_y_and_as_x_points_to_the_scorer(form):
     # cross_val_score(forecaster, y, y, scoring="neg_...") passes it as both
