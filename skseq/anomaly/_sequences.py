@@ -17,6 +17,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import RNNRegressor, RNNStepRegressor
+from ..utils import MASK_VALUE
 from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
@@ -140,9 +141,15 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     def _steps(self, X, reset):
         """Return each sequence of ``X`` as a ``(n_steps, n_features)`` array.
 
-        And the validated sequences, whose spec ``fit`` remembers.
+        And the validated sequences, whose spec ``fit`` remembers. Steps of
+        the network's ``mask_value`` are padding (as the network reads them):
+        a padded array is its ragged sequences.
         """
-        sequences = check_sequences(X, estimator=self, reset=reset)
+        network = self.estimator if reset else self.estimator_
+        mask_value = getattr(network, "mask_value", MASK_VALUE)
+        sequences = check_sequences(
+            X, estimator=self, reset=reset, mask_value=mask_value
+        )
         too_short = np.flatnonzero(sequences.lengths < 2)
         if len(too_short):
             raise ValueError(

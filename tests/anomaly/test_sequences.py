@@ -67,6 +67,26 @@ def test_ragged_sequences_and_several_features():
         detector.predict([np.zeros((5, 3))])
 
 
+@pytest.mark.parametrize("method", ["reconstruction", "next_step"])
+def test_a_padded_array_is_its_ragged_sequences(method):
+    # the padding steps (MASK_VALUE) were read as values: a scale of 4e8
+    # where the ragged sequences gave 0.7, and every padded sequence an error
+    # of about 1e17
+    from skseq.preprocessing import SequencePadder
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(20, 31, 60)
+    ragged = [np.sin(np.arange(n) / 3 + rng.uniform(0, 6)) for n in lengths]
+    padded = SequencePadder(padding="post").fit_transform(ragged)
+    options = dict(method=method, false_alarm_rate=0.1, random_state=0)
+    net = dict(hidden_size=8, max_epochs=2)
+    kind = RNNRegressor if method == "reconstruction" else RNNStepRegressor
+    one = SequenceAnomalyDetector(estimator=kind(**net), **options).fit(ragged)
+    two = SequenceAnomalyDetector(estimator=kind(**net), **options).fit(padded)
+    np.testing.assert_allclose(two.scale_, one.scale_)
+    np.testing.assert_allclose(two.error(padded[:5]), one.error(ragged[:5]), rtol=1e-5)
+
+
 def test_next_step_model_reads_one_direction_only(data):
     normal, _, _ = data
     detector = SequenceAnomalyDetector(
