@@ -230,10 +230,12 @@ _RUNTIME = """\
         ``forward(X, lengths)`` takes a post-padded batch ``(batch,
         max_length, n_features)`` (or token ids ``(batch, max_length)``) and
         the number of valid steps of each row, and returns ``(batch,
-        output_size)``. It is built with those of ``input_size, output_size,
-        cell, hidden_size, num_layers, dropout, bidirectional, pooling,
-        num_embeddings, embedding_dim, max_length`` and the ``conv_*``
-        parameters that its signature takes.
+        output_size)``, or ``(batch, max_length, output_size)`` where each
+        step is predicted (:class:`~skseq.RNNTagger`,
+        :class:`~skseq.RNNStepRegressor`). It is built with those of
+        ``input_size, output_size, cell, hidden_size, num_layers, dropout,
+        bidirectional, pooling, num_embeddings, embedding_dim, max_length``
+        and the ``conv_*`` parameters that its signature takes.
     callbacks : list or None, default=None
         skorch callbacks (or ``(name, callback)`` pairs) added to training,
         e.g. ``skorch.callbacks.EpochScoring`` or ``Checkpoint``. A callback

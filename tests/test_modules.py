@@ -150,6 +150,25 @@ def test_weighted_loss_with_unit_weights_equals_plain_mean():
     torch.testing.assert_close(plain, expected)
 
 
+def test_a_module_of_one_row_per_sequence_is_refused_where_steps_are_predicted():
+    # the module= docstring said (batch, output_size) for every estimator; a
+    # tagger's module that followed it failed in the loss's masking (IndexError)
+    from skseq import RNNTagger
+
+    class LastStep(torch.nn.Module):
+        def __init__(self, input_size, output_size):
+            super().__init__()
+            self.out = torch.nn.Linear(input_size, output_size)
+
+        def forward(self, X, lengths):
+            return self.out(X[torch.arange(len(X)), lengths - 1])
+
+    X = [np.random.default_rng(i).normal(size=(5 + i % 3, 2)) for i in range(12)]
+    y = [np.arange(len(x)) % 2 for x in X]
+    with pytest.raises(ValueError, match=r"one row per step.*shape \(\d+, 2\)"):
+        RNNTagger(module=LastStep, max_epochs=1, random_state=0).fit(X, y)
+
+
 def test_weighted_loss_weights_each_sample():
     loss = WeightedLoss("squared_error")
     y_pred = torch.tensor([[1.0], [3.0]])

@@ -169,6 +169,12 @@ class WeightedLoss(nn.Module):
         """Return the (weighted) mean loss of the batch."""
         weight = None
         if isinstance(y_true, dict):  # one target per step
+            if y_pred.ndim < 3:  # a custom module's output of one row per sequence
+                raise ValueError(
+                    "The module must output one row per step, (batch, "
+                    "max_length, output_size), for an estimator that predicts "
+                    f"each step; it output shape {tuple(y_pred.shape)}."
+                )
             valid = valid_mask(y_true["lengths"], y_pred.shape[1])
             y_pred, weight = y_pred[valid], y_true["weight"]
             y_true = y_true["target"][valid]
