@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.metrics import make_scorer
 
 from .preprocessing._encoding import _split_string
+from .utils._sklearn_compat import _check_sample_weight
 
 __all__ = [
     "bleu_score",
@@ -59,7 +60,7 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     y_true, y_pred : list of str or list of array-like
         True and predicted sequences (numeric steps equal within 1e-6).
     sample_weight : array-like of shape (n_samples,), default=None
-        Weight of each sequence.
+        Weight of each sequence; at least one must be non-zero.
 
     Returns
     -------
@@ -73,6 +74,13 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     """
     y_true, y_pred = _pairs(y_true, y_pred)
     right = [_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight, right)
+        # accuracy_score's error; older _check_sample_weight does not raise it
+        if not np.any(sample_weight):
+            raise ValueError(
+                "Sample weights must contain at least one non-zero number."
+            )
     return float(np.average(right, weights=sample_weight))
 
 
@@ -80,7 +88,9 @@ def token_accuracy(y_true, y_pred, *, unit="char"):
     """Share of true tokens predicted at their position.
 
     Each pair is compared position by position; a missing or extra token
-    counts as wrong: the denominator of a pair is the longer length.
+    counts as wrong: the denominator of a pair is the longer length. A pair
+    of empty sequences has no positions and counts nothing; if every pair is
+    empty, no token is wrong and the score is 1.0.
 
     Parameters
     ----------
@@ -100,6 +110,8 @@ def token_accuracy(y_true, y_pred, *, unit="char"):
     >>> from skseq.metrics import token_accuracy
     >>> token_accuracy(["abcd"], ["abxd"]), token_accuracy(["abcd"], ["ab"])
     (0.75, 0.5)
+    >>> token_accuracy(["ab", ""], ["ab", ""])
+    1.0
     """
     if unit not in ("char", "word"):
         raise ValueError(f'unit must be "char" or "word", got {unit!r}.')
@@ -108,8 +120,8 @@ def token_accuracy(y_true, y_pred, *, unit="char"):
     for true, pred in zip(y_true, y_pred, strict=True):
         true, pred = _steps(true, unit), _steps(pred, unit)
         right += sum(_equal(t, p) for t, p in zip(true, pred, strict=False))
-        total += max(len(true), len(pred), 1)
-    return right / total
+        total += max(len(true), len(pred))
+    return right / total if total else 1.0
 
 
 def bleu_score(y_true, y_pred, *, tokenize=None):

@@ -24,6 +24,25 @@ def test_token_accuracy_by_position_with_missing_tokens_wrong():
         token_accuracy(["a"], ["a"], unit="letter")
 
 
+def test_an_empty_pair_predicted_empty_has_no_tokens_to_count():
+    assert token_accuracy([""], [""]) == 1.0
+    assert token_accuracy(["ab", ""], ["ab", ""]) == 1.0
+    assert token_accuracy(["ab", ""], ["ax", ""]) == 0.5
+    # an empty prediction of a true token, or a token predicted for none, is wrong
+    assert token_accuracy(["ab", "c"], ["ab", ""]) == 2 / 3
+    assert token_accuracy(["ab", ""], ["ab", "c"]) == 2 / 3
+    assert token_accuracy([[], []], [[], []], unit="word") == 1.0
+
+
+def test_sample_weights_all_zero_are_refused_as_scikit_learn_does():
+    message = "Sample weights must contain at least one non-zero number"
+    with pytest.raises(ValueError, match=message):
+        sequence_accuracy(["ab", "cd"], ["ab", "cx"], sample_weight=[0, 0])
+    with pytest.raises(ValueError, match="sample_weight"):
+        sequence_accuracy(["ab", "cd"], ["ab", "cx"], sample_weight=[1])
+    assert sequence_accuracy(["ab", "cd"], ["ab", "cx"], sample_weight=[0, 2]) == 0
+
+
 def test_lengths_must_match():
     with pytest.raises(ValueError, match="as many sequences"):
         sequence_accuracy(["a", "b"], ["a"])

@@ -164,6 +164,27 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
                 )
         return flat, lengths, fixed
 
+    def get_feature_names_out(self, input_features=None):
+        """Names of the features of a step, the columns of the pandas output.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Prefix of the names; by default ``"token"``.
+
+        Returns
+        -------
+        ndarray of str
+            One name per category of :class:`SequenceOneHotEncoder`
+            (``["token_a", "token_b", ...]``), the one name ``["token_id"]``
+            of :class:`SequenceOrdinalEncoder`.
+        """
+        check_is_fitted(self)
+        names = ["token"] if input_features is None else list(input_features)
+        if not names:
+            raise ValueError("input_features must hold the prefix, got no names.")
+        return self._names_out(str(names[0]))
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.two_d_array = True
@@ -314,22 +335,8 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         tokens = self._encoder.inverse_transform(flat)[:, 0]
         return _split_flat(tokens, lengths, fixed=False)
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the one-hot columns.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Prefix of the names; by default ``"token"``.
-
-        Returns
-        -------
-        ndarray of str
-            ``["token_a", "token_b", ...]``.
-        """
-        check_is_fitted(self)
-        prefix = ["token"] if input_features is None else list(input_features)[:1]
-        return self._encoder.get_feature_names_out(prefix)
+    def _names_out(self, prefix):
+        return self._encoder.get_feature_names_out([prefix])
 
 
 class SequenceOrdinalEncoder(_BaseSequenceEncoder):
@@ -447,7 +454,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         flat, lengths, fixed = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
-        return self._sequence_output(_split_flat(ids, lengths, fixed), ["token_id"])
+        return self._sequence_output(
+            _split_flat(ids, lengths, fixed), self.get_feature_names_out()
+        )
 
     def inverse_transform(self, X):
         """Tokens back from ids: padding (0) is dropped, unknown (1) is None.
@@ -476,6 +485,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
                 )
             out.append(tokens[ids])
         return out
+
+    def _names_out(self, prefix):
+        return np.array([f"{prefix}_id"], dtype=object)
 
     def _id_tokens(self):
         """Return the token of each id from 2 on ("infrequent_sklearn" if shared)."""

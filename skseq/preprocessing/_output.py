@@ -26,7 +26,9 @@ class SequenceOutputMixin:
     (scikit-learn's own wrapping, which makes a 2-D frame, is off for them),
     and read a long frame back in ``inverse_transform`` through
     :meth:`_from_sequence_output`. It comes before ``TransformerMixin`` in the
-    bases, so that its ``__init_subclass__`` turns that wrapping off.
+    bases, so that its ``__init_subclass__`` turns that wrapping off. The
+    columns of the long frame are the features of a step; with pandas output
+    (:meth:`_outputs_pandas`), ``get_feature_names_out`` returns those names.
     """
 
     def __init_subclass__(cls, **kwargs):
@@ -61,9 +63,14 @@ class SequenceOutputMixin:
         self._sklearn_output_config["transform"] = transform
         return self
 
+    def _outputs_pandas(self):
+        """Whether ``transform`` returns a long frame (own setting, else global)."""
+        return _get_output_config("transform", self)["dense"] == "pandas"
+
     def _sequence_output(self, sequences, columns=None, ids=None):
         """Return ``sequences`` in the configured form (own, else global).
 
+        ``columns`` name the features of a step (by default ``x0, x1, ...``).
         ``ids`` are the input's sequence ids (a long frame's), kept in the
         output; by default the output's ids are positions.
         """

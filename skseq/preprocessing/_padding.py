@@ -6,7 +6,12 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+)
 from ..utils.validation import MASK_VALUE, check_sequences, remember_input
 from ._output import SequenceOutputMixin
 
@@ -208,7 +213,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        return self._sequence_output(out, ids=sequences.index)
+        return self._sequence_output(out, self._step_names(), sequences.index)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.
@@ -252,20 +257,36 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns of univariate sequences: one per step.
+        """Names of the output columns.
+
+        The pandas output (``set_output(transform="pandas")``) is a long frame
+        with one row per step: its columns are the features of a step. The
+        other output of univariate sequences is 2-D, with one column per step.
 
         Parameters
         ----------
-        input_features : None
-            Ignored.
+        input_features : array-like of str or None, default=None
+            With pandas output, the input's features of a step; by default
+            ``feature_names_in_`` or ``["x0", "x1", ...]``. Ignored otherwise,
+            and for a 2-D ``X``, whose columns are steps.
 
         Returns
         -------
         ndarray of str
-            ``["step0", "step1", ...]``, ``max_length_`` names.
+            With pandas output, the features of a step (``["x0"]`` for a 2-D
+            ``X``); otherwise ``["step0", "step1", ...]``, ``max_length_``
+            names.
         """
         check_is_fitted(self)
+        if self._outputs_pandas():
+            return self._step_names(input_features)
         return np.array([f"step{i}" for i in range(self.max_length_)], dtype=object)
+
+    def _step_names(self, input_features=None):
+        """Names of the features of a step: the columns of the pandas output."""
+        if self._input_spec.layout == "tabular":  # univariate; columns are steps
+            return np.array(["x0"], dtype=object)
+        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

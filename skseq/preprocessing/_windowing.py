@@ -14,7 +14,12 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..utils._ragged import _looks_ragged
-from ..utils._sklearn_compat import Interval, _fit_context, validate_params
+from ..utils._sklearn_compat import (
+    Interval,
+    _check_feature_names_in,
+    _fit_context,
+    validate_params,
+)
 from ..utils._windows import cut_windows
 from ..utils.validation import MASK_VALUE
 from ._output import SequenceOutputMixin
@@ -210,7 +215,10 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         padded[: self.window_length - 1] = value
         padded[self.window_length - 1 :] = X
         windows = cut_windows(padded, self.window_length)
-        return self._sequence_output(windows[:, :, 0] if X.shape[1] == 1 else windows)
+        return self._sequence_output(
+            windows[:, :, 0] if X.shape[1] == 1 else windows,
+            _check_feature_names_in(self),  # a long frame has a column per feature
+        )
 
     def inverse_transform(self, X):
         """Return the series: the last step of each window.
@@ -231,27 +239,34 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         return last.reshape(len(X), -1)
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns for a single input feature.
+        """Names of the output columns.
+
+        The pandas output (``set_output(transform="pandas")``) is a long frame
+        with one row per step of a window: its columns are the input features.
+        The other output is 2-D for a single input feature, with one column
+        per step of the window.
 
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            Name of the input feature; by default ``feature_names_in_`` or
-            ``"x0"``.
+            Names of the input features; by default ``feature_names_in_`` or
+            ``["x0", "x1", ...]``.
 
         Returns
         -------
         ndarray of str
+            With pandas output, the input features; otherwise
             ``["<name>_lag<k>", ...]`` from the oldest step to lag 0.
         """
         check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        if self._outputs_pandas():
+            return names
         if self.n_features_in_ != 1:
             raise ValueError(
                 "Feature names are defined for one input feature, whose windows "
-                f"form a 2-D output; this windower has {self.n_features_in_}."
+                f"form a 2-D output; this windower has {self.n_features_in_}. "
+                'With set_output(transform="pandas") they name the features.'
             )
-        if input_features is None:
-            input_features = getattr(self, "feature_names_in_", ["x0"])
-        name = input_features[0]
         lags = range(self.window_length - 1, -1, -1)
-        return np.array([f"{name}_lag{lag}" for lag in lags], dtype=object)
+        return np.array([f"{names[0]}_lag{lag}" for lag in lags], dtype=object)

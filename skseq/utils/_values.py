@@ -14,6 +14,30 @@ def _name(estimator):
     return "" if estimator is None else type(estimator).__name__
 
 
+def _token_reading(estimator):
+    """Return how ``estimator`` is told to read token ids, from its parameters.
+
+    "embedding_dim" (skseq's estimators), "dtype" (SequencePadder's integer
+    dtype) or None, so that messages name what the caller has.
+    """
+    params = getattr(estimator, "get_params", dict)()
+    return next((name for name in ("embedding_dim", "dtype") if name in params), None)
+
+
+def _expects_ids(estimator):
+    """Return who expects integer token ids and why, for an error message."""
+    if estimator is None:
+        return "token ids must be integers"
+    reading = _token_reading(estimator)
+    if reading == "embedding_dim":
+        why = "with embedding_dim set, "
+    elif reading == "dtype":
+        why = f"with dtype='{np.dtype(estimator.get_params()['dtype']).name}', "
+    else:
+        why = ""
+    return f"{why}{_name(estimator)} expects integer token ids"
+
+
 def _first_string(values):
     """Return a string held by an array-like of numbers, or None."""
     kind = getattr(getattr(values, "dtype", None), "kind", None)
@@ -34,11 +58,15 @@ def _first_string(values):
 def _refuse_strings(values, estimator, input_name):
     string = _first_string(values)
     if string is not None:
+        read_ids = {
+            "embedding_dim": " (and set embedding_dim)",
+            "dtype": " (and set an integer dtype, e.g. dtype='int64')",
+        }.get(_token_reading(estimator), "")
         raise ValueError(
             f"{input_name} holds strings (e.g. {str(string)!r}), but "
             f"{_name(estimator) or 'skseq'} needs numbers. Map tokens to integer ids "
-            "with skseq.preprocessing.SequenceOrdinalEncoder (and set "
-            "embedding_dim), or one-hot encode them with SequenceOneHotEncoder."
+            f"with skseq.preprocessing.SequenceOrdinalEncoder{read_ids}, or one-hot "
+            "encode them with SequenceOneHotEncoder."
         )
 
 
@@ -80,14 +108,12 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
     )
     if values.dtype.kind in "OUSV":
         raise TypeError(
-            f"{input_name} holds {values.dtype} values; with embedding_dim set, "
-            f"{_name(estimator) or 'the estimator'} expects integer token ids. Map "
-            "tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
+            f"{input_name} holds {values.dtype} values; {_expects_ids(estimator)}. "
+            "Map tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
         )
     if values.dtype.kind not in "iub" and not np.array_equal(values, np.round(values)):
         raise ValueError(
-            f"{input_name} holds non-integer values; with embedding_dim set, "
-            f"{_name(estimator) or 'the estimator'} expects integer token ids."
+            f"{input_name} holds non-integer values; {_expects_ids(estimator)}."
         )
     if values.size and values.dtype.kind != "b" and values.max() >= 2**31:
         raise ValueError(

@@ -58,6 +58,29 @@ def test_encoders_name_their_columns():
     assert list(onehot.columns) == ["token_a", "token_b", "token_c"]
 
 
+def test_the_padder_keeps_the_fitted_feature_names():
+    frame = to_long_format(NUMERIC, columns=["temp", "hum"])
+    padder = SequencePadder().set_output(transform="pandas").fit(frame)
+    out = padder.transform(frame)
+    assert list(out.columns) == ["temp", "hum"]  # as SequenceScaler's
+    assert list(padder.get_feature_names_out()) == ["temp", "hum"]
+    expected = NUMERIC[0].astype(np.float32)  # pre-padded to 5 steps
+    np.testing.assert_array_equal(out.loc[0].to_numpy()[-3:], expected)
+    # a 2-D X holds univariate sequences: its columns are steps, not features
+    table = pd.DataFrame(np.arange(12.0).reshape(3, 4), columns=list("abcd"))
+    univariate = SequencePadder().set_output(transform="pandas").fit(table)
+    assert list(univariate.transform(table).columns) == ["x0"]
+    assert list(univariate.get_feature_names_out()) == ["x0"]
+    # the default output is 2-D for univariate sequences: a column per step
+    assert list(SequencePadder().fit(table).get_feature_names_out()) == [
+        f"step{i}" for i in range(4)
+    ]
+    tokens = make_pipeline(SequenceOrdinalEncoder(), SequencePadder(dtype="int64"))
+    tokens.set_output(transform="pandas").fit(["abc", "ab"])
+    assert list(tokens.transform(["ab"]).columns) == ["token_id"]
+    assert list(tokens.get_feature_names_out()) == ["token_id"]
+
+
 @pytest.mark.parametrize(
     "make_step, X, y",
     [

@@ -81,6 +81,17 @@ def test_padder_for_token_ids_pads_with_zero():
     assert padded.dtype == np.int64
 
 
+def test_padder_errors_name_its_dtype_not_embedding_dim():
+    with pytest.raises(ValueError, match="with dtype='int32', SequencePadder expects"):
+        SequencePadder(dtype="int32").fit([[1.5, 2.0]])
+    with pytest.raises(TypeError, match="with dtype='int16', SequencePadder expects"):
+        SequencePadder(dtype=np.int16).fit(np.array([["a", "b"]], dtype=object))
+    with pytest.raises(ValueError, match="holds strings") as error:
+        SequencePadder().fit([np.array(["a", "b"])])
+    assert "set an integer dtype, e.g. dtype='int64'" in str(error.value)
+    assert "embedding_dim" not in str(error.value)
+
+
 def test_padding_is_idempotent_and_learns_max_length():
     X, _ = make_ragged_classification(n=10)
     padder = SequencePadder().fit(X)
@@ -162,6 +173,24 @@ def test_windower_keeps_one_row_per_step_with_masked_front():
     assert list(names) == ["load_lag1", "load_lag0"]
 
 
+def test_windower_pandas_output_has_a_column_per_named_feature():
+    # the long frame holds the steps of a window in rows, the features in columns
+    frame = pd.DataFrame({"temp": [1.0, 2, 3], "hum": [4.0, 5, 6]})
+    windower = SequenceWindower(2).set_output(transform="pandas")
+    out = windower.fit_transform(frame)
+    assert list(out.columns) == ["temp", "hum"]
+    assert list(windower.get_feature_names_out()) == ["temp", "hum"]
+    np.testing.assert_array_equal(out.loc[2].to_numpy(), [[2, 5], [3, 6]])
+    one = SequenceWindower(3).set_output(transform="pandas").fit(frame[["temp"]])
+    assert list(one.transform(frame[["temp"]]).columns) == ["temp"]
+    assert list(one.get_feature_names_out()) == ["temp"]
+    # a pipeline's names follow the long frames through the next step
+    pipe = make_pipeline(SequenceWindower(2), SequenceScaler())
+    pipe.set_output(transform="pandas").fit(frame)
+    assert list(pipe.get_feature_names_out()) == ["temp", "hum"]
+    assert list(pipe.transform(frame).columns) == ["temp", "hum"]
+
+
 def test_windower_in_a_pipeline_predicts_the_next_value():
     t = np.arange(600)
     series = np.sin(0.3 * t)
@@ -219,6 +248,19 @@ def test_ordinal_encode_then_inverse_is_the_identity(sequences):
     assert min(i.min() for i in ids) >= 2  # 0 and 1 stay reserved
     back = encoder.inverse_transform(ids)
     assert [list(b) for b in back] == [list(s) for s in sequences]
+
+
+def test_ordinal_feature_names_are_its_pandas_column():
+    encoder = SequenceOrdinalEncoder().fit(["abc", "ab"])
+    assert list(encoder.get_feature_names_out()) == ["token_id"]
+    assert list(encoder.get_feature_names_out(["char"])) == ["char_id"]
+    encoder.set_output(transform="pandas")
+    assert list(encoder.transform(["ab"]).columns) == ["token_id"]
+    padded = make_pipeline(SequenceOrdinalEncoder(), SequencePadder(dtype="int64"))
+    names = padded.fit(["abc", "ab"]).get_feature_names_out()
+    assert list(names) == ["step0", "step1", "step2"]
+    with pytest.raises(ValueError, match="input_features must hold the prefix"):
+        encoder.get_feature_names_out([])
 
 
 def test_ordinal_reserved_ids_and_unknown_tokens():

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from skseq import MASK_VALUE
+from skseq import MASK_VALUE, RNNClassifier
+from skseq.preprocessing import SequenceScaler
 from skseq.utils import check_sequences, from_long_format, pad_ragged
 
 
@@ -155,6 +156,18 @@ def test_all_masked_sequence_is_an_error():
 def test_bad_token_input(X, error, match):
     with pytest.raises(error, match=match):
         check_sequences(X, tokens=True)
+
+
+def test_token_errors_name_what_asks_for_token_ids():
+    with pytest.raises(ValueError, match="non-integer values; token ids must be"):
+        check_sequences(np.array([[1.5, 2.0]]), tokens=True)
+    clf = RNNClassifier(embedding_dim=4)
+    with pytest.raises(ValueError, match="with embedding_dim set, RNNClassifier"):
+        check_sequences(np.array([[1.5, 2.0]]), tokens=True, estimator=clf)
+    # a transformer that reads no token ids is not told to set embedding_dim
+    with pytest.raises(ValueError, match="holds strings") as error:
+        check_sequences(np.array([["a", "b"]]), estimator=SequenceScaler())
+    assert "embedding_dim" not in str(error.value)
 
 
 def test_long_dataframe_with_categorical_ids_keeps_rows_with_their_id():
