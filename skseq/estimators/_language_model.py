@@ -20,7 +20,7 @@ from .._runtime import torch_threads
 from .._versions import VersionStamped
 from ..modules import CELLS, LanguageModule
 from ..preprocessing import SequenceOrdinalEncoder
-from ..preprocessing._encoding import _join_tokens
+from ..preprocessing._encoding import UNKNOWN_ID, _join_tokens
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 
 __all__ = ["RNNLanguageModel"]
@@ -389,7 +389,8 @@ default="adam"
         str or ndarray
             The prompt followed by the generated text (words joined by
             spaces), or token ids for a model fitted on token ids. Generation
-            stops early at an end-of-document token.
+            stops early at an end-of-document token. Padding (id 0) is never
+            generated, nor, by a model fitted on text, the unknown token.
         """
         if not isinstance(temperature, Real) or not temperature > 0:  # NaN too
             raise ValueError(f"temperature must be a number > 0, got {temperature!r}.")
@@ -411,6 +412,9 @@ default="adam"
         prompt_ids = np.concatenate([[end], ids])
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
+        # never padding, nor (for text) the unknown id: no token of the training
+        # text has it (the encoder's ids start at 2, rare tokens share one)
+        never = [0] if self.encoder_ is None else [0, UNKNOWN_ID]
         generated = []
         with torch_threads(self.n_threads), torch.inference_mode():
             logits, state = module.step(torch.as_tensor(prompt_ids)[None])
@@ -419,7 +423,7 @@ default="adam"
             for _ in range(n_steps):
                 scaled = logits / temperature
                 probabilities = np.exp(scaled - scaled.max())
-                probabilities[0] = 0.0  # never padding
+                probabilities[never] = 0.0
                 cumulative = np.cumsum(probabilities)
                 token = int(np.searchsorted(cumulative, rng.random() * cumulative[-1]))
                 if token == end:
@@ -428,9 +432,7 @@ default="adam"
                 logits = advance(token).numpy().astype(np.float64)
         if self.encoder_ is None:
             return np.array(shown + generated, dtype=np.int64)
-        tokens = self.encoder_.inverse_transform([np.array(generated, dtype=np.int64)])[
-            0
-        ]
+        tokens = self.encoder_.inverse_transform([np.asarray(generated, np.int64)])[0]
         unit = self.encoder_.split  # as fitted, whatever unit says now
         text = _join_tokens(tokens, unit)
         if not shown:

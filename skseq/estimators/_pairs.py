@@ -10,19 +10,21 @@ values, and the form outputs take.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import torch
 from torch.utils.data import Dataset
 
+from .._base import align_to_ids
 from .._engine import SequenceDataset
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._encoding import _check_token_sequences, _join_tokens
 from ..utils import MASK_VALUE, check_sequences
 from ._regressor import TargetScaling
 
-__all__ = ["PairDataset", "SideForm", "read_side", "teacher_pairs"]
+__all__ = ["PairDataset", "SideForm", "read_pairs", "read_side", "teacher_pairs"]
 
 KINDS = ("text", "tokens", "values")
 
@@ -47,12 +49,38 @@ def _is_token_input(values):
     return first.dtype.kind in "OUS"
 
 
-def read_side(values, unit, name, estimator):
-    """Return ``(kind, steps, lengths, flat)`` of one side.
+class Side(NamedTuple):
+    """One side of the pairs as read from the user's input.
 
-    Tokens come as one object array; ``flat`` says numeric sequences had one
-    value per step (1-D).
+    Its kind, its steps (tokens come as one object array) and lengths,
+    whether numeric sequences had one value per step (1-D), and the sequence
+    ids of a long DataFrame (else None), in the sequences' order.
     """
+
+    kind: str
+    steps: np.ndarray
+    lengths: np.ndarray
+    flat: bool
+    index: pd.Index | None = None
+
+
+def read_side(values, name, estimator, form=None):
+    """Return the :class:`Side` read from ``values``, of ``form``'s kind.
+
+    Strings are cut by the fitted ``form``'s unit, else by the estimator's.
+    """
+    side = _read_side(values, name, estimator, form)
+    if form is not None and side.kind != form.kind:
+        kinds = {"text": "strings", "tokens": "token sequences", "values": "numbers"}
+        raise ValueError(
+            f"{name} holds {kinds[side.kind]}, but the model was fitted on "
+            f"{kinds[form.kind]}."
+        )
+    return side
+
+
+def _read_side(values, name, estimator, form):
+    unit = estimator.unit if form is None else form.unit or estimator.unit
     if isinstance(values, str):
         raise ValueError(
             f"{name} is a single string; pass a list of strings (one sequence each)."
@@ -67,7 +95,7 @@ def read_side(values, unit, name, estimator):
             allow_nan=False,
             input_name=name,
         )
-        return kind, flat, lengths, False
+        return Side(kind, flat, lengths, False)
     try:
         # steps padded with MASK_VALUE are padding, as for the other estimators
         sequences = check_sequences(values, mask_value=MASK_VALUE, input_name=name)
@@ -77,7 +105,38 @@ def read_side(values, unit, name, estimator):
             f"sequences; got {type(values).__name__} ({exc})."
         ) from exc
     steps = sequences.steps.astype(np.float64)
-    return "values", steps, sequences.lengths, sequences.item_ndim == 1
+    flat = sequences.item_ndim == 1
+    return Side("values", steps, sequences.lengths, flat, sequences.index)
+
+
+def read_pairs(estimator, X, y):
+    """Return the sides of ``X`` and ``y``, paired in order, for training.
+
+    A long-frame ``X`` gives one source per id, in sorted id order; a ``y``
+    Series indexed by the ids is lined up with them by id (see
+    :func:`skseq._base.align_to_ids`), another ``y`` is taken in that order.
+    A long-frame ``y`` has the ids of ``X`` (positions where ``X`` has none).
+    """
+    source = read_side(X, "X", estimator)
+    target = read_side(align_to_ids(y, source), "y", estimator)
+    n_sources, n_targets = len(source.lengths), len(target.lengths)
+    if n_sources != n_targets:
+        raise ValueError(
+            f"X and y must hold as many sequences; got {n_sources} and {n_targets}."
+        )
+    ids = pd.RangeIndex(n_sources) if source.index is None else source.index
+    if target.index is not None and not target.index.equals(ids):
+        expected = (
+            "the ids of X's sequences"
+            if source.index is not None
+            else f"positions 0 to {n_sources - 1} (X's sequences have no ids)"
+        )
+        raise ValueError(
+            f"y is a long frame whose sequence ids are not {expected}, so "
+            "targets would be paired with the wrong sources; give y the ids of "
+            "X, or y as a list in the order of X's sequences."
+        )
+    return source, target
 
 
 @dataclass(frozen=True)

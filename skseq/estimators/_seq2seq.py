@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
 
-from .._base import check_y_given, set_fitted, validation_index
+from .._base import align_to_ids, check_y_given, set_fitted, validation_index
 from .._docstrings import fill_doc
 from .._engine import (
     PROCESSES_CONSTRAINT,
@@ -26,7 +26,7 @@ from .._versions import VersionStamped
 from ..metrics import sequence_accuracy
 from ..modules import ATTENTIONS, CELLS, Seq2SeqModule, beam_search, generate_values
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
-from ._pairs import PairDataset, SideForm, read_side, teacher_pairs
+from ._pairs import PairDataset, SideForm, read_pairs, read_side, teacher_pairs
 
 __all__ = ["RNNSeq2Seq"]
 
@@ -155,8 +155,12 @@ default="adam"
     -----
     ``X`` and ``y`` are each a list of strings (cut by ``unit``), a list of
     token sequences (lists or arrays of strings), or numeric sequences (a
-    list of ``(n_steps,)`` or ``(n_steps, n_features)`` arrays, or a 2-D or
-    3-D array). ``predict`` returns ``y``'s form: strings, arrays of tokens
+    list of ``(n_steps,)`` or ``(n_steps, n_features)`` arrays, a 2-D or 3-D
+    array, or a long DataFrame indexed by ``(sequence id, time)``: one
+    sequence per id, in sorted id order, which the predictions keep). A
+    ``y`` Series indexed by the ids of ``X`` is lined up with them by id;
+    another ``y`` is taken in that order (a long-frame ``y`` needs the ids
+    of ``X``). ``predict`` returns ``y``'s form: strings, arrays of tokens
     (None for the unknown token), or arrays of values. Token ids: 0 is
     padding, 1 unknown, then the tokens; the target side adds a start and an
     end id. A numeric output ends at the first step whose end logit is
@@ -306,22 +310,6 @@ default="adam"
 
     # ----------------------------------------------------------------- fit
 
-    def _read(self, values, name, form=None):
-        """Return ``(kind, steps, lengths, flat)``, checked against ``form``."""
-        unit = self.unit if form is None else form.unit or self.unit
-        read = read_side(values, unit, name, self)
-        if form is not None and read[0] != form.kind:
-            kinds = {
-                "text": "strings",
-                "tokens": "token sequences",
-                "values": "numbers",
-            }
-            raise ValueError(
-                f"{name} holds {kinds[read[0]]}, but the model was fitted on "
-                f"{kinds[form.kind]}."
-            )
-        return read
-
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Learn to write ``y[i]`` after reading ``X[i]``.
@@ -331,7 +319,9 @@ default="adam"
         X : list of str, list of token sequences, or numeric sequences
             Source sequences.
         y : list of str, list of token sequences, or numeric sequences
-            Target sequences, one per source, of any lengths.
+            Target sequences, one per source, of any lengths; a Series
+            indexed by the ids of a long-frame ``X`` is lined up with it by
+            id (see Notes of the class).
 
         Returns
         -------
@@ -339,13 +329,9 @@ default="adam"
             The fitted model.
         """
         check_y_given(self, y)
-        kind_x, steps_x, lengths_x, flat_x = self._read(X, "X")
-        kind_y, steps_y, lengths_y, flat_y = self._read(y, "y")
-        if len(lengths_x) != len(lengths_y):
-            raise ValueError(
-                f"X and y must hold as many sequences; got {len(lengths_x)} and "
-                f"{len(lengths_y)}."
-            )
+        read_x, read_y = read_pairs(self, X, y)
+        kind_x, steps_x, lengths_x, flat_x, _ = read_x
+        kind_y, steps_y, lengths_y, flat_y, _ = read_y
         source = SideForm.fit(
             kind_x, steps_x, self.unit, self.min_frequency, flat_x, "X"
         )
@@ -391,10 +377,14 @@ default="adam"
     # ------------------------------------------------------------- predict
 
     def _generate(self, X):
-        """Return the outputs (ids or scaled values) and attention of each source."""
+        """Return each source's output (ids or scaled values) and attention.
+
+        The source side as read comes third (its ids order the outputs).
+        """
         check_is_fitted(self)
-        _, steps, lengths, _ = self._read(X, "X", self.source_)
-        source = SequenceDataset(self.source_.encode(steps, "X"), lengths)
+        read = read_side(X, "X", self, self.source_)
+        lengths = read.lengths
+        source = SequenceDataset(self.source_.encode(read.steps, "X"), lengths)
         max_length = self.max_output_length or self.max_output_length_
         module = self.net_.module_
         module.train(False)
@@ -431,7 +421,7 @@ default="adam"
                     if attention is None
                     else (w.float().cpu().numpy() for w in attention)
                 )
-        return [outputs[i] for i in inverse], [weights[i] for i in inverse]
+        return [outputs[i] for i in inverse], [weights[i] for i in inverse], read
 
     def predict(self, X):
         """Write the output sequence of each source in ``X``.
@@ -447,7 +437,7 @@ default="adam"
             One output per source, in the form of ``fit``'s ``y``: strings,
             object arrays of tokens, or arrays of values.
         """
-        outputs, _ = self._generate(X)
+        outputs, _, _ = self._generate(X)
         return [self.target_.decode(o) for o in outputs]
 
     def predict_attention(self, X):
@@ -473,11 +463,14 @@ default="adam"
                 "This model was fitted without attention (attention=None); it has "
                 "no attention weights."
             )
-        outputs, weights = self._generate(X)
+        outputs, weights, _ = self._generate(X)
         return [self.target_.decode(o) for o in outputs], weights
 
     def score(self, X, y, sample_weight=None):
         """Share of outputs that equal their target exactly.
+
+        As in ``fit``, a ``y`` (and ``sample_weight``) indexed by the ids of
+        a long-frame ``X`` is lined up with it by id.
 
         Parameters
         ----------
@@ -495,4 +488,9 @@ default="adam"
         score : float
             Exact-match accuracy.
         """
-        return sequence_accuracy(y, self.predict(X), sample_weight=sample_weight)
+        outputs, _, read = self._generate(X)
+        return sequence_accuracy(
+            align_to_ids(y, read),
+            [self.target_.decode(o) for o in outputs],
+            sample_weight=align_to_ids(sample_weight, read),
+        )

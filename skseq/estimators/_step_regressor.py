@@ -194,7 +194,8 @@ class RNNStepRegressor(StepEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (given to its every step) and
             in the statistics that scale inputs and targets, so that a weight
-            of 0 leaves a sequence out.
+            of 0 leaves a sequence out (a Series indexed by sequence ids is
+            lined up with a long-format ``X`` by id).
 
         Returns
         -------
@@ -263,7 +264,9 @@ class RNNStepRegressor(StepEstimator):
         y : list of array-like or array-like
             The true target at every step.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sequence (given to its every step).
+            Weight of each sequence (given to its every step); a Series
+            indexed by sequence ids is lined up with a long-format ``X`` by
+            id, as in ``fit``.
 
         Returns
         -------

@@ -3,7 +3,8 @@
 ``y`` of a per-step estimator holds one label or value for every step of
 ``X``: a list of arrays (one per sequence), a 2-D array ``(n_samples,
 n_steps)`` (3-D with several outputs) for fixed-length ``X``, or a long
-Series/DataFrame indexed like a long ``X``. Steps that ``X`` marks as padding
+Series/DataFrame indexed like a long ``X`` (by positions 0, 1, ... where
+``X``'s sequences have no ids). Steps that ``X`` marks as padding
 (``mask_value``, token id 0) are left out on both sides.
 """
 
@@ -20,18 +21,25 @@ __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
 def _items(y, sequences):
     """Return the per-sequence target arrays of ``y``."""
     if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
-        if sequences.index is None:
-            raise ValueError(
-                "y is a long frame indexed by (sequence id, time), but X is not; "
-                "give y as a list of per-step arrays."
-            )
+        expected = sequences.index
+        if expected is None:  # X's sequences are known by position only
+            expected = pd.RangeIndex(sequences.n_samples)
         y = y.sort_index(level=[0, y.index.nlevels - 1], sort_remaining=False)
         codes, ids = pd.factorize(y.index.get_level_values(0))
-        if len(ids) != len(sequences.index) or set(ids) != set(sequences.index):
+        if len(ids) != len(expected) or set(ids) != set(expected):
+            if sequences.index is None:
+                raise ValueError(
+                    "y is a long frame indexed by (sequence id, time), but X's "
+                    "sequences have no ids (X is not a long frame, or one whose "
+                    "ids are positions, as to_long_format makes it without ids), "
+                    f"so y's ids must be the positions 0 to {len(expected) - 1}; "
+                    "give y as a list of per-step arrays, or X and y as long "
+                    "frames with the same ids."
+                )
             raise ValueError("y's sequence ids differ from X's.")
         values = y.to_numpy()
         parts = dict(zip(ids, np.split(values, np.cumsum(np.bincount(codes))[:-1])))
-        return [parts[key] for key in sequences.index]  # in X's order (a store's)
+        return [parts[key] for key in expected]  # in X's order (a store's)
     if isinstance(y, np.ndarray) and y.dtype != object:
         if y.ndim < 2:
             raise ValueError(

@@ -209,7 +209,8 @@ class RNNTagger(StepEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence in the loss (given to its every step) and
             in the statistics that scale numeric inputs, so that a weight of
-            0 leaves a sequence out.
+            0 leaves a sequence out (a Series indexed by sequence ids is lined
+            up with a long-format ``X`` by id).
 
         Returns
         -------
@@ -302,7 +303,9 @@ class RNNTagger(StepEstimator):
         y : list of array-like, array-like or long Series
             The true label of every step.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each sequence (given to its every step).
+            Weight of each sequence (given to its every step); a Series
+            indexed by sequence ids is lined up with a long-format ``X`` by
+            id, as in ``fit``.
 
         Returns
         -------

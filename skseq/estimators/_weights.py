@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
+from .._base import align_to_ids
 from ..utils._sklearn_compat import _check_sample_weight
 
 __all__ = ["class_weighted", "normalised", "sample_weights", "step_weights"]
@@ -26,8 +27,10 @@ def step_weights(sample_weight, sequences):
     """Validate ``sample_weight`` per sequence; return it and it per step.
 
     Both are None without weights; a sequence's weight goes to its every step.
+    A Series indexed by sequence ids is lined up with a long-format ``X`` by
+    id (as for the estimators with one output per sequence).
     """
-    given = sample_weights(sample_weight, sequences.n_samples)
+    given = sample_weights(align_to_ids(sample_weight, sequences), sequences.n_samples)
     if given is None:
         return None, None
     return given, np.repeat(given, sequences.lengths)

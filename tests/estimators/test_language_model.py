@@ -115,3 +115,13 @@ def test_an_empty_prompt_starts_a_new_document_in_any_form():
     new = model.generate(None, n_steps=5, random_state=0)
     for empty in ([], (), np.array([], dtype=np.int64), ""):
         np.testing.assert_array_equal(model.generate(empty, 5, random_state=0), new)
+
+
+def test_a_text_model_never_writes_the_unknown_token():
+    # no token of the text has the unknown id, but an untrained network may
+    # give it weight: sampling must never pick it
+    documents = ["the cat sat on the mat", "a dog ran far away"] * 5
+    model = RNNLanguageModel(unit="word", hidden_size=8, max_epochs=2, random_state=0)
+    model.fit(documents)
+    samples = [model.generate("the", 100, random_state=seed) for seed in range(20)]
+    assert not any("?" in sample for sample in samples)

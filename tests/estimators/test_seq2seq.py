@@ -1,6 +1,7 @@
 """RNNSeq2Seq and its network: learning, decoding, invariance, forms, errors."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
@@ -328,6 +329,24 @@ def test_long_dataframes_and_ragged_object_arrays_are_numbers():
     assert RNNSeq2Seq(max_epochs=1, **QUICK).fit(ragged, y).source_.kind == "values"
     predicted = model.predict(frame)
     assert len(predicted) == 40 and predicted[0].ndim == 1
+
+
+def test_a_long_X_pairs_with_a_y_indexed_by_its_ids():
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=int(n)) for n in rng.integers(2, 5, size=12)]
+    y = [np.cumsum(x) for x in X]
+    ids = pd.Index(np.arange(12)[::-1], name="id")  # the frame's rows run backwards
+    frame = to_long_format(X, ids=ids)
+    params = dict(hidden_size=8, embedding_dim=4, max_epochs=2, random_state=0)
+    model = RNNSeq2Seq(**params).fit(frame, pd.Series(y, index=ids))
+    paired = RNNSeq2Seq(**params).fit(X[::-1], y[::-1])  # in sorted id order
+    for a, b in zip(model.predict(X), paired.predict(X), strict=True):
+        np.testing.assert_array_equal(a, b)
+    # score lines y up by id too: the predictions in reverse order match
+    predicted = pd.Series(model.predict(frame), index=ids.sort_values())
+    assert model.score(frame, predicted.iloc[::-1]) == 1.0
+    with pytest.raises(ValueError, match="y is a long frame whose sequence ids are"):
+        RNNSeq2Seq(**params).fit(frame, to_long_format(y, ids=ids + 100))
 
 
 def test_early_stopping_holds_out_pairs():

@@ -223,3 +223,46 @@ def test_a_pipeline_with_pandas_output_returns_the_form_it_would_without(Estimat
     predicted = framed.fit(X, y).predict(X)
     assert isinstance(predicted, np.ndarray) and predicted.shape == X.shape
     np.testing.assert_allclose(predicted, plain.predict(X), rtol=1e-5, atol=1e-6)
+
+
+def flat(predictions):
+    return np.concatenate([np.asarray(p).ravel() for p in predictions])
+
+
+@pytest.mark.parametrize("Estimator", [RNNTagger, RNNStepRegressor])
+def test_weights_indexed_by_id_are_lined_up_with_a_long_X_by_id(Estimator):
+    # the frame's ids run backwards, X's sequences are read in sorted id order
+    X, y = sign_task(n=8)
+    if Estimator is RNNStepRegressor:
+        y = [2 * x for x in X]
+    ids = pd.Index([f"s{i}" for i in range(8)][::-1], name="id")
+    frame = skseq.utils.to_long_format(X, ids=ids)
+    target = pd.Series(np.concatenate(y), index=frame.index)
+    weights = pd.Series(np.random.default_rng(0).uniform(0.1, 2.0, 8), index=ids)
+    by_id = weights.sort_index().to_numpy()
+    model = Estimator(hidden_size=8, max_epochs=2, random_state=0)
+    fitted = clone(model).fit(frame, target, sample_weight=weights)
+    expected = clone(model).fit(frame, target, sample_weight=by_id)
+    np.testing.assert_array_equal(
+        flat(fitted.predict(frame)), flat(expected.predict(frame))
+    )
+    assert fitted.score(frame, target, sample_weight=weights) == fitted.score(
+        frame, target, sample_weight=by_id
+    )
+
+
+def test_long_y_pairs_with_a_long_X_whose_ids_are_positions():
+    # to_long_format without ids gives positions: y's ids pair by position
+    X, _ = sign_task(n=8)
+    y = [2 * x for x in X]
+    model = RNNStepRegressor(hidden_size=8, max_epochs=2, random_state=0)
+    long_y = skseq.utils.to_long_format(y)["x0"]
+    frame = skseq.utils.to_long_format(X)
+    fitted = clone(model).fit(frame, long_y)
+    expected = clone(model).fit(X, y)
+    np.testing.assert_array_equal(
+        flat(fitted.predict(frame)), flat(expected.predict(X))
+    )
+    named = skseq.utils.to_long_format(y, ids=pd.Index(list("abcdefgh")))["x0"]
+    with pytest.raises(ValueError, match="y's ids must be the positions 0 to 7"):
+        clone(model).fit(frame, named)
