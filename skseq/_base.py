@@ -142,7 +142,7 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
         "categorical_features": [list, None],
         "conv_layers": [*NETWORK_CONSTRAINTS["conv_layers"], StrOptions({"auto"})],
         "standardize": ["boolean", StrOptions({"sequence", "auto"})],
-        "mask_value": [Real, None],
+        "mask_value": [Interval(Real, None, None, closed="neither"), None],
         **TRAINING_CONSTRAINTS,
         **{
             name: [*TRAINING_CONSTRAINTS[name], StrOptions({"auto"})]

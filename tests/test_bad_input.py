@@ -425,3 +425,13 @@ def test_nan_padding_advice_names_mask_value_where_it_is_one():
     with pytest.raises(ValueError, match="own lengths; fill") as error:
         SequencePadder().fit(X)
     assert "mask_value" not in str(error.value)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_a_mask_value_that_matches_no_step_is_refused(value):
+    # NaN equals no value (and NaN input is refused), so it masked nothing
+    X = [np.ones((3, 1)), np.ones((2, 1))]
+    with pytest.raises(ValueError, match="'mask_value' parameter of RNNClassifier"):
+        RNNClassifier(mask_value=value, max_epochs=1).fit(X, [0, 1])
+    with pytest.raises(ValueError, match="'mask_value' parameter of SequenceScaler"):
+        SequenceScaler(mask_value=value).fit(X)

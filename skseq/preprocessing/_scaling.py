@@ -7,7 +7,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import StrOptions, _fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils.validation import (
     MASK_VALUE,
     check_sequences,
@@ -75,7 +75,7 @@ class SequenceScaler(
     _parameter_constraints: dict = {
         "method": [StrOptions({"standard", "minmax"})],
         "feature_range": [tuple],
-        "mask_value": [Real, None],
+        "mask_value": [Interval(Real, None, None, closed="neither"), None],
     }
 
     def __init__(
