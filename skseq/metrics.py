@@ -10,7 +10,7 @@
 import numpy as np
 from sklearn.metrics import make_scorer
 
-from .preprocessing._encoding import _split_string
+from .preprocessing._tokens import split_string
 from .utils._sklearn_compat import _check_sample_weight
 
 __all__ = [
@@ -37,7 +37,7 @@ def _pairs(y_true, y_pred):
 def _steps(sequence, unit):
     """Return the steps of a sequence: a string's tokens, an array's rows."""
     if isinstance(sequence, str):
-        return _split_string(sequence, unit)
+        return split_string(sequence, unit)
     return list(np.asarray(sequence))
 
 

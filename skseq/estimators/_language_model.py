@@ -20,7 +20,8 @@ from .._runtime import torch_threads
 from .._versions import VersionStamped
 from ..modules import CELLS, LanguageModule
 from ..preprocessing import SequenceOrdinalEncoder
-from ..preprocessing._encoding import UNKNOWN_ID, _join_tokens
+from ..preprocessing._encoding import UNKNOWN_ID
+from ..preprocessing._tokens import join_tokens
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 
 __all__ = ["RNNLanguageModel"]
@@ -422,8 +423,8 @@ default="adam"
             logits = logits[0, -1].numpy().astype(np.float64)
             for _ in range(n_steps):
                 scaled = logits / temperature
+                scaled[never] = -np.inf  # before the max: its exp may underflow
                 probabilities = np.exp(scaled - scaled.max())
-                probabilities[never] = 0.0
                 cumulative = np.cumsum(probabilities)
                 token = int(np.searchsorted(cumulative, rng.random() * cumulative[-1]))
                 if token == end:
@@ -434,7 +435,7 @@ default="adam"
             return np.array(shown + generated, dtype=np.int64)
         tokens = self.encoder_.inverse_transform([np.asarray(generated, np.int64)])[0]
         unit = self.encoder_.split  # as fitted, whatever unit says now
-        text = _join_tokens(tokens, unit)
+        text = join_tokens(tokens, unit)
         if not shown:
             return text
         return shown[0] + (" " if unit == "word" and text else "") + text

@@ -20,7 +20,7 @@ from torch.utils.data import Dataset
 from .._base import align_to_ids
 from .._engine import SequenceDataset
 from ..preprocessing import SequenceOrdinalEncoder
-from ..preprocessing._encoding import _check_token_sequences, _join_tokens
+from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
 from ._regressor import TargetScaling
 
@@ -87,7 +87,7 @@ def _read_side(values, name, estimator, form):
         )
     if _is_token_input(values):
         kind = "text" if all(isinstance(v, str) for v in values) else "tokens"
-        flat, lengths, _ = _check_token_sequences(
+        flat, lengths, _ = check_token_sequences(
             list(values),
             unit,
             estimator,
@@ -226,7 +226,7 @@ class SideForm:
         tokens = [self.tokens[i] if i >= 0 else None for i in known.tolist()]
         if self.kind == "tokens":
             return np.array(tokens, dtype=object)
-        return _join_tokens(tokens, self.unit)
+        return join_tokens(tokens, self.unit)
 
 
 class PairDataset(Dataset):

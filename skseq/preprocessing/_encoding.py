@@ -11,93 +11,21 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+)
 from ._output import SequenceOutputMixin
+from ._tokens import check_token_sequences, split_flat
 
 __all__ = ["SequenceOneHotEncoder", "SequenceOrdinalEncoder"]
 
 PADDING_ID = 0
 UNKNOWN_ID = 1
-
-
-def _split_string(text, split):
-    return list(text) if split == "char" else text.split()
-
-
-def _join_tokens(tokens, split):
-    """Write tokens back as one string; an unknown token (None) is "?"."""
-    joiner = "" if split == "char" else " "
-    return joiner.join("?" if token is None else str(token) for token in tokens)
-
-
-def _is_text_or_ragged(X):
-    """Whether ``X`` is a collection of separate sequences (strings, lists)."""
-    if isinstance(X, pd.Series):
-        return True
-    if isinstance(X, np.ndarray):
-        return X.ndim == 1 and X.dtype.kind in "OUS"
-    return isinstance(X, (list, tuple))
-
-
-def _check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X"):
-    """Flatten sequences of tokens.
-
-    A list of strings or of token sequences (of any lengths), or a pandas
-    Series or 1-D array of strings, is read sequence by sequence; anything
-    else must be a 2-D array of fixed-length rows, read
-    with scikit-learn's ``check_array`` (its ``n_features_in_`` is the number
-    of steps, as for the estimators). Returns the tokens of all sequences in
-    one object array, the length of each sequence, and whether ``X`` was such
-    a 2-D array.
-    """
-    if isinstance(X, str):
-        raise ValueError(
-            f"{input_name} is a single string; pass a list of strings (one "
-            "sequence each)."
-        )
-    if not _is_text_or_ragged(X):
-        values = validate_data(
-            estimator,
-            X,
-            reset=reset,
-            dtype=None,
-            ensure_all_finite="allow-nan" if allow_nan else True,
-        )
-        lengths = np.full(len(values), values.shape[1], dtype=np.int64)
-        return values.astype(object).ravel(), lengths, True
-    if reset:  # a list of sequences has no fixed number of columns
-        estimator.__dict__.pop("n_features_in_", None)
-    sequences = []
-    for position, row in enumerate(X):
-        if isinstance(row, str):
-            row = _split_string(row, split)
-        elif np.ndim(row) != 1:
-            raise ValueError(
-                f"Sequence {position} of {input_name} is not a 1-D sequence of "
-                "tokens; pass strings, or lists / 1-D arrays of tokens."
-            )
-        if len(row) == 0:
-            raise ValueError(
-                f"Sequence {position} of {input_name} has length 0; every sequence "
-                "needs at least 1 token."
-            )
-        sequences.append(np.asarray(row, dtype=object))
-    if not sequences:
-        raise ValueError(
-            f"Found 0 sequences in {input_name} while a minimum of 1 is required "
-            f"by {type(estimator).__name__}."
-        )
-    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
-    flat = np.concatenate(sequences)
-    if not allow_nan and pd.isna(flat).any():
-        raise ValueError(
-            f"Input {input_name} contains NaN tokens; {type(estimator).__name__} "
-            "does not accept missing values. Replace them with a token of their "
-            "own (e.g. '<missing>') first."
-        )
-    return flat, lengths, False
 
 
 def _infrequent(encoder):
@@ -106,13 +34,6 @@ def _infrequent(encoder):
         return encoder.infrequent_categories_[0]
     except AttributeError:  # neither min_frequency nor max_categories set
         return None
-
-
-def _split_flat(flat, lengths, fixed):
-    """Cut an array of concatenated steps back into sequences."""
-    if fixed:
-        return flat.reshape(len(lengths), lengths[0], *flat.shape[1:])
-    return np.split(flat, np.cumsum(lengths)[:-1])
 
 
 _TOKEN_PARAMETERS = """
@@ -139,7 +60,7 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
     }
 
     def _tokens(self, X, reset):
-        return _check_token_sequences(
+        return check_token_sequences(
             X, self.split, self, reset=reset, allow_nan=self._allow_nan
         )
 
@@ -170,16 +91,20 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            Prefix of the names; by default ``"token"``.
+            Prefix of the names; by default ``"token"``. The input's columns
+            where those name the output's (below).
 
         Returns
         -------
         ndarray of str
             One name per category of :class:`SequenceOneHotEncoder`
             (``["token_a", "token_b", ...]``), the one name ``["token_id"]``
-            of :class:`SequenceOrdinalEncoder`.
+            of :class:`SequenceOrdinalEncoder`; but the input's columns (its
+            steps) where a 2-D ``X`` gives a 2-D array of ids.
         """
         check_is_fitted(self)
+        if self._names_steps():  # one column of ids per column of X
+            return _check_feature_names_in(self, input_features)
         names = ["token"] if input_features is None else list(input_features)
         if not names:
             raise ValueError("input_features must hold the prefix, got no names.")
@@ -312,7 +237,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         flat, lengths, fixed = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
         return self._sequence_output(
-            _split_flat(encoded, lengths, fixed), self.get_feature_names_out()
+            split_flat(encoded, lengths, fixed), self.get_feature_names_out()
         )
 
     def inverse_transform(self, X):
@@ -333,10 +258,13 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         lengths = np.array([len(s) for s in sequences])
         flat = np.concatenate([np.asarray(s).reshape(len(s), -1) for s in sequences])
         tokens = self._encoder.inverse_transform(flat)[:, 0]
-        return _split_flat(tokens, lengths, fixed=False)
+        return split_flat(tokens, lengths, fixed=False)
 
     def _names_out(self, prefix):
         return self._encoder.get_feature_names_out([prefix])
+
+    def _names_steps(self):  # a 2-D X gives a 3-D array: no column per step
+        return False
 
 
 class SequenceOrdinalEncoder(_BaseSequenceEncoder):
@@ -455,7 +383,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
         return self._sequence_output(
-            _split_flat(ids, lengths, fixed), self.get_feature_names_out()
+            split_flat(ids, lengths, fixed), self.get_feature_names_out()
         )
 
     def inverse_transform(self, X):
@@ -488,6 +416,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
 
     def _names_out(self, prefix):
         return np.array([f"{prefix}_id"], dtype=object)
+
+    def _names_steps(self):  # fitted on a 2-D X (its steps), not output as a frame
+        return hasattr(self, "n_features_in_") and not self._outputs_pandas()
 
     def _id_tokens(self):
         """Return the token of each id from 2 on ("infrequent_sklearn" if shared)."""

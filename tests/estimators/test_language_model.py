@@ -125,3 +125,9 @@ def test_a_text_model_never_writes_the_unknown_token():
     model.fit(documents)
     samples = [model.generate("the", 100, random_state=seed) for seed in range(20)]
     assert not any("?" in sample for sample in samples)
+    # an unknown id far above the rest: it was zeroed after the exponential,
+    # whose other terms underflowed, and padding was drawn (the prompt alone)
+    with torch.no_grad():
+        model.net_.module_.head.bias[1] += 5.0
+    cold = model.generate("the", 8, temperature=0.001, random_state=0)
+    assert len(cold.split()) > 1 and "?" not in cold

@@ -263,6 +263,25 @@ def test_ordinal_feature_names_are_its_pandas_column():
         encoder.get_feature_names_out([])
 
 
+def test_ordinal_ids_of_a_2d_x_are_named_by_its_columns():
+    # a 2-D X of tokens gives one column of ids per column (step): one name
+    # for them all broke the next step of a ColumnTransformer's pipeline
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import StandardScaler
+
+    frame = pd.DataFrame(
+        [list("abc"), list("bca"), list("cab")], columns=["s0", "s1", "s2"]
+    )
+    columns = ColumnTransformer([("enc", SequenceOrdinalEncoder(), ["s0", "s1", "s2"])])
+    pipeline = make_pipeline(columns, StandardScaler()).fit(frame)
+    assert list(pipeline.get_feature_names_out()) == ["enc__s0", "enc__s1", "enc__s2"]
+    encoder = SequenceOrdinalEncoder().fit(frame.to_numpy())
+    assert list(encoder.get_feature_names_out()) == ["x0", "x1", "x2"]
+    # a long frame has a column of ids per step: its one name
+    encoder.set_output(transform="pandas")
+    assert list(encoder.get_feature_names_out()) == ["token_id"]
+
+
 def test_ordinal_reserved_ids_and_unknown_tokens():
     encoder = SequenceOrdinalEncoder(split="word").fit(["red cat", "blue cat"])
     assert encoder.vocabulary_ == {"blue": 2, "cat": 3, "red": 4}

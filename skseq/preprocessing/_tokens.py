@@ -1,0 +1,103 @@
+"""Sequences of tokens: read, flattened into one column and cut back, joined.
+
+Strings are cut into characters or words; a 2-D array holds fixed-length
+rows of tokens. The encoders (:mod:`._encoding`) encode the flattened
+tokens; the text estimators read and write them through the same functions.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data
+
+__all__ = [
+    "check_token_sequences",
+    "is_text_or_ragged",
+    "join_tokens",
+    "split_flat",
+    "split_string",
+]
+
+
+def split_string(text, split):
+    return list(text) if split == "char" else text.split()
+
+
+def join_tokens(tokens, split):
+    """Write tokens back as one string; an unknown token (None) is "?"."""
+    joiner = "" if split == "char" else " "
+    return joiner.join("?" if token is None else str(token) for token in tokens)
+
+
+def is_text_or_ragged(X):
+    """Whether ``X`` is a collection of separate sequences (strings, lists)."""
+    if isinstance(X, pd.Series):
+        return True
+    if isinstance(X, np.ndarray):
+        return X.ndim == 1 and X.dtype.kind in "OUS"
+    return isinstance(X, (list, tuple))
+
+
+def check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X"):
+    """Flatten sequences of tokens.
+
+    A list of strings or of token sequences (of any lengths), or a pandas
+    Series or 1-D array of strings, is read sequence by sequence; anything
+    else must be a 2-D array of fixed-length rows, read
+    with scikit-learn's ``check_array`` (its ``n_features_in_`` is the number
+    of steps, as for the estimators). Returns the tokens of all sequences in
+    one object array, the length of each sequence, and whether ``X`` was such
+    a 2-D array.
+    """
+    if isinstance(X, str):
+        raise ValueError(
+            f"{input_name} is a single string; pass a list of strings (one "
+            "sequence each)."
+        )
+    if not is_text_or_ragged(X):
+        values = validate_data(
+            estimator,
+            X,
+            reset=reset,
+            dtype=None,
+            ensure_all_finite="allow-nan" if allow_nan else True,
+        )
+        lengths = np.full(len(values), values.shape[1], dtype=np.int64)
+        return values.astype(object).ravel(), lengths, True
+    if reset:  # a list of sequences has no fixed number of columns
+        estimator.__dict__.pop("n_features_in_", None)
+    sequences = []
+    for position, row in enumerate(X):
+        if isinstance(row, str):
+            row = split_string(row, split)
+        elif np.ndim(row) != 1:
+            raise ValueError(
+                f"Sequence {position} of {input_name} is not a 1-D sequence of "
+                "tokens; pass strings, or lists / 1-D arrays of tokens."
+            )
+        if len(row) == 0:
+            raise ValueError(
+                f"Sequence {position} of {input_name} has length 0; every sequence "
+                "needs at least 1 token."
+            )
+        sequences.append(np.asarray(row, dtype=object))
+    if not sequences:
+        raise ValueError(
+            f"Found 0 sequences in {input_name} while a minimum of 1 is required "
+            f"by {type(estimator).__name__}."
+        )
+    lengths = np.array([len(s) for s in sequences], dtype=np.int64)
+    flat = np.concatenate(sequences)
+    if not allow_nan and pd.isna(flat).any():
+        raise ValueError(
+            f"Input {input_name} contains NaN tokens; {type(estimator).__name__} "
+            "does not accept missing values. Replace them with a token of their "
+            "own (e.g. '<missing>') first."
+        )
+    return flat, lengths, False
+
+
+def split_flat(flat, lengths, fixed):
+    """Cut an array of concatenated steps back into sequences."""
+    if fixed:
+        return flat.reshape(len(lengths), lengths[0], *flat.shape[1:])
+    return np.split(flat, np.cumsum(lengths)[:-1])
