@@ -182,9 +182,9 @@ SERIES_CASES = {
         ),
         r"At its step \(MS\) 1 time stamp is missing, the first 2011-09-01",
     ),
-    "three stamps": (  # the smallest difference names the step (24h)
+    "three stamps": (  # the smallest difference names the step (pandas: D or 24h)
         daily(np.ones(3), pd.DatetimeIndex(["2024-01-01", "2024-01-02", "2024-01-04"])),
-        r"At its step \(24h\) 1 time stamp is missing, the first 2024-01-03",
+        r"At its step \((D|24h)\) 1 time stamp is missing, the first 2024-01-03",
     ),
     "business days missing": (  # not days: weekends are no gap
         daily(np.ones(37), pd.bdate_range("2024-01-01", periods=40).delete([3, 9, 10])),
