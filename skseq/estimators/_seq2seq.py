@@ -377,7 +377,7 @@ default="adam"
     # ------------------------------------------------------------- predict
 
     def _generate(self, X):
-        """Return each source's output (ids or scaled values) and attention.
+        """Return each source's output (in ``y``'s form) and attention.
 
         The source side as read comes third (its ids order the outputs).
         """
@@ -421,7 +421,8 @@ default="adam"
                     if attention is None
                     else (w.float().cpu().numpy() for w in attention)
                 )
-        return [outputs[i] for i in inverse], [weights[i] for i in inverse], read
+        decoded = [self.target_.decode(outputs[i]) for i in inverse]
+        return decoded, [weights[i] for i in inverse], read
 
     def predict(self, X):
         """Write the output sequence of each source in ``X``.
@@ -437,8 +438,7 @@ default="adam"
             One output per source, in the form of ``fit``'s ``y``: strings,
             object arrays of tokens, or arrays of values.
         """
-        outputs, _, _ = self._generate(X)
-        return [self.target_.decode(o) for o in outputs]
+        return self._generate(X)[0]
 
     def predict_attention(self, X):
         """Predict, and return the attention weights behind each output.
@@ -463,8 +463,7 @@ default="adam"
                 "This model was fitted without attention (attention=None); it has "
                 "no attention weights."
             )
-        outputs, weights, _ = self._generate(X)
-        return [self.target_.decode(o) for o in outputs], weights
+        return self._generate(X)[:2]
 
     def score(self, X, y, sample_weight=None):
         """Share of outputs that equal their target exactly.
@@ -491,6 +490,6 @@ default="adam"
         outputs, _, read = self._generate(X)
         return sequence_accuracy(
             align_to_ids(y, read),
-            [self.target_.decode(o) for o in outputs],
+            outputs,
             sample_weight=align_to_ids(sample_weight, read),
         )
