@@ -39,6 +39,9 @@ from ..utils._series import TimeSeries
 from ..utils._warnings import warn
 from ..utils.validation import InputSpec
 
+# the prefix of a DateOffset of keywords, written as JSON after it
+_KEYWORDS = "DateOffset "
+
 __all__ = ["NET", "Decoder", "Encoder", "FileError", "UseGiven", "check_type"]
 
 # the frozen dataclasses a file may hold, by name
@@ -158,6 +161,8 @@ class Encoder:
             return {"__dataclass__": type(value).__name__, "fields": fields}
         if isinstance(value, pd.Index):
             return self.index(value)
+        if type(value) is pd.DateOffset:  # of keywords (months=1): no freqstr
+            return {"__offset__": _keyword_text(value)}
         if isinstance(value, pd.offsets.BaseOffset):
             if pd.tseries.frequencies.to_offset(value.freqstr) != value:
                 raise TypeError(
@@ -332,7 +337,7 @@ class Decoder:
         return index[0] if spec.get("scalar") else index
 
     def _offset(self, spec, field, depth):
-        return pd.tseries.frequencies.to_offset(spec["__offset__"])
+        return _offset_of(spec["__offset__"])
 
     def _torch_optimizer(self, spec, field, depth):
         optimizer = getattr(torch.optim, spec["__torch_optimizer__"], None)
@@ -395,6 +400,31 @@ def _hashable(key):
     return tuple(key) if isinstance(key, list) else key
 
 
+def _keyword_text(offset):
+    """Write a ``DateOffset`` of keywords (``months=1``) as text."""
+    keywords = {"n": offset.n, **offset.kwds}
+    if not all(isinstance(v, Integral) for v in keywords.values()):
+        raise TypeError(
+            f"Cannot save the frequency {offset!r}: its keywords are not integers."
+        )
+    return _KEYWORDS + json.dumps({k: int(v) for k, v in keywords.items()})
+
+
+def _offset_of(text):
+    """Read an offset written by its freqstr or by :func:`_keyword_text`."""
+    if not text.startswith(_KEYWORDS):
+        return pd.tseries.frequencies.to_offset(text)
+    try:
+        keywords = json.loads(text[len(_KEYWORDS) :])
+        if not isinstance(keywords, dict) or not all(
+            type(v) is int for v in keywords.values()
+        ):
+            raise TypeError("its keywords are not integers")
+        return pd.DateOffset(**keywords)
+    except (TypeError, ValueError) as exc:
+        raise FileError(f"the frequency {text!r} is not a DateOffset: {exc}") from exc
+
+
 @business_periods_quiet
 def _index(spec, decode):
     name = decode(spec["name"])
@@ -409,7 +439,7 @@ def _index(spec, decode):
                 pd.to_datetime(spec["values"], utc=True), name=name
             ).tz_convert(spec["tz"])
         if spec["freq"] is not None and len(index) > 2:
-            index = pd.DatetimeIndex(index, freq=spec["freq"])
+            index = pd.DatetimeIndex(index, freq=_offset_of(spec["freq"]))
         return index
     if kind == "range":
         return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=name)

@@ -35,6 +35,7 @@ longer, worse on simulated weekly series without a yearly cycle).
 
 import pandas as pd
 
+from ..utils._steps import offset_base
 from ..utils._warnings import warn
 from ._phases import MAX_PHASES
 
@@ -78,6 +79,7 @@ _SEASONS = {
     "B": 5,
     "h": 24,
     "min": 24 * 60,
+    "s": 24 * 60 * 60,
 }
 
 
@@ -85,11 +87,12 @@ def season_of(freq):
     """Return the steps of a season for a time step ``freq``, or None.
 
     Months (of any anchor, business ones too): 12, half-months: 24,
-    quarters: 4, weeks: 52, days: 7, business days: 5, hours: 24, minutes:
-    a day's worth (48 for half-hours). A step of several units has the
-    season its count divides into at least two steps (2 hours: 12, 2
-    months: 6), else none (2 days, 5 business days). Years and integer
-    steps have no season.
+    quarters: 4, weeks: 52, days: 7, business days: 5, hours: 24, minutes
+    and seconds: a day's worth (48 for half-hours). A step of several units
+    has the season its count divides into at least two steps (2 hours: 12,
+    2 months: 6), else none (2 days, 5 business days). A ``DateOffset`` of
+    one keyword is read as its unit (``months=3``: a quarter). Years and
+    integer steps have no season.
 
     Examples
     --------
@@ -107,7 +110,8 @@ def season_of(freq):
         if isinstance(freq, pd.offsets.BaseOffset)
         else pd.tseries.frequencies.to_offset(freq)
     )
-    season, n = _SEASONS.get(offset.rule_code.split("-")[0]), offset.n
+    base, n = offset_base(offset)
+    season = _SEASONS.get(base)
     if season is None or n < 1 or season % n or season // n < 2:
         return None
     return season // n

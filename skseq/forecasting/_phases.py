@@ -38,6 +38,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import chi2, kruskal
 
+from ..utils._steps import offset_base
+
 __all__ = [
     "CANDIDATE_SEASONS",
     "LEVEL",
@@ -99,8 +101,11 @@ def _ordinals(index, freq):
     if type(freq) is pd.offsets.BusinessDay:  # not a custom one (holidays)
         days = naive.values.astype("datetime64[D]")
         return np.busday_count(np.datetime64("1970-01-01"), days) // freq.n
-    unit = pd.date_range(naive[0], periods=1, freq=freq.base).to_period().freq
-    return naive.to_period(unit).asi8 // freq.n
+    base, n = freq.base, freq.n
+    if type(freq) is pd.DateOffset:  # of keywords (months=1): no period of its own
+        base, n = offset_base(freq)
+    unit = pd.date_range(naive[0], periods=1, freq=base).to_period().freq
+    return naive.to_period(unit).asi8 // n
 
 
 def shows_season(panel, season, targets, span=1):

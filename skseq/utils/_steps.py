@@ -13,11 +13,44 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-__all__ = ["infer_frequency", "raise_irregular", "raise_off_freq"]
+__all__ = ["infer_frequency", "offset_base", "raise_irregular", "raise_off_freq"]
 
+# the base of a step that a plain DateOffset gives by keyword (months=3)
+_KEYWORD_BASES = {
+    "months": "MS",
+    "weeks": "W",
+    "days": "D",
+    "hours": "h",
+    "minutes": "min",
+    "seconds": "s",
+}
 # the runs of three stamps whose step is inferred (evenly spread) where an
 # irregular index's step is looked for: one run outside its gaps is enough
 RUNS = 25
+
+
+def offset_base(offset):
+    """Return the base of ``offset``'s rule and how many of it make a step.
+
+    ``("h", 2)`` for two hours. A ``DateOffset`` of one keyword reads as its
+    unit (``DateOffset(months=3)``: ``("MS", 3)``); one of several keywords,
+    or of years, gives ``(None, 0)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skseq.utils._steps import offset_base
+    >>> offset_base(pd.offsets.Hour(2)), offset_base(pd.DateOffset(months=3))
+    (('h', 2), ('MS', 3))
+    """
+    try:
+        return offset.rule_code.split("-")[0], offset.n
+    except NotImplementedError:  # a DateOffset of keywords: no rule code
+        if len(offset.kwds) != 1:  # months=1, days=15 is no unit
+            return None, 0
+        ((unit, count),) = offset.kwds.items()
+        base = _KEYWORD_BASES.get(unit)
+        return (base, count * offset.n) if base else (None, 0)
 
 
 def infer_frequency(index):

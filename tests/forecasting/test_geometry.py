@@ -60,6 +60,12 @@ def test_the_window_leaves_ten_training_windows_per_step(shortest, horizon, seas
         ("YS", None),
         ("1440min", None),  # 1 before, which fit could not use
         ("7min", None),
+        ("1800s", 48),  # seconds: none before
+        (pd.DateOffset(months=1), 12),  # keywords: NotImplementedError before
+        (pd.DateOffset(months=3), 4),
+        (pd.DateOffset(hours=2), 12),
+        (pd.DateOffset(months=1, days=2), None),  # no one unit
+        (pd.DateOffset(years=1), None),
     ],
 )
 def test_the_season_of_a_step_reads_its_unit_and_count(freq, season):
@@ -78,6 +84,25 @@ def test_a_business_month_index_forecasts_as_a_month_start_one():
         assert model._fitted.season == 12 and model._fitted.phases is not None
         forecasts.append(model.predict().to_numpy())
     np.testing.assert_allclose(forecasts[0], forecasts[1])
+
+
+def test_a_date_offset_of_months_forecasts_as_month_starts_and_saves(tmp_path):
+    # DateOffset(months=1) has no rule code: season_of raised
+    # NotImplementedError, the phases found no period, and skseq.save failed
+    rng = np.random.default_rng(0)
+    profile = np.tile([0, 0, 5, 0, 0, -3, 0, 0, 4, 0, 0, -2.0], 8)
+    values = 10 + np.cumsum(rng.normal(0, 0.3, 96)) + profile
+    forecasts = []
+    for freq in ("MS", pd.DateOffset(months=1)):
+        y = pd.Series(values, index=pd.date_range("2000-01-01", periods=96, freq=freq))
+        model = SequenceForecaster(horizon=6, max_epochs=2, random_state=0).fit(y)
+        assert model._fitted.season == 12 and model._fitted.phases is not None
+        forecasts.append(model.predict())
+    np.testing.assert_allclose(forecasts[0].to_numpy(), forecasts[1].to_numpy())
+    save(model, tmp_path / "model.skseq")
+    loaded = load(tmp_path / "model.skseq")
+    pd.testing.assert_series_equal(loaded.predict(), forecasts[1])
+    assert loaded.predict().index.freq == pd.DateOffset(months=1)
 
 
 def test_a_short_hourly_series_reads_a_whole_day():
