@@ -108,7 +108,7 @@ class RNNLanguageModel(VersionStamped, BaseEstimator):
     bptt_steps : int, default=64
         Steps of each training chunk: gradients flow back this far.
     min_frequency : int or None, default=None
-        Tokens of text seen fewer times become the unknown token.
+        Tokens of text seen fewer times share one id of rare tokens.
     max_epochs : int, default=50
         Passes over the training streams.
     batch_size : int, default=16
@@ -391,7 +391,8 @@ default="adam"
             The prompt followed by the generated text (words joined by
             spaces), or token ids for a model fitted on token ids. Generation
             stops early at an end-of-document token. Padding (id 0) is never
-            generated, nor, by a model fitted on text, the unknown token.
+            generated, nor, by a model fitted on text, the unknown or the rare
+            tokens' id (no token of its own).
         """
         if not isinstance(temperature, Real) or not temperature > 0:  # NaN too
             raise ValueError(f"temperature must be a number > 0, got {temperature!r}.")
@@ -413,9 +414,11 @@ default="adam"
         prompt_ids = np.concatenate([[end], ids])
         seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
-        # never padding, nor (for text) the unknown id: no token of the training
-        # text has it (the encoder's ids start at 2, rare tokens share one)
-        never = [0] if self.encoder_ is None else [0, UNKNOWN_ID]
+        # never padding, nor (text) the unknown id or the rare tokens' shared one
+        encoder = self.encoder_
+        never = [0] if encoder is None else [0, UNKNOWN_ID]
+        if encoder is not None and encoder.infrequent_categories_ is not None:
+            never.append(encoder.vocab_size_ - 1)  # "infrequent_sklearn"
         generated = []
         with torch_threads(self.n_threads), torch.inference_mode():
             logits, state = module.step(torch.as_tensor(prompt_ids)[None])
@@ -424,17 +427,16 @@ default="adam"
             for _ in range(n_steps):
                 scaled = logits / temperature
                 scaled[never] = -np.inf  # before the max: its exp may underflow
-                probabilities = np.exp(scaled - scaled.max())
-                cumulative = np.cumsum(probabilities)
+                cumulative = np.cumsum(np.exp(scaled - scaled.max()))
                 token = int(np.searchsorted(cumulative, rng.random() * cumulative[-1]))
                 if token == end:
                     break
                 generated.append(token)
                 logits = advance(token).numpy().astype(np.float64)
-        if self.encoder_ is None:
+        if encoder is None:
             return np.array(shown + generated, dtype=np.int64)
-        tokens = self.encoder_.inverse_transform([np.asarray(generated, np.int64)])[0]
-        unit = self.encoder_.split  # as fitted, whatever unit says now
+        tokens = encoder.inverse_transform([np.asarray(generated, np.int64)])[0]
+        unit = encoder.split  # as fitted, whatever unit says now
         text = join_tokens(tokens, unit)
         if not shown:
             return text

@@ -131,3 +131,19 @@ def test_a_text_model_never_writes_the_unknown_token():
         model.net_.module_.head.bias[1] += 5.0
     cold = model.generate("the", 8, temperature=0.001, random_state=0)
     assert len(cold.split()) > 1 and "?" not in cold
+
+
+def test_a_text_model_never_writes_the_rare_tokens_id():
+    # words seen once share the last id, which has no text of its own: it
+    # was generated as "infrequent_sklearn"
+    documents = ["the cat sat on the mat", "the cat ran", "a dog sat far away"] * 2
+    documents.append("zebra quokka")
+    model = RNNLanguageModel(
+        unit="word", hidden_size=8, max_epochs=2, min_frequency=2, random_state=0
+    ).fit(documents)
+    rare = model.encoder_.vocab_size_ - 1
+    assert model.encoder_.transform(["zebra"])[0].tolist() == [rare]
+    with torch.no_grad():
+        model.net_.module_.head.bias[rare] += 20.0
+    text = model.generate("the", 8, temperature=0.001, random_state=0)
+    assert len(text.split()) > 1 and "infrequent" not in text
