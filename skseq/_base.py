@@ -12,7 +12,6 @@ import copy
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -53,49 +52,6 @@ def conv_params(estimator):
         "conv_layers": estimator.conv_layers if layers is None else layers,
         **params,
     }
-
-
-def check_y_given(estimator, y):
-    """Refuse a missing ``y`` in scikit-learn's words."""
-    if y is None:
-        raise ValueError(
-            f"{type(estimator).__name__} requires y to be passed, but the target y "
-            "is None."
-        )
-
-
-def check_same_length(sequences, y):
-    """One target per sequence."""
-    if len(y) != sequences.n_samples:
-        raise ValueError(
-            "Found input variables with inconsistent numbers of samples: X has "
-            f"{sequences.n_samples} sequences but y has {len(y)} targets; give one "
-            "target per sequence."
-        )
-
-
-def align_to_ids(y, sequences):
-    """Order the rows of a ``y`` indexed by sequence ids like the sequences.
-
-    ``y`` is a Series or a DataFrame (one column per output). A ``y``
-    indexed by some of the ids, not the same ones (a fold of ``y`` in another
-    order than ``X``), is refused; integer labels against integer ids are
-    positions (folds of a plain ``pd.Series(y)``), paired so.
-    """
-    if sequences.index is None or not isinstance(y, (pd.Series, pd.DataFrame)):
-        return y
-    ids, labels = set(sequences.index), set(y.index)
-    if y.index.is_unique and labels == ids:
-        return y.reindex(sequences.index)
-    integer = pd.api.types.is_integer_dtype
-    if labels & ids and not (integer(y.index) and integer(sequences.index)):
-        raise ValueError(
-            "y is indexed by ids of X's sequences, but not by the same ones: "
-            f"{len(labels - ids)} of its labels are not ids of X and "
-            f"{len(ids - labels)} ids of X have no target. Give one target per "
-            "sequence (in cross-validation, y in the order of X's sequences)."
-        )
-    return y
 
 
 def validation_index(n_samples, fraction, seed, stratify=None):

@@ -92,6 +92,19 @@ def test_a_target_frame_is_lined_up_with_a_long_frame_by_id():
         RNNRegressor(**QUICK).fit(X, y.iloc[1:])
 
 
+def test_a_target_whose_labels_are_no_ids_is_refused():
+    # integer ids 100..111, y indexed by them as strings in reversed order:
+    # it was paired by position, silently
+    rng = np.random.default_rng(0)
+    rows = [(100 + i, t, rng.normal()) for i in range(12) for t in range(4)]
+    X = pd.DataFrame(rows, columns=["id", "t", "x"]).set_index(["id", "t"])
+    y = pd.Series(rng.normal(size=12), index=[str(100 + i) for i in range(12)])
+    with pytest.raises(ValueError, match="none of which is an id of X's sequences"):
+        RNNRegressor(**QUICK).fit(X, y.iloc[::-1])
+    # integer labels that are no ids are positions (a plain Series's folds)
+    RNNRegressor(**QUICK).fit(X, y.reset_index(drop=True))
+
+
 def _shuffled_long_frame():
     """A long frame of 30 ragged sequences, its rows and ids out of order."""
     rng = np.random.default_rng(1)

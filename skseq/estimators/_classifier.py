@@ -8,14 +8,10 @@ from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array
 
-from .._base import (
-    _BaseSequenceEstimator,
-    align_to_ids,
-    check_same_length,
-    check_y_given,
-)
+from .._base import _BaseSequenceEstimator
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
+from .._targets import align_to_ids, check_same_length, check_y_given
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._labels import refuse_missing_labels

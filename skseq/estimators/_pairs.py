@@ -17,8 +17,8 @@ import pandas as pd
 import torch
 from torch.utils.data import Dataset
 
-from .._base import align_to_ids
 from .._engine import SequenceDataset
+from .._targets import align_to_ids
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences

@@ -7,15 +7,11 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array
 
-from .._base import (
-    _BaseSequenceEstimator,
-    align_to_ids,
-    check_same_length,
-    check_y_given,
-)
+from .._base import _BaseSequenceEstimator
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
 from .._input import safe_scale, unequal_weights
+from .._targets import align_to_ids, check_same_length, check_y_given
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE

@@ -10,7 +10,7 @@ from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
 from skorch.history import History
 
-from .._base import align_to_ids, check_y_given, set_fitted, validation_index
+from .._base import set_fitted, validation_index
 from .._docstrings import fill_doc
 from .._engine import (
     PROCESSES_CONSTRAINT,
@@ -22,6 +22,7 @@ from .._engine import (
     train,
 )
 from .._runtime import torch_threads
+from .._targets import align_to_ids, check_y_given
 from .._versions import VersionStamped
 from ..metrics import sequence_accuracy
 from ..modules import ATTENTIONS, CELLS, Seq2SeqModule, beam_search, generate_values

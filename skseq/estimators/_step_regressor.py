@@ -4,9 +4,9 @@ import numpy as np
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_is_fitted
 
-from .._base import check_y_given
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
+from .._targets import check_y_given
 from ..modules import REGRESSION_LOSSES
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE

@@ -6,9 +6,9 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from .._base import check_y_given
 from .._docstrings import fill_doc
 from .._engine import PROCESSES_CONSTRAINT, NetOutputs
+from .._targets import check_y_given
 from ..utils._sklearn_compat import StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE
 from ._labels import refuse_missing_labels

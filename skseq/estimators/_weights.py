@@ -5,7 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from .._base import align_to_ids
+from .._targets import align_to_ids
 from ..utils._sklearn_compat import _check_sample_weight
 
 __all__ = ["class_weighted", "normalised", "sample_weights", "step_weights"]

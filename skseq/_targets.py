@@ -1,0 +1,67 @@
+"""The targets ``y`` of sequences: given, one per sequence, lined up by id.
+
+A ``y`` Series or DataFrame indexed by the ids of a long-frame ``X`` is
+reordered like its sequences (:func:`align_to_ids`); the classifier,
+regressor, per-step estimators and sequence-to-sequence pairs read it so.
+"""
+
+import pandas as pd
+
+__all__ = ["align_to_ids", "check_same_length", "check_y_given"]
+
+
+def check_y_given(estimator, y):
+    """Refuse a missing ``y`` in scikit-learn's words."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            "is None."
+        )
+
+
+def check_same_length(sequences, y):
+    """One target per sequence."""
+    if len(y) != sequences.n_samples:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: X has "
+            f"{sequences.n_samples} sequences but y has {len(y)} targets; give one "
+            "target per sequence."
+        )
+
+
+def align_to_ids(y, sequences):
+    """Order the rows of a ``y`` indexed by sequence ids like the sequences.
+
+    ``y`` is a Series or a DataFrame (one column per output). A ``y``
+    indexed by some of the ids, not the same ones (a fold of ``y`` in another
+    order than ``X``), is refused; integer labels against integer ids are
+    positions (folds of a plain ``pd.Series(y)``), paired so, as are integer
+    labels none of which is an id. Other labels that are no id (the ids as
+    strings, of integer ids) are refused: pairing them by position would
+    ignore the order they give.
+    """
+    if sequences.index is None or not isinstance(y, (pd.Series, pd.DataFrame)):
+        return y
+    if isinstance(y.index, pd.MultiIndex):  # a long frame: its own ids, read later
+        return y
+    ids, labels = set(sequences.index), set(y.index)
+    if y.index.is_unique and labels == ids:
+        return y.reindex(sequences.index)
+    integer = pd.api.types.is_integer_dtype
+    if labels & ids and not (integer(y.index) and integer(sequences.index)):
+        raise ValueError(
+            "y is indexed by ids of X's sequences, but not by the same ones: "
+            f"{len(labels - ids)} of its labels are not ids of X and "
+            f"{len(ids - labels)} ids of X have no target. Give one target per "
+            "sequence (in cross-validation, y in the order of X's sequences)."
+        )
+    if not labels & ids and not integer(y.index):
+        first = sequences.index[:1].tolist()[0]
+        raise ValueError(
+            f"y is indexed by labels of dtype {y.index.dtype}, none of which is an "
+            f"id of X's sequences (dtype {sequences.index.dtype}, e.g. "
+            f"{first!r}), so it cannot be lined up with them. Index y "
+            "by X's ids, or give it without an index (in the order of X's "
+            "sequences)."
+        )
+    return y
