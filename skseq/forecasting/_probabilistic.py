@@ -285,7 +285,9 @@ def _head_values(fitted, heads, unit):
     A head whose mirror level ``1 - q`` is a head too is that bound of
     their CQR interval (:meth:`ConformalCalibration.cqr_margin`), else
     conformalised on its own errors (one-sided,
-    :meth:`ConformalCalibration.head_offsets`). Outward from the median,
+    :meth:`ConformalCalibration.head_offsets`); a pair whose bounds cross (a
+    margin inward by more than half the heads' gap) is swapped, as the
+    interval's bounds are. Outward from the median,
     each value is moved to hold those nearer the median (the CQR margins of
     two pairs differ): the values never cross.
     """
@@ -298,6 +300,12 @@ def _head_values(fitted, heads, unit):
             usable = calibration.calibrates(abs(1 - 2 * level))
         if usable:
             values[level] = _head_value(fitted, heads, unit, i, level)
+    for level in [q for q in values if q < 0.5]:  # crossed pairs swap, as in _bounds
+        pair = fitted.head_pair(1 - 2 * level)
+        low, high = (fitted.quantiles[i] for i in pair) if pair else (None, None)
+        if high in values:  # a margin inward beyond half the heads' gap
+            crossed = values[low], values[high]
+            values[low], values[high] = np.minimum(*crossed), np.maximum(*crossed)
     levels = sorted(values)
     upward = [q for q in levels if q >= 0.5]
     for inner, outer in zip(upward, upward[1:]):

@@ -421,6 +421,25 @@ def test_a_coverage_with_its_own_heads_is_their_interval(monkeypatch):
     np.testing.assert_allclose(wide, interval)  # held, not the other way round
 
 
+def test_a_margin_inward_beyond_the_heads_gap_keeps_the_interval_s_width(
+    monkeypatch, model
+):
+    # the first model's margin on the refit's narrower heads: the bounds
+    # cross; the interval swapped them, while the quantiles 0.1, 0.5 and 0.9
+    # collapsed to one value (each head clamped to the median)
+    margin = ConformalCalibration.cqr_margin
+
+    def inward(self, pair, coverage, *rest):
+        return margin(self, pair, coverage, *rest) - 3.0
+
+    monkeypatch.setattr(ConformalCalibration, "cqr_margin", inward)
+    interval = model.predict_interval(coverage=0.8).to_numpy()
+    values = model.predict_quantiles(quantiles=[0.1, 0.5, 0.9]).to_numpy()
+    np.testing.assert_allclose(values[:, [0, 2]], interval)
+    assert (values[:, 2] - values[:, 0] > 0.1).all()
+    assert (np.diff(values, axis=1) >= 0).all()
+
+
 def test_levels_of_any_numpy_or_pandas_float_are_read_as_written(model):
     from fractions import Fraction
 
