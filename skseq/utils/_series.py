@@ -399,6 +399,15 @@ def check_panel(y, *, freq=None, name="y", min_length=1, default_freq=None):
             for k in keys
         ]
         return series, keys, "long"
+    if isinstance(y, (list, tuple)) and any(
+        isinstance(item, (pd.Series, pd.DataFrame, np.ndarray)) for item in y
+    ):  # np.asarray would read the series as the columns of one
+        raise ValueError(
+            f"{name} is a {type(y).__name__} of series; give many series as a dict "
+            f"{{id: series}} (e.g. dict(enumerate({name}))) or a long DataFrame "
+            "indexed by (series id, time), and one series with several columns "
+            "as a 2-D array or DataFrame."
+        )
     return [check_series(y, name=name, **options)], None, "single"
 
 

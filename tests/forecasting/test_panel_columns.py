@@ -167,3 +167,18 @@ def test_a_date_column_is_told_to_go_in_the_index():
         SequenceForecaster(**TINY).fit(frame)
     model = SequenceForecaster(**TINY).fit(frame.set_index("date"))
     assert model.predict().index[0] == pd.Timestamp("2020-01-31")
+
+
+@pytest.mark.parametrize("form", [list, tuple])
+def test_a_list_of_series_is_told_to_be_a_dict_or_a_long_frame(form):
+    # np.asarray read 20 series of 12 days as one series of 12 columns
+    index = pd.date_range("2020-01-01", periods=12, freq="D")
+    stores = form(pd.Series(np.arange(12.0) + k, index=index) for k in range(20))
+    with pytest.raises(ValueError, match=r"y is a \w+ of series.*dict\(enumerate"):
+        SequenceForecaster(**TINY).fit(stores)
+    arrays = form(np.arange(12.0) + k for k in range(20))
+    with pytest.raises(ValueError, match="of series"):
+        SequenceForecaster(**TINY).fit(arrays)
+    # as a dict, a panel of 20 series
+    model = SequenceForecaster(**TINY).fit(dict(enumerate(stores)))
+    assert len(model.predict()) == 20
