@@ -31,6 +31,7 @@ times Holt-Winters' error (``benchmarks/short_series.py --calendar``).
 """
 
 import warnings
+from collections import Counter
 from dataclasses import dataclass, replace
 from numbers import Integral
 
@@ -39,6 +40,7 @@ import pandas as pd
 from scipy.stats import chi2, kruskal
 
 from ..utils._steps import offset_base
+from ..utils._warnings import warn
 
 __all__ = [
     "CANDIDATE_SEASONS",
@@ -192,7 +194,10 @@ def season_in(panel, targets):
     yearly, the non-seasonal quarterly and the sunspot series; and in 65 of
     7,000 simulated series without a season (noise, random walks, AR(1) and
     integrated AR(1) series, smooth cycles of 31 and 131 steps; 36 to 1,000
-    steps).
+    steps). The series of a panel pool: where they find none but more than
+    half of them find one alone, their positions start at different phases
+    of it (months of different years, each counted from 0), and a warning
+    says so.
 
     Parameters
     ----------
@@ -216,6 +221,24 @@ def season_in(panel, targets):
     >>> season_in([check_series(months)], [0]), season_in([check_series(walk)], [0])
     (12, None)
     """
+    pooled = _season_of_changes(panel, targets)
+    if pooled is not None or len(panel) == 1:
+        return pooled
+    each = Counter(_season_of_changes([one], targets) for one in panel)
+    season, count = each.most_common(1)[0]
+    if season is not None and 2 * count > len(panel):
+        warn(
+            f"{count} of the {len(panel)} series show a season of {season} steps "
+            "alone, but not together: their integer positions start at "
+            "different phases of it, and phases are counted from positions. The "
+            "model reads no season; give the series time stamps, or positions "
+            "that line up their seasons."
+        )
+    return None
+
+
+def _season_of_changes(panel, targets):
+    """Return the season the pooled changes of ``panel`` show (:func:`season_in`)."""
     longest = max(len(one.values) for one in panel) - 1
     level = np.log(LEVEL / len(CANDIDATE_SEASONS))
     found = None  # (season, statistic, log p-value)

@@ -228,6 +228,23 @@ def test_a_series_indexed_by_integers_shows_its_season(seed):
     assert season_in([check_series(y[:36])], [y.name]) is None
 
 
+def test_series_whose_positions_start_at_other_phases_are_told_so():
+    # each series counted from 0 but starting in another month: alone each
+    # shows 12, pooled by position they cancel out, and the panel silently
+    # had no season (its forecasts 15 times worse than each alone)
+    profile = np.array([0, 5, 10, 3, -2, -8, -10, -4, 1, 6, 2, -3.0])
+    rng = np.random.default_rng(0)
+    panel = [
+        check_series(profile[(start + np.arange(60)) % 12] + rng.normal(0, 0.3, 60))
+        for start in (0, 4, 9)
+    ]
+    assert [season_in([one], [0]) for one in panel] == [12, 12, 12]
+    with pytest.warns(UserWarning, match="3 of the 3 series show a season of 12"):
+        assert season_in(panel, [0]) is None
+    aligned = [panel[0], check_series(panel[0].values[:, 0] + 5)]
+    assert season_in(aligned, [0]) == 12  # lined up, they pool
+
+
 def test_a_seasonal_series_indexed_by_integers_gets_its_window_and_phases():
     y = _seasonal(400, 0).reset_index(drop=True)
     model = SequenceForecaster(**FAST).fit(y[:-12])
