@@ -1,10 +1,13 @@
 """Synthetic data sets for examples and tests (no downloads)."""
 
+import numbers
 import string
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
+
+from ._translation import _check_int
 
 __all__ = [
     "make_alphabet_sequences",
@@ -166,13 +169,15 @@ def make_sequence_classification(
     Parameters
     ----------
     n_samples : int, default=200
-        Number of sequences.
+        Number of sequences, at least 1.
     min_length, max_length : int, default=10, 50
-        Range of the sequence lengths (inclusive).
+        Range of the sequence lengths (inclusive), 1 <= min_length <=
+        max_length.
     n_features : int, default=1
-        Features per time step.
+        Features per time step, at least 1.
     shift : float, default=0.5
-        Class 1 has mean ``+shift``, class 0 ``-shift``; smaller is harder.
+        Class 1 has mean ``+shift``, class 0 ``-shift``; smaller is harder
+        (finite).
     random_state : int, RandomState instance or None, default=None
         Seeds the data.
 
@@ -190,6 +195,13 @@ def make_sequence_classification(
     >>> [x.shape[1] for x in X], len(y)
     ([2, 2, 2], 3)
     """
+    n_samples = _check_int(n_samples, "n_samples", 1)
+    max_length = _check_int(max_length, "max_length", 1)
+    min_length = _check_int(min_length, "min_length", 1, max_length, "max_length")
+    n_features = _check_int(n_features, "n_features", 1)
+    real = isinstance(shift, numbers.Real) and not isinstance(shift, bool)
+    if not (real and np.isfinite(shift)):
+        raise ValueError(f"shift must be a finite real number, got {shift!r}.")
     rng = check_random_state(random_state)
     y = rng.randint(2, size=n_samples)
     lengths = rng.randint(min_length, max_length + 1, size=n_samples)

@@ -24,6 +24,52 @@ def _data_file(name):
 _BOM = chr(0xFEFF)
 
 
+def _values(text, where):
+    """Read one dimension of a case: comma-separated numbers, ``?`` missing."""
+    values = text.split(",")
+    try:
+        return np.array(values, dtype=np.float64)
+    except ValueError:
+        values = [value.strip() for value in values]  # a '?', or a typo
+    for value in values:
+        if value != "?" and not _is_number(value):
+            raise ValueError(
+                f"{where}: {value!r} is not a number (values are numbers or '?')."
+            )
+    return np.array([np.nan if v == "?" else v for v in values], dtype=np.float64)
+
+
+def _is_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _case(line, labelled, where):
+    """Read one data line: its dimensions, then its label if the file has one."""
+    fields = line.split(":")
+    label = None
+    if labelled:
+        if len(fields) < 2:
+            raise ValueError(
+                f"{where}: no label after the values; a case is its dimensions "
+                "separated by ':', then its label (or the header says "
+                "@classLabel false)."
+            )
+        *fields, label = fields
+        label = label.strip()
+    series = [_values(field, where) for field in fields]
+    lengths = [len(values) for values in series]
+    if len(set(lengths)) > 1:
+        raise ValueError(
+            f"{where}: the dimensions of one case must have one length; got "
+            f"lengths {lengths}."
+        )
+    return np.stack(series, axis=1), label
+
+
 def read_ts(path, *, target="auto"):
     """Read a time-series file in the UCR/UEA ``.ts`` format (sktime, aeon).
 
@@ -31,7 +77,9 @@ def read_ts(path, *, target="auto"):
     ----------
     path : str, path-like or file object
         The file. Each data line holds one case: its dimensions separated by
-        ``:``, each a comma-separated series, then its label or target value.
+        ``:``, each a comma-separated series (``?`` a missing value, read as
+        NaN), then its label or target value unless the header says there is
+        none (``@classLabel false`` or ``@targetLabel false``).
     target : {"auto", "label", "value"}, default="auto"
         How to read the last field: class labels (strings), regression values
         (float64), or as the header says (``@classLabel`` / ``@targetLabel``).
@@ -42,8 +90,16 @@ def read_ts(path, *, target="auto"):
         A 2-D array ``(n_cases, n_steps)`` when every case is univariate with
         one length; else a list of ``(n_steps,)`` or ``(n_steps, n_dims)``
         arrays (sequences of different lengths), the form skseq reads.
-    y : ndarray of shape (n_cases,)
-        Labels (str) or targets (float64).
+    y : ndarray of shape (n_cases,) or None
+        Labels (str) or targets (float64); None for a file without them
+        (``@classLabel false`` / ``@targetLabel false``).
+
+    Raises
+    ------
+    ValueError
+        If the file has no cases, or a data line is malformed (a value that
+        is no number, a missing label, dimensions of different lengths or
+        counts); the message names the file and the line.
 
     Examples
     --------
@@ -53,39 +109,61 @@ def read_ts(path, *, target="auto"):
     >>> X, y = read_ts(io.StringIO(chr(10).join(lines)))
     >>> [x.tolist() for x in X], y.tolist()
     ([[1.0, 2.0, 3.0], [4.0, 5.0]], ['a', 'b'])
+    >>> lines = ["@classLabel false", "@data", "1,?,3", "4,5,6"]
+    >>> X, y = read_ts(io.StringIO(chr(10).join(lines)))
+    >>> X.tolist(), y
+    ([[1.0, nan, 3.0], [4.0, 5.0, 6.0]], None)
     """
     if target not in ("auto", "label", "value"):
         raise ValueError(f"target must be 'auto', 'label' or 'value', got {target!r}.")
     handle = path if hasattr(path, "read") else open(path, encoding="utf-8")  # noqa: SIM115
-    cases, labels, in_data, kind = [], [], False, "label"
+    source = str(getattr(handle, "name", None) or "the .ts file")
+    cases, labels, in_data, kind, labelled = [], [], False, "label", True
     with handle:
-        for line in handle:
+        for number, line in enumerate(handle, start=1):
             line = line.strip().lstrip(_BOM)
             if not line or line.startswith("#"):
                 continue
             if not in_data:
-                lower = line.lower()
-                if lower.startswith("@targetlabel true"):
-                    kind = "value"
-                in_data = lower == "@data"
+                words = line.lower().split()
+                if words[0] in ("@classlabel", "@targetlabel") and len(words) > 1:
+                    labelled = words[1] == "true"
+                    kind = "value" if words[0] == "@targetlabel" else "label"
+                in_data = words == ["@data"]
                 continue
-            *dimensions, label = line.split(":")
-            series = [
-                np.array(d.split(","), dtype=np.float64).reshape(-1, 1)
-                for d in dimensions
-            ]
-            cases.append(
-                np.concatenate(series, axis=1) if len(series) > 1 else series[0]
-            )
-            labels.append(label.strip())
-    if target != "auto":
-        kind = target
-    y = np.array(labels, dtype=np.float64 if kind == "value" else object).astype(
-        np.float64 if kind == "value" else str
-    )
+            where = f"{source}, line {number}"
+            case, label = _case(line, labelled, where)
+            if cases and case.shape[1] != cases[0].shape[1]:
+                raise ValueError(
+                    f"{where}: a case of {case.shape[1]} dimensions, the first "
+                    f"case has {cases[0].shape[1]}."
+                )
+            cases.append(case)
+            labels.append((label, where))
+    if not cases:
+        raise ValueError(f"{source} has no cases (no data lines after @data).")
+    if target != "auto" and not labelled:
+        raise ValueError(
+            f"target={target!r} but {source} has no labels (its header says "
+            "@classLabel false or @targetLabel false)."
+        )
+    y = None if not labelled else _labels(labels, target if target != "auto" else kind)
     if all(c.shape == cases[0].shape for c in cases) and cases[0].shape[1] == 1:
         return np.stack([c[:, 0] for c in cases]), y
     return [c[:, 0] if c.shape[1] == 1 else c for c in cases], y
+
+
+def _labels(labels, kind):
+    """Return the labels as strings, or as float64 regression targets."""
+    if kind == "label":
+        return np.array([label for label, _ in labels], dtype=object).astype(str)
+    for label, where in labels:
+        if not _is_number(label):
+            raise ValueError(
+                f"{where}: the target {label!r} is not a number (target='value' "
+                "or @targetLabel true)."
+            )
+    return np.array([label for label, _ in labels], dtype=np.float64)
 
 
 def _read_ts(name):
