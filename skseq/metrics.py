@@ -34,11 +34,20 @@ def _pairs(y_true, y_pred):
     return y_true, y_pred
 
 
-def _steps(sequence, unit):
+def _steps(sequence, unit, name, position):
     """Return the steps of a sequence: a string's tokens, an array's rows."""
     if isinstance(sequence, str):
         return split_string(sequence, unit)
-    return list(np.asarray(sequence))
+    try:
+        steps = np.asarray(sequence)
+    except ValueError:  # rows of different shapes
+        steps = None
+    if steps is None or steps.ndim == 0:
+        raise ValueError(
+            f"{name} must hold sequences (strings or array-likes of tokens); "
+            f"{name}[{position}] is {sequence!r}."
+        )
+    return list(steps)
 
 
 def _equal(a, b):
@@ -95,7 +104,8 @@ def token_accuracy(y_true, y_pred, *, unit="char"):
     Parameters
     ----------
     y_true, y_pred : list of str or list of array-like
-        True and predicted sequences.
+        True and predicted sequences; each item a sequence (a string or an
+        array-like of tokens), not a scalar.
     unit : {"char", "word"}, default="char"
         The tokens of a string: its characters, or its words (for a model
         fitted with ``unit="word"``; with a scorer,
@@ -117,8 +127,8 @@ def token_accuracy(y_true, y_pred, *, unit="char"):
         raise ValueError(f'unit must be "char" or "word", got {unit!r}.')
     y_true, y_pred = _pairs(y_true, y_pred)
     right = total = 0
-    for true, pred in zip(y_true, y_pred, strict=True):
-        true, pred = _steps(true, unit), _steps(pred, unit)
+    for i, (true, pred) in enumerate(zip(y_true, y_pred, strict=True)):
+        true, pred = _steps(true, unit, "y_true", i), _steps(pred, unit, "y_pred", i)
         right += sum(_equal(t, p) for t, p in zip(true, pred, strict=False))
         total += max(len(true), len(pred))
     return right / total if total else 1.0
@@ -133,8 +143,9 @@ def bleu_score(y_true, y_pred, *, tokenize=None):
         One reference and one prediction per sample. Token sequences are
         joined with spaces and scored as those tokens.
     tokenize : str or None, default=None
-        sacrebleu's tokenizer for strings; None: its default "13a" (words,
-        punctuation apart). "char" scores characters.
+        sacrebleu's tokenizer for strings, one of its ``BLEU.TOKENIZERS``
+        ("13a", "char", "intl", "none", "zh"...); None: its default "13a"
+        (words, punctuation apart). "char" scores characters.
 
     Returns
     -------
@@ -152,6 +163,12 @@ def bleu_score(y_true, y_pred, *, tokenize=None):
         raise ImportError(
             "bleu_score needs sacrebleu: pip install skseq[text] (or sacrebleu)."
         ) from exc
+    tokenizers = tuple(sacrebleu.metrics.BLEU.TOKENIZERS)
+    if tokenize is not None and tokenize not in tokenizers:
+        raise ValueError(
+            f"tokenize must be None or one of sacrebleu's tokenizers "
+            f"{list(tokenizers)}, got {tokenize!r}."
+        )
     y_true, y_pred = _pairs(y_true, y_pred)
     strings = [isinstance(s, str) for s in y_true + y_pred]
     if all(strings):

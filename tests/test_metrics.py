@@ -59,3 +59,24 @@ def test_bleu():
         bleu_score(["the cat sat on the mat"], words)
     with pytest.raises(ValueError, match="tokenize applies to strings"):
         bleu_score(words, words, tokenize="char")
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, match",
+    [
+        ([1, 2], [1, 3], r"y_true must hold sequences .* y_true\[0\] is 1"),
+        (["ab"], [None], r"y_pred must hold sequences .* y_pred\[0\] is None"),
+        ([[1, 2], "ab"], [[1, 2], 5], r"y_pred\[1\] is 5"),
+    ],
+)
+def test_token_accuracy_items_must_be_sequences(y_true, y_pred, match):
+    with pytest.raises(ValueError, match=match):
+        token_accuracy(y_true, y_pred)
+
+
+def test_bleu_unknown_tokenize():
+    pytest.importorskip("sacrebleu")
+    with pytest.raises(ValueError, match=r"tokenize must be None or one of .*'13a'"):
+        bleu_score(["the cat"], ["the cat"], tokenize="xx")
+    same = ["the cat sat on the mat"]
+    assert bleu_score(same, same, tokenize="char") == pytest.approx(100.0)
