@@ -20,7 +20,12 @@ from ..utils._sklearn_compat import (
     _fit_context,
 )
 from ._output import SequenceOutputMixin
-from ._tokens import check_token_sequences, split_flat
+from ._tokens import (
+    check_token_sequences,
+    is_long_frame,
+    read_long_tokens,
+    split_flat,
+)
 
 __all__ = ["SequenceOneHotEncoder", "SequenceOrdinalEncoder"]
 
@@ -39,7 +44,8 @@ def _infrequent(encoder):
 _TOKEN_PARAMETERS = """
     split : {"char", "word"}, default="char"
         How a string is cut into tokens: characters, or words separated by
-        white space. Sequences given as lists or arrays are used as they are.
+        white space. Sequences given as lists or arrays, or as the rows of a
+        long DataFrame, are used as they are.
     min_frequency : int, float or None, default=None
         Tokens seen fewer times (or in a smaller share of all steps) are
         infrequent and share one category, as in scikit-learn's encoders.
@@ -60,12 +66,17 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
     }
 
     def _tokens(self, X, reset):
-        return check_token_sequences(
+        """Return the tokens, lengths, 2-D-ness and ids (of a long frame) of X."""
+        if is_long_frame(X):
+            flat, lengths, ids = read_long_tokens(X, self, reset, self._allow_nan)
+            return flat, lengths, False, ids
+        flat, lengths, fixed = check_token_sequences(
             X, self.split, self, reset=reset, allow_nan=self._allow_nan
         )
+        return flat, lengths, fixed, None
 
     def _fit_encoder(self, X, encoder):
-        flat, _, _ = self._tokens(X, reset=True)
+        flat = self._tokens(X, reset=True)[0]
         # arrays inside, whatever sklearn's global transform_output says
         encoder.set_output(transform="default")
         encoder.fit(flat.reshape(-1, 1))
@@ -74,7 +85,7 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
     def _tokens_to_transform(self, X):
         """Flatten ``X``; with handle_unknown="error", refuse unseen tokens."""
         check_is_fitted(self)
-        flat, lengths, fixed = self._tokens(X, reset=False)
+        flat, lengths, fixed, ids = self._tokens(X, reset=False)
         if self.handle_unknown == "error":
             known = self._encoder.categories_[0]
             unknown = pd.unique(flat[~pd.Series(flat).isin(known).to_numpy()])
@@ -83,7 +94,7 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
                     f"Found unknown tokens {list(unknown[:10])} during transform. "
                     f"{self._unknown_hint}"
                 )
-        return flat, lengths, fixed
+        return flat, lengths, fixed, ids
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features of a step, the columns of the pandas output.
@@ -152,7 +163,9 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
     A 2-D array of tokens (fixed-length sequences) gives a 3-D array
     ``(n_samples, n_timesteps, n_categories)``; a list of sequences gives a
     list of ``(n_steps, n_categories)`` arrays. Both are float32 and feed the
-    skseq estimators directly.
+    skseq estimators directly. A long DataFrame (a row per (sequence id,
+    time) step) is read per id, as skseq's estimators read it: a list in the
+    order of the sorted ids, whose pandas output keeps the ids.
 
     Examples
     --------
@@ -198,8 +211,9 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
 
         Parameters
         ----------
-        X : list of str, list of sequences of tokens, or 2-D array
-            Sequences of tokens.
+        X : list of str, list of sequences of tokens, 2-D array or long DataFrame
+            Sequences of tokens; a long DataFrame holds one column of tokens,
+            a row per (sequence id, time) step.
         y : None
             Ignored.
 
@@ -225,8 +239,9 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
 
         Parameters
         ----------
-        X : list of str, list of sequences of tokens, or 2-D array
-            Sequences of tokens.
+        X : list of str, list of sequences of tokens, 2-D array or long DataFrame
+            Sequences of tokens; a long DataFrame holds one column of tokens,
+            a row per (sequence id, time) step.
 
         Returns
         -------
@@ -234,10 +249,10 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
             One ``(n_steps, n_categories)`` float32 array per sequence, or a
             3-D array for a 2-D ``X``.
         """
-        flat, lengths, fixed = self._tokens_to_transform(X)
+        flat, lengths, fixed, ids = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
         return self._sequence_output(
-            split_flat(encoded, lengths, fixed), self.get_feature_names_out()
+            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), ids
         )
 
     def inverse_transform(self, X):
@@ -337,8 +352,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
 
         Parameters
         ----------
-        X : list of str, list of sequences of tokens, or 2-D array
-            Sequences of tokens.
+        X : list of str, list of sequences of tokens, 2-D array or long DataFrame
+            Sequences of tokens; a long DataFrame holds one column of tokens,
+            a row per (sequence id, time) step.
         y : None
             Ignored.
 
@@ -370,8 +386,9 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
 
         Parameters
         ----------
-        X : list of str, list of sequences of tokens, or 2-D array
-            Sequences of tokens.
+        X : list of str, list of sequences of tokens, 2-D array or long DataFrame
+            Sequences of tokens; a long DataFrame holds one column of tokens,
+            a row per (sequence id, time) step.
 
         Returns
         -------
@@ -379,11 +396,11 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
             One int64 array of ids per sequence, or a 2-D array for a 2-D
             ``X``.
         """
-        flat, lengths, fixed = self._tokens_to_transform(X)
+        flat, lengths, fixed, keys = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
         return self._sequence_output(
-            split_flat(ids, lengths, fixed), self.get_feature_names_out()
+            split_flat(ids, lengths, fixed), self.get_feature_names_out(), keys
         )
 
     def inverse_transform(self, X):

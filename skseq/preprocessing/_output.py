@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..utils._ragged import ONE_DIMENSIONAL, from_long_format, to_long_format
-from ..utils._sklearn_compat import _get_output_config
+from ..utils._sklearn_compat import _check_feature_names_in, _get_output_config
 
 __all__ = ["SequenceOutputMixin"]
 
@@ -66,6 +66,16 @@ class SequenceOutputMixin:
     def _outputs_pandas(self):
         """Whether ``transform`` returns a long frame (own setting, else global)."""
         return _get_output_config("transform", self)["dense"] == "pandas"
+
+    def _step_names(self, input_features=None):
+        """Names of the features of a step: the columns of the pandas output.
+
+        A 2-D ``X`` holds univariate sequences, its columns are steps: its
+        steps have one feature, ``x0``. Needs the fitted ``_input_spec``.
+        """
+        if self._input_spec.layout == "tabular":
+            return np.array(["x0"], dtype=object)
+        return _check_feature_names_in(self, input_features)
 
     def _sequence_output(self, sequences, columns=None, ids=None):
         """Return ``sequences`` in the configured form (own, else global).

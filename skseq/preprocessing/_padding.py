@@ -6,12 +6,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import (
-    Interval,
-    StrOptions,
-    _check_feature_names_in,
-    _fit_context,
-)
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils.validation import MASK_VALUE, check_sequences, remember_input
 from ._output import SequenceOutputMixin
 
@@ -281,12 +276,6 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         if self._outputs_pandas():
             return self._step_names(input_features)
         return np.array([f"step{i}" for i in range(self.max_length_)], dtype=object)
-
-    def _step_names(self, input_features=None):
-        """Names of the features of a step: the columns of the pandas output."""
-        if self._input_spec.layout == "tabular":  # univariate; columns are steps
-            return np.array(["x0"], dtype=object)
-        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -135,8 +135,9 @@ class SequenceScaler(
         remember_input(self, sequences)
         return self
 
-    def _apply(self, X, function):
+    def _apply(self, X, method):
         check_is_fitted(self)
+        function = getattr(self._scaler, method)
         sequences = check_sequences(X, estimator=self, reset=False)
         valid = self._valid(sequences)
         values = sequences.values  # scaled in float64: 1e8 + 1 is not 1e8
@@ -161,13 +162,8 @@ class SequenceScaler(
             Scaled float32 sequences in the form of ``X`` (a list for a list
             or a long DataFrame).
         """
-        scaled, ids = self._apply(X, self._scaler.transform)
-        # the column names of a long frame it was fitted on (a 2-D frame's
-        # columns are steps, not features)
-        names = getattr(self, "feature_names_in_", None)
-        if names is not None and len(names) != self._input_spec.n_channels:
-            names = None
-        return self._sequence_output(scaled, names, ids)
+        scaled, ids = self._apply(X, "transform")
+        return self._sequence_output(scaled, self._step_names(), ids)
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.
@@ -183,7 +179,31 @@ class SequenceScaler(
             Sequences on the original scale, in the form of ``X``.
         """
         X = self._from_sequence_output(X)
-        return self._apply(X, self._scaler.inverse_transform)[0]
+        return self._apply(X, "inverse_transform")[0]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns.
+
+        The pandas output (``set_output(transform="pandas")``) is a long frame
+        with one row per step: its columns are the features of a step
+        (``["x0"]`` for a 2-D ``X``, whose columns are steps). The other
+        output has the columns of the input.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            The input's features; by default ``feature_names_in_`` or
+            ``["x0", "x1", ...]``. Ignored with pandas output of a 2-D ``X``.
+
+        Returns
+        -------
+        ndarray of str
+            The names of the output columns.
+        """
+        check_is_fitted(self)
+        if self._outputs_pandas():
+            return self._step_names(input_features)
+        return super().get_feature_names_out(input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

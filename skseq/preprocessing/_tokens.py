@@ -9,10 +9,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
+from ..utils._ragged import read_long_frame
+
 __all__ = [
     "check_token_sequences",
+    "is_long_frame",
     "is_text_or_ragged",
     "join_tokens",
+    "read_long_tokens",
     "split_flat",
     "split_string",
 ]
@@ -63,8 +67,8 @@ def check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X")
         )
         lengths = np.full(len(values), values.shape[1], dtype=np.int64)
         return values.astype(object).ravel(), lengths, True
-    if reset:  # a list of sequences has no fixed number of columns
-        estimator.__dict__.pop("n_features_in_", None)
+    if reset:
+        _forget_columns(estimator)
     sequences = []
     for position, row in enumerate(X):
         if isinstance(row, str):
@@ -87,13 +91,54 @@ def check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X")
         )
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate(sequences)
+    _refuse_nan(flat, allow_nan, estimator, input_name)
+    return flat, lengths, False
+
+
+def is_long_frame(X):
+    """Whether ``X`` is a long DataFrame, a row per (sequence id, time) step."""
+    return isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)
+
+
+def read_long_tokens(X, estimator, reset, allow_nan, input_name="X"):
+    """Flatten a long DataFrame of tokens: one column, a token per row.
+
+    Its index is read as any long frame's (sequences in sorted id order,
+    steps in time order). Returns the tokens of all sequences in one object
+    array, the length of each sequence and their ids (None where the ids are
+    positions, as :func:`~skseq.utils.to_long_format` writes them by default).
+    """
+    if X.shape[1] != 1:
+        raise ValueError(
+            f"{input_name} is a long DataFrame of {X.shape[1]} columns "
+            f"{list(X.columns)}; the tokens of a step come as one column."
+        )
+    # the positions of the rows, read (index checked and sorted) as a long
+    # frame of ids is, give the order of the tokens; of what read_long_frame
+    # returns, only the steps, lengths and ids are needed
+    rows = pd.DataFrame({"row": np.arange(len(X), dtype=np.int64)}, index=X.index)
+    rows.attrs.update(X.attrs)
+    order, lengths, ids = read_long_frame(rows, estimator, input_name, tokens=True)[:3]
+    if reset:
+        _forget_columns(estimator)
+    flat = X.iloc[:, 0].to_numpy(dtype=object)[order[:, 0]]
+    _refuse_nan(flat, allow_nan, estimator, input_name)
+    return flat, lengths, ids
+
+
+def _forget_columns(estimator):
+    """Drop what a fit on a 2-D X set: sequences have no fixed columns."""
+    estimator.__dict__.pop("n_features_in_", None)
+    estimator.__dict__.pop("feature_names_in_", None)
+
+
+def _refuse_nan(flat, allow_nan, estimator, input_name):
     if not allow_nan and pd.isna(flat).any():
         raise ValueError(
             f"Input {input_name} contains NaN tokens; {type(estimator).__name__} "
             "does not accept missing values. Replace them with a token of their "
             "own (e.g. '<missing>') first."
         )
-    return flat, lengths, False
 
 
 def split_flat(flat, lengths, fixed):

@@ -176,3 +176,21 @@ def test_a_long_frame_made_of_an_array_reads_as_that_array():
     assert check_sequences(to_long_format(list(array))).layout == "ragged"
     # rows dropped since: sequences of other lengths, no longer one array
     assert check_sequences(to_long_format(array).iloc[1:]).layout == "ragged"
+
+
+def test_the_scaler_names_the_columns_of_its_pandas_output():
+    # a 2-D X holds univariate sequences: its columns are steps, the output's
+    # one column is their feature (as the padder names it)
+    table = pd.DataFrame(RNG.normal(size=(5, 4)), columns=list("abcd"))
+    scaler = SequenceScaler().set_output(transform="pandas").fit(table)
+    out = scaler.transform(table)
+    assert list(out.columns) == list(scaler.get_feature_names_out()) == ["x0"]
+    # the default output keeps the columns, and so their names
+    assert list(SequenceScaler().fit(table).get_feature_names_out()) == list("abcd")
+    frame = to_long_format(NUMERIC, columns=["temp", "hum"])
+    scaler = SequenceScaler().set_output(transform="pandas").fit(frame)
+    assert list(scaler.transform(frame).columns) == ["temp", "hum"]
+    assert list(scaler.get_feature_names_out()) == ["temp", "hum"]
+    on_arrays = SequenceScaler().set_output(transform="pandas").fit(NUMERIC)
+    assert list(on_arrays.transform(NUMERIC).columns) == ["x0", "x1"]
+    assert list(on_arrays.get_feature_names_out()) == ["x0", "x1"]

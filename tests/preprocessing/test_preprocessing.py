@@ -1,11 +1,14 @@
 """skseq.preprocessing: padding, windowing, encoding, scaling."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
@@ -296,6 +299,52 @@ def test_ordinal_reserved_ids_and_unknown_tokens():
         strict.transform(["abc"])
 
 
+@pytest.mark.parametrize("Encoder", [SequenceOrdinalEncoder, SequenceOneHotEncoder])
+def test_encoder_refit_on_sequences_forgets_the_columns_of_a_2d_fit(Encoder):
+    frame = pd.DataFrame([list("abc"), list("bca")], columns=["s0", "s1", "s2"])
+    refit = Encoder().fit(frame).fit(["abc", "bca"])
+    assert not hasattr(refit, "feature_names_in_")
+    assert not hasattr(refit, "n_features_in_")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "fitted with feature names"
+        refit.transform(np.array([list("cab")]))
+
+
+def _long_tokens():
+    """A long frame of tokens, rows shuffled, and its sequences by sorted id."""
+    sequences = {"b": list("xyz"), "a": list("zz"), "c": list("yxxy")}
+    frame = pd.concat(
+        {key: pd.DataFrame({"tok": seq}) for key, seq in sequences.items()},
+        names=["id", "t"],
+    )
+    frame = frame.sample(frac=1.0, random_state=0)
+    return frame, [sequences[key] for key in sorted(sequences)]
+
+
+@pytest.mark.parametrize("Encoder", [SequenceOrdinalEncoder, SequenceOneHotEncoder])
+def test_encoders_read_a_long_frame_per_id(Encoder):
+    frame, sequences = _long_tokens()
+    encoder = Encoder().fit(frame)
+    expected = Encoder().fit(sequences).transform(sequences)
+    out = encoder.transform(frame)
+    assert len(out) == 3
+    for got, want in zip(out, expected, strict=True):
+        np.testing.assert_array_equal(got, want)
+    # pandas output keeps the ids
+    long = encoder.set_output(transform="pandas").transform(frame)
+    assert long.index.get_level_values(0).unique().tolist() == ["a", "b", "c"]
+    assert long.loc["c"].shape[0] == 4
+    with pytest.raises(ValueError, match=r"long DataFrame of 2 columns"):
+        Encoder().fit(frame.assign(other=1))
+
+
+def test_ordinal_refuses_nan_tokens_in_a_long_frame():
+    frame, _ = _long_tokens()
+    frame.iloc[0, 0] = np.nan
+    with pytest.raises(ValueError, match="contains NaN tokens"):
+        SequenceOrdinalEncoder().fit(frame)
+
+
 def test_ordinal_refuses_nan_tokens_and_empty_sequences():
     with pytest.raises(ValueError, match="contains NaN tokens"):
         SequenceOrdinalEncoder().fit([["a", np.nan]])
@@ -377,3 +426,9 @@ def test_scaler_inside_grid_search():
         cv=2,
     ).fit(X, y)
     assert grid.best_score_ > 0.8
+
+
+@pytest.mark.parametrize("method", ["transform", "inverse_transform"])
+def test_scaler_unfitted_raises_not_fitted_error(method):
+    with pytest.raises(NotFittedError, match="SequenceScaler instance is not fitted"):
+        getattr(SequenceScaler(), method)(np.zeros((3, 4, 2)))
