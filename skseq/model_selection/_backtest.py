@@ -8,9 +8,20 @@ from sklearn.base import clone
 from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
+from ..forecasting import SequenceForecaster
 from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
+from ..forecasting._geometry import MIN_WINDOW
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ._panels import (
+    PanelSplit,
+    is_panel,
+    panel_keys,
+    panel_rows,
+    panel_series,
+    panel_times,
+    series_of,
+)
 from ._searches import check_rolling, rolling_forecaster
 
 __all__ = ["backtest"]
@@ -68,10 +79,11 @@ def _seasonal_naive_mae(y, sp):
         "cv": ["cv_object"],
         "sp": [Interval(Integral, 1, None, closed="left")],
         "coverage": "no_validation",
+        "static": "no_validation",
     },
     prefer_skip_nested_validation=False,
 )
-def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
+def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None):
     """Rolling-origin errors of a forecaster, per horizon step.
 
     For each split of ``cv`` the forecaster is cloned and fitted on the
@@ -90,20 +102,29 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         over a forecaster, with ``refit=True``) is tuned on each training
         part and forecasts with its ``best_estimator_``: nested
         cross-validation.
-    y : pandas.Series, pandas.DataFrame or array-like
-        One series (covariates as columns, as for ``fit``). An array's folds
-        are arrays, fitted as ``fit`` takes the array, and must be
-        consecutive rows; a test fold after a gap starts from its own first
-        window. A search whose own cv leaves gaps scores its inner test
-        folds of an array as continuing their training folds (``score``
-        cannot see the gap): give y as a pandas series there.
-    X : pandas.DataFrame, array-like or None, default=None
+    y : pandas.Series, pandas.DataFrame, array-like, dict or long DataFrame
+        One series (covariates as columns, as for ``fit``), or many (a dict
+        of pandas series, or a long DataFrame indexed by (series id, time)).
+        An array's folds are arrays, fitted as ``fit`` takes the array, and
+        must be consecutive rows; a test fold after a gap starts from its
+        own first window. A search whose own cv leaves gaps scores its inner
+        test folds of an array as continuing their training folds
+        (``score`` cannot see the gap): give y as a pandas series there.
+        Many series are cut at common time stamps (``cv`` splits their
+        sorted union): each fold fits one global model on every series'
+        steps before a time and forecasts each series through its steps
+        after it; a series with fewer steps before it than a window and the
+        horizon (4 steps and the horizon with ``window_length="auto"``)
+        does not train there and is forecast as a new series. A search over
+        a forecaster takes them where its own cv is a :class:`PanelSplit`.
+    X : pandas.DataFrame, array-like, dict or None, default=None
         Exogenous series with a row for every time stamp of ``y``, split with
-        it (as ``fit(y, X)`` takes them).
+        it (as ``fit(y, X)`` takes them), in ``y``'s form.
     cv : int, cross-validation splitter or iterable, default=None
-        Splits of ``y`` in time order; an int ``n`` is
-        ``TimeSeriesSplit(n_splits=n)``; None is ``TimeSeriesSplit(3)``; an
-        iterable yields ``(train, test)`` index arrays.
+        Splits of ``y`` in time order (of its time stamps, for many series);
+        an int ``n`` is ``TimeSeriesSplit(n_splits=n)``; None is
+        ``TimeSeriesSplit(3)``; an iterable yields ``(train, test)`` index
+        arrays.
     sp : int, default=1
         Seasonal period of the naive forecast that scales MASE (1: the
         previous value; 12 for monthly data with a yearly season).
@@ -111,6 +132,9 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         Nominal coverage(s) of prediction intervals (``predict_interval``) to
         evaluate too, e.g. ``(0.8, 0.95)``: distinct levels, as the columns
         name them (6 significant digits).
+    static : pandas.DataFrame or None, default=None
+        Static covariates of many series (one row per series id), passed to
+        each fold's ``fit``.
 
     Returns
     -------
@@ -119,7 +143,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         ``RMSE``, ``sMAPE`` (in %, 0 to 200; 0 where the actual value and the
         forecast are both 0), ``MASE`` (NaN where a training part repeats
         itself exactly, whose seasonal naive error is zero) and
-        ``n_forecasts``, averaged over the target columns; NaN at the steps
+        ``n_forecasts``, averaged over the target columns (and the series;
+        MASE over those with a training part); NaN at the steps
         that no test fold reaches (``n_forecasts`` 0: folds shorter than the
         horizon). With ``coverage``, for each level ``c`` also ``coverage@c``
         (share of actual values inside the interval), ``width@c`` (mean
@@ -142,14 +167,6 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     [1, 2]
     """
     check_rolling(forecaster, "backtest")  # before a fold trains
-    if isinstance(y, dict) or (
-        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
-    ):
-        raise ValueError(
-            "backtest splits one series in time; for many series (a dict or a "
-            "long DataFrame), backtest each one, or score the global model with "
-            "GridSearchCV/cross_val_score and TimeSeriesSplit on each series."
-        )
     if cv is None:
         cv = 3
     if isinstance(cv, Integral) and not isinstance(cv, bool):
@@ -157,33 +174,18 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
     else:
         cv = check_cv(cv)  # a splitter, or an iterable of (train, test)
     coverages = _coverages(coverage)
-    array = not isinstance(y, (pd.Series, pd.DataFrame))
-    y = np.asarray(y) if array else y  # once, not per fold
-    if X is not None:
-        X = exog_frame(X)  # arrays: columns x0, x1... read by position
-        if array:
-            X = X.reset_index(drop=True)  # by position, as _rows indexes y's folds
-        elif len(X) == len(y) and X.index.is_unique and X.index.isin(y.index).all():
-            X = X.loc[y.index]  # y's time stamps in another order: as fit reads X
-        if len(X) != len(y):
-            raise ValueError(
-                f"X must have one row per step of y ({len(y)} rows), split with "
-                f"it; it has {len(X)}."
-            )
+    if is_panel(y):
+        tests = _panel_tests(forecaster, y, X, cv, static)
+    elif static is not None:
+        raise ValueError(
+            "static holds attributes of the series of a panel; y is one series."
+        )
+    else:
+        tests = _series_tests(forecaster, y, X, cv)
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
-    for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(y)))):
-        if array:
-            _check_consecutive(fold, train_index, test_index)
-        train, test = _rows(y, train_index), _rows(y, test_index)
-        if X is None:
-            model, test_X = clone(forecaster).fit(train), None
-        else:
-            model = clone(forecaster).fit(train, _rows(X, train_index))
-            test_X = _rows(X, test_index)
+    for fold, n_train, model, train, test, test_X, follows in tests:
         model = rolling_forecaster(model, "backtest")
-        # an array's test fold continues its training fold unless a gap parts them
-        follows = len(train_index) and test_index[0] == train_index[-1] + 1
         try:
             actual, forecast, _, intervals = model._rolling(
                 test, test_X, coverages, bool(follows)
@@ -193,7 +195,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
             if not (coverages and held) or "held-out windows" not in str(exc):
                 raise
             raise ValueError(
-                f"backtest's fold {fold} trains on {len(train_index)} steps, too "
+                f"backtest's fold {fold} trains on {n_train} steps, too "
                 f"few for its intervals: {exc} Pass a cv whose folds train on "
                 "more steps (fewer splits, or a smaller test_size), or no "
                 "coverage."
@@ -203,8 +205,12 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
             each.append(interval)
         roles = model._fitted.roles
         targets = roles.order[: roles.n_targets]
-        scale = _seasonal_naive_mae(
-            np.asarray(train).reshape(len(train), -1)[:, targets], sp
+        scale = (
+            np.full(len(targets), np.nan)
+            if train is None  # a series new in the fold: no MASE
+            else _seasonal_naive_mae(
+                np.asarray(train).reshape(len(train), -1)[:, targets], sp
+            )
         )
         error = actual - forecast
         errors.append(error)
@@ -228,6 +234,88 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None):
         for name, values in _interval_scores(actual, np.concatenate(each), level):
             table[f"{name}@{_label(level)}"] = values
     return table
+
+
+def _series_tests(forecaster, y, X, cv):
+    """Yield each fold of one series: its fitted model and test part.
+
+    ``(fold, training steps, model, training part, test part, its X,
+    whether the test part continues the training one)``.
+    """
+    array = not isinstance(y, (pd.Series, pd.DataFrame))
+    y = np.asarray(y) if array else y  # once, not per fold
+    if X is not None:
+        X = exog_frame(X)  # arrays: columns x0, x1... read by position
+        if array:
+            X = X.reset_index(drop=True)  # by position, as _rows indexes y's folds
+        elif len(X) == len(y) and X.index.is_unique and X.index.isin(y.index).all():
+            X = X.loc[y.index]  # y's time stamps in another order: as fit reads X
+        if len(X) != len(y):
+            raise ValueError(
+                f"X must have one row per step of y ({len(y)} rows), split with "
+                f"it; it has {len(X)}."
+            )
+    for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(y)))):
+        if array:
+            _check_consecutive(fold, train_index, test_index)
+        train, test = _rows(y, train_index), _rows(y, test_index)
+        if X is None:
+            model, test_X = clone(forecaster).fit(train), None
+        else:
+            model = clone(forecaster).fit(train, _rows(X, train_index))
+            test_X = _rows(X, test_index)
+        # an array's test fold continues its training fold unless a gap parts them
+        follows = len(train_index) and test_index[0] == train_index[-1] + 1
+        yield fold, len(train_index), model, train, test, test_X, follows
+
+
+def _panel_tests(forecaster, y, X, cv, static=None):
+    """Yield each series of each fold of a panel cut at common time stamps.
+
+    As :func:`_series_tests`; one global model per fold, trained on every
+    series' steps before the fold's time, tests each series that has steps
+    after it. A series whose steps before it are fewer than a window and the
+    horizon (a window of ``MIN_WINDOW`` steps where it is "auto") does not
+    train, and is forecast as a new series; one that has none there gets no
+    MASE.
+    """
+    if not isinstance(forecaster, SequenceForecaster) and not isinstance(
+        getattr(forecaster, "cv", None), PanelSplit
+    ):
+        raise ValueError(
+            "backtest of many series (a dict or a long DataFrame) takes a "
+            "SequenceForecaster, or a search whose cv is a PanelSplit: "
+            "scikit-learn's splitters split a long frame's rows, series by "
+            "series, not in time."
+        )
+    times = panel_times(y)
+    inner = forecaster  # a search's forecaster
+    while not isinstance(inner, SequenceForecaster):
+        inner = inner.estimator
+    window = inner.window_length
+    fewest = (window if window != "auto" else MIN_WINDOW) + inner.horizon
+    for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(times)))):
+        train_times, test_times = times[train_index], times[test_index]
+        train, test = panel_rows(y, train_times), panel_rows(y, test_times)
+        if train is None or test is None:
+            raise ValueError(
+                f"backtest's fold {fold} has no steps of y to "
+                f"{'train on' if train is None else 'test'}."
+            )
+        fitted = panel_rows(train, train_times, fewest)  # long enough to train
+        if fitted is None:
+            raise ValueError(
+                f"backtest's fold {fold} has no series of at least {fewest} steps "
+                "to train on; use fewer splits."
+            )
+        fitted_X = panel_rows(X, train_times, keys=panel_keys(fitted))
+        extra = {} if static is None else {"static": static}
+        model = clone(forecaster).fit(fitted, fitted_X, **extra)
+        test_X, trained = panel_rows(X, test_times), panel_keys(train)
+        for key, one in panel_series(test):
+            own = series_of(train, key) if key in trained else None  # MASE's
+            alone = None if test_X is None else dict(panel_series(test_X)).get(key)
+            yield fold, len(train_index), model, own, one, alone, True
 
 
 def _step_mean(values):

@@ -1,0 +1,171 @@
+"""Many series cut at common time stamps: the folds of a panel's backtest.
+
+A panel (a dict of series, or a long DataFrame indexed by (series id, time))
+is split on the sorted union of its time stamps, so that a fold trains the
+global model on every series up to a time and tests each series after it.
+scikit-learn's splitters split rows: ``TimeSeriesSplit`` on a long frame
+trains on the first series and tests on the next ones.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
+
+__all__ = [
+    "PanelSplit",
+    "is_panel",
+    "panel_keys",
+    "panel_rows",
+    "panel_series",
+    "panel_times",
+    "series_of",
+]
+
+
+def is_panel(y):
+    """Return whether ``y`` holds many series (a dict, or a long frame)."""
+    return isinstance(y, dict) or (
+        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
+    )
+
+
+def _stamps(one, name):
+    """Return the time stamps of one series of a dict, refusing an array."""
+    if not isinstance(one, (pd.Series, pd.DataFrame)):
+        raise ValueError(
+            f"backtest cuts the series of a panel at common time stamps, but "
+            f"{name} is a {type(one).__name__}; give each series as a pandas "
+            "Series or DataFrame indexed by time."
+        )
+    return one.index
+
+
+def panel_times(y):
+    """Return the sorted time stamps of any series of the panel ``y``."""
+    if isinstance(y, dict):
+        indexes = [_stamps(one, f"y[{key!r}]") for key, one in y.items()]
+        times = indexes[0] if indexes else pd.Index([])
+        for index in indexes[1:]:
+            times = times.union(index)
+    else:
+        times = y.index.get_level_values(1).unique()
+    try:
+        return times.sort_values()
+    except TypeError as exc:
+        raise ValueError(
+            f"backtest cannot order the time stamps of y's series: {exc}"
+        ) from exc
+
+
+def panel_rows(y, times, fewest=1, keys=None):
+    """Return the rows of ``y`` at ``times``, in its form (None if none).
+
+    A series with fewer than ``fewest`` rows there, or not among ``keys``
+    (None: any), is left out, and so is the panel (None) when every series
+    is.
+    """
+    if y is None:
+        return None
+    if isinstance(y, dict):
+        rows = {key: one[one.index.isin(times)] for key, one in y.items()}
+    else:
+        at = y[y.index.get_level_values(1).isin(times)]
+        rows = {key: at.xs(key, level=0, drop_level=False) for key in panel_keys(at)}
+    kept = [key for key, one in rows.items() if len(one) >= fewest]
+    kept = [key for key in kept if keys is None or key in keys]
+    if not kept:
+        return None
+    if isinstance(y, dict):
+        return {key: rows[key] for key in kept}
+    at = y[y.index.get_level_values(1).isin(times)]
+    return at[at.index.get_level_values(0).isin(kept)]
+
+
+def panel_keys(y):
+    """Return the set of series ids of the panel ``y``."""
+    return set(y) if isinstance(y, dict) else set(y.index.get_level_values(0))
+
+
+def panel_series(y):
+    """Return ``[(key, the panel of that series alone)]``, in ``y``'s form."""
+    if isinstance(y, dict):
+        return [(key, {key: one}) for key, one in y.items()]
+    keys = y.index.get_level_values(0).unique()
+    return [(key, y.xs(key, level=0, drop_level=False)) for key in keys]
+
+
+def series_of(y, key):
+    """Return the one series ``key`` of the panel ``y`` (as panel_series gives it)."""
+    return y[key] if isinstance(y, dict) else y.xs(key, level=0)
+
+
+class PanelSplit(BaseCrossValidator):
+    """Time-series folds of a long frame of many series, cut at common times.
+
+    scikit-learn's ``TimeSeriesSplit`` splits a long DataFrame (indexed by
+    (series id, time)) by its rows, so a fold trains on the first series and
+    tests on the next ones. This splitter applies ``TimeSeriesSplit`` to the
+    sorted time stamps of all the series instead: each fold trains on every
+    series' rows up to a time and tests on their rows after it, so that
+    ``GridSearchCV(forecaster, ..., cv=PanelSplit())`` and
+    ``cross_val_score`` score a global model as a backtest does.
+
+    Parameters
+    ----------
+    n_splits : int, default=5
+        Number of folds.
+    test_size : int or None, default=None
+        Time stamps in each test fold (None: as ``TimeSeriesSplit`` sets).
+    gap : int, default=0
+        Time stamps left out between each training and test fold.
+    max_train_size : int or None, default=None
+        Most time stamps in a training fold.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skseq.model_selection import PanelSplit
+    >>> days = pd.date_range("2024-01-01", periods=4, freq="D")
+    >>> y = pd.concat({"a": pd.Series(range(4), days), "b": pd.Series(range(4), days)})
+    >>> [(train.tolist(), test.tolist()) for train, test in PanelSplit(2).split(y)]
+    [([0, 1, 4, 5], [2, 6]), ([0, 1, 2, 4, 5, 6], [3, 7])]
+    """
+
+    def __init__(self, n_splits=5, *, test_size=None, gap=0, max_train_size=None):
+        self.n_splits = n_splits
+        self.test_size = test_size
+        self.gap = gap
+        self.max_train_size = max_train_size
+
+    def _times(self, X):
+        if not (
+            isinstance(X, (pd.Series, pd.DataFrame))
+            and isinstance(X.index, pd.MultiIndex)
+        ):
+            raise ValueError(
+                "PanelSplit splits a long DataFrame or Series indexed by (series "
+                f"id, time); got {type(X).__name__}"
+                + ("" if not hasattr(X, "index") else " without such a MultiIndex")
+                + ". For one series, use TimeSeriesSplit."
+            )
+        return X.index.get_level_values(1)
+
+    def split(self, X, y=None, groups=None):
+        """Yield the row positions of each training and test fold of ``X``."""
+        stamps = self._times(X)
+        times = panel_times(X)
+        splitter = TimeSeriesSplit(
+            self.n_splits,
+            test_size=self.test_size,
+            gap=self.gap,
+            max_train_size=self.max_train_size,
+        )
+        for train, test in splitter.split(np.arange(len(times))):
+            yield (
+                np.flatnonzero(stamps.isin(times[train])),
+                np.flatnonzero(stamps.isin(times[test])),
+            )
+
+    def get_n_splits(self, X=None, y=None, groups=None):
+        """Return the number of folds."""
+        return self.n_splits
