@@ -234,8 +234,10 @@ def same_columns(panel, keys):
         same = _in_order(_named(one, columns), columns)
         if same.columns != columns:
             raise ValueError(
-                "The series of a panel share their columns (with those of X), "
-                f"but y[{keys[at]!r}] has {columns} and y[{key!r}] {one.columns}."
+                "The series of a panel share their columns (y's, with X's "
+                f"appended), but those of {keys[at]!r} are {list(columns)} and "
+                f"those of {key!r} {list(one.columns)} (a Series y's column is "
+                "its name, or 0)."
             )
         aligned.append(same)
     return aligned
@@ -355,7 +357,13 @@ def _at_stamps(frame, expected):
 
 
 def _future_frames(future, keys, names):
-    """One future-covariate frame per series, in the order of ``keys``."""
+    """One future-covariate frame per series, in the order of ``keys``.
+
+    A named Series is the frame of its one column (as ``X`` takes it).
+    """
+    if isinstance(future, dict):
+        future = {key: _framed(one) for key, one in future.items()}
+    future = _framed(future)
     long = isinstance(future, pd.DataFrame) and isinstance(future.index, pd.MultiIndex)
     if keys is None:
         if not isinstance(future, pd.DataFrame) or long:
@@ -382,6 +390,12 @@ def _future_frames(future, keys, names):
     if isinstance(future, dict):
         return [future[key] for key in keys]
     return [future.xs(key, level=0) for key in keys]
+
+
+def _framed(one):
+    """Return a named Series as its one-column frame, anything else as it is."""
+    named = isinstance(one, pd.Series) and one.name is not None
+    return one.to_frame() if named else one
 
 
 def format_forecasts(forecasts, series, keys, fitted, y, columns=None):

@@ -324,6 +324,8 @@ def test_predict_reads_the_future_rows_by_time_stamp_in_any_order():
     ).fit(pd.concat([sales, X], axis=1)[:60])
     ahead = columns.predict(future=X[60:])
     pd.testing.assert_frame_equal(columns.predict(future=X[60:].iloc[::-1]), ahead)
+    # a Series named after the covariate, as X takes it (refused before)
+    pd.testing.assert_frame_equal(columns.predict(future=X[60:]["promo"]), ahead)
     # a long panel's future rows, shuffled
     long = pd.concat({"a": X, "b": X}, names=["id", "t"])
     panel = SequenceForecaster(horizon=3, future_covariates=["promo"], **small)

@@ -88,7 +88,7 @@ def test_frames_of_a_panel_are_read_by_column_name_at_fit_too():
         pd.testing.assert_frame_equal(again.predict()[key], model.predict()[key])
     # a frame's names are its columns: other names are other columns
     other = dict(frames, b=frames["b"].rename(columns={"q": "r"}))
-    with pytest.raises(ValueError, match=r"y\['a'\] has \['v', 'p', 'q'\] and y\['b'"):
+    with pytest.raises(ValueError, match=r"'a' are \['v', 'p', 'q'\] and those of 'b'"):
         SequenceForecaster(target="v", **TINY).fit(other)
     with pytest.raises(ValueError, match=r"missing \['q'\]; not seen at fit \['r'\]"):
         model.predict(y=other)
@@ -123,8 +123,8 @@ def test_columns_of_x_that_differ_between_series_are_named_as_given():
     panel = {key: wide()[f"s{i + 1}"].rename(key) for i, key in enumerate("ab")}
     promo = wide(seed=1)["s1"]
     X = {"a": promo.to_frame("promo"), "b": promo.to_frame("price")}
-    message = r"y\['a'\] has \['a', 'promo'\] and y\['b'\] \['b', 'price'\]"
-    with pytest.raises(ValueError, match=r"\(with those of X\).*" + message):
+    message = r"'a' are \['a', 'promo'\] and those of 'b' \['b', 'price'\]"
+    with pytest.raises(ValueError, match=r"with X's appended.*" + message):
         SequenceForecaster(**TINY).fit(panel, X=X)
 
 
