@@ -24,7 +24,14 @@ from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
 from ._regressor import TargetScaling
 
-__all__ = ["PairDataset", "SideForm", "read_pairs", "read_side", "teacher_pairs"]
+__all__ = [
+    "PairDataset",
+    "SideForm",
+    "read_pairs",
+    "read_side",
+    "scored_targets",
+    "teacher_pairs",
+]
 
 KINDS = ("text", "tokens", "values")
 
@@ -137,6 +144,24 @@ def read_pairs(estimator, X, y):
             "X, or y as a list in the order of X's sequences."
         )
     return source, target
+
+
+def scored_targets(estimator, X, y, read):
+    """Return ``score``'s true outputs: ``y`` lined up with ``X``'s sequences.
+
+    ``read`` is the source side of ``X`` as read. A long-frame ``y`` (numeric
+    targets by (sequence id, step)) is read per id as ``fit`` reads it
+    (:func:`read_pairs`), one array per sequence, 1-D where the model's
+    outputs are (a long frame's one column is one value a step).
+    """
+    if not (
+        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
+    ):
+        return align_to_ids(y, read)
+    _, target = read_pairs(estimator, X, y)
+    parts = np.split(target.steps, np.cumsum(target.lengths)[:-1])
+    flat = estimator.target_.scaling.ndim == 1 and target.steps.shape[1:] == (1,)
+    return [part.reshape(len(part)) if flat else part for part in parts]
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,14 @@ from .._versions import VersionStamped
 from ..metrics import sequence_accuracy
 from ..modules import ATTENTIONS, CELLS, Seq2SeqModule, beam_search, generate_values
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
-from ._pairs import PairDataset, SideForm, read_pairs, read_side, teacher_pairs
+from ._pairs import (
+    PairDataset,
+    SideForm,
+    read_pairs,
+    read_side,
+    scored_targets,
+    teacher_pairs,
+)
 
 __all__ = ["RNNSeq2Seq"]
 
@@ -378,10 +385,7 @@ default="adam"
     # ------------------------------------------------------------- predict
 
     def _generate(self, X):
-        """Return each source's output (in ``y``'s form) and attention.
-
-        The source side as read comes third (its ids order the outputs).
-        """
+        """Each source's output (``y``'s form), attention, and ``X`` as read."""
         check_is_fitted(self)
         read = read_side(X, "X", self, self.source_)
         lengths = read.lengths
@@ -470,13 +474,13 @@ default="adam"
         """Share of outputs that equal their target exactly.
 
         As in ``fit``, a ``y`` (and ``sample_weight``) indexed by the ids of
-        a long-frame ``X`` is lined up with it by id.
+        a long-frame ``X``, or a long-frame ``y``, is lined up with it by id.
 
         Parameters
         ----------
         X : list of str, list of token sequences, or numeric sequences
             Sources.
-        y : list
+        y : list or long DataFrame
             The true output of each source (numeric outputs count as equal
             when they have the same length and values within 1e-6: for
             numeric outputs pass another ``scoring`` to a search).
@@ -489,8 +493,6 @@ default="adam"
             Exact-match accuracy.
         """
         outputs, _, read = self._generate(X)
-        return sequence_accuracy(
-            align_to_ids(y, read),
-            outputs,
-            sample_weight=align_to_ids(sample_weight, read),
-        )
+        weight = align_to_ids(sample_weight, read)
+        truth = scored_targets(self, X, y, read)
+        return sequence_accuracy(truth, outputs, sample_weight=weight)

@@ -347,6 +347,12 @@ def test_a_long_X_pairs_with_a_y_indexed_by_its_ids():
     assert model.score(frame, predicted.iloc[::-1]) == 1.0
     with pytest.raises(ValueError, match="y is a long frame whose sequence ids are"):
         RNNSeq2Seq(**params).fit(frame, to_long_format(y, ids=ids + 100))
+    # score takes the long-frame y that fit takes (it compared rows of it)
+    long_y = to_long_format(list(predicted.iloc[::-1]), ids=ids)
+    assert model.score(frame, long_y) == 1.0
+    assert model.score(X, to_long_format(model.predict(X))) == 1.0
+    with pytest.raises(ValueError, match="y is a long frame whose sequence ids are"):
+        model.score(frame, to_long_format(y, ids=ids + 100))
 
 
 def test_early_stopping_holds_out_pairs():
