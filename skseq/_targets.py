@@ -7,7 +7,9 @@ regressor, per-step estimators and sequence-to-sequence pairs read it so.
 
 import pandas as pd
 
-__all__ = ["align_to_ids", "check_same_length", "check_y_given"]
+from .utils._warnings import warn
+
+__all__ = ["align_to_ids", "check_same_length", "check_y_given", "warn_if_reordered"]
 
 
 def check_y_given(estimator, y):
@@ -29,6 +31,25 @@ def check_same_length(sequences, y):
         )
 
 
+def warn_if_reordered(sequences):
+    """Warn that targets or weights given without ids are paired in id order.
+
+    A long-frame ``X`` is read one sequence per id in sorted id order (as
+    ``predict`` returns them); where its ids first appear in another order,
+    a ``y`` in the frame's order would be paired with the wrong sequences.
+    ``sequences`` is what ``X`` was read into (its ``reordered`` flag).
+    """
+    if getattr(sequences, "reordered", False):  # the pairs' sides have none
+        ids = ", ".join(map(repr, sequences.index[:3].tolist()))
+        warn(
+            f"X's sequences are read in sorted id order ({ids}, ...), which is not "
+            "the order in which their ids first appear in X; a y or sample_weight "
+            "without ids (an array, a list) is paired with them in sorted id order, "
+            "right only if it is in that order. Pass y (and sample_weight) as a "
+            "pandas Series indexed by the sequence ids to pair them by id."
+        )
+
+
 def align_to_ids(y, sequences):
     """Order the rows of a ``y`` indexed by sequence ids like the sequences.
 
@@ -38,9 +59,14 @@ def align_to_ids(y, sequences):
     positions (folds of a plain ``pd.Series(y)``), paired so, as are integer
     labels none of which is an id. Other labels that are no id (the ids as
     strings, of integer ids) are refused: pairing them by position would
-    ignore the order they give.
+    ignore the order they give. A ``y`` paired by position with the
+    sequences of a long frame whose ids are not in sorted order is warned
+    about (:func:`warn_if_reordered`).
     """
-    if sequences.index is None or not isinstance(y, (pd.Series, pd.DataFrame)):
+    if sequences.index is None or y is None:
+        return y
+    if not isinstance(y, (pd.Series, pd.DataFrame)):
+        warn_if_reordered(sequences)
         return y
     if isinstance(y.index, pd.MultiIndex):  # a long frame: its own ids, read later
         return y
@@ -64,4 +90,5 @@ def align_to_ids(y, sequences):
             "by X's ids, or give it without an index (in the order of X's "
             "sequences)."
         )
+    warn_if_reordered(sequences)
     return y

@@ -141,7 +141,9 @@ def test_weights_and_score_are_lined_up_with_a_long_frame_by_id(Estimator):
     assert by_id.score(X, y, weight) == pytest.approx(sorted_score, abs=1e-12)
     unweighted = by_id.score(X, y.sort_index())
     assert by_id.score(X, y) == pytest.approx(unweighted, abs=1e-12)
-    assert by_id.score(X, y.sort_index().to_numpy()) == unweighted
+    # an array is paired in sorted id order, which differs from X's: warned
+    with pytest.warns(UserWarning, match="paired with them in sorted id order"):
+        assert by_id.score(X, y.sort_index().to_numpy()) == unweighted
 
 
 # -------------------------------------------------------------- targets
@@ -409,8 +411,8 @@ def test_forecaster_argument_errors():
         SequenceForecaster(**QUICK).fit(y, X=np.ones((len(y) - 1, 1)))
     with pytest.raises(ValueError, match="'sp' parameter of backtest must be an int"):
         backtest(SequenceForecaster(window_length=12, **QUICK), y, cv=2, sp=0)
-    with pytest.raises(ValueError, match="backtest splits one series in time"):
-        backtest(SequenceForecaster(window_length=12, **QUICK), {"a": y}, cv=2)
+    with pytest.raises(ValueError, match=r"y\['a'\] is a ndarray; give each series"):
+        backtest(SequenceForecaster(window_length=12, **QUICK), {"a": y.values}, cv=2)
     short = SequenceForecaster(window_length=6, horizon=3, **QUICK)
     with pytest.raises(ValueError, match=r"X must have one row per step of y \(144"):
         backtest(short, y, X=np.ones((len(y) - 5, 1)), cv=2)

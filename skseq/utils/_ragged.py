@@ -5,9 +5,15 @@ is the other): post-padded arrays and lengths are the one representation of
 ragged sequences inside skseq.
 """
 
+import types
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.utils.validation import check_array
+
+from ._values import check_values
 
 # a long frame's attribute: its ids are positions, not ids to align y with
 POSITIONAL_IDS = "skseq_positional_ids"
@@ -51,7 +57,7 @@ def from_long_format(frame):
     >>> list(ids), [s.ravel().tolist() for s in sequences]
     (['a', 'b'], [[1.0, 2.0], [5.0]])
     """
-    values, lengths, ids = _split_long_frame(frame, estimator=None, input_name="X")
+    values, lengths, ids, _ = _split_long_frame(frame, estimator=None, input_name="X")
     ends = np.cumsum(lengths)[:-1]
     return np.split(values, ends), ids
 
@@ -120,16 +126,53 @@ def to_long_format(sequences, columns=None, ids=None):
 
 
 def read_long_frame(frame, estimator, input_name, tokens):
-    """Return a long frame's ``(steps, lengths, ids, layout)``.
+    """Return a long frame's ``(steps, lengths, ids, layout, reordered)``.
 
     ``ids`` is None where they are positions (:func:`to_long_format`'s
     default); the layout is "dense" for a frame made of one array, which
-    reads as that array, else "ragged".
+    reads as that array, else "ragged"; ``reordered`` says whether the ids,
+    read in sorted order, first appear in ``frame`` in another order.
     """
-    steps, lengths, ids = _split_long_frame(frame, estimator, input_name, tokens)
-    ids = None if frame.attrs.get(POSITIONAL_IDS) else ids
+    steps, lengths, ids, reordered = _split_long_frame(
+        frame, estimator, input_name, tokens
+    )
+    positions = frame.attrs.get(POSITIONAL_IDS)
     one_array = frame.attrs.get(ONE_ARRAY) and np.unique(lengths).size == 1
-    return steps, lengths, ids, "dense" if one_array else "ragged"
+    layout = "dense" if one_array else "ragged"
+    return steps, lengths, None if positions else ids, layout, reordered
+
+
+def _check_index_values(index, input_name):
+    """Refuse a long frame's missing (NaN) sequence ids and times."""
+    for level, what in ((0, "sequence id"), (index.nlevels - 1, "time")):
+        missing = np.flatnonzero(index.codes[level] == -1)
+        if len(missing):
+            entry = ", ".join(str(value) for value in index[missing[0]])
+            raise ValueError(
+                f"{input_name} has no {what} (NaN) in row {missing[0]}, index "
+                f"entry ({entry}); every row needs a sequence id and a time."
+            )
+
+
+def _sorted_frame(frame, input_name):
+    """Sort a long frame by id, then time; refuse ids or times that do not sort."""
+    levels = [0, frame.index.nlevels - 1]
+    try:
+        return frame.sort_index(level=levels, sort_remaining=False)
+    except TypeError:
+        pass
+    for level, what in zip(levels, ("sequence ids", "times"), strict=True):
+        examples = {}  # a value of each type
+        for value in frame.index.levels[level]:
+            value = value.item() if isinstance(value, np.generic) else value
+            examples.setdefault(type(value).__name__, value)
+        if len(examples) > 1:
+            mixed = " and ".join(f"{v!r} ({k})" for k, v in examples.items())
+            raise ValueError(
+                f"{input_name}'s {what} must be of one sortable type, but they mix "
+                f"{mixed}; convert them to one type (e.g. all to str)."
+            )
+    return frame.sort_index(level=levels, sort_remaining=False)  # its TypeError
 
 
 def _split_long_frame(frame, estimator, input_name, tokens=False):
@@ -152,6 +195,7 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             "that identify a sequence into one id first (e.g. with "
             "frame.index.droplevel or a tuple id)."
         )
+    _check_index_values(index, input_name)
     if index.has_duplicates:
         duplicated = index[index.duplicated()].unique()
         raise ValueError(
@@ -159,23 +203,20 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             f"entries, the first is {duplicated[0]!r}; each sequence needs one row "
             "per time step."
         )
-    frame = frame.sort_index(level=[0, index.nlevels - 1], sort_remaining=False)
-    integers = tokens and all(
-        pd.api.types.is_integer_dtype(dtype) for dtype in frame.dtypes
-    )
-    values = check_array(
-        frame,
-        # token ids stay integers; anything else is float
-        dtype="numeric" if integers else [np.float64, np.float32],
-        copy=integers,  # pandas may lend a read-only view; torch wants its own
-        estimator=estimator,
-        input_name=input_name,
-    )
+    appearance = index.get_level_values(0).unique()  # ids as they first appear
+    frame = _sorted_frame(frame, input_name)
+    checks = dict(estimator=estimator, input_name=input_name)
+    if tokens and all(pd.api.types.is_integer_dtype(d) for d in frame.dtypes):
+        # pandas may lend a read-only view; torch wants its own
+        values = check_array(frame, dtype="numeric", copy=True, **checks)
+    else:  # floats, or other token ids checked as any X's
+        values = check_values(frame, tokens=tokens, allow_nd=False, **checks)
     # ids in the order the sorted frame holds them (categorical ids sort by
     # their categories, not by value)
     codes, ids = pd.factorize(frame.index.get_level_values(0))
     lengths = np.bincount(codes).astype(np.int64)
-    return values, lengths, pd.Index(ids, name=index.names[0])
+    ids = pd.Index(ids, name=index.names[0])
+    return values, lengths, ids, not appearance.equals(ids)
 
 
 def pad_ragged(sequences, dtype=np.float32):
@@ -224,19 +265,26 @@ def _pad_flat(flat, lengths, chunk=8192):
     return values
 
 
+_ITEMS = (list, tuple, np.ndarray, pd.Series, pd.DataFrame)
+
+
 def _looks_ragged(X):
-    """Whether ``X`` is a collection of separate sequences rather than an array."""
+    """Whether ``X`` is a collection of separate sequences rather than an array.
+
+    A DataFrame (not long) is, if it holds sequences in its cells (sktime's
+    "nested_univ" form: a column per feature, a row per sequence).
+    """
     if isinstance(X, pd.Series) and X.dtype == object:
         return _looks_ragged(X.to_numpy())
+    if isinstance(X, pd.DataFrame):
+        first = X.iloc[0] if len(X) and not isinstance(X.index, pd.MultiIndex) else ()
+        return any(isinstance(cell, _ITEMS) for cell in first)
     if isinstance(X, np.ndarray):
         return (
             X.dtype == object
             and X.ndim == 1
             and len(X) > 0
-            and all(
-                isinstance(x, (list, tuple, np.ndarray, pd.Series, pd.DataFrame))
-                for x in X
-            )
+            and all(isinstance(x, _ITEMS) for x in X)
         )
     if not isinstance(X, (list, tuple)) or len(X) == 0:
         return False
@@ -247,6 +295,34 @@ def _looks_ragged(X):
     except ValueError as exc:
         return "inhomogeneous" in str(exc)
     return False
+
+
+def _refuse_unknown_containers(X, input_name):
+    """Clear errors for inputs that are neither arrays nor lists of sequences."""
+    if isinstance(X, types.GeneratorType) or (
+        hasattr(X, "__next__") and not hasattr(X, "__len__")
+    ):
+        raise TypeError(
+            f"{input_name} is a generator or iterator; pass a list of sequences "
+            f"(list({input_name})) or an array."
+        )
+    if isinstance(X, Mapping) and not issparse(X):  # (scipy's dok is a dict)
+        raise TypeError(
+            f"{input_name} is a {type(X).__name__}; pass its sequences as a list "
+            f"(list({input_name}.values()), y in the same order) or as a long "
+            "DataFrame indexed by (sequence id, time)."
+        )
+    module = type(X).__module__.split(".")[0]
+    if module in ("polars", "pyarrow"):
+        raise TypeError(
+            f"{input_name} is a {module} {type(X).__name__}; pass a list of arrays "
+            f"(e.g. {input_name}.to_list()) or a pandas long DataFrame."
+        )
+    if isinstance(X, pd.Series) and isinstance(X.dtype, pd.ArrowDtype):
+        raise TypeError(
+            f"{input_name} is a pandas Series of Arrow lists; pass a list of arrays "
+            f"({input_name}.to_list())."
+        )
 
 
 def _frame_columns(sequence, position, columns, input_name):
@@ -268,13 +344,44 @@ def _frame_columns(sequence, position, columns, input_name):
     return sequence[list(columns)].to_numpy(), list(columns)
 
 
+def _nested_rows(X, input_name):
+    """Return the sequences of a nested DataFrame: each row's cells, stacked.
+
+    One column gives 1-D sequences (as a Series of arrays does); several, a
+    ``(n_steps, n_columns)`` array per row.
+    """
+    rows = []
+    for position, cells in enumerate(X.itertuples(index=False, name=None)):
+        if not all(isinstance(cell, _ITEMS[:4]) for cell in cells):
+            raise ValueError(
+                f"{input_name} is a DataFrame of sequences, but row {position} "
+                "has a cell that holds none; a nested DataFrame holds a sequence "
+                "in every cell (numbers go in a long DataFrame indexed by "
+                "(sequence id, time))."
+            )
+        cells = [np.asarray(cell) for cell in cells]
+        if len({len(cell) for cell in cells}) > 1:
+            raise ValueError(
+                f"Sequence {position} of {input_name} (a row of the DataFrame) has "
+                f"cells of lengths {[len(cell) for cell in cells]}; the cells of a "
+                "row are the features of one sequence, of one length."
+            )
+        rows.append(cells[0] if len(cells) == 1 else np.column_stack(cells))
+    return rows
+
+
 def _ragged_to_flat(X, estimator, input_name, columns=None):
     """Concatenate separate sequences: ``(flat steps, lengths, item_ndim, names)``.
 
     DataFrame items are read by column name, in the order of ``columns``
-    (the names seen at fit) or of the first item.
+    (the names seen at fit) or of the first item. A nested DataFrame's names
+    are its columns, in their order.
     """
     sequences, widths, item_ndim, names = [], set(), 1, None
+    if isinstance(X, pd.DataFrame):
+        X, given = _nested_rows(X, input_name), list(X.columns)
+    else:
+        given = None
     for position, sequence in enumerate(X):
         if isinstance(sequence, pd.DataFrame):
             sequence, names = _frame_columns(
@@ -285,7 +392,16 @@ def _ragged_to_flat(X, estimator, input_name, columns=None):
                 f"Sequence {position} of {input_name} is not a DataFrame, but "
                 "the sequences are expected to be DataFrames with named columns."
             )
-        sequence = np.asarray(sequence)
+        try:
+            sequence = np.asarray(sequence)
+        except (TypeError, ValueError) as error:
+            why = str(error)
+            if "inhomogeneous" in why:
+                why = "its steps have different numbers of features"
+            raise ValueError(
+                f"Sequence {position} of {input_name} is no array of steps: {why}; "
+                "a sequence is (n_steps,) or (n_steps, n_features)."
+            ) from error
         item_ndim = max(item_ndim, sequence.ndim)
         if sequence.ndim == 1:
             sequence = sequence.reshape(-1, 1)
@@ -309,6 +425,7 @@ def _ragged_to_flat(X, estimator, input_name, columns=None):
         sequences.append(sequence)
     lengths = np.array([len(s) for s in sequences], dtype=np.int64)
     flat = np.concatenate(sequences)
+    names = given if names is None else names
     if names is not None and not all(isinstance(n, str) for n in names):
         names = None  # scikit-learn keeps string feature names only
     return flat, lengths, item_ndim, names

@@ -5,6 +5,7 @@ through scikit-learn's ``check_array``.
 """
 
 import numpy as np
+import pandas as pd
 from sklearn.utils.validation import check_array
 
 __all__ = ["check_values"]
@@ -40,6 +41,12 @@ def _expects_ids(estimator):
 
 def _first_string(values):
     """Return a string held by an array-like of numbers, or None."""
+    if isinstance(values, pd.DataFrame):  # a long frame: its text columns
+        for _, column in values.items():
+            string = None if column.dtype.kind in "biufcmM" else _first_string(column)
+            if string is not None:
+                return string
+        return None
     kind = getattr(getattr(values, "dtype", None), "kind", None)
     if kind in ("U", "S"):
         values = np.asarray(values)
@@ -78,27 +85,13 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
     """
     if not tokens:
         _refuse_strings(values, estimator, input_name)
-        with np.errstate(over="ignore", invalid="ignore"):
-            try:
-                return check_array(
-                    values,
-                    dtype=[np.float64, np.float32],
-                    allow_nd=allow_nd,
-                    estimator=estimator,
-                    input_name=input_name,
-                )
-            except ValueError as error:
-                if "contains NaN" not in str(error):
-                    raise
-                # scikit-learn's advice is for tables (HistGradientBoosting)
-                masks = "mask_value" in getattr(estimator, "get_params", dict)()
-                mask = ", or pad with a number and set mask_value to it" * masks
-                raise ValueError(
-                    f"Input {input_name} contains NaN. If it pads shorter "
-                    f"sequences to one length, give {input_name} as a list of "
-                    f"arrays of their own lengths{mask}; fill missing steps "
-                    "first (e.g. with pandas' interpolate or ffill)."
-                ) from None
+        try:
+            return _floats(values, estimator, input_name, allow_nd)
+        except TypeError:
+            filled = _missing_as_nan(values)
+            if filled is None:
+                raise
+            return _floats(filled, estimator, input_name, allow_nd)
     values = check_array(
         values,
         dtype=None,
@@ -127,3 +120,44 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
             "ids are integers >= 0, with 0 meaning padding."
         )
     return values
+
+
+def _missing_as_nan(values):
+    """Return ``values`` with pd.NA and None as NaN, or None if it holds none.
+
+    numpy reads None in an object array as NaN but fails on pd.NA; both are
+    then reported as NaN (the message says how to fill missing steps).
+    """
+    try:
+        values = np.array(values, dtype=object)
+    except ValueError:
+        return None
+    missing = pd.isna(values)
+    if not missing.any():
+        return None
+    values[missing] = np.nan
+    return values
+
+
+def _floats(values, estimator, input_name, allow_nd):
+    """check_array to floats, with skseq's advice for NaN."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        try:
+            return check_array(
+                values,
+                dtype=[np.float64, np.float32],
+                allow_nd=allow_nd,
+                estimator=estimator,
+                input_name=input_name,
+            )
+        except ValueError as error:
+            if "contains NaN" not in str(error):
+                raise
+    # scikit-learn's advice is for tables (HistGradientBoosting)
+    masks = "mask_value" in getattr(estimator, "get_params", dict)()
+    mask = ", or pad with a number and set mask_value to it" * masks
+    raise ValueError(
+        f"Input {input_name} contains NaN. If it pads shorter sequences to one "
+        f"length, give {input_name} as a list of arrays of their own lengths{mask}; "
+        "fill missing steps first (e.g. with pandas' interpolate or ffill)."
+    )

@@ -13,6 +13,8 @@ Every estimator and transformer of skseq reads its ``X`` through
 - a pandas DataFrame in long format, indexed by a ``(sequence id, time)``
   MultiIndex: one sequence per id, in sorted id order, its columns the
   features;
+- a DataFrame of one sequence per cell (sktime's "nested_univ"): a row per
+  sequence, a column per feature (the cells of a row of one length);
 
 and returns every valid step of every sequence in one array (sequence after
 sequence) with the sequences' lengths: memory follows the data, not its
@@ -20,7 +22,6 @@ longest sequence. Float values stay float64 (or float32 when given so): the
 estimators centre and scale them before they become float32.
 """
 
-import types
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,6 +34,7 @@ from ._ragged import (
     _looks_ragged,
     _pad_flat,
     _ragged_to_flat,
+    _refuse_unknown_containers,
     from_long_format,
     pad_ragged,
     read_long_frame,
@@ -114,6 +116,10 @@ class Sequences:
         Column names of a DataFrame input (or of DataFrame sequences).
     index : pandas.Index or None
         The sequence ids of a long DataFrame input, in output order.
+    reordered : bool
+        Whether those ids, read in sorted order, first appear in the
+        DataFrame in another order (a ``y`` given without ids is then paired
+        in the sorted order, see :func:`skseq._targets.align_to_ids`).
     item_ndim : {1, 2}
         Dimensions of one input sequence: 1 for a row of a 2-D array or a
         list of 1-D arrays, 2 otherwise. Transformers return this form.
@@ -141,6 +147,7 @@ class Sequences:
     n_features_in: int
     feature_names: np.ndarray | None = None
     index: pd.Index | None = None
+    reordered: bool = False
     item_ndim: int = 2
     kept: np.ndarray | None = None
     input_lengths: np.ndarray | None = None
@@ -267,7 +274,8 @@ def check_sequences(
     X : array-like, list of array-like or pandas.DataFrame
         A 2-D array ``(n_samples, n_timesteps)``, a 3-D array ``(n_samples,
         n_timesteps, n_features)``, a list of ``(n_steps,)`` or ``(n_steps,
-        n_features)`` arrays, or a long DataFrame indexed by ``(id, time)``.
+        n_features)`` arrays, a long DataFrame indexed by ``(id, time)``, or
+        a DataFrame of one sequence per cell.
     estimator : estimator instance, default=None
         Named in error messages. With ``reset=False`` the input is checked
         against its fitted ``n_features_in_`` and ``feature_names_in_``.
@@ -331,16 +339,17 @@ def check_sequences(
     if not reset and estimator is not None:
         fitted_names = getattr(estimator, "feature_names_in_", None)
     feature_names, index, item_ndim, from_list = None, None, 2, False
+    reordered = False
     if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
         feature_names = _get_feature_names(X)
-        steps, lengths, index, layout = read_long_frame(
+        steps, lengths, index, layout, reordered = read_long_frame(
             X, estimator, input_name, tokens
         )
         if tokens:
             checks = dict(estimator=estimator, input_name=input_name)
             steps = check_values(steps, tokens=True, allow_nd=False, **checks)[:, 0]
-    elif _looks_ragged(X):
-        layout, from_list = "ragged", True
+    elif _looks_ragged(X):  # a nested DataFrame's names are checked as a frame's
+        layout, from_list = "ragged", not isinstance(X, pd.DataFrame)
         flat, lengths, item_ndim, names = _ragged_to_flat(
             X, estimator, input_name, fitted_names
         )
@@ -426,6 +435,7 @@ def check_sequences(
         n_features_in=raw_width,
         feature_names=feature_names,
         index=index,
+        reordered=reordered,
         item_ndim=1 if tokens else item_ndim,
         kept=kept,
         input_lengths=input_lengths,
@@ -475,25 +485,3 @@ def _stored_sequences(X, stored, layout, estimator, reset, spec, input_lengths):
         kept=kept,
         input_lengths=input_lengths,
     )
-
-
-def _refuse_unknown_containers(X, input_name):
-    """Clear errors for inputs that are neither arrays nor lists of sequences."""
-    if isinstance(X, types.GeneratorType) or (
-        hasattr(X, "__next__") and not hasattr(X, "__len__")
-    ):
-        raise TypeError(
-            f"{input_name} is a generator or iterator; pass a list of sequences "
-            f"(list({input_name})) or an array."
-        )
-    module = type(X).__module__.split(".")[0]
-    if module in ("polars", "pyarrow"):
-        raise TypeError(
-            f"{input_name} is a {module} {type(X).__name__}; pass a list of arrays "
-            f"(e.g. {input_name}.to_list()) or a pandas long DataFrame."
-        )
-    if isinstance(X, pd.Series) and isinstance(X.dtype, pd.ArrowDtype):
-        raise TypeError(
-            f"{input_name} is a pandas Series of Arrow lists; pass a list of arrays "
-            f"({input_name}.to_list())."
-        )
