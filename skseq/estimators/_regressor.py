@@ -49,15 +49,31 @@ class TargetScaling:
         """Learn the mean and scale of each column of ``target`` (2-D).
 
         ``weights`` (one per row, or None) weighs the rows, as the loss does:
-        a row of weight 0 counts as if it were left out.
+        a row of weight 0 counts as if it were left out. Each column is
+        divided by the power of 2 just below its largest magnitude (exactly) for
+        the statistics, so that targets near the ends of float64 (1e200,
+        1e-200) give a finite, nonzero scale: their squares would overflow.
         """
+        top = np.max(np.abs(target), axis=0, initial=0.0)
+        power = np.ldexp(1.0, np.frexp(np.where(np.isfinite(top), top, 1.0))[1] - 1)
+        unit = target / power
         weights = unequal_weights(weights)
         if weights is None:
-            mean = target.mean(axis=0)
-            return cls(mean, safe_scale(target.std(axis=0), mean), ndim)
-        mean = np.average(target, axis=0, weights=weights)
-        variance = np.average((target - mean) ** 2, axis=0, weights=weights)
-        return cls(mean, safe_scale(np.sqrt(variance), mean), ndim)
+            mean, std = unit.mean(axis=0), unit.std(axis=0)
+        else:
+            mean = np.average(unit, axis=0, weights=weights)
+            variance = np.average((unit - mean) ** 2, axis=0, weights=weights)
+            std = np.sqrt(variance)
+        mean = mean * power
+        scaling = cls(mean, safe_scale(std * power, mean), ndim)
+        with np.errstate(over="ignore", invalid="ignore"):
+            standard = scaling.transform(target)
+        if not np.isfinite(standard).all():
+            raise ValueError(
+                "y spans more than float64 holds once centred (its values reach "
+                f"{np.max(np.abs(target)):.3g}); divide y by a constant first."
+            )
+        return scaling
 
     def transform(self, target):
         """Standardised targets (float32) for the network."""
