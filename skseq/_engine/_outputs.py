@@ -133,8 +133,13 @@ def _scorer_text(scoring):
     return None
 
 
-def check_scoring_callbacks(callbacks, outputs, estimator):
-    """Refuse skorch scoring callbacks by scorer that would not score right.
+def check_scoring_callbacks(callbacks, outputs, estimator, validation=True):
+    """Refuse skorch callbacks that would not score, or not run, right.
+
+    Scoring callbacks by scorer must score what the estimator predicts; and
+    without a validation split, callbacks that read the validation results
+    (skorch's EarlyStopping, Checkpoint, scorers with ``on_train=False``)
+    would fail in the middle of training or record nothing.
 
     Parameters
     ----------
@@ -144,37 +149,70 @@ def check_scoring_callbacks(callbacks, outputs, estimator):
         What the net's ``predict`` gives; None: the network's raw outputs.
     estimator : str
         The estimator's name, for the message.
+    validation : bool, default=True
+        Whether the net is trained with a validation split.
     """
+    on_train = {
+        callback.name
+        for _, callback in callbacks
+        if isinstance(callback, ScoringBase) and callback.on_train
+    }
     for _, callback in callbacks:
-        if not isinstance(callback, ScoringBase):
-            continue
-        if callback.scoring is None:
-            named = (
-                'a scorer name (e.g. "accuracy", "r2") or '
-                if outputs is not None
-                else ""
-            )
-            raise ValueError(
-                f"{type(callback).__name__}(scoring=None) is not supported by "
-                f"{estimator}: skorch would call the net's 'score' method, which "
-                f"it has not. Pass {named}a scoring function of your own "
-                "(scoring=callable(net, X, y))."
-            )
-        scoring = _scorer_text(callback.scoring)
-        if scoring is None:
-            continue
-        given = f"{type(callback).__name__}({scoring})"
-        if outputs is None:
-            raise ValueError(
-                f"{given} is not supported by {estimator}: a scikit-learn scorer "
-                f"would score the network's raw outputs, not {estimator}'s "
-                "predictions. Remove the callback, or pass a scoring function of "
-                "your own (scoring=callable(net, X, y))."
-            )
-        if not callback.use_caching:
-            raise ValueError(
-                f"{given} with use_caching=False is not supported by {estimator}: "
-                "the scorer would get no targets (EpochScoring) or a batch the "
-                "net cannot predict again (BatchScoring). Keep use_caching=True "
-                "(the default), which scores the predictions made during the epoch."
-            )
+        if isinstance(callback, ScoringBase):
+            _check_scorer(callback, outputs, estimator)
+        if not validation:
+            _check_reads_training(callback, on_train, estimator)
+
+
+def _check_reads_training(callback, on_train, estimator):
+    """Refuse a callback that reads validation results, where there are none."""
+    given, reads = type(callback).__name__, None
+    if isinstance(callback, ScoringBase) and not callback.on_train:
+        given = f"{given}({_scorer_text(callback.scoring) or repr(callback.name)})"
+        reads, instead = "scores the validation split", "pass on_train=True"
+    monitor = getattr(callback, "monitor", None)
+    if isinstance(monitor, str) and monitor.removesuffix("_best") not in on_train:
+        if monitor.startswith("valid_"):
+            given = f"{given}(monitor={monitor!r})"
+            reads, instead = f"reads {monitor!r}", "monitor 'train_loss'"
+    if reads is not None:
+        # the forecaster's refit trains on every window, early stopping or not
+        refit = " and refit=False" * (estimator == "SequenceForecaster")
+        raise ValueError(
+            f"{given} {reads}, but {estimator} trains this network without a "
+            f"validation split, so there is none. Set early_stopping=True{refit} "
+            "(skseq then holds out validation_fraction of the samples and stops "
+            f"on their loss), or {instead} to read the training data."
+        )
+
+
+def _check_scorer(callback, outputs, estimator):
+    """Refuse a scoring callback whose scorer would not score the predictions."""
+    if callback.scoring is None:
+        named = (
+            'a scorer name (e.g. "accuracy", "r2") or ' if outputs is not None else ""
+        )
+        raise ValueError(
+            f"{type(callback).__name__}(scoring=None) is not supported by "
+            f"{estimator}: skorch would call the net's 'score' method, which "
+            f"it has not. Pass {named}a scoring function of your own "
+            "(scoring=callable(net, X, y))."
+        )
+    scoring = _scorer_text(callback.scoring)
+    if scoring is None:
+        return
+    given = f"{type(callback).__name__}({scoring})"
+    if outputs is None:
+        raise ValueError(
+            f"{given} is not supported by {estimator}: a scikit-learn scorer "
+            f"would score the network's raw outputs, not {estimator}'s "
+            "predictions. Remove the callback, or pass a scoring function of "
+            "your own (scoring=callable(net, X, y))."
+        )
+    if not callback.use_caching:
+        raise ValueError(
+            f"{given} with use_caching=False is not supported by {estimator}: "
+            "the scorer would get no targets (EpochScoring) or a batch the "
+            "net cannot predict again (BatchScoring). Keep use_caching=True "
+            "(the default), which scores the predictions made during the epoch."
+        )

@@ -73,9 +73,17 @@ def resolve_module(module, params):
 
     ``module`` None is skseq's :class:`~skseq.modules.RNNModule`; a user's
     module gets the parameters its signature names (all with ``**kwargs``).
+    An instance is refused: skseq builds the network for each fit.
     """
     if module is None:
         return RNNModule, params
+    if isinstance(module, torch.nn.Module):
+        name = type(module).__name__
+        raise ValueError(
+            f"module must be a torch.nn.Module class or a function that returns "
+            f"one, got an instance of {name}; pass module={name} (the class): skseq "
+            "builds the network for the data, with the sizes its signature takes."
+        )
     signature = inspect.signature(module)
     if not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
         params = {k: v for k, v in params.items() if k in signature.parameters}
@@ -201,7 +209,9 @@ def train(
     -------
     Trained
     """
-    check_scoring_callbacks(options.callbacks, outputs, options.name)
+    check_scoring_callbacks(
+        options.callbacks, outputs, options.name, validation=valid_index is not None
+    )
     with data_parallel(options.processes, options.device) as world:
         if world is not None and world.rank:
             options = replace(options, verbose=0)  # rank 0 prints
