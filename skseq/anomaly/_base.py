@@ -24,8 +24,42 @@ class PValueDetector(OutlierMixin):
 
     The subclass sets ``offset_`` (:func:`flag_offset` of its
     ``false_alarm_rate``) in ``fit`` and defines ``score_samples``; a sample
-    is an outlier when its p-value is below ``offset_``.
+    is an outlier when its p-value is below ``offset_``. It names the
+    parameter that holds its network, None by default, in ``_network`` and
+    an example of one in ``_network_example``, for :meth:`set_params`.
     """
+
+    _network: str
+    _network_example: str
+
+    def set_params(self, **params):
+        """Set the parameters of this detector (and of its network).
+
+        The network's own parameters, ``<network>__<name>``, exist once the
+        network is given: with the default None (the network is made at
+        fit) they are refused, as scikit-learn refuses unknown parameters.
+
+        Parameters
+        ----------
+        **params : dict
+            Parameters and their values.
+
+        Returns
+        -------
+        self : estimator instance
+            This detector.
+        """
+        name = self._network
+        nested = [key for key in params if key.startswith(f"{name}__")]
+        if nested and params.get(name, getattr(self, name)) is None:
+            raise ValueError(
+                f"Invalid parameter {nested[0]!r} for estimator "
+                f"{type(self).__name__}: {name} is None (the default network, "
+                f"made at fit), which has no parameters to set. Give {name} "
+                f"explicitly, e.g. {name}={self._network_example}, with them "
+                f"(in a grid, {{{name!r}: [...], {nested[0]!r}: [...]}})."
+            )
+        return super().set_params(**params)
 
     def _labels(self, p_values):
         """Return -1 where ``p_values`` fall below ``offset_``, else 1."""

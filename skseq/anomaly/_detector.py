@@ -91,8 +91,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         model that forecasts is the one whose held-out errors are the
         reference (and fits once). The sum of per-series F1 at 0.001 rose
         from 12.9 (a fifth held out, refitted) to 13.4 (half, refitted) and
-        14.1, with the bounded tail (``tail_shape_``). Its parameters are
-        reached as ``forecaster__<name>`` (e.g. in a grid search).
+        14.1, with the bounded tail (``tail_shape_``). A forecaster given
+        has its parameters reached as ``forecaster__<name>`` (e.g. in a grid
+        search); None has none: give ``forecaster=SequenceForecaster()`` to
+        tune them.
     false_alarm_rate : float, default=0.001
         Share of normal points to flag, in (0, 0.5]: a point is flagged when
         its p-value is at most it. Counting resolves down to ``1 / (n + 1)``
@@ -228,6 +230,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     (True, True)
     """
 
+    _network, _network_example = "forecaster", "SequenceForecaster(hidden_size=8)"
     _parameter_constraints: dict = {
         "forecaster": [SequenceForecaster, None],
         "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],

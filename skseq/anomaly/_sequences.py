@@ -64,8 +64,9 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         classes of ``benchmarks/sequence_anomaly.py`` better.
     estimator : RNNRegressor, RNNStepRegressor or None, default=None
         The network to train (cloned), of the kind ``method`` needs. None:
-        that class's defaults. Its parameters are reached as
-        ``estimator__<name>``.
+        that class's defaults. An estimator given has its parameters reached
+        as ``estimator__<name>``; None has none: give one (e.g.
+        ``estimator=RNNRegressor()``) to tune them.
     false_alarm_rate : float, default=0.01
         Share of normal sequences to flag, in (0, 0.5]. With ``n`` held-out
         sequences the smallest p-value is ``1 / (n + 1)``.
@@ -115,6 +116,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     [-1, 1]
     """
 
+    _network, _network_example = "estimator", "RNNRegressor(hidden_size=8)"
     _parameter_constraints: dict = {
         "method": [StrOptions({"reconstruction", "next_step"})],
         "estimator": [HasMethods(["fit", "predict"]), None],

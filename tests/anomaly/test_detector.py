@@ -8,8 +8,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
-from skseq import SequenceForecaster
-from skseq.anomaly import ForecastAnomalyDetector
+from skseq import RNNRegressor, SequenceForecaster
+from skseq.anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from skseq.anomaly._conformal import sequential_p_values, tail_shape
 from skseq.anomaly._scores import DRAWS
 
@@ -387,3 +387,21 @@ def test_a_forecaster_with_season_phases_scores_and_streams():
     np.testing.assert_allclose(
         detector.score_samples(y[640:700]), whole[40:], atol=1 / len(whole) + 0.01
     )
+
+
+@pytest.mark.parametrize(
+    "Detector, name, Network",
+    [
+        (ForecastAnomalyDetector, "forecaster", SequenceForecaster),
+        (SequenceAnomalyDetector, "estimator", RNNRegressor),
+    ],
+)
+def test_the_default_network_has_no_parameters_to_set(Detector, name, Network):
+    # set_params(forecaster__hidden_size=8) raised AttributeError on NoneType
+    with pytest.raises(
+        ValueError, match=rf"Invalid parameter '{name}__hidden_size' .* {name} is None"
+    ):
+        Detector().set_params(**{f"{name}__hidden_size": 8})
+    detector = Detector().set_params(**{name: Network(), f"{name}__hidden_size": 8})
+    assert detector.get_params()[f"{name}__hidden_size"] == 8
+    assert Detector(**{name: Network()}).set_params(**{f"{name}__hidden_size": 4})
