@@ -39,7 +39,7 @@ def warn_if_reordered(sequences):
     a ``y`` in the frame's order would be paired with the wrong sequences.
     ``sequences`` is what ``X`` was read into (its ``reordered`` flag).
     """
-    if getattr(sequences, "reordered", False):  # the pairs' sides have none
+    if getattr(sequences, "reordered", False):  # stored ones (skseq.io) have none
         ids = ", ".join(map(repr, sequences.index[:3].tolist()))
         warn(
             f"X's sequences are read in sorted id order ({ids}, ...), which is not "

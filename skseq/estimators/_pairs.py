@@ -60,8 +60,9 @@ class Side(NamedTuple):
     """One side of the pairs as read from the user's input.
 
     Its kind, its steps (tokens come as one object array) and lengths,
-    whether numeric sequences had one value per step (1-D), and the sequence
-    ids of a long DataFrame (else None), in the sequences' order.
+    whether numeric sequences had one value per step (1-D), the sequence ids
+    of a long DataFrame (else None), in the sequences' order, and whether
+    those ids first appear in another order.
     """
 
     kind: str
@@ -69,6 +70,7 @@ class Side(NamedTuple):
     lengths: np.ndarray
     flat: bool
     index: pd.Index | None = None
+    reordered: bool = False
 
 
 def read_side(values, name, estimator, form=None):
@@ -113,7 +115,9 @@ def _read_side(values, name, estimator, form):
         ) from exc
     steps = sequences.steps.astype(np.float64)
     flat = sequences.item_ndim == 1
-    return Side("values", steps, sequences.lengths, flat, sequences.index)
+    return Side(
+        "values", steps, sequences.lengths, flat, sequences.index, sequences.reordered
+    )
 
 
 def read_pairs(estimator, X, y):

@@ -338,8 +338,8 @@ default="adam"
         """
         check_y_given(self, y)
         read_x, read_y = read_pairs(self, X, y)
-        kind_x, steps_x, lengths_x, flat_x, _ = read_x
-        kind_y, steps_y, lengths_y, flat_y, _ = read_y
+        kind_x, steps_x, lengths_x, flat_x = read_x[:4]
+        kind_y, steps_y, lengths_y, flat_y = read_y[:4]
         source = SideForm.fit(
             kind_x, steps_x, self.unit, self.min_frequency, flat_x, "X"
         )

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .._base import _BaseSequenceEstimator, conv_params
 from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
+from .._targets import warn_if_reordered
 from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
@@ -40,6 +41,7 @@ def _items(y, sequences):
         values = y.to_numpy()
         parts = dict(zip(ids, np.split(values, np.cumsum(np.bincount(codes))[:-1])))
         return [parts[key] for key in expected]  # in X's order (a store's)
+    warn_if_reordered(sequences)  # paired by position with X's sorted ids
     if isinstance(y, np.ndarray) and y.dtype != object:
         if y.ndim < 2:
             raise ValueError(

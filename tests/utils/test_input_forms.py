@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skseq import RNNClassifier, RNNRegressor
+from skseq import RNNClassifier, RNNRegressor, RNNSeq2Seq, RNNStepRegressor
 from skseq._targets import align_to_ids
 from skseq.utils import check_sequences, from_long_format
 
@@ -105,6 +105,12 @@ def test_an_array_y_with_a_long_frame_out_of_sorted_order_is_warned_about():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         RNNRegressor(**params).fit(X, pd.Series(y, index=["c", "a", "b"]))
+    # per-step targets and seq2seq pairs given as lists are paired alike
+    steps = [np.array([1.0, 2]), np.array([0.0, 1]), np.array([3.0, 4])]
+    with pytest.warns(UserWarning, match="sorted id order"):
+        RNNStepRegressor(**params).fit(X, steps)
+    with pytest.warns(UserWarning, match="sorted id order"):
+        RNNSeq2Seq(hidden_size=4, embedding_dim=2, max_epochs=1).fit(X, steps)
 
 
 # ------------------------------------------------- long frames: the values
