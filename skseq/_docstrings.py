@@ -250,8 +250,9 @@ _RUNTIME = """\
         valid step (none of the padding), as their ``score``. A scorer (name,
         object or metric function) with ``use_caching=False``, or for the
         forecaster, sequence-to-sequence and language models, is refused at
-        fit.
-        See the user guide for the rest.
+        fit, as is a callback that reads the validation split (``on_train=
+        False``, ``monitor="valid_loss"``) where there is none: set
+        ``early_stopping=True``. See the user guide for the rest.
     device : str or torch.device, default="cpu"
         "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.
     mixed_precision : bool, default=False
@@ -323,7 +324,10 @@ _INPUT_NOTES = """\
     Values are computed in float32, after centring and scaling in float64. A
     long DataFrame indexed by ``(sequence id, time)`` gives one sample per id,
     in sorted id order; a ``y`` Series or DataFrame indexed by the ids is
-    aligned to them (its rows by id).
+    aligned to them (its rows by id), a ``y`` without ids is paired in that
+    order (with a warning where the ids first appear in another). A
+    DataFrame with a sequence in each cell (a row per sample, a column per
+    feature) is read as the list of its rows.
     Cross-validation splitters need the list form: see
     :func:`skseq.utils.from_long_format`."""
 
