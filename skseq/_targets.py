@@ -39,7 +39,8 @@ def warn_if_reordered(sequences):
     a ``y`` in the frame's order would be paired with the wrong sequences.
     ``sequences`` is what ``X`` was read into (its ``reordered`` flag).
     """
-    if getattr(sequences, "reordered", False):  # stored ones (skseq.io) have none
+    # stored sequences (skseq.io) have no such flag, positions no ids to name
+    if getattr(sequences, "reordered", False) and sequences.index is not None:
         ids = ", ".join(map(repr, sequences.index[:3].tolist()))
         warn(
             f"X's sequences are read in sorted id order ({ids}, ...), which is not "

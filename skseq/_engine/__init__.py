@@ -16,7 +16,7 @@ from ._options import (
     TRAINING_CONSTRAINTS,
     TrainingOptions,
 )
-from ._outputs import NetOutputs
+from ._outputs import NetOutputs, without_validation_readers
 from ._predict import MIN_ROWS, predict_outputs
 from ._stored import StoredDataset, input_dataset
 from ._train import Trained, continue_from, resolve_module, train
@@ -42,4 +42,5 @@ __all__ = [
     "resolve_module",
     "sort_by_length",
     "train",
+    "without_validation_readers",
 ]

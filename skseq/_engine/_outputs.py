@@ -31,7 +31,7 @@ from skorch.utils import to_numpy
 
 from ..modules import valid_mask
 
-__all__ = ["NetOutputs", "check_scoring_callbacks"]
+__all__ = ["NetOutputs", "check_scoring_callbacks", "without_validation_readers"]
 
 # scorer names whose metric infers the classes from y_true unless given labels
 _PROBABILITY_LOSSES = {"neg_log_loss": log_loss, "neg_brier_score": brier_score_loss}
@@ -152,11 +152,7 @@ def check_scoring_callbacks(callbacks, outputs, estimator, validation=True):
     validation : bool, default=True
         Whether the net is trained with a validation split.
     """
-    on_train = {
-        callback.name
-        for _, callback in callbacks
-        if isinstance(callback, ScoringBase) and callback.on_train
-    }
+    on_train = _training_names(callbacks)
     for _, callback in callbacks:
         if isinstance(callback, ScoringBase):
             _check_scorer(callback, outputs, estimator)
@@ -164,25 +160,62 @@ def check_scoring_callbacks(callbacks, outputs, estimator, validation=True):
             _check_reads_training(callback, on_train, estimator)
 
 
-def _check_reads_training(callback, on_train, estimator):
-    """Refuse a callback that reads validation results, where there are none."""
-    given, reads = type(callback).__name__, None
-    if isinstance(callback, ScoringBase) and not callback.on_train:
-        given = f"{given}({_scorer_text(callback.scoring) or repr(callback.name)})"
-        reads, instead = "scores the validation split", "pass on_train=True"
+def _reads_validation(callback, on_train):
+    """Return how ``callback`` reads validation results, and what reads none.
+
+    ``(the callback as named, what it reads, the alternative)``, or None for
+    a callback that reads none. ``on_train``: names of the scores the user's
+    callbacks compute on the training data (``valid_*`` ones too).
+    """
+    given = type(callback).__name__
     monitor = getattr(callback, "monitor", None)
     if isinstance(monitor, str) and monitor.removesuffix("_best") not in on_train:
         if monitor.startswith("valid_"):
-            given = f"{given}(monitor={monitor!r})"
-            reads, instead = f"reads {monitor!r}", "monitor 'train_loss'"
-    if reads is not None:
-        # the forecaster's refit trains on every window, early stopping or not
-        refit = " and refit=False" * (estimator == "SequenceForecaster")
+            reads = f"reads {monitor!r}"
+            return f"{given}(monitor={monitor!r})", reads, "monitor 'train_loss'"
+    if isinstance(callback, ScoringBase) and not callback.on_train:
+        given = f"{given}({_scorer_text(callback.scoring) or repr(callback.name)})"
+        return given, "scores the validation split", "pass on_train=True"
+    return None
+
+
+def _training_names(callbacks):
+    return {
+        callback.name
+        for _, callback in callbacks
+        if isinstance(callback, ScoringBase) and callback.on_train
+    }
+
+
+def without_validation_readers(callbacks):
+    """Return ``(name, callback)`` pairs less those that read validation results.
+
+    For a refit on every sample (the forecaster's), which has nothing to
+    validate on: its first fit read them.
+    """
+    on_train = _training_names(callbacks)
+    return tuple(
+        (name, callback)
+        for name, callback in callbacks
+        if _reads_validation(callback, on_train) is None
+    )
+
+
+def _check_reads_training(callback, on_train, estimator):
+    """Refuse a callback that reads validation results, where there are none."""
+    found = _reads_validation(callback, on_train)
+    if found is not None:
+        given, reads, instead = found
+        hold = (
+            "Hold out windows (validation_fraction > 0, early_stopping=True)"
+            if estimator == "SequenceForecaster"
+            else "Set early_stopping=True (skseq then holds out validation_fraction "
+            "of the samples and stops on their loss)"
+        )
         raise ValueError(
             f"{given} {reads}, but {estimator} trains this network without a "
-            f"validation split, so there is none. Set early_stopping=True{refit} "
-            "(skseq then holds out validation_fraction of the samples and stops "
-            f"on their loss), or {instead} to read the training data."
+            f"validation split, so there is none. {hold}, or {instead} to read "
+            "the training data."
         )
 
 

@@ -125,11 +125,19 @@ def read_pairs(estimator, X, y):
 
     A long-frame ``X`` gives one source per id, in sorted id order; a ``y``
     Series indexed by the ids is lined up with them by id (see
-    :func:`skseq._base.align_to_ids`), another ``y`` is taken in that order.
+    :func:`skseq._targets.align_to_ids`), another ``y`` is taken in that order.
     A long-frame ``y`` has the ids of ``X`` (positions where ``X`` has none).
     """
     source = read_side(X, "X", estimator)
-    target = read_side(align_to_ids(y, source), "y", estimator)
+    return source, paired_target(estimator, source, y)
+
+
+def paired_target(estimator, source, y, form=None):
+    """Return the side of ``y`` paired with the ``source`` side (:func:`read_pairs`).
+
+    ``form``: the fitted target side's, where ``y`` is scored.
+    """
+    target = read_side(align_to_ids(y, source), "y", estimator, form)
     n_sources, n_targets = len(source.lengths), len(target.lengths)
     if n_sources != n_targets:
         raise ValueError(
@@ -147,22 +155,22 @@ def read_pairs(estimator, X, y):
             "targets would be paired with the wrong sources; give y the ids of "
             "X, or y as a list in the order of X's sequences."
         )
-    return source, target
+    return target
 
 
-def scored_targets(estimator, X, y, read):
+def scored_targets(estimator, y, read):
     """Return ``score``'s true outputs: ``y`` lined up with ``X``'s sequences.
 
     ``read`` is the source side of ``X`` as read. A long-frame ``y`` (numeric
     targets by (sequence id, step)) is read per id as ``fit`` reads it
-    (:func:`read_pairs`), one array per sequence, 1-D where the model's
+    (:func:`paired_target`), one array per sequence, 1-D where the model's
     outputs are (a long frame's one column is one value a step).
     """
     if not (
         isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
     ):
         return align_to_ids(y, read)
-    _, target = read_pairs(estimator, X, y)
+    target = paired_target(estimator, read, y, estimator.target_)
     parts = np.split(target.steps, np.cumsum(target.lengths)[:-1])
     flat = estimator.target_.scaling.ndim == 1 and target.steps.shape[1:] == (1,)
     return [part.reshape(len(part)) if flat else part for part in parts]

@@ -54,10 +54,11 @@ class TargetScaling:
         the statistics, so that targets near the ends of float64 (1e200,
         1e-200) give a finite, nonzero scale: their squares would overflow.
         """
-        top = np.max(np.abs(target), axis=0, initial=0.0)
+        weights = unequal_weights(weights)
+        counted = target if weights is None else target[np.asarray(weights) > 0]
+        top = np.max(np.abs(counted), axis=0, initial=0.0)
         power = np.ldexp(1.0, np.frexp(np.where(np.isfinite(top), top, 1.0))[1] - 1)
         unit = target / power
-        weights = unequal_weights(weights)
         if weights is None:
             mean, std = unit.mean(axis=0), unit.std(axis=0)
         else:
@@ -70,8 +71,10 @@ class TargetScaling:
             standard = scaling.transform(target)
         if not np.isfinite(standard).all():
             raise ValueError(
-                "y spans more than float64 holds once centred (its values reach "
-                f"{np.max(np.abs(target)):.3g}); divide y by a constant first."
+                "y cannot be standardised for the network (float32): its values "
+                f"reach {np.max(np.abs(target)):.3g}, beyond float64 once centred "
+                "or far beyond the spread of the rows that are weighted; rescale "
+                "y or drop the extreme values."
             )
         return scaling
 

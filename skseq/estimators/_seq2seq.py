@@ -494,5 +494,5 @@ default="adam"
         """
         outputs, _, read = self._generate(X)
         weight = align_to_ids(sample_weight, read)
-        truth = scored_targets(self, X, y, read)
+        truth = scored_targets(self, y, read)
         return sequence_accuracy(truth, outputs, sample_weight=weight)

@@ -1,10 +1,18 @@
 """How a SequenceForecaster trains its network on windows."""
 
+from dataclasses import replace
+
 import numpy as np
 import torch
 
 from .._base import conv_params
-from .._engine import TrainingDiverged, TrainingOptions, resolve_module, train
+from .._engine import (
+    TrainingDiverged,
+    TrainingOptions,
+    resolve_module,
+    train,
+    without_validation_readers,
+)
 from ._conformal import check_quantiles
 from ._judged import reads_long_season
 from ._linear import fit_ridge
@@ -92,12 +100,14 @@ def train_windows(
 ):
     """Train on the training windows of ``split`` (held-out ones validate).
 
-    ``windows`` trains on those instead, without validation; ``linear``
+    ``windows`` trains on those instead, without validation (so without
+    the user's callbacks that read it, which the first fit ran); ``linear``
     is what the linear path reads of the window (:func:`_linear_path`);
     ``overrides`` go to :func:`skseq._engine.train` (``max_epochs``,
     ``early_stopping``).
     """
     stopping = estimator.early_stopping and len(split.held_out) > 0
+    refit = windows is not None
     if windows is None and stopping:
         windows = np.concatenate([split.train, split.held_out])
         valid_index = np.arange(len(split.train), len(windows))
@@ -134,6 +144,10 @@ def train_windows(
                 module.linear_path.requires_grad_(False)
 
     options = TrainingOptions.from_estimator(estimator, early_stopping=stopping)
+    if valid_index is None and refit:  # no validation to read: the first fit did
+        options = replace(
+            options, callbacks=without_validation_readers(options.callbacks)
+        )
     return train(
         dataset,
         module,

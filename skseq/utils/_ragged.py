@@ -139,7 +139,9 @@ def read_long_frame(frame, estimator, input_name, tokens):
     positions = frame.attrs.get(POSITIONAL_IDS)
     one_array = frame.attrs.get(ONE_ARRAY) and np.unique(lengths).size == 1
     layout = "dense" if one_array else "ragged"
-    return steps, lengths, None if positions else ids, layout, reordered
+    if positions:  # ids of the frame's own making: no order to keep
+        return steps, lengths, None, layout, False
+    return steps, lengths, ids, layout, reordered
 
 
 def _check_index_values(index, input_name):
@@ -203,14 +205,19 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             f"entries, the first is {duplicated[0]!r}; each sequence needs one row "
             "per time step."
         )
-    appearance = index.get_level_values(0).unique()  # ids as they first appear
+    appearance = index.levels[0][pd.unique(index.codes[0])]  # as they first appear
     frame = _sorted_frame(frame, input_name)
     checks = dict(estimator=estimator, input_name=input_name)
     if tokens and all(pd.api.types.is_integer_dtype(d) for d in frame.dtypes):
         # pandas may lend a read-only view; torch wants its own
         values = check_array(frame, dtype="numeric", copy=True, **checks)
-    else:  # floats, or other token ids checked as any X's
-        values = check_values(frame, tokens=tokens, allow_nd=False, **checks)
+    elif tokens:  # ids as floats or objects, checked later; else the advice
+        try:
+            values = check_array(frame, dtype=[np.float64, np.float32], **checks)
+        except (TypeError, ValueError):
+            values = check_values(frame, tokens=True, allow_nd=False, **checks)
+    else:
+        values = check_values(frame, tokens=False, allow_nd=False, **checks)
     # ids in the order the sorted frame holds them (categorical ids sort by
     # their categories, not by value)
     codes, ids = pd.factorize(frame.index.get_level_values(0))

@@ -43,7 +43,11 @@ def _first_string(values):
     """Return a string held by an array-like of numbers, or None."""
     if isinstance(values, pd.DataFrame):  # a long frame: its text columns
         for _, column in values.items():
-            string = None if column.dtype.kind in "biufcmM" else _first_string(column)
+            # objects: pandas tells numbers apart in C, not a loop over values
+            numbers = column.dtype.kind in "biufcmM" or pd.api.types.infer_dtype(
+                column, skipna=True
+            ) in ("integer", "floating", "mixed-integer-float", "decimal", "empty")
+            string = None if numbers else _first_string(column)
             if string is not None:
                 return string
         return None

@@ -12,7 +12,7 @@ import torch
 from skorch.callbacks import BatchScoring, Checkpoint, EarlyStopping, EpochScoring
 from torch import nn
 
-from skseq import RNNClassifier, RNNRegressor
+from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
 
 from .._helpers import QUICK
 
@@ -68,3 +68,31 @@ def test_validation_readers_run_with_a_validation_split_or_on_training_data():
     ]
     regressor = RNNRegressor(callbacks=on_train, early_stopping=False, **QUICK)
     assert len(regressor.fit(X, X[:, 0, 0]).history_[:, "valid_r2"]) >= 1
+
+
+def test_the_forecaster_s_refit_leaves_out_the_validation_readers():
+    # the first fit holds windows out and runs them; the refit on every
+    # window has none, and raised after the first fit had trained
+    rng = np.random.default_rng(0)
+    series = np.sin(np.arange(80) / 3) + 0.1 * rng.normal(size=80)
+    calls = []
+
+    def held_out_score(net, X, y=None):
+        calls.append(len(X))
+        return 0.0
+
+    scores = EpochScoring(held_out_score, name="valid_mine")
+    model = SequenceForecaster(
+        horizon=2, window_length=6, max_epochs=3, random_state=0, callbacks=[scores]
+    ).fit(series)
+    assert "valid_mine" not in model.history_[-1]  # the refit's history
+    assert calls  # the first fit scored its held-out windows
+    none_held = SequenceForecaster(
+        horizon=2,
+        window_length=6,
+        max_epochs=3,
+        validation_fraction=0,
+        callbacks=[EarlyStopping(patience=1)],
+    )
+    with pytest.raises(ValueError, match=r"Hold out windows \(validation_fraction"):
+        none_held.fit(series)

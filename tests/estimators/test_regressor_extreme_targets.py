@@ -47,5 +47,11 @@ def test_huge_targets_give_finite_predictions_on_their_scale():
 
 def test_targets_that_do_not_centre_in_float64_are_refused():
     y = np.array([1.7e308, -1.7e308, -1.7e308, 1.0])
-    with pytest.raises(ValueError, match="y spans more than float64 holds"):
+    with pytest.raises(ValueError, match="y cannot be standardised"):
         RNNRegressor(**QUICK).fit(np.zeros((4, 3)), y)
+    # a row of weight 0 far beyond the others: out of float32 once scaled
+    # by the weighted rows' spread (it was trained on, to a NaN loss)
+    with pytest.raises(ValueError, match="y cannot be standardised"):
+        RNNRegressor(**QUICK).fit(
+            np.zeros((4, 3)), [1.0, 2.0, 3.0, 1e39], sample_weight=[1, 1, 1, 0]
+        )

@@ -386,3 +386,12 @@ def test_feature_count_is_checked_and_named():
     model = RNNSeq2Seq(max_epochs=1, **QUICK).fit(X, ["ab", "ba"] * 5)
     with pytest.raises(ValueError, match="X has 3 features per step"):
         model.predict([np.ones((3, 3))])
+
+
+def test_a_text_model_scored_on_a_long_frame_says_what_it_was_fitted_on():
+    # scored_targets read the frame's scaling, which text targets lack
+    X, y = make_reversal(30, max_length=4, alphabet="abc", random_state=0)
+    model = RNNSeq2Seq(max_epochs=1, **QUICK).fit(X, y)
+    numbers = to_long_format([np.arange(3.0)] * 30)
+    with pytest.raises(ValueError, match="y holds numbers, but the model was fitted"):
+        model.score(X, numbers)

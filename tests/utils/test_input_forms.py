@@ -13,7 +13,7 @@ import pytest
 
 from skseq import RNNClassifier, RNNRegressor, RNNSeq2Seq, RNNStepRegressor
 from skseq._targets import align_to_ids
-from skseq.utils import check_sequences, from_long_format
+from skseq.utils import check_sequences, from_long_format, to_long_format
 
 from .._helpers import QUICK
 
@@ -212,3 +212,27 @@ def test_a_sequence_whose_steps_differ_in_width_is_named():
         ValueError, match="Sequence 1 of X is no array of steps: its steps have"
     ):
         check_sequences(X)
+
+
+def test_positional_ids_in_another_row_order_read_without_a_warning():
+    # to_long_format's own ids (positions) have no order to keep: their
+    # frame, reversed, crashed the per-step estimators' warning
+    rng = np.random.default_rng(0)
+    frame = to_long_format([rng.normal(size=(4, 1)) for _ in range(5)]).iloc[::-1]
+    read = check_sequences(frame)
+    assert read.index is None and not read.reordered
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        RNNStepRegressor(**QUICK).fit(frame, [rng.normal(size=4) for _ in range(5)])
+
+
+def test_token_ids_of_object_dtype_in_a_long_frame_are_read():
+    # ids read as objects (a frame built from mixed rows): refused before
+    index = pd.MultiIndex.from_arrays(
+        [np.repeat(np.arange(6), 3), np.tile(range(3), 6)]
+    )
+    frame = pd.DataFrame({"token": np.arange(18) % 5 + 1}, index=index)
+    model = RNNClassifier(embedding_dim=4, **QUICK).fit(
+        frame.astype(object), [0, 1] * 3
+    )
+    assert model.predict(frame).shape == (6,)
