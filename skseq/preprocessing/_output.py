@@ -11,7 +11,7 @@ read that form, so a Pipeline with pandas output runs end to end.
 import numpy as np
 import pandas as pd
 
-from ..utils._ragged import ONE_DIMENSIONAL, from_long_format, to_long_format
+from ..utils._long import ONE_DIMENSIONAL, from_long_format, to_long_format
 from ..utils._sklearn_compat import _check_feature_names_in, _get_output_config
 
 __all__ = ["SequenceOutputMixin"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
-from ..utils._ragged import read_long_frame
+from ..utils._long import read_long_frame
 
 __all__ = [
     "check_token_sequences",

@@ -1,6 +1,6 @@
 """Input validation and conversion helpers."""
 
-from ._ragged import to_long_format
+from ._long import to_long_format
 from .validation import (
     MASK_VALUE,
     InputSpec,

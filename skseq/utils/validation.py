@@ -29,15 +29,14 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
+from ._long import from_long_format, read_long_frame
 from ._ragged import (
     _drop_steps,
     _looks_ragged,
     _pad_flat,
     _ragged_to_flat,
     _refuse_unknown_containers,
-    from_long_format,
     pad_ragged,
-    read_long_frame,
     unpad,
     valid_steps,
 )
