@@ -58,11 +58,11 @@ def align_to_ids(y, sequences):
     indexed by some of the ids, not the same ones (a fold of ``y`` in another
     order than ``X``), is refused; integer labels against integer ids are
     positions (folds of a plain ``pd.Series(y)``), paired so, as are integer
-    labels none of which is an id. Other labels that are no id (the ids as
-    strings, of integer ids) are refused: pairing them by position would
-    ignore the order they give. A ``y`` paired by position with the
-    sequences of a long frame whose ids are not in sorted order is warned
-    about (:func:`warn_if_reordered`).
+    labels none of which is an id. Other labels that are no id, and the ids
+    in another type (as strings, or string ids as integers), are refused:
+    pairing them by position would ignore the order they give. A ``y``
+    paired by position with the sequences of a long frame whose ids are not
+    in sorted order is warned about (:func:`warn_if_reordered`).
     """
     if sequences.index is None or y is None:
         return y
@@ -74,7 +74,16 @@ def align_to_ids(y, sequences):
     ids, labels = set(sequences.index), set(y.index)
     if y.index.is_unique and labels == ids:
         return y.reindex(sequences.index)
-    integer = pd.api.types.is_integer_dtype
+
+    def integer(index):  # by value: positions of an object dtype count
+        return pd.api.types.infer_dtype(index, skipna=False) == "integer"
+
+    if set(map(str, labels)) == set(map(str, ids)) and not labels & ids:
+        raise ValueError(
+            f"y is indexed by X's sequence ids in another type ({y.index.dtype} "
+            f"labels, {sequences.index.dtype} ids), so it cannot be lined up with "
+            "them; convert y's index to the ids' type."
+        )
     if labels & ids and not (integer(y.index) and integer(sequences.index)):
         raise ValueError(
             "y is indexed by ids of X's sequences, but not by the same ones: "

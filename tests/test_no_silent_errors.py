@@ -99,10 +99,18 @@ def test_a_target_whose_labels_are_no_ids_is_refused():
     rows = [(100 + i, t, rng.normal()) for i in range(12) for t in range(4)]
     X = pd.DataFrame(rows, columns=["id", "t", "x"]).set_index(["id", "t"])
     y = pd.Series(rng.normal(size=12), index=[str(100 + i) for i in range(12)])
-    with pytest.raises(ValueError, match="none of which is an id of X's sequences"):
+    with pytest.raises(ValueError, match="X's sequence ids in another type"):
         RNNRegressor(**QUICK).fit(X, y.iloc[::-1])
-    # integer labels that are no ids are positions (a plain Series's folds)
+    with pytest.raises(ValueError, match="none of which is an id of X's sequences"):
+        RNNRegressor(**QUICK).fit(X, y.set_axis([f"s{i}" for i in range(12)]))
+    # string ids, y indexed by them as integers: refused alike
+    text = X.set_axis(X.index.set_levels(X.index.levels[0].astype(str), level=0))
+    with pytest.raises(ValueError, match="X's sequence ids in another type"):
+        RNNRegressor(**QUICK).fit(text, y.set_axis(range(100, 112)))
+    # integer labels that are no ids are positions (a plain Series's folds),
+    # of an object dtype too
     RNNRegressor(**QUICK).fit(X, y.reset_index(drop=True))
+    RNNRegressor(**QUICK).fit(X, y.set_axis(pd.Index(range(12), dtype=object)))
 
 
 def _shuffled_long_frame():

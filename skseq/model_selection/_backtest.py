@@ -115,8 +115,9 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
         steps before a time and forecasts each series through its steps
         after it; a series with fewer steps before it than a window and the
         horizon (4 steps and the horizon with ``window_length="auto"``)
-        does not train there and is forecast as a new series. A search over
-        a forecaster takes them where its own cv is a :class:`PanelSplit`.
+        does not train there and is forecast as a new series, where it has
+        more steps after it than a window. A search over a forecaster takes
+        them where its own cv is a :class:`PanelSplit`.
     X : pandas.DataFrame, array-like, dict or None, default=None
         Exogenous series with a row for every time stamp of ``y``, split with
         it (as ``fit(y, X)`` takes them), in ``y``'s form.
@@ -166,7 +167,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
     >>> errors.index.tolist()
     [1, 2]
     """
-    check_rolling(forecaster, "backtest")  # before a fold trains
+    inner = check_rolling(forecaster, "backtest")  # before a fold trains
     if cv is None:
         cv = 3
     if isinstance(cv, Integral) and not isinstance(cv, bool):
@@ -175,7 +176,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
         cv = check_cv(cv)  # a splitter, or an iterable of (train, test)
     coverages = _coverages(coverage)
     if is_panel(y):
-        tests = _panel_tests(forecaster, y, X, cv, static)
+        tests = _panel_tests(forecaster, inner, y, X, cv, static)
     elif static is not None:
         raise ValueError(
             "static holds attributes of the series of a panel; y is one series."
@@ -269,15 +270,17 @@ def _series_tests(forecaster, y, X, cv):
         yield fold, len(train_index), model, train, test, test_X, follows
 
 
-def _panel_tests(forecaster, y, X, cv, static=None):
+def _panel_tests(forecaster, inner, y, X, cv, static=None):
     """Yield each series of each fold of a panel cut at common time stamps.
 
-    As :func:`_series_tests`; one global model per fold, trained on every
-    series' steps before the fold's time, tests each series that has steps
-    after it. A series whose steps before it are fewer than a window and the
-    horizon (a window of ``MIN_WINDOW`` steps where it is "auto") does not
-    train, and is forecast as a new series; one that has none there gets no
-    MASE.
+    As :func:`_series_tests`; one global model per fold (``inner``: the
+    forecaster of a search), trained on every series' steps before the
+    fold's time, tests each series that has steps after it. A series whose
+    steps before it are fewer than a window and the horizon (a window of
+    ``MIN_WINDOW`` steps where it is "auto") does not train, and is
+    forecast as a new series where its steps after it are more than the
+    window (else not in that fold); one that has none before gets no MASE.
+    A search reads many series as a long frame (its PanelSplit splits one).
     """
     if not isinstance(forecaster, SequenceForecaster) and not isinstance(
         getattr(forecaster, "cv", None), PanelSplit
@@ -288,10 +291,10 @@ def _panel_tests(forecaster, y, X, cv, static=None):
             "scikit-learn's splitters split a long frame's rows, series by "
             "series, not in time."
         )
+    if isinstance(y, dict) and forecaster is not inner:
+        y = pd.concat(y)
+        X = pd.concat(X) if isinstance(X, dict) else X
     times = panel_times(y)
-    inner = forecaster  # a search's forecaster
-    while not isinstance(inner, SequenceForecaster):
-        inner = inner.estimator
     window = inner.window_length
     fewest = (window if window != "auto" else MIN_WINDOW) + inner.horizon
     for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(times)))):
@@ -312,7 +315,11 @@ def _panel_tests(forecaster, y, X, cv, static=None):
         extra = {} if static is None else {"static": static}
         model = clone(forecaster).fit(fitted, fitted_X, **extra)
         test_X, trained = panel_rows(X, test_times), panel_keys(train)
+        lookback = rolling_forecaster(model, "backtest")._fitted.lookback
+        new = panel_keys(test) - panel_keys(fitted)
         for key, one in panel_series(test):
+            if key in new and len(series_of(one, key)) <= lookback:
+                continue  # a new series with no window before its last step
             own = series_of(train, key) if key in trained else None  # MASE's
             alone = None if test_X is None else dict(panel_series(test_X)).get(key)
             yield fold, len(train_index), model, own, one, alone, True

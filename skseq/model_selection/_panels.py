@@ -108,7 +108,10 @@ class PanelSplit(BaseCrossValidator):
     sorted time stamps of all the series instead: each fold trains on every
     series' rows up to a time and tests on their rows after it, so that
     ``GridSearchCV(forecaster, ..., cv=PanelSplit())`` and
-    ``cross_val_score`` score a global model as a backtest does.
+    ``cross_val_score`` score a global model on time folds, as a backtest
+    does. Unlike :func:`backtest`, it keeps every series with rows before
+    the cut in the training fold: one too short for a window and the horizon
+    there (a series launched late) makes that fold's fit fail.
 
     Parameters
     ----------

@@ -13,13 +13,15 @@ def check_rolling(estimator, purpose):
     ``fit`` takes ``X`` and ``y``, a pipeline) is refused with the error
     that names ``purpose``, not with one from its ``fit``, nor after it has
     trained. A fitted wrapper without ``best_estimator_`` is refused after
-    it has trained (:func:`rolling_forecaster`).
+    it has trained (:func:`rolling_forecaster`). Returns the (unfitted)
+    forecaster found.
     """
     found = estimator
     while not isinstance(found, SequenceForecaster) and hasattr(found, "estimator"):
         found = found.estimator
     if not isinstance(found, SequenceForecaster):
         _refuse(estimator, purpose)
+    return found
 
 
 def rolling_forecaster(estimator, purpose):

@@ -252,7 +252,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         flat, lengths, fixed, ids = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
         return self._sequence_output(
-            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), ids
+            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), ids, X
         )
 
     def inverse_transform(self, X):
@@ -400,7 +400,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
         return self._sequence_output(
-            split_flat(ids, lengths, fixed), self.get_feature_names_out(), keys
+            split_flat(ids, lengths, fixed), self.get_feature_names_out(), keys, X
         )
 
     def inverse_transform(self, X):

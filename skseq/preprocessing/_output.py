@@ -11,8 +11,14 @@ read that form, so a Pipeline with pandas output runs end to end.
 import numpy as np
 import pandas as pd
 
-from ..utils._long import ONE_DIMENSIONAL, from_long_format, to_long_format
+from ..utils._long import (
+    ONE_DIMENSIONAL,
+    from_long_format,
+    ids_reordered,
+    to_long_format,
+)
 from ..utils._sklearn_compat import _check_feature_names_in, _get_output_config
+from ..utils._warnings import warn
 
 __all__ = ["SequenceOutputMixin"]
 
@@ -77,15 +83,26 @@ class SequenceOutputMixin:
             return np.array(["x0"], dtype=object)
         return _check_feature_names_in(self, input_features)
 
-    def _sequence_output(self, sequences, columns=None, ids=None):
+    def _sequence_output(self, sequences, columns=None, ids=None, source=None):
         """Return ``sequences`` in the configured form (own, else global).
 
         ``columns`` name the features of a step (by default ``x0, x1, ...``).
         ``ids`` are the input's sequence ids (a long frame's), kept in the
-        output; by default the output's ids are positions.
+        output; by default the output's ids are positions. Arrays of the
+        sequences of a long frame ``source`` (the input) whose ids first
+        appear out of sorted order warn: a ``y`` in the frame's order, or
+        indexed by the ids, would be paired with them by position.
         """
         form = _get_output_config("transform", self)["dense"]
         if form == "default":
+            if ids is not None and source is not None and ids_reordered(source):
+                warn(
+                    f"{type(self).__name__} outputs the sequences of a long "
+                    "DataFrame in sorted id order, without their ids, but the ids "
+                    "first appear in another order: a y in the frame's order is "
+                    "paired with the wrong sequences. set_output(transform="
+                    '"pandas") keeps the ids (a y indexed by them lines up).'
+                )
             return sequences
         if form != "pandas":
             raise ValueError(

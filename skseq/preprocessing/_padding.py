@@ -208,7 +208,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        return self._sequence_output(out, self._step_names(), sequences.index)
+        return self._sequence_output(out, self._step_names(), sequences.index, X)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.

@@ -163,7 +163,7 @@ class SequenceScaler(
             or a long DataFrame).
         """
         scaled, ids = self._apply(X, "transform")
-        return self._sequence_output(scaled, self._step_names(), ids)
+        return self._sequence_output(scaled, self._step_names(), ids, X)
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.

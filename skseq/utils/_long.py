@@ -22,6 +22,7 @@ __all__ = [
     "ONE_DIMENSIONAL",
     "POSITIONAL_IDS",
     "from_long_format",
+    "ids_reordered",
     "read_long_frame",
     "to_long_format",
 ]
@@ -121,6 +122,21 @@ def to_long_format(sequences, columns=None, ids=None):
     return frame
 
 
+def _first_appearance(index):
+    """Return a long frame's ids in the order they first appear (from codes)."""
+    return index.levels[0][pd.unique(index.codes[0])]
+
+
+def ids_reordered(frame):
+    """Return whether a long frame's ids first appear out of sorted order.
+
+    Its sequences are read in sorted id order; a target or an output without
+    ids follows that order, not the frame's.
+    """
+    appearance = _first_appearance(frame.index)
+    return not appearance.equals(appearance.sort_values())
+
+
 def read_long_frame(frame, estimator, input_name, tokens):
     """Return a long frame's ``(steps, lengths, ids, layout, reordered)``.
 
@@ -201,7 +217,6 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             f"entries, the first is {duplicated[0]!r}; each sequence needs one row "
             "per time step."
         )
-    appearance = index.levels[0][pd.unique(index.codes[0])]  # as they first appear
     frame = _sorted_frame(frame, input_name)
     checks = dict(estimator=estimator, input_name=input_name)
     if tokens and all(pd.api.types.is_integer_dtype(d) for d in frame.dtypes):
@@ -219,4 +234,4 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
     codes, ids = pd.factorize(frame.index.get_level_values(0))
     lengths = np.bincount(codes).astype(np.int64)
     ids = pd.Index(ids, name=index.names[0])
-    return values, lengths, ids, not appearance.equals(ids)
+    return values, lengths, ids, not _first_appearance(index).equals(ids)

@@ -48,6 +48,11 @@ def test_a_series_that_starts_late_is_forecast_as_new_before_it_trains():
     # 7th on; fold 1 forecasts all three series from each of 13 days
     assert table["n_forecasts"].iloc[0] == (2 * 13 + 7) + 3 * 13
     assert np.isfinite(table[["MAE", "MASE"]].to_numpy()).all()
+    # launched 5 days before the end: no window before a test step, so in
+    # no fold (it raised that y was too short for a new series)
+    series["launch"] = walk(5, 4, 7, start="2020-02-05")
+    launched = backtest(SequenceForecaster(**TINY), series, cv=2)
+    pd.testing.assert_frame_equal(launched, table)
 
 
 def test_panel_split_trains_before_it_tests_on_every_series():
@@ -70,6 +75,10 @@ def test_panel_split_trains_before_it_tests_on_every_series():
     assert backtest(search, longer, cv=2)["n_forecasts"].iloc[0] == 2 * 30 * 2
     with pytest.raises(ValueError, match="PanelSplit splits a long DataFrame"):
         next(PanelSplit(2).split(series["a"]))
+    # a dict reaches the search as the long frame PanelSplit splits
+    as_dict = {key: longer.xs(key) for key in "ab"}
+    table = backtest(search, as_dict, cv=2)
+    pd.testing.assert_frame_equal(table, backtest(search, longer, cv=2))
 
 
 def test_a_search_that_splits_rows_is_refused_for_a_panel():
@@ -86,5 +95,7 @@ def test_static_covariates_reach_each_fold():
     static = pd.DataFrame({"size": [1.0, 3.0]}, index=["a", "b"])
     table = backtest(SequenceForecaster(**TINY), series, cv=2, static=static)
     assert table["n_forecasts"].iloc[0] == 2 * 10 * 2
+    without = backtest(SequenceForecaster(**TINY), series, cv=2)
+    assert not np.allclose(table["MAE"], without["MAE"])  # the folds read it
     with pytest.raises(ValueError, match="static holds attributes"):
         backtest(SequenceForecaster(**TINY), series["a"], cv=2, static=static)

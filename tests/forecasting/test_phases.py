@@ -239,7 +239,7 @@ def test_series_whose_positions_start_at_other_phases_are_told_so():
         for start in (0, 4, 9)
     ]
     assert [season_in([one], [0]) for one in panel] == [12, 12, 12]
-    with pytest.warns(UserWarning, match="3 of the 3 series show a season of 12"):
+    with pytest.warns(UserWarning, match="3 of 3 series show a season of 12"):
         assert season_in(panel, [0]) is None
     aligned = [panel[0], check_series(panel[0].values[:, 0] + 5)]
     assert season_in(aligned, [0]) == 12  # lined up, they pool

@@ -338,6 +338,26 @@ def test_encoders_read_a_long_frame_per_id(Encoder):
         Encoder().fit(frame.assign(other=1))
 
 
+@pytest.mark.parametrize("Encoder", [SequenceOrdinalEncoder, SequenceOneHotEncoder])
+def test_a_long_frame_out_of_id_order_read_into_arrays_warns(Encoder):
+    # the arrays follow the sorted ids, without them: in a Pipeline a y in
+    # the frame's order (b, a, c) was paired with the wrong sequences
+    sequences = {"b": list("xyz"), "a": list("zz"), "c": list("yxxy")}
+    frame = pd.concat(
+        {key: pd.DataFrame({"tok": seq}) for key, seq in sequences.items()},
+        names=["id", "t"],
+    )
+    with pytest.warns(UserWarning, match="in sorted id order, without their ids"):
+        Encoder().fit_transform(frame)
+    numbers = frame.assign(tok=frame["tok"].map({"x": 0.0, "y": 1.0, "z": 2.0}))
+    with pytest.warns(UserWarning, match="in sorted id order, without their ids"):
+        SequenceScaler().fit_transform(numbers)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Encoder().set_output(transform="pandas").fit_transform(frame)  # ids kept
+        Encoder().fit_transform(frame.sort_index(level=0))  # already in order
+
+
 def test_ordinal_refuses_nan_tokens_in_a_long_frame():
     frame, _ = _long_tokens()
     frame.iloc[0, 0] = np.nan
