@@ -169,24 +169,30 @@ def _check_index_values(index, input_name):
 
 
 def _sorted_frame(frame, input_name):
-    """Sort a long frame by id, then time; refuse ids or times that do not sort."""
+    """Sort a long frame by id, then time; refuse ids or times that do not sort.
+
+    Mixed types are refused whatever pandas does with them (pandas 3 raises
+    a TypeError, earlier ones sort them by their own rule).
+    """
     levels = [0, frame.index.nlevels - 1]
-    try:
-        return frame.sort_index(level=levels, sort_remaining=False)
-    except TypeError:
-        pass
     for level, what in zip(levels, ("sequence ids", "times"), strict=True):
-        examples = {}  # a value of each type
-        for value in frame.index.levels[level]:
+        values = frame.index.levels[level]
+        if values.dtype != object:
+            continue
+        examples = {}  # a value of each kind (numbers sort together)
+        for value in values:
             value = value.item() if isinstance(value, np.generic) else value
-            examples.setdefault(type(value).__name__, value)
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            examples.setdefault("number" if number else type(value).__name__, value)
         if len(examples) > 1:
-            mixed = " and ".join(f"{v!r} ({k})" for k, v in examples.items())
+            mixed = " and ".join(
+                f"{v!r} ({type(v).__name__})" for v in examples.values()
+            )
             raise ValueError(
                 f"{input_name}'s {what} must be of one sortable type, but they mix "
                 f"{mixed}; convert them to one type (e.g. all to str)."
             )
-    return frame.sort_index(level=levels, sort_remaining=False)  # its TypeError
+    return frame.sort_index(level=levels, sort_remaining=False)
 
 
 def _split_long_frame(frame, estimator, input_name, tokens=False):
