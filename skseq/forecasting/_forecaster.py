@@ -30,6 +30,7 @@ from ._probabilistic import ProbabilisticForecasts
 from ._rows import recent_steps, stored_series
 from ._scoring import RollingForecasts
 from ._smoothed import smoothed_ahead
+from ._static import with_static
 from ._training import net_spec
 from ._units import histories_in_units, hold_still, times_units
 
@@ -216,17 +217,15 @@ class SequenceForecaster(
     model) come as a dict of those or as a long DataFrame indexed by
     ``(series id, time)``; forecasts then come in the same form.
 
-    :meth:`score` forecasts from every step of a test fold and returns the R²
-    (higher is better) of all those forecasts, so that ``GridSearchCV(...,
-    cv=TimeSeriesSplit())`` can select models; a fold that continues the
-    training series (by its index; arrays always do) takes its first window
-    from the end of the training series.
+    :meth:`score` returns the R² (higher is better) of forecasts from every
+    step of a test fold, so that ``GridSearchCV(..., cv=TimeSeriesSplit())``
+    (``PanelSplit()`` for many series) selects models; a fold that continues
+    the training series (by its index; arrays always do) starts at its end.
 
-    What ``predict`` does depends on the fitted model only: changing
-    ``window_length``, ``horizon``, ``strategy``, ``normalize``,
+    What ``predict`` does depends on the fitted model only: ``set_params``
+    of ``window_length``, ``horizon``, ``strategy``, ``normalize``,
     ``transform`` or ``freq`` (which a ``y`` given to ``predict`` or
-    ``score`` follows) with ``set_params`` takes effect at the next ``fit``;
-    ``n_threads`` alone applies at once.
+    ``score`` follows) acts at the next ``fit``; of ``n_threads``, at once.
 
     Examples
     --------
@@ -371,11 +370,11 @@ class SequenceForecaster(
             or HDF5 array (one series, ``(n_timesteps,)`` or ``(n_timesteps,
             n_columns)``) or a :class:`~skseq.io.StoredSequences` (one series
             per sequence, keyed by its ids, as :func:`skseq.io.read_parquet`
-            reads a long table) stays in its store: it is checked and scaled
-            a block at a time and its windows a batch at a time, as in memory
-            less what reads every step at once (the season its values show:
-            give ``season``; the smoothing part); columns are covariates by
-            position (``target=[0]``); with ``X`` or ``static`` it is read in.
+            reads a long table) stays in its store: checked and scaled a block
+            at a time, its windows a batch at a time, as in memory less what
+            reads every step at once (the season its values show: give
+            ``season``; the smoothing part); columns are covariates by position
+            (``target=[0]``); with ``X`` or ``static`` it is read in.
         X : pandas.DataFrame, array-like, dict or long DataFrame, default=None
             Exogenous series with a row for every time stamp of ``y`` (the
             sktime and skforecast convention): covariates known only up to the
@@ -384,11 +383,10 @@ class SequenceForecaster(
             are the columns of ``y`` (``target`` must be None).
         static : pandas.DataFrame, default=None
             Static covariates of a panel (a dict or long ``y``): one row per
-            series id, attributes that do not change over time (a store's
-            region, a sensor's model). Numeric columns are read as they are,
-            the others as one indicator per category. Each series carries its
-            row at every step, the forecast steps included; ``predict`` and
-            ``score`` find the rows of the series they are given by their ids.
+            series id, attributes that do not change (a store's region).
+            Numeric columns are read as they are, the others as one indicator
+            per category. Each series carries its row at every step; later
+            series find theirs by id (new ones in ``predict``'s ``static``).
 
         Returns
         -------
@@ -429,9 +427,10 @@ class SequenceForecaster(
         state = dict(self.__dict__)
         return state["_fitted"], state["net_"], state["freq_"]
 
-    def _forecast_end(self, y, X, future):
+    def _forecast_end(self, y, X, future, static=None):
         """Forecasts (transformed), unit, heads, context, series' units (_units)."""
         fitted, net, freq = self._state()
+        fitted = with_static(fitted, static, y)  # rows given at predict
         refuse_covariates_as_y(y, fitted.roles)
         if X is None:  # a store's last steps alone (X would need them all)
             y = recent_steps(y, fitted.lookback)
@@ -454,32 +453,33 @@ class SequenceForecaster(
         forecasts = hold_still(fitted, windows[:, -1], still, *forecasts)
         return fitted, series, keys, *forecasts, units
 
-    def predict(self, y=None, X=None, future=None):
+    def predict(self, y=None, X=None, future=None, static=None):
         """Forecast the ``horizon`` steps after the end of the series.
 
         Parameters
         ----------
         y : series, dict or long DataFrame, default=None
             Recent history to forecast from, in the form given to ``fit``
-            (``window_length`` steps, or a week with ``season_lag``); by
-            default the end of the training series. No refit is done. Of a
-            stored ``y`` without ``X``, only the steps needed are read.
+            (``window_length`` steps, or a week with ``season_lag``; of a
+            stored ``y`` without ``X``, only those are read); by default the
+            end of the training series. No refit is done.
         X : DataFrame, array-like or dict, default=None
             With a model fitted on ``fit(y, X)``: the exogenous series over the
             ``horizon`` forecast steps (their future covariates are read), and
             before them over ``y``'s time stamps (without ``y``, not read).
         future : DataFrame, dict or long DataFrame, default=None
-            The future covariates over the ``horizon`` forecast steps, indexed
-            by their time stamps (needed with ``future_covariates``), for a
-            model whose covariates were columns of ``y``.
+            The future covariates over the forecast steps, by time stamp, for
+            a model whose covariates were columns of ``y``.
+        static : pandas.DataFrame, default=None
+            Rows of static covariates (as at ``fit``) for series of ``y``.
 
         Returns
         -------
         forecast : pandas.Series, pandas.DataFrame, ndarray, dict
-            The forecast in the form of ``y`` (float64), indexed by the next
-            ``horizon`` time stamps.
+            The forecast in the form of ``y`` (float64), by forecast stamp.
         """
-        fitted, series, keys, transformed, *_, units = self._forecast_end(y, X, future)
+        end = self._forecast_end(y, X, future, static)
+        fitted, series, keys, transformed, *_, units = end
         forecast = times_units(
             fitted.values.inverse_transform(transformed), units, fitted.roles.n_targets
         )

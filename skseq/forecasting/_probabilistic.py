@@ -27,15 +27,15 @@ __all__ = ["ProbabilisticForecasts", "calibrated"]
 class ProbabilisticForecasts:
     """``predict_interval`` and ``predict_quantiles`` of SequenceForecaster."""
 
-    def _calibrated(self, y, X, future, levels=None):
+    def _calibrated(self, y, X, future, levels=None, static=None):
         fitted = calibrated(self._state()[0])  # refuses, or warns
         if levels is not None:
             _check_not_levels(y, fitted, levels)
         # the fit _forecast_end read (once: a refit meanwhile does not mix)
-        fitted, *forecasts = self._forecast_end(y, X, future)
+        fitted, *forecasts = self._forecast_end(y, X, future, static)
         return interval_fit(fitted), *forecasts
 
-    def predict_interval(self, y=None, X=None, future=None, coverage=0.9):
+    def predict_interval(self, y=None, X=None, future=None, coverage=0.9, static=None):
         """Prediction intervals over the forecast horizon (split conformal).
 
         The errors of the held-out windows (``validation_fraction``), one set
@@ -75,6 +75,8 @@ class ProbabilisticForecasts:
             Future covariates, as in :meth:`predict`.
         coverage : float, default=0.9
             Nominal share of future values inside the interval, in (0, 1).
+        static : pandas.DataFrame, default=None
+            Static covariates, as in :meth:`predict`.
 
         Returns
         -------
@@ -85,7 +87,7 @@ class ProbabilisticForecasts:
         """
         coverage = check_coverage(coverage)
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
-            y, X, future, "coverage"
+            y, X, future, "coverage", static
         )
         bounds, columns = interval_bounds(
             fitted, transformed, unit, coverage, heads=heads
@@ -93,7 +95,9 @@ class ProbabilisticForecasts:
         bounds = times_units(bounds, units, fitted.roles.n_targets)
         return format_forecasts(bounds, series, keys, fitted, y, columns=columns)
 
-    def predict_quantiles(self, y=None, X=None, future=None, quantiles=(0.1, 0.5, 0.9)):
+    def predict_quantiles(
+        self, y=None, X=None, future=None, quantiles=(0.1, 0.5, 0.9), static=None
+    ):
         """Quantile forecasts over the forecast horizon (split conformal).
 
         The forecast plus, per horizon step, quantiles of the signed
@@ -144,6 +148,8 @@ class ProbabilisticForecasts:
             Future covariates, as in :meth:`predict`.
         quantiles : sequence of float, default=(0.1, 0.5, 0.9)
             Levels in (0, 1); returned sorted, each once.
+        static : pandas.DataFrame, default=None
+            Static covariates, as in :meth:`predict`.
 
         Returns
         -------
@@ -153,7 +159,7 @@ class ProbabilisticForecasts:
         """
         levels = check_quantiles(quantiles)
         fitted, series, keys, transformed, unit, heads, units = self._calibrated(
-            y, X, future, "quantiles"
+            y, X, future, "quantiles", static
         )
         values, columns = quantile_values(fitted, transformed, unit, levels, heads)
         values = times_units(values, units, fitted.roles.n_targets)

@@ -11,6 +11,7 @@ from sklearn.metrics import r2_score
 from ._exog import join_exog, split_exog
 from ._probabilistic import calibrated
 from ._rolling import rolling_forecasts, rolling_frame
+from ._static import with_static
 
 __all__ = ["RollingForecasts"]
 
@@ -18,9 +19,10 @@ __all__ = ["RollingForecasts"]
 class RollingForecasts:
     """``predict_rolling`` and ``score`` of SequenceForecaster."""
 
-    def _rolling(self, y, X=None, coverages=(), array_follows=True):
+    def _rolling(self, y, X=None, coverages=(), array_follows=True, static=None):
         """:func:`rolling_forecasts` of ``y`` (with the columns of ``X``)."""
         fitted, net, freq = self._state()
+        fitted = with_static(fitted, static, y)  # rows given for its series
         if coverages:
             fitted = calibrated(fitted)
         joined = y if X is None else join_exog(y, split_exog(y, X)[0])[0]
@@ -67,7 +69,7 @@ class RollingForecasts:
         _, forecast, first_times, _ = self._rolling(y, X)
         return rolling_frame(forecast, first_times, fitted.roles.targets)
 
-    def score(self, y, X=None):
+    def score(self, y, X=None, static=None):
         """R² of the forecasts made from every step of ``y`` (higher is better).
 
         ``y`` is a test fold in the form given to ``fit``. When it continues
@@ -88,16 +90,18 @@ class RollingForecasts:
         X : DataFrame, array-like or dict, default=None
             The exogenous series over the test fold, for a model fitted with
             ``X``.
+        static : pandas.DataFrame, default=None
+            Static covariates, as in :meth:`predict`.
 
         Returns
         -------
         score : float
             Coefficient of determination, averaged over the target columns.
         """
-        return self._metric(y, X, r2_score)
+        return self._metric(y, X, r2_score, static)
 
-    def _metric(self, y, X, metric):
+    def _metric(self, y, X, metric, static=None):
         """``metric(actual, forecast)`` over every forecast step inside ``y``."""
-        actual, forecast, _, _ = self._rolling(y, X)
+        actual, forecast, _, _ = self._rolling(y, X, static=static)
         mask = ~np.isnan(actual[..., 0])
         return float(metric(actual[mask], forecast[mask]))

@@ -20,7 +20,7 @@ from ..utils._series import (
     refuse_huge,
 )
 
-__all__ = ["StaticCovariates"]
+__all__ = ["StaticCovariates", "with_static"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,11 +35,16 @@ class StaticCovariates:
         Names of the encoded columns, which the series carry.
     values : ndarray of shape (n_ids, n_columns)
         The encoded rows (float64).
+    sources : tuple or None, default=None
+        The table's columns as ``(name, categories)``: None for a numeric
+        one, else the categories seen at fit, in the order of their
+        indicators (None in models saved before: no rows added later).
     """
 
     ids: tuple
     columns: tuple
     values: np.ndarray
+    sources: tuple | None = None
 
     @classmethod
     def fit(cls, static, keys, series_columns):
@@ -58,12 +63,7 @@ class StaticCovariates:
             )
         refuse_duplicate_columns(static, "static")  # before they are read
         refuse_complex_columns(static, "static")
-        if static.index.has_duplicates:
-            repeated = list(static.index[static.index.duplicated()].unique())
-            raise ValueError(f"static has several rows for the series {repeated}.")
-        if static.isna().any().any():
-            raise ValueError("static holds missing values; fill them first.")
-        encoded = _encode(static)
+        encoded = _encode(_checked_rows(static))
         values = encoded.to_numpy(dtype=np.float64)
         if not np.isfinite(values).all():
             raise ValueError("static holds infinite values; replace them first.")
@@ -79,9 +79,59 @@ class StaticCovariates:
             raise ValueError(
                 f"static and y share the column names {clash}; rename them."
             )
-        fitted = cls(tuple(encoded.index), tuple(encoded.columns), encoded.to_numpy())
+        sources = tuple(
+            (name, None if _numeric(static[name]) else _categories(static[name]))
+            for name in static.columns
+        )
+        values = encoded.to_numpy()
+        fitted = cls(tuple(encoded.index), tuple(encoded.columns), values, sources)
         fitted.rows(keys)  # every series has its row
         return fitted
+
+    def with_rows(self, static):
+        """Return these covariates with the rows of ``static`` (given at predict).
+
+        Its rows replace those of the ids it holds and add the others, encoded
+        as at fit: its columns are those of the table given to ``fit``, and a
+        category not seen there is refused.
+        """
+        if self.sources is None:
+            raise ValueError(
+                "This model was saved before static covariates could be given at "
+                "predict; refit it to give them."
+            )
+        if isinstance(static, pd.Series):
+            static = static.to_frame()
+        if not isinstance(static, pd.DataFrame):
+            raise ValueError(
+                "static must be a pandas DataFrame indexed by the series ids, one "
+                f"row per series; got a {type(static).__name__}."
+            )
+        names = [name for name, _ in self.sources]
+        missing = [name for name in names if name not in static.columns]
+        if missing:
+            raise ValueError(f"static lacks the columns {missing} it had at fit.")
+        static = _checked_rows(static[names])
+        parts = []
+        for name, categories in self.sources:
+            if categories is None:
+                parts.append(static[[name]].to_numpy(dtype=np.float64))
+                continue
+            values = static[name].to_numpy()
+            unseen = sorted(set(pd.unique(values)) - set(categories), key=str)
+            if unseen:
+                raise ValueError(
+                    f"static[{name!r}] holds the categories {unseen[:10]}, which "
+                    f"fit did not see (it saw {list(categories)[:10]})."
+                )
+            parts.append(np.stack([values == c for c in categories], axis=1))
+        values = np.hstack(parts).astype(np.float64)
+        if not np.isfinite(values).all():
+            raise ValueError("static holds infinite values; replace them first.")
+        kept = [i for i, key in enumerate(self.ids) if key not in set(static.index)]
+        ids = tuple(self.ids[i] for i in kept) + tuple(static.index)
+        rows = np.vstack([self.values[kept], values])
+        return replace(self, ids=ids, values=rows)
 
     def rows(self, keys):
         """Return the encoded rows of the series ``keys`` (in their order)."""
@@ -94,7 +144,8 @@ class StaticCovariates:
             held = f", though its index holds {alike.tolist()!r}" * bool(len(alike))
             raise ValueError(
                 f"static has no row for the series {missing[:10]!r}"
-                f"{' ...' if len(missing) > 10 else ''}{held}; refit with their rows."
+                f"{' ...' if len(missing) > 10 else ''}{held}; give their rows "
+                "(predict's static=table), or refit with them."
             )
         return self.values[[position[key] for key in keys]]
 
@@ -116,6 +167,21 @@ class StaticCovariates:
         ]
 
 
+def _checked_rows(static):
+    """Refuse a table of repeated ids or missing values."""
+    if static.index.has_duplicates:
+        repeated = list(static.index[static.index.duplicated()].unique())
+        raise ValueError(f"static has several rows for the series {repeated}.")
+    if static.isna().any().any():
+        raise ValueError("static holds missing values; fill them first.")
+    return static
+
+
+def _categories(column):
+    """Return the categories of a column, sorted as their indicators are."""
+    return tuple(sorted(pd.unique(column.to_numpy()), key=str))
+
+
 def _numeric(column):
     return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(
         column
@@ -129,7 +195,7 @@ def _encode(static):
         if not _numeric(static[column]):
             values = static[column].to_numpy()
             # sorted: the table's row order must not change the model
-            for category in sorted(pd.unique(values), key=str):
+            for category in _categories(static[column]):
                 indicator = (values == category).astype(np.float64)
                 parts.append(
                     pd.Series(indicator, static.index, name=f"{column}={category}")
@@ -139,3 +205,24 @@ def _encode(static):
     if not parts:
         raise ValueError("static has no columns.")
     return pd.concat(parts, axis=1)
+
+
+def with_static(fitted, static, y):
+    """Return ``fitted`` with the rows of ``static`` given at predict (None: as is).
+
+    They are rows of series of ``y``: the training series' ends (``y`` None)
+    carry the rows they were fitted with.
+    """
+    if static is None:
+        return fitted
+    if y is None:
+        raise ValueError(
+            "static gives the rows of the series of y; without y, predict "
+            "forecasts the training series with their fitted rows."
+        )
+    if fitted.static is None:
+        raise ValueError(
+            "static was given, but the forecaster was fitted without static "
+            "covariates (fit(y, static=table) takes them)."
+        )
+    return replace(fitted, static=fitted.static.with_rows(static))

@@ -61,7 +61,10 @@ def test_static_covariates_are_read_in_every_form_and_method():
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda s: s.drop(index="s1"), "no row for the series \\['s1'\\]; refit"),
+        (
+            lambda s: s.drop(index="s1"),
+            "no row for the series \\['s1'\\]; give their rows",
+        ),
         (lambda s: s.assign(size=np.nan), "missing values"),
         (lambda s: s.rename(columns={"size": 0}).iloc[:, :0], "no columns"),
         (lambda s: pd.concat([s, s.iloc[:1]]), "several rows for the series"),
@@ -94,7 +97,9 @@ def test_static_needs_a_panel_and_known_ids():
     with pytest.raises(ValueError, match=message):
         SequenceForecaster(**FAST).fit(numbered, static=static.set_axis(range(4)))
     model = SequenceForecaster(**FAST).fit(series, static=static)
-    with pytest.raises(ValueError, match="no row for the series \\[.new.\\]; refit"):
+    with pytest.raises(
+        ValueError, match="no row for the series \\[.new.\\]; give their rows"
+    ):
         model.predict(y={"new": series["s0"]})
     with pytest.raises(ValueError, match="fitted with static covariates of a panel"):
         model.predict(y=series["s0"])
@@ -108,8 +113,15 @@ def test_a_saved_model_keeps_its_static_covariates(tmp_path):
     loaded = skseq.load(tmp_path / "model.skseq")
     for key, forecast in model.predict().items():
         np.testing.assert_array_equal(loaded.predict()[key], forecast)
-    with pytest.raises(ValueError, match="no row for the series \\[.new.\\]; refit"):
+    with pytest.raises(
+        ValueError, match="no row for the series \\[.new.\\]; give their rows"
+    ):
         loaded.predict(y={"new": series["s0"]})
+    row = static.loc[["s1"]].set_axis(["new"])  # the categories kept too
+    pd.testing.assert_series_equal(
+        loaded.predict(y={"new": series["s0"]}, static=row)["new"],
+        model.predict(y={"new": series["s0"]}, static=row)["new"],
+    )
 
 
 def test_static_columns_are_not_targets_nor_given_covariates():
@@ -144,3 +156,40 @@ def test_the_order_of_the_static_rows_does_not_change_the_model():
     forecast, other = model.predict(), reversed_rows.predict()
     for name in series:
         np.testing.assert_array_equal(other[name], forecast[name])
+
+
+def test_a_new_series_takes_its_static_row_at_predict():
+    # it was refused ("refit with their rows"): a global model could not
+    # forecast a new store from its attributes
+    series, static = _panel()
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    history = series["s0"][:-5]
+    rows = static.loc[["s0", "s1"]].set_axis(["new", "other"])
+    given = model.predict(y={"new": history, "other": history}, static=rows)
+    assert not np.allclose(given["new"], given["other"])  # their rows differ
+    alike = model.predict(
+        y={"new": history, "other": history},
+        static=rows.iloc[[0, 0]].set_axis(["new", "other"]),
+    )
+    np.testing.assert_allclose(alike["new"], alike["other"])
+    interval = model.predict_interval(y={"new": history}, static=rows, coverage=0.8)
+    assert (interval["new"]["lower"] <= given["new"]).all()
+    quantiles = model.predict_quantiles(y={"new": history}, static=rows)
+    assert list(quantiles["new"].columns) == [0.1, 0.5, 0.9]
+    assert np.isfinite(model.score({"new": series["s0"]}, static=rows))
+    # a fitted series' row given anew replaces its own
+    moved = static.loc[["s0"]].assign(size=10.0)
+    own = {"s0": history}
+    assert not np.allclose(
+        model.predict(y=own, static=moved)["s0"], model.predict(y=own)["s0"]
+    )
+    with pytest.raises(ValueError, match="static gives the rows of the series of y"):
+        model.predict(static=moved)
+    with pytest.raises(
+        ValueError, match=r"static\['kind'\] holds the categories \['flat'\]"
+    ):
+        model.predict(y={"new": history}, static=rows.assign(kind="flat"))
+    with pytest.raises(ValueError, match=r"static lacks the columns \['size'\]"):
+        model.predict(y={"new": history}, static=rows[["kind"]])
+    with pytest.raises(ValueError, match="fitted without static covariates"):
+        SequenceForecaster(**FAST).fit(series).predict(y=own, static=rows)
