@@ -54,15 +54,7 @@ class StaticCovariates:
                 "static describes each series of a panel; give y as a dict of "
                 "series or a long DataFrame indexed by (series id, time)."
             )
-        if isinstance(static, pd.Series):
-            static = static.to_frame()
-        if not isinstance(static, pd.DataFrame):
-            raise ValueError(
-                "static must be a pandas DataFrame indexed by the series ids, one "
-                f"row per series; got a {type(static).__name__}."
-            )
-        refuse_duplicate_columns(static, "static")  # before they are read
-        refuse_complex_columns(static, "static")
+        static = _table(static)
         encoded = _encode(_checked_rows(static))
         values = encoded.to_numpy(dtype=np.float64)
         if not np.isfinite(values).all():
@@ -79,59 +71,66 @@ class StaticCovariates:
             raise ValueError(
                 f"static and y share the column names {clash}; rename them."
             )
-        sources = tuple(
-            (name, None if _numeric(static[name]) else _categories(static[name]))
-            for name in static.columns
+        sources = tuple(  # an Index keeps the categories' type when saved
+            (name, None if _numeric(column) else pd.Index(_categories(column)))
+            for name, column in static.items()
         )
         values = encoded.to_numpy()
         fitted = cls(tuple(encoded.index), tuple(encoded.columns), values, sources)
         fitted.rows(keys)  # every series has its row
         return fitted
 
-    def with_rows(self, static):
+    def with_rows(self, static, keys):
         """Return these covariates with the rows of ``static`` (given at predict).
 
-        Its rows replace those of the ids it holds and add the others, encoded
-        as at fit: its columns are those of the table given to ``fit``, and a
-        category not seen there is refused.
+        Its rows, for series among ``keys`` (those forecast), replace those
+        of their ids and add the others, encoded as at fit: its columns are
+        those of the table given to ``fit``, checked as there, and a category
+        not seen there is refused.
         """
         if self.sources is None:
             raise ValueError(
                 "This model was saved before static covariates could be given at "
                 "predict; refit it to give them."
             )
-        if isinstance(static, pd.Series):
-            static = static.to_frame()
-        if not isinstance(static, pd.DataFrame):
-            raise ValueError(
-                "static must be a pandas DataFrame indexed by the series ids, one "
-                f"row per series; got a {type(static).__name__}."
-            )
+        static = _table(static)
         names = [name for name, _ in self.sources]
         missing = [name for name in names if name not in static.columns]
         if missing:
             raise ValueError(f"static lacks the columns {missing} it had at fit.")
         static = _checked_rows(static[names])
+        stray = [key for key in static.index if key not in set(keys)]
+        if stray:
+            raise ValueError(
+                f"static has rows for {stray[:10]!r}, which are not series of y "
+                f"(its series: {list(keys)[:10]!r}); give the rows of y's series."
+            )
         parts = []
         for name, categories in self.sources:
+            column = static[name]
             if categories is None:
-                parts.append(static[[name]].to_numpy(dtype=np.float64))
+                if not _numeric(column):
+                    raise ValueError(
+                        f"static[{name!r}] was numeric at fit; got {column.dtype}."
+                    )
+                parts.append(column.to_numpy(dtype=np.float64)[:, None])
                 continue
-            values = static[name].to_numpy()
-            unseen = sorted(set(pd.unique(values)) - set(categories), key=str)
-            if unseen:
+            codes = categories.get_indexer(pd.Index(column))
+            if (codes < 0).any():
+                unseen = sorted(pd.unique(column[codes < 0]), key=str)
                 raise ValueError(
                     f"static[{name!r}] holds the categories {unseen[:10]}, which "
                     f"fit did not see (it saw {list(categories)[:10]})."
                 )
-            parts.append(np.stack([values == c for c in categories], axis=1))
+            parts.append(np.eye(len(categories))[codes])
         values = np.hstack(parts).astype(np.float64)
         if not np.isfinite(values).all():
             raise ValueError("static holds infinite values; replace them first.")
-        kept = [i for i, key in enumerate(self.ids) if key not in set(static.index)]
+        refuse_huge(values, "static")
+        given = set(static.index)
+        kept = [i for i, key in enumerate(self.ids) if key not in given]
         ids = tuple(self.ids[i] for i in kept) + tuple(static.index)
-        rows = np.vstack([self.values[kept], values])
-        return replace(self, ids=ids, values=rows)
+        return replace(self, ids=ids, values=np.vstack([self.values[kept], values]))
 
     def rows(self, keys):
         """Return the encoded rows of the series ``keys`` (in their order)."""
@@ -165,6 +164,20 @@ class StaticCovariates:
             )
             for one, row in zip(panel, self.rows(keys), strict=True)
         ]
+
+
+def _table(static):
+    """Return ``static`` as a DataFrame of checked column names, or refuse it."""
+    if isinstance(static, pd.Series):
+        static = static.to_frame()
+    if not isinstance(static, pd.DataFrame):
+        raise ValueError(
+            "static must be a pandas DataFrame indexed by the series ids, one "
+            f"row per series; got a {type(static).__name__}."
+        )
+    refuse_duplicate_columns(static, "static")  # before they are read
+    refuse_complex_columns(static, "static")
+    return static
 
 
 def _checked_rows(static):
@@ -210,8 +223,8 @@ def _encode(static):
 def with_static(fitted, static, y):
     """Return ``fitted`` with the rows of ``static`` given at predict (None: as is).
 
-    They are rows of series of ``y``: the training series' ends (``y`` None)
-    carry the rows they were fitted with.
+    They are rows of series of ``y`` (a dict or a long frame): the training
+    series' ends (``y`` None) carry the rows they were fitted with.
     """
     if static is None:
         return fitted
@@ -220,9 +233,18 @@ def with_static(fitted, static, y):
             "static gives the rows of the series of y; without y, predict "
             "forecasts the training series with their fitted rows."
         )
+    long = isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(
+        y.index, pd.MultiIndex
+    )
+    if not (isinstance(y, dict) or long):
+        raise ValueError(
+            "static gives rows of the series of a panel; give y as a dict of "
+            "series or a long DataFrame indexed by (series id, time)."
+        )
     if fitted.static is None:
         raise ValueError(
             "static was given, but the forecaster was fitted without static "
             "covariates (fit(y, static=table) takes them)."
         )
-    return replace(fitted, static=fitted.static.with_rows(static))
+    keys = list(y) if isinstance(y, dict) else y.index.get_level_values(0).unique()
+    return replace(fitted, static=fitted.static.with_rows(static, keys))

@@ -5,6 +5,8 @@ lists of arrays; :func:`read_long_frame` reads one as an estimator's ``X``
 (sorted by id, then time; missing or unsortable ids refused).
 """
 
+from numbers import Number
+
 import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
@@ -174,16 +176,22 @@ def _sorted_frame(frame, input_name):
     Mixed types are refused whatever pandas does with them (pandas 3 raises
     a TypeError, earlier ones sort them by their own rule).
     """
-    levels = [0, frame.index.nlevels - 1]
+    index, levels = frame.index, [0, frame.index.nlevels - 1]
     for level, what in zip(levels, ("sequence ids", "times"), strict=True):
-        values = frame.index.levels[level]
+        # the values rows use (a filtered frame keeps others in its levels)
+        values = index.levels[level][pd.unique(index.codes[level])]
         if values.dtype != object:
             continue
-        examples = {}  # a value of each kind (numbers sort together)
+        examples = {}  # a value of each kind: numbers sort together, strings too
         for value in values:
             value = value.item() if isinstance(value, np.generic) else value
-            number = isinstance(value, (int, float)) and not isinstance(value, bool)
-            examples.setdefault("number" if number else type(value).__name__, value)
+            kind = next(
+                (k for k in (bool, Number, str, bytes) if isinstance(value, k)),
+                type(value),
+            )
+            if isinstance(value, pd.Timestamp):  # naive and aware do not compare
+                kind = (kind, value.tz is None)
+            examples.setdefault(kind, value)
         if len(examples) > 1:
             mixed = " and ".join(
                 f"{v!r} ({type(v).__name__})" for v in examples.values()
@@ -192,7 +200,16 @@ def _sorted_frame(frame, input_name):
                 f"{input_name}'s {what} must be of one sortable type, but they mix "
                 f"{mixed}; convert them to one type (e.g. all to str)."
             )
-    return frame.sort_index(level=levels, sort_remaining=False)
+    try:
+        return frame.sort_index(level=levels, sort_remaining=False)
+    except TypeError:  # values no row uses (a filtered frame), or do not sort
+        frame = frame.set_axis(index.remove_unused_levels())
+    try:
+        return frame.sort_index(level=levels, sort_remaining=False)
+    except TypeError as exc:  # naive beside aware times, say
+        raise ValueError(
+            f"{input_name}'s sequence ids or times do not sort: {exc}."
+        ) from exc
 
 
 def _split_long_frame(frame, estimator, input_name, tokens=False):

@@ -172,11 +172,17 @@ def test_a_new_series_takes_its_static_row_at_predict():
         static=rows.iloc[[0, 0]].set_axis(["new", "other"]),
     )
     np.testing.assert_allclose(alike["new"], alike["other"])
-    interval = model.predict_interval(y={"new": history}, static=rows, coverage=0.8)
+    row = rows.loc[["new"]]
+    interval = model.predict_interval(y={"new": history}, static=row, coverage=0.8)
     assert (interval["new"]["lower"] <= given["new"]).all()
-    quantiles = model.predict_quantiles(y={"new": history}, static=rows)
+    quantiles = model.predict_quantiles(y={"new": history}, static=row)
     assert list(quantiles["new"].columns) == [0.1, 0.5, 0.9]
-    assert np.isfinite(model.score({"new": series["s0"]}, static=rows))
+    assert np.isfinite(model.score({"new": series["s0"]}, static=row))
+    # rows of no series of y (an id read as another type) are refused
+    with pytest.raises(ValueError, match=r"rows for \['other'\], which are not"):
+        model.predict(y={"new": history}, static=rows)
+    with pytest.raises(ValueError, match=r"static\['size'\] was numeric at fit"):
+        model.predict(y={"new": history}, static=row.astype(str))
     # a fitted series' row given anew replaces its own
     moved = static.loc[["s0"]].assign(size=10.0)
     own = {"s0": history}
@@ -188,8 +194,24 @@ def test_a_new_series_takes_its_static_row_at_predict():
     with pytest.raises(
         ValueError, match=r"static\['kind'\] holds the categories \['flat'\]"
     ):
-        model.predict(y={"new": history}, static=rows.assign(kind="flat"))
+        model.predict(y={"new": history}, static=row.assign(kind="flat"))
     with pytest.raises(ValueError, match=r"static lacks the columns \['size'\]"):
-        model.predict(y={"new": history}, static=rows[["kind"]])
+        model.predict(y={"new": history}, static=row[["kind"]])
     with pytest.raises(ValueError, match="fitted without static covariates"):
         SequenceForecaster(**FAST).fit(series).predict(y=own, static=rows)
+
+
+def test_categories_of_dates_are_saved_and_read_back(tmp_path):
+    # the categories kept for predict's rows were numpy dates, which
+    # skseq.save could not write (and nanosecond ones came back as integers)
+    series, static = _panel()
+    static["opened"] = pd.to_datetime(["2019-01-01", "2019-06-01"] * 2)
+    model = SequenceForecaster(**FAST).fit(series, static=static)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    row = static.loc[["s1"]].set_axis(["new"])
+    history = {"new": series["s0"]}
+    pd.testing.assert_series_equal(
+        loaded.predict(y=history, static=row)["new"],
+        model.predict(y=history, static=row)["new"],
+    )

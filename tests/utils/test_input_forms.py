@@ -236,3 +236,17 @@ def test_token_ids_of_object_dtype_in_a_long_frame_are_read():
         frame.astype(object), [0, 1] * 3
     )
     assert model.predict(frame).shape == (6,)
+
+
+def test_ids_no_row_uses_and_times_that_do_not_compare():
+    # a filtered frame keeps the id 7 in its levels: it was refused as mixed
+    index = pd.MultiIndex.from_tuples([("a", 0), ("a", 1), (7, 0), ("b", 0)])
+    frame = pd.DataFrame({"x": [1.0, 2, 3, 4]}, index=index)
+    kept = frame[frame.index.get_level_values(0) != 7]
+    assert check_sequences(kept).lengths.tolist() == [2, 1]
+    stamps = [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-02", tz="UTC")]
+    mixed = pd.DataFrame(
+        {"x": [1.0, 2]}, index=pd.MultiIndex.from_arrays([["a", "a"], stamps])
+    )
+    with pytest.raises(ValueError, match="times must be of one sortable type"):
+        check_sequences(mixed)
