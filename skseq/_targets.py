@@ -7,6 +7,7 @@ regressor, per-step estimators and sequence-to-sequence pairs read it so.
 
 import pandas as pd
 
+from .utils._long import is_long_frame
 from .utils._warnings import warn
 
 __all__ = ["align_to_ids", "check_same_length", "check_y_given", "warn_if_reordered"]
@@ -39,8 +40,7 @@ def warn_if_reordered(sequences):
     a ``y`` in the frame's order would be paired with the wrong sequences.
     ``sequences`` is what ``X`` was read into (its ``reordered`` flag).
     """
-    # stored sequences (skseq.io) have no such flag, positions no ids to name
-    if getattr(sequences, "reordered", False) and sequences.index is not None:
+    if sequences.reordered:
         ids = ", ".join(map(repr, sequences.index[:3].tolist()))
         warn(
             f"X's sequences are read in sorted id order ({ids}, ...), which is not "
@@ -69,7 +69,7 @@ def align_to_ids(y, sequences):
     if not isinstance(y, (pd.Series, pd.DataFrame)):
         warn_if_reordered(sequences)
         return y
-    if isinstance(y.index, pd.MultiIndex):  # a long frame: its own ids, read later
+    if is_long_frame(y):  # its own ids, read later
         return y
     ids, labels = set(sequences.index), set(y.index)
     if y.index.is_unique and labels == ids:
@@ -78,20 +78,21 @@ def align_to_ids(y, sequences):
     def integer(index):  # by value: positions of an object dtype count
         return pd.api.types.infer_dtype(index, skipna=False) == "integer"
 
-    if set(map(str, labels)) == set(map(str, ids)) and not labels & ids:
+    common = labels & ids
+    if not common and set(map(str, labels)) == set(map(str, ids)):
         raise ValueError(
             f"y is indexed by X's sequence ids in another type ({y.index.dtype} "
             f"labels, {sequences.index.dtype} ids), so it cannot be lined up with "
             "them; convert y's index to the ids' type."
         )
-    if labels & ids and not (integer(y.index) and integer(sequences.index)):
+    if common and not (integer(y.index) and integer(sequences.index)):
         raise ValueError(
             "y is indexed by ids of X's sequences, but not by the same ones: "
             f"{len(labels - ids)} of its labels are not ids of X and "
             f"{len(ids - labels)} ids of X have no target. Give one target per "
             "sequence (in cross-validation, y in the order of X's sequences)."
         )
-    if not labels & ids and not integer(y.index):
+    if not common and not integer(y.index):
         first = sequences.index[:1].tolist()[0]
         raise ValueError(
             f"y is indexed by labels of dtype {y.index.dtype}, none of which is an "

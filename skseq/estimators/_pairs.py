@@ -22,6 +22,7 @@ from .._targets import align_to_ids
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
+from ..utils._long import is_long_frame
 from ._regressor import TargetScaling
 
 __all__ = [
@@ -166,9 +167,7 @@ def scored_targets(estimator, y, read):
     (:func:`paired_target`), one array per sequence, 1-D where the model's
     outputs are (a long frame's one column is one value a step).
     """
-    if not (
-        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
-    ):
+    if not is_long_frame(y):
         return align_to_ids(y, read)
     target = paired_target(estimator, read, y, estimator.target_)
     parts = np.split(target.steps, np.cumsum(target.lengths)[:-1])
@@ -211,10 +210,14 @@ class SideForm:
             raise ValueError("token sides have tokens, numeric sides a scaling.")
 
     @classmethod
-    def fit(cls, kind, steps, unit, min_frequency, flat, name):
-        """Learn the vocabulary (through the ordinal encoder) or the scaling."""
+    def fit(cls, side, unit, min_frequency, name):
+        """Learn the vocabulary (through the ordinal encoder) or the scaling.
+
+        Of ``side``, a :class:`Side` as :func:`read_side` reads it.
+        """
+        kind, steps = side.kind, side.steps
         if kind == "values":
-            return cls(kind, scaling=TargetScaling.fit(steps, 1 if flat else 2))
+            return cls(kind, scaling=TargetScaling.fit(steps, 1 if side.flat else 2))
         encoder = SequenceOrdinalEncoder(split=unit, min_frequency=min_frequency)
         encoder.fit([steps])
         rare = encoder.infrequent_categories_
@@ -253,7 +256,7 @@ class SideForm:
                 f"{name} has {steps.shape[1]} features per step, but the model was "
                 f"fitted on {self.size}."
             )
-        return self.scaling.transform(steps)
+        return self.scaling.transform(steps, name)
 
     def decode(self, ids):
         """One output in the user's form, from ids or standardised values."""

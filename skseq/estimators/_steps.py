@@ -14,6 +14,7 @@ import pandas as pd
 from .._base import _BaseSequenceEstimator, conv_params
 from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
 from .._targets import warn_if_reordered
+from ..utils._long import is_long_frame
 from ..utils._sklearn_compat import StrOptions
 
 __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
@@ -21,7 +22,7 @@ __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
 
 def _items(y, sequences):
     """Return the per-sequence target arrays of ``y``."""
-    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
+    if is_long_frame(y):
         expected = sequences.index
         if expected is None:  # X's sequences are known by position only
             expected = pd.RangeIndex(sequences.n_samples)

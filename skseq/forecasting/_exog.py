@@ -12,6 +12,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..utils._long import is_long_frame
 from ..utils._periods import business_periods_quiet
 from ..utils._series import (
     check_stamps,
@@ -254,7 +255,7 @@ def split_exog(y, X, extra=(0,)):
         history = {key: h for key, (h, _) in parts.items()}
         after = {key: f for key, (_, f) in parts.items() if f is not None}
         return history, (after if len(after) == len(y) else None)
-    if isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex):
+    if is_long_frame(y):
         return _split_long(y, X, extra)
     return _split_one(y, X, extra)
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..utils._series import (
+    is_panel,
     refuse_complex_columns,
     refuse_duplicate_columns,
     refuse_huge,
@@ -99,7 +100,8 @@ class StaticCovariates:
         if missing:
             raise ValueError(f"static lacks the columns {missing} it had at fit.")
         static = _checked_rows(static[names])
-        stray = [key for key in static.index if key not in set(keys)]
+        wanted = set(keys)
+        stray = [key for key in static.index if key not in wanted]
         if stray:
             raise ValueError(
                 f"static has rows for {stray[:10]!r}, which are not series of y "
@@ -233,10 +235,7 @@ def with_static(fitted, static, y):
             "static gives the rows of the series of y; without y, predict "
             "forecasts the training series with their fitted rows."
         )
-    long = isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(
-        y.index, pd.MultiIndex
-    )
-    if not (isinstance(y, dict) or long):
+    if not is_panel(y):
         raise ValueError(
             "static gives rows of the series of a panel; give y as a dict of "
             "series or a long DataFrame indexed by (series id, time)."

@@ -8,14 +8,13 @@ from sklearn.base import clone
 from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit, check_cv
 
-from ..forecasting import SequenceForecaster
 from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..forecasting._geometry import MIN_WINDOW
+from ..utils._series import is_panel
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ._panels import (
     PanelSplit,
-    is_panel,
     panel_keys,
     panel_rows,
     panel_series,
@@ -282,7 +281,7 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
     window (else not in that fold); one that has none before gets no MASE.
     A search reads many series as a long frame (its PanelSplit splits one).
     """
-    if not isinstance(forecaster, SequenceForecaster) and not isinstance(
+    if forecaster is not inner and not isinstance(
         getattr(forecaster, "cv", None), PanelSplit
     ):
         raise ValueError(
@@ -314,15 +313,14 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
         fitted_X = panel_rows(X, train_times, keys=panel_keys(fitted))
         extra = {} if static is None else {"static": static}
         model = clone(forecaster).fit(fitted, fitted_X, **extra)
-        test_X, trained = panel_rows(X, test_times), panel_keys(train)
+        trained, test_X = panel_series(train), panel_series(panel_rows(X, test_times))
         lookback = rolling_forecaster(model, "backtest")._fitted.lookback
         new = panel_keys(test) - panel_keys(fitted)
-        for key, one in panel_series(test):
-            if key in new and len(series_of(one, key)) <= lookback:
+        for key, one in panel_series(test).items():
+            if key in new and len(series_of(one)) <= lookback:
                 continue  # a new series with no window before its last step
-            own = series_of(train, key) if key in trained else None  # MASE's
-            alone = None if test_X is None else dict(panel_series(test_X)).get(key)
-            yield fold, len(train_index), model, own, one, alone, True
+            own = series_of(trained[key]) if key in trained else None  # MASE's
+            yield fold, len(train_index), model, own, one, test_X.get(key), True
 
 
 def _step_mean(values):

@@ -11,22 +11,16 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
 
+from ..utils._long import is_long_frame
+
 __all__ = [
     "PanelSplit",
-    "is_panel",
     "panel_keys",
     "panel_rows",
     "panel_series",
     "panel_times",
     "series_of",
 ]
-
-
-def is_panel(y):
-    """Return whether ``y`` holds many series (a dict, or a long frame)."""
-    return isinstance(y, dict) or (
-        isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(y.index, pd.MultiIndex)
-    )
 
 
 def _stamps(one, name):
@@ -68,17 +62,20 @@ def panel_rows(y, times, fewest=1, keys=None):
         return None
     if isinstance(y, dict):
         rows = {key: one[one.index.isin(times)] for key, one in y.items()}
-    else:
-        at = y[y.index.get_level_values(1).isin(times)]
-        rows = {key: at.xs(key, level=0, drop_level=False) for key in panel_keys(at)}
-    kept = [key for key, one in rows.items() if len(one) >= fewest]
-    kept = [key for key in kept if keys is None or key in keys]
-    if not kept:
-        return None
-    if isinstance(y, dict):
-        return {key: rows[key] for key in kept}
+        kept = {
+            key: one
+            for key, one in rows.items()
+            if len(one) >= fewest and (keys is None or key in keys)
+        }
+        return kept or None
     at = y[y.index.get_level_values(1).isin(times)]
-    return at[at.index.get_level_values(0).isin(kept)]
+    ids = at.index.get_level_values(0)
+    counts = ids.value_counts()
+    kept = counts.index[counts >= fewest]
+    if keys is not None:
+        kept = kept[kept.isin(list(keys))]
+    at = at[ids.isin(kept)]
+    return at if len(at) else None
 
 
 def panel_keys(y):
@@ -87,16 +84,20 @@ def panel_keys(y):
 
 
 def panel_series(y):
-    """Return ``[(key, the panel of that series alone)]``, in ``y``'s form."""
+    """Return ``{key: the panel of that series alone}``, in ``y``'s form.
+
+    None gives an empty dict.
+    """
+    if y is None:
+        return {}
     if isinstance(y, dict):
-        return [(key, {key: one}) for key, one in y.items()]
-    keys = y.index.get_level_values(0).unique()
-    return [(key, y.xs(key, level=0, drop_level=False)) for key in keys]
+        return {key: {key: one} for key, one in y.items()}
+    return dict(iter(y.groupby(level=0, sort=False, observed=True)))
 
 
-def series_of(y, key):
-    """Return the one series ``key`` of the panel ``y`` (as panel_series gives it)."""
-    return y[key] if isinstance(y, dict) else y.xs(key, level=0)
+def series_of(part):
+    """Return the one series of a panel of one (as :func:`panel_series` gives it)."""
+    return next(iter(part.values())) if isinstance(part, dict) else part
 
 
 class PanelSplit(BaseCrossValidator):
@@ -141,10 +142,7 @@ class PanelSplit(BaseCrossValidator):
         self.max_train_size = max_train_size
 
     def _times(self, X):
-        if not (
-            isinstance(X, (pd.Series, pd.DataFrame))
-            and isinstance(X.index, pd.MultiIndex)
-        ):
+        if not is_long_frame(X):
             raise ValueError(
                 "PanelSplit splits a long DataFrame or Series indexed by (series "
                 f"id, time); got {type(X).__name__}"

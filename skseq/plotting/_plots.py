@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._long import is_long_frame
+
 __all__ = ["plot_forecast", "plot_history"]
 
 
@@ -34,9 +36,7 @@ def _refuse_panel(values, name):
             "series): plot one at a time, e.g. plot_forecast(y[key], "
             "forecast[key], interval[key])."
         )
-    if isinstance(values, (pd.Series, pd.DataFrame)) and isinstance(
-        values.index, pd.MultiIndex
-    ):
+    if is_long_frame(values):
         raise ValueError(
             f"plot_forecast draws one series but {name} is a long panel (rows "
             f"indexed by {list(values.index.names)}): plot one at a time, e.g. "
@@ -257,6 +257,8 @@ def plot_history(estimator, *, ax=None, log=False):
     ------
     sklearn.exceptions.NotFittedError
         If ``estimator`` is not fitted.
+    TypeError
+        If a fitted ``estimator`` has no ``history_`` (no network).
 
     Examples
     --------

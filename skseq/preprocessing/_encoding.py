@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._long import is_long_frame
 from ..utils._sklearn_compat import (
     Interval,
     StrOptions,
@@ -22,7 +23,6 @@ from ..utils._sklearn_compat import (
 from ._output import SequenceOutputMixin
 from ._tokens import (
     check_token_sequences,
-    is_long_frame,
     read_long_tokens,
     split_flat,
 )
@@ -66,14 +66,18 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
     }
 
     def _tokens(self, X, reset):
-        """Return the tokens, lengths, 2-D-ness and ids (of a long frame) of X."""
+        """Return the tokens, lengths, 2-D-ness and long-frame reading of X.
+
+        The last: a long frame's ids and whether they first appear out of
+        sorted order; ``(None, False)`` for other forms.
+        """
         if is_long_frame(X):
-            flat, lengths, ids = read_long_tokens(X, self, reset, self._allow_nan)
-            return flat, lengths, False, ids
+            flat, lengths, *long = read_long_tokens(X, self, reset, self._allow_nan)
+            return flat, lengths, False, long
         flat, lengths, fixed = check_token_sequences(
             X, self.split, self, reset=reset, allow_nan=self._allow_nan
         )
-        return flat, lengths, fixed, None
+        return flat, lengths, fixed, (None, False)
 
     def _fit_encoder(self, X, encoder):
         flat = self._tokens(X, reset=True)[0]
@@ -85,7 +89,7 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
     def _tokens_to_transform(self, X):
         """Flatten ``X``; with handle_unknown="error", refuse unseen tokens."""
         check_is_fitted(self)
-        flat, lengths, fixed, ids = self._tokens(X, reset=False)
+        flat, lengths, fixed, long = self._tokens(X, reset=False)
         if self.handle_unknown == "error":
             known = self._encoder.categories_[0]
             unknown = pd.unique(flat[~pd.Series(flat).isin(known).to_numpy()])
@@ -94,7 +98,7 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
                     f"Found unknown tokens {list(unknown[:10])} during transform. "
                     f"{self._unknown_hint}"
                 )
-        return flat, lengths, fixed, ids
+        return flat, lengths, fixed, long
 
     def get_feature_names_out(self, input_features=None):
         """Names of the features of a step, the columns of the pandas output.
@@ -249,10 +253,10 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
             One ``(n_steps, n_categories)`` float32 array per sequence, or a
             3-D array for a 2-D ``X``.
         """
-        flat, lengths, fixed, ids = self._tokens_to_transform(X)
+        flat, lengths, fixed, long = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
         return self._sequence_output(
-            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), ids, X
+            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), *long
         )
 
     def inverse_transform(self, X):
@@ -396,11 +400,11 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
             One int64 array of ids per sequence, or a 2-D array for a 2-D
             ``X``.
         """
-        flat, lengths, fixed, keys = self._tokens_to_transform(X)
+        flat, lengths, fixed, long = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
         return self._sequence_output(
-            split_flat(ids, lengths, fixed), self.get_feature_names_out(), keys, X
+            split_flat(ids, lengths, fixed), self.get_feature_names_out(), *long
         )
 
     def inverse_transform(self, X):

@@ -14,7 +14,7 @@ import pandas as pd
 from ..utils._long import (
     ONE_DIMENSIONAL,
     from_long_format,
-    ids_reordered,
+    is_long_frame,
     to_long_format,
 )
 from ..utils._sklearn_compat import _check_feature_names_in, _get_output_config
@@ -83,19 +83,19 @@ class SequenceOutputMixin:
             return np.array(["x0"], dtype=object)
         return _check_feature_names_in(self, input_features)
 
-    def _sequence_output(self, sequences, columns=None, ids=None, source=None):
+    def _sequence_output(self, sequences, columns=None, ids=None, reordered=False):
         """Return ``sequences`` in the configured form (own, else global).
 
         ``columns`` name the features of a step (by default ``x0, x1, ...``).
         ``ids`` are the input's sequence ids (a long frame's), kept in the
         output; by default the output's ids are positions. Arrays of the
-        sequences of a long frame ``source`` (the input) whose ids first
-        appear out of sorted order warn: a ``y`` in the frame's order, or
-        indexed by the ids, would be paired with them by position.
+        sequences of a long frame whose ids first appear out of sorted order
+        (``reordered``, as the input was read) warn: a ``y`` in the frame's
+        order, or indexed by the ids, would be paired with them by position.
         """
         form = _get_output_config("transform", self)["dense"]
         if form == "default":
-            if ids is not None and source is not None and ids_reordered(source):
+            if reordered:
                 warn(
                     f"{type(self).__name__} outputs the sequences of a long "
                     "DataFrame in sorted id order, without their ids, but the ids "
@@ -121,7 +121,7 @@ class SequenceOutputMixin:
         with ``stack`` (the output was padded or windowed). Anything else is
         returned as it is.
         """
-        if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
+        if not (isinstance(X, pd.DataFrame) and is_long_frame(X)):
             return X
         sequences, _ = from_long_format(X)
         if X.attrs.get(ONE_DIMENSIONAL) and X.shape[1] == 1:

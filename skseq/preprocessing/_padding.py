@@ -208,7 +208,8 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        return self._sequence_output(out, self._step_names(), sequences.index, X)
+        names = self._step_names()
+        return self._sequence_output(out, names, sequences.index, sequences.reordered)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.

@@ -40,7 +40,7 @@ class SequenceScaler(
         Zero mean and unit variance, or a linear map onto ``feature_range``.
     feature_range : tuple (min, max), default=(0, 1)
         Range of the "minmax" method.
-    mask_value : float or None, default=MASK_VALUE
+    mask_value : finite float or None, default=MASK_VALUE
         Steps whose features all equal it are padding. None: no padding.
 
     Attributes
@@ -145,8 +145,8 @@ class SequenceScaler(
         out[~valid] = values[~valid]
         out[valid] = function(values[valid].astype(np.float64)).astype(np.float32)
         if sequences.layout == "ragged":
-            return unpad(out, sequences.lengths, sequences.item_ndim), sequences.index
-        return (out[:, :, 0] if sequences.item_ndim == 1 else out), sequences.index
+            return unpad(out, sequences.lengths, sequences.item_ndim), sequences
+        return (out[:, :, 0] if sequences.item_ndim == 1 else out), sequences
 
     def transform(self, X):
         """Scale the valid steps; padding steps are kept.
@@ -162,8 +162,9 @@ class SequenceScaler(
             Scaled float32 sequences in the form of ``X`` (a list for a list
             or a long DataFrame).
         """
-        scaled, ids = self._apply(X, "transform")
-        return self._sequence_output(scaled, self._step_names(), ids, X)
+        scaled, read = self._apply(X, "transform")
+        names = self._step_names()
+        return self._sequence_output(scaled, names, read.index, read.reordered)
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.

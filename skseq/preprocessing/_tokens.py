@@ -13,7 +13,6 @@ from ..utils._long import read_long_frame
 
 __all__ = [
     "check_token_sequences",
-    "is_long_frame",
     "is_text_or_ragged",
     "join_tokens",
     "read_long_tokens",
@@ -95,35 +94,33 @@ def check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X")
     return flat, lengths, False
 
 
-def is_long_frame(X):
-    """Whether ``X`` is a long DataFrame, a row per (sequence id, time) step."""
-    return isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)
-
-
 def read_long_tokens(X, estimator, reset, allow_nan, input_name="X"):
-    """Flatten a long DataFrame of tokens: one column, a token per row.
+    """Flatten a long DataFrame of tokens: one column (a Series), a token per row.
 
     Its index is read as any long frame's (sequences in sorted id order,
     steps in time order). Returns the tokens of all sequences in one object
-    array, the length of each sequence and their ids (None where the ids are
-    positions, as :func:`~skseq.utils.to_long_format` writes them by default).
+    array, the length of each sequence, their ids (None where the ids are
+    positions, as :func:`~skseq.utils.to_long_format` writes them by default)
+    and whether they first appear out of sorted order.
     """
+    X = X.to_frame() if isinstance(X, pd.Series) else X
     if X.shape[1] != 1:
         raise ValueError(
             f"{input_name} is a long DataFrame of {X.shape[1]} columns "
             f"{list(X.columns)}; the tokens of a step come as one column."
         )
     # the positions of the rows, read (index checked and sorted) as a long
-    # frame of ids is, give the order of the tokens; of what read_long_frame
-    # returns, only the steps, lengths and ids are needed
+    # frame of ids is, give the order of the tokens
     rows = pd.DataFrame({"row": np.arange(len(X), dtype=np.int64)}, index=X.index)
     rows.attrs.update(X.attrs)
-    order, lengths, ids = read_long_frame(rows, estimator, input_name, tokens=True)[:3]
+    order, lengths, ids, _, reordered = read_long_frame(
+        rows, estimator, input_name, tokens=True
+    )
     if reset:
         _forget_columns(estimator)
     flat = X.iloc[:, 0].to_numpy(dtype=object)[order[:, 0]]
     _refuse_nan(flat, allow_nan, estimator, input_name)
-    return flat, lengths, ids
+    return flat, lengths, ids, reordered
 
 
 def _forget_columns(estimator):

@@ -20,11 +20,9 @@ ONE_DIMENSIONAL = "skseq_one_dimensional"
 ONE_ARRAY = "skseq_one_array"
 
 __all__ = [
-    "ONE_ARRAY",
     "ONE_DIMENSIONAL",
-    "POSITIONAL_IDS",
     "from_long_format",
-    "ids_reordered",
+    "is_long_frame",
     "read_long_frame",
     "to_long_format",
 ]
@@ -124,19 +122,23 @@ def to_long_format(sequences, columns=None, ids=None):
     return frame
 
 
-def _first_appearance(index):
-    """Return a long frame's ids in the order they first appear (from codes)."""
-    return index.levels[0][pd.unique(index.codes[0])]
+# what pandas' infer_dtype names an object level of values of one sortable kind
+_ONE_KIND = (
+    "string",
+    "bytes",
+    "integer",
+    "floating",
+    "mixed-integer-float",
+    "decimal",
+    "boolean",
+)
 
 
-def ids_reordered(frame):
-    """Return whether a long frame's ids first appear out of sorted order.
-
-    Its sequences are read in sorted id order; a target or an output without
-    ids follows that order, not the frame's.
-    """
-    appearance = _first_appearance(frame.index)
-    return not appearance.equals(appearance.sort_values())
+def is_long_frame(X):
+    """Return whether ``X`` is a long Series or DataFrame, indexed by (id, time)."""
+    return isinstance(X, (pd.Series, pd.DataFrame)) and isinstance(
+        X.index, pd.MultiIndex
+    )
 
 
 def read_long_frame(frame, estimator, input_name, tokens):
@@ -180,8 +182,8 @@ def _sorted_frame(frame, input_name):
     for level, what in zip(levels, ("sequence ids", "times"), strict=True):
         # the values rows use (a filtered frame keeps others in its levels)
         values = index.levels[level][pd.unique(index.codes[level])]
-        if values.dtype != object:
-            continue
+        if values.dtype != object or pd.api.types.infer_dtype(values) in _ONE_KIND:
+            continue  # pandas tells one kind apart in C, not a loop over values
         examples = {}  # a value of each kind: numbers sort together, strings too
         for value in values:
             value = value.item() if isinstance(value, np.generic) else value
@@ -257,4 +259,5 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
     codes, ids = pd.factorize(frame.index.get_level_values(0))
     lengths = np.bincount(codes).astype(np.int64)
     ids = pd.Index(ids, name=index.names[0])
-    return values, lengths, ids, not _first_appearance(index).equals(ids)
+    appearance = index.levels[0][pd.unique(index.codes[0])]  # as ids first appear
+    return values, lengths, ids, not appearance.equals(ids)

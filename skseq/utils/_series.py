@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
+from ._long import is_long_frame
 from ._periods import business_periods_quiet
 from ._steps import infer_frequency, raise_irregular, raise_off_freq
 
@@ -20,6 +21,7 @@ __all__ = [
     "check_panel",
     "check_series",
     "check_stamps",
+    "is_panel",
     "non_numeric_columns",
     "refuse_complex_columns",
     "refuse_duplicate_columns",
@@ -373,6 +375,11 @@ def check_series(
     return TimeSeries(values, index, step, columns, kind, series_name)
 
 
+def is_panel(y):
+    """Return whether ``y`` holds many series: a dict, or a long frame."""
+    return isinstance(y, dict) or is_long_frame(y)
+
+
 def check_panel(y, *, freq=None, name="y", min_length=1, default_freq=None):
     """Validate one series or many (a dict, or a long DataFrame by (id, time)).
 
@@ -391,7 +398,7 @@ def check_panel(y, *, freq=None, name="y", min_length=1, default_freq=None):
         keys = list(y)
         series = [check_series(y[k], name=f"{name}[{k!r}]", **options) for k in keys]
         return series, keys, "dict"
-    if isinstance(y, (pd.DataFrame, pd.Series)) and isinstance(y.index, pd.MultiIndex):
+    if is_long_frame(y):
         _check_levels(y.index, name)
         keys = list(pd.unique(y.index.get_level_values(0)))
         series = [
