@@ -251,8 +251,8 @@ _RUNTIME = """\
         object or metric function) with ``use_caching=False``, or for the
         forecaster, sequence-to-sequence and language models, is refused at
         fit, as is a callback that reads the validation split (``on_train=
-        False``, ``monitor="valid_loss"``) where there is none: set
-        ``early_stopping=True``. See the user guide for the rest.
+        False``, ``monitor="valid_loss"``) where there is none (the error
+        says how to hold one out). See the user guide for the rest.
     device : str or torch.device, default="cpu"
         "cpu", "cuda" (or "cuda:1", ...), or "auto" for CUDA when available.
     mixed_precision : bool, default=False

@@ -184,6 +184,7 @@ class TrainingOptions:
     n_threads: int | None
     verbose: int
     processes: int | str = 1
+    can_validate: bool = True  # it holds out a split with early_stopping
 
     @classmethod
     def from_estimator(cls, estimator, **fixed):
@@ -219,4 +220,5 @@ class TrainingOptions:
             n_threads=get("n_threads"),
             verbose=get("verbose"),
             processes=processes,
+            can_validate=hasattr(estimator, "early_stopping"),
         )

@@ -133,7 +133,9 @@ def _scorer_text(scoring):
     return None
 
 
-def check_scoring_callbacks(callbacks, outputs, estimator, validation=True):
+def check_scoring_callbacks(
+    callbacks, outputs, estimator, validation=True, can_validate=True
+):
     """Refuse skorch callbacks that would not score, or not run, right.
 
     Scoring callbacks by scorer must score what the estimator predicts; and
@@ -151,13 +153,16 @@ def check_scoring_callbacks(callbacks, outputs, estimator, validation=True):
         The estimator's name, for the message.
     validation : bool, default=True
         Whether the net is trained with a validation split.
+    can_validate : bool, default=True
+        Whether the estimator can hold one out (``early_stopping``): the
+        message then says how.
     """
     on_train = _training_names(callbacks)
     for _, callback in callbacks:
         if isinstance(callback, ScoringBase):
             _check_scorer(callback, outputs, estimator)
         if not validation:
-            _check_reads_training(callback, on_train, estimator)
+            _check_reads_training(callback, on_train, estimator, can_validate)
 
 
 def _reads_validation(callback, on_train):
@@ -169,10 +174,10 @@ def _reads_validation(callback, on_train):
     """
     given = type(callback).__name__
     monitor = getattr(callback, "monitor", None)
-    if isinstance(monitor, str) and monitor.removesuffix("_best") not in on_train:
-        if monitor.startswith("valid_"):
-            reads = f"reads {monitor!r}"
-            return f"{given}(monitor={monitor!r})", reads, "monitor 'train_loss'"
+    read = isinstance(monitor, str) and monitor.removesuffix("_best") not in on_train
+    if read and monitor.startswith("valid_"):
+        reads = f"reads {monitor!r}"
+        return f"{given}(monitor={monitor!r})", reads, "monitor 'train_loss'"
     if isinstance(callback, ScoringBase) and not callback.on_train:
         given = f"{given}({_scorer_text(callback.scoring) or repr(callback.name)})"
         return given, "scores the validation split", "pass on_train=True"
@@ -201,21 +206,17 @@ def without_validation_readers(callbacks):
     )
 
 
-def _check_reads_training(callback, on_train, estimator):
+def _check_reads_training(callback, on_train, estimator, can_validate):
     """Refuse a callback that reads validation results, where there are none."""
     found = _reads_validation(callback, on_train)
     if found is not None:
         given, reads, instead = found
-        hold = (
-            "Hold out windows (validation_fraction > 0, early_stopping=True)"
-            if estimator == "SequenceForecaster"
-            else "Set early_stopping=True (skseq then holds out validation_fraction "
-            "of the samples and stops on their loss)"
-        )
+        hold = "hold out a validation split (early_stopping=True, validation_fraction"
+        advice = f"{hold} > 0), or {instead}" if can_validate else instead
         raise ValueError(
             f"{given} {reads}, but {estimator} trains this network without a "
-            f"validation split, so there is none. {hold}, or {instead} to read "
-            "the training data."
+            f"validation split, so there is none: {advice} to read the training "
+            "data."
         )
 
 

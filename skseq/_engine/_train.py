@@ -210,7 +210,11 @@ def train(
     Trained
     """
     check_scoring_callbacks(
-        options.callbacks, outputs, options.name, validation=valid_index is not None
+        options.callbacks,
+        outputs,
+        options.name,
+        validation=valid_index is not None,
+        can_validate=options.can_validate,
     )
     with data_parallel(options.processes, options.device) as world:
         if world is not None and world.rank:

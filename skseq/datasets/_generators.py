@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
-from ._translation import _check_int
+from ._translation import _check_int, _check_lengths
 
 __all__ = [
     "make_alphabet_sequences",
@@ -195,9 +195,9 @@ def make_sequence_classification(
     >>> [x.shape[1] for x in X], len(y)
     ([2, 2, 2], 3)
     """
-    n_samples = _check_int(n_samples, "n_samples", 1)
-    max_length = _check_int(max_length, "max_length", 1)
-    min_length = _check_int(min_length, "min_length", 1, max_length, "max_length")
+    n_samples, min_length, max_length = _check_lengths(
+        n_samples, min_length, max_length
+    )
     n_features = _check_int(n_features, "n_features", 1)
     real = isinstance(shift, numbers.Real) and not isinstance(shift, bool)
     if not (real and np.isfinite(shift)):

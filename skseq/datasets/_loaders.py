@@ -118,7 +118,7 @@ def read_ts(path, *, target="auto"):
         raise ValueError(f"target must be 'auto', 'label' or 'value', got {target!r}.")
     handle = path if hasattr(path, "read") else open(path, encoding="utf-8")  # noqa: SIM115
     source = str(getattr(handle, "name", None) or "the .ts file")
-    cases, labels, in_data, kind, labelled = [], [], False, "label", True
+    cases, labels, in_data, flags = [], [], False, {}
     with handle:
         for number, line in enumerate(handle, start=1):
             line = line.strip().lstrip(_BOM)
@@ -127,9 +127,10 @@ def read_ts(path, *, target="auto"):
             if not in_data:
                 words = line.lower().split()
                 if words[0] in ("@classlabel", "@targetlabel") and len(words) > 1:
-                    labelled = words[1] == "true"
-                    kind = "value" if words[0] == "@targetlabel" else "label"
+                    flags[words[0]] = words[1] == "true"  # in any order
                 in_data = words == ["@data"]
+                labelled = any(flags.values()) if flags else True
+                kind = "value" if flags.get("@targetlabel") else "label"
                 continue
             where = f"{source}, line {number}"
             case, label = _case(line, labelled, where)

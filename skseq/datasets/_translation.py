@@ -157,11 +157,19 @@ def make_dates(
     return X, y
 
 
-def _random_strings(n_samples, min_length, max_length, alphabet, random_state):
-    """Validate the shared parameters and draw the random source strings."""
+def _check_lengths(n_samples, min_length, max_length):
+    """Return the sample count and length bounds of a generator, checked."""
     n_samples = _check_int(n_samples, "n_samples", 1)
     max_length = _check_int(max_length, "max_length", 1)
     min_length = _check_int(min_length, "min_length", 1, max_length, "max_length")
+    return n_samples, min_length, max_length
+
+
+def _random_strings(n_samples, min_length, max_length, alphabet, random_state):
+    """Validate the shared parameters and draw the random source strings."""
+    n_samples, min_length, max_length = _check_lengths(
+        n_samples, min_length, max_length
+    )
     if not isinstance(alphabet, str) or not alphabet:
         raise ValueError(f"alphabet must be a non-empty str, got {alphabet!r}.")
     rng = check_random_state(random_state)

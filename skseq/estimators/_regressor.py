@@ -66,21 +66,20 @@ class TargetScaling:
             variance = np.average((unit - mean) ** 2, axis=0, weights=weights)
             std = np.sqrt(variance)
         mean = mean * power
-        scaling = cls(mean, safe_scale(std * power, mean), ndim)
+        return cls(mean, safe_scale(std * power, mean), ndim)
+
+    def transform(self, target, name="y"):
+        """Standardised targets (float32) for the network; ``name`` for errors."""
         with np.errstate(over="ignore", invalid="ignore"):
-            standard = scaling.transform(target)
+            standard = ((target - self.mean) / self.scale).astype(np.float32)
         if not np.isfinite(standard).all():
             raise ValueError(
-                "y cannot be standardised for the network (float32): its values "
-                f"reach {np.max(np.abs(target)):.3g}, beyond float64 once centred "
-                "or far beyond the spread of the rows that are weighted; rescale "
-                "y or drop the extreme values."
+                f"{name} cannot be standardised for the network (float32): its "
+                f"values reach {np.max(np.abs(target)):.3g}, beyond float64 once "
+                "centred or far beyond the spread of the rows that are weighted; "
+                f"rescale {name} or drop the extreme values."
             )
-        return scaling
-
-    def transform(self, target):
-        """Standardised targets (float32) for the network."""
-        return ((target - self.mean) / self.scale).astype(np.float32)
+        return standard
 
     def inverse_transform(self, outputs):
         """Network outputs back to the targets' units and shape (float64)."""

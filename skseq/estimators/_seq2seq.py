@@ -338,18 +338,15 @@ default="adam"
         """
         check_y_given(self, y)
         read_x, read_y = read_pairs(self, X, y)
-        kind_x, steps_x, lengths_x, flat_x = read_x[:4]
-        kind_y, steps_y, lengths_y, flat_y = read_y[:4]
-        source = SideForm.fit(
-            kind_x, steps_x, self.unit, self.min_frequency, flat_x, "X"
-        )
-        target = SideForm.fit(
-            kind_y, steps_y, self.unit, self.min_frequency, flat_y, "y"
-        )
+        source = SideForm.fit(read_x, self.unit, self.min_frequency, "X")
+        target = SideForm.fit(read_y, self.unit, self.min_frequency, "y")
         start, end = self._special_ids(target)
+        lengths_x, lengths_y = read_x.lengths, read_y.lengths
         dataset = PairDataset(
-            SequenceDataset(source.encode(steps_x, "X"), lengths_x),
-            teacher_pairs(target, target.encode(steps_y, "y"), lengths_y, start, end),
+            SequenceDataset(source.encode(read_x.steps, "X"), lengths_x),
+            teacher_pairs(
+                target, target.encode(read_y.steps, "y"), lengths_y, start, end
+            ),
         )
         rng = check_random_state(self.random_state)
         seed = rng.randint(np.iinfo(np.int32).max)

@@ -107,7 +107,7 @@ def train_windows(
     ``early_stopping``).
     """
     stopping = estimator.early_stopping and len(split.held_out) > 0
-    refit = windows is not None
+    windows_given = windows is not None  # the refit on every window
     if windows is None and stopping:
         windows = np.concatenate([split.train, split.held_out])
         valid_index = np.arange(len(split.train), len(windows))
@@ -144,7 +144,7 @@ def train_windows(
                 module.linear_path.requires_grad_(False)
 
     options = TrainingOptions.from_estimator(estimator, early_stopping=stopping)
-    if valid_index is None and refit:  # no validation to read: the first fit did
+    if windows_given:  # no validation to read: the first fit did
         options = replace(
             options, callbacks=without_validation_readers(options.callbacks)
         )

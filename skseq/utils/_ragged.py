@@ -65,7 +65,10 @@ def _pad_flat(flat, lengths, chunk=8192):
     return values
 
 
-_ITEMS = (list, tuple, np.ndarray, pd.Series, pd.DataFrame)
+# what a sequence of a list may be; a cell of a nested frame holds one
+# feature's steps, so no frame (which is still read as nested, and refused)
+_CELLS = (list, tuple, np.ndarray, pd.Series)
+_ITEMS = (*_CELLS, pd.DataFrame)
 
 
 def _looks_ragged(X):
@@ -152,12 +155,12 @@ def _nested_rows(X, input_name):
     """
     rows = []
     for position, cells in enumerate(X.itertuples(index=False, name=None)):
-        if not all(isinstance(cell, _ITEMS[:4]) for cell in cells):
+        if not all(isinstance(cell, _CELLS) for cell in cells):
             raise ValueError(
                 f"{input_name} is a DataFrame of sequences, but row {position} "
-                "has a cell that holds none; a nested DataFrame holds a sequence "
-                "in every cell (numbers go in a long DataFrame indexed by "
-                "(sequence id, time))."
+                "has a cell that holds no 1-D sequence (a number, or a frame); a "
+                "nested DataFrame holds one feature's sequence in every cell "
+                "(numbers go in a long DataFrame indexed by (sequence id, time))."
             )
         cells = [np.asarray(cell) for cell in cells]
         if len({len(cell) for cell in cells}) > 1:

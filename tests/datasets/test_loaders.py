@@ -73,3 +73,15 @@ def test_read_ts_names_the_file(tmp_path):
     path.write_text("@classLabel true a\n@data\n1,2,3:4,5:a\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.ts, line 3"):
         read_ts(path)
+
+
+def test_read_ts_label_flags_in_either_order():
+    # "@targetLabel true" then "@classLabel false" dropped the targets: the
+    # last flag decided
+    for header in (
+        ["@classLabel false", "@targetLabel true"],
+        ["@targetLabel true", "@classLabel false"],
+    ):
+        lines = [*header, "@data", "1,2,3:4.5", "4,5:6"]
+        _, y = read_ts(io.StringIO("\n".join(lines)))
+        np.testing.assert_array_equal(y, [4.5, 6.0])

@@ -12,7 +12,7 @@ import torch
 from skorch.callbacks import BatchScoring, Checkpoint, EarlyStopping, EpochScoring
 from torch import nn
 
-from skseq import RNNClassifier, RNNRegressor, SequenceForecaster
+from skseq import RNNClassifier, RNNLanguageModel, RNNRegressor, SequenceForecaster
 
 from .._helpers import QUICK
 
@@ -52,7 +52,7 @@ def test_callbacks_that_read_validation_results_need_a_validation_split(
     callback, reads
 ):
     model = RNNClassifier(callbacks=[callback], early_stopping=False, **QUICK)
-    with pytest.raises(ValueError, match=reads + ".* Set early_stopping=True"):
+    with pytest.raises(ValueError, match=reads + ".* hold out a validation split"):
         model.fit(X, y)
 
 
@@ -94,5 +94,15 @@ def test_the_forecaster_s_refit_leaves_out_the_validation_readers():
         validation_fraction=0,
         callbacks=[EarlyStopping(patience=1)],
     )
-    with pytest.raises(ValueError, match=r"Hold out windows \(validation_fraction"):
+    with pytest.raises(ValueError, match=r"hold out a validation split \(early"):
         none_held.fit(series)
+
+
+def test_a_model_that_holds_out_nothing_is_not_told_to():
+    # the language model has no early_stopping: the message offered it
+    model = RNNLanguageModel(
+        unit="word", hidden_size=4, max_epochs=1, callbacks=[EarlyStopping()]
+    )
+    with pytest.raises(ValueError, match="none: monitor 'train_loss'") as error:
+        model.fit(["the cat sat on the mat"] * 4)
+    assert "early_stopping" not in str(error.value)

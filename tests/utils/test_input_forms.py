@@ -179,7 +179,11 @@ def test_a_nested_frame_with_rows_of_unequal_cells_is_refused():
     with pytest.raises(ValueError, match=r"Sequence 0 of X .* cells of lengths"):
         check_sequences(X)
     X = pd.DataFrame({"a": [np.ones(3), np.ones(2)], "b": [1.0, 2.0]})
-    with pytest.raises(ValueError, match="a sequence in every cell"):
+    with pytest.raises(ValueError, match="one feature's sequence in every cell"):
+        check_sequences(X)
+    # a frame in a cell is several features, not one: refused alike
+    X = pd.DataFrame({"a": [pd.DataFrame({"x": [1.0, 2]}), np.ones(2)]})
+    with pytest.raises(ValueError, match="holds no 1-D sequence"):
         check_sequences(X)
 
 
