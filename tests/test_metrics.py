@@ -24,6 +24,19 @@ def test_token_accuracy_by_position_with_missing_tokens_wrong():
         token_accuracy(["a"], ["a"], unit="letter")
 
 
+def test_numeric_steps_are_equal_when_every_feature_is_within_1e_6():
+    true = [np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([[0.0, 0.0]])]
+    pred = [
+        np.array([[1.0, 2.0 + 1e-9], [3.0, 4.1]]),  # one missing step, one wrong
+        np.array([[0.0, 0.0], [1.0, 1.0]]),  # one extra step
+    ]
+    assert token_accuracy(true, pred) == (1 + 1) / (3 + 2)
+    assert token_accuracy([np.array([np.inf, np.nan])], [[np.inf, np.nan]]) == 0.5
+    assert token_accuracy([np.array([1, 2])], [np.array(["1", "2"])]) == 0.0
+    # rows of another width are no match
+    assert token_accuracy([np.ones((2, 2))], [np.ones(2)]) == 0.0
+
+
 def test_an_empty_pair_predicted_empty_has_no_tokens_to_count():
     assert token_accuracy([""], [""]) == 1.0
     assert token_accuracy(["ab", ""], ["ab", ""]) == 1.0

@@ -158,13 +158,16 @@ def _labels(labels, kind):
     """Return the labels as strings, or as float64 regression targets."""
     if kind == "label":
         return np.array([label for label, _ in labels], dtype=object).astype(str)
+    values = []
     for label, where in labels:
-        if not _is_number(label):
+        try:
+            values.append(float(label))
+        except ValueError:
             raise ValueError(
                 f"{where}: the target {label!r} is not a number (target='value' "
                 "or @targetLabel true)."
-            )
-    return np.array([label for label, _ in labels], dtype=np.float64)
+            ) from None
+    return np.array(values, dtype=np.float64)
 
 
 def _read_ts(name):
