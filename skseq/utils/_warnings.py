@@ -5,8 +5,13 @@ import warnings
 
 __all__ = ["warn"]
 
-# scikit-learn's decorators of fit (base) and of functions such as backtest
-_WRAPPERS = ("sklearn.base", "sklearn.utils._param_validation")
+# scikit-learn's decorators of fit (base), of functions such as backtest, and
+# of transform and fit_transform (set_output)
+_WRAPPERS = (
+    "sklearn.base",
+    "sklearn.utils._param_validation",
+    "sklearn.utils._set_output",
+)
 
 
 def _skipped(frame):

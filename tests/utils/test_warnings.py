@@ -30,6 +30,22 @@ def test_a_warning_points_at_the_users_call_directly_or_through_backtest():
         ]
 
 
+def test_a_transformers_warning_points_at_the_users_call_through_set_output():
+    # scikit-learn wraps transform and fit_transform (set_output); before,
+    # the warning pointed at sklearn/utils/_set_output.py
+    from skseq.preprocessing import SequencePadder
+
+    index = pd.MultiIndex.from_tuples([("b", 0), ("b", 1), ("a", 0)])
+    X = pd.DataFrame({"v": [1.0, 2.0, 3.0]}, index=index)
+    with pytest.warns(UserWarning, match="sorted id order") as record:
+        SequencePadder().fit_transform(X)
+        SequencePadder().fit(X).transform(X)
+    found = [w for w in record if "sorted id order" in str(w.message)]
+    assert len(found) >= 2 and all(w.filename == __file__ for w in found), [
+        (w.filename, w.lineno) for w in found
+    ]
+
+
 def test_a_warning_points_at_the_users_call_when_skseq_is_imported_by_a_symlink(
     tmp_path,
 ):
