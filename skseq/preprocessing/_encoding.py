@@ -41,6 +41,20 @@ def _infrequent(encoder):
         return None
 
 
+def _integer_ids(ids, position):
+    """Return sequence ``position``'s ids as int64; refuse what is no integer."""
+    ids = np.asarray(ids)
+    if ids.dtype.kind in "iub":
+        return ids.astype(np.int64)
+    whole = ids.dtype.kind == "f" and np.all(np.isfinite(ids) & (ids == np.round(ids)))
+    if not whole:
+        raise ValueError(
+            f"ids must be integers, as transform returns them; sequence {position} "
+            f"holds {ids.ravel()[:5].tolist()} (dtype {ids.dtype})."
+        )
+    return ids.astype(np.int64)
+
+
 _TOKEN_PARAMETERS = """
     split : {"char", "word"}, default="char"
         How a string is cut into tokens: characters, or words separated by
@@ -100,26 +114,12 @@ class _BaseSequenceEncoder(SequenceOutputMixin, TransformerMixin, BaseEstimator)
                 )
         return flat, lengths, fixed, long
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the features of a step, the columns of the pandas output.
+    def _step_names(self, input_features=None):
+        """Name the features of a step: the categories, or ``token_id``.
 
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Prefix of the names; by default ``"token"``. The input's columns
-            where those name the output's (below).
-
-        Returns
-        -------
-        ndarray of str
-            One name per category of :class:`SequenceOneHotEncoder`
-            (``["token_a", "token_b", ...]``), the one name ``["token_id"]``
-            of :class:`SequenceOrdinalEncoder`; but the input's columns (its
-            steps) where a 2-D ``X`` gives a 2-D array of ids.
+        ``input_features`` gives their prefix (its first name), by default
+        ``"token"``.
         """
-        check_is_fitted(self)
-        if self._names_steps():  # one column of ids per column of X
-            return _check_feature_names_in(self, input_features)
         names = ["token"] if input_features is None else list(input_features)
         if not names:
             raise ValueError("input_features must hold the prefix, got no names.")
@@ -170,6 +170,10 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
     skseq estimators directly. A long DataFrame (a row per (sequence id,
     time) step) is read per id, as skseq's estimators read it: a list in the
     order of the sorted ids, whose pandas output keeps the ids.
+
+    :meth:`get_feature_names_out` names the categories, ``["token_a",
+    "token_b", ...]`` (``input_features[0]`` replaces the prefix): the
+    features of a step, and the columns of the pandas output.
 
     Examples
     --------
@@ -255,9 +259,7 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
         """
         flat, lengths, fixed, long = self._tokens_to_transform(X)
         encoded = self._encoder.transform(flat.reshape(-1, 1))
-        return self._sequence_output(
-            split_flat(encoded, lengths, fixed), self.get_feature_names_out(), *long
-        )
+        return self._sequence_output(split_flat(encoded, lengths, fixed), *long)
 
     def inverse_transform(self, X):
         """Tokens back from one-hot vectors (None for all-zero vectors).
@@ -281,9 +283,6 @@ class SequenceOneHotEncoder(_BaseSequenceEncoder):
 
     def _names_out(self, prefix):
         return self._encoder.get_feature_names_out([prefix])
-
-    def _names_steps(self):  # a 2-D X gives a 3-D array: no column per step
-        return False
 
 
 class SequenceOrdinalEncoder(_BaseSequenceEncoder):
@@ -315,6 +314,12 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
     See Also
     --------
     SequenceOneHotEncoder : Tokens to one-hot vectors.
+
+    Notes
+    -----
+    :meth:`get_feature_names_out` gives ``["token_id"]`` (``input_features[0]``
+    replaces the prefix), the column of the pandas output; but the input's
+    columns (its steps) where a 2-D ``X`` gives a 2-D array of ids.
 
     Examples
     --------
@@ -403,9 +408,7 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         flat, lengths, fixed, long = self._tokens_to_transform(X)
         codes = self._encoder.transform(flat.reshape(-1, 1))[:, 0]
         ids = np.where(codes < 0, UNKNOWN_ID, codes + 2).astype(np.int64)
-        return self._sequence_output(
-            split_flat(ids, lengths, fixed), self.get_feature_names_out(), *long
-        )
+        return self._sequence_output(split_flat(ids, lengths, fixed), *long)
 
     def inverse_transform(self, X):
         """Tokens back from ids: padding (0) is dropped, unknown (1) is None.
@@ -424,8 +427,8 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
         check_is_fitted(self)
         tokens = np.concatenate([[None], [None], self._id_tokens()]).astype(object)
         out = []
-        for ids in self._from_sequence_output(X):
-            ids = np.asarray(ids, dtype=np.int64)
+        for position, ids in enumerate(self._from_sequence_output(X)):
+            ids = _integer_ids(ids, position)
             ids = ids[ids != PADDING_ID]
             if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size_):
                 raise ValueError(
@@ -438,8 +441,11 @@ class SequenceOrdinalEncoder(_BaseSequenceEncoder):
     def _names_out(self, prefix):
         return np.array([f"{prefix}_id"], dtype=object)
 
-    def _names_steps(self):  # fitted on a 2-D X (its steps), not output as a frame
-        return hasattr(self, "n_features_in_") and not self._outputs_pandas()
+    def _array_names(self, input_features=None):
+        """Name a column of ids per column of a 2-D ``X`` (its steps)."""
+        if hasattr(self, "n_features_in_"):  # fitted on a 2-D X (its steps)
+            return _check_feature_names_in(self, input_features)
+        return self._step_names(input_features)
 
     def _id_tokens(self):
         """Return the token of each id from 2 on ("infrequent_sklearn" if shared)."""

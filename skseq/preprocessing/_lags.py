@@ -77,7 +77,7 @@ class LagsToSequences(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         lags, oldest first (lags ``[-24, -12, -1]`` make three steps). It
         replaces ``n_steps``, ``n_features`` and ``order``: giving it with
         any of them (``order`` other than "variable") is refused.
-    fill_value : float, default=0.0
+    fill_value : finite float, default=0.0
         With ``columns``, the value of a variable at a step where it has no
         lag; the network cannot tell it from a measured value.
 
@@ -118,7 +118,7 @@ class LagsToSequences(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
         "order": [StrOptions({"variable", "step"})],
         "columns": ["array-like", None],
-        "fill_value": [Real],
+        "fill_value": [Interval(Real, None, None, closed="neither")],
     }
 
     def __init__(
@@ -208,26 +208,15 @@ class LagsToSequences(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         shape = (len(X), len(self.steps_), self._feature_index.max() + 1)
         out = np.full(shape, self.fill_value, dtype=X.dtype)
         out[:, self._step_index, self._feature_index] = X
-        return self._sequence_output(out, list(self.get_feature_names_out()))
+        return self._sequence_output(out)
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output's features: one per variable.
+    def _step_names(self, input_features=None):
+        """Name the variables: ``<name>`` of columns ``<name>_lag<k>``, or ``x<j>``.
 
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Names of the input columns; by default ``feature_names_in_``, or
-            ``x0, x1, ...`` when ``X`` had none.
-
-        Returns
-        -------
-        ndarray of str
-            ``n_features`` names, those of the columns of the pandas output.
-            When every column of a variable is named ``<name>_lag<k>``, with
-            one ``<name>`` per variable, the variables are those ``<name>``;
-            otherwise ``x0, x1, ...``.
+        When every column of a variable is named ``<name>_lag<k>``, with one
+        ``<name>`` per variable, the variables are those ``<name>``;
+        otherwise ``x0, x1, ...``. They name the output however it is given.
         """
-        check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         n_features = self._feature_index.max() + 1
         variables = [set() for _ in range(n_features)]
@@ -320,7 +309,7 @@ def _check_n_components(n_components):
         "lags_future_covariates": [tuple, list, dict, None],
         "n_components": ["array-like"],
         "output_chunk_shift": [Interval(Integral, 0, None, closed="left")],
-        "fill_value": [Real],
+        "fill_value": [Interval(Real, None, None, closed="neither")],
     },
     prefer_skip_nested_validation=True,
 )
@@ -359,7 +348,7 @@ default=None
         ``lags_future_covariates=[0]`` and a shift of 2, its steps are the
         lags -2, -1 and 2 (the times 0 and 1 have no step), and the network
         reads them as consecutive steps all the same.
-    fill_value : float, default=0.0
+    fill_value : finite float, default=0.0
         Value of a variable at a step where it has no lag.
 
     Returns

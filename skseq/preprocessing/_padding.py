@@ -27,6 +27,11 @@ def padding_value(value, dtype):
 def _check_representable(steps, value, dtype):
     """Refuse values and a padding value that ``dtype`` would change."""
     if np.issubdtype(dtype, np.integer):
+        if not float(value).is_integer():  # np.full would truncate it
+            raise ValueError(
+                f"value={value!r} is not an integer, but dtype={dtype.name} holds "
+                "integer ids; give an integer padding value, or a float dtype."
+            )
         info = np.iinfo(dtype)
         low, high = (steps.min(), steps.max()) if steps.size else (0, 0)
         if low < info.min or high > info.max or not info.min <= value <= info.max:
@@ -41,10 +46,11 @@ def _check_representable(steps, value, dtype):
             not np.isfinite(np.asarray(value, dtype=dtype))
             or not np.isfinite(steps.astype(dtype, copy=False)).all()
         ):
+            wider = "'float32'" if dtype.itemsize < 4 else "'float64'"
             raise ValueError(
                 f"dtype={dtype.name} cannot hold the values or the padding value "
                 f"{value} (they would become infinite); choose a wider dtype, e.g. "
-                "'float32', or another padding value."
+                f"{wider}, or another padding value."
             )
 
 
@@ -65,9 +71,10 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         Pad before or after each sequence.
     truncating : {"pre", "post"}, default="pre"
         Drop the steps of a longer sequence at its start or its end.
-    value : float or None, default=None
+    value : finite float or None, default=None
         Padding value. None follows skseq's masking convention (above); any
-        other value must be given to the estimators as ``mask_value``.
+        other value must be given to the estimators as ``mask_value``. With
+        an integer ``dtype`` it must be an integer.
     dtype : str or numpy dtype, default="float32"
         Output dtype. An integer dtype reads the input as token ids, of which
         0 is padding. float32, what the networks compute in, has a 24-bit
@@ -90,6 +97,13 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     skseq.preprocessing.SequenceScaler : Scale sequences, keeping padding.
+
+    Notes
+    -----
+    :meth:`get_feature_names_out` names the output's columns: with pandas
+    output (a long frame, a row per step) the features of a step (the
+    input's, ``["x0"]`` for a 2-D ``X``, whose columns are steps); otherwise
+    the steps, ``["step0", "step1", ...]``.
 
     Examples
     --------
@@ -115,7 +129,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         "maxlen": [Interval(Integral, 1, None, closed="left"), None],
         "padding": [StrOptions({"pre", "post"})],
         "truncating": [StrOptions({"pre", "post"})],
-        "value": [Real, None],
+        "value": [Interval(Real, None, None, closed="neither"), None],
         "dtype": "no_validation",
     }
 
@@ -134,13 +148,24 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         self.value = value
         self.dtype = dtype
 
-    def _check(self, X, reset):
-        dtype = np.dtype(self.dtype)
-        tokens = np.issubdtype(dtype, np.integer)
-        if not tokens and not np.issubdtype(dtype, np.floating):
+    def _dtype(self):
+        """Return ``dtype`` as a numpy dtype, refused unless float or integer."""
+        try:
+            dtype = np.dtype(self.dtype)
+        except TypeError:  # not a dtype at all ("flaot32")
+            dtype = None
+        if dtype is None or not (
+            np.issubdtype(dtype, np.integer) or np.issubdtype(dtype, np.floating)
+        ):
             raise ValueError(
-                f"dtype must be a float or integer dtype, got {self.dtype!r}."
+                "dtype must be a float or integer dtype (e.g. 'float32' or "
+                f"'int64'), got {self.dtype!r}."
             )
+        return dtype
+
+    def _check(self, X, reset):
+        dtype = self._dtype()
+        tokens = np.issubdtype(dtype, np.integer)
         # Input already padded by skseq's convention (MASK_VALUE, or id 0 for
         # tokens) is unpadded first, so padding twice changes nothing. A value
         # of your own may also be real data (0.0): it is left as it is.
@@ -189,7 +214,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         sequences = self._check(X, reset=False)
-        dtype = np.dtype(self.dtype)
+        dtype = self._dtype()
         steps, lengths, size = sequences.steps, sequences.lengths, self.max_length_
         out = np.full(
             (len(lengths), size) + steps.shape[1:],
@@ -208,8 +233,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
         if out.ndim == 3 and sequences.item_ndim == 1:
             out = out[:, :, 0]
-        names = self._step_names()
-        return self._sequence_output(out, names, sequences.index, sequences.reordered)
+        return self._sequence_output(out, sequences.index, sequences.reordered)
 
     def inverse_transform(self, X):
         """Remove the padding: back to a list of sequences.
@@ -226,14 +250,24 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
             not restored).
         """
         check_is_fitted(self)
-        X = np.asarray(self._from_sequence_output(X, stack=True))
-        if X.ndim not in (2, 3):
+        X = self._from_sequence_output(X, stack=True)
+        try:
+            X = np.asarray(X)
+        except ValueError:  # a list of sequences of different lengths
+            got = "sequences of different lengths"
+        else:
+            got = f"an array of shape {X.shape} and dtype {X.dtype}"
+        if (
+            not isinstance(X, np.ndarray)
+            or X.ndim not in (2, 3)
+            or X.dtype.kind not in "biuf"
+        ):
             raise ValueError(
                 f"X must be padded sequences, 2-D (n_samples, n_steps) or 3-D "
-                f"(n_samples, n_steps, n_features) as transform returns them; got "
-                f"an array of shape {X.shape}."
+                f"(n_samples, n_steps, n_features) numbers, as transform returns "
+                f"them; got {got}."
             )
-        dtype = np.dtype(self.dtype)
+        dtype = self._dtype()
         value = padding_value(self.value, dtype)
         steps = X if X.ndim == 3 else X[:, :, None]
         is_value = np.all(steps == np.asarray(value, dtype=X.dtype), axis=2)
@@ -252,30 +286,8 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
             for row, (a, b) in zip(X, bounds, strict=True)
         ]
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
-
-        The pandas output (``set_output(transform="pandas")``) is a long frame
-        with one row per step: its columns are the features of a step. The
-        other output of univariate sequences is 2-D, with one column per step.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            With pandas output, the input's features of a step; by default
-            ``feature_names_in_`` or ``["x0", "x1", ...]``. Ignored otherwise,
-            and for a 2-D ``X``, whose columns are steps.
-
-        Returns
-        -------
-        ndarray of str
-            With pandas output, the features of a step (``["x0"]`` for a 2-D
-            ``X``); otherwise ``["step0", "step1", ...]``, ``max_length_``
-            names.
-        """
-        check_is_fitted(self)
-        if self._outputs_pandas():
-            return self._step_names(input_features)
+    def _array_names(self, input_features=None):
+        """Name the columns of a 2-D output, one per step: ``step0, step1, ...``."""
         return np.array([f"step{i}" for i in range(self.max_length_)], dtype=object)
 
     def __sklearn_tags__(self):

@@ -1,13 +1,19 @@
 """SequenceScaler: per-feature scaling over the valid steps of all sequences."""
 
+import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+)
 from ..utils.validation import (
     MASK_VALUE,
     check_sequences,
@@ -20,12 +26,7 @@ from ._output import SequenceOutputMixin
 __all__ = ["SequenceScaler"]
 
 
-class SequenceScaler(
-    SequenceOutputMixin,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    BaseEstimator,
-):
+class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     """Scale each feature of sequences, fitted on all valid time steps.
 
     Unlike scikit-learn's scalers, which scale each column of a table, the
@@ -59,6 +60,12 @@ class SequenceScaler(
     See Also
     --------
     sklearn.preprocessing.StandardScaler : Scaling of the columns of a table.
+
+    Notes
+    -----
+    :meth:`get_feature_names_out` names the output's columns: with pandas
+    output (a long frame, a row per step) the features of a step (``["x0"]``
+    for a 2-D ``X``, whose columns are steps); otherwise the input's columns.
 
     Examples
     --------
@@ -163,8 +170,7 @@ class SequenceScaler(
             or a long DataFrame).
         """
         scaled, read = self._apply(X, "transform")
-        names = self._step_names()
-        return self._sequence_output(scaled, names, read.index, read.reordered)
+        return self._sequence_output(scaled, read.index, read.reordered)
 
     def inverse_transform(self, X):
         """Undo the scaling of the valid steps.
@@ -180,31 +186,17 @@ class SequenceScaler(
             Sequences on the original scale, in the form of ``X``.
         """
         X = self._from_sequence_output(X)
-        return self._apply(X, "inverse_transform")[0]
+        with warnings.catch_warnings():
+            # scaled sequences carry no input names (nor does the long frame,
+            # once read): as for scikit-learn's scalers, they are not checked
+            warnings.filterwarnings(
+                "ignore", "X (does not have valid|has) feature names", UserWarning
+            )
+            return self._apply(X, "inverse_transform")[0]
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
-
-        The pandas output (``set_output(transform="pandas")``) is a long frame
-        with one row per step: its columns are the features of a step
-        (``["x0"]`` for a 2-D ``X``, whose columns are steps). The other
-        output has the columns of the input.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            The input's features; by default ``feature_names_in_`` or
-            ``["x0", "x1", ...]``. Ignored with pandas output of a 2-D ``X``.
-
-        Returns
-        -------
-        ndarray of str
-            The names of the output columns.
-        """
-        check_is_fitted(self)
-        if self._outputs_pandas():
-            return self._step_names(input_features)
-        return super().get_feature_names_out(input_features)
+    def _array_names(self, input_features=None):
+        """Name the columns of the output without pandas: the input's."""
+        return _check_feature_names_in(self, input_features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -13,6 +13,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ..utils._long import is_long_frame
 from ..utils._ragged import _looks_ragged
 from ..utils._sklearn_compat import (
     Interval,
@@ -113,13 +114,29 @@ def make_windows(series, window_length, horizon=1, step=1):
 
 
 def _one_series(X):
-    """Refuse a list of separate sequences: the windower takes one series."""
+    """Refuse separate sequences (a list, a long frame): the windower takes one."""
     if _looks_ragged(X):
         raise ValueError(
             "SequenceWindower takes one series, a 2-D X of shape (n_timesteps, "
             "n_features), but X is a list of sequences of different lengths. "
             "Window each series separately, or use make_windows."
         )
+    if is_long_frame(X):
+        ids = X.index.get_level_values(0).unique()
+        if len(ids) > 1:  # its rows would be windowed across the sequences
+            raise ValueError(
+                "SequenceWindower takes one series, a 2-D X of shape (n_timesteps, "
+                f"n_features), but X is a long DataFrame of {len(ids)} sequences "
+                f"(ids {list(ids[:3])}{', ...' if len(ids) > 3 else ''}); a window "
+                "would mix them. Window each series separately (X.xs(id))."
+            )
+        times = X.index.get_level_values(-1)
+        if not times.is_monotonic_increasing:  # rows stay rows: y is theirs
+            raise ValueError(
+                "X is a long DataFrame whose times are not increasing; its rows "
+                "are windowed in their order, which must be the time order. Sort "
+                "it (X.sort_index()) and its y with it."
+            )
     return X
 
 
@@ -138,7 +155,7 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     ----------
     window_length : int, default=10
         Steps per window.
-    value : float or None, default=None
+    value : finite float or None, default=None
         Padding value of the first rows; None is :data:`skseq.MASK_VALUE`,
         which the estimators mask by default.
 
@@ -152,6 +169,13 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     See Also
     --------
     make_windows : Windows with their targets, for training on one series.
+
+    Notes
+    -----
+    :meth:`get_feature_names_out` names the output's columns: with pandas
+    output (a long frame, a row per step of a window) the input features;
+    otherwise, for one input feature (a 2-D output),
+    ``["<name>_lag<k>", ...]`` from the oldest step to lag 0.
 
     Examples
     --------
@@ -167,7 +191,7 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "window_length": [Interval(Integral, 1, None, closed="left")],
-        "value": [Real, None],
+        "value": [Interval(Real, None, None, closed="neither"), None],
     }
 
     def __init__(self, window_length=10, *, value=None):
@@ -211,14 +235,18 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         X = validate_data(self, _one_series(X), dtype="numeric", reset=False)
         value = MASK_VALUE if self.value is None else self.value
         dtype = np.result_type(X.dtype, np.float32)
+        with np.errstate(over="ignore"):
+            if not np.isfinite(np.asarray(value, dtype=dtype)):
+                raise ValueError(
+                    f"The padding value={value!r} does not fit the dtype of X, "
+                    f"{dtype.name} (it would become infinite); give X as float64, "
+                    "or another padding value."
+                )
         padded = np.empty((len(X) + self.window_length - 1, X.shape[1]), dtype=dtype)
         padded[: self.window_length - 1] = value
         padded[self.window_length - 1 :] = X
         windows = cut_windows(padded, self.window_length)
-        return self._sequence_output(
-            windows[:, :, 0] if X.shape[1] == 1 else windows,
-            _check_feature_names_in(self),  # a long frame has a column per feature
-        )
+        return self._sequence_output(windows[:, :, 0] if X.shape[1] == 1 else windows)
 
     def inverse_transform(self, X):
         """Return the series: the last step of each window.
@@ -235,33 +263,23 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = np.asarray(self._from_sequence_output(X, stack=True))
+        width = self.n_features_in_
+        if not ((X.ndim == 2 and width == 1) or (X.ndim == 3 and X.shape[2] == width)):
+            expected = (
+                "2-D (n_timesteps, window_length)"
+                if width == 1
+                else f"3-D (n_timesteps, window_length, {width})"
+            )
+            raise ValueError(
+                f"X must be windows of {width} features, {expected} as transform "
+                f"returns them; got an array of shape {X.shape}."
+            )
         last = X[:, -1]
         return last.reshape(len(X), -1)
 
-    def get_feature_names_out(self, input_features=None):
-        """Names of the output columns.
-
-        The pandas output (``set_output(transform="pandas")``) is a long frame
-        with one row per step of a window: its columns are the input features.
-        The other output is 2-D for a single input feature, with one column
-        per step of the window.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Names of the input features; by default ``feature_names_in_`` or
-            ``["x0", "x1", ...]``.
-
-        Returns
-        -------
-        ndarray of str
-            With pandas output, the input features; otherwise
-            ``["<name>_lag<k>", ...]`` from the oldest step to lag 0.
-        """
-        check_is_fitted(self)
+    def _array_names(self, input_features=None):
+        """Name the columns of a 2-D output (one feature): ``<name>_lag<k>``."""
         names = _check_feature_names_in(self, input_features)
-        if self._outputs_pandas():
-            return names
         if self.n_features_in_ != 1:
             raise ValueError(
                 "Feature names are defined for one input feature, whose windows "
