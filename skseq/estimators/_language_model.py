@@ -9,9 +9,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 from skorch import NeuralNet
-from skorch.callbacks import Callback
 from skorch.history import History
-from torch.utils.data import Dataset
 
 from .._base import set_fitted
 from .._docstrings import fill_doc
@@ -23,6 +21,10 @@ from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._encoding import UNKNOWN_ID
 from ..preprocessing._tokens import join_tokens
 from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ._language_parts import InOrder as _InOrder
+from ._language_parts import ResetState as _ResetState
+from ._language_parts import StreamDataset as _StreamDataset
+from ._language_parts import sample_token
 
 __all__ = ["RNNLanguageModel"]
 
@@ -30,54 +32,6 @@ __all__ = ["RNNLanguageModel"]
 _SCORE_PIECE = 4096
 # chunks of bptt_steps each stream holds at least (fewer streams otherwise)
 _MIN_CHUNKS = 8
-
-
-class _StreamDataset(Dataset):
-    """Parallel streams cut into consecutive chunks of ``bptt_steps``."""
-
-    def __init__(self, stream, n_streams, bptt_steps):
-        length = (len(stream) - 1) // n_streams
-        stream = torch.as_tensor(stream[: n_streams * length + 1])
-        self.inputs = stream[:-1].reshape(n_streams, length)
-        self.targets = stream[1:].reshape(n_streams, length)
-        self.bptt_steps = bptt_steps
-        self.lengths = torch.full((len(self),), n_streams)
-        self.fixed_length = True
-
-    def __len__(self):
-        return -(-self.inputs.shape[1] // self.bptt_steps)
-
-    def batch(self, index):
-        start = int(index[0]) * self.bptt_steps
-        chunk = slice(start, start + self.bptt_steps)
-        X, y = self.inputs[:, chunk], self.targets[:, chunk]
-        lengths = torch.full((len(X),), X.shape[1])
-        return {"X": X, "lengths": lengths}, {
-            "target": y,
-            "weight": None,
-            "lengths": lengths,
-        }
-
-
-class _InOrder:
-    """skorch iterator over a stream's chunks, in order (the state carries on)."""
-
-    def __init__(self, dataset, **kwargs):
-        self.dataset = dataset
-
-    def __len__(self):
-        return len(self.dataset)
-
-    def __iter__(self):
-        for index in range(len(self.dataset)):
-            yield self.dataset.batch([index])
-
-
-class _ResetState(Callback):
-    """Each epoch reads the streams from their start."""
-
-    def on_epoch_begin(self, net, **kwargs):
-        net.module_.reset_state()
 
 
 @fill_doc
@@ -407,7 +361,12 @@ default="adam"
             ids = self._documents([prompt], self.encoder_, name="prompt")[0][0]
             shown = [prompt]
         else:
-            prompt = [np.asarray(prompt)]
+            given, prompt = type(prompt).__name__, [np.asarray(prompt)]
+            if prompt[0].dtype.kind in "OUS" and self.encoder_ is not None:
+                raise ValueError(
+                    "prompt must be one string (the start of one document), or "
+                    f"None; got a {given} of strings."
+                )
             ids = self._documents(prompt, self.encoder_, name="prompt")[0][0]
             shown = list(ids)
         # a document starts after an end token, as fit and score read it
@@ -419,20 +378,18 @@ default="adam"
         never = [0] if encoder is None else [0, UNKNOWN_ID]
         if encoder is not None and encoder.infrequent_categories_ is not None:
             never.append(encoder.vocab_size_ - 1)  # "infrequent_sklearn"
-        generated = []
+        generated, device = [], self.net_.device
         with torch_threads(self.n_threads), torch.inference_mode():
-            logits, state = module.step(torch.as_tensor(prompt_ids)[None])
+            prompt_ids = torch.as_tensor(prompt_ids, device=device)[None]
+            logits, state = module.step(prompt_ids)
             advance = module.stepper(state)
-            logits = logits[0, -1].numpy().astype(np.float64)
+            logits = logits[0, -1].cpu().numpy()
             for _ in range(n_steps):
-                scaled = logits / temperature
-                scaled[never] = -np.inf  # before the max: its exp may underflow
-                cumulative = np.cumsum(np.exp(scaled - scaled.max()))
-                token = int(np.searchsorted(cumulative, rng.random() * cumulative[-1]))
+                token = sample_token(logits, temperature, never, rng)
                 if token == end:
                     break
                 generated.append(token)
-                logits = advance(token).numpy().astype(np.float64)
+                logits = advance(token).cpu().numpy()
         if encoder is None:
             return np.array(shown + generated, dtype=np.int64)
         tokens = encoder.inverse_transform([np.asarray(generated, np.int64)])[0]
@@ -440,7 +397,9 @@ default="adam"
         text = join_tokens(tokens, unit)
         if not shown:
             return text
-        return shown[0] + (" " if unit == "word" and text else "") + text
+        # a word prompt ending in a space is not given a second one
+        space = unit == "word" and text and not shown[0][-1:].isspace()
+        return shown[0] + (" " if space else "") + text
 
     # --------------------------------------------------------------- score
 
@@ -448,7 +407,7 @@ default="adam"
         """Mean negative log-likelihood per token of the documents of ``X``."""
         module = self._module()
         documents, _ = self._documents(X, self.encoder_)
-        end = self.vocab_size_ - 1
+        end, device = self.vocab_size_ - 1, self.net_.device
         total, count = 0.0, 0
         with torch_threads(self.n_threads), torch.inference_mode():
             for ids in documents:
@@ -458,9 +417,9 @@ default="adam"
                 for start in range(0, len(tokens) - 1, _SCORE_PIECE):
                     piece = tokens[start : start + _SCORE_PIECE + 1]
                     logits, state = module.step(
-                        torch.as_tensor(piece[:-1])[None], state
+                        torch.as_tensor(piece[:-1], device=device)[None], state
                     )
-                    log_p = log_softmax(logits[0].double().numpy(), axis=1)
+                    log_p = log_softmax(logits[0].double().cpu().numpy(), axis=1)
                     total -= log_p[np.arange(len(piece) - 1), piece[1:]].sum()
                     count += len(piece) - 1
         return total / count

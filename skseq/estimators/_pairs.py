@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import Dataset
 
 from .._engine import SequenceDataset
-from .._targets import align_to_ids
+from .._targets import align_to_ids, check_y_given
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
@@ -28,6 +28,7 @@ from ._regressor import TargetScaling
 __all__ = [
     "PairDataset",
     "SideForm",
+    "decoding_limits",
     "read_pairs",
     "read_side",
     "scored_targets",
@@ -81,12 +82,22 @@ def read_side(values, name, estimator, form=None):
     """
     side = _read_side(values, name, estimator, form)
     if form is not None and side.kind != form.kind:
-        kinds = {"text": "strings", "tokens": "token sequences", "values": "numbers"}
-        raise ValueError(
-            f"{name} holds {kinds[side.kind]}, but the model was fitted on "
-            f"{kinds[form.kind]}."
-        )
+        _refuse_kind(name, side.kind, form.kind)
     return side
+
+
+def _token_kind(values):
+    """Return "text" or "tokens" for token input, else None (numbers)."""
+    if not _is_token_input(values):
+        return None
+    return "text" if all(isinstance(v, str) for v in values) else "tokens"
+
+
+def _refuse_kind(name, kind, fitted):
+    kinds = {"text": "strings", "tokens": "token sequences", "values": "numbers"}
+    raise ValueError(
+        f"{name} holds {kinds[kind]}, but the model was fitted on {kinds[fitted]}."
+    )
 
 
 def _read_side(values, name, estimator, form):
@@ -95,8 +106,8 @@ def _read_side(values, name, estimator, form):
         raise ValueError(
             f"{name} is a single string; pass a list of strings (one sequence each)."
         )
-    if _is_token_input(values):
-        kind = "text" if all(isinstance(v, str) for v in values) else "tokens"
+    kind = _token_kind(values)
+    if kind is not None:
         flat, lengths, _ = check_token_sequences(
             list(values),
             unit,
@@ -119,6 +130,33 @@ def _read_side(values, name, estimator, form):
     return Side(
         "values", steps, sequences.lengths, flat, sequences.index, sequences.reordered
     )
+
+
+def decoding_limits(estimator):
+    """Return the beam width and the most output steps that predict uses.
+
+    Both are read at predict time, where ``set_params`` may have changed
+    them since ``fit`` checked them: they are checked again, in
+    scikit-learn's words. A ``max_output_length`` of None is the fitted
+    ``max_output_length_``.
+    """
+    for name in ("beam_width", "max_output_length"):
+        value = getattr(estimator, name)
+        constraints = estimator._parameter_constraints[name]
+        allowed = [c for c in constraints if c is not None]
+        if (value is None and None in constraints) or any(
+            c.is_satisfied_by(value) for c in allowed
+        ):
+            continue
+        expected = " or ".join(
+            [str(c) for c in allowed] + (["None"] if None in constraints else [])
+        )
+        raise ValueError(
+            f"The {name!r} parameter of {type(estimator).__name__} must be "
+            f"{expected}. Got {value!r} instead."
+        )
+    limit = estimator.max_output_length or estimator.max_output_length_
+    return estimator.beam_width, limit
 
 
 def read_pairs(estimator, X, y):
@@ -162,14 +200,22 @@ def paired_target(estimator, source, y, form=None):
 def scored_targets(estimator, y, read):
     """Return ``score``'s true outputs: ``y`` lined up with ``X``'s sequences.
 
-    ``read`` is the source side of ``X`` as read. A long-frame ``y`` (numeric
-    targets by (sequence id, step)) is read per id as ``fit`` reads it
-    (:func:`paired_target`), one array per sequence, 1-D where the model's
-    outputs are (a long frame's one column is one value a step).
+    ``read`` is the source side of ``X`` as read. Numeric targets (a long
+    frame by (sequence id, step), arrays padded with :data:`MASK_VALUE`...)
+    are read as ``fit`` reads them (:func:`paired_target`), padding dropped,
+    one array per sequence, 1-D where the model's outputs are (a long frame's
+    one column is one value a step). Token targets are taken as they are,
+    once their kind is the fitted one (strings are never equal to lists).
     """
-    if not is_long_frame(y):
-        return align_to_ids(y, read)
-    target = paired_target(estimator, read, y, estimator.target_)
+    check_y_given(estimator, y)
+    form = estimator.target_
+    if form.is_tokens and not is_long_frame(y):
+        y = align_to_ids(y, read)
+        kind = _token_kind(y)
+        if kind != form.kind:
+            _refuse_kind("y", kind or "values", form.kind)
+        return y
+    target = paired_target(estimator, read, y, form)
     parts = np.split(target.steps, np.cumsum(target.lengths)[:-1])
     flat = estimator.target_.scaling.ndim == 1 and target.steps.shape[1:] == (1,)
     return [part.reshape(len(part)) if flat else part for part in parts]

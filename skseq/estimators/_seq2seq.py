@@ -30,6 +30,7 @@ from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ._pairs import (
     PairDataset,
     SideForm,
+    decoding_limits,
     read_pairs,
     read_side,
     scored_targets,
@@ -387,7 +388,7 @@ default="adam"
         read = read_side(X, "X", self, self.source_)
         lengths = read.lengths
         source = SequenceDataset(self.source_.encode(read.steps, "X"), lengths)
-        max_length = self.max_output_length or self.max_output_length_
+        beam_width, max_length = decoding_limits(self)
         module = self.net_.module_
         module.train(False)
         device = self.net_.device
@@ -407,7 +408,7 @@ default="adam"
                         start=start,
                         end=end,
                         max_length=max_length,
-                        beam_width=self.beam_width,
+                        beam_width=beam_width,
                         unknown=self.target_.rare,
                     )
                 else:

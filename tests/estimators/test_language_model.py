@@ -1,6 +1,7 @@
 """RNNLanguageModel: truncated backpropagation through time, generation, scores."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ from sklearn.model_selection import GridSearchCV
 from skseq import RNNLanguageModel
 from skseq.datasets import load_text
 from skseq.estimators._language_model import _StreamDataset
+from skseq.estimators._language_parts import sample_token
 
 QUICK = dict(hidden_size=32, max_epochs=8, random_state=0)
 
@@ -147,3 +149,63 @@ def test_a_text_model_never_writes_the_rare_tokens_id():
         model.net_.module_.head.bias[rare] += 20.0
     text = model.generate("the", 8, temperature=0.001, random_state=0)
     assert len(text.split()) > 1 and "infrequent" not in text
+
+
+def test_a_tiny_temperature_picks_the_likeliest_token():
+    # logits / 1e-320 overflowed to inf, inf - inf is NaN: tokens were drawn
+    # from NaN weights (not the likeliest) with RuntimeWarnings
+    model = RNNLanguageModel(hidden_size=8, max_epochs=1, random_state=0)
+    model.fit("the cat sat on the mat. " * 20)
+    module = model.net_.module_
+    end, ids = model.vocab_size_ - 1, model.encoder_.transform(["the c"])[0]
+    greedy = list(ids)
+    with torch.no_grad():
+        for _ in range(6):
+            logits, _ = module.step(torch.as_tensor([[end, *greedy]]))
+            scores = logits[0, -1].double().numpy()
+            scores[[0, 1]] = -np.inf  # padding, unknown: never written
+            greedy.append(int(scores.argmax()))
+    expected = model.encoder_.inverse_transform([np.array(greedy)])[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for temperature in (1e-320, 1e-308, 1e-12):
+            for seed in range(3):
+                text = model.generate("the c", 6, temperature, random_state=seed)
+                assert text == "".join(expected)
+
+
+def test_sample_token_over_the_whole_range_of_temperatures():
+    rng = np.random.default_rng(0)
+    logits = np.array([30.0, 1.0, 5.0, 2.0])  # id 0 is never drawn
+    for temperature in (1e-320, 1e-3, 1.0):
+        assert sample_token(logits, temperature, [0], rng) == 2
+    draws = [sample_token(logits, np.inf, [0], rng) for _ in range(600)]
+    counts = np.bincount(draws, minlength=4)
+    assert counts[0] == 0 and counts[1:].min() > 150  # uniform: 200 each
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_generates_and_scores_on_cuda():
+    # the prompt and the scored text stayed on the CPU, and .numpy() was called
+    # on the network's CUDA logits
+    model = RNNLanguageModel(hidden_size=8, max_epochs=1, device="cuda")
+    model.fit("the cat sat on the mat. " * 20)
+    assert len(model.generate("the", 10, random_state=0)) >= 3
+    assert np.isfinite(model.score("the cat"))
+
+
+def test_a_word_prompt_is_continued_with_one_space():
+    # a prompt ending in a space got a second one: "a  b b c"
+    model = RNNLanguageModel(unit="word", hidden_size=4, max_epochs=1, random_state=0)
+    model.fit(["a b c a b c"] * 3)
+    with_space = model.generate("a ", 5, random_state=0)
+    assert with_space.startswith("a ") and "  " not in with_space
+    assert with_space == model.generate("a", 5, random_state=0)
+
+
+def test_a_prompt_of_several_strings_is_refused_as_such():
+    # the message said "fitted on text; give prompt as text too"
+    model = RNNLanguageModel(hidden_size=4, max_epochs=1, random_state=0)
+    model.fit("hello world hello")
+    with pytest.raises(ValueError, match="prompt must be one string .* list of str"):
+        model.generate(["he"], 3)

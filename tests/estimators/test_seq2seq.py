@@ -395,3 +395,61 @@ def test_a_text_model_scored_on_a_long_frame_says_what_it_was_fitted_on():
     numbers = to_long_format([np.arange(3.0)] * 30)
     with pytest.raises(ValueError, match="y holds numbers, but the model was fitted"):
         model.score(X, numbers)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"beam_width": 0}, "'beam_width' parameter of RNNSeq2Seq must be an int"),
+        ({"max_output_length": 0}, "'max_output_length' parameter of RNNSeq2Seq"),
+        ({"max_output_length": 2.0}, "'max_output_length' parameter of RNNSeq2Seq"),
+    ],
+)
+def test_decoding_settings_changed_after_fit_are_checked_at_predict(
+    reversal, params, match
+):
+    # beam_width and max_output_length are read at predict: set_params after
+    # fit reached beam search unchecked (an IndexError, a TypeError, or 0
+    # silently read as None)
+    model, X, y = reversal
+    changed = RNNSeq2Seq(**{**model.get_params(), **params})
+    changed.__dict__.update(
+        {k: v for k, v in model.__dict__.items() if k.endswith("_")}
+    )
+    for method in (changed.predict, changed.predict_attention):
+        with pytest.raises(ValueError, match=match):
+            method(X[:3])
+    with pytest.raises(ValueError, match=match):
+        changed.score(X[:3], y[:3])
+
+
+def test_score_drops_the_padding_of_numeric_targets(monkeypatch):
+    # y padded with MASK_VALUE is read as fit reads it: the padding is no
+    # step of the true output, which right predictions do not write
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=int(n)) for n in rng.integers(2, 5, size=12)]
+    y = [x[::-1].copy() for x in X]
+    padded = SequencePadder(dtype="float64").fit_transform(y)
+    model = RNNSeq2Seq(hidden_size=8, max_epochs=1, random_state=0).fit(X, padded)
+    generate = model._generate
+
+    def right(X_new):  # the network's reading of X, the true outputs
+        _, weights, read = generate(X_new)
+        return [t.copy() for t in y], weights, read
+
+    monkeypatch.setattr(model, "_generate", right)
+    assert model.score(X, y) == 1.0
+    assert model.score(X, padded) == 1.0
+    assert model.score(X, to_long_format(y)) == 1.0
+
+
+def test_score_refuses_targets_of_another_kind(reversal):
+    # a string is never equal to a list of its characters: the score was 0
+    model, X, y = reversal
+    with pytest.raises(ValueError, match="y holds token sequences, but the model"):
+        model.score(X[:5], [list(t) for t in y[:5]])
+    with pytest.raises(ValueError, match="y holds numbers, but the model"):
+        model.score(X[:5], [np.ones(3)] * 5)
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        model.score(X[:5], None)
+    assert model.score(pd.Series(X[:5]), np.array(y[:5])) == model.score(X[:5], y[:5])
