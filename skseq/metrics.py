@@ -67,14 +67,30 @@ def _right(true, pred):
 
 
 def _equal(a, b):
+    """Whether two steps (or two sequences of steps) are equal."""
     if isinstance(a, str) or isinstance(b, str):
         return a == b
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return False
-    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
-        return bool(np.allclose(a, b, rtol=0, atol=1e-6))
-    return bool((a == b).all())
+    kinds = {a.dtype.kind, b.dtype.kind}
+    if kinds <= set("biufc") and kinds & set("fc"):
+        return bool(np.isclose(a, b, rtol=0, atol=1e-6).all())
+    return bool(np.all(a == b))  # objects (an unknown token, None) are compared
+
+
+def _same_kind(y_true, y_pred):
+    """Refuse a string paired with a token sequence, whose tokens are unknown."""
+    for i, (true, pred) in enumerate(zip(y_true, y_pred, strict=True)):
+        if isinstance(true, str) != isinstance(pred, str):
+            raise ValueError(
+                "y_true and y_pred must both hold strings or both token sequences; "
+                f"y_true[{i}] is a {type(true).__name__} and y_pred[{i}] a "
+                f"{type(pred).__name__}."
+            )
+        if not isinstance(true, str):
+            _steps(true, None, "y_true", i)
+            _steps(pred, None, "y_pred", i)
 
 
 def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
@@ -83,9 +99,10 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     Parameters
     ----------
     y_true, y_pred : list of str or list of array-like
-        True and predicted sequences (numeric steps equal within 1e-6).
+        True and predicted sequences (numeric steps equal within 1e-6): each
+        pair two strings or two sequences of tokens.
     sample_weight : array-like of shape (n_samples,), default=None
-        Weight of each sequence; at least one must be non-zero.
+        Weight of each sequence; at least one must be non-zero, and their sum.
 
     Returns
     -------
@@ -98,6 +115,7 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     0.5
     """
     y_true, y_pred = _pairs(y_true, y_pred)
+    _same_kind(y_true, y_pred)
     right = [_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, right)
@@ -105,6 +123,11 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
         if not np.any(sample_weight):
             raise ValueError(
                 "Sample weights must contain at least one non-zero number."
+            )
+        if sample_weight.sum() == 0:
+            raise ValueError(
+                "sample_weight must not sum to zero (its weights are the shares "
+                "of the sequences); got weights that do."
             )
     return float(np.average(right, weights=sample_weight))
 

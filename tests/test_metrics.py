@@ -15,6 +15,21 @@ def test_sequence_accuracy_counts_whole_sequences():
     assert sequence_accuracy(numbers, [np.array([1.0]), np.array([3.0])]) == 0.5
 
 
+def test_sequence_accuracy_refuses_what_it_cannot_compare():
+    # a string beside a token list (chars or words?) scored 0.0, scalars
+    # were read as sequences, weights summing to zero divided by zero
+    with pytest.raises(ValueError, match=r"y_true\[0\] is a str and y_pred\[0\] a"):
+        sequence_accuracy(["ab"], [["a", "b"]])
+    with pytest.raises(ValueError, match=r"y_pred must hold sequences.*y_pred\[0\]"):
+        sequence_accuracy([[1]], [1])
+    with pytest.raises(ValueError, match="sample_weight must not sum to zero"):
+        sequence_accuracy(["a", "b"], ["a", "c"], sample_weight=[1, -1])
+    # an unknown token (None) is wrong, not a TypeError
+    unknown = [np.array([1.0, None], dtype=object)]
+    assert sequence_accuracy([np.array([1.0, 2.0])], unknown) == 0.0
+    assert token_accuracy([np.array([1.0, 2.0])], unknown) == 0.5
+
+
 def test_token_accuracy_by_position_with_missing_tokens_wrong():
     assert token_accuracy(["abcd", "xy"], ["abxd", "xyz"]) == (3 + 2) / (4 + 3)
     assert token_accuracy(["the cat sat"], ["the cat sad"], unit="word") == 2 / 3
