@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 import torch
 from scipy.special import log_softmax
 from sklearn.base import BaseEstimator
@@ -197,6 +198,8 @@ default="adam"
         """
         if isinstance(X, str):
             X = [X]
+        if isinstance(X, pd.Series):  # a column of documents
+            X = X.tolist()
         if not isinstance(X, (list, tuple, np.ndarray)) or len(X) == 0:
             raise ValueError(
                 "X must be a string, a list of strings (documents) or a list of "
@@ -219,11 +222,11 @@ default="adam"
         documents = [np.asarray(x) for x in X]
         for position, ids in enumerate(documents):
             where = name if name == "prompt" else f"{name}[{position}]"
-            if (
-                ids.ndim != 1
-                or ids.dtype.kind not in "iu"
-                or (ids.size and ids.min() < 1)
-            ):
+            if ids.ndim == 1 and ids.size == 0:
+                raise ValueError(
+                    f"{where} is empty; every document needs at least 1 token."
+                )
+            if ids.ndim != 1 or ids.dtype.kind not in "iu" or ids.min() < 1:
                 raise ValueError(
                     f"{where} must be a 1-D sequence of integer token ids "
                     f">= 1 (0 is padding), or {name} text."

@@ -4,6 +4,7 @@ import pickle
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
@@ -209,3 +210,18 @@ def test_a_prompt_of_several_strings_is_refused_as_such():
     model.fit("hello world hello")
     with pytest.raises(ValueError, match="prompt must be one string .* list of str"):
         model.generate(["he"], 3)
+
+
+def test_a_series_of_documents_is_read_and_an_empty_document_named():
+    # a Series was refused ("got Series") where an array of strings is read;
+    # an empty document of ids was called "no integer token ids"
+    documents = ["ab ab ba", "ba ab"]
+    from_series = RNNLanguageModel(**{**QUICK, "max_epochs": 1}).fit(
+        pd.Series(documents)
+    )
+    from_list = RNNLanguageModel(**{**QUICK, "max_epochs": 1}).fit(documents)
+    assert from_series.generate("a", 8, random_state=0) == from_list.generate(
+        "a", 8, random_state=0
+    )
+    with pytest.raises(ValueError, match=r"X\[0\] is empty; every document needs"):
+        RNNLanguageModel(**QUICK).fit([[], [2, 3]])
