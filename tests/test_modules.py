@@ -215,3 +215,26 @@ def test_batch_norm_takes_a_batch_of_one_value_per_channel():
     X = np.random.default_rng(0).normal(size=(33, 1, 1))
     clf = RNNClassifier(conv_layers=1, conv_channels=4, max_epochs=2, hidden_size=4)
     assert clf.fit(X, np.arange(33) % 2).predict(X).shape == (33,)
+
+
+def test_seq2seq_dropout_leaves_numeric_inputs_and_the_start_flag_alone():
+    # dropout zeroed raw values and the decoder's start flag in training (the
+    # estimator's docstring promised dropout on embeddings only)
+    from skseq.modules import Seq2SeqModule
+
+    torch.manual_seed(0)
+    module = Seq2SeqModule(
+        3, 2, source_tokens=False, target_tokens=False, hidden_size=8, dropout=0.9
+    )
+    module.train()
+    X, lengths = torch.randn(4, 6, 3), torch.tensor([6, 5, 4, 3])
+    first = module.encode(X, lengths)[0]
+    again = module.encode(X, lengths)[0]
+    torch.testing.assert_close(first, again)  # one layer: nothing dropped
+    start = module.start(4)
+    assert torch.equal(module._decoder_input(start), start)
+    tokens = Seq2SeqModule(12, 9, hidden_size=8, dropout=0.9).train()
+    ids = torch.randint(2, 12, (4, 6))
+    assert not torch.equal(
+        tokens.encode(ids, lengths)[0], tokens.encode(ids, lengths)[0]
+    )

@@ -73,7 +73,8 @@ class RNNSeq2Seq(VersionStamped, BaseEstimator):
         score or Luong's (scaled) dot product. None: no attention; the
         decoder sees the source through its initial state only.
     dropout : float, default=0.0
-        Dropout on embeddings, between layers and before the output head.
+        Dropout on embeddings (numeric steps are not dropped), between layers
+        and before the output head.
     teacher_forcing : float, default=1.0
         Share of training steps whose decoder input is the true previous
         token; the others get the model's own previous prediction

@@ -109,7 +109,8 @@ class Seq2SeqModule(nn.Module):
         Attention score; None: the decoder sees the source only through its
         initial state.
     dropout : float, default=0.0
-        Dropout on inputs, between layers and before the output head.
+        Dropout on embeddings (not on numeric inputs, nor on the start flag),
+        between layers and before the output head.
     teacher_forcing : float, default=1.0
         Share of training steps whose decoder input is the true previous
         target; the others get the previous prediction (scheduled sampling).
@@ -195,10 +196,10 @@ class Seq2SeqModule(nn.Module):
 
     def encode(self, X, lengths):
         """Read the source: ``(memory, keys, mask, state)`` for the decoder."""
-        if hasattr(self, "source_embedding"):
-            X = self.source_embedding(X)
+        if hasattr(self, "source_embedding"):  # numeric values are not dropped
+            X = self.dropout(self.source_embedding(X))
         packed = pack_padded_sequence(
-            self.dropout(X), lengths.cpu(), batch_first=True, enforce_sorted=False
+            X, lengths.cpu(), batch_first=True, enforce_sorted=False
         )
         memory, final = self.encoder(packed)
         memory, _ = pad_packed_sequence(
@@ -232,8 +233,8 @@ class Seq2SeqModule(nn.Module):
 
     def _decoder_input(self, y_in):
         if self.target_tokens:
-            return self.target_embedding(y_in)
-        return y_in
+            return self.dropout(self.target_embedding(y_in))
+        return y_in  # numeric values and the start flag are not dropped
 
     def decode(self, y_in, state, encoded):
         """Return the outputs for decoder inputs ``y_in``, new state, weights.
@@ -243,7 +244,7 @@ class Seq2SeqModule(nn.Module):
         ``(batch, steps, source_steps)`` (None without attention).
         """
         memory, keys, mask, _ = encoded
-        states, state = self.decoder(self.dropout(self._decoder_input(y_in)), state)
+        states, state = self.decoder(self._decoder_input(y_in), state)
         weights = None
         if self.attention is not None:
             context, weights = self.attention(states, memory, mask, keys)
