@@ -10,6 +10,7 @@ import pandas as pd
 from sklearn.utils.validation import validate_data
 
 from ..utils._long import read_long_frame
+from ..utils._sklearn_compat import _check_feature_names
 
 __all__ = [
     "check_token_sequences",
@@ -68,6 +69,8 @@ def check_token_sequences(X, split, estimator, reset, allow_nan, input_name="X")
         return values.astype(object).ravel(), lengths, True
     if reset:
         _forget_columns(estimator)
+    else:  # after a fit on a DataFrame, scikit-learn's warning of no names
+        _check_feature_names(estimator, X, reset=False)
     sequences = []
     for position, row in enumerate(X):
         if isinstance(row, str):

@@ -152,3 +152,14 @@ def test_feature_names_come_from_one_rule():
         transformer.set_output(transform="pandas").fit(X)
         columns = list(transformer.transform(X).columns)
         assert columns == list(transformer.get_feature_names_out()), transformer
+
+
+@pytest.mark.parametrize("cls", [SequenceOneHotEncoder, SequenceOrdinalEncoder])
+def test_an_encoder_fitted_with_names_warns_about_sequences_without_them(cls):
+    # scikit-learn's warning; a list after a fit on a DataFrame passed silently
+    encoder = cls().fit(pd.DataFrame({"a": ["x"], "b": ["y"]}))
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        encoder.transform([["x", "y"]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cls().fit([["x", "y"]]).transform([["x", "y"]])
