@@ -28,7 +28,7 @@ from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
 from ._base import PValueDetector, flag_offset
 from ._conformal import tail_shape
-from ._input import check_series_of_detector
+from ._input import check_long_enough, check_series_of_detector
 from ._scores import Scoring
 
 __all__ = ["ForecastAnomalyDetector"]
@@ -287,6 +287,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         # held-out errors of consecutive steps, as the scored ones are (of
         # windows alone: the scoring reads no week back)
         template.set_params(horizon=1, window_step=1, season_lag=None)
+        check_long_enough(series, template)
         seed = template.random_state if self.random_state is None else self.random_state
         forecasters = []
         for member_seed in _member_seeds(seed, self.n_forecasters):

@@ -1,19 +1,63 @@
 """The series ForecastAnomalyDetector reads, validated."""
 
+from numbers import Integral
+
+import numpy as np
 import pandas as pd
+from scipy.sparse import issparse
 from sklearn.utils import check_array
 
+from ..forecasting._calendar import _step_length
+from ..utils._long import is_long_frame
 from ..utils._series import check_series
 
-__all__ = ["check_series_of_detector"]
+__all__ = ["check_long_enough", "check_series_of_detector"]
+
+
+def _refuse_many_series(X):
+    """Refuse a dict, a long frame or a list of series: one series is scored."""
+    if issparse(X):  # a DOK array is a dict: check_array refuses it
+        return
+    if isinstance(X, dict):
+        what = "a dict of series"
+    elif is_long_frame(X):
+        what = "a long frame of series (a MultiIndex)"
+    elif isinstance(X, (list, tuple)) and any(
+        isinstance(item, (pd.Series, pd.DataFrame, np.ndarray)) for item in X
+    ):  # check_array would read each series as a row: a time step
+        what = f"a {type(X).__name__} of series"
+    else:
+        return
+    raise ValueError(
+        f"X is {what}, but ForecastAnomalyDetector scores the steps of one "
+        "series (rows are time steps; several columns are forecast together). "
+        "Fit one detector per series, e.g. {key: clone(detector).fit(series) "
+        "for key, series in X.items()}."
+    )
+
+
+def check_long_enough(series, forecaster):
+    """Refuse a training series shorter than one window of ``forecaster``."""
+    w = forecaster.window_length
+    n = len(series.values)
+    if isinstance(w, Integral) and n < w + 1:
+        raise ValueError(
+            f"X has {n} time steps, but the forecaster's window_length={w} needs "
+            f"at least {w + 1} for one forecast (and more to hold out windows "
+            "whose errors calibrate the scores). Give a longer series or a "
+            "forecaster with a shorter window_length."
+        )
 
 
 def check_series_of_detector(X, default_freq=None, n_features=None):
     """Validate a series ``X`` (sklearn's messages for arrays).
 
     Returns the :class:`TimeSeries` and ``X`` (arrays as float arrays).
+    ``default_freq`` is the fitted step, which a later pandas ``X`` must
+    have (spellings of one step pass): its forecasts read windows of it.
     """
     least = 2 if n_features is None else 1
+    _refuse_many_series(X)
     if not isinstance(X, (pd.Series, pd.DataFrame)):
         X = check_array(  # NaN and inf: check_series names them, as for pandas
             X,
@@ -29,6 +73,8 @@ def check_series_of_detector(X, default_freq=None, n_features=None):
                 "Reshape your data to (n_timesteps, n_columns)."
             )
     series = check_series(X, name="X", min_length=least, default_freq=default_freq)
+    if default_freq is not None and series.kind != "array":
+        _check_step(series.freq, default_freq)
     found = series.values.shape[1]
     if n_features is not None and found != n_features:
         raise ValueError(
@@ -36,3 +82,20 @@ def check_series_of_detector(X, default_freq=None, n_features=None):
             f"{n_features} features as input."
         )
     return series, X
+
+
+def _check_step(step, fitted):
+    """Refuse a series whose step is not the fitted one (as the forecaster)."""
+    if hasattr(step, "freqstr") and hasattr(fitted, "freqstr"):
+        same = _step_length(step) == _step_length(fitted)
+        found, expected = repr(step.freqstr), repr(fitted.freqstr)
+    else:  # integer positions (or one stamped, one not: the forecaster says)
+        integers = isinstance(step, Integral) and isinstance(fitted, Integral)
+        same = not integers or step == fitted
+        found, expected = step, fitted
+    if not same:
+        raise ValueError(
+            f"X has steps of {found}, but ForecastAnomalyDetector was fitted on "
+            f"steps of {expected}: its forecasts read windows of that step. "
+            "Resample X first (e.g. with pandas' resample), or fit on its step."
+        )

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import RNNRegressor, RNNStepRegressor
 from ..utils import MASK_VALUE
-from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 from ._base import PValueDetector, flag_offset
@@ -83,6 +83,9 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         The fitted network.
     reference_ : ndarray of shape (n_held_out,)
         The held-out sequences' errors, sorted.
+    scale_ : ndarray of shape (n_step_features,)
+        Standard deviation of each feature over the training steps (1 where
+        constant), the unit of the errors.
     offset_ : float
         The next float above ``false_alarm_rate`` (a p-value equal to the
         rate is flagged): ``decision_function = score_samples - offset_``.
@@ -119,7 +122,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     _network, _network_example = "estimator", "RNNRegressor(hidden_size=8)"
     _parameter_constraints: dict = {
         "method": [StrOptions({"reconstruction", "next_step"})],
-        "estimator": [HasMethods(["fit", "predict"]), None],
+        "estimator": [RNNRegressor, RNNStepRegressor, None],
         "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
@@ -165,7 +168,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
-        """Train the next-step model on normal sequences, calibrate on some.
+        """Train the network on normal sequences, calibrate on held-out ones.
 
         Parameters
         ----------
@@ -200,6 +203,14 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
                 f"method={other_method!r}."
             )
         estimator = kind() if self.estimator is None else clone(self.estimator)
+        if estimator.embedding_dim is not None:
+            raise ValueError(
+                f"estimator has embedding_dim={estimator.embedding_dim}: it reads "
+                "token ids, but SequenceAnomalyDetector scores a sequence by the "
+                "squared error of its values' reconstruction or next-step "
+                "forecast, which ids, arbitrary codes, have no distance for. "
+                "Give numeric sequences (e.g. one-hot tokens) and embedding_dim=None."
+            )
         if self.method == "next_step":
             estimator.set_params(bidirectional=False)
         if self.random_state is not None:

@@ -54,10 +54,12 @@ class RNNStepRegressor(StepEstimator):
     Notes
     -----
     ``y`` holds a value (or a row of values) for every step of ``X``: a list
-    of arrays, one per sequence, or an array ``(n_samples, n_steps[,
-    n_outputs])`` for fixed-length ``X``. Predictions come in the same form
-    (an array for an array ``X``, also through a Pipeline with pandas
-    output).
+    of arrays, one per sequence (a pandas Series of them indexed by a long
+    ``X``'s sequence ids is paired by id), an array ``(n_samples, n_steps[,
+    n_outputs])`` for fixed-length ``X`` (a DataFrame for one output), or a
+    long Series or DataFrame indexed like a long ``X``. Predictions come in
+    the same form (an array for an array ``X``, also through a Pipeline with
+    pandas output).
     ``score`` is the R² over all steps (averaged over outputs).
 
     Examples

@@ -1,10 +1,11 @@
 """Targets and predictions at every step, in the forms users give and get.
 
 ``y`` of a per-step estimator holds one label or value for every step of
-``X``: a list of arrays (one per sequence), a 2-D array ``(n_samples,
-n_steps)`` (3-D with several outputs) for fixed-length ``X``, or a long
-Series/DataFrame indexed like a long ``X`` (by positions 0, 1, ... where
-``X``'s sequences have no ids). Steps that ``X`` marks as padding
+``X``: a list of arrays (one per sequence; a pandas Series of them indexed by
+a long ``X``'s sequence ids is paired by id), a 2-D array or DataFrame
+``(n_samples, n_steps)`` (3-D with several outputs) for fixed-length ``X``,
+or a long Series/DataFrame indexed like a long ``X`` (by positions 0, 1, ...
+where ``X``'s sequences have no ids). Steps that ``X`` marks as padding
 (``mask_value``, token id 0) are left out on both sides.
 """
 
@@ -13,7 +14,7 @@ import pandas as pd
 
 from .._base import _BaseSequenceEstimator, conv_params
 from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
-from .._targets import warn_if_reordered
+from .._targets import align_to_ids, warn_if_reordered
 from ..utils._long import is_long_frame
 from ..utils._sklearn_compat import StrOptions
 
@@ -42,7 +43,14 @@ def _items(y, sequences):
         values = y.to_numpy()
         parts = dict(zip(ids, np.split(values, np.cumsum(np.bincount(codes))[:-1])))
         return [parts[key] for key in expected]  # in X's order (a store's)
-    warn_if_reordered(sequences)  # paired by position with X's sorted ids
+    if isinstance(y, (pd.Series, pd.DataFrame)):
+        # one item (a Series' array, a wide frame's row) per sequence: by id
+        # where indexed by X's ids, else by position (warned where reordered)
+        y = align_to_ids(y, sequences)
+        if isinstance(y, pd.DataFrame):  # a 2-D array (n_samples, n_steps)
+            y = y.to_numpy()
+    else:
+        warn_if_reordered(sequences)  # paired by position with X's sorted ids
     if isinstance(y, np.ndarray) and y.dtype != object:
         if y.ndim < 2:
             raise ValueError(
@@ -96,6 +104,19 @@ def per_sequence(flat, sequences):
     return parts
 
 
+# the options whose "auto" the sequence estimators take (and document): the
+# per-step ones document numbers and names alone
+_NO_AUTO = (
+    "conv_layers",
+    "lr",
+    "lr_schedule",
+    "early_stopping",
+    "optimizer",
+    "weight_decay",
+    "max_epochs",
+)
+
+
 class StepEstimator(_BaseSequenceEstimator):
     """Base of the estimators with an output at every step (not for direct use)."""
 
@@ -110,7 +131,7 @@ class StepEstimator(_BaseSequenceEstimator):
         **{
             key: value
             for key, value in {**NETWORK_CONSTRAINTS, **TRAINING_CONSTRAINTS}.items()
-            if key in ("conv_layers", "lr", "lr_schedule", "early_stopping")
+            if key in _NO_AUTO
         },
         "standardize": ["boolean", StrOptions({"sequence"})],
     }

@@ -59,13 +59,14 @@ class RNNTagger(StepEstimator):
     Notes
     -----
     ``y`` holds a label for every step of ``X``: a list of arrays, one per
-    sequence (the form for sequences of different lengths), or a 2-D array
-    ``(n_samples, n_steps)`` for fixed-length ``X``, or a long Series indexed
-    like a long ``X``. Predictions come in the same form: an array for an
-    array ``X`` (also through a Pipeline with pandas output, whose long frame
-    made of that array reads as the array), else a list of arrays. Steps
-    that ``X`` marks as padding (``mask_value``, token id 0) get no label and
-    take none from ``y``.
+    sequence (the form for sequences of different lengths; a pandas Series of
+    them indexed by a long ``X``'s sequence ids is paired by id), or a 2-D
+    array or DataFrame ``(n_samples, n_steps)`` for fixed-length ``X``, or a
+    long Series indexed like a long ``X``. Predictions come in the same
+    form: an array for an array ``X`` (also through a Pipeline with pandas
+    output, whose long frame made of that array reads as the array), else a
+    list of arrays. Steps that ``X`` marks as padding (``mask_value``, token
+    id 0) get no label and take none from ``y``.
     ``score`` is the accuracy over all steps.
 
     Examples

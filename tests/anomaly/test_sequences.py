@@ -2,8 +2,10 @@
 
 import numpy as np
 import pytest
+from sklearn.linear_model import Ridge
+from sklearn.utils._param_validation import InvalidParameterError
 
-from skseq import RNNRegressor, RNNStepRegressor
+from skseq import RNNClassifier, RNNRegressor, RNNStepRegressor
 from skseq.anomaly import SequenceAnomalyDetector
 
 
@@ -159,3 +161,30 @@ def test_a_method_set_after_fit_takes_effect_at_the_next_fit(method, estimator):
     other = "next_step" if method == "reconstruction" else "reconstruction"
     detector.set_params(method=other)
     np.testing.assert_array_equal(detector.score_samples(normal), scores)
+
+
+@pytest.mark.parametrize("method", ["reconstruction", "next_step"])
+@pytest.mark.parametrize("estimator", [RNNClassifier(max_epochs=1), Ridge()])
+def test_an_estimator_of_no_sequence_regressor_class_is_refused_by_name(
+    method, estimator
+):
+    # any estimator with fit and predict passed, and failed deep in its fit
+    # ('y should be a 1d array, got an array of shape (32, 64)', 'Found array
+    # with dim 3 ... required by Ridge'), naming no parameter
+    normal = _normal(10, np.random.default_rng(0), length=6)
+    with pytest.raises(InvalidParameterError, match="'estimator' parameter of Seq"):
+        SequenceAnomalyDetector(method, estimator).fit(normal)
+
+
+@pytest.mark.parametrize(
+    "method, Network",
+    [("reconstruction", RNNRegressor), ("next_step", RNNStepRegressor)],
+)
+def test_token_ids_are_refused_as_values_to_reconstruct(method, Network):
+    # ids were regressed as numbers (interpolated between, forecast as the
+    # mean id), and the squared distance of arbitrary codes scored silently
+    rng = np.random.default_rng(0)
+    tokens = [rng.integers(1, 9, size=8) for _ in range(20)]
+    network = Network(embedding_dim=4, hidden_size=4, max_epochs=1)
+    with pytest.raises(ValueError, match="^estimator has embedding_dim=4: it reads"):
+        SequenceAnomalyDetector(method, network, random_state=0).fit(tokens)

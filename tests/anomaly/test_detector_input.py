@@ -1,0 +1,88 @@
+"""ForecastAnomalyDetector: later series must be read as the fitted one was."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skseq import SequenceForecaster
+from skseq.anomaly import ForecastAnomalyDetector
+
+
+def _noisy_sine(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return np.sin(np.arange(n) / 5) + 0.05 * rng.standard_normal(n)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    index = pd.date_range("2024-01-01", periods=300, freq="5min")
+    forecaster = SequenceForecaster(
+        window_length=10, hidden_size=8, max_epochs=2, method="network"
+    )
+    return ForecastAnomalyDetector(forecaster, smoothing=3, random_state=0).fit(
+        pd.Series(_noisy_sine(300), index=index)
+    )
+
+
+@pytest.mark.parametrize("start", ["2024-01-02 01:00", "2025-01-01"])
+def test_a_series_of_another_step_is_refused(fitted, start):
+    # an hourly series after 5-minute training data was scored (on windows of
+    # hours read as windows of 5 minutes) and update() mixed the two steps
+    hourly = pd.Series(
+        _noisy_sine(100, seed=1), pd.date_range(start, periods=100, freq="h")
+    )
+    for method in (fitted.score_samples, fitted.predict, fitted.update):
+        with pytest.raises(ValueError, match="X has steps of 'h', but Forecast"):
+            method(hourly)
+    # another spelling of the fitted step passes
+    later = pd.Series(
+        _noisy_sine(50, seed=1),
+        pd.date_range("2024-01-02 01:00", periods=50, freq="300s"),
+    )
+    assert fitted.score_samples(later).shape == (50,)
+
+
+def test_integer_positions_of_another_step_are_refused():
+    y = pd.Series(_noisy_sine(300), index=np.arange(300) * 2)
+    forecaster = SequenceForecaster(window_length=10, hidden_size=8, max_epochs=2)
+    detector = ForecastAnomalyDetector(forecaster, smoothing=3, random_state=0)
+    detector.fit(y)
+    with pytest.raises(ValueError, match="X has steps of 1, but Forecast"):
+        detector.score_samples(pd.Series(_noisy_sine(50), index=np.arange(600, 650)))
+    assert detector.score_samples(y[-50:]).shape == (50,)
+
+
+def _two_series():
+    index = pd.date_range("2024-01-01", periods=200, freq="h")
+    return {
+        "a": pd.Series(_noisy_sine(200), index),
+        "b": pd.Series(-_noisy_sine(200), index),
+    }
+
+
+@pytest.mark.parametrize(
+    "many, what",
+    [
+        (_two_series(), "a dict of series"),
+        (pd.concat(_two_series(), names=["id", "time"]), "a long frame of series"),
+        (list(_two_series().values()), "a list of series"),  # read as 2 steps
+        ([s.to_numpy() for s in _two_series().values()], "a list of series"),
+    ],
+)
+def test_many_series_are_refused_with_what_to_do(fitted, many, what):
+    # a dict failed in numpy ('Input should have at least 1 dimension', with
+    # the dict's repr), a long frame was told to go 'to a global model' and a
+    # list of series was read as 2 time steps of 200 columns ('y has 2
+    # observations')
+    detector = ForecastAnomalyDetector(random_state=0)
+    for method in (detector.fit, fitted.score_samples):
+        with pytest.raises(ValueError, match=f"^X is {what}.*, but Forecast.*one det"):
+            method(many)
+
+
+def test_a_series_shorter_than_a_window_is_refused_naming_x():
+    # the forecaster's message named y ('y has 5 observations; window_length=10
+    # and horizon=1 need at least 11'), an argument the detector does not have
+    forecaster = SequenceForecaster(window_length=10, max_epochs=1)
+    with pytest.raises(ValueError, match=r"^X has 5 time steps, .*window_length=10"):
+        ForecastAnomalyDetector(forecaster).fit(_noisy_sine(5))
