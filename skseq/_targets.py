@@ -10,7 +10,13 @@ import pandas as pd
 from .utils._long import is_long_frame
 from .utils._warnings import warn
 
-__all__ = ["align_to_ids", "check_same_length", "check_y_given", "warn_if_reordered"]
+__all__ = [
+    "align_to_ids",
+    "check_same_length",
+    "check_y_given",
+    "long_target_ids",
+    "warn_if_reordered",
+]
 
 
 def check_y_given(estimator, y):
@@ -30,6 +36,36 @@ def check_same_length(sequences, y):
             f"{sequences.n_samples} sequences but y has {len(y)} targets; give one "
             "target per sequence."
         )
+
+
+def long_target_ids(ids, index, n_sequences, ordered=False):
+    """Return the ids a long-frame ``y`` must have: ``X``'s, as ``X`` orders them.
+
+    ``ids`` are ``y``'s sequence ids (level 0 of its index, each once), in
+    ``X``'s order where ``ordered`` (else in any); ``index`` and
+    ``n_sequences`` are ``X``'s ids (None where ``X``'s sequences are known
+    by position only: then ``y``'s ids are the positions) and its number of
+    sequences.
+    """
+    expected = pd.RangeIndex(n_sequences) if index is None else index
+    if ordered:
+        if pd.Index(ids).equals(expected):
+            return expected
+    elif len(ids) == len(expected) and set(ids) == set(expected):
+        return expected
+    what = (
+        "the ids of X's sequences"
+        if index is not None
+        else f"the positions 0 to {n_sequences - 1}, as X's sequences have no ids "
+        "(X is not a long frame, or one whose ids are positions, as "
+        "to_long_format makes it without ids)"
+    )
+    raise ValueError(
+        f"y is a long frame indexed by (sequence id, time), so y's ids must be "
+        f"{what}; they differ, and targets would be paired with the wrong "
+        "sequences. Give y the ids of X, or y as a list in the order of X's "
+        "sequences."
+    )
 
 
 def warn_if_reordered(sequences):

@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import Dataset
 
 from .._engine import SequenceDataset
-from .._targets import align_to_ids, check_y_given
+from .._targets import align_to_ids, check_y_given, long_target_ids
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
@@ -182,18 +182,8 @@ def paired_target(estimator, source, y, form=None):
         raise ValueError(
             f"X and y must hold as many sequences; got {n_sources} and {n_targets}."
         )
-    ids = pd.RangeIndex(n_sources) if source.index is None else source.index
-    if target.index is not None and not target.index.equals(ids):
-        expected = (
-            "the ids of X's sequences"
-            if source.index is not None
-            else f"positions 0 to {n_sources - 1} (X's sequences have no ids)"
-        )
-        raise ValueError(
-            f"y is a long frame whose sequence ids are not {expected}, so "
-            "targets would be paired with the wrong sources; give y the ids of "
-            "X, or y as a list in the order of X's sequences."
-        )
+    if target.index is not None:  # a long frame's ids, sorted as X's
+        long_target_ids(target.index, source.index, n_sources, ordered=True)
     return target
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .._base import _BaseSequenceEstimator, conv_params
 from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
-from .._targets import align_to_ids, warn_if_reordered
+from .._targets import align_to_ids, long_target_ids, warn_if_reordered
 from ..utils._long import is_long_frame
 from ..utils._sklearn_compat import StrOptions
 
@@ -24,22 +24,9 @@ __all__ = ["StepEstimator", "flat_step_targets", "per_sequence"]
 def _items(y, sequences):
     """Return the per-sequence target arrays of ``y``."""
     if is_long_frame(y):
-        expected = sequences.index
-        if expected is None:  # X's sequences are known by position only
-            expected = pd.RangeIndex(sequences.n_samples)
         y = y.sort_index(level=[0, y.index.nlevels - 1], sort_remaining=False)
         codes, ids = pd.factorize(y.index.get_level_values(0))
-        if len(ids) != len(expected) or set(ids) != set(expected):
-            if sequences.index is None:
-                raise ValueError(
-                    "y is a long frame indexed by (sequence id, time), but X's "
-                    "sequences have no ids (X is not a long frame, or one whose "
-                    "ids are positions, as to_long_format makes it without ids), "
-                    f"so y's ids must be the positions 0 to {len(expected) - 1}; "
-                    "give y as a list of per-step arrays, or X and y as long "
-                    "frames with the same ids."
-                )
-            raise ValueError("y's sequence ids differ from X's.")
+        expected = long_target_ids(ids, sequences.index, sequences.n_samples)
         values = y.to_numpy()
         parts = dict(zip(ids, np.split(values, np.cumsum(np.bincount(codes))[:-1])))
         return [parts[key] for key in expected]  # in X's order (a store's)

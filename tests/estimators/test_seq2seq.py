@@ -345,13 +345,13 @@ def test_a_long_X_pairs_with_a_y_indexed_by_its_ids():
     # score lines y up by id too: the predictions in reverse order match
     predicted = pd.Series(model.predict(frame), index=ids.sort_values())
     assert model.score(frame, predicted.iloc[::-1]) == 1.0
-    with pytest.raises(ValueError, match="y is a long frame whose sequence ids are"):
+    with pytest.raises(ValueError, match="so y.s ids must be"):
         RNNSeq2Seq(**params).fit(frame, to_long_format(y, ids=ids + 100))
     # score takes the long-frame y that fit takes (it compared rows of it)
     long_y = to_long_format(list(predicted.iloc[::-1]), ids=ids)
     assert model.score(frame, long_y) == 1.0
     assert model.score(X, to_long_format(model.predict(X))) == 1.0
-    with pytest.raises(ValueError, match="y is a long frame whose sequence ids are"):
+    with pytest.raises(ValueError, match="so y.s ids must be"):
         model.score(frame, to_long_format(y, ids=ids + 100))
 
 
