@@ -302,8 +302,12 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                     "X is too short to hold out windows whose errors calibrate "
                     f"the scores: {len(series.values)} steps with the "
                     "forecaster's validation_fraction="
-                    f"{forecaster.validation_fraction}. Give a longer series or "
-                    "a forecaster with validation_fraction > 0."
+                    f"{forecaster.validation_fraction}. Give a longer series"
+                    + (
+                        " or a forecaster with a larger validation_fraction."
+                        if forecaster.validation_fraction
+                        else " or a forecaster with validation_fraction > 0."
+                    )
                 )
         # the members share their held-out windows and their units (both
         # depend on the data alone), so the mean of their normalised errors

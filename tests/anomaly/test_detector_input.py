@@ -86,3 +86,11 @@ def test_a_series_shorter_than_a_window_is_refused_naming_x():
     forecaster = SequenceForecaster(window_length=10, max_epochs=1)
     with pytest.raises(ValueError, match=r"^X has 5 time steps, .*window_length=10"):
         ForecastAnomalyDetector(forecaster).fit(_noisy_sine(5))
+
+
+@pytest.mark.filterwarnings("ignore:validation_fraction")
+def test_a_series_too_short_to_calibrate_asks_for_a_larger_validation_fraction():
+    # the advice was "validation_fraction > 0" where it was already 0.2
+    forecaster = SequenceForecaster(window_length=10, max_epochs=1, random_state=0)
+    with pytest.raises(ValueError, match="a larger validation_fraction"):
+        ForecastAnomalyDetector(forecaster=forecaster).fit(np.sin(np.arange(14) / 3))
