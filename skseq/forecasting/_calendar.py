@@ -18,6 +18,8 @@ __all__ = [
     "fitted_steps",
     "fitted_zones",
     "on_fitted_clock",
+    "same_stamp",
+    "stamp_position",
     "zone_first",
 ]
 
@@ -171,3 +173,40 @@ def _on_zone(one, zone, name):
 def _converts(tz, zone):
     """Return whether aware stamps in ``tz`` are to be converted to ``zone``."""
     return tz is not None and zone is not ANY and str(tz) != str(zone)
+
+
+def same_stamp(stamp, expected):
+    """Return whether ``stamp`` is the time stamp ``expected``, either a Period.
+
+    A series fitted with a PeriodIndex may come again with a DatetimeIndex
+    (``to_timestamp()``) and the reverse, as ``predict`` takes them: a
+    time stamp is its period's where it falls inside it (month starts and
+    month ends are both the month's). Compared as they are, a test fold
+    that continued the training series was read as one that did not: its
+    first window went to context and ``score`` changed (0.964 against
+    0.976), or ``predict_rolling`` refused a short fold.
+    """
+    if isinstance(stamp, pd.Period) == isinstance(expected, pd.Period):
+        return bool(stamp == expected)
+    period, other = stamp, expected
+    if not isinstance(period, pd.Period):
+        period, other = expected, stamp
+    if not isinstance(other, pd.Timestamp) or other.tz is not None:
+        return False
+    return bool(period.start_time <= other <= period.end_time)
+
+
+def stamp_position(index, stamp):
+    """Return the position of ``stamp`` in ``index``, -1 where absent.
+
+    A Period and a time stamp match as in :func:`same_stamp`.
+    """
+    if isinstance(index, pd.PeriodIndex) != isinstance(stamp, pd.Period):
+        try:
+            if isinstance(index, pd.PeriodIndex):
+                stamp = stamp.to_period(index.freq)
+            else:
+                index = index.to_period(stamp.freq)
+        except (AttributeError, TypeError, ValueError):
+            return -1
+    return int(index.get_indexer([stamp])[0])

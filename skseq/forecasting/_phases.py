@@ -466,8 +466,10 @@ class SeasonPhases:
                 f"series' last position {self.last}. This model reads the "
                 "season's phases from the integer index, so a series restarted "
                 "at 0 would get shifted phases: give the history the positions "
-                "it has in the fitted series' count (pandas index=range(...)), "
-                "index it by time, or fit with season_inputs=None."
+                "it has in the fitted series' count (pandas index=range(...)); "
+                "a part before the fitted series (a KFold fold) cannot be told "
+                "from one restarted: index it by time, or fit with "
+                "season_inputs=None."
             )
         return [
             replace(

@@ -8,7 +8,7 @@ import pandas as pd
 from ..utils._series import check_panel
 from ..utils._windows import cut_windows
 from ._bounds import interval_bounds
-from ._calendar import check_step, zone_first
+from ._calendar import check_step, same_stamp, zone_first
 from ._columns import check_log
 from ._exog import as_series
 from ._smoothed import smoothed_along
@@ -110,7 +110,7 @@ def rolling_forecasts(
         elif one.kind == "array":
             continues = array_follows
         else:
-            continues = one.index[0] == train.future_index(1)[0]
+            continues = same_stamp(one.index[0], train.future_index(1)[0])
         if continues:
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)

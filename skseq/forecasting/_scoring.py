@@ -81,7 +81,9 @@ class RollingForecasts:
         no time stamps to tell: a fold that does not follow the training
         series (``TimeSeriesSplit(gap=...)``, ``KFold``) goes as a pandas
         series, whose index places it (a RangeIndex keeps its positions
-        through scikit-learn's splitters).
+        through scikit-learn's splitters; a fold that ends before the
+        training series is refused where the phases of ``season_inputs``
+        count integer positions, as in :meth:`predict`).
 
         Parameters
         ----------

@@ -18,6 +18,7 @@ grows with the level").
 import numpy as np
 
 from ..utils._warnings import warn
+from ._calendar import same_stamp, stamp_position
 from ._smoothing import NotPositiveError, fit_smoothing, usable_season
 
 __all__ = [
@@ -175,9 +176,9 @@ def _training_end(tail, one, rows, roles):
         longer = tail.kind == "array" and len(rows) > tail.index[-1] + 1
         ends = np.array_equal(rows[-shared:], last[-shared:])
         return len(rows) if ends and not longer else None
-    if one.index[0] == tail.future_index(1)[0]:
+    if same_stamp(one.index[0], tail.future_index(1)[0]):
         return 0
-    position = one.index.get_indexer(tail.index[-1:])[0]
+    position = stamp_position(one.index, tail.index[-1])
     if position < 0:
         return None
     shared = min(position + 1, len(last))

@@ -59,15 +59,25 @@ def _seasonal_naive_mae(y, sp):
     """Mean absolute error of the seasonal naive forecast in-sample, per column.
 
     NaN where it is zero (a training part that repeats itself exactly): MASE
-    is then undefined.
+    is then undefined; NaN too for a training part of ``sp`` steps or fewer,
+    which has no such forecast (a series of a panel: its MASE is left out;
+    one series' folds are refused before they train, :func:`_check_sp`).
     """
     values = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
     if len(values) <= sp:
-        raise ValueError(
-            f"MASE needs more than sp={sp} training observations, got {len(values)}."
-        )
+        return np.full(values.shape[1], np.nan)
     scale = np.abs(values[sp:] - values[:-sp]).mean(axis=0)
     return np.where(scale > 0, scale, np.nan)
+
+
+def _check_sp(fold, n_train, sp):
+    """Refuse a fold of one series too short for MASE's seasonal naive forecast."""
+    if n_train <= sp:
+        raise ValueError(
+            f"MASE needs more than sp={sp} training observations, but "
+            f"backtest's fold {fold} trains on {n_train}; pass a smaller sp, "
+            "or a cv whose folds train on more steps."
+        )
 
 
 @validate_params(
@@ -144,7 +154,8 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
         forecast are both 0), ``MASE`` (NaN where a training part repeats
         itself exactly, whose seasonal naive error is zero) and
         ``n_forecasts``, averaged over the target columns (and the series;
-        MASE over those with a training part); NaN at the steps
+        MASE over those with a training part of more than ``sp`` steps;
+        one series' folds must train on more); NaN at the steps
         that no test fold reaches (``n_forecasts`` 0: folds shorter than the
         horizon). With ``coverage``, for each level ``c`` also ``coverage@c``
         (share of actual values inside the interval), ``width@c`` (mean
@@ -181,7 +192,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
             "static holds attributes of the series of a panel; y is one series."
         )
     else:
-        tests = _series_tests(forecaster, y, X, cv)
+        tests = _series_tests(forecaster, y, X, cv, sp)
     errors, scaled, relative, actuals = [], [], [], []
     bounds = [[] for _ in coverages]
     for fold, n_train, model, train, test, test_X, follows in tests:
@@ -236,7 +247,7 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
     return table
 
 
-def _series_tests(forecaster, y, X, cv):
+def _series_tests(forecaster, y, X, cv, sp=1):
     """Yield each fold of one series: its fitted model and test part.
 
     ``(fold, training steps, model, training part, test part, its X,
@@ -258,6 +269,7 @@ def _series_tests(forecaster, y, X, cv):
     for fold, (train_index, test_index) in enumerate(cv.split(np.arange(len(y)))):
         if array:
             _check_consecutive(fold, train_index, test_index)
+        _check_sp(fold, len(train_index), sp)  # before it trains
         train, test = _rows(y, train_index), _rows(y, test_index)
         if X is None:
             model, test_X = clone(forecaster).fit(train), None

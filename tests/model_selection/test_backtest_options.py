@@ -1,0 +1,44 @@
+"""backtest's options on the edges: sp longer than a training part."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from skseq import SequenceForecaster
+from skseq.model_selection import backtest
+
+FAST = dict(max_epochs=2, hidden_size=8, random_state=0)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_panel_series_with_a_short_training_part_leaves_mase_out():
+    # "b" starts late: 10 training steps in the last fold, enough to train
+    # (window 6 + horizon 2) but not for sp=12; the others' MASE stands
+    rng = np.random.default_rng(0)
+    t = np.arange(96)
+    index = pd.date_range("2020-01-01", periods=96, freq="MS")
+    a = pd.Series(10 + np.sin(2 * np.pi * t / 12) + 0.1 * rng.normal(size=96), index)
+    b = (a + 10)[-34:]
+    model = SequenceForecaster(window_length=6, horizon=2, **FAST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the short series' smoothing
+        table = backtest(model, {"a": a, "b": b}, cv=3, sp=12)
+    assert np.isfinite(table["MASE"]).all()
+    assert (table["n_forecasts"] > 90).all()
+
+
+def test_one_series_fold_shorter_than_sp_is_refused_before_training():
+    y = np.sin(np.arange(60.0))
+    model = SequenceForecaster(window_length=6, **FAST)
+    with pytest.raises(ValueError, match=r"sp=30 .* fold 0 trains on 20"):
+        backtest(model, y, cv=2, sp=30)
