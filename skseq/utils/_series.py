@@ -6,6 +6,7 @@ A series is given as a pandas Series or DataFrame indexed by time
 a long DataFrame indexed by ``(series id, time)``.
 """
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -252,6 +253,8 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
             return step
         raise_irregular(index, name, default_freq)
     if isinstance(index, pd.PeriodIndex):
+        if freq is not None:
+            _check_period_freq(index, name, freq)
         expected = pd.period_range(index[0], periods=len(index), freq=index.freq)
         if not expected.equals(index):
             missing = pd.period_range(index[0], index[-1], freq=index.freq).difference(
@@ -270,6 +273,28 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
             "DatetimeIndex, PeriodIndex or evenly spaced integer index."
         )
     return step
+
+
+def _check_period_freq(index, name, freq):
+    """Refuse a ``freq`` whose steps leave the periods of ``index`` (ignored before)."""
+    first = index[: min(len(index), 3)]
+    try:  # a period's frequency ("M"), or a time stamp's ("MS")
+        same = pd.period_range(first[0], periods=len(first), freq=freq).equals(first)
+    except (TypeError, ValueError):
+        same = False
+    try:
+        with warnings.catch_warnings():  # pandas 2.2: "M" for "ME"
+            warnings.simplefilter("ignore", FutureWarning)
+            stamps = pd.date_range(first[0].start_time, periods=len(first), freq=freq)
+        same = same or stamps.to_period(index.freq).equals(first)
+    except (TypeError, ValueError):
+        pass
+    if not same:
+        raise ValueError(
+            f"freq={freq!r} is not the step of {name}.index, a PeriodIndex of "
+            f"frequency {index.freqstr!r}; freq is for a DatetimeIndex whose "
+            "step pandas cannot infer: leave it None for periods."
+        )
 
 
 def check_series(
