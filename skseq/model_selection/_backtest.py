@@ -82,7 +82,7 @@ def _check_sp(fold, n_train, sp):
 
 @validate_params(
     {
-        "forecaster": [HasMethods(["fit", "predict"])],
+        "forecaster": [HasMethods(["fit"])],  # the rest: check_rolling
         "y": "no_validation",
         "X": "no_validation",
         "cv": ["cv_object"],

@@ -18,6 +18,8 @@ def check_rolling(estimator, purpose):
     """
     found = estimator
     while not isinstance(found, SequenceForecaster) and hasattr(found, "estimator"):
+        if getattr(found, "refit", True) is False:  # no best_estimator_ to use
+            _refuse(found, purpose, search=True)
         found = found.estimator
     if not isinstance(found, SequenceForecaster):
         _refuse(estimator, purpose)
@@ -42,11 +44,14 @@ def rolling_forecaster(estimator, purpose):
     _refuse(estimator, purpose)
 
 
-def _refuse(estimator, purpose):
-    """Raise the error of an ``estimator`` that makes no rolling forecasts."""
+def _refuse(estimator, purpose, search=False):
+    """Raise the error of an ``estimator`` that makes no rolling forecasts.
+
+    ``search``: ``estimator`` is a search that will not refit.
+    """
     refit = (
         " (a search must be refitted: refit=True)"
-        if hasattr(estimator, "cv_results_")
+        if search or hasattr(estimator, "cv_results_")
         else ""
     )
     raise TypeError(

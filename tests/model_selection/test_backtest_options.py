@@ -42,3 +42,14 @@ def test_one_series_fold_shorter_than_sp_is_refused_before_training():
     model = SequenceForecaster(window_length=6, **FAST)
     with pytest.raises(ValueError, match=r"sp=30 .* fold 0 trains on 20"):
         backtest(model, y, cv=2, sp=30)
+
+
+def test_a_search_that_will_not_refit_is_refused_by_what_it_lacks():
+    # scikit-learn's "must be an object implementing 'fit' and 'predict'"
+    # came first: a search with refit=False has no predict
+    from sklearn.model_selection import GridSearchCV
+
+    search = GridSearchCV(SequenceForecaster(), {"hidden_size": [4]}, refit=False)
+    y = pd.Series(np.sin(np.arange(60) / 3))
+    with pytest.raises(TypeError, match="a search must be refitted: refit=True"):
+        backtest(search, y)
