@@ -3,10 +3,16 @@
 Nothing is read whole before its size is known: the sizes in the zip's
 directory are checked first (zipfile then reads no more than they say), so a
 small file that inflates to gigabytes is refused at once.
+
+From format 5 the manifest's checksums list the members: ``config.json``,
+``arrays.npz`` and a ``weights*.safetensors`` per network (an estimator's
+config names its own; a detector holds several). Formats 1 to 4 hold one
+network, in ``weights.safetensors``; their other members are not read.
 """
 
 import hashlib
 import json
+import re
 import struct
 import zipfile
 
@@ -15,20 +21,28 @@ from .._versions import versions
 __all__ = [
     "FORMAT_VERSION",
     "MEMBERS",
+    "FileError",
     "read_archive",
     "tensor_shapes",
     "write_archive",
 ]
 
 FORMAT = "skseq"
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
+# the members of formats 1 to 4 (from 5, those the manifest lists)
 MEMBERS = ("config.json", "arrays.npz", "weights.safetensors")
+_REQUIRED = ("config.json", "arrays.npz")
+_NAME = re.compile(r"config\.json|arrays\.npz|weights(-[1-9][0-9]{0,3})?\.safetensors")
 # a member may inflate to at most this many times its compressed size (zip
 # bombs inflate 1,000-fold; numbers and weights compress less than 10-fold)
 _MAX_RATIO = 100
 # ... or to this size, whatever its compressed size
 _SMALL = 1 << 20
 _MAX_MANIFEST = 1 << 20
+
+
+class FileError(ValueError):
+    """A malformed field of a skseq file (the caller adds the file's name)."""
 
 
 def _sha256(data):
@@ -49,16 +63,44 @@ def write_archive(path, members):
             archive.writestr(name, data)
 
 
-def _check_sizes(path, infos):
+def _check_names(path, infos):
     names = [info.filename for info in infos]
     duplicated = {name for name in names if names.count(name) > 1}
     if duplicated:
         raise ValueError(f"{path}: members {sorted(duplicated)} appear twice.")
-    for name in ("manifest.json", *MEMBERS):
+    if "manifest.json" not in names:
+        raise ValueError(
+            f"{path} is not a skseq file: member manifest.json is missing."
+        )
+
+
+def _member_names(path, manifest, infos):
+    """Return the members to read: from format 5, those the manifest lists."""
+    names = {info.filename for info in infos}
+    if manifest["format_version"] < 5:
+        wanted = MEMBERS
+    else:
+        wanted = tuple(manifest["sha256"])
+        unlisted = sorted(names - {"manifest.json", *wanted})
+        if unlisted:
+            raise ValueError(
+                f"{path}: members {unlisted[:5]} are not in the manifest's checksums."
+            )
+        unknown = [name for name in wanted if not _NAME.fullmatch(name)]
+        if unknown:
+            raise ValueError(
+                f"{path}: manifest.json field sha256 names unknown members "
+                f"{sorted(unknown)[:5]}."
+            )
+    for name in (*_REQUIRED, *wanted):
         if name not in names:
             raise ValueError(f"{path} is not a skseq file: member {name} is missing.")
+    return wanted
+
+
+def _check_sizes(path, infos, wanted):
     for info in infos:
-        if info.filename not in ("manifest.json", *MEMBERS):
+        if info.filename not in ("manifest.json", *wanted):
             continue
         limit = max(_SMALL, _MAX_RATIO * info.compress_size)
         if info.filename == "manifest.json":
@@ -87,8 +129,11 @@ def _manifest(path, data):
             f"up to {FORMAT_VERSION}: upgrade skseq."
         )
     checksums = manifest.get("sha256")
-    if not isinstance(checksums, dict) or not all(
-        isinstance(checksums.get(name), str) for name in MEMBERS
+    listed = MEMBERS if version < 5 else _REQUIRED
+    if (
+        not isinstance(checksums, dict)
+        or not all(isinstance(checksums.get(name), str) for name in listed)
+        or not all(isinstance(value, str) for value in checksums.values())
     ):
         raise ValueError(f"{path}: manifest.json field sha256 is malformed.")
     if not isinstance(manifest.get("versions", {}), dict):
@@ -107,9 +152,12 @@ def read_archive(path):
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            _check_sizes(path, infos)
+            _check_names(path, infos)
+            _check_sizes(path, infos, ())  # the manifest's
             manifest = _manifest(path, archive.read("manifest.json"))
-            members = {name: archive.read(name) for name in MEMBERS}
+            wanted = _member_names(path, manifest, infos)
+            _check_sizes(path, infos, wanted)
+            members = {name: archive.read(name) for name in wanted}
     except FileNotFoundError:
         raise  # no file is not a damaged one
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
@@ -127,21 +175,23 @@ def read_archive(path):
     return members, manifest
 
 
-def tensor_shapes(path, data):
-    """Return ``{name: (dtype, shape)}`` of a safetensors buffer (header only)."""
+def tensor_shapes(member, data):
+    """Return ``{name: (dtype, shape)}`` of a safetensors buffer (header only).
+
+    Raises FileError naming ``member`` where it is malformed.
+    """
     if len(data) < 8:
-        raise ValueError(f"{path}: weights.safetensors is truncated.")
+        raise FileError(f"{member} is truncated")
     (size,) = struct.unpack("<Q", data[:8])
+    malformed = f"{member} has a malformed header"
     if size > len(data) - 8:
-        raise ValueError(f"{path}: weights.safetensors has a malformed header.")
+        raise FileError(malformed)
     try:
         header = json.loads(data[8 : 8 + size])
     except (ValueError, RecursionError) as exc:
-        raise ValueError(
-            f"{path}: weights.safetensors has a malformed header."
-        ) from exc
+        raise FileError(malformed) from exc
     if not isinstance(header, dict):
-        raise ValueError(f"{path}: weights.safetensors has a malformed header.")
+        raise FileError(malformed)
     shapes = {}
     for name, entry in header.items():
         if name == "__metadata__":
@@ -152,8 +202,6 @@ def tensor_shapes(path, data):
             and isinstance(entry.get("shape"), list)
             and all(isinstance(d, int) for d in entry["shape"])
         ):
-            raise ValueError(
-                f"{path}: weights.safetensors entry {name!r} is malformed."
-            )
+            raise FileError(f"{member} entry {name!r} is malformed")
         shapes[name] = (entry["dtype"], tuple(entry["shape"]))
     return shapes

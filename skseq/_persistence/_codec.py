@@ -4,9 +4,11 @@ Only values of known types are written: numbers, strings, lists, tuples,
 dicts, numpy arrays of numbers or strings (to ``arrays.npz``), pandas indexes,
 offsets and time stamps, skorch histories, skseq's own frozen dataclasses
 (their fields, recursively), torch optimizer classes and the skorch callbacks
-that touch nothing outside the process, by name. Reading rebuilds exactly
-those, checks each dataclass field against its annotation, and names the
-field of anything malformed.
+that touch nothing outside the process, by name, a text encoder by its
+vocabulary (:class:`~skseq.estimators._language_parts.Vocabulary`) and,
+through the caller's ``nested``, skseq's estimators held by another (a
+detector's). Reading rebuilds exactly those, checks each dataclass field
+against its annotation, and names the field of anything malformed.
 """
 
 import dataclasses
@@ -20,9 +22,12 @@ import numpy as np
 import pandas as pd
 import skorch.callbacks
 import torch
+from sklearn.base import BaseEstimator
 from skorch.history import History
 
 from .._input import FittedInput
+from ..anomaly._scores import Scoring
+from ..estimators._language_parts import Vocabulary
 from ..estimators._pairs import SideForm
 from ..estimators._regressor import TargetScaling
 from ..forecasting._columns import ColumnRoles
@@ -34,13 +39,13 @@ from ..forecasting._phases import SeasonPhases
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..forecasting._smoothing import Smoothing
 from ..forecasting._static import StaticCovariates
+from ..preprocessing import SequenceOrdinalEncoder
 from ..utils._periods import business_periods_quiet
 from ..utils._series import TimeSeries
 from ..utils._warnings import warn
 from ..utils.validation import InputSpec
-
-# the prefix of a DateOffset of keywords, written as JSON after it
-_KEYWORDS = "DateOffset "
+from ._archive import FileError
+from ._pandas import index_of, keyword_text, offset_of
 
 __all__ = ["NET", "Decoder", "Encoder", "FileError", "UseGiven", "check_type"]
 
@@ -63,6 +68,8 @@ DATACLASSES = {
         SeasonLag,
         FittedForecaster,
         TimeSeries,
+        Vocabulary,
+        Scoring,
     )
 }
 # skorch callbacks a file may name: they compute and print, and touch no files,
@@ -84,12 +91,18 @@ SAFE_CALLBACKS = {
 _MAX_DEPTH = 32
 
 
-class FileError(ValueError):
-    """A malformed field of a skseq file (the caller adds the file's name)."""
-
-
 def check_type(value, annotation, field):
-    """Raise FileError unless ``value`` fits ``annotation`` (a type or union)."""
+    """Raise FileError unless ``value`` fits ``annotation``.
+
+    A type, a union, or ``list[T]`` (a list of values that fit ``T``).
+    """
+    if typing.get_origin(annotation) is list:
+        if not isinstance(value, list):
+            raise FileError(f"field {field} must be a list, got {type(value).__name__}")
+        (item,) = typing.get_args(annotation)
+        for i, v in enumerate(value):
+            check_type(v, item, f"{field}[{i}]")
+        return
     options = (
         typing.get_args(annotation)
         if isinstance(annotation, types.UnionType)
@@ -120,10 +133,15 @@ def check_type(value, annotation, field):
 
 
 class Encoder:
-    """Turn fitted state into JSON, collecting arrays and the net aside."""
+    """Turn fitted state into JSON, collecting arrays and the net aside.
 
-    def __init__(self):
-        self.arrays = {}
+    ``arrays`` collects the arrays (a dict shared by several encoders);
+    ``nested(estimator)`` gives the JSON of an estimator found in the value.
+    """
+
+    def __init__(self, arrays=None, nested=None):
+        self.arrays = {} if arrays is None else arrays
+        self.nested = nested
 
     def array(self, value):
         key = f"a{len(self.arrays)}"
@@ -154,6 +172,10 @@ class Encoder:
             return {tag: [self(v) for v in value]}
         if isinstance(value, dict):
             return {"__items__": [[self(k), self(v)] for k, v in value.items()]}
+        if isinstance(value, SequenceOrdinalEncoder):
+            return {"__token_encoder__": self(Vocabulary.of(value))}
+        if isinstance(value, BaseEstimator) and self.nested is not None:
+            return {"__estimator__": self.nested(value)}
         if type(value).__name__ in DATACLASSES and dataclasses.is_dataclass(value):
             fields = {
                 f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)
@@ -162,7 +184,7 @@ class Encoder:
         if isinstance(value, pd.Index):
             return self.index(value)
         if type(value) is pd.DateOffset:  # of keywords (months=1): no freqstr
-            return {"__offset__": _keyword_text(value)}
+            return {"__offset__": keyword_text(value)}
         if isinstance(value, pd.offsets.BaseOffset):
             if pd.tseries.frequencies.to_offset(value.freqstr) != value:
                 raise TypeError(
@@ -252,12 +274,18 @@ class UseGiven:
 
 
 class Decoder:
-    """Rebuild values from JSON and arrays; FileError names what is malformed."""
+    """Rebuild values from JSON and arrays; FileError names what is malformed.
 
-    def __init__(self, arrays, given):
+    ``nested(config, field, depth)`` rebuilds an estimator held by another; the
+    classes the caller provides (``given``) that the file wants and the
+    caller did not give are collected in ``missing`` (name it to share it).
+    """
+
+    def __init__(self, arrays, given, nested=None, missing=None):
         self.arrays = arrays
         self.given = given
-        self.missing = {}
+        self.nested = nested
+        self.missing = {} if missing is None else missing
 
     def __call__(self, value, field="", depth=0):
         if depth > _MAX_DEPTH:
@@ -333,11 +361,24 @@ class Decoder:
         return History(records)
 
     def _index(self, spec, field, depth):
-        index = _index(spec["__index__"], lambda v: self(v, field, depth))
+        index = index_of(spec["__index__"], lambda v: self(v, field, depth))
         return index[0] if spec.get("scalar") else index
 
     def _offset(self, spec, field, depth):
-        return _offset_of(spec["__offset__"])
+        return offset_of(spec["__offset__"])
+
+    def _token_encoder(self, spec, field, depth):
+        vocabulary = self(spec["__token_encoder__"], field, depth)
+        check_type(vocabulary, Vocabulary, field)
+        return vocabulary.encoder()
+
+    def _estimator(self, spec, field, depth):
+        if self.nested is None:
+            raise FileError(f"field {field} holds an estimator, which it may not")
+        config = spec["__estimator__"]
+        if not isinstance(config, dict):
+            raise FileError(f"field {field} is malformed")
+        return self.nested(config, field, depth)
 
     def _torch_optimizer(self, spec, field, depth):
         optimizer = getattr(torch.optim, spec["__torch_optimizer__"], None)
@@ -398,51 +439,3 @@ def _same(a, b):
 
 def _hashable(key):
     return tuple(key) if isinstance(key, list) else key
-
-
-def _keyword_text(offset):
-    """Write a ``DateOffset`` of keywords (``months=1``) as text."""
-    keywords = {"n": offset.n, **offset.kwds}
-    if not all(isinstance(v, Integral) for v in keywords.values()):
-        raise TypeError(
-            f"Cannot save the frequency {offset!r}: its keywords are not integers."
-        )
-    return _KEYWORDS + json.dumps({k: int(v) for k, v in keywords.items()})
-
-
-def _offset_of(text):
-    """Read an offset written by its freqstr or by :func:`_keyword_text`."""
-    if not text.startswith(_KEYWORDS):
-        return pd.tseries.frequencies.to_offset(text)
-    try:
-        keywords = json.loads(text[len(_KEYWORDS) :])
-        if not isinstance(keywords, dict) or not all(
-            type(v) is int for v in keywords.values()
-        ):
-            raise TypeError("its keywords are not integers")
-        return pd.DateOffset(**keywords)
-    except (TypeError, ValueError) as exc:
-        raise FileError(f"the frequency {text!r} is not a DateOffset: {exc}") from exc
-
-
-@business_periods_quiet
-def _index(spec, decode):
-    name = decode(spec["name"])
-    kind = spec["type"]
-    if kind == "period":
-        return pd.PeriodIndex(spec["values"], freq=spec["freq"], name=name)
-    if kind == "datetime":
-        if spec["tz"] is None:
-            index = pd.DatetimeIndex(spec["values"], name=name)
-        else:  # written in UTC
-            index = pd.DatetimeIndex(
-                pd.to_datetime(spec["values"], utc=True), name=name
-            ).tz_convert(spec["tz"])
-        if spec["freq"] is not None and len(index) > 2:
-            index = pd.DatetimeIndex(index, freq=_offset_of(spec["freq"]))
-        return index
-    if kind == "range":
-        return pd.RangeIndex(spec["start"], spec["stop"], spec["step"], name=name)
-    if kind == "values":
-        return pd.Index(decode(spec["values"]), name=name)
-    raise ValueError(f"unknown index type {kind!r}")

@@ -6,7 +6,9 @@ forecaster's state in a dict ``_state``. They map one to one onto today's
 typed state. Format 2 held no ``mask_value`` in the fitted input: the models
 read ``X`` with the parameter's, which the file holds. Up to format 3, a
 forecaster's state held no ``freq``: it checked later series with the
-parameter's, likewise.
+parameter's, likewise. Format 5 changed no estimator's state: it added
+estimators that hold others, each config naming its weights member
+(``weights.safetensors`` before).
 """
 
 import dataclasses
@@ -19,7 +21,7 @@ from ..forecasting._fitted import FittedForecaster
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..utils._series import TimeSeries
 
-__all__ = ["upgrade_format1", "upgrade_format2", "upgrade_format3"]
+__all__ = ["upgrade", "upgrade_format1", "upgrade_format2", "upgrade_format3"]
 
 
 def _sequence_state(fitted, mask_value, is_regressor):
@@ -109,4 +111,15 @@ def upgrade_format3(params, fitted):
     """Today's fitted state from a format-2 or 3 file's: a forecaster's ``freq``."""
     if "_fitted" in fitted:
         fitted["_fitted"] = dataclasses.replace(fitted["_fitted"], freq=params["freq"])
+    return fitted
+
+
+def upgrade(version, class_name, params, fitted):
+    """Today's fitted state from that of a file of format ``version``."""
+    if version == 1:
+        fitted = upgrade_format1(class_name, params, fitted)
+    elif version == 2:
+        fitted = upgrade_format2(params, fitted)
+    if version in (2, 3):
+        fitted = upgrade_format3(params, fitted)
     return fitted

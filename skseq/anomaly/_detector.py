@@ -28,6 +28,7 @@ from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
 from ._base import PValueDetector, flag_offset
 from ._conformal import tail_shape
+from ._fitted import FORECAST_DETECTOR_STATE, first_forecaster
 from ._input import check_long_enough, check_series_of_detector
 from ._scores import Scoring
 
@@ -231,6 +232,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     """
 
     _network, _network_example = "forecaster", "SequenceForecaster(hidden_size=8)"
+    # the fitted state, as skseq.save writes it (forecaster_: forecasters_[0])
+    _fitted_attributes, _derived_fitted = FORECAST_DETECTOR_STATE, first_forecaster
     _parameter_constraints: dict = {
         "forecaster": [SequenceForecaster, None],
         "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],

@@ -23,6 +23,7 @@ from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 from ._base import PValueDetector, flag_offset
 from ._conformal import sequential_p_values
+from ._fitted import SEQUENCE_DETECTOR_STATE
 
 __all__ = ["SequenceAnomalyDetector"]
 
@@ -120,6 +121,8 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     """
 
     _network, _network_example = "estimator", "RNNRegressor(hidden_size=8)"
+    # the fitted state, as skseq.save writes it
+    _fitted_attributes = SEQUENCE_DETECTOR_STATE
     _parameter_constraints: dict = {
         "method": [StrOptions({"reconstruction", "next_step"})],
         "estimator": [RNNRegressor, RNNStepRegressor, None],

@@ -262,6 +262,12 @@ default="adam"
         )
         return module, params, "cross_entropy"
 
+    def _training_options(self):
+        """How the network trains: streams in order, so no held-out share."""
+        return TrainingOptions.from_estimator(
+            self, early_stopping=False, n_iter_no_change=1, tol=0.0
+        )
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Learn to predict the next token of the documents of ``X``.
@@ -294,15 +300,12 @@ default="adam"
             self.module or LanguageModule, self._module_params(vocab_size)
         )
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-        options = TrainingOptions.from_estimator(
-            self, early_stopping=False, n_iter_no_change=1, tol=0.0
-        )
         trained = train(
             dataset,
             module,
             params,
             "cross_entropy",
-            options,
+            self._training_options(),
             seed=seed,
             iterator=_InOrder,
             callbacks=[("reset_state", _ResetState())],

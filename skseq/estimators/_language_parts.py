@@ -3,14 +3,20 @@
 The streams are a skorch dataset, iterator and callback that read the
 training text as parallel streams, chunk after chunk, with the state carried
 on; :func:`sample_token` draws one token of :meth:`RNNLanguageModel.generate`.
+:class:`Vocabulary` is what its fitted encoder knows, as ``skseq.save``
+writes it.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from skorch.callbacks import Callback
 from torch.utils.data import Dataset
 
-__all__ = ["InOrder", "ResetState", "StreamDataset", "sample_token"]
+from ..preprocessing import SequenceOrdinalEncoder
+
+__all__ = ["InOrder", "ResetState", "StreamDataset", "Vocabulary", "sample_token"]
 
 
 class StreamDataset(Dataset):
@@ -80,3 +86,81 @@ def sample_token(logits, temperature, never, rng):
     # "right": a draw of exactly 0 still falls on a token of non-zero weight
     draw = rng.random() * cumulative[-1]
     return int(np.searchsorted(cumulative, draw, side="right"))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a language model's fitted text encoder knows, without the encoder.
+
+    A :class:`~skseq.preprocessing.SequenceOrdinalEncoder` fitted on text,
+    with its defaults but ``split`` and ``min_frequency``, maps tokens to ids
+    by its sorted tokens and the infrequent ones among them alone: the
+    frequent tokens take the ids from 2 in order, the infrequent ones share
+    the next, unknown ones 1. :meth:`encoder` refits one that maps alike.
+
+    Attributes
+    ----------
+    split : {"char", "word"}
+        How strings were cut into tokens.
+    tokens : ndarray of str
+        Every token seen at fit, sorted (the encoder's ``categories_``).
+    infrequent : ndarray of str or None
+        Those rarer than ``min_frequency`` (``infrequent_categories_``).
+    """
+
+    split: str
+    tokens: np.ndarray
+    infrequent: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.split not in ("char", "word"):
+            raise ValueError(f"split must be 'char' or 'word', got {self.split!r}.")
+        tokens = self.tokens
+        if tokens.ndim != 1 or not len(tokens):
+            raise ValueError("tokens must be a non-empty 1-D array.")
+        if not all(isinstance(t, str) for t in tokens):
+            raise ValueError("tokens must be strings.")
+        if list(tokens) != sorted(set(tokens)):
+            raise ValueError("tokens must be sorted and distinct.")
+        rare = self.infrequent
+        if rare is not None and (rare.ndim != 1 or not set(rare) <= set(tokens)):
+            raise ValueError("infrequent must be some of the tokens.")
+
+    @classmethod
+    def of(cls, encoder):
+        """Return the vocabulary of a fitted ``SequenceOrdinalEncoder``.
+
+        Raises TypeError for one that it would not refit alike (other
+        options than ``split`` and ``min_frequency``, or fitted on a 2-D
+        array).
+        """
+        options = encoder.get_params()
+        if (
+            options["handle_unknown"] != "use_unknown"
+            or options["max_categories"] is not None
+            or hasattr(encoder, "n_features_in_")
+        ):
+            raise TypeError(
+                "Cannot save a SequenceOrdinalEncoder with max_categories, "
+                "handle_unknown='error' or fitted on a 2-D array."
+            )
+        rare = encoder.infrequent_categories_
+        return cls(
+            encoder.split,
+            np.asarray(encoder.categories_, dtype=object),
+            None if rare is None else np.asarray(rare, dtype=object),
+        )
+
+    def encoder(self):
+        """Return a ``SequenceOrdinalEncoder`` that maps tokens as the fitted one.
+
+        Fitted on the tokens, each frequent one twice and each infrequent one
+        once, with ``min_frequency=2`` (None without infrequent tokens): the
+        same sorted tokens, the same infrequent ones, so the same ids.
+        """
+        rare = [] if self.infrequent is None else list(self.infrequent)
+        frequent = [token for token in self.tokens if token not in set(rare)]
+        encoder = SequenceOrdinalEncoder(
+            split=self.split, min_frequency=2 if rare else None
+        )
+        return encoder.fit([np.array(frequent * 2 + rare, dtype=object)])

@@ -299,14 +299,13 @@ def test_save_needs_a_fitted_skseq_estimator(tmp_path):
         skseq.save(RNNClassifier(), tmp_path / "x.skseq")
     with pytest.raises(TypeError, match=r"takes the estimators \[.*'RNNClassifier'"):
         skseq.save(LinearRegression(), tmp_path / "x.skseq")
-    # the detector is one of skseq's, but not one save takes: the message
+    # the transformer is one of skseq's, but not one save takes: the message
     # said "takes skseq estimators"
-    from skseq.anomaly import ForecastAnomalyDetector
+    from skseq.preprocessing import SequenceScaler
 
-    detector = ForecastAnomalyDetector(SequenceForecaster(max_epochs=1, hidden_size=4))
-    detector.fit(np.sin(np.arange(120) / 3))
-    with pytest.raises(TypeError, match="got ForecastAnomalyDetector. Use joblib"):
-        skseq.save(detector, tmp_path / "x.skseq")
+    scaler = SequenceScaler().fit([np.arange(5.0), np.arange(3.0)])
+    with pytest.raises(TypeError, match="got SequenceScaler. Use joblib"):
+        skseq.save(scaler, tmp_path / "x.skseq")
 
 
 def test_forecaster_over_a_daylight_saving_change_round_trips(tmp_path):
