@@ -176,6 +176,14 @@ def judged_method(
     seasonal = estimator.method == "auto" and reads_long_season(fitted)
     seasonal &= not fitted.roles.n_given  # it would not read future covariates
     if linear_held is None:  # no held-out windows: nothing to judge by
+        if method == "select":
+            warn(
+                "method='select' chooses on the held-out windows, and this fit "
+                f"holds none (validation_fraction={estimator.validation_fraction}"
+                "); it forecasts with the network alone. Give a "
+                "validation_fraction above 0 (and a series long enough to hold "
+                "windows out) for a choice."
+            )
         method = "network" if method == "select" else method
         method += "+seasonal" if seasonal else ""
         return tuple(method.split("+")), fitted.ridges, None, None, None

@@ -132,7 +132,9 @@ def test_fixed_methods_are_kept_and_auto_needs_held_out_windows():
         model = SequenceForecaster(horizon=2, method=method, **QUICK).fit(y)
         assert model.method_ == method and model.held_out_errors_ is None
     select = dict(horizon=2, method="select", validation_fraction=0, **QUICK)
-    model = SequenceForecaster(**select).fit(y)
+    # it was silent: the choice the user asked for is not made
+    with pytest.warns(UserWarning, match="method='select' chooses on the held-out"):
+        model = SequenceForecaster(**select).fit(y)
     assert model.method_ == "network" and model.held_out_errors_ is None
 
 
