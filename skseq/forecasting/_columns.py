@@ -169,10 +169,14 @@ def check_like_fit(panel, form, fitted_form, roles, zones, name="y", columns=Non
             # an array's columns are positions: none is a target's name unless
             # the model was fitted on an array too (then the names tell more)
             if one.kind == "array" and not any(c in roles.targets for c in one.columns):
+                fitted_on = (
+                    "an unnamed pandas Series"
+                    if columns == (None,)
+                    else f"a pandas Series or DataFrame (columns {list(columns)})"
+                )
                 raise ValueError(
-                    f"{name} is an array, but the model was fitted on a pandas "
-                    f"Series or DataFrame (columns {list(columns)}): give {name} "
-                    "as one, as at fit."
+                    f"{name} is an array, but the model was fitted on {fitted_on}: "
+                    f"give {name} as one, as at fit."
                 )
             missing = [c for c in columns if c not in one.columns]
             extra = [c for c in one.columns if c not in columns]

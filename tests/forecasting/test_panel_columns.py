@@ -57,9 +57,11 @@ def test_an_array_given_to_a_pandas_model_is_said_to_be_an_array():
     # it said "y has columns [0], but the model was fitted on [None] (missing
     # [None]; not seen at fit [0])"
     series = wide()["s1"]
+    # an unnamed Series is said so ("columns [None]" before)
+    fitted_on = {None: "an unnamed pandas Series:", "sales": r"\(columns \['sales'\]\)"}
     for name in (None, "sales"):
         model = SequenceForecaster(**TINY).fit(series.rename(name))
-        with pytest.raises(ValueError, match="y is an array, but the model was fit"):
+        with pytest.raises(ValueError, match="y is an array.*" + fitted_on[name]):
             model.predict(y=series.to_numpy()[-10:])
         with pytest.raises(ValueError, match="y is an array"):
             model.score(series.to_numpy()[-10:])
