@@ -27,6 +27,12 @@ from skorch.callbacks.scoring import ScoringBase
 from skorch.utils import TeeGenerator, to_numpy
 
 from ..modules import WeightedLoss
+from ._checks import (
+    check_built_module,
+    check_callback_names,
+    check_forward_inputs,
+    check_outputs,
+)
 from ._data import BatchIterator
 
 __all__ = ["LeanNet", "TrainingDiverged", "build_net"]
@@ -141,6 +147,40 @@ class LeanNet(NeuralNet):
                     )
                 ]
 
+    def initialize_module(self):
+        """Build the module, and refuse one that is not a trainable network."""
+        super().initialize_module()
+        check_built_module(self.module, self.module_)
+        return self
+
+    def initialize_optimizer(self, *args, **kwargs):
+        """Build the optimizer; options it refuses are named as the user gave them."""
+        try:
+            return super().initialize_optimizer(*args, **kwargs)
+        except (TypeError, ValueError) as error:
+            given = {"lr": self.lr, **self.get_params_for("optimizer")}
+            options = ", ".join(f"{k}={v!r}" for k, v in given.items())
+            raise ValueError(
+                f"{getattr(self.optimizer, '__name__', self.optimizer)} refused its "
+                f"options ({options}; set by lr, weight_decay and "
+                f"optimizer_kwargs): {error}"
+            ) from error
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        """Check the inputs and outputs of the first training batch of the fit."""
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._first_step = True
+
+    def _check_first_step(self, inputs, target, fit_params):
+        """Return the module's outputs of the first batch, checked."""
+        self._first_step = False
+        check_forward_inputs(self.module, self.module_, {**inputs, **fit_params})
+        y_pred = self.module_(**inputs, **fit_params)
+        n_classes = None if self.outputs is None else self.outputs.n_classes
+        loss = getattr(self.criterion_, "loss", None)
+        check_outputs(self.module, y_pred, target, loss, n_classes)
+        return y_pred
+
     def get_iterator(self, dataset, training=False):
         """Return skorch's iterator; in data-parallel training, this rank's share."""
         iterator = super().get_iterator(dataset, training=training)
@@ -191,7 +231,10 @@ class LeanNet(NeuralNet):
 
         def closure():
             self._zero_grad_optimizer()
-            y_pred = self.module_(**inputs, **fit_params)
+            if getattr(self, "_first_step", False):
+                y_pred = self._check_first_step(inputs, target, fit_params)
+            else:
+                y_pred = self.module_(**inputs, **fit_params)
             loss = self.criterion_(y_pred, target)
             loss.backward()
             if self.world is not None:  # the same step in every process
@@ -294,7 +337,29 @@ def _scoring_targets(callbacks, outputs):
     return callbacks
 
 
-def _callbacks(options, monitor, early_stopping, outputs):
+def _copied(callback):
+    """Return a copy of a user's callback that keeps its state apart.
+
+    A deep copy; where some of it cannot be copied (a lock, an open file, a
+    TensorBoard ``SummaryWriter``), that part is shared with the callback
+    given and the rest copied, instead of failing the fit with "cannot pickle
+    '_thread.lock' object".
+    """
+    try:
+        return copy.deepcopy(callback)
+    except Exception:  # noqa: BLE001 - any object's own deepcopy may refuse
+        pass
+    copied = copy.copy(callback)
+    memo = {id(callback): copied}
+    for key, value in getattr(callback, "__dict__", {}).items():
+        try:
+            copied.__dict__[key] = copy.deepcopy(value, memo)
+        except Exception:  # noqa: BLE001
+            copied.__dict__[key] = value
+    return copied
+
+
+def _callbacks(options, monitor, early_stopping, outputs, taken=()):
     callbacks = [("divergence_guard", _DivergenceGuard(options.name, options.lr))]
     scheduler = _scheduler(options, monitor)
     if scheduler is not None:
@@ -310,8 +375,9 @@ def _callbacks(options, monitor, early_stopping, outputs):
         callbacks.append(("early_stopping", stopping))
     if options.verbose >= 2:
         callbacks.append(("progress_bar", ProgressBar()))
+    check_callback_names(options.callbacks, [*taken, *(name for name, _ in callbacks)])
     # each fit gets its own copies: callbacks keep state between epochs
-    own = copy.deepcopy(list(options.callbacks))
+    own = [(name, _copied(callback)) for name, callback in options.callbacks]
     callbacks.extend(own if outputs is None else _scoring_targets(own, outputs))
     return callbacks
 
@@ -388,7 +454,13 @@ def build_net(
         iterator_valid__batch_size=max(options.batch_size, _MIN_PREDICT_BATCH),
         train_split=train_split,
         callbacks=list(callbacks)
-        + _callbacks(options, monitor, early_stopping, outputs),
+        + _callbacks(
+            options,
+            monitor,
+            early_stopping,
+            outputs,
+            taken=[name for name, _ in callbacks],
+        ),
         # skorch's epoch table is formatted every epoch, printed or not
         **({} if options.verbose else {"callbacks__print_log": None}),
         clip_grad_norm=options.clip_grad_norm,

@@ -120,6 +120,12 @@ def _optimizer_params(optimizer, weight_decay, optimizer_kwargs):
             f"optimizer_kwargs {unknown} are not options of {optimizer.__name__}; "
             f"it takes {[n for n in accepted if n not in ('self', 'params')]}."
         )
+    if "params" in params:
+        raise ValueError(
+            "optimizer_kwargs sets 'params', the tensors the optimizer updates; "
+            "skseq gives it the network's parameters. Leave it out (to train "
+            "only some layers, freeze the others: skorch.callbacks.Freezer)."
+        )
     # the estimator's own parameters: a second value would silently win over
     # them (and over a grid searching them, the schedules, the messages)
     own = [name for name in ("lr", "weight_decay") if name in params]

@@ -14,6 +14,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+import numpy as np
 import torch
 from skorch import NeuralNet
 
@@ -85,8 +86,23 @@ def resolve_module(module, params):
             "builds the network for the data, with the sizes its signature takes."
         )
     signature = inspect.signature(module)
+    given = sorted(params)
     if not any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values()):
         params = {k: v for k, v in params.items() if k in signature.parameters}
+    missing = [
+        name
+        for name, p in signature.parameters.items()
+        if p.default is p.empty
+        and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and name not in params
+    ]
+    if missing:
+        name = getattr(module, "__name__", repr(module))
+        raise ValueError(
+            f"module={name} needs {missing}, which skseq does not give: it builds "
+            f"the network with those of {given} that its signature takes. Give "
+            "the others defaults."
+        )
     return module, params
 
 
@@ -127,6 +143,50 @@ def _check_memory(net, dataset, options, world):
     check_training(net.module_, lengths, options.batch_size, budget, local)
 
 
+def _check_split_weight(dataset, valid_index):
+    """Refuse a split of early stopping whose one side weighs 0 throughout.
+
+    A validation split whose samples all weigh 0 has a loss of 0 at every
+    epoch: early stopping saw no improvement after the first and restored
+    the first epoch's weights, silently; a training part that weighs 0
+    trains nothing.
+    """
+    weight = getattr(dataset, "sample_weight", None)
+    if valid_index is None or weight is None:
+        return
+    held = np.zeros(len(dataset), dtype=bool)
+    held[np.asarray(valid_index, dtype=np.int64)] = True
+    for part, name in ((held, "validate on"), (~held, "train on")):
+        index = np.flatnonzero(part)
+        if getattr(dataset, "per_step", False):
+            values = dataset.subset(index).sample_weight
+        else:
+            values = weight[torch.as_tensor(index)]
+        if not bool((values != 0).any()):
+            raise ValueError(
+                f"early_stopping leaves {len(index)} samples to {name}, and "
+                "sample_weight (with class_weight) gives all of them weight 0: "
+                "the loss there would be 0 at every epoch. Leave the samples of "
+                "weight 0 out of X (they do not train either), or change "
+                "validation_fraction."
+            )
+
+
+def _drop_unfinished_epoch(net):
+    """Drop the history row of an epoch that a KeyboardInterrupt cut short.
+
+    Its batches trained the weights, but it holds no losses: kept, it made
+    ``history_[:, "train_loss"]`` shorter than ``history_`` and ``n_iter_``
+    count an epoch that did not end.
+    """
+    history = net.history
+    needed = (
+        ("train_loss",) if net.train_split is None else ("train_loss", "valid_loss")
+    )
+    if len(history) and any(key not in history[-1] for key in needed):
+        history.pop()
+
+
 def _fit(world, dataset, net, options, seed, warm, initialize):
     """Train ``net`` in this process, one rank of ``world`` (or alone)."""
     net.world = world
@@ -150,6 +210,7 @@ def _fit(world, dataset, net, options, seed, warm, initialize):
             # Ctrl-C stops; one raised by code (EarlyStopping, a user's
             # callback) ends training normally, as in skorch
             interrupted = ctrl_c["signalled"]
+            _drop_unfinished_epoch(net)
         net.notify("on_train_end", X=dataset, y=None)
     net.world = None
     return net, interrupted
@@ -209,6 +270,7 @@ def train(
     -------
     Trained
     """
+    _check_split_weight(dataset, valid_index)
     check_scoring_callbacks(
         options.callbacks,
         outputs,
