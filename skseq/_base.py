@@ -450,7 +450,8 @@ def set_fitted(estimator, state, *, interrupted):
         else "the model trained so far is kept"
     )
     raise TrainingInterrupted(
-        f"Training of {type(estimator).__name__} was interrupted (Ctrl-C) after "
-        f"{state['n_iter_']} epochs; {kept}.",
+        f"Training of {type(estimator).__name__} was interrupted (Ctrl-C) at "
+        f"n_iter_={state['n_iter_']} epochs (warm starts count their earlier "
+        f"fits'); {kept}.",
         partial,
     )
