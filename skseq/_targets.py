@@ -60,11 +60,15 @@ def long_target_ids(ids, index, n_sequences, ordered=False):
         "(X is not a long frame, or one whose ids are positions, as "
         "to_long_format makes it without ids)"
     )
+    fix = (
+        "Give y the ids of X"
+        if index is not None
+        else f"Give y the ids 0 to {n_sequences - 1} (X's sequences in order)"
+    )
     raise ValueError(
         f"y is a long frame indexed by (sequence id, time), so y's ids must be "
         f"{what}; they differ, and targets would be paired with the wrong "
-        "sequences. Give y the ids of X, or y as a list in the order of X's "
-        "sequences."
+        f"sequences. {fix}, or y as a list in the order of X's sequences."
     )
 
 

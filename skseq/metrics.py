@@ -102,7 +102,8 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
         True and predicted sequences (numeric steps equal within 1e-6): each
         pair two strings or two sequences of tokens.
     sample_weight : array-like of shape (n_samples,), default=None
-        Weight of each sequence; at least one must be non-zero, and their sum.
+        Weight of each sequence; their sum must not be zero (so at least
+        one must be non-zero).
 
     Returns
     -------
@@ -119,15 +120,12 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     right = [_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, right)
-        # accuracy_score's error; older _check_sample_weight does not raise it
-        if not np.any(sample_weight):
-            raise ValueError(
-                "Sample weights must contain at least one non-zero number."
-            )
+        # all zero (accuracy_score's words), or cancelling out: a share of 0
         if sample_weight.sum() == 0:
             raise ValueError(
+                "Sample weights must contain at least one non-zero number, and "
                 "sample_weight must not sum to zero (its weights are the shares "
-                "of the sequences); got weights that do."
+                "of the sequences); got weights that sum to zero."
             )
     return float(np.average(right, weights=sample_weight))
 

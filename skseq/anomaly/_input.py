@@ -22,18 +22,35 @@ def _refuse_many_series(X):
         what = "a dict of series"
     elif is_long_frame(X):
         what = "a long frame of series (a MultiIndex)"
-    elif isinstance(X, (list, tuple)) and any(
-        isinstance(item, (pd.Series, pd.DataFrame, np.ndarray)) for item in X
-    ):  # check_array would read each series as a row: a time step
+    elif isinstance(X, (list, tuple)) and _holds_series(X):
+        # check_array would read each series as a row: a time step
         what = f"a {type(X).__name__} of series"
     else:
         return
+    pairs = (
+        "i, series in enumerate(X)"
+        if isinstance(X, (list, tuple))
+        else "key, series in X.items()"
+    )
+    key = pairs.split(",")[0]
     raise ValueError(
         f"X is {what}, but ForecastAnomalyDetector scores the steps of one "
         "series (rows are time steps; several columns are forecast together). "
-        "Fit one detector per series, e.g. {key: clone(detector).fit(series) "
-        "for key, series in X.items()}."
+        f"Fit one detector per series, e.g. {{{key}: clone(detector).fit(series) "
+        f"for {pairs}}}."
     )
+
+
+def _holds_series(items):
+    """Whether a list holds pandas objects, or arrays of different lengths.
+
+    Arrays of one length are rows (time steps), as ``check_array`` reads
+    them: ``list(array)`` of a ``(n_timesteps, n_columns)`` array.
+    """
+    if any(isinstance(item, (pd.Series, pd.DataFrame)) for item in items):
+        return True
+    shapes = {item.shape for item in items if isinstance(item, np.ndarray)}
+    return len(shapes) > 1
 
 
 def check_long_enough(series, forecaster):

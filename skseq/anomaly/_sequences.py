@@ -12,13 +12,13 @@ large (split conformal).
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import RNNRegressor, RNNStepRegressor
 from ..utils import MASK_VALUE
-from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
+from ..utils._sklearn_compat import HasMethods, Interval, StrOptions, _fit_context
 from ..utils._warnings import warn
 from ..utils.validation import check_sequences
 from ._base import PValueDetector, flag_offset
@@ -37,6 +37,39 @@ def _resampled(steps, n=RECONSTRUCTED_STEPS):
     return np.column_stack(
         [np.interp(where, np.arange(len(steps)), column) for column in steps.T]
     )
+
+
+def _final_regressor(estimator):
+    """Return the model at the end of ``estimator`` and its nested name's prefix.
+
+    Through the last step of a Pipeline (``steps[-1]``) and the
+    ``estimator`` of a search, as far as they go: ``(RNNRegressor(),
+    "pipeline__rnnregressor__")``. Another estimator is its own end (prefix
+    "").
+    """
+    prefix = ""
+    for _ in range(32):  # nested as deep as anyone writes them
+        steps = getattr(estimator, "steps", None)
+        if isinstance(steps, list) and steps and isinstance(steps[-1], tuple):
+            name, estimator = steps[-1][:2]
+        elif hasattr(getattr(estimator, "estimator", None), "get_params"):
+            name, estimator = "estimator", estimator.estimator
+        else:
+            break
+        prefix += f"{name}__"
+    return estimator, prefix
+
+
+def _set_own_param(estimator, prefix, name, value):
+    """Set ``name`` on ``estimator``, else on its final regressor (nested name).
+
+    Where neither has it (a Pipeline ending in another model), nothing is set.
+    """
+    params = estimator.get_params()
+    for key in (name, prefix + name):
+        if key in params:
+            estimator.set_params(**{key: value})
+            return
 
 
 class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
@@ -63,11 +96,14 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         it; it judges how predictable a sequence is step by step, which
         smooth sequences of any shape are. Reconstruction separated the
         classes of ``benchmarks/sequence_anomaly.py`` better.
-    estimator : RNNRegressor, RNNStepRegressor or None, default=None
-        The network to train (cloned), of the kind ``method`` needs. None:
-        that class's defaults. An estimator given has its parameters reached
-        as ``estimator__<name>``; None has none: give one (e.g.
-        ``estimator=RNNRegressor()``) to tune them.
+    estimator : estimator or None, default=None
+        The network to train (cloned), of the kind ``method`` needs: an
+        RNNRegressor or RNNStepRegressor, or an estimator ending in one (a
+        Pipeline, a search such as GridSearchCV). None: that class's
+        defaults. An estimator given has its parameters reached as
+        ``estimator__<name>``; None has none: give one (e.g.
+        ``estimator=RNNRegressor()``) to tune them. Classifiers, and
+        regressors of token ids (``embedding_dim`` set), are refused.
     false_alarm_rate : float, default=0.01
         Share of normal sequences to flag, in (0, 0.5]. With ``n`` held-out
         sequences the smallest p-value is ``1 / (n + 1)``.
@@ -75,13 +111,15 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         Share of the sequences held out of training, whose errors calibrate
         the p-values.
     random_state : int, RandomState instance or None, default=None
-        Seed of the held-out draw and of the training (overrides the
-        estimator's own when not None).
+        Seed of the held-out draw and of the training: when not None, it
+        overrides the estimator's own ``random_state``, else that of the
+        regressor at the end of a Pipeline or inside a search (an estimator
+        with neither keeps its own seeds).
 
     Attributes
     ----------
-    estimator_ : RNNRegressor or RNNStepRegressor
-        The fitted network.
+    estimator_ : estimator
+        The fitted network (the fitted ``estimator``).
     reference_ : ndarray of shape (n_held_out,)
         The held-out sequences' errors, sorted.
     scale_ : ndarray of shape (n_step_features,)
@@ -125,7 +163,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
     _fitted_attributes = SEQUENCE_DETECTOR_STATE
     _parameter_constraints: dict = {
         "method": [StrOptions({"reconstruction", "next_step"})],
-        "estimator": [RNNRegressor, RNNStepRegressor, None],
+        "estimator": [HasMethods(["fit", "predict"]), None],
         "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],
         "calibration_fraction": [Interval(Real, 0, 1, closed="neither")],
         "random_state": ["random_state"],
@@ -196,28 +234,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         rng = check_random_state(self.random_state)
         order = rng.permutation(n)
         held, train = order[:n_held], order[n_held:]
-        kinds = {"reconstruction": RNNRegressor, "next_step": RNNStepRegressor}
-        kind = kinds[self.method]
-        other_method, other = next(i for i in kinds.items() if i[1] is not kind)
-        if isinstance(self.estimator, other):
-            raise ValueError(
-                f"method={self.method!r} trains an {kind.__name__}, but estimator "
-                f"is an {other.__name__}; give an {kind.__name__}, or "
-                f"method={other_method!r}."
-            )
-        estimator = kind() if self.estimator is None else clone(self.estimator)
-        if estimator.embedding_dim is not None:
-            raise ValueError(
-                f"estimator has embedding_dim={estimator.embedding_dim}: it reads "
-                "token ids, but SequenceAnomalyDetector scores a sequence by the "
-                "squared error of its values' reconstruction or next-step "
-                "forecast, which ids, arbitrary codes, have no distance for. "
-                "Give numeric sequences (e.g. one-hot tokens) and embedding_dim=None."
-            )
-        if self.method == "next_step":
-            estimator.set_params(bidirectional=False)
-        if self.random_state is not None:
-            estimator.set_params(random_state=rng.randint(np.iinfo(np.int32).max))
+        estimator = self._network_to_train(rng)
         inputs, targets = self._pairs([steps[i] for i in train], estimator)
         estimator.fit(inputs, targets)
         flat = np.concatenate([steps[i] for i in train])
@@ -245,13 +262,59 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         self.__dict__.update(state)
         return self
 
+    def _network_to_train(self, rng):
+        """Return the estimator to fit: checked, cloned, its seed drawn."""
+        kinds = {"reconstruction": RNNRegressor, "next_step": RNNStepRegressor}
+        kind = kinds[self.method]
+        if self.estimator is None:
+            estimator, final, prefix = kind(), None, ""
+        else:
+            estimator = clone(self.estimator)
+            final, prefix = _final_regressor(estimator)
+        if is_classifier(estimator) or (
+            hasattr(final, "get_params") and is_classifier(final)
+        ):
+            raise ValueError(
+                f"estimator is a classifier ({type(final).__name__}), but "
+                "SequenceAnomalyDetector regresses the values of each sequence "
+                "(its reconstruction or its next steps). Give an RNNRegressor "
+                "(method='reconstruction') or an RNNStepRegressor "
+                "(method='next_step')."
+            )
+        other_method, other = next(i for i in kinds.items() if i[1] is not kind)
+        if isinstance(final, other):
+            raise ValueError(
+                f"method={self.method!r} trains an {kind.__name__}, but estimator "
+                f"is an {other.__name__}; give an {kind.__name__}, or "
+                f"method={other_method!r}."
+            )
+        embedding_dim = getattr(final, "embedding_dim", None)
+        if embedding_dim is not None:
+            raise ValueError(
+                f"estimator has {prefix}embedding_dim={embedding_dim}: it reads "
+                "token ids, but SequenceAnomalyDetector scores a sequence by the "
+                "squared error of its values' reconstruction or next-step "
+                "forecast, which ids, arbitrary codes, have no distance for. "
+                "Give numeric sequences (e.g. one-hot tokens) and embedding_dim=None."
+            )
+        if self.method == "next_step":
+            _set_own_param(estimator, prefix, "bidirectional", False)
+        if self.random_state is not None:
+            seed = rng.randint(np.iinfo(np.int32).max)
+            _set_own_param(estimator, prefix, "random_state", seed)
+        return estimator
+
     def _pairs(self, steps, estimator):
         """Return what ``estimator`` reads and what it outputs, for ``steps``.
 
-        Its class says the method (not ``method``, which may have been set
-        after fit: it takes effect at the next fit).
+        The class of its regressor says the method (not ``method``, which may
+        have been set after fit: it takes effect at the next fit); ``method``
+        where that is neither RNNRegressor nor RNNStepRegressor.
         """
-        if isinstance(estimator, RNNStepRegressor):  # method="next_step"
+        final = _final_regressor(estimator)[0]
+        if isinstance(final, RNNStepRegressor) or (
+            not isinstance(final, RNNRegressor) and self.method == "next_step"
+        ):
             return [s[:-1] for s in steps], [s[1:] for s in steps]
         return steps, np.stack([_resampled(s).ravel() for s in steps])
 

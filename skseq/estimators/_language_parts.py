@@ -74,15 +74,17 @@ def sample_token(logits, temperature, never, rng):
     The largest allowed logit is subtracted before dividing by the
     temperature, so that a temperature near 0 picks the likeliest token
     instead of overflowing (``inf - inf`` is NaN), and an infinite one draws
-    the allowed tokens uniformly.
+    the allowed tokens uniformly. One float64 copy of the logits is worked on
+    in place.
     """
-    logits = np.asarray(logits, dtype=np.float64)
-    allowed = np.ones(len(logits), dtype=bool)
-    allowed[never] = False
-    with np.errstate(over="ignore"):  # a tiny temperature: -inf, weight 0
-        scaled = (logits - logits[allowed].max()) / temperature
-    scaled[~allowed] = -np.inf
-    cumulative = np.cumsum(np.exp(scaled))
+    weights = np.array(logits, dtype=np.float64)
+    weights[never] = -np.inf
+    weights -= weights.max()
+    with np.errstate(over="ignore", invalid="ignore"):  # a tiny temperature: -inf
+        weights /= temperature
+    weights[never] = -np.inf  # an infinite temperature made them -inf/inf: NaN
+    np.exp(weights, out=weights)
+    cumulative = np.cumsum(weights, out=weights)
     # "right": a draw of exactly 0 still falls on a token of non-zero weight
     draw = rng.random() * cumulative[-1]
     return int(np.searchsorted(cumulative, draw, side="right"))

@@ -23,6 +23,7 @@ from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
 from ..utils._long import is_long_frame
+from ..utils._sklearn_compat import validate_parameter_constraints
 from ._regressor import TargetScaling
 
 __all__ = [
@@ -49,13 +50,17 @@ def _is_token_input(values):
             return False  # numbers (an object array may hold ragged numbers)
     elif not isinstance(values, (list, tuple)):
         return False
-    if not len(values):
-        return False
-    first = values[0]
-    if isinstance(first, str):
-        return True
-    first = np.asarray(first)
-    return first.dtype.kind in "OUS"
+    # the first item that says: a string, a typed array or a non-empty
+    # sequence (an empty list reads as float64, which says nothing)
+    for item in values:
+        if isinstance(item, str):
+            return True
+        item = np.asarray(item)
+        if item.dtype.kind in "OUS":
+            return True
+        if item.size:
+            return False
+    return False
 
 
 class Side(NamedTuple):
@@ -140,21 +145,12 @@ def decoding_limits(estimator):
     scikit-learn's words. A ``max_output_length`` of None is the fitted
     ``max_output_length_``.
     """
-    for name in ("beam_width", "max_output_length"):
-        value = getattr(estimator, name)
-        constraints = estimator._parameter_constraints[name]
-        allowed = [c for c in constraints if c is not None]
-        if (value is None and None in constraints) or any(
-            c.is_satisfied_by(value) for c in allowed
-        ):
-            continue
-        expected = " or ".join(
-            [str(c) for c in allowed] + (["None"] if None in constraints else [])
-        )
-        raise ValueError(
-            f"The {name!r} parameter of {type(estimator).__name__} must be "
-            f"{expected}. Got {value!r} instead."
-        )
+    names = ("beam_width", "max_output_length")
+    validate_parameter_constraints(
+        {name: estimator._parameter_constraints[name] for name in names},
+        {name: getattr(estimator, name) for name in names},
+        caller_name=type(estimator).__name__,
+    )
     limit = estimator.max_output_length or estimator.max_output_length_
     return estimator.beam_width, limit
 

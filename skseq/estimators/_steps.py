@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .._base import _BaseSequenceEstimator, conv_params
-from .._engine import NETWORK_CONSTRAINTS, TRAINING_CONSTRAINTS
 from .._targets import align_to_ids, long_target_ids, warn_if_reordered
 from ..utils._long import is_long_frame
 from ..utils._sklearn_compat import StrOptions
@@ -91,36 +90,28 @@ def per_sequence(flat, sequences):
     return parts
 
 
-# the options whose "auto" the sequence estimators take (and document): the
-# per-step ones document numbers and names alone
-_NO_AUTO = (
-    "conv_layers",
-    "lr",
-    "lr_schedule",
-    "early_stopping",
-    "optimizer",
-    "weight_decay",
-    "max_epochs",
-)
+def _without_auto(constraints):
+    """``constraints`` less the option "auto" (a StrOptions of it alone is dropped)."""
+    kept = []
+    for constraint in constraints:
+        if isinstance(constraint, StrOptions) and "auto" in constraint.options:
+            options = constraint.options - {"auto"}
+            if not options:
+                continue
+            constraint = StrOptions(options, deprecated=constraint.deprecated)
+        kept.append(constraint)
+    return kept
 
 
 class StepEstimator(_BaseSequenceEstimator):
     """Base of the estimators with an output at every step (not for direct use)."""
 
     # no pooling, and none of the sequence estimators' "auto" choices (they
-    # were measured on outputs per sequence)
+    # were measured on outputs per sequence), whichever parameters have one
     _parameter_constraints: dict = {
-        **{
-            key: value
-            for key, value in _BaseSequenceEstimator._parameter_constraints.items()
-            if key != "pooling"
-        },
-        **{
-            key: value
-            for key, value in {**NETWORK_CONSTRAINTS, **TRAINING_CONSTRAINTS}.items()
-            if key in _NO_AUTO
-        },
-        "standardize": ["boolean", StrOptions({"sequence"})],
+        key: _without_auto(value)
+        for key, value in _BaseSequenceEstimator._parameter_constraints.items()
+        if key != "pooling"
     }
 
     # stored numeric X is read a batch at a time; the targets of every step

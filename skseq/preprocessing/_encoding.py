@@ -20,6 +20,7 @@ from ..utils._sklearn_compat import (
     _check_feature_names_in,
     _fit_context,
 )
+from ..utils._values import holds_integers
 from ._output import SequenceOutputMixin
 from ._tokens import (
     check_token_sequences,
@@ -44,10 +45,7 @@ def _infrequent(encoder):
 def _integer_ids(ids, position):
     """Return sequence ``position``'s ids as int64; refuse what is no integer."""
     ids = np.asarray(ids)
-    if ids.dtype.kind in "iub":
-        return ids.astype(np.int64)
-    whole = ids.dtype.kind == "f" and np.all(np.isfinite(ids) & (ids == np.round(ids)))
-    if not whole:
+    if not holds_integers(ids):
         raise ValueError(
             f"ids must be integers, as transform returns them; sequence {position} "
             f"holds {ids.ravel()[:5].tolist()} (dtype {ids.dtype})."

@@ -77,9 +77,12 @@ class LagsToSequences(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         lags, oldest first (lags ``[-24, -12, -1]`` make three steps). It
         replaces ``n_steps``, ``n_features`` and ``order``: giving it with
         any of them (``order`` other than "variable") is refused.
-    fill_value : finite float, default=0.0
+    fill_value : float, default=0.0
         With ``columns``, the value of a variable at a step where it has no
-        lag; the network cannot tell it from a measured value.
+        lag; the network cannot tell it from a measured value. NaN marks it
+        missing for models that take missing values (HistGradientBoosting);
+        skseq's own estimators do not mask NaN (they refuse it): give them a
+        finite value. Infinite values are refused.
 
     Attributes
     ----------
@@ -118,7 +121,7 @@ class LagsToSequences(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         "n_features": [Interval(Integral, 1, None, closed="left"), None],
         "order": [StrOptions({"variable", "step"})],
         "columns": ["array-like", None],
-        "fill_value": [Interval(Real, None, None, closed="neither")],
+        "fill_value": [Interval(Real, None, None, closed="neither"), "nan"],
     }
 
     def __init__(
@@ -309,7 +312,7 @@ def _check_n_components(n_components):
         "lags_future_covariates": [tuple, list, dict, None],
         "n_components": ["array-like"],
         "output_chunk_shift": [Interval(Integral, 0, None, closed="left")],
-        "fill_value": [Interval(Real, None, None, closed="neither")],
+        "fill_value": [Interval(Real, None, None, closed="neither"), "nan"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -348,8 +351,11 @@ default=None
         ``lags_future_covariates=[0]`` and a shift of 2, its steps are the
         lags -2, -1 and 2 (the times 0 and 1 have no step), and the network
         reads them as consecutive steps all the same.
-    fill_value : finite float, default=0.0
-        Value of a variable at a step where it has no lag.
+    fill_value : float, default=0.0
+        Value of a variable at a step where it has no lag. NaN marks it
+        missing for models that take missing values (HistGradientBoosting);
+        skseq's own estimators do not mask NaN (they refuse it): give them a
+        finite value. Infinite values are refused.
 
     Returns
     -------

@@ -90,8 +90,11 @@ class SequenceOutputMixin:
         Parameters
         ----------
         input_features : array-like of str or None, default=None
-            The input's feature names; by default ``feature_names_in_`` or
-            ``["x0", "x1", ...]``.
+            What each transformer's Notes say. For most, the input's feature
+            names: by default ``feature_names_in_`` or ``["x0", "x1",
+            ...]``. For the encoders' features of a step, a prefix (its
+            first name; by default ``"token"``). The padder's default output
+            names its steps, ``step0, step1, ...``, whatever it is.
 
         Returns
         -------

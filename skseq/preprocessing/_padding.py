@@ -103,7 +103,8 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     :meth:`get_feature_names_out` names the output's columns: with pandas
     output (a long frame, a row per step) the features of a step (the
     input's, ``["x0"]`` for a 2-D ``X``, whose columns are steps); otherwise
-    the steps, ``["step0", "step1", ...]``.
+    the steps, ``["step0", "step1", ...]`` (``input_features`` does not
+    change them).
 
     Examples
     --------

@@ -1,6 +1,5 @@
 """SequenceScaler: per-feature scaling over the valid steps of all sequences."""
 
-import warnings
 from numbers import Real
 
 import numpy as np
@@ -142,10 +141,12 @@ class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         remember_input(self, sequences)
         return self
 
-    def _apply(self, X, method):
+    def _apply(self, X, method, check_names=True):
         check_is_fitted(self)
         function = getattr(self._scaler, method)
-        sequences = check_sequences(X, estimator=self, reset=False)
+        sequences = check_sequences(
+            X, estimator=self, reset=False, check_names=check_names
+        )
         valid = self._valid(sequences)
         values = sequences.values  # scaled in float64: 1e8 + 1 is not 1e8
         out = np.empty(values.shape, dtype=np.float32)
@@ -185,14 +186,10 @@ class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ndarray or list of ndarray
             Sequences on the original scale, in the form of ``X``.
         """
+        # scaled sequences carry no input names (nor does the long frame,
+        # once read): as for scikit-learn's scalers, they are not checked
         X = self._from_sequence_output(X)
-        with warnings.catch_warnings():
-            # scaled sequences carry no input names (nor does the long frame,
-            # once read): as for scikit-learn's scalers, they are not checked
-            warnings.filterwarnings(
-                "ignore", "X (does not have valid|has) feature names", UserWarning
-            )
-            return self._apply(X, "inverse_transform")[0]
+        return self._apply(X, "inverse_transform", check_names=False)[0]
 
     def _array_names(self, input_features=None):
         """Name the columns of the output without pandas: the input's."""

@@ -128,7 +128,10 @@ def _one_series(X):
                 "SequenceWindower takes one series, a 2-D X of shape (n_timesteps, "
                 f"n_features), but X is a long DataFrame of {len(ids)} sequences "
                 f"(ids {list(ids[:3])}{', ...' if len(ids) > 3 else ''}); a window "
-                "would mix them. Window each series separately (X.xs(id))."
+                "would mix them. Window each series separately (X.xs(id)). If X "
+                "is one series indexed by a MultiIndex (e.g. (day, hour)), flatten "
+                "its index first: X.droplevel(0) or X.reset_index(level=0, "
+                "drop=True)."
             )
         times = X.index.get_level_values(-1)
         if not times.is_monotonic_increasing:  # rows stay rows: y is theirs
@@ -155,9 +158,13 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     ----------
     window_length : int, default=10
         Steps per window.
-    value : finite float or None, default=None
+    value : float or None, default=None
         Padding value of the first rows; None is :data:`skseq.MASK_VALUE`,
-        which the estimators mask by default.
+        which skseq's estimators mask by default. NaN marks the first rows'
+        missing lags for models that take missing values
+        (HistGradientBoosting) or for ``dropna``; skseq's own estimators do
+        not mask NaN (they refuse it): they need a finite value, their
+        ``mask_value``. Infinite values are refused.
 
     Attributes
     ----------
@@ -191,7 +198,7 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "window_length": [Interval(Integral, 1, None, closed="left")],
-        "value": [Interval(Real, None, None, closed="neither"), None],
+        "value": [Interval(Real, None, None, closed="neither"), "nan", None],
     }
 
     def __init__(self, window_length=10, *, value=None):
@@ -236,7 +243,7 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         value = MASK_VALUE if self.value is None else self.value
         dtype = np.result_type(X.dtype, np.float32)
         with np.errstate(over="ignore"):
-            if not np.isfinite(np.asarray(value, dtype=dtype)):
+            if np.isinf(np.asarray(value, dtype=dtype)):  # NaN stays NaN
                 raise ValueError(
                     f"The padding value={value!r} does not fit the dtype of X, "
                     f"{dtype.name} (it would become infinite); give X as float64, "

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
     StrOptions,
+    validate_parameter_constraints,
     validate_params,
 )
 from sklearn.utils._set_output import _get_output_config
@@ -29,5 +30,6 @@ __all__ = [
     "_fit_context",
     "_get_feature_names",
     "_get_output_config",
+    "validate_parameter_constraints",
     "validate_params",
 ]

@@ -8,7 +8,20 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-__all__ = ["check_values"]
+__all__ = ["check_values", "holds_integers"]
+
+
+def holds_integers(values):
+    """Whether a numeric array holds whole numbers alone (as token ids do).
+
+    Integers and booleans do; floats where every value is a finite whole
+    number; no other dtype.
+    """
+    if values.dtype.kind in "iub":
+        return True
+    if values.dtype.kind != "f":
+        return False
+    return bool(np.isfinite(values).all() and np.array_equal(values, np.round(values)))
 
 
 def _name(estimator):
@@ -108,7 +121,7 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
             f"{input_name} holds {values.dtype} values; {_expects_ids(estimator)}. "
             "Map tokens to ids with skseq.preprocessing.SequenceOrdinalEncoder."
         )
-    if values.dtype.kind not in "iub" and not np.array_equal(values, np.round(values)):
+    if not holds_integers(values):
         raise ValueError(
             f"{input_name} holds non-integer values; {_expects_ids(estimator)}."
         )

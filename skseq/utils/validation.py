@@ -265,6 +265,7 @@ def check_sequences(
     drop_padding=True,
     out_of_core=False,
     input_name="X",
+    check_names=True,
 ):
     """Validate sequence input and return it post-padded with its lengths.
 
@@ -301,6 +302,10 @@ def check_sequences(
         ``StoredSequences`` is refused.
     input_name : str, default="X"
         Name of the argument in error messages.
+    check_names : bool, default=True
+        With ``reset=False``, compare the input's feature names with the
+        fitted ones (scikit-learn's warnings); False skips that comparison
+        (for an output read back, which carries no input names).
 
     Returns
     -------
@@ -412,7 +417,7 @@ def check_sequences(
     if not reset:
         spec = estimator._input_spec if spec is None else spec
         _check_against_fit(estimator, spec, layout, raw_width, n_channels, tokens)
-        if not (from_list and feature_names is not None):
+        if check_names and not (from_list and feature_names is not None):
             # (DataFrame sequences were aligned by name above)
             _check_feature_names(estimator, X, reset=False)
 

@@ -66,7 +66,10 @@ def _two_series():
         (_two_series(), "a dict of series"),
         (pd.concat(_two_series(), names=["id", "time"]), "a long frame of series"),
         (list(_two_series().values()), "a list of series"),  # read as 2 steps
-        ([s.to_numpy() for s in _two_series().values()], "a list of series"),
+        (  # arrays of different lengths: series (of one length: rows)
+            [s.to_numpy()[:n] for n, s in zip((200, 150), _two_series().values())],
+            "a list of series",
+        ),
     ],
 )
 def test_many_series_are_refused_with_what_to_do(fitted, many, what):
@@ -94,3 +97,25 @@ def test_a_series_too_short_to_calibrate_asks_for_a_larger_validation_fraction()
     forecaster = SequenceForecaster(window_length=10, max_epochs=1, random_state=0)
     with pytest.raises(ValueError, match="a larger validation_fraction"):
         ForecastAnomalyDetector(forecaster=forecaster).fit(np.sin(np.arange(14) / 3))
+
+
+def test_a_list_of_series_is_told_to_enumerate_them(fitted):
+    # the advice was {key: ... for key, series in X.items()}, which a list
+    # does not have
+    many = list(_two_series().values())
+    with pytest.raises(ValueError, match=r"\{i: clone\(detector\).*enumerate\(X\)"):
+        fitted.score_samples(many)
+    with pytest.raises(ValueError, match=r"for key, series in X\.items\(\)"):
+        fitted.score_samples(_two_series())
+
+
+def test_a_list_of_rows_is_read_as_the_array_of_those_rows():
+    # list(array) of an (n_timesteps, n_columns) array, rows as time steps
+    # (check_array reads it so), was refused as "a list of series"
+    rng = np.random.default_rng(0)
+    rows = np.column_stack([_noisy_sine(60), rng.normal(size=60)])
+    forecaster = SequenceForecaster(window_length=5, hidden_size=4, max_epochs=1)
+    detector = ForecastAnomalyDetector(forecaster, n_forecasters=1, random_state=0)
+    from_list = detector.fit(list(rows)).score_samples(list(rows[-10:]))
+    from_array = detector.fit(rows).score_samples(rows[-10:])
+    np.testing.assert_array_equal(from_list, from_array)

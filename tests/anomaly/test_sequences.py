@@ -2,11 +2,13 @@
 
 import numpy as np
 import pytest
-from sklearn.linear_model import Ridge
-from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
 
 from skseq import RNNClassifier, RNNRegressor, RNNStepRegressor
 from skseq.anomaly import SequenceAnomalyDetector
+from skseq.preprocessing import SequenceScaler
 
 
 def _normal(n, rng, length=30):
@@ -164,16 +166,77 @@ def test_a_method_set_after_fit_takes_effect_at_the_next_fit(method, estimator):
 
 
 @pytest.mark.parametrize("method", ["reconstruction", "next_step"])
-@pytest.mark.parametrize("estimator", [RNNClassifier(max_epochs=1), Ridge()])
-def test_an_estimator_of_no_sequence_regressor_class_is_refused_by_name(
-    method, estimator
-):
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        RNNClassifier(max_epochs=1),
+        LogisticRegression(),
+        make_pipeline(SequenceScaler(), RNNClassifier(max_epochs=1)),
+        GridSearchCV(RNNClassifier(max_epochs=1), {"hidden_size": [2, 4]}),
+    ],
+)
+def test_a_classifier_is_refused_by_name(method, estimator):
     # any estimator with fit and predict passed, and failed deep in its fit
-    # ('y should be a 1d array, got an array of shape (32, 64)', 'Found array
-    # with dim 3 ... required by Ridge'), naming no parameter
+    # ('y should be a 1d array, got an array of shape (32, 64)'), naming no
+    # parameter
     normal = _normal(10, np.random.default_rng(0), length=6)
-    with pytest.raises(InvalidParameterError, match="'estimator' parameter of Seq"):
+    with pytest.raises(ValueError, match="^estimator is a classifier .*RNNRegressor"):
         SequenceAnomalyDetector(method, estimator).fit(normal)
+
+
+@pytest.mark.parametrize("seed", [None, 0])
+@pytest.mark.parametrize(
+    "wrap, param",
+    [
+        (lambda net: make_pipeline(SequenceScaler(), net), "rnnregressor__"),
+        (lambda net: GridSearchCV(net, {"hidden_size": [2, 3]}, cv=2), "estimator__"),
+    ],
+)
+def test_a_pipeline_or_a_search_ending_in_a_network_is_trained(wrap, param, seed):
+    # only RNNRegressor and RNNStepRegressor were taken, which refused the
+    # Pipeline and the search that had worked; random_state was set on the
+    # estimator itself, which a Pipeline does not have: it goes to the network
+    normal = _normal(20, np.random.default_rng(0), length=6)
+    network = RNNRegressor(hidden_size=2, max_epochs=1, random_state=5)
+    detector = SequenceAnomalyDetector(
+        estimator=wrap(network), false_alarm_rate=0.25, random_state=seed
+    )
+    detector.fit(normal)
+    assert detector.error(normal[:3]).shape == (3,)
+    drawn = detector.estimator_.get_params()[param + "random_state"]
+    assert drawn == 5 if seed is None else drawn != 5
+    if seed is not None:  # the seed drawn makes a refit the same
+        again = SequenceAnomalyDetector(
+            estimator=wrap(network), false_alarm_rate=0.25, random_state=seed
+        )
+        np.testing.assert_array_equal(
+            again.fit(normal).error(normal[:3]), detector.error(normal[:3])
+        )
+
+
+def test_a_pipeline_ending_in_a_step_regressor_predicts_next_steps():
+    # the Pipeline has no bidirectional parameter: it is set on its network,
+    # which reads the steps before the one it predicts
+    normal = _normal(20, np.random.default_rng(0), length=6)
+    network = RNNStepRegressor(hidden_size=2, max_epochs=1, bidirectional=True)
+    pipeline = make_pipeline(SequenceScaler(), network)
+    detector = SequenceAnomalyDetector(
+        "next_step", pipeline, false_alarm_rate=0.25, random_state=0
+    )
+    detector.fit(normal)
+    assert detector.estimator_[-1].bidirectional is False
+    assert detector.error(normal[:3]).shape == (3,)
+    with pytest.raises(ValueError, match="trains an RNNRegressor, but estimator"):
+        SequenceAnomalyDetector("reconstruction", pipeline).fit(normal)
+
+
+def test_a_wrapped_regressor_of_token_ids_is_refused_by_its_nested_name():
+    tokens = [np.arange(1, 7) for _ in range(10)]
+    network = RNNRegressor(embedding_dim=4, hidden_size=2, max_epochs=1)
+    search = GridSearchCV(make_pipeline(network), {"rnnregressor__hidden_size": [2]})
+    match = "^estimator has estimator__rnnregressor__embedding_dim=4: it reads"
+    with pytest.raises(ValueError, match=match):
+        SequenceAnomalyDetector(estimator=search).fit(tokens)
 
 
 @pytest.mark.parametrize(

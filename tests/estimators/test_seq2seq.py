@@ -1,14 +1,18 @@
 """RNNSeq2Seq and its network: learning, decoding, invariance, forms, errors."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
+from sklearn.utils._param_validation import Interval
 
 import skseq
 from skseq import RNNSeq2Seq
 from skseq.datasets import make_reversal
+from skseq.estimators._pairs import decoding_limits
 from skseq.metrics import token_accuracy
 from skseq.modules import Seq2SeqModule, beam_search
 from skseq.preprocessing import SequencePadder
@@ -379,6 +383,37 @@ def test_strings_are_refused_by_a_token_list_model():
     model = RNNSeq2Seq(max_epochs=1, **QUICK).fit(X, [list(reversed(x)) for x in X])
     with pytest.raises(ValueError, match="X holds strings, but the model was fitted"):
         model.predict(["the cat"])
+
+
+def test_a_token_target_that_starts_with_an_empty_sequence_is_tokens():
+    # the kind was read from y[0] alone: an empty list read as float64, and
+    # score refused "y holds numbers, but the model was fitted on token
+    # sequences"
+    X = [["the", "cat"], ["a", "dog"]] * 10
+    y = [list(reversed(x)) for x in X]
+    model = RNNSeq2Seq(max_epochs=1, **QUICK).fit(X, y)
+    expected = model.score(X[:4], [["x"]] + y[1:4])
+    assert model.score(X[:4], [[]] + y[1:4]) == expected
+    with pytest.raises(ValueError, match="y holds numbers, but the model"):
+        model.score(X[:4], [[], [1.0], [2.0], [3.0]])
+
+
+def test_decoding_limits_read_any_scikit_learn_constraint():
+    # the check was rewritten by hand and called is_satisfied_by on each
+    # constraint: a type (Integral) or a string ("boolean") raised an
+    # AttributeError, whatever the value
+    class Decoder:
+        _parameter_constraints = {
+            "beam_width": [Integral],
+            "max_output_length": [Interval(Integral, 1, None, closed="left"), None],
+        }
+        beam_width, max_output_length, max_output_length_ = 2, None, 7
+
+    assert decoding_limits(Decoder()) == (2, 7)
+    Decoder.beam_width = 2.5
+    message = "^The 'beam_width' parameter of Decoder must be an instance of"
+    with pytest.raises(ValueError, match=message):
+        decoding_limits(Decoder())
 
 
 def test_feature_count_is_checked_and_named():

@@ -1,10 +1,18 @@
 """The per-step estimators take the parameter values their docstrings list."""
 
+from numbers import Integral
+
 import numpy as np
 import pytest
-from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    make_constraint,
+)
 
-from skseq import RNNStepRegressor, RNNTagger
+from skseq import RNNRegressor, RNNStepRegressor, RNNTagger
+from skseq.estimators._steps import _without_auto
 
 
 @pytest.mark.parametrize("Estimator", [RNNTagger, RNNStepRegressor])
@@ -20,3 +28,27 @@ def test_auto_is_refused_where_the_docstring_lists_no_auto(Estimator, name):
     model = Estimator(**{"hidden_size": 4, "max_epochs": 1, name: "auto"})
     with pytest.raises(InvalidParameterError, match=f"'{name}' parameter of"):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", [RNNTagger, RNNStepRegressor])
+def test_no_parameter_of_a_per_step_estimator_takes_auto(Estimator):
+    # the "auto" options were listed a second time by name, so one added to
+    # the sequence estimators would have reached the per-step ones unchecked
+    # (device takes any string: it is no option of a list)
+    for name, constraints in Estimator._parameter_constraints.items():
+        options = [c.options for c in constraints if isinstance(c, StrOptions)]
+        assert not any("auto" in o for o in options), name
+
+
+def test_auto_is_taken_out_of_any_constraint_that_lists_it():
+    interval = Interval(Integral, 1, None, closed="left")
+    kept = _without_auto(
+        [interval, StrOptions({"auto"}), StrOptions({"auto", "sequence"}), None]
+    )
+    assert kept[0] is interval and kept[2] is None and len(kept) == 3
+    assert kept[1].options == {"sequence"}
+    # the sequence estimators still take it
+    assert any(
+        make_constraint(c).is_satisfied_by("auto")
+        for c in RNNRegressor._parameter_constraints["max_epochs"]
+    )

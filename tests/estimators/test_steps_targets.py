@@ -58,3 +58,17 @@ def test_a_wide_dataframe_y_reads_as_its_array(Estimator):
     from_array = model.fit(X, y).predict(X)
     np.testing.assert_array_equal(from_frame, from_array)
     assert np.isfinite(model.score(pd.DataFrame(X), pd.DataFrame(y)))
+
+
+def test_a_long_y_with_ids_where_x_has_none_is_told_to_use_positions():
+    # the message said "Give y the ids of X", which X (a list) does not have
+    X = [np.arange(3.0), np.arange(2.0)]
+    y = pd.Series(
+        np.arange(5.0),
+        index=pd.MultiIndex.from_tuples(
+            [("a", 0), ("a", 1), ("a", 2), ("b", 0), ("b", 1)]
+        ),
+    )
+    model = RNNStepRegressor(hidden_size=2, max_epochs=1)
+    with pytest.raises(ValueError, match="positions 0 to 1.*Give y the ids 0 to 1"):
+        model.fit(X, y)

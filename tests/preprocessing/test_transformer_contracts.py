@@ -53,11 +53,21 @@ def test_the_padder_inverse_transform_refuses_ragged_input_clearly():
         padder.inverse_transform([[1.0, 2.0], [3.0]])
 
 
-@pytest.mark.parametrize("value", [np.nan, np.inf])
-def test_the_windower_refuses_a_padding_value_that_is_no_finite_number(value):
+@pytest.mark.parametrize("value", [np.inf, -np.inf])
+def test_the_windower_refuses_an_infinite_padding_value(value):
     X = np.arange(4.0).reshape(-1, 1)
     with pytest.raises(ValueError, match="'value' parameter of SequenceWindower"):
         SequenceWindower(2, value=value).fit(X)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_the_windower_pads_with_nan_to_mark_missing_lags(dtype):
+    # NaN, the usual "no lag yet" for models that take missing values
+    # (HistGradientBoosting) or for dropna, was refused as no finite number
+    X = np.arange(1, 5).reshape(-1, 1).astype(dtype)
+    out = SequenceWindower(3, value=np.nan).fit_transform(X)
+    expected = [[np.nan, np.nan, 1], [np.nan, 1, 2], [1, 2, 3], [2, 3, 4]]
+    np.testing.assert_array_equal(out, expected)
 
 
 def test_the_windower_refuses_a_padding_value_its_dtype_cannot_hold():
@@ -80,6 +90,17 @@ def test_the_windower_refuses_a_long_frame_of_several_sequences():
     windower = SequenceWindower(2).fit(np.arange(4.0).reshape(-1, 1))
     with pytest.raises(ValueError, match="2 sequences"):
         windower.transform(frame)
+
+
+def test_the_windower_says_how_to_flatten_one_series_with_a_multiindex():
+    # one series indexed by (day, hour) was refused as a long frame of 3
+    # sequences, with no word of the flat index it needs
+    index = pd.MultiIndex.from_product([range(3), range(4)], names=["day", "hour"])
+    frame = pd.DataFrame({"load": np.arange(12.0)}, index=index)
+    with pytest.raises(ValueError, match=r"3 sequences.*X\.droplevel\(0\)"):
+        SequenceWindower(2).fit(frame)
+    out = SequenceWindower(2, value=0.0).fit_transform(frame.droplevel(0))
+    assert out[:2].tolist() == [[0.0, 0.0], [0.0, 1.0]] and len(out) == 12
 
 
 def test_the_windower_refuses_a_long_frame_out_of_time_order():
@@ -121,6 +142,25 @@ def test_the_scaler_inverse_transform_does_not_warn_about_feature_names(pandas):
     np.testing.assert_allclose(back[0], np.ones((2, 2)), atol=1e-6)
 
 
+def test_the_scaler_inverse_transform_leaves_the_warning_filters_alone(monkeypatch):
+    # it silenced the feature-name warnings with warnings.catch_warnings, which
+    # changes the filters of the whole process (of other threads too) while
+    # it runs; the name check is skipped instead
+    frame = to_long_format([np.ones((2, 2)), np.zeros((1, 2))], columns=["p", "q"])
+    scaler = SequenceScaler().fit(frame)
+    scaled = scaler.transform(frame)
+    changed = []
+    monkeypatch.setattr(warnings, "filterwarnings", lambda *a, **k: changed.append(a))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        back = scaler.inverse_transform(scaled)
+    assert not [a for a in changed if "feature names" in str(a)] and caught == []
+    np.testing.assert_allclose(back[0], np.ones((2, 2)), atol=1e-6)
+    # a fitted name check still warns in transform
+    with pytest.warns(UserWarning, match="X does not have valid feature names"):
+        scaler.transform([np.ones((2, 2))])
+
+
 def test_the_scaler_inverse_transform_of_its_pandas_output_of_an_array():
     table = pd.DataFrame(np.arange(6.0).reshape(2, 3), columns=list("abc"))
     plain = SequenceScaler().fit(table)
@@ -131,27 +171,56 @@ def test_the_scaler_inverse_transform_of_its_pandas_output_of_an_array():
     np.testing.assert_array_equal(got, expected)
 
 
-def test_a_lag_table_fill_value_must_be_a_finite_number():
+def test_a_lag_table_fill_value_must_not_be_infinite():
     with pytest.raises(ValueError, match="'fill_value' parameter of LagsToSequences"):
-        LagsToSequences(columns=[(0, -2), (1, -1)], fill_value=np.nan).fit([[1, 2]])
+        LagsToSequences(columns=[(0, -2), (1, -1)], fill_value=np.inf).fit([[1, 2]])
     with pytest.raises(ValueError, match="'fill_value' parameter of darts_lags"):
-        darts_lags_to_sequences(lags=2, fill_value=np.inf)
+        darts_lags_to_sequences(lags=2, fill_value=-np.inf)
 
 
-def test_feature_names_come_from_one_rule():
-    # every transformer names its pandas columns and its feature names alike
-    cases = [
-        (SequencePadder(), RAGGED),
-        (SequenceScaler(), RAGGED),
-        (SequenceOrdinalEncoder(), ["ab", "b"]),
-        (SequenceOneHotEncoder(), ["ab", "b"]),
-        (SequenceWindower(2), np.arange(4.0).reshape(-1, 1)),
-        (LagsToSequences(n_features=2), np.arange(8.0).reshape(2, 4)),
-    ]
-    for transformer, X in cases:
-        transformer.set_output(transform="pandas").fit(X)
-        columns = list(transformer.transform(X).columns)
-        assert columns == list(transformer.get_feature_names_out()), transformer
+def test_a_lag_table_fills_missing_lags_with_nan():
+    # NaN marks a variable without a lag at a step, for models that take
+    # missing values; it was refused as no finite number
+    lags = LagsToSequences(columns=[(0, -2), (1, -1)], fill_value=np.nan)
+    out = lags.fit_transform(np.array([[1.0, 2.0]], dtype=np.float32))
+    np.testing.assert_array_equal(out[0], [[1.0, np.nan], [np.nan, 2.0]])
+    darts = darts_lags_to_sequences(
+        lags=1, lags_future_covariates=[0], fill_value=np.nan
+    )
+    np.testing.assert_array_equal(
+        darts.fit_transform([[1.0, 30.0]])[0], [[1.0, np.nan], [np.nan, 30.0]]
+    )
+
+
+@pytest.mark.parametrize(
+    "transformer, X, pandas_names, default_names",
+    [
+        (SequencePadder(), RAGGED, ["x0"], ["step0", "step1"]),
+        (SequenceScaler(), RAGGED, ["x0"], ["x0"]),
+        (SequenceScaler(), np.ones((2, 3)), ["x0"], ["x0", "x1", "x2"]),
+        (SequenceOrdinalEncoder(), ["ab", "b"], ["token_id"], ["token_id"]),
+        (SequenceOrdinalEncoder(), np.array([["a", "b"]]), ["token_id"], ["x0", "x1"]),
+        (SequenceOneHotEncoder(), ["ab", "b"], ["token_a", "token_b"], None),
+        (SequenceWindower(2), np.ones((4, 1)), ["x0"], ["x0_lag1", "x0_lag0"]),
+        (
+            SequenceWindower(3),
+            pd.DataFrame({"load": np.ones(4)}),
+            ["load"],
+            ["load_lag2", "load_lag1", "load_lag0"],
+        ),
+        (LagsToSequences(n_features=2), np.ones((2, 4)), ["x0", "x1"], None),
+    ],
+)
+def test_feature_names_come_from_one_rule(transformer, X, pandas_names, default_names):
+    # the pandas columns are the features of a step; the default output's
+    # 2-D columns are its own (the padder's steps, a 2-D X's columns, lags);
+    # None: the same names as the pandas output's
+    default_names = pandas_names if default_names is None else default_names
+    transformer.fit(X)
+    assert list(transformer.get_feature_names_out()) == default_names
+    transformer.set_output(transform="pandas")
+    assert list(transformer.get_feature_names_out()) == pandas_names
+    assert list(transformer.transform(X).columns) == pandas_names
 
 
 @pytest.mark.parametrize("cls", [SequenceOneHotEncoder, SequenceOrdinalEncoder])
