@@ -253,8 +253,8 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
             return step
         raise_irregular(index, name, default_freq)
     if isinstance(index, pd.PeriodIndex):
-        if freq is not None:
-            _check_period_freq(index, name, freq)
+        if freq is not None and default_freq is None:  # at fit: later series
+            _check_period_freq(index, name, freq)  # keep what fit took (older)
         expected = pd.period_range(index[0], periods=len(index), freq=index.freq)
         if not expected.equals(index):
             missing = pd.period_range(index[0], index[-1], freq=index.freq).difference(
@@ -277,7 +277,7 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
 
 def _check_period_freq(index, name, freq):
     """Refuse a ``freq`` whose steps leave the periods of ``index`` (ignored before)."""
-    first = index[: min(len(index), 3)]
+    first = index[: min(len(index), 8)]  # a week of days: 'B' is no 'D'
     try:  # a period's frequency ("M"), or a time stamp's ("MS")
         same = pd.period_range(first[0], periods=len(first), freq=freq).equals(first)
     except (TypeError, ValueError):
