@@ -21,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..estimators import SequenceForecaster
 from ..exceptions import ExtrapolationWarning
+from ..forecasting._calendar import same_stamp
 from ..forecasting._columns import check_log
 from ..forecasting._windows import WindowsAt
 from ..utils._series import TimeSeries
@@ -374,7 +375,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         values = fitted.roles.arrange(series.values)
         check_log(values, k, "X", fitted.values.log)
         continues = not own_context and (
-            series.kind == "array" or series.index[0] == known.future_index(1)[0]
+            series.kind == "array"
+            or same_stamp(series.index[0], known.future_index(1)[0])
         )
         if continues:
             context = fitted.roles.arrange(known.values)
@@ -477,15 +479,16 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         """
         _, reference, series, errors = self._p_values(X)
         known = self.known_
-        if series.kind != "array" and series.index[0] != known.future_index(1)[0]:
+        next_stamp = known.future_index(1)[0]  # a Period is its month's stamps
+        if series.kind != "array" and not same_stamp(series.index[0], next_stamp):
             raise ValueError(
                 f"X must continue the known series: it starts at {series.index[0]}, "
-                f"not {known.future_index(1)[0]}."
+                f"not {next_stamp}."
             )
         w = len(known.values)
         index = known.index  # an array's steps have no time stamps to keep
         if series.kind != "array":
-            index = known.index.append(series.index)[-w:]
+            index = known.index.append(known.future_index(len(series.values)))[-w:]
         values = np.concatenate([known.values, series.values])[-w:]
         self.known_ = TimeSeries(
             values, index, known.freq, known.columns, known.kind, known.name

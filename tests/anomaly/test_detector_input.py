@@ -119,3 +119,19 @@ def test_a_list_of_rows_is_read_as_the_array_of_those_rows():
     from_list = detector.fit(list(rows)).score_samples(list(rows[-10:]))
     from_array = detector.fit(rows).score_samples(rows[-10:])
     np.testing.assert_array_equal(from_list, from_array)
+
+
+def test_a_continuation_in_the_other_index_form_is_scored_and_kept_as_such():
+    # periods continued by their time stamps were read as a new series (every
+    # p-value 1) and refused by update ("starts at 2009-03-01, not 2009-03")
+    rng = np.random.default_rng(0)
+    values = np.sin(np.arange(130) * 2 * np.pi / 12) + rng.normal(0, 0.1, 130)
+    y = pd.Series(values, index=pd.period_range("2000-01", periods=130, freq="M"))
+    forecaster = SequenceForecaster(max_epochs=2, window_length=12)
+    detector = ForecastAnomalyDetector(forecaster=forecaster, random_state=0)
+    detector.fit(y[:110])
+    np.testing.assert_allclose(
+        detector.score_samples(y[110:].to_timestamp()), detector.score_samples(y[110:])
+    )
+    detector.update(y[110:120].to_timestamp())
+    assert detector.known_.index[-1] == pd.Period("2009-12", freq="M")
