@@ -43,12 +43,27 @@ class _PyfuncModel:
     def predict(self, model_input, params=None):
         method = (params or {}).get("method") or "predict"
         methods = [name for name in dir(self.estimator) if name.startswith("predict")]
+        # a detector's scores as well
+        methods += [m for m in _SCORES if hasattr(self.estimator, m)]
         if method not in methods:
             raise ValueError(
                 f"params method={method!r} is no method of "
                 f"{type(self.estimator).__name__}; use one of {methods}."
             )
         return getattr(self.estimator, method)(model_input)
+
+
+_SCORES = ("score_samples", "decision_function")
+
+
+def _check_servable(estimator):
+    """Refuse an estimator that MLflow's ``python_function`` could not serve."""
+    if not hasattr(estimator, "predict"):
+        raise TypeError(
+            f"{type(estimator).__name__} has no predict for MLflow's "
+            "python_function flavour to serve; save it with skseq.save and log "
+            "the file with mlflow.log_artifact."
+        )
 
 
 def _load_pyfunc(path, model_config=None):
@@ -118,6 +133,7 @@ def _prepared(estimator, signature, input_example):
     from mlflow.models import ModelSignature, infer_signature
     from mlflow.types import ParamSchema, ParamSpec
 
+    _check_servable(estimator)
     data, example_params = input_example, None
     if (  # MLflow's (input, params) form
         isinstance(input_example, tuple)
@@ -363,7 +379,8 @@ def log_training(estimator, *, prefix=""):
     Parameters
     ----------
     estimator : estimator
-        A fitted skseq estimator (one with ``history_``).
+        A fitted skseq estimator; one without ``history_`` (an anomaly
+        detector) logs its parameters alone.
     prefix : str, default=""
         Put before the names of the parameters and metrics, to tell several
         models of one run apart.
@@ -393,7 +410,7 @@ def log_training(estimator, *, prefix=""):
     now = int(time.time() * 1000)
     metrics = [
         Metric(prefix + key, float(record[key]), now, record["epoch"])
-        for record in estimator.history_
+        for record in getattr(estimator, "history_", ())  # detectors hold none
         for key in ("train_loss", "valid_loss")
         if record.get(key) is not None
     ]

@@ -264,3 +264,25 @@ def test_the_examples_leave_the_tracking_uri_as_it_was(mlflow, monkeypatch):
             runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
     assert (mlflow.get_tracking_uri(), os.environ.get("MLFLOW_TRACKING_URI")) == before
+
+
+def test_the_served_methods_take_a_detectors_scores_and_refuse_no_predict():
+    # without MLflow: a detector's score_samples was unreachable through
+    # pyfunc, and a language model (no predict) failed late in log_model
+    from skseq import RNNLanguageModel
+    from skseq.anomaly import SequenceAnomalyDetector
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(24, 6, 1))
+    network = RNNRegressor(hidden_size=4, max_epochs=1)
+    detector = SequenceAnomalyDetector(estimator=network, random_state=0).fit(X)
+    served = skseq.mlflow._PyfuncModel(detector)
+    np.testing.assert_array_equal(
+        served.predict(X, params={"method": "score_samples"}),
+        detector.score_samples(X),
+    )
+    with pytest.raises(ValueError, match="use one of .*'score_samples'"):
+        served.predict(X, params={"method": "fit"})
+    model = RNNLanguageModel(hidden_size=4, max_epochs=1, random_state=0).fit("abab")
+    with pytest.raises(TypeError, match="has no predict for MLflow's python_function"):
+        skseq.mlflow._check_servable(model)
