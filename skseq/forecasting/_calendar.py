@@ -202,6 +202,9 @@ def stamp_position(index, stamp):
     A Period and a time stamp match as in :func:`same_stamp`.
     """
     if isinstance(index, pd.PeriodIndex) != isinstance(stamp, pd.Period):
+        zone = getattr(stamp, "tz", None) or getattr(index, "tz", None)
+        if zone is not None:  # periods have no zone: as same_stamp, no match
+            return -1
         try:
             if isinstance(index, pd.PeriodIndex):
                 stamp = stamp.to_period(index.freq)
@@ -209,4 +212,7 @@ def stamp_position(index, stamp):
                 index = index.to_period(stamp.freq)
         except (AttributeError, TypeError, ValueError):
             return -1
-    return int(index.get_indexer([stamp])[0])
+    try:
+        return int(index.get_indexer([stamp])[0])
+    except pd.errors.InvalidIndexError:  # stamps that repeat as periods
+        return -1

@@ -12,9 +12,10 @@ def check_rolling(estimator, purpose):
     nested or not (a search), passes; anything else (a regressor whose
     ``fit`` takes ``X`` and ``y``, a pipeline) is refused with the error
     that names ``purpose``, not with one from its ``fit``, nor after it has
-    trained. A fitted wrapper without ``best_estimator_`` is refused after
-    it has trained (:func:`rolling_forecaster`). Returns the (unfitted)
-    forecaster found.
+    trained; so is a search that will not refit (``refit=False``), which
+    would have no ``best_estimator_`` to forecast with. A fitted wrapper
+    without ``best_estimator_`` is refused after it has trained
+    (:func:`rolling_forecaster`). Returns the (unfitted) forecaster found.
     """
     found = estimator
     while not isinstance(found, SequenceForecaster) and hasattr(found, "estimator"):

@@ -64,3 +64,16 @@ def test_a_positional_fold_before_the_training_series_names_why_it_is_refused():
     assert model._fitted.phases is not None
     with pytest.raises(ValueError, match="a part before the fitted series"):
         model.score(y[:40])
+
+
+def test_stamp_position_agrees_with_same_stamp():
+    # an aware stamp matched a period in stamp_position (its zone dropped)
+    # where same_stamp said no; days against a week raised InvalidIndexError
+    from skseq.forecasting._calendar import same_stamp, stamp_position
+
+    months = pd.period_range("2020-01", periods=5, freq="M")
+    aware = pd.Timestamp("2020-03-15", tz="Asia/Tokyo")
+    assert not same_stamp(aware, months[2]) and stamp_position(months, aware) == -1
+    assert stamp_position(months, pd.Timestamp("2020-03-15")) == 2
+    days = pd.date_range("2020-01-01", periods=20, freq="D")
+    assert stamp_position(days, pd.Period("2020-01-06", freq="W")) == -1
