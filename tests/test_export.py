@@ -198,6 +198,26 @@ def test_export_refuses_what_it_cannot_take(tmp_path):
         export_onnx(fitted, tmp_path / "model.onnx")
 
 
+def test_export_checks_the_opset(tmp_path):
+    # torch failed deep in its exporter on these ("'>' not supported between
+    # 'str' and 'int'", a graph dump), or on opsets without CumSum
+    pytest.importorskip("onnx")
+    X, y = make_ragged_classification(n=20)
+    clf = RNNClassifier(**TINY, pooling="attention", conv_layers=1, conv_pool=2)
+    clf.fit(X, y)
+    for opset in ("17", 2.5, True, 10):
+        with pytest.raises(ValueError, match=rf"opset must be None.*{opset!r}"):
+            export_onnx(clf, tmp_path / "model.onnx", opset=opset)
+    X_new = ragged(5, seed=4)
+    path = tmp_path / "model.onnx"
+    export_onnx(clf, path, opset=np.int64(11))  # the oldest that holds them
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(str(path))
+    values, lengths = padded(X_new)
+    proba, _ = session.run(None, {"values": values, "lengths": lengths})
+    np.testing.assert_allclose(proba, clf.predict_proba(X_new), atol=ATOL)
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated")
 def test_torchscript_is_refused_with_the_way_out():
     with pytest.raises(TypeError, match="export_onnx"):

@@ -10,16 +10,37 @@ from ..utils._sklearn_compat import _check_sample_weight
 
 __all__ = ["class_weighted", "normalised", "sample_weights", "step_weights"]
 
+# weights whose largest lies in this range are used as given (see _in_range)
+_LOWEST, _HIGHEST = 2.0**-256, 2.0**256
+
+
+def _in_range(weights):
+    """Return ``weights`` scaled by a power of 2 where they near float64's ends.
+
+    Only relative weights matter (the loss, and the statistics that scale
+    inputs and targets, are weighted averages), and a scale by a power of 2
+    is exact. Weights near the top of float64 (1e308) summed to inf, and
+    inf / inf = NaN; weights near its bottom (1e-320) lost their digits in
+    the products of the averages. Weights in between are returned as they
+    are.
+    """
+    top = np.max(weights, initial=0.0)
+    if top == 0 or _LOWEST <= top <= _HIGHEST:
+        return weights
+    return np.ldexp(weights, -int(np.frexp(top)[1]))
+
 
 def sample_weights(sample_weight, n_samples):
-    """Validate ``sample_weight`` (float64); None stays None."""
+    """Validate ``sample_weight`` (float64, see _in_range); None stays None."""
     if sample_weight is None:
         return None
-    return _check_sample_weight(
-        sample_weight,
-        np.empty((n_samples, 0)),
-        dtype=np.float64,
-        ensure_non_negative=True,
+    return _in_range(
+        _check_sample_weight(
+            sample_weight,
+            np.empty((n_samples, 0)),
+            dtype=np.float64,
+            ensure_non_negative=True,
+        )
     )
 
 
@@ -81,7 +102,8 @@ def class_weighted(weights, class_weight, labels, classes, index):
     per_class[present] = compute_class_weight(
         class_weight, classes=classes[present], y=labels
     )
-    weighted = per_class[index] * (1.0 if weights is None else weights)
+    given = 1.0 if weights is None else weights
+    weighted = _in_range(_in_range(per_class)[index] * given)
     if not weighted.any():
         names = "class_weight" if weights is None else "class_weight and sample_weight"
         raise ValueError(

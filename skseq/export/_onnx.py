@@ -12,6 +12,7 @@ import inspect
 import io
 import json
 import warnings
+from numbers import Integral
 
 import numpy as np
 import torch
@@ -22,6 +23,33 @@ from ..modules import valid_mask
 from ._common import read_fitted
 
 __all__ = ["export_onnx"]
+
+# the oldest opset that has every operator of skseq's graphs (CumSum for mean
+# and attention pooling, ceil-mode max pooling of the convolutional front end)
+MIN_OPSET = 11
+
+
+def _check_opset(opset):
+    """Return ``opset`` checked: None, or an int the exporter can write."""
+    if opset is None:
+        return None
+    # the newest opset of the TorchScript-based exporter (private to torch: no
+    # upper bound where it moved)
+    constants = getattr(torch.onnx, "_constants", None)
+    top = getattr(constants, "ONNX_TORCHSCRIPT_EXPORTER_MAX_OPSET", None)
+    if (
+        not isinstance(opset, Integral)
+        or isinstance(opset, bool)
+        or opset < MIN_OPSET
+        or (top is not None and opset > top)
+    ):
+        bound = f"[{MIN_OPSET}, {top}]" if top is not None else f">= {MIN_OPSET}"
+        raise ValueError(
+            f"opset must be None or an int in {bound} (the ONNX opsets that hold "
+            f"every operator of skseq's networks and that torch's exporter "
+            f"writes); got {opset!r}."
+        )
+    return int(opset)
 
 
 class DeployedModel(nn.Module):
@@ -153,7 +181,8 @@ def export_onnx(estimator, path, *, opset=None):
     path : str or path-like
         The file to write.
     opset : int, default=None
-        ONNX opset version; None for torch's default.
+        ONNX opset version, 11 or later (up to the newest that torch's
+        TorchScript-based exporter writes); None for torch's default.
 
     Raises
     ------
@@ -162,6 +191,9 @@ def export_onnx(estimator, path, *, opset=None):
     TypeError
         For another estimator, a network of your own, or one with a linear
         path.
+    ValueError
+        For an ``opset`` that is not an int the exporter can write for
+        skseq's networks.
 
     Examples
     --------
@@ -186,6 +218,7 @@ def export_onnx(estimator, path, *, opset=None):
     '["down", "up"]'
     """
     fitted = read_fitted(estimator, "export_onnx")
+    opset = _check_opset(opset)
     try:
         import onnx
     except ImportError as error:
