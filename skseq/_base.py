@@ -240,6 +240,10 @@ class _BaseSequenceEstimator(VersionStamped, BaseEstimator):
             raise ValueError(
                 "categorical_features are embedded: set embedding_dim too."
             )
+        if self.vocab_size is not None and self.embedding_dim is None:
+            raise ValueError(  # it was silently ignored: X read as numbers
+                "vocab_size sizes the embedding of token ids: set embedding_dim too."
+            )
         if columns and sequences.is_tokens:
             raise ValueError(
                 "categorical_features name columns of X, but X holds token ids only "
@@ -450,8 +454,8 @@ def set_fitted(estimator, state, *, interrupted):
         else "the model trained so far is kept"
     )
     raise TrainingInterrupted(
-        f"Training of {type(estimator).__name__} was interrupted (Ctrl-C) at "
-        f"n_iter_={state['n_iter_']} epochs (warm starts count their earlier "
-        f"fits'); {kept}.",
+        f"Training of {type(estimator).__name__} was interrupted (Ctrl-C) after "
+        f"{state['n_iter_']} epochs (n_iter_, which counts the epochs of a warm "
+        f"start's earlier fits too); {kept}.",
         partial,
     )

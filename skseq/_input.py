@@ -139,6 +139,14 @@ def check_token_ids(ids, vocab_size, name, where="X"):
         )
 
 
+def _column_vocab(ids, column, vocab_size):
+    """Return a categorical column's vocabulary size: given, or learned."""
+    if vocab_size is None:
+        return learned_vocab_size(ids, f"column {column}")
+    check_token_ids(ids, vocab_size, "vocab_size", where=f"Column {column} of X")
+    return vocab_size
+
+
 def categorical_ids(steps, column):
     """Return the ids of a token column of float steps (integers >= 0)."""
     values = steps[:, column]
@@ -260,8 +268,7 @@ class FittedInput:
         if sequences.is_tokens:
             token_vocab = vocab_size or learned_vocab_size(sequences.steps)
         sizes = tuple(
-            vocab_size
-            or learned_vocab_size(categorical_ids(sequences.steps, c), f"column {c}")
+            _column_vocab(categorical_ids(sequences.steps, c), c, vocab_size)
             for c in categorical
         )
         return cls(

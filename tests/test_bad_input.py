@@ -338,7 +338,7 @@ def test_ctrl_c_stops_a_grid_search_instead_of_scoring_a_truncated_fit(ctrl_c_ra
         cv=2,
         n_jobs=1,
     )
-    with pytest.raises(TrainingInterrupted, match=r"\(Ctrl-C\) at n_iter_=1 epochs"):
+    with pytest.raises(TrainingInterrupted, match=r"\(Ctrl-C\) after 1 epochs"):
         grid.fit(X, y)
     assert not hasattr(grid, "cv_results_")
 

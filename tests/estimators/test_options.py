@@ -528,3 +528,21 @@ def test_per_sequence_standardisation_in_groups_gives_the_same_steps(monkeypatch
     # groups of a few sequences (blocks of 25 steps of 2 features)
     monkeypatch.setattr("skseq.utils._stored._BLOCK_VALUES", 50)
     np.testing.assert_array_equal(clf.predict_proba(X), whole)
+
+
+def test_vocab_size_needs_embedding_dim_and_bounds_categorical_ids():
+    # vocab_size without embedding_dim was ignored (X read as numbers); one
+    # too small for a categorical column failed in torch's embedding
+    rng = np.random.default_rng(0)
+    X = np.stack([rng.normal(size=(20, 5)), rng.integers(1, 9, (20, 5))], axis=2)
+    y = np.arange(20) % 2
+    with pytest.raises(ValueError, match="vocab_size sizes the embedding"):
+        RNNClassifier(vocab_size=10, max_epochs=1).fit(X, y)
+    small = RNNClassifier(
+        embedding_dim=2, categorical_features=[1], vocab_size=5, max_epochs=1
+    )
+    with pytest.raises(ValueError, match="Column 1 of X holds token ids 5, 6, 7, 8"):
+        small.fit(X, y)
+    RNNClassifier(
+        embedding_dim=2, categorical_features=[1], vocab_size=9, max_epochs=1
+    ).fit(X, y)
