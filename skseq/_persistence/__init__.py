@@ -16,6 +16,10 @@ archive of
   scikit-learn, skorch and numpy that wrote it, and a SHA-256 checksum of
   every other member.
 
+The estimators file format 4 holds (the networks and the forecaster) are
+written in format 4, which skseq before format 5 reads too; the language
+model and the detectors, in format 5.
+
 Loading reads only what the estimator's declared fitted state holds, checks
 every parameter with the estimator's own constraints and every field's type
 and shape (of every estimator a detector holds, alike), and compares the
@@ -32,8 +36,8 @@ import json
 import numpy as np
 
 from .._versions import VersionMismatchWarning, warn_on_version_mismatch
-from ._archive import FileError, read_archive, write_archive
-from ._estimators import CLASSES, Reader, Writer
+from ._archive import Archive, FileError, write_archive
+from ._estimators import Reader, Writer
 
 __all__ = ["VersionMismatchWarning", "load", "save"]
 
@@ -57,10 +61,12 @@ SequenceAnomalyDetector
     ValueError
         If parameters of the network (or of a network a detector holds) were
         set after fit (``set_params``): the file holds the parameters, from
-        which ``load`` builds the network.
+        which ``load`` builds the network. If a detector holds more networks
+        than a file does (``n_forecasters`` over 10,000).
     TypeError
-        If the estimator is not one of those, or holds a value the format
-        cannot write (e.g. a frequency with holidays).
+        If the estimator is not one of those (a subclass neither), holds one
+        that is not (a detector of a Pipeline or a search), or holds a value
+        the format cannot write (e.g. a frequency with holidays).
 
     See Also
     --------
@@ -86,29 +92,25 @@ SequenceAnomalyDetector
     """
     writer = Writer()
     config = writer.config(estimator)
+    version = writer.format_version
+    if version < 5:  # as format 4 wrote it: its one network's, by name
+        del config["weights"]
     members = {"config.json": json.dumps(config).encode()}
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)
     members["arrays.npz"] = buffer.getvalue()
     members.update(writer.weights)
-    write_archive(path, members)
+    write_archive(path, members, version)
 
 
 def _config(path, data):
+    """Return the JSON object of ``config.json`` (the reader checks its fields)."""
     try:
         config = json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: config.json is not valid JSON ({exc}).") from exc
     if not isinstance(config, dict):
         raise ValueError(f"{path}: config.json is not an object.")
-    if not isinstance(config.get("class"), str) or config["class"] not in CLASSES:
-        raise ValueError(
-            f"{path}: config.json field class names no skseq estimator "
-            f"({config.get('class')!r})."
-        )
-    for field in ("params", "fitted"):
-        if not isinstance(config.get(field), dict):
-            raise ValueError(f"{path}: config.json field {field} is malformed.")
     return config
 
 
@@ -155,19 +157,20 @@ def load(path, *, module=None, optimizer=None, callbacks=None):
     >>> skseq.load(path).predict().equals(model.predict())
     True
     """
-    members, manifest = read_archive(path)
-    warn_on_version_mismatch(manifest.get("versions", {}), f"{path} was saved")
-    config = _config(path, members["config.json"])
-    given = {"module": module, "optimizer": optimizer, "callbacks": callbacks}
-    reader = Reader(path, members, manifest["format_version"], given)
-    try:
-        estimator = reader.fitted(config)
-    except FileError as exc:
-        raise ValueError(f"{path}: {str(exc).rstrip('.')}.") from exc
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{path}: the fitted state is malformed ({exc}).") from exc
-    if reader.unread:
+    with Archive(path) as archive:
+        versions = archive.manifest.get("versions", {})
+        warn_on_version_mismatch(versions, f"{path} was saved")
+        config = _config(path, archive.read("config.json"))
+        given = {"module": module, "optimizer": optimizer, "callbacks": callbacks}
+        reader = Reader(archive, given)
+        try:
+            estimator = reader.fitted(config)
+        except FileError as exc:
+            raise ValueError(f"{path}: {str(exc).rstrip('.')}.") from exc
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path}: the fitted state is malformed ({exc}).") from exc
+    if reader.unread:  # listed, never inflated
         raise ValueError(
-            f"{path}: members {sorted(reader.unread)} hold weights of no estimator."
+            f"{path}: members {sorted(reader.unread)[:5]} hold weights of no estimator."
         )
     return estimator

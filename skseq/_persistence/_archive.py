@@ -2,7 +2,11 @@
 
 Nothing is read whole before its size is known: the sizes in the zip's
 directory are checked first (zipfile then reads no more than they say), so a
-small file that inflates to gigabytes is refused at once.
+small file that inflates to gigabytes is refused at once. All the members
+together may inflate to 100 times their compressed size (beyond one
+allowance of 1 MiB), however many there are, and a file holds at most
+:data:`MAX_NETWORKS` networks. A member is inflated only when it is read:
+the weights of a network when a config names them.
 
 From format 5 the manifest's checksums list the members: ``config.json``,
 ``arrays.npz`` and a ``weights*.safetensors`` per network (an estimator's
@@ -11,18 +15,25 @@ network, in ``weights.safetensors``; their other members are not read.
 """
 
 import hashlib
+import io
 import json
 import re
 import struct
 import zipfile
+from collections import Counter
+
+import numpy as np
 
 from .._versions import versions
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_NETWORKS",
     "MEMBERS",
+    "Archive",
     "FileError",
-    "read_archive",
+    "arrays_of",
+    "at",
     "tensor_shapes",
     "write_archive",
 ]
@@ -32,11 +43,15 @@ FORMAT_VERSION = 5
 # the members of formats 1 to 4 (from 5, those the manifest lists)
 MEMBERS = ("config.json", "arrays.npz", "weights.safetensors")
 _REQUIRED = ("config.json", "arrays.npz")
+# the networks of a file: weights.safetensors, then weights-1 to weights-9999
+MAX_NETWORKS = 10_000
 _NAME = re.compile(r"config\.json|arrays\.npz|weights(-[1-9][0-9]{0,3})?\.safetensors")
-# a member may inflate to at most this many times its compressed size (zip
-# bombs inflate 1,000-fold; numbers and weights compress less than 10-fold)
+_MAX_MEMBERS = len(("manifest.json", *_REQUIRED)) + MAX_NETWORKS
+# the members together may inflate to at most this many times their
+# compressed size (zip bombs inflate 1,000-fold; numbers and weights compress
+# less than 10-fold) ...
 _MAX_RATIO = 100
-# ... or to this size, whatever its compressed size
+# ... or to this size, whatever their compressed size
 _SMALL = 1 << 20
 _MAX_MANIFEST = 1 << 20
 
@@ -45,15 +60,20 @@ class FileError(ValueError):
     """A malformed field of a skseq file (the caller adds the file's name)."""
 
 
+def at(field, name):
+    """Return the name of ``field``'s part ``name`` (``name`` alone at the top)."""
+    return f"{field}.{name}" if field else name
+
+
 def _sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
-def write_archive(path, members):
+def write_archive(path, members, version=FORMAT_VERSION):
     """Write ``members`` (name -> bytes) with a manifest of versions and checksums."""
     manifest = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": version,
         "versions": versions(),
         "sha256": {name: _sha256(data) for name, data in members.items()},
     }
@@ -64,11 +84,16 @@ def write_archive(path, members):
 
 
 def _check_names(path, infos):
-    names = [info.filename for info in infos]
-    duplicated = {name for name in names if names.count(name) > 1}
+    if len(infos) > _MAX_MEMBERS:
+        raise ValueError(
+            f"{path} holds {len(infos)} members; a skseq file holds at most "
+            f"{_MAX_MEMBERS} (refused)."
+        )
+    counts = Counter(info.filename for info in infos)
+    duplicated = sorted(name for name, count in counts.items() if count > 1)
     if duplicated:
-        raise ValueError(f"{path}: members {sorted(duplicated)} appear twice.")
-    if "manifest.json" not in names:
+        raise ValueError(f"{path}: members {duplicated[:5]} appear twice.")
+    if "manifest.json" not in counts:
         raise ValueError(
             f"{path} is not a skseq file: member manifest.json is missing."
         )
@@ -95,27 +120,33 @@ def _member_names(path, manifest, infos):
     for name in (*_REQUIRED, *wanted):
         if name not in names:
             raise ValueError(f"{path} is not a skseq file: member {name} is missing.")
+    if not all(name in manifest["sha256"] for name in (*_REQUIRED, *wanted)):
+        raise ValueError(f"{path}: manifest.json field sha256 is malformed.")
     return wanted
 
 
 def _check_sizes(path, infos, wanted):
-    for info in infos:
-        if info.filename not in ("manifest.json", *wanted):
-            continue
-        limit = max(_SMALL, _MAX_RATIO * info.compress_size)
-        if info.filename == "manifest.json":
-            limit = _MAX_MANIFEST
-        if info.file_size > limit:
-            raise ValueError(
-                f"{path}: member {info.filename} declares {info.file_size} bytes from "
-                f"{info.compress_size} compressed, more than skseq files hold; "
-                "refused."
-            )
+    """Refuse members that declare more than a skseq file holds, all together."""
+    listed = [info for info in infos if info.filename in wanted]
+    inflated = sum(info.file_size for info in listed)
+    compressed = sum(info.compress_size for info in listed)
+    if inflated > max(_SMALL, _MAX_RATIO * compressed):
+        largest = max(listed, key=lambda info: info.file_size)
+        raise ValueError(
+            f"{path}: its {len(listed)} members declare {inflated} bytes from "
+            f"{compressed} compressed ({largest.filename} declares "
+            f"{largest.file_size}), more than skseq files hold; refused."
+        )
 
 
-def _manifest(path, data):
+def _manifest(path, archive):
+    if archive.getinfo("manifest.json").file_size > _MAX_MANIFEST:
+        raise ValueError(
+            f"{path}: member manifest.json declares more than {_MAX_MANIFEST} "
+            "bytes, more than skseq files hold; refused."
+        )
     try:
-        manifest = json.loads(data)
+        manifest = json.loads(archive.read("manifest.json"))
     except (ValueError, RecursionError) as exc:
         raise ValueError(f"{path}: manifest.json is not valid JSON ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -129,11 +160,8 @@ def _manifest(path, data):
             f"up to {FORMAT_VERSION}: upgrade skseq."
         )
     checksums = manifest.get("sha256")
-    listed = MEMBERS if version < 5 else _REQUIRED
-    if (
-        not isinstance(checksums, dict)
-        or not all(isinstance(checksums.get(name), str) for name in listed)
-        or not all(isinstance(value, str) for value in checksums.values())
+    if not isinstance(checksums, dict) or not all(
+        isinstance(value, str) for value in checksums.values()
     ):
         raise ValueError(f"{path}: manifest.json field sha256 is malformed.")
     if not isinstance(manifest.get("versions", {}), dict):
@@ -141,38 +169,102 @@ def _manifest(path, data):
     return manifest
 
 
-def read_archive(path):
-    """Return the members (name -> bytes) and the manifest of a skseq file.
+class _Unreadable:
+    """Turn zipfile's errors into a ValueError naming the file."""
 
-    Raises ValueError naming the file for anything that is not an intact
-    skseq file: not a zip, missing or oversized members, a malformed
-    manifest, a newer format, a checksum that does not match;
-    FileNotFoundError where there is no file.
-    """
-    try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            _check_names(path, infos)
-            _check_sizes(path, infos, ())  # the manifest's
-            manifest = _manifest(path, archive.read("manifest.json"))
-            wanted = _member_names(path, manifest, infos)
-            _check_sizes(path, infos, wanted)
-            members = {name: archive.read(name) for name in wanted}
-    except FileNotFoundError:
-        raise  # no file is not a damaged one
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise ValueError(
-            f"{path} is not a readable skseq file (or it is damaged): {exc}"
-        ) from exc
-    except NotImplementedError as exc:  # compression methods zipfile lacks
-        raise ValueError(f"{path}: {exc}") from exc
-    for name, data in members.items():
-        if _sha256(data) != manifest["sha256"][name]:
+    def __init__(self, path):
+        self.path = path
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, traceback):
+        if isinstance(exc, FileNotFoundError):
+            return False  # no file is not a damaged one
+        if isinstance(
+            exc, (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError)
+        ):
             raise ValueError(
-                f"{path} is corrupted: the checksum of {name} does not match; "
+                f"{self.path} is not a readable skseq file (or it is damaged): {exc}"
+            ) from exc
+        if isinstance(exc, NotImplementedError):  # compression methods zipfile lacks
+            raise ValueError(f"{self.path}: {exc}") from exc
+        return False
+
+
+class Archive:
+    """An open skseq file: its manifest, and its members read when asked.
+
+    Opening checks the zip directory (names, their number, the sizes they
+    declare together) and the manifest; :meth:`read` inflates one member and
+    checks its checksum. Raises ValueError naming the file for anything that
+    is not an intact skseq file: not a zip, missing or oversized members, a
+    malformed manifest, a newer format, a checksum that does not match;
+    FileNotFoundError where there is no file. Use it as a context manager.
+    """
+
+    def __init__(self, path):
+        self.path = path
+        with _Unreadable(path):
+            self._zip = zipfile.ZipFile(path)
+        try:
+            with _Unreadable(path):
+                infos = self._zip.infolist()
+                _check_names(path, infos)
+                self.manifest = _manifest(path, self._zip)
+                self.names = _member_names(path, self.manifest, infos)
+                _check_sizes(path, infos, self.names)
+        except BaseException:
+            self._zip.close()
+            raise
+
+    @property
+    def version(self):
+        """The file's format."""
+        return self.manifest["format_version"]
+
+    def read(self, name):
+        """Return the bytes of member ``name`` (one of ``names``), checksum checked."""
+        with _Unreadable(self.path):
+            data = self._zip.read(name)
+        if _sha256(data) != self.manifest["sha256"][name]:
+            raise ValueError(
+                f"{self.path} is corrupted: the checksum of {name} does not match; "
                 "the file was damaged or altered after it was saved."
             )
-    return members, manifest
+        return data
+
+    def close(self):
+        self._zip.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def arrays_of(path, data):
+    """Return the arrays of ``arrays.npz``, read with ``allow_pickle=False``."""
+    # arrays.npz is itself a zip: its members are checked before numpy inflates
+    # them (save writes them uncompressed, so they hold no more than the file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as npz:
+            declared = sum(info.file_size for info in npz.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
+        raise ValueError(f"{path}: arrays.npz is malformed ({exc}).") from exc
+    if declared > len(data):
+        raise ValueError(
+            f"{path}: arrays.npz declares {declared} bytes of arrays in {len(data)} "
+            "bytes; skseq writes them uncompressed, so they would inflate: refused."
+        )
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            return {name: npz[name] for name in npz.files}
+    except Exception as exc:  # noqa: BLE001 - numpy raises many kinds here
+        raise ValueError(
+            f"{path}: arrays.npz is malformed or holds objects ({exc})."
+        ) from exc
 
 
 def tensor_shapes(member, data):

@@ -4,11 +4,12 @@ Only values of known types are written: numbers, strings, lists, tuples,
 dicts, numpy arrays of numbers or strings (to ``arrays.npz``), pandas indexes,
 offsets and time stamps, skorch histories, skseq's own frozen dataclasses
 (their fields, recursively), torch optimizer classes and the skorch callbacks
-that touch nothing outside the process, by name, a text encoder by its
-vocabulary (:class:`~skseq.estimators._language_parts.Vocabulary`) and,
-through the caller's ``nested``, skseq's estimators held by another (a
-detector's). Reading rebuilds exactly those, checks each dataclass field
-against its annotation, and names the field of anything malformed.
+that touch nothing outside the process, by name, and a text encoder by its
+vocabulary (:class:`~skseq.estimators._language_parts.Vocabulary`). Reading
+rebuilds exactly those, checks each dataclass field against its annotation,
+and names the field of anything malformed. Estimators held by another (a
+detector's) are configs of their own, which the caller writes and reads
+where they are held (``_estimators``): a value here holds none.
 """
 
 import dataclasses
@@ -22,7 +23,6 @@ import numpy as np
 import pandas as pd
 import skorch.callbacks
 import torch
-from sklearn.base import BaseEstimator
 from skorch.history import History
 
 from .._input import FittedInput
@@ -44,10 +44,18 @@ from ..utils._periods import business_periods_quiet
 from ..utils._series import TimeSeries
 from ..utils._warnings import warn
 from ..utils.validation import InputSpec
-from ._archive import FileError
+from ._archive import FileError, at
 from ._pandas import index_of, keyword_text, offset_of
 
-__all__ = ["NET", "Decoder", "Encoder", "FileError", "UseGiven", "check_type"]
+__all__ = [
+    "MAX_DEPTH",
+    "NET",
+    "Decoder",
+    "Encoder",
+    "FileError",
+    "UseGiven",
+    "check_type",
+]
 
 # the frozen dataclasses a file may hold, by name
 DATACLASSES = {
@@ -88,7 +96,7 @@ SAFE_CALLBACKS = {
     "WarmRestartLR",
 }
 # nesting of JSON values deeper than any fitted state needs
-_MAX_DEPTH = 32
+MAX_DEPTH = 32
 
 
 def check_type(value, annotation, field):
@@ -135,13 +143,14 @@ def check_type(value, annotation, field):
 class Encoder:
     """Turn fitted state into JSON, collecting arrays and the net aside.
 
-    ``arrays`` collects the arrays (a dict shared by several encoders);
-    ``nested(estimator)`` gives the JSON of an estimator found in the value.
+    ``arrays`` collects the arrays (a dict, which the caller may share);
+    ``format_version`` is the oldest file format that holds what was written
+    (4, or 5 once a text encoder was).
     """
 
-    def __init__(self, arrays=None, nested=None):
+    def __init__(self, arrays=None):
         self.arrays = {} if arrays is None else arrays
-        self.nested = nested
+        self.format_version = 4
 
     def array(self, value):
         key = f"a{len(self.arrays)}"
@@ -173,9 +182,8 @@ class Encoder:
         if isinstance(value, dict):
             return {"__items__": [[self(k), self(v)] for k, v in value.items()]}
         if isinstance(value, SequenceOrdinalEncoder):
+            self.format_version = max(self.format_version, 5)
             return {"__token_encoder__": self(Vocabulary.of(value))}
-        if isinstance(value, BaseEstimator) and self.nested is not None:
-            return {"__estimator__": self.nested(value)}
         if type(value).__name__ in DATACLASSES and dataclasses.is_dataclass(value):
             fields = {
                 f.name: self(getattr(value, f.name)) for f in dataclasses.fields(value)
@@ -276,19 +284,17 @@ class UseGiven:
 class Decoder:
     """Rebuild values from JSON and arrays; FileError names what is malformed.
 
-    ``nested(config, field, depth)`` rebuilds an estimator held by another; the
-    classes the caller provides (``given``) that the file wants and the
-    caller did not give are collected in ``missing`` (name it to share it).
+    The classes the caller provides (``given``) that the file wants and the
+    caller did not give are collected in ``missing``.
     """
 
-    def __init__(self, arrays, given, nested=None, missing=None):
+    def __init__(self, arrays, given):
         self.arrays = arrays
         self.given = given
-        self.nested = nested
-        self.missing = {} if missing is None else missing
+        self.missing = {}
 
     def __call__(self, value, field="", depth=0):
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise FileError(f"field {field} is nested too deeply")
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
@@ -314,7 +320,7 @@ class Decoder:
         out = {}
         for i, (k, v) in enumerate(spec["__items__"]):
             key = _hashable(self(k, f"{field}.key", depth))
-            name = f"{field}.{key}" if isinstance(key, str) else f"{field}[{i}]"
+            name = at(field, key) if isinstance(key, str) else f"{field}[{i}]"
             out[key] = self(v, name, depth)
         return out
 
@@ -373,12 +379,11 @@ class Decoder:
         return vocabulary.encoder()
 
     def _estimator(self, spec, field, depth):
-        if self.nested is None:
-            raise FileError(f"field {field} holds an estimator, which it may not")
-        config = spec["__estimator__"]
-        if not isinstance(config, dict):
-            raise FileError(f"field {field} is malformed")
-        return self.nested(config, field, depth)
+        # the fields that hold estimators are read by the caller, not here
+        raise FileError(
+            f"field {field} holds an estimator, which it may not (only a "
+            "detector's forecaster(s) and estimator do)"
+        )
 
     def _torch_optimizer(self, spec, field, depth):
         optimizer = getattr(torch.optim, spec["__torch_optimizer__"], None)

@@ -4,26 +4,23 @@ An estimator's config is ``{"class", "params", "fitted", "weights"}``: its
 class (one of :data:`CLASSES`), its parameters, its declared fitted state
 (``_fitted_attributes``) and, for one with a network, the member that holds
 its weights. ``config.json`` is the saved estimator's; an estimator held by
-another (a detector's fitted models, or the unfitted one among its
-parameters, which has no ``fitted``) is a config nested where it is held,
-read by the same :class:`Reader` method: its parameters checked by its own
-constraints, its state by its own declaration, its weights against the
-network its parameters describe.
+another is a config nested where it is held, and only there (:data:`HELD`:
+a detector's forecaster or estimator among its parameters, unfitted, with no
+``fitted``; its fitted copies in its state), read by the same
+:class:`Reader` method: its parameters checked by its own constraints, its
+state by its own declaration, its weights against the network its
+parameters describe. A class is checked against what its field holds before
+its config is read, and a weights member is inflated only when a config
+names it.
 """
 
-import copy
-import io
 import os
-import zipfile
+import types
+import typing
 
-import numpy as np
-import safetensors
 import safetensors.torch
-import torch
 from sklearn.utils.validation import check_is_fitted
 
-from .._engine import TrainingOptions
-from .._engine._net import build_net
 from ..anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from ..estimators import (
     RNNClassifier,
@@ -35,12 +32,18 @@ from ..estimators import (
     SequenceForecaster,
 )
 from ..utils._warnings import warn
-from ._archive import FileError, tensor_shapes
-from ._codec import Decoder, Encoder, UseGiven
-from ._state import FITTED_BEFORE_IT_EXISTED, check_fitted_state
-from ._upgrade import upgrade
+from ._archive import MAX_NETWORKS, FileError, arrays_of, at
+from ._codec import MAX_DEPTH, Decoder, Encoder, UseGiven
+from ._networks import check_network_described, network_of
+from ._state import check_fitted_state
+from ._upgrade import (
+    FITTED_BEFORE_IT_EXISTED,
+    FORMAT_4_CLASSES,
+    PARAMS_BEFORE_IT_EXISTED,
+    upgrade,
+)
 
-__all__ = ["CLASSES", "Reader", "Writer", "arrays_of"]
+__all__ = ["CLASSES", "HELD", "Reader", "Writer"]
 
 CLASSES = {
     cls.__name__: cls
@@ -56,149 +59,212 @@ CLASSES = {
         SequenceAnomalyDetector,
     )
 }
+# The fields that hold estimators: class -> {parameter: fitted attribute}.
+# The parameter holds the unfitted estimator, the attribute its fitted copy
+# (or a list of them); either holds the classes the attribute's annotation
+# names, and no other field holds an estimator.
+HELD = {
+    "ForecastAnomalyDetector": {"forecaster": "forecasters_"},
+    "SequenceAnomalyDetector": {"estimator": "estimator_"},
+}
 # the members holding weights: the first network's, then numbered
 FIRST_WEIGHTS = "weights.safetensors"
-
-# Parameters added after files were first written, whose defaults change what
-# a fitted model computes. A file without one was saved before it existed, so
-# it takes the value that reproduces the model the file holds (the networks'
-# parameters: a detector's "method" is another).
-_BEFORE_IT_EXISTED = {
-    "linear_path": False,
-    "conv_layers": 0,
-    "method": "network",
-    "season_inputs": None,
-    "season_lag": None,
-}
 
 
 def _has_network(cls):
     return "net_" in cls._fitted_attributes
 
 
+def _holds(cls, attribute):
+    """Return the classes an attribute holds, and whether it holds a list."""
+    annotation = cls._fitted_attributes[attribute]
+    many = typing.get_origin(annotation) is list
+    if many:
+        (annotation,) = typing.get_args(annotation)
+    options = (
+        typing.get_args(annotation)
+        if isinstance(annotation, types.UnionType)
+        else (annotation,)
+    )
+    return tuple(o for o in options if o is not type(None)), many
+
+
+def _holders(cls, fitted):
+    """Return the fields of ``cls`` that hold estimators: name -> attribute."""
+    held = HELD.get(cls.__name__, {})
+    return {a: a for a in held.values()} if fitted else held
+
+
+def _public(cls):
+    return f"skseq.{'anomaly.' if cls.__module__.startswith('skseq.anomaly') else ''}"
+
+
+def _describe(cls):
+    """Name a class save does not take: a subclass of one it does by its base."""
+    base = next((c for c in cls.__mro__ if CLASSES.get(c.__name__) is c), None)
+    if base is None:
+        return cls.__name__
+    named = "" if cls.__name__ == base.__name__ else f"{cls.__name__}, "
+    return (
+        f"{named}a subclass of {_public(base)}{base.__name__} (module "
+        f"{cls.__module__}), which a file cannot rebuild"
+    )
+
+
+def _check_class(cls, held=None):
+    """Raise TypeError unless save takes ``cls`` (``held``: where it is held)."""
+    if CLASSES.get(cls.__name__) is cls:
+        return
+    takes = f"skseq.save takes the estimators {sorted(CLASSES)}"
+    if held is None:
+        raise TypeError(
+            f"{takes}; got {_describe(cls)}. Use joblib or pickle for other "
+            "objects (trusted files only)."
+        )
+    described = _describe(cls)
+    article = "" if described.startswith("a ") else "a "
+    raise TypeError(
+        f"{takes}; {held} is {article}{described}. A detector that holds another "
+        "estimator (a Pipeline, a search, a subclass) is saved with joblib or "
+        "pickle only (trusted files only)."
+    )
+
+
 class Writer:
-    """Configs of an estimator and those it holds; arrays and weights aside."""
+    """Configs of an estimator and those it holds; arrays and weights aside.
+
+    ``format_version`` is the oldest format that holds what was written: 4
+    for an estimator format 4 holds, holding nothing of format 5.
+    """
 
     def __init__(self):
         self.arrays = {}
         self.weights = {}
-        self._params = Encoder(self.arrays, lambda held: self.config(held, False))
-        self._fitted = Encoder(self.arrays, self.config)
+        self._encode = Encoder(self.arrays)
+        self._newest = 4
 
-    def config(self, estimator, fitted=True):
-        """Return the config of ``estimator`` (its parameters alone if not fitted)."""
+    @property
+    def format_version(self):
+        return max(self._newest, self._encode.format_version)
+
+    def config(self, estimator, fitted=True, held=None):
+        """Return the config of ``estimator`` (its parameters alone if not fitted).
+
+        ``held`` says where a held estimator is held, for the messages.
+        """
         cls = type(estimator)
-        if CLASSES.get(cls.__name__) is not cls:
-            raise TypeError(
-                f"skseq.save takes the estimators {sorted(CLASSES)}; got "
-                f"{cls.__name__}. Use joblib or pickle for other objects "
-                "(trusted files only)."
-            )
-        config = {
-            "class": cls.__name__,
-            "params": self._params(estimator.get_params(deep=False)),
-        }
+        _check_class(cls, held)
+        if cls.__name__ not in FORMAT_4_CLASSES:
+            self._newest = 5
+        params = estimator.get_params(deep=False)
+        config = {"class": cls.__name__, "params": self._fields(cls, params, False)}
         if not fitted:
             return config
         check_is_fitted(estimator)
         if _has_network(cls):
-            _check_network_described(estimator)
-        config["fitted"] = self._fitted(
-            {
-                name: getattr(estimator, name)
-                for name in cls._fitted_attributes
-                if name != "net_" and hasattr(estimator, name)
-            }
-        )
+            check_network_described(estimator)
+        state = {
+            name: getattr(estimator, name)
+            for name in cls._fitted_attributes
+            if name != "net_" and hasattr(estimator, name)
+        }
+        _check_networks(estimator, state)
+        config["fitted"] = self._fields(cls, state, True)
         if _has_network(cls):
-            member = (
-                f"weights-{len(self.weights)}.safetensors"
-                if self.weights
-                else FIRST_WEIGHTS
-            )
-            self.weights[member] = safetensors.torch.save(
-                {
-                    k: v.detach().cpu().contiguous()
-                    for k, v in estimator.net_.module_.state_dict().items()
-                }
-            )
-            config["weights"] = member
+            config["weights"] = self._weights(estimator)
         return config
 
+    def _fields(self, cls, values, fitted):
+        """Encode parameters or (``fitted``) state; an estimator's where it is held."""
+        holders = _holders(cls, fitted)
+        items = []
+        for name, value in values.items():
+            if name not in holders:
+                items.append([name, self._encode(value)])
+                continue
+            held = f"the {cls.__name__}'s {name}"
+            if fitted and isinstance(value, list):
+                value = {
+                    "__list__": [
+                        self._held(v, cls, holders[name], True, f"{held}[{i}]")
+                        for i, v in enumerate(value)
+                    ]
+                }
+            else:
+                value = self._held(value, cls, holders[name], fitted, held)
+            items.append([name, value])
+        return {"__items__": items}
 
-def _check_network_described(estimator):
-    """Refuse parameters that no longer describe the network (load builds it so)."""
-    module, params, _ = estimator._net_spec()
-    built = estimator.net_.get_params_for("module")
-    changed = sorted(
-        name
-        for name in params.keys() | built.keys()
-        if name not in params
-        or name not in built
-        or not np.array_equal(params[name], built[name])
-    )
-    if changed or estimator.net_.module is not module:
-        raise ValueError(
-            f"The parameters of this {type(estimator).__name__} were set after fit "
-            f"and no longer describe its network ({', '.join(changed) or 'module'} "
-            "differ), which a file rebuilds from them: fit it again, or set them "
-            "back, before saving."
+    def _held(self, value, cls, attribute, fitted, held):
+        if value is None:
+            return None
+        _check_class(type(value), held)
+        classes, _ = _holds(cls, attribute)
+        if not isinstance(value, classes):
+            raise TypeError(
+                f"{held} is a {type(value).__name__}; a file holds "
+                f"{' or '.join(c.__name__ for c in classes)} there."
+            )
+        self._newest = 5
+        return {"__estimator__": self.config(value, fitted, held)}
+
+    def _weights(self, estimator):
+        if len(self.weights) >= MAX_NETWORKS:  # the reader's member names
+            raise ValueError(f"A skseq file holds at most {MAX_NETWORKS} networks.")
+        n = len(self.weights)
+        member = f"weights-{n}.safetensors" if n else FIRST_WEIGHTS
+        self.weights[member] = safetensors.torch.save(
+            {
+                k: v.detach().cpu().contiguous()
+                for k, v in estimator.net_.module_.state_dict().items()
+            }
         )
+        return member
 
 
-def arrays_of(path, data):
-    """Return the arrays of ``arrays.npz``, read with ``allow_pickle=False``."""
-    # arrays.npz is itself a zip: its members are checked before numpy inflates
-    # them (save writes them uncompressed, so they hold no more than the file)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as npz:
-            declared = sum(info.file_size for info in npz.infolist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
-        raise ValueError(f"{path}: arrays.npz is malformed ({exc}).") from exc
-    if declared > len(data):
-        raise ValueError(
-            f"{path}: arrays.npz declares {declared} bytes of arrays in {len(data)} "
-            "bytes; skseq writes them uncompressed, so they would inflate: refused."
-        )
-    try:
-        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except Exception as exc:  # noqa: BLE001 - numpy raises many kinds here
-        raise ValueError(
-            f"{path}: arrays.npz is malformed or holds objects ({exc})."
-        ) from exc
+def _check_networks(estimator, state):
+    """Refuse more networks than a file names, before writing any."""
+    for name, value in state.items():
+        if isinstance(value, list) and len(value) > MAX_NETWORKS:
+            raise ValueError(
+                f"A skseq file holds at most {MAX_NETWORKS} networks; this "
+                f"{type(estimator).__name__} holds {len(value)} in {name} "
+                f"(n_forecasters={getattr(estimator, 'n_forecasters', None)}): "
+                f"fit it with n_forecasters <= {MAX_NETWORKS} to save it, or "
+                "use joblib or pickle (trusted files only)."
+            )
 
 
 class Reader:
     """Rebuild the estimators of a file's configs; FileError names the field.
 
-    ``members`` are the file's (name -> bytes), ``version`` its format and
-    ``given`` the classes the caller of ``load`` provides.
+    ``archive`` is the open file (:class:`~._archive.Archive`), ``given`` the
+    classes the caller of ``load`` provides. ``unread`` lists the weights
+    members no config has named (yet).
     """
 
-    def __init__(self, path, members, version, given):
-        self.path, self.members, self.version = path, members, version
+    def __init__(self, archive, given):
+        self.archive, self.path, self.version = archive, archive.path, archive.version
         self.given = given
-        self.unread = {name for name in members if name.endswith(".safetensors")}
-        arrays = arrays_of(path, members["arrays.npz"])
-        self.params = Decoder(arrays, given, self.unfitted)
-        self.state = Decoder(arrays, given, self.fitted, self.params.missing)
+        self.unread = {name for name in archive.names if name.endswith(".safetensors")}
+        self.decode = Decoder(arrays_of(self.path, archive.read("arrays.npz")), given)
 
-    def unfitted(self, config, field="", depth=0):
+    def unfitted(self, config, field="", depth=0, classes=None):
         """Return the estimator of ``config``'s parameters, checked as ``fit`` does."""
-        cls = self._class(config, field)
+        cls = self._class(config, field, classes)
         if "fitted" in config:
             raise FileError(f"field {field} holds a fitted estimator as a parameter")
         return self._estimator(cls, config, field, depth)
 
-    def fitted(self, config, field="", depth=0):
-        """Return the fitted estimator of ``config``, and its network's weights read."""
-        cls = self._class(config, field)
+    def fitted(self, config, field="", depth=0, classes=None):
+        """Return the fitted estimator of ``config``, and its network's weights read.
+
+        ``classes`` are those the field may hold (any of :data:`CLASSES`).
+        """
+        cls = self._class(config, field, classes)
         estimator = self._estimator(cls, config, field, depth)
-        where = f"{field}.fitted" if field else "fitted"
-        fitted = self.state(config.get("fitted"), where, depth)
-        if not isinstance(fitted, dict):
-            raise FileError(f"field {where} is malformed")
+        where = at(field, "fitted")
+        fitted = self._fields(cls, config.get("fitted"), where, depth, True)
         fitted = upgrade(self.version, cls.__name__, estimator.get_params(), fitted)
         check_fitted_state(cls, fitted, estimator.get_params(), where)
         estimator.__dict__.update(fitted)
@@ -206,7 +272,7 @@ class Reader:
             if name in cls._fitted_attributes:
                 estimator.__dict__.setdefault(name, value)
         if _has_network(cls):
-            estimator.net_ = self._network(estimator, self._weights(config, field))
+            estimator.net_ = network_of(estimator, *self._weights(config, field))
             estimator.net_.history = fitted.get("history_", estimator.net_.history)
             estimator.history_ = estimator.net_.history
         derived = getattr(estimator, "_derived_fitted", None)
@@ -214,20 +280,74 @@ class Reader:
             estimator.__dict__.update(derived())
         return estimator
 
-    def _class(self, config, field):
+    def _class(self, config, field, classes=None):
         name = config.get("class")
         if not isinstance(name, str) or name not in CLASSES:
-            where = f"{field}.class" if field else "class"
-            raise FileError(f"field {where} names no skseq estimator ({name!r})")
+            raise FileError(
+                f"field {at(field, 'class')} names no skseq estimator ({name!r})"
+            )
+        if classes is not None and CLASSES[name] not in classes:
+            raise FileError(
+                f"field {field} holds {name}, not "
+                f"{' or '.join(c.__name__ for c in classes)}"
+            )
         return CLASSES[name]
+
+    def _fields(self, cls, spec, where, depth, fitted):
+        """Decode a config's parameters or (``fitted``) state.
+
+        Only the fields :data:`HELD` names may hold estimators (any other
+        that holds one is refused), of the classes their attribute's
+        annotation names.
+        """
+        holders = _holders(cls, fitted)
+        items = spec.get("__items__") if isinstance(spec, dict) else None
+        if len(spec or ()) != 1 or not isinstance(items, list):
+            self.decode(spec, where, depth)  # names what is malformed, if it can
+            raise FileError(f"field {where} is malformed")
+        out = {}
+        for entry in items:
+            if not (isinstance(entry, list) and len(entry) == 2) or not isinstance(
+                entry[0], str
+            ):
+                raise FileError(f"field {where} holds an entry that is not a name")
+            name, value = entry
+            field = at(where, name)
+            if name in holders:
+                out[name] = self._held(
+                    cls, holders[name], fitted, value, field, depth + 1
+                )
+            else:
+                out[name] = self.decode(value, field, depth + 1)
+        return out
+
+    def _held(self, cls, attribute, fitted, value, field, depth):
+        """Read a field that holds an estimator (or, fitted, a list of them)."""
+        if depth > MAX_DEPTH:
+            raise FileError(f"field {field} is nested too deeply")
+        classes, many = _holds(cls, attribute)
+        tag = value.get("__list__") if isinstance(value, dict) else None
+        if fitted and many and len(value) == 1 and isinstance(tag, list):
+            return [
+                self._held_one(v, f"{field}[{i}]", depth + 1, classes, fitted)
+                for i, v in enumerate(tag)
+            ]
+        return self._held_one(value, field, depth, classes, fitted)
+
+    def _held_one(self, value, field, depth, classes, fitted):
+        if not (isinstance(value, dict) and list(value) == ["__estimator__"]):
+            return self.decode(value, field, depth)  # None, or what checks refuse
+        config = value["__estimator__"]
+        if not isinstance(config, dict):
+            raise FileError(f"field {field} is malformed")
+        read = self.fitted if fitted else self.unfitted
+        return read(config, field, depth + 1, classes)
 
     def _estimator(self, cls, config, field, depth):
         """Build the estimator from the file's parameters, checked like ``fit`` does."""
-        where = f"{field}.params" if field else "params"
-        params = self.params(config.get("params"), where, depth)
-        if not isinstance(params, dict):
-            raise FileError(f"field {where} is malformed")
-        missing = self.params.missing
+        where = at(field, "params")
+        params = self._fields(cls, config.get("params"), where, depth, False)
+        missing = self.decode.missing
         if missing:
             names = ", ".join(f"{role} {name!r}" for role, name in missing.items())
             arguments = ", ".join(f"{role}=..." for role in missing)
@@ -240,7 +360,7 @@ class Reader:
         if unknown:
             raise FileError(f"{where} holds unknown parameters {sorted(unknown)}")
         if _has_network(cls):
-            for name, value in _BEFORE_IT_EXISTED.items():
+            for name, value in PARAMS_BEFORE_IT_EXISTED.items():
                 if name in known:
                     params.setdefault(name, value)
         for name, value in params.items():
@@ -265,77 +385,13 @@ class Reader:
         return estimator
 
     def _weights(self, config, field):
-        """Return the bytes of the weights member ``config`` names (once only)."""
+        """Return the weights member ``config`` names and its bytes (once only)."""
         member = config.get("weights", FIRST_WEIGHTS if self.version < 5 else None)
         if not isinstance(member, str):
-            where = f"{field}.weights" if field else "weights"
-            raise FileError(f"field {where} names no weights member")
-        if member not in self.members or not member.endswith(".safetensors"):
+            raise FileError(f"field {at(field, 'weights')} names no weights member")
+        if member not in self.archive.names or not member.endswith(".safetensors"):
             raise FileError(f"member {member} is missing")
         if member not in self.unread:
             raise FileError(f"member {member} holds the weights of two networks")
         self.unread.discard(member)
-        return member, self.members[member]
-
-    def _network(self, estimator, weights):
-        """Build the net of a loaded estimator, checking weights before reading."""
-        member, data = weights
-        try:
-            module, module_params, loss = estimator._net_spec()
-            with torch.device("meta"):
-                expected = {
-                    name: tuple(tensor.shape)
-                    for name, tensor in module(**module_params).state_dict().items()
-                }
-        except (TypeError, ValueError, RuntimeError, KeyError, AttributeError) as exc:
-            raise FileError(
-                f"the parameters and fitted state describe no network ({exc})"
-            ) from exc
-        found = tensor_shapes(member, data)
-        if {name: shape for name, (_, shape) in found.items()} != expected:
-            differ = sorted(
-                name
-                for name in set(found) | set(expected)
-                if found.get(name, (None, None))[1] != expected.get(name)
-            )
-            raise FileError(
-                f"{member}: the weights do not fit the network the parameters "
-                f"describe (tensors {differ[:5]} differ)"
-            )
-        if any(
-            dtype not in ("F32", "F16", "BF16", "F64")
-            # batch normalisation counts its batches in an integer
-            and not (name.endswith(".num_batches_tracked") and dtype == "I64")
-            for name, (dtype, _) in found.items()
-        ):
-            raise FileError(f"{member}: the weights hold tensors that are not floats")
-        try:
-            weights = safetensors.torch.load(data)
-        except (safetensors.SafetensorError, ValueError) as exc:
-            raise FileError(f"{member} is malformed ({exc})") from exc
-        # the net is made on the CPU, whatever device the model was fitted on: a
-        # model fitted on a GPU loads on a machine without one
-        on_cpu = copy.copy(estimator)
-        on_cpu.device = "cpu"
-        extra = getattr(estimator, "optimizer_kwargs", None) or {}
-        if {"lr", "weight_decay"} & extra.keys():  # saved before fit refused them
-            on_cpu.optimizer_kwargs = {
-                k: v for k, v in extra.items() if k not in ("lr", "weight_decay")
-            }
-        training_options = getattr(on_cpu, "_training_options", None)
-        options = (
-            training_options()
-            if training_options
-            else TrainingOptions.from_estimator(on_cpu)
-        )
-        net_outputs = getattr(estimator, "_net_outputs", None)
-        net = build_net(
-            module,
-            module_params,
-            loss,
-            options,
-            outputs=net_outputs() if net_outputs else None,
-        )
-        net.initialize()
-        net.module_.load_state_dict(weights)
-        return net
+        return member, self.archive.read(member)

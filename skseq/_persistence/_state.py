@@ -16,14 +16,7 @@ from ..forecasting._structure import check_structure
 from ._archive import FileError
 from ._codec import check_type
 
-__all__ = ["FITTED_BEFORE_IT_EXISTED", "check_fitted_state"]
-
-# Fitted attributes added since, with what a model saved before them has.
-FITTED_BEFORE_IT_EXISTED = {
-    "method_": "network",
-    "held_out_errors_": None,
-    "quantiles_": None,
-}
+__all__ = ["check_fitted_state"]
 
 
 def check_fitted_state(cls, fitted, params, where="fitted"):

@@ -8,7 +8,11 @@ read ``X`` with the parameter's, which the file holds. Up to format 3, a
 forecaster's state held no ``freq``: it checked later series with the
 parameter's, likewise. Format 5 changed no estimator's state: it added
 estimators that hold others, each config naming its weights member
-(``weights.safetensors`` before).
+(``weights.safetensors`` before); the estimators format 4 holds are still
+written in format 4 when they hold nothing of format 5.
+
+Parameters and fitted attributes added since files were first written take,
+when a file lacks them, the values that reproduce the model it holds.
 """
 
 import dataclasses
@@ -21,7 +25,47 @@ from ..forecasting._fitted import FittedForecaster
 from ..forecasting._scaling import ValueScaler, WindowScaler
 from ..utils._series import TimeSeries
 
-__all__ = ["upgrade", "upgrade_format1", "upgrade_format2", "upgrade_format3"]
+__all__ = [
+    "FITTED_BEFORE_IT_EXISTED",
+    "FORMAT_4_CLASSES",
+    "PARAMS_BEFORE_IT_EXISTED",
+    "upgrade",
+    "upgrade_format1",
+    "upgrade_format2",
+    "upgrade_format3",
+]
+
+# The estimators formats 1 to 4 hold (format 5 added the language model and
+# the detectors, which hold others): save writes format 4 for them, which
+# skseq before format 5 reads, unless they hold something of format 5.
+FORMAT_4_CLASSES = frozenset(
+    {
+        "RNNClassifier",
+        "RNNRegressor",
+        "RNNSeq2Seq",
+        "RNNStepRegressor",
+        "RNNTagger",
+        "SequenceForecaster",
+    }
+)
+
+# Parameters added after files were first written, whose defaults change what
+# a fitted model computes. A file without one was saved before it existed, so
+# it takes the value that reproduces the model the file holds (the networks'
+# parameters: a detector's "method" is another).
+PARAMS_BEFORE_IT_EXISTED = {
+    "linear_path": False,
+    "conv_layers": 0,
+    "method": "network",
+    "season_inputs": None,
+    "season_lag": None,
+}
+# Fitted attributes added since, with what a model saved before them has.
+FITTED_BEFORE_IT_EXISTED = {
+    "method_": "network",
+    "held_out_errors_": None,
+    "quantiles_": None,
+}
 
 
 def _sequence_state(fitted, mask_value, is_regressor):

@@ -90,6 +90,15 @@ def sample_token(logits, temperature, never, rng):
     return int(np.searchsorted(cumulative, draw, side="right"))
 
 
+def _check_distinct_sorted(tokens, name):
+    if not isinstance(tokens, np.ndarray) or tokens.ndim != 1 or not len(tokens):
+        raise ValueError(f"{name} must be a non-empty 1-D array.")
+    if not all(isinstance(t, str) for t in tokens):
+        raise ValueError(f"{name} must be strings.")
+    if list(tokens) != sorted(set(tokens)):
+        raise ValueError(f"{name} must be sorted and distinct.")
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """What a language model's fitted text encoder knows, without the encoder.
@@ -107,7 +116,8 @@ class Vocabulary:
     tokens : ndarray of str
         Every token seen at fit, sorted (the encoder's ``categories_``).
     infrequent : ndarray of str or None
-        Those rarer than ``min_frequency`` (``infrequent_categories_``).
+        Those rarer than ``min_frequency`` (``infrequent_categories_``):
+        some of the tokens, distinct and sorted (None where none is).
     """
 
     split: str
@@ -117,16 +127,14 @@ class Vocabulary:
     def __post_init__(self):
         if self.split not in ("char", "word"):
             raise ValueError(f"split must be 'char' or 'word', got {self.split!r}.")
-        tokens = self.tokens
-        if tokens.ndim != 1 or not len(tokens):
-            raise ValueError("tokens must be a non-empty 1-D array.")
-        if not all(isinstance(t, str) for t in tokens):
-            raise ValueError("tokens must be strings.")
-        if list(tokens) != sorted(set(tokens)):
-            raise ValueError("tokens must be sorted and distinct.")
+        # each is one mapping of tokens to ids, as the encoder's fit makes it:
+        # a token repeated (in either) or out of order would shift the ids
+        _check_distinct_sorted(self.tokens, "tokens")
         rare = self.infrequent
-        if rare is not None and (rare.ndim != 1 or not set(rare) <= set(tokens)):
-            raise ValueError("infrequent must be some of the tokens.")
+        if rare is not None:
+            _check_distinct_sorted(rare, "infrequent")
+            if not set(rare) <= set(self.tokens):
+                raise ValueError("infrequent must be some of the tokens.")
 
     @classmethod
     def of(cls, encoder):

@@ -137,6 +137,14 @@ def _unsorted_tokens(config, arrays):
     arrays[key] = arrays[key][::-1]
 
 
+def _repeated_infrequent(config, arrays):
+    # twice in infrequent, a token is refitted as frequent: one frequent token
+    # less keeps the size, and the ids after it shift
+    _fewer_tokens(config, arrays)
+    key = _vocabulary(config)["infrequent"]["__array__"]
+    arrays[key] = np.sort(np.append(arrays[key], arrays[key][0]))
+
+
 LANGUAGE_MODEL_TAMPERED = {
     "a vocabulary of another size": (
         dict(change_arrays=_fewer_tokens),
@@ -145,6 +153,10 @@ LANGUAGE_MODEL_TAMPERED = {
     "unsorted tokens": (
         dict(change_arrays=_unsorted_tokens),
         "field fitted.encoder_ is inconsistent: tokens must be sorted",
+    ),
+    "a repeated infrequent token": (
+        dict(change_arrays=_repeated_infrequent),
+        "field fitted.encoder_ is inconsistent: infrequent must be sorted and distinct",
     ),
     "a wrong type": (
         dict(change_config=lambda c: set_item(c["fitted"], "vocab_size_", "many")),
@@ -307,6 +319,29 @@ FORECAST_DETECTOR_TAMPERED = {
         dict(change_config=lambda c: set_item(c["fitted"], "known_", None)),
         "fitted attribute known_ is missing",
     ),
+    "a detector as its forecaster": (
+        dict(
+            change_config=lambda c: set_item(
+                c["params"],
+                "forecaster",
+                {
+                    "__estimator__": {
+                        "class": "ForecastAnomalyDetector",
+                        "params": {"__items__": []},
+                    }
+                },
+            )
+        ),
+        "field params.forecaster holds ForecastAnomalyDetector, not SequenceForecaster",
+    ),
+    "a member in a list in the list": (
+        dict(
+            change_config=lambda c: item(c["fitted"], "forecasters_")[
+                "__list__"
+            ].append({"__list__": [{"__estimator__": _member(c, 0)}]})
+        ),
+        r"field fitted.forecasters_\[2\]\[0\] holds an estimator, which it may not",
+    ),
     "a fitted estimator as a parameter": (
         dict(
             change_config=lambda c: set_item(
@@ -405,7 +440,7 @@ SEQUENCE_DETECTOR_TAMPERED = {
     ),
     "a network of another class": (
         dict(change_config=lambda c: _network(c).update({"class": "RNNTagger"})),
-        "fitted.estimator_",
+        "field fitted.estimator_ holds RNNTagger, not RNNRegressor or RNNStepRegressor",
     ),
     "a network's state of another shape": (
         dict(
