@@ -134,6 +134,10 @@ def run_skseq(task, epochs):
         lr=task["lr"],
         clip_grad_norm=None,
         standardize=False,  # the data is already scaled, as for the others
+        # the same network and work as the others: no convolutional front end
+        # and no held-out split ("auto" chooses both on long or many sequences)
+        conv_layers=0,
+        early_stopping=False,
         random_state=0,
         **extra,
     )

@@ -9,21 +9,12 @@ target mean off by 0.07, its predictions by 0.3).
 
 import numpy as np
 import pytest
-import torch
 
 from skseq import RNNClassifier, RNNRegressor
 
 TINY = dict(hidden_size=4, max_epochs=2, batch_size=8, random_state=0)
 HUGE = 2.0**1020  # times 3, summed over 30 samples: beyond float64
 TINY_SCALE = 2.0**-1070  # subnormal: times 1, 2 or 3, still exact
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def data():

@@ -5,19 +5,10 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from skseq import SequenceForecaster
 
 FAST = dict(max_epochs=2, hidden_size=8, random_state=0)
-
-
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def monthly(n=120, seed=0):
