@@ -42,15 +42,21 @@ def _refuse_many_series(X):
 
 
 def _holds_series(items):
-    """Whether a list holds pandas objects, or arrays of different lengths.
+    """Whether a list holds series rather than the rows of one.
 
-    Arrays of one length are rows (time steps), as ``check_array`` reads
-    them: ``list(array)`` of a ``(n_timesteps, n_columns)`` array.
+    Pandas objects, 2-D arrays and arrays of different lengths are series;
+    1-D arrays of one length are rows (time steps), as ``check_array`` reads
+    them (``list(array)`` of a ``(n_timesteps, n_columns)`` array), unless
+    each is longer than there are of them: then they are series (two of 200
+    steps, not 200 columns of 2 time steps).
     """
     if any(isinstance(item, (pd.Series, pd.DataFrame)) for item in items):
         return True
-    shapes = {item.shape for item in items if isinstance(item, np.ndarray)}
-    return len(shapes) > 1
+    arrays = [item for item in items if isinstance(item, np.ndarray)]
+    shapes = {item.shape for item in arrays}
+    if len(shapes) > 1 or any(item.ndim > 1 for item in arrays):
+        return True
+    return bool(shapes) and next(iter(shapes))[0] > len(items)
 
 
 def check_long_enough(series, forecaster):

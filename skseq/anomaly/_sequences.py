@@ -61,12 +61,13 @@ def _final_regressor(estimator):
 
 
 def _set_own_param(estimator, prefix, name, value):
-    """Set ``name`` on ``estimator``, else on its final regressor (nested name).
+    """Set ``name`` on the final regressor (nested name), else on ``estimator``.
 
-    Where neither has it (a Pipeline ending in another model), nothing is set.
+    The regressor first: a search has a ``random_state`` of its own (its
+    sampler's), which is not the network's seed.
     """
     params = estimator.get_params()
-    for key in (name, prefix + name):
+    for key in (prefix + name, name):
         if key in params:
             estimator.set_params(**{key: value})
             return
@@ -271,15 +272,17 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         else:
             estimator = clone(self.estimator)
             final, prefix = _final_regressor(estimator)
-        if is_classifier(estimator) or (
-            hasattr(final, "get_params") and is_classifier(final)
+        if final is not None and not isinstance(
+            final, (RNNRegressor, RNNStepRegressor)
         ):
+            what = "a classifier" if is_classifier(final) else "no sequence regressor"
             raise ValueError(
-                f"estimator is a classifier ({type(final).__name__}), but "
+                f"estimator is {what} ({type(final).__name__}), but "
                 "SequenceAnomalyDetector regresses the values of each sequence "
                 "(its reconstruction or its next steps). Give an RNNRegressor "
                 "(method='reconstruction') or an RNNStepRegressor "
-                "(method='next_step')."
+                "(method='next_step'), alone or at the end of a Pipeline or a "
+                "search."
             )
         other_method, other = next(i for i in kinds.items() if i[1] is not kind)
         if isinstance(final, other):

@@ -107,6 +107,12 @@ def test_a_list_of_series_is_told_to_enumerate_them(fitted):
         fitted.score_samples(many)
     with pytest.raises(ValueError, match=r"for key, series in X\.items\(\)"):
         fitted.score_samples(_two_series())
+    # arrays of one length, each longer than there are of them, or 2-D ones,
+    # are series too (they were read as 2 time steps of 200 columns)
+    a, b = (np.asarray(series, dtype=float) for series in many)
+    for arrays in ([a, b], [np.column_stack([a, b])] * 3):
+        with pytest.raises(ValueError, match="X is a list of series"):
+            fitted.score_samples(arrays)
 
 
 def test_a_list_of_rows_is_read_as_the_array_of_those_rows():

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 
@@ -173,15 +173,35 @@ def test_a_method_set_after_fit_takes_effect_at_the_next_fit(method, estimator):
         LogisticRegression(),
         make_pipeline(SequenceScaler(), RNNClassifier(max_epochs=1)),
         GridSearchCV(RNNClassifier(max_epochs=1), {"hidden_size": [2, 4]}),
+        Ridge(),
+        make_pipeline(Ridge()),
     ],
 )
-def test_a_classifier_is_refused_by_name(method, estimator):
+def test_a_model_that_is_no_sequence_regressor_is_refused_by_name(method, estimator):
     # any estimator with fit and predict passed, and failed deep in its fit
     # ('y should be a 1d array, got an array of shape (32, 64)'), naming no
     # parameter
     normal = _normal(10, np.random.default_rng(0), length=6)
-    with pytest.raises(ValueError, match="^estimator is a classifier .*RNNRegressor"):
+    match = "^estimator is (a classifier|no sequence regressor) .*RNNRegressor"
+    with pytest.raises(ValueError, match=match):
         SequenceAnomalyDetector(method, estimator).fit(normal)
+
+
+def test_the_seed_reaches_the_network_inside_a_randomized_search():
+    # the search's own random_state (its sampler's) took the seed
+    from sklearn.model_selection import RandomizedSearchCV
+
+    normal = _normal(12, np.random.default_rng(0), length=6)
+    search = RandomizedSearchCV(
+        RNNRegressor(hidden_size=4, max_epochs=2), {"lr": [0.01]}, n_iter=1, cv=2
+    )
+    errors = [
+        SequenceAnomalyDetector(estimator=search, random_state=0)
+        .fit(normal)
+        .error(normal)
+        for _ in range(2)
+    ]
+    np.testing.assert_array_equal(*errors)
 
 
 @pytest.mark.parametrize("seed", [None, 0])
