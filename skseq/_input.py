@@ -267,8 +267,13 @@ class FittedInput:
         token_vocab = None
         if sequences.is_tokens:
             token_vocab = vocab_size or learned_vocab_size(sequences.steps)
+        names = sequences.feature_names
         sizes = tuple(
-            _column_vocab(categorical_ids(sequences.steps, c), c, vocab_size)
+            _column_vocab(
+                categorical_ids(sequences.steps, c),
+                c if names is None else repr(names[c]),
+                vocab_size,
+            )
             for c in categorical
         )
         return cls(

@@ -120,12 +120,11 @@ def sequence_accuracy(y_true, y_pred, *, sample_weight=None):
     right = [_equal(t, p) for t, p in zip(y_true, y_pred, strict=True)]
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, right)
-        # all zero (accuracy_score's words), or cancelling out: a share of 0
+        # all zero (newer scikit-learn refuses those itself), or cancelling out
         if sample_weight.sum() == 0:
             raise ValueError(
-                "Sample weights must contain at least one non-zero number, and "
-                "sample_weight must not sum to zero (its weights are the shares "
-                "of the sequences); got weights that sum to zero."
+                "sample_weight sums to zero (all zero, or weights that cancel "
+                "out), but its weights are the shares of the sequences."
             )
     return float(np.average(right, weights=sample_weight))
 

@@ -15,7 +15,7 @@ import inspect
 
 import torch
 
-from ..modules._loss import PinballLoss
+from ..modules._loss import REGRESSION_LOSSES, PinballLoss
 
 __all__ = [
     "check_built_module",
@@ -90,12 +90,7 @@ def _expected(y_pred, target, loss, n_classes):
                 return lead + (None,), f"{rows}n_classes)"
             return None, None
         return lead + (n_classes,), f"{rows}n_classes), a column per class"
-    if not isinstance(loss, torch.nn.Module) or type(loss).__name__ not in (
-        "MSELoss",
-        "L1Loss",
-        "HuberLoss",
-        "PinballLoss",
-    ):
+    if not isinstance(loss, (*REGRESSION_LOSSES.values(), PinballLoss)):
         return None, None  # a loss of its own shapes (generated sequences)
     columns = true.shape[len(lead) :]
     if isinstance(loss, PinballLoss):

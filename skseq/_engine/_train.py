@@ -156,15 +156,15 @@ def _check_split_weight(dataset, valid_index):
         return
     held = np.zeros(len(dataset), dtype=bool)
     held[np.asarray(valid_index, dtype=np.int64)] = True
+    per_step = getattr(dataset, "per_step", False)
     for part, name in ((held, "validate on"), (~held, "train on")):
-        index = np.flatnonzero(part)
-        if getattr(dataset, "per_step", False):
-            values = dataset.subset(index).sample_weight
-        else:
-            values = weight[torch.as_tensor(index)]
+        mask = torch.as_tensor(part)
+        if per_step and not dataset.fixed_length:  # flat: steps in order
+            mask = torch.repeat_interleave(mask, dataset.lengths)
+        values = weight[mask]
         if not bool((values != 0).any()):
             raise ValueError(
-                f"early_stopping leaves {len(index)} samples to {name}, and "
+                f"early_stopping leaves {int(part.sum())} samples to {name}, and "
                 "sample_weight (with class_weight) gives all of them weight 0: "
                 "the loss there would be 0 at every epoch. Leave the samples of "
                 "weight 0 out of X (they do not train either), or change "

@@ -242,3 +242,18 @@ def test_a_callback_named_as_one_training_has_is_refused_by_position(name):
     with pytest.raises(ValueError, match=rf"callbacks\[1\] is named '{name}', the"):
         model.fit(X, y)
     model.set_params(callbacks=[Counts(), ("mine", Counts())]).fit(X, y)
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_split_side_of_weight_zero_is_refused_for_per_step_targets(ragged):
+    # the per-step weights are held flat (ragged) or padded (one length)
+    rng = np.random.default_rng(0)
+    X = [rng.normal(size=(4 + (i % 3 if ragged else 2), 1)) for i in range(40)]
+    y = [(x[:, 0] > 0).astype(int) for x in X]
+    model = RNNTagger(early_stopping=True, **{**QUICK, "max_epochs": 2})
+    seed = np.random.RandomState(0).randint(np.iinfo(np.int32).max)
+    weight = np.ones(len(X))
+    weight[validation_index(len(X), model.validation_fraction, seed)] = 0.0
+    with pytest.raises(ValueError, match="samples to validate on, and sample_weight"):
+        model.fit(X, y, sample_weight=weight)
+    model.fit(X, y, sample_weight=weight + 0.5)

@@ -546,3 +546,15 @@ def test_vocab_size_needs_embedding_dim_and_bounds_categorical_ids():
     RNNClassifier(
         embedding_dim=2, categorical_features=[1], vocab_size=9, max_epochs=1
     ).fit(X, y)
+
+
+def test_a_categorical_column_given_by_name_is_named_in_the_vocab_error():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=20), "word": rng.integers(1, 9, 20)})
+    index = pd.MultiIndex.from_product([range(4), range(5)])
+    X = frame.set_index(index)
+    model = RNNClassifier(
+        embedding_dim=2, categorical_features=["word"], vocab_size=5, max_epochs=1
+    )
+    with pytest.raises(ValueError, match="Column 'word' of X holds token ids"):
+        model.fit(X, [0, 1, 0, 1])

@@ -301,3 +301,18 @@ def test_a_detector_of_a_pipeline_pickles_only(tmp_path):
         "joblib or pickle only",
     ):
         skseq.save(detector, tmp_path / "detector.skseq")
+
+
+def test_members_that_compress_past_the_bound_are_stored_so_the_file_loads(tmp_path):
+    # a forecaster of hundreds of all-zero series wrote a file (347 to 1) that
+    # load refused; the most compressible members are now stored as they are
+
+    from skseq._persistence._archive import _check_sizes, write_archive
+
+    path = tmp_path / "zeros.skseq"
+    members = {"config.json": b"{}" + bytes(3_000_000), "arrays.npz": bytes(2_000_000)}
+    write_archive(path, members)
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        _check_sizes(path, infos, set(members))
+        assert all(archive.read(name) == data for name, data in members.items())
