@@ -3,8 +3,8 @@
 Nothing is read whole before its size is known: the sizes in the zip's
 directory are checked first (zipfile then reads no more than they say), so a
 small file that inflates to gigabytes is refused at once. All the members
-together may inflate to 100 times their compressed size (beyond one
-allowance of 1 MiB), however many there are, and a file holds at most
+together may inflate to 100 times their compressed size, or 1 MiB where
+that is more, however many there are, and a file holds at most
 :data:`MAX_NETWORKS` networks. A member is inflated only when it is read:
 the weights of a network when a config names them.
 
