@@ -176,6 +176,7 @@ class CtrlCInEpoch(Callback):
             os.kill(os.getpid(), signal.SIGINT)
 
 
+@pytest.mark.usefixtures("ctrl_c_raises")  # SIGINT is ignored in background runs
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_ctrl_c_inside_an_epoch_keeps_the_finished_epochs(early_stopping):
     model = RNNClassifier(
