@@ -22,6 +22,10 @@ __all__ = [
 ]
 
 
+# numeric steps this close are equal (float32 outputs of float64 targets)
+ATOL = 1e-6
+
+
 def _pairs(y_true, y_pred):
     y_true, y_pred = list(y_true), list(y_pred)
     if len(y_true) != len(y_pred):
@@ -59,11 +63,7 @@ def _right(true, pred):
     kinds = {a.dtype.kind, b.dtype.kind}
     if a.shape[1:] != b.shape[1:] or not (kinds <= set("biufc") or kinds == {"U"}):
         return sum(_equal(t, p) for t, p in zip(a, b, strict=True))  # objects
-    if a.dtype.kind in "fc" or b.dtype.kind in "fc":
-        same = np.isclose(a, b, rtol=0, atol=1e-6)
-    else:
-        same = a == b
-    return int(same.reshape(n, -1).all(axis=1).sum()) if n else 0
+    return int(_close(a, b).reshape(n, -1).all(axis=1).sum()) if n else 0
 
 
 def _equal(a, b):
@@ -73,10 +73,16 @@ def _equal(a, b):
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape:
         return False
-    kinds = {a.dtype.kind, b.dtype.kind}
-    if kinds <= set("biufc") and kinds & set("fc"):
-        return bool(np.isclose(a, b, rtol=0, atol=1e-6).all())
+    if {a.dtype.kind, b.dtype.kind} <= set("biufc"):
+        return bool(_close(a, b).all())
     return bool(np.all(a == b))  # objects (an unknown token, None) are compared
+
+
+def _close(a, b):
+    """Elementwise equality of numbers: floats within ``ATOL``, others exact."""
+    if {a.dtype.kind, b.dtype.kind} & set("fc"):
+        return np.isclose(a, b, rtol=0, atol=ATOL)
+    return a == b
 
 
 def _same_kind(y_true, y_pred):

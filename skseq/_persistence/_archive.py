@@ -94,6 +94,8 @@ def _stored_members(members):
     compressible members are then stored as they are, until the rest keep
     within it.
     """
+    if sum(len(data) for data in members.values()) <= _SMALL:
+        return set()  # within the bound however well it compresses
     sizes = {
         name: (len(data), len(zlib.compress(data))) for name, data in members.items()
     }

@@ -7,7 +7,7 @@ import pandas as pd
 from scipy.sparse import issparse
 from sklearn.utils import check_array
 
-from ..forecasting._calendar import _step_length
+from ..forecasting._calendar import check_step
 from ..utils._long import is_long_frame
 from ..utils._series import check_series
 
@@ -27,12 +27,11 @@ def _refuse_many_series(X):
         what = f"a {type(X).__name__} of series"
     else:
         return
-    pairs = (
-        "i, series in enumerate(X)"
+    key, pairs = (
+        ("i", "i, series in enumerate(X)")
         if isinstance(X, (list, tuple))
-        else "key, series in X.items()"
+        else ("key", "key, series in X.items()")
     )
-    key = pairs.split(",")[0]
     raise ValueError(
         f"X is {what}, but ForecastAnomalyDetector scores the steps of one "
         "series (rows are time steps; several columns are forecast together). "
@@ -97,7 +96,13 @@ def check_series_of_detector(X, default_freq=None, n_features=None):
             )
     series = check_series(X, name="X", min_length=least, default_freq=default_freq)
     if default_freq is not None and series.kind != "array":
-        _check_step(series.freq, default_freq)
+        of = "ForecastAnomalyDetector was fitted on"
+        check_step([series], None, default_freq, of=of, name="X")
+        if _positions(series.freq, default_freq):  # integer steps: the same
+            raise ValueError(
+                f"X has steps of {series.freq}, but {of} steps of {default_freq}. "
+                "Resample X first (e.g. with pandas' resample), or fit on its step."
+            )
     found = series.values.shape[1]
     if n_features is not None and found != n_features:
         raise ValueError(
@@ -107,18 +112,7 @@ def check_series_of_detector(X, default_freq=None, n_features=None):
     return series, X
 
 
-def _check_step(step, fitted):
-    """Refuse a series whose step is not the fitted one (as the forecaster)."""
-    if hasattr(step, "freqstr") and hasattr(fitted, "freqstr"):
-        same = _step_length(step) == _step_length(fitted)
-        found, expected = repr(step.freqstr), repr(fitted.freqstr)
-    else:  # integer positions (or one stamped, one not: the forecaster says)
-        integers = isinstance(step, Integral) and isinstance(fitted, Integral)
-        same = not integers or step == fitted
-        found, expected = step, fitted
-    if not same:
-        raise ValueError(
-            f"X has steps of {found}, but ForecastAnomalyDetector was fitted on "
-            f"steps of {expected}: its forecasts read windows of that step. "
-            "Resample X first (e.g. with pandas' resample), or fit on its step."
-        )
+def _positions(step, fitted):
+    """Whether integer positions of ``step`` differ from the fitted ones."""
+    integers = isinstance(step, Integral) and isinstance(fitted, Integral)
+    return integers and step != fitted

@@ -268,13 +268,12 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         kinds = {"reconstruction": RNNRegressor, "next_step": RNNStepRegressor}
         kind = kinds[self.method]
         if self.estimator is None:
-            estimator, final, prefix = kind(), None, ""
+            estimator, prefix = kind(), ""
+            final = estimator
         else:
             estimator = clone(self.estimator)
             final, prefix = _final_regressor(estimator)
-        if final is not None and not isinstance(
-            final, (RNNRegressor, RNNStepRegressor)
-        ):
+        if not isinstance(final, (RNNRegressor, RNNStepRegressor)):
             what = "a classifier" if is_classifier(final) else "no sequence regressor"
             raise ValueError(
                 f"estimator is {what} ({type(final).__name__}), but "
@@ -311,13 +310,9 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
         """Return what ``estimator`` reads and what it outputs, for ``steps``.
 
         The class of its regressor says the method (not ``method``, which may
-        have been set after fit: it takes effect at the next fit); ``method``
-        where that is neither RNNRegressor nor RNNStepRegressor.
+        have been set after fit: it takes effect at the next fit).
         """
-        final = _final_regressor(estimator)[0]
-        if isinstance(final, RNNStepRegressor) or (
-            not isinstance(final, RNNRegressor) and self.method == "next_step"
-        ):
+        if isinstance(_final_regressor(estimator)[0], RNNStepRegressor):
             return [s[:-1] for s in steps], [s[1:] for s in steps]
         return steps, np.stack([_resampled(s).ravel() for s in steps])
 

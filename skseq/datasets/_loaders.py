@@ -129,8 +129,9 @@ def read_ts(path, *, target="auto"):
                 if words[0] in ("@classlabel", "@targetlabel") and len(words) > 1:
                     flags[words[0]] = words[1] == "true"  # in any order
                 in_data = words == ["@data"]
-                labelled = any(flags.values()) if flags else True
-                kind = "value" if flags.get("@targetlabel") else "label"
+                if in_data:  # the header's flags, in any order, are all read
+                    labelled = any(flags.values()) if flags else True
+                    kind = "value" if flags.get("@targetlabel") else "label"
                 continue
             where = f"{source}, line {number}"
             case, label = _case(line, labelled, where)

@@ -169,7 +169,8 @@ class Vocabulary:
         same sorted tokens, the same infrequent ones, so the same ids.
         """
         rare = [] if self.infrequent is None else list(self.infrequent)
-        frequent = [token for token in self.tokens if token not in set(rare)]
+        infrequent = set(rare)
+        frequent = [token for token in self.tokens if token not in infrequent]
         encoder = SequenceOrdinalEncoder(
             split=self.split, min_frequency=2 if rare else None
         )

@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import Dataset
 
 from .._engine import SequenceDataset
-from .._targets import align_to_ids, check_y_given, long_target_ids
+from .._targets import align_to_ids, long_target_ids
 from ..preprocessing import SequenceOrdinalEncoder
 from ..preprocessing._tokens import check_token_sequences, join_tokens
 from ..utils import MASK_VALUE, check_sequences
@@ -192,8 +192,8 @@ def scored_targets(estimator, y, read):
     one array per sequence, 1-D where the model's outputs are (a long frame's
     one column is one value a step). Token targets are taken as they are,
     once their kind is the fitted one (strings are never equal to lists).
+    ``y`` is given (``score`` checks it before decoding).
     """
-    check_y_given(estimator, y)
     form = estimator.target_
     if form.is_tokens and not is_long_frame(y):
         y = align_to_ids(y, read)

@@ -491,6 +491,7 @@ default="adam"
         score : float
             Exact-match accuracy.
         """
+        check_y_given(self, y)  # before decoding every sequence
         outputs, _, read = self._generate(X)
         weight = align_to_ids(sample_weight, read)
         truth = scored_targets(self, y, read)

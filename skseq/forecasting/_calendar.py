@@ -27,17 +27,17 @@ __all__ = [
 ANY = object()
 
 
-def check_step(panel, keys, step, of="the model was fitted on"):
+def check_step(panel, keys, step, of="the model was fitted on", name="y"):
     """Series with time stamps must have ``step``: the training series' (``of``).
 
     Steps are compared by the time between two of them, so that spellings of
     one step ('7D' and 'W-SUN', '24h' and 'D') and weeks or months anchored
-    on other days pass.
+    on other days pass. ``name`` is the argument's, in the message.
     """
     for i, one in enumerate(panel):
         stamped = hasattr(one.freq, "freqstr") and hasattr(step, "freqstr")
         if stamped and _step_length(one.freq) != _step_length(step):
-            name = "y" if keys is None else f"y[{keys[i]!r}]"
+            name = name if keys is None else f"{name}[{keys[i]!r}]"
             raise ValueError(
                 f"{name} has steps of {one.freq.freqstr!r}, but {of} steps of "
                 f"{step.freqstr!r}; resample it first (e.g. with "
@@ -186,14 +186,7 @@ def same_stamp(stamp, expected):
     first window went to context and ``score`` changed (0.964 against
     0.976), or ``predict_rolling`` refused a short fold.
     """
-    if isinstance(stamp, pd.Period) == isinstance(expected, pd.Period):
-        return bool(stamp == expected)
-    period, other = stamp, expected
-    if not isinstance(period, pd.Period):
-        period, other = expected, stamp
-    if not isinstance(other, pd.Timestamp) or other.tz is not None:
-        return False
-    return bool(period.start_time <= other <= period.end_time)
+    return stamp_position(pd.Index([expected]), stamp) == 0
 
 
 def stamp_position(index, stamp):

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
+from ..utils._long import is_long_frame
 from ..utils._series import (
     non_numeric_columns,
     refuse_complex_columns,
@@ -368,7 +369,7 @@ def _future_frames(future, keys, names):
     if isinstance(future, dict):
         future = {key: _framed(one) for key, one in future.items()}
     future = _framed(future)
-    long = isinstance(future, pd.DataFrame) and isinstance(future.index, pd.MultiIndex)
+    long = isinstance(future, pd.DataFrame) and is_long_frame(future)
     if keys is None:
         if not isinstance(future, pd.DataFrame) or long:
             raise ValueError(

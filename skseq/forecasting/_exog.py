@@ -213,7 +213,7 @@ def _split_one(y, X, extra, name="X", y_name="y"):
 
 def _split_long(y, X, extra):
     refuse_empty(len(y), "y")
-    if not (isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex)):
+    if not (isinstance(X, pd.DataFrame) and is_long_frame(X)):
         raise ValueError(
             "With a long y (series id, time), X is a long DataFrame with the same "
             "ids and times."

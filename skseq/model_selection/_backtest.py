@@ -322,12 +322,13 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
                 f"backtest's fold {fold} has no series of at least {fewest} steps "
                 "to train on; use fewer splits."
             )
-        fitted_X = panel_rows(X, train_times, keys=panel_keys(fitted))
+        fitted_keys = panel_keys(fitted)
+        fitted_X = panel_rows(X, train_times, keys=fitted_keys)
         extra = {} if static is None else {"static": static}
         model = clone(forecaster).fit(fitted, fitted_X, **extra)
         trained, test_X = panel_series(train), panel_series(panel_rows(X, test_times))
         lookback = rolling_forecaster(model, "backtest")._fitted.lookback
-        new = panel_keys(test) - panel_keys(fitted)
+        new = panel_keys(test) - fitted_keys
         for key, one in panel_series(test).items():
             if key in new and len(series_of(one)) <= lookback:
                 continue  # a new series with no window before its last step

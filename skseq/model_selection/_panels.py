@@ -80,7 +80,7 @@ def panel_rows(y, times, fewest=1, keys=None):
 
 def panel_keys(y):
     """Return the set of series ids of the panel ``y``."""
-    return set(y) if isinstance(y, dict) else set(y.index.get_level_values(0))
+    return set(y) if isinstance(y, dict) else set(y.index.unique(level=0))
 
 
 def panel_series(y):

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import assert_all_finite, check_is_fitted
 
-from ._long import from_long_format, read_long_frame
+from ._long import from_long_format, is_long_frame, read_long_frame
 from ._ragged import (
     _drop_steps,
     _looks_ragged,
@@ -344,7 +344,7 @@ def check_sequences(
         fitted_names = getattr(estimator, "feature_names_in_", None)
     feature_names, index, item_ndim, from_list = None, None, 2, False
     reordered = False
-    if isinstance(X, pd.DataFrame) and isinstance(X.index, pd.MultiIndex):
+    if isinstance(X, pd.DataFrame) and is_long_frame(X):
         feature_names = _get_feature_names(X)
         steps, lengths, index, layout, reordered = read_long_frame(
             X, estimator, input_name, tokens

@@ -5,12 +5,10 @@ fitted models as nested estimators, each with its own weights member. Both
 round trip exactly, and tampered files are refused naming file and field.
 """
 
-import hashlib
 import io
 import json
 import subprocess
 import sys
-import zipfile
 
 import numpy as np
 import pytest
@@ -20,14 +18,11 @@ from skseq import RNNLanguageModel, RNNRegressor, RNNStepRegressor, SequenceFore
 from skseq.anomaly import ForecastAnomalyDetector, SequenceAnomalyDetector
 from skseq.datasets import load_text
 
+from .test_hostile_files import members, write
+
 TEXT = load_text()[:700]
 OTHER = "Four score and seven years, a new nation qzx!"
 TINY = dict(hidden_size=8, embedding_dim=4, max_epochs=2, random_state=0)
-
-
-def members(path):
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def tampered(path, out, change_config=None, change_arrays=None, drop=()):
@@ -46,16 +41,7 @@ def tampered(path, out, change_config=None, change_arrays=None, drop=()):
     content["config.json"] = json.dumps(config).encode()
     for name in drop:
         del content[name]
-    manifest = json.loads(content["manifest.json"])
-    manifest["sha256"] = {
-        name: hashlib.sha256(data).hexdigest()
-        for name, data in content.items()
-        if name != "manifest.json"
-    }
-    content["manifest.json"] = json.dumps(manifest).encode()
-    with zipfile.ZipFile(out, "w") as archive:
-        for name, data in content.items():
-            archive.writestr(name, data)
+    write(out, content)
     return out
 
 
