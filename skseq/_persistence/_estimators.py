@@ -275,9 +275,6 @@ class Reader:
             estimator.net_ = network_of(estimator, *self._weights(config, field))
             estimator.net_.history = fitted.get("history_", estimator.net_.history)
             estimator.history_ = estimator.net_.history
-        derived = getattr(estimator, "_derived_fitted", None)
-        if derived is not None:
-            estimator.__dict__.update(derived())
         return estimator
 
     def _class(self, config, field, classes=None):

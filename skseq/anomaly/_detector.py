@@ -29,7 +29,7 @@ from ..utils._sklearn_compat import Interval, StrOptions, _fit_context
 from ..utils._windows import cut_windows
 from ._base import PValueDetector, flag_offset
 from ._conformal import tail_shape
-from ._fitted import FORECAST_DETECTOR_STATE, first_forecaster
+from ._fitted import FORECAST_DETECTOR_STATE
 from ._input import check_long_enough, check_series_of_detector
 from ._scores import Scoring
 
@@ -233,8 +233,12 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
     """
 
     _network, _network_example = "forecaster", "SequenceForecaster(hidden_size=8)"
-    # the fitted state, as skseq.save writes it (forecaster_: forecasters_[0])
-    _fitted_attributes, _derived_fitted = FORECAST_DETECTOR_STATE, first_forecaster
+    _fitted_attributes = FORECAST_DETECTOR_STATE  # as skseq.save writes it
+
+    @property
+    def forecaster_(self):  # the first of forecasters_, not saved apart
+        return self.forecasters_[0]
+
     _parameter_constraints: dict = {
         "forecaster": [SequenceForecaster, None],
         "false_alarm_rate": [Interval(Real, 0, 0.5, closed="right")],
@@ -303,15 +307,10 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
                 forecasters.append(forecaster.fit(X))
             if forecaster._fitted.calibration is None:
                 raise ValueError(
-                    "X is too short to hold out windows whose errors calibrate "
-                    f"the scores: {len(series.values)} steps with the "
-                    "forecaster's validation_fraction="
-                    f"{forecaster.validation_fraction}. Give a longer series"
-                    + (
-                        " or a forecaster with a larger validation_fraction."
-                        if forecaster.validation_fraction
-                        else " or a forecaster with validation_fraction > 0."
-                    )
+                    "X is too short to hold out windows whose errors calibrate the "
+                    f"scores: {len(series.values)} steps with the forecaster's "
+                    f"validation_fraction={forecaster.validation_fraction}. Give a "
+                    "longer series or a forecaster with a larger validation_fraction."
                 )
         # the members share their held-out windows and their units (both
         # depend on the data alone), so the mean of their normalised errors
@@ -323,7 +322,6 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         unit = np.median(np.abs(held_out), axis=0)
         self.error_unit_ = np.where(unit > 0, unit, 1.0)
         self.forecasters_ = forecasters
-        self.forecaster_ = forecasters[0]
         held_out = held_out / self.error_unit_
         self._scoring = scoring = Scoring.of(self.get_params())
         self.reference_ = scoring.reference(held_out)
@@ -349,6 +347,8 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         if "reference_" in state:
             state.setdefault("_scoring", Scoring.of(state))
             state.setdefault("tail_shape_", np.inf)
+        if "forecaster_" in state:  # the property's now: one member before 3
+            state.setdefault("forecasters_", [state.pop("forecaster_")])
         super().__setstate__(state)
 
     def _errors(self, X, own_context=False):

@@ -11,7 +11,7 @@ from ..utils._series import TimeSeries
 from ..utils.validation import InputSpec
 from ._scores import Scoring
 
-__all__ = ["FORECAST_DETECTOR_STATE", "SEQUENCE_DETECTOR_STATE", "first_forecaster"]
+__all__ = ["FORECAST_DETECTOR_STATE", "SEQUENCE_DETECTOR_STATE"]
 
 FORECAST_DETECTOR_STATE = {
     "forecasters_": list[SequenceForecaster],
@@ -34,8 +34,3 @@ SEQUENCE_DETECTOR_STATE = {
     "feature_names_in_": np.ndarray | None,
     "_input_spec": InputSpec,
 }
-
-
-def first_forecaster(detector):
-    """Return the fitted state that is another's: ``forecaster_``, the first."""
-    return {"forecaster_": detector.forecasters_[0]}

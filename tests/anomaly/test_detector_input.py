@@ -141,3 +141,21 @@ def test_a_continuation_in_the_other_index_form_is_scored_and_kept_as_such():
     )
     detector.update(y[110:120].to_timestamp())
     assert detector.known_.index[-1] == pd.Period("2009-12", freq="M")
+
+
+def test_forecaster_is_the_first_member_also_from_a_pickle_of_one_member():
+    # forecaster_ is a property of forecasters_; a pickle made before there
+    # were several members holds forecaster_ alone
+    y = np.sin(np.arange(120) / 3)
+    forecaster = SequenceForecaster(max_epochs=1, window_length=6)
+    detector = ForecastAnomalyDetector(forecaster, n_forecasters=1, random_state=0)
+    detector.fit(y)
+    assert detector.forecaster_ is detector.forecasters_[0]
+    state = dict(vars(detector))
+    state["forecaster_"] = state.pop("forecasters_")[0]
+    old = ForecastAnomalyDetector.__new__(ForecastAnomalyDetector)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(
+        old.score_samples(y[-20:]), detector.score_samples(y[-20:])
+    )
+    assert not hasattr(ForecastAnomalyDetector(), "forecaster_")
