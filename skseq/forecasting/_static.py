@@ -55,29 +55,37 @@ class StaticCovariates:
                 "static describes each series of a panel; give y as a dict of "
                 "series or a long DataFrame indexed by (series id, time)."
             )
-        static = _table(static)
-        encoded = _encode(_checked_rows(static))
-        values = encoded.to_numpy(dtype=np.float64)
-        if not np.isfinite(values).all():
-            raise ValueError("static holds infinite values; replace them first.")
-        refuse_huge(values, "static")
-        if encoded.columns.has_duplicates:
-            repeated = list(encoded.columns[encoded.columns.duplicated()].unique())
-            raise ValueError(
-                f"static encodes to the column names {repeated} twice (a category "
-                "named like another column); rename them."
-            )
-        clash = sorted(set(encoded.columns) & set(series_columns), key=str)
-        if clash:
-            raise ValueError(
-                f"static and y share the column names {clash}; rename them."
-            )
+        static = _checked_rows(_table(static))
+        if not len(static.columns):
+            raise ValueError("static has no columns.")
         sources = tuple(  # an Index keeps the categories' type when saved
             (name, None if _numeric(column) else pd.Index(_categories(column)))
             for name, column in static.items()
         )
-        values = encoded.to_numpy()
-        fitted = cls(tuple(encoded.index), tuple(encoded.columns), values, sources)
+        columns = pd.Index(
+            [
+                name
+                for source, categories in sources
+                for name in (
+                    [source]
+                    if categories is None
+                    else [f"{source}={category}" for category in categories]
+                )
+            ]
+        )
+        if columns.has_duplicates:
+            repeated = list(columns[columns.duplicated()].unique())
+            raise ValueError(
+                f"static encodes to the column names {repeated} twice (a category "
+                "named like another column); rename them."
+            )
+        clash = sorted(set(columns) & set(series_columns), key=str)
+        if clash:
+            raise ValueError(
+                f"static and y share the column names {clash}; rename them."
+            )
+        values = _encoded(static, sources)
+        fitted = cls(tuple(static.index), tuple(columns), values, sources)
         fitted.rows(keys)  # every series has its row
         return fitted
 
@@ -107,28 +115,7 @@ class StaticCovariates:
                 f"static has rows for {stray[:10]!r}, which are not series of y "
                 f"(its series: {list(keys)[:10]!r}); give the rows of y's series."
             )
-        parts = []
-        for name, categories in self.sources:
-            column = static[name]
-            if categories is None:
-                if not _numeric(column):
-                    raise ValueError(
-                        f"static[{name!r}] was numeric at fit; got {column.dtype}."
-                    )
-                parts.append(column.to_numpy(dtype=np.float64)[:, None])
-                continue
-            codes = categories.get_indexer(pd.Index(column))
-            if (codes < 0).any():
-                unseen = sorted(pd.unique(column[codes < 0]), key=str)
-                raise ValueError(
-                    f"static[{name!r}] holds the categories {unseen[:10]}, which "
-                    f"fit did not see (it saw {list(categories)[:10]})."
-                )
-            parts.append(np.eye(len(categories))[codes])
-        values = np.hstack(parts).astype(np.float64)
-        if not np.isfinite(values).all():
-            raise ValueError("static holds infinite values; replace them first.")
-        refuse_huge(values, "static")
+        values = _encoded(static, self.sources)
         given = set(static.index)
         kept = [i for i, key in enumerate(self.ids) if key not in given]
         ids = tuple(self.ids[i] for i in kept) + tuple(static.index)
@@ -203,23 +190,35 @@ def _numeric(column):
     )
 
 
-def _encode(static):
-    """Numeric columns as float64; one indicator per category of the others."""
+def _encoded(static, sources):
+    """Encode the rows of ``static`` by ``sources`` as float64.
+
+    Numeric columns as they are; one indicator per category of the others,
+    in sorted order (the table's row order must not change the model).
+    """
     parts = []
-    for column in static.columns:
-        if not _numeric(static[column]):
-            values = static[column].to_numpy()
-            # sorted: the table's row order must not change the model
-            for category in _categories(static[column]):
-                indicator = (values == category).astype(np.float64)
-                parts.append(
-                    pd.Series(indicator, static.index, name=f"{column}={category}")
+    for name, categories in sources:
+        column = static[name]
+        if categories is None:
+            if not _numeric(column):
+                raise ValueError(
+                    f"static[{name!r}] was numeric at fit; got {column.dtype}."
                 )
-        else:
-            parts.append(static[column].astype(np.float64))
-    if not parts:
-        raise ValueError("static has no columns.")
-    return pd.concat(parts, axis=1)
+            parts.append(column.to_numpy(dtype=np.float64)[:, None])
+            continue
+        codes = categories.get_indexer(pd.Index(column))
+        if (codes < 0).any():
+            unseen = sorted(pd.unique(column[codes < 0]), key=str)
+            raise ValueError(
+                f"static[{name!r}] holds the categories {unseen[:10]}, which "
+                f"fit did not see (it saw {list(categories)[:10]})."
+            )
+        parts.append(np.eye(len(categories))[codes])
+    values = np.hstack(parts).astype(np.float64)
+    if not np.isfinite(values).all():
+        raise ValueError("static holds infinite values; replace them first.")
+    refuse_huge(values, "static")
+    return values
 
 
 def with_static(fitted, static, y):
