@@ -11,6 +11,8 @@ from functools import cache
 
 import pandas as pd
 
+from ..utils._periods import business_periods_quiet
+
 __all__ = [
     "ANY",
     "check_step",
@@ -175,6 +177,7 @@ def _converts(tz, zone):
     return tz is not None and zone is not ANY and str(tz) != str(zone)
 
 
+@business_periods_quiet
 def same_stamp(stamp, expected):
     """Return whether ``stamp`` is the time stamp ``expected``, either a Period.
 
@@ -189,6 +192,7 @@ def same_stamp(stamp, expected):
     return stamp_position(pd.Index([expected]), stamp) == 0
 
 
+@business_periods_quiet  # the indexes built here repeated pandas' warning
 def stamp_position(index, stamp):
     """Return the position of ``stamp`` in ``index``, -1 where absent.
 
