@@ -39,25 +39,35 @@ def _resampled(steps, n=RECONSTRUCTED_STEPS):
     )
 
 
-def _final_regressor(estimator):
-    """Return the model at the end of ``estimator`` and its nested name's prefix.
+def _chain(estimator):
+    """Yield ``estimator`` and the models it wraps, each with its nested prefix.
 
     Through the last step of a Pipeline (``steps[-1]``) and the
-    ``estimator`` of a search, as far as they go: ``(RNNRegressor(),
-    "pipeline__rnnregressor__")``. Another estimator is its own end (prefix
-    "").
+    ``estimator`` of a search, as far as they go: ``(search, "")``,
+    ``(pipeline, "estimator__")``, ``(RNNRegressor(),
+    "estimator__rnnregressor__")``.
     """
     prefix = ""
     for _ in range(32):  # nested as deep as anyone writes them
+        yield estimator, prefix
         steps = getattr(estimator, "steps", None)
         if isinstance(steps, list) and steps and isinstance(steps[-1], tuple):
             name, estimator = steps[-1][:2]
         elif hasattr(getattr(estimator, "estimator", None), "get_params"):
             name, estimator = "estimator", estimator.estimator
         else:
-            break
+            return
         prefix += f"{name}__"
-    return estimator, prefix
+
+
+def _final_regressor(estimator):
+    """Return the model at the end of ``estimator`` and its nested name's prefix.
+
+    (:func:`_chain`'s last: ``(RNNRegressor(), "pipeline__rnnregressor__")``;
+    another estimator is its own end, prefix "").
+    """
+    *_, last = _chain(estimator)
+    return last
 
 
 def _set_own_param(estimator, prefix, name, value):
@@ -71,6 +81,30 @@ def _set_own_param(estimator, prefix, name, value):
         if key in params:
             estimator.set_params(**{key: value})
             return
+
+
+def _refuse_tuned_direction(estimator):
+    """Refuse a search of ``estimator``'s chain whose candidates set ``bidirectional``.
+
+    ``method="next_step"`` sets the network's ``bidirectional=False`` (a
+    backward pass reads the step it predicts); a search's candidates would
+    set it again for each fit.
+    """
+    for model, _ in _chain(estimator):
+        grids = (
+            getattr(model, "param_grid", None)
+            or getattr(model, "param_distributions", None)
+            or []
+        )
+        for grid in [grids] if isinstance(grids, dict) else list(grids):
+            for key in grid if isinstance(grid, dict) else []:
+                if key.rsplit("__", 1)[-1] == "bidirectional":
+                    raise ValueError(
+                        f"estimator is a search whose candidates set {key!r}, but "
+                        "method='next_step' trains one direction only (a backward "
+                        "pass would read the step it predicts). Leave "
+                        "bidirectional out of the search."
+                    )
 
 
 class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
@@ -300,6 +334,7 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
                 "Give numeric sequences (e.g. one-hot tokens) and embedding_dim=None."
             )
         if self.method == "next_step":
+            _refuse_tuned_direction(estimator)
             _set_own_param(estimator, prefix, "bidirectional", False)
         if self.random_state is not None:
             seed = rng.randint(np.iinfo(np.int32).max)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.model_selection import GridSearchCV
+from sklearn.model_selection import GridSearchCV, RandomizedSearchCV
 from sklearn.pipeline import make_pipeline
 
 from skseq import RNNClassifier, RNNRegressor, RNNStepRegressor
@@ -271,3 +271,24 @@ def test_token_ids_are_refused_as_values_to_reconstruct(method, Network):
     network = Network(embedding_dim=4, hidden_size=4, max_epochs=1)
     with pytest.raises(ValueError, match="^estimator has embedding_dim=4: it reads"):
         SequenceAnomalyDetector(method, network, random_state=0).fit(tokens)
+
+
+@pytest.mark.parametrize("grid_kind", ["grid", "list of grids", "distributions"])
+def test_next_step_refuses_a_search_that_tunes_the_direction(grid_kind):
+    normal = _normal(20, np.random.default_rng(0), length=6)
+    network = make_pipeline(RNNStepRegressor(hidden_size=2, max_epochs=1))
+    grid = {"rnnstepregressor__bidirectional": [True, False]}
+    if grid_kind == "distributions":
+        search = RandomizedSearchCV(network, grid, n_iter=2)
+    else:
+        search = GridSearchCV(network, [grid] if grid_kind == "list of grids" else grid)
+    match = "candidates set 'rnnstepregressor__bidirectional', but method='next_step'"
+    with pytest.raises(ValueError, match=match):
+        SequenceAnomalyDetector("next_step", search).fit(normal)
+    # reconstruction reads whole sequences: both directions are allowed there
+    search = GridSearchCV(
+        make_pipeline(RNNRegressor(hidden_size=2, max_epochs=1)),
+        {"rnnregressor__bidirectional": [True]},
+        cv=2,
+    )
+    SequenceAnomalyDetector(estimator=search, false_alarm_rate=0.25).fit(normal)
