@@ -27,6 +27,12 @@ ATOL = 1e-6
 
 
 def _pairs(y_true, y_pred):
+    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        if isinstance(values, str):  # not its characters as sequences
+            raise ValueError(
+                f"{name} must be a list of sequences, got the str {values!r}; "
+                f"pass one sequence as [{name}]."
+            )
     y_true, y_pred = list(y_true), list(y_pred)
     if len(y_true) != len(y_pred):
         raise ValueError(

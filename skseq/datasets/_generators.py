@@ -17,6 +17,13 @@ __all__ = [
 ]
 
 
+def _check_real(value, name):
+    """Raise if ``value`` is not a finite real number (a bool is not one)."""
+    real = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if not (real and np.isfinite(value)):
+        raise ValueError(f"{name} must be a finite real number, got {value!r}.")
+
+
 def make_alphabet_sequences(max_length=5, alphabet=string.ascii_uppercase):
     """Sequences of consecutive letters, each labelled with the letter after it.
 
@@ -26,9 +33,9 @@ def make_alphabet_sequences(max_length=5, alphabet=string.ascii_uppercase):
     Parameters
     ----------
     max_length : int, default=5
-        Longest run of letters.
+        Longest run of letters, at least 1.
     alphabet : str, default=string.ascii_uppercase
-        The letters, in order.
+        The letters, in order (at least 2).
 
     Returns
     -------
@@ -44,6 +51,11 @@ def make_alphabet_sequences(max_length=5, alphabet=string.ascii_uppercase):
     >>> list(zip(X, y.tolist()))
     [('A', 'B'), ('B', 'C'), ('C', 'D'), ('AB', 'C'), ('BC', 'D')]
     """
+    max_length = _check_int(max_length, "max_length", 1)
+    if not isinstance(alphabet, str) or len(alphabet) < 2:
+        raise ValueError(
+            f"alphabet must be a str of at least 2 letters, got {alphabet!r}."
+        )
     X, y = [], []
     for length in range(1, max_length + 1):
         for start in range(len(alphabet) - length):
@@ -58,11 +70,12 @@ def make_sine(n_samples=1000, *, start=0.0, stop=100.0, noise=0.0, random_state=
     Parameters
     ----------
     n_samples : int, default=1000
-        Number of points.
+        Number of points, at least 1.
     start, stop : float, default=0.0, 100.0
-        First and last value of the argument of the sine.
+        First and last value of the argument of the sine (finite).
     noise : float, default=0.0
-        Standard deviation of Gaussian noise added to the values.
+        Standard deviation of Gaussian noise added to the values (finite,
+        >= 0).
     random_state : int, RandomState instance or None, default=None
         Seeds the noise.
 
@@ -78,6 +91,11 @@ def make_sine(n_samples=1000, *, start=0.0, stop=100.0, noise=0.0, random_state=
     >>> y.round(3).tolist()
     [0.0, 0.841, 0.909, 0.141, -0.757]
     """
+    n_samples = _check_int(n_samples, "n_samples", 1)
+    for value, name in ((start, "start"), (stop, "stop"), (noise, "noise")):
+        _check_real(value, name)
+    if noise < 0:
+        raise ValueError(f"noise must be a finite real number >= 0, got {noise!r}.")
     rng = check_random_state(random_state)
     values = np.sin(np.linspace(start, stop, n_samples))
     if noise:
@@ -113,7 +131,7 @@ def make_sentences(n_samples=500, *, negation=True, random_state=None):
     Parameters
     ----------
     n_samples : int, default=500
-        Number of sentences.
+        Number of sentences, at least 1.
     negation : bool, default=True
         Put a negation before a third of the opinion words.
     random_state : int, RandomState instance or None, default=None
@@ -133,6 +151,7 @@ def make_sentences(n_samples=500, *, negation=True, random_state=None):
     >>> len(X), sorted(set(y.tolist())) <= [0, 1]
     (2, True)
     """
+    n_samples = _check_int(n_samples, "n_samples", 1)
     rng = check_random_state(random_state)
     X, y = [], []
     for _ in range(n_samples):
@@ -199,9 +218,7 @@ def make_sequence_classification(
         n_samples, min_length, max_length
     )
     n_features = _check_int(n_features, "n_features", 1)
-    real = isinstance(shift, numbers.Real) and not isinstance(shift, bool)
-    if not (real and np.isfinite(shift)):
-        raise ValueError(f"shift must be a finite real number, got {shift!r}.")
+    _check_real(shift, "shift")
     rng = check_random_state(random_state)
     y = rng.randint(2, size=n_samples)
     lengths = rng.randint(min_length, max_length + 1, size=n_samples)

@@ -5,6 +5,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import Bunch
 
 __all__ = [
     "load_airline",
@@ -60,6 +61,8 @@ def _case(line, labelled, where):
             )
         *fields, label = fields
         label = label.strip()
+        if not label:
+            raise ValueError(f"{where}: the label after the values is empty.")
     series = [_values(field, where) for field in fields]
     lengths = [len(values) for values in series]
     if len(set(lengths)) > 1:
@@ -76,10 +79,12 @@ def read_ts(path, *, target="auto"):
     Parameters
     ----------
     path : str, path-like or file object
-        The file. Each data line holds one case: its dimensions separated by
-        ``:``, each a comma-separated series (``?`` a missing value, read as
-        NaN), then its label or target value unless the header says there is
-        none (``@classLabel false`` or ``@targetLabel false``).
+        The file (a file object in text or binary mode). Each data line
+        holds one case: its dimensions separated by ``:``, each a
+        comma-separated series (``?`` a missing value, read as NaN), then its
+        label or target value unless the header says there is none
+        (``@classLabel false`` or ``@targetLabel false``). The classes that
+        ``@classLabel true`` lists, if it does, are the only labels allowed.
     target : {"auto", "label", "value"}, default="auto"
         How to read the last field: class labels (strings), regression values
         (float64), or as the header says (``@classLabel`` / ``@targetLabel``).
@@ -97,9 +102,11 @@ def read_ts(path, *, target="auto"):
     Raises
     ------
     ValueError
-        If the file has no cases, or a data line is malformed (a value that
-        is no number, a missing label, dimensions of different lengths or
-        counts); the message names the file and the line.
+        If the file has no cases, holds time stamps (``@timestamps true``),
+        or a data line is malformed (a value that is no number, a missing or
+        empty label, a label that is not one of the classes the header
+        declares, dimensions of different lengths or counts); the message
+        names the file and the line.
 
     Examples
     --------
@@ -118,9 +125,12 @@ def read_ts(path, *, target="auto"):
         raise ValueError(f"target must be 'auto', 'label' or 'value', got {target!r}.")
     handle = path if hasattr(path, "read") else open(path, encoding="utf-8")  # noqa: SIM115
     source = str(getattr(handle, "name", None) or "the .ts file")
-    cases, labels, in_data, flags = [], [], False, {}
+    cases, labels, in_data, flags, first = [], [], False, {}, None
+    declared = set()  # the classes the header names, if it does
     with handle:
         for number, line in enumerate(handle, start=1):
+            if isinstance(line, bytes):  # a file opened in binary mode
+                line = line.decode("utf-8")
             line = line.strip().lstrip(_BOM)
             if not line or line.startswith("#"):
                 continue
@@ -128,6 +138,13 @@ def read_ts(path, *, target="auto"):
                 words = line.lower().split()
                 if words[0] in ("@classlabel", "@targetlabel") and len(words) > 1:
                     flags[words[0]] = words[1] == "true"  # in any order
+                if words[0] == "@classlabel" and len(words) > 2:  # the classes
+                    declared = set(line.split()[2:])
+                if words[:2] == ["@timestamps", "true"]:
+                    raise ValueError(
+                        f"{source} holds time stamps (@timestamps true), which "
+                        "read_ts does not read: write the values only."
+                    )
                 in_data = words == ["@data"]
                 if in_data:  # the header's flags, in any order, are all read
                     labelled = any(flags.values()) if flags else True
@@ -135,10 +152,16 @@ def read_ts(path, *, target="auto"):
                 continue
             where = f"{source}, line {number}"
             case, label = _case(line, labelled, where)
+            if kind == "label" and declared and label not in declared:
+                raise ValueError(
+                    f"{where}: the label {label!r} is not one of the classes "
+                    f"that the header declares ({' '.join(sorted(declared))})."
+                )
+            first = first or number
             if cases and case.shape[1] != cases[0].shape[1]:
                 raise ValueError(
                     f"{where}: a case of {case.shape[1]} dimensions, the first "
-                    f"case has {cases[0].shape[1]}."
+                    f"case (line {first}) has {cases[0].shape[1]}."
                 )
             cases.append(case)
             labels.append((label, where))
@@ -190,7 +213,7 @@ def _load_ucr(name, split, return_X_y, describe, suffix=".ts"):
     y = np.concatenate([y for _, y in loaded])
     if return_X_y:
         return X, y
-    return {"data": X, "target": y, "DESCR": describe}
+    return Bunch(data=X, target=y, DESCR=describe)
 
 
 def load_gunpoint(*, split="train", return_X_y=True):
@@ -205,8 +228,9 @@ def load_gunpoint(*, split="train", return_X_y=True):
     split : {"train", "test", "all"}, default="train"
         Which part to load; "all" stacks train then test.
     return_X_y : bool, default=True
-        Return ``(X, y)``. If False, return a dict with keys ``"data"``,
-        ``"target"`` and ``"DESCR"``.
+        Return ``(X, y)``. If False, return a :class:`~sklearn.utils.Bunch`
+        (a dict whose keys are also attributes, as scikit-learn's loaders
+        return) with keys ``"data"``, ``"target"`` and ``"DESCR"``.
 
     Returns
     -------
@@ -249,8 +273,9 @@ def load_osuleaf(*, split="train", return_X_y=True):
     split : {"train", "test", "all"}, default="train"
         Which part to load; "all" stacks train then test.
     return_X_y : bool, default=True
-        Return ``(X, y)``. If False, return a dict with keys ``"data"``,
-        ``"target"`` and ``"DESCR"``.
+        Return ``(X, y)``. If False, return a :class:`~sklearn.utils.Bunch`
+        (a dict whose keys are also attributes, as scikit-learn's loaders
+        return) with keys ``"data"``, ``"target"`` and ``"DESCR"``.
 
     Returns
     -------

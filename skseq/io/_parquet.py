@@ -39,11 +39,17 @@ def _value_columns(schema, id_column, time_column, columns):
     for name, what in ((id_column, "id_column"), (time_column, "time_column")):
         if name not in names:
             raise ValueError(f"{what}={name!r} is not a column of the file: {names}.")
+    if id_column == time_column:
+        raise ValueError(
+            f"id_column and time_column must be two columns; both are {id_column!r}."
+        )
     if columns is None:
         skipped = {id_column, time_column, *index}
         columns = [n for n in names if n not in skipped]
     elif isinstance(columns, str):  # one column, not its letters
         columns = [columns]
+    else:  # a list, or an Index or array of names (frame.columns[2:])
+        columns = list(columns)
     missing = [c for c in columns if c not in names]
     if missing or not columns:
         raise ValueError(
@@ -140,7 +146,7 @@ def read_parquet(
         A Parquet file.
     id_column, time_column : str
         The columns holding the sequence id and the time.
-    columns : str or list of str, default=None
+    columns : str or array-like of str, default=None
         The value columns (the features), in order; by default all others
         (the id and time columns, and a pandas index, aside). They must hold
         numbers (integers, floats, booleans or decimals).
