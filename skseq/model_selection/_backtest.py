@@ -13,8 +13,10 @@ from ..forecasting._exog import exog_frame
 from ..forecasting._geometry import MIN_WINDOW
 from ..utils._series import is_panel
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
+from ..utils._warnings import warn
 from ._panels import (
     PanelSplit,
+    names_of,
     panel_keys,
     panel_rows,
     panel_series,
@@ -125,8 +127,12 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
         after it; a series with fewer steps before it than a window and the
         horizon (4 steps and the horizon with ``window_length="auto"``)
         does not train there and is forecast as a new series, where it has
-        more steps after it than a window. A search over a forecaster takes
-        them where its own cv is a :class:`PanelSplit`.
+        more steps after it than a window. A series with too few steps after
+        it to forecast through (more than a window where they do not follow
+        its training steps: a new series, or after a gap; with future
+        covariates, a horizon more) is left out of that fold, with a warning
+        that names it. A search over a forecaster takes them where its own cv
+        is a :class:`PanelSplit`.
     X : pandas.DataFrame, array-like, dict or None, default=None
         Exogenous series with a row for every time stamp of ``y``, split with
         it (as ``fit(y, X)`` takes them), in ``y``'s form.
@@ -228,6 +234,11 @@ def backtest(forecaster, y, X=None, *, cv=None, sp=1, coverage=None, static=None
         scaled.append(np.abs(error) / scale)
         both = np.abs(actual) + np.abs(forecast)  # sMAPE: 0 where both are 0
         relative.append(200 * np.abs(error) / np.where(both > 0, both, np.inf))
+    if not errors:  # a panel whose every series each fold left out (warned)
+        raise ValueError(
+            "backtest made no forecast: each fold left out every series, too "
+            "short in its test part; use fewer splits."
+        )
     error = np.concatenate(errors)
     count = (~np.isnan(error[..., 0])).sum(axis=0)
     table = pd.DataFrame(
@@ -290,7 +301,9 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
     steps before it are fewer than a window and the horizon (a window of
     ``MIN_WINDOW`` steps where it is "auto") does not train, and is
     forecast as a new series where its steps after it are more than the
-    window (else not in that fold); one that has none before gets no MASE.
+    window; one with too few steps after it to forecast through
+    (:func:`_fewest_after`) is left out of that fold, with a warning. One
+    that has none before gets no MASE.
     A search reads many series as a long frame (its PanelSplit splits one).
     """
     if forecaster is not inner and not isinstance(
@@ -327,13 +340,51 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
         extra = {} if static is None else {"static": static}
         model = clone(forecaster).fit(fitted, fitted_X, **extra)
         trained, test_X = panel_series(train), panel_series(panel_rows(X, test_times))
-        lookback = rolling_forecaster(model, "backtest")._fitted.lookback
-        new = panel_keys(test) - fitted_keys
+        fitted_state = rolling_forecaster(model, "backtest")._fitted
+        kept, left_out = [], []
         for key, one in panel_series(test).items():
-            if key in new and len(series_of(one)) <= lookback:
-                continue  # a new series with no window before its last step
+            # whether its test steps continue its training steps: no time
+            # stamp of the panel between them (not where it is new, or after
+            # a gap)
+            continues = (
+                key in fitted_keys
+                and times.get_loc(_time_stamps(one)[0])
+                == times.get_loc(_time_stamps(trained[key])[-1]) + 1
+            )
+            enough = len(series_of(one)) >= _fewest_after(fitted_state, continues)
+            (kept if enough else left_out).append((key, one))
+        if left_out:  # no forecast of theirs inside the fold
+            warn(
+                f"backtest's fold {fold} leaves out series "
+                f"{names_of([key for key, _ in left_out])}: too few steps in its "
+                "test part to forecast through (one that continues its "
+                f"training steps needs {_fewest_after(fitted_state, True)}, one "
+                "that does not, new or after a gap, "
+                f"{_fewest_after(fitted_state, False)})."
+            )
+        for key, one in kept:
             own = series_of(trained[key]) if key in trained else None  # MASE's
             yield fold, len(train_index), model, own, one, test_X.get(key), True
+
+
+def _fewest_after(fitted, continues):
+    """Return the fewest test steps a series of a panel needs to be forecast.
+
+    Of ``fitted`` (a :class:`FittedForecaster`), where the steps continue
+    its training steps or not (a new series, or one after a gap, reads its
+    first window from them); future covariates need a whole horizon after an
+    origin (:func:`~skseq.forecasting._rolling.rolling_forecasts`).
+    """
+    fewest = 1 if continues else fitted.lookback + 1
+    if fitted.roles.n_given:
+        fewest = fitted.horizon if continues else fitted.lookback + fitted.horizon
+    return fewest
+
+
+def _time_stamps(part):
+    """Return the time stamps of a panel of one series (:func:`panel_series`)."""
+    one = series_of(part)
+    return one.index if isinstance(part, dict) else one.index.get_level_values(1)
 
 
 def _step_mean(values):

@@ -7,14 +7,18 @@ scikit-learn's splitters split rows: ``TimeSeriesSplit`` on a long frame
 trains on the first series and tests on the next ones.
 """
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
 
 from ..utils._long import is_long_frame
+from ..utils._warnings import warn
 
 __all__ = [
     "PanelSplit",
+    "names_of",
     "panel_keys",
     "panel_rows",
     "panel_series",
@@ -95,6 +99,12 @@ def panel_series(y):
     return dict(iter(y.groupby(level=0, sort=False, observed=True)))
 
 
+def names_of(keys, most=5):
+    """Name the series ids ``keys`` (a list) for messages, the first ``most``."""
+    names = ", ".join(repr(key) for key in keys[:most])
+    return names + (f" and {len(keys) - most} more" if len(keys) > most else "")
+
+
 def series_of(part):
     """Return the one series of a panel of one (as :func:`panel_series` gives it)."""
     return next(iter(part.values())) if isinstance(part, dict) else part
@@ -110,9 +120,13 @@ class PanelSplit(BaseCrossValidator):
     series' rows up to a time and tests on their rows after it, so that
     ``GridSearchCV(forecaster, ..., cv=PanelSplit())`` and
     ``cross_val_score`` score a global model on time folds, as a backtest
-    does. Unlike :func:`backtest`, it keeps every series with rows before
-    the cut in the training fold: one too short for a window and the horizon
-    there (a series launched late) makes that fold's fit fail.
+    does. A splitter does not know the forecaster's window: by default it
+    keeps every series in each fold, and one too short there for a window
+    and the horizon (a series launched late) makes that fold's fit fail
+    (its score NaN in a search), as does a series with no rows before the
+    cut and no more than a window after it (its score). ``min_train_steps``
+    leaves such series out of the fold, with a warning that names them, as
+    :func:`backtest` does.
 
     Parameters
     ----------
@@ -124,6 +138,12 @@ class PanelSplit(BaseCrossValidator):
         Time stamps left out between each training and test fold.
     max_train_size : int or None, default=None
         Most time stamps in a training fold.
+    min_train_steps : int or None, default=None
+        Fewest rows a series needs in a training fold to be in that fold
+        (``window_length + horizon`` of the forecasters searched, the
+        largest): one with fewer, or none, is left out of the fold's training
+        and test rows, with a warning that names it. None keeps every
+        series.
 
     Examples
     --------
@@ -135,11 +155,20 @@ class PanelSplit(BaseCrossValidator):
     [([0, 1, 4, 5], [2, 6]), ([0, 1, 2, 4, 5, 6], [3, 7])]
     """
 
-    def __init__(self, n_splits=5, *, test_size=None, gap=0, max_train_size=None):
+    def __init__(
+        self,
+        n_splits=5,
+        *,
+        test_size=None,
+        gap=0,
+        max_train_size=None,
+        min_train_steps=None,
+    ):
         self.n_splits = n_splits
         self.test_size = test_size
         self.gap = gap
         self.max_train_size = max_train_size
+        self.min_train_steps = min_train_steps
 
     def _times(self, X):
         if not is_long_frame(X):
@@ -154,6 +183,7 @@ class PanelSplit(BaseCrossValidator):
     def split(self, X, y=None, groups=None):
         """Yield the row positions of each training and test fold of ``X``."""
         stamps = self._times(X)
+        fewest = self._fewest()
         times = panel_times(X)
         splitter = TimeSeriesSplit(
             self.n_splits,
@@ -161,12 +191,50 @@ class PanelSplit(BaseCrossValidator):
             gap=self.gap,
             max_train_size=self.max_train_size,
         )
-        for train, test in splitter.split(np.arange(len(times))):
-            yield (
-                np.flatnonzero(stamps.isin(times[train])),
-                np.flatnonzero(stamps.isin(times[test])),
+        ids = X.index.get_level_values(0)
+        for fold, (train, test) in enumerate(splitter.split(np.arange(len(times)))):
+            train, test = stamps.isin(times[train]), stamps.isin(times[test])
+            if fewest is not None:
+                train, test = _short_left_out(fold, ids, train, test, fewest)
+            yield np.flatnonzero(train), np.flatnonzero(test)
+
+    def _fewest(self):
+        """Return ``min_train_steps``, refusing one that is not an int >= 1."""
+        fewest = self.min_train_steps
+        if fewest is not None and (
+            not isinstance(fewest, Integral) or isinstance(fewest, bool) or fewest < 1
+        ):
+            raise ValueError(
+                "min_train_steps must be an int >= 1 (window_length + horizon) "
+                f"or None; got {fewest!r}."
             )
+        return fewest
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Return the number of folds."""
         return self.n_splits
+
+
+def _short_left_out(fold, ids, train, test, fewest):
+    """Return the masks ``train`` and ``test`` without the series too short.
+
+    A series (its ``ids``) with fewer than ``fewest`` rows in ``train`` is
+    left out of both, with a warning that names it; a fold left with no
+    series to train on or to test is refused.
+    """
+    counts = pd.Series(ids[train]).value_counts()
+    kept = ids.isin(counts.index[counts >= fewest])
+    if not (train & kept).any() or not (test & kept).any():
+        raise ValueError(
+            f"PanelSplit's fold {fold} has no series with at least "
+            f"min_train_steps={fewest} rows to train on"
+            + ("" if not (train & kept).any() else " and rows to test")
+            + "; use fewer splits or a smaller min_train_steps."
+        )
+    left_out = list(pd.unique(ids[(train | test) & ~kept]))
+    if left_out:
+        warn(
+            f"PanelSplit's fold {fold} leaves out series {names_of(left_out)}: "
+            f"fewer than min_train_steps={fewest} rows in its training part."
+        )
+    return train & kept, test & kept
