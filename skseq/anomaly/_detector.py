@@ -376,7 +376,7 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         check_log(values, k, "X", fitted.values.log)
         continues = not own_context and (
             series.kind == "array"
-            or same_stamp(series.index[0], known.future_index(1)[0])
+            or same_stamp(series.index[0], known.future_index(1)[0], series.freq)
         )
         if continues:
             context = fitted.roles.arrange(known.values)
@@ -479,11 +479,11 @@ class ForecastAnomalyDetector(PValueDetector, BaseEstimator):
         """
         _, reference, series, errors = self._p_values(X)
         known = self.known_
-        next_stamp = known.future_index(1)[0]  # a Period is its month's stamps
-        if series.kind != "array" and not same_stamp(series.index[0], next_stamp):
+        # a Period is its month's stamps; month ends continue month starts
+        start, due = series.index[0], known.future_index(1)[0]
+        if series.kind != "array" and not same_stamp(start, due, series.freq):
             raise ValueError(
-                f"X must continue the known series: it starts at {series.index[0]}, "
-                f"not {next_stamp}."
+                f"X must continue the known series: it starts at {start}, not {due}."
             )
         w = len(known.values)
         index = known.index  # an array's steps have no time stamps to keep

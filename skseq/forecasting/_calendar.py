@@ -12,6 +12,7 @@ from functools import cache
 import pandas as pd
 
 from ..utils._periods import business_periods_quiet
+from ..utils._steps import infer_frequency
 
 __all__ = [
     "ANY",
@@ -177,8 +178,34 @@ def _converts(tz, zone):
     return tz is not None and zone is not ANY and str(tz) != str(zone)
 
 
+# months, quarters and years stamped at their start or their end: the period
+# a stamp of either is its own (``MS`` and ``ME`` both step a month)
+_MONTHS = "JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split()
+_BEGINS = {"MonthBegin": "M", "BusinessMonthBegin": "M", "QuarterBegin": "Q"}
+_BEGINS |= {"BQuarterBegin": "Q", "YearBegin": "Y", "BYearBegin": "Y"}
+_ENDS = {"MonthEnd": "M", "BusinessMonthEnd": "M", "QuarterEnd": "Q"}
+_ENDS |= {"BQuarterEnd": "Q", "YearEnd": "Y", "BYearEnd": "Y"}
+
+
+def _period_of(step):
+    """Return the period (a pandas frequency) one ``step`` spans, or None.
+
+    For steps of one month, quarter or year anchored at its start or its end
+    (``MS``/``ME``, ``QS-JAN``/``QE-DEC``, ``YS``/``YE``, business ones):
+    a series of month ends continues one of month starts by its months.
+    """
+    kind = type(step).__name__
+    if getattr(step, "n", None) != 1 or kind not in _BEGINS | _ENDS:
+        return None
+    if _BEGINS.get(kind, _ENDS.get(kind)) == "M":
+        return "M"
+    month = getattr(step, "startingMonth", None) or step.month
+    last = month - 2 if kind in _BEGINS else month - 1  # the period's last month
+    return f"{_BEGINS.get(kind, _ENDS.get(kind))}-{_MONTHS[last % 12]}"
+
+
 @business_periods_quiet
-def same_stamp(stamp, expected):
+def same_stamp(stamp, expected, step=None):
     """Return whether ``stamp`` is the time stamp ``expected``, either a Period.
 
     A series fitted with a PeriodIndex may come again with a DatetimeIndex
@@ -188,15 +215,22 @@ def same_stamp(stamp, expected):
     that continued the training series was read as one that did not: its
     first window went to context and ``score`` changed (0.964 against
     0.976), or ``predict_rolling`` refused a short fold.
+
+    ``step``: that of the series of ``stamp``. Where it is a month, quarter
+    or year, time stamps of its start and of its end are its period's too
+    (:func:`_period_of`): a series of month ends after a training series of
+    month starts continues it.
     """
-    return stamp_position(pd.Index([expected]), stamp) == 0
+    return stamp_position(pd.Index([expected]), stamp, step) == 0
 
 
 @business_periods_quiet  # the indexes built here repeated pandas' warning
-def stamp_position(index, stamp):
+def stamp_position(index, stamp, step=None):
     """Return the position of ``stamp`` in ``index``, -1 where absent.
 
-    A Period and a time stamp match as in :func:`same_stamp`.
+    A Period and a time stamp match as in :func:`same_stamp`, and so do
+    time stamps of a month's (quarter's, year's) start and end where
+    ``step`` (default: that of ``index``, inferred where unset) is such a step.
     """
     if isinstance(index, pd.PeriodIndex) != isinstance(stamp, pd.Period):
         zone = getattr(stamp, "tz", None) or getattr(index, "tz", None)
@@ -210,6 +244,26 @@ def stamp_position(index, stamp):
         except (AttributeError, TypeError, ValueError):
             return -1
     try:
-        return int(index.get_indexer([stamp])[0])
+        position = int(index.get_indexer([stamp])[0])
     except pd.errors.InvalidIndexError:  # stamps that repeat as periods
+        return -1
+    if position >= 0 or not isinstance(index, pd.DatetimeIndex):
+        return position
+    if step is None:  # the index's step, inferred where it was not set
+        step = infer_frequency(index)
+    return _period_position(index, stamp, step)
+
+
+def _period_position(index, stamp, step):
+    """Position of the time stamp ``stamp`` in ``index`` by periods of ``step``."""
+    period = _period_of(step)
+    if period is None or not isinstance(stamp, pd.Timestamp):
+        return -1
+    if str(index.tz) != str(stamp.tz):  # converted to the fitted zone before
+        return -1
+    if index.tz is not None:  # the months of the zone's clock
+        index, stamp = index.tz_localize(None), stamp.tz_localize(None)
+    try:
+        return int(index.to_period(period).get_indexer([stamp.to_period(period)])[0])
+    except pd.errors.InvalidIndexError:
         return -1

@@ -165,19 +165,28 @@ def check_like_fit(panel, form, fitted_form, roles, zones, name="y", columns=Non
     if roles.n_targets == 1 and columns[0] == roles.targets[0]:
         panel = [_named(one, columns) for one in panel]
     panel = [_in_order(one, columns) for one in panel]
+    if form != fitted_form:  # before the columns: a dict's are not a long frame's
+        raise ValueError(
+            f"{name} is a {form} input, but the model was fitted on a "
+            f"{fitted_form} input."
+        )
     for one in panel:
         if tuple(one.columns) != columns:
             # an array's columns are positions: none is a target's name unless
-            # the model was fitted on an array too (then the names tell more)
-            if one.kind == "array" and not any(c in roles.targets for c in one.columns):
+            # the model was fitted on an array too (then the names tell more);
+            # nor is a frame's that of an unnamed Series (None)
+            unnamed = columns == (None,) and one.kind == "frame"
+            if (one.kind == "array" or unnamed) and not any(
+                c in roles.targets for c in one.columns
+            ):
                 fitted_on = (
                     "an unnamed pandas Series"
                     if columns == (None,)
                     else f"a pandas Series or DataFrame (columns {list(columns)})"
                 )
                 raise ValueError(
-                    f"{name} is an array, but the model was fitted on {fitted_on}: "
-                    f"give {name} as one, as at fit."
+                    f"{name} is {'a DataFrame' if unnamed else 'an array'}, but the "
+                    f"model was fitted on {fitted_on}: give {name} as one, as at fit."
                 )
             missing = [c for c in columns if c not in one.columns]
             extra = [c for c in one.columns if c not in columns]
@@ -193,11 +202,6 @@ def check_like_fit(panel, form, fitted_form, roles, zones, name="y", columns=Non
                     else "."
                 )
             )
-    if form != fitted_form:
-        raise ValueError(
-            f"{name} is a {form} input, but the model was fitted on a "
-            f"{fitted_form} input."
-        )
     return on_fitted_clock(panel, zones, name)
 
 

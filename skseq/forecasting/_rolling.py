@@ -110,7 +110,7 @@ def rolling_forecasts(
         elif one.kind == "array":
             continues = array_follows
         else:
-            continues = same_stamp(one.index[0], train.future_index(1)[0])
+            continues = same_stamp(one.index[0], train.future_index(1)[0], one.freq)
         if continues:
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)

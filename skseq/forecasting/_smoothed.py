@@ -176,7 +176,7 @@ def _training_end(tail, one, rows, roles):
         longer = tail.kind == "array" and len(rows) > tail.index[-1] + 1
         ends = np.array_equal(rows[-shared:], last[-shared:])
         return len(rows) if ends and not longer else None
-    if same_stamp(one.index[0], tail.future_index(1)[0]):
+    if same_stamp(one.index[0], tail.future_index(1)[0], one.freq):
         return 0
     position = stamp_position(one.index, tail.index[-1])
     if position < 0:
