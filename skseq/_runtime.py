@@ -8,6 +8,7 @@ a user's own torch code and other estimators see no difference.
 
 import threading
 from contextlib import contextmanager
+from numbers import Integral
 
 import torch
 
@@ -24,7 +25,22 @@ def torch_threads(n_threads):
     The count belongs to the calling thread, so concurrent calls from other
     threads (``predict`` served by a thread pool) neither see nor undo it.
     ``None`` leaves torch's setting alone.
+
+    Raises
+    ------
+    ValueError
+        When ``n_threads`` is not a positive int or None (it may have been
+        set with ``set_params`` after the fit that checked it).
     """
+    if n_threads is not None and (
+        isinstance(n_threads, bool)
+        or not isinstance(n_threads, Integral)
+        or n_threads < 1
+    ):
+        raise ValueError(
+            "The 'n_threads' parameter must be an int in the range [1, inf) or "
+            f"None. Got {n_threads!r} instead."
+        )
     saved = torch.get_num_threads()
     if n_threads is None or n_threads == saved:
         yield
@@ -44,12 +60,21 @@ def seeded(seed, device="cpu"):
     before it, whatever the block drew. Blocks run one at a time in a process
     (fits in parallel threads would otherwise interleave their draws); fits in
     separate processes, as joblib's default backend runs them, are unaffected.
+
+    Only the generators the block restores are seeded: the CPU one, and the
+    GPU of ``device``. (``torch.manual_seed`` seeds every GPU, and the MPS
+    and XPU generators, which the block would then leave changed.)
     """
     devices = []
     if str(device).startswith("cuda") and torch.cuda.is_available():
-        devices = [torch.device(device).index or 0]
+        # "cuda" is the current device, which torch.cuda.set_device may move
+        index = torch.device(device).index
+        devices = [torch.cuda.current_device() if index is None else index]
     with _rng_lock, torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
+        torch.default_generator.manual_seed(seed)
+        for index in devices:  # fork_rng has initialised CUDA: seeded at once
+            with torch.cuda.device(index):
+                torch.cuda.manual_seed(seed)
         yield
 
 
@@ -78,5 +103,11 @@ def resolve_device(device):
             f"device={str(device)!r} was asked for, but torch finds no CUDA GPU "
             "(torch.cuda.is_available() is False). Use device='cpu', or 'auto' to "
             "take a GPU only when there is one."
+        )
+    index = torch.device(device).index
+    if kind == "cuda" and index is not None and index >= torch.cuda.device_count():
+        raise ValueError(
+            f"device={str(device)!r} was asked for, but torch finds "
+            f"{torch.cuda.device_count()} CUDA GPU(s), numbered from 0."
         )
     return device

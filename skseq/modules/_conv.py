@@ -57,7 +57,9 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         value per channel (one sequence one step long), which is normalised
         here (to the bias: its variance is 0).
         """
-        if not self.training or (mask is None and x.shape[0] * x.shape[2] > 1):
+        # batch statistics in training, and always without running ones
+        batch_stats = self.training or self.running_mean is None
+        if not batch_stats or (mask is None and x.shape[0] * x.shape[2] > 1):
             return super().forward(x)
         if mask is None:
             mask = torch.ones_like(x[:, :1], dtype=torch.bool)
@@ -66,13 +68,24 @@ class MaskedBatchNorm1d(nn.BatchNorm1d):
         mean = (x * weight).sum(dim=(0, 2)) / count
         centred = (x - mean[None, :, None]) * weight
         var = (centred**2).sum(dim=(0, 2)) / count
-        with torch.no_grad():  # statistics kept in float32 (also under autocast)
-            unbiased = var * count / (count - 1).clamp(min=1)
-            self.running_mean.lerp_(mean.to(self.running_mean.dtype), self.momentum)
-            self.running_var.lerp_(unbiased.to(self.running_var.dtype), self.momentum)
-            self.num_batches_tracked += 1
+        if self.training and self.running_mean is not None:
+            self._track(mean, var, count)
         out = (x - mean[None, :, None]) / torch.sqrt(var[None, :, None] + self.eps)
+        if not self.affine:
+            return out
         return out * self.weight[None, :, None] + self.bias[None, :, None]
+
+    @torch.no_grad()
+    def _track(self, mean, var, count):
+        """Update the running statistics (kept in float32, also under autocast)."""
+        self.num_batches_tracked += 1
+        # momentum None: a cumulative average, as torch's batch normalisation
+        momentum = self.momentum
+        if momentum is None:
+            momentum = 1.0 / float(self.num_batches_tracked)
+        unbiased = var * count / (count - 1).clamp(min=1)
+        self.running_mean.lerp_(mean.to(self.running_mean.dtype), momentum)
+        self.running_var.lerp_(unbiased.to(self.running_var.dtype), momentum)
 
 
 class ConvFrontEnd(nn.Module):

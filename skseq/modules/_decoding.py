@@ -5,6 +5,8 @@ sequences are generated greedily, each step's prediction the next step's
 input, until the end logit turns positive.
 """
 
+from numbers import Integral
+
 import torch
 
 __all__ = ["beam_search", "generate_values"]
@@ -12,6 +14,12 @@ __all__ = ["beam_search", "generate_values"]
 
 def _expand(tensor, times, dim=0):
     return None if tensor is None else tensor.repeat_interleave(times, dim)
+
+
+def _check_limits(max_length, beam_width=1):
+    for name, value in (("max_length", max_length), ("beam_width", beam_width)):
+        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+            raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
 
 
 def _select(state, rows):
@@ -80,6 +88,7 @@ def beam_search(
     >>> [len(t) <= 5 for t in tokens], weights[1].shape[1]
     ([True, True], 2)
     """
+    _check_limits(max_length, beam_width)
     batch, width = len(X), beam_width
     encoded, state = _expanded(module, X, lengths, width)
     scores = torch.full((batch, width), float("-inf"), device=X.device)
@@ -160,6 +169,7 @@ def generate_values(module, X, lengths, *, max_length):
     >>> [v.shape[1] for v in values]
     [1, 1, 1]
     """
+    _check_limits(max_length)
     encoded, state = _expanded(module, X, lengths, 1)
     batch = len(X)
     step_input = module.start(batch, X.device)

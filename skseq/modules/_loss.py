@@ -133,9 +133,14 @@ class WeightedLoss(nn.Module):
     Notes
     -----
     The target may be a pair ``(target, weight)``: the loss is then
-    ``mean(weight * loss)``. With weights normalised to mean 1 over the data
-    set, their scale does not change the learning rate, and weights of ones
-    give exactly the unweighted loss.
+    ``mean(weight * loss)``. Class ids equal to the cross-entropy's
+    ``ignore_index`` (-100 by default) are left out of the mean, as torch's
+    ``CrossEntropyLoss`` leaves them out. A cross-entropy ``weight`` per
+    class scales each sample's loss and the mean stays over the samples (as
+    scikit-learn's ``class_weight``), not over the weights as torch's. With
+    weights normalised to mean 1 over the data set, their scale does not
+    change the learning rate, and weights of ones give exactly the
+    unweighted loss.
 
     For outputs at every step, ``y_pred`` is ``(batch, steps, n_outputs)``
     and the target a dict ``{"target": (batch, steps[, k]), "weight":
@@ -182,8 +187,13 @@ class WeightedLoss(nn.Module):
         elif isinstance(y_true, (list, tuple)):
             y_true, weight = y_true
         losses = self.loss(y_pred, y_true)
-        if weight is None:
+        if weight is not None:
+            if losses.ndim > 1:  # a sample's loss: the mean over its outputs
+                losses = losses.mean(dim=tuple(range(1, losses.ndim)))
+            losses = losses * weight
+        ignore_index = getattr(self.loss, "ignore_index", None)
+        if ignore_index is None or losses.shape != y_true.shape:
             return losses.mean()
-        if losses.ndim > 1:  # a sample's loss: the mean over its outputs
-            losses = losses.mean(dim=tuple(range(1, losses.ndim)))
-        return (losses * weight).mean()
+        # class ids equal to ignore_index (-100 by default) have a loss of 0,
+        # which does not count in the mean, as in torch's own mean
+        return losses.sum() / (y_true != ignore_index).sum().clamp(min=1)

@@ -61,6 +61,23 @@ def reverse_padded(x, lengths):
     return x.gather(1, index.unsqueeze(-1).expand_as(x))
 
 
+def _check_lengths(X, lengths):
+    """Lengths must lie in [1, padded length]; checked where it costs no sync."""
+    if (
+        torch.jit.is_tracing()
+        or torch.compiler.is_compiling()
+        or lengths.device.type != "cpu"
+        or not len(lengths)
+    ):
+        return
+    shortest, longest = (int(end) for end in torch.aminmax(lengths))
+    if shortest < 1 or longest > X.shape[1]:
+        raise ValueError(
+            f"lengths must lie in [1, {X.shape[1]}] (the padded length of X); "
+            f"got lengths from {shortest} to {longest}."
+        )
+
+
 class RNNModule(nn.Module):
     """Recurrent network that maps a sequence to one output vector.
 
@@ -174,6 +191,21 @@ class RNNModule(nn.Module):
             raise ValueError(f"pooling must be one of {POOLINGS}, got {pooling!r}.")
         if pooling == "flatten" and not max_length and not per_step:
             raise ValueError("pooling='flatten' needs max_length.")
+        if autocast not in (None, "bfloat16", "float16"):
+            raise ValueError(
+                f'autocast must be "bfloat16", "float16" or None, got {autocast!r}.'
+            )
+        if (num_embeddings is not None or categorical_features) and not embedding_dim:
+            raise ValueError(
+                "num_embeddings and categorical_features need embedding_dim, the "
+                f"size of the embedding vectors; got embedding_dim={embedding_dim!r}."
+            )
+        if len(categorical_features or ()) != len(categorical_sizes or ()):
+            raise ValueError(
+                "categorical_sizes needs one vocabulary size per column of "
+                f"categorical_features; got {categorical_sizes!r} for "
+                f"{categorical_features!r}."
+            )
         if conv_mode not in CONV_MODES:
             raise ValueError(
                 f"conv_mode must be one of {CONV_MODES}, got {conv_mode!r}."
@@ -381,8 +413,11 @@ class RNNModule(nn.Module):
             Float tensor ``(batch, max_length, input_size)``, or integer ids
             ``(batch, max_length)`` with an embedding.
         lengths : torch.Tensor of shape (batch,)
-            Number of valid steps of each sequence, each at least 1.
+            Number of valid steps of each sequence, each at least 1 and at
+            most ``max_length`` (checked when on the CPU: a length of 0 would
+            read padding only).
         """
+        _check_lengths(X, lengths)
         if self.autocast is None:
             return self._outputs(X, lengths)
         dtype = getattr(torch, self.autocast)

@@ -18,7 +18,7 @@ from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from ._masks import valid_mask
-from ._rnn import CELLS
+from ._rnn import CELLS, _check_lengths
 
 __all__ = ["ATTENTIONS", "Attention", "Seq2SeqModule"]
 
@@ -196,6 +196,7 @@ class Seq2SeqModule(nn.Module):
 
     def encode(self, X, lengths):
         """Read the source: ``(memory, keys, mask, state)`` for the decoder."""
+        _check_lengths(X, lengths)
         if hasattr(self, "source_embedding"):  # numeric values are not dropped
             X = self.dropout(self.source_embedding(X))
         packed = pack_padded_sequence(
