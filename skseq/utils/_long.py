@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_array
 
-from ._values import check_values
+from ._values import _name, check_values
 
 # a long frame's attribute: its ids are positions, not ids to align y with
 POSITIONAL_IDS = "skseq_positional_ids"
@@ -233,6 +233,12 @@ def _split_long_frame(frame, estimator, input_name, tokens=False):
             "a long frame is indexed by (sequence id, time). Combine the levels "
             "that identify a sequence into one id first (e.g. with "
             "frame.index.droplevel or a tuple id)."
+        )
+    if frame.shape[1] == 0:  # numpy's error: "at least one array or dtype"
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={frame.shape}) while a minimum "
+            f"of 1 is required{' by ' * (estimator is not None) + _name(estimator)}: "
+            f"{input_name} is a long DataFrame without columns."
         )
     _check_index_values(index, input_name)
     if index.has_duplicates:

@@ -94,6 +94,24 @@ def _refuse_strings(values, estimator, input_name):
         )
 
 
+def _refuse_times(values, estimator, input_name):
+    """Refuse time stamps or durations as values (numpy reads them as ns counts)."""
+    if isinstance(values, pd.DataFrame):
+        dtypes = values.dtypes.items()
+    else:
+        dtypes = [(None, getattr(values, "dtype", np.dtype(object)))]
+    for name, dtype in dtypes:
+        times = isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype))
+        if times or getattr(dtype, "kind", None) in ("m", "M"):
+            where = "" if name is None else f"'s column {name!r}"
+            raise ValueError(
+                f"{input_name}{where} holds {dtype} values, but "
+                f"{_name(estimator) or 'skseq'} needs numbers: time stamps belong "
+                "in the index (a long frame's time level), durations as numbers "
+                "(e.g. column / pd.Timedelta('1h'))."
+            )
+
+
 def check_values(values, *, tokens, estimator, input_name, allow_nd):
     """check_array with skseq's dtype rule: floats, or int64 token ids.
 
@@ -102,6 +120,7 @@ def check_values(values, *, tokens, estimator, input_name, allow_nd):
     """
     if not tokens:
         _refuse_strings(values, estimator, input_name)
+        _refuse_times(values, estimator, input_name)
         try:
             return _floats(values, estimator, input_name, allow_nd)
         except TypeError:
