@@ -127,3 +127,22 @@ def test_plot_forecast_interval_needs_bounds():
 def test_plot_history_unfitted():
     with pytest.raises(NotFittedError):
         plot_history(RNNClassifier())
+
+
+def test_plot_history_of_a_pipeline_and_of_a_search():
+    # a Pipeline was refused ("got Pipeline"): its last step is the network
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+
+    from skseq.preprocessing import SequenceScaler
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(12, 5, 1)), np.repeat([0, 1], 6)
+    pipeline = make_pipeline(
+        SequenceScaler(), RNNClassifier(hidden_size=2, max_epochs=3, random_state=0)
+    ).fit(X, y)
+    ax = plot_history(pipeline)
+    np.testing.assert_array_equal(_line(ax, "train loss").get_xdata(), [1, 2, 3])
+    search = GridSearchCV(pipeline, {"rnnclassifier__max_epochs": [2]}, cv=2)
+    ax = plot_history(search.fit(X, y))
+    np.testing.assert_array_equal(_line(ax, "train loss").get_xdata(), [1, 2])

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._long import is_long_frame
@@ -242,7 +243,8 @@ def plot_history(estimator, *, ax=None, log=False):
     Parameters
     ----------
     estimator : fitted RNNClassifier, RNNRegressor or SequenceForecaster
-        Its ``history_`` is plotted.
+        Its ``history_`` is plotted; of a Pipeline, its last step's, and of
+        a fitted search, its ``best_estimator_``'s.
     ax : matplotlib Axes or None, default=None
         Where to draw; a new figure by default.
     log : bool, default=False
@@ -271,6 +273,9 @@ def plot_history(estimator, *, ax=None, log=False):
     'epoch'
     """
     check_is_fitted(estimator)
+    estimator = getattr(estimator, "best_estimator_", estimator)  # a search's
+    if isinstance(estimator, Pipeline):
+        estimator = estimator[-1]
     history = getattr(estimator, "history_", None)
     if history is None:
         raise TypeError(
