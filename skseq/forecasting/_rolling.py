@@ -198,7 +198,9 @@ def rolling_forecasts(
                 heads,
             )
             each.append(both.reshape(len(both), h, k, 2) * own[..., None])
-        first_times = one.index[origins - (len(combined) - len(values))]
+        at = origins - (len(combined) - len(values))
+        consecutive = len(at) and (np.diff(at) == 1).all()  # a slice keeps freq
+        first_times = one.index[at[0] : at[-1] + 1] if consecutive else one.index[at]
     return (
         np.concatenate(actual_all),
         np.concatenate(forecast_all),

@@ -133,3 +133,14 @@ def test_an_anomaly_detector_reads_month_ends_after_month_starts():
     detector.update(_as_month_ends(full[100:]))  # refused before
     last = detector.known_.index[-1]  # the known series ends at the last month
     assert pd.Timestamp(last).to_period("M") == full.index[-1].to_period("M")
+
+
+def test_rolling_forecasts_keep_the_index_step():
+    # the origins' stamps were picked by position, which dropped freq
+    y = _seasonal(80, freq="D")
+    model = SequenceForecaster(horizon=3, **FAST).fit(y[:60])
+    rolled = model.predict_rolling(y[60:])
+    assert rolled.index.freqstr == "D"
+    pd.testing.assert_index_equal(
+        rolled.index, y.index[60 : 60 + len(rolled)], check_names=False
+    )
