@@ -433,7 +433,7 @@ class SequenceForecaster(
         fitted = with_static(fitted, static, y)  # rows given at predict
         refuse_covariates_as_y(y, fitted.roles)
         if X is None:  # a store's last steps alone (X would need them all)
-            y = recent_steps(y, fitted.lookback)
+            y = recent_steps(y, fitted)
         joined, future = with_exog(y, X, future, fitted.roles.n_given, fitted.horizon)
         form_of = None if X is None else y  # the form of the user's y
         series, keys = fitted.series_to_forecast(joined, fitted.freq, freq, form_of)
@@ -461,8 +461,8 @@ class SequenceForecaster(
         y : series, dict or long DataFrame, default=None
             Recent history to forecast from, in the form given to ``fit``
             (``window_length`` steps, or a week with ``season_lag``; of a
-            stored ``y`` without ``X``, only those are read); by default the
-            end of the training series. No refit is done.
+            stored ``y`` without ``X``, only those, or all with a smoothing
+            part); by default the end of the training series. No refit.
         X : DataFrame, array-like or dict, default=None
             With a model fitted on ``fit(y, X)``: the exogenous series over the
             ``horizon`` forecast steps (their future covariates are read), and

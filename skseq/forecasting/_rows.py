@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from ..utils._series import TimeSeries, refuse_huge
-from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
+from ..utils._stored import (
+    StoredSequences,
+    _is_lazy_array,
+    _refuse_repeated_ids,
+    block_steps,
+)
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
 from ._units import UnitSums, divided
@@ -312,6 +317,7 @@ def stored_series(y):
         if len(y) == 1 and y.ids is None:
             return y, None, "single"
         keys = list(range(len(y))) if y.ids is None else list(y.ids)
+        _refuse_repeated_ids(keys, "y's ids")  # a subset may pick one twice
         return y, keys, "dict"
     if not _is_lazy_array(y):
         return None
@@ -335,9 +341,12 @@ def _last_steps(store, length):
     ]
 
 
-def recent_steps(y, length):
-    """Return the last ``length`` steps of a stored ``y`` in memory, else ``y``.
+def recent_steps(y, fitted):
+    """Return the steps of a stored ``y`` that ``fitted`` reads, in memory, else ``y``.
 
+    The last ``fitted.lookback`` steps; every step where the forecast has
+    an exponential smoothing part (fitted on a series in memory), which
+    reads the whole series, as for the same ``y`` in memory.
     An array for one series, a dict of arrays by id for a panel: the forms
     ``predict`` reads, which then check them as any other input.
     """
@@ -345,7 +354,8 @@ def recent_steps(y, length):
     if stored is None:
         return y
     store, keys, _ = stored
-    tails = _last_steps(store, length)
+    whole = "smoothing" in fitted.method
+    tails = _last_steps(store, int(store.lengths.max()) if whole else fitted.lookback)
     tails = [tail[:, 0] if store.univariate else tail for tail in tails]
     return tails[0] if keys is None else dict(zip(keys, tails, strict=True))
 
