@@ -11,6 +11,7 @@ from ._bounds import interval_bounds
 from ._calendar import check_step, same_stamp, zone_first
 from ._columns import check_log
 from ._exog import as_series
+from ._rows import in_memory
 from ._smoothed import smoothed_along
 from ._units import divided, held, hold_still, still_targets, window_units
 from ._windows import WindowsAt
@@ -92,7 +93,7 @@ def rolling_forecasts(
     """
     w, h, k = fitted.window_length, fitted.horizon, fitted.roles.n_targets
     back = fitted.lookback  # the window, or the lag (season_lag)
-    y = zone_first(y, fitted.zones)
+    y = zone_first(in_memory(y), fitted.zones)  # a store is read whole
     panel, keys, form = check_panel(y, freq=freq, name="y", default_freq=default_freq)
     check_step(panel, keys, default_freq)
     if form_of is not None:

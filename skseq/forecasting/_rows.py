@@ -30,6 +30,7 @@ from ._units import UnitSums, divided
 __all__ = [
     "SeriesRows",
     "Windows",
+    "in_memory",
     "recent_steps",
     "stored_check",
     "stored_series",
@@ -341,23 +342,31 @@ def _last_steps(store, length):
     ]
 
 
-def recent_steps(y, fitted):
-    """Return the steps of a stored ``y`` that ``fitted`` reads, in memory, else ``y``.
+def in_memory(y, length=None):
+    """Return the last ``length`` steps (None: all) of a stored ``y`` in memory.
 
-    The last ``fitted.lookback`` steps; every step where the forecast has
-    an exponential smoothing part (fitted on a series in memory), which
-    reads the whole series, as for the same ``y`` in memory.
     An array for one series, a dict of arrays by id for a panel: the forms
-    ``predict`` reads, which then check them as any other input.
+    ``predict`` reads, which then check them as any other input. ``y`` in
+    memory (or None) is returned as it is.
     """
     stored = None if y is None else stored_series(y)
     if stored is None:
         return y
     store, keys, _ = stored
-    whole = "smoothing" in fitted.method
-    tails = _last_steps(store, int(store.lengths.max()) if whole else fitted.lookback)
+    tails = _last_steps(store, int(store.lengths.max()) if length is None else length)
     tails = [tail[:, 0] if store.univariate else tail for tail in tails]
     return tails[0] if keys is None else dict(zip(keys, tails, strict=True))
+
+
+def recent_steps(y, fitted):
+    """Return the steps of a stored ``y`` that ``fitted`` reads, in memory, else ``y``.
+
+    The last ``fitted.lookback`` steps; every step where the forecast has
+    an exponential smoothing part (fitted on a series in memory), which
+    reads the whole series, as for the same ``y`` in memory
+    (:func:`in_memory`).
+    """
+    return in_memory(y, None if "smoothing" in fitted.method else fitted.lookback)
 
 
 def _where(store, keys, row):

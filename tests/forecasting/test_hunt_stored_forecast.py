@@ -33,3 +33,21 @@ def test_stored_history_keeps_the_smoothing_part(tmp_path):
     np.testing.assert_array_equal(
         model.predict_interval(y=stored), model.predict_interval(y=newer)
     )
+
+
+def test_score_reads_stored_sequences_as_the_same_panel_in_memory():
+    # score failed with StoredSequences.__array__'s TypeError deep inside
+    from skseq.io import StoredSequences
+
+    rng = np.random.default_rng(0)
+    values = np.sin(np.arange(120) / 3)[None, :, None] + rng.normal(0, 0.1, (2, 120, 1))
+    store = StoredSequences(values, lengths=[120, 120])
+    model = SequenceForecaster(horizon=3, max_epochs=2, hidden_size=4, random_state=0)
+    model.fit(store)
+    panel = {i: values[i, :, 0] for i in range(2)}
+    assert model.score(store) == model.score(panel)
+    one = StoredSequences(values[:1], lengths=[120])  # one series
+    model.fit(one)
+    rolled = model.predict_rolling(one)
+    np.testing.assert_array_equal(rolled, model.predict_rolling(values[0, :, 0]))
+    assert model.score(one) == model.score(values[0, :, 0])
