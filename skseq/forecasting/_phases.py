@@ -114,16 +114,17 @@ def shows_season(panel, season, targets, span=1):
     """Return whether the series' changes differ by phase of ``season``.
 
     A Kruskal-Wallis test at ``NAMED_LEVEL`` on the first differences of
-    the ``targets`` columns, each scaled by its own spread so that the
-    series of a panel pool, grouped by the phase of their time stamps. Too
+    the ``targets`` columns (one per column, summed: :func:`_kruskal`), each
+    scaled by its own spread so that the series of a panel pool, grouped by
+    the phase of their time stamps. Too
     few changes per phase to test, or all of them equal: no. With ``span``
     steps per phase (a day's for the days of the week), the changes are
     those of the means of whole phases, tested at ``LEVEL`` (the week is not
     what the stamps of hours name; not measured at 5%).
     """
-    statistic = _kruskal(*_changes(panel, targets, span), season)
+    statistic, dof = _kruskal(*_changes(panel, targets, span), season, dof=True)
     level = NAMED_LEVEL if span == 1 else LEVEL
-    return chi2.logsf(statistic, season - 1) < np.log(level)
+    return chi2.logsf(statistic, dof) < np.log(level)
 
 
 def repeats_season(panel, season, targets, horizon, log=False):
@@ -250,22 +251,22 @@ def _season_of_changes(panel, targets):
     """Return the season the pooled changes of ``panel`` show (:func:`season_in`)."""
     longest = max(len(one.values) for one in panel) - 1
     level = np.log(LEVEL / len(CANDIDATE_SEASONS))
-    found = None  # (season, statistic, log p-value)
+    found = None  # (season, statistic, log p-value, degrees of freedom)
     changes = _changes(panel, targets)
     for season in CANDIDATE_SEASONS:
         if 3 * season > longest:
             break
-        statistic = _kruskal(*changes, season)
-        log_p = chi2.logsf(statistic, season - 1)
+        statistic, dof = _kruskal(*changes, season, dof=True)
+        log_p = chi2.logsf(statistic, dof)
         if log_p >= level:
             continue
         if found is None:
-            found = (season, statistic, log_p)
+            found = (season, statistic, log_p, dof)
         elif season % found[0] == 0:  # do its phases differ within found's?
-            more = chi2.logsf(statistic - found[1], season - found[0])
-            found = (season, statistic, log_p) if more < np.log(LEVEL) else found
+            more = chi2.logsf(statistic - found[1], max(dof - found[3], 1))
+            found = (season, statistic, log_p, dof) if more < np.log(LEVEL) else found
         elif log_p < found[2]:
-            found = (season, statistic, log_p)
+            found = (season, statistic, log_p, dof)
     return None if found is None else found[0]
 
 
@@ -304,20 +305,29 @@ def _changes(panel, targets, span=1):
     return np.concatenate(pooled), np.concatenate(stamps)
 
 
-def _kruskal(changes, ordinals, season):
-    """Return the Kruskal-Wallis statistic of changes by phase (0: no test)."""
-    phases = ordinals % season
-    groups = [changes[phases == phase].ravel() for phase in range(season)]
-    groups = [group[np.isfinite(group)] for group in groups]
-    if min(map(len, groups)) < 2:
-        return 0.0
-    try:
-        with warnings.catch_warnings():  # ties everywhere: a NaN, no test
-            warnings.simplefilter("ignore", RuntimeWarning)
-            statistic = kruskal(*groups).statistic
-    except ValueError:  # every change equal
-        return 0.0
-    return float(statistic) if np.isfinite(statistic) else 0.0
+def _kruskal(changes, ordinals, season, dof=False):
+    """Return the Kruskal-Wallis statistic of changes by phase (0: no test).
+
+    Each target column is tested on its own and the statistics add up, as
+    do their degrees of freedom (returned too with ``dof``): targets whose
+    profiles differ, opposite ones even, pooled in one test hid each
+    other's season. A column with too few changes per phase, or all of
+    them equal, adds nothing.
+    """
+    phases, total, tested = ordinals % season, 0.0, 0
+    for column in changes.T:  # (n_changes, n_targets)
+        groups = [column[(phases == p) & np.isfinite(column)] for p in range(season)]
+        if min(map(len, groups)) < 2:
+            continue
+        try:
+            with warnings.catch_warnings():  # ties everywhere: a NaN, no test
+                warnings.simplefilter("ignore", RuntimeWarning)
+                statistic = kruskal(*groups).statistic
+        except ValueError:  # every change equal
+            continue
+        if np.isfinite(statistic):
+            total, tested = total + float(statistic), tested + 1
+    return (total, max(tested, 1) * (season - 1)) if dof else total
 
 
 def a_day(panel, season):
