@@ -292,10 +292,11 @@ _FITTED_NETWORK = """\
     net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch module.
     history_ : skorch.History
-        Per-epoch records: ``history_[:, "train_loss"]``, and
-        ``"valid_loss"`` with early stopping.
+        Per-epoch records of the training that made ``net_``:
+        ``history_[:, "train_loss"]``, and ``"valid_loss"`` with early
+        stopping (not in a forecaster's refit on every window).
     n_iter_ : int
-        Number of epochs run.
+        Number of epochs run by that training.
     interrupted_ : bool
         Whether training was stopped by Ctrl-C. See Notes of
         :class:`skseq.TrainingInterrupted` for which model is kept."""

@@ -166,19 +166,19 @@ class SequenceForecaster(
         "auto" is "network+linear", and the seasonal naive forecast, judged as
         a ridge, where the window holds a season of 13 to 96 steps (no phase
         indicators) and no future covariates are given; for a single series
-        without covariates or season_lag forecast two or more steps ahead,
-        also damped Holt-Winters smoothing of the series (or its logarithms),
-        judged as a ridge. "select" keeps the one of the network, the ridges,
-        the naive and seasonal naive forecasts and each pair of those that
-        forecasts the held-out windows best (``held_out_errors_``), an
-        optimistic judge of the network (on ``benchmarks/forecast_accuracy.py``
-        no better than it). The network is trained whatever the method.
+        without covariates (nor a season_lag beyond the season) forecast 2+
+        steps ahead, also damped Holt-Winters smoothing of the series (or its
+        logarithms), judged as a ridge. "select" keeps the one of the network,
+        the ridges, the naive and seasonal naive forecasts and each pair of
+        those best on the held-out windows (``held_out_errors_``): an
+        optimistic judge of the network, no better on the panel benchmark. The
+        network is trained whatever the method.
     %(training_forecast)s
     early_stopping : bool, default=True
         Stop when the loss on the held-out windows (``validation_fraction``)
         has not improved by ``tol`` for ``n_iter_no_change`` epochs, and
-        restore the weights of the best epoch; the refit on every window then
-        trains for that many epochs. Off when no window is held out.
+        restore the best epoch's weights; the refit on every window trains up
+        to the epoch of least held-out loss. Off when no window is held out.
     %(stopping_rule)s
     %(regression_loss)s
     %(forecast_quantiles)s
