@@ -287,11 +287,22 @@ def arrays_of(path, data):
         )
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
+            arrays = {name: npz[name] for name in npz.files}
     except Exception as exc:  # noqa: BLE001 - numpy raises many kinds here
         raise ValueError(
             f"{path}: arrays.npz is malformed or holds objects ({exc})."
         ) from exc
+    for name, array in arrays.items():
+        # an array of no bytes (strings of length 0, an axis of length 0) can
+        # declare any length: copied or read, it would take memory its bytes
+        # never bounded
+        if array.dtype.itemsize == 0 or any(n > len(data) for n in array.shape):
+            raise ValueError(
+                f"{path}: arrays.npz array {name} declares shape {array.shape} of "
+                f"dtype {array.dtype}, more values than its {len(data)} bytes "
+                "hold; refused."
+            )
+    return arrays
 
 
 def tensor_shapes(member, data):

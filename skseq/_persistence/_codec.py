@@ -3,10 +3,11 @@
 Only values of known types are written: numbers, strings, lists, tuples,
 dicts, numpy arrays of numbers or strings (to ``arrays.npz``), pandas indexes,
 offsets and time stamps, skorch histories, skseq's own frozen dataclasses
-(their fields, recursively), torch optimizer classes and the skorch callbacks
-that touch nothing outside the process, by name, and a text encoder by its
-vocabulary (:class:`~skseq.estimators._language_parts.Vocabulary`). Reading
-rebuilds exactly those, checks each dataclass field against its annotation,
+(their fields, recursively), torch devices, torch optimizer classes and the
+skorch callbacks that touch nothing outside the process, by name, and a text
+encoder by its vocabulary
+(:class:`~skseq.estimators._language_parts.Vocabulary`). Reading rebuilds
+exactly those, checks each dataclass field against its annotation,
 and names the field of anything malformed. Estimators held by another (a
 detector's) are configs of their own, which the caller writes and reads
 where they are held (``_estimators``): a value here holds none.
@@ -145,7 +146,7 @@ class Encoder:
 
     ``arrays`` collects the arrays (a dict, which the caller may share);
     ``format_version`` is the oldest file format that holds what was written
-    (4, or 5 once a text encoder was).
+    (4, or 5 once a text encoder or a torch device was).
     """
 
     def __init__(self, arrays=None):
@@ -206,6 +207,9 @@ class Encoder:
                 "__index__": self.index(pd.Index([value]))["__index__"],
                 "scalar": True,
             }
+        if isinstance(value, torch.device):  # a parameter device takes
+            self.format_version = max(self.format_version, 5)
+            return {"__torch_device__": str(value)}
         if isinstance(value, type) and issubclass(value, torch.optim.Optimizer):
             if value.__module__.startswith("torch.optim"):
                 return {"__torch_optimizer__": value.__name__}
@@ -236,6 +240,7 @@ class Encoder:
             utc = index if index.tz is None else index.tz_convert("UTC")
             out.update(
                 type="datetime",
+                unit=index.unit,  # the resolution (read as "us" otherwise)
                 tz=None if index.tz is None else str(index.tz),
                 freq=None if index.freq is None else self(index.freq)["__offset__"],
                 values=[t.isoformat() for t in utc],
@@ -384,6 +389,13 @@ class Decoder:
             f"field {field} holds an estimator, which it may not (only a "
             "detector's forecaster(s) and estimator do)"
         )
+
+    def _torch_device(self, spec, field, depth):
+        name = spec["__torch_device__"]
+        try:
+            return torch.device(name)
+        except (RuntimeError, TypeError) as exc:  # not a device's name
+            raise FileError(f"field {field} names no torch device {name!r}") from exc
 
     def _torch_optimizer(self, spec, field, depth):
         optimizer = getattr(torch.optim, spec["__torch_optimizer__"], None)

@@ -6,6 +6,7 @@ parameters set after fit that no longer describe it.
 """
 
 import copy
+from numbers import Integral
 
 import numpy as np
 import safetensors
@@ -39,24 +40,43 @@ def check_network_described(estimator):
         )
 
 
+def _check_layers(member, found, module_params):
+    """Refuse more layers than the weights hold, before building the network.
+
+    Building a network, even on the meta device, takes time and memory in
+    its number of layers (10**8 of them, minutes and gigabytes): each layer holds
+    a tensor of the weights at least.
+    """
+    for name in ("num_layers", "conv_layers"):
+        value = module_params.get(name)
+        if isinstance(value, Integral) and value > len(found):
+            raise FileError(
+                f"{member}: the parameters and fitted state describe a network of "
+                f"{name}={value}, more layers than its weights hold"
+            )
+
+
 def network_of(estimator, member, data):
     """Build the net of a loaded estimator from its weights member ``member``.
 
     The weights' shapes and types are checked (from the header) against the
     network the estimator's parameters describe before any tensor is made.
     """
+    found = tensor_shapes(member, data)
     try:
         module, module_params, loss = estimator._net_spec()
+        _check_layers(member, found, module_params)
         with torch.device("meta"):
             expected = {
                 name: tuple(tensor.shape)
                 for name, tensor in module(**module_params).state_dict().items()
             }
+    except FileError:
+        raise
     except (TypeError, ValueError, RuntimeError, KeyError, AttributeError) as exc:
         raise FileError(
             f"the parameters and fitted state describe no network ({exc})"
         ) from exc
-    found = tensor_shapes(member, data)
     if {name: shape for name, (_, shape) in found.items()} != expected:
         differ = sorted(
             name

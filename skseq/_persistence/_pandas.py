@@ -46,12 +46,16 @@ def index_of(spec, decode):
     if kind == "period":
         return pd.PeriodIndex(spec["values"], freq=spec["freq"], name=name)
     if kind == "datetime":
+        if not isinstance(spec["tz"], str | None):
+            raise TypeError(f"the time zone {spec['tz']!r} is no name")
         if spec["tz"] is None:
             index = pd.DatetimeIndex(spec["values"], name=name)
         else:  # written in UTC
             index = pd.DatetimeIndex(
                 pd.to_datetime(spec["values"], utc=True), name=name
             ).tz_convert(spec["tz"])
+        if spec.get("unit") is not None:  # written since it was kept
+            index = index.as_unit(spec["unit"])
         if spec["freq"] is not None and len(index) > 2:
             index = pd.DatetimeIndex(index, freq=offset_of(spec["freq"]))
         return index

@@ -6,8 +6,10 @@ then what its class's readers rely on: that the parts agree in shape.
 """
 
 import typing
+from numbers import Integral
 
 import numpy as np
+import pandas as pd
 
 from ..anomaly._base import flag_offset
 from ..anomaly._sequences import RECONSTRUCTED_STEPS
@@ -77,10 +79,43 @@ class _Fields:
         if ordered and not (np.isfinite(value).all() and (np.diff(value) >= 0).all()):
             self.refuse(name, "must hold finite values, sorted")
 
+    def names(self):
+        """Check that ``feature_names_in_`` names ``n_features_in_`` features."""
+        names, n = self.fitted.get("feature_names_in_"), self["n_features_in_"]
+        if names is not None and names.shape != (n,):
+            self.refuse(
+                "feature_names_in_", f"must name {n} features, not {names.shape}"
+            )
+
     def offset(self):
         offset = self["offset_"]
         if not 0 < offset <= flag_offset(0.5):
             self.refuse("offset_", f"must lie in (0, 0.5], got {offset}")
+
+
+def _network_input(fields, params):
+    if fields["_input"].max_length is not None and fields["_input"].max_length < 1:
+        fields.refuse("_input.max_length", "must be >= 1 or None")
+    fields.names()
+
+
+def _forecaster(fields, params):
+    for i, tail in enumerate(fields["_fitted"].tails):
+        # the step between time stamps: an offset, or an integer one
+        step = tail.freq
+        dated = isinstance(tail.index, pd.DatetimeIndex | pd.PeriodIndex)
+        if not (
+            isinstance(step, pd.offsets.BaseOffset)
+            if dated
+            else isinstance(step, Integral) and not isinstance(step, bool) and step
+        ):
+            wanted = "a frequency" if dated else "a nonzero integer"
+            fields.refuse(f"_fitted.tails[{i}].freq", f"must be {wanted}, got {step!r}")
+
+
+def _seq2seq(fields, params):
+    if fields["max_output_length_"] < 1:
+        fields.refuse("max_output_length_", "must be >= 1")
 
 
 def _language_model(fields, params):
@@ -145,12 +180,19 @@ def _sequence_detector(fields, params):
         fields.refuse(
             "estimator_", f"outputs {outputs} values, not {per_feature * channels}"
         )
+    fields.names()
     fields.array("scale_", (channels,), positive=True)
     fields.array("reference_", (None,), ordered=True)
     fields.offset()
 
 
 _CONSISTENT = {
+    **dict.fromkeys(
+        ("RNNClassifier", "RNNRegressor", "RNNStepRegressor", "RNNTagger"),
+        _network_input,
+    ),
+    "SequenceForecaster": _forecaster,
+    "RNNSeq2Seq": _seq2seq,
     "RNNLanguageModel": _language_model,
     "ForecastAnomalyDetector": _forecast_detector,
     "SequenceAnomalyDetector": _sequence_detector,
