@@ -175,19 +175,6 @@ def judged_method(
     method = "network+linear" if estimator.method == "auto" else estimator.method
     seasonal = estimator.method == "auto" and reads_long_season(fitted)
     seasonal &= not fitted.roles.n_given  # it would not read future covariates
-    if linear_held is None:  # no held-out windows: nothing to judge by
-        if method == "select":
-            warn(
-                "method='select' chooses on the held-out windows, and this fit "
-                f"holds none (validation_fraction={estimator.validation_fraction}"
-                "); it forecasts with the network alone. Give a "
-                "validation_fraction above 0 (and a series long enough to hold "
-                "windows out) for a choice."
-            )
-        method = "network" if method == "select" else method
-        method += "+seasonal" if seasonal else ""
-        return tuple(method.split("+")), fitted.ridges, None, None, None
-    method = tuple(method.split("+"))
     w = fitted.window_length
 
     def forecast_of(name, part=0):
@@ -203,6 +190,23 @@ def judged_method(
 
         return held_out.map(forecast, held)
 
+    if linear_held is None:  # no ridges to judge by (or no held-out windows)
+        if method == "select":
+            warn(
+                "method='select' chooses on the held-out windows, and this fit "
+                f"holds none (validation_fraction={estimator.validation_fraction}"
+                "); it forecasts with the network alone. Give a "
+                "validation_fraction above 0 (and a series long enough to hold "
+                "windows out) for a choice."
+            )
+        if method == "network" and actual is not None:  # warned if it diverged
+            unit = forecast_of("naive", part=1)
+            naive = window_errors(forecast_of("naive"), actual, unit)
+            _diverged(fitted, [network_errors, naive], False, method)
+        method = "network" if method == "select" else method
+        method += "+seasonal" if seasonal else ""
+        return tuple(method.split("+")), fitted.ridges, None, None, None
+    method = tuple(method.split("+"))
     unit = forecast_of("naive", part=1)  # what one step of a window is worth
     errors = [window_errors(forecast, actual, unit) for forecast in linear_held]
     network = "network" in method  # the network is judged with the ridges
@@ -230,7 +234,8 @@ def judged_method(
         if smoothing and len(errors) - 1 - network in kept:
             method = (*method, "smoothing")
         others = tuple(name for name in method if name != "network")
-        if estimator.method == "auto" and others and _diverged(fitted, judges):
+        drop = estimator.method == "auto" and bool(others)  # else warned, kept
+        if network and _diverged(fitted, judges, drop, estimator.method):
             method = others
         models = [errors[i + network] for i in kept if 0 <= i < len(linear_held)]
         models = [errors[0], *models] if "network" in method else models
@@ -295,7 +300,7 @@ def error_share(models, part):
     return (others / norm) ** 2 if math.isfinite(norm) and norm > 0 else EVEN
 
 
-def _diverged(fitted, errors):
+def _diverged(fitted, errors, drop=True, asked="auto"):
     """Return whether the network's held-out error (``errors[0]``) is left out.
 
     Where it exceeds ``DIVERGED`` times the best other forecast's and one
@@ -303,7 +308,9 @@ def _diverged(fitted, errors):
     window's reference, near the naive forecast's error), so that a network
     of a few epochs beside exact ridges stays (a warning says so), or where
     its error is not finite; not where the network's quantile heads give the
-    intervals, nor where no other forecast's error is finite.
+    intervals, nor where no other forecast's error is finite. Without
+    ``drop`` (a method the user ``asked`` for, or the network alone) the
+    same test only warns, and the network stays.
     """
     error = float(np.mean(errors[0]))
     others = [float(np.mean(e)) for e in errors[1:]]
@@ -318,9 +325,9 @@ def _diverged(fitted, errors):
         how = f"{error / best:.3g} times the error of the best other forecast"
     else:
         how = f"an error of {error:.3g} units where another forecast had none"
+    fate = "is left out of method_" if drop else f"stays (method={asked!r})"
     warn(
-        f"The network forecast the held-out windows with {how}, and is left "
-        "out of method_: it may have trained too few epochs, or diverged (too "
-        "high an lr)."
+        f"The network forecast the held-out windows with {how}, and {fate}: it "
+        "may have trained too few epochs, or diverged (too high an lr)."
     )
-    return True
+    return drop

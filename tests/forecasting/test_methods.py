@@ -693,3 +693,15 @@ def test_a_network_with_no_finite_held_out_error_is_left_out():
     assert not _diverged(fitted, [good * 3, good])  # within 4 times
     assert not _diverged(fitted, [bad, bad])  # nothing to compare with
     assert not _diverged(types.SimpleNamespace(quantiles=(0.1, 0.5, 0.9)), [bad, good])
+
+
+def test_a_diverged_network_asked_for_alone_warns_and_stays():
+    # method="network" forecast 50 times the series' level without a word,
+    # where "auto" warns and drops the network
+    y = pd.Series(10 + 3 * np.sin(2 * np.pi * np.arange(300) / 12))
+    model = SequenceForecaster(
+        horizon=6, method="network", lr=3.0, max_epochs=10, random_state=0
+    )
+    with pytest.warns(UserWarning, match=r"and stays \(method='network'\)"):
+        model.fit(y)
+    assert model.method_ == "network"
