@@ -112,17 +112,13 @@ def _checked_example(input_example):
 
 
 def _any_length(schema):
-    """Return ``schema`` with the length axis of a 3-D array input left free.
-
-    Not of a 2-D one: its sequences have the length of those at fit (its
-    second axis counts features, as scikit-learn's ``n_features_in_``).
-    """
+    """Return ``schema`` with the length axis of an array input left free."""
     from mlflow.types import Schema, TensorSpec
 
     if schema is None or not schema.is_tensor_spec() or len(schema.inputs) != 1:
         return schema
     spec = schema.inputs[0]
-    if len(spec.shape) < 3:
+    if len(spec.shape) < 2:
         return schema
     shape = (spec.shape[0], -1, *spec.shape[2:])
     return Schema([TensorSpec(spec.type, shape, spec.name)])
@@ -177,7 +173,7 @@ def save_model(
         Metadata to add the flavours to (:func:`log_model` gives it).
     signature : mlflow.models.ModelSignature or False, default=None
         None: inferred from ``input_example`` if given, with any sequence
-        length for a 3-D one. A ``method`` parameter (default ``"predict"``) is added
+        length. A ``method`` parameter (default ``"predict"``) is added
         unless it has parameters. False: no signature (MLflow then drops
         ``params``, so the served method is ``predict``).
     input_example : array-like or DataFrame, default=None

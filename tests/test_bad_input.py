@@ -216,8 +216,6 @@ SERIES_CASES = {
         r"y\['a'\]\.index has 1 duplicated .*y\.groupby\(level=\[0, 1\]\)",
     ),
     "huge": (daily(np.r_[np.ones(19), 1e300]), "values up to 1e\\+300, whose squares"),
-    # spreads of 0: a linear forecast repeated the last value, intervals 0 wide
-    "tiny": (daily(np.arange(20.0) * 1e-300), "no larger than 1.9e-299, whose squares"),
     "3-D array": (np.ones((20, 2, 2)), "must be 1-D .* or 2-D"),
 }
 

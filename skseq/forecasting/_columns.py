@@ -19,8 +19,8 @@ from ..utils._series import (
     non_numeric_columns,
     refuse_complex_columns,
     refuse_duplicate_columns,
+    refuse_huge,
     refuse_missing,
-    refuse_out_of_range,
 )
 from ._calendar import on_fitted_clock
 
@@ -328,7 +328,7 @@ def future_rows(future, series, keys, roles, horizon):
         refuse_missing(
             values, expected, "X (or future)", "X.interpolate()", columns=names
         )
-        refuse_out_of_range(values, "X (or future)")
+        refuse_huge(values, "X (or future)")
         start = n_columns - roles.n_future
         rows[i, :, start : start + roles.n_given] = values
     return rows

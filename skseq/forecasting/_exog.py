@@ -20,8 +20,8 @@ from ..utils._series import (
     refuse_complex_columns,
     refuse_duplicate_columns,
     refuse_empty,
+    refuse_huge,
     refuse_missing,
-    refuse_out_of_range,
 )
 
 __all__ = [
@@ -69,7 +69,7 @@ def _join_one(y, X, name="X", at_fit=False):
         )
     values = X.to_numpy(np.float64)
     refuse_missing(values, X.index, name, columns=list(X.columns))
-    refuse_out_of_range(values, name)
+    refuse_huge(values, name)
     if at_fit and _repeats(y_frame.to_numpy(), values):  # before the names
         raise _repeated(name)
     both = set(y_frame.columns) & set(X.columns)

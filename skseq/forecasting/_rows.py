@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ..utils._series import TimeSeries, refuse_out_of_range
+from ..utils._series import TimeSeries, refuse_huge
 from ..utils._stored import (
     StoredSequences,
     _is_lazy_array,
@@ -395,7 +395,7 @@ def stored_check(store, keys, n_targets, log):
             )
         if len(rows):  # the series of the largest value
             largest = int(np.abs(rows).max(axis=1).argmax())
-            refuse_out_of_range(rows[largest], _where(store, keys, start + largest)[0])
+            refuse_huge(rows[largest], _where(store, keys, start + largest)[0])
         if log and (rows[:, :n_targets] <= 0).any():
             first = int(np.flatnonzero((rows[:, :n_targets] <= 0).any(axis=1))[0])
             where, step = _where(store, keys, start + first)

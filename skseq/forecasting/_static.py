@@ -18,7 +18,7 @@ from ..utils._series import (
     is_panel,
     refuse_complex_columns,
     refuse_duplicate_columns,
-    refuse_out_of_range,
+    refuse_huge,
 )
 
 __all__ = ["StaticCovariates", "with_static"]
@@ -217,7 +217,7 @@ def _encoded(static, sources):
     values = np.hstack(parts).astype(np.float64)
     if not np.isfinite(values).all():
         raise ValueError("static holds infinite values; replace them first.")
-    refuse_out_of_range(values, "static")
+    refuse_huge(values, "static")
     return values
 
 

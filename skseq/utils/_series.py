@@ -97,29 +97,18 @@ def shifted_index(last, freq, offsets, name=None, like=None):
     return pd.Index(times, name=name)
 
 
-# the magnitudes a series may hold: the squares of its deviations stay within
-# float64's range (1.8e308 to 2.2e-308, 5e-324 subnormal)
-_LARGEST, _SMALLEST = 1e150, 1e-150
+# the largest magnitude a series may hold: the squares of its deviations stay
+# below float64's maximum (1.8e308)
+_LARGEST = 1e150
 
 
-def refuse_out_of_range(values, name):
-    """Raise a ValueError naming ``name`` if its values' squares over- or underflow.
-
-    Values of which the largest magnitude is not 0 but below ``_SMALLEST``
-    (1e-150) had spreads of 0: a linear forecast repeated the last value and
-    intervals had no width.
-    """
+def refuse_huge(values, name):
+    """Raise a ValueError naming ``name`` if its values' squares would overflow."""
     largest = np.abs(values).max(initial=0.0)
     if largest > _LARGEST:
         raise ValueError(
             f"{name} holds values up to {largest:.3g}, whose squares overflow "
             f"float64 (spreads, losses); divide {name} by a power of ten first."
-        )
-    if 0 < largest < _SMALLEST:
-        raise ValueError(
-            f"{name} holds values no larger than {largest:.3g}, whose squares "
-            f"underflow float64 (spreads, losses); multiply {name} by a power of "
-            "ten first."
         )
 
 
@@ -390,7 +379,7 @@ def check_series(
     refuse_empty(len(values), name)
     refuse_missing(values, index, name, columns=columns)
     values = check_array(values, dtype=np.float64, input_name=name)
-    refuse_out_of_range(values, name)
+    refuse_huge(values, name)
     if len(values) < min_length:
         raise ValueError(
             f"{name} has {len(values)} observations; at least {min_length} are needed."
