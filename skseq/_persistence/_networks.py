@@ -40,13 +40,16 @@ def check_network_described(estimator):
         )
 
 
-def _check_layers(member, found, module_params):
+def _check_layers(member, found, module, module_params):
     """Refuse more layers than the weights hold, before building the network.
 
     Building a network, even on the meta device, takes time and memory in
-    its number of layers (10**8 of them, minutes and gigabytes): each layer holds
-    a tensor of the weights at least.
+    its number of layers (10**8 of them, minutes and gigabytes): each layer
+    of skseq's own modules holds a tensor of the weights at least (a user's
+    module may share one among its layers, and is not checked).
     """
+    if not getattr(module, "__module__", "").startswith("skseq."):
+        return
     for name in ("num_layers", "conv_layers"):
         value = module_params.get(name)
         if isinstance(value, Integral) and value > len(found):
@@ -65,7 +68,7 @@ def network_of(estimator, member, data):
     found = tensor_shapes(member, data)
     try:
         module, module_params, loss = estimator._net_spec()
-        _check_layers(member, found, module_params)
+        _check_layers(member, found, module, module_params)
         with torch.device("meta"):
             expected = {
                 name: tuple(tensor.shape)

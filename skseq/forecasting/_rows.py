@@ -17,12 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..utils._series import TimeSeries, refuse_huge
-from ..utils._stored import (
-    StoredSequences,
-    _is_lazy_array,
-    _refuse_repeated_ids,
-    block_steps,
-)
+from ..utils._stored import StoredSequences, _is_lazy_array, block_steps
 from ..utils._windows import cut_windows
 from ._scaling import ValueScaler
 from ._units import UnitSums, divided
@@ -318,7 +313,12 @@ def stored_series(y):
         if len(y) == 1 and y.ids is None:
             return y, None, "single"
         keys = list(range(len(y))) if y.ids is None else list(y.ids)
-        _refuse_repeated_ids(keys, "y's ids")  # a subset may pick one twice
+        index = pd.Index(keys)  # the series' keys (a subset may pick one twice)
+        if index.has_duplicates:
+            raise ValueError(
+                f"y's ids holds the id {index[index.duplicated()][0]!r} more than "
+                "once; every series of a panel needs an id of its own."
+            )
         return y, keys, "dict"
     if not _is_lazy_array(y):
         return None

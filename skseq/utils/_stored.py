@@ -10,7 +10,6 @@ the data (checks, statistics). Nothing here keeps a copy of the store.
 import copy
 
 import numpy as np
-import pandas as pd
 
 from ._warnings import warn
 
@@ -77,16 +76,6 @@ def _read_rows(array, rows):
     return np.asarray(array[rows])  # Dask computes, h5py reads
 
 
-def _refuse_repeated_ids(ids, name):
-    """Refuse ``ids`` that name two sequences alike (they key the sequences)."""
-    index = pd.Index(ids)
-    if index.has_duplicates:
-        raise ValueError(
-            f"{name} holds the id {index[index.duplicated()][0]!r} more than once; "
-            "every sequence needs an id of its own."
-        )
-
-
 def _as_float(block):
     """Floats as skseq reads them: float32 and float64 kept, the rest float64."""
     if block.dtype in (np.float32, np.float64):
@@ -119,8 +108,9 @@ class StoredSequences:
     flat : bool, default=False
         Whether ``values`` holds the sequences one after another.
     ids : array-like of shape (n_sequences,), default=None
-        The sequences' ids, one of its own each: a ``y`` Series indexed by
-        them is aligned to the sequences, as for a long DataFrame.
+        The sequences' ids: a ``y`` Series indexed by them is aligned to the
+        sequences, as for a long DataFrame (a forecaster's series need
+        distinct ones).
 
     Attributes
     ----------
@@ -196,8 +186,6 @@ class StoredSequences:
             raise ValueError(
                 f"ids holds {len(ids)} values for {len(lengths)} sequences."
             )
-        if ids is not None:
-            _refuse_repeated_ids(ids, "ids")
         self.ids = ids
         # the stored sequences this one reads (a subset: stored[index]), and
         # where each stored sequence starts in a flat store

@@ -7,12 +7,6 @@ from skseq import SequenceForecaster
 from skseq.io import StoredSequences
 
 
-def test_repeated_ids_are_refused():
-    values = np.zeros((3, 5))
-    with pytest.raises(ValueError, match="ids holds the id 'a' more than once"):
-        StoredSequences(values, ids=["a", "a", "b"])
-
-
 def test_a_forecaster_refuses_a_panel_that_holds_a_series_twice():
     # as series of a panel, two sequences of one id were forecast as one:
     # fit trained on three series, predict returned two
@@ -23,3 +17,5 @@ def test_a_forecaster_refuses_a_panel_that_holds_a_series_twice():
     )
     with pytest.raises(ValueError, match="y's ids holds the id 'a' more than once"):
         forecaster.fit(stored[[0, 0, 1]])
+    with pytest.raises(ValueError, match="y's ids holds the id 'a' more than once"):
+        forecaster.fit(StoredSequences(5 + rng.normal(size=(2, 30)), ids=["a", "a"]))
