@@ -133,8 +133,8 @@ class WeightedLoss(nn.Module):
     Notes
     -----
     The target may be a pair ``(target, weight)``: the loss is then
-    ``mean(weight * loss)``. Class ids equal to the cross-entropy's
-    ``ignore_index`` (-100 by default) are left out of the mean, as torch's
+    ``mean(weight * loss)``. Class ids equal to an ``ignore_index`` given
+    to the cross-entropy are left out of the mean, as torch's
     ``CrossEntropyLoss`` leaves them out. A cross-entropy ``weight`` per
     class scales each sample's loss and the mean stays over the samples (as
     scikit-learn's ``class_weight``), not over the weights as torch's. With
@@ -169,6 +169,9 @@ class WeightedLoss(nn.Module):
                 'e.g. WeightedLoss("pinball", quantiles=[0.1, 0.5, 0.9]).'
             )
         self.loss = LOSSES[loss](reduction="none", **loss_params)
+        # the ids left out of the mean: only where given (skseq's labels are
+        # never -100, torch's default, and the mask costs a pass per batch)
+        self.ignore_index = loss_params.get("ignore_index")
 
     def forward(self, y_pred, y_true):
         """Return the (weighted) mean loss of the batch."""
@@ -191,9 +194,8 @@ class WeightedLoss(nn.Module):
             if losses.ndim > 1:  # a sample's loss: the mean over its outputs
                 losses = losses.mean(dim=tuple(range(1, losses.ndim)))
             losses = losses * weight
-        ignore_index = getattr(self.loss, "ignore_index", None)
-        if ignore_index is None or losses.shape != y_true.shape:
+        if self.ignore_index is None or losses.shape != y_true.shape:
             return losses.mean()
-        # class ids equal to ignore_index (-100 by default) have a loss of 0,
-        # which does not count in the mean, as in torch's own mean
-        return losses.sum() / (y_true != ignore_index).sum().clamp(min=1)
+        # class ids equal to ignore_index have a loss of 0, which does not
+        # count in the mean, as in torch's own mean
+        return losses.sum() / (y_true != self.ignore_index).sum().clamp(min=1)
