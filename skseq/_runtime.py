@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from numbers import Integral
 
 import torch
+from sklearn.utils import check_scalar
 
 __all__ = ["resolve_device", "seeded", "torch_threads"]
 
@@ -28,19 +29,12 @@ def torch_threads(n_threads):
 
     Raises
     ------
-    ValueError
+    TypeError, ValueError
         When ``n_threads`` is not a positive int or None (it may have been
         set with ``set_params`` after the fit that checked it).
     """
-    if n_threads is not None and (
-        isinstance(n_threads, bool)
-        or not isinstance(n_threads, Integral)
-        or n_threads < 1
-    ):
-        raise ValueError(
-            "The 'n_threads' parameter must be an int in the range [1, inf) or "
-            f"None. Got {n_threads!r} instead."
-        )
+    if n_threads is not None:
+        check_scalar(n_threads, "n_threads", Integral, min_val=1)
     saved = torch.get_num_threads()
     if n_threads is None or n_threads == saved:
         yield

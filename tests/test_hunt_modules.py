@@ -99,9 +99,9 @@ def test_decoders_refuse_a_limit_below_one():
     torch.manual_seed(0)
     tokens = Seq2SeqModule(source_size=6, target_size=6, hidden_size=4).eval()
     X, lengths = torch.randint(2, 6, (2, 3)), torch.tensor([3, 2])
-    with pytest.raises(ValueError, match="max_length must be an int >= 1"):
+    with pytest.raises(ValueError, match="max_length == 0, must be >= 1"):
         beam_search(tokens, X, lengths, start=4, end=5, max_length=0)
-    with pytest.raises(ValueError, match="beam_width must be an int >= 1"):
+    with pytest.raises(ValueError, match="beam_width == 0, must be >= 1"):
         beam_search(tokens, X, lengths, start=4, end=5, max_length=3, beam_width=0)
     values = Seq2SeqModule(
         source_size=2,
@@ -110,7 +110,7 @@ def test_decoders_refuse_a_limit_below_one():
         target_tokens=False,
         hidden_size=4,
     ).eval()
-    with pytest.raises(ValueError, match="max_length must be an int >= 1"):
+    with pytest.raises(ValueError, match="max_length == 0, must be >= 1"):
         generate_values(values, torch.randn(2, 3, 2), lengths, max_length=0)
 
 

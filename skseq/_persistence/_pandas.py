@@ -52,7 +52,9 @@ def index_of(spec, decode):
             index = pd.DatetimeIndex(spec["values"], name=name)
         else:  # written in UTC
             index = pd.DatetimeIndex(
-                pd.to_datetime(spec["values"], utc=True), name=name
+                # ISO 8601 each: a fraction of a second only where not 0
+                pd.to_datetime(spec["values"], utc=True, format="ISO8601"),
+                name=name,
             ).tz_convert(spec["tz"])
         if spec.get("unit") is not None:  # written since it was kept
             index = index.as_unit(spec["unit"])

@@ -2,6 +2,7 @@
 
 import numbers
 import string
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ def make_alphabet_sequences(max_length=5, alphabet=string.ascii_uppercase):
     ----------
     max_length : int, default=5
         Longest run of letters, at least 1.
-    alphabet : str, default=string.ascii_uppercase
+    alphabet : str or sequence, default=string.ascii_uppercase
         The letters, in order (at least 2).
 
     Returns
@@ -52,9 +53,10 @@ def make_alphabet_sequences(max_length=5, alphabet=string.ascii_uppercase):
     [('A', 'B'), ('B', 'C'), ('C', 'D'), ('AB', 'C'), ('BC', 'D')]
     """
     max_length = _check_int(max_length, "max_length", 1)
-    if not isinstance(alphabet, str) or len(alphabet) < 2:
+    if not isinstance(alphabet, Sequence) or len(alphabet) < 2:
         raise ValueError(
-            f"alphabet must be a str of at least 2 letters, got {alphabet!r}."
+            "alphabet must be a str or sequence of at least 2 letters, got "
+            f"{alphabet!r}."
         )
     X, y = [], []
     for length in range(1, max_length + 1):

@@ -178,7 +178,7 @@ def _training_end(tail, one, rows, roles):
         return len(rows) if ends and not longer else None
     if same_stamp(one.index[0], tail.future_index(1)[0], one.freq):
         return 0
-    position = stamp_position(one.index, tail.index[-1])
+    position = stamp_position(one.index, tail.index[-1], one.freq)
     if position < 0:
         return None
     shared = min(position + 1, len(last))

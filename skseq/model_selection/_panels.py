@@ -12,6 +12,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator, TimeSeriesSplit
+from sklearn.utils import check_scalar
 
 from ..utils._long import is_long_frame
 from ..utils._warnings import warn
@@ -125,8 +126,9 @@ class PanelSplit(BaseCrossValidator):
     and the horizon (a series launched late) makes that fold's fit fail
     (its score NaN in a search), as does a series with no rows before the
     cut and no more than a window after it (its score). ``min_train_steps``
-    leaves such series out of the fold, with a warning that names them, as
-    :func:`backtest` does.
+    leaves such series out of the fold (its training and its test rows),
+    with a warning that names them; :func:`backtest`, which knows the
+    window, forecasts one too short to train as a new series instead.
 
     Parameters
     ----------
@@ -200,15 +202,9 @@ class PanelSplit(BaseCrossValidator):
 
     def _fewest(self):
         """Return ``min_train_steps``, refusing one that is not an int >= 1."""
-        fewest = self.min_train_steps
-        if fewest is not None and (
-            not isinstance(fewest, Integral) or isinstance(fewest, bool) or fewest < 1
-        ):
-            raise ValueError(
-                "min_train_steps must be an int >= 1 (window_length + horizon) "
-                f"or None; got {fewest!r}."
-            )
-        return fewest
+        if self.min_train_steps is not None:
+            check_scalar(self.min_train_steps, "min_train_steps", Integral, min_val=1)
+        return self.min_train_steps
 
     def get_n_splits(self, X=None, y=None, groups=None):
         """Return the number of folds."""

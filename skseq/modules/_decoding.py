@@ -8,6 +8,7 @@ input, until the end logit turns positive.
 from numbers import Integral
 
 import torch
+from sklearn.utils import check_scalar
 
 __all__ = ["beam_search", "generate_values"]
 
@@ -17,9 +18,8 @@ def _expand(tensor, times, dim=0):
 
 
 def _check_limits(max_length, beam_width=1):
-    for name, value in (("max_length", max_length), ("beam_width", beam_width)):
-        if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}.")
+    check_scalar(max_length, "max_length", Integral, min_val=1)
+    check_scalar(beam_width, "beam_width", Integral, min_val=1)
 
 
 def _select(state, rows):

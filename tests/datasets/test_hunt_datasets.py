@@ -88,3 +88,9 @@ def test_make_sine_noise_is_seeded():
     b = make_sine(5, noise=0.1, random_state=0)
     np.testing.assert_array_equal(a, b)
     assert not np.allclose(a, make_sine(5), atol=1e-3)
+
+
+def test_an_alphabet_of_tokens_gives_token_lists():
+    X, y = make_alphabet_sequences(2, alphabet=["the", "cat", "sat"])
+    assert X == [["the"], ["cat"], ["the", "cat"]]
+    assert list(y) == ["cat", "sat", "sat"]

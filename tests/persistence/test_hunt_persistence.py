@@ -231,3 +231,14 @@ def test_a_seq2seq_model_of_no_output_steps_is_refused(tmp_path):
 
     with pytest.raises(ValueError, match="max_output_length_ must be >= 1"):
         skseq.load(with_config(path, tmp_path, change))
+
+
+def test_an_aware_index_of_fractions_of_a_second_loads(tmp_path):
+    # its stamps written in ISO 8601 hold a fraction only where it is not 0,
+    # and the format pandas guessed from the first refused the second
+    index = pd.date_range("2024-01-01", periods=60, freq="500ms", tz="UTC")
+    y = pd.Series(np.sin(np.arange(60) / 3), index=index)
+    model = SequenceForecaster(horizon=2, **QUICK).fit(y)
+    skseq.save(model, tmp_path / "model.skseq")
+    loaded = skseq.load(tmp_path / "model.skseq")
+    pd.testing.assert_series_equal(loaded.predict(), model.predict())
