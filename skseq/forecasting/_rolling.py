@@ -16,7 +16,7 @@ from ._smoothed import smoothed_along
 from ._units import divided, held, hold_still, still_targets, window_units
 from ._windows import WindowsAt
 
-__all__ = ["rolling_forecasts", "rolling_frame"]
+__all__ = ["fewest_steps", "rolling_forecasts", "rolling_frame"]
 
 
 def _match(keys, fitted_keys, position):
@@ -28,6 +28,20 @@ def _match(keys, fitted_keys, position):
         return position
     key = keys[position]
     return list(fitted_keys).index(key) if key in fitted_keys else None
+
+
+def fewest_steps(fitted, continues):
+    """Return the fewest steps of a series that :func:`rolling_forecasts` reads.
+
+    Of ``fitted`` (a :class:`FittedForecaster`), where the steps continue
+    its training steps or not (a new series, or one after a gap, reads its
+    first window from them); future covariates need a whole horizon after an
+    origin. Fewer raise there, and leave a panel's series out of a backtest
+    fold.
+    """
+    if fitted.roles.n_given:
+        return fitted.horizon if continues else fitted.lookback + fitted.horizon
+    return 1 if continues else fitted.lookback + 1
 
 
 def rolling_forecasts(

@@ -11,6 +11,7 @@ from sklearn.model_selection import TimeSeriesSplit, check_cv
 from ..forecasting._conformal import check_coverage
 from ..forecasting._exog import exog_frame
 from ..forecasting._geometry import MIN_WINDOW
+from ..forecasting._rolling import fewest_steps
 from ..utils._series import is_panel
 from ..utils._sklearn_compat import HasMethods, Interval, validate_params
 from ..utils._warnings import warn
@@ -302,8 +303,8 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
     ``MIN_WINDOW`` steps where it is "auto") does not train, and is
     forecast as a new series where its steps after it are more than the
     window; one with too few steps after it to forecast through
-    (:func:`_fewest_after`) is left out of that fold, with a warning. One
-    that has none before gets no MASE.
+    (:func:`~skseq.forecasting._rolling.fewest_steps`) is left out of that
+    fold, with a warning. One that has none before gets no MASE.
     A search reads many series as a long frame (its PanelSplit splits one).
     """
     if forecaster is not inner and not isinstance(
@@ -351,34 +352,20 @@ def _panel_tests(forecaster, inner, y, X, cv, static=None):
                 and times.get_loc(_time_stamps(one)[0])
                 == times.get_loc(_time_stamps(trained[key])[-1]) + 1
             )
-            enough = len(series_of(one)) >= _fewest_after(fitted_state, continues)
+            enough = len(series_of(one)) >= fewest_steps(fitted_state, continues)
             (kept if enough else left_out).append((key, one))
         if left_out:  # no forecast of theirs inside the fold
             warn(
                 f"backtest's fold {fold} leaves out series "
                 f"{names_of([key for key, _ in left_out])}: too few steps in its "
                 "test part to forecast through (one that continues its "
-                f"training steps needs {_fewest_after(fitted_state, True)}, one "
+                f"training steps needs {fewest_steps(fitted_state, True)}, one "
                 "that does not, new or after a gap, "
-                f"{_fewest_after(fitted_state, False)})."
+                f"{fewest_steps(fitted_state, False)})."
             )
         for key, one in kept:
             own = series_of(trained[key]) if key in trained else None  # MASE's
             yield fold, len(train_index), model, own, one, test_X.get(key), True
-
-
-def _fewest_after(fitted, continues):
-    """Return the fewest test steps a series of a panel needs to be forecast.
-
-    Of ``fitted`` (a :class:`FittedForecaster`), where the steps continue
-    its training steps or not (a new series, or one after a gap, reads its
-    first window from them); future covariates need a whole horizon after an
-    origin (:func:`~skseq.forecasting._rolling.rolling_forecasts`).
-    """
-    fewest = 1 if continues else fitted.lookback + 1
-    if fitted.roles.n_given:
-        fewest = fitted.horizon if continues else fitted.lookback + fitted.horizon
-    return fewest
 
 
 def _time_stamps(part):
