@@ -122,7 +122,7 @@ def shows_season(panel, season, targets, span=1):
     those of the means of whole phases, tested at ``LEVEL`` (the week is not
     what the stamps of hours name; not measured at 5%).
     """
-    statistic, dof = _kruskal(*_changes(panel, targets, span), season, dof=True)
+    statistic, dof = _kruskal(*_changes(panel, targets, span), season)
     level = NAMED_LEVEL if span == 1 else LEVEL
     return chi2.logsf(statistic, dof) < np.log(level)
 
@@ -256,7 +256,7 @@ def _season_of_changes(panel, targets):
     for season in CANDIDATE_SEASONS:
         if 3 * season > longest:
             break
-        statistic, dof = _kruskal(*changes, season, dof=True)
+        statistic, dof = _kruskal(*changes, season)
         log_p = chi2.logsf(statistic, dof)
         if log_p >= level:
             continue
@@ -305,11 +305,11 @@ def _changes(panel, targets, span=1):
     return np.concatenate(pooled), np.concatenate(stamps)
 
 
-def _kruskal(changes, ordinals, season, dof=False):
-    """Return the Kruskal-Wallis statistic of changes by phase (0: no test).
+def _kruskal(changes, ordinals, season):
+    """Return the Kruskal-Wallis statistic of changes by phase (0: no test), its dof.
 
     Each target column is tested on its own and the statistics add up, as
-    do their degrees of freedom (returned too with ``dof``): targets whose
+    do their degrees of freedom: targets whose
     profiles differ, opposite ones even, pooled in one test hid each
     other's season. A column with too few changes per phase, or all of
     them equal, adds nothing.
@@ -327,7 +327,7 @@ def _kruskal(changes, ordinals, season, dof=False):
             continue
         if np.isfinite(statistic):
             total, tested = total + float(statistic), tested + 1
-    return (total, max(tested, 1) * (season - 1)) if dof else total
+    return total, max(tested, 1) * (season - 1)
 
 
 def a_day(panel, season):

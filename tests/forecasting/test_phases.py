@@ -170,7 +170,7 @@ def test_a_named_season_is_kept_at_5_percent_a_searched_one_at_1():
     values = 100 + 2 * np.sin(2 * np.pi * t / 12) + 2 * rng.normal(size=36)
     y = _monthly(values)
     panel = [check_series(y)]
-    statistic = _kruskal(*_changes(panel, [y.name]), 12)
+    statistic, _ = _kruskal(*_changes(panel, [y.name]), 12)
     assert LEVEL < chi2.sf(statistic, 11) < NAMED_LEVEL
     assert shows_season(panel, 12, [y.name])
     assert SequenceForecaster(**FAST).fit(y)._fitted.phases.season == 12
