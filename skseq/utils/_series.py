@@ -91,7 +91,8 @@ def shifted_index(last, freq, offsets, name=None, like=None):
     if isinstance(like, pd.DatetimeIndex):
         steps = np.diff(list(offsets))
         regular = len(times) and (steps == 1).all() and freq.is_on_offset(times[0])
-        return pd.DatetimeIndex(times, name=name, freq=freq if regular else None)
+        index = pd.DatetimeIndex(times, name=name, freq=freq if regular else None)
+        return index.as_unit(like.unit)  # pandas 2.2 made them ns
     if len(times) > 1:
         return pd.RangeIndex(times[0], times[-1] + freq, freq, name=name)
     return pd.Index(times, name=name)
@@ -240,14 +241,19 @@ def _check_index(index, name, freq, default_freq=None, whole=None):
     if isinstance(index, pd.DatetimeIndex):
         step = freq
         if step is None and hasattr(default_freq, "freqstr"):  # an offset
-            kept = pd.date_range(index[0], periods=len(index), freq=default_freq)
+            kept = pd.date_range(
+                index[0], periods=len(index), freq=default_freq, unit=index.unit
+            )
             if kept.equals(index):
                 return default_freq
             step = default_freq if len(index) < 3 else None
         step = infer_frequency(index) if step is None else step
         if step is not None:
             step = _offset(step)
-            expected = pd.date_range(index[0], periods=len(index), freq=step)
+            # in the index's resolution: pandas 2.2 tells ms from ns stamps apart
+            expected = pd.date_range(
+                index[0], periods=len(index), freq=step, unit=index.unit
+            )
             if not expected.equals(index):
                 raise_off_freq(index, step, name)
             return step

@@ -85,7 +85,7 @@ def infer_frequency(index):
 
 def _missing(index, freq):
     """Return how many stamps of ``freq``'s grid ``index`` misses, and the first."""
-    expected = pd.date_range(index[0], index[-1], freq=freq)
+    expected = pd.date_range(index[0], index[-1], freq=freq, unit=index.unit)
     missing = expected.difference(index)
     return len(missing), (missing[0] if len(missing) else None)
 
@@ -104,7 +104,8 @@ def raise_off_freq(index, freq, name):
             f"{_stamps(count, 'is', 'are')} missing, the first {first}. Reindex with "
             f"{name}.asfreq({freq.freqstr!r}) and fill the gaps."
         )
-    extra = index.difference(pd.date_range(index[0], index[-1], freq=freq))
+    grid = pd.date_range(index[0], index[-1], freq=freq, unit=index.unit)
+    extra = index.difference(grid)
     raise ValueError(
         f"{name}.index does not follow freq={freq.freqstr!r}: "
         f"{_stamps(len(extra), 'falls', 'fall')} between its steps, the first "
