@@ -224,10 +224,11 @@ class SequenceAnomalyDetector(PValueDetector, BaseEstimator):
 
         And the validated sequences, whose spec ``fit`` remembers. Steps of
         the network's ``mask_value`` are padding (as the network reads them):
-        a padded array is its ragged sequences.
+        a padded array is its ragged sequences. The network is the regressor
+        at the end of a Pipeline or inside a search (their own have none).
         """
         network = self.estimator if reset else self.estimator_
-        mask_value = getattr(network, "mask_value", MASK_VALUE)
+        mask_value = getattr(_final_regressor(network)[0], "mask_value", MASK_VALUE)
         sequences = check_sequences(
             X, estimator=self, reset=reset, mask_value=mask_value
         )

@@ -103,8 +103,9 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     :meth:`get_feature_names_out` names the output's columns: with pandas
     output (a long frame, a row per step) the features of a step (the
     input's, ``["x0"]`` for a 2-D ``X``, whose columns are steps); otherwise
-    the steps, ``["step0", "step1", ...]`` (``input_features`` does not
-    change them).
+    the steps, ``["step0", "step1", ...]``, of a 2-D output (univariate
+    sequences; ``input_features`` does not change them), and the features of
+    a step, as with pandas output, of a 3-D one.
 
     Examples
     --------
@@ -195,6 +196,7 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         """
         sequences = self._check(X, reset=True)
         self.max_length_ = int(self.maxlen or sequences.lengths.max())
+        self._univariate = sequences.item_ndim == 1  # a 2-D output
         remember_input(self, sequences)
         return self
 
@@ -288,7 +290,14 @@ class SequencePadder(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         ]
 
     def _array_names(self, input_features=None):
-        """Name the columns of a 2-D output, one per step: ``step0, step1, ...``."""
+        """Name the columns of a 2-D output, one per step: ``step0, step1, ...``.
+
+        A 3-D output's last axis holds the features of a step: their names.
+        """
+        # fitted before the output's form was kept: what n_channels says
+        univariate = getattr(self, "_univariate", self._input_spec.n_channels == 1)
+        if not univariate:
+            return self._step_names(input_features)
         return np.array([f"step{i}" for i in range(self.max_length_)], dtype=object)
 
     def __sklearn_tags__(self):

@@ -141,7 +141,7 @@ class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         remember_input(self, sequences)
         return self
 
-    def _apply(self, X, method, check_names=True):
+    def _apply(self, X, method, check_names=True, dtype=np.float32):
         check_is_fitted(self)
         function = getattr(self._scaler, method)
         sequences = check_sequences(
@@ -149,9 +149,9 @@ class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         )
         valid = self._valid(sequences)
         values = sequences.values  # scaled in float64: 1e8 + 1 is not 1e8
-        out = np.empty(values.shape, dtype=np.float32)
+        out = np.empty(values.shape, dtype=dtype)
         out[~valid] = values[~valid]
-        out[valid] = function(values[valid].astype(np.float64)).astype(np.float32)
+        out[valid] = function(values[valid].astype(np.float64)).astype(dtype)
         if sequences.layout == "ragged":
             return unpad(out, sequences.lengths, sequences.item_ndim), sequences
         return (out[:, :, 0] if sequences.item_ndim == 1 else out), sequences
@@ -184,12 +184,15 @@ class SequenceScaler(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         Returns
         -------
         ndarray or list of ndarray
-            Sequences on the original scale, in the form of ``X``.
+            float64 sequences on the original scale, in the form of ``X``
+            (float32 there would round 1e8 + 1 to 1e8, and overflow past
+            3.4e38).
         """
         # scaled sequences carry no input names (nor does the long frame,
         # once read): as for scikit-learn's scalers, they are not checked
         X = self._from_sequence_output(X)
-        return self._apply(X, "inverse_transform", check_names=False)[0]
+        out, _ = self._apply(X, "inverse_transform", False, dtype=np.float64)
+        return out
 
     def _array_names(self, input_features=None):
         """Name the columns of the output without pandas: the input's."""

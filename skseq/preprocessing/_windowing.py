@@ -79,6 +79,7 @@ def make_windows(series, window_length, horizon=1, step=1):
     >>> y
     array([3., 4., 5.])
     """
+    _check_time_order(series, "series")
     values = check_array(
         series, ensure_2d=False, dtype="numeric", input_name="series", copy=False
     )
@@ -113,8 +114,31 @@ def make_windows(series, window_length, horizon=1, step=1):
     return X, pd.DataFrame(y.reshape(len(y), -1), index=index, columns=columns)
 
 
+def _check_time_order(X, name):
+    """Refuse a pandas ``X`` whose time index is out of order.
+
+    Its rows are windowed in their order: unsorted times would make windows
+    of steps that do not follow each other. Other indexes are labels.
+    """
+    index = getattr(X, "index", None)
+    times = (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)
+    if not isinstance(index, times) or index.is_monotonic_increasing:
+        return
+    if index.hasnans:
+        raise ValueError(f"{name}.index has missing time stamps (NaT); drop them.")
+    values = index.to_numpy()
+    first = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
+    raise ValueError(
+        f"{name}.index is not sorted in increasing order (first violation: "
+        f"{index[first - 1]} then {index[first]}); its rows are windowed in their "
+        f"order, which must be the time order. Sort it with {name}.sort_index()"
+        f"{' (and its y with it)' if name == 'X' else ''}."
+    )
+
+
 def _one_series(X):
     """Refuse separate sequences (a list, a long frame): the windower takes one."""
+    _check_time_order(X, "X")
     if _looks_ragged(X):
         raise ValueError(
             "SequenceWindower takes one series, a 2-D X of shape (n_timesteps, "
@@ -182,7 +206,8 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
     :meth:`get_feature_names_out` names the output's columns: with pandas
     output (a long frame, a row per step of a window) the input features;
     otherwise, for one input feature (a 2-D output),
-    ``["<name>_lag<k>", ...]`` from the oldest step to lag 0.
+    ``["<name>_lag<k>", ...]`` from the oldest step to lag 0, and for
+    several (a 3-D output, whose last axis they are) the input features.
 
     Examples
     --------
@@ -285,13 +310,13 @@ class SequenceWindower(SequenceOutputMixin, TransformerMixin, BaseEstimator):
         return last.reshape(len(X), -1)
 
     def _array_names(self, input_features=None):
-        """Name the columns of a 2-D output (one feature): ``<name>_lag<k>``."""
+        """Name the columns of a 2-D output (one feature): ``<name>_lag<k>``.
+
+        A 3-D output's last axis holds the features (as the pandas output's
+        columns, and as the next sequence transformer reads them): their names.
+        """
         names = _check_feature_names_in(self, input_features)
         if self.n_features_in_ != 1:
-            raise ValueError(
-                "Feature names are defined for one input feature, whose windows "
-                f"form a 2-D output; this windower has {self.n_features_in_}. "
-                'With set_output(transform="pandas") they name the features.'
-            )
+            return names
         lags = range(self.window_length - 1, -1, -1)
         return np.array([f"{names[0]}_lag{lag}" for lag in lags], dtype=object)
