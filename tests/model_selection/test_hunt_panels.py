@@ -8,21 +8,7 @@ from sklearn.model_selection import TimeSeriesSplit, cross_val_score
 from skseq import SequenceForecaster
 from skseq.model_selection import PanelSplit, backtest
 
-TINY = dict(
-    window_length=6,
-    horizon=3,
-    hidden_size=4,
-    max_epochs=2,
-    random_state=0,
-    season_inputs=None,
-    season_lag=None,
-)
-
-
-def walk(n, seed, level, start="2020-01-01"):
-    rng = np.random.default_rng(seed)
-    index = pd.date_range(start, periods=n, freq="D")
-    return pd.Series(level + rng.normal(size=n).cumsum(), index=index)
+from ..forecasting.test_panel_backtest import TINY, walk
 
 
 def late_panel():
