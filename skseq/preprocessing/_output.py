@@ -93,7 +93,7 @@ class SequenceOutputMixin:
             What each transformer's Notes say. For most, the input's feature
             names: by default ``feature_names_in_`` or ``["x0", "x1",
             ...]``. For the encoders' features of a step, a prefix (its
-            first name; by default ``"token"``). The padder's default output
+            first name; by default ``"token"``). The padder's 2-D output
             names its steps, ``step0, step1, ...``, whatever it is.
 
         Returns

@@ -15,12 +15,14 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ..utils._long import is_long_frame
 from ..utils._ragged import _looks_ragged
+from ..utils._series import unsorted
 from ..utils._sklearn_compat import (
     Interval,
     _check_feature_names_in,
     _fit_context,
     validate_params,
 )
+from ..utils._warnings import warn
 from ..utils._windows import cut_windows
 from ..utils.validation import MASK_VALUE
 from ._output import SequenceOutputMixin
@@ -115,24 +117,27 @@ def make_windows(series, window_length, horizon=1, step=1):
 
 
 def _check_time_order(X, name):
-    """Refuse a pandas ``X`` whose time index is out of order.
+    """Warn where a pandas ``X``'s time index goes back in time.
 
-    Its rows are windowed in their order: unsorted times would make windows
-    of steps that do not follow each other. Other indexes are labels.
+    Its rows are windowed in their order, which makes windows of steps that
+    do not follow each other if that is not the time order. Not refused:
+    stamps of a local clock without a zone go back an hour when the clocks
+    do (and sorting them would interleave the two hours). Other indexes are
+    labels; missing stamps (NaT) are not read.
     """
     index = getattr(X, "index", None)
     times = (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex)
-    if not isinstance(index, times) or index.is_monotonic_increasing:
+    if not isinstance(index, times):
         return
-    if index.hasnans:
-        raise ValueError(f"{name}.index has missing time stamps (NaT); drop them.")
-    values = index.to_numpy()
-    first = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
-    raise ValueError(
-        f"{name}.index is not sorted in increasing order (first violation: "
-        f"{index[first - 1]} then {index[first]}); its rows are windowed in their "
-        f"order, which must be the time order. Sort it with {name}.sort_index()"
-        f"{' (and its y with it)' if name == 'X' else ''}."
+    index = index.dropna()
+    if index.is_monotonic_increasing:
+        return
+    warn(
+        f"{name}.index goes back in time ({unsorted(index)}); its rows are "
+        "windowed in their order. Sort it with "
+        f"{name}.sort_index(){' (and its y with it)' if name == 'X' else ''}, "
+        "unless that is the time order (local clock times repeating an hour "
+        "when the clocks go back: tz_localize(zone, ambiguous='infer') says so)."
     )
 
 

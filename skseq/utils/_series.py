@@ -27,6 +27,7 @@ __all__ = [
     "refuse_complex_columns",
     "refuse_duplicate_columns",
     "refuse_empty",
+    "unsorted",
 ]
 
 
@@ -210,13 +211,17 @@ def check_stamps(index, name, whole=None):
             f"is {duplicated[0]}; aggregate them first, e.g. with {remedy}."
         )
     if not index.is_monotonic_increasing:
-        values = index.to_numpy()
-        first_bad = int(np.flatnonzero(values[1:] <= values[:-1])[0]) + 1
         raise ValueError(
-            f"{name}.index is not sorted in increasing order (first violation: "
-            f"{index[first_bad - 1]} then {index[first_bad]}); sort it with "
-            f"{whole or name}.sort_index()."
+            f"{name}.index is not sorted in increasing order ({unsorted(index)}); "
+            f"sort it with {whole or name}.sort_index()."
         )
+
+
+def unsorted(index):
+    """Name the first step back in time of an index not in increasing order."""
+    values = index.to_numpy()
+    after = int(np.flatnonzero(values[1:] < values[:-1])[0]) + 1
+    return f"first violation: {index[after - 1]} then {index[after]}"
 
 
 def refuse_duplicate_columns(frame, name):
