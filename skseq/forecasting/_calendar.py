@@ -195,13 +195,14 @@ def _period_of(step):
     a series of month ends continues one of month starts by its months.
     """
     kind = type(step).__name__
-    if getattr(step, "n", None) != 1 or kind not in _BEGINS | _ENDS:
+    letter = _BEGINS.get(kind, _ENDS.get(kind))
+    if getattr(step, "n", None) != 1 or letter is None:
         return None
-    if _BEGINS.get(kind, _ENDS.get(kind)) == "M":
+    if letter == "M":
         return "M"
     month = getattr(step, "startingMonth", None) or step.month
     last = month - 2 if kind in _BEGINS else month - 1  # the period's last month
-    return f"{_BEGINS.get(kind, _ENDS.get(kind))}-{_MONTHS[last % 12]}"
+    return f"{letter}-{_MONTHS[last % 12]}"
 
 
 @business_periods_quiet

@@ -36,8 +36,8 @@ def fewest_steps(fitted, continues):
     Of ``fitted`` (a :class:`FittedForecaster`), where the steps continue
     its training steps or not (a new series, or one after a gap, reads its
     first window from them); future covariates need a whole horizon after an
-    origin. Fewer raise there, and leave a panel's series out of a backtest
-    fold.
+    origin. Fewer raise there (one rule for both), and leave a panel's
+    series out of a backtest fold.
     """
     if fitted.roles.n_given:
         return fitted.horizon if continues else fitted.lookback + fitted.horizon
@@ -126,24 +126,29 @@ def rolling_forecasts(
             continues = array_follows
         else:
             continues = same_stamp(one.index[0], train.future_index(1)[0], one.freq)
+        if len(values) < fewest_steps(fitted, continues):
+            if continues or len(values) > back:  # a window, no horizon after it
+                raise ValueError(
+                    f"y is too short to forecast {h} steps with its future "
+                    "covariates; give a longer test fold."
+                )
+            if train is None:
+                where = f"series {keys[position]!r} was not seen at fit"
+            elif one.kind == "array":
+                where = "it does not continue the training series (a gap)"
+            else:
+                where = (
+                    "it does not continue the training series (it starts "
+                    f"at {one.index[0]}, not {train.future_index(1)[0]})"
+                )
+            raise ValueError(
+                f"y has {len(values)} observations and {where}; forecasting "
+                f"through it needs more than {_read(fitted)}."
+            )
         if continues:
             tail = fitted.roles.arrange(train.values)
             combined, first = np.concatenate([tail, values]), len(tail)
         else:
-            if len(values) <= back:
-                if train is None:
-                    where = f"series {keys[position]!r} was not seen at fit"
-                elif one.kind == "array":
-                    where = "it does not continue the training series (a gap)"
-                else:
-                    where = (
-                        "it does not continue the training series (it starts "
-                        f"at {one.index[0]}, not {train.future_index(1)[0]})"
-                    )
-                raise ValueError(
-                    f"y has {len(values)} observations and {where}; forecasting "
-                    f"through it needs more than {_read(fitted)}."
-                )
             combined, first = values, back
         own = np.ones(k)  # its own unit in a panel (_units)
         was_still = still_targets(fitted, index).any()  # windows in their units
@@ -158,11 +163,6 @@ def rolling_forecasts(
         origins = np.arange(first, len(combined))
         if fitted.roles.n_given:  # forecasts need the covariates of h steps
             origins = origins[origins + h <= len(combined)]
-        if len(origins) == 0:
-            raise ValueError(
-                f"y is too short to forecast {h} steps with its future "
-                "covariates; give a longer test fold."
-            )
         padded = np.concatenate([combined, np.full((h, combined.shape[1]), np.nan)])
         key = None if keys is None else [keys[position]]
         fitted.carried_ahead(padded[None, -h:], [one], key)  # known past the end
